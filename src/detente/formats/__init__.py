@@ -1,0 +1,129 @@
+"""Reading and writing scenarios: one module per format, chosen by extension or content.
+
+Each format module provides ``NAME``, ``EXTENSIONS``, ``sniff(text) -> bool``,
+``loads(text, *, file) -> list[Scenario]`` and (where the format can hold a
+scenario) ``dumps(scenario) -> str``. This module picks the format, reads and
+writes files, and never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from pathlib import Path
+from types import ModuleType
+
+from detente.errors import DetenteError, FormatError, Problem
+from detente.scenario import Scenario
+
+# the order is the order of content sniffing: most specific first
+_FORMATS: dict[str, str] = {
+    "yaml": "detente.formats.scenario_yaml",
+}
+
+
+def format_names() -> tuple[str, ...]:
+    return tuple(_FORMATS)
+
+
+def format_module(name: str) -> ModuleType:
+    try:
+        return importlib.import_module(_FORMATS[name])
+    except KeyError:
+        raise DetenteError(
+            f"unknown format {name!r}; known formats: {', '.join(format_names())}"
+        ) from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DetenteError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DetenteError(f"{path}: is a directory, expected a scenario file") from None
+    except OSError as exc:
+        raise DetenteError(f"{path}: cannot read ({exc.strerror})") from None
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DetenteError(f"{path}: not a text file")  # pragma: no cover - latin-1 decodes all
+
+
+def detect_format(path: Path, text: str | None = None) -> str:
+    """The format of a file: by extension first, then by content."""
+    suffix = "".join(path.suffixes[-1:]).lower()
+    by_ext = [n for n in _FORMATS if suffix in format_module(n).EXTENSIONS]
+    if text is None:
+        text = _read_text(path)
+    if len(by_ext) == 1:
+        return by_ext[0]
+    candidates = by_ext or list(_FORMATS)
+    for name in candidates:
+        if format_module(name).sniff(text):
+            return name
+    raise FormatError(
+        [Problem((), f"a file whose format could not be recognised (extension {suffix or 'none'})",
+                 f"one of: {', '.join(format_names())} (or name it with --from/format=)")],
+        file=str(path),
+    )
+
+
+def read_all(path: str | os.PathLike[str], *, format: str | None = None) -> list[Scenario]:
+    """Every scenario in a file (most formats hold one; DEU tables hold many)."""
+    path = Path(path)
+    text = _read_text(path)
+    name = format or detect_format(path, text)
+    return format_module(name).loads(text, file=str(path))
+
+
+def read(path: str | os.PathLike[str], *, format: str | None = None) -> Scenario:
+    """The one scenario in a file (an error if it holds several)."""
+    scenarios = read_all(path, format=format)
+    if len(scenarios) != 1:
+        raise DetenteError(
+            f"{path}: holds {len(scenarios)} scenarios; read them with read_all()"
+        )
+    return scenarios[0]
+
+
+def dumps(scenario: Scenario, format: str) -> str:
+    module = format_module(format)
+    if not hasattr(module, "dumps"):
+        raise DetenteError(f"format {format!r} can be read but not written")
+    return module.dumps(scenario)
+
+
+def write(scenario: Scenario, path: str | os.PathLike[str], *, format: str | None = None) -> Path:
+    """Write ``scenario`` to ``path`` atomically (temp file, then rename)."""
+    path = Path(path)
+    if format is None:
+        suffix = path.suffix.lower()
+        matches = [n for n in _FORMATS if suffix in format_module(n).EXTENSIONS]
+        if not matches:
+            raise DetenteError(
+                f"{path}: cannot tell the format from the extension {suffix or '(none)'}; "
+                f"give one of: {', '.join(format_names())}"
+            )
+        format = matches[0]
+    text = dumps(scenario, format)
+    write_text_atomic(path, text)
+    return path
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write text so that ``path`` holds either the old content or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

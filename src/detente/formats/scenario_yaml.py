@@ -1,0 +1,71 @@
+"""The hand-written YAML form of a scenario (read with ``yaml.safe_load`` only).
+
+Errors point at lines: the document is also composed into PyYAML's node tree
+(no object construction), and each field path is looked up there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from detente.errors import FormatError, Path, Problem
+from detente.scenario import Scenario
+
+NAME = "yaml"
+EXTENSIONS = (".yaml", ".yml")
+
+
+def sniff(text: str) -> bool:
+    head = text.lstrip()[:2000]
+    return head.startswith(("name:", "---", "#")) and "actors:" in text and "issues:" in text
+
+
+def loads(text: str, *, file: str | None = None) -> list[Scenario]:
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FormatError(
+            [Problem((), f"invalid YAML ({problem})", "well-formed YAML", file, line)], file=file
+        ) from None
+    return [Scenario.from_dict(data, file=file, locate=lambda path: locate(root, path))]
+
+
+def locate(root: yaml.Node | None, path: Path) -> int | None:
+    """The 1-based line of the node at ``path`` (mapping keys or list indices)."""
+    node = root
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            pairs = node.value
+            if isinstance(part, int):
+                if part >= len(pairs):
+                    return None
+                node = pairs[part][0]
+                continue
+            match = [v for k, v in pairs if isinstance(k, yaml.ScalarNode) and k.value == part]
+            if not match:
+                return None
+            node = match[0]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return None
+            node = node.value[part]
+        else:
+            return None
+    return None if node is None else node.start_mark.line + 1
+
+
+def dumps(scenario: Scenario) -> str:
+    data = scenario.to_dict()
+    return yaml.safe_dump(_ordered(data), sort_keys=False, allow_unicode=True, width=88)
+
+
+def _ordered(data: dict[str, Any]) -> dict[str, Any]:
+    order = ["name", "title", "as_of", "description", "sources", "actors", "issues", "stances",
+             "metadata"]
+    return {k: data[k] for k in order if k in data}

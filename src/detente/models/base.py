@@ -1,0 +1,234 @@
+"""The model protocol and the one result type every model returns.
+
+A model is a frozen dataclass whose fields are its keyword parameters (with
+documented defaults), in the spirit of scikit-learn estimators. Call
+:meth:`Model.forecast` with a :class:`~detente.scenario.Scenario` or
+:class:`~detente.arrays.ScenarioArrays`; every model returns a
+:class:`Forecast`: the outcome per draw and issue, the round-by-round
+trajectory, and what produced it (model, parameters, seed, scenario hash).
+
+Subclasses implement :meth:`Model._run`, a pure function of the arrays and a
+``numpy.random.Generator``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from detente.arrays import ScenarioArrays, compile_scenario
+from detente.errors import ModelInputError, Problem
+from detente.scenario import Scenario
+
+
+@dataclass(frozen=True, eq=False)
+class Trajectory:
+    """Round by round: ``outcome[D, R, I]`` and (optionally) ``position[D, R, A, I]``.
+
+    Round 0 holds the stated positions and the model's reading of them; the
+    last round is the forecast.
+    """
+
+    outcome: np.ndarray
+    position: np.ndarray | None = None
+
+    @property
+    def n_rounds(self) -> int:
+        return self.outcome.shape[1]
+
+
+@dataclass(frozen=True, eq=False)
+class ModelOutput:
+    """What :meth:`Model._run` returns; :class:`Forecast` adds the provenance."""
+
+    outcome: np.ndarray
+    trajectory: Trajectory
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class Forecast:
+    """A model's forecast on a scenario (one or many draws).
+
+    ``outcome[D, I]`` is the forecast per draw and issue on each issue's own
+    scale. ``details`` holds model-specific records (offers, exchange logs),
+    always plain data.
+    """
+
+    model: str
+    params: Mapping[str, Any]
+    actors: tuple[str, ...]
+    issues: tuple[str, ...]
+    outcome: np.ndarray
+    trajectory: Trajectory
+    seed: int | None
+    scenario_hash: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+    scenario: Scenario | None = field(default=None, repr=False)
+
+    @property
+    def n_draws(self) -> int:
+        return self.outcome.shape[0]
+
+    @property
+    def point(self) -> dict[str, float]:
+        """Issue -> forecast of the first draw (the point forecast for one draw)."""
+        return {i: float(v) for i, v in zip(self.issues, self.outcome[0], strict=True)}
+
+    def to_dict(self, *, trajectory: bool = False) -> dict[str, Any]:
+        """Plain, JSON-ready data. NaN becomes ``None``."""
+        out: dict[str, Any] = {
+            "model": self.model,
+            "params": _jsonable(dict(self.params)),
+            "seed": self.seed,
+            "scenario_hash": self.scenario_hash,
+            "actors": list(self.actors),
+            "issues": list(self.issues),
+            "draws": self.n_draws,
+            "outcome": {i: _num(v) for i, v in zip(self.issues, self.outcome[0], strict=True)},
+        }
+        if self.n_draws > 1:
+            out["outcome_draws"] = _jsonable(self.outcome)
+        if trajectory:
+            out["trajectory"] = {
+                "outcome": _jsonable(self.trajectory.outcome[0]),
+                "position": None
+                if self.trajectory.position is None
+                else _jsonable(self.trajectory.position[0]),
+            }
+            out["details"] = _jsonable(self.details)
+        return out
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(**kwargs), indent=2)
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame: one row per issue (first draw), with status quo and anchor."""
+        import pandas as pd
+
+        rows = []
+        for k, issue_id in enumerate(self.issues):
+            row: dict[str, Any] = {"issue": issue_id, "forecast": float(self.outcome[0, k])}
+            if self.scenario is not None:
+                issue = self.scenario.issue(issue_id)
+                row["status_quo"] = issue.status_quo
+                anchor = issue.nearest_anchor(row["forecast"])
+                row["nearest_anchor"] = anchor.label if anchor else None
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("issue")
+
+    def trajectory_frame(self) -> Any:
+        """A pandas DataFrame of the outcome per round (rows) and issue (columns)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.trajectory.outcome[0], columns=list(self.issues)).rename_axis(
+            "round"
+        )
+
+    def _repr_html_(self) -> str:
+        head = f"<p><b>{self.model}</b> forecast (scenario {self.scenario_hash})</p>"
+        return head + self.to_frame()._repr_html_()
+
+
+class Model(ABC):
+    """Base of every model. Subclasses are ``@dataclass(frozen=True, kw_only=True)``.
+
+    Class attributes: ``name`` (registry key), ``label`` (for tables),
+    ``needs_status_quo``.
+    """
+
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    needs_status_quo: ClassVar[bool] = False
+
+    def get_params(self) -> dict[str, Any]:
+        """The model's keyword parameters and their values."""
+        if dataclasses.is_dataclass(self):
+            return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {}
+
+    def forecast(
+        self,
+        data: Scenario | ScenarioArrays,
+        *,
+        seed: int | None = None,
+        rng: np.random.Generator | None = None,
+    ) -> Forecast:
+        """Run the model on a scenario (or its arrays) and return a :class:`Forecast`.
+
+        ``seed`` makes a run reproducible; pass ``rng`` instead to share one
+        generator across calls (the seed is then recorded as ``None``).
+        """
+        arrays = compile_scenario(data) if isinstance(data, Scenario) else data
+        self.check(arrays)
+        if rng is None:
+            rng = np.random.default_rng(seed)
+        out = self._run(arrays, rng)
+        return Forecast(
+            model=self.name,
+            params=self.get_params(),
+            actors=arrays.actors,
+            issues=arrays.issues,
+            outcome=out.outcome,
+            trajectory=out.trajectory,
+            seed=seed,
+            scenario_hash=arrays.scenario_hash,
+            details=out.details,
+            scenario=arrays.scenario,
+        )
+
+    def check(self, arrays: ScenarioArrays) -> None:
+        """Raise :class:`ModelInputError` if the model cannot run on these arrays."""
+        if self.needs_status_quo:
+            missing = np.isnan(arrays.status_quo)
+            if missing.any():
+                raise ModelInputError(
+                    [
+                        Problem(("issues", int(k), "status_quo"), "no status quo",
+                                f"a status quo on issue {arrays.issues[k]!r} "
+                                f"(model {self.name!r} needs one)")
+                        for k in np.flatnonzero(missing)
+                    ]
+                )
+
+    @abstractmethod
+    def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
+        """Compute the forecast: a pure function of the arrays and ``rng``."""
+
+
+def single_round(arrays: ScenarioArrays, outcome: np.ndarray) -> ModelOutput:
+    """Output of a one-shot model: round 0 holds the stated positions and the outcome."""
+    return ModelOutput(
+        outcome=outcome,
+        trajectory=Trajectory(outcome=outcome[:, None, :], position=arrays.position[:, None]),
+    )
+
+
+def _num(value: Any) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    if isinstance(value, float | np.floating):
+        return _num(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(dataclasses.asdict(value))
+    return value

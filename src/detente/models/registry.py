@@ -1,0 +1,42 @@
+"""Models by name: the one place that lists them (CLI, API and backtests read it)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from detente.errors import DetenteError
+from detente.models.base import Model
+
+# name -> "module:Class"; imported lazily so that a heavy model costs nothing until used
+_MODELS: dict[str, str] = {
+    "compromise": "detente.models.compromise:Compromise",
+    "median": "detente.models.median:WeightedMedian",
+    "nash": "detente.models.nash:NashBargaining",
+}
+
+DEFAULT_MODELS: tuple[str, ...] = ("compromise", "median", "nash")
+
+
+def available_models() -> tuple[str, ...]:
+    return tuple(_MODELS)
+
+
+def model_class(name: str) -> type[Model]:
+    try:
+        target = _MODELS[name]
+    except KeyError:
+        raise DetenteError(
+            f"unknown model {name!r}; available: {', '.join(available_models())}"
+        ) from None
+    module, cls = target.split(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+def get_model(name: str, **params: Any) -> Model:
+    """An instance of the model called ``name`` with keyword parameters."""
+    cls = model_class(name)
+    try:
+        return cls(**params)
+    except TypeError as exc:
+        raise DetenteError(f"model {name!r}: {exc}") from None
