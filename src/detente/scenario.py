@@ -470,7 +470,7 @@ def _translate_loc(loc: tuple[Any, ...]) -> Path:
     for part in loc:
         if isinstance(part, str) and part in ("position_uncertainty", "salience_uncertainty"):
             out += ["uncertainty", part.split("_")[0]]
-        elif isinstance(part, str) and part in ("uniform", "triangular", "normal", "function-after[_check(), Distribution]"):
+        elif isinstance(part, str) and part.startswith("function-after["):
             continue
         else:
             out.append(part)
