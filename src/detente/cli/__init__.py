@@ -1,0 +1,1 @@
+"""The command-line interface: parsing and presenting only, no logic of its own."""

@@ -1,0 +1,59 @@
+"""What every command shares: consoles, error handling, output formats."""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from detente.errors import DetenteError, ScenarioError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_BAD_INPUT = 1
+
+
+class OutputFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def print_problems(error: DetenteError) -> None:
+    """Print a user-facing error: every problem on its own line, no traceback."""
+    if isinstance(error, ScenarioError):
+        n = len(error.problems)
+        where = next((p.file for p in error.problems if p.file), None)
+        head = f"{n} problem{'s' if n != 1 else ''}" + (f" in {where}" if where else "")
+        err_console.print(f"[bold red]error:[/] {head}", highlight=False)
+        for p in error.problems:
+            loc = p.where
+            err_console.print(
+                f"  [cyan]{loc + ': ' if loc else ''}[/][bold]{p.field}[/]: found {p.found}; "
+                f"expected {p.expected}",
+                highlight=False,
+                soft_wrap=True,
+            )
+    else:
+        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+
+
+def guard(fn: F) -> F:
+    """Turn :class:`DetenteError` into a clear message and exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DetenteError as exc:
+            print_problems(exc)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    return wrapper  # type: ignore[return-value]

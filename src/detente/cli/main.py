@@ -1,0 +1,32 @@
+"""The ``detente`` command: one Typer app; each command group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from detente.cli import forecast as forecast_cmd
+from detente.cli import scenario_cmds
+
+app = typer.Typer(
+    name="detente",
+    help=(
+        "Forecast and broker multi-party, multi-issue negotiations.\n\n"
+        "Every forecast is what a model derives from the scenario's stated, sourced "
+        "assumptions, not a statement of fact. With no scenario, commands that take one "
+        "run the bundled 'ukraine-2025-11'."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+app.command("forecast")(forecast_cmd.forecast)
+app.command("models")(forecast_cmd.models)
+app.command("table")(scenario_cmds.table)
+app.command("check")(scenario_cmds.check)
+app.command("convert")(scenario_cmds.convert)
+app.command("new")(scenario_cmds.new)
+
+
+def main() -> None:
+    app()

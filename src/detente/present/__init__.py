@@ -1,0 +1,1 @@
+"""Presenters: Rich tables, JSON and CSV. They format results; they never compute them."""

@@ -1,0 +1,122 @@
+"""Rich tables for forecasts, trajectories and the comparative stance table."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from detente.models.base import Forecast
+from detente.results import NEUTRAL_NOTE, ForecastSet
+from detente.scenario import Issue, Scenario
+
+
+def _value_with_anchor(issue: Issue, value: float | None) -> Text:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return Text("—", style="dim")
+    text = Text(f"{value:.1f}", style="bold")
+    anchor = issue.nearest_anchor(value)
+    if anchor is not None:
+        text.append(f"\n≈ {anchor.label}", style="dim")
+    return text
+
+
+def forecast_table(result: ForecastSet) -> Table:
+    """Per issue: status quo, each model's forecast and its nearest labelled anchor."""
+    scenario = result.scenario
+    table = Table(
+        title=scenario.title or scenario.name,
+        caption=NEUTRAL_NOTE,
+        show_lines=True,
+        title_justify="left",
+    )
+    table.add_column("Issue", style="bold", max_width=28)
+    table.add_column("Status quo", max_width=30)
+    for f in result:
+        table.add_column(_model_label(f), max_width=34)
+    for k, issue in enumerate(scenario.issues):
+        cells: list[Any] = [issue.name, _value_with_anchor(issue, issue.status_quo)]
+        cells += [_value_with_anchor(issue, float(f.outcome[0, k])) for f in result]
+        table.add_row(*cells)
+    return table
+
+
+def _model_label(f: Forecast) -> str:
+    from detente.models.registry import model_class
+
+    try:
+        return model_class(f.model).label or f.model
+    except Exception:
+        return f.model
+
+
+def rounds_table(f: Forecast, scenario: Scenario | None = None, *, max_rounds: int = 50) -> Table:
+    """The outcome per round (rows) and issue (columns) of one forecast."""
+    traj = f.trajectory.outcome[0]
+    table = Table(title=f"{_model_label(f)}: outcome by round", title_justify="left")
+    table.add_column("Round", justify="right")
+    for issue in f.issues:
+        name = scenario.issue(issue).name if scenario else issue
+        table.add_column(name, justify="right", max_width=22)
+    n = traj.shape[0]
+    shown = range(n) if n <= max_rounds else [*range(max_rounds - 1), n - 1]
+    for r in shown:
+        table.add_row(str(r), *(f"{v:.2f}" if not math.isnan(v) else "—" for v in traj[r]))
+    return table
+
+
+def records_table(title: str, records: Sequence[Mapping[str, Any]], *, limit: int = 40) -> Table:
+    """A table of plain-data records (e.g. one round's offers); numbers to 2 decimals."""
+    table = Table(title=title, title_justify="left")
+    columns: list[str] = []
+    for rec in records:
+        for key in rec:
+            if key not in columns:
+                columns.append(key)
+    for col in columns:
+        table.add_column(col)
+    for rec in records[:limit]:
+        table.add_row(*(_cell(rec.get(col)) for col in columns))
+    if len(records) > limit:
+        table.caption = f"{len(records) - limit} more not shown"
+    return table
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def comparative_table(scenario: Scenario, *, evidence: bool = False) -> Table:
+    """Issues × actors' stated positions, as labels and numbers (like the source article's)."""
+    table = Table(
+        title=f"{scenario.title or scenario.name}: stated positions"
+        + (f" (as of {scenario.as_of})" if scenario.as_of else ""),
+        caption="position (nearest anchor) · salience s; — = no stance",
+        show_lines=True,
+        title_justify="left",
+    )
+    table.add_column("Issue", style="bold", max_width=24)
+    for actor in scenario.actors:
+        table.add_column(actor.name, max_width=30)
+    for issue in scenario.issues:
+        cells: list[Any] = [issue.name]
+        for actor in scenario.actors:
+            st = scenario.stance(actor.id, issue.id)
+            if st is None:
+                cells.append(Text("—", style="dim"))
+                continue
+            anchor = issue.nearest_anchor(st.position)
+            text = Text(anchor.label if anchor else "", style="")
+            text.append(f"\n{st.position:g} · s={st.salience:g}", style="dim")
+            if evidence and st.evidence:
+                text.append(f"\n{st.evidence}", style="italic dim")
+            cells.append(text)
+        table.add_row(*cells)
+    return table
