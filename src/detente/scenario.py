@@ -50,6 +50,10 @@ class Actor(_Frozen):
     name: str = ""
     capability: float = Field(default=1.0, ge=0, allow_inf_nan=False)
     capability_uncertainty: Distribution | None = None
+    # Gaussian-copula correlation (0..1) of this actor's uncertain saliences / positions
+    # across issues in Monte Carlo draws (see docs/uncertainty.md); None = independent.
+    salience_correlation: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
+    position_correlation: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     bloc: str | None = None
     description: str = ""
 
@@ -295,6 +299,7 @@ class Scenario(_Frozen):
         _check_unique(sources, "sources", "id", add)
         _check_issues(issues, add)
         _check_stances(stances, actors, issues, sources, add)
+        _check_invalid_stance_refs(data.get("stances"), stances, actors, issues, add)
 
         if problems:
             raise ScenarioError(problems, file=file)
@@ -583,6 +588,28 @@ def _check_stances(
                 f"(first at stances[{seen[key]}])", "at most one stance per actor and issue")
         else:
             seen[key] = index
+
+
+def _check_invalid_stance_refs(
+    raw: Any,
+    valid: list[tuple[int, Stance]],
+    actors: list[tuple[int, Actor]],
+    issues: list[tuple[int, Issue]],
+    add: _Add,
+) -> None:
+    """Unknown actor or issue in stances that failed field validation (so all show at once)."""
+    if not isinstance(raw, list | tuple):
+        return
+    done = {index for index, _ in valid}
+    known = {"actor": {a.id for _, a in actors}, "issue": {i.id for _, i in issues}}
+    for index, item in enumerate(raw):
+        if index in done or not isinstance(item, Mapping):
+            continue
+        for key, ids in known.items():
+            value = item.get(key)
+            if isinstance(value, str) and value and value not in ids:
+                add(("stances", index, key), f"unknown {key} {value!r}",
+                    f"one of the scenario's {key}s ({', '.join(sorted(ids)) or 'none'})")
 
 
 def require_status_quo(scenario: Scenario, model: str) -> list[Problem]:

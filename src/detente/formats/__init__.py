@@ -20,6 +20,7 @@ from detente.scenario import Scenario
 # the order is the order of content sniffing: most specific first
 _FORMATS: dict[str, str] = {
     "yaml": "detente.formats.scenario_yaml",
+    "csv": "detente.formats.scenario_csv",
 }
 
 
@@ -108,7 +109,9 @@ def write(scenario: Scenario, path: str | os.PathLike[str], *, format: str | Non
                 f"{path}: cannot tell the format from the extension {suffix or '(none)'}; "
                 f"give one of: {', '.join(format_names())}"
             )
-        format = matches[0]
+        # several formats share an extension (.csv): prefer the one named after it
+        named = [n for n in matches if n == suffix.lstrip(".")]
+        format = (named or matches)[0]
     text = dumps(scenario, format)
     write_text_atomic(path, text)
     return path

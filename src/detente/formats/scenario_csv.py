@@ -1,0 +1,266 @@
+"""detente's own CSV form: one file, several sections, spreadsheet-friendly.
+
+A section starts with a line holding only ``#name`` (trailing commas are
+ignored, so files saved by spreadsheets still read); the next line is the
+header; rows follow until the next section. Sections::
+
+    #scenario   key,value            name, title, as_of, description
+    #sources    id,title,publisher,date,url,note
+    #actors     id,name,capability,bloc,description, capability_<dist columns>
+    #issues     id,name,low,high,status_quo,description
+    #anchors    issue,value,label
+    #options    issue,name,value
+    #stances    actor,issue,position,salience,sources,evidence,
+                position_<dist columns>, salience_<dist columns>
+    #metadata   key,value            value as JSON
+
+Distribution columns for a quantity ``q``: ``q_dist`` (uniform, triangular,
+normal), ``q_low``, ``q_high``, ``q_mode``, ``q_mean``, ``q_sd``; empty when
+the quantity is certain. ``sources`` in a stance row is a ``;``-separated
+list of source ids. Empty cells mean "not given". Lines starting with ``##``
+are comments. Every error names the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from detente.errors import FormatError, Path, Problem
+from detente.scenario import Distribution, Scenario
+
+NAME = "csv"
+EXTENSIONS = (".csv",)
+
+_DIST = ("dist", "low", "high", "mode", "mean", "sd")
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "scenario": ("key", "value"),
+    "sources": ("id", "title", "publisher", "date", "url", "note"),
+    "actors": ("id", "name", "capability", "bloc", "description",
+               *(f"capability_{k}" for k in _DIST)),
+    "issues": ("id", "name", "low", "high", "status_quo", "description"),
+    "anchors": ("issue", "value", "label"),
+    "options": ("issue", "name", "value"),
+    "stances": ("actor", "issue", "position", "salience", "sources", "evidence",
+                *(f"position_{k}" for k in _DIST), *(f"salience_{k}" for k in _DIST)),
+    "metadata": ("key", "value"),
+}
+_REQUIRED = {
+    "scenario": ("key", "value"),
+    "actors": ("id",),
+    "issues": ("id",),
+    "anchors": ("issue", "value", "label"),
+    "options": ("issue", "name", "value"),
+    "stances": ("actor", "issue"),
+    "sources": ("id",),
+    "metadata": ("key", "value"),
+}
+
+
+def sniff(text: str) -> bool:
+    for line in text.splitlines():
+        cell = line.split(",")[0].strip().lower()
+        if not cell or cell.startswith("##"):
+            continue
+        return cell.startswith("#") and cell.lstrip("#") in _COLUMNS
+    return False
+
+
+def _sections(text: str, file: str | None) -> dict[str, list[tuple[int, dict[str, str]]]]:
+    """Split the file into sections of (line number, row as dict)."""
+    problems: list[Problem] = []
+    sections: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    current: str | None = None
+    header: list[str] | None = None
+    reader = csv.reader(io.StringIO(text))
+    for row in reader:
+        line = reader.line_num
+        cells = [c.strip() for c in row]
+        while cells and cells[-1] == "":
+            cells.pop()
+        if not cells or cells[0].startswith("##"):
+            continue
+        first = cells[0]
+        if first.startswith("#") and len(cells) == 1:
+            name = first[1:].strip().lower()
+            if name not in _COLUMNS:
+                problems.append(Problem((), f"section {first!r}",
+                                        f"one of {', '.join('#' + s for s in _COLUMNS)}",
+                                        file, line))
+                current = None
+                continue
+            if name in sections:
+                problems.append(Problem((), f"a second {first!r} section",
+                                        "each section at most once", file, line))
+            current, header = name, None
+            sections.setdefault(name, [])
+            continue
+        if current is None:
+            if not problems or problems[-1].line != line:
+                problems.append(Problem((), f"a row outside any section ({first!r})",
+                                        "a section line such as #actors first", file, line))
+            continue
+        if header is None:
+            header = [c.lower() for c in cells]
+            unknown = [c for c in header if c not in _COLUMNS[current]]
+            if unknown:
+                problems.append(Problem((current,), f"column(s) {', '.join(unknown)}",
+                                        f"columns among {', '.join(_COLUMNS[current])}",
+                                        file, line))
+            missing = [c for c in _REQUIRED[current] if c not in header]
+            if missing:
+                problems.append(Problem((current,), f"no column(s) {', '.join(missing)}",
+                                        f"a header with {', '.join(_REQUIRED[current])}",
+                                        file, line))
+            continue
+        if len(cells) > len(header):
+            problems.append(Problem((current,), f"{len(cells)} cells",
+                                    f"at most {len(header)} (the header's columns)", file, line))
+            continue
+        sections[current].append(
+            (line, {h: c for h, c in zip(header, cells, strict=False) if c != ""})
+        )
+    if problems:
+        raise FormatError(problems, file=file)
+    return sections
+
+
+def _dist(row: dict[str, str], prefix: str) -> dict[str, str] | None:
+    keys = {k: row.get(f"{prefix}_{k}") for k in _DIST}
+    if not any(keys.values()):
+        return None
+    out = {("kind" if k == "dist" else k): v for k, v in keys.items() if v is not None}
+    out.setdefault("kind", "uniform")
+    return out
+
+
+def loads(text: str, *, file: str | None = None) -> list[Scenario]:
+    sections = _sections(text, file)
+    lines: dict[Path, int] = {}
+    problems: list[Problem] = []
+    data: dict[str, Any] = {}
+
+    for line, row in sections.get("scenario", []):
+        key = row.get("key", "")
+        if key not in ("name", "title", "as_of", "description"):
+            problems.append(Problem(("scenario",), f"key {key!r}",
+                                    "one of name, title, as_of, description", file, line))
+            continue
+        data[key] = row.get("value", "")
+        lines[(key,)] = line
+
+    for line, row in sections.get("metadata", []):
+        try:
+            value = json.loads(row.get("value", "null"))
+        except json.JSONDecodeError:
+            value = row.get("value")
+        data.setdefault("metadata", {})[row.get("key", "")] = value
+        lines[("metadata", row.get("key", ""))] = line
+
+    for key in ("sources", "actors", "issues", "stances"):
+        items = []
+        for index, (line, row) in enumerate(sections.get(key, [])):
+            item: dict[str, Any] = dict(row)
+            if key == "actors":
+                dist = _dist(row, "capability")
+                for k in _DIST:
+                    item.pop(f"capability_{k}", None)
+                if dist:
+                    item["capability_uncertainty"] = dist
+            if key == "stances":
+                for q in ("position", "salience"):
+                    dist = _dist(row, q)
+                    for k in _DIST:
+                        item.pop(f"{q}_{k}", None)
+                    if dist:
+                        item[f"{q}_uncertainty"] = dist
+                if "sources" in item:
+                    item["sources"] = [s.strip() for s in item["sources"].split(";") if s.strip()]
+            items.append(item)
+            lines[(key, index)] = line
+        data[key] = items
+
+    issue_index = {item.get("id"): k for k, item in enumerate(data["issues"])}
+    for sub in ("anchors", "options"):
+        for line, row in sections.get(sub, []):
+            k = issue_index.get(row.get("issue"))
+            if k is None:
+                problems.append(Problem((sub,), f"unknown issue {row.get('issue')!r}",
+                                        "an issue id from the #issues section", file, line))
+                continue
+            entries = data["issues"][k].setdefault(sub, [])
+            if sub == "anchors":
+                entries.append({"value": row.get("value"), "label": row.get("label")})
+            else:
+                entries.append({"name": row.get("name"), "value": row.get("value")})
+            lines[("issues", k, sub, len(entries) - 1)] = line
+
+    if problems:
+        raise FormatError(problems, file=file)
+
+    def locate(path: Path) -> int | None:
+        return lines.get(path)
+
+    return [Scenario.from_dict(data, file=file, locate=locate)]
+
+
+def _dist_cells(dist: Distribution | None, prefix: str) -> dict[str, Any]:
+    if dist is None:
+        return {}
+    return {f"{prefix}_{'dist' if k == 'kind' else k}": v for k, v in dist.to_dict().items()}
+
+
+def _section(out: list[list[Any]], name: str, rows: Iterable[dict[str, Any]]) -> None:
+    rows = list(rows)
+    if not rows and name not in ("actors", "issues", "stances"):
+        return
+    columns = [c for c in _COLUMNS[name] if any(r.get(c) not in (None, "") for r in rows)]
+    columns = columns or list(_REQUIRED[name])
+    out.append([f"#{name}"])
+    out.append(columns)
+    for r in rows:
+        out.append([_fmt(r.get(c)) for c in columns])
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else str(int(value))
+    return str(value)
+
+
+def dumps(scenario: Scenario) -> str:
+    out: list[list[Any]] = []
+    head = [{"key": "name", "value": scenario.name}]
+    for key in ("title", "as_of", "description"):
+        value = getattr(scenario, key)
+        if value:
+            head.append({"key": key, "value": str(value)})
+    _section(out, "scenario", head)
+    _section(out, "sources", (s.model_dump(mode="json") for s in scenario.sources))
+    _section(out, "actors", (
+        {"id": a.id, "name": a.name, "capability": a.capability, "bloc": a.bloc,
+         "description": a.description, **_dist_cells(a.capability_uncertainty, "capability")}
+        for a in scenario.actors))
+    _section(out, "issues", (
+        {"id": i.id, "name": i.name, "low": i.low, "high": i.high, "status_quo": i.status_quo,
+         "description": i.description} for i in scenario.issues))
+    _section(out, "anchors", ({"issue": i.id, "value": a.value, "label": a.label}
+                              for i in scenario.issues for a in i.anchors))
+    _section(out, "options", ({"issue": i.id, "name": o.name, "value": o.value}
+                              for i in scenario.issues for o in i.options))
+    _section(out, "stances", (
+        {"actor": s.actor, "issue": s.issue, "position": s.position, "salience": s.salience,
+         "sources": ";".join(s.sources), "evidence": s.evidence,
+         **_dist_cells(s.position_uncertainty, "position"),
+         **_dist_cells(s.salience_uncertainty, "salience")}
+        for s in scenario.stances))
+    _section(out, "metadata", ({"key": k, "value": json.dumps(v)}
+                               for k, v in scenario.metadata.items()))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(out)
+    return buf.getvalue()

@@ -1,0 +1,66 @@
+"""detente's sectioned CSV: round trip and line-numbered errors."""
+
+from __future__ import annotations
+
+import pytest
+
+import detente
+from detente.errors import ScenarioError
+from detente.formats import scenario_csv
+
+
+def test_round_trip_bundled(tmp_path, ukraine):
+    path = detente.save(ukraine, tmp_path / "u.csv")
+    assert detente.load(path) == ukraine
+    assert scenario_csv.sniff(path.read_text())
+
+
+def test_yaml_csv_yaml_keeps_numbers(tmp_path, ukraine):
+    a = detente.save(ukraine, tmp_path / "a.csv")
+    b = detente.save(detente.load(a), tmp_path / "b.yaml")
+    assert detente.load(b).to_dict() == ukraine.to_dict()
+
+
+TEXT = """\
+#scenario
+key,value
+name,t
+#actors
+id,capability
+A,1
+B,2
+#issues
+id,low,high,status_quo
+x,0,100,50
+#anchors
+issue,value,label
+x,0,none
+y,100,all
+#stances
+actor,issue,position,salience
+A,x,10,0.5
+B,x,140,0.5
+C,x,10,1.5
+"""
+
+
+def test_errors_name_lines():
+    with pytest.raises(ScenarioError) as info:
+        scenario_csv.loads(TEXT, file="t.csv")
+    assert [p.line for p in info.value.problems] == [14]  # anchors for unknown issue y
+    fixed = TEXT.replace("y,100,all", "x,100,all")
+    with pytest.raises(ScenarioError) as info:
+        scenario_csv.loads(fixed, file="t.csv")
+    by_field = {p.field: p.line for p in info.value.problems}
+    assert by_field["stances[1].position"] == 18
+    assert by_field["stances[2].actor"] == 19
+    assert by_field["stances[2].salience"] == 19
+
+
+def test_structure_errors():
+    with pytest.raises(ScenarioError) as info:
+        scenario_csv.loads("#scenario\nkey,value\nname,t\n#bogus\nA,1\n", file="t.csv")
+    assert info.value.problems[0].line == 4
+    with pytest.raises(ScenarioError) as info:
+        scenario_csv.loads("#actors\nid,power\nA,1\n", file="t.csv")
+    assert "power" in info.value.problems[0].found

@@ -1,0 +1,84 @@
+"""The YAML form: round trip and line-numbered errors."""
+
+from __future__ import annotations
+
+import pytest
+
+import detente
+from detente.errors import DetenteError, ScenarioError
+from detente.formats import scenario_yaml
+
+GOOD = """\
+name: t
+actors:
+  - id: A
+    capability: 1
+  - id: B
+issues:
+  - id: x
+    scale: [0, 10]
+    anchors: {0: low, 10: high}
+    status_quo: 5
+stances:
+  - actor: A
+    issue: x
+    position: 2
+    salience: 0.5
+  - actor: B
+    issue: x
+    position: 8
+    salience: 0.5
+"""
+
+
+def test_reads_shorthand_scale():
+    (sc,) = scenario_yaml.loads(GOOD, file="t.yaml")
+    assert sc.issue("x").high == 10
+
+
+def test_errors_carry_lines():
+    bad = GOOD.replace("position: 8", "position: 80").replace("salience: 0.5\n  - actor: B",
+                                                              "salience: 2\n  - actor: B")
+    with pytest.raises(ScenarioError) as info:
+        scenario_yaml.loads(bad, file="t.yaml")
+    lines = {p.field: p.line for p in info.value.problems}
+    assert lines["stances[1].position"] == 18
+    assert lines["stances[0].salience"] == 15
+    assert all(p.file == "t.yaml" for p in info.value.problems)
+    assert "t.yaml:18" in str(info.value)
+
+
+def test_syntax_error_has_line():
+    with pytest.raises(ScenarioError) as info:
+        scenario_yaml.loads("name: t\nactors: [\n  - oops: {\n", file="b.yaml")
+    assert info.value.problems[0].line is not None
+    assert "invalid YAML" in info.value.problems[0].found
+
+
+def test_no_python_objects():
+    with pytest.raises(ScenarioError):
+        scenario_yaml.loads("!!python/object/apply:os.system ['echo hi']\n", file="evil.yaml")
+
+
+def test_bundled_round_trip(tmp_path, ukraine):
+    path = detente.save(ukraine, tmp_path / "u.yaml")
+    assert detente.load(path) == ukraine
+
+
+def test_bundled_scenario_content(ukraine):
+    assert {"RUS", "UKR", "USA", "EU", "GBR"} <= set(ukraine.actor_ids)
+    assert {"donetsk", "tomahawks", "drones", "sequencing", "tunnel"} <= set(ukraine.issue_ids)
+    for issue in ukraine.issues:
+        assert (issue.low, issue.high) == (0, 100)
+        assert len(issue.anchors) >= 3
+        assert issue.status_quo is not None
+    for st in ukraine.stances:
+        assert "article-2025-11-05" in st.sources
+        assert st.evidence
+        assert st.position_uncertainty is not None and st.salience_uncertainty is not None
+    assert ukraine.stance("RUS", "drones") is None  # the article says Russia did not address it
+
+
+def test_missing_file_and_unknown_name():
+    with pytest.raises(DetenteError, match="no such file"):
+        detente.load("does-not-exist.yaml")
