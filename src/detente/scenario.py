@@ -602,6 +602,7 @@ def _check_invalid_stance_refs(
         return
     done = {index for index, _ in valid}
     known = {"actor": {a.id for _, a in actors}, "issue": {i.id for _, i in issues}}
+    issue_by_id = {i.id: i for _, i in issues}
     for index, item in enumerate(raw):
         if index in done or not isinstance(item, Mapping):
             continue
@@ -610,6 +611,12 @@ def _check_invalid_stance_refs(
             if isinstance(value, str) and value and value not in ids:
                 add(("stances", index, key), f"unknown {key} {value!r}",
                     f"one of the scenario's {key}s ({', '.join(sorted(ids)) or 'none'})")
+        issue = issue_by_id.get(item.get("issue"))  # type: ignore[arg-type]
+        position = item.get("position")
+        if (issue is not None and isinstance(position, int | float)
+                and not issue.low <= position <= issue.high):
+            add(("stances", index, "position"), short(position),
+                f"a value within the scale {issue.low:g}..{issue.high:g} of issue {issue.id!r}")
 
 
 def require_status_quo(scenario: Scenario, model: str) -> list[Problem]:

@@ -1,0 +1,121 @@
+"""The CLI: commands, output formats and exit codes (0 ok, 1 bad input, 2 usage)."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+import detente
+from detente.cli.main import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), env={"COLUMNS": "240"})
+
+
+def test_forecast_bundled_table():
+    res = invoke("forecast")
+    assert res.exit_code == 0, res.output
+    assert "Donetsk territory" in res.output
+    assert "Status quo" in res.output
+    assert "not predictions of fact" in res.output.replace("\n", " ").replace("  ", " ")
+
+
+def test_forecast_json_and_csv(ukraine):
+    res = invoke("forecast", "ukraine-2025-11", "-m", "compromise", "-m", "nash", "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert [f["model"] for f in data["forecasts"]] == ["compromise", "nash"]
+    expected = detente.get_model("compromise").forecast(ukraine).point["donetsk"]
+    assert data["forecasts"][0]["outcome"]["donetsk"] == expected
+    res = invoke("forecast", "-f", "csv", "-m", "median")
+    assert res.exit_code == 0
+    lines = res.output.strip().splitlines()
+    assert lines[0].startswith("issue,name,status_quo,median,median_anchor")
+    assert len(lines) == 1 + len(ukraine.issues)
+
+
+def test_forecast_rounds_and_params():
+    res = invoke("forecast", "--rounds", "-m", "nash", "-p", "nash.iterations=80")
+    assert res.exit_code == 0, res.output
+    assert "outcome by round" in res.output
+    res = invoke("forecast", "-m", "nash", "-p", "nash.nonsense=1")
+    assert res.exit_code == 1
+    res = invoke("forecast", "-p", "bad")
+    assert res.exit_code == 1 and "MODEL.NAME=VALUE" in res.output
+
+
+def test_unknown_model_and_missing_file():
+    res = invoke("forecast", "-m", "astrology")
+    assert res.exit_code == 1 and "unknown model" in res.output
+    res = invoke("forecast", "nowhere.yaml")
+    assert res.exit_code == 1 and "no such file" in res.output
+
+
+def test_usage_error_exit_code():
+    assert invoke("forecast", "--no-such-flag").exit_code == 2
+    assert invoke("convert").exit_code == 2
+
+
+def test_table_shows_labels_and_numbers():
+    res = invoke("table", "--evidence")
+    assert res.exit_code == 0, res.output
+    assert "Russia" in res.output and "Ukraine" in res.output
+    assert "s=0.95" in res.output
+
+
+def test_check_good_and_bad(tmp_path):
+    assert invoke("check", "ukraine-2025-11").exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: b\nactors:\n  - id: A\nissues:\n  - id: x\n"
+        "stances:\n  - actor: Z\n    issue: x\n    position: 500\n    salience: 3\n"
+    )
+    res = invoke("check", str(bad))
+    assert res.exit_code == 1
+    out = res.output.replace("\n", " ")
+    assert "3 problems" in out
+    assert "bad.yaml:7" in out and "unknown actor 'Z'" in out
+    assert "bad.yaml:9" in out and "stances[0].position" in out
+    assert "Traceback" not in res.output
+
+
+def test_check_model_needs(tmp_path):
+    f = tmp_path / "nosq.yaml"
+    f.write_text("name: n\nactors: [{id: A}]\nissues: [{id: x}]\n"
+                 "stances: [{actor: A, issue: x, position: 5, salience: 1}]\n")
+    assert invoke("check", str(f)).exit_code == 0
+    res = invoke("check", str(f), "--model", "nash")
+    assert res.exit_code == 1 and "status quo" in res.output
+
+
+def test_convert_round_trip_and_no_clobber(tmp_path, ukraine):
+    out = tmp_path / "u.csv"
+    assert invoke("convert", "ukraine-2025-11", str(out)).exit_code == 0
+    assert detente.load(out) == ukraine
+    res = invoke("convert", "ukraine-2025-11", str(out))
+    assert res.exit_code == 1 and "--force" in res.output
+    back = tmp_path / "u.yaml"
+    assert invoke("convert", str(out), str(back)).exit_code == 0
+    assert detente.load(back) == ukraine
+    res = invoke("convert", "ukraine-2025-11", str(tmp_path / "u.txt"))
+    assert res.exit_code == 1 and "extension" in res.output
+
+
+def test_new_writes_a_valid_template(tmp_path):
+    path = tmp_path / "talks.yaml"
+    res = invoke("new", "talks", "-o", str(path))
+    assert res.exit_code == 0, res.output
+    sc = detente.load(path)
+    assert sc.name == "talks" and sc.stances
+    assert invoke("new", "talks", "-o", str(path)).exit_code == 1  # no overwrite
+    assert invoke("new", "bad name", "-o", str(tmp_path / "x.yaml")).exit_code == 1
+
+
+def test_help_everywhere():
+    for cmd in ("forecast", "table", "check", "convert", "new", "models"):
+        res = invoke(cmd, "--help")
+        assert res.exit_code == 0 and "Usage" in res.output
