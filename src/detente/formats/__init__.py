@@ -19,8 +19,10 @@ from detente.scenario import Scenario
 
 # the order is the order of content sniffing: most specific first
 _FORMATS: dict[str, str] = {
+    "deu": "detente.formats.deu",
     "yaml": "detente.formats.scenario_yaml",
     "csv": "detente.formats.scenario_csv",
+    "eum-csv": "detente.formats.eum_csv",
 }
 
 
