@@ -1,0 +1,5 @@
+"""``python -m detente`` runs the command-line interface."""
+
+from detente.cli.main import main
+
+main()
