@@ -1,0 +1,33 @@
+"""Where chunks of work run: in this process (threads) or on a Dask cluster.
+
+An engine maps a pure, picklable function ``fn(job, *task)`` over a list of
+tasks and yields the results as they complete (in any order). Callers make
+results independent of the order (see :mod:`detente.uncertainty.simulate`),
+so every engine gives the same answer for the same seed.
+"""
+
+from __future__ import annotations
+
+from detente.engines.base import Engine
+from detente.engines.local import LocalEngine
+from detente.errors import DetenteError
+
+ENGINES = ("local", "dask")
+
+
+def get_engine(name: str = "local", *, scheduler: str | None = None,
+               workers: int | None = None) -> Engine:
+    """An engine by name: ``local`` (threads) or ``dask`` (``scheduler`` address or a
+    local cluster of ``workers`` processes). A scheduler address implies ``dask``."""
+    if scheduler and name == "local":
+        name = "dask"
+    if name == "local":
+        return LocalEngine(workers=workers)
+    if name == "dask":
+        from detente.engines.dask import DaskEngine
+
+        return DaskEngine(scheduler=scheduler, n_workers=workers)
+    raise DetenteError(f"unknown engine {name!r}; available: {', '.join(ENGINES)}")
+
+
+__all__ = ["ENGINES", "Engine", "LocalEngine", "get_engine"]

@@ -1,0 +1,49 @@
+"""The engine protocol."""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+
+class Engine(ABC):
+    """Runs ``fn(job, *task)`` for every task; yields results in completion order.
+
+    Use as a context manager (or call :meth:`close`) to release workers.
+    """
+
+    name: str = ""
+
+    @property
+    @abstractmethod
+    def workers(self) -> int:
+        """How many tasks run at once."""
+
+    @abstractmethod
+    def map_unordered(
+        self, fn: Callable[..., Any], job: Any, tasks: Sequence[tuple[Any, ...]]
+    ) -> Iterator[Any]:
+        """Yield ``fn(job, *task)`` for each task as it completes.
+
+        At most a few tasks per worker are in flight at once, so memory stays
+        bounded however many tasks there are.
+        """
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (no-op by default)."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def cpu_count() -> int:
+    """Cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)

@@ -1,0 +1,269 @@
+"""Drawing a scenario's uncertain inputs into the draw axis of its arrays.
+
+Every uncertain number of a scenario (a stance's position or salience, an
+actor's capability) is one *input* with a declared
+:class:`~detente.scenario.Distribution`. An :class:`InputSpace` lists them in
+a fixed order (stances in file order, position then salience; then actors'
+capabilities) and maps points of the unit hypercube to values by each
+input's inverse CDF:
+
+- uniform on [l, h]:      x = l + u (h − l)
+- triangular (l, m, h):   x = l + √(u (h − l)(m − l))        if u < (m − l)/(h − l)
+                          x = h − √((1 − u)(h − l)(h − m))   otherwise
+- normal (μ, σ) truncated to [l, h], α = (l − μ)/σ, β = (h − μ)/σ:
+                          x = μ + σ Φ⁻¹(Φ(α) + u (Φ(β) − Φ(α)))
+  (computed on the mirrored side when α > 0, so tails keep their precision).
+
+Sampling draws standard normals Z per draw and input, optionally correlates
+them (a Gaussian copula), and sets u = Φ(Z). An actor with
+``salience_correlation: ρ`` (or ``position_correlation``) has its uncertain
+saliences (positions) share one factor F:
+
+    Z_k ← √ρ F + √(1 − ρ) Z_k,
+
+so any two of them have normal-scale correlation ρ while each keeps its own
+marginal distribution.
+
+Random streams are fixed per *block* of draws: block b (draws
+b·B … (b+1)·B − 1, B = ``block_size``) draws from its own generator seeded by
+``SeedSequence(seed, spawn_key=(b, 0))``. Draw k therefore gets the same
+numbers however the draws are split into chunks, whichever engine runs them,
+and whatever the total number of draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+from detente.arrays import ScenarioArrays, compile_scenario
+from detente.scenario import Distribution, Scenario
+
+Kind = Literal["position", "salience", "capability"]
+
+DEFAULT_BLOCK_SIZE = 4096
+"""Draws per random stream block (part of what makes a seeded run reproducible)."""
+
+_KIND_CODE = {"uniform": 0, "triangular": 1, "normal": 2}
+_INPUT_STREAM = 0
+
+
+@dataclass(frozen=True)
+class Input:
+    """One uncertain number of a scenario."""
+
+    kind: Kind
+    actor: str
+    issue: str | None
+    actor_index: int
+    issue_index: int | None
+    point: float
+    dist: Distribution
+
+    @property
+    def name(self) -> str:
+        """E.g. ``position[RUS, donetsk]`` or ``capability[USA]``."""
+        if self.issue is None:
+            return f"{self.kind}[{self.actor}]"
+        return f"{self.kind}[{self.actor}, {self.issue}]"
+
+
+@dataclass(frozen=True, eq=False)
+class InputSpace:
+    """The uncertain inputs of a scenario, in a fixed order, and their correlation groups.
+
+    ``groups`` holds ``(columns, rho)``: inputs that share one copula factor.
+    """
+
+    scenario: Scenario
+    inputs: tuple[Input, ...]
+    groups: tuple[tuple[tuple[int, ...], float], ...] = field(default=())
+
+    @property
+    def size(self) -> int:
+        return len(self.inputs)
+
+    @property
+    def names(self) -> list[str]:
+        return [x.name for x in self.inputs]
+
+    @cached_property
+    def base(self) -> ScenarioArrays:
+        """The point values (one draw)."""
+        return compile_scenario(self.scenario, 1)
+
+    @cached_property
+    def _params(self) -> dict[str, np.ndarray]:
+        def col(get: object) -> np.ndarray:
+            return np.array([get(x.dist) for x in self.inputs], dtype=float)  # type: ignore[operator]
+
+        return {
+            "code": np.array([_KIND_CODE[x.dist.kind] for x in self.inputs], dtype=int),
+            "low": col(lambda d: d.low),
+            "high": col(lambda d: d.high),
+            "mode": col(lambda d: np.nan if d.mode is None else d.mode),
+            "mean": col(lambda d: np.nan if d.mean is None else d.mean),
+            "sd": col(lambda d: np.nan if d.sd is None else d.sd),
+        }
+
+    # ---- unit cube -> values ---------------------------------------------------------
+    def from_unit(self, u: np.ndarray) -> np.ndarray:
+        """Map ``u[n, K]`` in [0, 1] to input values ``[n, K]`` by each inverse CDF."""
+        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        if u.ndim != 2 or u.shape[1] != self.size:
+            raise ValueError(f"expected u of shape (n, {self.size}), got {u.shape}")
+        p = self._params
+        out = np.empty_like(u)
+        for code, fn in ((0, _uniform_ppf), (1, _triangular_ppf), (2, _truncnorm_ppf)):
+            cols = np.flatnonzero(p["code"] == code)
+            if cols.size:
+                out[:, cols] = fn(u[:, cols], *(p[k][cols] for k in _PPF_ARGS[code]))
+        return out
+
+    # ---- values -> arrays --------------------------------------------------------------
+    def apply(self, values: np.ndarray, base: ScenarioArrays | None = None) -> ScenarioArrays:
+        """Arrays with ``values[n, K]`` put in place of the point values (n draws).
+
+        Capabilities are floored at 0 (a declared range may reach below it).
+        """
+        base = self.base if base is None else base
+        n = values.shape[0]
+        pos = np.repeat(np.asarray(base.position[:1]), n, axis=0)
+        sal = np.repeat(np.asarray(base.salience[:1]), n, axis=0)
+        cap = np.repeat(np.asarray(base.capability[:1]), n, axis=0)
+        idx = self._index
+        if idx["position"][0].size:
+            a, i, cols = idx["position"]
+            pos[:, a, i] = values[:, cols]
+        if idx["salience"][0].size:
+            a, i, cols = idx["salience"]
+            sal[:, a, i] = values[:, cols]
+        if idx["capability"][0].size:
+            a, _, cols = idx["capability"]
+            cap[:, a] = np.maximum(values[:, cols], 0.0)
+        return base.with_values(position=pos, salience=sal, capability=cap)
+
+    @cached_property
+    def _index(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        out = {}
+        for kind in ("position", "salience", "capability"):
+            cols = [k for k, x in enumerate(self.inputs) if x.kind == kind]
+            out[kind] = (
+                np.array([self.inputs[k].actor_index for k in cols], dtype=int),
+                np.array([self.inputs[k].issue_index or 0 for k in cols], dtype=int),
+                np.array(cols, dtype=int),
+            )
+        return out
+
+    # ---- random draws ------------------------------------------------------------------
+    def sample_unit(
+        self, seed: int, start: int, stop: int, *, block_size: int = DEFAULT_BLOCK_SIZE
+    ) -> np.ndarray:
+        """Uniforms ``u[stop − start, K]`` for draws ``start … stop − 1`` of the run ``seed``.
+
+        Built from whole blocks, so the numbers of a draw never depend on the
+        range asked for.
+        """
+        if not 0 <= start <= stop:
+            raise ValueError(f"bad draw range {start}..{stop}")
+        first, last = start // block_size, -(-stop // block_size)
+        blocks = [self.sample_block(seed, b, block_size=block_size) for b in range(first, last)]
+        if not blocks:
+            return np.empty((0, self.size))
+        u = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
+        off = first * block_size
+        return u[start - off : stop - off]
+
+    def sample_block(self, seed: int, block: int, *, block_size: int = DEFAULT_BLOCK_SIZE
+                     ) -> np.ndarray:
+        """Uniforms ``u[block_size, K]`` of one block (Gaussian copula applied)."""
+        rng = block_generator(seed, block, _INPUT_STREAM)
+        z = rng.standard_normal((block_size, self.size))
+        for cols, rho in self.groups:
+            factor = rng.standard_normal(block_size)
+            c = np.asarray(cols)
+            z[:, c] = np.sqrt(rho) * factor[:, None] + np.sqrt(1.0 - rho) * z[:, c]
+        return ndtr(z)
+
+    def sample(self, seed: int, start: int, stop: int, *,
+               block_size: int = DEFAULT_BLOCK_SIZE) -> ScenarioArrays:
+        """The arrays of draws ``start … stop − 1`` (inputs drawn, the rest at their points)."""
+        u = self.sample_unit(seed, start, stop, block_size=block_size)
+        return self.apply(self.from_unit(u))
+
+
+def block_generator(seed: int, block: int, stream: int) -> np.random.Generator:
+    """The generator of one block of draws and one stream (0: inputs, others: models)."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed,
+                                                                      spawn_key=(block, stream))))
+
+
+def input_space(scenario: Scenario, kinds: Sequence[Kind] | None = None) -> InputSpace:
+    """The uncertain inputs of ``scenario`` (optionally only some kinds).
+
+    A declared distribution with ``low == high`` is no uncertainty and is left out.
+    """
+    kinds = tuple(kinds or ("position", "salience", "capability"))
+    a_index = {a: k for k, a in enumerate(scenario.actor_ids)}
+    i_index = {i: k for k, i in enumerate(scenario.issue_ids)}
+    inputs: list[Input] = []
+    for st in scenario.stances:
+        for kind, dist, point in (("position", st.position_uncertainty, st.position),
+                                  ("salience", st.salience_uncertainty, st.salience)):
+            if kind in kinds and dist is not None and dist.high > dist.low:
+                inputs.append(Input(kind, st.actor, st.issue, a_index[st.actor],
+                                    i_index[st.issue], point, dist))  # type: ignore[arg-type]
+    if "capability" in kinds:
+        for actor in scenario.actors:
+            dist = actor.capability_uncertainty
+            if dist is not None and dist.high > dist.low:
+                inputs.append(Input("capability", actor.id, None, a_index[actor.id], None,
+                                    actor.capability, dist))
+    groups = []
+    for actor in scenario.actors:
+        for kind, rho in (("salience", actor.salience_correlation),
+                          ("position", actor.position_correlation)):
+            if not rho:
+                continue
+            cols = tuple(k for k, x in enumerate(inputs) if x.kind == kind and x.actor == actor.id)
+            if len(cols) > 1:
+                groups.append((cols, float(rho)))
+    return InputSpace(scenario, tuple(inputs), tuple(groups))
+
+
+# ---- inverse CDFs, vectorised over columns ---------------------------------------------
+
+_PPF_ARGS = {0: ("low", "high"), 1: ("low", "mode", "high"), 2: ("mean", "sd", "low", "high")}
+
+
+def _uniform_ppf(u: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    return np.clip(low + u * (high - low), low, high)
+
+
+def _triangular_ppf(u: np.ndarray, low: np.ndarray, mode: np.ndarray, high: np.ndarray
+                    ) -> np.ndarray:
+    span = high - low
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.where(span > 0, (mode - low) / np.where(span > 0, span, 1.0), 0.0)
+    left = low + np.sqrt(u * span * (mode - low))
+    right = high - np.sqrt((1.0 - u) * span * (high - mode))
+    return np.clip(np.where(u < c, left, right), low, high)
+
+
+def _truncnorm_ppf(u: np.ndarray, mean: np.ndarray, sd: np.ndarray, low: np.ndarray,
+                   high: np.ndarray) -> np.ndarray:
+    alpha = (low - mean) / sd
+    beta = (high - mean) / sd
+    flip = alpha > 0  # the whole range above the mean: work on the mirrored lower tail
+    a = np.where(flip, -beta, alpha)
+    b = np.where(flip, -alpha, beta)
+    uu = np.where(flip, 1.0 - u, u)
+    pa, pb = ndtr(a), ndtr(b)
+    z = ndtri(np.clip(pa + uu * (pb - pa), pa, pb))
+    z = np.where(flip, -z, z)
+    return np.clip(mean + sd * z, low, high)

@@ -1,0 +1,638 @@
+"""Monte Carlo: many draws of the uncertain inputs through one or more models.
+
+:func:`simulate` draws the scenario's uncertain inputs (see
+:mod:`detente.uncertainty.sampling`), runs every model on every draw and
+returns a :class:`Simulation`: labelled arrays (an ``xarray.Dataset``) that
+save to and load from netCDF. Per model and issue it holds
+
+- ``mean``, ``sd``, ``min``, ``max`` of the outcome, ``count`` of draws with an
+  outcome and ``nan_count`` of those without;
+- ``quantiles`` (read from the histogram: linear within a bin, so exact to
+  1/``bins`` of the scale, and clamped to ``[min, max]``);
+- ``histogram``: counts in ``bins`` equal bins of the issue's scale (values off
+  the scale count in the end bins);
+- ``band_probability[anchor]``: P(the outcome's nearest labelled anchor is
+  this one), the lower anchor on a tie, as :meth:`Issue.nearest_anchor`;
+- ``closer_probability[anchor, anchor_other]``:
+  P(|x − anchor| < |x − anchor_other|), e.g. P(closer to "ceded" than to
+  "frozen");
+- ``disagreement[model, model_other]``: the share of draws in which the two
+  models' outcomes have different nearest anchors (over draws where both
+  have an outcome), and per issue ``any_disagreement``: the share of draws in
+  which not every model lands on the same anchor.
+
+How it is made exact and reproducible: the draws are cut into blocks of
+``block_size``; each block has its own random streams (inputs, and one per
+model name), and every block is summarised on its own. Counts add up
+exactly in any order; means and variances of the blocks are merged in
+block order (Chan et al.'s pairwise update)
+
+    n = n_a + n_b,  δ = x̄_b − x̄_a,  x̄ = x̄_a + δ n_b / n,
+    M2 = M2_a + M2_b + δ² n_a n_b / n,
+
+so the result is the same bit for bit whatever the chunk size or engine.
+Memory: one chunk of draws per worker plus O(blocks) small numbers, unless
+``keep_draws`` asks for every outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detente.arrays import compile_scenario
+from detente.engines import Engine, get_engine
+from detente.errors import DetenteError
+from detente.models.base import Model
+from detente.models.registry import DEFAULT_MODELS, get_model
+from detente.scenario import Scenario
+from detente.uncertainty.sampling import (
+    DEFAULT_BLOCK_SIZE,
+    InputSpace,
+    block_generator,
+    input_space,
+)
+
+DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+DEFAULT_BINS = 1000
+KEEP_DRAWS_UP_TO = 100_000
+"""``keep_draws=None`` keeps every outcome for runs up to this many draws."""
+
+Progress = Callable[[int, int], None]
+"""Called with (draws done, draws in all) as chunks complete."""
+
+
+def model_stream(name: str) -> int:
+    """The random stream number of a model (stream 0 is the inputs')."""
+    return 1 + (zlib.crc32(name.encode()) & 0x7FFFFFFF)
+
+
+# ---- the job and one chunk of it -------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class SimulationJob:
+    """Everything a worker needs: picklable, sent once per worker."""
+
+    scenario: Scenario
+    models: tuple[Model, ...]
+    seed: int
+    draws: int
+    block_size: int = DEFAULT_BLOCK_SIZE
+    bins: int = DEFAULT_BINS
+    keep_draws: bool = False
+
+    @cached_property
+    def space(self) -> InputSpace:
+        return input_space(self.scenario)
+
+    @cached_property
+    def n_blocks(self) -> int:
+        return -(-self.draws // self.block_size)
+
+    @cached_property
+    def anchors(self) -> np.ndarray:
+        """Anchor values ``[I, K]`` sorted per issue, NaN-padded (K >= 1)."""
+        issues = self.scenario.issues
+        k = max([1] + [len(i.anchors) for i in issues])
+        out = np.full((len(issues), k), np.nan)
+        for n, issue in enumerate(issues):
+            vals = sorted(a.value for a in issue.anchors)
+            out[n, : len(vals)] = vals
+        return out
+
+    @cached_property
+    def scale(self) -> tuple[np.ndarray, np.ndarray]:
+        return (np.array([i.low for i in self.scenario.issues]),
+                np.array([i.high for i in self.scenario.issues]))
+
+
+@dataclass(eq=False)
+class ChunkStats:
+    """Summaries of consecutive blocks ``first_block …``; counts are int64."""
+
+    first_block: int
+    count: np.ndarray  # [nb, M, I] per block
+    mean: np.ndarray  # [nb, M, I]
+    m2: np.ndarray  # [nb, M, I]
+    minimum: np.ndarray  # [M, I]
+    maximum: np.ndarray
+    hist: np.ndarray  # [M, I, bins]
+    band: np.ndarray  # [M, I, K]
+    closer: np.ndarray  # [M, I, K, K]
+    disagree: np.ndarray  # [M, M, I]
+    pair_count: np.ndarray  # [M, M, I]
+    split: np.ndarray  # [I]
+    split_count: np.ndarray  # [I]
+    draws: int = 0
+    outcome: np.ndarray | None = None  # [n, M, I] when keep_draws
+
+
+def run_blocks(job: SimulationJob, first: int, stop: int) -> ChunkStats:
+    """Sample and run blocks ``first … stop − 1`` of ``job``; summarise each block."""
+    parts = [_run_block(job, b) for b in range(first, stop)]
+    x_all = [p[0] for p in parts]
+    stats = [p[1] for p in parts]
+    m, i = x_all[0].shape[1:]
+    k = job.anchors.shape[1]
+
+    def total(key: str, shape: tuple[int, ...]) -> np.ndarray:
+        out = np.zeros(shape, dtype=np.int64)
+        for s in stats:
+            out += s[key]
+        return out
+
+    return ChunkStats(
+        first_block=first,
+        count=np.stack([s["count"] for s in stats]),
+        mean=np.stack([s["mean"] for s in stats]),
+        m2=np.stack([s["m2"] for s in stats]),
+        minimum=np.fmin.reduce([s["min"] for s in stats]),
+        maximum=np.fmax.reduce([s["max"] for s in stats]),
+        hist=total("hist", (m, i, job.bins)),
+        band=total("band", (m, i, k)),
+        closer=total("closer", (m, i, k, k)),
+        disagree=total("disagree", (m, m, i)),
+        pair_count=total("pair_count", (m, m, i)),
+        split=total("split", (i,)),
+        split_count=total("split_count", (i,)),
+        draws=sum(x.shape[0] for x in x_all),
+        outcome=np.concatenate(x_all) if job.keep_draws else None,
+    )
+
+
+def block_outcomes(job: SimulationJob, block: int) -> np.ndarray:
+    """Outcomes ``[n, M, I]`` of one block of draws (n = block size, less at the end)."""
+    start = block * job.block_size
+    n = min(job.block_size, job.draws - start)
+    space = job.space
+    if space.size:
+        u = space.sample_block(job.seed, block, block_size=job.block_size)[:n]
+        arrays = space.apply(space.from_unit(u))
+    else:
+        arrays = compile_scenario(job.scenario, n)
+    outs = []
+    for model in job.models:
+        rng = block_generator(job.seed, block, model_stream(model.name))
+        outs.append(np.asarray(model.forecast(arrays, rng=rng).outcome, dtype=float))
+    return np.stack(outs, axis=1)
+
+
+def _run_block(job: SimulationJob, block: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    x = block_outcomes(job, block)
+    _, m, i = x.shape
+    valid = ~np.isnan(x)
+    count = valid.sum(axis=0)
+    xz = np.where(valid, x, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, xz.sum(axis=0) / np.maximum(count, 1), 0.0)
+    m2 = (np.where(valid, x - mean, 0.0) ** 2).sum(axis=0)
+    with np.errstate(invalid="ignore"):
+        lo = np.where(valid.any(axis=0), np.nanmin(np.where(valid, x, np.inf), axis=0), np.nan)
+        hi = np.where(valid.any(axis=0), np.nanmax(np.where(valid, x, -np.inf), axis=0), np.nan)
+
+    # histogram over each issue's scale
+    low, high = job.scale
+    nb = job.bins
+    pos = np.floor((xz - low) / (high - low) * nb)
+    b = np.clip(pos, 0, nb - 1).astype(np.int64)
+    cell = (np.arange(m)[:, None] * i + np.arange(i)[None, :]) * nb
+    hist = np.bincount((cell + b)[valid], minlength=m * i * nb).reshape(m, i, nb)
+
+    # nearest anchors
+    anchors = job.anchors  # [I, K]
+    k = anchors.shape[1]
+    has = ~np.isnan(anchors)
+    dist = np.abs(x[..., None] - anchors)  # [n, M, I, K]
+    dist = np.where(has, dist, np.inf)
+    band = np.argmin(dist, axis=-1)  # lower anchor on a tie (anchors sorted)
+    banded = valid & has.any(axis=1)
+    bcell = (np.arange(m)[:, None] * i + np.arange(i)[None, :]) * k
+    band_counts = np.bincount((bcell + band)[banded], minlength=m * i * k).reshape(m, i, k)
+    closer = ((dist[..., :, None] < dist[..., None, :]) & banded[..., None, None]).sum(axis=0)
+
+    # models that disagree (different nearest anchors)
+    both = banded[:, :, None, :] & banded[:, None, :, :]
+    differ = (band[:, :, None, :] != band[:, None, :, :]) & both
+    all_banded = banded.all(axis=1)
+    split = ((band != band[:, :1, :]).any(axis=1) & all_banded).sum(axis=0)
+
+    return x, {
+        "count": count.astype(np.int64),
+        "mean": mean,
+        "m2": m2,
+        "min": lo,
+        "max": hi,
+        "hist": hist.astype(np.int64),
+        "band": band_counts.astype(np.int64),
+        "closer": closer.astype(np.int64),
+        "disagree": differ.sum(axis=0).astype(np.int64),
+        "pair_count": both.sum(axis=0).astype(np.int64),
+        "split": split.astype(np.int64),
+        "split_count": all_banded.sum(axis=0).astype(np.int64),
+    }
+
+
+# ---- running and reducing ----------------------------------------------------------------
+
+
+def simulate(
+    scenario: Scenario,
+    models: Iterable[str | Model] | None = None,
+    *,
+    draws: int = 10_000,
+    seed: int | None = 0,
+    engine: str | Engine = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    chunk_size: int | None = None,
+    block_size: int = DEFAULT_BLOCK_SIZE,
+    bins: int = DEFAULT_BINS,
+    quantiles: Sequence[float] = DEFAULT_QUANTILES,
+    keep_draws: bool | None = None,
+    params: dict[str, dict[str, Any]] | None = None,
+    progress: Progress | None = None,
+) -> Simulation:
+    """Run ``draws`` Monte Carlo draws of ``scenario`` through ``models``.
+
+    ``seed`` (default 0; ``None`` picks a fresh one, recorded in the result)
+    and ``block_size`` determine the result; ``engine``, ``workers`` and
+    ``chunk_size`` (draws per task, rounded up to whole blocks) only decide
+    where and how fast it is computed. ``engine`` is ``"local"``, ``"dask"``
+    (a local cluster, or ``scheduler``) or an :class:`Engine` instance.
+    """
+    if draws < 1:
+        raise DetenteError(f"draws must be at least 1 (got {draws})")
+    if block_size < 1:
+        raise DetenteError(f"block size must be at least 1 (got {block_size})")
+    if bins < 1:
+        raise DetenteError(f"bins must be at least 1 (got {bins})")
+    if chunk_size is not None and chunk_size < 1:
+        raise DetenteError(f"chunk size must be at least 1 (got {chunk_size})")
+    qs = tuple(float(q) for q in quantiles)
+    if any(not 0 <= q <= 1 for q in qs):
+        raise DetenteError(f"quantiles must lie in [0, 1] (got {list(qs)})")
+    chosen = resolve_models(models, params)
+    point_arrays = compile_scenario(scenario)
+    for model in chosen:
+        model.check(point_arrays)
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
+    if seed < 0:
+        raise DetenteError(f"seed must be >= 0 (got {seed})")
+    keep = draws <= KEEP_DRAWS_UP_TO if keep_draws is None else keep_draws
+    job = SimulationJob(scenario, tuple(chosen), seed, draws, block_size, bins, keep)
+
+    own = not isinstance(engine, Engine)
+    eng = get_engine(engine, scheduler=scheduler, workers=workers) if own else engine
+    try:
+        per_chunk = _blocks_per_chunk(job.n_blocks, eng.workers, chunk_size, block_size)
+        tasks = [(b, min(b + per_chunk, job.n_blocks))
+                 for b in range(0, job.n_blocks, per_chunk)]
+        acc = _Accumulator(job)
+        for stats in eng.map_unordered(run_blocks, job, tasks):
+            acc.add(stats)
+            if progress is not None:
+                progress(acc.done, draws)
+    finally:
+        if own:
+            eng.close()
+    point = np.stack([m.forecast(point_arrays, seed=seed).outcome[0] for m in chosen])
+    return Simulation(acc.dataset(point, qs))
+
+
+def resolve_models(models: Iterable[str | Model] | None,
+                   params: dict[str, dict[str, Any]] | None = None) -> list[Model]:
+    """Model instances from names (with ``params[name]``) or instances."""
+    params = params or {}
+    chosen = [m if isinstance(m, Model) else get_model(m, **params.get(m, {}))
+              for m in (models or DEFAULT_MODELS)]
+    if not chosen:
+        raise DetenteError("no model to run")
+    return chosen
+
+
+def _blocks_per_chunk(n_blocks: int, workers: int, chunk_size: int | None,
+                      block_size: int) -> int:
+    if chunk_size is not None:
+        return max(1, -(-chunk_size // block_size))
+    # about four chunks per worker, at most 16 blocks each (bounded memory)
+    return max(1, min(16, -(-n_blocks // (4 * workers))))
+
+
+def _labels(names: Sequence[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
+    return out
+
+
+class _Accumulator:
+    def __init__(self, job: SimulationJob):
+        self.job = job
+        m, i = len(job.models), len(job.scenario.issues)
+        nb, k = job.n_blocks, job.anchors.shape[1]
+        self.count = np.zeros((nb, m, i), dtype=np.int64)
+        self.mean = np.zeros((nb, m, i))
+        self.m2 = np.zeros((nb, m, i))
+        self.minimum = np.full((m, i), np.nan)
+        self.maximum = np.full((m, i), np.nan)
+        self.ints = {
+            "hist": np.zeros((m, i, job.bins), dtype=np.int64),
+            "band": np.zeros((m, i, k), dtype=np.int64),
+            "closer": np.zeros((m, i, k, k), dtype=np.int64),
+            "disagree": np.zeros((m, m, i), dtype=np.int64),
+            "pair_count": np.zeros((m, m, i), dtype=np.int64),
+            "split": np.zeros(i, dtype=np.int64),
+            "split_count": np.zeros(i, dtype=np.int64),
+        }
+        self.outcome = np.empty((job.draws, m, i)) if job.keep_draws else None
+        self.done = 0
+
+    def add(self, s: ChunkStats) -> None:
+        sl = slice(s.first_block, s.first_block + s.count.shape[0])
+        self.count[sl], self.mean[sl], self.m2[sl] = s.count, s.mean, s.m2
+        self.minimum = np.fmin(self.minimum, s.minimum)
+        self.maximum = np.fmax(self.maximum, s.maximum)
+        for key, arr in self.ints.items():
+            arr += getattr(s, key)
+        if self.outcome is not None and s.outcome is not None:
+            start = s.first_block * self.job.block_size
+            self.outcome[start : start + s.outcome.shape[0]] = s.outcome
+        self.done += s.draws
+
+    def merged_moments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Count, mean and M2 over all blocks, merged in block order."""
+        n = np.zeros(self.count.shape[1:])
+        mean = np.zeros(n.shape)
+        m2 = np.zeros(n.shape)
+        for b in range(self.count.shape[0]):
+            nb = self.count[b].astype(float)
+            tot = n + nb
+            with np.errstate(invalid="ignore", divide="ignore"):
+                delta = self.mean[b] - mean
+                share = np.where(tot > 0, nb / np.where(tot > 0, tot, 1.0), 0.0)
+                mean = mean + delta * share
+                m2 = m2 + self.m2[b] + delta * delta * n * share
+            n = tot
+        return n, mean, m2
+
+    def dataset(self, point: np.ndarray, quantiles: tuple[float, ...]) -> Any:
+        import xarray as xr
+
+        job = self.job
+        sc = job.scenario
+        n, mean, m2 = self.merged_moments()
+        has = n > 0
+        mean = np.where(has, mean, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sd = np.where(n > 1, np.sqrt(m2 / np.maximum(n - 1, 1)), np.where(has, 0.0, np.nan))
+        low, high = job.scale
+        edges = low[:, None] + (high - low)[:, None] * np.linspace(0, 1, job.bins + 1)[None, :]
+        hist = self.ints["hist"]
+        qv = _hist_quantiles(hist, edges, np.array(quantiles), self.minimum, self.maximum)
+        anchors = job.anchors
+        labels = np.full(anchors.shape, "", dtype=object)
+        for k, issue in enumerate(sc.issues):
+            for j, a in enumerate(sorted(issue.anchors, key=lambda a: a.value)):
+                labels[k, j] = a.label
+        with np.errstate(invalid="ignore", divide="ignore"):
+            banded = self.ints["band"].sum(axis=-1, keepdims=True)
+            band_p = np.where(banded > 0, self.ints["band"] / np.maximum(banded, 1), np.nan)
+            band_p = np.where(np.isnan(anchors)[None], np.nan, band_p)
+            closer_p = self.ints["closer"] / np.maximum(banded[..., None], 1)
+            closer_p = np.where(banded[..., None] > 0, closer_p, np.nan)
+            pad = np.isnan(anchors)
+            closer_p = np.where(pad[None, :, :, None] | pad[None, :, None, :], np.nan, closer_p)
+            pc = self.ints["pair_count"]
+            disagree = np.where(pc > 0, self.ints["disagree"] / np.maximum(pc, 1), np.nan)
+            sc_count = self.ints["split_count"]
+            split = np.where(sc_count > 0, self.ints["split"] / np.maximum(sc_count, 1), np.nan)
+
+        models = _labels([m.name for m in job.models])
+        issues = list(sc.issue_ids)
+        mi = ("model", "issue")
+        data = {
+            "point": (mi, point),
+            "mean": (mi, mean),
+            "sd": (mi, sd),
+            "min": (mi, self.minimum),
+            "max": (mi, self.maximum),
+            "count": (mi, n.astype(np.int64)),
+            "nan_count": (mi, job.draws - n.astype(np.int64)),
+            "quantiles": ((*mi, "quantile"), qv),
+            "histogram": ((*mi, "bin"), hist),
+            "bin_edges": (("issue", "edge"), edges),
+            "anchor_value": (("issue", "anchor"), anchors),
+            "anchor_label": (("issue", "anchor"), labels.astype(str)),
+            "band_probability": ((*mi, "anchor"), band_p),
+            "closer_probability": ((*mi, "anchor", "anchor_other"), closer_p),
+            "disagreement": (("model", "model_other", "issue"), disagree),
+            "any_disagreement": (("issue",), split),
+        }
+        if self.outcome is not None:
+            data["outcome"] = (("draw", "model", "issue"), self.outcome)
+        attrs = {
+            "title": "detente Monte Carlo simulation",
+            "scenario": sc.name,
+            "scenario_hash": sc.hash,
+            "seed": int(job.seed),
+            "draws": int(job.draws),
+            "block_size": int(job.block_size),
+            "inputs": json.dumps(job.space.names),
+            "models": json.dumps([{"name": m.name, "params": _plain(m.get_params())}
+                                  for m in job.models]),
+            "note": "Model outputs derived from the scenario's stated, sourced assumptions "
+                    "and their declared uncertainty; not predictions of fact.",
+        }
+        coords = {"model": models, "model_other": models, "issue": issues,
+                  "quantile": list(quantiles), "anchor": np.arange(anchors.shape[1]),
+                  "anchor_other": np.arange(anchors.shape[1])}
+        return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+def _hist_quantiles(hist: np.ndarray, edges: np.ndarray, qs: np.ndarray,
+                    lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Quantiles ``[M, I, Q]`` from counts, linear within bins, clamped to [min, max]."""
+    m, i, _ = hist.shape
+    out = np.full((m, i, qs.size), np.nan)
+    for a in range(m):
+        for b in range(i):
+            h = hist[a, b]
+            total = h.sum()
+            if total == 0:
+                continue
+            cum = np.concatenate([[0], np.cumsum(h)]).astype(float)
+            target = qs * total
+            # first edge j with cum[j] >= target: then cum[j-1] < target <= cum[j]
+            j = np.clip(np.searchsorted(cum, target, side="left"), 1, len(cum) - 1)
+            c0, c1 = cum[j - 1], cum[j]
+            frac = np.clip((target - c0) / np.where(c1 > c0, c1 - c0, 1.0), 0.0, 1.0)
+            vals = edges[b, j - 1] + frac * (edges[b, j] - edges[b, j - 1])
+            out[a, b] = np.clip(vals, lo[a, b], hi[a, b])
+    return out
+
+
+# ---- the result ----------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Simulation:
+    """A Monte Carlo result: ``dataset`` (xarray) plus readers for tables."""
+
+    dataset: Any
+    _path: Path | None = field(default=None, repr=False)
+
+    @property
+    def models(self) -> list[str]:
+        return [str(m) for m in self.dataset["model"].values]
+
+    @property
+    def issues(self) -> list[str]:
+        return [str(i) for i in self.dataset["issue"].values]
+
+    @property
+    def draws(self) -> int:
+        return int(self.dataset.attrs["draws"])
+
+    @property
+    def seed(self) -> int:
+        return int(self.dataset.attrs["seed"])
+
+    def anchors(self, issue: str) -> list[tuple[float, str]]:
+        ds = self.dataset.sel(issue=issue)
+        return [(float(v), str(lab)) for v, lab in
+                zip(ds["anchor_value"].values, ds["anchor_label"].values, strict=True)
+                if not math.isnan(v)]
+
+    def _anchor_index(self, issue: str, anchor: str | float) -> int:
+        for k, (value, label) in enumerate(self.anchors(issue)):
+            if anchor == label or (not isinstance(anchor, str) and float(anchor) == value):
+                return k
+        text = str(anchor).lower()
+        hits = [k for k, (_, label) in enumerate(self.anchors(issue)) if text in label.lower()]
+        if len(hits) == 1:
+            return hits[0]
+        choices = "; ".join(f"{v:g} = {lab}" for v, lab in self.anchors(issue))
+        raise DetenteError(f"issue {issue!r} has no single anchor matching {anchor!r} "
+                           f"(anchors: {choices or 'none'})")
+
+    def prob_closer(self, issue: str, anchor: str | float, other: str | float,
+                    model: str | None = None) -> float:
+        """P(outcome closer to ``anchor`` than to ``other``): labels (or a unique part of
+        one) or anchor values."""
+        a, b = self._anchor_index(issue, anchor), self._anchor_index(issue, other)
+        model = model or self.models[0]
+        da = self.dataset["closer_probability"].sel(model=model, issue=issue)
+        return float(da.isel(anchor=a, anchor_other=b))
+
+    def summary_rows(self) -> list[dict[str, Any]]:
+        """One row per model and issue: point, mean, sd, quantiles, likeliest band."""
+        ds = self.dataset
+        rows = []
+        for issue in self.issues:
+            anchors = self.anchors(issue)
+            for model in self.models:
+                d = ds.sel(model=model, issue=issue)
+                row: dict[str, Any] = {
+                    "issue": issue,
+                    "model": model,
+                    "point": float(d["point"]),
+                    "mean": float(d["mean"]),
+                    "sd": float(d["sd"]),
+                }
+                for q, v in zip(ds["quantile"].values, d["quantiles"].values, strict=True):
+                    row[f"q{round(float(q) * 100):02d}"] = float(v)
+                if anchors:
+                    probs = d["band_probability"].values[: len(anchors)]
+                    row["bands"] = {lab: float(p) for (_, lab), p in
+                                    zip(anchors, probs, strict=True)}
+                    if not np.all(np.isnan(probs)):
+                        top = int(np.nanargmax(probs))
+                        row["likeliest"] = anchors[top][1]
+                        row["likeliest_p"] = float(probs[top])
+                others = [o for o in self.models if o != model]
+                if others:
+                    vals = d["disagreement"].sel(model_other=others).values
+                    row["disagreement"] = (float(np.nanmean(vals))
+                                           if not np.all(np.isnan(vals)) else float("nan"))
+                row["nan_share"] = float(d["nan_count"]) / self.draws
+                rows.append(row)
+        return rows
+
+    def histogram(self, issue: str, model: str, bins: int = 20) -> tuple[np.ndarray, np.ndarray]:
+        """Counts re-binned to ``bins`` (dividing the stored bins) and their edges."""
+        d = self.dataset.sel(model=model, issue=issue)
+        h = d["histogram"].values
+        edges = self.dataset["bin_edges"].sel(issue=issue).values
+        if h.size % bins:
+            bins = math.gcd(h.size, bins) or 1
+        step = h.size // bins
+        return h.reshape(bins, step).sum(axis=1), edges[::step]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready summary (no per-draw outcomes)."""
+        ds = self.dataset
+        out: dict[str, Any] = {k: ds.attrs[k] for k in ("scenario", "scenario_hash", "seed",
+                                                         "draws", "block_size")}
+        out["models"] = json.loads(ds.attrs["models"])
+        out["note"] = ds.attrs.get("note", "")
+        out["summary"] = [_json_row(r) for r in self.summary_rows()]
+        out["any_disagreement"] = {i: _num(v) for i, v in
+                                   zip(self.issues, ds["any_disagreement"].values, strict=True)}
+        return out
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the dataset to netCDF-4 (h5netcdf), atomically."""
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        self.dataset.to_netcdf(tmp, engine="h5netcdf")
+        os.replace(tmp, path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Simulation:
+        """Read a saved simulation (fully into memory)."""
+        import xarray as xr
+
+        path = Path(path)
+        try:
+            with xr.open_dataset(path, engine="h5netcdf") as ds:
+                data = ds.load()
+        except (OSError, ValueError) as exc:
+            raise DetenteError(f"{path}: not a detente simulation file ({exc})") from None
+        if "draws" not in data.attrs or "quantiles" not in data:
+            raise DetenteError(f"{path}: not a detente simulation file")
+        return cls(data, path)
+
+
+def _num(v: Any) -> float | None:
+    v = float(v)
+    return None if math.isnan(v) else v
+
+
+def _json_row(row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in row.items():
+        if isinstance(v, dict):
+            out[k] = {a: _num(b) for a, b in v.items()}
+        elif isinstance(v, float):
+            out[k] = _num(v)
+        else:
+            out[k] = v
+    return out
