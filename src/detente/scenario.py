@@ -611,7 +611,8 @@ def _check_invalid_stance_refs(
             if isinstance(value, str) and value and value not in ids:
                 add(("stances", index, key), f"unknown {key} {value!r}",
                     f"one of the scenario's {key}s ({', '.join(sorted(ids)) or 'none'})")
-        issue = issue_by_id.get(item.get("issue"))  # type: ignore[arg-type]
+        issue_id = item.get("issue")
+        issue = issue_by_id.get(issue_id) if isinstance(issue_id, str) else None
         position = item.get("position")
         if (issue is not None and isinstance(position, int | float)
                 and not issue.low <= position <= issue.high):

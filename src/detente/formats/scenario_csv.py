@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from detente.errors import FormatError, Path, Problem
+from detente.formats.tabular import delimited_rows
 from detente.scenario import Distribution, Scenario
 
 NAME = "csv"
@@ -75,10 +76,7 @@ def _sections(text: str, file: str | None) -> dict[str, list[tuple[int, dict[str
     sections: dict[str, list[tuple[int, dict[str, str]]]] = {}
     current: str | None = None
     header: list[str] | None = None
-    reader = csv.reader(io.StringIO(text))
-    for row in reader:
-        line = reader.line_num
-        cells = [c.strip() for c in row]
+    for line, cells in delimited_rows(text, file=file):
         while cells and cells[-1] == "":
             cells.pop()
         if not cells or cells[0].startswith("##"):

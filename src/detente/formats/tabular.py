@@ -1,0 +1,27 @@
+"""Reading delimited text (CSV, TSV) into numbered rows, with clean errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from detente.errors import FormatError, Problem
+
+
+def delimited_rows(
+    text: str, *, file: str | None = None, delimiter: str = ","
+) -> list[tuple[int, list[str]]]:
+    """``(line number, cells)`` for every row; malformed input is a :class:`FormatError`.
+
+    The line number is that of the row's last physical line (a quoted cell may
+    span lines). Cells are stripped of surrounding white space.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return [(reader.line_num, [c.strip() for c in row]) for row in reader]
+    except csv.Error as exc:
+        raise FormatError(
+            [Problem((), f"malformed delimited text ({exc})", "well-formed CSV/TSV", file,
+                     reader.line_num or None)],
+            file=file,
+        ) from None
