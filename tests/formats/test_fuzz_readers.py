@@ -8,7 +8,6 @@ writable format and every file in ``shared/data``.
 from __future__ import annotations
 
 import contextlib
-
 from pathlib import Path
 
 import pytest
