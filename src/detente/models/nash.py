@@ -57,22 +57,33 @@ def nash_bargaining(
     any_active = active.any(axis=-2)
     feasible = any_active & (right | left)
     side = np.where(right, 1.0, -1.0)
-    # reflect so that every weighted actor stands at y = side·(p − q) > 0
-    y = np.where(active, rel * side[..., None, :], np.inf)
-    w = np.where(active, weight, 0.0)
-    lo = np.zeros(q.shape)
-    hi = np.where(feasible, np.min(2 * y, axis=-2), 0.0)
-    for _ in range(iterations):
-        mid = 0.5 * (lo + hi)
-        m = mid[..., None, :]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            up = np.where(y > m, w / m, 0.0).sum(axis=-2)
-            down = np.where(y < m, w / (2 * y - m), 0.0).sum(axis=-2)
-        rising = up - down > 0
-        lo = np.where(rising, mid, lo)
-        hi = np.where(rising, hi, mid)
-    x = q + side * 0.5 * (lo + hi)
-    return np.where(feasible, x, q)
+    x = np.array(q, dtype=float)
+    if not feasible.any():
+        return x
+    # Bisect only where a settlement exists, with the actor axis first and contiguous:
+    # each sum over actors then adds whole rows in actor order (the same arithmetic as a
+    # sum over axis -2). Reflect so that every weighted actor stands at y = side·(p − q) > 0.
+    sel = np.nonzero(feasible)
+    act = np.moveaxis(active, -2, -1)[sel].T  # [A, F]
+    y = np.moveaxis(rel, -2, -1)[sel].T * side[sel]
+    y = np.ascontiguousarray(np.where(act, y, np.inf))
+    w = np.ascontiguousarray(np.where(act, np.moveaxis(weight, -2, -1)[sel].T, 0.0))
+    two_y = 2 * y
+    lo = np.zeros(y.shape[1])
+    hi = np.min(two_y, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _ in range(iterations):
+            mid = 0.5 * (lo + hi)
+            up = np.where(y > mid, w / mid, 0.0).sum(axis=0)
+            down = np.where(y < mid, w / (two_y - mid), 0.0).sum(axis=0)
+            rising = up - down > 0
+            new_lo = np.where(rising, mid, lo)
+            new_hi = np.where(rising, hi, mid)
+            if np.array_equal(new_lo, lo) and np.array_equal(new_hi, hi):
+                break  # converged to the last bit: further steps change nothing
+            lo, hi = new_lo, new_hi
+    x[sel] = q[sel] + side[sel] * 0.5 * (lo + hi)
+    return x
 
 
 @dataclass(frozen=True, kw_only=True)
