@@ -1,0 +1,98 @@
+"""DEU issues as backtest cases: which issues are scored, and with which capabilities.
+
+Scoring convention of the literature (and of ``shared/data/README.md``): an
+issue is scored when its realised outcome lies in [0, 100] and at least three
+actors have both a position and a salience. Errors are absolute differences
+on the issue's 0..100 scale.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from detente.backtest.council import SCHEMES, capabilities, choose_era
+from detente.errors import DetenteError
+from detente.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Case:
+    """One issue with a known outcome, ready to forecast."""
+
+    scenario: Scenario
+    issue: str
+    proposal: str
+    outcome: float | None
+    reference_point: float | None
+    n_actors: int
+    era: str
+    voting_rule: str
+    procedure: str
+
+    @property
+    def scoreable(self) -> bool:
+        """Outcome in [0, 100] and at least 3 actors with position and salience."""
+        return (self.outcome is not None and not math.isnan(self.outcome)
+                and 0.0 <= self.outcome <= 100.0 and self.n_actors >= 3)
+
+
+def actors_with_salience(scenario: Scenario) -> list[str]:
+    """Actors with a position and a recorded salience (the DEU reader lists the others)."""
+    missing = set(scenario.metadata.get("missing_salience", ()) or ())
+    return [s.actor for s in scenario.stances if s.actor not in missing]
+
+
+def with_capabilities(scenario: Scenario, caps: dict[str, float]) -> Scenario:
+    """A copy of ``scenario`` with the given actor capabilities (re-validated)."""
+    data = scenario.to_dict()
+    for actor in data["actors"]:
+        actor["capability"] = float(caps.get(actor["id"], actor.get("capability", 1.0)))
+    return Scenario.from_dict(data)
+
+
+def make_case(scenario: Scenario, *, capability: str = "equal",
+              institution_weight: float = 1.0) -> Case:
+    """A :class:`Case` from a DEU scenario, with capabilities from ``capability``'s scheme."""
+    meta: dict[str, Any] = scenario.metadata
+    if meta.get("dataset") != "deu":
+        raise DetenteError(
+            f"scenario {scenario.name!r} is not a DEU issue (no metadata.dataset = 'deu'); "
+            "backtests need realised outcomes"
+        )
+    if capability not in SCHEMES:
+        raise DetenteError(f"unknown capability scheme {capability!r}; known: {', '.join(SCHEMES)}")
+    actor_ids = scenario.actor_ids
+    era = choose_era(meta.get("decision_date"), meta.get("intro_date"), set(actor_ids))
+    rule = str(meta.get("voting_rule") or "QMV")
+    proc = str(meta.get("procedure") or "COD")
+    if capability != "equal":
+        caps = capabilities(actor_ids, scheme=capability, era=era, voting_rule=rule,
+                            procedure=proc, institution_weight=institution_weight)
+        scenario = with_capabilities(scenario, dict(zip(actor_ids, caps, strict=True)))
+    outcome = meta.get("outcome")
+    return Case(
+        scenario=scenario,
+        issue=scenario.issues[0].id,
+        proposal=str(meta.get("proposal") or scenario.name),
+        outcome=None if outcome is None else float(outcome),
+        reference_point=scenario.issues[0].status_quo,
+        n_actors=len(actors_with_salience(scenario)),
+        era=era.name,
+        voting_rule=rule,
+        procedure=proc,
+    )
+
+
+def load_cases(path: str | os.PathLike[str], *, capability: str = "equal",
+               institution_weight: float = 1.0, scoreable_only: bool = True,
+               format: str | None = None) -> list[Case]:
+    """Read a DEU table and turn its issues into cases (the scoreable ones by default)."""
+    from detente.api import load_all
+
+    scenarios = load_all(path, format=format)
+    cases = [make_case(s, capability=capability, institution_weight=institution_weight)
+             for s in scenarios]
+    return [c for c in cases if c.scoreable] if scoreable_only else cases
