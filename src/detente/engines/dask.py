@@ -31,6 +31,7 @@ class DaskEngine(Engine):
         n_workers: int | None = None,
         processes: bool = True,
         in_flight: int = 2,
+        timeout: str = "10s",
     ):
         try:
             from distributed import Client, LocalCluster
@@ -40,7 +41,7 @@ class DaskEngine(Engine):
         self._in_flight = max(1, in_flight)
         if scheduler:
             try:
-                self.client = Client(scheduler, timeout="10s")
+                self.client = Client(scheduler, timeout=timeout)
             except OSError as exc:
                 raise DetenteError(f"cannot reach the Dask scheduler at {scheduler}: {exc}"
                                    ) from None
@@ -67,7 +68,7 @@ class DaskEngine(Engine):
 
         if not tasks:
             return
-        job_future = self.client.scatter(job, broadcast=True)
+        job_future = self.client.scatter(job, broadcast=True, hash=False)
         limit = self.workers * self._in_flight
         queue = iter(tasks)
         first = [self.client.submit(fn, job_future, *t, pure=False)

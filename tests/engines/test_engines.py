@@ -1,0 +1,65 @@
+"""Engines: the same seed gives the same result in process and on a real Dask cluster."""
+
+from __future__ import annotations
+
+import operator
+
+import pytest
+import xarray as xr
+
+from detente.engines import LocalEngine, get_engine
+from detente.errors import DetenteError
+from detente.uncertainty import simulate
+
+
+@pytest.fixture(scope="module")
+def dask_engine():
+    from detente.engines.dask import DaskEngine
+
+    engine = DaskEngine(n_workers=2, processes=True)
+    yield engine
+    engine.close()
+
+
+def test_local_engine_runs_every_task_once():
+    engine = LocalEngine(workers=2, in_flight=1)
+    got = sorted(engine.map_unordered(operator.mul, 3, [(k,) for k in range(50)]))
+    assert got == [3 * k for k in range(50)]
+    assert list(LocalEngine(workers=1).map_unordered(operator.add, 1, [(1,), (2,)])) == [2, 3]
+
+
+def test_dask_engine_runs_every_task_once(dask_engine):
+    assert dask_engine.workers == 2
+    got = sorted(dask_engine.map_unordered(operator.mul, 3, [(k,) for k in range(25)]))
+    assert got == [3 * k for k in range(25)]
+
+
+def test_same_result_on_dask_as_in_process(ukraine, dask_engine):
+    kwargs = dict(draws=5000, seed=21, block_size=512, keep_draws=True)
+    local = simulate(ukraine, **kwargs).dataset
+    on_dask = simulate(ukraine, engine=dask_engine, chunk_size=1024, **kwargs).dataset
+    xr.testing.assert_identical(local, on_dask)
+    one_block_chunks = simulate(ukraine, engine=dask_engine, chunk_size=1, **kwargs).dataset
+    xr.testing.assert_identical(local, one_block_chunks)
+
+
+def test_connects_to_a_scheduler_by_address(ukraine, dask_engine):
+    address = dask_engine.client.scheduler.address
+    assert address.startswith("tcp://")
+    remote = get_engine("local", scheduler=address)  # an address implies dask
+    try:
+        assert remote.name == "dask" and remote.workers == 2
+        a = simulate(ukraine, ["median"], draws=600, seed=1, block_size=100, engine=remote)
+    finally:
+        remote.close()
+    b = simulate(ukraine, ["median"], draws=600, seed=1, block_size=100)
+    xr.testing.assert_identical(a.dataset, b.dataset)
+
+
+def test_bad_engine_and_unreachable_scheduler():
+    with pytest.raises(DetenteError, match="unknown engine"):
+        get_engine("spark")
+    from detente.engines.dask import DaskEngine
+
+    with pytest.raises(DetenteError, match="cannot reach"):
+        DaskEngine(scheduler="tcp://127.0.0.1:1", timeout="1s")
