@@ -1,0 +1,589 @@
+"""Bueno de Mesquita's expected utility model, as formalised by Scholz, Calbert & Smith (2011).
+
+One issue at a time (every issue of a scenario is run side by side, each on
+its own), vectorised over draws, issues and actor pairs. Per round, with
+positions ``x``, capabilities ``c``, saliences ``s``, weights ``w = c·s`` and
+``R`` the normalising range (``range_rule``):
+
+1. **Median voter** ``μ``: the Condorcet winner among the current positions.
+   With votes ``v^{jk} = Σ_i w_i (|x_i − x_k| − |x_i − x_j|)/R`` the winner
+   minimises ``Σ_i w_i |x_i − x_j|``, i.e. it is the (lower) weighted median
+   of the positions; that is how it is computed.
+2. **Probability that i prevails over j**, with ``a_k = |x_k − x_j| − |x_k − x_i|``::
+
+       P_ij = Σ_{k: a_k > 0} w_k a_k / Σ_k w_k |a_k|      (P_ji = 1 − P_ij)
+
+   computed in O(A² log A) rather than O(A³): on the sorted positions,
+   ``Σ_k w_k max(a_k, 0) = d·W − 2(G(x_i) − G(m))`` for ``x_i < x_j`` (mirror
+   image with ``H`` otherwise), where ``d = |x_i − x_j|``, ``m`` the midpoint,
+   ``W = Σ w``, ``G(t) = Σ w_k max(x_k − t, 0)``, ``H(t) = Σ w_k max(t − x_k, 0)``,
+   and ``Σ_k w_k a_k = D(x_j) − D(x_i)`` with ``D = G + H``.
+3. **Basic utilities** of i towards j, ``δ = |x_i − x_j|/R``, ``δμ = |x_i − μ|/R``,
+   ``r_i`` the evaluator's risk exponent::
+
+       U_s = 2 − 4(½ − ½δ)^r     U_f = 2 − 4(½ + ½δ)^r     U_sq = 2 − 4(½)^r
+       U_b = 2 − 4(½ − ¼(δμ + δ))^r     U_w = 2 − 4(½ + ¼(δμ + δ))^r
+
+4. **Expected utility of i challenging j**::
+
+       E^i(U_ij) = s_j [P_ij U_s + (1 − P_ij) U_f] + (1 − s_j) U_s
+                   − Q U_sq − (1 − Q)[T U_b + (1 − T) U_w]
+
+   with ``T = 1`` when ``|x_i − μ| < |x_i − x_j|`` (``t_rule="median"``).
+5. **Risk exponents** (``risk=True``): all ``E`` with ``r = 1``; security
+   ``Sec_i = Σ_{j≠i} E^j(U_ji)``; ``R_i = (2 Sec_i − max Sec − min Sec)/(max Sec − min Sec)``
+   (0 when all ``Sec`` are equal); ``r_i = (1 − R_i/3)/(1 + R_i/3)`` ∈ [½, 2];
+   then every ``E`` again with these ``r`` (each evaluator its own).
+6. **Offers.** For the pair (j, l) with ``a = E^j(U_jl)`` (the sender's) and
+   ``b = E^l(U_lj)`` (the receiver's), j makes l an offer when ``a > 0`` and:
+   ``b > 0`` and ``a > b`` (*conflict*: l moves to ``x_j``); ``b ≤ 0`` and
+   ``|b| < a`` (*compromise*: l moves to ``x_l + (x_j − x_l)|b/a|``);
+   ``b ≤ 0`` and ``|b| ≥ a`` (*capitulation*: l moves to ``x_j``). A tie
+   ``a = b > 0`` moves no one; ``a, b < 0`` is a stalemate.
+7. **Offer selection** (``offer_rule``): each actor takes one offer. ``"scholz"``:
+   the first kind present in the order conflict → compromise → capitulation,
+   then the least move; ``"max_eu"`` (dmasad's code): the challenge with the
+   highest sender ``a`` among all challenges received (``a > 0``), the
+   nearest sender on a tie, and the receiver moves only if it loses that
+   challenge; ``"least_move"``: the least move of all offers. Remaining ties
+   go to the sender first in the canonical order (lowest position, then
+   capability, then salience). Everyone moves at once.
+8. **Stopping**: ``rounds`` rounds, or with ``tolerance`` set, until no
+   position moves by more than ``tolerance × (high − low)`` (``rounds`` is
+   then the cap). A converged draw and issue stays put while others go on.
+9. **Read-out** (``readout``): the median voter position ``μ`` or the
+   capability × salience weighted mean of the final positions.
+
+Every step is a pure function of the arrays; the model draws no random
+numbers (the same input gives the same numbers, bit for bit). Actors are put
+in a canonical order (position, capability, salience) each round, so the
+result does not depend on the order they are listed in. Pairs are held as
+``[batch, A, A]`` arrays and the batch (draws × issues) is cut into chunks
+of at most ``chunk_elements`` pair cells, so memory stays bounded.
+
+Actors without a stance on an issue take no part in it; an issue nobody
+takes a stance on gets NaN. When every weight on an issue is 0 the median
+and mean are taken unweighted.
+
+Source: J. B. Scholz, G. J. Calbert, G. A. Smith, "Unravelling Bueno de
+Mesquita's group decision model", J. Theoretical Politics 23(4) 2011, and
+ICAART 2011 pp. 18–30. See ``docs/models/eum.md`` for the reproduction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+
+from detente.arrays import ScenarioArrays
+from detente.errors import DetenteError
+from detente.models.base import Model, ModelOutput, Trajectory
+
+KINDS = ("none", "conflict", "compromise", "capitulation")
+_NO_KIND = 4
+_REL_TOL = 1e-12
+
+
+@dataclass(frozen=True)
+class _Config:
+    q: float
+    t_rule: str
+    risk: bool
+    offer_rule: str
+    range_rule: str
+    probability: str = "scholz"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpectedUtility(Model):
+    """Bueno de Mesquita's expected utility model (Scholz, Calbert & Smith 2011).
+
+    Parameters (Scholz's choices are the defaults):
+
+    - ``rounds``: rounds to run (the cap when ``tolerance`` is set); 8, the
+      length of Scholz's Table 2.
+    - ``tolerance``: ``None`` (fixed rounds) or a fraction of the issue's
+      scale; stop once no position moves more than that.
+    - ``q``: probability that the status quo holds if i does not challenge
+      (Scholz 1.0; 0.5 brings in the median-drift terms ``U_b``, ``U_w``).
+    - ``t_rule``: ``"median"`` (T = 1 when j's drift to the median helps i:
+      ``|x_i − μ| < |x_i − x_j|``), ``"one"`` (dmasad) or ``"zero"``.
+    - ``risk``: compute the risk exponents each round (True) or keep r = 1.
+    - ``offer_rule``: ``"scholz"``, ``"max_eu"`` or ``"least_move"``.
+    - ``range_rule``: the ``R`` that distances are divided by: ``"initial"``
+      (range of the stated positions, Scholz and dmasad), ``"current"``
+      (recomputed each round, minimalgeek) or ``"scale"`` (the issue's scale).
+    - ``readout``: ``"median"`` (median voter) or ``"mean"`` (weighted mean).
+    - ``probability``: ``"scholz"`` (eq. 30/31: supporters' weighted margins
+      over all margins) or ``"net"`` (dmasad: the clipped net margin over all
+      margins).
+    - ``record``: keep each round's offers and risk exponents (first draw).
+    - ``chunk_elements``: pair cells (batch × A × A) per chunk.
+    """
+
+    name: ClassVar[str] = "eum"
+    label: ClassVar[str] = "Expected utility (BDM)"
+
+    rounds: int = 8
+    tolerance: float | None = None
+    q: float = 1.0
+    t_rule: Literal["median", "one", "zero"] = "median"
+    risk: bool = True
+    offer_rule: Literal["scholz", "max_eu", "least_move"] = "scholz"
+    range_rule: Literal["initial", "current", "scale"] = "initial"
+    readout: Literal["median", "mean"] = "median"
+    probability: Literal["scholz", "net"] = "scholz"
+    record: bool = True
+    chunk_elements: int = 1 << 21
+
+    def __post_init__(self) -> None:
+        bad: list[str] = []
+        if not isinstance(self.rounds, int) or isinstance(self.rounds, bool) or self.rounds < 0:
+            bad.append(f"rounds={self.rounds!r} (expected an integer >= 0)")
+        if self.tolerance is not None and not (
+            isinstance(self.tolerance, int | float) and self.tolerance >= 0
+        ):
+            bad.append(f"tolerance={self.tolerance!r} (expected None or a number >= 0)")
+        if not isinstance(self.q, int | float) or not 0 <= self.q <= 1:
+            bad.append(f"q={self.q!r} (expected a number in 0..1)")
+        choices = {
+            "t_rule": ("median", "one", "zero"),
+            "offer_rule": ("scholz", "max_eu", "least_move"),
+            "range_rule": ("initial", "current", "scale"),
+            "readout": ("median", "mean"),
+            "probability": ("scholz", "net"),
+        }
+        for key, allowed in choices.items():
+            if getattr(self, key) not in allowed:
+                bad.append(f"{key}={getattr(self, key)!r} (expected one of {', '.join(allowed)})")
+        if not isinstance(self.risk, bool):
+            bad.append(f"risk={self.risk!r} (expected true or false)")
+        if not isinstance(self.chunk_elements, int) or self.chunk_elements < 1:
+            bad.append(f"chunk_elements={self.chunk_elements!r} (expected an integer >= 1)")
+        if bad:
+            raise DetenteError("model 'eum': bad parameter " + "; ".join(bad))
+
+    def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
+        cfg = _Config(self.q, self.t_rule, self.risk, self.offer_rule, self.range_rule,
+                      self.probability)
+        n_draws, n_actors, n_issues = arrays.position.shape
+        # batch rows b = draw * I + issue; actors on the last axis
+        pos = np.moveaxis(arrays.position, 2, 1).reshape(-1, n_actors)
+        sal = np.moveaxis(arrays.salience, 2, 1).reshape(-1, n_actors)
+        cap = np.repeat(arrays.capability, n_issues, axis=0)
+        active = np.broadcast_to(arrays.mask.T[None], (n_draws, n_issues, n_actors)).reshape(
+            -1, n_actors
+        )
+        low = np.tile(arrays.low, n_draws)
+        high = np.tile(arrays.high, n_draws)
+        n_rows = pos.shape[0]
+        per_chunk = max(1, self.chunk_elements // max(1, n_actors * n_actors))
+        runs: list[_Run] = []
+        for start in range(0, n_rows, per_chunk):
+            stop = min(n_rows, start + per_chunk)
+            record_rows = (
+                list(range(start, min(stop, n_issues))) if self.record and start < n_issues else []
+            )
+            runs.append(
+                simulate(
+                    pos[start:stop], cap[start:stop], sal[start:stop], active[start:stop],
+                    low[start:stop], high[start:stop], rounds=self.rounds,
+                    tolerance=self.tolerance, cfg=cfg,
+                    record_rows=[r - start for r in record_rows],
+                )
+            )
+        n_run = max(run.positions.shape[1] for run in runs)
+        positions = np.concatenate([_pad(run.positions, n_run) for run in runs])
+        median = np.concatenate([_pad(run.median, n_run) for run in runs])
+        mean = np.concatenate([_pad(run.mean, n_run) for run in runs])
+        read = median if self.readout == "median" else mean
+        outcome_traj = read.reshape(n_draws, n_issues, n_run).transpose(0, 2, 1)
+        position_traj = positions.reshape(n_draws, n_issues, n_run, n_actors).transpose(0, 2, 3, 1)
+        details = _details(runs[0], arrays, n_run, median, mean) if self.record else {}
+        details["rounds_run"] = n_run - 1
+        return ModelOutput(
+            outcome=outcome_traj[:, -1, :].copy(),
+            trajectory=Trajectory(outcome=outcome_traj, position=position_traj),
+            details=details,
+        )
+
+
+# --------------------------------------------------------------------------------------
+# the simulation over a batch of independent one-issue games: arrays [B, A]
+
+
+@dataclass
+class _Run:
+    positions: np.ndarray  # [B, R+1, A], NaN for inactive actors
+    median: np.ndarray  # [B, R+1]
+    mean: np.ndarray  # [B, R+1]
+    offers: list[list[tuple[int, int, int, str, float, float]]]  # per round: (row, actor, ...)
+    risk: list[dict[int, np.ndarray]]  # per round: row -> r per actor (original order)
+
+
+def _pad(values: np.ndarray, n: int) -> np.ndarray:
+    """Repeat the last round of ``values[:, R, ...]`` until it has ``n`` rounds."""
+    have = values.shape[1]
+    if have == n:
+        return values
+    tail = np.repeat(values[:, -1:], n - have, axis=1)
+    return np.concatenate([values, tail], axis=1)
+
+
+def simulate(
+    x0: np.ndarray,
+    c: np.ndarray,
+    s: np.ndarray,
+    active: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    *,
+    rounds: int,
+    tolerance: float | None,
+    cfg: _Config,
+    record_rows: list[int] | None = None,
+) -> _Run:
+    """Run the rounds on ``B`` independent games (rows); actors on the last axis."""
+    record_rows = record_rows or []
+    active = np.asarray(active, dtype=bool) & np.isfinite(x0)
+    any_active = active.any(axis=1)
+    big = np.where(active, x0, -np.inf).max(axis=1)
+    fill = np.where(any_active, big, low)
+    x = np.where(active, x0, fill[:, None]).astype(float)
+    c = np.where(active, c, 0.0).astype(float)
+    s = np.where(active, s, 0.0).astype(float)
+    if cfg.range_rule == "scale":
+        span0 = high - low
+    else:
+        small = np.where(active, x, np.inf).min(axis=1)
+        span0 = np.where(any_active, fill - small, 0.0)
+    span_tol = (high - low) * (tolerance or 0.0)
+
+    history = [np.where(active, x, np.nan)]
+    med0, mean0 = _readouts(x, c * s, active)
+    medians, means = [med0], [mean0]
+    offers_log: list[list[tuple[int, int, int, str, float, float]]] = []
+    risk_log: list[dict[int, np.ndarray]] = []
+    moving = any_active.copy()
+    for _ in range(rounds):
+        if tolerance is not None and not moving.any():
+            break
+        if cfg.range_rule == "current":
+            span = np.where(active, x, -np.inf).max(1) - np.where(active, x, np.inf).min(1)
+            span = np.where(any_active, span, 0.0)
+        else:
+            span = span0
+        x_new, r, chosen = _round(x, c, s, active, span, cfg)
+        x_new = np.where(moving[:, None], x_new, x)
+        if record_rows:
+            offers_log.append([o for o in chosen(record_rows) if moving[o[0]]])
+            risk_log.append({row: r[row] for row in record_rows})
+        if tolerance is not None:
+            change = np.where(active, np.abs(x_new - x), 0.0).max(axis=1)
+            moving &= change > span_tol
+        x = x_new
+        history.append(np.where(active, x, np.nan))
+        med, mean = _readouts(x, c * s, active)
+        medians.append(med)
+        means.append(mean)
+    return _Run(
+        positions=np.stack(history, axis=1),
+        median=np.stack(medians, axis=1),
+        mean=np.stack(means, axis=1),
+        offers=offers_log,
+        risk=risk_log,
+    )
+
+
+def _readouts(x: np.ndarray, w: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median voter (lower weighted median) and weighted mean per row; NaN with no actors."""
+    w = _fallback_weights(w, active)
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    ws = np.take_along_axis(w, order, axis=1)
+    med = _weighted_median_sorted(xs, ws)
+    total = w.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (w * x).sum(axis=1) / total
+    none = ~active.any(axis=1)
+    return np.where(none, np.nan, med), np.where(none, np.nan, mean)
+
+
+def _fallback_weights(w: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """``w``, or 1 for every active actor in rows where all weights are 0."""
+    zero = ~(w > 0).any(axis=1, keepdims=True)
+    return np.where(zero & active, 1.0, w)
+
+
+def _weighted_median_sorted(xs: np.ndarray, ws: np.ndarray) -> np.ndarray:
+    """The first sorted position at which the cumulative weight reaches half the total."""
+    cum = np.cumsum(ws, axis=1)
+    half = 0.5 * cum[:, -1:] * (1 - _REL_TOL)
+    first = np.argmax(cum >= half, axis=1)
+    return np.take_along_axis(xs, first[:, None], axis=1)[:, 0]
+
+
+def _batched_interp(t: np.ndarray, knots: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Row by row, the piecewise-linear interpolation of ``values`` at ``t``.
+
+    ``knots[B, A]`` sorted per row and ``t[B, ...]`` within each row's knots.
+    One ``np.interp`` for the whole batch: row b is mapped onto [3b, 3b + 1],
+    so the flattened knots stay sorted and no query crosses into another row.
+    """
+    n_rows = knots.shape[0]
+    if n_rows == 1:
+        return np.interp(t.ravel(), knots[0], values[0]).reshape(t.shape)
+    lo = knots[:, :1]
+    width = knots[:, -1:] - lo
+    width = np.where(width > 0, width, 1.0)
+    offset = 3.0 * np.arange(n_rows, dtype=float)[:, None]
+    flat_knots = ((knots - lo) / width + offset).ravel()
+    q = (t.reshape(n_rows, -1) - lo) / width + offset
+    return np.interp(q.ravel(), flat_knots, values.ravel()).reshape(t.shape)
+
+
+def win_probability(xs: np.ndarray, w: np.ndarray, rule: str = "scholz") -> np.ndarray:
+    """``P[b, i, j]``: probability that i prevails over j, from sorted positions ``xs[B, A]``.
+
+    ``P_ij = Σ_{k: a_k>0} w_k a_k / Σ_k w_k |a_k|``, ``a_k = |x_k − x_j| − |x_k − x_i|``;
+    ½ where no weight separates i from j (then it does not matter). With
+    ``rule="net"`` (dmasad's code) the numerator is the clipped net support
+    ``max(Σ_k w_k a_k, 0)`` instead, so ``P_ij + P_ji`` is no longer 1. The
+    rows of ``xs`` must be sorted ascending.
+
+    With ``G(t) = Σ_k w_k max(x_k − t, 0)``, ``m`` the midpoint of x_i and x_j
+    and ``W = Σ_k w_k``, the supporters' margin is
+    ``Σ_k w_k max(a_k, 0) = W·max(x_j − x_i, 0) + 2(G(m) − G(x_i))``, the net
+    margin ``Σ_k w_k a_k = D(x_j) − D(x_i)`` with ``D(t) = Σ_k w_k |x_k − t|``,
+    and ``Σ_k w_k |a_k| = 2·support − net``. ``G`` is exact at the positions
+    from prefix sums, and piecewise linear between them, so ``G(m)`` is a
+    linear interpolation: a round costs O(A² log A), not O(A³).
+    """
+    cw = np.cumsum(w, axis=1) - w  # Σ_{l<k} w_l
+    cwx = np.cumsum(w * xs, axis=1) - w * xs
+    total_w = cw[:, -1] + w[:, -1]
+    total_wx = cwx[:, -1] + w[:, -1] * xs[:, -1]
+    # G at the (sorted) positions themselves: Σ_{l>=k} w_l (x_l − x_k)
+    g_at = (total_wx[:, None] - cwx) - xs * (total_w[:, None] - cw)
+    dist_sum = 2.0 * g_at + xs * total_w[:, None] - total_wx[:, None]  # D = G + H
+    xi = xs[:, :, None]
+    xj = xs[:, None, :]
+    tw = total_w[:, None, None]
+    diff = xj - xi
+    # G is piecewise linear with knots at the positions, and every midpoint
+    # lies within them: interpolation is exact
+    g_mid = _batched_interp(0.5 * (xi + xj), xs, g_at)
+    support = tw * np.maximum(diff, 0.0) + 2.0 * (g_mid - g_at[:, :, None])
+    net = dist_sum[:, None, :] - dist_sum[:, :, None]
+    both = 2.0 * support - net
+    if rule == "net":
+        support = np.maximum(net, 0.0)
+    ok = both > 1e-12 * np.abs(diff) * tw
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(ok, support / both, 0.5)
+    return np.clip(p, 0.0, 1.0)
+
+
+def expected_utility(
+    rel: np.ndarray,
+    rel_mu: np.ndarray,
+    p: np.ndarray,
+    s_target: np.ndarray,
+    r: np.ndarray | None,
+    q: float,
+    t_rule: str,
+) -> np.ndarray:
+    """``E[b, i, j] = E^i(U_ij)`` from ``rel = |x_i − x_j|/R``, ``rel_mu = |x_i − μ|/R``.
+
+    ``r[b, i]`` is the evaluator's risk exponent (``None`` for r = 1, which
+    skips the powers: ``U_s = 2δ``, ``U_f = −2δ``, ``U_sq = 0``).
+    """
+    if r is None:
+        u_s = 2.0 * rel
+        u_f = -2.0 * rel
+        u_sq = 0.0
+    else:
+        ri = r[:, :, None]
+        u_s = 2.0 - 4.0 * np.power(np.maximum(0.5 - 0.5 * rel, 0.0), ri)
+        u_f = 2.0 - 4.0 * np.power(0.5 + 0.5 * rel, ri)
+        u_sq = 2.0 - 4.0 * np.power(0.5, ri)
+    sj = s_target[:, None, :]
+    eu = sj * (p * u_s + (1.0 - p) * u_f) + (1.0 - sj) * u_s - q * u_sq
+    if q < 1.0:
+        drift = 0.25 * (rel_mu[:, :, None] + rel)
+        if r is None:
+            u_b = 4.0 * drift
+            u_w = -4.0 * drift
+        else:
+            u_b = 2.0 - 4.0 * np.power(np.maximum(0.5 - drift, 0.0), ri)
+            u_w = 2.0 - 4.0 * np.power(0.5 + drift, ri)
+        if t_rule == "median":
+            t = (rel_mu[:, :, None] < rel).astype(float)
+        else:
+            t = 1.0 if t_rule == "one" else 0.0
+        eu = eu - (1.0 - q) * (t * u_b + (1.0 - t) * u_w)
+    return eu
+
+
+def risk_exponents(eu: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """``r_i = (1 − R_i/3)/(1 + R_i/3)`` from the security ``Sec_i = Σ_j E^j(U_ji)``.
+
+    ``eu[b, j, i] = E^j(U_ji)``, already 0 on the diagonal and for inactive actors.
+    """
+    sec = eu.sum(axis=1)  # column sums: the challenges against i
+    hi = np.where(active, sec, -np.inf).max(axis=1, keepdims=True)
+    lo = np.where(active, sec, np.inf).min(axis=1, keepdims=True)
+    spread = hi - lo
+    flat = ~(spread > 0)
+    big_r = np.where(flat, 0.0, (2.0 * sec - hi - lo) / np.where(flat, 1.0, spread))
+    big_r = np.clip(big_r, -1.0, 1.0)
+    return np.where(active, (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0), 1.0)
+
+
+def _round(
+    x: np.ndarray,
+    c: np.ndarray,
+    s: np.ndarray,
+    active: np.ndarray,
+    span: np.ndarray,
+    cfg: _Config,
+) -> tuple[np.ndarray, np.ndarray, Any]:
+    """One round on rows of positions ``x[B, A]``: the new positions, the risk exponents
+    (original order) and a function giving the chosen offers of some rows."""
+    n_rows, n = x.shape
+    rows = np.arange(n_rows)[:, None]
+    # canonical order: active first, then by position, capability, salience
+    order = np.lexsort((s, c, x, ~active), axis=1)
+    xs = x[rows, order]
+    cs = c[rows, order]
+    ss = s[rows, order]
+    act = active[rows, order]
+    w = cs * ss
+    w_mu = _fallback_weights(w, act)
+    mu = _weighted_median_sorted(xs, w_mu)
+
+    scale = np.where(span > 0, span, 1.0)[:, None]
+    xi = xs[:, :, None]
+    xj = xs[:, None, :]
+    gap = np.abs(xj - xi)
+    rel = gap / scale[:, :, None]
+    rel_mu = np.abs(xs - mu[:, None]) / scale
+    p = win_probability(xs, w, cfg.probability)
+    diagonal = (slice(None), slice(None, None, n + 1))
+    everyone = bool(act.all())
+    pair = None if everyone else act[:, :, None] & act[:, None, :]
+
+    def masked(eu: np.ndarray) -> np.ndarray:
+        if pair is not None:
+            eu = np.where(pair, eu, 0.0)
+        eu.reshape(n_rows, -1)[diagonal] = 0.0
+        return eu
+
+    if cfg.risk:
+        eu1 = masked(expected_utility(rel, rel_mu, p, ss, None, cfg.q, cfg.t_rule))
+        r = risk_exponents(eu1, act)
+        del eu1
+        eu = masked(expected_utility(rel, rel_mu, p, ss, r, cfg.q, cfg.t_rule))
+    else:
+        r = np.ones_like(xs)
+        eu = masked(expected_utility(rel, rel_mu, p, ss, None, cfg.q, cfg.t_rule))
+    del rel, p
+
+    # receiver-centred: [b, l, j] is the offer from sender j to receiver l
+    a = np.ascontiguousarray(eu.transpose(0, 2, 1))  # the sender's EU of challenging l
+    b = eu  # the receiver's EU of challenging j
+    sender_wins = a > 0
+    yields = sender_wins & (b <= 0)
+    conflict = sender_wins & (b > 0) & (a > b)
+    compromise = yields & (-b < a)
+    # kind: 1 conflict, 2 compromise, 3 capitulation, 0 none
+    kind = np.where(yields, np.where(compromise, 2, 3), np.where(conflict, 1, 0)).astype(np.int8)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(compromise, -b / a, 1.0)
+    move = gap * ratio
+    has = kind > 0
+    if cfg.offer_rule == "max_eu":
+        # dmasad: the challenge with the highest sender EU, won or not (then the
+        # nearest sender); the receiver moves only if it loses that one
+        top = np.where(sender_wins, a, -np.inf).max(axis=2, keepdims=True)
+        key = np.where(sender_wins & (a == top), gap, np.inf)
+        choice = np.argmin(key, axis=2)
+        any_offer = np.take_along_axis(has, choice[:, :, None], axis=2)[:, :, 0]
+    else:
+        if cfg.offer_rule == "scholz":
+            # kind first, then the least move: kind·(2·max move + 1) + move
+            step = 2.0 * gap.max(axis=(1, 2), keepdims=True) + 1.0
+            key = np.where(has, kind * step + move, np.inf)
+        else:
+            key = np.where(has, move, np.inf)
+        choice = np.argmin(key, axis=2)
+        any_offer = has.any(axis=2)
+    c3 = choice[:, :, None]
+    sender_x = np.take_along_axis(np.broadcast_to(xj, gap.shape), c3, axis=2)[:, :, 0]
+    picked_ratio = np.take_along_axis(ratio, c3, axis=2)[:, :, 0]
+    xs_new = np.where(any_offer, xs + (sender_x - xs) * picked_ratio, xs)
+
+    x_new = np.empty_like(x)
+    x_new[rows, order] = xs_new
+    r_out = np.empty_like(x)
+    r_out[rows, order] = r
+    kind_picked = np.take_along_axis(kind, choice[:, :, None], axis=2)[:, :, 0]
+
+    def chosen(which: list[int]) -> list[tuple[int, int, int, str, float, float]]:
+        out = []
+        for row in which:
+            for l_sorted in np.flatnonzero(any_offer[row]):
+                j_sorted = choice[row, l_sorted]
+                out.append((
+                    row,
+                    int(order[row, l_sorted]),
+                    int(order[row, j_sorted]),
+                    KINDS[int(kind_picked[row, l_sorted])],
+                    float(xs[row, l_sorted]),
+                    float(xs_new[row, l_sorted]),
+                ))
+        return out
+
+    return x_new, r_out, chosen
+
+
+def _details(
+    run: _Run, arrays: ScenarioArrays, n_run: int, median: np.ndarray, mean: np.ndarray
+) -> dict[str, Any]:
+    """Plain-data records of the first draw: offers and risk exponents per round."""
+    n_issues = arrays.n_issues
+    actors = arrays.actors
+    issues = arrays.issues
+    rounds: list[list[dict[str, Any]]] = []
+    for offers in run.offers:
+        rounds.append([
+            {
+                "issue": issues[row],
+                "actor": actors[mover],
+                "target": actors[sender],
+                "kind": kind,
+                "from": x_from,
+                "to": x_to,
+                "moved": abs(x_to - x_from),
+            }
+            for row, mover, sender, kind, x_from, x_to in offers
+        ])
+    while len(rounds) < n_run - 1:
+        rounds.append([])
+    risk = [
+        {
+            issues[row]: {
+                actors[k]: float(v[k]) for k in range(len(actors)) if arrays.mask[k, row]
+            }
+            for row, v in by_row.items()
+        }
+        for by_row in run.risk
+    ]
+    return {
+        "rounds": rounds,
+        "risk_exponents": risk,
+        "median": median[:n_issues].T.tolist(),
+        "mean": mean[:n_issues].T.tolist(),
+    }
