@@ -19,6 +19,7 @@ from detente.scenario import Scenario
 
 # the order is the order of content sniffing: most specific first
 _FORMATS: dict[str, str] = {
+    "decide": "detente.formats.decide_csv",
     "deu": "detente.formats.deu",
     "yaml": "detente.formats.scenario_yaml",
     "csv": "detente.formats.scenario_csv",
