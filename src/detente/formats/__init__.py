@@ -21,6 +21,8 @@ from detente.scenario import Scenario
 _FORMATS: dict[str, str] = {
     "decide": "detente.formats.decide_csv",
     "deu": "detente.formats.deu",
+    "ktab-csv": "detente.formats.ktab_csv",
+    "ktab-xml": "detente.formats.ktab_xml",
     "yaml": "detente.formats.scenario_yaml",
     "csv": "detente.formats.scenario_csv",
     "eum-csv": "detente.formats.eum_csv",

@@ -1,0 +1,98 @@
+"""KTAB's SMP CSV and XML: every reference file loads, errors name lines, round trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from detente.errors import FormatError, ScenarioError
+from detente.formats import detect_format, dumps, ktab_csv, ktab_xml, read
+
+CSVS = ["SOE-Competitive", "SOE-Pol-Comp", "SOE-Policy", "dummyData-a040", "dummyData-a080",
+        "dummyData-a160", "dummyData_3Dim", "dummyData_6Dim", "rand_a050_d5", "rand_a100_d5",
+        "rand_a200_d5"]
+
+
+@pytest.mark.parametrize("name", CSVS)
+def test_every_ktab_csv_loads_and_round_trips(data_dir: Path, name: str) -> None:
+    path = data_dir / "ktab" / f"{name}.csv"
+    assert detect_format(path) == "ktab-csv"
+    sc = read(path)
+    title = path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert len(sc.actors) == int(title[2]) and len(sc.issues) == int(title[3])
+    assert all(0 <= st.salience <= 1 for st in sc.stances)
+    again = ktab_csv.loads(dumps(sc, "ktab-csv"))[0]
+    assert again.to_dict() == sc.to_dict()
+
+
+def test_csv_values(data_dir: Path) -> None:
+    sc = read(data_dir / "ktab" / "SOE-Pol-Comp.csv")
+    xj = sc.actor("XJ")
+    assert xj.capability == 100.0 and xj.description == "Xi Jinping"
+    assert [i.id for i in sc.issues] == ["Policy Position", "Competitive Position"]
+    st = sc.stance("XJ", "Competitive Position")
+    assert st.position == 20 and st.salience == pytest.approx(0.48)
+
+
+def test_xml_loads_with_parameters_accommodation_and_seed(data_dir: Path) -> None:
+    path = data_dir / "ktab" / "smpExample_fixed.xml"
+    assert detect_format(path) == "ktab-xml"
+    sc = read(path)
+    meta = sc.metadata["ktab"]
+    assert meta["seed"] == "03507583219545544127"
+    assert meta["parameters"]["PCEModel"] == "MarkovIncentive"
+    assert {"actor": "Bob", "reference": "Alice", "adjust": 0.07} in meta["accommodation"]
+    assert sc.stance("Alice", "FirstDim").position == 50.0
+    assert sc.stance("Alice", "FirstDim").salience == pytest.approx(0.323)
+    again = ktab_xml.loads(dumps(sc, "ktab-xml"))[0]
+    assert again.to_dict() == sc.to_dict()
+    # and across formats: KTAB XML -> KTAB CSV keeps every number
+    via_csv = ktab_csv.loads(dumps(sc, "ktab-csv"))[0]
+    assert [(s.actor, s.issue, s.position, s.salience) for s in via_csv.stances] == [
+        (s.actor, s.issue, s.position, s.salience) for s in sc.stances]
+
+
+def test_flawed_xml_names_the_empty_coordinate(data_dir: Path) -> None:
+    with pytest.raises(FormatError) as err:
+        read(data_dir / "ktab" / "smpExample.xml")
+    (problem,) = err.value.problems
+    assert problem.line == 32 and "empty <dCoord>" in problem.found
+    assert problem.file and problem.file.endswith("smpExample.xml")
+
+
+BAD_CSV = """Bad,Broken file,3,2,
+Actor,Description,Power,P1,S1,P2,S2,
+A,first,10,50,20,60,30,
+B,second,ten,50,20,60,30,
+C,third,10,50,70,60,40,
+"""
+
+
+def test_csv_errors_name_their_lines() -> None:
+    with pytest.raises(ScenarioError) as err:
+        ktab_csv.loads(BAD_CSV, file="bad.csv")
+    lines = {p.line: p for p in err.value.problems}
+    assert "ten" in lines[4].found
+    assert "110" in lines[5].found  # saliences over 100 in total
+
+
+def test_csv_position_out_of_scale_is_a_scenario_problem() -> None:
+    text = BAD_CSV.replace("B,second,ten", "B,second,10").replace("C,third,10,50,70",
+                                                                "C,third,10,150,10")
+    with pytest.raises(ScenarioError) as err:
+        ktab_csv.loads(text, file="bad.csv")
+    assert any(p.line == 5 for p in err.value.problems)
+
+
+@pytest.mark.parametrize("text", [
+    '<!DOCTYPE x [<!ENTITY a "b">]><Scenario>&a;</Scenario>',
+    "<Scenario><name>x</name>",
+    "<Other/>",
+    "<Scenario><Dimensions><dName>D</dName></Dimensions><Actors><Actor><name>A</name>"
+    "<capability>x</capability><Position><dCoord>1</dCoord></Position>"
+    "<Salience><dSal>1</dSal></Salience></Actor></Actors></Scenario>",
+])
+def test_bad_xml_is_a_clean_error(text: str) -> None:
+    with pytest.raises(FormatError):
+        ktab_xml.loads(text, file="bad.xml")
