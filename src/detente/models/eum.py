@@ -181,7 +181,8 @@ class ExpectedUtility(Model):
         n_rows = pos.shape[0]
         per_chunk = max(1, self.chunk_elements // max(1, n_actors * n_actors))
         runs: list[_Run] = []
-        for start in range(0, n_rows, per_chunk):
+        starts = list(range(0, n_rows, per_chunk))
+        for start in starts:
             stop = min(n_rows, start + per_chunk)
             record_rows = (
                 list(range(start, min(stop, n_issues))) if self.record and start < n_issues else []
@@ -201,7 +202,10 @@ class ExpectedUtility(Model):
         read = median if self.readout == "median" else mean
         outcome_traj = read.reshape(n_draws, n_issues, n_run).transpose(0, 2, 1)
         position_traj = positions.reshape(n_draws, n_issues, n_run, n_actors).transpose(0, 2, 3, 1)
-        details = _details(runs[0], arrays, n_run, median, mean) if self.record else {}
+        details = (
+            _details(_merge_records(runs, starts), arrays, n_run, median, mean)
+            if self.record else {}
+        )
         details["rounds_run"] = n_run - 1
         return ModelOutput(
             outcome=outcome_traj[:, -1, :].copy(),
@@ -221,6 +225,19 @@ class _Run:
     mean: np.ndarray  # [B, R+1]
     offers: list[list[tuple[int, int, int, str, float, float]]]  # per round: (row, actor, ...)
     risk: list[dict[int, np.ndarray]]  # per round: row -> r per actor (original order)
+
+
+def _merge_records(runs: list[_Run], starts: list[int]) -> _Run:
+    """The offers and risk exponents of all chunks, with rows numbered across chunks."""
+    n = max(len(run.offers) for run in runs)
+    offers: list[list[tuple[int, int, int, str, float, float]]] = [[] for _ in range(n)]
+    risk: list[dict[int, np.ndarray]] = [{} for _ in range(n)]
+    for run, start in zip(runs, starts, strict=True):
+        for k, items in enumerate(run.offers):
+            offers[k].extend((row + start, *rest) for row, *rest in items)
+        for k, by_row in enumerate(run.risk):
+            risk[k].update({row + start: v for row, v in by_row.items()})
+    return _Run(runs[0].positions, runs[0].median, runs[0].mean, offers, risk)
 
 
 def _pad(values: np.ndarray, n: int) -> np.ndarray:
@@ -325,23 +342,35 @@ def _weighted_median_sorted(xs: np.ndarray, ws: np.ndarray) -> np.ndarray:
     return np.take_along_axis(xs, first[:, None], axis=1)[:, 0]
 
 
-def _batched_interp(t: np.ndarray, knots: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Row by row, the piecewise-linear interpolation of ``values`` at ``t``.
+_LOOP_ACTORS = 32
 
-    ``knots[B, A]`` sorted per row and ``t[B, ...]`` within each row's knots.
-    One ``np.interp`` for the whole batch: row b is mapped onto [3b, 3b + 1],
-    so the flattened knots stay sorted and no query crosses into another row.
+
+def _g_at_points(t: np.ndarray, xs: np.ndarray, w: np.ndarray, g_at: np.ndarray) -> np.ndarray:
+    """``G(t) = Σ_k w_k max(x_k − t, 0)`` row by row, at points ``t[B, ...]``.
+
+    ``G`` is piecewise linear with knots at the sorted positions ``xs[B, A]``
+    (where it is ``g_at``). Few actors: count the knots ``<= t`` (a loop over
+    the A actors) and use the prefix sums; many actors: ``np.interp`` row by
+    row (each call then handles A² points). Either way every row is computed
+    on its own, so the numbers do not depend on how draws are chunked.
     """
-    n_rows = knots.shape[0]
-    if n_rows == 1:
-        return np.interp(t.ravel(), knots[0], values[0]).reshape(t.shape)
-    lo = knots[:, :1]
-    width = knots[:, -1:] - lo
-    width = np.where(width > 0, width, 1.0)
-    offset = 3.0 * np.arange(n_rows, dtype=float)[:, None]
-    flat_knots = ((knots - lo) / width + offset).ravel()
-    q = (t.reshape(n_rows, -1) - lo) / width + offset
-    return np.interp(q.ravel(), flat_knots, values.ravel()).reshape(t.shape)
+    n_rows, n = xs.shape
+    if n > _LOOP_ACTORS:
+        out = np.empty(t.shape)
+        for b in range(n_rows):
+            out[b] = np.interp(t[b].ravel(), xs[b], g_at[b]).reshape(t.shape[1:])
+        return out
+    shape = (n_rows,) + (1,) * (t.ndim - 1)
+    below_w = np.zeros(t.shape)  # Σ_{x_k <= t} w_k
+    below_wx = np.zeros(t.shape)  # Σ_{x_k <= t} w_k x_k
+    for k in range(n):
+        xk = xs[:, k].reshape(shape)
+        le = xk <= t
+        below_w += np.where(le, w[:, k].reshape(shape), 0.0)
+        below_wx += np.where(le, (w[:, k] * xs[:, k]).reshape(shape), 0.0)
+    total_w = w.sum(axis=1).reshape(shape)
+    total_wx = (w * xs).sum(axis=1).reshape(shape)
+    return (total_wx - below_wx) - t * (total_w - below_w)
 
 
 def win_probability(xs: np.ndarray, w: np.ndarray, rule: str = "scholz") -> np.ndarray:
@@ -374,7 +403,7 @@ def win_probability(xs: np.ndarray, w: np.ndarray, rule: str = "scholz") -> np.n
     diff = xj - xi
     # G is piecewise linear with knots at the positions, and every midpoint
     # lies within them: interpolation is exact
-    g_mid = _batched_interp(0.5 * (xi + xj), xs, g_at)
+    g_mid = _g_at_points(0.5 * (xi + xj), xs, w, g_at)
     support = tw * np.maximum(diff, 0.0) + 2.0 * (g_mid - g_at[:, :, None])
     net = dist_sum[:, None, :] - dist_sum[:, :, None]
     both = 2.0 * support - net
@@ -439,7 +468,8 @@ def risk_exponents(eu: np.ndarray, active: np.ndarray) -> np.ndarray:
     flat = ~(spread > 0)
     big_r = np.where(flat, 0.0, (2.0 * sec - hi - lo) / np.where(flat, 1.0, spread))
     big_r = np.clip(big_r, -1.0, 1.0)
-    return np.where(active, (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0), 1.0)
+    # (1 − R/3)/(1 + R/3) written as (3 − R)/(3 + R): exactly ½ and 2 at the ends
+    return np.where(active, (3.0 - big_r) / (3.0 + big_r), 1.0)
 
 
 def _round(
@@ -508,7 +538,8 @@ def _round(
         # dmasad: the challenge with the highest sender EU, won or not (then the
         # nearest sender); the receiver moves only if it loses that one
         top = np.where(sender_wins, a, -np.inf).max(axis=2, keepdims=True)
-        key = np.where(sender_wins & (a == top), gap, np.inf)
+        cand = sender_wins & (a >= top - _REL_TOL * np.abs(top))  # equal up to rounding
+        key = np.where(cand, gap, np.inf)
         choice = np.argmin(key, axis=2)
         any_offer = np.take_along_axis(has, choice[:, :, None], axis=2)[:, :, 0]
     else:
@@ -523,13 +554,15 @@ def _round(
     c3 = choice[:, :, None]
     sender_x = np.take_along_axis(np.broadcast_to(xj, gap.shape), c3, axis=2)[:, :, 0]
     picked_ratio = np.take_along_axis(ratio, c3, axis=2)[:, :, 0]
-    xs_new = np.where(any_offer, xs + (sender_x - xs) * picked_ratio, xs)
+    kind_picked = np.take_along_axis(kind, c3, axis=2)[:, :, 0]
+    # a full move lands exactly on the sender's position (no rounding)
+    partial = np.where(kind_picked == 2, xs + (sender_x - xs) * picked_ratio, sender_x)
+    xs_new = np.where(any_offer, partial, xs)
 
     x_new = np.empty_like(x)
     x_new[rows, order] = xs_new
     r_out = np.empty_like(x)
     r_out[rows, order] = r
-    kind_picked = np.take_along_axis(kind, choice[:, :, None], axis=2)[:, :, 0]
 
     def chosen(which: list[int]) -> list[tuple[int, int, int, str, float, float]]:
         out = []

@@ -1,0 +1,418 @@
+"""The expected utility model: a loop-based reference, the 1994 emission case, properties."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import detente
+from detente.arrays import compile_scenario
+from detente.errors import DetenteError
+from detente.models.eum import ExpectedUtility, win_probability
+from detente.models.registry import get_model
+from detente.scenario import Scenario
+
+EMISSION = ("Netherlands", "Belgium", "Luxembourg", "Germany", "France", "Italy", "UK",
+            "Ireland", "Denmark", "Greece")
+
+
+@pytest.fixture(scope="module")
+def emission(data_dir) -> Scenario:
+    return detente.load(data_dir / "eum" / "dmasad__ExampleActors.csv")
+
+
+# ---- a plain, loop-by-loop reading of the spec, to check the vectorised code against ----
+
+
+def naive_probability(x, w, rule="scholz"):
+    n = len(x)
+    p = np.full((n, n), 0.5)
+    for i in range(n):
+        for j in range(n):
+            a = np.abs(x - x[j]) - np.abs(x - x[i])
+            both = np.sum(w * np.abs(a))
+            if both > 0:
+                top = np.sum(w * np.maximum(a, 0)) if rule == "scholz" else max(np.sum(w * a), 0)
+                p[i, j] = top / both
+    return p
+
+
+def naive_eu(x, s, p, r, mu, span, q, t_rule):
+    n = len(x)
+    e = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                continue
+            d = abs(x[i] - x[j]) / span
+            dm = abs(x[i] - mu) / span
+            u_s = 2 - 4 * (0.5 - 0.5 * d) ** r[i]
+            u_f = 2 - 4 * (0.5 + 0.5 * d) ** r[i]
+            u_b = 2 - 4 * max(0.5 - 0.25 * (dm + d), 0) ** r[i]
+            u_w = 2 - 4 * (0.5 + 0.25 * (dm + d)) ** r[i]
+            u_sq = 2 - 4 * 0.5 ** r[i]
+            t = {"median": float(dm < d), "one": 1.0, "zero": 0.0}[t_rule]
+            e[i, j] = (s[j] * (p[i, j] * u_s + (1 - p[i, j]) * u_f) + (1 - s[j]) * u_s
+                       - q * u_sq - (1 - q) * (t * u_b + (1 - t) * u_w))
+    return e
+
+
+def naive_median(x, w):
+    best = min(x, key=lambda cand: (round(np.sum(w * np.abs(x - cand)), 12), cand))
+    return best
+
+
+def naive_round(x, c, s, span, q=1.0, t_rule="median", offer_rule="scholz", prob="scholz"):
+    n = len(x)
+    w = c * s
+    mu = naive_median(x, w)
+    p = naive_probability(x, w, prob)
+    e1 = naive_eu(x, s, p, np.ones(n), mu, span, q, t_rule)
+    sec = e1.sum(axis=0)
+    big = (2 * sec - sec.max() - sec.min()) / (sec.max() - sec.min())
+    r = (1 - big / 3) / (1 + big / 3)
+    e = naive_eu(x, s, p, r, mu, span, q, t_rule)
+    new = x.copy()
+    for lo in range(n):
+        offers = []  # (kind, move, new position, sender EU, sender)
+        for j in range(n):
+            if j == lo:
+                continue
+            a, b = e[j, lo], e[lo, j]
+            if a <= 0:
+                continue
+            if b > 0:
+                kind, to = (1, x[j]) if a > b else (0, x[lo])
+            elif abs(b) < a:
+                kind, to = 2, x[lo] + (x[j] - x[lo]) * abs(b / a)
+            else:
+                kind, to = 3, x[j]
+            offers.append((kind, abs(to - x[lo]), to, a, j))
+        if offer_rule == "max_eu":
+            if offers:
+                top = max(o[3] for o in offers)
+                best = min((o for o in offers if o[3] == top), key=lambda o: abs(x[o[4]] - x[lo]))
+                if best[0] > 0:
+                    new[lo] = best[2]
+            continue
+        offers = [o for o in offers if o[0] > 0]
+        if not offers:
+            continue
+        if offer_rule == "scholz":
+            best = min(offers, key=lambda o: (o[0], o[1]))
+        else:
+            best = min(offers, key=lambda o: o[1])
+        new[lo] = best[2]
+    return new, r, mu
+
+
+def _random_game(seed, n):
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.uniform(0, 100, n), 3)
+    c = rng.uniform(0.1, 2, n)
+    s = rng.uniform(0.05, 1, n)
+    return x, c, s
+
+
+def _scenario(x, c, s, low=0.0, high=100.0) -> Scenario:
+    ids = [f"a{k}" for k in range(len(x))]
+    return Scenario.from_dict({
+        "name": "t",
+        "actors": [{"id": a, "capability": float(v)} for a, v in zip(ids, c, strict=True)],
+        "issues": [{"id": "i", "low": low, "high": high}],
+        "stances": [{"actor": a, "issue": "i", "position": float(p), "salience": float(v)}
+                    for a, p, v in zip(ids, x, s, strict=True)],
+    })
+
+
+# ---- the win probability --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule", ["scholz", "net"])
+def test_win_probability_matches_the_triple_sum(rule):
+    rng = np.random.default_rng(1)
+    rows = []
+    for n_ties in (0, 3):
+        x = np.sort(rng.uniform(0, 10, 9))
+        x[:n_ties] = x[n_ties]  # some actors on one spot
+        w = rng.uniform(0, 1, 9)
+        w[2] = 0.0
+        rows.append((np.sort(x), w))
+    xs = np.stack([r[0] for r in rows])
+    ws = np.stack([r[1] for r in rows])
+    got = win_probability(xs, ws, rule)
+    for k, (x, w) in enumerate(rows):
+        want = naive_probability(x, w, rule)
+        same = x[:, None] == x[None, :]
+        np.testing.assert_allclose(got[k][~same], want[~same], atol=1e-12)
+    if rule == "scholz":
+        off = ~np.eye(9, dtype=bool)
+        distinct = xs[0][:, None] != xs[0][None, :]
+        np.testing.assert_allclose((got[0] + got[0].T)[off & distinct], 1.0, atol=1e-12)
+
+
+def test_win_probability_many_actors_and_chunking():
+    """Above 32 actors G(m) is interpolated row by row; same numbers, whatever the batch."""
+    rng = np.random.default_rng(2)
+    xs = np.sort(np.round(rng.uniform(0, 50, (3, 40)), 1), axis=1)
+    ws = rng.uniform(0, 1, (3, 40))
+    together = win_probability(xs, ws)
+    for k in range(3):
+        alone = win_probability(xs[k:k + 1], ws[k:k + 1])[0]
+        np.testing.assert_array_equal(alone, together[k])
+        want = naive_probability(xs[k], ws[k])
+        same = xs[k][:, None] == xs[k][None, :]
+        np.testing.assert_allclose(together[k][~same], want[~same], atol=1e-10)
+
+
+# ---- one round against the reference ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "t_rule", "offer_rule", "prob"),
+    [
+        (1.0, "median", "scholz", "scholz"),
+        (0.5, "median", "scholz", "scholz"),
+        (0.5, "one", "least_move", "scholz"),
+        (0.7, "zero", "max_eu", "net"),
+        (1.0, "median", "max_eu", "net"),
+    ],
+)
+def test_rounds_match_the_loop_reference(q, t_rule, offer_rule, prob):
+    for seed in range(4):
+        x, c, s = _random_game(seed, 7)
+        model = ExpectedUtility(rounds=3, q=q, t_rule=t_rule, offer_rule=offer_rule,
+                                probability=prob)
+        f = model.forecast(_scenario(x, c, s))
+        span = x.max() - x.min()  # the initial range (range_rule="initial")
+        pos = x
+        for rnd in range(3):
+            want, r, mu = naive_round(pos, c, s, span, q, t_rule, offer_rule, prob)
+            got_r = np.array(list(f.details["risk_exponents"][rnd]["i"].values()))
+            np.testing.assert_allclose(got_r, r, atol=1e-9)
+            assert f.details["median"][rnd][0] == pytest.approx(mu)
+            np.testing.assert_allclose(f.trajectory.position[0, rnd + 1, :, 0], want, atol=1e-9)
+            pos = want
+
+
+# ---- the 1994 EC emission-standards case -------------------------------------------------
+
+
+def test_emission_initial_readouts(emission):
+    f = ExpectedUtility(rounds=0).forecast(emission)
+    assert f.details["median"][0][0] == 7.0  # dmasad's initial median
+    assert f.details["mean"][0][0] == pytest.approx(7.39, abs=0.005)  # spec: 7.39
+
+
+def test_emission_first_round_risk_exponents_as_dmasad(emission):
+    """With dmasad's win probability the risk exponents are his, to the published 3 decimals."""
+    f = ExpectedUtility(rounds=1, probability="net").forecast(emission)
+    got = f.details["risk_exponents"][0]["issue"]
+    published = [1.127, 0.781, 0.500, 1.127, 1.078, 1.078, 2.000, 0.525, 1.472, 1.140]
+    assert [round(got[a], 3) for a in EMISSION] == published
+
+
+def test_emission_first_round_risk_exponents_scholz(emission):
+    """Scholz's eq. 30/31 probability (our default): our measured exponents (docs/models/eum.md)."""
+    f = ExpectedUtility(rounds=1).forecast(emission)
+    got = f.details["risk_exponents"][0]["issue"]
+    ours = [1.117, 1.004, 0.500, 1.117, 1.018, 1.018, 2.000, 0.648, 1.454, 1.557]
+    assert [round(got[a], 3) for a in EMISSION] == ours
+    assert min(got.values()) == 0.5 and max(got.values()) == 2.0  # the extremes of [1/2, 2]
+
+
+def test_emission_first_round_as_dmasad(emission):
+    """dmasad's Testing.ipynb, Q = 1: Luxembourg loses to France, Ireland compromises."""
+    f = ExpectedUtility(rounds=1, probability="net", offer_rule="max_eu", t_rule="one").forecast(
+        emission)
+    moves = [(o["actor"], o["target"], o["kind"]) for o in f.details["rounds"][0]]
+    assert moves == [("Luxembourg", "France", "conflict"), ("Ireland", "France", "compromise")]
+    assert f.details["median"][1][0] == 10.0
+    assert f.details["mean"][1][0] == pytest.approx(7.4445, abs=5e-5)
+
+
+SCHOLZ_MEDIAN = [8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6]
+SCHOLZ_MEAN = [7.4, 7.5, 7.6, 7.3, 7.3, 7.4, 7.5, 7.6]
+
+
+def test_emission_trajectory_measured(emission):
+    """Our default trajectory next to Scholz's Table 2 (the difference is explained in the docs)."""
+    f = ExpectedUtility().forecast(emission)
+    median = [round(m[0], 2) for m in f.details["median"][1:]]
+    mean = [round(m[0], 2) for m in f.details["mean"][1:]]
+    assert median == [7.0] * 8
+    assert mean == [7.52, 7.83, 7.38, 7.0, 7.0, 7.0, 7.0, 7.0]
+    # round 1's weighted mean is Scholz's round-2 value; the median never leaves 7
+    assert round(mean[0], 1) == SCHOLZ_MEAN[1]
+    assert f.outcome[0, 0] == 7.0 and len(f.details["rounds"]) == 8
+
+
+def test_emission_table_files_agree(data_dir):
+    a = ExpectedUtility().forecast(detente.load(data_dir / "eum" / "dmasad__ExampleActors.csv"))
+    b = ExpectedUtility().forecast(detente.load(data_dir / "eum" / "minimalgeek__countries.csv"))
+    np.testing.assert_array_equal(a.trajectory.position, b.trajectory.position)
+
+
+# ---- properties ---------------------------------------------------------------------------
+
+games = st.integers(1, 9).flatmap(lambda n: st.tuples(
+    st.lists(st.sampled_from([0.0, 10.0, 25.0, 40.0, 50.0, 77.5, 100.0]), min_size=n, max_size=n),
+    st.lists(st.floats(0.0, 5.0), min_size=n, max_size=n),
+    st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n),
+))
+rules = st.sampled_from(["scholz", "max_eu", "least_move"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(games, rules, st.sampled_from([1.0, 0.5]), st.permutations(range(9)))
+def test_properties(game, offer_rule, q, perm):
+    x, c, s = (np.array(v) for v in game)
+    n = len(x)
+    model = ExpectedUtility(rounds=4, q=q, offer_rule=offer_rule)
+    f = model.forecast(_scenario(x, c, s))
+    pos = f.trajectory.position[0, :, :, 0]
+    # inside the scale, and inside the hull of the stated positions
+    assert np.all(pos >= x.min() - 1e-9) and np.all(pos <= x.max() + 1e-9)
+    if n == 1 or np.all(x == x[0]):
+        assert np.all(pos == x[None, :])
+        assert not any(f.details["rounds"])
+    # actor order does not matter
+    order = [k for k in perm if k < n]
+    g = model.forecast(_scenario(x[order], c[order], s[order]))
+    np.testing.assert_array_equal(g.trajectory.position[0, :, :, 0], pos[:, order])
+    np.testing.assert_allclose(g.outcome, f.outcome, rtol=1e-12)
+    # same seed, same numbers
+    h = model.forecast(_scenario(x, c, s), seed=3)
+    np.testing.assert_array_equal(h.trajectory.position, f.trajectory.position)
+
+
+def test_unanimous_actors_do_not_move():
+    f = ExpectedUtility(rounds=5, q=0.5).forecast(_scenario([30, 30, 30], [1, 2, 3], [1, .5, .2]))
+    assert np.all(f.trajectory.position[0, :, :, 0] == 30)
+    assert f.outcome[0, 0] == 30
+    assert f.details["rounds"] == [[]] * 5
+
+
+# ---- scenarios with several issues, missing stances, draws and chunks ---------------------
+
+
+def test_issues_are_independent_and_missing_stances_sit_out(ukraine):
+    f = ExpectedUtility().forecast(ukraine)
+    arrays = compile_scenario(ukraine)
+    for k, issue in enumerate(ukraine.issues):
+        have = [a for a in ukraine.actors if ukraine.stance(a.id, issue.id)]
+        alone = Scenario.from_dict({
+            "name": "one",
+            "actors": [{"id": a.id, "capability": a.capability} for a in have],
+            "issues": [{"id": issue.id, "low": issue.low, "high": issue.high}],
+            "stances": [{"actor": a.id, "issue": issue.id,
+                         "position": ukraine.stance(a.id, issue.id).position,
+                         "salience": ukraine.stance(a.id, issue.id).salience} for a in have],
+        })
+        g = ExpectedUtility().forecast(alone)
+        idx = [ukraine.actor_ids.index(a.id) for a in have]
+        np.testing.assert_array_equal(f.trajectory.position[0, :, idx, k].T,
+                                      g.trajectory.position[0, :, :, 0])
+        missing = ~arrays.mask[:, k]
+        assert np.isnan(f.trajectory.position[0, :, missing, k]).all()
+        assert f.outcome[0, k] == g.outcome[0, 0]
+
+
+def test_draws_and_chunks_give_the_same_numbers(ukraine):
+    one = ExpectedUtility().forecast(ukraine)
+    arrays = compile_scenario(ukraine, draws=5)
+    many = ExpectedUtility(chunk_elements=40).forecast(arrays)  # one row per chunk
+    for d in range(5):
+        np.testing.assert_array_equal(many.trajectory.position[d], one.trajectory.position[0])
+    assert json.loads(json.dumps(many.details)) == json.loads(json.dumps(one.details))
+
+
+def test_noisy_draws_stay_in_scale(ukraine):
+    arrays = compile_scenario(ukraine, draws=64)
+    rng = np.random.default_rng(5)
+    noise = rng.normal(0, 8, arrays.position.shape)
+    pos = np.clip(arrays.position + noise, arrays.low, arrays.high)
+    f = ExpectedUtility(chunk_elements=500).forecast(arrays.with_values(position=pos))
+    ok = np.isfinite(f.trajectory.position)
+    low = arrays.low[None, None, None, :]
+    high = arrays.high[None, None, None, :]
+    assert np.all((f.trajectory.position >= low - 1e-9) | ~ok)
+    assert np.all((f.trajectory.position <= high + 1e-9) | ~ok)
+    assert np.isfinite(f.outcome).all()
+    assert len({tuple(np.round(o, 6)) for o in f.outcome}) > 1
+
+
+def test_tolerance_stops_early(emission):
+    f = ExpectedUtility(rounds=200, tolerance=1e-6).forecast(emission)
+    run = f.details["rounds_run"]
+    assert run < 200
+    assert f.trajectory.n_rounds == run + 1
+    np.testing.assert_array_equal(f.trajectory.position[0, -1], f.trajectory.position[0, -2])
+    fixed = ExpectedUtility(rounds=run).forecast(emission)
+    np.testing.assert_array_equal(fixed.outcome, f.outcome)
+
+
+def test_readout_and_range_switches(emission):
+    mean = ExpectedUtility(readout="mean").forecast(emission)
+    assert mean.outcome[0, 0] == pytest.approx(mean.details["mean"][-1][0])
+    for rule in ("current", "scale"):
+        f = ExpectedUtility(range_rule=rule).forecast(emission)
+        assert np.isfinite(f.outcome).all()
+    # the emission scale is the range of the positions, so "scale" equals "initial"
+    a = ExpectedUtility(range_rule="scale").forecast(emission)
+    b = ExpectedUtility().forecast(emission)
+    np.testing.assert_array_equal(a.trajectory.position, b.trajectory.position)
+    no_risk = ExpectedUtility(risk=False).forecast(emission)
+    assert set(no_risk.details["risk_exponents"][0]["issue"].values()) == {1.0}
+
+
+def test_bad_parameters_are_clean_errors():
+    for bad in ({"q": 2}, {"rounds": -1}, {"offer_rule": "best"}, {"tolerance": "x"},
+                {"readout": "mode"}, {"risk": "yes"}):
+        with pytest.raises(DetenteError, match="eum"):
+            get_model("eum", **bad)
+
+
+def test_details_are_plain_data(emission):
+    f = ExpectedUtility().forecast(emission)
+    text = json.dumps(f.to_dict(trajectory=True))
+    back = json.loads(text)
+    first = back["details"]["rounds"][0][0]
+    assert set(first) == {"issue", "actor", "target", "kind", "from", "to", "moved"}
+    assert first["kind"] in ("conflict", "compromise", "capitulation")
+
+
+# ---- the command line ---------------------------------------------------------------------
+
+
+def _cli(*args: str):
+    from detente.cli.main import app
+
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+def test_cli_forecast_eum_rounds_bundled():
+    res = _cli("forecast", "--model", "eum", "--rounds")
+    assert res.exit_code == 0, res.output
+    assert "round 1" in res.output
+    assert "conflict" in res.output or "compromise" in res.output or "capitulation" in res.output
+
+
+def test_cli_forecast_eum_every_reference_file(data_dir):
+    files = sorted(Path(data_dir / "eum").glob("*.csv"))
+    for path in files:
+        res = _cli("forecast", str(path), "--model", "eum", "-f", "json")
+        assert res.exit_code == 0, (path.name, res.output)
+        data = json.loads(res.output)
+        assert data["forecasts"][0]["model"] == "eum"
+    res = _cli("forecast", str(files[0]), "--model", "eum", "--rounds", "-p", "eum.q=0.5")
+    assert res.exit_code == 0, res.output
+    res = _cli("forecast", str(files[0]), "--model", "eum", "-p", "eum.q=7")
+    assert res.exit_code == 1
+    assert "q=7" in res.output
