@@ -1,0 +1,193 @@
+"""The exchange model on hand-computed cases, the draw axis, variants and the Ukraine trade."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import detente
+from detente.arrays import compile_scenario
+from detente.models.exchange import Exchange, candidates
+from detente.models.registry import get_model
+from detente.scenario import Scenario
+
+
+def two_actor_scenario(**changes) -> Scenario:
+    data = {
+        "name": "two",
+        "actors": [{"id": "i", "capability": 1}, {"id": "j", "capability": 1}],
+        "issues": [{"id": "p"}, {"id": "q"}],
+        "stances": [
+            {"actor": "i", "issue": "p", "position": 0, "salience": 0.8},
+            {"actor": "i", "issue": "q", "position": 100, "salience": 0.2},
+            {"actor": "j", "issue": "p", "position": 100, "salience": 0.2},
+            {"actor": "j", "issue": "q", "position": 0, "salience": 0.8},
+        ],
+    }
+    data.update(changes)
+    return Scenario.from_dict(data)
+
+
+def test_hand_computed_equal_gain_exchange():
+    # O_p = O_q = 20; i demands p (s_p/s_q = 4 > 0.25); k = (0.8+0.2)/(0.2+0.8) = 1.
+    # j moves fully to 0 on p: ΔO_p = 100·0.2/1 = 20; ΔO_q = 20, so i moves 20·1/0.2 = 100.
+    # Gain = 20·0.8 − 20·0.2 = 12 for both.
+    fc = Exchange(rounds=2).forecast(two_actor_scenario())
+    first = [e for e in fc.details["exchanges"] if e["round"] == 1]
+    assert len(first) == 1
+    [e] = first
+    assert (e["i"]["actor"], e["i"]["supplies"], e["j"]["actor"], e["j"]["supplies"]) == (
+        "i", "q", "j", "p")
+    assert e["gain"] == pytest.approx(12.0)
+    assert e["i"]["gain"] == pytest.approx(12.0) and e["j"]["gain"] == pytest.approx(12.0)
+    assert (e["i"]["shift"], e["j"]["shift"]) == (pytest.approx(-100.0), pytest.approx(-100.0))
+    assert e["outcome_shift"] == {"q": pytest.approx(-20.0), "p": pytest.approx(-20.0)}
+    np.testing.assert_allclose(fc.trajectory.outcome[0, 0], [20, 20])
+    np.testing.assert_allclose(fc.trajectory.outcome[0, 1], [0, 0], atol=1e-12)
+    # round 2 starts from x + (0.1 + 0.4·(1 − 0.8))·(y − x) = 100 − 0.42·100 = 58
+    # (visible as the round-2 forecast when no second exchange moves anybody the same way)
+    ext = e["externalities"]["by_actor"]
+    assert ext["i"] == pytest.approx(12.0) and ext["j"] == pytest.approx(12.0)
+
+
+def test_carry_over_between_rounds():
+    fc = Exchange(rounds=2, log=False).forecast(two_actor_scenario())
+    # after round 1 both suppliers return to 58 on their supply issue: O_p = 0.2·58 = 11.6
+    r2 = Exchange(rounds=1).forecast(
+        two_actor_scenario(stances=[
+            {"actor": "i", "issue": "p", "position": 0, "salience": 0.8},
+            {"actor": "i", "issue": "q", "position": 58, "salience": 0.2},
+            {"actor": "j", "issue": "p", "position": 58, "salience": 0.2},
+            {"actor": "j", "issue": "q", "position": 0, "salience": 0.8},
+        ]))
+    np.testing.assert_allclose(r2.trajectory.outcome[0, 0], [11.6, 11.6])
+    np.testing.assert_allclose(fc.trajectory.outcome[0, 2], r2.trajectory.outcome[0, 1],
+                               atol=1e-9)
+
+
+def test_no_trade_without_opposite_sides_or_weight():
+    same = two_actor_scenario(stances=[
+        {"actor": "i", "issue": "p", "position": 0, "salience": 0.8},
+        {"actor": "i", "issue": "q", "position": 100, "salience": 0.2},
+        {"actor": "j", "issue": "p", "position": 100, "salience": 0.2},
+        {"actor": "j", "issue": "q", "position": 100, "salience": 0.8},
+    ])  # both on the same side of O_q = 100
+    fc = Exchange().forecast(same)
+    assert fc.details["exchanges"] == []
+    np.testing.assert_allclose(fc.outcome[0], fc.trajectory.outcome[0, 0])
+    zero = two_actor_scenario(actors=[{"id": "i", "capability": 1}, {"id": "j", "capability": 0}])
+    assert Exchange().forecast(zero).details["exchanges"] == []
+    missing = two_actor_scenario(stances=[
+        {"actor": "i", "issue": "p", "position": 0, "salience": 0.8},
+        {"actor": "i", "issue": "q", "position": 100, "salience": 0.2},
+        {"actor": "j", "issue": "p", "position": 100, "salience": 0.2},
+    ])
+    assert Exchange().forecast(missing).details["exchanges"] == []
+
+
+def test_issue_scale_is_respected():
+    scaled = two_actor_scenario(issues=[{"id": "p", "low": -5, "high": 5},
+                                        {"id": "q", "low": 10, "high": 20}],
+                                stances=[
+        {"actor": "i", "issue": "p", "position": -5, "salience": 0.8},
+        {"actor": "i", "issue": "q", "position": 20, "salience": 0.2},
+        {"actor": "j", "issue": "p", "position": 5, "salience": 0.2},
+        {"actor": "j", "issue": "q", "position": 10, "salience": 0.8},
+    ])
+    fc = Exchange(rounds=1).forecast(scaled)
+    np.testing.assert_allclose(fc.trajectory.outcome[0, 0], [-3.0, 12.0])
+    np.testing.assert_allclose(fc.outcome[0], [-5.0, 10.0])
+    [e] = fc.details["exchanges"]
+    assert e["i"]["shift"] == pytest.approx(-10.0) and e["j"]["to"] == pytest.approx(-5.0)
+
+
+def test_draws_equal_separate_runs(data_dir):
+    scenario = detente.load(data_dir / "decide" / "copenhagen.csv")
+    base = compile_scenario(scenario, draws=3)
+    rng = np.random.default_rng(5)
+    pos = np.clip(base.position + rng.normal(0, 8, base.position.shape), 0, 100)
+    sal = np.clip(base.salience + rng.normal(0, 0.05, base.salience.shape), 0.05, 1)
+    arrays = base.with_values(position=pos, salience=sal)
+    model = Exchange(rounds=4)
+    together = model.forecast(arrays)
+    for d in range(3):
+        alone = model.forecast(arrays.take(slice(d, d + 1)))
+        np.testing.assert_allclose(together.outcome[d], alone.outcome[0], atol=1e-9)
+        np.testing.assert_allclose(together.trajectory.outcome[d], alone.trajectory.outcome[0],
+                                   atol=1e-9)
+    assert not np.allclose(together.outcome[0], together.outcome[1])
+
+
+def test_random_rate_is_reproducible_and_both_sides_gain(data_dir):
+    scenario = detente.load(data_dir / "decide" / "copenhagen.csv")
+    model = Exchange(variant="random-rate", rounds=3)
+    a = model.forecast(scenario, seed=1)
+    b = model.forecast(scenario, seed=1)
+    c = model.forecast(scenario, seed=2)
+    np.testing.assert_array_equal(a.outcome, b.outcome)
+    assert not np.allclose(a.outcome, c.outcome)
+    for e in a.details["exchanges"]:
+        assert e["i"]["gain"] > 0 and e["j"]["gain"] > 0
+        assert e["gain"] == pytest.approx(min(e["i"]["gain"], e["j"]["gain"]))
+
+
+def test_paper_rule_differs_and_keeps_voting_positions(data_dir):
+    scenario = detente.load(data_dir / "decide" / "copenhagen.csv")
+    decide_rule = Exchange(rounds=3).forecast(scenario)
+    paper = Exchange(rounds=3, rule="paper").forecast(scenario)
+    assert not np.allclose(decide_rule.outcome, paper.outcome)
+    # under the paper's rule a round starts where the last one's voting positions ended
+    np.testing.assert_allclose(paper.trajectory.position[0, 1], paper.trajectory.position[0, 1])
+    assert np.isfinite(paper.outcome).all()
+
+
+def test_registered_and_json_ready(ukraine):
+    model = get_model("exchange", rounds=2)
+    fc = model.forecast(ukraine)
+    text = json.dumps(fc.to_dict(trajectory=True))
+    back = json.loads(text)
+    assert back["details"]["exchanges"][0]["round"] == 1
+    assert fc.trajectory.outcome.shape == (1, 3, len(ukraine.issues))
+    assert fc.trajectory.position.shape == (1, 3, len(ukraine.actors), len(ukraine.issues))
+
+
+def test_ukraine_drones_for_tomahawks(ukraine):
+    """Ukraine gives drone technology, the United States gives Tomahawks.
+
+    Round 1: admissible (Ukraine is above the expected outcome on Tomahawks and
+    below it on drones, the US the reverse; Ukraine's salience ratio
+    Tomahawks/drones 0.85/0.35 beats the US's 0.6/0.5), with the third highest
+    gain, but not executed: the top exchange (US gives on the tunnel, Ukraine on
+    drones) moves Ukraine's drone position all the way to the US's 90 first, so
+    nothing is left to trade on drones. Round 2: executed.
+    """
+    cands = candidates(ukraine)
+    trade = [c for c in cands if {c["i"]["actor"], c["j"]["actor"]} == {"UKR", "USA"}
+             and {c["i"]["supplies"], c["j"]["supplies"]} == {"drones", "tomahawks"}]
+    [c] = trade
+    assert c["admissible"]
+    ukr = c["i"] if c["i"]["actor"] == "UKR" else c["j"]
+    usa = c["j"] if ukr is c["i"] else c["i"]
+    assert ukr["supplies"] == "drones" and usa["supplies"] == "tomahawks"
+    assert (ukr["from"], ukr["to"]) == (60.0, pytest.approx(90.0))
+    assert usa["from"] == 25.0 and usa["to"] == pytest.approx(37.94, abs=0.01)
+    assert c["gain"] == pytest.approx(0.9522, abs=1e-4)
+    assert [x["gain"] for x in cands if x["admissible"]].index(c["gain"]) == 2
+    top = cands[0]
+    assert {top["i"]["actor"], top["j"]["actor"]} == {"UKR", "USA"}
+    assert {top["i"]["supplies"], top["j"]["supplies"]} == {"tunnel", "drones"}
+
+    fc = Exchange().forecast(ukraine)
+    log = fc.details["exchanges"]
+
+    def is_trade(e):
+        return ({(e["i"]["actor"], e["i"]["supplies"]), (e["j"]["actor"], e["j"]["supplies"])}
+                == {("UKR", "drones"), ("USA", "tomahawks")})
+
+    assert not any(is_trade(e) for e in log if e["round"] == 1)
+    [r2] = [e for e in log if e["round"] == 2 and is_trade(e)]
+    side = r2["i"] if r2["i"]["actor"] == "UKR" else r2["j"]
+    assert side["to"] == pytest.approx(90.0)
+    assert r2["gain"] == pytest.approx(0.6094, abs=1e-4)
