@@ -852,11 +852,9 @@ class SpatialModelOfPolitics(Model):
                     row["gain"] = rec.get("gain")
                     took = rec.get("took")
                     row["bargain"] = f"{actors[took[0]]}:{actors[took[1]]}" if took else None
-                    for k in g:
-                        row[f"position {issues[k]}"] = float(position[r, a, k])
-                    for k in g:
-                        row[f"ideal {issues[k]}"] = float(ideal[r, a, k])
-                    row["probability"] = float(prob[r, gi, a])
+                    for k in g:  # the position the actor holds after this turn
+                        row[issues[k]] = float(position[r, a, k])
+                    row["p_position"] = float(prob[r, gi, a])
                     recs.append(row)
             rounds.append(recs)
         return {
