@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from detente.cli import backtest as backtest_cmd
+from detente.cli import exchanges as exchanges_cmd
 from detente.cli import forecast as forecast_cmd
 from detente.cli import scenario_cmds
+from detente.cli import simulate as simulate_cmd
 
 app = typer.Typer(
     name="detente",
@@ -21,11 +24,16 @@ app = typer.Typer(
 )
 
 app.command("forecast")(forecast_cmd.forecast)
+app.command("exchanges")(exchanges_cmd.exchanges)
 app.command("models")(forecast_cmd.models)
 app.command("table")(scenario_cmds.table)
 app.command("check")(scenario_cmds.check)
 app.command("convert")(scenario_cmds.convert)
 app.command("new")(scenario_cmds.new)
+app.command("backtest")(backtest_cmd.backtest)
+app.command("simulate")(simulate_cmd.simulate)
+app.command("sensitivity")(simulate_cmd.sensitivity)
+app.command("levers")(simulate_cmd.levers)
 
 
 def main() -> None:

@@ -46,7 +46,7 @@ from detente.scenario import Distribution, Scenario
 
 Kind = Literal["position", "salience", "capability"]
 
-DEFAULT_BLOCK_SIZE = 4096
+DEFAULT_BLOCK_SIZE = 16384
 """Draws per random stream block (part of what makes a seeded run reproducible)."""
 
 _KIND_CODE = {"uniform": 0, "triangular": 1, "normal": 2}

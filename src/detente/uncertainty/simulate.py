@@ -565,6 +565,7 @@ class Simulation:
                     if not np.all(np.isnan(probs)):
                         top = int(np.nanargmax(probs))
                         row["likeliest"] = anchors[top][1]
+                        row["likeliest_value"] = anchors[top][0]
                         row["likeliest_p"] = float(probs[top])
                 others = [o for o in self.models if o != model]
                 if others:

@@ -1,0 +1,280 @@
+"""What would it take: the smallest change to one input that moves a forecast to a target.
+
+For one model, one issue and a target, every *lever* — one actor's position
+or salience on that issue, or its capability — is moved alone, all else at
+the stated values, and the smallest change that puts the forecast in the
+target set T is reported:
+
+    v* = argmin { |v − v₀| : v in the lever's range, f(v) ∈ T }.
+
+The target set T is
+
+- for an anchor label (or a unique part of one): that anchor's band, the
+  outcomes whose nearest anchor it is, (m_{k−1}, m_k] between the midpoints
+  to its neighbours (the lower anchor wins a tie, as
+  :meth:`~detente.scenario.Issue.nearest_anchor`);
+- for a number t (or an option's name): at least as far as t, seen from the
+  current forecast: [t, ∞) if the forecast is below t, (−∞, t] if above.
+
+Ranges: a position moves over the issue's scale, a salience over [0, 1], a
+capability over [0, 4 × the largest capability at the table]. The search
+evaluates every lever on a grid of ``grid`` values in one batched model
+call (the draw axis carries the grid), takes the feasible grid value
+nearest v₀, then bisects between it and its infeasible neighbour towards v₀
+to the boundary of T (to ``tol`` of the range). Changes are compared on one
+footing by ``share``: |Δ| / the lever's range (scale span, 1, or the
+largest capability). Models with randomness are evaluated with one seeded
+generator.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from detente.arrays import ScenarioArrays, compile_scenario
+from detente.errors import DetenteError
+from detente.models.base import Model
+from detente.scenario import Issue, Scenario
+
+LeverKind = Literal["position", "salience", "capability"]
+KINDS: tuple[LeverKind, ...] = ("position", "salience", "capability")
+CAPABILITY_REACH = 4.0
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One actor's input and what it would take."""
+
+    actor: str
+    kind: LeverKind
+    current: float
+    needed: float | None
+    outcome: float | None
+    range: tuple[float, float]
+    within_uncertainty: bool | None = None
+
+    @property
+    def reachable(self) -> bool:
+        return self.needed is not None
+
+    @property
+    def change(self) -> float | None:
+        return None if self.needed is None else self.needed - self.current
+
+    @property
+    def share(self) -> float:
+        """|change| / the lever's range (inf if unreachable)."""
+        if self.needed is None:
+            return math.inf
+        return abs(self.needed - self.current) / (self.range[1] - self.range[0])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"actor": self.actor, "kind": self.kind, "current": self.current,
+                "needed": self.needed, "change": self.change, "share": _fin(self.share),
+                "outcome": self.outcome, "reachable": self.reachable,
+                "within_uncertainty": self.within_uncertainty, "range": list(self.range)}
+
+
+@dataclass(frozen=True)
+class LeverResult:
+    """The levers for one target, easiest first (smallest ``share``)."""
+
+    model: str
+    issue: str
+    target: str
+    interval: tuple[float, float]
+    current: float
+    already: bool
+    levers: tuple[Lever, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "issue": self.issue, "target": self.target,
+                "interval": [_fin(self.interval[0]), _fin(self.interval[1])],
+                "current": self.current, "already_there": self.already,
+                "levers": [lv.to_dict() for lv in self.levers]}
+
+
+def _fin(x: float) -> float | None:
+    return None if math.isinf(x) or math.isnan(x) else x
+
+
+def target_interval(issue: Issue, target: str | float, current: float
+                    ) -> tuple[tuple[float, float], str]:
+    """The target set for ``target`` (anchor label, option name or number) and its label."""
+    if isinstance(target, str):
+        text = target.strip()
+        try:
+            value = float(text)
+        except ValueError:
+            value = None
+        if value is None:
+            for opt in issue.options:
+                if opt.name == text:
+                    value = opt.value
+            if value is None:
+                return _band(issue, text)
+        target = value
+    t = float(target)
+    if not issue.low <= t <= issue.high:
+        raise DetenteError(f"target {t:g} lies outside issue {issue.id!r}'s scale "
+                           f"{issue.low:g}..{issue.high:g}")
+    if current < t:
+        return (t, math.inf), f"at least {t:g}"
+    return (-math.inf, t), f"at most {t:g}"
+
+
+def _band(issue: Issue, text: str) -> tuple[tuple[float, float], str]:
+    anchors = sorted(issue.anchors, key=lambda a: a.value)
+    hits = [k for k, a in enumerate(anchors) if a.label == text]
+    if not hits:
+        hits = [k for k, a in enumerate(anchors) if text.lower() in a.label.lower()]
+    if len(hits) != 1:
+        choices = "; ".join(f"{a.value:g} = {a.label}" for a in anchors)
+        opts = ", ".join(o.name for o in issue.options)
+        raise DetenteError(
+            f"target {text!r} matches {'no' if not hits else 'more than one'} anchor of issue "
+            f"{issue.id!r} (anchors: {choices or 'none'}; options: {opts or 'none'}; "
+            "or give a number)")
+    k = hits[0]
+    lo = -math.inf if k == 0 else (anchors[k - 1].value + anchors[k].value) / 2
+    hi = math.inf if k == len(anchors) - 1 else (anchors[k].value + anchors[k + 1].value) / 2
+    return (lo, hi), f"nearest anchor {anchors[k].value:g} ({anchors[k].label})"
+
+
+def _inside(x: np.ndarray, interval: tuple[float, float]) -> np.ndarray:
+    """Membership in T; a band (m₀, m₁] is open below, a one-sided target closed."""
+    lo, hi = interval
+    if math.isinf(lo) or math.isinf(hi):
+        return (x >= lo) & (x <= hi)
+    return (x > lo) & (x <= hi)
+
+
+def find_levers(
+    scenario: Scenario,
+    model: Model,
+    issue: str,
+    target: str | float,
+    *,
+    actors: Sequence[str] | None = None,
+    kinds: Sequence[LeverKind] = KINDS,
+    grid: int = 401,
+    tol: float = 1e-9,
+    seed: int = 0,
+) -> LeverResult:
+    """The smallest single-input changes that move ``model``'s forecast on ``issue``
+    to ``target``; see the module docstring."""
+    if issue not in scenario.issue_ids:
+        raise DetenteError(f"no issue {issue!r}; issues are {', '.join(scenario.issue_ids)}")
+    for a in actors or ():
+        if a not in scenario.actor_ids:
+            raise DetenteError(f"no actor {a!r}; actors are {', '.join(scenario.actor_ids)}")
+    for kind in kinds:
+        if kind not in KINDS:
+            raise DetenteError(f"unknown lever {kind!r}; use {', '.join(KINDS)}")
+    if grid < 3:
+        raise DetenteError("grid must be at least 3")
+    base = compile_scenario(scenario)
+    model.check(base)
+    k_issue = scenario.issue_ids.index(issue)
+    iss = scenario.issue(issue)
+    current = float(model.forecast(base, seed=seed).outcome[0, k_issue])
+    interval, label = target_interval(iss, target, current)
+    already = bool(_inside(np.array([current]), interval)[0])
+
+    specs = _lever_specs(scenario, k_issue, actors, kinds)
+    if not specs or already:
+        return LeverResult(model.name, issue, label, interval, current, already)
+    n = len(specs)
+    lows = np.array([s[3][0] for s in specs])
+    highs = np.array([s[3][1] for s in specs])
+    v0 = np.array([s[2] for s in specs])
+    steps = np.linspace(0.0, 1.0, grid)
+    values = lows[:, None] + (highs - lows)[:, None] * steps[None, :]
+    outcome = _evaluate(model, base, specs, k_issue, values, seed)
+    ok = _inside(outcome, interval)
+    dist = np.where(ok, np.abs(values - v0[:, None]), np.inf)
+    best = np.argmin(dist, axis=1)
+    found = np.isfinite(dist[np.arange(n), best])
+
+    # bisect towards the current value between the best grid point and its neighbour
+    succ = values[np.arange(n), best]
+    toward = np.where(succ > v0, -1, 1)
+    nb = np.clip(best + toward, 0, grid - 1)
+    fail = values[np.arange(n), nb]
+    # when the current value lies between the two grid points, bisect from it instead
+    between = (np.minimum(succ, fail) <= v0) & (v0 <= np.maximum(succ, fail))
+    fail = np.where(between, v0, fail)
+    width = highs - lows
+    for _ in range(60):
+        if np.all(np.abs(succ - fail) <= tol * width):
+            break
+        mid = 0.5 * (succ + fail)
+        res = _evaluate(model, base, specs, k_issue, mid[:, None], seed)[:, 0]
+        good = _inside(res, interval)
+        succ = np.where(good, mid, succ)
+        fail = np.where(good, fail, mid)
+    final = _evaluate(model, base, specs, k_issue, succ[:, None], seed)[:, 0]
+
+    levers = []
+    for j, (actor, kind, cur, rng_, dist_) in enumerate(specs):
+        needed = float(succ[j]) if found[j] else None
+        within = None
+        if needed is not None and dist_ is not None:
+            within = bool(dist_.low <= needed <= dist_.high)
+        levers.append(Lever(actor, kind, float(cur), needed,
+                            float(final[j]) if found[j] else None, rng_, within))
+    levers.sort(key=lambda lv: (lv.share, lv.actor, KINDS.index(lv.kind)))
+    return LeverResult(model.name, issue, label, interval, current, already, tuple(levers))
+
+
+def _lever_specs(scenario: Scenario, k_issue: int,
+                 actors: Sequence[str] | None, kinds: Sequence[LeverKind]) -> list[tuple]:
+    """(actor, kind, current, (low, high), declared distribution) for each lever."""
+    iss = scenario.issues[k_issue]
+    cap_max = max([a.capability for a in scenario.actors] + [1e-12])
+    specs: list[tuple] = []
+    for actor in scenario.actors:
+        if actors and actor.id not in actors:
+            continue
+        stance = scenario.stance(actor.id, iss.id)
+        if stance is None:
+            continue  # no stance on this issue: its levers do not reach it
+        for kind in kinds:
+            if kind == "position":
+                specs.append((actor.id, kind, stance.position, (iss.low, iss.high),
+                              stance.position_uncertainty))
+            elif kind == "salience":
+                specs.append((actor.id, kind, stance.salience, (0.0, 1.0),
+                              stance.salience_uncertainty))
+            else:
+                specs.append((actor.id, kind, actor.capability,
+                              (0.0, CAPABILITY_REACH * cap_max), actor.capability_uncertainty))
+    return specs
+
+
+def _evaluate(model: Model, base: ScenarioArrays, specs: list[tuple], k_issue: int,
+              values: np.ndarray, seed: int) -> np.ndarray:
+    """Outcomes on the issue ``[L, G]`` with lever j set to ``values[j, g]``."""
+    n_lev, g = values.shape
+    d = n_lev * g
+    pos = np.repeat(np.asarray(base.position[:1]), d, axis=0)
+    sal = np.repeat(np.asarray(base.salience[:1]), d, axis=0)
+    cap = np.repeat(np.asarray(base.capability[:1]), d, axis=0)
+    a_of = {a: k for k, a in enumerate(base.actors)}
+    rows = np.arange(d).reshape(n_lev, g)
+    for j, (actor, kind, *_rest) in enumerate(specs):
+        a = a_of[actor]
+        if kind == "position":
+            pos[rows[j], a, k_issue] = values[j]
+        elif kind == "salience":
+            sal[rows[j], a, k_issue] = values[j]
+        else:
+            cap[rows[j], a] = values[j]
+    arrays = base.with_values(position=pos, salience=sal, capability=cap)
+    out = model.forecast(arrays, rng=np.random.default_rng(seed)).outcome
+    return np.asarray(out, dtype=float)[:, k_issue].reshape(n_lev, g)
