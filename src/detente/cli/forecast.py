@@ -66,6 +66,11 @@ def forecast(
     ] = False,
     seed: Annotated[int, typer.Option(help="Seed for models with randomness.")] = 0,
     fmt: FromOpt = None,
+    exchanges: Annotated[
+        bool,
+        typer.Option("--exchanges", help="Also show the exchange model's log of trades "
+                     "(with --model exchange); in JSON it is in each forecast's details."),
+    ] = False,
 ) -> None:
     """Forecast the settlement of every issue with one or more models."""
     sc = api.load(scenario or DEFAULT, format=fmt)
@@ -75,12 +80,16 @@ def forecast(
         raise DetenteError(f"--param given for model(s) not run: {', '.join(sorted(unknown))}")
     result = api.forecast(sc, models=model or None, params=params, seed=seed)
     if output is OutputFormat.json:
-        console.print_json(result.to_json(trajectory=rounds))
+        console.print_json(result.to_json(trajectory=rounds or exchanges))
         return
     if output is OutputFormat.csv:
         typer.echo(forecast_csv(result), nl=False)
         return
     console.print(forecast_table(result))
+    if exchanges:
+        from detente.cli.exchanges import print_exchange_logs
+
+        print_exchange_logs(result)
     if rounds:
         for f in result:
             console.print(rounds_table(f, sc))
