@@ -126,3 +126,13 @@ def test_other_bargaining_models_run(ukraine, bargain: str, vpm: str) -> None:
     f = SpatialModelOfPolitics(bargn_model=bargain, victory_prob_model=vpm,
                                pce_model="MarkovUniform", max_turns=5).forecast(ukraine)
     assert np.isfinite(f.outcome).all()
+
+
+def test_accommodation_matrix_keyword(ukraine) -> None:
+    n = len(ukraine.actors)
+    stubborn = SpatialModelOfPolitics(accommodation=np.zeros((n, n))).forecast(ukraine)
+    ideal = np.array(stubborn.details["ideal"])
+    # with a zero matrix nobody's ideal ever moves
+    np.testing.assert_allclose(ideal, np.broadcast_to(ideal[0], ideal.shape))
+    with pytest.raises(DetenteError):
+        SpatialModelOfPolitics(accommodation=np.eye(n + 1)).forecast(ukraine)

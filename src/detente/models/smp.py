@@ -59,6 +59,7 @@ import numpy as np
 from detente.arrays import ScenarioArrays
 from detente.errors import DetenteError
 from detente.models.base import Model, ModelOutput, Trajectory
+from detente.scenario import Scenario
 
 VICTORY_PROB_MODELS = ("Linear", "Square", "Quartic", "Octic", "Binary")
 PCE_MODELS = ("Conditional", "MarkovIncentive", "MarkovUniform")
@@ -406,13 +407,9 @@ class SpatialModelOfPolitics(Model):
     # ---- entry point ------------------------------------------------------------------
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         ktab = (arrays.scenario.metadata.get("ktab") or {}) if arrays.scenario else {}
-        params = ktab.get("parameters") if self.scenario_parameters else None
-        if params and not getattr(self, "_applied", False):
-            model = SpatialModelOfPolitics.from_ktab(
-                params, **{f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-                           if f.name not in _KTAB_NAMES.values()})
-            object.__setattr__(model, "_applied", True)
-            return model._run(arrays, rng)
+        effective = self._effective(arrays.scenario)
+        if effective is not self:
+            return effective._run(arrays, rng)
         seed = self.ktab_seed
         if seed is None and ktab.get("seed"):
             seed = int(ktab["seed"])
@@ -467,6 +464,29 @@ class SpatialModelOfPolitics(Model):
             trajectory=Trajectory(outcome=outcome_path, position=position),
             details=details,
         )
+
+    def forecast(self, data: Any, *, seed: int | None = None,
+                 rng: np.random.Generator | None = None) -> Any:
+        """As :meth:`Model.forecast`; a KTAB scenario's own parameters apply (and are
+        recorded in ``params``) unless ``scenario_parameters=False``."""
+        scenario = data if isinstance(data, Scenario) else getattr(data, "scenario", None)
+        effective = self._effective(scenario)
+        if effective is not self:
+            return effective.forecast(data, seed=seed, rng=rng)
+        return super().forecast(data, seed=seed, rng=rng)
+
+    def _effective(self, scenario: Scenario | None) -> SpatialModelOfPolitics:
+        """This model with the scenario's KTAB ``<ModelParameters>`` applied (if any)."""
+        if not self.scenario_parameters or scenario is None:
+            return self
+        params = (scenario.metadata.get("ktab") or {}).get("parameters")
+        if not params:
+            return self
+        keep = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                if f.name not in _KTAB_NAMES.values()}
+        model = SpatialModelOfPolitics.from_ktab(params, **keep)
+        same = all(getattr(model, f) == getattr(self, f) for f in _KTAB_NAMES.values())
+        return self if same else model
 
     # ---- one run ----------------------------------------------------------------------
     def simulate(
