@@ -34,7 +34,11 @@ def _rows(text: str) -> list[tuple[int, list[str]]]:
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        fields = [f.strip() for f in next(csv.reader([line], skipinitialspace=True))]
+        try:
+            parsed = next(csv.reader([line], skipinitialspace=True), [])
+        except csv.Error:  # e.g. a NUL byte: keep the raw text, the number checks report it
+            parsed = line.split(",")
+        fields = [f.strip() for f in parsed]
         while fields and fields[-1] == "":
             fields.pop()
         out.append((lineno, fields))
