@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from detente.cli import backtest as backtest_cmd
 from detente.cli import exchanges as exchanges_cmd
 from detente.cli import forecast as forecast_cmd
 from detente.cli import scenario_cmds
@@ -29,6 +30,7 @@ app.command("table")(scenario_cmds.table)
 app.command("check")(scenario_cmds.check)
 app.command("convert")(scenario_cmds.convert)
 app.command("new")(scenario_cmds.new)
+app.command("backtest")(backtest_cmd.backtest)
 app.command("simulate")(simulate_cmd.simulate)
 app.command("sensitivity")(simulate_cmd.sensitivity)
 app.command("levers")(simulate_cmd.levers)

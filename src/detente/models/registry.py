@@ -13,6 +13,7 @@ _MODELS: dict[str, str] = {
     "compromise": "detente.models.compromise:Compromise",
     "median": "detente.models.median:WeightedMedian",
     "nash": "detente.models.nash:NashBargaining",
+    "ensemble": "detente.models.ensemble:Ensemble",
     "smp": "detente.models.smp:SpatialModelOfPolitics",
     "exchange": "detente.models.exchange:Exchange",
     "eum": "detente.models.eum:ExpectedUtility",

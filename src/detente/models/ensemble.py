@@ -1,0 +1,192 @@
+"""The ensemble forecaster: a fitted convex combination of other models' forecasts.
+
+    x̂_i = Σ_m w_m^(S) f_m,i,   w^(S) ≥ 0,  Σ_m w_m^(S) = 1
+
+over the members m that can forecast issue i; S is the *member set* that can
+run there. Members are the registered models (each as the scenario gives its
+capabilities), the issue's reference point (``reference-point``), and, for
+EU legislative scenarios (DEU metadata: era, voting rule, procedure), the
+compromise model under the Council's voting power (``compromise@banzhaf``,
+``compromise@shapley-shubik``, ``compromise@council-votes``; see
+:mod:`detente.backtest.council`).
+
+Four member sets, each with its own fitted weights: ``full`` (status quo and
+EU metadata present), ``no_status_quo`` (members that need a status quo
+dropped), ``no_council`` (the Council-power members dropped: any non-EU
+scenario) and ``generic`` (both dropped). Fallback: if a member of the set
+cannot run or returns NaN on an issue, its weight is spread over the others
+in proportion (renormalised); members unknown to this installation are
+dropped the same way. So ``detente forecast --model ensemble`` runs on any
+scenario.
+
+The weights ship in ``ensemble_weights.json`` beside this module, with their
+provenance (data file and hash, training and held-out proposals, the fitting
+method, cross-validated and held-out accuracy). They are fitted by
+:mod:`detente.backtest.ensemble_fit`: least absolute deviations with an L1
+pull toward the compromise model, on training proposals only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detente.arrays import ScenarioArrays
+from detente.errors import DetenteError
+from detente.models.base import Model, ModelOutput, single_round
+
+WEIGHTS_FILE = Path(__file__).with_name("ensemble_weights.json")
+REFERENCE_POINT = "reference-point"
+COUNCIL_SCHEMES: tuple[str, ...] = ("council-votes", "shapley-shubik", "banzhaf")
+SETS: tuple[str, ...] = ("full", "no_status_quo", "no_council", "generic")
+
+
+def default_members() -> tuple[str, ...]:
+    """Every registered model but the ensemble, the reference point, compromise@schemes."""
+    from detente.models.registry import available_models
+
+    base = tuple(m for m in available_models() if m != Ensemble.name)
+    return (*base, REFERENCE_POINT, *(f"compromise@{s}" for s in COUNCIL_SCHEMES))
+
+
+def needs_status_quo(member: str) -> bool:
+    if member == REFERENCE_POINT:
+        return True
+    from detente.models.registry import available_models, model_class
+
+    base = member.split("@", 1)[0]
+    return base in available_models() and model_class(base).needs_status_quo
+
+
+def is_council_member(member: str) -> bool:
+    return "@" in member
+
+
+def set_members(members: tuple[str, ...] | list[str], which: str) -> list[str]:
+    """The members of ``members`` that belong to member set ``which``."""
+    drop_sq = which in ("no_status_quo", "generic")
+    drop_council = which in ("no_council", "generic")
+    return [m for m in members
+            if not (drop_sq and needs_status_quo(m))
+            and not (drop_council and is_council_member(m))]
+
+
+def council_capability(arrays: ScenarioArrays, scheme: str) -> np.ndarray | None:
+    """Capabilities of the actors under ``scheme`` for a DEU scenario, else ``None``."""
+    sc = arrays.scenario
+    if sc is None or sc.metadata.get("dataset") != "deu":
+        return None
+    from detente.backtest.council import capabilities, choose_era
+
+    meta = sc.metadata
+    era = choose_era(meta.get("decision_date"), meta.get("intro_date"), set(arrays.actors))
+    caps = capabilities(arrays.actors, scheme=scheme, era=era,
+                        voting_rule=str(meta.get("voting_rule") or "QMV"),
+                        procedure=str(meta.get("procedure") or "COD"))
+    return np.broadcast_to(caps, arrays.capability.shape)
+
+
+def member_forecasts(
+    arrays: ScenarioArrays, members: list[str] | tuple[str, ...], rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Each member's ``outcome[D, I]``; NaN where it cannot run (or fails)."""
+    from detente.models.registry import available_models, get_model
+
+    d, i = arrays.n_draws, arrays.n_issues
+    has_sq = ~np.isnan(arrays.status_quo)
+    out: dict[str, np.ndarray] = {}
+    for m in members:
+        value = np.full((d, i), np.nan)
+        base, _, scheme = m.partition("@")
+        if m == REFERENCE_POINT:
+            value[:] = arrays.status_quo
+        elif base in available_models() and base != Ensemble.name:
+            data = arrays
+            if scheme:
+                caps = council_capability(arrays, scheme)
+                data = None if caps is None else arrays.with_values(capability=caps)
+            if data is not None:
+                model = get_model(base)
+                cols = np.flatnonzero(has_sq) if model.needs_status_quo else np.arange(i)
+                if cols.size:
+                    sub = data if cols.size == i else data.select_issues(cols)
+                    # any failure drops the member here; combine() spreads its weight
+                    with contextlib.suppress(Exception):
+                        value[:, cols] = model.forecast(sub, rng=rng).outcome
+        out[m] = value
+    return out
+
+
+def combine(
+    forecasts: dict[str, np.ndarray], spec: dict[str, Any], has_sq: np.ndarray, council: bool
+) -> tuple[np.ndarray, list[str]]:
+    """The weighted combination per issue (see the module docstring), and the sets used."""
+    some = next(iter(forecasts.values()))
+    out = np.full(some.shape, np.nan)
+    used = []
+    for k in range(some.shape[-1]):
+        which = ("full" if has_sq[k] else "no_status_quo") if council else (
+            "no_council" if has_sq[k] else "generic")
+        used.append(which)
+        weights = spec["weights"][which]
+        num = np.zeros(some.shape[:-1])
+        den = np.zeros(some.shape[:-1])
+        for m, w in weights.items():
+            f = forecasts.get(m)
+            if f is None or w <= 0:
+                continue
+            ok = ~np.isnan(f[..., k])
+            num += np.where(ok, w * np.nan_to_num(f[..., k]), 0.0)
+            den += np.where(ok, w, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[..., k] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    return out, used
+
+
+@lru_cache(maxsize=8)
+def load_spec(path: str | None = None) -> dict[str, Any]:
+    """The fitted weights and their provenance (the shipped file unless ``path``)."""
+    file = Path(path) if path else WEIGHTS_FILE
+    try:
+        spec = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DetenteError(f"{file}: no ensemble weights file") from None
+    except json.JSONDecodeError as exc:
+        raise DetenteError(f"{file}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    if not isinstance(spec, dict) or set(SETS) - set(spec.get("weights", {})):
+        raise DetenteError(f"{file}: expected 'weights' for the member sets {', '.join(SETS)}")
+    return spec
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ensemble(Model):
+    """Fitted convex combination of the models (and the reference point).
+
+    Parameter ``weights``: a weights file written by ``detente backtest
+    --fit-ensemble`` (default: the shipped one).
+    """
+
+    name = "ensemble"
+    label = "Ensemble (fitted combination)"
+    weights: str | None = None
+
+    def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
+        spec = load_spec(self.weights)
+        members = sorted({m for ws in spec["weights"].values() for m, w in ws.items() if w > 0})
+        forecasts = member_forecasts(arrays, members, rng)
+        council = council_capability(arrays, COUNCIL_SCHEMES[0]) is not None
+        outcome, used = combine(forecasts, spec, ~np.isnan(arrays.status_quo), council)
+        out = single_round(arrays, outcome)
+        details = {
+            "member_set": dict(zip(arrays.issues, used, strict=True)),
+            "members": {m: forecasts[m][0].tolist() for m in members},
+            "weights": spec["weights"],
+            "provenance": spec.get("provenance", {}),
+        }
+        return ModelOutput(out.outcome, out.trajectory, details)
