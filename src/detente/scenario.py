@@ -56,6 +56,9 @@ class Actor(_Frozen):
     position_correlation: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     bloc: str | None = None
     description: str = ""
+    batna: float | None = Field(default=None, allow_inf_nan=False)
+    """No-deal value on the deal utility scale (0..1; see ``detente.deals``); derived if None."""
+    batna_uncertainty: Distribution | None = None
 
     @model_validator(mode="after")
     def _default_name(self) -> Actor:
@@ -332,6 +335,9 @@ def _normalise_actor(raw: Any) -> Any:
     if isinstance(raw, Mapping) and "capability_uncertainty" in raw:
         raw = dict(raw)
         raw["capability_uncertainty"] = _normalise_distribution(raw["capability_uncertainty"])
+    if isinstance(raw, Mapping) and "batna_uncertainty" in raw:
+        raw = dict(raw)
+        raw["batna_uncertainty"] = _normalise_distribution(raw["batna_uncertainty"])
     return raw
 
 

@@ -1,0 +1,214 @@
+"""Phased plans: in what order to implement a deal so that nobody gains by defecting.
+
+**Gains.** Implementing issue ``i`` of deal ``x`` (moving it from the
+reference, the status quo, to ``x_i``) changes actor ``a``'s utility by
+``g_ai = w_ai (v_ai(x_i) − v_ai(r_i))``; issues the deal leaves at the
+reference are not phased. A plan is an ordered partition of the changed issues
+into phases ``P_1 … P_K``; after phase ``k`` actor ``a`` has the cumulative
+gain ``G_a(k) = Σ_{i ∈ P_1 ∪ … ∪ P_k} g_ai`` and at the end ``G_a(K) = Σ_i g_ai``.
+
+**Defection model** (one-shot deviation, simultaneous moves within a phase).
+Each phase's moves are made at the same time. An actor that defects in phase
+``k`` keeps everything implemented before, receives the phase-``k`` moves
+that favour it (the others act in good faith), withholds those that cost it,
+and the rest of the plan is cancelled (those issues stay at the reference):
+
+    D_a(k) = G_a(k−1) + Σ_{i ∈ P_k} max(g_ai, 0).
+
+Walking away at the start gives the BATNA gain ``β_a = batna_a − u_a(r)``.
+A plan is **self-enforcing** when, for every actor and every phase, seeing the
+plan through is worth at least defecting then:
+
+    G_a(K) ≥ max(β_a, max_k D_a(k)).
+
+Consequences: a phase's costs must be outweighed by what the later phases
+still hold for the actor, so the last phase must cost nobody anything; the
+gradualism of a Gaza-style phased plan is exactly this ordering problem.
+
+**Guarantees.** Where a plan is not self-enforcing, actor ``a`` needs
+``t_a = max(0, max(β_a, max_k D_a(k)) − G_a(K))`` more at completion, held in
+escrow and lost on defection (a side payment deposited up front by the
+others, or a security guarantee by an outside power). The total ``T = Σ_a
+t_a`` (utility units, assuming transferable utility) is the smallest such
+transfer that makes the plan self-enforcing; plans are ranked by it, then by
+fewer phases. Note that ``D_a(K) ≥ G_a(K)`` always, with equality only when
+the last phase costs ``a`` nothing: a payment promised by a party at the end is
+no more credible than its other last-phase moves, which is why the transfer
+must be escrowed.
+
+**Search.** Every ordered partition (Fubini number: 541 plans for 5 issues,
+47,293 for 7) is evaluated at once with matrix products (chunked), for up to
+``max_partition`` (7) changed issues; up to 9, every order with one issue per
+phase; beyond, a single greedy order (costly issues early, gains late).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .utility import DealProblem
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One ordering: phases of issue ids, with its enforcement numbers."""
+
+    phases: tuple[tuple[str, ...], ...]
+    shortfall: dict[str, float]
+    worst_defection: dict[str, float]
+
+    @property
+    def guarantee(self) -> float:
+        return float(sum(self.shortfall.values()))
+
+    @property
+    def self_enforcing(self) -> bool:
+        return self.guarantee <= 1e-12
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "phases": [list(p) for p in self.phases],
+            "self_enforcing": self.self_enforcing,
+            "guarantee": self.guarantee,
+            "shortfall": self.shortfall,
+            "worst_defection": self.worst_defection,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class PhaseReport:
+    """The deal, each actor's gain per issue, and the best plans (fewest guarantees first)."""
+
+    deal: dict[str, str]
+    actors: tuple[str, ...]
+    gains: dict[str, dict[str, float]]
+    final_gain: dict[str, float]
+    batna_gain: dict[str, float]
+    n_plans: int
+    n_self_enforcing: int
+    plans: tuple[Plan, ...]
+    search: str
+
+    @property
+    def best(self) -> Plan | None:
+        return self.plans[0] if self.plans else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "deal": self.deal,
+            "gains": self.gains,
+            "final_gain": self.final_gain,
+            "batna_gain": self.batna_gain,
+            "plans_examined": self.n_plans,
+            "self_enforcing_plans": self.n_self_enforcing,
+            "search": self.search,
+            "plans": [p.to_dict() for p in self.plans],
+        }
+
+
+def phase_vectors(m: int, max_partition: int = 7, max_permutation: int = 9) -> tuple[np.ndarray,
+                                                                                        str]:
+    """``φ[P, m]``: the phase of each issue in every candidate plan, and the search used."""
+    if m == 0:
+        return np.zeros((1, 0), dtype=np.int8), "empty"
+    if m <= max_partition:
+        grid = np.array(list(itertools.product(range(m), repeat=m)), dtype=np.int8)
+        used = np.zeros((len(grid), m), dtype=bool)
+        np.put_along_axis(used, grid.astype(np.int64), True, axis=1)
+        k = grid.max(axis=1) + 1
+        return grid[used.sum(axis=1) == k], "all ordered partitions"
+    if m <= max_permutation:
+        perms = np.array(list(itertools.permutations(range(m))), dtype=np.int8)
+        phi = np.empty_like(perms)
+        np.put_along_axis(phi, perms.astype(np.int64), np.arange(m, dtype=np.int8)[None], axis=1)
+        return phi, "all orders, one issue per phase"
+    return np.empty((0, m), dtype=np.int8), "greedy"
+
+
+def evaluate_plans(g: np.ndarray, beta: np.ndarray, phi: np.ndarray,
+                   chunk: int = 1 << 15) -> tuple[np.ndarray, np.ndarray]:
+    """For plans ``φ[P, m]`` and gains ``g[A, m]``: shortfall and worst defection ``[P, A]``.
+
+    ``D_a(k) = Σ_i g_ai [φ_i < k] + Σ_i max(g_ai, 0) [φ_i = k]``; the worst
+    defection is ``max(β_a, max_k D_a(k))`` over the plan's phases.
+    """
+    n_a, m = g.shape
+    final = g.sum(axis=1)
+    pos = np.maximum(g, 0.0)
+    short = np.empty((len(phi), n_a))
+    worst = np.empty((len(phi), n_a))
+    for s in range(0, len(phi), chunk):
+        f = phi[s:s + chunk].astype(np.int64)
+        n_phase = f.max(axis=1) + 1 if m else np.zeros(len(f), dtype=np.int64)
+        w = np.broadcast_to(beta, (len(f), n_a)).copy()
+        for k in range(m):
+            before = (f < k).astype(float)
+            now = (f == k).astype(float)
+            d = before @ g.T + now @ pos.T
+            w = np.where((k < n_phase)[:, None], np.maximum(w, d), w)
+        worst[s:s + chunk] = w
+        short[s:s + chunk] = np.maximum(0.0, w - final)
+    return short, worst
+
+
+def phase(
+    problem: DealProblem,
+    deal: Mapping[str, Any] | str | np.ndarray,
+    *,
+    top: int = 5,
+    max_partition: int = 7,
+) -> PhaseReport:
+    """Order a deal's issues into phases; rank plans by the guarantee they need."""
+    options = deal if isinstance(deal, np.ndarray) else problem.parse_deal(deal)
+    g_all = np.stack([problem.tables[i][options[i]] - problem.reference[:, i]
+                      for i in range(len(problem.issues))], axis=1)  # [A, I]
+    changed = np.flatnonzero(np.abs(g_all).max(axis=0) > 1e-15)
+    g = g_all[:, changed]
+    beta = problem.batna - problem.reference.sum(axis=1)
+    names = [problem.issues[i] for i in changed]
+    phi, search = phase_vectors(len(changed), max_partition)
+    if search == "greedy":
+        order = np.argsort(g.sum(axis=0))  # net costs first, net gains last
+        phi = np.empty((1, len(changed)), dtype=np.int64)
+        phi[0, order] = np.arange(len(changed))
+    short, worst = evaluate_plans(g, beta, phi)
+    total = short.sum(axis=1)
+    n_phase = phi.max(axis=1) + 1 if len(changed) else np.ones(len(phi), dtype=np.int64)
+    rank = np.lexsort((np.arange(len(phi)), n_phase, np.round(total, 12)))[:top]
+    plans = []
+    for r in rank:
+        phases = tuple(tuple(names[i] for i in np.flatnonzero(phi[r] == k))
+                       for k in range(int(n_phase[r])))
+        plans.append(Plan(
+            phases=phases,
+            shortfall={a: float(short[r, k]) for k, a in enumerate(problem.actors)},
+            worst_defection={a: float(worst[r, k]) for k, a in enumerate(problem.actors)},
+        ))
+    return PhaseReport(
+        deal=problem.space.labels(options),
+        actors=problem.actors,
+        gains={a: {names[i]: float(g[k, i]) for i in range(len(names))}
+               for k, a in enumerate(problem.actors)},
+        final_gain={a: float(g[k].sum()) for k, a in enumerate(problem.actors)},
+        batna_gain={a: float(beta[k]) for k, a in enumerate(problem.actors)},
+        n_plans=len(phi),
+        n_self_enforcing=int((total <= 1e-12).sum()),
+        plans=tuple(plans),
+        search=search,
+    )
+
+
+def fubini(m: int) -> int:
+    """The number of ordered partitions of ``m`` items (plans examined for ``m`` issues)."""
+    return sum(math.factorial(k) * _stirling2(m, k) for k in range(m + 1))
+
+
+def _stirling2(n: int, k: int) -> int:
+    total = sum((-1) ** j * math.comb(k, j) * (k - j) ** n for j in range(k + 1))
+    return total // math.factorial(k)

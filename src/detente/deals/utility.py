@@ -1,0 +1,307 @@
+"""Each actor's utility for a deal, and its no-deal value (BATNA).
+
+**Utility.** For actor ``a`` with a stance (position ``p_ai``, salience
+``s_ai``) on issue ``i`` of span ``L_i = high_i − low_i``, the value of
+option ``x`` is
+
+- linear (default):  ``v_ai(x) = 1 − |x − p_ai| / L_i``
+- quadratic:         ``v_ai(x) = 1 − ((x − p_ai) / L_i)²``
+- table:             ``v_ai(x) = T_ai[x]``, a number in ``[0, 1]`` per option,
+  from ``scenario.metadata["utility_tables"][actor][issue][option]`` (what
+  the GENIUS reader fills) or the ``tables=`` argument; it overrides the
+  distance rule for the (actor, issue) pairs it names.
+
+and the utility of a deal ``x = (x_1, …, x_I)`` is additive over issues,
+weighted by salience normalised to sum to one:
+
+    u_a(x) = Σ_i w_ai v_ai(x_i),   w_ai = s_ai / Σ_j s_aj,
+
+so ``u_a ∈ [0, 1]``, 1 being every issue settled at ``a``'s position (the
+scale of GENIUS utility spaces, whose weights sum to one). An actor without
+a stance on an issue has ``w_ai = 0`` there.
+
+**BATNA.** ``Actor.batna`` (on this 0..1 scale) when the scenario gives it,
+optionally uncertain (``Actor.batna_uncertainty``); otherwise derived from
+the status quo: ``β_a = u_a(status quo)``, where an issue without a status
+quo counts as the actor's least-liked option on it (no deal gives it
+nothing there). Table utilities at a status quo between options are
+interpolated linearly between neighbouring options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from detente.errors import DetenteError
+from detente.scenario import Distribution, Scenario
+
+from .space import DEFAULT_CHUNK, DEFAULT_GRID, OutcomeSpace
+
+UtilityKind = Literal["linear", "quadratic"]
+Tables = Mapping[str, Mapping[str, Mapping[str, float]]]
+
+
+def distance_value(x: np.ndarray, position: np.ndarray, span: float | np.ndarray,
+                   kind: UtilityKind = "linear") -> np.ndarray:
+    """``v(x)`` from the distance to ``position`` on a scale of length ``span``."""
+    d = np.abs(np.asarray(x, dtype=float) - position) / span
+    if kind == "linear":
+        return 1.0 - d
+    if kind == "quadratic":
+        return 1.0 - d * d
+    raise ValueError(f"unknown utility kind {kind!r}; use 'linear' or 'quadratic'")
+
+
+@dataclass(frozen=True, eq=False)
+class DealProblem:
+    """The numbers of a deal analysis, labelled.
+
+    ``tables[i]`` is ``[n_i, A]``: the weighted value ``w_ai v_ai(o)`` of each
+    option ``o`` of issue ``i`` to each actor, so ``u(x) = Σ_i tables[i][x_i]``.
+    ``reference[A, I]`` holds the same at the status quo (NaN-free: an issue
+    without a status quo holds the actor's minimum there). ``batna[A]`` is the
+    point BATNA; ``batna_dist`` the optional uncertainty per actor.
+    """
+
+    actors: tuple[str, ...]
+    space: OutcomeSpace
+    tables: tuple[np.ndarray, ...]
+    capability: np.ndarray
+    batna: np.ndarray
+    batna_source: tuple[str, ...]
+    reference: np.ndarray
+    reference_options: np.ndarray
+    batna_dist: tuple[Distribution | None, ...] = ()
+    utility: str = "linear"
+    weight: np.ndarray | None = None
+    """``w[A, I]``: the salience weights (each actor's sum to one), when known."""
+
+    @property
+    def issues(self) -> tuple[str, ...]:
+        return self.space.issues
+
+    @property
+    def n_actors(self) -> int:
+        return len(self.actors)
+
+    # ---- building ---------------------------------------------------------------
+    @classmethod
+    def from_scenario(
+        cls,
+        scenario: Scenario,
+        *,
+        utility: UtilityKind = "linear",
+        grid: int = DEFAULT_GRID,
+        tables: Tables | None = None,
+        batna: Mapping[str, float] | None = None,
+    ) -> DealProblem:
+        """Compile a scenario (``tables`` and ``batna`` override the scenario's)."""
+        space = OutcomeSpace.from_scenario(scenario, grid)
+        actors = scenario.actor_ids
+        n_a = len(actors)
+        given = dict(scenario.metadata.get("utility_tables") or {})
+        for actor, per_issue in (tables or {}).items():
+            given[actor] = {**dict(given.get(actor, {})), **dict(per_issue)}
+        _check_tables(scenario, space, given)
+        sal = np.zeros((n_a, len(space.issues)))
+        pos = np.full((n_a, len(space.issues)), np.nan)
+        for st in scenario.stances:
+            a = actors.index(st.actor)
+            i = space.issues.index(st.issue)
+            sal[a, i], pos[a, i] = st.salience, st.position
+        total = sal.sum(axis=1, keepdims=True)
+        weight = np.divide(sal, total, out=np.zeros_like(sal), where=total > 0)
+        out_tables = []
+        reference = np.zeros((n_a, len(space.issues)))
+        ref_opts = np.zeros(len(space.issues), dtype=np.int64)
+        for i, issue in enumerate(scenario.issues):
+            values = space.option_values[i]
+            v = distance_value(values[:, None], np.nan_to_num(pos[:, i]), issue.span, utility)
+            for a, actor in enumerate(actors):
+                table = given.get(actor, {}).get(issue.id)
+                if table is not None:
+                    v[:, a] = [float(table[name]) for name in space.option_names[i]]
+            v = np.where(np.isnan(pos[:, i])[None, :] & ~_has_table(given, actors, issue.id),
+                         0.0, v)
+            out_tables.append(v * weight[:, i])
+            sq = issue.status_quo
+            if sq is None:
+                reference[:, i] = out_tables[-1].min(axis=0)
+                ref_opts[i] = -1
+            else:
+                order = np.argsort(values)
+                for a in range(n_a):
+                    reference[a, i] = np.interp(sq, values[order], out_tables[-1][order, a])
+                ref_opts[i] = int(np.argmin(np.abs(values - sq)))
+        derived = reference.sum(axis=1)
+        caps = np.array([a.capability for a in scenario.actors], dtype=float)
+        point, source = derived.copy(), ["status quo"] * n_a
+        for a, actor in enumerate(scenario.actors):
+            if batna and actor.id in batna:
+                point[a], source[a] = float(batna[actor.id]), "given"
+            elif actor.batna is not None:
+                point[a], source[a] = actor.batna, "scenario"
+        unknown = set(batna or {}) - set(actors)
+        if unknown:
+            raise DetenteError(f"BATNA given for unknown actor(s): {', '.join(sorted(unknown))}")
+        return cls(
+            actors=actors,
+            space=space,
+            tables=tuple(out_tables),
+            capability=caps,
+            batna=point,
+            batna_source=tuple(source),
+            reference=reference,
+            reference_options=ref_opts,
+            batna_dist=tuple(a.batna_uncertainty for a in scenario.actors),
+            utility=utility,
+            weight=weight,
+        )
+
+    @classmethod
+    def from_tables(
+        cls,
+        tables: list[np.ndarray],
+        *,
+        batna: np.ndarray | None = None,
+        capability: np.ndarray | None = None,
+        actors: tuple[str, ...] | None = None,
+        issues: tuple[str, ...] | None = None,
+    ) -> DealProblem:
+        """A problem from bare per-issue tables ``[n_i, A]`` of weighted values."""
+        tables = [np.asarray(t, dtype=float) for t in tables]
+        n_a = tables[0].shape[1]
+        actors = actors or tuple(f"a{k}" for k in range(n_a))
+        issues = issues or tuple(f"i{k}" for k in range(len(tables)))
+        names = tuple(tuple(str(o) for o in range(t.shape[0])) for t in tables)
+        space = OutcomeSpace(issues, names, tuple(np.arange(t.shape[0], dtype=float)
+                                                  for t in tables))
+        ref = np.stack([t.min(axis=0) for t in tables], axis=1)
+        return cls(
+            actors=actors,
+            space=space,
+            tables=tuple(tables),
+            capability=np.ones(n_a) if capability is None else np.asarray(capability, float),
+            batna=np.zeros(n_a) if batna is None else np.asarray(batna, dtype=float),
+            batna_source=("given",) * n_a,
+            reference=ref,
+            reference_options=np.full(len(tables), -1),
+            batna_dist=(None,) * n_a,
+        )
+
+    def with_batna(self, batna: np.ndarray) -> DealProblem:
+        from dataclasses import replace
+
+        return replace(self, batna=np.asarray(batna, dtype=float))
+
+    # ---- evaluating ---------------------------------------------------------------
+    def utilities(self, index: np.ndarray) -> np.ndarray:
+        """``U[n, A]`` of deals given by number."""
+        return self.utilities_of(self.space.decode(index))
+
+    def utilities_of(self, options: np.ndarray) -> np.ndarray:
+        """``U[..., A]`` of deals given as option-index rows ``[..., I]``."""
+        options = np.asarray(options, dtype=np.int64)
+        u = np.zeros(options.shape[:-1] + (self.n_actors,))
+        for i, t in enumerate(self.tables):
+            u += t[options[..., i]]
+        return u
+
+    def iter_utilities(self, chunk: int = DEFAULT_CHUNK):
+        """``(deal numbers, U)`` over the whole space, ``chunk`` deals at a time."""
+        for index in self.space.chunks(chunk):
+            yield index, self.utilities(index)
+
+    def ideal(self) -> np.ndarray:
+        """Each actor's best utility over all deals: ``Σ_i max_o tables[i][o, a]``."""
+        return np.sum([t.max(axis=0) for t in self.tables], axis=0)
+
+    def worst(self) -> np.ndarray:
+        return np.sum([t.min(axis=0) for t in self.tables], axis=0)
+
+    def parse_deal(self, deal: Mapping[str, Any] | str) -> np.ndarray:
+        """Option indices of a deal given as ``{issue: option}`` or ``"issue=option,..."``.
+
+        Issues left out take the status-quo option (an error if none).
+        """
+        if isinstance(deal, str):
+            pairs: dict[str, Any] = {}
+            for part in filter(None, (p.strip() for p in deal.split(","))):
+                if "=" not in part:
+                    raise DetenteError(f"deal part {part!r}: expected issue=option")
+                key, value = part.split("=", 1)
+                pairs[key.strip()] = value.strip()
+            deal = pairs
+        unknown = set(deal) - set(self.issues)
+        if unknown:
+            raise DetenteError(
+                f"deal names unknown issue(s) {', '.join(sorted(unknown))}; "
+                f"issues are {', '.join(self.issues)}"
+            )
+        out = np.empty(len(self.issues), dtype=np.int64)
+        for i, issue in enumerate(self.issues):
+            if issue in deal:
+                try:
+                    out[i] = self.space.option_index(issue, deal[issue])
+                except KeyError as exc:
+                    raise DetenteError(str(exc.args[0])) from None
+            elif self.reference_options[i] >= 0:
+                out[i] = self.reference_options[i]
+            else:
+                raise DetenteError(f"deal gives no option for issue {issue!r}, which has no "
+                                   "status quo to fall back on")
+        return out
+
+    def sample_batna(self, rng: np.random.Generator, draws: int) -> np.ndarray:
+        """``B[draws, A]``: BATNA draws (the point value where no uncertainty is given)."""
+        out = np.repeat(self.batna[None, :], draws, axis=0)
+        for a, dist in enumerate(self.batna_dist or ()):
+            if dist is not None:
+                out[:, a] = sample_distribution(dist, rng, draws)
+        return out
+
+
+def sample_distribution(dist: Distribution, rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` draws of a :class:`~detente.scenario.Distribution` (normal: truncated)."""
+    if dist.kind == "uniform":
+        return rng.uniform(dist.low, dist.high, n)
+    if dist.kind == "triangular":
+        if dist.high == dist.low:
+            return np.full(n, dist.low)
+        return rng.triangular(dist.low, dist.mode, dist.high, n)
+    from scipy.stats import truncnorm
+
+    a = (dist.low - dist.mean) / dist.sd
+    b = (dist.high - dist.mean) / dist.sd
+    return truncnorm.ppf(rng.uniform(size=n), a, b, loc=dist.mean, scale=dist.sd)
+
+
+def _has_table(given: Mapping[str, Any], actors: tuple[str, ...], issue: str) -> np.ndarray:
+    return np.array([issue in given.get(a, {}) for a in actors])
+
+
+def _check_tables(scenario: Scenario, space: OutcomeSpace, given: Mapping[str, Any]) -> None:
+    problems = []
+    for actor, per_issue in given.items():
+        if actor not in scenario.actor_ids:
+            problems.append(f"utility table for unknown actor {actor!r}")
+            continue
+        for issue, table in dict(per_issue).items():
+            if issue not in space.issues:
+                problems.append(f"utility table of {actor!r} for unknown issue {issue!r}")
+                continue
+            names = space.option_names[space.issues.index(issue)]
+            missing = [n for n in names if n not in table]
+            if missing:
+                problems.append(f"utility table of {actor!r} on {issue!r} lacks option(s) "
+                                f"{', '.join(missing)}")
+            bad = [n for n, v in table.items() if not 0.0 <= float(v) <= 1.0]
+            if bad:
+                problems.append(f"utility table of {actor!r} on {issue!r}: values of "
+                                f"{', '.join(bad)} outside 0..1")
+    if problems:
+        raise DetenteError("; ".join(problems))
