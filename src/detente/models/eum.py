@@ -54,6 +54,10 @@ positions ``x``, capabilities ``c``, saliences ``s``, weights ``w = c·s`` and
 9. **Read-out** (``readout``): the median voter position ``μ`` or the
    capability × salience weighted mean of the final positions.
 
+Switches for where the implementations disagree (``probability``,
+``perspective``, ``offer_rule="scholz_code"``) and the presets
+``"scholz-code"`` and ``"dmasad"`` are described on :class:`ExpectedUtility`.
+
 Every step is a pure function of the arrays; the model draws no random
 numbers (the same input gives the same numbers, bit for bit). Actors are put
 in a canonical order (position, capability, salience) each round, so the
@@ -94,6 +98,19 @@ class _Config:
     offer_rule: str
     range_rule: str
     probability: str = "scholz"
+    perspective: str = "own"
+
+
+PRESETS: dict[str, dict[str, Any]] = {
+    # the formulas as the paper writes them (the defaults)
+    "paper": {},
+    # the choices jmckib's port reports from Scholz's own code; they reproduce
+    # the paper's Table 2 (see docs/models/eum.md)
+    "scholz-code": {"probability": "triples", "perspective": "receiver",
+                    "offer_rule": "scholz_code"},
+    # dmasad/BDM_DecisionModel_Replication (Q = 1, T = 1)
+    "dmasad": {"probability": "net", "offer_rule": "max_eu", "t_rule": "one"},
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,8 +134,18 @@ class ExpectedUtility(Model):
       (recomputed each round, minimalgeek) or ``"scale"`` (the issue's scale).
     - ``readout``: ``"median"`` (median voter) or ``"mean"`` (weighted mean).
     - ``probability``: ``"scholz"`` (eq. 30/31: supporters' weighted margins
-      over all margins) or ``"net"`` (dmasad: the clipped net margin over all
-      margins).
+      over all margins), ``"net"`` (dmasad: the clipped net margin over all
+      margins) or ``"triples"`` (Scholz's code as ported by jmckib: risk-powered
+      votes over the sum of all voters' votes on all pairs; O(A³) per round).
+    - ``perspective``: whose risk exponent evaluates the sender's expected
+      utility in an offer: ``"own"`` (the sender's) or ``"receiver"`` (the
+      receiver judges both sides with its own exponent, Scholz's code).
+    - ``offer_rule="scholz_code"``: as ``"scholz"``, but among compromises the
+      one whose |EU|-weighted point ``(|b| x_l + |a| x_j)/(|a| + |b|)`` is lowest
+      (Scholz's code as ported by jmckib).
+
+    ``ExpectedUtility.preset("scholz-code")`` and ``preset("dmasad")`` set the
+    switches that reproduce those implementations (``PRESETS``).
     - ``record``: keep each round's offers and risk exponents (first draw).
     - ``chunk_elements``: pair cells (batch × A × A) per chunk.
     """
@@ -131,10 +158,11 @@ class ExpectedUtility(Model):
     q: float = 1.0
     t_rule: Literal["median", "one", "zero"] = "median"
     risk: bool = True
-    offer_rule: Literal["scholz", "max_eu", "least_move"] = "scholz"
+    offer_rule: Literal["scholz", "scholz_code", "max_eu", "least_move"] = "scholz"
     range_rule: Literal["initial", "current", "scale"] = "initial"
     readout: Literal["median", "mean"] = "median"
-    probability: Literal["scholz", "net"] = "scholz"
+    probability: Literal["scholz", "net", "triples"] = "scholz"
+    perspective: Literal["own", "receiver"] = "own"
     record: bool = True
     chunk_elements: int = 1 << 21
 
@@ -150,10 +178,11 @@ class ExpectedUtility(Model):
             bad.append(f"q={self.q!r} (expected a number in 0..1)")
         choices = {
             "t_rule": ("median", "one", "zero"),
-            "offer_rule": ("scholz", "max_eu", "least_move"),
+            "offer_rule": ("scholz", "scholz_code", "max_eu", "least_move"),
             "range_rule": ("initial", "current", "scale"),
             "readout": ("median", "mean"),
-            "probability": ("scholz", "net"),
+            "probability": ("scholz", "net", "triples"),
+            "perspective": ("own", "receiver"),
         }
         for key, allowed in choices.items():
             if getattr(self, key) not in allowed:
@@ -165,9 +194,21 @@ class ExpectedUtility(Model):
         if bad:
             raise DetenteError("model 'eum': bad parameter " + "; ".join(bad))
 
+    @classmethod
+    def preset(cls, name: str, **overrides: Any) -> ExpectedUtility:
+        """A named set of switches (see ``PRESETS``), with keyword overrides."""
+        try:
+            params = dict(PRESETS[name])
+        except KeyError:
+            raise DetenteError(
+                f"no eum preset {name!r}; presets: {', '.join(PRESETS)}"
+            ) from None
+        params.update(overrides)
+        return cls(**params)
+
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         cfg = _Config(self.q, self.t_rule, self.risk, self.offer_rule, self.range_rule,
-                      self.probability)
+                      self.probability, self.perspective)
         n_draws, n_actors, n_issues = arrays.position.shape
         # batch rows b = draw * I + issue; actors on the last axis
         pos = np.moveaxis(arrays.position, 2, 1).reshape(-1, n_actors)
@@ -415,6 +456,40 @@ def win_probability(xs: np.ndarray, w: np.ndarray, rule: str = "scholz") -> np.n
     return np.clip(p, 0.0, 1.0)
 
 
+def triples_probability(
+    xs: np.ndarray, w: np.ndarray, r: np.ndarray | None, span: np.ndarray, active: np.ndarray
+) -> np.ndarray:
+    """The win probability of jmckib's port, which it reports as Scholz's code.
+
+    Voter k's vote for i over j is ``v_k(i, j) = w_k (δ_kj^{r_k} − δ_ki^{r_k})``
+    with ``δ_ka = |x_k − x_a|/R`` and ``r_k`` the voter's risk exponent
+    (``None``: all 1). Then::
+
+        P_ij = Σ_k max(v_k(i, j), 0) / Σ_k Σ_a Σ_b |v_k(a, b)|
+
+    The denominator runs over every triple of actors, so ``P`` is small and
+    ``P_ij + P_ji`` is far below 1. The inner double sum is the sum of
+    pairwise absolute differences of voter k's ``δ^{r_k}``, from its sorted
+    values: ``2 Σ_m u_(m) (2m − A + 1)``. The numerator is a loop over the
+    voters, O(A³) per round: meant for reproducing the published cases.
+    """
+    n_rows, n = xs.shape
+    delta = np.abs(xs[:, :, None] - xs[:, None, :]) / span[:, None, None]  # [B, k, a]
+    u = delta if r is None else np.power(delta, r[:, :, None])
+    # only actors taking part count as a and b: the others sort last as NaN
+    ranked = np.sort(np.where(active[:, None, :], u, np.nan), axis=2)
+    n_act = active.sum(axis=1)[:, None, None]
+    m = np.arange(n)[None, None, :]
+    coef = np.where(m < n_act, 2.0 * m - n_act + 1.0, 0.0)
+    den = 2.0 * (w * np.nan_to_num(ranked * coef).sum(axis=2)).sum(axis=1)
+    num = np.zeros((n_rows, n, n))
+    for k in range(n):
+        uk = u[:, k, :]
+        num += w[:, k, None, None] * np.maximum(uk[:, None, :] - uk[:, :, None], 0.0)
+    ok = den > 0
+    return np.where(ok[:, None, None], num / np.where(ok, den, 1.0)[:, None, None], 0.5)
+
+
 def expected_utility(
     rel: np.ndarray,
     rel_mu: np.ndarray,
@@ -426,15 +501,17 @@ def expected_utility(
 ) -> np.ndarray:
     """``E[b, i, j] = E^i(U_ij)`` from ``rel = |x_i − x_j|/R``, ``rel_mu = |x_i − μ|/R``.
 
-    ``r[b, i]`` is the evaluator's risk exponent (``None`` for r = 1, which
-    skips the powers: ``U_s = 2δ``, ``U_f = −2δ``, ``U_sq = 0``).
+    ``r`` is the risk exponent of whoever evaluates, broadcast against
+    ``[B, A, A]``: ``r[:, :, None]`` for the challenger's own view,
+    ``r[:, None, :]`` for the target's view of the challenge (``None`` for
+    r = 1, which skips the powers: ``U_s = 2δ``, ``U_f = −2δ``, ``U_sq = 0``).
     """
     if r is None:
         u_s = 2.0 * rel
         u_f = -2.0 * rel
         u_sq = 0.0
     else:
-        ri = r[:, :, None]
+        ri = r
         u_s = 2.0 - 4.0 * np.power(np.maximum(0.5 - 0.5 * rel, 0.0), ri)
         u_f = 2.0 - 4.0 * np.power(0.5 + 0.5 * rel, ri)
         u_sq = 2.0 - 4.0 * np.power(0.5, ri)
@@ -500,7 +577,10 @@ def _round(
     gap = np.abs(xj - xi)
     rel = gap / scale[:, :, None]
     rel_mu = np.abs(xs - mu[:, None]) / scale
-    p = win_probability(xs, w, cfg.probability)
+    if cfg.probability == "triples":
+        p = triples_probability(xs, w, None, scale[:, 0], act)
+    else:
+        p = win_probability(xs, w, cfg.probability)
     diagonal = (slice(None), slice(None, None, n + 1))
     everyone = bool(act.all())
     pair = None if everyone else act[:, :, None] & act[:, None, :]
@@ -511,18 +591,27 @@ def _round(
         eu.reshape(n_rows, -1)[diagonal] = 0.0
         return eu
 
+    sender_view = None
     if cfg.risk:
         eu1 = masked(expected_utility(rel, rel_mu, p, ss, None, cfg.q, cfg.t_rule))
         r = risk_exponents(eu1, act)
         del eu1
-        eu = masked(expected_utility(rel, rel_mu, p, ss, r, cfg.q, cfg.t_rule))
+        if cfg.probability == "triples":  # the votes use each voter's new exponent
+            p = triples_probability(xs, w, r, scale[:, 0], act)
+        eu = masked(expected_utility(rel, rel_mu, p, ss, r[:, :, None], cfg.q, cfg.t_rule))
+        if cfg.perspective == "receiver":
+            # E^j(U_jl) as the target l sees it: with l's exponent
+            sender_view = masked(
+                expected_utility(rel, rel_mu, p, ss, r[:, None, :], cfg.q, cfg.t_rule)
+            )
     else:
         r = np.ones_like(xs)
         eu = masked(expected_utility(rel, rel_mu, p, ss, None, cfg.q, cfg.t_rule))
     del rel, p
 
     # receiver-centred: [b, l, j] is the offer from sender j to receiver l
-    a = np.ascontiguousarray(eu.transpose(0, 2, 1))  # the sender's EU of challenging l
+    # the sender's EU of challenging l
+    a = np.ascontiguousarray((eu if sender_view is None else sender_view).transpose(0, 2, 1))
     b = eu  # the receiver's EU of challenging j
     sender_wins = a > 0
     yields = sender_wins & (b <= 0)
@@ -543,10 +632,16 @@ def _round(
         choice = np.argmin(key, axis=2)
         any_offer = np.take_along_axis(has, choice[:, :, None], axis=2)[:, :, 0]
     else:
-        if cfg.offer_rule == "scholz":
+        if cfg.offer_rule in ("scholz", "scholz_code"):
             # kind first, then the least move: kind·(2·max move + 1) + move
             step = 2.0 * gap.max(axis=(1, 2), keepdims=True) + 1.0
-            key = np.where(has, kind * step + move, np.inf)
+            sub = move
+            if cfg.offer_rule == "scholz_code":
+                # compromises: the lowest |EU|-weighted point of the two positions
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    point = (np.abs(b) * xi + np.abs(a) * xj) / (np.abs(b) + np.abs(a))
+                sub = np.where(kind == 2, point - xs[:, :1, None], move)
+            key = np.where(has, kind * step + sub, np.inf)
         else:
             key = np.where(has, move, np.inf)
         choice = np.argmin(key, axis=2)
