@@ -1,0 +1,136 @@
+"""GENIUS XML: reading hand-written domains, round trips, errors, and negmas agreement."""
+
+import numpy as np
+import pytest
+
+import detente
+from detente.deals import DealProblem
+from detente.errors import FormatError
+from detente.formats.genius import dumps_genius, read_genius, write_genius
+
+DOMAIN = """<negotiation_template>
+<utility_space number_of_issues="2">
+<objective index="0" etype="objective" type="objective" description="" name="Party">
+<issue index="1" etype="discrete" type="discrete" vtype="discrete" name="Food">
+  <item index="1" value="Chips" cost="0"/>
+  <item index="2" value="Catering" cost="0"/>
+  <item index="3" value="Sushi" cost="0"/>
+</issue>
+<issue index="2" etype="integer" type="integer" vtype="integer" name="Guests"
+       lowerbound="1" upperbound="3"/>
+</objective>
+</utility_space>
+</negotiation_template>
+"""
+
+PROFILE = """<utility_space number_of_issues="2">
+<objective index="0" etype="objective" type="objective" description="" name="Party">
+<issue index="1" etype="discrete" type="discrete" vtype="discrete" name="Food">
+  <item index="1" value="Chips" evaluation="{c}"/>
+  <item index="2" value="Catering" evaluation="{k}"/>
+  <item index="3" value="Sushi" evaluation="{s}"/>
+</issue>
+<weight index="1" value="{w1}"/>
+<issue index="2" etype="integer" type="integer" vtype="integer" name="Guests">
+  <evaluator ftype="linear" slope="{slope}" offset="{offset}"/>
+</issue>
+<weight index="2" value="{w2}"/>
+</objective>
+<reservation value="{r}"/>
+<discount_factor value="0.9"/>
+</utility_space>
+"""
+
+
+@pytest.fixture
+def party(tmp_path):
+    (tmp_path / "party-domain.xml").write_text(DOMAIN)
+    (tmp_path / "party-prof1.xml").write_text(
+        PROFILE.format(c=2, k=10, s=5, w1=0.75, w2=0.25, slope=0.5, offset=-0.5, r=0.3))
+    (tmp_path / "party-prof2.xml").write_text(
+        PROFILE.format(c=1, k=0.5, s=0, w1=0.4, w2=0.6, slope=-0.25, offset=0.75, r=0.2))
+    return tmp_path
+
+
+def test_read_hand_written_domain(party):
+    s = detente.load(party / "party-domain.xml")
+    assert s.name == "Party"
+    assert s.actor_ids == ("prof1", "prof2")
+    food = s.issue("Food")
+    assert [o.name for o in food.options] == ["Chips", "Catering", "Sushi"]
+    assert [o.value for o in food.options] == [0, 50, 100]
+    assert [o.value for o in s.issue("Guests").options] == [1, 2, 3]
+    assert s.actor("prof1").batna == 0.3
+    assert s.stance("prof1", "Food").position == 50  # Catering is its best item
+    assert s.stance("prof2", "Food").salience == pytest.approx(0.4)
+    p = DealProblem.from_scenario(s)
+    # prof1: evaluations 2,10,5 normalised by 10; integer slope .5 offset -.5 -> 0, .5, 1
+    a = p.actors.index("prof1")
+    np.testing.assert_allclose(p.tables[0][:, a], 0.75 * np.array([0.2, 1.0, 0.5]))
+    np.testing.assert_allclose(p.tables[1][:, a], 0.25 * np.array([0.0, 0.5, 1.0]))
+    b = p.actors.index("prof2")
+    np.testing.assert_allclose(p.tables[0][:, b], 0.4 * np.array([1.0, 0.5, 0.0]))
+    assert s.metadata["genius"]["discount"]["prof1"] == 0.9
+    # a profile file finds its domain beside it
+    assert detente.load(party / "party-prof2.xml") == s
+
+
+def test_round_trip_keeps_utilities(ukraine, tmp_path):
+    write_genius(ukraine, tmp_path)
+    back = read_genius(tmp_path)
+    p1, p2 = DealProblem.from_scenario(ukraine), DealProblem.from_scenario(back)
+    order = [p2.actors.index(a) for a in p1.actors]
+    u1 = p1.utilities(np.arange(p1.space.size))
+    u2 = p2.utilities(np.arange(p2.space.size))[:, order]
+    np.testing.assert_allclose(u1, u2, atol=1e-12)
+    np.testing.assert_allclose(p1.batna, p2.batna[order])
+
+
+def test_errors_name_file_and_line(tmp_path):
+    bad = tmp_path / "x-domain.xml"
+    bad.write_text("<negotiation_template>\n<utility_space>\n<objective name='a'>\n"
+                   "<issue name='q' type='real'/>\n</objective></utility_space>"
+                   "</negotiation_template>")
+    with pytest.raises(FormatError) as err:
+        detente.load(bad, format="genius")
+    assert err.value.problems[0].line == 4 and "real" in str(err.value)
+    broken = tmp_path / "y-domain.xml"
+    broken.write_text("<negotiation_template>\n<utility_space>\n</negotiation_template>")
+    with pytest.raises(FormatError) as err:
+        detente.load(broken, format="genius")
+    assert err.value.problems[0].line == 3
+
+
+def test_entity_expansion_is_refused(tmp_path):
+    bomb = tmp_path / "b-domain.xml"
+    bomb.write_text('<?xml version="1.0"?>\n<!DOCTYPE l [<!ENTITY a "aaaa">'
+                    '<!ENTITY b "&a;&a;&a;">]>\n<negotiation_template>&b;</negotiation_template>')
+    with pytest.raises(FormatError, match="forbidden"):
+        detente.load(bomb, format="genius")
+
+
+def test_profile_with_unknown_issue(party):
+    (party / "party-prof2.xml").write_text(PROFILE.replace('name="Food"', 'name="Drinks"').format(
+        c=1, k=1, s=1, w1=0.5, w2=0.5, slope=0, offset=1, r=0))
+    with pytest.raises(FormatError, match="Drinks"):
+        detente.load(party / "party-domain.xml")
+
+
+def test_negmas_reads_our_files_with_the_same_utilities(ukraine, tmp_path):
+    negmas = pytest.importorskip("negmas")
+    from negmas.inout import Scenario as NScenario
+
+    files = dumps_genius(ukraine)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    ns = NScenario.from_genius_folder(tmp_path, ignore_discount=True)
+    p = DealProblem.from_scenario(ukraine)
+    outcomes = list(ns.outcome_space.enumerate_or_sample())
+    assert len(outcomes) == p.space.size
+    for uf in ns.ufuns:
+        actor = uf.name.split("-")[-1].replace(".xml", "")
+        a = p.actors.index(actor)
+        for outcome in outcomes[::37]:
+            opts = [p.space.option_names[i].index(str(v)) for i, v in enumerate(outcome)]
+            assert uf(outcome) == pytest.approx(p.utilities_of(np.array(opts))[a], abs=1e-9)
+    assert negmas is not None
