@@ -23,6 +23,7 @@ _FORMATS: dict[str, str] = {
     "deu": "detente.formats.deu",
     "ktab-csv": "detente.formats.ktab_csv",
     "ktab-xml": "detente.formats.ktab_xml",
+    "genius": "detente.formats.genius",
     "yaml": "detente.formats.scenario_yaml",
     "csv": "detente.formats.scenario_csv",
     "eum-csv": "detente.formats.eum_csv",
