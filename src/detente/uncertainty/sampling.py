@@ -44,7 +44,7 @@ from scipy.special import ndtr, ndtri
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.scenario import Distribution, Scenario
 
-Kind = Literal["position", "salience", "capability"]
+Kind = Literal["position", "salience", "capability", "batna"]
 
 DEFAULT_BLOCK_SIZE = 16384
 """Draws per random stream block (part of what makes a seeded run reproducible)."""
@@ -148,6 +148,20 @@ class InputSpace:
             cap[:, a] = np.maximum(values[:, cols], 0.0)
         return base.with_values(position=pos, salience=sal, capability=cap)
 
+    def batna(self, values: np.ndarray) -> np.ndarray:
+        """BATNAs ``[n, A]`` from ``values[n, K]`` (the stated value, NaN if none, elsewhere).
+
+        ``ScenarioArrays`` holds no BATNA (models do not use one); the deals layer does.
+        """
+        n = values.shape[0]
+        point = [getattr(a, "batna", None) for a in self.scenario.actors]
+        out = np.repeat(np.array([[np.nan if b is None else float(b) for b in point]]), n,
+                        axis=0)
+        for k, x in enumerate(self.inputs):
+            if x.kind == "batna":
+                out[:, x.actor_index] = values[:, k]
+        return out
+
     @cached_property
     def _index(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
         out = {}
@@ -206,7 +220,10 @@ def block_generator(seed: int, block: int, stream: int) -> np.random.Generator:
 def input_space(scenario: Scenario, kinds: Sequence[Kind] | None = None) -> InputSpace:
     """The uncertain inputs of ``scenario`` (optionally only some kinds).
 
-    A declared distribution with ``low == high`` is no uncertainty and is left out.
+    The default kinds are those models read: positions, saliences and
+    capabilities. ``"batna"`` adds actors' uncertain no-deal values (for the
+    deals layer; see :meth:`InputSpace.batna`). A declared distribution with
+    ``low == high`` is no uncertainty and is left out.
     """
     kinds = tuple(kinds or ("position", "salience", "capability"))
     a_index = {a: k for k, a in enumerate(scenario.actor_ids)}
@@ -218,6 +235,13 @@ def input_space(scenario: Scenario, kinds: Sequence[Kind] | None = None) -> Inpu
             if kind in kinds and dist is not None and dist.high > dist.low:
                 inputs.append(Input(kind, st.actor, st.issue, a_index[st.actor],
                                     i_index[st.issue], point, dist))  # type: ignore[arg-type]
+    if "batna" in kinds:  # the deals layer's no-deal values, when the scenario has them
+        for actor in scenario.actors:
+            dist = getattr(actor, "batna_uncertainty", None)
+            point = getattr(actor, "batna", None)
+            if dist is not None and dist.high > dist.low:
+                inputs.append(Input("batna", actor.id, None, a_index[actor.id], None,
+                                    np.nan if point is None else float(point), dist))
     if "capability" in kinds:
         for actor in scenario.actors:
             dist = actor.capability_uncertainty
