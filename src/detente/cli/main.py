@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from detente.cli import backtest as backtest_cmd
+from detente.cli import deals as deals_cmd
 from detente.cli import exchanges as exchanges_cmd
 from detente.cli import forecast as forecast_cmd
 from detente.cli import scenario_cmds
@@ -34,6 +35,9 @@ app.command("backtest")(backtest_cmd.backtest)
 app.command("simulate")(simulate_cmd.simulate)
 app.command("sensitivity")(simulate_cmd.sensitivity)
 app.command("levers")(simulate_cmd.levers)
+app.command("deals")(deals_cmd.deals)
+app.command("logrolls")(deals_cmd.logrolls)
+app.command("phase")(deals_cmd.phase)
 
 
 def main() -> None:
