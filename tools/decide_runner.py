@@ -207,7 +207,11 @@ def main() -> None:
         if limit and time.perf_counter() - started > limit:
             break
     seconds = time.perf_counter() - started
+    import resource
+
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     json.dump({"start": start, "rounds": out_rounds, "ties": model.tie_count,
+               "peak_rss_mib": peak_kib / 1024,
                "seconds": seconds, "complete": len(out_rounds) == spec.get("rounds", 10)},
               sys.stdout)
 

@@ -66,7 +66,10 @@ def _unquote(field: str) -> str:
 def _split(line: str, delim: str) -> list[str]:
     """Split one line on ``delim``; fields may be quoted with " (which may hold the
     delimiter) or with ' (which may not)."""
-    fields = next(csv.reader([line], delimiter=delim, quotechar='"', skipinitialspace=True))
+    try:
+        fields = next(csv.reader([line], delimiter=delim, quotechar='"', skipinitialspace=True))
+    except (csv.Error, StopIteration):
+        fields = line.split(delim)
     return [_unquote(f) for f in fields]
 
 

@@ -1,0 +1,97 @@
+"""Exchange model: detente vs decide-exchange-model, side by side in one run.
+
+For CoP21 and random scenarios of 20, 50, 100, 200 actors × 10 and 20 issues:
+seconds, ratio (decide / detente), peak memory, and whether the results are
+identical (every round's voting forecast within 1e-6). decide runs in its own
+virtual environment (scripts/setup_decide_venv.sh) with a time limit; when it
+runs out, the rounds it finished are compared against detente on the same
+number of rounds, and when it finishes none the ratio is a lower bound.
+
+    python benchmarks/bench_exchange.py [--quick] [--decide-timeout 300] [--rounds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tools"))
+sys.path.insert(0, str(REPO / "tests" / "models"))
+
+import decide_oracle  # noqa: E402
+from test_exchange_oracle import random_scenario  # noqa: E402
+
+import detente  # noqa: E402
+from detente.models.exchange import Exchange  # noqa: E402
+
+
+def run_detente(scenario, rounds: int):
+    model = Exchange(rounds=rounds)
+    model.forecast(scenario)  # warm-up (imports, caches)
+    t = time.perf_counter()
+    fc = model.forecast(scenario)
+    seconds = time.perf_counter() - t
+    tracemalloc.start()  # a separate run: tracing slows the timed one down
+    model.forecast(scenario)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return fc, seconds, peak
+
+
+def run_decide(scenario, rounds: int, timeout: float):
+    spec = decide_oracle.spec_from_scenario(scenario, rounds=rounds, timeout=timeout)
+    t = time.perf_counter()
+    try:
+        out = decide_oracle.run(spec, timeout=timeout * 3 + 60)
+    except subprocess.TimeoutExpired:
+        return None, time.perf_counter() - t
+    return out, out["seconds"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="CoP21 and 20×10, 50×10 only")
+    ap.add_argument("--decide-timeout", type=float, default=300.0,
+                    help="seconds after which decide stops at the end of its current round")
+    ap.add_argument("--rounds", type=int, default=10)
+    args = ap.parse_args()
+    decide_oracle.ensure()
+    cases = [("cop21 (15×13)", detente.load(REPO.parent / "shared" / "data" / "decide"
+                                            / "cop21.csv"))]
+    sizes = [(20, 10), (50, 10)] if args.quick else [
+        (20, 10), (20, 20), (50, 10), (50, 20), (100, 10), (100, 20), (200, 10), (200, 20)]
+    cases += [(f"random {a}×{i}", random_scenario(100 + a + i, a, i)) for a, i in sizes]
+    head = (f"{'case':<16} {'rounds':>6} {'detente s':>10} {'decide s':>10} {'ratio':>9} "
+            f"{'det MiB':>8} {'dec MiB':>8}  identical")
+    print(head)
+    print("-" * len(head))
+    for label, scenario in cases:
+        out, dec_s = run_decide(scenario, args.rounds, args.decide_timeout)
+        done = len(out["rounds"]) if out else 0
+        rounds = done or 1
+        fc, det_s, det_mib = run_detente(scenario, rounds)
+        if out and done:
+            ours = fc.trajectory.outcome[0, 1:]
+            theirs = np.array([[rd["forecast_scaled"][i] for i in fc.issues]
+                               for rd in out["rounds"]])
+            same = "yes" if np.allclose(ours, theirs, atol=1e-6, rtol=0) else "NO"
+            ratio = f"{dec_s / det_s:8.0f}×"
+            dec = f"{dec_s:10.1f}"
+            dec_mib = f"{out.get('peak_rss_mib', float('nan')):8.0f}"
+        else:
+            same, ratio, dec, dec_mib = "-", f">{dec_s / det_s:7.0f}×", f">{dec_s:9.0f}", "-"
+        print(f"{label:<16} {rounds:>6} {det_s:10.2f} {dec} {ratio} {det_mib:8.0f} "
+              f"{dec_mib}  {same}", flush=True)
+    print("\nratio = decide seconds / detente seconds on the same rounds; detente memory is "
+          "tracemalloc's peak (Python allocations), decide's is the runner process's peak RSS.")
+
+
+if __name__ == "__main__":
+    main()
