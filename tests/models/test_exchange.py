@@ -138,9 +138,15 @@ def test_paper_rule_differs_and_keeps_voting_positions(data_dir):
     decide_rule = Exchange(rounds=3).forecast(scenario)
     paper = Exchange(rounds=3, rule="paper").forecast(scenario)
     assert not np.allclose(decide_rule.outcome, paper.outcome)
-    # under the paper's rule a round starts where the last one's voting positions ended
-    np.testing.assert_allclose(paper.trajectory.position[0, 1], paper.trajectory.position[0, 1])
     assert np.isfinite(paper.outcome).all()
+    # under the paper's rule a round starts where the last one's voting positions ended:
+    # in the two-actor case everyone sits at 0 after round 1, so nothing moves in round 2
+    two = Exchange(rounds=2, rule="paper").forecast(two_actor_scenario())
+    np.testing.assert_allclose(two.trajectory.outcome[0, 2], [0, 0], atol=1e-9)
+    assert [e["round"] for e in two.details["exchanges"]] == [1]
+    decide_two = Exchange(rounds=2).forecast(two_actor_scenario())
+    # decide's rule sends both part of the way back (to 58), so they trade again
+    assert [e["round"] for e in decide_two.details["exchanges"]] == [1, 2]
 
 
 def test_registered_and_json_ready(ukraine):
