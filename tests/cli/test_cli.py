@@ -101,8 +101,11 @@ def test_convert_round_trip_and_no_clobber(tmp_path, ukraine):
     back = tmp_path / "u.yaml"
     assert invoke("convert", str(out), str(back)).exit_code == 0
     assert detente.load(back) == ukraine
-    res = invoke("convert", "ukraine-2025-11", str(tmp_path / "u.txt"))
+    res = invoke("convert", "ukraine-2025-11", str(tmp_path / "u.docx"))
     assert res.exit_code == 1 and "extension" in res.output
+    res = invoke("convert", "ukraine-2025-11", str(tmp_path / "u.xml"))
+    assert res.exit_code == 1 and "several formats" in res.output and "--to" in res.output
+    assert not (tmp_path / "u.xml").exists()
 
 
 def test_new_writes_a_valid_template(tmp_path):

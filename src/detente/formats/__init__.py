@@ -115,8 +115,14 @@ def write(scenario: Scenario, path: str | os.PathLike[str], *, format: str | Non
                 f"{path}: cannot tell the format from the extension {suffix or '(none)'}; "
                 f"give one of: {', '.join(format_names())}"
             )
-        # several formats share an extension (.csv): prefer the one named after it
+        # several formats share an extension: take the one named after it (.csv -> csv),
+        # else insist on a choice rather than guess
         named = [n for n in matches if n == suffix.lstrip(".")]
+        if not named and len(matches) > 1:
+            raise DetenteError(
+                f"{path}: the extension {suffix} fits several formats ({', '.join(matches)}); "
+                "name one (--to NAME, or format=NAME)"
+            )
         format = (named or matches)[0]
     text = dumps(scenario, format)
     write_text_atomic(path, text)
