@@ -63,3 +63,20 @@ def test_bad_engine_and_unreachable_scheduler():
 
     with pytest.raises(DetenteError, match="cannot reach"):
         DaskEngine(scheduler="tcp://127.0.0.1:1", timeout="1s")
+
+
+def test_cli_simulate_on_the_cluster_matches_local(dask_engine):
+    import json
+
+    from typer.testing import CliRunner
+
+    from detente.cli.main import app
+
+    runner = CliRunner()
+    address = dask_engine.client.scheduler.address
+    args = ["simulate", "-n", "3000", "-m", "compromise", "-m", "median", "--seed", "8",
+            "-f", "json"]
+    on_dask = runner.invoke(app, [*args, "--scheduler", address])
+    local = runner.invoke(app, args)
+    assert on_dask.exit_code == 0, on_dask.output
+    assert json.loads(on_dask.output) == json.loads(local.output)
