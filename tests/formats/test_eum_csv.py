@@ -154,3 +154,13 @@ def test_random_rows_give_clean_errors(rows):
     else:
         for stance in s.stances:
             assert math.isfinite(stance.position) and 0 <= stance.salience <= 1
+
+
+def test_line_endings_and_quotes():
+    for text in ("name,capability,position,salience\r\nA,1,2,0.5\r\n",
+                 "name,capability,position,salience\rA,1,2,0.5\r",
+                 'name,capability,position,salience\n"A, Jr.",1,2,0.5\n'):
+        (s,) = eum_csv.loads(text)
+        assert len(s.actors) == 1 and s.stances[0].salience == 0.5
+    with pytest.raises(FormatError):
+        eum_csv.loads("\r0", file="x.csv")

@@ -81,7 +81,10 @@ def sniff(text: str) -> bool:
     for line in text.splitlines():
         if not line.strip():
             continue
-        cells = next(csv.reader([line], delimiter=_delimiter(line)))
+        try:
+            cells = next(csv.reader([line], delimiter=_delimiter(line)))
+        except csv.Error:
+            return False
         cells = [c for c in cells if c.strip()]  # spreadsheets add trailing commas
         roles = _header_roles(cells)
         return len(roles) == 4 and set(roles) == set(_ALIASES)
@@ -113,11 +116,11 @@ def loads(
                                    "(name,capability,position,salience) and one row per actor",
                                    file, 1)], file=file)
     delim = _delimiter(lines[first])
-    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delim)
     header: list[str] | None = None
     columns: dict[str, int] = {}
     rows: list[tuple[int, dict[str, str]]] = []
-    for cells in reader:
+    for cells in _rows(reader, file):
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
@@ -269,6 +272,18 @@ def loads(
         raise FormatError(sorted(problems, key=lambda p: p.line or 0), file=file)
     assert scenario is not None
     return [scenario]
+
+
+def _rows(reader: Any, file: str | None) -> Any:
+    """The reader's rows; a malformed line (e.g. an open quote) becomes a FormatError."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise FormatError([Problem((), f"unreadable CSV ({exc})", "well-formed CSV rows",
+                                       file, reader.line_num + 1)], file=file) from None
 
 
 def dumps(scenario: Scenario, *, issue: str | None = None) -> str:
