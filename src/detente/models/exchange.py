@@ -48,6 +48,7 @@ from detente.models.base import Model, ModelOutput, Trajectory
 _EPS = 1e-10  # decide's thresholds for a gain and a move
 _TOL = 1e-9  # slack for comparisons that are exact in decide's Decimal arithmetic
 _TIE = 1e-12  # relative: gains closer than this are a tie (earliest candidate wins)
+_BLOCK = 256  # candidates per block of the running maxima used to pick the next exchange
 
 
 @dataclass
@@ -94,6 +95,7 @@ def _candidates(x0: np.ndarray, ok: np.ndarray, sal: np.ndarray, outcome: np.nda
     cj = np.where(swap, aa, bb)
     counts = np.bincount(dd, minlength=d_)
     n_max = int(counts.max()) if counts.size else 0
+    n_max = -(-n_max // _BLOCK) * _BLOCK  # whole blocks per draw (for the block maxima)
     # pad every draw to the same number of slots (dead slots have ci == -1)
     start = np.concatenate([[0], np.cumsum(counts)[:-1]])
     slot = np.arange(dd.size) - start[dd]
@@ -262,6 +264,8 @@ class _RoundState:
         self.gain = np.zeros(n)
         self.gains2 = np.zeros((2, n))
         self.valid = np.zeros(n, dtype=bool)
+        self.key = np.full(n, -np.inf)  # gain where admissible, -inf elsewhere
+        self.block_max = np.full(n // _BLOCK, -np.inf)
         idx = np.flatnonzero(live)
         self._calculate(idx)
         # index: (draw, actor, issue) -> candidates that involve the actor on the issue
@@ -318,6 +322,13 @@ class _RoundState:
             self._check_outcome(sub, 1)
             valid[valid] = self._moves_ok(sub)
         self.valid[idx] = valid
+        self._touch(idx)
+
+    def _touch(self, idx: np.ndarray) -> None:
+        """Refresh the sort keys of ``idx`` and the maxima of their blocks."""
+        self.key[idx] = np.where(self.valid[idx], self.gain[idx], -np.inf)
+        blocks = np.unique(idx // _BLOCK)
+        self.block_max[blocks] = self.key.reshape(-1, _BLOCK)[blocks].max(axis=1)
 
     def _set_gain(self, idx: np.ndarray, gi: np.ndarray, gj: np.ndarray) -> None:
         self.gains2[0, idx], self.gains2[1, idx] = gi, gj
@@ -415,16 +426,22 @@ class _RoundState:
             return steps
         d_ = self.shape[0]
         npd = self.c.n_per_draw
+        nb = npd // _BLOCK
+        blocks = self.key.reshape(-1, _BLOCK)
         while True:
-            g = np.where(self.valid, self.gain, -np.inf).reshape(d_, npd)
-            best = g.max(axis=1)
+            bm = self.block_max.reshape(d_, nb)
+            best = bm.max(axis=1)
             active = np.isfinite(best)
             if not active.any():
                 break
-            tol = _TIE * np.maximum(1.0, np.abs(np.where(active, best, 0.0)))
-            first = np.argmax(g >= (best - tol)[:, None], axis=1)
             draws = np.flatnonzero(active)
-            chosen = draws * npd + first[draws]
+            best = best[draws]
+            floor = best - _TIE * np.maximum(1.0, np.abs(best))
+            # the earliest candidate within the tie tolerance: first such block, then slot
+            fb = np.argmax(bm[draws] >= floor[:, None], axis=1)
+            gb = draws * nb + fb
+            slot = np.argmax(blocks[gb] >= floor[:, None], axis=1)
+            chosen = gb * _BLOCK + slot
             steps.append((draws, chosen, self._execute(chosen)))
             self.executed_per_draw[draws] += 1
         return steps
@@ -445,6 +462,7 @@ class _RoundState:
             o1 = self._outcome_at(ex, side, d, sa, iss, ta, yv)
             record[f"o0_{side}"], record[f"o1_{side}"] = o0, o1
         self.valid[ex] = False
+        self._touch(ex)
         # decide records the partner's new position for the demanding actor
         new_rec = []
         for side, (sa, ta, iss, yv) in enumerate(((a, b, q, ya), (b, a, p, yb))):
@@ -575,3 +593,52 @@ class _RoundState:
             if v != 0:
                 totals[f"{kind[k]}_{'pos' if v > 0 else 'neg'}"] += v
         return {"by_actor": by_actor, "totals": totals}
+
+
+def candidates(data: Any, model: Exchange | None = None) -> list[dict[str, Any]]:
+    """The first round's candidate exchanges of draw 0, as computed before any is executed.
+
+    Each: the two actors with what each supplies and demands, the moves and
+    voting positions (issue scale), the gain of each side and whether it is
+    admissible. Sorted by gain, highest first (the order of execution if no
+    exchange disturbed another).
+    """
+    from detente.arrays import compile_scenario
+    from detente.scenario import Scenario
+
+    model = model or Exchange()
+    arrays = compile_scenario(data) if isinstance(data, Scenario) else data.take(slice(0, 1))
+    span = arrays.high - arrays.low
+    pos = np.where(arrays.mask[None], arrays.position, arrays.low)
+    x = (pos - arrays.low) * (100.0 / span)
+    sal = np.where(arrays.mask[None], arrays.salience, 0.0)
+    w = np.where(arrays.mask[None], arrays.capability[:, :, None] * sal, 0.0)
+    ok = arrays.mask[None] & (w > 0)
+    w = np.where(ok, w, 0.0)
+    x = np.where(ok, x, 0.0)
+    sal = np.where(ok, sal, 1.0)
+    i_ = x.shape[2]
+    pairs = np.array([(p, q) for p in range(i_) for q in range(p + 1, i_)], dtype=np.intp)
+    state = _RoundState(x, sal, w, ok, w.sum(axis=1), _forecast(x, w), pairs.reshape(-1, 2),
+                        model, np.random.default_rng(0), x.shape[1])
+    if state.n == 0:
+        return []
+    c = state.c
+    scale, low = span / 100.0, arrays.low
+    out = []
+    for n in np.flatnonzero(c.ci >= 0):
+        a, b, p, q = int(c.ci[n]), int(c.cj[n]), int(c.cp[n]), int(c.cq[n])
+        out.append({
+            "i": {"actor": arrays.actors[a], "supplies": arrays.issues[q],
+                  "demands": arrays.issues[p], "from": float(x[0, a, q] * scale[q] + low[q]),
+                  "to": float(state.y[0, n] * scale[q] + low[q]),
+                  "gain": float(state.gains2[0, n])},
+            "j": {"actor": arrays.actors[b], "supplies": arrays.issues[p],
+                  "demands": arrays.issues[q], "from": float(x[0, b, p] * scale[p] + low[p]),
+                  "to": float(state.y[1, n] * scale[p] + low[p]),
+                  "gain": float(state.gains2[1, n])},
+            "gain": float(state.gain[n]),
+            "admissible": bool(state.valid[n]),
+        })
+    out.sort(key=lambda e: -e["gain"] if e["admissible"] else np.inf)
+    return out
