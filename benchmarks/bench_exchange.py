@@ -61,12 +61,17 @@ def main() -> None:
     ap.add_argument("--decide-timeout", type=float, default=300.0,
                     help="seconds after which decide stops at the end of its current round")
     ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--sizes", default=None,
+                    help="comma-separated AxI sizes instead of the default list, e.g. 100x20")
+    ap.add_argument("--no-cop21", action="store_true", help="skip the CoP21 case")
     args = ap.parse_args()
     decide_oracle.ensure()
-    cases = [("cop21 (15×13)", detente.load(REPO.parent / "shared" / "data" / "decide"
-                                            / "cop21.csv"))]
+    cases = [] if args.no_cop21 else [
+        ("cop21 (15×13)", detente.load(REPO.parent / "shared" / "data" / "decide" / "cop21.csv"))]
     sizes = [(20, 10), (50, 10)] if args.quick else [
         (20, 10), (20, 20), (50, 10), (50, 20), (100, 10), (100, 20), (200, 10), (200, 20)]
+    if args.sizes:
+        sizes = [tuple(int(v) for v in item.lower().split("x")) for item in args.sizes.split(",")]
     cases += [(f"random {a}×{i}", random_scenario(100 + a + i, a, i)) for a, i in sizes]
     head = (f"{'case':<16} {'rounds':>6} {'detente s':>10} {'decide s':>10} {'ratio':>9} "
             f"{'det MiB':>8} {'dec MiB':>8}  identical")
