@@ -390,9 +390,9 @@ def _g_at_points(t: np.ndarray, xs: np.ndarray, w: np.ndarray, g_at: np.ndarray)
     """``G(t) = Σ_k w_k max(x_k − t, 0)`` row by row, at points ``t[B, ...]``.
 
     ``G`` is piecewise linear with knots at the sorted positions ``xs[B, A]``
-    (where it is ``g_at``). Few actors: count the knots ``<= t`` (a loop over
-    the A actors) and use the prefix sums; many actors: ``np.interp`` row by
-    row (each call then handles A² points). Either way every row is computed
+    (where it is ``g_at``). Few actors: the sum itself, a loop over the A
+    actors; many actors: ``np.interp`` row by row (each call then handles A²
+    points). Either way every row is computed
     on its own, so the numbers do not depend on how draws are chunked.
     """
     n_rows, n = xs.shape
@@ -402,16 +402,10 @@ def _g_at_points(t: np.ndarray, xs: np.ndarray, w: np.ndarray, g_at: np.ndarray)
             out[b] = np.interp(t[b].ravel(), xs[b], g_at[b]).reshape(t.shape[1:])
         return out
     shape = (n_rows,) + (1,) * (t.ndim - 1)
-    below_w = np.zeros(t.shape)  # Σ_{x_k <= t} w_k
-    below_wx = np.zeros(t.shape)  # Σ_{x_k <= t} w_k x_k
+    out = np.zeros(t.shape)
     for k in range(n):
-        xk = xs[:, k].reshape(shape)
-        le = xk <= t
-        below_w += np.where(le, w[:, k].reshape(shape), 0.0)
-        below_wx += np.where(le, (w[:, k] * xs[:, k]).reshape(shape), 0.0)
-    total_w = w.sum(axis=1).reshape(shape)
-    total_wx = (w * xs).sum(axis=1).reshape(shape)
-    return (total_wx - below_wx) - t * (total_w - below_w)
+        out += w[:, k].reshape(shape) * np.maximum(xs[:, k].reshape(shape) - t, 0.0)
+    return out
 
 
 def win_probability(xs: np.ndarray, w: np.ndarray, rule: str = "scholz") -> np.ndarray:
