@@ -19,7 +19,9 @@ class DaskEngine(Engine):
     """Connect to ``scheduler`` (``tcp://host:port``) or start a local cluster.
 
     A local cluster runs ``n_workers`` processes (default: one per core), one
-    thread each, without a dashboard; it is shut down by :meth:`close`.
+    thread each, on the loopback interface; it is shut down by :meth:`close`.
+    Scripts that use it must guard their entry point with
+    ``if __name__ == "__main__":`` (worker processes are spawned).
     """
 
     name = "dask"
@@ -50,7 +52,9 @@ class DaskEngine(Engine):
                 n_workers=n_workers or cpu_count(),
                 threads_per_worker=1,
                 processes=processes,
-                dashboard_address=None,
+                host="127.0.0.1",
+                # the scheduler always serves a few HTTP routes: a free loopback port
+                dashboard_address="127.0.0.1:0",
                 silence_logs=logging.ERROR,
             )
             self.client = Client(self._cluster)
