@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from detente.scenario import Scenario
@@ -154,3 +156,31 @@ def test_batna_inputs_when_the_scenario_declares_them():
     assert b.shape == (20_000, 2) and np.isnan(b[:, 0]).all()
     dist = stats.triang(c=(0.4 - 0.2) / 0.3, loc=0.2, scale=0.3)
     assert stats.kstest(b[:, 1], dist.cdf).pvalue > 0.001
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    kind=st.sampled_from(["uniform", "triangular", "normal"]),
+    low=st.floats(0, 90),
+    width=st.floats(0.001, 10),
+    mode_at=st.floats(0, 1),
+    mean_at=st.floats(-2, 3),
+    sd=st.floats(0.01, 50),
+)
+def test_any_declared_distribution_stays_in_its_range(kind, low, width, mode_at, mean_at, sd):
+    high = low + width
+    dist = {"kind": kind, "low": low, "high": high}
+    if kind == "triangular":
+        dist["mode"] = low + mode_at * width
+    if kind == "normal":
+        dist.update(mean=low + mean_at * width, sd=sd)
+    sc = Scenario.from_dict({
+        "name": "h", "actors": [{"id": "a"}], "issues": [{"id": "x"}],
+        "stances": [{"actor": "a", "issue": "x", "position": low, "salience": 0.5,
+                     "uncertainty": {"position": dist}}],
+    })
+    space = input_space(sc)
+    u = np.concatenate([[[0.0], [1.0], [0.5]], space.sample_unit(0, 0, 500)])
+    v = space.from_unit(u)[:, 0]
+    assert np.isfinite(v).all() and (v >= low).all() and (v <= high).all()
+    assert np.all(np.diff(space.from_unit(np.linspace(0, 1, 50)[:, None])[:, 0]) >= 0)

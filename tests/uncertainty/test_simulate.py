@@ -111,11 +111,13 @@ def test_prefix_of_a_longer_run_is_the_shorter_run(ukraine):
     assert np.array_equal(short["outcome"].values, long["outcome"].values[:700])
 
 
-def test_every_registered_model_runs(ukraine):
+def test_every_registered_model_runs_and_is_chunk_independent(ukraine):
     models = list(available_models())
     sim = simulate(ukraine, models, draws=64, seed=1, block_size=32)
     assert sim.models == models
     assert (sim.dataset["count"] + sim.dataset["nan_count"] == 64).all()
+    split = simulate(ukraine, models, draws=64, seed=1, block_size=32, chunk_size=1, workers=2)
+    xr.testing.assert_identical(sim.dataset, split.dataset)
 
 
 def test_save_and_load_round_trip(ukraine, tmp_path):
