@@ -87,7 +87,8 @@ def naive_round(x, c, s, span, q=1.0, t_rule="median", offer_rule="scholz", prob
     p = naive_probability(x, w, prob, span=span)
     e1 = naive_eu(x, s, p, np.ones(n), mu, span, q, t_rule)
     sec = e1.sum(axis=0)
-    big = (2 * sec - sec.max() - sec.min()) / (sec.max() - sec.min())
+    spread = sec.max() - sec.min()
+    big = (2 * sec - sec.max() - sec.min()) / spread if spread > 0 else np.zeros(n)
     r = (1 - big / 3) / (1 + big / 3)
     if prob == "triples":
         p = naive_probability(x, w, prob, r=r, span=span)
@@ -98,7 +99,7 @@ def naive_round(x, c, s, span, q=1.0, t_rule="median", offer_rule="scholz", prob
     for lo in range(n):
         offers = []  # (kind, move, new position, sender EU, sender, compromise point)
         for j in range(n):
-            if j == lo:
+            if x[j] == x[lo]:
                 continue
             a, b = sent[j, lo], e[lo, j]
             if a <= 0:
@@ -136,6 +137,9 @@ def _random_game(seed, n):
     x = np.round(rng.uniform(0, 100, n), 3)
     c = rng.uniform(0.1, 2, n)
     s = rng.uniform(0.05, 1, n)
+    if seed % 2:  # an actor without clout and one that does not care
+        c[seed % n] = 0.0
+        s[(seed + 1) % n] = 0.0
     return x, c, s
 
 
@@ -206,7 +210,7 @@ def test_win_probability_many_actors_and_chunking():
     ],
 )
 def test_rounds_match_the_loop_reference(q, t_rule, offer_rule, prob, perspective):
-    for seed in range(4):
+    for seed in range(6):
         x, c, s = _random_game(seed, 7)
         model = ExpectedUtility(rounds=3, q=q, t_rule=t_rule, offer_rule=offer_rule,
                                 probability=prob, perspective=perspective)

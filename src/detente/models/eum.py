@@ -39,7 +39,9 @@ positions ``x``, capabilities ``c``, saliences ``s``, weights ``w = c·s`` and
    ``b > 0`` and ``a > b`` (*conflict*: l moves to ``x_j``); ``b ≤ 0`` and
    ``|b| < a`` (*compromise*: l moves to ``x_l + (x_j − x_l)|b/a|``);
    ``b ≤ 0`` and ``|b| ≥ a`` (*capitulation*: l moves to ``x_j``). A tie
-   ``a = b > 0`` moves no one; ``a, b < 0`` is a stalemate.
+   ``a = b > 0`` moves no one; ``a, b < 0`` is a stalemate. Actors on the
+   same spot make each other no offers (with ``Q < 1`` the formula would
+   give them a positive ``E`` for a move of zero).
 7. **Offer selection** (``offer_rule``): each actor takes one offer. ``"scholz"``:
    the first kind present in the order conflict → compromise → capitulation,
    then the least move; ``"max_eu"`` (dmasad's code): the challenge with the
@@ -533,8 +535,9 @@ def risk_exponents(eu: np.ndarray, active: np.ndarray) -> np.ndarray:
     ``eu[b, j, i] = E^j(U_ji)``, already 0 on the diagonal and for inactive actors.
     """
     sec = eu.sum(axis=1)  # column sums: the challenges against i
-    hi = np.where(active, sec, -np.inf).max(axis=1, keepdims=True)
-    lo = np.where(active, sec, np.inf).min(axis=1, keepdims=True)
+    anyone = active.any(axis=1, keepdims=True)
+    hi = np.where(anyone, np.where(active, sec, -np.inf).max(axis=1, keepdims=True), 0.0)
+    lo = np.where(anyone, np.where(active, sec, np.inf).min(axis=1, keepdims=True), 0.0)
     spread = hi - lo
     flat = ~(spread > 0)
     big_r = np.where(flat, 0.0, (2.0 * sec - hi - lo) / np.where(flat, 1.0, spread))
@@ -607,7 +610,7 @@ def _round(
     # the sender's EU of challenging l
     a = np.ascontiguousarray((eu if sender_view is None else sender_view).transpose(0, 2, 1))
     b = eu  # the receiver's EU of challenging j
-    sender_wins = a > 0
+    sender_wins = (a > 0) & (gap > 0)  # actors on one spot have nothing to offer each other
     yields = sender_wins & (b <= 0)
     conflict = sender_wins & (b > 0) & (a > b)
     compromise = yields & (-b < a)
