@@ -176,3 +176,19 @@ def test_issue_without_anchors_and_no_weight_gives_nan_bands():
     assert np.isnan(float(ds["mean"].sel(model="compromise", issue="y")))
     rows = sim.summary_rows()
     assert rows[0]["issue"] == "x" and 10 <= rows[0]["q50"] <= 30
+
+
+def test_memory_stays_bounded_as_draws_grow(ukraine):
+    import tracemalloc
+
+    def peak(draws: int) -> int:
+        tracemalloc.start()
+        try:
+            simulate(ukraine, ["compromise"], draws=draws, seed=1, workers=2, block_size=4096,
+                     keep_draws=False)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(32_768), peak(262_144)
+    assert large < 1.5 * small  # 8x the draws, about the same peak
