@@ -123,11 +123,15 @@ def naive_round(x, c, s, span, q=1.0, t_rule="median", offer_rule="scholz", prob
         if not offers:
             continue
         if offer_rule == "scholz":
-            best = min(offers, key=lambda o: (o[0], o[1]))
+            rank = lambda o: (o[0], o[1])  # noqa: E731
         elif offer_rule == "scholz_code":
-            best = min(offers, key=lambda o: (o[0], o[5] if o[0] == 2 else o[1]))
+            rank = lambda o: (o[0], o[5] if o[0] == 2 else o[1])  # noqa: E731
         else:
-            best = min(offers, key=lambda o: o[1])
+            rank = lambda o: (0, o[1])  # noqa: E731
+        first = min(rank(o) for o in offers)
+        # ties up to rounding: the offer its sender expects most from
+        tied = [o for o in offers if rank(o)[0] == first[0] and rank(o)[1] <= first[1] + 1e-9]
+        best = max(tied, key=lambda o: o[3])
         new[lo] = best[2]
     return new, r, mu
 
@@ -271,11 +275,11 @@ def test_emission_trajectory_measured(emission):
     f = ExpectedUtility().forecast(emission)
     median = [round(m[0], 2) for m in f.details["median"][1:]]
     mean = [round(m[0], 2) for m in f.details["mean"][1:]]
-    assert median == [7.0] * 8
-    assert mean == [7.52, 7.83, 7.38, 7.0, 7.0, 7.0, 7.0, 7.0]
-    # round 1's weighted mean is Scholz's round-2 value; the median never leaves 7
-    assert round(mean[0], 1) == SCHOLZ_MEAN[1]
+    assert median == [7.0] * 8  # the median never leaves 7 (Scholz: 8.4, 9.9, ...)
+    assert mean == [7.85, 6.81, 6.98, 7.0, 7.0, 7.0, 7.0, 7.0]
     assert f.outcome[0, 0] == 7.0 and len(f.details["rounds"]) == 8
+    # round 1: eight moves, all of them conflicts
+    assert [o["kind"] for o in f.details["rounds"][0]] == ["conflict"] * 8
 
 
 SCHOLZ_CODE_MEDIAN = [8.416, 9.611, 9.962, 9.962, 9.962, 7.472, 8.825, 9.671]

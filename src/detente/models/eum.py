@@ -47,9 +47,11 @@ positions ``x``, capabilities ``c``, saliences ``s``, weights ``w = c·s`` and
    then the least move; ``"max_eu"`` (dmasad's code): the challenge with the
    highest sender ``a`` among all challenges received (``a > 0``), the
    nearest sender on a tie, and the receiver moves only if it loses that
-   challenge; ``"least_move"``: the least move of all offers. Remaining ties
-   go to the sender first in the canonical order (lowest position, then
-   capability, then salience). Everyone moves at once.
+   challenge; ``"least_move"``: the least move of all offers. Ties (equal up
+   to rounding, e.g. the same step to the left or to the right) go to the
+   offer whose sender expects most from it (the most enforceable), then to
+   the sender first in the canonical order (lowest position, capability,
+   salience). Everyone moves at once.
 8. **Stopping**: ``rounds`` rounds, or with ``tolerance`` set, until no
    position moves by more than ``tolerance × (high − low)`` (``rounds`` is
    then the cap). A converged draw and issue stays put while others go on.
@@ -639,9 +641,15 @@ def _round(
                     point = (np.abs(b) * xi + np.abs(a) * xj) / (np.abs(b) + np.abs(a))
                 sub = np.where(kind == 2, point - xs[:, :1, None], move)
             key = np.where(has, kind * step + sub, np.inf)
+            tol = _REL_TOL * step
         else:
             key = np.where(has, move, np.inf)
-        choice = np.argmin(key, axis=2)
+            tol = _REL_TOL * (gap.max(axis=(1, 2), keepdims=True) + 1.0)
+        # ties (equal up to rounding, e.g. the same step left or right): the
+        # offer its sender expects most from, i.e. the most enforceable one
+        best = key.min(axis=2, keepdims=True)
+        tied = has & (key <= best + tol)
+        choice = np.argmax(np.where(tied, a, -np.inf), axis=2)
         any_offer = has.any(axis=2)
     c3 = choice[:, :, None]
     sender_x = np.take_along_axis(np.broadcast_to(xj, gap.shape), c3, axis=2)[:, :, 0]
