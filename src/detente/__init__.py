@@ -6,13 +6,29 @@ The Python API in a nutshell::
     scenario = detente.load("ukraine-2025-11")      # a bundled name or a file path
     result = detente.forecast(scenario)             # compromise, median and Nash
     result.to_frame()                               # pandas; shows as a table in Jupyter
+    detente.simulate(scenario, draws=10_000)        # Monte Carlo over the stated uncertainty
+    detente.deals.analyse(scenario)                 # Pareto frontier, ZOPA, bargaining solutions
+
+The heavier parts (``simulate``, ``sensitivity``, ``find_levers``, ``deals``,
+``backtest``) are imported on first use, so ``import detente`` stays quick.
 """
+
+from typing import Any
 
 from detente.api import forecast, load, load_all, save
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, Problem, ScenarioError
 from detente.models import Forecast, available_models, get_model
 from detente.scenario import Actor, Issue, Scenario, Source, Stance
+
+_LAZY = {
+    "simulate": ("detente.uncertainty.simulate", "simulate"),
+    "Simulation": ("detente.uncertainty.simulate", "Simulation"),
+    "sensitivity": ("detente.uncertainty.sensitivity", "sensitivity"),
+    "find_levers": ("detente.uncertainty.levers", "find_levers"),
+    "deals": ("detente.deals", None),
+    "backtest": ("detente.backtest", None),
+}
 
 __all__ = [
     "Actor",
@@ -32,6 +48,19 @@ __all__ = [
     "load",
     "load_all",
     "save",
+    *_LAZY,
 ]
 
 __version__ = "0.1.0"
+
+
+
+def __getattr__(name: str) -> Any:
+    """Import the heavier parts of the API on first use."""
+    import importlib
+
+    if name not in _LAZY:
+        raise AttributeError(f"module 'detente' has no attribute {name!r}")
+    module, attr = _LAZY[name]
+    loaded = importlib.import_module(module)
+    return loaded if attr is None else getattr(loaded, attr)
