@@ -504,6 +504,9 @@ def expected_utility(
     ``r[:, None, :]`` for the target's view of the challenge (``None`` for
     r = 1, which skips the powers: ``U_s = 2δ``, ``U_f = −2δ``, ``U_sq = 0``).
     """
+    if r is None and q == 1.0:
+        # U_s = 2δ, U_f = −2δ, U_sq = 0: E = 2δ (1 − 2 s_j (1 − P))
+        return (2.0 * rel) * (1.0 - 2.0 * s_target[:, None, :] * (1.0 - p))
     if r is None:
         u_s = 2.0 * rel
         u_f = -2.0 * rel
