@@ -168,7 +168,7 @@ class ExpectedUtility(Model):
     probability: Literal["scholz", "net", "triples"] = "scholz"
     perspective: Literal["own", "receiver"] = "own"
     record: bool = True
-    chunk_elements: int = 1 << 21
+    chunk_elements: int = 1 << 16
 
     def __post_init__(self) -> None:
         bad: list[str] = []
@@ -412,14 +412,17 @@ def _g_at_points(t: np.ndarray, xs: np.ndarray, w: np.ndarray, g_at: np.ndarray)
     return out
 
 
-def win_probability(xs: np.ndarray, w: np.ndarray, rule: str = "scholz") -> np.ndarray:
+def win_probability(
+    xs: np.ndarray, w: np.ndarray, rule: str = "scholz", rows: slice | None = None
+) -> np.ndarray:
     """``P[b, i, j]``: probability that i prevails over j, from sorted positions ``xs[B, A]``.
 
     ``P_ij = Σ_{k: a_k>0} w_k a_k / Σ_k w_k |a_k|``, ``a_k = |x_k − x_j| − |x_k − x_i|``;
     ½ where no weight separates i from j (then it does not matter). With
     ``rule="net"`` (dmasad's code) the numerator is the clipped net support
     ``max(Σ_k w_k a_k, 0)`` instead, so ``P_ij + P_ji`` is no longer 1. The
-    rows of ``xs`` must be sorted ascending.
+    rows of ``xs`` must be sorted ascending. ``rows`` limits the challengers
+    i to a block (the result is then ``P[b, rows, j]``).
 
     With ``G(t) = Σ_k w_k max(x_k − t, 0)``, ``m`` the midpoint of x_i and x_j
     and ``W = Σ_k w_k``, the supporters' margin is
@@ -436,15 +439,16 @@ def win_probability(xs: np.ndarray, w: np.ndarray, rule: str = "scholz") -> np.n
     # G at the (sorted) positions themselves: Σ_{l>=k} w_l (x_l − x_k)
     g_at = (total_wx[:, None] - cwx) - xs * (total_w[:, None] - cw)
     dist_sum = 2.0 * g_at + xs * total_w[:, None] - total_wx[:, None]  # D = G + H
-    xi = xs[:, :, None]
+    rows = slice(None) if rows is None else rows
+    xi = xs[:, rows, None]
     xj = xs[:, None, :]
     tw = total_w[:, None, None]
     diff = xj - xi
     # G is piecewise linear with knots at the positions, and every midpoint
     # lies within them: interpolation is exact
     g_mid = _g_at_points(0.5 * (xi + xj), xs, w, g_at)
-    support = tw * np.maximum(diff, 0.0) + 2.0 * (g_mid - g_at[:, :, None])
-    net = dist_sum[:, None, :] - dist_sum[:, :, None]
+    support = tw * np.maximum(diff, 0.0) + 2.0 * (g_mid - g_at[:, rows, None])
+    net = dist_sum[:, None, :] - dist_sum[:, rows, None]
     both = 2.0 * support - net
     if rule == "net":
         support = np.maximum(net, 0.0)
@@ -534,12 +538,13 @@ def expected_utility(
     return eu
 
 
-def risk_exponents(eu: np.ndarray, active: np.ndarray) -> np.ndarray:
+def risk_exponents(security: np.ndarray, active: np.ndarray) -> np.ndarray:
     """``r_i = (1 − R_i/3)/(1 + R_i/3)`` from the security ``Sec_i = Σ_j E^j(U_ji)``.
 
-    ``eu[b, j, i] = E^j(U_ji)``, already 0 on the diagonal and for inactive actors.
+    ``R_i = (2 Sec_i − max Sec − min Sec)/(max Sec − min Sec)`` over the actors
+    taking part (0 when all are equal).
     """
-    sec = eu.sum(axis=1)  # column sums: the challenges against i
+    sec = security
     anyone = active.any(axis=1, keepdims=True)
     hi = np.where(anyone, np.where(active, sec, -np.inf).max(axis=1, keepdims=True), 0.0)
     lo = np.where(anyone, np.where(active, sec, np.inf).min(axis=1, keepdims=True), 0.0)
@@ -551,6 +556,15 @@ def risk_exponents(eu: np.ndarray, active: np.ndarray) -> np.ndarray:
     return np.where(active, (3.0 - big_r) / (3.0 + big_r), 1.0)
 
 
+_BLOCK_CELLS = 1 << 16
+
+
+def _blocks(n_rows: int, n: int) -> list[slice]:
+    """Row blocks of the ``[B, A, A]`` pair arrays small enough to stay in cache."""
+    size = max(1, _BLOCK_CELLS // max(1, n_rows * n))
+    return [slice(k, min(n, k + size)) for k in range(0, n, size)]
+
+
 def _round(
     x: np.ndarray,
     c: np.ndarray,
@@ -560,7 +574,11 @@ def _round(
     cfg: _Config,
 ) -> tuple[np.ndarray, np.ndarray, Any]:
     """One round on rows of positions ``x[B, A]``: the new positions, the risk exponents
-    (original order) and a function giving the chosen offers of some rows."""
+    (original order) and a function giving the chosen offers of some rows.
+
+    The pair arrays are filled block by block of rows (challengers, then
+    receivers), which keeps the temporaries in cache for large A.
+    """
     n_rows, n = x.shape
     rows = np.arange(n_rows)[:, None]
     # canonical order: active first, then by position, capability, salience
@@ -574,90 +592,107 @@ def _round(
     mu = _weighted_median_sorted(xs, w_mu)
 
     scale = np.where(span > 0, span, 1.0)[:, None]
-    xi = xs[:, :, None]
-    xj = xs[:, None, :]
-    gap = np.abs(xj - xi)
-    rel = gap / scale[:, :, None]
     rel_mu = np.abs(xs - mu[:, None]) / scale
+    xj = xs[:, None, :]
+    everyone = bool(act.all())
+    blocks = _blocks(n_rows, n)
+
+    def rel_of(blk: slice) -> np.ndarray:
+        return np.abs(xj - xs[:, blk, None]) / scale[:, :, None]
+
+    def masked(eu: np.ndarray, blk: slice) -> np.ndarray:
+        if not everyone:
+            eu = np.where(act[:, blk, None] & act[:, None, :], eu, 0.0)
+        own = np.arange(blk.start, blk.stop)
+        eu[:, own - blk.start, own] = 0.0
+        return eu
+
+    def eu_of(blk: slice, p: np.ndarray, r_pair: np.ndarray | None) -> np.ndarray:
+        return masked(expected_utility(rel_of(blk), rel_mu[:, blk], p, ss, r_pair, cfg.q,
+                                       cfg.t_rule), blk)
+
     if cfg.probability == "triples":
         p = triples_probability(xs, w, None, scale[:, 0], act)
     else:
-        p = win_probability(xs, w, cfg.probability)
-    diagonal = (slice(None), slice(None, None, n + 1))
-    everyone = bool(act.all())
-    pair = None if everyone else act[:, :, None] & act[:, None, :]
-
-    def masked(eu: np.ndarray) -> np.ndarray:
-        if pair is not None:
-            eu = np.where(pair, eu, 0.0)
-        eu.reshape(n_rows, -1)[diagonal] = 0.0
-        return eu
+        p = np.empty((n_rows, n, n))
+        for blk in blocks:
+            p[:, blk] = win_probability(xs, w, cfg.probability, blk)
 
     sender_view = None
+    eu = np.empty((n_rows, n, n))
     if cfg.risk:
-        eu1 = masked(expected_utility(rel, rel_mu, p, ss, None, cfg.q, cfg.t_rule))
-        r = risk_exponents(eu1, act)
-        del eu1
+        security = np.zeros((n_rows, n))  # Sec_i = Σ_j E^j(U_ji): column sums
+        for blk in blocks:
+            security += eu_of(blk, p[:, blk], None).sum(axis=1)
+        r = risk_exponents(security, act)
         if cfg.probability == "triples":  # the votes use each voter's new exponent
             p = triples_probability(xs, w, r, scale[:, 0], act)
-        eu = masked(expected_utility(rel, rel_mu, p, ss, r[:, :, None], cfg.q, cfg.t_rule))
         if cfg.perspective == "receiver":
-            # E^j(U_jl) as the target l sees it: with l's exponent
-            sender_view = masked(
-                expected_utility(rel, rel_mu, p, ss, r[:, None, :], cfg.q, cfg.t_rule)
-            )
+            sender_view = np.empty((n_rows, n, n))
+        for blk in blocks:
+            eu[:, blk] = eu_of(blk, p[:, blk], r[:, blk, None])
+            if sender_view is not None:
+                # E^j(U_jl) as the target l sees it: with l's exponent
+                sender_view[:, blk] = eu_of(blk, p[:, blk], r[:, None, :])
     else:
         r = np.ones_like(xs)
-        eu = masked(expected_utility(rel, rel_mu, p, ss, None, cfg.q, cfg.t_rule))
-    del rel, p
+        for blk in blocks:
+            eu[:, blk] = eu_of(blk, p[:, blk], None)
+    del p
+    sent = eu if sender_view is None else sender_view
 
-    # receiver-centred: [b, l, j] is the offer from sender j to receiver l
-    # the sender's EU of challenging l
-    a = np.ascontiguousarray((eu if sender_view is None else sender_view).transpose(0, 2, 1))
-    b = eu  # the receiver's EU of challenging j
-    sender_wins = (a > 0) & (gap > 0)  # actors on one spot have nothing to offer each other
-    yields = sender_wins & (b <= 0)
-    conflict = sender_wins & (b > 0) & (a > b)
-    compromise = yields & (-b < a)
-    # kind: 1 conflict, 2 compromise, 3 capitulation, 0 none
-    kind = np.where(yields, np.where(compromise, 2, 3), np.where(conflict, 1, 0)).astype(np.int8)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(compromise, -b / a, 1.0)
-    move = gap * ratio
-    has = kind > 0
-    if cfg.offer_rule == "max_eu":
-        # dmasad: the challenge with the highest sender EU, won or not (then the
-        # nearest sender); the receiver moves only if it loses that one
-        top = np.where(sender_wins, a, -np.inf).max(axis=2, keepdims=True)
-        cand = sender_wins & (a >= top - _REL_TOL * np.abs(top))  # equal up to rounding
-        key = np.where(cand, gap, np.inf)
-        choice = np.argmin(key, axis=2)
-        any_offer = np.take_along_axis(has, choice[:, :, None], axis=2)[:, :, 0]
-    else:
-        if cfg.offer_rule in ("scholz", "scholz_code"):
-            # kind first, then the least move: kind·(2·max move + 1) + move
-            step = 2.0 * gap.max(axis=(1, 2), keepdims=True) + 1.0
-            sub = move
-            if cfg.offer_rule == "scholz_code":
-                # compromises: the lowest |EU|-weighted point of the two positions
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    point = (np.abs(b) * xi + np.abs(a) * xj) / (np.abs(b) + np.abs(a))
-                sub = np.where(kind == 2, point - xs[:, :1, None], move)
-            key = np.where(has, kind * step + sub, np.inf)
-            tol = _REL_TOL * step
+    # offers, block by block of receivers l: [b, l, j] is the offer from sender j to l
+    lowest = xs[:, :1, None]
+    widest = (xs.max(axis=1) - xs.min(axis=1))[:, None, None]
+    step = 2.0 * widest + 1.0  # more than any move: kind·step + move orders kind first
+    choice = np.zeros((n_rows, n), dtype=np.intp)
+    any_offer = np.zeros((n_rows, n), dtype=bool)
+    picked_ratio = np.ones((n_rows, n))
+    kind_picked = np.zeros((n_rows, n), dtype=np.int8)
+    for blk in blocks:
+        a = np.ascontiguousarray(sent[:, :, blk].transpose(0, 2, 1))  # the sender's EU
+        b = eu[:, blk, :]  # the receiver's EU of challenging j
+        xi = xs[:, blk, None]
+        gap = np.abs(xj - xi)
+        sender_wins = (a > 0) & (gap > 0)  # actors on one spot have nothing to offer
+        yields = sender_wins & (b <= 0)
+        conflict = sender_wins & (b > 0) & (a > b)
+        compromise = yields & (-b < a)
+        # kind: 1 conflict, 2 compromise, 3 capitulation, 0 none
+        kind = np.where(yields, np.where(compromise, 2, 3), np.where(conflict, 1, 0)).astype(
+            np.int8)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.where(compromise, -b / a, 1.0)
+        has = kind > 0
+        if cfg.offer_rule == "max_eu":
+            # dmasad: the challenge with the highest sender EU, won or not (then the
+            # nearest sender); the receiver moves only if it loses that one
+            top = np.where(sender_wins, a, -np.inf).max(axis=2, keepdims=True)
+            cand = sender_wins & (a >= top - _REL_TOL * np.abs(top))  # equal up to rounding
+            pick = np.argmin(np.where(cand, gap, np.inf), axis=2)
+            any_offer[:, blk] = np.take_along_axis(has, pick[:, :, None], axis=2)[:, :, 0]
         else:
-            key = np.where(has, move, np.inf)
-            tol = _REL_TOL * (gap.max(axis=(1, 2), keepdims=True) + 1.0)
-        # ties (equal up to rounding, e.g. the same step left or right): the
-        # offer its sender expects most from, i.e. the most enforceable one
-        best = key.min(axis=2, keepdims=True)
-        tied = has & (key <= best + tol)
-        choice = np.argmax(np.where(tied, a, -np.inf), axis=2)
-        any_offer = has.any(axis=2)
-    c3 = choice[:, :, None]
-    sender_x = np.take_along_axis(np.broadcast_to(xj, gap.shape), c3, axis=2)[:, :, 0]
-    picked_ratio = np.take_along_axis(ratio, c3, axis=2)[:, :, 0]
-    kind_picked = np.take_along_axis(kind, c3, axis=2)[:, :, 0]
+            move = gap * ratio
+            if cfg.offer_rule == "least_move":
+                key = np.where(has, move, np.inf)
+            else:
+                sub = move
+                if cfg.offer_rule == "scholz_code":
+                    # compromises: the lowest |EU|-weighted point of the two positions
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        point = (np.abs(b) * xi + np.abs(a) * xj) / (np.abs(b) + np.abs(a))
+                    sub = np.where(kind == 2, point - lowest, move)
+                key = np.where(has, kind * step + sub, np.inf)
+            # ties (equal up to rounding, e.g. the same step left or right): the
+            # offer its sender expects most from, i.e. the most enforceable one
+            best = key.min(axis=2, keepdims=True)
+            tied = has & (key <= best + _REL_TOL * step)
+            pick = np.argmax(np.where(tied, a, -np.inf), axis=2)
+            any_offer[:, blk] = has.any(axis=2)
+        choice[:, blk] = pick
+        picked_ratio[:, blk] = np.take_along_axis(ratio, pick[:, :, None], axis=2)[:, :, 0]
+        kind_picked[:, blk] = np.take_along_axis(kind, pick[:, :, None], axis=2)[:, :, 0]
+    sender_x = np.take_along_axis(xs, choice, axis=1)
     # a full move lands exactly on the sender's position (no rounding)
     partial = np.where(kind_picked == 2, xs + (sender_x - xs) * picked_ratio, sender_x)
     xs_new = np.where(any_offer, partial, xs)
