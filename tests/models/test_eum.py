@@ -390,6 +390,21 @@ def test_draws_and_chunks_give_the_same_numbers(ukraine):
     assert json.loads(json.dumps(many.details)) == json.loads(json.dumps(one.details))
 
 
+@pytest.mark.parametrize("n_actors", [6, 300])
+def test_chunking_never_changes_the_numbers(n_actors):
+    rng = np.random.default_rng(n_actors)
+    x = rng.uniform(0, 100, n_actors)
+    c = rng.uniform(0, 1, n_actors)
+    s = rng.uniform(0, 1, n_actors)
+    arrays = compile_scenario(_scenario(x, c, s), draws=6)
+    noisy = arrays.with_values(
+        position=np.clip(arrays.position + rng.normal(0, 10, arrays.position.shape), 0, 100))
+    runs = [ExpectedUtility(rounds=3, chunk_elements=k).forecast(noisy).trajectory.position
+            for k in (1, 3 * n_actors**2, 1 << 22)]
+    for other in runs[1:]:
+        np.testing.assert_array_equal(other, runs[0])
+
+
 def test_noisy_draws_stay_in_scale(ukraine):
     arrays = compile_scenario(ukraine, draws=64)
     rng = np.random.default_rng(5)

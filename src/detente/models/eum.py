@@ -559,9 +559,11 @@ def risk_exponents(security: np.ndarray, active: np.ndarray) -> np.ndarray:
 _BLOCK_CELLS = 1 << 16
 
 
-def _blocks(n_rows: int, n: int) -> list[slice]:
-    """Row blocks of the ``[B, A, A]`` pair arrays small enough to stay in cache."""
-    size = max(1, _BLOCK_CELLS // max(1, n_rows * n))
+def _blocks(n: int) -> list[slice]:
+    """Row blocks of the ``[B, A, A]`` pair arrays, small enough to stay in cache when A
+    is large. They depend on A only, never on how many rows a chunk holds, so sums over
+    blocks add up in the same order whatever the chunking."""
+    size = min(n, max(1, _BLOCK_CELLS // max(1, n)))
     return [slice(k, min(n, k + size)) for k in range(0, n, size)]
 
 
@@ -595,7 +597,7 @@ def _round(
     rel_mu = np.abs(xs - mu[:, None]) / scale
     xj = xs[:, None, :]
     everyone = bool(act.all())
-    blocks = _blocks(n_rows, n)
+    blocks = _blocks(n)
 
     def rel_of(blk: slice) -> np.ndarray:
         return np.abs(xj - xs[:, blk, None]) / scale[:, :, None]
