@@ -241,7 +241,9 @@ class Scenario(_Frozen):
     @cached_property
     def hash(self) -> str:
         """A short content hash: two scenarios with the same data share it."""
-        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True, default=str)
+        # the canonical form leaves out unset optional fields, so that adding an optional
+        # field to the schema does not change the hash of existing scenarios
+        blob = json.dumps(self.to_dict(), sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def replace(self, **changes: Any) -> Scenario:
