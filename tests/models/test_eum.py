@@ -306,6 +306,18 @@ def test_emission_trajectory_scholz_code_reproduces_table_2(emission):
     assert median[0] == pytest.approx(8.35, abs=0.07)
 
 
+def test_emission_each_scholz_code_switch_is_needed(emission):
+    """Dropping any one of the three switches loses the published path (as the docs say)."""
+    def medians(**switch):
+        f = ExpectedUtility.preset("scholz-code", **switch).forecast(emission)
+        return [round(m[0], 3) for m in f.details["median"][1:]]
+
+    assert medians(probability="scholz") == [7.0] * 8
+    assert medians(perspective="own")[:3] == [8.779, 9.8, 9.973]
+    assert medians(perspective="own")[-1] == 10.0
+    assert medians(offer_rule="scholz") == [8.416, 9.611, 9.962] + [10.0] * 5
+
+
 def test_emission_table_files_agree(data_dir):
     a = ExpectedUtility().forecast(detente.load(data_dir / "eum" / "dmasad__ExampleActors.csv"))
     b = ExpectedUtility().forecast(detente.load(data_dir / "eum" / "minimalgeek__countries.csv"))
