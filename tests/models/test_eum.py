@@ -288,7 +288,7 @@ SCHOLZ_CODE_MEAN = [7.461, 7.553, 7.590, 7.358, 7.349, 7.415, 7.510, 7.572]
 
 def test_emission_trajectory_scholz_code_reproduces_table_2(emission):
     """With the switches of Scholz's code the published path comes back (docs/models/eum.md)."""
-    f = ExpectedUtility.preset("scholz-code").forecast(emission)
+    f = ExpectedUtility.from_preset("scholz-code").forecast(emission)
     median = [m[0] for m in f.details["median"][1:]]
     mean = [m[0] for m in f.details["mean"][1:]]
     np.testing.assert_allclose(median, SCHOLZ_CODE_MEDIAN, atol=5e-4)
@@ -309,7 +309,7 @@ def test_emission_trajectory_scholz_code_reproduces_table_2(emission):
 def test_emission_each_scholz_code_switch_is_needed(emission):
     """Dropping any one of the three switches loses the published path (as the docs say)."""
     def medians(**switch):
-        f = ExpectedUtility.preset("scholz-code", **switch).forecast(emission)
+        f = ExpectedUtility.from_preset("scholz-code", **switch).forecast(emission)
         return [round(m[0], 3) for m in f.details["median"][1:]]
 
     assert medians(probability="scholz") == [7.0] * 8
@@ -341,7 +341,7 @@ def test_properties(game, offer_rule, q, perm, preset):
     x, c, s = (np.array(v) for v in game)
     n = len(x)
     extra = {"offer_rule": offer_rule} if preset == "paper" else {}
-    model = ExpectedUtility.preset(preset, rounds=4, q=q, **extra)
+    model = ExpectedUtility.from_preset(preset, rounds=4, q=q, **extra)
     f = model.forecast(_scenario(x, c, s))
     pos = f.trajectory.position[0, :, :, 0]
     # inside the scale, and inside the hull of the stated positions
@@ -371,7 +371,7 @@ def test_unanimous_actors_do_not_move():
 
 @pytest.mark.parametrize("preset", ["paper", "scholz-code", "dmasad"])
 def test_issues_are_independent_and_missing_stances_sit_out(ukraine, preset):
-    model = ExpectedUtility.preset(preset)
+    model = ExpectedUtility.from_preset(preset)
     f = model.forecast(ukraine)
     arrays = compile_scenario(ukraine)
     for k, issue in enumerate(ukraine.issues):
@@ -457,10 +457,16 @@ def test_readout_and_range_switches(emission):
 
 
 def test_presets():
-    assert ExpectedUtility.preset("paper") == ExpectedUtility()
-    assert ExpectedUtility.preset("dmasad", rounds=3).rounds == 3
-    with pytest.raises(DetenteError, match="preset"):
-        ExpectedUtility.preset("bdm")
+    assert ExpectedUtility.from_preset("paper").get_params() == {
+        **ExpectedUtility().get_params(), "preset": "paper"}
+    dm = ExpectedUtility.from_preset("dmasad", rounds=3)
+    assert (dm.rounds, dm.probability, dm.offer_rule, dm.t_rule) == (3, "net", "max_eu", "one")
+    code = get_model("eum", preset="scholz-code", offer_rule="least_move")
+    assert (code.probability, code.perspective, code.offer_rule) == (
+        "triples", "receiver", "least_move")  # an explicit value wins over the preset
+    for bad in (lambda: ExpectedUtility.from_preset("bdm"), lambda: get_model("eum", preset="bdm")):
+        with pytest.raises(DetenteError, match="preset"):
+            bad()
 
 
 def test_bad_parameters_are_clean_errors():
@@ -504,6 +510,11 @@ def test_cli_forecast_eum_every_reference_file(data_dir):
         assert data["forecasts"][0]["model"] == "eum"
     res = _cli("forecast", str(files[0]), "--model", "eum", "--rounds", "-p", "eum.q=0.5")
     assert res.exit_code == 0, res.output
+    emission = str(data_dir / "eum" / "dmasad__ExampleActors.csv")
+    res = _cli("forecast", emission, "-m", "eum", "-p", "eum.preset=scholz-code", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["forecasts"][0]["outcome"]["issue"] == pytest.approx(9.671,
+                                                                                      abs=1e-3)
     res = _cli("forecast", str(files[0]), "--model", "eum", "-p", "eum.q=7")
     assert res.exit_code == 1
     assert "q=7" in res.output

@@ -80,6 +80,7 @@ ICAART 2011 pp. 18–30. See ``docs/models/eum.md`` for the reproduction.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -148,10 +149,12 @@ class ExpectedUtility(Model):
       one whose |EU|-weighted point ``(|b| x_l + |a| x_j)/(|a| + |b|)`` is lowest
       (Scholz's code as ported by jmckib).
 
-    ``ExpectedUtility.preset("scholz-code")`` and ``preset("dmasad")`` set the
+    ``ExpectedUtility.from_preset("scholz-code")`` and ``preset("dmasad")`` set the
     switches that reproduce those implementations (``PRESETS``).
     - ``record``: keep each round's offers and risk exponents (first draw).
     - ``chunk_elements``: pair cells (batch × A × A) per chunk.
+    - ``preset``: ``"paper"``, ``"scholz-code"`` or ``"dmasad"`` sets the switches
+      of ``PRESETS`` that are left at their defaults (``-p eum.preset=scholz-code``).
     """
 
     name: ClassVar[str] = "eum"
@@ -169,8 +172,18 @@ class ExpectedUtility(Model):
     perspective: Literal["own", "receiver"] = "own"
     record: bool = True
     chunk_elements: int = 1 << 16
+    preset: str | None = None
 
     def __post_init__(self) -> None:
+        if self.preset is not None:
+            if self.preset not in PRESETS:
+                raise DetenteError(
+                    f"model 'eum': no preset {self.preset!r}; presets: {', '.join(PRESETS)}"
+                )
+            defaults = {f.name: f.default for f in dataclasses.fields(self)}
+            for key, value in PRESETS[self.preset].items():
+                if getattr(self, key) == defaults[key]:  # explicit values win
+                    object.__setattr__(self, key, value)
         bad: list[str] = []
         if not isinstance(self.rounds, int) or isinstance(self.rounds, bool) or self.rounds < 0:
             bad.append(f"rounds={self.rounds!r} (expected an integer >= 0)")
@@ -199,16 +212,13 @@ class ExpectedUtility(Model):
             raise DetenteError("model 'eum': bad parameter " + "; ".join(bad))
 
     @classmethod
-    def preset(cls, name: str, **overrides: Any) -> ExpectedUtility:
+    def from_preset(cls, name: str, **overrides: Any) -> ExpectedUtility:
         """A named set of switches (see ``PRESETS``), with keyword overrides."""
-        try:
-            params = dict(PRESETS[name])
-        except KeyError:
-            raise DetenteError(
-                f"no eum preset {name!r}; presets: {', '.join(PRESETS)}"
-            ) from None
-        params.update(overrides)
-        return cls(**params)
+        if name not in PRESETS:
+            raise DetenteError(f"no eum preset {name!r}; presets: {', '.join(PRESETS)}")
+        model = cls(**{**PRESETS[name], **overrides})
+        object.__setattr__(model, "preset", name)  # recorded; the overrides stand
+        return model
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         cfg = _Config(self.q, self.t_rule, self.risk, self.offer_rule, self.range_rule,
