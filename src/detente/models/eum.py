@@ -14,10 +14,10 @@ positions ``x``, capabilities ``c``, saliences ``s``, weights ``w = c·s`` and
        P_ij = Σ_{k: a_k > 0} w_k a_k / Σ_k w_k |a_k|      (P_ji = 1 − P_ij)
 
    computed in O(A² log A) rather than O(A³): on the sorted positions,
-   ``Σ_k w_k max(a_k, 0) = d·W − 2(G(x_i) − G(m))`` for ``x_i < x_j`` (mirror
-   image with ``H`` otherwise), where ``d = |x_i − x_j|``, ``m`` the midpoint,
-   ``W = Σ w``, ``G(t) = Σ w_k max(x_k − t, 0)``, ``H(t) = Σ w_k max(t − x_k, 0)``,
-   and ``Σ_k w_k a_k = D(x_j) − D(x_i)`` with ``D = G + H``.
+   ``Σ_k w_k max(a_k, 0) = W·max(x_j − x_i, 0) + 2(G(m) − G(x_i))`` with ``m``
+   the midpoint of x_i and x_j, ``W = Σ w`` and ``G(t) = Σ w_k max(x_k − t, 0)``
+   (piecewise linear between the positions), and
+   ``Σ_k w_k a_k = D(x_j) − D(x_i)`` with ``D(t) = Σ_k w_k |x_k − t|``.
 3. **Basic utilities** of i towards j, ``δ = |x_i − x_j|/R``, ``δμ = |x_i − μ|/R``,
    ``r_i`` the evaluator's risk exponent::
 
@@ -91,7 +91,6 @@ from detente.errors import DetenteError
 from detente.models.base import Model, ModelOutput, Trajectory
 
 KINDS = ("none", "conflict", "compromise", "capitulation")
-_NO_KIND = 4
 _REL_TOL = 1e-12
 
 
