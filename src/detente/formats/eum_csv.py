@@ -292,7 +292,8 @@ def dumps(scenario: Scenario, *, issue: str | None = None) -> str:
         if len(scenario.issues) != 1:
             raise DetenteError(
                 f"the eum-csv format holds one issue; scenario {scenario.name!r} has "
-                f"{len(scenario.issues)} ({', '.join(scenario.issue_ids)}): choose one with issue="
+                f"{len(scenario.issues)} ({', '.join(scenario.issue_ids)}); write one issue at a "
+                "time with detente.formats.eum_csv.dumps(scenario, issue=ID)"
             )
         issue = scenario.issues[0].id
     else:
