@@ -64,3 +64,13 @@ def test_structure_errors():
     with pytest.raises(ScenarioError) as info:
         scenario_csv.loads("#actors\nid,power\nA,1\n", file="t.csv")
     assert "power" in info.value.problems[0].found
+
+
+def test_actor_extras_round_trip(ukraine):
+    data = ukraine.to_dict()
+    data["actors"][0].update(batna=0.4, batna_uncertainty=[0.3, 0.5], salience_correlation=0.6,
+                             position_correlation=0.2)
+    sc = type(ukraine).from_dict(data)
+    (back,) = scenario_csv.loads(scenario_csv.dumps(sc), file="x.csv")
+    assert back == sc
+    assert back.actors[0].batna_uncertainty.high == 0.5

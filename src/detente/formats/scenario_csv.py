@@ -6,7 +6,8 @@ header; rows follow until the next section. Sections::
 
     #scenario   key,value            name, title, as_of, description
     #sources    id,title,publisher,date,url,note
-    #actors     id,name,capability,bloc,description, capability_<dist columns>
+    #actors     id,name,capability,bloc,description, capability_<dist columns>,
+                salience_correlation, position_correlation, batna, batna_<dist columns>
     #issues     id,name,low,high,status_quo,description
     #anchors    issue,value,label
     #options    issue,name,value
@@ -41,7 +42,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "scenario": ("key", "value"),
     "sources": ("id", "title", "publisher", "date", "url", "note"),
     "actors": ("id", "name", "capability", "bloc", "description",
-               *(f"capability_{k}" for k in _DIST)),
+               *(f"capability_{k}" for k in _DIST), "salience_correlation",
+               "position_correlation", "batna", *(f"batna_{k}" for k in _DIST)),
     "issues": ("id", "name", "low", "high", "status_quo", "description"),
     "anchors": ("issue", "value", "label"),
     "options": ("issue", "name", "value"),
@@ -163,11 +165,12 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
         for index, (line, row) in enumerate(sections.get(key, [])):
             item: dict[str, Any] = dict(row)
             if key == "actors":
-                dist = _dist(row, "capability")
-                for k in _DIST:
-                    item.pop(f"capability_{k}", None)
-                if dist:
-                    item["capability_uncertainty"] = dist
+                for q in ("capability", "batna"):
+                    dist = _dist(row, q)
+                    for k in _DIST:
+                        item.pop(f"{q}_{k}", None)
+                    if dist:
+                        item[f"{q}_uncertainty"] = dist
             if key == "stances":
                 for q in ("position", "salience"):
                     dist = _dist(row, q)
@@ -242,7 +245,10 @@ def dumps(scenario: Scenario) -> str:
     _section(out, "sources", (s.model_dump(mode="json") for s in scenario.sources))
     _section(out, "actors", (
         {"id": a.id, "name": a.name, "capability": a.capability, "bloc": a.bloc,
-         "description": a.description, **_dist_cells(a.capability_uncertainty, "capability")}
+         "description": a.description, **_dist_cells(a.capability_uncertainty, "capability"),
+         "salience_correlation": a.salience_correlation,
+         "position_correlation": a.position_correlation, "batna": a.batna,
+         **_dist_cells(a.batna_uncertainty, "batna")}
         for a in scenario.actors))
     _section(out, "issues", (
         {"id": i.id, "name": i.name, "low": i.low, "high": i.high, "status_quo": i.status_quo,
