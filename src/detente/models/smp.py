@@ -374,6 +374,7 @@ class SpatialModelOfPolitics(Model):
     scenario_parameters: bool = True
     prng: str = "numpy"
     ktab_seed: int | None = None
+    ktab_schedule: Any = None
 
     def __post_init__(self) -> None:
         choices = {
@@ -396,6 +397,8 @@ class SpatialModelOfPolitics(Model):
                 )
         if self.max_turns < 1 or self.min_turns < 1:
             raise DetenteError("smp: max_turns and min_turns must be at least 1")
+        if self.ktab_schedule is not None:
+            _check_schedule(self.ktab_schedule)
 
     @classmethod
     def from_ktab(cls, parameters: dict[str, str], **overrides: Any) -> SpatialModelOfPolitics:
@@ -523,7 +526,14 @@ class SpatialModelOfPolitics(Model):
         it = 0
         while True:
             it += 1
-            nxt = self._step(history[-1], sal, cap, acc, draw_uniform)
+            plan = None
+            if self.ktab_schedule is not None and it - 1 < len(self.ktab_schedule):
+                plan = self.ktab_schedule[it - 1]
+                if len(plan[0]) != n:
+                    raise DetenteError(
+                        f"smp: ktab_schedule turn {it} names {len(plan[0])} actors; the run has {n}"
+                    )
+            nxt = self._step(history[-1], sal, cap, acc, draw_uniform, plan)
             history.append(nxt)
             self._assess(nxt, sal, cap)
             if it == 1:
@@ -684,7 +694,12 @@ class SpatialModelOfPolitics(Model):
     def _step(
         self, st: _Turn, sal: np.ndarray, cap: np.ndarray, acc: np.ndarray,
         draw_uniform: Callable[[], float],
+        plan: Any = None,
     ) -> _Turn:
+        """One turn. ``plan`` (from ``ktab_schedule``): ``(draw_order, events)`` fixing the
+        order in which actors draw and in which bargains enter the queues (see
+        :func:`_check_schedule`); ``None``: status quo first, then bargains in challenger
+        order, draws in actor order (KTAB's loops as written)."""
         n = st.pos.shape[0]
         target, pwin, gain = self._best_challenges(st, sal, cap)
         chal = np.flatnonzero(target >= 0)
@@ -708,6 +723,7 @@ class SpatialModelOfPolitics(Model):
             _, gj = self._challenges(st, sal, cap, tgt, chal, chal, tgt)
             oth_i, oth_j = bargain(gj)
         queues: list[list[int]] = [[] for _ in range(n)]
+        made_by: dict[int, list[int]] = {}
         for m, (a, b) in enumerate(zip(chal.tolist(), tgt.tolist(), strict=True)):
             if self.bargn_model == "PWCompInterp":
                 # KTAB weights: initiator c_i s_i, target c_i s_j (its code reads the
@@ -727,8 +743,24 @@ class SpatialModelOfPolitics(Model):
                 b_pi.append(bi)
                 b_pr.append(bj)
             ids = list(range(first, len(b_init)))
+            made_by[a] = ids
             queues[a].extend(ids)
             queues[b].extend(ids)
+        if plan is not None:
+            # replay a recorded thread schedule: an actor's first appearance in ``events``
+            # puts its status quo (-1) on its queue, the second its bargains on both queues
+            queues = [[] for _ in range(n)]
+            seen: set[int] = set()
+            for a in (int(ch) for ch in plan[1]):
+                if a not in seen:
+                    seen.add(a)
+                    queues[a].append(-1)
+                    continue
+                for bid in made_by.get(a, []):
+                    queues[a].append(bid)
+                    queues[b_rcvr[bid]].append(bid)
+        else:
+            queues = [[-1] + q for q in queues]
 
         new_pos = pos.copy()
         records: list[dict[str, Any]] = []
@@ -741,25 +773,29 @@ class SpatialModelOfPolitics(Model):
         sq = own.sum(axis=1) / n
         stochastic = self.state_transitions == "Stochastic"
         # KTAB draws one number per actor and turn, in actor order, even for a lone status quo
-        draws = [draw_uniform() for _ in range(n)] if stochastic else None
+        draws: list[float] | None = None
+        if stochastic:
+            draws = [0.0] * n
+            for a in (plan[0] if plan is not None else range(n)):
+                draws[a] = draw_uniform()
         by_len: dict[int, list[int]] = {}
         for k in range(n):
-            if queues[k]:
+            if len(queues[k]) > 1:  # a lone status quo is no choice (its draw is still used up)
                 by_len.setdefault(len(queues[k]), []).append(k)
+        if by_len:
+            values = np.concatenate([sq[:, None], bu], axis=1)  # column 0: the status quo
         for ks in by_len.values():
             # every actor with a queue of this length: one batched election each
-            cols = np.array([queues[k] for k in ks])  # [G, L]
-            u_im = np.concatenate(
-                [np.broadcast_to(sq[None, :, None], (len(ks), n, 1)),
-                 np.moveaxis(bu[:, cols], 0, 1)], axis=2)  # [G, A, L + 1]
+            cols = np.array([queues[k] for k in ks]) + 1  # [G, L]
+            u_im = np.moveaxis(values[:, cols], 0, 1)  # [G, A, L]
             probs = pce(self.pce_model, self.victory_prob_model,
                         coalitions(self.voting_rule, cap, u_im))
             for g, k in enumerate(ks):
                 p = probs[g]
                 m = _select(p, draws[k]) if draws is not None else int(np.argmax(p))
-                if m == 0:
+                b = queues[k][m]
+                if b < 0:
                     continue
-                b = queues[k][m - 1]
                 chosen[k] = b
                 new_pos[k] = b_pi[b] if b_init[b] == k else b_pr[b]
 
@@ -987,3 +1023,30 @@ def _fill_missing(arrays: ScenarioArrays) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         fill = np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1), mid)
     return np.where(arrays.mask[None], pos, fill)
+
+
+def _check_schedule(schedule: Any) -> None:
+    """Validate ``ktab_schedule``: one ``(draw_order, events)`` per turn.
+
+    ``draw_order``: every actor index once, in the order the actors drew their
+    random number (KTAB resolves the queues in threads behind a mutex).
+    ``events``: a string of actor indices (0-9, so up to ten actors) in which
+    every actor appears twice: its first appearance is its thread putting the
+    status quo on its queue, the second its thread putting its bargain on its
+    own and its target's queue. ``"0123401234"`` is every thread starting
+    before any finishes, finishing in actor order.
+    """
+    if isinstance(schedule, str) or not isinstance(schedule, Sequence):
+        raise DetenteError("smp: ktab_schedule must be a list of (draw_order, events) per turn")
+    for t, plan in enumerate(schedule, start=1):
+        ok = isinstance(plan, Sequence) and not isinstance(plan, str) and len(plan) == 2
+        if ok:
+            order, events = plan
+            n = len(order)
+            ok = (sorted(int(a) for a in order) == list(range(n)) and isinstance(events, str)
+                  and n <= 10 and sorted(events) == sorted("".join(str(a) * 2 for a in range(n))))
+        if not ok:
+            raise DetenteError(
+                f"smp: ktab_schedule turn {t}: expected (draw order: every actor once, "
+                "events: a string naming every actor twice)"
+            )
