@@ -518,3 +518,45 @@ def test_cli_forecast_eum_every_reference_file(data_dir):
     res = _cli("forecast", str(files[0]), "--model", "eum", "-p", "eum.q=7")
     assert res.exit_code == 1
     assert "q=7" in res.output
+
+
+def test_emission_round_2_median_is_belgiums_second_compromise(emission):
+    """Why the round-2 median is 9.611 and not the printed 9.9 (docs/models/eum.md).
+
+    Seven actors never move, so every round's median is the highest of Belgium,
+    Luxembourg and Ireland (7 when all three are below it); a round-2 median of
+    9.9 needs one of them in [9.9, 10); the offers taken in round 2 leave all three
+    below 9.9, the highest being Belgium's compromise with France, 8.416 -> 9.611.
+    """
+    f = ExpectedUtility.from_preset("scholz-code").forecast(emission)
+    pos = f.trajectory.position[0, :, :, 0]
+    movers = [EMISSION.index(a) for a in ("Belgium", "Luxembourg", "Ireland")]
+    still = [k for k in range(len(EMISSION)) if k not in movers]
+    assert np.all(pos[:, still] == pos[0, still])
+    median = [m[0] for m in f.details["median"]]
+    for t in range(1, 9):
+        assert median[t] == max(7.0, pos[t, movers].max()) < 10.0
+    moves = {o["actor"]: o for o in f.details["rounds"][1]}
+    assert (moves["Belgium"]["target"], moves["Belgium"]["kind"]) == ("France", "compromise")
+    assert (moves["Belgium"]["from"], moves["Belgium"]["to"]) == pytest.approx((8.416, 9.611),
+                                                                               abs=5e-4)
+    assert max(o["to"] for o in f.details["rounds"][1] if o["to"] < 10) < 9.9
+
+
+def test_emission_a_round_2_median_of_9_9_would_break_rounds_5_to_8(emission):
+    """Restarted from the round-2 positions the model gives the table's rounds 3-8; with
+    Belgium put at 9.95 instead (a median of 9.9), the plateau ends a round early."""
+    f = ExpectedUtility.from_preset("scholz-code").forecast(emission)
+    arrays = compile_scenario(emission)
+    c, s = arrays.capability[0], arrays.salience[0, :, 0]
+    x2 = f.trajectory.position[0, 2, :, 0].copy()
+    cut = lambda v: int(v * 10 + 1e-9) / 10  # noqa: E731
+
+    def rounds_3_to_8(x):
+        g = ExpectedUtility.from_preset("scholz-code", rounds=6).forecast(
+            _scenario(x, c, s, low=4.0, high=10.0))
+        return [cut(m[0]) for m in g.details["median"][1:]]
+
+    assert rounds_3_to_8(x2) == SCHOLZ_MEDIAN[2:]
+    x2[EMISSION.index("Belgium")] = 9.95
+    assert rounds_3_to_8(x2) == [9.9, 9.9, 7.2, 8.6, 9.5, 9.9]
