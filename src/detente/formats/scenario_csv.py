@@ -51,6 +51,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
                 *(f"position_{k}" for k in _DIST), *(f"salience_{k}" for k in _DIST)),
     "metadata": ("key", "value"),
 }
+# the quantities of each section that may carry <dist> columns
+_UNCERTAIN = {"actors": ("capability", "batna"), "stances": ("position", "salience")}
 _REQUIRED = {
     "scenario": ("key", "value"),
     "actors": ("id",),
@@ -164,22 +166,14 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
         items = []
         for index, (line, row) in enumerate(sections.get(key, [])):
             item: dict[str, Any] = dict(row)
-            if key == "actors":
-                for q in ("capability", "batna"):
-                    dist = _dist(row, q)
-                    for k in _DIST:
-                        item.pop(f"{q}_{k}", None)
-                    if dist:
-                        item[f"{q}_uncertainty"] = dist
-            if key == "stances":
-                for q in ("position", "salience"):
-                    dist = _dist(row, q)
-                    for k in _DIST:
-                        item.pop(f"{q}_{k}", None)
-                    if dist:
-                        item[f"{q}_uncertainty"] = dist
-                if "sources" in item:
-                    item["sources"] = [s.strip() for s in item["sources"].split(";") if s.strip()]
+            for q in _UNCERTAIN.get(key, ()):
+                dist = _dist(row, q)
+                for k in _DIST:
+                    item.pop(f"{q}_{k}", None)
+                if dist:
+                    item[f"{q}_uncertainty"] = dist
+            if key == "stances" and "sources" in item:
+                item["sources"] = [s.strip() for s in item["sources"].split(";") if s.strip()]
             items.append(item)
             lines[(key, index)] = line
         data[key] = items
