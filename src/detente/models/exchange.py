@@ -44,6 +44,7 @@ import numpy as np
 
 from detente.arrays import ScenarioArrays
 from detente.models.base import Model, ModelOutput, Trajectory
+from detente.models.compromise import weighted_mean
 
 _EPS = 1e-10  # decide's thresholds for a gain and a move
 _TOL = 1e-9  # slack for comparisons that are exact in decide's Decimal arithmetic
@@ -147,17 +148,32 @@ class Exchange(Model):
             raise ValueError(f"unknown rule {self.rule!r}")
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
-        span = arrays.high - arrays.low
-        pos = np.where(arrays.mask[None], arrays.position, arrays.low)
-        x = (pos - arrays.low) * (100.0 / span)
-        sal = np.where(arrays.mask[None], arrays.salience, 0.0)
-        cap = np.broadcast_to(arrays.capability[:, :, None], x.shape)
-        w = np.where(arrays.mask[None], cap * sal, 0.0)
-        ok = arrays.mask[None] & (w > 0)
-        w = np.where(ok, w, 0.0)
-        sal_safe = np.where(ok, sal, 1.0)
-        x = np.where(ok, x, 0.0)
-        return run_exchange(x, sal_safe, w, ok, arrays, self, rng)
+        x, sal, w, ok = _normalised(arrays)
+        return run_exchange(x, sal, w, ok, arrays, self, rng)
+
+
+def _normalised(
+    arrays: ScenarioArrays,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The model's inputs ``x, s, w, ok`` (each ``[D, A, I]``) from the scenario's arrays.
+
+    ``x = (position − low)·100/(high − low)`` and ``w = c·s`` where the actor takes
+    part (``ok``: a stance with weight > 0); elsewhere x = 0, w = 0 and s = 1 (so
+    that ratios of saliences stay finite).
+    """
+    span = arrays.high - arrays.low
+    pos = np.where(arrays.mask[None], arrays.position, arrays.low)
+    x = (pos - arrays.low) * (100.0 / span)
+    sal = np.where(arrays.mask[None], arrays.salience, 0.0)
+    w = np.where(arrays.mask[None], arrays.capability[:, :, None] * sal, 0.0)
+    ok = arrays.mask[None] & (w > 0)
+    return np.where(ok, x, 0.0), np.where(ok, sal, 1.0), np.where(ok, w, 0.0), ok
+
+
+def _issue_pairs(n_issues: int) -> np.ndarray:
+    """``[P, 2]``: every issue pair (p, q) with p < q, in scenario order."""
+    pairs = [(p, q) for p in range(n_issues) for q in range(p + 1, n_issues)]
+    return np.array(pairs, dtype=np.intp).reshape(-1, 2)
 
 
 def _denorm(values: np.ndarray, arrays: ScenarioArrays) -> np.ndarray:
@@ -165,9 +181,8 @@ def _denorm(values: np.ndarray, arrays: ScenarioArrays) -> np.ndarray:
 
 
 def _forecast(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    total = w.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, (w * x).sum(axis=1) / np.where(total > 0, total, 1), np.nan)
+    """``O[D, I] = Σ_a w x / Σ_a w`` over the actors of ``x[D, A, I]`` (NaN where Σ w = 0)."""
+    return weighted_mean(x, w)
 
 
 def run_exchange(
@@ -180,9 +195,8 @@ def run_exchange(
     rng: np.random.Generator,
 ) -> ModelOutput:
     """Run ``model.rounds`` rounds on normalised positions ``x_start[D, A, I]``."""
-    d_, a_, i_ = x_start.shape
-    pairs = np.array([(p, q) for p in range(i_) for q in range(p + 1, i_)], dtype=np.intp)
-    pairs = pairs.reshape(-1, 2)
+    d_, _, i_ = x_start.shape
+    pairs = _issue_pairs(i_)
     wsum = w.sum(axis=1)  # [D, I]
     x0 = x_start.copy()
     outcome_traj = [_forecast(x0, w)]
@@ -191,7 +205,7 @@ def run_exchange(
     counts = np.zeros((model.rounds, d_), dtype=np.int64)
     for r in range(model.rounds):
         o_start = _forecast(x0, w)
-        state = _RoundState(x0, sal, w, ok, wsum, o_start, pairs, model, rng, a_)
+        state = _RoundState(x0, sal, w, ok, wsum, o_start, pairs, model, rng)
         steps = state.run()
         voting = state.pos
         outcome_traj.append(_forecast(voting, w))
@@ -222,7 +236,7 @@ def run_exchange(
 class _RoundState:
     """One round: candidates, the positions so far, and decide's bookkeeping."""
 
-    def __init__(self, x0, sal, w, ok, wsum, o_start, pairs, model, rng, n_actors):
+    def __init__(self, x0, sal, w, ok, wsum, o_start, pairs, model, rng):
         self.x0 = x0
         self.sal = sal
         self.w = w
@@ -608,23 +622,13 @@ def candidates(data: Any, model: Exchange | None = None) -> list[dict[str, Any]]
 
     model = model or Exchange()
     arrays = compile_scenario(data) if isinstance(data, Scenario) else data.take(slice(0, 1))
-    span = arrays.high - arrays.low
-    pos = np.where(arrays.mask[None], arrays.position, arrays.low)
-    x = (pos - arrays.low) * (100.0 / span)
-    sal = np.where(arrays.mask[None], arrays.salience, 0.0)
-    w = np.where(arrays.mask[None], arrays.capability[:, :, None] * sal, 0.0)
-    ok = arrays.mask[None] & (w > 0)
-    w = np.where(ok, w, 0.0)
-    x = np.where(ok, x, 0.0)
-    sal = np.where(ok, sal, 1.0)
-    i_ = x.shape[2]
-    pairs = np.array([(p, q) for p in range(i_) for q in range(p + 1, i_)], dtype=np.intp)
-    state = _RoundState(x, sal, w, ok, w.sum(axis=1), _forecast(x, w), pairs.reshape(-1, 2),
-                        model, np.random.default_rng(0), x.shape[1])
+    x, sal, w, ok = _normalised(arrays)
+    state = _RoundState(x, sal, w, ok, w.sum(axis=1), _forecast(x, w), _issue_pairs(x.shape[2]),
+                        model, np.random.default_rng(0))
     if state.n == 0:
         return []
     c = state.c
-    scale, low = span / 100.0, arrays.low
+    scale, low = (arrays.high - arrays.low) / 100.0, arrays.low
     out = []
     for n in np.flatnonzero(c.ci >= 0):
         a, b, p, q = int(c.ci[n]), int(c.cj[n]), int(c.cp[n]), int(c.cq[n])
