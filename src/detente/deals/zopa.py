@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from detente.errors import DetenteError
+
 from .space import DEFAULT_CHUNK
 from .utility import DealProblem
 
@@ -101,9 +103,10 @@ def zopa(
     beta = problem.batna if batna is None else np.asarray(batna, dtype=float)
     n_a = problem.n_actors
     drops = dict(drops or {})
-    for actor in drops:
-        if actor not in problem.actors:
-            raise KeyError(f"no actor {actor!r}; actors are {', '.join(problem.actors)}")
+    unknown = sorted(set(drops) - set(problem.actors))
+    if unknown:
+        raise DetenteError(f"BATNA drop given for unknown actor(s) {', '.join(unknown)}; "
+                           f"actors are {', '.join(problem.actors)}")
     size = 0
     best = np.full(n_a, -np.inf)
     ruled = np.zeros(n_a, dtype=np.int64)
