@@ -131,6 +131,8 @@ def test_save_and_load_round_trip(ukraine, tmp_path):
     bad.write_text("not netcdf")
     with pytest.raises(DetenteError, match="not a detente simulation"):
         Simulation.load(bad)
+    with pytest.raises(DetenteError, match=r"missing\.nc: no such simulation file"):
+        Simulation.load(tmp_path / "missing.nc")
 
 
 def test_prob_closer_by_label(ukraine):

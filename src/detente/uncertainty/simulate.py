@@ -612,6 +612,8 @@ class Simulation:
         import xarray as xr
 
         path = Path(path)
+        if not path.is_file():
+            raise DetenteError(f"{path}: no such simulation file")
         try:
             with xr.open_dataset(path, engine="h5netcdf") as ds:
                 data = ds.load()
