@@ -59,6 +59,7 @@ import numpy as np
 from detente.arrays import ScenarioArrays
 from detente.errors import DetenteError
 from detente.models.base import Model, ModelOutput, Trajectory
+from detente.models.compromise import weighted_mean
 from detente.scenario import Scenario
 
 VICTORY_PROB_MODELS = ("Linear", "Square", "Quartic", "Octic", "Binary")
@@ -330,6 +331,7 @@ class _Turn:
     ideal: np.ndarray
     dist: np.ndarray | None = None
     risk: np.ndarray | None = None
+    util: np.ndarray | None = None  # util[a, b]: a's utility of b's position (a's own R)
     risk_est: np.ndarray | None = None
     prob: np.ndarray | None = None
     records: list[dict[str, Any]] | None = None
@@ -447,12 +449,7 @@ class SpatialModelOfPolitics(Model):
         position = position * span + arrays.low
         ideal = ideal * span + arrays.low
 
-        weight = cap[:, None, :, None] * sal[:, None]  # [D, 1, A, I]
-        wsum = weight.sum(axis=2)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            wmean = np.where(
-                wsum > 0, (weight * position).sum(axis=2) / np.where(wsum > 0, wsum, 1), np.nan
-            )
+        wmean = weighted_mean(position, (cap[:, :, None] * sal)[:, None])  # [D, R, I]
         likely = np.empty((n_draws, n_rounds, n_iss))
         for gi, g in enumerate(groups):
             best = np.argmax(prob[:, :, gi], axis=-1)  # first actor holding the likeliest
@@ -553,7 +550,7 @@ class SpatialModelOfPolitics(Model):
         st.dist, st.risk = d, r
         st.risk_est = np.ascontiguousarray(estimated_risk(r, self.big_r_adjust))
         # probability of each actor's position, each actor judging from its own ideal
-        own = utility(d, r[:, None])
+        st.util = own = utility(d, r[:, None])
         uniq, rep = _unique_positions(st.pos, self.position_tolerance)
         pu = scalar_pce(cap, own[:, uniq], "Prop", self.victory_prob_model, self.pce_model)
         st.prob = pu[rep]
@@ -653,9 +650,7 @@ class SpatialModelOfPolitics(Model):
         tpc = self.third_party_commit
         if tpc == "SemiCommit":
             diff = pin * (unn - uni) + (1.0 - pin) * (unj - unn)
-        elif tpc == "FullCommit":
-            diff = np.zeros_like(unj)
-        else:
+        else:  # FullCommit and NoCommit value both sides alike: no third-party vote
             diff = np.zeros_like(unj)
         vn = vote(rule, w[None, None, :], diff)
         vn[rows, :, ii] = 0.0  # principals are not third parties
@@ -769,8 +764,7 @@ class SpatialModelOfPolitics(Model):
         if n_brg:
             bu = self._bargain_values(st, sal, np.array(b_init), np.array(b_rcvr),
                                       np.array(b_pi), np.array(b_pr))
-        own = utility(st.dist, st.risk[:, None])
-        sq = own.sum(axis=1) / n
+        sq = st.util.sum(axis=1) / n
         stochastic = self.state_transitions == "Stochastic"
         # KTAB draws one number per actor and turn, in actor order, even for a lone status quo
         draws: list[float] | None = None
@@ -825,9 +819,8 @@ class SpatialModelOfPolitics(Model):
         which the reference runs rule out).
         """
         n = st.pos.shape[0]
-        own = utility(st.dist, st.risk[:, None])  # [a, n]
         keep = (np.arange(n)[None, :] != init[:, None]) & (np.arange(n)[None, :] != rcvr[:, None])
-        rest = own @ keep.T.astype(float)  # [a, b]: Σ over unchanged positions
+        rest = st.util @ keep.T.astype(float)  # [a, b]: Σ over unchanged positions
         ui = utility(distances(st.ideal, p_init, sal), st.risk[:, None])
         ur = utility(distances(st.ideal, p_rcvr, sal), st.risk[:, None])
         return (ui + ur + rest) / n
@@ -921,12 +914,9 @@ class SpatialModelOfPolitics(Model):
             "most_probable": {iid: float(likely[0, -1, k]) for k, iid in enumerate(issues)},
             "weighted_mean": {iid: float(wmean[0, -1, k]) for k, iid in enumerate(issues)},
             "ideal": ideal.tolist(),
-            "probability": [
+            "probability": [  # group by group, turn by turn
                 {actors[a]: float(prob[r, gi, a]) for a in range(len(actors))}
                 for gi in range(len(groups)) for r in range(n_rounds)
-            ] if len(groups) > 1 else [
-                {actors[a]: float(prob[r, 0, a]) for a in range(len(actors))}
-                for r in range(n_rounds)
             ],
             "risk": [[float(x) for x in t.risk] for t in runs[0]],
             "rounds": rounds,
@@ -1016,12 +1006,8 @@ def _unique_positions(pos: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarr
 def _fill_missing(arrays: ScenarioArrays) -> np.ndarray:
     """Positions with missing stances filled by the weighted mean of the others' (or midpoint)."""
     pos = np.asarray(arrays.position, dtype=float)
-    w = arrays.weight
-    wsum = w.sum(axis=1, keepdims=True)
-    num = np.where(w > 0, np.nan_to_num(pos) * w, 0.0).sum(axis=1, keepdims=True)
-    mid = (arrays.low + arrays.high) / 2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fill = np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1), mid)
+    mean = weighted_mean(pos, arrays.weight)[:, None, :]  # NaN where nobody has weight
+    fill = np.where(np.isnan(mean), (arrays.low + arrays.high) / 2, mean)
     return np.where(arrays.mask[None], pos, fill)
 
 
