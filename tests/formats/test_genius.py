@@ -134,3 +134,51 @@ def test_negmas_reads_our_files_with_the_same_utilities(ukraine, tmp_path):
             opts = [p.space.option_names[i].index(str(v)) for i, v in enumerate(outcome)]
             assert uf(outcome) == pytest.approx(p.utilities_of(np.array(opts))[a], abs=1e-9)
     assert negmas is not None
+
+
+GOOD = dict(c=2, k=10, s=5, w1=0.75, w2=0.25, slope=0.5, offset=-0.5, r=0.3)
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "word"),
+    [
+        ({"c": "abc"}, 4, "'Chips'"),
+        ({"c": "nan"}, 4, "'Chips'"),
+        ({"k": "inf"}, 5, "'Catering'"),
+        ({"w1": "heavy"}, 8, "weight"),
+        ({"slope": "steep"}, 9, "slope"),
+        ({"offset": "-inf"}, 9, "offset"),
+        ({"r": "none"}, 14, "reservation"),
+    ],
+)
+def test_bad_numbers_in_a_profile_name_file_and_line(party, change, line, word):
+    bad = party / "party-prof2.xml"
+    bad.write_text(PROFILE.format(**{**GOOD, **change}))
+    with pytest.raises(FormatError, match=word) as err:
+        detente.load(party / "party-domain.xml")
+    (problem,) = err.value.problems
+    assert problem.file == str(bad) and problem.line == line
+    assert problem.expected == "a finite number"
+
+
+@pytest.mark.parametrize("tag", ['<issue index="1"', '<weight index="1"'])
+def test_a_non_integer_index_is_a_clean_error(party, tag):
+    bad = party / "party-prof1.xml"
+    bad.write_text(PROFILE.format(**GOOD).replace(tag, tag.replace('"1"', '"first"')))
+    with pytest.raises(FormatError, match="'first'") as err:
+        detente.load(party / "party-domain.xml")
+    assert err.value.problems[0].file == str(bad)
+    assert err.value.problems[0].expected == "an integer index"
+
+
+def test_profiles_in_a_legacy_encoding_are_read(party):
+    latin = PROFILE.format(**GOOD).replace('description=""', 'description="Caf\xe9"')
+    (party / "party-prof1.xml").write_bytes(latin.encode("cp1252"))
+    s = detente.load(party / "party-prof1.xml")
+    assert s.actor_ids == ("prof1", "prof2")
+    assert s.actor("prof1").batna == 0.3
+
+
+def test_read_genius_of_a_missing_file_is_a_clean_error(tmp_path):
+    with pytest.raises(detente.DetenteError, match="no such file"):
+        read_genius(tmp_path / "nope-domain.xml")

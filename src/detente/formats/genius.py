@@ -35,17 +35,19 @@ so this format has no single-file ``dumps``.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
-from detente.errors import FormatError, Problem
+from detente.errors import DetenteError, FormatError, Problem
+from detente.formats import _read_text, write_text_atomic
 from detente.scenario import Scenario
 
 NAME = "genius"
@@ -58,8 +60,29 @@ def sniff(text: str) -> bool:
         "<utility_space" in head and "<objective" in head and "<weight" in text)
 
 
-def _fail(file: str | None, found: str, expected: str, text: str = "", needle: str = "") -> None:
+def _fail(
+    file: str | None, found: str, expected: str, text: str = "", needle: str = ""
+) -> NoReturn:
     raise FormatError([Problem((), found, expected, file, _line(text, needle))], file=file)
+
+
+def _number(raw: str | None, what: str, file: str | None, text: str, needle: str) -> float:
+    """An attribute's value as a finite float; anything else fails at the line of ``needle``."""
+    try:
+        value = float(raw) if raw is not None else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        _fail(file, f"{what} {raw!r}", "a finite number", text, needle)
+    return value
+
+
+def _index(raw: str, what: str, file: str | None, text: str, needle: str) -> int:
+    """An ``index`` attribute as an int; anything else fails at the line of ``needle``."""
+    try:
+        return int(raw)
+    except ValueError:
+        _fail(file, f"{what} {raw!r}", "an integer index", text, needle)
 
 
 def _line(text: str, needle: str) -> int | None:
@@ -80,7 +103,6 @@ def _parse(text: str, file: str | None) -> Element:
         pos = getattr(exc, "position", None)
         raise FormatError([Problem((), f"invalid XML ({exc})", "well-formed XML", file,
                                    pos[0] if pos else None)], file=file) from None
-    raise AssertionError  # pragma: no cover
 
 
 def _objective(root: Element) -> Element:
@@ -138,18 +160,20 @@ def _profile(root: Element, text: str, file: str | None,
         if name not in known:
             _fail(file, f"issue {name!r} that the domain does not define",
                   f"one of {', '.join(known)}", text, f'name="{name}"')
-        by_index[int(node.get("index", len(by_index) + 1))] = name
+        where = f'name="{name}"'
+        by_index[_index(node.get("index", str(len(by_index) + 1)), f"issue {name!r} with index",
+                        file, text, where)] = name
         spec = known[name]
         evals: dict[str, float] = {}
         for item in node.findall("item"):
-            try:
-                evals[str(item.get("value"))] = float(item.get("evaluation", ""))
-            except ValueError:
-                _fail(file, f"item {item.get('value')!r} of {name!r} without a numeric "
-                      "evaluation", "evaluation=\"<number>\"", text, f'value="{item.get("value")}"')
+            value = item.get("value")
+            evals[str(value)] = _number(item.get("evaluation"),
+                                        f"item {value!r} of {name!r} with evaluation", file,
+                                        text, f'value="{value}"')
         ev = node.find("evaluator")
         if not evals and ev is not None and ev.get("ftype") == "linear":
-            slope, offset = float(ev.get("slope", "0")), float(ev.get("offset", "0"))
+            slope = _number(ev.get("slope", "0"), f"issue {name!r}: slope", file, text, where)
+            offset = _number(ev.get("offset", "0"), f"issue {name!r}: offset", file, text, where)
             evals = {o: slope * v + offset for o, v in spec["options"].items()}
         missing = [o for o in spec["options"] if o not in evals]
         if missing:
@@ -163,16 +187,20 @@ def _profile(root: Element, text: str, file: str | None,
         tables[name] = {o: evals[o] / scale for o in spec["options"]}
     weights: dict[str, float] = {}
     for node in obj.findall("weight"):
-        idx = int(node.get("index", "0"))
+        raw = node.get("index", "0")
+        idx = _index(raw, "a weight with index", file, text, f'<weight index="{raw}"')
         if idx in by_index:
-            weights[by_index[idx]] = float(node.get("value", "0"))
+            weights[by_index[idx]] = _number(node.get("value", "0"), "a weight of value", file,
+                                             text, f'<weight index="{raw}"')
     res = root.find("reservation")
     disc = root.find("discount_factor")
     return {
         "tables": tables,
         "weights": weights,
-        "reservation": float(res.get("value", "0")) if res is not None else None,
-        "discount": float(disc.get("value", "1")) if disc is not None else None,
+        "reservation": (None if res is None else _number(
+            res.get("value", "0"), "a reservation value", file, text, "<reservation")),
+        "discount": (None if disc is None else _number(
+            disc.get("value", "1"), "a discount factor", file, text, "<discount_factor")),
     }
 
 
@@ -239,19 +267,23 @@ def _is_domain(text: str) -> bool:
     return "<negotiation_template" in text[:5000]
 
 
-def _siblings(file: str, want_domain: bool) -> list[Path]:
-    here = Path(file)
+def _xml_files(folder: Path) -> list[tuple[Path, str]]:
+    """Every readable ``*.xml`` file in ``folder`` with its text, in name order (read once)."""
     out = []
-    for p in sorted(here.parent.glob("*.xml")):
-        if p.resolve() == here.resolve():
-            continue
+    for p in sorted(folder.glob("*.xml")):
         try:
-            text = p.read_text(encoding="utf-8-sig", errors="replace")
-        except OSError:
+            out.append((p, _read_text(p)))
+        except DetenteError:  # unreadable: not part of the negotiation
             continue
-        if _is_domain(text) == want_domain and sniff(text):
-            out.append(p)
     return out
+
+
+def _from_folder(domain_file: str, text: str, files: list[tuple[Path, str]]) -> Scenario:
+    """The scenario of a domain and the utility spaces among ``files`` (its folder's)."""
+    here = Path(domain_file).resolve()
+    profiles = [(t, str(p)) for p, t in files
+                if p.resolve() != here and not _is_domain(t) and sniff(t)]
+    return _build((text, domain_file), profiles, Path(domain_file).stem)
 
 
 def loads(text: str, *, file: str | None = None) -> list[Scenario]:
@@ -260,15 +292,16 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
         if not _is_domain(text):
             _fail(file, "a GENIUS utility space without its domain", "the domain file")
         return [_build((text, None), [], "genius")]
+    files = _xml_files(Path(file).parent)
     if _is_domain(text):
-        profiles = _siblings(file, want_domain=False)
-        return [_build((text, file), [(p.read_text(encoding="utf-8-sig"), str(p))
-                                      for p in profiles], Path(file).stem)]
-    domains = _siblings(file, want_domain=True)
+        return [_from_folder(file, text, files)]
+    here = Path(file).resolve()
+    domains = [(p, t) for p, t in files if p.resolve() != here and _is_domain(t) and sniff(t)]
     if len(domains) != 1:
         _fail(file, f"{len(domains)} GENIUS domain files beside this utility space",
               "exactly one domain file (root <negotiation_template>) in the same folder")
-    return loads(domains[0].read_text(encoding="utf-8-sig"), file=str(domains[0]))
+    (domain, domain_text), = domains
+    return [_from_folder(str(domain), domain_text, files)]
 
 
 def read_genius(path: str | os.PathLike[str],
@@ -276,16 +309,17 @@ def read_genius(path: str | os.PathLike[str],
     """A scenario from a GENIUS folder, or a domain file and explicit profile files."""
     path = Path(path)
     if path.is_dir():
-        domains = [p for p in sorted(path.glob("*.xml"))
-                   if _is_domain(p.read_text(encoding="utf-8-sig", errors="replace"))]
+        files = _xml_files(path)
+        domains = [(p, t) for p, t in files if _is_domain(t)]
         if len(domains) != 1:
             _fail(str(path), f"{len(domains)} domain files in the folder", "exactly one")
-        return loads(domains[0].read_text(encoding="utf-8-sig"), file=str(domains[0]))[0]
-    text = path.read_text(encoding="utf-8-sig")
+        (domain, domain_text), = domains
+        return _from_folder(str(domain), domain_text, files)
+    text = _read_text(path)
     if profiles is None:
         return loads(text, file=str(path))[0]
-    return _build((text, str(path)), [(Path(p).read_text(encoding="utf-8-sig"), str(p))
-                                      for p in profiles], path.stem)
+    return _build((text, str(path)), [(_read_text(Path(p)), str(p)) for p in profiles],
+                  path.stem)
 
 
 def _esc(value: str) -> str:
@@ -343,8 +377,6 @@ def dumps_genius(scenario: Scenario, *, utility: str = "linear") -> dict[str, st
 def write_genius(scenario: Scenario, directory: str | os.PathLike[str], *,
                  utility: str = "linear") -> list[Path]:
     """Write the domain and the profiles into ``directory`` (atomically, file by file)."""
-    from detente.formats import write_text_atomic
-
     out = []
     for name, text in dumps_genius(scenario, utility=utility).items():
         path = Path(directory) / name
