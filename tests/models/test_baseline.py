@@ -7,10 +7,10 @@ import pytest
 
 import detente
 from detente.arrays import compile_scenario
-from detente.errors import ModelInputError
+from detente.errors import DetenteError, ModelInputError
 from detente.models.compromise import weighted_mean
 from detente.models.median import weighted_median
-from detente.models.nash import nash_bargaining
+from detente.models.nash import NashBargaining, nash_bargaining
 from detente.scenario import Scenario
 
 
@@ -166,3 +166,10 @@ def test_arrays_shape_and_mask(ukraine):
     assert arr.position.shape == (4, 5, 5)
     r, d = ukraine.actor_ids.index("RUS"), ukraine.issue_ids.index("drones")
     assert not arr.mask[r, d] and np.isnan(arr.position[0, r, d]) and arr.weight[0, r, d] == 0
+
+
+@pytest.mark.parametrize("iterations", [-1, "x", 2.5, True])
+def test_nash_rejects_iterations_that_are_not_a_count(iterations):
+    with pytest.raises(DetenteError, match=r"model 'nash': bad parameter iterations="):
+        NashBargaining(iterations=iterations)
+    assert NashBargaining(iterations=0).iterations == 0  # no bisection step is allowed

@@ -9,6 +9,7 @@ import pytest
 
 import detente
 from detente.arrays import compile_scenario
+from detente.errors import DetenteError
 from detente.models.exchange import Exchange, candidates
 from detente.models.registry import get_model
 from detente.scenario import Scenario
@@ -197,3 +198,14 @@ def test_ukraine_drones_for_tomahawks(ukraine):
     side = r2["i"] if r2["i"]["actor"] == "UKR" else r2["j"]
     assert side["to"] == pytest.approx(90.0)
     assert r2["gain"] == pytest.approx(0.6094, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [({"rounds": 0}, "rounds=0"), ({"rounds": "abc"}, "rounds='abc'"),
+     ({"variant": "foo"}, "variant='foo'"), ({"rule": "x"}, "rule='x'"),
+     ({"fixed_weight": "a"}, "fixed_weight='a'")],
+)
+def test_bad_parameters_are_named_in_one_clear_error(params, named):
+    with pytest.raises(DetenteError, match=f"model 'exchange': bad parameter {named}"):
+        get_model("exchange", **params)

@@ -14,17 +14,19 @@ Subclasses implement :meth:`Model._run`, a pure function of the arrays and a
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
+import typing
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
 from detente.arrays import ScenarioArrays, compile_scenario
-from detente.errors import ModelInputError, Problem
+from detente.errors import DetenteError, ModelInputError, Problem
 from detente.scenario import Scenario
 
 
@@ -198,9 +200,45 @@ class Model(ABC):
                     ]
                 )
 
+    def _reject(self, bad: Sequence[str]) -> None:
+        """Raise one :class:`DetenteError` naming every bad parameter (``key=value (why)``)."""
+        if bad:
+            raise DetenteError(f"model {self.name!r}: bad parameter " + "; ".join(bad))
+
+    def _bad_integers(self, minimum: Mapping[str, int]) -> list[str]:
+        """``key=value (expected an integer >= m)`` for each parameter that is not one."""
+        bad = []
+        for key, least in minimum.items():
+            value = getattr(self, key)
+            if not isinstance(value, int) or isinstance(value, bool) or value < least:
+                bad.append(f"{key}={value!r} (expected an integer >= {least})")
+        return bad
+
+    def _bad_choices(self, choices: Mapping[str, Sequence[Any]] | None = None) -> list[str]:
+        """``key=value (expected one of ...)`` for each parameter not among its choices:
+        ``choices``, or else the values of the fields annotated ``Literal[...]``."""
+        if choices is None:
+            choices = _literal_choices(type(self))
+        return [
+            f"{key}={getattr(self, key)!r} (expected one of {', '.join(map(str, allowed))})"
+            for key, allowed in choices.items()
+            if getattr(self, key) not in allowed
+        ]
+
     @abstractmethod
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         """Compute the forecast: a pure function of the arrays and ``rng``."""
+
+
+@functools.cache
+def _literal_choices(cls: type) -> dict[str, tuple[Any, ...]]:
+    """Field -> allowed values, for the fields of dataclass ``cls`` annotated ``Literal[...]``."""
+    hints = typing.get_type_hints(cls)
+    return {
+        f.name: typing.get_args(hints[f.name])
+        for f in dataclasses.fields(cls)
+        if typing.get_origin(hints[f.name]) is typing.Literal
+    }
 
 
 def single_round(arrays: ScenarioArrays, outcome: np.ndarray) -> ModelOutput:

@@ -183,32 +183,18 @@ class ExpectedUtility(Model):
             for key, value in PRESETS[self.preset].items():
                 if getattr(self, key) == defaults[key]:  # explicit values win
                     object.__setattr__(self, key, value)
-        bad: list[str] = []
-        if not isinstance(self.rounds, int) or isinstance(self.rounds, bool) or self.rounds < 0:
-            bad.append(f"rounds={self.rounds!r} (expected an integer >= 0)")
+        bad = self._bad_integers({"rounds": 0})
         if self.tolerance is not None and not (
             isinstance(self.tolerance, int | float) and self.tolerance >= 0
         ):
             bad.append(f"tolerance={self.tolerance!r} (expected None or a number >= 0)")
         if not isinstance(self.q, int | float) or not 0 <= self.q <= 1:
             bad.append(f"q={self.q!r} (expected a number in 0..1)")
-        choices = {
-            "t_rule": ("median", "one", "zero"),
-            "offer_rule": ("scholz", "scholz_code", "max_eu", "least_move"),
-            "range_rule": ("initial", "current", "scale"),
-            "readout": ("median", "mean"),
-            "probability": ("scholz", "net", "triples"),
-            "perspective": ("own", "receiver"),
-        }
-        for key, allowed in choices.items():
-            if getattr(self, key) not in allowed:
-                bad.append(f"{key}={getattr(self, key)!r} (expected one of {', '.join(allowed)})")
+        bad += self._bad_choices()  # the fields typed Literal[...]
         if not isinstance(self.risk, bool):
             bad.append(f"risk={self.risk!r} (expected true or false)")
-        if not isinstance(self.chunk_elements, int) or self.chunk_elements < 1:
-            bad.append(f"chunk_elements={self.chunk_elements!r} (expected an integer >= 1)")
-        if bad:
-            raise DetenteError("model 'eum': bad parameter " + "; ".join(bad))
+        bad += self._bad_integers({"chunk_elements": 1})
+        self._reject(bad)
 
     @classmethod
     def from_preset(cls, name: str, **overrides: Any) -> ExpectedUtility:

@@ -140,12 +140,12 @@ class Exchange(Model):
     log: bool = True
 
     def __post_init__(self) -> None:
-        if self.rounds < 1:
-            raise ValueError("rounds must be at least 1")
-        if self.variant not in ("equal-gain", "random-rate"):
-            raise ValueError(f"unknown variant {self.variant!r}")
-        if self.rule not in ("decide", "paper"):
-            raise ValueError(f"unknown rule {self.rule!r}")
+        bad = self._bad_integers({"rounds": 1}) + self._bad_choices()
+        for key in ("fixed_weight", "salience_weight"):
+            value = getattr(self, key)
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                bad.append(f"{key}={value!r} (expected a number)")
+        self._reject(bad)
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         x, sal, w, ok = _normalised(arrays)

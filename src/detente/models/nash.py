@@ -100,6 +100,9 @@ class NashBargaining(Model):
     needs_status_quo = True
     iterations: int = 64
 
+    def __post_init__(self) -> None:
+        self._reject(self._bad_integers({"iterations": 0}))
+
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         outcome = nash_bargaining(
             arrays.position, arrays.weight, arrays.status_quo, iterations=self.iterations

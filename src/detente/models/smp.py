@@ -392,13 +392,8 @@ class SpatialModelOfPolitics(Model):
             "readout": READOUTS,
             "prng": ("numpy", "ktab"),
         }
-        for key, allowed in choices.items():
-            if getattr(self, key) not in allowed:
-                raise DetenteError(
-                    f"smp: {key}={getattr(self, key)!r}; expected one of {', '.join(allowed)}"
-                )
-        if self.max_turns < 1 or self.min_turns < 1:
-            raise DetenteError("smp: max_turns and min_turns must be at least 1")
+        self._reject(self._bad_choices(choices) +
+                     self._bad_integers({"max_turns": 1, "min_turns": 1}))
         if self.ktab_schedule is not None:
             _check_schedule(self.ktab_schedule)
 
