@@ -55,6 +55,27 @@ def test_syntax_error_has_line():
     assert "invalid YAML" in info.value.problems[0].found
 
 
+@pytest.mark.parametrize("stamp", ["2025-13-01", "2025-02-30", "2025-01-01 25:00:00"])
+def test_an_impossible_date_is_an_error_at_its_line(stamp):
+    with pytest.raises(ScenarioError) as info:
+        scenario_yaml.loads(GOOD.replace("name: t\n", f"name: t\nas_of: {stamp}\n"), file="d.yaml")
+    (problem,) = info.value.problems
+    assert problem.line == 2 and problem.file == "d.yaml"
+    assert stamp in problem.found
+
+
+def test_absurd_nesting_is_an_error_not_a_crash():
+    deep = GOOD + "metadata: " + "[" * 5000 + "]" * 5000 + "\n"
+    with pytest.raises(ScenarioError, match="nested too deeply"):
+        scenario_yaml.loads(deep, file="deep.yaml")
+
+
+def test_merge_keys_read_as_with_safe_load():
+    text = GOOD.replace("  - id: B\n", "  - &b {id: B, capability: 2}\n  - {<<: *b, id: C}\n")
+    (sc,) = scenario_yaml.loads(text, file="m.yaml")
+    assert sc.actor("C").capability == 2
+
+
 def test_no_python_objects():
     with pytest.raises(ScenarioError):
         scenario_yaml.loads("!!python/object/apply:os.system ['echo hi']\n", file="evil.yaml")

@@ -1,7 +1,7 @@
-"""The hand-written YAML form of a scenario (read with ``yaml.safe_load`` only).
+"""The hand-written YAML form of a scenario (read with PyYAML's safe loader only).
 
-Errors point at lines: the document is also composed into PyYAML's node tree
-(no object construction), and each field path is looked up there.
+Errors point at lines: the document is composed into PyYAML's node tree once,
+the data is constructed from that tree, and each field path is looked up there.
 """
 
 from __future__ import annotations
@@ -22,10 +22,27 @@ def sniff(text: str) -> bool:
     return head.startswith(("name:", "---", "#")) and "actors:" in text and "issues:" in text
 
 
+class _Loader(yaml.SafeLoader):
+    """``yaml.safe_load``'s loader, except that an impossible date is a YAML error at its line."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:  # e.g. 2025-13-01: the pattern matches, the calendar does not
+            raise yaml.constructor.ConstructorError(
+                None, None, f"impossible date {node.value!r}: {exc}", node.start_mark
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def loads(text: str, *, file: str | None = None) -> list[Scenario]:
+    # one parse: the node tree gives the lines, the same tree is then constructed
+    loader = _Loader(text)
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = loader.get_single_node()
+        data = None if root is None else loader.construct_document(root)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -33,6 +50,13 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
         raise FormatError(
             [Problem((), f"invalid YAML ({problem})", "well-formed YAML", file, line)], file=file
         ) from None
+    except RecursionError:
+        raise FormatError(
+            [Problem((), "YAML nested too deeply to read", "a scenario of ordinary depth", file)],
+            file=file,
+        ) from None
+    finally:
+        loader.dispose()
     return [Scenario.from_dict(data, file=file, locate=lambda path: locate(root, path))]
 
 
