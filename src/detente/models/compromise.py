@@ -31,7 +31,11 @@ def weighted_mean(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, kw_only=True)
 class Compromise(Model):
-    """Capability × salience weighted mean of the stated positions (no parameters)."""
+    """Capability × salience weighted mean of the stated positions.
+
+    ``x̂_i = Σ_a c_a s_ai p_ai / Σ_a c_a s_ai`` (NaN where no actor has weight).
+    No parameters.
+    """
 
     name = "compromise"
     label = "Compromise (weighted mean)"

@@ -168,8 +168,14 @@ def load_spec(path: str | None = None) -> dict[str, Any]:
 class Ensemble(Model):
     """Fitted convex combination of the models (and the reference point).
 
-    Parameter ``weights``: a weights file written by ``detente backtest
-    --fit-ensemble`` (default: the shipped one).
+    ``x̂_i = Σ_m w_m f_m,i / Σ_m w_m`` over the members m of the issue's member
+    set that give a forecast there (the weights of the others spread in
+    proportion).
+
+    Parameters:
+
+    - ``weights`` (default ``None``: the shipped ``ensemble_weights.json``): a
+      weights file written by ``detente backtest --fit-ensemble``.
     """
 
     name = "ensemble"

@@ -121,39 +121,49 @@ PRESETS: dict[str, dict[str, Any]] = {
 class ExpectedUtility(Model):
     """Bueno de Mesquita's expected utility model (Scholz, Calbert & Smith 2011).
 
+    Each round every actor i weighs challenging every j,
+    ``E^i(U_ij) = s_j [P_ij U_s + (1 − P_ij) U_f] + (1 − s_j) U_s − Q U_sq
+    − (1 − Q)[T U_b + (1 − T) U_w]``, with the win probability
+    ``P_ij = Σ_{k: a_k > 0} w_k a_k / Σ_k w_k |a_k|``; offers move the positions,
+    and the forecast is the median voter (or weighted mean) of the last round.
+    The module docstring gives every step.
+
     Parameters (Scholz's choices are the defaults):
 
-    - ``rounds``: rounds to run (the cap when ``tolerance`` is set); 8, the
-      length of Scholz's Table 2.
-    - ``tolerance``: ``None`` (fixed rounds) or a fraction of the issue's
+    - ``rounds`` (default 8, the length of Scholz's Table 2): rounds to run (the
+      cap when ``tolerance`` is set).
+    - ``tolerance`` (default ``None``: fixed rounds): a fraction of the issue's
       scale; stop once no position moves more than that.
-    - ``q``: probability that the status quo holds if i does not challenge
-      (Scholz 1.0; 0.5 brings in the median-drift terms ``U_b``, ``U_w``).
-    - ``t_rule``: ``"median"`` (T = 1 when j's drift to the median helps i:
-      ``|x_i − μ| < |x_i − x_j|``), ``"one"`` (dmasad) or ``"zero"``.
-    - ``risk``: compute the risk exponents each round (True) or keep r = 1.
-    - ``offer_rule``: ``"scholz"``, ``"max_eu"`` or ``"least_move"``.
-    - ``range_rule``: the ``R`` that distances are divided by: ``"initial"``
-      (range of the stated positions, Scholz and dmasad), ``"current"``
+    - ``q`` (default 1.0, Scholz's): probability that the status quo holds if i
+      does not challenge (0.5 brings in the median-drift terms ``U_b``, ``U_w``).
+    - ``t_rule`` (default ``"median"``: T = 1 when j's drift to the median helps
+      i, ``|x_i − μ| < |x_i − x_j|``), ``"one"`` (dmasad) or ``"zero"``.
+    - ``risk`` (default True): compute the risk exponents each round, or keep r = 1.
+    - ``offer_rule`` (default ``"scholz"``: kind order conflict, compromise,
+      capitulation, then the least move); ``"scholz_code"``: as ``"scholz"``, but
+      among compromises the one whose |EU|-weighted point
+      ``(|b| x_l + |a| x_j)/(|a| + |b|)`` is lowest (Scholz's code as ported by
+      jmckib); ``"max_eu"`` (dmasad); ``"least_move"``.
+    - ``range_rule`` (default ``"initial"``: the range of the stated positions,
+      Scholz and dmasad): the ``R`` that distances are divided by; ``"current"``
       (recomputed each round, minimalgeek) or ``"scale"`` (the issue's scale).
-    - ``readout``: ``"median"`` (median voter) or ``"mean"`` (weighted mean).
-    - ``probability``: ``"scholz"`` (eq. 30/31: supporters' weighted margins
-      over all margins), ``"net"`` (dmasad: the clipped net margin over all
-      margins) or ``"triples"`` (Scholz's code as ported by jmckib: risk-powered
-      votes over the sum of all voters' votes on all pairs; O(A³) per round).
-    - ``perspective``: whose risk exponent evaluates the sender's expected
-      utility in an offer: ``"own"`` (the sender's) or ``"receiver"`` (the
-      receiver judges both sides with its own exponent, Scholz's code).
-    - ``offer_rule="scholz_code"``: as ``"scholz"``, but among compromises the
-      one whose |EU|-weighted point ``(|b| x_l + |a| x_j)/(|a| + |b|)`` is lowest
-      (Scholz's code as ported by jmckib).
-
-    ``ExpectedUtility.from_preset("scholz-code")`` and ``preset("dmasad")`` set the
-    switches that reproduce those implementations (``PRESETS``).
-    - ``record``: keep each round's offers and risk exponents (first draw).
-    - ``chunk_elements``: pair cells (batch × A × A) per chunk.
-    - ``preset``: ``"paper"``, ``"scholz-code"`` or ``"dmasad"`` sets the switches
-      of ``PRESETS`` that are left at their defaults (``-p eum.preset=scholz-code``).
+    - ``readout`` (default ``"median"``: the median voter) or ``"mean"`` (the
+      weighted mean).
+    - ``probability`` (default ``"scholz"``: eq. 30/31, supporters' weighted
+      margins over all margins), ``"net"`` (dmasad: the clipped net margin over
+      all margins) or ``"triples"`` (Scholz's code as ported by jmckib:
+      risk-powered votes over the sum of all voters' votes on all pairs; O(A³)
+      per round).
+    - ``perspective`` (default ``"own"``: the sender's exponent evaluates the
+      sender's expected utility in an offer) or ``"receiver"`` (the receiver
+      judges both sides with its own exponent, Scholz's code).
+    - ``record`` (default True): keep each round's offers and risk exponents
+      (first draw) in ``details``.
+    - ``chunk_elements`` (default 2¹⁶): pair cells (batch × A × A) per chunk.
+    - ``preset`` (default ``None``): ``"paper"``, ``"scholz-code"`` or ``"dmasad"``
+      sets the switches of ``PRESETS`` that are left at their defaults
+      (``-p eum.preset=scholz-code``). ``ExpectedUtility.from_preset(name,
+      **overrides)`` does the same with explicit overrides.
     """
 
     name: ClassVar[str] = "eum"

@@ -123,10 +123,22 @@ def _candidates(x0: np.ndarray, ok: np.ndarray, sal: np.ndarray, outcome: np.nda
 class Exchange(Model):
     """Stokman–Van Oosten exchange model (equal gain by default), decide-compatible.
 
-    Parameters: ``rounds`` (10), ``variant`` ("equal-gain" or "random-rate"),
-    ``rule`` ("decide" or "paper"), ``fixed_weight`` (0.1) and
-    ``salience_weight`` (0.4) of the return to the start position between
-    rounds (``rule="decide"``), ``log`` (keep the exchange log in ``details``).
+    Pairs of actors trade a move on the issue each cares less about for one on
+    the issue it cares more about, at the rate ``k = (s_ip + s_jp)/(s_iq + s_jq)``
+    that gives both the same gain; the forecast is ``O_d = Σ_k w_kd x_kd / Σ_k w_kd``
+    over the voting positions (the module docstring gives every step).
+
+    Parameters:
+
+    - ``rounds`` (default 10): rounds to run, an integer >= 1.
+    - ``variant`` (default ``"equal-gain"``): or ``"random-rate"`` (k drawn per
+      candidate and round between the two rates at which one side gains nothing).
+    - ``rule`` (default ``"decide"``): decide's bookkeeping, or ``"paper"``.
+    - ``fixed_weight`` (default 0.1) and ``salience_weight`` (default 0.4): between
+      rounds (``rule="decide"``) a supplier starts the next round at
+      ``x + (fixed_weight + salience_weight (1 − s)) (y − x)``, from its start
+      ``x`` toward its voting position ``y``.
+    - ``log`` (default True): keep the exchange log in ``details["exchanges"]``.
     """
 
     name = "exchange"

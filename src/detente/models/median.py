@@ -43,7 +43,11 @@ def weighted_median(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, kw_only=True)
 class WeightedMedian(Model):
-    """Capability × salience weighted (lower) median of the stated positions."""
+    """Capability × salience weighted (lower) median of the stated positions.
+
+    ``x̂_i = min { p : Σ_{a: p_ai ≤ p} c_a s_ai ≥ ½ Σ_a c_a s_ai }`` (NaN where no
+    actor has weight). No parameters.
+    """
 
     name = "median"
     label = "Weighted median"

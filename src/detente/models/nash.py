@@ -90,9 +90,14 @@ def nash_bargaining(
 class NashBargaining(Model):
     """Asymmetric (capability × salience weighted) Nash bargaining solution.
 
+    ``x̂ = argmax_x Σ_a c_a s_a log(|q − p_a| − |x − p_a|)`` over the x at which
+    every weighted actor gains; the status quo ``q`` where there is none.
     Disagreement point: the issue's status quo; utilities: linear loss.
-    Parameters: ``iterations`` (bisection steps, default 64: below 1e-15 of
-    the scale).
+
+    Parameters:
+
+    - ``iterations`` (default 64): bisection steps, an integer >= 0; 64 halve
+      the interval below 1e-15 of the scale.
     """
 
     name = "nash"

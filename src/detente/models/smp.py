@@ -341,15 +341,45 @@ class _Turn:
 class SpatialModelOfPolitics(Model):
     """KTAB's spatial model of politics (SMP), turn by turn.
 
-    Every parameter takes KTAB's name and default. ``groups`` chooses which
-    issues form one multi-dimensional space: ``None`` (all issues of the
-    scenario together, as KTAB does), ``"separate"`` (each issue alone), or a
-    list of lists of issue ids (issues left out run alone). ``accommodation``
-    is the ideal-adjustment matrix (actors × actors) or ``None`` for the
-    scenario's own (``metadata["ktab"]["accommodation"]`` from KTAB XML) and
-    otherwise the identity. ``readout`` picks what ``outcome`` holds: the
-    most probable final position (default) or the capability × salience
-    weighted mean of final positions; both are always in ``details``.
+    Each turn every actor challenges the rival with the highest expected gain
+    ``Δ = (1 − s_j) 2u_ii + s_j (P 2u_ii + (1 − P) 2u_ij) − (u_ii + u_ij)``, the
+    two strike the bargain ``b_i = round4(((w_i + ε) x_i + w_j x_j) / (w_i + ε + w_j))``
+    (``w = s² P²``), each actor picks among its bargains by a probabilistic
+    Condorcet election, and ideals move by ``ideal ← M x + (1 − Σ_j M_ij) ideal``;
+    utilities are ``u = (1 − d)(1 + d R)`` of salience-weighted distances ``d``.
+    The module docstring gives every formula.
+
+    Parameters with KTAB's names and defaults (``docs/models/smp.md`` maps them):
+    ``victory_prob_model`` (default ``"Linear"``), ``pce_model``
+    (``"Conditional"``), ``state_transitions`` (``"Deterministic"``),
+    ``voting_rule`` (``"Prop"``), ``big_r_adjust`` (``"OneThird"``),
+    ``big_r_range`` (``"Mid"``), ``third_party_commit`` (``"SemiCommit"``),
+    ``inter_vec_brgn`` (``"S2P2"``), ``bargn_model`` (``"InitOnlyInterp"``),
+    ``position_tolerance`` (1e-3: positions closer than this are one),
+    ``max_turns`` (100), ``min_turns`` (2), ``min_delta_ratio`` (0.02) and
+    ``min_sig_delta`` (1e-4) of the stop rule, ``min_sig_gain`` (1e-5: the least
+    expected gain worth a challenge).
+
+    Ours:
+
+    - ``groups`` (default ``None``: all issues of the scenario in one space, as
+      KTAB does): ``"separate"`` (each issue alone) or a list of lists of issue
+      ids (issues left out run alone).
+    - ``accommodation`` (default ``None``: the scenario's own,
+      ``metadata["ktab"]["accommodation"]`` from KTAB XML, else the identity):
+      the ideal-adjustment matrix (actors × actors, values in [0, 1]).
+    - ``readout`` (default ``"most_probable"``: the most probable final
+      position) or ``"weighted_mean"`` (the capability × salience weighted mean
+      of final positions); both are always in ``details``.
+    - ``scenario_parameters`` (default True): a KTAB scenario's own
+      ``<ModelParameters>`` replace the nine KTAB parameters above.
+    - ``prng`` (default ``"numpy"``: Stochastic draws from the passed
+      generator) or ``"ktab"`` (KTAB's own generator, to reproduce a KTAB run).
+    - ``ktab_seed`` (default ``None``: the scenario's ``<prngSeed>``, else
+      KTAB's default seed): the seed of ``prng="ktab"``.
+    - ``ktab_schedule`` (default ``None``: KTAB's loops as written): a recorded
+      KTAB thread schedule, one ``(draw_order, events)`` per turn (see
+      :func:`_check_schedule`).
     """
 
     name = "smp"
