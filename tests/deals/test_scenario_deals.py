@@ -101,3 +101,11 @@ def test_default_grid_for_issue_without_options():
     })
     p = DealProblem.from_scenario(s)
     assert p.space.option_names[0] == ("0", "10", "25", "50", "75", "100")
+
+
+def test_phase_deal_builds_the_problem_from_its_keywords(ukraine):
+    deal = "tomahawks=conditional,drones=full"
+    rep = deals.phase_deal(ukraine, deal, utility="quadratic", top=2)
+    same = deals.phase(DealProblem.from_scenario(ukraine, utility="quadratic"), deal, top=2)
+    assert rep.to_dict() == same.to_dict() and len(rep.plans) == 2
+    assert rep.to_dict() != deals.phase_deal(ukraine, deal, top=2).to_dict()

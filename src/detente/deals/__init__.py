@@ -30,21 +30,30 @@ from .space import DEFAULT_GRID, OutcomeSpace
 from .utility import DealProblem
 from .zopa import Zopa, zopa
 
+_PROBLEM_KEYS = frozenset({"utility", "grid", "tables", "batna"})
+
+
+def _split(scenario: Scenario | DealProblem,
+           kwargs: dict[str, Any]) -> tuple[DealProblem, dict[str, Any]]:
+    """The deal problem (``kwargs`` of :meth:`DealProblem.from_scenario` build it from a
+    scenario) and the remaining keyword arguments."""
+    rest = {k: v for k, v in kwargs.items() if k not in _PROBLEM_KEYS}
+    if isinstance(scenario, DealProblem):
+        return scenario, rest
+    own = {k: v for k, v in kwargs.items() if k in _PROBLEM_KEYS}
+    return DealProblem.from_scenario(scenario, **own), rest
+
 
 def find_logrolls(scenario: Scenario | DealProblem, **kwargs: Any) -> list[Logroll]:
     """Logrolls of a scenario (``utility=``, ``grid=`` go to :class:`DealProblem`)."""
-    keys = {"utility", "grid", "tables", "batna"}
-    problem = scenario if isinstance(scenario, DealProblem) else DealProblem.from_scenario(
-        scenario, **{k: v for k, v in kwargs.items() if k in keys})
-    return logrolls(problem, **{k: v for k, v in kwargs.items() if k not in keys})
+    problem, rest = _split(scenario, kwargs)
+    return logrolls(problem, **rest)
 
 
 def phase_deal(scenario: Scenario | DealProblem, deal: Any, **kwargs: Any) -> PhaseReport:
     """Phased plans for one deal of a scenario (``"issue=option,..."`` or a mapping)."""
-    keys = {"utility", "grid", "tables", "batna"}
-    problem = scenario if isinstance(scenario, DealProblem) else DealProblem.from_scenario(
-        scenario, **{k: v for k, v in kwargs.items() if k in keys})
-    return phase(problem, deal, **{k: v for k, v in kwargs.items() if k not in keys})
+    problem, rest = _split(scenario, kwargs)
+    return phase(problem, deal, **rest)
 
 
 __all__ = [
