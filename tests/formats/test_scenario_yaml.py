@@ -64,6 +64,11 @@ def test_an_impossible_date_is_an_error_at_its_line(stamp):
     assert stamp in problem.found
 
 
+def test_an_unprintable_character_is_an_error():
+    with pytest.raises(ScenarioError, match="invalid YAML"):
+        scenario_yaml.loads(GOOD.replace("name: t", "name: t\x07"), file="bell.yaml")
+
+
 def test_absurd_nesting_is_an_error_not_a_crash():
     deep = GOOD + "metadata: " + "[" * 5000 + "]" * 5000 + "\n"
     with pytest.raises(ScenarioError, match="nested too deeply"):

@@ -39,8 +39,9 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_ti
 
 def loads(text: str, *, file: str | None = None) -> list[Scenario]:
     # one parse: the node tree gives the lines, the same tree is then constructed
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # rejects unprintable characters
         root = loader.get_single_node()
         data = None if root is None else loader.construct_document(root)
     except yaml.YAMLError as exc:
@@ -56,7 +57,8 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
             file=file,
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return [Scenario.from_dict(data, file=file, locate=lambda path: locate(root, path))]
 
 
