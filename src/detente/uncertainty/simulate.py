@@ -116,9 +116,16 @@ class SimulationJob:
                 np.array([i.high for i in self.scenario.issues]))
 
 
+COUNTS: tuple[str, ...] = ("hist", "band", "closer", "disagree", "pair_count", "split",
+                           "split_count")
+"""The integer tallies of a block, summed over blocks: ``hist[M, I, bins]``,
+``band[M, I, K]``, ``closer[M, I, K, K]``, ``disagree[M, M, I]``,
+``pair_count[M, M, I]``, ``split[I]``, ``split_count[I]`` (int64)."""
+
+
 @dataclass(eq=False)
 class ChunkStats:
-    """Summaries of consecutive blocks ``first_block …``; counts are int64."""
+    """Summaries of consecutive blocks ``first_block …``."""
 
     first_block: int
     count: np.ndarray  # [nb, M, I] per block
@@ -126,47 +133,43 @@ class ChunkStats:
     m2: np.ndarray  # [nb, M, I]
     minimum: np.ndarray  # [M, I]
     maximum: np.ndarray
-    hist: np.ndarray  # [M, I, bins]
-    band: np.ndarray  # [M, I, K]
-    closer: np.ndarray  # [M, I, K, K]
-    disagree: np.ndarray  # [M, M, I]
-    pair_count: np.ndarray  # [M, M, I]
-    split: np.ndarray  # [I]
-    split_count: np.ndarray  # [I]
+    counts: dict[str, np.ndarray]  # each of COUNTS, summed over the blocks
     draws: int = 0
     outcome: np.ndarray | None = None  # [n, M, I] when keep_draws
 
 
 def run_blocks(job: SimulationJob, first: int, stop: int) -> ChunkStats:
-    """Sample and run blocks ``first … stop − 1`` of ``job``; summarise each block."""
-    parts = [_run_block(job, b) for b in range(first, stop)]
-    x_all = [p[0] for p in parts]
-    stats = [p[1] for p in parts]
-    m, i = x_all[0].shape[1:]
-    k = job.anchors.shape[1]
+    """Sample and run blocks ``first … stop − 1`` of ``job``; summarise each block.
 
-    def total(key: str, shape: tuple[int, ...]) -> np.ndarray:
-        out = np.zeros(shape, dtype=np.int64)
-        for s in stats:
-            out += s[key]
-        return out
-
+    Blocks are folded in as they are run, so a chunk holds one block's outcomes
+    at a time (all of them only when ``keep_draws``).
+    """
+    moments: dict[str, list[np.ndarray]] = {"count": [], "mean": [], "m2": []}
+    counts: dict[str, np.ndarray] = {}
+    kept: list[np.ndarray] = []
+    lo = hi = None
+    draws = 0
+    for b in range(first, stop):
+        x, s = _run_block(job, b)
+        draws += x.shape[0]
+        if job.keep_draws:
+            kept.append(x)
+        for key, parts in moments.items():
+            parts.append(s[key])
+        lo = s["min"] if lo is None else np.fmin(lo, s["min"])
+        hi = s["max"] if hi is None else np.fmax(hi, s["max"])
+        for key in COUNTS:
+            counts[key] = counts[key] + s[key] if key in counts else s[key]
     return ChunkStats(
         first_block=first,
-        count=np.stack([s["count"] for s in stats]),
-        mean=np.stack([s["mean"] for s in stats]),
-        m2=np.stack([s["m2"] for s in stats]),
-        minimum=np.fmin.reduce([s["min"] for s in stats]),
-        maximum=np.fmax.reduce([s["max"] for s in stats]),
-        hist=total("hist", (m, i, job.bins)),
-        band=total("band", (m, i, k)),
-        closer=total("closer", (m, i, k, k)),
-        disagree=total("disagree", (m, m, i)),
-        pair_count=total("pair_count", (m, m, i)),
-        split=total("split", (i,)),
-        split_count=total("split_count", (i,)),
-        draws=sum(x.shape[0] for x in x_all),
-        outcome=np.concatenate(x_all) if job.keep_draws else None,
+        count=np.stack(moments["count"]),
+        mean=np.stack(moments["mean"]),
+        m2=np.stack(moments["m2"]),
+        minimum=lo,
+        maximum=hi,
+        counts=counts,
+        draws=draws,
+        outcome=np.concatenate(kept) if job.keep_draws else None,
     )
 
 
@@ -342,21 +345,13 @@ class _Accumulator:
     def __init__(self, job: SimulationJob):
         self.job = job
         m, i = len(job.models), len(job.scenario.issues)
-        nb, k = job.n_blocks, job.anchors.shape[1]
+        nb = job.n_blocks
         self.count = np.zeros((nb, m, i), dtype=np.int64)
         self.mean = np.zeros((nb, m, i))
         self.m2 = np.zeros((nb, m, i))
         self.minimum = np.full((m, i), np.nan)
         self.maximum = np.full((m, i), np.nan)
-        self.ints = {
-            "hist": np.zeros((m, i, job.bins), dtype=np.int64),
-            "band": np.zeros((m, i, k), dtype=np.int64),
-            "closer": np.zeros((m, i, k, k), dtype=np.int64),
-            "disagree": np.zeros((m, m, i), dtype=np.int64),
-            "pair_count": np.zeros((m, m, i), dtype=np.int64),
-            "split": np.zeros(i, dtype=np.int64),
-            "split_count": np.zeros(i, dtype=np.int64),
-        }
+        self.ints: dict[str, np.ndarray] = {}  # each of COUNTS, summed over chunks
         self.outcome = np.empty((job.draws, m, i)) if job.keep_draws else None
         self.done = 0
 
@@ -365,8 +360,8 @@ class _Accumulator:
         self.count[sl], self.mean[sl], self.m2[sl] = s.count, s.mean, s.m2
         self.minimum = np.fmin(self.minimum, s.minimum)
         self.maximum = np.fmax(self.maximum, s.maximum)
-        for key, arr in self.ints.items():
-            arr += getattr(s, key)
+        for key, arr in s.counts.items():
+            self.ints[key] = self.ints[key] + arr if key in self.ints else arr
         if self.outcome is not None and s.outcome is not None:
             start = s.first_block * self.job.block_size
             self.outcome[start : start + s.outcome.shape[0]] = s.outcome
