@@ -179,8 +179,7 @@ def block_outcomes(job: SimulationJob, block: int) -> np.ndarray:
     n = min(job.block_size, job.draws - start)
     space = job.space
     if space.size:
-        u = space.sample_block(job.seed, block, block_size=job.block_size)[:n]
-        arrays = space.apply(space.from_unit(u))
+        arrays = space.sample(job.seed, start, start + n, block_size=job.block_size)
     else:
         arrays = compile_scenario(job.scenario, n)
     outs = []
