@@ -94,17 +94,6 @@ KINDS = ("none", "conflict", "compromise", "capitulation")
 _REL_TOL = 1e-12
 
 
-@dataclass(frozen=True)
-class _Config:
-    q: float
-    t_rule: str
-    risk: bool
-    offer_rule: str
-    range_rule: str
-    probability: str = "scholz"
-    perspective: str = "own"
-
-
 PRESETS: dict[str, dict[str, Any]] = {
     # the formulas as the paper writes them (the defaults)
     "paper": {},
@@ -216,8 +205,6 @@ class ExpectedUtility(Model):
         return model
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
-        cfg = _Config(self.q, self.t_rule, self.risk, self.offer_rule, self.range_rule,
-                      self.probability, self.perspective)
         n_draws, n_actors, n_issues = arrays.position.shape
         # batch rows b = draw * I + issue; actors on the last axis
         pos = np.moveaxis(arrays.position, 2, 1).reshape(-1, n_actors)
@@ -241,7 +228,7 @@ class ExpectedUtility(Model):
                 simulate(
                     pos[start:stop], cap[start:stop], sal[start:stop], active[start:stop],
                     low[start:stop], high[start:stop], rounds=self.rounds,
-                    tolerance=self.tolerance, cfg=cfg,
+                    tolerance=self.tolerance, cfg=self,
                     record_rows=[r - start for r in record_rows],
                 )
             )
@@ -309,10 +296,14 @@ def simulate(
     *,
     rounds: int,
     tolerance: float | None,
-    cfg: _Config,
+    cfg: ExpectedUtility,
     record_rows: list[int] | None = None,
 ) -> _Run:
-    """Run the rounds on ``B`` independent games (rows); actors on the last axis."""
+    """Run the rounds on ``B`` independent games (rows); actors on the last axis.
+
+    ``cfg`` is the model whose switches (``q``, ``t_rule``, ``risk``, ``offer_rule``,
+    ``range_rule``, ``probability``, ``perspective``) apply.
+    """
     record_rows = record_rows or []
     active = np.asarray(active, dtype=bool) & np.isfinite(x0)
     any_active = active.any(axis=1)
@@ -578,7 +569,7 @@ def _round(
     s: np.ndarray,
     active: np.ndarray,
     span: np.ndarray,
-    cfg: _Config,
+    cfg: ExpectedUtility,
 ) -> tuple[np.ndarray, np.ndarray, Any]:
     """One round on rows of positions ``x[B, A]``: the new positions, the risk exponents
     (original order) and a function giving the chosen offers of some rows.
