@@ -10,12 +10,22 @@ Input (a JSON document on standard input)::
     {"actors": ["A", ...],
      "issues": [{"id": "p", "low": 0, "high": 100}, ...],
      "rows": [["A", "p", position, salience, power], ...],
-     "rounds": 10, "seed": 0, "p": null}
+     "rounds": 10, "seed": 0, "p": null, "timeout": null,
+     "ties": "first", "exact_boundaries": true}
 
-Output: ``{"rounds": [{"exchanges": [...], "forecast": {...}, ...}], "ties": n,
-"seconds": t}``. Every exchange lists both sides (actor, supply issue, demand
-issue, start, move, voting position) and the gain, on decide's internal 0..100
-scale; forecasts are given on each issue's own scale and on 0..100.
+``p``: decide's ``randomized_value`` (``null``: equal gain); ``timeout``: stop
+after the round that passes this many seconds; ``ties``: ``"first"`` replaces
+decide's random tie rule by detente's (anything else keeps decide's);
+``exact_boundaries``: read decide's two knife-edge tests as exact arithmetic
+(see ``_first_wins`` and ``_exact_boundaries``).
+
+Output: ``{"start": {...}, "rounds": [{"exchanges": [...], "forecast": {...},
+"forecast_scaled": {...}, "start_positions": {...}}, ...], "ties": n,
+"peak_rss_mib": m, "seconds": t, "complete": bool}``. Every exchange lists
+both sides (actor, supply issue, demand issue, start, move, voting position)
+and the gain, on decide's internal 0..100 scale; ``forecast`` is on 0..100 and
+``forecast_scaled`` on each issue's own scale; ``complete`` is false when the
+timeout cut the run short.
 
 decide's command line crashes as installed and forces a Qt plotting backend,
 so this drives its Python API directly, with the non-interactive Agg backend,
