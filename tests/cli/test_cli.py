@@ -108,6 +108,21 @@ def test_convert_round_trip_and_no_clobber(tmp_path, ukraine):
     assert not (tmp_path / "u.xml").exists()
 
 
+def test_an_unwritable_target_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    folder = tmp_path / "folder.yaml"
+    folder.mkdir()
+    for args in (("convert", "ukraine-2025-11", str(blocker / "u.yaml")),
+                 ("convert", "ukraine-2025-11", str(folder), "--force"),
+                 ("new", "talks", "-o", str(blocker / "talks.yaml"))):
+        res = invoke(*args)
+        assert res.exit_code == 1, res.output
+        assert "cannot write" in res.output and "Traceback" not in res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "folder.yaml"]
+    assert not any(folder.iterdir())
+
+
 def test_new_writes_a_valid_template(tmp_path):
     path = tmp_path / "talks.yaml"
     res = invoke("new", "talks", "-o", str(path))

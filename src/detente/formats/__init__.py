@@ -130,7 +130,18 @@ def write(scenario: Scenario, path: str | os.PathLike[str], *, format: str | Non
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write text so that ``path`` holds either the old content or the new, never half."""
+    """Write text so that ``path`` holds either the old content or the new, never half.
+
+    A path that cannot be written (no such folder, no permission, a directory)
+    is a :class:`DetenteError` naming it.
+    """
+    try:
+        _write_atomic(path, text)
+    except OSError as exc:
+        raise DetenteError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
