@@ -136,21 +136,14 @@ def test_zero_width_ranges_are_not_inputs():
 
 
 def test_batna_inputs_when_the_scenario_declares_them():
-    from detente.scenario import Actor
-
     data = scenario().to_dict()
-    has_batna = "batna_uncertainty" in Actor.model_fields
-    if has_batna:
-        data["actors"][1]["batna"] = 0.4
-        data["actors"][1]["batna_uncertainty"] = {"kind": "triangular", "low": 0.2,
-                                                  "mode": 0.4, "high": 0.5}
+    data["actors"][1]["batna"] = 0.4
+    data["actors"][1]["batna_uncertainty"] = {"kind": "triangular", "low": 0.2,
+                                              "mode": 0.4, "high": 0.5}
     sc = Scenario.from_dict(data)
     # models read no BATNA: the default inputs (and so the random streams) are unchanged
     assert input_space(sc).names == input_space(scenario()).names
     space = input_space(sc, kinds=("batna",))
-    if not has_batna:
-        assert space.size == 0
-        return
     assert space.names == ["batna[b]"]
     b = space.batna(space.from_unit(space.sample_unit(2, 0, 20_000)))
     assert b.shape == (20_000, 2) and np.isnan(b[:, 0]).all()

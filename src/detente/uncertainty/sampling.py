@@ -154,9 +154,8 @@ class InputSpace:
         ``ScenarioArrays`` holds no BATNA (models do not use one); the deals layer does.
         """
         n = values.shape[0]
-        point = [getattr(a, "batna", None) for a in self.scenario.actors]
-        out = np.repeat(np.array([[np.nan if b is None else float(b) for b in point]]), n,
-                        axis=0)
+        point = [np.nan if a.batna is None else a.batna for a in self.scenario.actors]
+        out = np.repeat(np.array([point], dtype=float), n, axis=0)
         for k, x in enumerate(self.inputs):
             if x.kind == "batna":
                 out[:, x.actor_index] = values[:, k]
@@ -237,11 +236,11 @@ def input_space(scenario: Scenario, kinds: Sequence[Kind] | None = None) -> Inpu
                                     i_index[st.issue], point, dist))  # type: ignore[arg-type]
     if "batna" in kinds:  # the deals layer's no-deal values, when the scenario has them
         for actor in scenario.actors:
-            dist = getattr(actor, "batna_uncertainty", None)
-            point = getattr(actor, "batna", None)
+            dist = actor.batna_uncertainty
             if dist is not None and dist.high > dist.low:
+                point = np.nan if actor.batna is None else actor.batna
                 inputs.append(Input("batna", actor.id, None, a_index[actor.id], None,
-                                    np.nan if point is None else float(point), dist))
+                                    point, dist))
     if "capability" in kinds:
         for actor in scenario.actors:
             dist = actor.capability_uncertainty
