@@ -107,7 +107,8 @@ def sensitivity(
         raise DetenteError(f"unknown method {method!r}; use sobol or morris")
     wanted = list(issues or scenario.issue_ids)
     for name in wanted:
-        scenario.issue(name) if name in scenario.issue_ids else _no_issue(scenario, name)
+        if name not in scenario.issue_ids:
+            raise DetenteError(f"no issue {name!r}; issues are {', '.join(scenario.issue_ids)}")
     model.check(compile_scenario(scenario))
     problem: dict[str, Any] = {"num_vars": space.size, "names": space.names,
                                "bounds": [[0.0, 1.0]] * space.size}
@@ -163,10 +164,6 @@ def sensitivity(
     point = {i: float(v) for i, v in zip(scenario.issue_ids, tornado["point"], strict=True)}
     return Sensitivity(model.name, method, int(n), seed, point, pd.DataFrame(rows),
                        pd.DataFrame(tor_rows))
-
-
-def _no_issue(scenario: Scenario, name: str) -> None:
-    raise DetenteError(f"no issue {name!r}; issues are {', '.join(scenario.issue_ids)}")
 
 
 def _evaluate(space: InputSpace, model: Model, u: np.ndarray, seed: int) -> np.ndarray:
