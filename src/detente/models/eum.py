@@ -89,6 +89,7 @@ import numpy as np
 from detente.arrays import ScenarioArrays
 from detente.errors import DetenteError
 from detente.models.base import Model, ModelOutput, Trajectory
+from detente.models.median import weighted_median_sorted
 
 KINDS = ("none", "conflict", "compromise", "capitulation")
 _REL_TOL = 1e-12
@@ -361,7 +362,7 @@ def _readouts(x: np.ndarray, w: np.ndarray, active: np.ndarray) -> tuple[np.ndar
     order = np.argsort(x, axis=1, kind="stable")
     xs = np.take_along_axis(x, order, axis=1)
     ws = np.take_along_axis(w, order, axis=1)
-    med = _weighted_median_sorted(xs, ws)
+    med = weighted_median_sorted(xs, ws, axis=1)
     total = w.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = (w * x).sum(axis=1) / total
@@ -373,14 +374,6 @@ def _fallback_weights(w: np.ndarray, active: np.ndarray) -> np.ndarray:
     """``w``, or 1 for every active actor in rows where all weights are 0."""
     zero = ~(w > 0).any(axis=1, keepdims=True)
     return np.where(zero & active, 1.0, w)
-
-
-def _weighted_median_sorted(xs: np.ndarray, ws: np.ndarray) -> np.ndarray:
-    """The first sorted position at which the cumulative weight reaches half the total."""
-    cum = np.cumsum(ws, axis=1)
-    half = 0.5 * cum[:, -1:] * (1 - _REL_TOL)
-    first = np.argmax(cum >= half, axis=1)
-    return np.take_along_axis(xs, first[:, None], axis=1)[:, 0]
 
 
 _LOOP_ACTORS = 32
@@ -587,7 +580,7 @@ def _round(
     act = active[rows, order]
     w = cs * ss
     w_mu = _fallback_weights(w, act)
-    mu = _weighted_median_sorted(xs, w_mu)
+    mu = weighted_median_sorted(xs, w_mu, axis=1)
 
     scale = np.where(span > 0, span, 1.0)[:, None]
     rel_mu = np.abs(xs - mu[:, None]) / scale

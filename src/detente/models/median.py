@@ -33,12 +33,20 @@ def weighted_median(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     order = np.argsort(pos, axis=-2, kind="stable")
     sorted_pos = np.take_along_axis(pos, order, axis=-2)
     sorted_w = np.take_along_axis(np.where(weight > 0, weight, 0.0), order, axis=-2)
-    cum = np.cumsum(sorted_w, axis=-2)
-    total = cum[..., -1:, :]
-    reached = cum >= 0.5 * total * (1 - _REL_TOL)
-    first = np.argmax(reached, axis=-2)[..., None, :]
-    out = np.take_along_axis(sorted_pos, first, axis=-2)[..., 0, :]
-    return np.where(total[..., 0, :] > 0, out, np.nan)
+    out = weighted_median_sorted(sorted_pos, sorted_w, axis=-2)
+    return np.where(sorted_w.sum(axis=-2) > 0, out, np.nan)
+
+
+def weighted_median_sorted(
+    sorted_pos: np.ndarray, sorted_w: np.ndarray, axis: int = -2
+) -> np.ndarray:
+    """The first of the positions, sorted along ``axis``, at which the cumulative
+    weight reaches half the total (within the relative tolerance); ``axis`` is removed.
+    """
+    cum = np.cumsum(sorted_w, axis=axis)
+    total = np.take(cum, [-1], axis=axis)
+    first = np.argmax(cum >= 0.5 * total * (1 - _REL_TOL), axis=axis)
+    return np.take_along_axis(sorted_pos, np.expand_dims(first, axis), axis=axis).squeeze(axis)
 
 
 @dataclass(frozen=True, kw_only=True)
