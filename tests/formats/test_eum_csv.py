@@ -111,6 +111,21 @@ def test_bad_rows_give_line_numbered_problems():
     assert all(p.file == "bad.csv" for p in err.value.problems)
 
 
+def test_unreadable_csv_names_the_line_it_is_on():
+    text = "name,capability,position,salience\nA,1,5,0.5\n\"" + "x" * 200_000 + "\",1,5,0.5\n"
+    with pytest.raises(FormatError, match="field limit") as err:
+        eum_csv.loads(text, file="big.csv")
+    (problem,) = err.value.problems
+    assert (problem.file, problem.line) == ("big.csv", 3)
+
+
+def test_cells_are_read_without_surrounding_spaces():
+    (sc,) = eum_csv.loads(" name , capability ,position,salience\n A ,1, 5 ,0.5 \n B,2,7,0.25\n",
+                          file="sp.csv")
+    assert sc.actor_ids == ("A", "B")
+    assert sc.stance("A", "issue").position == 5 and sc.stance("B", "issue").salience == 0.25
+
+
 def test_bad_header_and_empty_file():
     with pytest.raises(FormatError) as err:
         eum_csv.loads("Actor,Capability,Place,Salience\nA,1,2,3\n", file="h.csv")

@@ -49,6 +49,7 @@ from pathlib import PurePath
 from typing import Any, Literal
 
 from detente.errors import DetenteError, FormatError, Path, Problem, ScenarioError, short
+from detente.formats.tabular import delimited_rows
 from detente.scenario import Scenario
 
 NAME = "eum-csv"
@@ -116,17 +117,15 @@ def loads(
                                    "(name,capability,position,salience) and one row per actor",
                                    file, 1)], file=file)
     delim = _delimiter(lines[first])
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delim)
     header: list[str] | None = None
     columns: dict[str, int] = {}
     rows: list[tuple[int, dict[str, str]]] = []
-    for cells in _rows(reader, file):
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
+    for line, cells in delimited_rows(text, file=file, delimiter=delim):
+        if not any(cells):
             continue
         if header is None:
             header = cells
-            while header and not header[-1].strip():
+            while header and not header[-1]:
                 header = header[:-1]
             roles = _header_roles(header)
             for k, role in enumerate(roles):
@@ -146,13 +145,12 @@ def loads(
             if problems:
                 raise FormatError(problems, file=file)
             continue
-        extra = cells[len(header):]
-        if len(cells) < len(header) or any(c.strip() for c in extra):
+        if len(cells) < len(header) or any(cells[len(header):]):
             add(("actors", len(rows)), f"{len(cells)} fields ({short(delim.join(cells))})",
                 f"{len(header)} fields: {delim.join(header)}", line)
             rows.append((line, {}))
             continue
-        rows.append((line, {role: cells[k].strip() for role, k in columns.items()}))
+        rows.append((line, {role: cells[k] for role, k in columns.items()}))
     if header is not None and not rows:
         add(("actors",), "no actor rows", "one row per actor below the header", None)
 
@@ -272,18 +270,6 @@ def loads(
         raise FormatError(sorted(problems, key=lambda p: p.line or 0), file=file)
     assert scenario is not None
     return [scenario]
-
-
-def _rows(reader: Any, file: str | None) -> Any:
-    """The reader's rows; a malformed line (e.g. an open quote) becomes a FormatError."""
-    while True:
-        try:
-            yield next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise FormatError([Problem((), f"unreadable CSV ({exc})", "well-formed CSV rows",
-                                       file, reader.line_num + 1)], file=file) from None
 
 
 def dumps(scenario: Scenario, *, issue: str | None = None) -> str:
