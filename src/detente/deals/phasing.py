@@ -52,6 +52,7 @@ from typing import Any
 
 import numpy as np
 
+from .logrolls import gain_table
 from .utility import DealProblem
 
 
@@ -166,8 +167,7 @@ def phase(
 ) -> PhaseReport:
     """Order a deal's issues into phases; rank plans by the guarantee they need."""
     options = deal if isinstance(deal, np.ndarray) else problem.parse_deal(deal)
-    g_all = np.stack([problem.tables[i][options[i]] - problem.reference[:, i]
-                      for i in range(len(problem.issues))], axis=1)  # [A, I]
+    g_all = gain_table(problem)[:, np.arange(len(options)), options]  # [A, I]
     changed = np.flatnonzero(np.abs(g_all).max(axis=0) > 1e-15)
     g = g_all[:, changed]
     beta = problem.batna - problem.reference.sum(axis=1)
