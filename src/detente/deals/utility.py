@@ -193,11 +193,6 @@ class DealProblem:
             batna_dist=(None,) * n_a,
         )
 
-    def with_batna(self, batna: np.ndarray) -> DealProblem:
-        from dataclasses import replace
-
-        return replace(self, batna=np.asarray(batna, dtype=float))
-
     # ---- evaluating ---------------------------------------------------------------
     def utilities(self, index: np.ndarray) -> np.ndarray:
         """``U[n, A]`` of deals given by number."""
@@ -219,9 +214,6 @@ class DealProblem:
     def ideal(self) -> np.ndarray:
         """Each actor's best utility over all deals: ``Σ_i max_o tables[i][o, a]``."""
         return np.sum([t.max(axis=0) for t in self.tables], axis=0)
-
-    def worst(self) -> np.ndarray:
-        return np.sum([t.min(axis=0) for t in self.tables], axis=0)
 
     def parse_deal(self, deal: Mapping[str, Any] | str) -> np.ndarray:
         """Option indices of a deal given as ``{issue: option}`` or ``"issue=option,..."``.
