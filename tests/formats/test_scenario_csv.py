@@ -66,6 +66,14 @@ def test_structure_errors():
     assert "power" in info.value.problems[0].found
 
 
+def test_metadata_values_are_json_else_text():
+    good = TEXT.replace("y,100,all", "x,100,all").replace("B,x,140,0.5\nC,x,10,1.5\n", "")
+    deep = "[" * 5000 + "]" * 5000
+    text = good + f'#metadata\nkey,value\nn,"{{""a"": [1, 2]}}"\nwords,plain text\ndeep,{deep}\n'
+    (sc,) = scenario_csv.loads(text, file="m.csv")
+    assert sc.metadata == {"n": {"a": [1, 2]}, "words": "plain text", "deep": deep}
+
+
 def test_actor_extras_round_trip(ukraine):
     data = ukraine.to_dict()
     data["actors"][0].update(batna=0.4, batna_uncertainty=[0.3, 0.5], salience_correlation=0.6,

@@ -157,7 +157,7 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
     for line, row in sections.get("metadata", []):
         try:
             value = json.loads(row.get("value", "null"))
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # not JSON (or absurdly nested): text
             value = row.get("value")
         data.setdefault("metadata", {})[row.get("key", "")] = value
         lines[("metadata", row.get("key", ""))] = line
