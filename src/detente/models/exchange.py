@@ -65,21 +65,31 @@ class _Round:
     n_per_draw: int
 
 
-def _groups(x0: np.ndarray, ok: np.ndarray, outcome: np.ndarray) -> np.ndarray:
-    """left[D, A, I]: position ≤ O (with slack for exact ties)."""
-    return ok & (x0 <= outcome[:, None, :] + _TOL)
+# the pairs of group codes that trade: A (right of O on both issues, code 0) with D (left on
+# both, 3), then B (left on p only, 1) with C (left on q only, 2); the index is ``inner``
+_PAIRED_GROUPS = ((0, 3), (1, 2))
+
+
+def _group_code(x0: np.ndarray, ok: np.ndarray, outcome: np.ndarray, p: Any, q: Any
+                ) -> np.ndarray:
+    """``left_p + 2 left_q`` per actor for issues ``p``, ``q`` (−1 without a stance on both).
+
+    ``left``: position ≤ O (with slack for exact ties), from ``x0[D, A, I]``, ``ok[D, A, I]``
+    and ``outcome[D, I]``.
+    """
+    left = ok & (x0 <= outcome[:, None, :] + _TOL)
+    both = ok[:, :, p] & ok[:, :, q]
+    return np.where(both, left[:, :, p].astype(np.int8) + 2 * left[:, :, q], -1)
 
 
 def _candidates(x0: np.ndarray, ok: np.ndarray, sal: np.ndarray, outcome: np.ndarray,
                 pairs: np.ndarray) -> _Round:
     """All admissible-looking pairs, in decide's order of creation, per draw."""
     d_ = x0.shape[0]
-    left = _groups(x0, ok, outcome)
     p, q = pairs[:, 0], pairs[:, 1]
-    both = ok[:, :, p] & ok[:, :, q]  # [D, A, P]
-    code = np.where(both, left[:, :, p].astype(np.int8) + 2 * left[:, :, q], -1)  # [D,A,P]
+    code = _group_code(x0, ok, outcome, p, q)  # [D, A, P]
     rows = []
-    for block, (g1, g2) in enumerate(((0, 3), (1, 2))):
+    for block, (g1, g2) in enumerate(_PAIRED_GROUPS):
         first = code == g1  # [D, A, P]
         second = code == g2
         m = first[:, :, None, :] & second[:, None, :, :]  # [D, A, A, P]
@@ -606,10 +616,8 @@ class _RoundState:
                             (p, rec["o0_1"][0], rec["o1_1"][0])):
             e += (np.abs(o0 - x0[:, iss]) - np.abs(o1 - x0[:, iss])) * sal[:, iss]
         e = np.where(both, e, 0.0)
-        left = (x0 <= self.o_start[d][None, :] + _TOL)
-        code = left[:, p].astype(int) + 2 * left[:, q]
-        inner_codes = (0, 3) if block == 0 else (1, 2)
-        kind = np.where(np.isin(code, inner_codes), "inner", "outer")
+        code = _group_code(x0[None], ok[None], self.o_start[d][None], p, q)[0]
+        kind = np.where(np.isin(code, _PAIRED_GROUPS[block]), "inner", "outer")
         kind[[a, b]] = "own"
         by_actor = {}
         totals = {f"{k}_{s}": 0.0 for k in ("own", "inner", "outer") for s in ("pos", "neg")}
