@@ -96,3 +96,17 @@ def test_csv_position_out_of_scale_is_a_scenario_problem() -> None:
 def test_bad_xml_is_a_clean_error(text: str) -> None:
     with pytest.raises(FormatError):
         ktab_xml.loads(text, file="bad.xml")
+
+
+def test_empty_xml_containers_are_named_at_their_own_lines() -> None:
+    text = ("<Scenario>\n<name>t</name>\n<Dimensions>\n</Dimensions>\n<Actors>\n"
+            "<Actor>\n<name>A</name><capability>1</capability>\n<Position>\n</Position>\n"
+            "<Salience>\n</Salience>\n</Actor>\n</Actors>\n</Scenario>\n")
+    with pytest.raises(FormatError) as err:
+        ktab_xml.loads(text, file="empty.xml")
+    assert [(p.field, p.line) for p in err.value.problems] == [("issues", 3)]
+    one_dim = text.replace("<Dimensions>\n", "<Dimensions><dName>D</dName>\n")
+    with pytest.raises(FormatError) as err:
+        ktab_xml.loads(one_dim, file="empty.xml")
+    assert [(p.field, p.line) for p in err.value.problems] == [
+        ("actors[0].position", 8), ("actors[0].salience", 10)]

@@ -77,6 +77,12 @@ def _parse(text: str, file: str | None) -> tuple[Element, dict[int, int]]:
     return root, builder.lines
 
 
+def _either(el: Element | None, fallback: Element) -> Element:
+    """``el`` if the file has it, else ``fallback`` (an element with no children is falsy, so
+    ``el or fallback`` would skip an empty ``<Dimensions/>``)."""
+    return el if el is not None else fallback
+
+
 def loads(text: str, *, file: str | None = None) -> list[Scenario]:
     root, lines = _parse(text, file)
     problems: list[Problem] = []
@@ -119,11 +125,12 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
     dims = [text_of(d) for d in (dims_el.findall("dName") if dims_el is not None else [])]
     if not dims or any(not d for d in dims):
         add(("issues",), "no dimension names" if not dims else "an empty <dName>",
-            "<Dimensions> with one non-empty <dName> per dimension", dims_el or root)
+            "<Dimensions> with one non-empty <dName> per dimension", _either(dims_el, root))
     actors_el = root.find("Actors")
     actor_els = actors_el.findall("Actor") if actors_el is not None else []
     if not actor_els:
-        add(("actors",), "no <Actor>", "<Actors> with at least one <Actor>", actors_el or root)
+        add(("actors",), "no <Actor>", "<Actors> with at least one <Actor>",
+            _either(actors_el, root))
 
     actors: list[dict[str, Any]] = []
     stances: list[dict[str, Any]] = []
@@ -144,7 +151,7 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
             items = box.findall(sub) if box is not None else []
             if len(items) != len(dims):
                 add((*path, key), f"{len(items)} <{sub}>",
-                    f"{len(dims)} <{sub}> (one per dimension) in <{tag}>", box or a_el)
+                    f"{len(dims)} <{sub}> (one per dimension) in <{tag}>", _either(box, a_el))
             for k, it in enumerate(items[: len(dims)]):
                 val = number(it, (*path, key, k), f"{key} on dimension {dims[k]!r}", a_el)
                 if key == "position":
