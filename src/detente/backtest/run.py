@@ -112,13 +112,6 @@ class BacktestResult:
         return pd.DataFrame(self.rows())
 
 
-def _run_model(model: Model, case: Case, seed: int) -> float:
-    if model.needs_status_quo and case.reference_point is None:
-        raise ModelInputError([])
-    value = model.forecast(case.scenario, seed=seed).outcome[0, 0]
-    return float(value)
-
-
 def run_backtest(
     cases: Sequence[Case],
     models: Sequence[str | Model] | None = None,
@@ -146,9 +139,9 @@ def run_backtest(
             model = entry if isinstance(entry, Model) else get_model(name, **params.get(name, {}))
             for k, case in enumerate(cases):
                 try:
-                    out[k] = _run_model(model, case, seed)
+                    out[k] = model.forecast(case.scenario, seed=seed).outcome[0, 0]
                 except ModelInputError:
-                    pass  # needs a status quo the issue lacks: not scored there
+                    pass  # e.g. needs a status quo the issue lacks (Model.check): not scored
                 except Exception as exc:  # a failing model must not stop the run
                     failures[name] = failures.get(name, 0) + 1
                     messages.setdefault(name, f"{case.issue}: {type(exc).__name__}: {exc}")
