@@ -87,6 +87,8 @@ def test_bad_deal_and_tables_are_clear_errors(ukraine):
         DealProblem.from_scenario(ukraine, tables={"UKR": {"drones": {"none": 0.0}}})
     with pytest.raises(DetenteError, match=r"unknown actor\(s\) XYZ; actors are RUS"):
         deals.analyse(p, drops={"XYZ": 0.1})
+    with pytest.raises(DetenteError, match="utility 'cubic': expected linear or quadratic"):
+        deals.analyse(ukraine, utility="cubic")
     t = {"UKR": {"drones": {"none": 0.0, "limited": 1.0, "full": 0.5}}}
     p2 = DealProblem.from_scenario(ukraine, tables=t)
     w = p2.weight[p2.actors.index("UKR"), p2.issues.index("drones")]

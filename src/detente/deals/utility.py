@@ -100,6 +100,8 @@ class DealProblem:
         batna: Mapping[str, float] | None = None,
     ) -> DealProblem:
         """Compile a scenario (``tables`` and ``batna`` override the scenario's)."""
+        if utility not in ("linear", "quadratic"):
+            raise DetenteError(f"utility {utility!r}: expected linear or quadratic")
         space = OutcomeSpace.from_scenario(scenario, grid)
         actors = scenario.actor_ids
         n_a = len(actors)
