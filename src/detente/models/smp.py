@@ -437,9 +437,6 @@ class SpatialModelOfPolitics(Model):
     # ---- entry point ------------------------------------------------------------------
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         ktab = (arrays.scenario.metadata.get("ktab") or {}) if arrays.scenario else {}
-        effective = self._effective(arrays.scenario)
-        if effective is not self:
-            return effective._run(arrays, rng)
         seed = self.ktab_seed
         if seed is None and ktab.get("seed"):
             seed = int(ktab["seed"])
@@ -495,10 +492,7 @@ class SpatialModelOfPolitics(Model):
         """As :meth:`Model.forecast`; a KTAB scenario's own parameters apply (and are
         recorded in ``params``) unless ``scenario_parameters=False``."""
         scenario = data if isinstance(data, Scenario) else getattr(data, "scenario", None)
-        effective = self._effective(scenario)
-        if effective is not self:
-            return effective.forecast(data, seed=seed, rng=rng)
-        return super().forecast(data, seed=seed, rng=rng)
+        return Model.forecast(self._effective(scenario), data, seed=seed, rng=rng)
 
     def _effective(self, scenario: Scenario | None) -> SpatialModelOfPolitics:
         """This model with the scenario's KTAB ``<ModelParameters>`` applied (if any)."""
