@@ -110,3 +110,18 @@ def test_empty_xml_containers_are_named_at_their_own_lines() -> None:
         ktab_xml.loads(one_dim, file="empty.xml")
     assert [(p.field, p.line) for p in err.value.problems] == [
         ("actors[0].position", 8), ("actors[0].salience", 10)]
+
+
+def test_both_ktab_writers_put_stances_on_0_100_the_same_way() -> None:
+    from detente.scenario import Scenario
+
+    sc = Scenario.from_dict({
+        "name": "s", "actors": [{"id": "A"}, {"id": "B"}],
+        "issues": [{"id": "x", "low": -10, "high": 10}],
+        "stances": [{"actor": "A", "issue": "x", "position": 5, "salience": 0.25}],
+    })
+    (csv_back,) = ktab_csv.loads(dumps(sc, "ktab-csv"), file="s.csv")
+    (xml_back,) = ktab_xml.loads(dumps(sc, "ktab-xml"), file="s.xml")
+    for back in (csv_back, xml_back):
+        assert (back.stance("A", "x").position, back.stance("A", "x").salience) == (75, 0.25)
+        assert (back.stance("B", "x").position, back.stance("B", "x").salience) == (50, 0)

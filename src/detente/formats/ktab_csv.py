@@ -22,6 +22,7 @@ import io
 from typing import Any
 
 from detente.errors import FormatError, Problem, short
+from detente.formats.ktab_common import coordinates, dimension_issues, number
 from detente.scenario import Scenario
 
 NAME = "ktab-csv"
@@ -143,7 +144,7 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
         "name": title[0] or "ktab",
         "title": title[1] if len(title) > 1 else "",
         "actors": actors,
-        "issues": [{"id": d, "name": d, "low": 0.0, "high": 100.0} for d in dims],
+        "issues": dimension_issues(dims),
         "stances": stances,
         "metadata": {
             "ktab": {
@@ -161,10 +162,6 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
     return [Scenario.from_dict(data, file=file, locate=locate)]
 
 
-def _num(x: float) -> str:
-    return f"{x:.10g}"
-
-
 def dumps(scenario: Scenario) -> str:
     meta = scenario.metadata.get("ktab") or {}
     sal_heads = meta.get("salience_headers") or []
@@ -180,13 +177,8 @@ def dumps(scenario: Scenario) -> str:
     w.writerow([*head, ""])
     for actor in scenario.actors:
         row = [actor.id, actor.description or (actor.name if actor.name != actor.id else ""),
-               _num(actor.capability)]
+               number(actor.capability)]
         for issue in scenario.issues:
-            st = scenario.stance(actor.id, issue.id)
-            if st is None:
-                row += [_num(50.0), "0"]
-                continue
-            pos = (st.position - issue.low) / issue.span * 100.0
-            row += [_num(pos), _num(st.salience * 100.0)]
+            row += [number(v) for v in coordinates(scenario, actor.id, issue)]
         w.writerow([*row, ""])
     return buf.getvalue()

@@ -29,6 +29,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from detente.errors import FormatError, Problem, short
+from detente.formats.ktab_common import coordinates, dimension_issues, number
 from detente.scenario import Scenario
 
 NAME = "ktab-xml"
@@ -185,7 +186,7 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
         "name": text_of(root.find("name")) or "ktab",
         "description": text_of(root.find("desc")),
         "actors": actors,
-        "issues": [{"id": d, "name": d, "low": 0.0, "high": 100.0} for d in dims],
+        "issues": dimension_issues(dims),
         "stances": stances,
         "metadata": {"ktab": meta},
     }
@@ -194,10 +195,6 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
         return where.get(tuple(path[:2]))
 
     return [Scenario.from_dict(data, file=file, locate=locate)]
-
-
-def _num(x: float) -> str:
-    return f"{x:.10g}"
 
 
 def dumps(scenario: Scenario) -> str:
@@ -220,15 +217,11 @@ def dumps(scenario: Scenario) -> str:
     for actor in scenario.actors:
         out += ["    <Actor>", f"      <name>{escape(actor.id)}</name>",
                 f"      <description>{escape(actor.description)}</description>",
-                f"      <capability>{_num(actor.capability)}</capability>", "      <Position>"]
-        sals = []
-        for issue in scenario.issues:
-            st = scenario.stance(actor.id, issue.id)
-            pos = 50.0 if st is None else (st.position - issue.low) / issue.span * 100.0
-            sals.append(0.0 if st is None else st.salience * 100.0)
-            out.append(f"        <dCoord>{_num(pos)}</dCoord>")
+                f"      <capability>{number(actor.capability)}</capability>", "      <Position>"]
+        coords = [coordinates(scenario, actor.id, issue) for issue in scenario.issues]
+        out += [f"        <dCoord>{number(pos)}</dCoord>" for pos, _ in coords]
         out += ["      </Position>", "      <Salience>"]
-        out += [f"        <dSal>{_num(s)}</dSal>" for s in sals]
+        out += [f"        <dSal>{number(sal)}</dSal>" for _, sal in coords]
         out += ["      </Salience>", "    </Actor>"]
     out.append("  </Actors>")
     acc = meta.get("accommodation")
@@ -238,7 +231,7 @@ def dumps(scenario: Scenario) -> str:
             out += ["    <iaPair>",
                     f"      <adjustingIdeal>{escape(str(item['actor']))}</adjustingIdeal>",
                     f"      <referencePos>{escape(str(item['reference']))}</referencePos>",
-                    f"      <adjust>{_num(float(item['adjust']))}</adjust>", "    </iaPair>"]
+                    f"      <adjust>{number(float(item['adjust']))}</adjust>", "    </iaPair>"]
         out.append("  </IdealAdjustment>")
     out.append("</Scenario>")
     return "\n".join(out) + "\n"
