@@ -99,16 +99,15 @@ class InputSpace:
 
     @cached_property
     def _params(self) -> dict[str, np.ndarray]:
-        def col(get: object) -> np.ndarray:
-            return np.array([get(x.dist) for x in self.inputs], dtype=float)  # type: ignore[operator]
+        """Each distribution parameter as a column over the inputs (NaN where unused)."""
+
+        def col(name: str) -> np.ndarray:
+            values = (getattr(x.dist, name) for x in self.inputs)
+            return np.array([np.nan if v is None else v for v in values], dtype=float)
 
         return {
             "code": np.array([_KIND_CODE[x.dist.kind] for x in self.inputs], dtype=int),
-            "low": col(lambda d: d.low),
-            "high": col(lambda d: d.high),
-            "mode": col(lambda d: np.nan if d.mode is None else d.mode),
-            "mean": col(lambda d: np.nan if d.mean is None else d.mean),
-            "sd": col(lambda d: np.nan if d.sd is None else d.sd),
+            **{name: col(name) for name in ("low", "high", "mode", "mean", "sd")},
         }
 
     # ---- unit cube -> values ---------------------------------------------------------
