@@ -123,6 +123,15 @@ def test_an_unwritable_target_is_a_clear_error(tmp_path):
     assert not any(folder.iterdir())
 
 
+def test_a_file_of_many_scenarios_where_one_is_needed(data_dir, tmp_path):
+    deu = str(data_dir / "deu" / "deu_i_ii.tsv")
+    res = invoke("forecast", deu)
+    assert res.exit_code == 1 and "214 scenarios where one is needed" in res.output
+    assert "detente check" in res.output and "read_all()" not in res.output
+    res = invoke("check", deu)
+    assert res.exit_code == 0 and res.output.count("ok ") == 214
+
+
 def test_new_writes_a_valid_template(tmp_path):
     path = tmp_path / "talks.yaml"
     res = invoke("new", "talks", "-o", str(path))

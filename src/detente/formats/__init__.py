@@ -92,7 +92,8 @@ def read(path: str | os.PathLike[str], *, format: str | None = None) -> Scenario
     scenarios = read_all(path, format=format)
     if len(scenarios) != 1:
         raise DetenteError(
-            f"{path}: holds {len(scenarios)} scenarios; read them with read_all()"
+            f"{path}: holds {len(scenarios)} scenarios where one is needed (`detente check` "
+            "lists them; in Python, detente.load_all reads them all)"
         )
     return scenarios[0]
 
