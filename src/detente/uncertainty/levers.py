@@ -32,14 +32,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError
 from detente.models.base import Model
-from detente.scenario import Issue, Scenario
+from detente.scenario import Distribution, Issue, Scenario
 
 LeverKind = Literal["position", "salience", "capability"]
 KINDS: tuple[LeverKind, ...] = ("position", "salience", "capability")
@@ -190,9 +190,9 @@ def find_levers(
     if not specs or already:
         return LeverResult(model.name, issue, label, interval, current, already)
     n = len(specs)
-    lows = np.array([s[3][0] for s in specs])
-    highs = np.array([s[3][1] for s in specs])
-    v0 = np.array([s[2] for s in specs])
+    lows = np.array([s.range[0] for s in specs])
+    highs = np.array([s.range[1] for s in specs])
+    v0 = np.array([s.current for s in specs])
     steps = np.linspace(0.0, 1.0, grid)
     values = lows[:, None] + (highs - lows)[:, None] * steps[None, :]
     outcome = _evaluate(model, base, specs, k_issue, values, seed)
@@ -221,23 +221,34 @@ def find_levers(
     final = _evaluate(model, base, specs, k_issue, succ[:, None], seed)[:, 0]
 
     levers = []
-    for j, (actor, kind, cur, rng_, dist_) in enumerate(specs):
+    for j, spec in enumerate(specs):
         needed = float(succ[j]) if found[j] else None
         within = None
-        if needed is not None and dist_ is not None:
-            within = bool(dist_.low <= needed <= dist_.high)
-        levers.append(Lever(actor, kind, float(cur), needed,
-                            float(final[j]) if found[j] else None, rng_, within))
+        if needed is not None and spec.declared is not None:
+            within = bool(spec.declared.low <= needed <= spec.declared.high)
+        levers.append(Lever(spec.actor, spec.kind, float(spec.current), needed,
+                            float(final[j]) if found[j] else None, spec.range, within))
     levers.sort(key=lambda lv: (lv.share, lv.actor, KINDS.index(lv.kind)))
     return LeverResult(model.name, issue, label, interval, current, already, tuple(levers))
 
 
+class _Spec(NamedTuple):
+    """One lever to search: whose, which input, its value now, its range, its declared
+    uncertainty (if any)."""
+
+    actor: str
+    kind: LeverKind
+    current: float
+    range: tuple[float, float]
+    declared: Distribution | None
+
+
 def _lever_specs(scenario: Scenario, k_issue: int,
-                 actors: Sequence[str] | None, kinds: Sequence[LeverKind]) -> list[tuple]:
-    """(actor, kind, current, (low, high), declared distribution) for each lever."""
+                 actors: Sequence[str] | None, kinds: Sequence[LeverKind]) -> list[_Spec]:
+    """The levers of the actors with a stance on the issue."""
     iss = scenario.issues[k_issue]
     cap_max = max([a.capability for a in scenario.actors] + [1e-12])
-    specs: list[tuple] = []
+    specs: list[_Spec] = []
     for actor in scenario.actors:
         if actors and actor.id not in actors:
             continue
@@ -246,18 +257,19 @@ def _lever_specs(scenario: Scenario, k_issue: int,
             continue  # no stance on this issue: its levers do not reach it
         for kind in kinds:
             if kind == "position":
-                specs.append((actor.id, kind, stance.position, (iss.low, iss.high),
-                              stance.position_uncertainty))
+                specs.append(_Spec(actor.id, kind, stance.position, (iss.low, iss.high),
+                                   stance.position_uncertainty))
             elif kind == "salience":
-                specs.append((actor.id, kind, stance.salience, (0.0, 1.0),
-                              stance.salience_uncertainty))
+                specs.append(_Spec(actor.id, kind, stance.salience, (0.0, 1.0),
+                                   stance.salience_uncertainty))
             else:
-                specs.append((actor.id, kind, actor.capability,
-                              (0.0, CAPABILITY_REACH * cap_max), actor.capability_uncertainty))
+                specs.append(_Spec(actor.id, kind, actor.capability,
+                                   (0.0, CAPABILITY_REACH * cap_max),
+                                   actor.capability_uncertainty))
     return specs
 
 
-def _evaluate(model: Model, base: ScenarioArrays, specs: list[tuple], k_issue: int,
+def _evaluate(model: Model, base: ScenarioArrays, specs: list[_Spec], k_issue: int,
               values: np.ndarray, seed: int) -> np.ndarray:
     """Outcomes on the issue ``[L, G]`` with lever j set to ``values[j, g]``."""
     n_lev, g = values.shape
@@ -267,11 +279,11 @@ def _evaluate(model: Model, base: ScenarioArrays, specs: list[tuple], k_issue: i
     cap = np.repeat(np.asarray(base.capability[:1]), d, axis=0)
     a_of = {a: k for k, a in enumerate(base.actors)}
     rows = np.arange(d).reshape(n_lev, g)
-    for j, (actor, kind, *_rest) in enumerate(specs):
-        a = a_of[actor]
-        if kind == "position":
+    for j, spec in enumerate(specs):
+        a = a_of[spec.actor]
+        if spec.kind == "position":
             pos[rows[j], a, k_issue] = values[j]
-        elif kind == "salience":
+        elif spec.kind == "salience":
             sal[rows[j], a, k_issue] = values[j]
         else:
             cap[rows[j], a] = values[j]
