@@ -334,12 +334,12 @@ def _normalise_plain(raw: Any) -> Any:
 
 
 def _normalise_actor(raw: Any) -> Any:
-    if isinstance(raw, Mapping) and "capability_uncertainty" in raw:
-        raw = dict(raw)
-        raw["capability_uncertainty"] = _normalise_distribution(raw["capability_uncertainty"])
-    if isinstance(raw, Mapping) and "batna_uncertainty" in raw:
-        raw = dict(raw)
-        raw["batna_uncertainty"] = _normalise_distribution(raw["batna_uncertainty"])
+    if not isinstance(raw, Mapping):
+        return raw
+    raw = dict(raw)
+    for key in ("capability_uncertainty", "batna_uncertainty"):
+        if key in raw:
+            raw[key] = _normalise_distribution(raw[key])
     return raw
 
 
@@ -561,14 +561,12 @@ def _check_stances(
     for index, st in stances:
         path: Path = ("stances", index)
         if st.actor not in actor_ids:
-            add(path + ("actor",), f"unknown actor {st.actor!r}",
-                f"one of the scenario's actors ({', '.join(sorted(actor_ids)) or 'none'})")
+            _unknown(add, path + ("actor",), "actor", st.actor, actor_ids)
         issue = issue_by_id.get(st.issue)
         if issue is None:
-            add(path + ("issue",), f"unknown issue {st.issue!r}",
-                f"one of the scenario's issues ({', '.join(sorted(issue_by_id)) or 'none'})")
+            _unknown(add, path + ("issue",), "issue", st.issue, issue_by_id)
         elif issue.low < issue.high:
-            rng = f"a value within the scale {issue.low:g}..{issue.high:g} of issue {issue.id!r}"
+            rng = _within_scale(issue)
             if not issue.low <= st.position <= issue.high:
                 add(path + ("position",), short(st.position), rng)
             dist = st.position_uncertainty
@@ -617,15 +615,25 @@ def _check_invalid_stance_refs(
         for key, ids in known.items():
             value = item.get(key)
             if isinstance(value, str) and value and value not in ids:
-                add(("stances", index, key), f"unknown {key} {value!r}",
-                    f"one of the scenario's {key}s ({', '.join(sorted(ids)) or 'none'})")
+                _unknown(add, ("stances", index, key), key, value, ids)
         issue_id = item.get("issue")
         issue = issue_by_id.get(issue_id) if isinstance(issue_id, str) else None
         position = item.get("position")
-        if (issue is not None and isinstance(position, int | float)
-                and not issue.low <= position <= issue.high):
-            add(("stances", index, "position"), short(position),
-                f"a value within the scale {issue.low:g}..{issue.high:g} of issue {issue.id!r}")
+        # as for valid stances: only against a valid scale; a non-finite number is already
+        # reported as such
+        if (issue is not None and issue.low < issue.high and isinstance(position, int | float)
+                and math.isfinite(position) and not issue.low <= position <= issue.high):
+            add(("stances", index, "position"), short(position), _within_scale(issue))
+
+
+def _unknown(add: _Add, path: Path, kind: str, value: str, ids: Iterable[str]) -> None:
+    """A reference to an actor or issue the scenario does not have."""
+    add(path, f"unknown {kind} {value!r}",
+        f"one of the scenario's {kind}s ({', '.join(sorted(ids)) or 'none'})")
+
+
+def _within_scale(issue: Issue) -> str:
+    return f"a value within the scale {issue.low:g}..{issue.high:g} of issue {issue.id!r}"
 
 
 def require_status_quo(scenario: Scenario, model: str) -> list[Problem]:
