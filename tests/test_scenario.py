@@ -145,3 +145,13 @@ def test_replace_revalidates():
     assert sc.replace(title="New").title == "New"
     with pytest.raises(ScenarioError):
         sc.replace(name="")
+
+
+def test_an_infinite_position_is_reported_once():
+    data = {"name": "n", "actors": [{"id": "a"}], "issues": [{"id": "i"}],
+            "stances": [{"actor": "a", "issue": "i", "position": float("inf"), "salience": 2}]}
+    with pytest.raises(ScenarioError) as info:
+        Scenario.from_dict(data)
+    found = [(p.field, p.expected) for p in info.value.problems]
+    assert found == [("stances[0].position", "a finite number"),
+                     ("stances[0].salience", "a number <= 1.0")]
