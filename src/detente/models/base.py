@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import json
 import math
+import numbers
 import typing
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -210,9 +211,17 @@ class Model(ABC):
         bad = []
         for key, least in minimum.items():
             value = getattr(self, key)
-            if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            if not _is_a(value, numbers.Integral) or value < least:
                 bad.append(f"{key}={value!r} (expected an integer >= {least})")
         return bad
+
+    def _bad_numbers(self, names: Sequence[str]) -> list[str]:
+        """``key=value (expected a number)`` for each parameter that is not a real number."""
+        return [
+            f"{key}={getattr(self, key)!r} (expected a number)"
+            for key in names
+            if not _is_a(getattr(self, key), numbers.Real)
+        ]
 
     def _bad_choices(self, choices: Mapping[str, Sequence[Any]] | None = None) -> list[str]:
         """``key=value (expected one of ...)`` for each parameter not among its choices:
@@ -228,6 +237,11 @@ class Model(ABC):
     @abstractmethod
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         """Compute the forecast: a pure function of the arrays and ``rng``."""
+
+
+def _is_a(value: Any, kind: type) -> bool:
+    """``value`` is an instance of the numeric ``kind`` (numpy's too), and not a bool."""
+    return isinstance(value, kind) and not isinstance(value, bool | np.bool_)
 
 
 @functools.cache

@@ -159,8 +159,24 @@ def load_spec(path: str | None = None) -> dict[str, Any]:
         raise DetenteError(f"{file}: no ensemble weights file") from None
     except json.JSONDecodeError as exc:
         raise DetenteError(f"{file}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
-    if not isinstance(spec, dict) or set(SETS) - set(spec.get("weights", {})):
+    weights = spec.get("weights") if isinstance(spec, dict) else None
+    if not isinstance(weights, dict) or set(SETS) - set(weights):
         raise DetenteError(f"{file}: expected 'weights' for the member sets {', '.join(SETS)}")
+    bad = [
+        f"weights.{which} = {ws!r}"
+        for which, ws in weights.items()
+        if not isinstance(ws, dict)
+    ] + [
+        f"weights.{which}.{member} = {w!r}"
+        for which, ws in weights.items() if isinstance(ws, dict)
+        for member, w in ws.items()
+        if not isinstance(w, int | float) or isinstance(w, bool)
+    ]
+    if bad:
+        raise DetenteError(
+            f"{file}: expected each member set to map members to numeric weights; found "
+            + "; ".join(bad)
+        )
     return spec
 
 

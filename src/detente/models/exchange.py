@@ -162,12 +162,8 @@ class Exchange(Model):
     log: bool = True
 
     def __post_init__(self) -> None:
-        bad = self._bad_integers({"rounds": 1}) + self._bad_choices()
-        for key in ("fixed_weight", "salience_weight"):
-            value = getattr(self, key)
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                bad.append(f"{key}={value!r} (expected a number)")
-        self._reject(bad)
+        self._reject(self._bad_integers({"rounds": 1}) + self._bad_choices()
+                     + self._bad_numbers(("fixed_weight", "salience_weight")))
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         x, sal, w, ok = _normalised(arrays)

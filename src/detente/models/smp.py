@@ -422,8 +422,10 @@ class SpatialModelOfPolitics(Model):
             "readout": READOUTS,
             "prng": ("numpy", "ktab"),
         }
-        self._reject(self._bad_choices(choices) +
-                     self._bad_integers({"max_turns": 1, "min_turns": 1}))
+        self._reject(self._bad_choices(choices)
+                     + self._bad_integers({"max_turns": 1, "min_turns": 1})
+                     + self._bad_numbers(("position_tolerance", "min_delta_ratio",
+                                          "min_sig_delta", "min_sig_gain")))
         if self.ktab_schedule is not None:
             _check_schedule(self.ktab_schedule)
 
@@ -890,7 +892,10 @@ class SpatialModelOfPolitics(Model):
             return None
         if acc is None:
             return None
-        m = np.asarray(acc, dtype=float)
+        try:
+            m = np.asarray(acc, dtype=float)
+        except (TypeError, ValueError):
+            m = np.full((0, 0), np.nan)  # not numbers: reported below
         if m.shape != (n, n) or not np.all((m >= 0) & (m <= 1)):
             raise DetenteError(
                 f"smp: accommodation must be a {n}×{n} matrix of values in [0, 1]"
