@@ -30,7 +30,6 @@ from typing import Any, Literal
 
 import numpy as np
 
-from detente.arrays import compile_scenario
 from detente.errors import DetenteError
 from detente.models.base import Model
 from detente.scenario import Scenario
@@ -109,7 +108,7 @@ def sensitivity(
     for name in wanted:
         if name not in scenario.issue_ids:
             raise DetenteError(f"no issue {name!r}; issues are {', '.join(scenario.issue_ids)}")
-    model.check(compile_scenario(scenario))
+    model.check(space.base)
     problem: dict[str, Any] = {"num_vars": space.size, "names": space.names,
                                "bounds": [[0.0, 1.0]] * space.size}
     groups = None
