@@ -27,3 +27,17 @@ def test_load_all_and_forecast_by_path(tmp_path, ukraine):
     result = detente.forecast(path, models=["median"])
     assert result.models == ("median",)
     assert result.to_frame().shape[0] == len(ukraine.issues)
+
+
+def test_tables_label_an_unregistered_model_by_its_name(ukraine):
+    from rich.console import Console
+
+    from detente.models.compromise import Compromise
+    from detente.present.tables import forecast_table
+
+    class Mine(Compromise):
+        name = "mine-unregistered"
+
+    console = Console(width=200, record=True)
+    console.print(forecast_table(detente.forecast(ukraine, models=[Mine()])))
+    assert "mine-unregistered" in console.export_text()

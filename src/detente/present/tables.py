@@ -9,7 +9,9 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from detente.errors import DetenteError
 from detente.models.base import Forecast
+from detente.models.registry import model_class
 from detente.results import NEUTRAL_NOTE, ForecastSet
 from detente.scenario import Issue, Scenario
 
@@ -45,11 +47,10 @@ def forecast_table(result: ForecastSet) -> Table:
 
 
 def _model_label(f: Forecast) -> str:
-    from detente.models.registry import model_class
-
+    """The registered model's label; a model that is not registered shows its name."""
     try:
         return model_class(f.model).label or f.model
-    except Exception:
+    except DetenteError:
         return f.model
 
 
