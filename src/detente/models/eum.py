@@ -401,6 +401,15 @@ def _g_at_points(t: np.ndarray, xs: np.ndarray, w: np.ndarray, g_at: np.ndarray)
     return out
 
 
+def _first_of_ties(values: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """``values[b, k]`` replaced by its value at the first slot of each run of equal ``xs``."""
+    n = xs.shape[1]
+    start = np.ones(xs.shape, dtype=bool)
+    start[:, 1:] = xs[:, 1:] != xs[:, :-1]
+    first = np.maximum.accumulate(np.where(start, np.arange(n), 0), axis=1)
+    return np.take_along_axis(values, first, axis=1)
+
+
 def win_probability(
     xs: np.ndarray, w: np.ndarray, rule: str = "scholz", rows: slice | None = None
 ) -> np.ndarray:
@@ -427,6 +436,9 @@ def win_probability(
     total_wx = cwx[:, -1] + w[:, -1] * xs[:, -1]
     # G at the (sorted) positions themselves: Σ_{l>=k} w_l (x_l − x_k)
     g_at = (total_wx[:, None] - cwx) - xs * (total_w[:, None] - cw)
+    # actors on one spot share G exactly (the prefix sums differ in the last bit), so
+    # that interchangeable actors get identical numbers whatever order they are listed in
+    g_at = _first_of_ties(g_at, xs)
     dist_sum = 2.0 * g_at + xs * total_w[:, None] - total_wx[:, None]  # D = G + H
     rows = slice(None) if rows is None else rows
     xi = xs[:, rows, None]
