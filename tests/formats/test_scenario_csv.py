@@ -74,6 +74,15 @@ def test_metadata_values_are_json_else_text():
     assert sc.metadata == {"n": {"a": [1, 2]}, "words": "plain text", "deep": deep}
 
 
+def test_a_column_given_twice_is_an_error_at_the_header():
+    text = "#scenario\nkey,value\nname,t\n#actors\nid,capability,Capability\nA,1,2\n"
+    with pytest.raises(ScenarioError) as info:
+        scenario_csv.loads(text, file="t.csv")
+    (problem,) = info.value.problems
+    assert (problem.line, problem.field) == (5, "actors")
+    assert "capability twice" in problem.found
+
+
 def test_actor_extras_round_trip(ukraine):
     data = ukraine.to_dict()
     data["actors"][0].update(batna=0.4, batna_uncertainty=[0.3, 0.5], salience_correlation=0.6,

@@ -112,6 +112,10 @@ def _sections(text: str, file: str | None) -> dict[str, list[tuple[int, dict[str
                 problems.append(Problem((current,), f"column(s) {', '.join(unknown)}",
                                         f"columns among {', '.join(_COLUMNS[current])}",
                                         file, line))
+            twice = sorted({c for c in header if header.count(c) > 1})
+            if twice:
+                problems.append(Problem((current,), f"column(s) {', '.join(twice)} twice",
+                                        "each column once", file, line))
             missing = [c for c in _REQUIRED[current] if c not in header]
             if missing:
                 problems.append(Problem((current,), f"no column(s) {', '.join(missing)}",
