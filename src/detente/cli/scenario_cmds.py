@@ -42,11 +42,13 @@ def check(
 ) -> None:
     """Validate a scenario and print every problem (exit code 1 if there are any)."""
     scenarios = api.load_all(scenario, format=fmt)
+    checkers = [get_model(name) for name in model or []]
     problems = []
-    for sc in scenarios:
-        for name in model or []:
+    for sc in scenarios if checkers else ():
+        arrays = compile_scenario(sc)  # once per scenario, whatever the number of models
+        for checker in checkers:
             try:
-                get_model(name).check(compile_scenario(sc))
+                checker.check(arrays)
             except ModelInputError as exc:
                 problems.extend(exc.problems)
     if problems:
@@ -57,8 +59,6 @@ def check(
             f"{len(sc.stances)} stances",
             highlight=False,
         )
-
-
 
 
 @guard
