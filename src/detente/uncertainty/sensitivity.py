@@ -38,6 +38,9 @@ from detente.uncertainty.sampling import InputSpace, input_space
 Method = Literal["sobol", "morris"]
 EVAL_CHUNK = 16384
 """Rows of the SALib sample evaluated at once (bounds memory)."""
+SALIB_SEED_FOR_ZERO = 2**32
+"""SALib's Sobol analysis reads a seed of 0 as no seed (an unseeded bootstrap, so the
+confidence half-widths changed from run to run); seed 0 is handed to it as this instead."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,7 +186,8 @@ def _analyse(method: str, analyze: Any, problem: dict[str, Any], x: np.ndarray,
     if np.ptp(y) == 0:
         return {k: np.zeros(n_names) for k in keys}
     if method == "sobol":
-        res = analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+        res = analyze.analyze(problem, y, calc_second_order=False,
+                              seed=seed or SALIB_SEED_FOR_ZERO)
     else:
         res = analyze.analyze(problem, x, y, num_levels=num_levels, seed=seed)
     return {k: np.asarray(res[k], dtype=float) for k in keys}
