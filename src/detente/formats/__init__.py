@@ -60,10 +60,15 @@ def _read_text(path: Path) -> str:
     raise DetenteError(f"{path}: not a text file")  # pragma: no cover - latin-1 decodes all
 
 
+def _by_extension(suffix: str) -> list[str]:
+    """The formats whose files may end in ``suffix`` (lower case, with the dot)."""
+    return [n for n in _FORMATS if suffix in format_module(n).EXTENSIONS]
+
+
 def detect_format(path: Path, text: str | None = None) -> str:
     """The format of a file: by extension first, then by content."""
-    suffix = "".join(path.suffixes[-1:]).lower()
-    by_ext = [n for n in _FORMATS if suffix in format_module(n).EXTENSIONS]
+    suffix = path.suffix.lower()
+    by_ext = _by_extension(suffix)
     if text is None:
         text = _read_text(path)
     if len(by_ext) == 1:
@@ -110,7 +115,7 @@ def write(scenario: Scenario, path: str | os.PathLike[str], *, format: str | Non
     path = Path(path)
     if format is None:
         suffix = path.suffix.lower()
-        matches = [n for n in _FORMATS if suffix in format_module(n).EXTENSIONS]
+        matches = _by_extension(suffix)
         if not matches:
             raise DetenteError(
                 f"{path}: cannot tell the format from the extension {suffix or '(none)'}; "
