@@ -69,9 +69,10 @@ class ForecastSet:
         return json.dumps(self.to_dict(**kwargs), indent=2)
 
     def _repr_html_(self) -> str:
-        cols = [c for c in self.to_frame().columns if c != "name"]
+        frame = self.to_frame()
+        cols = [c for c in frame.columns if c != "name"]
         return (f"<p><b>{self.scenario.title or self.scenario.name}</b>: "
-                f"{NEUTRAL_NOTE}</p>" + self.to_frame()[cols]._repr_html_())
+                f"{NEUTRAL_NOTE}</p>" + frame[cols]._repr_html_())
 
 
 NEUTRAL_NOTE = (
