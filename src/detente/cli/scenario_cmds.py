@@ -64,7 +64,8 @@ def check(
 @guard
 def convert(
     source: Annotated[str, typer.Argument(help="Input scenario file or bundled name.")],
-    target: Annotated[Path, typer.Argument(help="Output file (format from its extension).")],
+    target: Annotated[Path, typer.Argument(
+        help="Output file (format from its extension; .xml and .tsv need --to).")],
     to: Annotated[
         str | None, typer.Option("--to", help="Output format: " + ", ".join(formats.format_names()))
     ] = None,
