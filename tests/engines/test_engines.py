@@ -28,6 +28,17 @@ def test_local_engine_runs_every_task_once():
     assert list(LocalEngine(workers=1).map_unordered(operator.add, 1, [(1,), (2,)])) == [2, 3]
 
 
+def test_local_engine_bounds_the_tasks_in_flight():
+    # memory stays bounded because at most workers × in_flight results wait at once
+    started = []
+    engine = LocalEngine(workers=2, in_flight=2)
+    most = 0
+    for done, _ in enumerate(engine.map_unordered(lambda job, k: started.append(k), None,
+                                                  [(k,) for k in range(40)]), start=1):
+        most = max(most, len(started) - done + 1)
+    assert len(started) == 40 and most <= 4
+
+
 def test_dask_engine_runs_every_task_once(dask_engine):
     assert dask_engine.workers == 2
     got = sorted(dask_engine.map_unordered(operator.mul, 3, [(k,) for k in range(25)]))

@@ -186,7 +186,9 @@ def test_memory_stays_bounded_as_draws_grow(ukraine):
     def peak(draws: int) -> int:
         tracemalloc.start()
         try:
-            simulate(ukraine, ["compromise"], draws=draws, seed=1, workers=2, block_size=4096,
+            # one worker: with two, the peak depends on whether two blocks happen to be at
+            # their largest at once (tests/engines checks the bound on tasks in flight)
+            simulate(ukraine, ["compromise"], draws=draws, seed=1, workers=1, block_size=4096,
                      keep_draws=False)
             return tracemalloc.get_traced_memory()[1]
         finally:
