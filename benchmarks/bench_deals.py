@@ -11,7 +11,7 @@ gains another loses) plus 10% noise. Timed, for the same utility points:
   process with a time limit, ``--timeout``, default 300 s).
 
 Run: ``python benchmarks/bench_deals.py [--timeout S]``. Prints times, ratios
-and whether the frontiers agree (as sets of utility vectors).
+and whether the frontiers agree (same size, same set of utility vectors).
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ def domain(rng: np.random.Generator, conflict: float, issues: int = 6, values: i
         split = rng.dirichlet(np.ones(parties), values)
         out.append(((1 - conflict) * noise + conflict * split) * w[:, i])
     return out
+
+
+def _vectors(points: np.ndarray) -> set[tuple[float, ...]]:
+    """A frontier as a set of utility vectors (rounded to 12 places)."""
+    return {tuple(r) for r in np.round(points, 12)}
 
 
 def _negmas(points: np.ndarray, queue: mp.Queue) -> None:
@@ -67,10 +72,10 @@ def run(name: str, conflict: float, timeout: float) -> None:
         t_neg, agree = None, "n/a"
     else:
         t_neg, idx = queue.get()
-        agree = {tuple(r) for r in np.round(u[idx], 12)} == {
-            tuple(r) for r in np.round(u[mask], 12)}
+        agree = _vectors(u[idx]) == _vectors(u[mask])
+    merged = len(fu) == int(mask.sum()) and _vectors(fu) == _vectors(u[mask])
     print(f"{name}: {p.space.size} deals, 4 parties, frontier {int(mask.sum())} "
-          f"(additive merge agrees: {len(fu) == int(mask.sum())})")
+          f"(additive merge agrees: {merged})")
     print(f"  detente deal_frontier (tables)      {t_add:8.3f} s")
     print(f"  detente pareto_mask (points)        {t_pts:8.3f} s  (+ {t_enum:.3f} s to enumerate)")
     if t_neg is None:
