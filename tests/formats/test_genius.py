@@ -182,3 +182,10 @@ def test_profiles_in_a_legacy_encoding_are_read(party):
 def test_read_genius_of_a_missing_file_is_a_clean_error(tmp_path):
     with pytest.raises(detente.DetenteError, match="no such file"):
         read_genius(tmp_path / "nope-domain.xml")
+
+
+def test_a_domain_alone_says_its_utility_spaces_are_missing(tmp_path):
+    (tmp_path / "d-domain.xml").write_text(DOMAIN)
+    with pytest.raises(FormatError, match="no utility space beside it") as err:
+        detente.load(tmp_path / "d-domain.xml")
+    assert err.value.problems[0].file == str(tmp_path / "d-domain.xml")

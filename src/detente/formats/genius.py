@@ -223,6 +223,9 @@ def _build(domain: tuple[str, str | None], profiles: list[tuple[str, str]],
     dtext, dfile = domain
     droot = _parse(dtext, dfile)
     issues = _domain_issues(droot, dtext, dfile)
+    if not profiles and dfile is not None:
+        _fail(dfile, "a GENIUS domain with no utility space beside it",
+              "one utility-space XML file per party in the domain's folder")
     obj = _objective(droot)
     scen_name = obj.get("name") or name
     if scen_name in ("", "any"):
