@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detente.errors import DetenteError
 from detente.scenario import Issue, Scenario
 
 DEFAULT_GRID = 5
@@ -82,7 +83,8 @@ class OutcomeSpace:
             yield np.arange(start, min(start + chunk, self.size), dtype=np.int64)
 
     def option_index(self, issue: str, option: str | float) -> int:
-        """The index of an option given by name or value on issue ``issue``."""
+        """The index of an option given by name or value on issue ``issue``
+        (:class:`~detente.errors.DetenteError` naming the options if there is none)."""
         i = self.issues.index(issue)
         names = self.option_names[i]
         if isinstance(option, str) and option in names:
@@ -90,12 +92,12 @@ class OutcomeSpace:
         try:
             value = float(option)
         except (TypeError, ValueError):
-            raise KeyError(
+            raise DetenteError(
                 f"issue {issue!r} has no option {option!r}; options are {', '.join(names)}"
             ) from None
         hits = np.flatnonzero(np.isclose(self.option_values[i], value))
         if hits.size == 0:
-            raise KeyError(
+            raise DetenteError(
                 f"issue {issue!r} has no option at {value:g}; options are {', '.join(names)}"
             )
         return int(hits[0])

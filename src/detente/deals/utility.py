@@ -239,10 +239,7 @@ class DealProblem:
         out = np.empty(len(self.issues), dtype=np.int64)
         for i, issue in enumerate(self.issues):
             if issue in deal:
-                try:
-                    out[i] = self.space.option_index(issue, deal[issue])
-                except KeyError as exc:
-                    raise DetenteError(str(exc.args[0])) from None
+                out[i] = self.space.option_index(issue, deal[issue])
             elif self.reference_options[i] >= 0:
                 out[i] = self.reference_options[i]
             else:
