@@ -77,8 +77,8 @@ def backtest(
         cases = cases[:limit]
     if not cases:
         raise DetenteError(f"{dataset}: no scoreable issues (outcome in 0..100, >= 3 actors)")
-    known = set(default_models())
-    chosen = list(dict.fromkeys(model)) if model else list(default_models())
+    known = list(default_models())
+    chosen = list(dict.fromkeys(model)) if model else known
     unknown = [m for m in chosen if m not in known]
     if unknown:
         raise DetenteError(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(known)}")

@@ -225,11 +225,11 @@ def sensitivity(
 
 @guard
 def levers(
-    scenario: ScenarioArg = None,
-    issue: Annotated[str, typer.Option("--issue", "-i", help="Issue to move.")] = "",
+    issue: Annotated[str, typer.Option("--issue", "-i", help="Issue to move.")],
     target: Annotated[str, typer.Option(
         "--target", "-t", help="An anchor label (or a unique part of one), an option name, "
-        "or a number on the scale.")] = "",
+        "or a number on the scale.")],
+    scenario: ScenarioArg = None,
     model: Annotated[str, typer.Option("--model", "-m", help="Model to ask.")] = "compromise",
     param: ParamOpt = None,
     actor: Annotated[list[str] | None, typer.Option(
@@ -245,8 +245,6 @@ def levers(
 
     if output is OutputFormat.csv:
         raise DetenteError("levers writes table or json")
-    if not issue or not target:
-        raise typer.BadParameter("give --issue and --target", param_hint="--issue/--target")
     sc = api.load(scenario or DEFAULT, format=fmt)
     m = get_model(model, **parse_params(param).get(model, {}))
     res = find_levers(sc, m, issue, target, actors=actor or None, seed=seed)
