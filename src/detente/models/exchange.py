@@ -565,7 +565,6 @@ class _RoundState:
         out: list[dict[str, Any]] = []
         c = self.c
         scale = (arrays.high - arrays.low) / 100.0
-        low = arrays.low
         for draws, chosen, rec in steps:
             if draws.size == 0 or draws[0] != 0:
                 continue
@@ -574,22 +573,8 @@ class _RoundState:
             ext = self._externalities(0, a, b, p, q, rec, int(c.inner[e]), arrays.actors)
             out.append({
                 "round": round_no,
-                "i": {
-                    "actor": arrays.actors[a], "supplies": arrays.issues[q],
-                    "demands": arrays.issues[p],
-                    "from": float(rec["xa"][0] * scale[q] + low[q]),
-                    "to": float(rec["ya"][0] * scale[q] + low[q]),
-                    "shift": float(rec["ma"][0] * scale[q]),
-                    "gain": float(rec["gi"][0]),
-                },
-                "j": {
-                    "actor": arrays.actors[b], "supplies": arrays.issues[p],
-                    "demands": arrays.issues[q],
-                    "from": float(rec["xb"][0] * scale[p] + low[p]),
-                    "to": float(rec["yb"][0] * scale[p] + low[p]),
-                    "shift": float(rec["mb"][0] * scale[p]),
-                    "gain": float(rec["gj"][0]),
-                },
+                "i": _side_entry(rec, "a", "gi", arrays, a, gives=q, takes=p),
+                "j": _side_entry(rec, "b", "gj", arrays, b, gives=p, takes=q),
                 "gain": float(rec["gain"][0]),
                 "outcome_shift": {
                     arrays.issues[q]: float((rec["o1_0"][0] - rec["o0_0"][0]) * scale[q]),
@@ -662,3 +647,24 @@ def candidates(data: Any, model: Exchange | None = None) -> list[dict[str, Any]]
         })
     out.sort(key=lambda e: -e["gain"] if e["admissible"] else np.inf)
     return out
+
+
+def _side_entry(
+    rec: dict[str, np.ndarray], key: str, gain: str, arrays: ScenarioArrays, actor: int,
+    *, gives: int, takes: int,
+) -> dict[str, Any]:
+    """One side of an executed exchange (draw 0), on the scale of the issue it gives on.
+
+    ``key`` names the side's records in ``rec`` (``x``/``y``/``m`` + key: start,
+    voting position and move on 0..100); ``gain`` names its gain.
+    """
+    scale = (arrays.high[gives] - arrays.low[gives]) / 100.0
+    low = arrays.low[gives]
+    return {
+        "actor": arrays.actors[actor], "supplies": arrays.issues[gives],
+        "demands": arrays.issues[takes],
+        "from": float(rec[f"x{key}"][0] * scale + low),
+        "to": float(rec[f"y{key}"][0] * scale + low),
+        "shift": float(rec[f"m{key}"][0] * scale),
+        "gain": float(rec[gain][0]),
+    }
