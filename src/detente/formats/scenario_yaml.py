@@ -93,5 +93,5 @@ def dumps(scenario: Scenario) -> str:
 
 def _ordered(data: dict[str, Any]) -> dict[str, Any]:
     order = ["name", "title", "as_of", "description", "sources", "actors", "issues", "stances",
-             "metadata"]
+             "blocs", "linkages", "pressures", "shocks", "metadata"]
     return {k: data[k] for k in order if k in data}
