@@ -1,7 +1,10 @@
 """The zone of possible agreement (ZOPA) and what moves it.
 
 A deal ``x`` is in the ZOPA when every actor strictly prefers it to its BATNA:
-``u_a(x) > β_a`` for all ``a``. Computed by streaming the whole deal space in
+``u_a(x) > β_a`` for all ``a``; in a scenario with structure, when it is
+acceptable (:mod:`detente.deals.rules`: no red line crossed, no linkage
+broken, every consenting party above its BATNA), and a BATNA "rules out" only
+deals that are otherwise acceptable. Computed by streaming the whole deal space in
 chunks (memory ``O(chunk · A)``), so every count is exact:
 
 - ``size``: the number of deals in the ZOPA (and its share of all deals);
@@ -121,13 +124,22 @@ def zopa(
         batna_draws = np.asarray(batna_draws, dtype=float)
         nonempty = np.zeros(len(batna_draws), dtype=bool)
         chunk = max(1, min(chunk, (1 << 24) // max(1, len(batna_draws) * n_a)))
+    rules = problem.rules
     for index, u in problem.iter_utilities(chunk):
-        above = u > beta
-        inside = above.all(axis=1)
+        if rules is None:
+            above = u > beta
+            inside = above.all(axis=1)
+            below = ~above
+        else:  # only the consenting parties' BATNAs count; red lines and linkages cut
+            opts = problem.space.decode(index)
+            need = rules.consenting(opts)
+            fits = rules.structural_ok(opts)
+            above = (u > beta) | ~need
+            inside = above.all(axis=1) & fits
+            below = ~above & fits[:, None]
         size += int(inside.sum())
         if inside.any():
             best = np.maximum(best, u[inside].max(axis=0))
-        below = ~above
         ruled += below.sum(axis=0)
         only = below & (below.sum(axis=1) == 1)[:, None]
         sole += only.sum(axis=0)
@@ -141,7 +153,11 @@ def zopa(
                 keep = np.lexsort((idx, -score))[:top]
                 open_best[actor] = (idx[keep], score[keep])
         if batna_draws is not None:
-            inside_d = (u[:, None, :] > batna_draws[None, :, :]).all(axis=2)
+            if rules is None:
+                inside_d = (u[:, None, :] > batna_draws[None, :, :]).all(axis=2)
+            else:
+                inside_d = ((u[:, None, :] > batna_draws[None, :, :])
+                            | ~need[:, None, :]).all(axis=2) & fits[:, None]
             expected += float(inside_d.mean(axis=1).sum())
             nonempty |= inside_d.any(axis=0)
     openings = tuple(
@@ -167,8 +183,12 @@ def zopa(
 def describe_deal(problem: DealProblem, options: np.ndarray) -> dict[str, Any]:
     """A deal as plain data: options by issue, utility and margin by actor."""
     u = problem.utilities_of(np.asarray(options)[None])[0]
-    return {
+    out: dict[str, Any] = {
         "options": problem.space.labels(options),
         "utility": {a: float(u[k]) for k, a in enumerate(problem.actors)},
         "margin": {a: float(u[k] - problem.batna[k]) for k, a in enumerate(problem.actors)},
     }
+    if problem.rules is not None:
+        out["consent_of"] = list(problem.rules.explain(np.asarray(options), u,
+                                                       problem.batna).consent_of)
+    return out
