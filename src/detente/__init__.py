@@ -15,7 +15,7 @@ The heavier parts (``simulate``, ``sensitivity``, ``find_levers``, ``deals``,
 
 from typing import Any
 
-from detente.api import forecast, load, load_all, save
+from detente.api import forecast, load, load_all, pressures, save, scenario_schema
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, Problem, ScenarioError
 from detente.models import Forecast, available_models, get_model
@@ -47,7 +47,9 @@ __all__ = [
     "get_model",
     "load",
     "load_all",
+    "pressures",
     "save",
+    "scenario_schema",
     *_LAZY,
 ]
 

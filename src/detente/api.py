@@ -65,3 +65,37 @@ def forecast(
         for m in (models or DEFAULT_MODELS)
     ]
     return ForecastSet(scenario, tuple(m.forecast(scenario, seed=seed) for m in chosen))
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file (see :func:`detente.scenario.json_schema`)."""
+    from detente.scenario import json_schema
+
+    return json_schema()
+
+
+def pressures(
+    scenario: Scenario | str | os.PathLike[str],
+    *,
+    deal: str | Mapping[str, Any] | None = None,
+    utility: str = "linear",
+) -> dict[str, Any]:
+    """How the scenario's pressure variables and named shocks move the deals.
+
+    ``levers``: per pressure, the ZOPA size now and at the ends of its range, and
+    the smallest rise or fall that lets a deal in or pushes one out (and, with
+    ``deal``, the changes over which that deal is acceptable);
+    ``shocks``: the BATNAs, ZOPA size and Nash deal after each named shock.
+    See :mod:`detente.deals.pressures`.
+    """
+    from detente.deals.pressures import pressure_levers, shock_effects
+    from detente.deals.utility import DealProblem
+
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    problem = DealProblem.from_scenario(scenario, utility=utility)  # type: ignore[arg-type]
+    return {
+        "scenario": scenario.name,
+        "levers": [lv.to_dict() for lv in pressure_levers(problem, deal=deal)],
+        "shocks": shock_effects(scenario, utility=utility),
+    }

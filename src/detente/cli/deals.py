@@ -37,18 +37,36 @@ def _pairs(items: list[str] | None, what: str) -> dict[str, float]:
     return out
 
 
-def _problem(scenario: str | None, utility: str, batna: list[str] | None) -> dl.DealProblem:
+ShockOpt = Annotated[
+    list[str] | None,
+    typer.Option("--shock", help="Apply a named shock of the scenario to its pressures "
+                                 "(repeatable; see `detente pressures`)."),
+]
+
+
+def _problem(scenario: str | None, utility: str, batna: list[str] | None,
+             shock: list[str] | None = None) -> dl.DealProblem:
     if utility not in ("linear", "quadratic"):
         raise DetenteError(f"utility {utility!r}: expected linear or quadratic")
     s = api.load(scenario or DEFAULT)
     b = _pairs(batna, "--batna")
-    return dl.DealProblem.from_scenario(s, utility=utility, batna=b)  # type: ignore[arg-type]
+    return dl.DealProblem.from_scenario(s, utility=utility, batna=b,  # type: ignore[arg-type]
+                                        shocks=tuple(shock or ()))
 
 
 def _deal_text(d: dict | None) -> str:
     if d is None:
-        return "(none: no deal beats every BATNA)"
-    return ", ".join(f"{k}={v}" for k, v in d["options"].items())
+        return "(none: no acceptable deal beats the no-deal values)"
+    text = ", ".join(f"{k}={v}" for k, v in d["options"].items())
+    if "consent_of" in d:
+        text += f" [consent of {', '.join(d['consent_of'])}]"
+    return text
+
+
+def _smallest_margin(d: dict) -> float:
+    """Over the parties whose consent the deal needs (every actor without structure)."""
+    who = d.get("consent_of") or list(d["margin"])
+    return min(d["margin"][a] for a in who)
 
 
 @guard
@@ -63,10 +81,15 @@ def deals(
     ] = None,
     draws: Annotated[int, typer.Option(min=0, help="Draws of uncertain BATNAs.")] = 0,
     seed: Annotated[int, typer.Option(help="Seed for the BATNA draws.")] = 0,
+    shock: ShockOpt = None,
     output: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Top deals, Pareto frontier size, ZOPA and bargaining solutions."""
-    problem = _problem(scenario, utility, batna)
+    """Top deals, Pareto frontier size, ZOPA and bargaining solutions.
+
+    With a structured scenario a deal counts only if it crosses no red line, breaks no
+    linked offer and every actor holding a veto on a moved issue prefers it to no deal.
+    """
+    problem = _problem(scenario, utility, batna, shock)
     rep = dl.analyse(problem, drops=_pairs(drop, "--drop"), draws=draws, seed=seed)
     data = rep.to_dict(top=top)
     if output == OutputFormat.json:
@@ -90,7 +113,7 @@ def deals(
     s.add_column("deal")
     s.add_column("smallest margin", justify="right")
     for name, d in data["solutions"].items():
-        s.add_row(name, _deal_text(d), "—" if d is None else f"{min(d['margin'].values()):+.3f}")
+        s.add_row(name, _deal_text(d), "—" if d is None else f"{_smallest_margin(d):+.3f}")
     console.print(s)
     tt = Table(title=f"Top {top} deals (Nash product of gains)", title_justify="left")
     tt.add_column("deal")

@@ -13,12 +13,37 @@ from detente import api
 from detente.cli.common import OutputFormat, console, guard
 from detente.errors import DetenteError
 from detente.models.exchange import Exchange, candidates
+from detente.scenario import Scenario
 from detente.scenarios import DEFAULT
+
+UNCONTROLLED = "*"
+UNCONTROLLED_NOTE = ("* the actor gives on an issue it neither delivers nor holds a veto on "
+                     "(the scenario's controlled_by / vetoes): a shift of its stated position, "
+                     "not something it could hand over")
+
+
+def mark_control(log: Sequence[Mapping[str, Any]], scenario: Scenario) -> list[dict[str, Any]]:
+    """The exchange log with ``controls`` on each side: whether the actor can deliver or
+    veto a move on the issue it gives on (:meth:`~detente.scenario.Issue.controls`).
+
+    A post-filter over the model's log; the model itself is unchanged: in the exchange
+    model a trade moves the *positions* actors take, whoever delivers the issue.
+    """
+    out = []
+    for e in log:
+        row = dict(e)
+        for side in ("i", "j"):
+            part = dict(e[side])
+            part["controls"] = scenario.issue(part["supplies"]).controls(part["actor"])
+            row[side] = part
+        out.append(row)
+    return out
 
 
 def exchange_log_table(log: Sequence[Mapping[str, Any]], title: str = "Exchanges",
                        *, limit: int | None = None) -> Table:
-    """One row per executed exchange: each side's supply issue, shift and gain."""
+    """One row per executed exchange: each side's supply issue, shift and gain (a side
+    marked ``controls: false`` by :func:`mark_control` is starred)."""
     table = Table(title=title, title_justify="left")
     for col in ("round", "actor", "gives on", "from → to", "partner", "gives on",
                 "from → to", "gain"):
@@ -27,13 +52,22 @@ def exchange_log_table(log: Sequence[Mapping[str, Any]], title: str = "Exchanges
     for e in rows:
         i, j = e["i"], e["j"]
         table.add_row(
-            str(e.get("round", "")), i["actor"], i["supplies"],
-            f"{i['from']:.1f} → {i['to']:.1f}", j["actor"], j["supplies"],
+            str(e.get("round", "")), i["actor"], _supplies(i),
+            f"{i['from']:.1f} → {i['to']:.1f}", j["actor"], _supplies(j),
             f"{j['from']:.1f} → {j['to']:.1f}", f"{e['gain']:.4f}",
         )
+    notes = []
     if limit is not None and len(log) > limit:
-        table.caption = f"{len(log) - limit} more not shown"
+        notes.append(f"{len(log) - limit} more not shown")
+    if any(e[s].get("controls") is False for e in rows for s in ("i", "j")):
+        notes.append(UNCONTROLLED_NOTE)
+    if notes:
+        table.caption = "; ".join(notes)
     return table
+
+
+def _supplies(side: Mapping[str, Any]) -> str:
+    return side["supplies"] + (f" {UNCONTROLLED}" if side.get("controls") is False else "")
 
 
 def candidates_table(rows: Sequence[Mapping[str, Any]]) -> Table:
@@ -68,8 +102,17 @@ def exchanges(
     ] = OutputFormat.table,
     seed: Annotated[int, typer.Option(help="Seed (random-rate variant).")] = 0,
     fmt: Annotated[str | None, typer.Option("--from", help="Input format.")] = None,
+    controlled_only: Annotated[bool, typer.Option(
+        "--controlled-only",
+        help="List only exchanges in which each side gives on an issue it delivers or holds "
+             "a veto on (the model runs unchanged; this filters its log).")] = False,
 ) -> None:
-    """Run the exchange model and list every executed exchange, round by round."""
+    """Run the exchange model and list every executed exchange, round by round.
+
+    A trade moves the positions actors take. Where the scenario says who delivers an
+    issue (controlled_by) or must consent (vetoes), a side giving on an issue it does
+    not control is starred (JSON: "controls": false).
+    """
     if variant not in ("equal-gain", "random-rate"):
         raise DetenteError(f"--variant {variant!r}: expected equal-gain or random-rate")
     if rule not in ("decide", "paper"):
@@ -79,7 +122,9 @@ def exchanges(
     sc = api.load(scenario or DEFAULT, format=fmt)
     model = Exchange(rounds=rounds, variant=variant, rule=rule)  # type: ignore[arg-type]
     fc = model.forecast(sc, seed=seed)
-    log = fc.details.get("exchanges", [])
+    log = mark_control(fc.details.get("exchanges", []), sc)
+    if controlled_only:
+        log = [e for e in log if e["i"]["controls"] and e["j"]["controls"]]
     if output is OutputFormat.json:
         data: dict[str, Any] = {
             "scenario": sc.name, "model": fc.model, "params": fc.to_dict()["params"],

@@ -8,7 +8,7 @@ from detente.cli import backtest as backtest_cmd
 from detente.cli import deals as deals_cmd
 from detente.cli import exchanges as exchanges_cmd
 from detente.cli import forecast as forecast_cmd
-from detente.cli import scenario_cmds
+from detente.cli import scenario_cmds, structure_cmds
 from detente.cli import simulate as simulate_cmd
 
 app = typer.Typer(
@@ -38,6 +38,8 @@ app.command("levers")(simulate_cmd.levers)
 app.command("deals")(deals_cmd.deals)
 app.command("logrolls")(deals_cmd.logrolls)
 app.command("phase")(deals_cmd.phase)
+app.command("pressures")(structure_cmds.pressures)
+app.command("schema")(structure_cmds.schema)
 
 
 def main() -> None:
