@@ -18,6 +18,8 @@ from .analysis import DealReport, analyse
 from .logrolls import Logroll, logrolls
 from .pareto import deal_frontier, pareto_indices, pareto_mask
 from .phasing import PhaseReport, Plan, phase
+from .pressures import PressureLever, pressure_levers, shock_effects
+from .rules import Rules, Verdict
 from .solutions import (
     SOLUTIONS,
     asymmetric_nash,
@@ -30,7 +32,7 @@ from .space import DEFAULT_GRID, OutcomeSpace
 from .utility import DealProblem
 from .zopa import Zopa, zopa
 
-_PROBLEM_KEYS = frozenset({"utility", "grid", "tables", "batna"})
+_PROBLEM_KEYS = frozenset({"utility", "grid", "tables", "batna", "shocks", "pressures"})
 
 
 def _split(scenario: Scenario | DealProblem,
@@ -65,6 +67,9 @@ __all__ = [
     "OutcomeSpace",
     "PhaseReport",
     "Plan",
+    "PressureLever",
+    "Rules",
+    "Verdict",
     "Zopa",
     "analyse",
     "asymmetric_nash",
@@ -78,6 +83,8 @@ __all__ = [
     "pareto_mask",
     "phase",
     "phase_deal",
+    "pressure_levers",
+    "shock_effects",
     "utilitarian",
     "zopa",
 ]
