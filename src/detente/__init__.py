@@ -15,7 +15,7 @@ The heavier parts (``simulate``, ``sensitivity``, ``find_levers``, ``deals``,
 
 from typing import Any
 
-from detente.api import forecast, load, load_all, save
+from detente.api import deal_problem, forecast, load, load_all, load_genius, save
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, Problem, ScenarioError
 from detente.models import Forecast, available_models, get_model
@@ -43,10 +43,12 @@ __all__ = [
     "Stance",
     "available_models",
     "compile_scenario",
+    "deal_problem",
     "forecast",
     "get_model",
     "load",
     "load_all",
+    "load_genius",
     "save",
     *_LAZY,
 ]
