@@ -65,3 +65,12 @@ def forecast(
         for m in (models or DEFAULT_MODELS)
     ]
     return ForecastSet(scenario, tuple(m.forecast(scenario, seed=seed) for m in chosen))
+
+
+def open_history(db: str | os.PathLike[str] | None = None) -> Any:
+    """The history store (:class:`detente.History`): a file path or a SQLAlchemy URL
+    (``postgresql+psycopg://...``); default ``$DETENTE_DB``, else ``history.sqlite`` in
+    the user's data folder. Opening migrates the schema to this detente's revision."""
+    from detente.store import History
+
+    return History(db)
