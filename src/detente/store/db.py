@@ -83,7 +83,7 @@ def open_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         _check_sqlite_file(parsed.database)
     try:
-        engine = _create(url, parsed.get_backend_name())
+        engine = connect(url)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise DetenteError(f"{display(url)}: cannot open the history database ({exc})") from None
     try:
@@ -110,8 +110,10 @@ def _check_sqlite_file(database: str | None) -> None:
             raise DetenteError(f"{path}: not a detente history database (not an SQLite file)")
 
 
-def _create(url: str, backend: str) -> Engine:
-    if backend != "sqlite":
+def connect(url: str) -> Engine:
+    """An engine on ``url`` as detente uses it, without checking or migrating the schema
+    (:func:`open_engine` does both)."""
+    if make_url(url).get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, poolclass=NullPool,
                            connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})

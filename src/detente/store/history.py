@@ -256,9 +256,9 @@ class History:
             q = (select(VersionRow).where(VersionRow.scenario_hash.startswith(text))
                  .order_by(VersionRow.id.desc()))
             with self._write() as s:
-                rows = list(s.scalars(q))
+                rows = [_version(r) for r in s.scalars(q)]
             if rows and len({r.scenario_hash for r in rows}) == 1:
-                return _version(rows[0])
+                return rows[0]
             if rows:
                 raise DetenteError(f"{text}: more than one scenario hash starts so; give more")
         raise DetenteError(f"{ref}: no such version (give an id, NAME@N, NAME@DATE or a "
@@ -267,9 +267,9 @@ class History:
     def _one(self, query: Any, text: str) -> Version:
         with self._write() as s:
             row = s.scalars(query).first()
-        if row is None:
-            raise DetenteError(f"{text}: no such version (`detente history log` lists them)")
-        return _version(row)
+            if row is None:
+                raise DetenteError(f"{text}: no such version (`detente history log` lists them)")
+            return _version(row)
 
     def _only_history(self, history: str | None) -> str:
         if history is not None:
