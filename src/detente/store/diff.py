@@ -277,6 +277,8 @@ def diff_scenarios(a: Scenario, b: Scenario, models: Sequence[Model], *, seed: i
     units = [u for _, u in players]
 
     def value(members: frozenset[int]) -> np.ndarray:
+        if not members or len(members) == len(units):  # the versions themselves, exactly
+            return _forecasts(b if members else a, models, common, seed)
         data = compose(da, db, [units[i] for i in sorted(members)])
         scenario = Scenario.from_dict(json.loads(json.dumps(data, default=str)))
         return _forecasts(scenario, models, common, seed)
@@ -288,7 +290,7 @@ def diff_scenarios(a: Scenario, b: Scenario, models: Sequence[Model], *, seed: i
         return ScenarioDiff(changes, None, reason, added, removed)
     m, k = len(models), len(common)
     before = _forecasts(a, models, common, seed).reshape(m, k)
-    after = _forecasts(b, models, common, seed).reshape(m, k)
+    after = before + result.total.reshape(m, k)
     attributed = Attributed(
         models=tuple(model.name for model in models), issues=common,
         changes=tuple(c for c, _ in players), before=before, after=after,
