@@ -128,8 +128,7 @@ def _entries(path: Path, doc: Mapping[str, Any], raw: list[Any]) -> list[Entry]:
     for n, item in enumerate(raw):
         where = f"{path}: versions[{n}]"
         as_of = _as_of(item.get("as_of"), where)
-        body = dict(data[n], as_of=as_of.isoformat())
-        scenario = Scenario.from_dict(body, file=f"{where}.scenario")
+        scenario = Scenario.from_dict(data[n], file=f"{where}.scenario")
         expected = item.get("scenario_hash")
         if expected is not None and expected != scenario.hash:
             raise DetenteError(f"{where}: scenario_hash {expected} does not match the scenario "
@@ -163,6 +162,7 @@ def _scenario_data(path: Path, item: Mapping[str, Any], raw: list[Any],
     if base not in done:
         return None
     data = copy.deepcopy(done[base])
+    data["as_of"] = str(item.get("as_of"))  # a derived scenario is as known on its own date
     for k, change in enumerate(derive.get("changes") or []):
         apply_change(data, change, f"{where}.derive.changes[{k}]")
     return data
