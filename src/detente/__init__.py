@@ -15,7 +15,7 @@ The heavier parts (``simulate``, ``sensitivity``, ``find_levers``, ``deals``,
 
 from typing import Any
 
-from detente.api import deal_problem, forecast, load, load_all, load_genius, save
+from detente.api import deal_problem, forecast, load, load_all, load_genius, open_history, save
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, Problem, ScenarioError
 from detente.models import Forecast, available_models, get_model
@@ -28,6 +28,7 @@ _LAZY = {
     "find_levers": ("detente.uncertainty.levers", "find_levers"),
     "deals": ("detente.deals", None),
     "backtest": ("detente.backtest", None),
+    "History": ("detente.store", "History"),
 }
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "load",
     "load_all",
     "load_genius",
+    "open_history",
     "save",
     *_LAZY,
 ]

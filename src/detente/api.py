@@ -106,3 +106,11 @@ def deal_problem(
                                          batna=batna, acceptance=acceptance, grid=grid)
     return DealProblem.from_scenario(scenario, utility=utility, grid=grid, batna=batna,
                                      acceptance=acceptance)
+
+def open_history(db: str | os.PathLike[str] | None = None) -> Any:
+    """The history store (:class:`detente.History`): a file path or a SQLAlchemy URL
+    (``postgresql+psycopg://...``); default ``$DETENTE_DB``, else ``history.sqlite`` in
+    the user's data folder. Opening migrates the schema to this detente's revision."""
+    from detente.store import History
+
+    return History(db)
