@@ -15,7 +15,19 @@ The heavier parts (``simulate``, ``sensitivity``, ``find_levers``, ``deals``,
 
 from typing import Any
 
-from detente.api import forecast, load, load_all, save
+from detente.api import (
+    apply_draft,
+    delphi_history,
+    delphi_round,
+    draft_article,
+    forecast,
+    load,
+    load_all,
+    panel_combine,
+    panel_disagreement,
+    save,
+    save_review,
+)
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, Problem, ScenarioError
 from detente.models import Forecast, available_models, get_model
@@ -41,13 +53,20 @@ __all__ = [
     "ScenarioError",
     "Source",
     "Stance",
+    "apply_draft",
     "available_models",
     "compile_scenario",
+    "delphi_history",
+    "delphi_round",
+    "draft_article",
     "forecast",
     "get_model",
     "load",
     "load_all",
+    "panel_combine",
+    "panel_disagreement",
     "save",
+    "save_review",
     *_LAZY,
 ]
 
