@@ -15,12 +15,18 @@ from detente.errors import DetenteError
 from detente.scenarios import DEFAULT
 
 ScenarioArg = Annotated[
-    str | None, typer.Argument(help=f"Scenario file or bundled name (default: {DEFAULT}).")
+    str | None,
+    typer.Argument(help=f"Scenario file, GENIUS folder or bundled name (default: {DEFAULT})."),
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")]
 UtilityOpt = Annotated[str, typer.Option(help="Utility from distance: linear or quadratic.")]
 BatnaOpt = Annotated[
     list[str] | None, typer.Option("--batna", help="ACTOR=VALUE: override a BATNA (0..1).")
+]
+AcceptanceOpt = Annotated[
+    str | None,
+    typer.Option(help="above (u > BATNA) or at-least (u >= BATNA); default: at-least for "
+                      "GENIUS files, above otherwise."),
 ]
 
 
@@ -45,18 +51,21 @@ ShockOpt = Annotated[
 
 
 def _problem(scenario: str | None, utility: str, batna: list[str] | None,
-             shock: list[str] | None = None) -> dl.DealProblem:
+             acceptance: str | None = None, shock: list[str] | None = None
+             ) -> dl.DealProblem:
     if utility not in ("linear", "quadratic"):
         raise DetenteError(f"utility {utility!r}: expected linear or quadratic")
-    s = api.load(scenario or DEFAULT)
-    b = _pairs(batna, "--batna")
-    return dl.DealProblem.from_scenario(s, utility=utility, batna=b,  # type: ignore[arg-type]
-                                        shocks=tuple(shock or ()))
+    rule = None if acceptance is None else acceptance.replace("-", "_")
+    if rule not in (None, "above", "at_least"):
+        raise DetenteError(f"--acceptance {acceptance!r}: expected above or at-least")
+    return api.deal_problem(scenario or DEFAULT, utility=utility,  # type: ignore[arg-type]
+                            batna=_pairs(batna, "--batna"), acceptance=rule,  # type: ignore[arg-type]
+                            shocks=tuple(shock or ()))
 
 
 def _deal_text(d: dict | None) -> str:
     if d is None:
-        return "(none: no acceptable deal beats the no-deal values)"
+        return "(none: no deal beats every BATNA)"
     text = ", ".join(f"{k}={v}" for k, v in d["options"].items())
     if "consent_of" in d:
         text += f" [consent of {', '.join(d['consent_of'])}]"
@@ -75,6 +84,7 @@ def deals(
     top: Annotated[int, typer.Option(min=1, help="Top deals to list.")] = 5,
     utility: UtilityOpt = "linear",
     batna: BatnaOpt = None,
+    acceptance: AcceptanceOpt = None,
     drop: Annotated[
         list[str] | None,
         typer.Option("--drop", help="ACTOR=D: which deals open if ACTOR's BATNA fell by D."),
@@ -89,7 +99,7 @@ def deals(
     With a structured scenario a deal counts only if it crosses no red line, breaks no
     linked offer and every actor holding a veto on a moved issue prefers it to no deal.
     """
-    problem = _problem(scenario, utility, batna, shock)
+    problem = _problem(scenario, utility, batna, acceptance, shock)
     rep = dl.analyse(problem, drops=_pairs(drop, "--drop"), draws=draws, seed=seed)
     data = rep.to_dict(top=top)
     if output == OutputFormat.json:
@@ -99,6 +109,7 @@ def deals(
     console.print(f"[bold]{data['deals']}[/] deals; [bold]{z['size']}[/] in the ZOPA "
                   f"({z['share']:.1%}); Pareto frontier within it: "
                   f"[bold]{data['frontier_size']}[/]", highlight=False)
+    console.print(f"Acceptance: {data['acceptance']['text']}.", highlight=False)
     t = Table(title="Actors (utility 0..1)", title_justify="left")
     for col in ("actor", "BATNA", "source", "best margin", "rules out", "alone"):
         t.add_column(col, justify="left" if col in ("actor", "source") else "right")

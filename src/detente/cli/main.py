@@ -6,8 +6,11 @@ import typer
 
 from detente.cli import backtest as backtest_cmd
 from detente.cli import deals as deals_cmd
+from detente.cli import draft as draft_cmd
 from detente.cli import exchanges as exchanges_cmd
 from detente.cli import forecast as forecast_cmd
+from detente.cli import history as history_cmd
+from detente.cli import panel as panel_cmd
 from detente.cli import scenario_cmds, structure_cmds
 from detente.cli import simulate as simulate_cmd
 
@@ -40,6 +43,9 @@ app.command("logrolls")(deals_cmd.logrolls)
 app.command("phase")(deals_cmd.phase)
 app.command("pressures")(structure_cmds.pressures)
 app.command("schema")(structure_cmds.schema)
+app.add_typer(history_cmd.app, name="history")
+app.add_typer(panel_cmd.app, name="panel")
+app.command("draft")(draft_cmd.draft)
 
 
 def main() -> None:

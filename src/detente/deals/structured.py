@@ -49,6 +49,10 @@ def acceptable_frontier(problem: DealProblem, batna: np.ndarray | None = None
     by total utility descending, then by option indices (as ``deal_frontier``)."""
     rules = problem.rules
     assert rules is not None
+    if problem.keys is not None or not problem.additive:
+        raise DetenteError("the structure (vetoes, red lines, linkages, pressures) is applied "
+                           "to utilities from positions and saliences; these are stated "
+                           "utilities (e.g. GENIUS), which it does not support")
     beta = problem.batna if batna is None else np.asarray(batna, dtype=float)
     n_i, n_a = len(problem.issues), problem.n_actors
     if n_i > MAX_ISSUES:
