@@ -157,6 +157,11 @@ def test_phased_steps_are_deliverable(ukraine, problem):
             done |= set(step)
             # the drones never arrive before the missiles they are conditional on
             assert "drones" not in done or "tomahawks" in done
+    # only the two parties can defect: missiles first, then drones, holds without guarantee
+    best = rep.best
+    assert best.phases == (("tomahawks",), ("drones",)) and best.self_enforcing
+    assert set(best.worst_defection) == set(problem.actors)
+    assert best.worst_defection["RUS"] == 0.0  # Russia holds no veto on either step
     with pytest.raises(DetenteError, match="UKR's red line on donetsk"):
         deals.phase(problem, "donetsk=partial-withdrawal,tomahawks=conditional")
     with pytest.raises(DetenteError, match="breaks the linkage UKR: drones above 0"):

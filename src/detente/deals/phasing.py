@@ -42,7 +42,10 @@ which red line, linkage or veto it fails); every issue the deal moves from
 no deal is a step, even at zero utility gain (a ceasefire on the current line
 is delivered, unlike no agreement); and a plan is kept only if no phase leaves
 a linkage broken — a conditional offer is delivered in the same phase as, or
-after, what it is conditional on. Each step lists who can deliver it.
+after, what it is conditional on. Only the deal's consenting parties (the
+veto holders of the issues it moves) can defect, so self-enforcement and
+guarantees are computed over them (others show 0). Each step lists who can
+deliver it.
 
 **Search.** Every ordered partition (Fubini number: 541 plans for 5 issues,
 47,293 for 7) is evaluated at once with matrix products (chunked), for up to
@@ -208,7 +211,13 @@ def phase(
     n_candidates = len(phi)
     if rules is not None:
         phi = phi[_deliverable(rules, options, changed, phi)]
-    short, worst = evaluate_plans(g, beta, phi)
+        # only the parties whose consent the deal needs can defect from it
+        party = rules.consenting(options)
+        short = np.zeros((len(phi), problem.n_actors))
+        worst = np.zeros((len(phi), problem.n_actors))
+        short[:, party], worst[:, party] = evaluate_plans(g[party], beta[party], phi)
+    else:
+        short, worst = evaluate_plans(g, beta, phi)
     total = short.sum(axis=1)
     n_phase = phi.max(axis=1) + 1 if len(changed) else np.ones(len(phi), dtype=np.int64)
     rank = np.lexsort((np.arange(len(phi)), n_phase, np.round(total, 12)))[:top]
