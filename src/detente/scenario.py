@@ -976,6 +976,10 @@ def check_structure(parts: Parts, add: _Add) -> None:
         if issue.no_agreement is not None and issue.status_quo is None:
             add(("issues", index, "no_agreement"), "a no-agreement label without a status quo",
                 "a status_quo: the value no agreement leaves the issue at")
+        if issue.no_agreement is not None and any(o.name == "no-agreement"
+                                                  for o in issue.options):
+            add(("issues", index, "options"), "an option named 'no-agreement'",
+                "another name: 'no-agreement' is the explicit no-deal option")
     for index, st in parts.stances:
         issue = issue_by_id.get(st.issue)
         for k, line in enumerate(st.red_lines):

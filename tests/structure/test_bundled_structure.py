@@ -201,3 +201,19 @@ def test_pressures_and_shocks_move_the_zopa_exactly(ukraine, problem):
     assert oil.zopa.size == levers["oil_revenue"].zopa_at_high
     with pytest.raises(DetenteError, match="unknown shock 'nope'"):
         deals.analyse(ukraine, shocks=("nope",))
+
+
+def test_one_acceptability_function_for_packages(ukraine, problem, report):
+    """``deals.acceptable`` / ``deals.verdict``: the test proposals will reuse."""
+    rows = np.array(list(itertools.product(*(range(n) for n in problem.space.sizes))))
+    ok = deals.acceptable(problem, rows)
+    assert int(ok.sum()) == report.zopa.size
+    assert all(_acceptable_brute(ukraine, problem, r) == o for r, o in zip(rows, ok,
+                                                                            strict=True))
+    v = deals.verdict(problem, "tomahawks=conditional,drones=full")
+    assert v.acceptable and set(v.consent_of) == {"UKR", "USA"}
+    v = deals.verdict(problem, "donetsk=full-cession,drones=full")
+    assert not v.acceptable
+    reasons = " ".join(v.reasons())
+    assert "UKR's red line on donetsk" in reasons and "breaks the linkage" in reasons
+    assert deals.verdict(problem, {}).reasons() == ["it moves nothing from no deal"]

@@ -14,6 +14,7 @@ from typing import Any
 
 from detente.scenario import Scenario
 
+from .acceptability import acceptable, verdict
 from .analysis import DealReport, analyse, frontier
 from .logrolls import Logroll, logrolls
 from .pareto import deal_frontier, pareto_indices, pareto_mask
@@ -72,6 +73,7 @@ __all__ = [
     "Rules",
     "Verdict",
     "Zopa",
+    "acceptable",
     "analyse",
     "asymmetric_nash",
     "deal_frontier",
@@ -88,5 +90,6 @@ __all__ = [
     "pressure_levers",
     "shock_effects",
     "utilitarian",
+    "verdict",
     "zopa",
 ]
