@@ -999,28 +999,13 @@ def check_structure(parts: Parts, add: _Add) -> None:
                 if value is not None and not issue.low <= value <= issue.high:
                     add(path + (key,), f"red line at {value:g} outside the scale",
                         _within_scale(issue))
-            option = next((o.name for o in issue.options if o.value == st.position), None)
-            if line.excludes(st.position, option):
-                add(path, f"a red line ({line.describe()}) that excludes {st.actor}'s own "
-                    f"position {st.position:g}", "a red line the stated position respects")
-    declared = {b.id for _, b in parts.blocs}
-    members: dict[str, int] = dict.fromkeys(declared, 0)
     for index, actor in parts.actors:
-        if actor.bloc is not None and declared:
-            if actor.bloc not in declared:
-                add(("actors", index, "bloc"), f"unknown bloc {actor.bloc!r}",
-                    f"one of the declared blocs ({', '.join(sorted(declared))})")
-            else:
-                members[actor.bloc] += 1
         for pressure in actor.batna_pressure:
             if pressure not in pressure_ids:
                 _unknown(add, ("actors", index, "batna_pressure", pressure), "pressure",
                          pressure, pressure_ids)
-    for index, bloc in parts.blocs:
+    for index, bloc in parts.blocs:  # members: the actors naming it (none is allowed)
         sources(("blocs", index), bloc.sources)
-        if members.get(bloc.id, 0) < 2:
-            add(("blocs", index), f"bloc {bloc.id!r} with {members.get(bloc.id, 0)} member(s)",
-                "at least two actors naming it in their 'bloc' field")
     for index, pressure in parts.pressures:
         sources(("pressures", index), pressure.sources)
         dist = pressure.uncertainty

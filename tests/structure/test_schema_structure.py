@@ -84,29 +84,32 @@ actors:
   - {id: B, bloc: Eur}
 issues:
   - {id: x, no_agreement: nothing agreed, options: {lo: 0, hi: 100}}
+  - {id: y, status_quo: 0, no_agreement: none, options: {no-agreement: 0, hi: 100}}
 stances:
   - actor: A
     issue: x
     position: 0
     salience: 0.5
-    red_lines: [{options: [lo]}, {options: [mid]}]
+    red_lines: [{options: [mid]}, {above: 5, below: 3}]
 blocs:
-  - {id: Europe}
+  - {id: Europe, sources: [nope]}
 shocks:
   - {id: s, changes: {oil: 1}}
 """
     probs = _problems(text, "b2.yaml")
-    assert "unknown bloc 'Eur'" in probs["actors[0].bloc"].found
     assert "unknown pressure 'war'" in probs["actors[0].batna_pressure.war"].found
     assert "without a status quo" in probs["issues[0].no_agreement"].found
-    assert "excludes A's own position 0" in probs["stances[0].red_lines[0]"].found
-    assert "unknown option 'mid'" in probs["stances[0].red_lines[1].options[0]"].found
-    assert "0 member(s)" in probs["blocs[0]"].found
+    assert "'no-agreement'" in probs["issues[1].options"].found
+    assert "exactly one of above, below" in probs["stances[0].red_lines[1]"].expected
+    assert "unknown source 'nope'" in probs["blocs[0].sources[0]"].found
     assert "unknown pressure 'oil'" in probs["shocks[0].changes.oil"].found
+    # an undeclared bloc label stays a label; a declared bloc may have no member yet
+    assert "actors[0].bloc" not in probs and "blocs[0]" not in probs
     path = tmp_path / "b2.yaml"
     path.write_text(text)
     res = runner.invoke(app, ["check", str(path)])
-    assert res.exit_code == 1 and "b2.yaml:3: actors[0].bloc" in " ".join(res.output.split())
+    assert res.exit_code == 1 and "b2.yaml:3: actors[0].batna_pressure.war" in " ".join(
+        res.output.split())
 
 
 def test_csv_structure_round_trip_and_lines(ukraine):
