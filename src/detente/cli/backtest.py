@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from detente.backtest.council import SCHEMES
 from detente.backtest.deu import load_cases
@@ -29,6 +30,7 @@ from detente.errors import DetenteError
 from detente.formats import write_text_atomic
 from detente.models.ensemble import default_members
 from detente.models.registry import available_models
+from detente.present.text import styled
 
 Capability = enum.StrEnum("Capability", {s.replace("-", "_"): s for s in SCHEMES})
 
@@ -95,8 +97,8 @@ def backtest(
     scores = result.scores(n_boot=bootstrap, seed=seed)
     console.print(_table(result, scores, str(dataset), bootstrap))
     for name, count in result.failures.items():
-        err_console.print(f"[yellow]warning:[/] {name} failed on {count} issue(s); first: "
-                          f"{result.failure_messages[name]}", highlight=False)
+        err_console.print(styled("[yellow]warning:[/] {} failed on {} issue(s); first: {}", name,
+                                 count, result.failure_messages[name]))
     if csv_path is not None:
         write_text_atomic(csv_path, _csv(result.rows()))
         console.print(f"per-issue results: {csv_path}")
@@ -115,11 +117,11 @@ def _fmt(value: float | None, pct: bool = False, digits: int = 2) -> str:
     return f"{100 * value:.0f}%" if pct else f"{value:.{digits}f}"
 
 
-def _cell(score: Score, key: str, pct: bool = False, ci: bool = True) -> str:
-    text = _fmt(score.values[key], pct)
+def _cell(score: Score, key: str, pct: bool = False, ci: bool = True) -> Text:
+    text = Text(_fmt(score.values[key], pct))
     low, high = score.intervals.get(key, (math.nan, math.nan))
     if ci and not math.isnan(low):
-        text += f"\n[dim]{_fmt(low, pct, 1)}–{_fmt(high, pct, 1)}[/]"
+        text.append(f"\n{_fmt(low, pct, 1)}–{_fmt(high, pct, 1)}", style="dim")
     return text
 
 
@@ -186,5 +188,5 @@ def _fit(cases: list, members: list[str] | None, out: Path, dataset: Path, cap: 
     )
     unused = set(available_models()) - {m.split("@")[0] for m in chosen} - {"ensemble"}
     if unused:
-        console.print(f"[dim]not members: {', '.join(sorted(unused))} "
-                      "(add with --ensemble-member)[/]", highlight=False)
+        console.print(f"not members: {', '.join(sorted(unused))} "
+                      "(add with --ensemble-member)", style="dim")

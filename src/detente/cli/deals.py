@@ -12,6 +12,7 @@ from detente import api
 from detente import deals as dl
 from detente.cli.common import OutputFormat, console, guard
 from detente.errors import DetenteError
+from detente.present.text import styled
 from detente.scenarios import DEFAULT
 
 ScenarioArg = Annotated[
@@ -73,9 +74,9 @@ def deals(
         console.print_json(json.dumps(data))
         return
     z = data["zopa"]
-    console.print(f"[bold]{data['deals']}[/] deals; [bold]{z['size']}[/] in the ZOPA "
-                  f"({z['share']:.1%}); Pareto frontier within it: "
-                  f"[bold]{data['frontier_size']}[/]", highlight=False)
+    console.print(styled("[bold]{}[/] deals; [bold]{}[/] in the ZOPA ({:.1%}); Pareto frontier "
+                         "within it: [bold]{}[/]", data["deals"], z["size"], z["share"],
+                         data["frontier_size"]))
     t = Table(title="Actors (utility 0..1)", title_justify="left")
     for col in ("actor", "BATNA", "source", "best margin", "rules out", "alone"):
         t.add_column(col, justify="left" if col in ("actor", "source") else "right")
@@ -106,7 +107,7 @@ def deals(
         console.print(f"Uncertain BATNAs ({u['draws']} draws): expected ZOPA size "
                       f"{u['expected_size']:.1f}, P(ZOPA not empty) {u['p_nonempty']:.2f}",
                       highlight=False)
-    console.print(f"[dim]{data['note']}[/]")
+    console.print(data["note"], style="dim")
 
 
 @guard

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -15,6 +16,7 @@ from detente.cli.common import OutputFormat, console, guard
 from detente.errors import DetenteError
 from detente.models.registry import DEFAULT_MODELS, available_models, model_class
 from detente.present.tables import forecast_table, records_table, rounds_table
+from detente.present.text import for_stream
 from detente.results import ForecastSet
 from detente.scenarios import DEFAULT
 
@@ -83,7 +85,7 @@ def forecast(
         console.print_json(result.to_json(trajectory=rounds or exchanges))
         return
     if output is OutputFormat.csv:
-        typer.echo(forecast_csv(result), nl=False)
+        typer.echo(for_stream(forecast_csv(result), sys.stdout), nl=False)
         return
     console.print(forecast_table(result))
     if exchanges:

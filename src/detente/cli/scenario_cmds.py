@@ -14,6 +14,7 @@ from detente.cli.forecast import FromOpt, ScenarioArg
 from detente.errors import DetenteError, ModelInputError
 from detente.models.registry import get_model
 from detente.present.tables import comparative_table
+from detente.present.text import styled
 from detente.scenarios import DEFAULT
 from detente.templates import scenario_template
 
@@ -55,9 +56,8 @@ def check(
         raise ModelInputError(problems)
     for sc in scenarios:
         console.print(
-            f"[green]ok[/] {sc.name}: {len(sc.actors)} actors, {len(sc.issues)} issues, "
-            f"{len(sc.stances)} stances",
-            highlight=False,
+            styled("[green]ok[/] {}: {} actors, {} issues, {} stances", sc.name,
+                   len(sc.actors), len(sc.issues), len(sc.stances)),
         )
 
 

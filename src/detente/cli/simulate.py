@@ -16,6 +16,7 @@ from detente.cli.common import OutputFormat, console, err_console, guard
 from detente.cli.forecast import FromOpt, ScenarioArg, parse_params
 from detente.errors import DetenteError
 from detente.models.registry import DEFAULT_MODELS, get_model
+from detente.present.text import styled
 from detente.scenarios import DEFAULT
 
 _SPARK = " ▁▂▃▄▅▆▇█"
@@ -122,14 +123,13 @@ def simulate(
 
 def _print_simulation(sim: Any, sc: Any) -> None:
     ds = sim.dataset
-    head = (f"[bold]{ds.attrs['scenario']}[/]: {sim.draws:,} draws, seed {sim.seed} "
-            f"(block {ds.attrs['block_size']})")
-    console.print(head, highlight=False)
+    console.print(styled("[bold]{}[/]: {:,} draws, seed {} (block {})", ds.attrs["scenario"],
+                         sim.draws, sim.seed, ds.attrs["block_size"]))
     rows = sim.summary_rows()
     lo_q, hi_q = (k for k in (min(rows[0], key=_qkey), max(rows[0], key=_qkey)))
     for issue in sim.issues:
         name = sc.issue(issue).name if sc is not None else issue
-        table = Table(title=f"{name} [dim]({issue})[/]", title_justify="left")
+        table = Table(title=styled("{} [dim]({})[/]", name, issue), title_justify="left")
         table.add_column("model", no_wrap=True)
         for col in ("point", "mean ± sd", "median", f"{lo_q[1:]}–{hi_q[1:]}%"):
             table.add_column(col, justify="right", no_wrap=True)
@@ -161,7 +161,7 @@ def _print_simulation(sim: Any, sc: Any) -> None:
                 console.print(f"  models land on different anchors in {_pct(split)} of draws",
                               highlight=False)
         console.print()
-    console.print(f"[dim]{ds.attrs.get('note', '')}[/]")
+    console.print(ds.attrs.get("note", ""), style="dim")
 
 
 @guard
@@ -198,8 +198,8 @@ def sensitivity(
     for name in issue or sc.issue_ids:
         ranked = res.ranked(name, top=top)
         iss = sc.issue(name)
-        table = Table(title=f"{iss.name} [dim]({name})[/]: {m.name}, point "
-                      f"{_fmt(res.point[name])}", title_justify="left")
+        table = Table(title=styled("{} [dim]({})[/]: {}, point {}", iss.name, name, m.name,
+                                   _fmt(res.point[name])), title_justify="left")
         table.add_column("input" if by is By.input else "actor", no_wrap=True)
         if res.method == "sobol":
             table.add_column("S1", justify="right")
@@ -219,8 +219,8 @@ def sensitivity(
             cells.append(_fmt(row["swing"]))
             table.add_row(*cells)
         console.print(table)
-    console.print(f"[dim]{res.method}, N = {res.samples}, seed {res.seed}; swing: the forecast's "
-                  "change as the input alone moves across its declared range.[/]")
+    console.print(f"{res.method}, N = {res.samples}, seed {res.seed}; swing: the forecast's "
+                  "change as the input alone moves across its declared range.", style="dim")
 
 
 @guard
@@ -252,8 +252,8 @@ def levers(
         console.print_json(json.dumps(res.to_dict()))
         return
     iss = sc.issue(issue)
-    console.print(f"[bold]{iss.name}[/] under {m.name}: now {iss.describe(res.current)}; "
-                  f"target: {res.target}", highlight=False)
+    console.print(styled("[bold]{}[/] under {}: now {}; target: {}", iss.name, m.name,
+                         iss.describe(res.current), res.target))
     if res.already:
         console.print("The forecast is already there.")
         return
@@ -273,5 +273,4 @@ def levers(
     if not shown:
         console.print("No single lever reaches the target within its range.")
     if unreachable:
-        console.print(f"[dim]cannot reach it alone: {', '.join(unreachable)}[/]",
-                      highlight=False)
+        console.print(f"cannot reach it alone: {', '.join(unreachable)}", style="dim")
