@@ -8,6 +8,7 @@ from detente.cli import backtest as backtest_cmd
 from detente.cli import deals as deals_cmd
 from detente.cli import exchanges as exchanges_cmd
 from detente.cli import forecast as forecast_cmd
+from detente.cli import report as report_cmd
 from detente.cli import scenario_cmds
 from detente.cli import simulate as simulate_cmd
 
@@ -38,6 +39,7 @@ app.command("levers")(simulate_cmd.levers)
 app.command("deals")(deals_cmd.deals)
 app.command("logrolls")(deals_cmd.logrolls)
 app.command("phase")(deals_cmd.phase)
+app.command("report")(report_cmd.report)
 
 
 def main() -> None:
