@@ -10,6 +10,7 @@ from detente.cli import exchanges as exchanges_cmd
 from detente.cli import forecast as forecast_cmd
 from detente.cli import report as report_cmd
 from detente.cli import scenario_cmds
+from detente.cli import serve as serve_cmd
 from detente.cli import simulate as simulate_cmd
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ app.command("deals")(deals_cmd.deals)
 app.command("logrolls")(deals_cmd.logrolls)
 app.command("phase")(deals_cmd.phase)
 app.command("report")(report_cmd.report)
+app.command("serve")(serve_cmd.serve)
 
 
 def main() -> None:

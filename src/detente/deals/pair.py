@@ -17,7 +17,7 @@ from detente.errors import DetenteError
 from .pareto import pareto_indices
 from .utility import DealProblem
 
-DEFAULT_LIMIT = 20_000
+DEFAULT_LIMIT = 5_000
 """Deals drawn (uniformly, without replacement) when the space is larger."""
 
 

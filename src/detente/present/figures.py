@@ -118,7 +118,7 @@ def issue_scales(scenario: Scenario, result: ForecastSet | None = None,
                          tickvals=[a.value for a in anchors] or None,
                          ticktext=[_short(a.label) for a in anchors] or None,
                          tickangle=0, tickfont={"size": 9}, showgrid=True, row=row, col=1)
-        fig.update_yaxes(visible=False, range=[-1.4 - 0.5 * max(len(models), 1), 0.9],
+        fig.update_yaxes(visible=False, range=[-1.4 - 0.5 * max(len(models), 1), 1.4],
                          row=row, col=1)
     title = f"{scenario.title or scenario.name}: positions and forecasts"
     fig = _layout(fig, title, height=190 * len(issues) + 140)
@@ -208,10 +208,10 @@ def pareto(view: PairView) -> go.Figure:
                   x1=max(float(u[:, 0].max()), view.batna[0]),
                   y1=max(float(u[:, 1].max()), view.batna[1]),
                   fillcolor="rgba(44,160,44,0.10)", line={"width": 0}, layer="below")
-    fig.add_trace(go.Scattergl(x=u[~inside, 0], y=u[~inside, 1], mode="markers",
+    fig.add_trace(go.Scatter(x=u[~inside, 0], y=u[~inside, 1], mode="markers",
                                marker={"size": 4, "color": "#bbbbbb"}, name="deals",
                                hovertemplate="%{x:.3f}, %{y:.3f}<extra></extra>"))
-    fig.add_trace(go.Scattergl(x=u[inside, 0], y=u[inside, 1], mode="markers",
+    fig.add_trace(go.Scatter(x=u[inside, 0], y=u[inside, 1], mode="markers",
                                marker={"size": 5, "color": _colour(2)},
                                name="deals both prefer to no deal (ZOPA)",
                                hovertemplate="%{x:.3f}, %{y:.3f}<extra></extra>"))
