@@ -27,6 +27,7 @@ _LAZY = {
     "sensitivity": ("detente.uncertainty.sensitivity", "sensitivity"),
     "find_levers": ("detente.uncertainty.levers", "find_levers"),
     "deals": ("detente.deals", None),
+    "figures": ("detente.present.figures", None),
     "backtest": ("detente.backtest", None),
 }
 

@@ -69,6 +69,13 @@ class ForecastSet:
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_dict(**kwargs), indent=2)
 
+    def plot(self, simulation: Any = None) -> Any:
+        """A Plotly figure: each issue's scale with the actors, status quo and every
+        model's forecast (with intervals from ``simulation`` when given)."""
+        from detente.present.figures import issue_scales
+
+        return issue_scales(self.scenario, self, simulation)
+
     def _repr_html_(self) -> str:
         frame = self.to_frame()
         cols = [c for c in frame.columns if c != "name"]

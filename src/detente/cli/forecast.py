@@ -85,7 +85,7 @@ def forecast(
         console.print_json(result.to_json(trajectory=rounds or exchanges))
         return
     if output is OutputFormat.csv:
-        typer.echo(for_stream(forecast_csv(result), sys.stdout), nl=False)
+        typer.echo(for_stream(forecast_csv(result), sys.stdout), nl=False, color=True)
         return
     console.print(forecast_table(result))
     if exchanges:

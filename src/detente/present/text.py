@@ -16,12 +16,14 @@ escape sequences (colours, window titles, hyperlinks). So:
 
 from __future__ import annotations
 
+import json as _json
 import re
 import string
 from collections.abc import Iterable
 from typing import IO, Any
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderHook, RenderResult
+from rich.highlighter import JSONHighlighter
 from rich.markup import escape
 from rich.segment import Segment
 from rich.text import Text
@@ -34,6 +36,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u20
 def _escape_char(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def visible(text: str) -> str:
@@ -110,6 +116,19 @@ class DataConsole(Console):
 
     def render_str(self, text: str, **kwargs: Any) -> Text:
         return super().render_str(visible(text), **kwargs)
+
+    def print_json(self, json: str | None = None, *, data: Any = None, indent: int | str = 2,
+                   highlight: bool = True, **kwargs: Any) -> None:
+        """JSON as Rich prints it, except that control characters JSON leaves raw (C1,
+        bidi overrides) are written as ``\\uXXXX`` escapes: still valid JSON, the same
+        strings when parsed, and nothing a terminal obeys."""
+        obj = data if json is None else _json.loads(json)
+        kwargs.setdefault("ensure_ascii", False)
+        text = _CONTROL.sub(_json_escape, _json.dumps(obj, indent=indent, **kwargs))
+        rich_text = Text(text)
+        if highlight:
+            JSONHighlighter().highlight(rich_text)
+        self.print(rich_text, soft_wrap=True)
 
 
 def make_console(*, stderr: bool = False, file: IO[str] | None = None, **kwargs: Any) -> Console:

@@ -117,7 +117,7 @@ def whatif_page(request: Request, ref: str) -> HTMLResponse:
     entry = store(request).get(ref)
     sc = entry.scenario
     result = api.forecast(sc, models=list(api.FAST_MODELS))
-    data = {"ref": entry.ref, "models": list(result.models),
+    data = {"ref": entry.ref, "models": list(result.models), "actors": list(sc.actor_ids),
             "issues": [{"id": i.id, "name": i.name, "low": i.low, "high": i.high,
                         "anchors": [[a.value, a.label] for a in i.anchors]} for i in sc.issues],
             "forecast": result.to_dict()}
@@ -126,13 +126,15 @@ def whatif_page(request: Request, ref: str) -> HTMLResponse:
 
 
 @router.get("/s/{ref}/deals", response_class=HTMLResponse)
-def deals_page(request: Request, ref: str, a: str | None = None,
-               b: str | None = None) -> HTMLResponse:
+def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
+               b: Annotated[int, Query(ge=0)] = 1) -> HTMLResponse:
+    """``a``, ``b``: the two parties of the frontier figure, by their place in the list."""
     entry = store(request).get(ref)
     sc = entry.scenario
-    first = a if a in sc.actor_ids else sc.actor_ids[0]
-    second = b if b in sc.actor_ids and b != first else next(
-        (x for x in sc.actor_ids if x != first), first)
+    ids = sc.actor_ids
+    first = ids[a] if a < len(ids) else ids[0]
+    second = ids[b] if b < len(ids) and ids[b] != first else next(
+        (x for x in ids if x != first), first)
     report = api.analyse_deals(sc).to_dict(top=10)
     figs = {"pareto": figure_json(figures.pareto(api.deal_pair(sc, first, second)))} \
         if first != second else {}
@@ -157,7 +159,9 @@ def simulate_page(request: Request, ref: str,
 @router.get("/s/{ref}/edit", response_class=HTMLResponse)
 def edit_page(request: Request, ref: str) -> HTMLResponse:
     entry = store(request).get(ref)
-    return page("edit.html.j2", entry=entry, sc=entry.scenario, data=entry.scenario.to_dict())
+    data = entry.scenario.to_dict()
+    return page("edit.html.j2", entry=entry, sc=entry.scenario, data=data,
+                data_json=script_json({"ref": entry.ref, "scenario": data}))
 
 
 @router.get("/api-docs", response_class=HTMLResponse)

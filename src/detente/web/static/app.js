@@ -70,10 +70,11 @@ function setupWhatIf() {
 
   function show(forecast) {
     forecast.forecasts.forEach(function (f) {
-      info.issues.forEach(function (issue) {
+      info.issues.forEach(function (issue) {  // ids come from JSON, never from the page's HTML
         const v = f.outcome[issue.id];
-        const cell = root.ownerDocument.querySelector('b[data-issue="' + CSS.escape(issue.id) + '"][data-model="' + CSS.escape(f.model) + '"]');
-        const anchor = root.ownerDocument.querySelector('div[data-anchor-issue="' + CSS.escape(issue.id) + '"][data-anchor-model="' + CSS.escape(f.model) + '"]');
+        const k = info.issues.indexOf(issue);
+        const cell = document.querySelector('b[data-issue="' + k + '"][data-model="' + CSS.escape(f.model) + '"]');
+        const anchor = document.querySelector('div[data-anchor-issue="' + k + '"][data-anchor-model="' + CSS.escape(f.model) + '"]');
         if (cell) { cell.textContent = v === null ? "—" : v.toFixed(1); }
         if (anchor) { anchor.textContent = v === null ? "" : "≈ " + nearestAnchor(issue, v); }
       });
@@ -87,8 +88,9 @@ function setupWhatIf() {
     const changes = {};
     sliders.forEach(function (s) {
       if (Number(s.value) === Number(s.dataset.initial)) { return; }
-      const key = s.dataset.actor + "\u0000" + s.dataset.issue;
-      changes[key] = changes[key] || {actor: s.dataset.actor, issue: s.dataset.issue};
+      const key = s.dataset.actor + "/" + s.dataset.issue;
+      changes[key] = changes[key] || {actor: info.actors[Number(s.dataset.actor)],
+                                      issue: info.issues[Number(s.dataset.issue)].id};
       changes[key][s.dataset.kind] = Number(s.value);
     });
     const mine = ++seq;
@@ -118,23 +120,36 @@ function setupWhatIf() {
   window.addEventListener("load", function () { chart(info.forecast); });
 }
 
+function lookup(data, path) {
+  // "stances[3].salience" -> data.stances[3].salience (undefined when absent)
+  const parts = path.match(/[A-Za-z_][A-Za-z0-9_]*|\d+/g) || [];
+  return parts.reduce(function (node, part) { return node == null ? undefined : node[part]; }, data);
+}
+
 function setupEdit() {
   const form = document.getElementById("edit");
   if (!form) { return; }
+  const info = JSON.parse(document.getElementById("edit-data").textContent);
+  form.querySelectorAll("[data-path]").forEach(function (el) {
+    const v = lookup(info.scenario, el.dataset.path);
+    el.value = v === undefined || v === null ? "" : String(v);
+    el.dataset.number = typeof v === "number" ? "1" : "";
+    el.addEventListener("input", function () { el.dataset.dirty = "1"; });
+  });
   form.addEventListener("submit", async function (ev) {
     ev.preventDefault();
     const edits = {};
     form.querySelectorAll("[data-path]").forEach(function (el) {
       el.classList.remove("bad");
-      if (el.value !== el.dataset.initial) {
+      if (el.dataset.dirty) {
         const n = Number(el.value);
-        edits[el.dataset.path] = (el.value.trim() !== "" && !isNaN(n) && el.dataset.initial !== "" && !isNaN(Number(el.dataset.initial))) ? n : el.value;
+        edits[el.dataset.path] = (el.dataset.number && el.value.trim() !== "" && !isNaN(n)) ? n : el.value;
       }
     });
     form.querySelectorAll("[data-error-for]").forEach(function (el) { el.textContent = ""; });
     const list = document.getElementById("edit-errors");
     list.replaceChildren();
-    const res = await callJSON("POST", "/api/scenarios/" + encodeURIComponent(form.dataset.ref) + "/edit", {edits: edits});
+    const res = await callJSON("POST", "/api/scenarios/" + encodeURIComponent(info.ref) + "/edit", {edits: edits});
     if (res.ok) {
       document.getElementById("edit-status").textContent = "saved";
       window.location.href = "/s/" + encodeURIComponent(res.data.id);
