@@ -3,7 +3,8 @@
 The N-party frontier of :mod:`detente.deals.analysis` says which deals no
 party can improve on; for a picture of two chosen parties, the relevant set is
 the two-party Pareto frontier of their utilities ``(u_a, u_b)`` over every deal,
-and the two-party zone of possible agreement ``u_a > batna_a, u_b > batna_b``.
+and the two-party zone of possible agreement ``u_a > batna_a, u_b > batna_b`` (``>=`` under the
+problem's ``at_least`` acceptance).
 """
 
 from __future__ import annotations
@@ -32,11 +33,15 @@ class PairView:
     batna: tuple[float, float]
     total: int
     sampled: bool
+    acceptance: str = "above"
 
     @property
     def in_zopa(self) -> np.ndarray:
-        """Which shown deals both parties strictly prefer to their BATNA."""
-        return (self.utility[:, 0] > self.batna[0]) & (self.utility[:, 1] > self.batna[1])
+        """Which shown deals both parties accept: utility above (or, with ``at_least``, at
+        least) their BATNA."""
+        u, b = self.utility, np.asarray(self.batna)
+        ok = u >= b if self.acceptance == "at_least" else u > b
+        return ok[:, 0] & ok[:, 1]
 
 
 def pair_view(problem: DealProblem, a: str, b: str, *, limit: int = DEFAULT_LIMIT,
@@ -59,4 +64,5 @@ def pair_view(problem: DealProblem, a: str, b: str, *, limit: int = DEFAULT_LIMI
     front = front[np.argsort(utility[front, 0], kind="stable")]
     labels = tuple(problem.space.labels(options[k]) for k in front)
     return PairView((a, b), utility, utility[front], labels,
-                    (float(problem.batna[ia]), float(problem.batna[ib])), total, total > limit)
+                    (float(problem.batna[ia]), float(problem.batna[ib])), total, total > limit,
+                    problem.acceptance)
