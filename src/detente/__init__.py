@@ -8,15 +8,19 @@ The Python API in a nutshell::
     result.to_frame()                               # pandas; shows as a table in Jupyter
     detente.simulate(scenario, draws=10_000)        # Monte Carlo over the stated uncertainty
     detente.deals.analyse(scenario)                 # Pareto frontier, ZOPA, bargaining solutions
+    result.plot()                                   # Plotly figure (more in detente.figures)
 
 The heavier parts (``simulate``, ``sensitivity``, ``find_levers``, ``deals``,
-``backtest``) are imported on first use, so ``import detente`` stays quick.
+``figures``, ``backtest``) are imported on first use, so ``import detente`` stays quick.
 """
 
 from typing import Any
 
 from detente.api import (
+    StanceChange,
     apply_draft,
+    brief,
+    deal_pair,
     deal_problem,
     delphi_history,
     delphi_round,
@@ -25,11 +29,13 @@ from detente.api import (
     load,
     load_all,
     load_genius,
+    loads,
     open_history,
     panel_combine,
     panel_disagreement,
     save,
     save_review,
+    what_if,
 )
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, Problem, ScenarioError
@@ -58,9 +64,12 @@ __all__ = [
     "ScenarioError",
     "Source",
     "Stance",
+    "StanceChange",
     "apply_draft",
     "available_models",
+    "brief",
     "compile_scenario",
+    "deal_pair",
     "deal_problem",
     "delphi_history",
     "delphi_round",
@@ -70,11 +79,13 @@ __all__ = [
     "load",
     "load_all",
     "load_genius",
+    "loads",
     "open_history",
     "panel_combine",
     "panel_disagreement",
     "save",
     "save_review",
+    "what_if",
     *_LAZY,
 ]
 
