@@ -41,7 +41,7 @@ import json
 import math
 import os
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -53,7 +53,7 @@ from detente.arrays import compile_scenario
 from detente.engines import Engine, get_engine
 from detente.errors import DetenteError
 from detente.models.base import Model
-from detente.models.registry import DEFAULT_MODELS, get_model
+from detente.models.registry import resolve_models
 from detente.scenario import Scenario
 from detente.uncertainty.sampling import (
     DEFAULT_BLOCK_SIZE,
@@ -261,7 +261,7 @@ def simulate(
     bins: int = DEFAULT_BINS,
     quantiles: Sequence[float] = DEFAULT_QUANTILES,
     keep_draws: bool | None = None,
-    params: dict[str, dict[str, Any]] | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
     progress: Progress | None = None,
 ) -> Simulation:
     """Run ``draws`` Monte Carlo draws of ``scenario`` through ``models``.
@@ -283,7 +283,7 @@ def simulate(
     qs = tuple(float(q) for q in quantiles)
     if any(not 0 <= q <= 1 for q in qs):
         raise DetenteError(f"quantiles must lie in [0, 1] (got {list(qs)})")
-    chosen = resolve_models(models, params)
+    chosen = resolve_models(models, params=params)
     point_arrays = compile_scenario(scenario)
     for model in chosen:
         model.check(point_arrays)
@@ -310,17 +310,6 @@ def simulate(
             eng.close()
     point = np.stack([m.forecast(point_arrays, seed=seed).outcome[0] for m in chosen])
     return Simulation(acc.dataset(point, qs))
-
-
-def resolve_models(models: Iterable[str | Model] | None,
-                   params: dict[str, dict[str, Any]] | None = None) -> list[Model]:
-    """Model instances from names (with ``params[name]``) or instances."""
-    params = params or {}
-    chosen = [m if isinstance(m, Model) else get_model(m, **params.get(m, {}))
-              for m in (models or DEFAULT_MODELS)]
-    if not chosen:
-        raise DetenteError("no model to run")
-    return chosen
 
 
 def _blocks_per_chunk(n_blocks: int, workers: int, chunk_size: int | None,
