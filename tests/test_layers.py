@@ -17,8 +17,8 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "detente"
 
 # Lowest first; a module may import its own layer and those below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors",),
-    ("scenario", "scenarios", "templates"),
+    ("errors", "atomic", "json_values", "notes"),
+    ("scenario", "scenarios", "templates", "anchors"),
     ("formats", "arrays"),
     ("power", "engines", "models"),
     ("deals", "uncertainty", "backtest", "inputs"),

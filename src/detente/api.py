@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 
 from detente import formats
+from detente.atomic import write_text_atomic
 from detente.errors import DetenteError, ModelInputError, Problem
 from detente.models.base import Model
 from detente.models.registry import (
@@ -55,10 +56,6 @@ ScenarioLike = Scenario | str | os.PathLike[str] | None
 Params = Mapping[str, Mapping[str, Any]]
 """Model parameters by model name: ``{"eum": {"q": 0.5}}``."""
 
-Utility = Literal["linear", "quadratic"]
-UTILITIES: tuple[str, ...] = ("linear", "quadratic")
-EXCHANGE_VARIANTS: tuple[str, ...] = ("equal-gain", "random-rate")
-EXCHANGE_RULES: tuple[str, ...] = ("decide", "paper")
 
 __all__ = [
     "DEFAULT",
@@ -151,9 +148,7 @@ def convert(source: ScenarioLike, target: str | os.PathLike[str], *, to: str | N
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
     """Write an output file (a CSV, a report) atomically: old content or new, never half."""
-    target = Path(path)
-    formats.write_text_atomic(target, text)
-    return target
+    return write_text_atomic(path, text)
 
 
 def format_names() -> tuple[str, ...]:
@@ -168,8 +163,7 @@ def new_scenario(name: str, path: str | os.PathLike[str] | None = None, *,
         raise DetenteError(f"name {name!r}: expected a short id without spaces or slashes")
     target = Path(path) if path is not None else Path(f"{name}.yaml")
     _refuse_existing(target, force)
-    formats.write_text_atomic(target, scenario_template(name))
-    return target
+    return write_text_atomic(target, scenario_template(name))
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
@@ -274,10 +268,6 @@ def exchanges(
     from detente.models.exchange import Exchange
     from detente.models.exchange import candidates as round_one
 
-    if variant not in EXCHANGE_VARIANTS:
-        raise DetenteError(f"--variant {variant!r}: expected equal-gain or random-rate")
-    if rule not in EXCHANGE_RULES:
-        raise DetenteError(f"--rule {rule!r}: expected decide or paper")
     sc = _scenario(scenario, format)
     model = Exchange(rounds=rounds, variant=variant, rule=rule)  # type: ignore[arg-type]
     fc = model.forecast(sc, seed=seed)
@@ -413,8 +403,6 @@ def deal_problem(scenario: ScenarioLike = None, *, utility: str = "linear",
     """
     from detente.deals import DealProblem
 
-    if utility not in UTILITIES:
-        raise DetenteError(f"utility {utility!r}: expected linear or quadratic")
     sc = _scenario(scenario, format)
     return DealProblem.from_scenario(sc, utility=utility, batna=dict(batna or {}))  # type: ignore[arg-type]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from detente.models.base import Forecast
+from detente.notes import NEUTRAL_NOTE
 from detente.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -91,8 +92,13 @@ def exchange_log(forecast: Forecast) -> Sequence[Mapping[str, Any]] | None:
 
 
 def round_records(forecast: Forecast) -> list[Sequence[Mapping[str, Any]]]:
-    """Each round's records (offers, exchanges, bargains), where the model keeps them."""
-    return list(forecast.details.get("rounds", []) or [])
+    """Each round's records (offers, exchanges, bargains), where the model keeps them.
+
+    The exchange model's ``rounds`` detail is its number of rounds, not records
+    (its exchanges are in :func:`exchange_log`).
+    """
+    rounds = forecast.details.get("rounds")
+    return list(rounds) if isinstance(rounds, list | tuple) else []
 
 
 @dataclass(frozen=True)
@@ -193,9 +199,3 @@ class EnsembleFit:
     members: tuple[str, ...]
     path: Path
     unused: tuple[str, ...] = ()
-
-
-NEUTRAL_NOTE = (
-    "Model outputs derived from the scenario's stated, sourced assumptions; "
-    "not predictions of fact."
-)

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from detente.notes import neutral_note
 from detente.scenario import Scenario
 
 from .pareto import deal_frontier
@@ -17,8 +18,7 @@ from .space import DEFAULT_GRID
 from .utility import DealProblem, Tables, UtilityKind
 from .zopa import Zopa, describe_deal, zopa
 
-NOTE = ("Deals and utilities derived from the scenario's stated, sourced assumptions "
-        "(positions, saliences, BATNAs); not predictions of fact.")
+NOTE = neutral_note("Deals and utilities", basis=" (positions, saliences, BATNAs)")
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,7 +13,8 @@ from rich.text import Text
 from detente.errors import DetenteError
 from detente.models.base import Forecast
 from detente.models.registry import model_class
-from detente.results import NEUTRAL_NOTE, ForecastSet, ModelInfo, round_records
+from detente.notes import NEUTRAL_NOTE
+from detente.results import ForecastSet, ModelInfo, round_records
 from detente.scenario import Issue, Scenario
 
 

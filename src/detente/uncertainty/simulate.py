@@ -49,11 +49,15 @@ from typing import Any
 
 import numpy as np
 
+from detente.anchors import anchor_choices, anchor_matches
 from detente.arrays import compile_scenario
+from detente.atomic import write_atomic
 from detente.engines import Engine, get_engine
 from detente.errors import DetenteError
+from detente.json_values import json_number, json_ready
 from detente.models.base import Model
 from detente.models.registry import resolve_models
+from detente.notes import neutral_note
 from detente.scenario import Scenario
 from detente.uncertainty.sampling import (
     DEFAULT_BLOCK_SIZE,
@@ -436,8 +440,7 @@ class _Accumulator:
             "inputs": json.dumps(job.space.names),
             "models": json.dumps([{"name": m.name, "params": _plain(m.get_params())}
                                   for m in job.models]),
-            "note": "Model outputs derived from the scenario's stated, sourced assumptions "
-                    "and their declared uncertainty; not predictions of fact.",
+            "note": neutral_note(basis=" and their declared uncertainty"),
         }
         coords = {"model": models, "model_other": models, "issue": issues,
                   "quantile": list(quantiles), "anchor": np.arange(anchors.shape[1]),
@@ -504,16 +507,12 @@ class Simulation:
                 if not math.isnan(v)]
 
     def _anchor_index(self, issue: str, anchor: str | float) -> int:
-        for k, (value, label) in enumerate(self.anchors(issue)):
-            if anchor == label or (not isinstance(anchor, str) and float(anchor) == value):
-                return k
-        text = str(anchor).lower()
-        hits = [k for k, (_, label) in enumerate(self.anchors(issue)) if text in label.lower()]
+        anchors = self.anchors(issue)
+        hits = anchor_matches(anchors, anchor)
         if len(hits) == 1:
             return hits[0]
-        choices = "; ".join(f"{v:g} = {lab}" for v, lab in self.anchors(issue))
         raise DetenteError(f"issue {issue!r} has no single anchor matching {anchor!r} "
-                           f"(anchors: {choices or 'none'})")
+                           f"(anchors: {anchor_choices(anchors)})")
 
     def prob_closer(self, issue: str, anchor: str | float, other: str | float,
                     model: str | None = None) -> float:
@@ -576,18 +575,14 @@ class Simulation:
                                                          "draws", "block_size")}
         out["models"] = json.loads(ds.attrs["models"])
         out["note"] = ds.attrs.get("note", "")
-        out["summary"] = [_json_row(r) for r in self.summary_rows()]
-        out["any_disagreement"] = {i: _num(v) for i, v in
+        out["summary"] = [json_ready(r) for r in self.summary_rows()]
+        out["any_disagreement"] = {i: json_number(v) for i, v in
                                    zip(self.issues, ds["any_disagreement"].values, strict=True)}
         return out
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the dataset to netCDF-4 (h5netcdf), atomically."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        self.dataset.to_netcdf(tmp, engine="h5netcdf")
-        os.replace(tmp, path)
-        return path
+        return write_atomic(path, lambda tmp: self.dataset.to_netcdf(tmp, engine="h5netcdf"))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Simulation:
@@ -605,20 +600,3 @@ class Simulation:
         if "draws" not in data.attrs or "quantiles" not in data:
             raise DetenteError(f"{path}: not a detente simulation file")
         return cls(data, path)
-
-
-def _num(v: Any) -> float | None:
-    v = float(v)
-    return None if math.isnan(v) else v
-
-
-def _json_row(row: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in row.items():
-        if isinstance(v, dict):
-            out[k] = {a: _num(b) for a, b in v.items()}
-        elif isinstance(v, float):
-            out[k] = _num(v)
-        else:
-            out[k] = v
-    return out
