@@ -573,7 +573,7 @@ def fit_ensemble(
     fitted = evaluate(table, seed=seed)
     doc = weights_document(fitted, dataset=report.dataset, capability=report.result.capability,
                            members=chosen, seed=seed, command=command)
-    out = write_weights(doc, path)
+    out = write_weights(doc, Path(path))
     unused = set(available_models()) - {m.split("@")[0] for m in chosen} - {"ensemble"}
     return EnsembleFit(fitted, tuple(chosen), out, tuple(sorted(unused)))
 

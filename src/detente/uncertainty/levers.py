@@ -254,8 +254,9 @@ def _lever_specs(scenario: Scenario, k_issue: int,
              if x.actor in with_stance and x.issue in (None, iss.id)
              and (not actors or x.actor in actors)]
     order = {a: k for k, a in enumerate(scenario.actor_ids)}
-    found.sort(key=lambda x: (order[x.actor], list(kinds).index(x.kind)))
-    return [_Spec(x.actor, x.kind, x.point, reach[x.kind], x.dist)  # type: ignore[index, arg-type]
+    rank: dict[str, int] = {kind: k for k, kind in reversed(list(enumerate(kinds)))}
+    found.sort(key=lambda x: (order[x.actor], rank[x.kind]))
+    return [_Spec(x.actor, x.kind, x.point, reach[x.kind], x.dist)  # type: ignore[arg-type]
             for x in found]
 
 

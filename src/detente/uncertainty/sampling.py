@@ -234,10 +234,12 @@ def stated_inputs(scenario: Scenario, kinds: Sequence[Kind] | None = None) -> li
     i_index = {i: k for k, i in enumerate(scenario.issue_ids)}
     inputs: list[Input] = []
     for st in scenario.stances:
-        for kind, dist, point in (("position", st.position_uncertainty, st.position),
-                                  ("salience", st.salience_uncertainty, st.salience)):
+        per_stance: tuple[tuple[Kind, Distribution | None, float], ...] = (
+            ("position", st.position_uncertainty, st.position),
+            ("salience", st.salience_uncertainty, st.salience))
+        for kind, dist, point in per_stance:
             if kind in kinds:
-                inputs.append(Input(kind, st.actor, st.issue, a_index[st.actor],  # type: ignore[arg-type]
+                inputs.append(Input(kind, st.actor, st.issue, a_index[st.actor],
                                     i_index[st.issue], point, dist))
     if "batna" in kinds:  # the deals layer's no-deal values, when the scenario has them
         for actor in scenario.actors:

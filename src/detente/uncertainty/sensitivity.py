@@ -141,7 +141,7 @@ def sensitivity(
             yk = y[:, k]
             res = _analyse(method, analyze, problem, x, yk, seed, num_levels, len(names))
             for j, name in enumerate(names):
-                row = {"issue": issue, "input": name}
+                row: dict[str, Any] = {"issue": issue, "input": name}
                 if groups:
                     row["group"] = name
                 row.update({key: float(vals[j]) for key, vals in res.items()})

@@ -164,6 +164,7 @@ def run_blocks(job: SimulationJob, first: int, stop: int) -> ChunkStats:
         hi = s["max"] if hi is None else np.fmax(hi, s["max"])
         for key in COUNTS:
             counts[key] = counts[key] + s[key] if key in counts else s[key]
+    assert lo is not None and hi is not None, "a chunk holds at least one block"
     return ChunkStats(
         first_block=first,
         count=np.stack(moments["count"]),
@@ -299,7 +300,8 @@ def simulate(
     job = SimulationJob(scenario, tuple(chosen), seed, draws, block_size, bins, keep)
 
     own = not isinstance(engine, Engine)
-    eng = get_engine(engine, scheduler=scheduler, workers=workers) if own else engine
+    eng = engine if isinstance(engine, Engine) else get_engine(engine, scheduler=scheduler,
+                                                               workers=workers)
     try:
         per_chunk = _blocks_per_chunk(job.n_blocks, eng.workers, chunk_size, block_size)
         tasks = [(b, min(b + per_chunk, job.n_blocks))
