@@ -8,6 +8,14 @@ cd "$(dirname "$0")/.."
 python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 bash scripts/setup_decide_venv.sh  # decide-exchange-model, the exchange model's oracle, in .venvs/decide
 python -m ruff check .
+# the history store's tests run on SQLite and on a throwaway PostgreSQL cluster (installed
+# from Debian when missing), stopped on exit; an outside DETENTE_TEST_PG_URL is used as is
+source scripts/pg_cluster.sh
+if [[ -z "${DETENTE_TEST_PG_URL:-}" ]]; then
+    pg_start
+else
+    export DETENTE_TEST_PG_REQUIRED=1
+fi
 # python -m mypy  (enabled once src/ is clean)
 # pytest exits 5 when a run selects no tests (e.g. arguments naming only fast tests):
 # that is no failure here.

@@ -23,6 +23,7 @@ import yaml
 from detente import formats
 from detente.atomic import write_text_atomic
 from detente.errors import DetenteError, ModelInputError, Problem
+from detente.formats.genius import GeniusDomain, read_genius_domain
 from detente.models.base import Model
 from detente.models.registry import (
     DEFAULT_MODELS,
@@ -41,7 +42,7 @@ from detente.results import (
     ModelInfo,
 )
 from detente.scenario import Scenario
-from detente.scenarios import DEFAULT, bundled_names, bundled_path
+from detente.scenarios import DEFAULT, bundled_path, resolve
 from detente.templates import scenario_template
 
 if TYPE_CHECKING:
@@ -61,11 +62,15 @@ __all__ = [
     "DEFAULT",
     "DEFAULT_MODELS",
     "analyse_deals",
+    "apply_draft",
     "backtest_models",
     "capability_schemes",
     "check",
     "convert",
     "deal_problem",
+    "delphi_history",
+    "delphi_round",
+    "draft_article",
     "exchanges",
     "fit_ensemble",
     "forecast",
@@ -74,15 +79,20 @@ __all__ = [
     "list_models",
     "load",
     "load_all",
+    "load_genius",
     "load_simulation",
     "logrolls",
     "new_scenario",
+    "open_history",
+    "panel_combine",
+    "panel_disagreement",
     "parse_pairs",
     "parse_params",
     "phase",
     "resolve_models",
     "run_backtest",
     "save",
+    "save_review",
     "sensitivity",
     "shipped_ensemble_members",
     "simulate",
@@ -94,17 +104,7 @@ __all__ = [
 
 
 def _resolve(path_or_name: str | os.PathLike[str]) -> Path:
-    text = os.fspath(path_or_name)
-    path = Path(text)
-    if path.exists():
-        return path
-    bundled = bundled_path(text)
-    if bundled is not None:
-        return bundled
-    raise DetenteError(
-        f"{text}: no such file, and no bundled scenario of that name "
-        f"(bundled: {', '.join(bundled_names()) or 'none'})"
-    )
+    return resolve(path_or_name)
 
 
 def load(path_or_name: str | os.PathLike[str] | None = None, *,
@@ -393,18 +393,45 @@ def parse_pairs(items: Iterable[str] | None, what: str) -> dict[str, float]:
     return out
 
 
-def deal_problem(scenario: ScenarioLike = None, *, utility: str = "linear",
-                 batna: Mapping[str, float] | None = None,
-                 format: str | None = None) -> DealProblem:
-    """The deal problem of a scenario: options per issue, utilities and BATNAs.
+def _is_genius(path: Path) -> bool:
+    return path.is_dir() or formats.detect_format(path) == "genius"
 
-    ``utility``: utility from distance, ``linear`` (default) or ``quadratic``;
-    ``batna`` overrides actors' BATNAs (0..1).
+
+def deal_problem(
+    scenario: ScenarioLike | GeniusDomain = None,
+    *,
+    utility: str = "linear",
+    grid: int | None = None,
+    batna: Mapping[str, float] | None = None,
+    acceptance: str | None = None,
+    format: str | None = None,
+) -> DealProblem:
+    """The deal problem of a scenario, a GENIUS negotiation, or a file / folder / bundled
+    name: options per issue, every actor's utilities and BATNA.
+
+    GENIUS files (a folder, or an ``.xml`` domain or profile) are analysed with
+    the utilities they state, as GENIUS computes them, and GENIUS's acceptance
+    rule (at least the reservation value); other scenarios with distance
+    utilities (``utility``: ``linear``, the default, or ``quadratic``; ``grid``
+    points on an issue without named options, default the deals package's) and
+    acceptance above the BATNA. ``acceptance`` (``"above"`` or ``"at_least"``,
+    also spelled ``"at-least"``) overrides either default; ``batna`` overrides
+    BATNAs by actor (0..1).
     """
-    from detente.deals import DealProblem
+    from detente.deals import DEFAULT_GRID, DealProblem
 
-    sc = _scenario(scenario, format)
-    return DealProblem.from_scenario(sc, utility=utility, batna=dict(batna or {}))  # type: ignore[arg-type]
+    rule = None if acceptance is None else acceptance.replace("-", "_")
+    if not isinstance(scenario, Scenario | GeniusDomain):
+        path = _resolve(scenario or DEFAULT)
+        genius = format == "genius" or (format is None and _is_genius(path))
+        scenario = read_genius_domain(path) if genius else formats.read(path, format=format)
+    size = DEFAULT_GRID if grid is None else grid
+    if isinstance(scenario, GeniusDomain):
+        return DealProblem.from_scenario(scenario.scenario, spaces=scenario.spaces,
+                                         batna=batna, acceptance=rule,  # type: ignore[arg-type]
+                                         grid=size)
+    return DealProblem.from_scenario(scenario, utility=utility, grid=size,  # type: ignore[arg-type]
+                                     batna=batna, acceptance=rule)  # type: ignore[arg-type]
 
 
 def analyse_deals(
@@ -412,6 +439,7 @@ def analyse_deals(
     *,
     utility: str = "linear",
     batna: Mapping[str, float] | None = None,
+    acceptance: str | None = None,
     drops: Mapping[str, float] | None = None,
     draws: int = 0,
     seed: int = 0,
@@ -419,12 +447,14 @@ def analyse_deals(
 ) -> DealReport:
     """Pareto frontier above the BATNAs, ZOPA and bargaining solutions.
 
+    ``utility``, ``batna`` and ``acceptance`` as in :func:`deal_problem`;
     ``drops`` (actor -> D) asks which deals open if that actor's BATNA fell by
     D; ``draws > 0`` samples uncertain BATNAs with ``seed``.
     """
     from detente.deals import analyse
 
-    problem = deal_problem(scenario, utility=utility, batna=batna, format=format)
+    problem = deal_problem(scenario, utility=utility, batna=batna, acceptance=acceptance,
+                           format=format)
     return analyse(problem, drops=dict(drops or {}), draws=draws, seed=seed)
 
 
@@ -583,3 +613,164 @@ def shipped_ensemble_members() -> tuple[str, ...]:
     from detente.backtest.ensemble_fit import SHIPPED_MEMBERS
 
     return tuple(SHIPPED_MEMBERS)
+
+
+# ---- GENIUS, the history store, analysts' inputs ------------------------------------
+
+
+def load_genius(path: str | os.PathLike[str]) -> GeniusDomain:
+    """A GENIUS negotiation (a folder, or its domain or one profile file): the scenario and
+    every party's stated utility (``.scenario``, ``.spaces``)."""
+    return read_genius_domain(_resolve(path))
+
+
+def open_history(db: str | os.PathLike[str] | None = None) -> Any:
+    """The history store (:class:`detente.History`): a file path or a SQLAlchemy URL
+    (``postgresql+psycopg://...``); default ``$DETENTE_DB``, else ``history.sqlite`` in
+    the user's data folder. Opening migrates the schema to this detente's revision."""
+    from detente.store import History
+
+    return History(db)
+
+
+# ---- inputs: analysts' panels and articles turned into drafts ------------------------
+
+
+def _scenario_or_load(scenario: Scenario | str | os.PathLike[str] | None) -> Scenario | None:
+    if scenario is None or isinstance(scenario, Scenario):
+        return scenario
+    return load(scenario)
+
+
+def panel_combine(
+    files: Iterable[str | os.PathLike[str]],
+    *,
+    base: Scenario | str | os.PathLike[str] | None = None,
+    aggregator: str = "median",
+    trim: float = 0.2,
+    ranges: str = "spread",
+    min_share: float = 0.5,
+    name: str | None = None,
+) -> Any:
+    """Combine several analysts' estimates of one negotiation, stance by stance.
+
+    Returns a :class:`detente.inputs.panel.PanelResult` (the combined scenario and each
+    value's provenance). ``base`` is the scenario compact CSV files apply to (default:
+    the first whole scenario among ``files``); see :mod:`detente.inputs.panel` for the
+    aggregators (``median``, ``trimmed-mean``) and range rules (``spread``, ``envelope``).
+    """
+    from detente.inputs.analysts import read_estimates
+    from detente.inputs.panel import combine
+
+    estimates = read_estimates(list(files), base=_scenario_or_load(base))
+    return combine(estimates, aggregator=aggregator, trim=trim, ranges=ranges,  # type: ignore[arg-type]
+                   min_share=min_share, name=name)
+
+
+def panel_disagreement(
+    files: Iterable[str | os.PathLike[str]],
+    *,
+    base: Scenario | str | os.PathLike[str] | None = None,
+    model: str = "compromise",
+    params: Mapping[str, Any] | None = None,
+    aggregator: str = "median",
+    min_share: float = 0.5,
+    samples: int = 256,
+    seed: int = 0,
+    threshold: float = 0.05,
+) -> Any:
+    """Where the analysts differ most and which differences move ``model``'s forecast.
+
+    Returns a :class:`detente.inputs.disagreement.DisagreementReport`; see that module
+    for the ranking and the test of "moves the forecast" (the existing sensitivity
+    machinery run over the analysts' spread).
+    """
+    from detente.inputs.disagreement import disagreements
+
+    panel = panel_combine(files, base=base, aggregator=aggregator, min_share=min_share)
+    return disagreements(panel, get_model(model, **dict(params or {})), samples=samples,
+                         seed=seed, threshold=threshold)
+
+
+def delphi_round(
+    folder: str | os.PathLike[str],
+    files: Iterable[str | os.PathLike[str]] = (),
+    *,
+    base: Scenario | str | os.PathLike[str] | None = None,
+) -> Any:
+    """Open a Delphi panel in ``folder`` (with the analysts' ``files``) or, without files,
+    close the round the analysts revised and hand out the next. The rounds are kept as
+    files in ``folder`` (see :mod:`detente.inputs.delphi`)."""
+    from detente.inputs import delphi
+
+    paths = list(files)
+    if paths:
+        return delphi.start(paths, folder, base=_scenario_or_load(base))
+    return delphi.advance(folder)
+
+
+def delphi_history(folder: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The anonymous summaries of every closed Delphi round in ``folder``, oldest first."""
+    from detente.inputs import delphi
+
+    return delphi.history(folder)
+
+
+def draft_article(
+    article: str | os.PathLike[str],
+    *,
+    into: str | os.PathLike[str] | None = None,
+    gazetteer: Iterable[str | os.PathLike[str]] = (),
+    max_chars: int = 1_000_000,
+    extractor: str = "rules",
+    llm_url: str | None = None,
+    llm_key: str | None = None,
+    llm_model: str | None = None,
+) -> Any:
+    """Proposed changes, with exact quotes, from a news article (a
+    :class:`detente.inputs.draft.Draft`); ``into`` is the scenario (file or bundled name)
+    the quotes are to bear on. ``extractor="llm"`` uses an OpenAI-compatible endpoint
+    (``llm_url``/``llm_key``/``llm_model`` or the ``DETENTE_LLM_*`` variables); the
+    default, ``"rules"``, is offline and deterministic."""
+    from detente.inputs.draft import draft
+
+    scenario, into_file = None, None
+    if into is not None:
+        resolved = _resolve(into)
+        scenario = formats.read(resolved)
+        into_file = os.fspath(into) if bundled_path(os.fspath(into)) == resolved else str(
+            resolved.resolve())
+    return draft(article, into=scenario, into_file=into_file, gazetteer=list(gazetteer),
+                 max_chars=max_chars, extractor=extractor,  # type: ignore[arg-type]
+                 llm_url=llm_url, llm_key=llm_key, llm_model=llm_model)
+
+
+def save_review(review: Any, path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write a draft's review file (atomic; an existing file only with ``force``)."""
+    from detente.inputs.draft.review_file import write_review
+
+    _refuse_existing(Path(path), force)
+    return write_review(review, path)
+
+
+def apply_draft(
+    review: str | os.PathLike[str],
+    *,
+    output: str | os.PathLike[str] | None = None,
+    force: bool = False,
+) -> Any:
+    """The new scenario an edited review makes (validated; a
+    :class:`detente.inputs.draft.Applied`), written to ``output`` if given (atomic)."""
+    from detente.inputs.draft import apply
+    from detente.inputs.draft.review_file import read_review
+
+    if output is not None:
+        _refuse_existing(Path(output), force)
+    parsed, _ = read_review(review)
+    base = load(parsed.into.file) if parsed.into is not None else None
+    applied = apply(review, base=base)
+    if output is not None:
+        save(applied.scenario, output)
+    return applied
+
+

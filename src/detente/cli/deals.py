@@ -10,10 +10,11 @@ import typer
 from detente import api
 from detente.cli.common import console, guard, show
 from detente.cli.options import (
+    AcceptanceOpt,
     BatnaOpt,
+    DealScenarioArg,
     FromOpt,
     OutputFormat,
-    ScenarioArg,
     SeedOpt,
     TableJsonOpt,
     UtilityOpt,
@@ -23,10 +24,11 @@ from detente.present.deals import deals_view, logrolls_table, phase_view
 
 @guard
 def deals(
-    scenario: ScenarioArg = None,
+    scenario: DealScenarioArg = None,
     top: Annotated[int, typer.Option(min=1, help="Top deals to list.")] = 5,
     utility: UtilityOpt = "linear",
     batna: BatnaOpt = None,
+    acceptance: AcceptanceOpt = None,
     drop: Annotated[
         list[str] | None,
         typer.Option("--drop", help="ACTOR=D: which deals open if ACTOR's BATNA fell by D."),
@@ -38,7 +40,8 @@ def deals(
 ) -> None:
     """Top deals, Pareto frontier size, ZOPA and bargaining solutions."""
     rep = api.analyse_deals(scenario, utility=utility, batna=api.parse_pairs(batna, "--batna"),
-                    drops=api.parse_pairs(drop, "--drop"), draws=draws, seed=seed, format=fmt)
+                            acceptance=acceptance, drops=api.parse_pairs(drop, "--drop"),
+                            draws=draws, seed=seed, format=fmt)
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict(top=top)))
         return
@@ -47,7 +50,7 @@ def deals(
 
 @guard
 def logrolls(
-    scenario: ScenarioArg = None,
+    scenario: DealScenarioArg = None,
     top: Annotated[int, typer.Option(min=1, help="Trades to list.")] = 10,
     actor: Annotated[list[str] | None, typer.Option(help="Only trades involving these.")] = None,
     utility: UtilityOpt = "linear",
@@ -64,7 +67,7 @@ def logrolls(
 
 @guard
 def phase(
-    scenario: ScenarioArg = None,
+    scenario: DealScenarioArg = None,
     deal: Annotated[
         str | None,
         typer.Option(help="issue=option,... (others at the status quo; default: the Nash deal)."),

@@ -21,6 +21,11 @@ ScenarioArg = Annotated[
     typer.Argument(help="Scenario file (YAML, CSV, decide, KTAB, ...) or bundled name. "
                    f"Default: the bundled '{api.DEFAULT}'."),
 ]
+DealScenarioArg = Annotated[
+    str | None,
+    typer.Argument(help="Scenario file, GENIUS folder or bundled name "
+                   f"(default: {api.DEFAULT})."),
+]
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="Read the file in this format (default: detect).")
 ]
@@ -44,4 +49,9 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing f
 UtilityOpt = Annotated[str, typer.Option(help="Utility from distance: linear or quadratic.")]
 BatnaOpt = Annotated[
     list[str] | None, typer.Option("--batna", help="ACTOR=VALUE: override a BATNA (0..1).")
+]
+AcceptanceOpt = Annotated[
+    str | None,
+    typer.Option(help="above (u > BATNA) or at-least (u >= BATNA); default: at-least for "
+                      "GENIUS files, above otherwise."),
 ]

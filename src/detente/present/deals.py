@@ -27,7 +27,8 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     z = data["zopa"]
     out: list[RenderableType] = [Text.from_markup(
         f"[bold]{data['deals']}[/] deals; [bold]{z['size']}[/] in the ZOPA "
-        f"({z['share']:.1%}); Pareto frontier within it: [bold]{data['frontier_size']}[/]")]
+        f"({z['share']:.1%}); Pareto frontier within it: [bold]{data['frontier_size']}[/]"),
+        Text.from_markup(f"Acceptance: {data['acceptance']['text']}.")]
     t = Table(title="Actors (utility 0..1)", title_justify="left")
     for col in ("actor", "BATNA", "source", "best margin", "rules out", "alone"):
         t.add_column(col, justify="left" if col in ("actor", "source") else "right")
