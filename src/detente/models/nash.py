@@ -35,7 +35,8 @@ objective,
 
     Σ_a w_a g'_a(x) / g_a(x),   g'_a = sign(p_a − x) (linear), 2 (p_a − x) (quadratic),
 
-falls from +∞ to −∞ on I, so bisection finds x̂ to machine precision. The
+falls from +∞ to −∞ on I: a Newton iteration safeguarded by bisection finds
+x̂ to about 1e-13 of the scale. The
 linear status-quo form keeps its own reflected bisection (below), unchanged
 since it was first shipped. For ``decisive`` the win set is a union of
 intervals between the points q and 2p_a − q; by concavity the constrained
@@ -105,6 +106,7 @@ def nash_bargaining(
     return x
 
 
+_FAR = 1e100  # the reach of an actor without weight: finite, so that its zero terms stay 0
 Utility = Literal["linear", "quadratic"]
 Disagreement = Literal["status-quo", "worst", "decisive"]
 
@@ -133,22 +135,94 @@ def _nash_objective(x: np.ndarray, p: np.ndarray, w: np.ndarray, reach: np.ndarr
     return term.sum(axis=-2)
 
 
+def _slope_and_curvature(x: np.ndarray, p: np.ndarray, w: np.ndarray, r: np.ndarray,
+                         quadratic: bool) -> tuple[np.ndarray, np.ndarray]:
+    """h(x) = Σ_a w_a g'_a/g_a and h'(x) over the (first) actor axis.
+
+    Linear: g = r − |d|, d = p − x: h = Σ w sign(d)/g, h' = −Σ w/g².
+    Quadratic (``r`` holds r²): g = r − d²: h = Σ 2wd/g, h' = −Σ 2w(r + d²)/g².
+    """
+    d = p - x
+    if quadratic:
+        d2 = d * d
+        inv = 1.0 / (r - d2)
+        return (2.0 * w * d * inv).sum(axis=0), (-2.0 * w * (r + d2) * inv * inv).sum(axis=0)
+    inv = 1.0 / (r - np.abs(d))
+    return (w * np.sign(d) * inv).sum(axis=0), (-w * inv * inv).sum(axis=0)
+
+
+def _kink_step(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, p: np.ndarray, w: np.ndarray,
+               r: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Linear utilities: test the kink p_c inside (lo, hi) nearest the bracket's middle.
+
+    h jumps at each weighted ideal point: h(c∓) = Σ_{p_a ≠ c} w_a sign(p_a − c)/g_a(c)
+    ± Σ_{p_a = c} w_a/r_a. If h(c−) ≥ 0 ≥ h(c+) the root is c; otherwise c narrows
+    the bracket, so that after at most A such steps h is smooth on it and Newton
+    converges. Returns the new iterate (c where tested, else ``x``), bracket,
+    and where the root is a kink.
+    """
+    mid = 0.5 * (lo + hi)
+    inside = (w > 0) & (p > lo) & (p < hi)
+    k = np.argmin(np.where(inside, np.abs(p - mid), np.inf), axis=0)
+    has = inside.any(axis=0)
+    c = np.take_along_axis(p, k[None], axis=0)[0]
+    d = p - c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        base = np.where(d != 0, w * np.sign(d) / (r - np.abs(d)), 0.0).sum(axis=0)
+    jump = np.where(d == 0, w / r, 0.0).sum(axis=0)
+    left, right = base + jump, base - jump
+    root = has & (left >= 0) & (right <= 0)
+    lo = np.where(has & (right > 0), c, lo)
+    hi = np.where(has & (left < 0), c, hi)
+    x = np.where(has, np.clip(c, lo, hi), x)
+    return x, lo, hi, root
+
+
 def _bisect(p: np.ndarray, w: np.ndarray, reach: np.ndarray, lo: np.ndarray, hi: np.ndarray,
             utility: str, iterations: int) -> np.ndarray:
-    """The root of Σ_a w_a g'_a / g_a on (lo, hi) per issue (the objective is concave there)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    """The root of h(x) = Σ_a w_a g'_a / g_a on (lo, hi) per issue (h falls there).
+
+    Safeguarded Newton: each step keeps a bracket [lo, hi] with h(lo) > 0 >
+    h(hi) and takes the Newton step x − h/h' when it lands inside the
+    bracket, else the midpoint; it stops when no bracket or iterate moves by
+    more than 1e-13 of the starting width (at most ``iterations`` steps).
+    Actors without weight must come with ``w = 0`` and ``reach = _FAR`` (their
+    terms are then exactly 0; with an infinite reach, 0·∞ would poison h').
+    The actor axis is moved first and made contiguous.
+    """
+    p = np.ascontiguousarray(np.moveaxis(p, -2, 0))
+    w = np.ascontiguousarray(np.moveaxis(w, -2, 0))
+    quadratic = utility == "quadratic"
+    r = np.ascontiguousarray(np.moveaxis(reach**2 if quadratic else reach, -2, 0))
+    shape = np.broadcast_shapes(lo.shape, hi.shape)
+    lo = np.broadcast_to(lo, shape).ravel().copy()
+    hi = np.broadcast_to(hi, shape).ravel().copy()
+    p, w, r = (np.broadcast_to(v, (v.shape[0], *shape)).reshape(v.shape[0], -1)
+               for v in (p, w, r))
+    tol = 1e-13 * np.max(hi - lo, initial=0.0)
+    x = 0.5 * (lo + hi)
+    todo = np.arange(x.size)  # elements still moving; the others are final
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for _ in range(iterations):
-            mid = 0.5 * (lo + hi)
-            m = mid[..., None, :]
-            g = _gain(m, p, reach, utility)
-            slope = np.where(w > 0, w * _slope(m, p, utility) / g, 0.0).sum(axis=-2)
-            rising = slope > 0
-            new_lo = np.where(rising, mid, lo)
-            new_hi = np.where(rising, hi, mid)
-            if np.array_equal(new_lo, lo) and np.array_equal(new_hi, hi):
+            if todo.size == 0:
                 break
-            lo, hi = new_lo, new_hi
-    return 0.5 * (lo + hi)
+            xs, los, his = x[todo], lo[todo], hi[todo]
+            pt, wt, rt = p[:, todo], w[:, todo], r[:, todo]
+            h, dh = _slope_and_curvature(xs, pt, wt, rt, quadratic)
+            los = np.where(h > 0, xs, los)
+            his = np.where(h < 0, xs, his)
+            at_kink = np.zeros(xs.shape, dtype=bool)
+            if not quadratic:
+                xs, los, his, at_kink = _kink_step(xs, los, his, pt, wt, rt)
+                h, dh = _slope_and_curvature(xs, pt, wt, rt, quadratic)
+            newton = xs - h / dh
+            done = (at_kink | (h == 0) | (np.abs(newton - xs) <= tol) | (his - los <= tol))
+            inside = (newton >= los) & (newton <= his) & np.isfinite(newton)
+            step = np.where(done, xs, np.where(inside, newton, 0.5 * (los + his)))
+            moving = ~done
+            x[todo], lo[todo], hi[todo] = step, los, his
+            todo = todo[moving]
+    return x.reshape(shape)
 
 
 def _reach(position: np.ndarray, status_quo: np.ndarray, low: np.ndarray, high: np.ndarray,
@@ -180,11 +254,11 @@ def nash_general(
     q = np.broadcast_to(status_quo, lead)
     active = weight > 0
     p = np.where(active, position, 0.0)
-    reach = np.where(active, _reach(p, q, low, high, disagreement), np.inf)
+    reach = np.where(active, _reach(p, q, low, high, disagreement), _FAR)
     lo = np.maximum(np.where(active, p - reach, -np.inf).max(axis=-2), low)
     hi = np.minimum(np.where(active, p + reach, np.inf).min(axis=-2), high)
     feasible = active.any(axis=-2) & (lo < hi)
-    x = _bisect(p, np.where(active, weight, 0.0), np.where(active, reach, 1.0),
+    x = _bisect(p, np.where(active, weight, 0.0), reach,
                 np.where(feasible, lo, 0.0), np.where(feasible, hi, 0.0), utility, iterations)
     fallback = q if disagreement == "status-quo" else np.full(lead, np.nan)
     return np.where(feasible, x, np.where(active.any(axis=-2), fallback, np.nan))
@@ -243,7 +317,8 @@ class NashBargaining(Model):
 
     - ``utility`` (default ``"linear"``): ``"linear"`` loss −|x − p| or
       ``"quadratic"`` loss −(x − p)².
-    - ``disagreement`` (default ``"status-quo"``): ``"status-quo"``
+    - ``disagreement`` (default ``"worst"``, the variant that scored best in
+      proposal-grouped CV on DEU I/II: docs/accuracy.md): ``"status-quo"``
       (unanimity: everyone's fallback is the status quo; every party holds a
       veto), ``"worst"`` (each actor's worst outcome on the scale; needs no
       status quo) or ``"decisive"`` (the settlement must be preferred to the
@@ -256,9 +331,9 @@ class NashBargaining(Model):
 
     name = "nash"
     label = "Nash bargaining"
-    needs_status_quo = True
+    needs_status_quo = False  # the default (worst-outcome) form needs none; see check()
     utility: Utility = "linear"
-    disagreement: Disagreement = "status-quo"
+    disagreement: Disagreement = "worst"
     quota: float = 0.5
     iterations: int = 64
 
@@ -270,9 +345,9 @@ class NashBargaining(Model):
         self._reject(bad)
 
     def check(self, arrays: ScenarioArrays) -> None:
-        """Only the status-quo and decisive forms need a status quo."""
+        """The status-quo and decisive forms need a status quo on every issue."""
         if self.disagreement != "worst":
-            super().check(arrays)
+            self._require_status_quo(arrays)
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         args = (arrays.position, arrays.weight)
