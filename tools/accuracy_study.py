@@ -185,7 +185,62 @@ def step_procedural(study: Study) -> None:
     choice_report(study, names, F, rows=study.has_sq)
 
 
-STEPS = {"nash": step_nash, "procedural": step_procedural}
+# ---- step 2: multi-issue proposals ---------------------------------------------------
+
+EXCHANGE_VARIANTS = {"exchange/decide": {}, "exchange/paper": {"rule": "paper"},
+                     "exchange/decide-3-rounds": {"rounds": 3}}
+
+
+def proposal_columns(study: Study, name: str, **params: object) -> np.ndarray:
+    """A model run on the proposal-level scenarios; per scored issue, cached."""
+    file = CACHE / f"{study.digest}-proposals-{name.replace('/', '_')}.npy"
+    if file.exists():
+        return np.load(file)
+    from detente.backtest.proposals import proposal_cases
+
+    every = load_cases(study.path, capability="equal", scoreable_only=False)
+    model = get_model(name.split("/")[0], **params)
+    out = np.full(len(study.cases), np.nan)
+    for pc in proposal_cases(every, study.cases):
+        point = model.forecast(pc.scenario, seed=0).point
+        for issue, k in pc.scored:
+            out[k] = point[issue]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(file, out)
+    return out
+
+
+def exchange_candidates(study: Study) -> tuple[list[str], np.ndarray]:
+    names = list(EXCHANGE_VARIANTS)
+    cols = [proposal_columns(study, n, **p) for n, p in EXCHANGE_VARIANTS.items()]
+    return names, np.column_stack(cols)
+
+
+def step_proposals(study: Study) -> None:
+    from detente.backtest.proposals import proposal_cases
+
+    every = load_cases(study.path, capability="equal", scoreable_only=False)
+    pcs = proposal_cases(every, study.cases)
+    sizes = np.bincount([len(pc.scenario.issues) for pc in pcs])
+    print("## Step 2: proposal-level scenarios\n")
+    print(f"{len(pcs)} proposals; issues per proposal scenario: "
+          + ", ".join(f"{n}: {c}" for n, c in enumerate(sizes) if c) + "\n")
+    names, F = exchange_candidates(study)
+    same = np.isclose(F, study.compromise[:, None]).mean(axis=0)
+    print("share of issues where the exchange forecast differs from compromise: "
+          + ", ".join(f"{n} {100 * (1 - v):.0f}%" for n, v in zip(names, same, strict=True))
+          + "\n")
+    training_scores(study, [*names, "compromise"], np.column_stack([F, study.compromise]))
+    print()
+    choice_report(study, names, F)
+    multi = np.array([c.proposal for c in study.cases])
+    counts = {g: int((multi == g).sum()) for g in set(multi)}
+    rows = np.array([counts[g] > 1 for g in multi])
+    print("\nOnly issues of proposals with 2 or more scored issues:")
+    choice_report(study, names, F, rows=rows)
+
+
+STEPS = {"nash": step_nash, "proposals": step_proposals, "procedural": step_procedural}
 
 
 def main(argv: list[str] | None = None) -> None:
