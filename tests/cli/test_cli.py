@@ -88,8 +88,9 @@ def test_check_model_needs(tmp_path):
     f.write_text("name: n\nactors: [{id: A}]\nissues: [{id: x}]\n"
                  "stances: [{actor: A, issue: x, position: 5, salience: 1}]\n")
     assert invoke("check", str(f)).exit_code == 0
-    res = invoke("check", str(f), "--model", "nash")
+    res = invoke("check", str(f), "--model", "procedural")
     assert res.exit_code == 1 and "status quo" in res.output
+    assert invoke("check", str(f), "--model", "nash").exit_code == 0  # default form needs none
 
 
 def test_convert_round_trip_and_no_clobber(tmp_path, ukraine):

@@ -191,16 +191,20 @@ class Model(ABC):
     def check(self, arrays: ScenarioArrays) -> None:
         """Raise :class:`ModelInputError` if the model cannot run on these arrays."""
         if self.needs_status_quo:
-            missing = np.isnan(arrays.status_quo)
-            if missing.any():
-                raise ModelInputError(
-                    [
-                        Problem(("issues", int(k), "status_quo"), "no status quo",
-                                f"a status quo on issue {arrays.issues[k]!r} "
-                                f"(model {self.name!r} needs one)")
-                        for k in np.flatnonzero(missing)
-                    ]
-                )
+            self._require_status_quo(arrays)
+
+    def _require_status_quo(self, arrays: ScenarioArrays) -> None:
+        """Raise :class:`ModelInputError` naming every issue without a status quo."""
+        missing = np.isnan(arrays.status_quo)
+        if missing.any():
+            raise ModelInputError(
+                [
+                    Problem(("issues", int(k), "status_quo"), "no status quo",
+                            f"a status quo on issue {arrays.issues[k]!r} "
+                            f"(model {self.name!r} needs one)")
+                    for k in np.flatnonzero(missing)
+                ]
+            )
 
     def _reject(self, bad: Sequence[str]) -> None:
         """Raise one :class:`DetenteError` naming every bad parameter (``key=value (why)``)."""

@@ -18,6 +18,7 @@ _MODELS: dict[str, str] = {
     "smp": "detente.models.smp:SpatialModelOfPolitics",
     "exchange": "detente.models.exchange:Exchange",
     "eum": "detente.models.eum:ExpectedUtility",
+    "procedural": "detente.models.procedural:Procedural",
 }
 
 DEFAULT_MODELS: tuple[str, ...] = ("compromise", "median", "nash")
