@@ -8,6 +8,7 @@ The Python API in a nutshell::
     result.to_frame()                               # pandas; shows as a table in Jupyter
     detente.simulate(scenario, draws=10_000)        # Monte Carlo over the stated uncertainty
     detente.deals.analyse(scenario)                 # Pareto frontier, ZOPA, bargaining solutions
+    detente.deals.analyse(detente.deal_problem("genius-folder/"))  # GENIUS, as GENIUS computes
 
 The heavier parts (``simulate``, ``sensitivity``, ``find_levers``, ``deals``,
 ``backtest``) are imported on first use, so ``import detente`` stays quick.
