@@ -8,6 +8,7 @@ The Python API in a nutshell (every function is in :mod:`detente.api`)::
     result.to_frame()                               # pandas; shows as a table in Jupyter
     detente.simulate(scenario, draws=10_000)        # Monte Carlo over the stated uncertainty
     detente.analyse_deals(scenario)                 # Pareto frontier, ZOPA, bargaining solutions
+    detente.analyse_deals("genius-folder/")        # a GENIUS domain, as GENIUS computes it
 
 The heavier parts (Monte Carlo, sensitivity, deals, backtest) are imported on
 first use, so ``import detente`` stays quick.
