@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 import detente
 from detente.cli.main import app
-from detente.present.text import visible
+from detente.present.terminal import visible
 from detente.scenario import Scenario
 
 from .conftest import HOSTILE, hostile_dict

@@ -40,7 +40,6 @@ def test_issue_scales_show_actors_status_quo_and_forecasts(ukraine, result, sim)
     assert compromise.error_x.array[0] == pytest.approx(row["q95"] - compromise.x[0])
     nash = next(t for t in fig.data if t.name == "nash")
     assert nash.error_x.array is None  # not simulated: no interval
-    assert isinstance(result.plot(), go.Figure)
     assert detente.figures.issue_scales is figures.issue_scales
 
 
@@ -53,7 +52,7 @@ def test_trajectories_histograms_tornado_pareto_timeline(ukraine, result, sim):
     bars = [t for t in hist.data if isinstance(t, go.Bar)]
     assert len(bars) == len(sim.issues) * len(sim.models)
     assert sum(bars[0].y) == pytest.approx(1.0)
-    sens = api.sensitivity(ukraine, samples=4)
+    sens = api.sensitivity(ukraine, method="morris", samples=4)
     tor = figures.tornado(sens, "donetsk", top=4)
     assert len(tor.data[0].y) == 4
     view = api.deal_pair(ukraine, "RUS", "UKR")

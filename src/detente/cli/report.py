@@ -9,11 +9,9 @@ import typer
 
 from detente import api
 from detente.cli.common import err_console, guard
-from detente.cli.forecast import FromOpt, ScenarioArg
+from detente.cli.options import FromOpt, ScenarioArg
 from detente.errors import DetenteError
-from detente.formats import write_text_atomic
 from detente.present.brief import html_to_pdf, render_html
-from detente.scenarios import DEFAULT
 
 
 @guard
@@ -39,10 +37,10 @@ def report(
         raise DetenteError(f"{output}: expected a .html or .pdf file name")
     if output.exists() and not force:
         raise DetenteError(f"{output}: exists; pass --force to overwrite it")
-    sc = api.load(scenario or DEFAULT, format=fmt)
+    sc = api.load(scenario, format=fmt)
     page = render_html(api.brief(sc, models=model or None, draws=draws, seed=seed))
     if suffix == ".pdf":
         html_to_pdf(page, output)
     else:
-        write_text_atomic(output, page)
+        api.write_text(output, page)
     err_console.print(f"wrote {output}")

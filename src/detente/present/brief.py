@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -27,9 +26,10 @@ from typing import Any
 import jinja2
 import plotly.io as pio
 
+from detente.atomic import write_atomic
 from detente.errors import DetenteError
 from detente.present import figures
-from detente.present.text import visible
+from detente.present.terminal import visible
 from detente.results import NEUTRAL_NOTE, ForecastSet
 from detente.scenario import Scenario
 
@@ -177,10 +177,4 @@ def html_to_pdf(html_text: str, target: Path, *, timeout: float = 120.0) -> None
             raise DetenteError(f"{target}: Chromium could not print the PDF ({exc})") from None
         if not out.is_file():
             raise DetenteError(f"{target}: Chromium wrote no PDF")
-        staged = target.with_name(f".{target.name}.tmp")
-        try:
-            shutil.copyfile(out, staged)
-            os.replace(staged, target)  # atomic: the old file or the new, never half
-        except OSError as exc:
-            staged.unlink(missing_ok=True)
-            raise DetenteError(f"{target}: cannot write ({exc.strerror or exc})") from None
+        write_atomic(target, lambda tmp: shutil.copyfile(out, tmp))

@@ -23,7 +23,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from detente.present.text import visible
+from detente.present.terminal import visible
 from detente.results import NEUTRAL_NOTE, ForecastSet
 from detente.scenario import Scenario
 

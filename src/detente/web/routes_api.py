@@ -154,8 +154,10 @@ def sensitivity(request: Request, ref: str, model: str = "compromise", method: s
                 samples: Annotated[int, Query(ge=2, le=256)] = 8,
                 seed: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
     sc = store(request).get(ref).scenario
-    _known(model)
-    return api.sensitivity(sc, model, method=method, samples=samples, seed=seed).to_dict()
+    if method not in ("sobol", "morris"):
+        raise DetenteError(f"method {method[:40]!r}: expected sobol or morris")
+    return api.sensitivity(sc, _known(model), method=method,  # type: ignore[arg-type]
+                           samples=samples, seed=seed).to_dict()
 
 
 @router.get("/scenarios/{ref}/figures/{kind}", summary="A Plotly figure as JSON: scales, "
@@ -178,8 +180,9 @@ def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
         chosen = issue or sc.issue_ids[0]
         if chosen not in sc.issue_ids:
             raise DetenteError(f"unknown issue {chosen!r}; issues are {', '.join(sc.issue_ids)}")
-        fig = figures.tornado(api.sensitivity(sc, (model or ["compromise"])[0]), chosen,
-                              scenario=sc)
+        sens = api.sensitivity(sc, _known((model or ["compromise"])[0]), method="morris",
+                               samples=8)
+        fig = figures.tornado(sens, chosen, scenario=sc)
     else:
         raise DetenteError(f"unknown figure {kind[:40]!r}; expected scales, trajectories, "
                            "histograms, pareto or tornado")
@@ -199,9 +202,10 @@ def models() -> list[str]:
     return list(available_models())
 
 
-def _known(model: str) -> None:
+def _known(model: str) -> str:
     if model not in available_models():
         raise DetenteError(f"unknown model {model[:40]!r}; known: {', '.join(available_models())}")
+    return model
 
 
 def _filename(name: str | None) -> str:

@@ -20,7 +20,7 @@ from detente.models.registry import DEFAULT_MODELS
 from detente.present import figures
 from detente.present.brief import TEMPLATES as BRIEF_TEMPLATES
 from detente.present.brief import figure_json, script_json, stance_sources
-from detente.present.text import visible
+from detente.present.terminal import visible
 from detente.results import NEUTRAL_NOTE
 from detente.scenario import Scenario
 from detente.web.routes_api import MAX_DRAWS, store, summary
