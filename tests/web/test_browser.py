@@ -30,21 +30,31 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 BUNDLED = "ukraine-2025-11"
 PAGES = {"index": "/", "scenario": f"/s/{BUNDLED}", "whatif": f"/s/{BUNDLED}/whatif",
          "deals": f"/s/{BUNDLED}/deals", "simulate": f"/s/{BUNDLED}/simulate?draws=500",
-         "edit": f"/s/{BUNDLED}/edit"}
+         "edit": f"/s/{BUNDLED}/edit", "timeline": f"/t/{BUNDLED}"}
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
     from detente.web.app import create_app
+
+    # a history store with two versions of the bundled talks, for the timeline page
+    history = detente.api.open_history(tmp_path_factory.mktemp("store") / "h.sqlite")
+    talks = detente.load(BUNDLED)
+    history.add(talks, note="as reported on 5 November")
+    data = talks.to_dict()
+    data["as_of"] = "2025-11-20"
+    data["stances"][0]["position"] = 80  # a later report: Russia's demand eases a little
+    data["stances"][0].pop("position_uncertainty", None)
+    history.add(detente.Scenario.from_dict(data), note="a later report (made up for the test)")
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    srv = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port,
-                                        log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(create_app(history=history), host="127.0.0.1",
+                                        port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -54,6 +64,7 @@ def server() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
+    history.close()
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +109,7 @@ def test_every_page_loads_without_console_errors(server: str, watched: Watched):
     for name, path in PAGES.items():
         watched.open(server + path)
         assert watched.errors == [], (name, watched.errors)
-        if name in ("scenario", "deals", "simulate"):
+        if name in ("scenario", "deals", "simulate", "timeline"):
             assert watched.page.locator(".js-plotly-plot").count() >= 1, name
         watched.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 

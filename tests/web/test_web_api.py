@@ -182,3 +182,25 @@ def test_figures_and_brief(client: TestClient):
         assert res.json()["data"]
     brief = client.get(f"/api/scenarios/{BUNDLED}/brief?draws=100")
     assert brief.status_code == 200 and "What would move it?" in brief.text
+
+
+def test_stored_versions_and_their_timeline(tmp_path, ukraine):
+    history = detente.api.open_history(tmp_path / "h.sqlite")
+    try:
+        first = history.add(ukraine, note="first")
+        later = ukraine.replace(as_of="2025-11-20")
+        second = history.add(later, note="second")
+        client = TestClient(create_app(history=history))
+        listed = client.get("/api/histories").json()
+        assert [v["ref"] for v in listed[ukraine.name]] == [f"v-{first.id}", f"v-{second.id}"]
+        stored = client.get(f"/api/scenarios/v-{second.id}").json()
+        assert stored["kind"] == "stored" and stored["as_of"] == "2025-11-20"
+        assert client.get("/api/scenarios/v-999").status_code == 404
+        timeline = client.get(f"/api/histories/{ukraine.name}/timeline").json()
+        assert timeline == history.timeline(ukraine.name).to_dict()
+        assert client.get(f"/t/{ukraine.name}").status_code == 200
+        assert f"/s/v-{first.id}" in client.get("/").text
+        no_store = TestClient(create_app())
+        assert no_store.get(f"/api/histories/{ukraine.name}/timeline").status_code == 404
+    finally:
+        history.close()

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from detente import api
 from detente.cli.common import err_console, guard
 from detente.web.security import DEFAULT_MAX_BODY, check_bind
 
@@ -22,6 +23,9 @@ def serve(
         "page once with ?token=TOKEN). Default: $DETENTE_TOKEN.", show_default=False)] = None,
     max_body: Annotated[int, typer.Option(
         min=1024, help="Largest request body in bytes.")] = DEFAULT_MAX_BODY,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Also show this history store's versions and timelines (a file or a "
+        "SQLAlchemy URL; read only; see `detente history`).")] = None,
 ) -> None:
     """Serve the web app: scenarios, figures, what-if sliders, deals, simulation, upload
     and editing, and a JSON API (OpenAPI at /openapi.json, listed at /api-docs)."""
@@ -31,7 +35,12 @@ def serve(
 
     token = token or os.environ.get("DETENTE_TOKEN") or None
     check_bind(host, token)
-    app = create_app(token=token, max_body=max_body)
+    history = api.open_history(db) if db else None
+    app = create_app(token=token, max_body=max_body, history=history)
     shown = f"[{host}]" if ":" in host else host
     err_console.print(f"detente: serving on http://{shown}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    finally:
+        if history is not None:
+            history.close()

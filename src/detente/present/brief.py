@@ -92,7 +92,7 @@ def _where(data: BriefData) -> list[dict[str, Any]]:
     summary = {(r["issue"], r["model"]): r for r in sim.summary_rows()} if sim else {}
     out = []
     for k, issue in enumerate(sc.issues):
-        models = []
+        models: list[dict[str, Any]] = []
         for f in data.result:
             value = float(f.outcome[0, k])
             anchor = issue.nearest_anchor(value)
@@ -104,7 +104,7 @@ def _where(data: BriefData) -> list[dict[str, Any]]:
                 "likeliest": row and row.get("likeliest"),
                 "likeliest_p": row and row.get("likeliest_p"),
             })
-        values = [m["value"] for m in models]
+        values = [float(m["value"]) for m in models]
         sq_anchor = issue.nearest_anchor(issue.status_quo) if issue.status_quo is not None \
             else None
         out.append({"issue": issue, "models": models, "low": min(values), "high": max(values),
@@ -150,6 +150,10 @@ def render_html(data: BriefData, *, generated: dt.datetime | None = None) -> str
     )
 
 
+def _copy(source: Path, target: Path) -> None:
+    shutil.copyfile(source, target)
+
+
 def chromium() -> str | None:
     """The headless Chromium on this machine, if any (for PDF output)."""
     for name in ("chromium", "chromium-browser", "google-chrome"):
@@ -177,4 +181,4 @@ def html_to_pdf(html_text: str, target: Path, *, timeout: float = 120.0) -> None
             raise DetenteError(f"{target}: Chromium could not print the PDF ({exc})") from None
         if not out.is_file():
             raise DetenteError(f"{target}: Chromium wrote no PDF")
-        write_atomic(target, lambda tmp: shutil.copyfile(out, tmp))
+        write_atomic(target, lambda tmp: _copy(out, tmp))

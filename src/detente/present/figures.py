@@ -97,6 +97,7 @@ def issue_scales(scenario: Scenario, result: ForecastSet | None = None,
                 hovertemplate="status quo %{x:.1f}<extra></extra>", name="status quo",
                 legendgroup="sq", showlegend=row == 1), row=row, col=1)
         for k, model in enumerate(models):
+            assert result is not None  # models come from it
             f = result[model]
             value = float(f.outcome[0, f.issues.index(issue.id)])
             y = -1.2 - 0.5 * k
@@ -264,9 +265,10 @@ def timeline(table: Iterable[Mapping[str, Any]] | Any, *,
              issues: Sequence[str] | None = None) -> go.Figure:
     """Forecasts across versions of a scenario, one panel per issue.
 
-    ``table`` holds rows (dicts or a DataFrame) with ``date`` (or ``version``),
-    ``issue``, ``model`` and ``value``, and optionally ``low`` and ``high``
-    (an interval drawn as a band). The history store provides such a table.
+    ``table`` holds rows (dicts or a DataFrame) with ``as_of`` (or ``date``, or
+    ``version``), ``issue``, ``model`` and ``forecast`` (or ``value``), and
+    optionally ``low`` and ``high`` (an interval drawn as a band): the rows of
+    the history store's ``Timeline.rows()``.
     """
     rows = table.to_dict(orient="records") if hasattr(table, "to_dict") else list(table)
     wanted = list(issues) if issues else list(dict.fromkeys(str(r["issue"]) for r in rows))
@@ -277,18 +279,27 @@ def timeline(table: Iterable[Mapping[str, Any]] | Any, *,
     for row, issue in enumerate(wanted, start=1):
         for k, model in enumerate(models):
             sel = [r for r in rows if str(r["issue"]) == issue and str(r["model"]) == model]
-            sel.sort(key=lambda r: str(r.get("date", r.get("version"))))
+            sel = [r for r in sel if _value(r) is not None]
+            sel.sort(key=lambda r: str(_when(r)))
             if not sel:
                 continue
-            x = [r.get("date", r.get("version")) for r in sel]
+            x = [_when(r) for r in sel]
             if all(r.get("low") is not None and r.get("high") is not None for r in sel):
                 fig.add_trace(go.Scatter(
                     x=x + x[::-1], y=[r["high"] for r in sel] + [r["low"] for r in sel][::-1],
                     fill="toself", fillcolor=_colour(k), opacity=0.15, line={"width": 0},
                     hoverinfo="skip", showlegend=False), row=row, col=1)
             fig.add_trace(go.Scatter(
-                x=x, y=[r["value"] for r in sel], mode="lines+markers",
+                x=x, y=[_value(r) for r in sel], mode="lines+markers",
                 line={"color": _colour(k)}, name=label(model), legendgroup=f"m{k}",
                 showlegend=row == 1, customdata=[label(model)] * len(sel),
                 hovertemplate="%{customdata}: %{x}: %{y:.1f}<extra></extra>"), row=row, col=1)
     return _layout(fig, "Forecasts across versions", height=170 * max(len(wanted), 1) + 120)
+
+
+def _when(row: Mapping[str, Any]) -> Any:
+    return next((row[k] for k in ("as_of", "date", "version") if row.get(k) is not None), None)
+
+
+def _value(row: Mapping[str, Any]) -> Any:
+    return row.get("forecast", row.get("value"))

@@ -117,8 +117,8 @@ class DataConsole(Console):
     def render_str(self, text: str, **kwargs: Any) -> Text:
         return super().render_str(visible(text), **kwargs)
 
-    def print_json(self, json: str | None = None, *, data: Any = None, indent: int | str = 2,
-                   highlight: bool = True, **kwargs: Any) -> None:
+    def print_json(self, json: str | None = None, *, data: Any = None,
+                   indent: int | str | None = 2, highlight: bool = True, **kwargs: Any) -> None:
         """JSON as Rich prints it, except that control characters JSON leaves raw (C1,
         bidi overrides) are written as ``\\uXXXX`` escapes: still valid JSON, the same
         strings when parsed, and nothing a terminal obeys."""

@@ -34,16 +34,17 @@ def error_body(exc: DetenteError) -> dict[str, Any]:
 
 
 def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
-               capacity: int = DEFAULT_CAPACITY) -> FastAPI:
+               capacity: int = DEFAULT_CAPACITY, history: Any = None) -> FastAPI:
     """A new app. ``token``: required on every request when set (``detente serve`` sets it
     when bound beyond loopback); ``max_body``: largest request body in bytes;
-    ``capacity``: uploads kept in memory (the oldest goes first)."""
+    ``capacity``: uploads kept in memory (the oldest goes first); ``history``: a
+    :class:`detente.History` whose versions and timelines the app shows (read only)."""
     app = FastAPI(title="detente", version=__version__, docs_url=None, redoc_url=None,
                   description="Forecast and broker multi-party, multi-issue negotiations. "
                   "Every forecast is what a model derives from the scenario's stated, sourced "
                   "assumptions, not a statement of fact. JSON bodies are those of the CLI's "
                   "--format json.")
-    app.state.store = ScenarioStore(capacity)
+    app.state.store = ScenarioStore(capacity, history=history)
     app.include_router(routes_api.router)
     app.include_router(routes_pages.router)
 

@@ -16,7 +16,7 @@ from detente.models.registry import DEFAULT_MODELS, available_models
 from detente.present import figures
 from detente.present.brief import figure_json, render_html
 from detente.web.edit import apply_edits
-from detente.web.store import Entry, ScenarioStore
+from detente.web.store import Entry, NotFound, ScenarioStore
 
 router = APIRouter(prefix="/api")
 
@@ -195,6 +195,28 @@ def brief(request: Request, ref: str, draws: Annotated[int, Query(ge=0, le=MAX_D
           seed: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
     sc = store(request).get(ref).scenario
     return HTMLResponse(render_html(api.brief(sc, draws=draws, seed=seed)))
+
+
+@router.get("/histories", summary="Stored versions, by history (with `detente serve --db`)")
+def histories(request: Request) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for v in store(request).versions():
+        out.setdefault(v.history, []).append({**v.to_dict(), "ref": f"v-{v.id}"})
+    return out
+
+
+@router.get("/histories/{name}/timeline",
+            summary="Forecasts across versions (as `detente history timeline --format json`)")
+def timeline(request: Request, name: str, model: ModelsQ = None,
+             seed: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    return _timeline(request, name, model, seed).to_dict()
+
+
+def _timeline(request: Request, name: str, models: list[str] | None, seed: int) -> Any:
+    history = store(request).history
+    if history is None:
+        raise NotFound("this server has no history store (start it with --db)")
+    return history.timeline(name, models=models or None, seed=seed)
 
 
 @router.get("/models", summary="The models (as `detente models`)")

@@ -23,7 +23,7 @@ from detente.present.brief import figure_json, script_json, stance_sources
 from detente.present.terminal import visible
 from detente.results import NEUTRAL_NOTE
 from detente.scenario import Scenario
-from detente.web.routes_api import MAX_DRAWS, store, summary
+from detente.web.routes_api import MAX_DRAWS, _timeline, store, summary
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,8 +48,8 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(environment().get_template(name).render(**context), status_code=status)
+def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(environment().get_template(template).render(**context), status_code=status)
 
 
 def error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
@@ -83,7 +83,16 @@ def static(name: str) -> Response:
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
-    return page("index.html.j2", entries=[summary(e) for e in store(request).entries()])
+    versions = [{**v.to_dict(), "ref": f"v-{v.id}"} for v in store(request).versions()]
+    return page("index.html.j2", entries=[summary(e) for e in store(request).entries()],
+                versions=versions)
+
+
+@router.get("/t/{name}", response_class=HTMLResponse)
+def timeline_page(request: Request, name: str) -> HTMLResponse:
+    result = _timeline(request, name, None, 0)
+    figs = {"timeline": figure_json(figures.timeline(result.rows()))}
+    return page("timeline.html.j2", name=name, result=result, figures=figs)
 
 
 def _comparative(sc: Scenario) -> list[dict[str, Any]]:

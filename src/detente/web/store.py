@@ -1,8 +1,9 @@
 """The scenarios a web app serves: the bundled ones, and uploads kept in memory.
 
 A request names a scenario by a reference: a bundled name (looked up among
-:func:`detente.scenarios.bundled_names`, never used as a path) or the id of an
-upload (``u-`` and hex digits). Uploads are parsed from memory and held in this
+:func:`detente.scenarios.bundled_names`, never used as a path), the id of an
+upload (``u-`` and hex digits) or, when the app has a history store, a stored
+version (``v-`` and its number). Uploads are parsed from memory and held in this
 store, which belongs to one app instance, bounded in count (the oldest goes).
 """
 
@@ -13,6 +14,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from detente import api
 from detente.errors import DetenteError
@@ -32,7 +34,7 @@ class Entry:
 
     ref: str
     scenario: Scenario
-    kind: str  # "bundled" or "uploaded"
+    kind: str  # "bundled", "uploaded" or "stored"
     filename: str = ""
 
 
@@ -47,8 +49,9 @@ def _bundled(name: str) -> Scenario:
 class ScenarioStore:
     """Bundled scenarios plus uploads held in memory (thread-safe, bounded)."""
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY):
+    def __init__(self, capacity: int = DEFAULT_CAPACITY, history: Any = None):
         self.capacity = capacity
+        self.history = history  # a detente.History, or None
         self._uploads: OrderedDict[str, Entry] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -57,9 +60,20 @@ class ScenarioStore:
             uploads = list(self._uploads.values())
         return [Entry(n, _bundled(n), "bundled") for n in bundled_names()] + uploads
 
+    def versions(self) -> list[Any]:
+        """The stored versions (every history, oldest first), if the app has a store."""
+        return self.history.versions() if self.history is not None else []
+
     def get(self, ref: str) -> Entry:
         if ref in bundled_names():
             return Entry(ref, _bundled(ref), "bundled")
+        if self.history is not None and ref.startswith("v-") and ref[2:].isdigit():
+            try:
+                version = self.history.get(int(ref[2:]))
+            except DetenteError:
+                raise NotFound(f"no stored version {ref[2:]}") from None
+            return Entry(ref, self.history.scenario(version), "stored",
+                         f"{version.history}@{version.as_of}")
         with self._lock:
             entry = self._uploads.get(ref)
         if entry is None:
