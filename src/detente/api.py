@@ -9,6 +9,7 @@ from typing import Any
 
 from detente import formats
 from detente.errors import DetenteError
+from detente.extras import extras_of
 from detente.models.base import Model
 from detente.models.registry import DEFAULT_MODELS, get_model
 from detente.results import ForecastSet
@@ -60,8 +61,9 @@ def forecast(
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
     params = params or {}
+    extras = extras_of(scenario)  # what a model takes from the file (KTAB settings, DEU)
     chosen = [
-        m if isinstance(m, Model) else get_model(m, **params.get(m, {}))
+        (m if isinstance(m, Model) else get_model(m, **params.get(m, {}))).bind(extras)
         for m in (models or DEFAULT_MODELS)
     ]
     return ForecastSet(scenario, tuple(m.forecast(scenario, seed=seed) for m in chosen))

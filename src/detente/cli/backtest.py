@@ -13,7 +13,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from detente.backtest.council import SCHEMES
 from detente.backtest.deu import load_cases
 from detente.backtest.ensemble_fit import (
     SHIPPED_MEMBERS,
@@ -29,6 +28,7 @@ from detente.errors import DetenteError
 from detente.formats import write_text_atomic
 from detente.models.ensemble import default_members
 from detente.models.registry import available_models
+from detente.power.council import SCHEMES
 
 Capability = enum.StrEnum("Capability", {s.replace("-", "_"): s for s in SCHEMES})
 

@@ -81,6 +81,7 @@ ICAART 2011 pp. 18–30. See ``docs/models/eum.md`` for the reproduction.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -88,7 +89,16 @@ import numpy as np
 
 from detente.arrays import ScenarioArrays
 from detente.errors import DetenteError
-from detente.models.base import Model, ModelOutput, Trajectory
+from detente.models.base import (
+    Constraint,
+    Flag,
+    Integer,
+    Model,
+    ModelOutput,
+    Number,
+    OneOf,
+    Trajectory,
+)
 from detente.models.median import weighted_median_sorted
 
 KINDS = ("none", "conflict", "compromise", "capitulation")
@@ -105,6 +115,14 @@ PRESETS: dict[str, dict[str, Any]] = {
     # dmasad/BDM_DecisionModel_Replication (Q = 1, T = 1)
     "dmasad": {"probability": "net", "offer_rule": "max_eu", "t_rule": "one"},
 }
+
+
+TRule = Literal["median", "one", "zero"]
+OfferRule = Literal["scholz", "scholz_code", "max_eu", "least_move"]
+RangeRule = Literal["initial", "current", "scale"]
+Readout = Literal["median", "mean"]
+ProbabilityRule = Literal["scholz", "net", "triples"]
+Perspective = Literal["own", "receiver"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,16 +180,31 @@ class ExpectedUtility(Model):
     rounds: int = 8
     tolerance: float | None = None
     q: float = 1.0
-    t_rule: Literal["median", "one", "zero"] = "median"
+    t_rule: TRule = "median"
     risk: bool = True
-    offer_rule: Literal["scholz", "scholz_code", "max_eu", "least_move"] = "scholz"
-    range_rule: Literal["initial", "current", "scale"] = "initial"
-    readout: Literal["median", "mean"] = "median"
-    probability: Literal["scholz", "net", "triples"] = "scholz"
-    perspective: Literal["own", "receiver"] = "own"
+    offer_rule: OfferRule = "scholz"
+    range_rule: RangeRule = "initial"
+    readout: Readout = "median"
+    probability: ProbabilityRule = "scholz"
+    perspective: Perspective = "own"
     record: bool = True
     chunk_elements: int = 1 << 16
     preset: str | None = None
+
+    constraints: ClassVar[Mapping[str, Constraint]] = {
+        "rounds": Integer(0),
+        "tolerance": Number(low=0, optional=True),
+        "q": Number(0, 1),
+        "t_rule": OneOf.literal(TRule),
+        "risk": Flag(),
+        "offer_rule": OneOf.literal(OfferRule),
+        "range_rule": OneOf.literal(RangeRule),
+        "readout": OneOf.literal(Readout),
+        "probability": OneOf.literal(ProbabilityRule),
+        "perspective": OneOf.literal(Perspective),
+        "record": Flag(),
+        "chunk_elements": Integer(1),
+    }
 
     def __post_init__(self) -> None:
         if self.preset is not None:
@@ -183,18 +216,7 @@ class ExpectedUtility(Model):
             for key, value in PRESETS[self.preset].items():
                 if getattr(self, key) == defaults[key]:  # explicit values win
                     object.__setattr__(self, key, value)
-        bad = self._bad_integers({"rounds": 0})
-        if self.tolerance is not None and not (
-            isinstance(self.tolerance, int | float) and self.tolerance >= 0
-        ):
-            bad.append(f"tolerance={self.tolerance!r} (expected None or a number >= 0)")
-        if not isinstance(self.q, int | float) or not 0 <= self.q <= 1:
-            bad.append(f"q={self.q!r} (expected a number in 0..1)")
-        bad += self._bad_choices()  # the fields typed Literal[...]
-        if not isinstance(self.risk, bool):
-            bad.append(f"risk={self.risk!r} (expected true or false)")
-        bad += self._bad_integers({"chunk_elements": 1})
-        self._reject(bad)
+        super().__post_init__()
 
     @classmethod
     def from_preset(cls, name: str, **overrides: Any) -> ExpectedUtility:

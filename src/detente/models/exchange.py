@@ -37,13 +37,23 @@ See ``docs/models/exchange.md``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
 from detente.arrays import ScenarioArrays
-from detente.models.base import Model, ModelOutput, Trajectory
+from detente.models.base import (
+    Constraint,
+    Flag,
+    Integer,
+    Model,
+    ModelOutput,
+    Number,
+    OneOf,
+    Trajectory,
+)
 from detente.models.compromise import weighted_mean
 
 _EPS = 1e-10  # decide's thresholds for a gain and a move
@@ -129,6 +139,10 @@ def _candidates(x0: np.ndarray, ok: np.ndarray, sal: np.ndarray, outcome: np.nda
     )
 
 
+Variant = Literal["equal-gain", "random-rate"]
+Rule = Literal["decide", "paper"]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Exchange(Model):
     """Stokman–Van Oosten exchange model (equal gain by default), decide-compatible.
@@ -155,15 +169,20 @@ class Exchange(Model):
     label = "Exchange (Stokman–Van Oosten)"
 
     rounds: int = 10
-    variant: Literal["equal-gain", "random-rate"] = "equal-gain"
-    rule: Literal["decide", "paper"] = "decide"
+    variant: Variant = "equal-gain"
+    rule: Rule = "decide"
     fixed_weight: float = 0.1
     salience_weight: float = 0.4
     log: bool = True
 
-    def __post_init__(self) -> None:
-        self._reject(self._bad_integers({"rounds": 1}) + self._bad_choices()
-                     + self._bad_numbers(("fixed_weight", "salience_weight")))
+    constraints: ClassVar[Mapping[str, Constraint]] = {
+        "rounds": Integer(1),
+        "variant": OneOf.literal(Variant),
+        "rule": OneOf.literal(Rule),
+        "fixed_weight": Number(),
+        "salience_weight": Number(),
+        "log": Flag(),
+    }
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         x, sal, w, ok = _normalised(arrays)

@@ -28,12 +28,14 @@ falls from +∞ to −∞: bisection on it finds x̂ to machine precision.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from detente.arrays import ScenarioArrays
-from detente.models.base import Model, ModelOutput, single_round
+from detente.models.base import Constraint, Integer, Model, ModelOutput, single_round
 
 
 def nash_bargaining(
@@ -105,8 +107,7 @@ class NashBargaining(Model):
     needs_status_quo = True
     iterations: int = 64
 
-    def __post_init__(self) -> None:
-        self._reject(self._bad_integers({"iterations": 0}))
+    constraints: ClassVar[Mapping[str, Constraint]] = {"iterations": Integer(0)}
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         outcome = nash_bargaining(

@@ -50,17 +50,27 @@ third party); the numbers are the same (see ``tests/models/test_smp_reference.py
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import numpy as np
 
 from detente.arrays import ScenarioArrays
 from detente.errors import DetenteError
-from detente.models.base import Model, ModelOutput, Trajectory
+from detente.extras import KtabSettings, ScenarioExtras
+from detente.models.base import (
+    SCENARIO_INPUT,
+    Constraint,
+    Flag,
+    Integer,
+    Model,
+    ModelOutput,
+    Number,
+    OneOf,
+    Trajectory,
+)
 from detente.models.compromise import weighted_mean
-from detente.scenario import Scenario
 
 VICTORY_PROB_MODELS = ("Linear", "Square", "Quartic", "Octic", "Binary")
 PCE_MODELS = ("Conditional", "MarkovIncentive", "MarkovUniform")
@@ -365,17 +375,18 @@ class SpatialModelOfPolitics(Model):
     - ``groups`` (default ``None``: all issues of the scenario in one space, as
       KTAB does): ``"separate"`` (each issue alone) or a list of lists of issue
       ids (issues left out run alone).
-    - ``accommodation`` (default ``None``: the scenario's own,
-      ``metadata["ktab"]["accommodation"]`` from KTAB XML, else the identity):
+    - ``accommodation`` (default ``None``: the KTAB file's own accommodation
+      pairs, given through :meth:`from_ktab`, else the identity):
       the ideal-adjustment matrix (actors × actors, values in [0, 1]).
     - ``readout`` (default ``"most_probable"``: the most probable final
       position) or ``"weighted_mean"`` (the capability × salience weighted mean
       of final positions); both are always in ``details``.
-    - ``scenario_parameters`` (default True): a KTAB scenario's own
-      ``<ModelParameters>`` replace the nine KTAB parameters above.
+    - ``scenario_parameters`` (default True): when the model is bound to a
+      KTAB scenario (:meth:`bind`), the file's ``<ModelParameters>`` replace
+      the nine KTAB parameters above.
     - ``prng`` (default ``"numpy"``: Stochastic draws from the passed
       generator) or ``"ktab"`` (KTAB's own generator, to reproduce a KTAB run).
-    - ``ktab_seed`` (default ``None``: the scenario's ``<prngSeed>``, else
+    - ``ktab_seed`` (default ``None``: the KTAB file's ``<prngSeed>``, else
       KTAB's default seed): the seed of ``prng="ktab"``.
     - ``ktab_schedule`` (default ``None``: KTAB's loops as written): a recorded
       KTAB thread schedule, one ``(draw_order, events)`` per turn (see
@@ -407,41 +418,55 @@ class SpatialModelOfPolitics(Model):
     prng: str = "numpy"
     ktab_seed: int | None = None
     ktab_schedule: Any = None
+    ktab: KtabSettings | None = field(default=None, repr=False, compare=False,
+                                      metadata=SCENARIO_INPUT)
+
+    constraints: ClassVar[Mapping[str, Constraint]] = {
+        "victory_prob_model": OneOf(VICTORY_PROB_MODELS),
+        "pce_model": OneOf(PCE_MODELS),
+        "state_transitions": OneOf(STATE_TRANSITIONS),
+        "voting_rule": OneOf(VOTING_RULES),
+        "big_r_adjust": OneOf(BIG_R_ADJUST),
+        "big_r_range": OneOf(BIG_R_RANGE),
+        "third_party_commit": OneOf(THIRD_PARTY_COMMIT),
+        "inter_vec_brgn": OneOf(INTER_VEC_BRGN),
+        "bargn_model": OneOf(BARGN_MODELS),
+        "position_tolerance": Number(),
+        "max_turns": Integer(1),
+        "min_turns": Integer(1),
+        "min_delta_ratio": Number(),
+        "min_sig_delta": Number(),
+        "min_sig_gain": Number(),
+        "readout": OneOf(READOUTS),
+        "scenario_parameters": Flag(),
+        "prng": OneOf(("numpy", "ktab")),
+    }
 
     def __post_init__(self) -> None:
-        choices = {
-            "victory_prob_model": VICTORY_PROB_MODELS,
-            "pce_model": PCE_MODELS,
-            "state_transitions": STATE_TRANSITIONS,
-            "voting_rule": VOTING_RULES,
-            "big_r_adjust": BIG_R_ADJUST,
-            "big_r_range": BIG_R_RANGE,
-            "third_party_commit": THIRD_PARTY_COMMIT,
-            "inter_vec_brgn": INTER_VEC_BRGN,
-            "bargn_model": BARGN_MODELS,
-            "readout": READOUTS,
-            "prng": ("numpy", "ktab"),
-        }
-        self._reject(self._bad_choices(choices)
-                     + self._bad_integers({"max_turns": 1, "min_turns": 1})
-                     + self._bad_numbers(("position_tolerance", "min_delta_ratio",
-                                          "min_sig_delta", "min_sig_gain")))
+        super().__post_init__()
         if self.ktab_schedule is not None:
             _check_schedule(self.ktab_schedule)
 
     @classmethod
-    def from_ktab(cls, parameters: dict[str, str], **overrides: Any) -> SpatialModelOfPolitics:
-        """A model with KTAB's XML ``<ModelParameters>`` names (as a KTAB reader stores them)."""
-        kwargs = {_KTAB_NAMES[k]: v for k, v in parameters.items() if k in _KTAB_NAMES}
+    def from_ktab(cls, settings: KtabSettings | Mapping[str, str],
+                  **overrides: Any) -> SpatialModelOfPolitics:
+        """A model run as a KTAB file says: its ``<ModelParameters>`` (KTAB's names), its
+        seed and accommodation pairs (used where ``ktab_seed`` and ``accommodation`` are
+        left at ``None``). ``settings`` may also be the bare parameter mapping;
+        ``overrides`` win."""
+        if not isinstance(settings, KtabSettings):
+            settings = KtabSettings(parameters=dict(settings))
+        kwargs: dict[str, Any] = {_KTAB_NAMES[k]: v for k, v in settings.parameters.items()
+                                  if k in _KTAB_NAMES}
+        kwargs["ktab"] = settings
         kwargs.update(overrides)
         return cls(**kwargs)
 
     # ---- entry point ------------------------------------------------------------------
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
-        ktab = (arrays.scenario.metadata.get("ktab") or {}) if arrays.scenario else {}
         seed = self.ktab_seed
-        if seed is None and ktab.get("seed"):
-            seed = int(ktab["seed"])
+        if seed is None and self.ktab is not None and self.ktab.seed is not None:
+            seed = self.ktab.seed
         groups = self._groups(arrays)
         acc = self._accommodation(arrays)
         n_draws, n_act, n_iss = arrays.position.shape
@@ -489,25 +514,16 @@ class SpatialModelOfPolitics(Model):
             details=details,
         )
 
-    def forecast(self, data: Any, *, seed: int | None = None,
-                 rng: np.random.Generator | None = None) -> Any:
-        """As :meth:`Model.forecast`; a KTAB scenario's own parameters apply (and are
-        recorded in ``params``) unless ``scenario_parameters=False``."""
-        scenario = data if isinstance(data, Scenario) else getattr(data, "scenario", None)
-        return Model.forecast(self._effective(scenario), data, seed=seed, rng=rng)
-
-    def _effective(self, scenario: Scenario | None) -> SpatialModelOfPolitics:
-        """This model with the scenario's KTAB ``<ModelParameters>`` applied (if any)."""
-        if not self.scenario_parameters or scenario is None:
+    def bind(self, extras: ScenarioExtras) -> SpatialModelOfPolitics:
+        """This model with a KTAB file's settings (see :meth:`from_ktab`); itself if none."""
+        if extras.ktab is None:
             return self
-        params = (scenario.metadata.get("ktab") or {}).get("parameters")
-        if not params:
-            return self
+        if not self.scenario_parameters:
+            return dataclasses.replace(self, ktab=extras.ktab)
         keep = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
                 if f.name not in _KTAB_NAMES.values()}
-        model = SpatialModelOfPolitics.from_ktab(params, **keep)
-        same = all(getattr(model, f) == getattr(self, f) for f in _KTAB_NAMES.values())
-        return self if same else model
+        keep["ktab"] = extras.ktab
+        return SpatialModelOfPolitics.from_ktab(extras.ktab, **keep)
 
     # ---- one run ----------------------------------------------------------------------
     def simulate(
@@ -878,16 +894,13 @@ class SpatialModelOfPolitics(Model):
     def _accommodation(self, arrays: ScenarioArrays) -> np.ndarray | None:
         n = arrays.n_actors
         acc = self.accommodation
-        if acc is None and arrays.scenario is not None:
-            ktab = arrays.scenario.metadata.get("ktab") or {}
-            pairs = ktab.get("accommodation")
-            if pairs:
+        if acc is None and self.ktab is not None:
+            if self.ktab.accommodation:
                 m = np.eye(n)
                 index = {a: k for k, a in enumerate(arrays.actors)}
-                for item in pairs:
-                    a, b, v = item["actor"], item["reference"], item["adjust"]
-                    if a in index and b in index:
-                        m[index[a], index[b]] = float(v)
+                for pair in self.ktab.accommodation:
+                    if pair.actor in index and pair.reference in index:
+                        m[index[pair.actor], index[pair.reference]] = pair.adjust
                 return m
             return None
         if acc is None:

@@ -38,6 +38,7 @@ import numpy as np
 
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError
+from detente.extras import extras_of
 from detente.models.base import Model
 from detente.scenario import Distribution, Issue, Scenario
 
@@ -179,6 +180,7 @@ def find_levers(
     if grid < 3:
         raise DetenteError("grid must be at least 3")
     base = compile_scenario(scenario)
+    model = model.bind(extras_of(scenario))
     model.check(base)
     k_issue = scenario.issue_ids.index(issue)
     iss = scenario.issue(issue)

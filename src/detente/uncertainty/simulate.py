@@ -52,6 +52,7 @@ import numpy as np
 from detente.arrays import compile_scenario
 from detente.engines import Engine, get_engine
 from detente.errors import DetenteError
+from detente.extras import extras_of
 from detente.models.base import Model
 from detente.models.registry import DEFAULT_MODELS, get_model
 from detente.scenario import Scenario
@@ -283,7 +284,8 @@ def simulate(
     qs = tuple(float(q) for q in quantiles)
     if any(not 0 <= q <= 1 for q in qs):
         raise DetenteError(f"quantiles must lie in [0, 1] (got {list(qs)})")
-    chosen = resolve_models(models, params)
+    extras = extras_of(scenario)
+    chosen = [m.bind(extras) for m in resolve_models(models, params)]
     point_arrays = compile_scenario(scenario)
     for model in chosen:
         model.check(point_arrays)
