@@ -47,10 +47,10 @@ def test_combination_on_a_deu_issue_follows_the_shipped_weights(deu_path):
                                np.random.default_rng(0), council=case.council)
     expected = sum(w * members[m][0, 0] for m, w in weights.items()) / sum(weights.values())
     assert forecast.outcome[0, 0] == pytest.approx(expected)
-    assert forecast.details["member_set"][case.issue] == which
+    assert forecast.details.member_set[case.issue] == which
     # unbound, the ensemble has no Council provider: the Council-power members drop out
     alone = Ensemble().forecast(case.scenario)
-    assert alone.details["member_set"][case.issue] in ("no_council", "generic")
+    assert alone.details.member_set[case.issue] in ("no_council", "generic")
 
 
 def test_fallback_renormalises_over_members_that_can_run(tmp_path, ukraine):

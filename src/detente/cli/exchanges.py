@@ -12,7 +12,8 @@ from rich.table import Table
 from detente import api
 from detente.cli.common import OutputFormat, console, guard
 from detente.errors import DetenteError
-from detente.models.exchange import Exchange, candidates
+from detente.models.base import Details
+from detente.models.exchange import Exchange, ExchangeDetails, candidates
 from detente.scenarios import DEFAULT
 
 
@@ -79,7 +80,7 @@ def exchanges(
     sc = api.load(scenario or DEFAULT, format=fmt)
     model = Exchange(rounds=rounds, variant=variant, rule=rule)  # type: ignore[arg-type]
     fc = model.forecast(sc, seed=seed)
-    log = fc.details.get("exchanges", [])
+    log = exchange_log(fc.details) or []
     if output is OutputFormat.json:
         data: dict[str, Any] = {
             "scenario": sc.name, "model": fc.model, "params": fc.to_dict()["params"],
@@ -108,11 +109,18 @@ def exchanges(
     console.print(table)
 
 
+def exchange_log(details: Details) -> list[dict[str, Any]] | None:
+    """The exchange log of a forecast's details as plain rows (``None``: it keeps none)."""
+    if isinstance(details, ExchangeDetails) and details.exchanges is not None:
+        return [e.to_dict() for e in details.exchanges]
+    return None
+
+
 def print_exchange_logs(result: Any) -> None:
     """The hook of ``detente forecast --exchanges``: each forecast's exchange log, if any."""
     shown = False
     for f in result:
-        log = f.details.get("exchanges")
+        log = exchange_log(f.details)
         if log is not None:
             console.print(exchange_log_table(log, title=f"{f.model}: exchanges"))
             shown = True

@@ -93,7 +93,7 @@ def forecast(
     if rounds:
         for f in result:
             console.print(rounds_table(f, sc))
-            for r, records in enumerate(f.details.get("rounds", []) or [], start=1):
+            for r, records in enumerate(f.details.round_records(), start=1):
                 if records:
                     console.print(records_table(f"{f.model}: round {r}", records))
 

@@ -54,13 +54,37 @@ class Trajectory:
         return self.outcome.shape[1]
 
 
+class Details:
+    """Base of every model's detail record: a frozen dataclass of what produced the forecast
+    (offers, exchanges, bargains, fitted weights), read by attribute.
+
+    :meth:`to_dict` gives plain, JSON-ready data (fields in order; a record may
+    override it to lay itself out as its table row); :meth:`round_records`
+    the rows a table shows for each round.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        if not dataclasses.is_dataclass(self):
+            return {}
+        return {f.name: _jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    def round_records(self) -> list[list[dict[str, Any]]]:
+        """Per round (from round 1), one plain row per record; none by default."""
+        return []
+
+
+@dataclass(frozen=True)
+class NoDetails(Details):
+    """The details of a model that records nothing beyond its trajectory."""
+
+
 @dataclass(frozen=True, eq=False)
 class ModelOutput:
     """What :meth:`Model._run` returns; :class:`Forecast` adds the provenance."""
 
     outcome: np.ndarray
     trajectory: Trajectory
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Details = field(default_factory=NoDetails)
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,8 +92,8 @@ class Forecast:
     """A model's forecast on a scenario (one or many draws).
 
     ``outcome[D, I]`` is the forecast per draw and issue on each issue's own
-    scale. ``details`` holds model-specific records (offers, exchange logs),
-    always plain data.
+    scale. ``details`` is the model's own :class:`Details` record (offers,
+    exchange logs), a frozen dataclass.
     """
 
     model: str
@@ -80,7 +104,7 @@ class Forecast:
     trajectory: Trajectory
     seed: int | None
     scenario_hash: str
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Details = field(default_factory=NoDetails)
     scenario: Scenario | None = field(default=None, repr=False)
 
     @property
@@ -386,6 +410,8 @@ def _jsonable(value: Any) -> Any:
         return int(value)
     if isinstance(value, np.bool_):
         return bool(value)
+    if isinstance(value, Details):
+        return value.to_dict()
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

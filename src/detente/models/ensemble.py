@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -43,7 +43,7 @@ import numpy as np
 from detente.arrays import ScenarioArrays
 from detente.errors import DetenteError
 from detente.extras import NONE, ScenarioExtras
-from detente.models.base import SCENARIO_INPUT, Model, ModelOutput, single_round
+from detente.models.base import SCENARIO_INPUT, Details, Model, ModelOutput, single_round
 from detente.power.council import CouncilPower
 
 WEIGHTS_FILE = Path(__file__).with_name("ensemble_weights.json")
@@ -209,6 +209,18 @@ def load_spec(path: str | None = None) -> dict[str, Any]:
     return spec
 
 
+@dataclass(frozen=True)
+class EnsembleDetails(Details):
+    """How the ensemble combined (first draw): the member set used per issue, each
+    member's forecast per issue (NaN where it could not run), the weights of every set
+    and their provenance (as shipped in the weights file)."""
+
+    member_set: Mapping[str, str]
+    members: Mapping[str, list[float]]
+    weights: Mapping[str, Mapping[str, float]]
+    provenance: Mapping[str, Any]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Ensemble(Model):
     """Fitted convex combination of the models (and the reference point).
@@ -247,10 +259,10 @@ class Ensemble(Model):
         council = self.council is not None
         outcome, used = combine(forecasts, spec, ~np.isnan(arrays.status_quo), council)
         out = single_round(arrays, outcome)
-        details = {
-            "member_set": dict(zip(arrays.issues, used, strict=True)),
-            "members": {m: forecasts[m][0].tolist() for m in members},
-            "weights": spec["weights"],
-            "provenance": spec.get("provenance", {}),
-        }
+        details = EnsembleDetails(
+            member_set=dict(zip(arrays.issues, used, strict=True)),
+            members={m: forecasts[m][0].tolist() for m in members},
+            weights=spec["weights"],
+            provenance=spec.get("provenance", {}),
+        )
         return ModelOutput(out.outcome, out.trajectory, details)
