@@ -15,7 +15,22 @@ The heavier parts (``simulate``, ``sensitivity``, ``find_levers``, ``deals``,
 
 from typing import Any
 
-from detente.api import forecast, load, load_all, save
+from detente.api import (
+    apply_draft,
+    deal_problem,
+    delphi_history,
+    delphi_round,
+    draft_article,
+    forecast,
+    load,
+    load_all,
+    load_genius,
+    open_history,
+    panel_combine,
+    panel_disagreement,
+    save,
+    save_review,
+)
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, Problem, ScenarioError
 from detente.models import Forecast, available_models, get_model
@@ -28,6 +43,7 @@ _LAZY = {
     "find_levers": ("detente.uncertainty.levers", "find_levers"),
     "deals": ("detente.deals", None),
     "backtest": ("detente.backtest", None),
+    "History": ("detente.store", "History"),
 }
 
 __all__ = [
@@ -41,13 +57,23 @@ __all__ = [
     "ScenarioError",
     "Source",
     "Stance",
+    "apply_draft",
     "available_models",
     "compile_scenario",
+    "deal_problem",
+    "delphi_history",
+    "delphi_round",
+    "draft_article",
     "forecast",
     "get_model",
     "load",
     "load_all",
+    "load_genius",
+    "open_history",
+    "panel_combine",
+    "panel_disagreement",
     "save",
+    "save_review",
     *_LAZY,
 ]
 

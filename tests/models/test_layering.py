@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "detente"
-#: deal modules still reading GENIUS utility tables from metadata (issue 21 moves them)
-PENDING = {"deals/utility.py"}
 
 
 def _modules(*packages: str) -> list[Path]:
@@ -28,8 +26,6 @@ def _reads_metadata(path: Path) -> list[int]:
 def test_no_model_or_deal_module_reads_metadata(path: Path) -> None:
     rel = path.relative_to(SRC).as_posix()
     lines = _reads_metadata(path)
-    if rel in PENDING:
-        pytest.xfail(f"{rel} still reads metadata (issue 21)")
     assert not lines, f"{rel} reads .metadata on lines {lines}"
 
 
