@@ -121,3 +121,15 @@ def test_cross_validated_mae_below_the_compromise_model_on_the_same_folds(deu_pa
     held_rows = np.isin(table.groups, held["proposals"])
     assert np.isnan(report["cv_predictions"][held_rows]).all()
     assert not np.isnan(report["held_out_predictions"][held_rows]).any()
+
+
+def test_a_failing_member_is_an_error_not_a_silent_nan(monkeypatch, ukraine):
+    """Only a member's stated refusal (a DetenteError) drops it; a bug propagates."""
+    from detente.models.compromise import Compromise
+
+    def broken(self, arrays, rng):
+        raise ZeroDivisionError("a bug in a member")
+
+    monkeypatch.setattr(Compromise, "_run", broken)
+    with pytest.raises(ZeroDivisionError, match="a bug in a member"):
+        Ensemble().forecast(ukraine)

@@ -20,6 +20,10 @@ TOL = 1e-9  # slack for comparisons that are exact in decide's Decimal arithmeti
 TIE = 1e-12  # relative: gains closer than this are a tie (earliest candidate wins)
 BLOCK = 256  # candidates per block of the running maxima used to pick the next exchange
 
+#: executed candidates (one per draw): their draws, demanders, suppliers, demanded and
+#: offered issues
+Executed = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
 
 @dataclass
 class Candidates:

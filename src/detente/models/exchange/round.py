@@ -21,6 +21,7 @@ from detente.models.exchange.pairing import (
     EPS,
     TIE,
     TOL,
+    Executed,
     find_candidates,
 )
 
@@ -268,22 +269,23 @@ class RoundState:
     def _execute(self, ex: np.ndarray) -> dict[str, np.ndarray]:
         """Execute candidates ``ex`` (one per draw): record them, move both suppliers to
         their voting positions, and recompute the candidates they disturb."""
-        record = self._record(ex)
+        c = self.cands
+        who = (c.draw[ex], c.demander[ex], c.supplier[ex], c.demanded[ex], c.offered[ex])
+        record = self._record(ex, who)
         self.valid[ex] = False
         self._touch(ex)
-        new_recorded = self._record_partner_positions(ex)
-        self._move_suppliers(ex)
-        cand, exi = self._disturbed(ex)
+        new_recorded = self._record_partner_positions(ex, who)
+        self._move_suppliers(ex, who)
+        cand, exi = self._disturbed(ex, who)
         if cand.size:
-            self._update_disturbed(ex, cand, exi, new_recorded)
+            self._update_disturbed(who, cand, exi, new_recorded)
         return record
 
-    def _record(self, ex: np.ndarray) -> dict[str, np.ndarray]:
+    def _record(self, ex: np.ndarray, who: Executed) -> dict[str, np.ndarray]:
         """What the log needs of executed candidates ``ex``: moves (``ma``, ``mb``), start
         (``xa``, ``xb``) and voting positions (``ya``, ``yb``) of the demander's and the
         supplier's side, their gains, and the forecast before and after on both issues."""
-        c = self.cands
-        d, a, b, p, q = c.draw[ex], c.demander[ex], c.supplier[ex], c.demanded[ex], c.offered[ex]
+        d, a, b, p, q = who
         ya, yb = self.voting[0, ex].copy(), self.voting[1, ex].copy()
         record: dict[str, np.ndarray] = {
             "ma": self.move[0, ex].copy(), "mb": self.move[1, ex].copy(),
@@ -298,11 +300,10 @@ class RoundState:
             record[f"o0_{side}"], record[f"o1_{side}"] = o0, o1
         return record
 
-    def _record_partner_positions(self, ex: np.ndarray) -> list[np.ndarray]:
+    def _record_partner_positions(self, ex: np.ndarray, who: Executed) -> list[np.ndarray]:
         """decide records each supplier's new position for its demanding partner (keeping an
         earlier record that went further); returns the new records of both sides."""
-        c = self.cands
-        d, a, b, p, q = c.draw[ex], c.demander[ex], c.supplier[ex], c.demanded[ex], c.offered[ex]
+        d, a, b, p, q = who
         out = []
         for side, (sa, ta, iss) in enumerate(((a, b, q), (b, a, p))):
             yv = self.voting[side, ex]
@@ -316,10 +317,9 @@ class RoundState:
             out.append(new)
         return out
 
-    def _move_suppliers(self, ex: np.ndarray) -> None:
+    def _move_suppliers(self, ex: np.ndarray, who: Executed) -> None:
         """Both sides of ``ex`` take their voting positions on the issue they supply."""
-        c = self.cands
-        d, a, b, p, q = c.draw[ex], c.demander[ex], c.supplier[ex], c.demanded[ex], c.offered[ex]
+        d, a, b, p, q = who
         ya, yb = self.voting[0, ex], self.voting[1, ex]
         self.sum_now[d, q] += self.weight[d, a, q] * (ya - self.position[d, a, q])
         self.sum_now[d, p] += self.weight[d, b, p] * (yb - self.position[d, b, p])
@@ -328,11 +328,10 @@ class RoundState:
         self.supplied[d, a, q] = True
         self.supplied[d, b, p] = True
 
-    def _disturbed(self, ex: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _disturbed(self, ex: np.ndarray, who: Executed) -> tuple[np.ndarray, np.ndarray]:
         """The still admissible candidates that involve an actor of ``ex`` on one of its two
         issues, each with the index (into ``ex``) of the exchange that disturbs it."""
-        c = self.cands
-        d, a, b, p, q = c.draw[ex], c.demander[ex], c.supplier[ex], c.demanded[ex], c.offered[ex]
+        d, a, b, p, q = who
         a_, i_ = self.shape[1], self.shape[2]
         keys = np.concatenate([(d * a_ + a) * i_ + q, (d * a_ + a) * i_ + p,
                                (d * a_ + b) * i_ + p, (d * a_ + b) * i_ + q])
@@ -349,13 +348,14 @@ class RoundState:
         live = self.valid[cand]
         return cand[live], exi[live]
 
-    def _update_disturbed(self, ex: np.ndarray, cand: np.ndarray, exi: np.ndarray,
+    def _update_disturbed(self, who: Executed, cand: np.ndarray, exi: np.ndarray,
                           new_recorded: list[np.ndarray]) -> None:
         """Recompute the candidates ``cand`` that share a supply or demand issue of an actor
-        with the executed exchange ``ex[exi]``, after decide's history updates."""
+        with the executed exchange ``exi`` (an index into ``who``), after decide's history
+        updates."""
         c = self.cands
-        ea, eb = c.demander[ex][exi], c.supplier[ex][exi]
-        ep, eq = c.demanded[ex][exi], c.offered[ex][exi]
+        _, a, b, p, q = who
+        ea, eb, ep, eq = a[exi], b[exi], p[exi], q[exi]
         ci, cj, cp, cq = c.demander[cand], c.supplier[cand], c.demanded[cand], c.offered[cand]
         sup_i = ((ci == ea) & (cq == eq)) | ((ci == eb) & (cq == ep))
         sup_j = ((cj == ea) & (cp == eq)) | ((cj == eb) & (cp == ep))
