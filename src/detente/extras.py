@@ -64,6 +64,7 @@ class DeuContext:
     procedure: str
     outcome: float | None
     missing_salience: frozenset[str] = frozenset()
+    proposal_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,4 +143,5 @@ def _deu(scenario: Scenario, meta: Mapping[str, Any], problems: list[Problem]) -
         procedure=str(meta.get("procedure") or "COD"),
         outcome=value,
         missing_salience=frozenset(str(a) for a in missing),
+        proposal_name=str(meta.get("proposal_name") or ""),
     )

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import numbers
 import typing
 from abc import ABC, abstractmethod
@@ -33,6 +32,7 @@ import numpy as np
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, ModelInputError, Problem
 from detente.extras import ScenarioExtras
+from detente.json_values import json_number, json_ready
 from detente.scenario import Scenario
 
 _INPUT = "scenario_input"
@@ -66,7 +66,7 @@ class Details:
     def to_dict(self) -> dict[str, Any]:
         if not dataclasses.is_dataclass(self):
             return {}
-        return {f.name: _jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
     def round_records(self) -> list[list[dict[str, Any]]]:
         """Per round (from round 1), one plain row per record; none by default."""
@@ -120,24 +120,25 @@ class Forecast:
         """Plain, JSON-ready data. NaN becomes ``None``."""
         out: dict[str, Any] = {
             "model": self.model,
-            "params": _jsonable(dict(self.params)),
+            "params": json_ready(dict(self.params)),
             "seed": self.seed,
             "scenario_hash": self.scenario_hash,
             "actors": list(self.actors),
             "issues": list(self.issues),
             "draws": self.n_draws,
-            "outcome": {i: _num(v) for i, v in zip(self.issues, self.outcome[0], strict=True)},
+            "outcome": {i: json_number(v)
+                        for i, v in zip(self.issues, self.outcome[0], strict=True)},
         }
         if self.n_draws > 1:
-            out["outcome_draws"] = _jsonable(self.outcome)
+            out["outcome_draws"] = json_ready(self.outcome)
         if trajectory:
             out["trajectory"] = {
-                "outcome": _jsonable(self.trajectory.outcome[0]),
+                "outcome": json_ready(self.trajectory.outcome[0]),
                 "position": None
                 if self.trajectory.position is None
-                else _jsonable(self.trajectory.position[0]),
+                else json_ready(self.trajectory.position[0]),
             }
-            out["details"] = _jsonable(self.details)
+            out["details"] = json_ready(self.details.to_dict())
         return out
 
     def to_json(self, **kwargs: Any) -> str:
@@ -274,16 +275,20 @@ class Model(ABC):
     def check(self, arrays: ScenarioArrays) -> None:
         """Raise :class:`ModelInputError` if the model cannot run on these arrays."""
         if self.needs_status_quo:
-            missing = np.isnan(arrays.status_quo)
-            if missing.any():
-                raise ModelInputError(
-                    [
-                        Problem(("issues", int(k), "status_quo"), "no status quo",
-                                f"a status quo on issue {arrays.issues[k]!r} "
-                                f"(model {self.name!r} needs one)")
-                        for k in np.flatnonzero(missing)
-                    ]
-                )
+            self._require_status_quo(arrays)
+
+    def _require_status_quo(self, arrays: ScenarioArrays) -> None:
+        """Raise :class:`ModelInputError` naming every issue without a status quo."""
+        missing = np.isnan(arrays.status_quo)
+        if missing.any():
+            raise ModelInputError(
+                [
+                    Problem(("issues", int(k), "status_quo"), "no status quo",
+                            f"a status quo on issue {arrays.issues[k]!r} "
+                            f"(model {self.name!r} needs one)")
+                    for k in np.flatnonzero(missing)
+                ]
+            )
 
     def _reject(self, bad: Sequence[str]) -> None:
         """Raise one :class:`DetenteError` naming every bad parameter (``key=value (why)``)."""
@@ -351,17 +356,20 @@ class Integer(Constraint):
 
 @dataclass(frozen=True)
 class Number(Constraint):
-    """A real number (not a bool), optionally within ``[low, high]``; ``None`` too if
-    ``optional``."""
+    """A real number (not a bool), optionally ``>= low`` (or ``> above``) and ``<= high``;
+    ``None`` too if ``optional``."""
 
     low: float | None = None
     high: float | None = None
     optional: bool = False
+    above: float | None = None
 
     @property
     def expected(self) -> str:  # type: ignore[override]
         what = "a number"
-        if self.low is not None and self.high is not None:
+        if self.above is not None and self.high is not None:
+            what += f" in ({self.above:g}, {self.high:g}]"
+        elif self.low is not None and self.high is not None:
             what += f" in {self.low:g}..{self.high:g}"
         elif self.low is not None:
             what += f" >= {self.low:g}"
@@ -373,6 +381,7 @@ class Number(Constraint):
         if not _is_a(value, numbers.Real):
             return False
         return ((self.low is None or value >= self.low)
+                and (self.above is None or value > self.above)
                 and (self.high is None or value <= self.high))
 
 
@@ -396,26 +405,13 @@ def single_round(arrays: ScenarioArrays, outcome: np.ndarray) -> ModelOutput:
     )
 
 
-def _num(value: Any) -> float | None:
-    value = float(value)
-    return None if math.isnan(value) else value
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    if isinstance(value, float | np.floating):
-        return _num(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
+def _plain(value: Any) -> Any:
+    """A detail field as plain data: records by their :meth:`Details.to_dict`, containers
+    item by item, the rest as :func:`~detente.json_values.json_ready` gives it."""
     if isinstance(value, Details):
         return value.to_dict()
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _jsonable(dataclasses.asdict(value))
-    return value
+        return [_plain(v) for v in value]
+    return json_ready(value)
