@@ -123,6 +123,7 @@ def _capped_frontier(problem: DealProblem) -> np.ndarray:
     raw, _ = deal_frontier(problem.key_tables, problem.key_batna, strict=strict)
     parts = [raw]
     cap = problem.keys.cap if problem.keys is not None else problem.cap
+    assert cap is not None  # only called when a cap binds
     tables = problem.key_tables
     best_rest = [np.sum([t.max(axis=0) for t in tables[i:]], axis=0) if i < len(tables)
                  else np.zeros(problem.n_actors, dtype=tables[0].dtype)

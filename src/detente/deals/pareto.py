@@ -228,7 +228,8 @@ def _brute(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     out = np.empty(len(y), dtype=bool)
     step = max(1, (1 << 21) // (len(x) * x.shape[1]))
     for s in range(0, len(y), step):
-        out[s:s + step] = (x[None, :, :] >= y[s:s + step, None, :]).all(axis=-1).any(axis=1)
+        ge = np.asarray(x[None, :, :] >= y[s:s + step, None, :]).all(axis=-1)
+        out[s:s + step] = np.asarray(ge).any(axis=1)
     return out
 
 

@@ -48,7 +48,7 @@ ExactScore = Callable[[Sequence[int], Sequence[int], Sequence[int]], object]
 
 
 def _rational(u: np.ndarray, d: np.ndarray, strict: bool = True) -> np.ndarray:
-    return (u > d).all(axis=1) if strict else (u >= d).all(axis=1)
+    return np.asarray((u > d).all(axis=1) if strict else (u >= d).all(axis=1))
 
 
 def _pick_exact(score: ExactScore, u: np.ndarray, d: np.ndarray, scale: np.ndarray,
@@ -65,7 +65,7 @@ def _pick_exact(score: ExactScore, u: np.ndarray, d: np.ndarray, scale: np.ndarr
         k = [int(x) for x in u[r]]
         key = (score(k, dd, s), sum((Fraction(x, y) for x, y in zip(k, s, strict=True)),
                                     Fraction(0)), -int(r))
-        if best is None or key > best:  # type: ignore[operator]
+        if best is None or key > best:
             best = key
     assert best is not None
     return -best[2]

@@ -164,16 +164,16 @@ def compile_spaces(spaces: UtilitySpaces, space: OutcomeSpace, actors: Sequence[
         r = Fraction(repr(float(given))) if given is not None else (
             u.reservation or Fraction(0))
         mine = [rr.value for b, rr in rect_list if b == a]
-        numbers = [x for col in c for x in col] + mine + [r] + (
-            [u.cap] if u.cap is not None else [])
+        cap_a = u.cap if u.cap is not None else Fraction(0)
+        numbers = [x for col in c for x in col] + mine + [r, cap_a]
         s = _scale(numbers)
         largest = (sum((max(abs(x) for x in col) for col in c), Fraction(0))
-                   + sum((abs(v) for v in mine), Fraction(0)) + abs(r) + abs(u.cap or 0) + 1)
+                   + sum((abs(v) for v in mine), Fraction(0)) + abs(r) + abs(cap_a) + 1)
         fits &= s * largest < EXACT_LIMIT
         contrib.append(c)
         res.append(r)
         scales.append(s)
-    kind = float if fits else object
+    kind: type = float if fits else object
 
     def key(f: Fraction, a: int) -> float | int:
         k = f * scales[a]
@@ -181,20 +181,21 @@ def compile_spaces(spaces: UtilitySpaces, space: OutcomeSpace, actors: Sequence[
         return float(k.numerator) if fits else k.numerator
 
     tables = [np.zeros((len(n), n_a)) for n in space.option_names]
-    keys = [np.zeros((len(n), n_a), dtype=kind) for n in space.option_names]
+    keys: list[np.ndarray] = [np.zeros((len(n), n_a), dtype=kind) for n in space.option_names]
     value = np.zeros((len(rect_list), n_a))
-    key_value = np.zeros((len(rect_list), n_a), dtype=kind)
+    key_value: np.ndarray = np.zeros((len(rect_list), n_a), dtype=kind)
     cap = np.full(n_a, np.inf)
-    key_cap = np.array([np.inf if spaces.actors[x].cap is None else key(
-        spaces.actors[x].cap, a) for a, x in enumerate(actors)], dtype=kind)
+    caps = [spaces.actors[x].cap for x in actors]
+    key_cap: np.ndarray = np.array([np.inf if c is None else key(c, a) for a, c in enumerate(caps)],
+                       dtype=kind)
     for a, actor in enumerate(actors):
         u = spaces.actors[actor]
         for i, col in enumerate(contrib[a]):
             tables[i][:, a] = [float(c) for c in col]
             keys[i][:, a] = [key(c, a) for c in col]
-        for k, (b, r) in enumerate(rect_list):
+        for k, (b, rect) in enumerate(rect_list):
             if b == a:
-                value[k, a], key_value[k, a] = float(r.value), key(r.value, a)
+                value[k, a], key_value[k, a] = float(rect.value), key(rect.value, a)
         if u.cap is not None:
             cap[a] = float(u.cap)
     terms = None

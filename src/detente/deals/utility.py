@@ -162,7 +162,7 @@ class DealProblem:
             batna_dist=tuple(a.batna_uncertainty for a in scenario.actors),
             utility=utility,
             weight=weight,
-            acceptance=rule,  # type: ignore[arg-type]
+            acceptance=rule,
             **extra,
         )
 
@@ -326,9 +326,11 @@ def sample_distribution(dist: Distribution, rng: np.random.Generator, n: int) ->
     if dist.kind == "triangular":
         if dist.high == dist.low:
             return np.full(n, dist.low)
+        assert dist.mode is not None  # validated by Distribution
         return rng.triangular(dist.low, dist.mode, dist.high, n)
     from scipy.stats import truncnorm
 
+    assert dist.mean is not None and dist.sd is not None  # validated by Distribution
     a = (dist.low - dist.mean) / dist.sd
     b = (dist.high - dist.mean) / dist.sd
     return truncnorm.ppf(rng.uniform(size=n), a, b, loc=dist.mean, scale=dist.sd)

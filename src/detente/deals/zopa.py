@@ -123,7 +123,7 @@ def zopa(
         a: (np.zeros(0, np.int64), np.zeros(0)) for a in drops
     }
     expected = 0.0
-    nonempty = None
+    nonempty: np.ndarray | None = None
     if batna_draws is not None:
         batna_draws = np.asarray(batna_draws, dtype=float)
         nonempty = np.zeros(len(batna_draws), dtype=bool)
@@ -157,6 +157,7 @@ def zopa(
                         if problem.acceptance == "at_least"
                         else u[:, None, :] > batna_draws[None, :, :]).all(axis=2)
             expected += float(inside_d.mean(axis=1).sum())
+            assert nonempty is not None
             nonempty |= inside_d.any(axis=0)
     openings = tuple(
         Opening(actor, float(d), open_count[actor],
