@@ -5,7 +5,7 @@ Run on demand (not part of the test suite):
 
     python benchmarks/bench_history.py                 # 1,000 versions in a temporary SQLite file
     python benchmarks/bench_history.py --versions 200  # quicker
-    python benchmarks/bench_history.py --db postgresql+psycopg://...   # an empty PostgreSQL database
+    python benchmarks/bench_history.py --db postgresql+psycopg://...  # an empty PG database
 
 The claims checked: ``History.timeline`` over 1,000 versions x 3 models (compromise, median,
 Nash) reads the cached forecasts in under 1 s, and ``History.add`` stores a version in under

@@ -110,13 +110,27 @@ def test_writer_killed_mid_write_leaves_a_consistent_database(db_url, tmp_path):
     assert len(json.loads(res.stdout)) >= committed
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "detente", "history", *args],
-                          capture_output=True, text=True, env=_env(), timeout=120)
+class _Result:
+    def __init__(self, returncode: int, stdout: str, stderr: str):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def _cli(*args: str) -> _Result:
+    """``detente history ARGS`` in process (the kill test runs the CLI in a fresh process)."""
+    from typer.testing import CliRunner
+
+    from detente.cli.main import app
+
+    res = CliRunner().invoke(app, ["history", *args], env={"COLUMNS": "300"})
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
+        raise res.exception  # a traceback: fail loudly
+    out = " ".join(res.output.split())
+    return _Result(res.exit_code, out, out)
 
 
 @pytest.mark.parametrize("content", [b"hello, this is not a database\n" * 40,
-                                     os.urandom(8192), b"SQLite format 3\x00" + b"\xff" * 4000])
+                                     os.urandom(8192), b"SQLite format 3\x00" + b"\xff" * 4000],
+                         ids=["text", "random-bytes", "sqlite-header-then-garbage"])
 def test_corrupt_file_is_a_clear_error(tmp_path, content):
     path = tmp_path / "bad.sqlite"
     path.write_bytes(content)
