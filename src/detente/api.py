@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from detente import formats
 from detente.deals.space import DEFAULT_GRID
@@ -18,6 +18,9 @@ from detente.results import ForecastSet
 from detente.scenario import Scenario
 from detente.scenarios import bundled_names, bundled_path
 from detente.utility_space import Acceptance
+
+if TYPE_CHECKING:
+    from detente.store import History
 
 
 def _resolve(path_or_name: str | os.PathLike[str]) -> Path:
@@ -108,13 +111,13 @@ def deal_problem(
                                      acceptance=acceptance)
 
 
-def open_history(db: str | os.PathLike[str] | None = None) -> Any:
+def open_history(db: str | os.PathLike[str] | None = None) -> History:
     """The history store (:class:`detente.History`): a file path or a SQLAlchemy URL
     (``postgresql+psycopg://...``); default ``$DETENTE_DB``, else ``history.sqlite`` in
     the user's data folder. Opening migrates the schema to this detente's revision."""
     from detente.store import History
 
-    return History(db)
+    return History(db)  # imported here: SQLAlchemy and Alembic load only when a store is used
 
 
 # ---- inputs: analysts' panels and articles turned into drafts ------------------------
