@@ -8,13 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 
 from detente import api
 from detente.cli.common import OutputFormat, console, err_console, guard
-from detente.cli.forecast import parse_params
 from detente.errors import DetenteError
-from detente.formats import write_text_atomic
 from detente.present.inputs import (
     delphi_history_table,
     delphi_table,
@@ -22,6 +19,7 @@ from detente.present.inputs import (
     presence_table,
     provenance_table,
 )
+from detente.present.text import yaml_text
 
 app = typer.Typer(
     name="panel",
@@ -88,8 +86,7 @@ def combine(
                                ranges=ranges.value, min_share=min_share, name=name)
     api.save(result.scenario, output)
     if provenance is not None:
-        write_text_atomic(provenance, yaml.safe_dump(result.to_dict(), sort_keys=False,
-                                                     allow_unicode=True))
+        api.write_text(provenance, yaml_text(result.to_dict()))
     if out_format is OutputFormat.json:
         console.print_json(json.dumps(result.to_dict()))
     else:
@@ -120,7 +117,7 @@ def disagreement(
     """Where the analysts differ most, and which of those differences move the forecast
     (the sensitivity machinery run over the analysts' spread)."""
     report = api.panel_disagreement(
-        files, base=base, model=model, params=parse_params(param).get(model, {}),
+        files, base=base, model=model, params=api.parse_params(param).get(model, {}),
         aggregator=aggregator.value, min_share=min_share, samples=samples, seed=seed,
         threshold=threshold)
     if out_format is OutputFormat.json:

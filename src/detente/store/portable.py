@@ -150,15 +150,11 @@ def _scenario_data(path: Path, item: Mapping[str, Any], raw: list[Any],
     if isinstance(scenario, Mapping):
         return dict(scenario)
     if isinstance(scenario, str):
-        from detente import formats
-        from detente.scenarios import bundled_path
+        from detente.formats import read
+        from detente.scenarios import resolve
 
         beside = path.parent / scenario
-        target = beside if beside.is_file() else bundled_path(scenario)
-        if target is None:
-            raise DetenteError(f"{where}.scenario: {scenario!r} is neither a file beside "
-                               f"{path.name} nor a bundled scenario")
-        return formats.read(target).to_dict()
+        return read(resolve(beside if beside.is_file() else scenario)).to_dict()
     derive = item.get("derive")
     if not isinstance(derive, Mapping):
         raise DetenteError(f"{where}: expected 'scenario' (a mapping, a file or a bundled "
