@@ -149,7 +149,8 @@ def entries(data: Mapping[str, Any]) -> dict[Key, Any]:
 
 
 def _item_ids(value: Any) -> list[str] | None:
-    """The ids of a list of records (by ``id``, else ``name``), or None if it is not one."""
+    """The ids of a list of records (by ``id``, else ``name``, else ``actor/issue``), or
+    None if it is not such a list or the ids are not unique (then it is one entry)."""
     if not isinstance(value, list) or not value:
         return None
     ids = []
@@ -157,6 +158,9 @@ def _item_ids(value: Any) -> list[str] | None:
         if not isinstance(item, Mapping):
             return None
         ident = item.get("id", item.get("name"))
+        if ident is None and isinstance(item.get("actor"), str) \
+                and isinstance(item.get("issue"), str):
+            ident = f"{item['actor']}/{item['issue']}"
         if not isinstance(ident, str):
             return None
         ids.append(ident)

@@ -216,6 +216,7 @@ def apply_change(data: dict[str, Any], change: Any, where: str) -> None:
         data[section] = [e for e in items if not match(e)]
         if kind in ("actor", "issue"):
             data["stances"] = [s for s in data.get("stances", []) if s[kind] != key]
+            _drop_references(data, kind, key)
         return
     values = change.get("set")
     if not isinstance(values, Mapping):
@@ -226,3 +227,26 @@ def apply_change(data: dict[str, Any], change: Any, where: str) -> None:
         items.append({"actor": actor, "issue": issue, **copy.deepcopy(dict(values))})
     else:
         items.append({"id": key, **copy.deepcopy(dict(values))})
+
+
+_SECTIONS = ("actors", "issues", "stances", "sources")
+
+
+def _drop_references(data: dict[str, Any], kind: str, key: str) -> None:
+    """Remove the structure records (any other top-level list of records) that name a
+    removed actor or issue in a field whose name says so (``issue``, ``if_issue``,
+    ``actors``, ...): a linked offer on a removed issue goes with it."""
+    for section, items in list(data.items()):
+        if section in _SECTIONS or not isinstance(items, list):
+            continue
+        data[section] = [item for item in items
+                         if not (isinstance(item, Mapping) and _names(item, kind, key))]
+
+
+def _names(item: Mapping[str, Any], kind: str, key: str) -> bool:
+    for field, value in item.items():
+        if kind not in str(field).lower():
+            continue
+        if value == key or (isinstance(value, list) and key in value):
+            return True
+    return False
