@@ -179,3 +179,15 @@ def test_removing_an_issue_in_a_manifest_removes_what_names_it():
     assert data["issues"] == [{"id": "tomahawks"}] and data["stances"] == []
     assert data["linked_offers"] == [{"actor": "USA", "issue": "tomahawks",
                                       "if_issue": "sequencing"}]
+
+
+def test_a_structure_record_naming_an_absent_actor_is_left_out_of_a_subset():
+    a = {"name": "x", "actors": [{"id": "A"}], "issues": [{"id": "i"}], "stances": [],
+         "sources": []}
+    b = dict(a, actors=[{"id": "A"}, {"id": "B"}],
+             vetoes=[{"id": "v1", "actor": "B", "issue": "i"}])
+    pairs = compare(a, b)
+    actor_unit = next(u for c, u in pairs if c.kind == "actor")
+    veto_unit = next(u for c, u in pairs if c.key == "vetoes/v1")
+    assert "vetoes" not in compose(a, b, [veto_unit])  # B absent: its veto cannot stand
+    assert compose(a, b, [veto_unit, actor_unit])["vetoes"] == b["vetoes"]

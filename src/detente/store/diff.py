@@ -32,7 +32,8 @@ from detente.models.base import Model
 from detente.scenario import Scenario
 from detente.store.attribution import EXACT_UP_TO, shapley
 
-_SECTIONS = ("actors", "issues", "stances", "sources")
+SECTIONS = ("actors", "issues", "stances", "sources")
+"""The sections every scenario has; any other top-level list is structure."""
 _TOP = ("name", "title", "as_of", "description", "metadata")
 Key = tuple[str, ...]  # (section, id...) of one entry
 
@@ -137,7 +138,7 @@ def entries(data: Mapping[str, Any]) -> dict[Key, Any]:
     for item in data.get("stances", ()):
         out[("stances", item["actor"], item["issue"])] = item
     for name, value in data.items():
-        if name in _TOP or name in _SECTIONS:
+        if name in _TOP or name in SECTIONS:
             continue
         ids = _item_ids(value)
         if ids is None:
@@ -231,11 +232,34 @@ def compose(a: Mapping[str, Any], b: Mapping[str, Any], units: Sequence[_Unit]) 
             current[key] = value
     actors = {k[1] for k in current if k[0] == "actors"}
     issues = {k[1] for k in current if k[0] == "issues"}
-    current = {k: v for k, v in current.items()
-               if k[0] != "stances" or (k[1] in actors and k[2] in issues)}
+    absent_actors = {k[1] for k in [*ea, *eb] if k[0] == "actors"} - actors
+    absent_issues = {k[1] for k in [*ea, *eb] if k[0] == "issues"} - issues
+
+    def keep(key: Key, value: Any) -> bool:
+        if key[0] == "stances":
+            return key[1] in actors and key[2] in issues
+        if key[0] == "structure" and isinstance(value, Mapping):  # a record naming an absent
+            return not (names(value, "actor", absent_actors)  # actor or issue goes too
+                        or names(value, "issue", absent_issues))
+        return True
+
+    current = {k: v for k, v in current.items() if keep(k, v)}
     rank = {k: n for n, k in enumerate(eb)}
     ordered = sorted(current, key=lambda k: (0, rank[k]) if k in rank else (1, list(ea).index(k)))
     return _assemble({k: current[k] for k in ordered})
+
+
+def names(record: Mapping[str, Any], kind: str, ids: set[str]) -> bool:
+    """Whether a structure record names one of ``ids`` (actors or issues, by ``kind``) in a
+    field whose name says so (``issue``, ``if_issue``, ``actors``, ``members`` for actors)."""
+    words = ("actor", "member", "proposer") if kind == "actor" else ("issue",)
+    for name, value in record.items():
+        if not any(w in str(name).lower() for w in words):
+            continue
+        if (isinstance(value, str) and value in ids) or \
+                (isinstance(value, list) and any(v in ids for v in value if isinstance(v, str))):
+            return True
+    return False
 
 
 def _assemble(items: Mapping[Key, Any]) -> dict[str, Any]:
@@ -244,13 +268,13 @@ def _assemble(items: Mapping[Key, Any]) -> dict[str, Any]:
         section = key[0]
         if section == "scenario":
             data[key[1]] = copy.deepcopy(value)
-        elif section in _SECTIONS:
+        elif section in SECTIONS:
             data.setdefault(section, []).append(copy.deepcopy(value))
         elif len(key) == 2:  # structure section held whole
             data[key[1]] = copy.deepcopy(value)
         else:
             data.setdefault(key[1], []).append(copy.deepcopy(value))
-    for section in _SECTIONS:
+    for section in SECTIONS:
         data.setdefault(section, [])
     return data
 

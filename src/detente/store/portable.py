@@ -229,24 +229,15 @@ def apply_change(data: dict[str, Any], change: Any, where: str) -> None:
         items.append({"id": key, **copy.deepcopy(dict(values))})
 
 
-_SECTIONS = ("actors", "issues", "stances", "sources")
-
 
 def _drop_references(data: dict[str, Any], kind: str, key: str) -> None:
     """Remove the structure records (any other top-level list of records) that name a
-    removed actor or issue in a field whose name says so (``issue``, ``if_issue``,
-    ``actors``, ...): a linked offer on a removed issue goes with it."""
+    removed actor or issue (see :func:`detente.store.diff.names`): a linked offer on a
+    removed issue goes with it."""
+    from detente.store.diff import SECTIONS, names
+
     for section, items in list(data.items()):
-        if section in _SECTIONS or not isinstance(items, list):
+        if section in SECTIONS or not isinstance(items, list):
             continue
         data[section] = [item for item in items
-                         if not (isinstance(item, Mapping) and _names(item, kind, key))]
-
-
-def _names(item: Mapping[str, Any], kind: str, key: str) -> bool:
-    for field, value in item.items():
-        if kind not in str(field).lower():
-            continue
-        if value == key or (isinstance(value, list) and key in value):
-            return True
-    return False
+                         if not (isinstance(item, Mapping) and names(item, kind, {key}))]
