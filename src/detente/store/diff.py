@@ -11,8 +11,9 @@ Changes to actors, issues, stances and structure can move a forecast; they are
 the players of a Shapley attribution (:mod:`detente.store.attribution`): the
 forecast of the old scenario with any subset of them applied is computed, and
 each change is credited with its average marginal effect. An added actor
-brings its stances with it (and an added issue its stances); a stance whose
-actor or issue is absent from a subset is left out of that subset's scenario.
+brings its stances with it (and an added issue its stances); a stance or a
+structure record that names an actor or issue absent from a subset is left out
+of that subset's scenario.
 Source lists and the scenario's own text fields enter no model, so they are
 listed but not attributed (their Shapley value would be exactly 0).
 """
