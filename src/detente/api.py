@@ -48,6 +48,7 @@ from detente.templates import scenario_template
 
 if TYPE_CHECKING:
     from detente.deals import DealProblem, DealReport, PhaseReport
+    from detente.store import History
     from detente.uncertainty.levers import LeverResult
     from detente.uncertainty.sensitivity import Sensitivity
     from detente.uncertainty.simulate import Simulation
@@ -626,7 +627,7 @@ def load_genius(path: str | os.PathLike[str]) -> GeniusDomain:
     return read_genius_domain(_resolve(path))
 
 
-def open_history(db: str | os.PathLike[str] | None = None) -> Any:
+def open_history(db: str | os.PathLike[str] | None = None) -> History:
     """The history store (:class:`detente.History`): a file path or a SQLAlchemy URL
     (``postgresql+psycopg://...``); default ``$DETENTE_DB``, else ``history.sqlite`` in
     the user's data folder. Opening migrates the schema to this detente's revision."""
