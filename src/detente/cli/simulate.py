@@ -85,6 +85,11 @@ def simulate(
         help="Save the labelled results to this netCDF file (.nc).")] = None,
     output: FormatOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    calibrated_uncertainty: Annotated[bool, typer.Option(
+        "--calibrated-uncertainty",
+        help="Give inputs without a stated distribution the default uncertainty calibrated "
+             "on EU decisions (docs/accuracy.md; the output says how well it covered "
+             "real outcomes).")] = False,
 ) -> None:
     """Outcome distributions under the scenario's declared uncertainty (Monte Carlo).
 
@@ -102,6 +107,12 @@ def simulate(
         sc = None
     else:
         sc = api.load(scenario or DEFAULT, format=fmt)
+        note = None
+        if calibrated_uncertainty:
+            from detente.uncertainty.defaults import CALIBRATED, calibration_note
+
+            sc, added = CALIBRATED.apply(sc)
+            note = calibration_note(CALIBRATED, added)
         params = parse_params(param)
         with Progress(TextColumn("[bold]simulating[/]"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err_console, transient=True,
@@ -111,6 +122,8 @@ def simulate(
                       scheduler=scheduler, workers=workers, chunk_size=chunk_size,
                       params=params, keep_draws=False,
                       progress=lambda done, total: bar.update(task, completed=done))
+        if note is not None:
+            sim.dataset.attrs["uncertainty_defaults"] = note
     if save:
         path = sim.save(save)
         err_console.print(f"saved {path}", highlight=False)
@@ -161,6 +174,9 @@ def _print_simulation(sim: Any, sc: Any) -> None:
                 console.print(f"  models land on different anchors in {_pct(split)} of draws",
                               highlight=False)
         console.print()
+    if ds.attrs.get("uncertainty_defaults"):
+        console.print(f"[yellow]uncertainty:[/] {ds.attrs['uncertainty_defaults']}",
+                      highlight=False)
     console.print(f"[dim]{ds.attrs.get('note', '')}[/]")
 
 

@@ -587,6 +587,8 @@ class Simulation:
                                                          "draws", "block_size")}
         out["models"] = json.loads(ds.attrs["models"])
         out["note"] = ds.attrs.get("note", "")
+        if ds.attrs.get("uncertainty_defaults"):
+            out["uncertainty_defaults"] = ds.attrs["uncertainty_defaults"]
         out["summary"] = [_json_row(r) for r in self.summary_rows()]
         out["any_disagreement"] = {i: _num(v) for i, v in
                                    zip(self.issues, ds["any_disagreement"].values, strict=True)}
