@@ -147,3 +147,12 @@ def test_help_everywhere():
     for cmd in ("forecast", "table", "check", "convert", "new", "models"):
         res = invoke(cmd, "--help")
         assert res.exit_code == 0 and "Usage" in res.output
+
+
+def test_forecast_rounds_with_the_exchange_model():
+    # the exchange model's 'rounds' detail is a count, not per-round records (was a TypeError)
+    res = invoke("forecast", "-m", "exchange", "-m", "smp", "--rounds", "--exchanges")
+    assert res.exit_code == 0, res.output
+    assert "Exchange (Stokman–Van Oosten): outcome by round" in res.output
+    assert "smp: round 1" in res.output
+    assert "exchange: exchanges" in res.output

@@ -6,8 +6,11 @@ import typer
 
 from detente.cli import backtest as backtest_cmd
 from detente.cli import deals as deals_cmd
+from detente.cli import draft as draft_cmd
 from detente.cli import exchanges as exchanges_cmd
 from detente.cli import forecast as forecast_cmd
+from detente.cli import history as history_cmd
+from detente.cli import panel as panel_cmd
 from detente.cli import scenario_cmds
 from detente.cli import simulate as simulate_cmd
 
@@ -38,6 +41,9 @@ app.command("levers")(simulate_cmd.levers)
 app.command("deals")(deals_cmd.deals)
 app.command("logrolls")(deals_cmd.logrolls)
 app.command("phase")(deals_cmd.phase)
+app.add_typer(history_cmd.app, name="history")
+app.add_typer(panel_cmd.app, name="panel")
+app.command("draft")(draft_cmd.draft)
 
 
 def main() -> None:

@@ -1,0 +1,161 @@
+"""``detente panel``: several analysts' estimates combined, their disagreement, Delphi rounds."""
+
+from __future__ import annotations
+
+import enum
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente import api
+from detente.cli.common import OutputFormat, console, err_console, guard
+from detente.errors import DetenteError
+from detente.present.inputs import (
+    delphi_history_table,
+    delphi_table,
+    disagreement_table,
+    presence_table,
+    provenance_table,
+)
+from detente.present.text import yaml_text
+
+app = typer.Typer(
+    name="panel",
+    help=(
+        "Several analysts' estimates of one negotiation: combine them per stance, see where "
+        "they disagree and whether it moves the forecast, run Delphi rounds.\n\n"
+        "Each analyst's file is a whole scenario (any format; only the stances may differ "
+        "from the others') or a compact CSV of stances (actor,issue,position,salience,"
+        "position_low,position_high,salience_low,salience_high,evidence,sources) applied to "
+        "--base. The analyst is named by the file's stem."
+    ),
+    no_args_is_help=True,
+)
+
+
+class AggregatorName(enum.StrEnum):
+    median = "median"
+    trimmed_mean = "trimmed-mean"
+
+
+class RangeRuleName(enum.StrEnum):
+    spread = "spread"
+    envelope = "envelope"
+
+
+FilesArg = Annotated[list[Path], typer.Argument(help="The analysts' files (two or more).")]
+BaseOpt = Annotated[str | None, typer.Option(
+    "--base", help="Scenario (file or bundled name) compact CSV files apply to; default: "
+    "the first whole scenario among FILES.")]
+AggOpt = Annotated[AggregatorName, typer.Option(
+    "--aggregator", "-a", help="Panel value per number: median, or trimmed-mean (--trim).")]
+MinShareOpt = Annotated[float, typer.Option(
+    "--min-share", min=0.0, max=1.0,
+    help="Keep a stance given by at least this share of the analysts.")]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")]
+
+
+@app.command("combine")
+@guard
+def combine(
+    files: FilesArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The combined scenario file "
+                                         "(format from its extension).")],
+    base: BaseOpt = None,
+    aggregator: AggOpt = AggregatorName.median,
+    trim: Annotated[float, typer.Option(
+        min=0.0, max=0.49, help="trimmed-mean: share cut from each end.")] = 0.2,
+    ranges: Annotated[RangeRuleName, typer.Option(
+        help="Uncertainty ranges: spread (lowest..highest analyst value) or envelope (also "
+        "the analysts' own ranges).")] = RangeRuleName.spread,
+    min_share: MinShareOpt = 0.5,
+    name: Annotated[str | None, typer.Option(help="Name of the combined scenario.")] = None,
+    provenance: Annotated[Path | None, typer.Option(
+        help="Also write each value's provenance (YAML) here.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    out_format: FormatOpt = OutputFormat.table,
+) -> None:
+    """Combine the analysts' estimates per stance into one scenario, the spread kept as
+    uncertainty ranges and each value's provenance (who, how far apart)."""
+    for path in (output, provenance):
+        if path is not None and path.exists() and not force:
+            raise DetenteError(f"{path}: exists; pass --force to overwrite it")
+    result = api.panel_combine(files, base=base, aggregator=aggregator.value, trim=trim,
+                               ranges=ranges.value, min_share=min_share, name=name)
+    api.save(result.scenario, output)
+    if provenance is not None:
+        api.write_text(provenance, yaml_text(result.to_dict()))
+    if out_format is OutputFormat.json:
+        console.print_json(json.dumps(result.to_dict()))
+    else:
+        console.print(provenance_table(result))
+    err_console.print(f"wrote {output}", highlight=False)
+
+
+@app.command("disagreement")
+@guard
+def disagreement(
+    files: FilesArg,
+    base: BaseOpt = None,
+    model: Annotated[str, typer.Option("--model", "-m", help="Model whose forecast is "
+                                       "tested.")] = "compromise",
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="Model parameter MODEL.NAME=VALUE (repeatable).")] = None,
+    aggregator: AggOpt = AggregatorName.median,
+    min_share: MinShareOpt = 0.5,
+    samples: Annotated[int, typer.Option("--samples", "-n", min=2,
+                                         help="Sobol base sample size.")] = 256,
+    threshold: Annotated[float, typer.Option(
+        min=0.0, max=1.0, help="A swing of this share of the scale moves the forecast.")
+    ] = 0.05,
+    top: Annotated[int, typer.Option(min=1, help="Rows shown.")] = 20,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    out_format: FormatOpt = OutputFormat.table,
+) -> None:
+    """Where the analysts differ most, and which of those differences move the forecast
+    (the sensitivity machinery run over the analysts' spread)."""
+    report = api.panel_disagreement(
+        files, base=base, model=model, params=api.parse_params(param).get(model, {}),
+        aggregator=aggregator.value, min_share=min_share, samples=samples, seed=seed,
+        threshold=threshold)
+    if out_format is OutputFormat.json:
+        console.print_json(json.dumps(report.to_dict()))
+        return
+    console.print(disagreement_table(report, top=top))
+    extra = presence_table(report)
+    if extra is not None:
+        console.print(extra)
+
+
+@app.command("delphi")
+@guard
+def delphi(
+    folder: Annotated[Path, typer.Argument(help="Folder that keeps the rounds.")],
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="The analysts' first-round files (starts a panel); without them, close the "
+        "round the analysts revised and hand out the next.")] = None,
+    base: BaseOpt = None,
+    history: Annotated[bool, typer.Option("--history", help="Show how the panel converged "
+                                          "over the closed rounds.")] = False,
+    out_format: FormatOpt = OutputFormat.table,
+) -> None:
+    """Delphi rounds: each analyst revises after seeing the panel's anonymous summary.
+
+    Round k's files are FOLDER/round-k/<analyst>.yaml; closing a round writes its
+    anonymous summary.yaml and hands each analyst FOLDER/round-(k+1)/<analyst>.yaml: their
+    own estimates with the panel's summary above each stance, to revise in place. The
+    rounds are kept as files (not in the history store)."""
+    if history:
+        rounds = api.delphi_history(folder)
+        if out_format is OutputFormat.json:
+            console.print_json(json.dumps(rounds))
+        else:
+            console.print(delphi_history_table(rounds))
+        return
+    summary = api.delphi_round(folder, files or [], base=base)
+    if out_format is OutputFormat.json:
+        console.print_json(json.dumps(summary.to_dict()))
+    else:
+        console.print(delphi_table(summary))
