@@ -298,6 +298,7 @@ def simulate(
     keep_draws: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
     format: str | None = None,
+    calibrated_uncertainty: bool = False,
 ) -> Simulation:
     """Monte Carlo over the scenario's declared uncertainty (see
     :func:`detente.uncertainty.simulate.simulate`).
@@ -308,7 +309,10 @@ def simulate(
     ``block_size``, ``bins`` and ``quantiles`` (default: the simulation
     module's) shape the summaries; ``keep_draws`` keeps every outcome (default:
     for runs up to 100,000 draws). ``progress`` is called with (draws done,
-    draws in all).
+    draws in all). ``calibrated_uncertainty`` (default False) first gives every
+    input without a stated distribution the default uncertainty calibrated on
+    EU decisions (:mod:`detente.uncertainty.defaults`); the result then says so
+    (``dataset.attrs["uncertainty_defaults"]``, shown in tables and JSON).
     """
     from detente.uncertainty.simulate import (
         DEFAULT_BINS,
@@ -318,12 +322,21 @@ def simulate(
     from detente.uncertainty.simulate import simulate as run
 
     sc = _scenario(scenario, format)
-    return run(sc, models, draws=draws, seed=seed, engine=engine, scheduler=scheduler,
-               workers=workers, chunk_size=chunk_size,
-               block_size=DEFAULT_BLOCK_SIZE if block_size is None else block_size,
-               bins=DEFAULT_BINS if bins is None else bins,
-               quantiles=DEFAULT_QUANTILES if quantiles is None else quantiles,
-               keep_draws=keep_draws, params=params, progress=progress)
+    note = None
+    if calibrated_uncertainty:
+        from detente.uncertainty.defaults import CALIBRATED, calibration_note
+
+        sc, added = CALIBRATED.apply(sc)
+        note = calibration_note(CALIBRATED, added)
+    sim = run(sc, models, draws=draws, seed=seed, engine=engine, scheduler=scheduler,
+              workers=workers, chunk_size=chunk_size,
+              block_size=DEFAULT_BLOCK_SIZE if block_size is None else block_size,
+              bins=DEFAULT_BINS if bins is None else bins,
+              quantiles=DEFAULT_QUANTILES if quantiles is None else quantiles,
+              keep_draws=keep_draws, params=params, progress=progress)
+    if note is not None:
+        sim.dataset.attrs["uncertainty_defaults"] = note
+    return sim
 
 
 def load_simulation(path: str | os.PathLike[str]) -> Simulation:

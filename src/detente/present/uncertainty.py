@@ -6,6 +6,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -85,6 +86,8 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
                 out.append(_line(f"  models land on different anchors in {_pct(split)} of "
                                  "draws"))
         out.append(Text(""))
+    if ds.attrs.get("uncertainty_defaults"):
+        out.append(_line(f"[yellow]uncertainty:[/] {escape(ds.attrs['uncertainty_defaults'])}"))
     out.append(_line(f"[dim]{ds.attrs.get('note', '')}[/]"))
     return out
 
