@@ -105,10 +105,6 @@ __all__ = [
 # ---- scenarios: load, save, convert, check ---------------------------------------------
 
 
-def _resolve(path_or_name: str | os.PathLike[str]) -> Path:
-    return resolve(path_or_name)
-
-
 def load(path_or_name: str | os.PathLike[str] | None = None, *,
          format: str | None = None) -> Scenario:
     """Load one scenario from a file (any supported format) or a bundled name.
@@ -116,13 +112,13 @@ def load(path_or_name: str | os.PathLike[str] | None = None, *,
     ``path_or_name`` defaults to the bundled scenario (``DEFAULT``); ``format``
     forces a reader (default: detect by extension, then by content).
     """
-    return formats.read(_resolve(path_or_name or DEFAULT), format=format)
+    return formats.read(resolve(path_or_name or DEFAULT), format=format)
 
 
 def load_all(path_or_name: str | os.PathLike[str] | None = None, *,
              format: str | None = None) -> list[Scenario]:
     """Load every scenario in a file (a DEU table holds one per issue)."""
-    return formats.read_all(_resolve(path_or_name or DEFAULT), format=format)
+    return formats.read_all(resolve(path_or_name or DEFAULT), format=format)
 
 
 def _scenario(scenario: ScenarioLike, format: str | None = None) -> Scenario:
@@ -438,7 +434,7 @@ def deal_problem(
 
     rule = None if acceptance is None else acceptance.replace("-", "_")
     if not isinstance(scenario, Scenario | GeniusDomain):
-        path = _resolve(scenario or DEFAULT)
+        path = resolve(scenario or DEFAULT)
         genius = format == "genius" or (format is None and _is_genius(path))
         scenario = read_genius_domain(path) if genius else formats.read(path, format=format)
     size = DEFAULT_GRID if grid is None else grid
@@ -637,7 +633,7 @@ def shipped_ensemble_members() -> tuple[str, ...]:
 def load_genius(path: str | os.PathLike[str]) -> GeniusDomain:
     """A GENIUS negotiation (a folder, or its domain or one profile file): the scenario and
     every party's stated utility (``.scenario``, ``.spaces``)."""
-    return read_genius_domain(_resolve(path))
+    return read_genius_domain(resolve(path))
 
 
 def open_history(db: str | os.PathLike[str] | None = None) -> History:
@@ -752,7 +748,7 @@ def draft_article(
 
     scenario, into_file = None, None
     if into is not None:
-        resolved = _resolve(into)
+        resolved = resolve(into)
         scenario = formats.read(resolved)
         into_file = os.fspath(into) if bundled_path(os.fspath(into)) == resolved else str(
             resolved.resolve())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from detente.json_values import json_ready
 from detente.models.base import Forecast
 from detente.notes import NEUTRAL_NOTE
 from detente.scenario import Scenario
@@ -166,7 +167,9 @@ class LogrollSet:
 
     def to_dict(self, *, top: int | None = None) -> dict[str, Any]:
         shown = self.logrolls if top is None else self.logrolls[:top]
-        return {"logrolls": [r.to_dict() for r in shown], "total": len(self.logrolls)}
+        # a salience ratio is infinite where one side gives nothing: JSON says null
+        return {"logrolls": [json_ready(r.to_dict()) for r in shown],
+                "total": len(self.logrolls)}
 
 
 @dataclass(frozen=True, eq=False)
