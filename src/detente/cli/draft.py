@@ -11,6 +11,7 @@ import typer
 
 from detente import api
 from detente.cli.common import OutputFormat, console, err_console, guard
+from detente.cli.panel import reflow_help
 from detente.errors import DetenteError
 from detente.present.inputs import review_table
 
@@ -20,6 +21,7 @@ class ExtractorName(enum.StrEnum):
     llm = "llm"
 
 
+@reflow_help
 @guard
 def draft(
     target: Annotated[str, typer.Argument(
@@ -61,6 +63,8 @@ def draft(
     detente draft apply REVIEW -o NEW.yaml: the edited review as a new scenario version
     (validated; written atomically).
     """
+    if out_format is OutputFormat.csv:
+        raise DetenteError("draft writes table or json (the review file itself is YAML: -o)")
     if target == "apply":
         if review is None:
             raise DetenteError("draft apply: give the review file (detente draft apply "

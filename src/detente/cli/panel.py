@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+import inspect
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 import yaml
@@ -22,6 +24,17 @@ from detente.present.inputs import (
     presence_table,
     provenance_table,
 )
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reflow_help(fn: F) -> F:
+    """Join the lines of each paragraph of ``fn``'s docstring (this Typer version keeps a
+    docstring's line breaks in ``--help``, breaking sentences mid-line)."""
+    doc = inspect.cleandoc(fn.__doc__ or "")
+    fn.__doc__ = "\n\n".join(" ".join(p.split()) for p in doc.split("\n\n"))
+    return fn
+
 
 app = typer.Typer(
     name="panel",
@@ -59,7 +72,13 @@ MinShareOpt = Annotated[float, typer.Option(
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")]
 
 
+def _table_or_json(out_format: OutputFormat) -> None:
+    if out_format is OutputFormat.csv:
+        raise DetenteError("this command writes table or json")
+
+
 @app.command("combine")
+@reflow_help
 @guard
 def combine(
     files: FilesArg,
@@ -81,6 +100,7 @@ def combine(
 ) -> None:
     """Combine the analysts' estimates per stance into one scenario, the spread kept as
     uncertainty ranges and each value's provenance (who, how far apart)."""
+    _table_or_json(out_format)
     for path in (output, provenance):
         if path is not None and path.exists() and not force:
             raise DetenteError(f"{path}: exists; pass --force to overwrite it")
@@ -98,6 +118,7 @@ def combine(
 
 
 @app.command("disagreement")
+@reflow_help
 @guard
 def disagreement(
     files: FilesArg,
@@ -119,6 +140,7 @@ def disagreement(
 ) -> None:
     """Where the analysts differ most, and which of those differences move the forecast
     (the sensitivity machinery run over the analysts' spread)."""
+    _table_or_json(out_format)
     report = api.panel_disagreement(
         files, base=base, model=model, params=parse_params(param).get(model, {}),
         aggregator=aggregator.value, min_share=min_share, samples=samples, seed=seed,
@@ -133,6 +155,7 @@ def disagreement(
 
 
 @app.command("delphi")
+@reflow_help
 @guard
 def delphi(
     folder: Annotated[Path, typer.Argument(help="Folder that keeps the rounds.")],
@@ -150,6 +173,7 @@ def delphi(
     anonymous summary.yaml and hands each analyst FOLDER/round-(k+1)/<analyst>.yaml: their
     own estimates with the panel's summary above each stance, to revise in place. The
     rounds are kept as files (not in the history store)."""
+    _table_or_json(out_format)
     if history:
         rounds = api.delphi_history(folder)
         if out_format is OutputFormat.json:
