@@ -228,6 +228,7 @@ def _actors(text: str, found: Found, gazetteer: Gazetteer, scenario: Scenario | 
         order.setdefault(m.key, []).append(m)
     for key in found.new_actors:
         order.setdefault(key, [])
+    every = sentences(text)
     out = []
     for key, ms in order.items():
         in_sc = scenario is not None and key in scenario.actor_ids
@@ -235,7 +236,8 @@ def _actors(text: str, found: Found, gazetteer: Gazetteer, scenario: Scenario | 
         quote = None
         if ms:
             first = ms[0]
-            a, b = _sentence_around(text, first.start, first.end)
+            a, b = next(((x.start, x.end) for x in every if x.start <= first.start
+                         and first.end <= x.end), (first.start, first.end))
             quote = Quote(text=text[a:b], start=a, end=b)
         out.append(ProposedActor(
             accept=in_sc or key in holders, id=key,
@@ -243,20 +245,3 @@ def _actors(text: str, found: Found, gazetteer: Gazetteer, scenario: Scenario | 
             known=key not in found.new_actors, in_scenario=in_sc, mentions=len(ms),
             names=list(dict.fromkeys(m.text for m in ms)), quote=quote, capability=capability))
     return out
-
-
-def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The line-bounded sentence holding ``text[start:end]``."""
-    a = max(text.rfind("\n", 0, start) + 1, 0)
-    for m in re.finditer(r"[.!?][”\"’]?\s", text[a:start]):
-        a_new = a + m.end()
-        if a_new <= start:
-            a2 = a_new
-            a = a2
-    b_line = text.find("\n", end)
-    b_line = len(text) if b_line < 0 else b_line
-    m = re.search(r"[.!?](?=[”\"’]?(\s|$))", text[end:b_line])
-    b = end + m.end() if m else b_line
-    while b < len(text) and text[b] in "”\"’":
-        b += 1
-    return a, b
