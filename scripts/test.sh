@@ -6,4 +6,12 @@ cd "$(dirname "$0")/.."
 python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 bash scripts/setup_decide_venv.sh  # decide-exchange-model, the exchange model's oracle, in .venvs/decide
 python -m ruff check .
+# the history store's tests run on SQLite and on a throwaway PostgreSQL cluster (installed
+# from Debian when missing), stopped on exit; an outside DETENTE_TEST_PG_URL is used as is
+source scripts/pg_cluster.sh
+if [[ -z "${DETENTE_TEST_PG_URL:-}" ]]; then
+    pg_start
+else
+    export DETENTE_TEST_PG_REQUIRED=1
+fi
 python -m pytest "$@"

@@ -17,12 +17,15 @@ from typing import Any
 
 from detente.api import (
     apply_draft,
+    deal_problem,
     delphi_history,
     delphi_round,
     draft_article,
     forecast,
     load,
     load_all,
+    load_genius,
+    open_history,
     panel_combine,
     panel_disagreement,
     save,
@@ -40,6 +43,7 @@ _LAZY = {
     "find_levers": ("detente.uncertainty.levers", "find_levers"),
     "deals": ("detente.deals", None),
     "backtest": ("detente.backtest", None),
+    "History": ("detente.store", "History"),
 }
 
 __all__ = [
@@ -56,6 +60,7 @@ __all__ = [
     "apply_draft",
     "available_models",
     "compile_scenario",
+    "deal_problem",
     "delphi_history",
     "delphi_round",
     "draft_article",
@@ -63,6 +68,8 @@ __all__ = [
     "get_model",
     "load",
     "load_all",
+    "load_genius",
+    "open_history",
     "panel_combine",
     "panel_disagreement",
     "save",

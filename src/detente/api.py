@@ -8,12 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from detente import formats
+from detente.deals.space import DEFAULT_GRID
+from detente.deals.utility import DealProblem, UtilityKind
 from detente.errors import DetenteError
+from detente.formats.genius import GeniusDomain, read_genius_domain
 from detente.models.base import Model
 from detente.models.registry import DEFAULT_MODELS, get_model
 from detente.results import ForecastSet
 from detente.scenario import Scenario
 from detente.scenarios import bundled_names, bundled_path
+from detente.utility_space import Acceptance
 
 
 def _resolve(path_or_name: str | os.PathLike[str]) -> Path:
@@ -65,6 +69,52 @@ def forecast(
         for m in (models or DEFAULT_MODELS)
     ]
     return ForecastSet(scenario, tuple(m.forecast(scenario, seed=seed) for m in chosen))
+
+
+def load_genius(path: str | os.PathLike[str]) -> GeniusDomain:
+    """A GENIUS negotiation (a folder, or its domain or one profile file): the scenario and
+    every party's stated utility (``.scenario``, ``.spaces``)."""
+    return read_genius_domain(_resolve(path))
+
+
+def _is_genius(path: Path) -> bool:
+    return path.is_dir() or formats.detect_format(path) == "genius"
+
+
+def deal_problem(
+    scenario: Scenario | GeniusDomain | str | os.PathLike[str],
+    *,
+    utility: UtilityKind = "linear",
+    grid: int = DEFAULT_GRID,
+    batna: Mapping[str, float] | None = None,
+    acceptance: Acceptance | None = None,
+) -> DealProblem:
+    """The deal problem of a scenario, a GENIUS negotiation, or a file / folder / bundled name.
+
+    GENIUS files (a folder, or an ``.xml`` domain or profile) are analysed with
+    the utilities they state, as GENIUS computes them, and GENIUS's acceptance
+    rule (at least the reservation value); other scenarios with distance
+    utilities (``utility``, ``grid``) and acceptance above the BATNA.
+    ``acceptance`` (``"above"`` or ``"at_least"``) overrides either default;
+    ``batna`` overrides BATNAs by actor.
+    """
+    if not isinstance(scenario, Scenario | GeniusDomain):
+        path = _resolve(scenario)
+        scenario = read_genius_domain(path) if _is_genius(path) else formats.read(path)
+    if isinstance(scenario, GeniusDomain):
+        return DealProblem.from_scenario(scenario.scenario, spaces=scenario.spaces,
+                                         batna=batna, acceptance=acceptance, grid=grid)
+    return DealProblem.from_scenario(scenario, utility=utility, grid=grid, batna=batna,
+                                     acceptance=acceptance)
+
+
+def open_history(db: str | os.PathLike[str] | None = None) -> Any:
+    """The history store (:class:`detente.History`): a file path or a SQLAlchemy URL
+    (``postgresql+psycopg://...``); default ``$DETENTE_DB``, else ``history.sqlite`` in
+    the user's data folder. Opening migrates the schema to this detente's revision."""
+    from detente.store import History
+
+    return History(db)
 
 
 # ---- inputs: analysts' panels and articles turned into drafts ------------------------

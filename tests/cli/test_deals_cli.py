@@ -32,3 +32,27 @@ def test_bad_input_exit_1():
     assert runner.invoke(app, ["phase", "--deal", "nowhere=1"]).exit_code == 1
     assert runner.invoke(app, ["deals", "--batna", "RUS"]).exit_code == 1
     assert runner.invoke(app, ["deals", "--utility", "cubic"]).exit_code == 1
+
+
+def test_deals_on_a_genius_folder_and_file_states_the_acceptance_rule(tmp_path):
+    (tmp_path / "t-domain.xml").write_text(
+        '<negotiation_template><utility_space><objective index="0" name="t">'
+        '<issue index="1" name="price" type="integer" lowerbound="10" upperbound="12"/>'
+        "</objective></utility_space></negotiation_template>")
+    for name, slope, offset in (("buyer", "-0.5", "1"), ("seller", "0.5", "0")):
+        (tmp_path / f"t-{name}.xml").write_text(
+            '<utility_space><objective index="0" name="t">'
+            '<issue index="1" name="price" type="integer"><evaluator ftype="linear" '
+            f'slope="{slope}" offset="{offset}"/></issue><weight index="1" value="1"/>'
+            '</objective><reservation value="0.5"/></utility_space>')
+    for target in (tmp_path, tmp_path / "t-domain.xml"):
+        res = runner.invoke(app, ["deals", str(target), "--format", "json"])
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.output)
+        assert data["acceptance"]["rule"] == "at_least"
+        # price 11 is worth exactly 0.5 to both: at least the reservation value of each
+        assert data["zopa"]["size"] == 1 and data["frontier_size"] == 1
+    res = runner.invoke(app, ["deals", str(tmp_path), "--acceptance", "above"])
+    assert res.exit_code == 0 and "above its BATNA" in res.output
+    assert "0 in the ZOPA" in res.output
+    assert runner.invoke(app, ["deals", str(tmp_path), "--acceptance", "never"]).exit_code == 1

@@ -6,7 +6,8 @@ import pytest
 import detente
 from detente.deals import DealProblem
 from detente.errors import FormatError
-from detente.formats.genius import dumps_genius, read_genius, write_genius
+from detente.formats.genius import read_genius, read_genius_domain
+from detente.genius_export import dumps_genius, write_genius
 
 DOMAIN = """<negotiation_template>
 <utility_space number_of_issues="2">
@@ -63,13 +64,17 @@ def test_read_hand_written_domain(party):
     assert s.actor("prof1").batna == 0.3
     assert s.stance("prof1", "Food").position == 50  # Catering is its best item
     assert s.stance("prof2", "Food").salience == pytest.approx(0.4)
-    p = DealProblem.from_scenario(s)
-    # prof1: evaluations 2,10,5 normalised by 10; integer slope .5 offset -.5 -> 0, .5, 1
+    p = detente.deal_problem(party / "party-domain.xml")
+    # prof1: evaluations 2,10,5 normalised by 10; integer slope .5 offset -.5 on x - 1
+    # (GENIUS: slope·(x − lowerbound) + offset, clamped to 0..1) -> 0, 0, 0.5
     a = p.actors.index("prof1")
     np.testing.assert_allclose(p.tables[0][:, a], 0.75 * np.array([0.2, 1.0, 0.5]))
-    np.testing.assert_allclose(p.tables[1][:, a], 0.25 * np.array([0.0, 0.5, 1.0]))
+    np.testing.assert_allclose(p.tables[1][:, a], 0.25 * np.array([0.0, 0.0, 0.5]))
     b = p.actors.index("prof2")
+    # prof2: evaluations 1, .5, 0 (largest 1); integer -.25·(x − 1) + .75 -> .75, .5, .25
     np.testing.assert_allclose(p.tables[0][:, b], 0.4 * np.array([1.0, 0.5, 0.0]))
+    np.testing.assert_allclose(p.tables[1][:, b], 0.6 * np.array([0.75, 0.5, 0.25]))
+    assert p.acceptance == "at_least"
     assert s.metadata["genius"]["discount"]["prof1"] == 0.9
     # a profile file finds its domain beside it
     assert detente.load(party / "party-prof2.xml") == s
@@ -77,8 +82,9 @@ def test_read_hand_written_domain(party):
 
 def test_round_trip_keeps_utilities(ukraine, tmp_path):
     write_genius(ukraine, tmp_path)
-    back = read_genius(tmp_path)
-    p1, p2 = DealProblem.from_scenario(ukraine), DealProblem.from_scenario(back)
+    back = read_genius_domain(tmp_path)
+    p1 = DealProblem.from_scenario(ukraine)
+    p2 = DealProblem.from_scenario(back.scenario, spaces=back.spaces)
     order = [p2.actors.index(a) for a in p1.actors]
     u1 = p1.utilities(np.arange(p1.space.size))
     u2 = p2.utilities(np.arange(p2.space.size))[:, order]

@@ -15,12 +15,18 @@ from detente.errors import DetenteError
 from detente.scenarios import DEFAULT
 
 ScenarioArg = Annotated[
-    str | None, typer.Argument(help=f"Scenario file or bundled name (default: {DEFAULT}).")
+    str | None,
+    typer.Argument(help=f"Scenario file, GENIUS folder or bundled name (default: {DEFAULT})."),
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")]
 UtilityOpt = Annotated[str, typer.Option(help="Utility from distance: linear or quadratic.")]
 BatnaOpt = Annotated[
     list[str] | None, typer.Option("--batna", help="ACTOR=VALUE: override a BATNA (0..1).")
+]
+AcceptanceOpt = Annotated[
+    str | None,
+    typer.Option(help="above (u > BATNA) or at-least (u >= BATNA); default: at-least for "
+                      "GENIUS files, above otherwise."),
 ]
 
 
@@ -37,12 +43,15 @@ def _pairs(items: list[str] | None, what: str) -> dict[str, float]:
     return out
 
 
-def _problem(scenario: str | None, utility: str, batna: list[str] | None) -> dl.DealProblem:
+def _problem(scenario: str | None, utility: str, batna: list[str] | None,
+             acceptance: str | None = None) -> dl.DealProblem:
     if utility not in ("linear", "quadratic"):
         raise DetenteError(f"utility {utility!r}: expected linear or quadratic")
-    s = api.load(scenario or DEFAULT)
-    b = _pairs(batna, "--batna")
-    return dl.DealProblem.from_scenario(s, utility=utility, batna=b)  # type: ignore[arg-type]
+    rule = None if acceptance is None else acceptance.replace("-", "_")
+    if rule not in (None, "above", "at_least"):
+        raise DetenteError(f"--acceptance {acceptance!r}: expected above or at-least")
+    return api.deal_problem(scenario or DEFAULT, utility=utility,  # type: ignore[arg-type]
+                            batna=_pairs(batna, "--batna"), acceptance=rule)  # type: ignore[arg-type]
 
 
 def _deal_text(d: dict | None) -> str:
@@ -57,6 +66,7 @@ def deals(
     top: Annotated[int, typer.Option(min=1, help="Top deals to list.")] = 5,
     utility: UtilityOpt = "linear",
     batna: BatnaOpt = None,
+    acceptance: AcceptanceOpt = None,
     drop: Annotated[
         list[str] | None,
         typer.Option("--drop", help="ACTOR=D: which deals open if ACTOR's BATNA fell by D."),
@@ -66,7 +76,7 @@ def deals(
     output: FormatOpt = OutputFormat.table,
 ) -> None:
     """Top deals, Pareto frontier size, ZOPA and bargaining solutions."""
-    problem = _problem(scenario, utility, batna)
+    problem = _problem(scenario, utility, batna, acceptance)
     rep = dl.analyse(problem, drops=_pairs(drop, "--drop"), draws=draws, seed=seed)
     data = rep.to_dict(top=top)
     if output == OutputFormat.json:
@@ -76,6 +86,7 @@ def deals(
     console.print(f"[bold]{data['deals']}[/] deals; [bold]{z['size']}[/] in the ZOPA "
                   f"({z['share']:.1%}); Pareto frontier within it: "
                   f"[bold]{data['frontier_size']}[/]", highlight=False)
+    console.print(f"Acceptance: {data['acceptance']['text']}.", highlight=False)
     t = Table(title="Actors (utility 0..1)", title_justify="left")
     for col in ("actor", "BATNA", "source", "best margin", "rules out", "alone"):
         t.add_column(col, justify="left" if col in ("actor", "source") else "right")

@@ -9,6 +9,7 @@ from detente.cli import deals as deals_cmd
 from detente.cli import draft as draft_cmd
 from detente.cli import exchanges as exchanges_cmd
 from detente.cli import forecast as forecast_cmd
+from detente.cli import history as history_cmd
 from detente.cli import panel as panel_cmd
 from detente.cli import scenario_cmds
 from detente.cli import simulate as simulate_cmd
@@ -40,6 +41,7 @@ app.command("levers")(simulate_cmd.levers)
 app.command("deals")(deals_cmd.deals)
 app.command("logrolls")(deals_cmd.logrolls)
 app.command("phase")(deals_cmd.phase)
+app.add_typer(history_cmd.app, name="history")
 app.add_typer(panel_cmd.app, name="panel")
 app.command("draft")(draft_cmd.draft)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from detente.scenario import Scenario
 
-from .analysis import DealReport, analyse
+from .analysis import DealReport, analyse, frontier
 from .logrolls import Logroll, logrolls
 from .pareto import deal_frontier, pareto_indices, pareto_mask
 from .phasing import PhaseReport, Plan, phase
@@ -30,7 +30,7 @@ from .space import DEFAULT_GRID, OutcomeSpace
 from .utility import DealProblem
 from .zopa import Zopa, zopa
 
-_PROBLEM_KEYS = frozenset({"utility", "grid", "tables", "batna"})
+_PROBLEM_KEYS = frozenset({"utility", "grid", "tables", "batna", "spaces", "acceptance"})
 
 
 def _split(scenario: Scenario | DealProblem,
@@ -71,6 +71,7 @@ __all__ = [
     "deal_frontier",
     "egalitarian",
     "find_logrolls",
+    "frontier",
     "kalai_smorodinsky",
     "logrolls",
     "nash",

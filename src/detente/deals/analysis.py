@@ -5,17 +5,30 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from detente.errors import DetenteError
 from detente.scenario import Scenario
+from detente.utility_space import Acceptance, UtilitySpaces
 
-from .pareto import deal_frontier
+from .pareto import deal_frontier, pareto_mask
 from .solutions import SOLUTIONS, all_solutions
-from .space import DEFAULT_GRID
+from .space import DEFAULT_CHUNK, DEFAULT_GRID
 from .utility import DealProblem, Tables, UtilityKind
 from .zopa import Zopa, describe_deal, zopa
+
+MAX_ENUMERATED = 1 << 22
+"""Largest deal space whose frontier is found by enumerating every deal (needed when
+utilities are not additive: nonlinear GENIUS spaces, or a binding utility cap)."""
+
+ACCEPTANCE_TEXT = {
+    "above": "a deal is acceptable to an actor when its utility is above its BATNA (u > BATNA)",
+    "at_least": "a deal is acceptable to an actor when its utility is at least its BATNA "
+                "(u >= BATNA; GENIUS's rule)",
+}
 
 NOTE = ("Deals and utilities derived from the scenario's stated, sourced assumptions "
         "(positions, saliences, BATNAs); not predictions of fact.")
@@ -56,6 +69,7 @@ class DealReport:
             "actors": list(p.actors),
             "issues": list(p.issues),
             "utility": p.utility,
+            "acceptance": {"rule": p.acceptance, "text": ACCEPTANCE_TEXT[p.acceptance]},
             "batna": {a: {"value": float(p.batna[k]), "source": p.batna_source[k]}
                       for k, a in enumerate(p.actors)},
             "deals": p.space.size,
@@ -69,6 +83,49 @@ class DealReport:
         return json.dumps(self.to_dict(**kwargs), indent=2)
 
 
+def frontier(problem: DealProblem) -> np.ndarray:
+    """Option rows ``[S, I]`` of the Pareto-optimal deals every actor accepts.
+
+    Dominance and acceptance are decided on the problem's keys (exact scaled
+    integers for stated utilities). Additive utilities: the issue-by-issue
+    merge; otherwise every deal is enumerated (at most ``MAX_ENUMERATED``),
+    keeping a running frontier. Order: exact total utility descending, then
+    option indices.
+    """
+    if problem.additive:
+        opts, _ = deal_frontier(problem.key_tables, problem.key_batna,
+                                strict=problem.acceptance == "above")
+    else:
+        opts = _enumerated_frontier(problem)
+    if problem.keys is None and problem.additive:
+        return opts  # already in this order (float totals)
+    keys = problem.keys_of(opts)
+    scale = problem.key_scale if problem.key_scale is not None else np.ones(keys.shape[1])
+    total = [sum(Fraction(int(k)) / int(s) for k, s in zip(row, scale, strict=True))
+             if problem.keys is not None else Fraction(float(row.sum())) for row in keys]
+    order = sorted(range(len(opts)), key=lambda r: (-total[r], tuple(opts[r])))
+    return opts[order] if len(order) else opts
+
+
+def _enumerated_frontier(problem: DealProblem) -> np.ndarray:
+    size = problem.space.size
+    if size > MAX_ENUMERATED:
+        raise DetenteError(
+            f"the utilities of this problem are not additive over issues (a nonlinear utility "
+            f"space, or a utility cap that binds), so its frontier needs every one of its "
+            f"{size:,} deals evaluated; the limit is {MAX_ENUMERATED:,}")
+    opts = np.zeros((0, len(problem.issues)), dtype=np.int64)
+    keys = np.zeros((0, problem.n_actors))
+    for index in problem.space.chunks(DEFAULT_CHUNK):
+        o = problem.space.decode(index)
+        k = problem.keys_of(o)
+        ok = problem.accepts(k).all(axis=1)
+        opts, keys = np.concatenate([opts, o[ok]]), np.concatenate([keys, k[ok]])
+        front = pareto_mask(keys)
+        opts, keys = opts[front], keys[front]
+    return opts
+
+
 def analyse(
     scenario: Scenario | DealProblem,
     *,
@@ -76,21 +133,28 @@ def analyse(
     grid: int = DEFAULT_GRID,
     tables: Tables | None = None,
     batna: Mapping[str, float] | None = None,
+    spaces: UtilitySpaces | None = None,
+    acceptance: Acceptance | None = None,
     drops: Mapping[str, float] | None = None,
     draws: int = 0,
     seed: int | None = 0,
 ) -> DealReport:
     """Analyse the deals of a scenario.
 
-    The frontier is that of the deals every actor strictly prefers to its
-    BATNA (pruned by BATNA before the frontier). ``drops`` asks which deals
-    open if an actor's BATNA fell; ``draws > 0`` samples uncertain BATNAs.
+    The frontier is that of the deals every actor accepts (utility above its
+    BATNA, or at least it: ``acceptance``), pruned by BATNA before the
+    frontier. ``spaces`` gives stated utilities (e.g. a GENIUS reader's).
+    ``drops`` asks which deals open if an actor's BATNA fell; ``draws > 0``
+    samples uncertain BATNAs.
     """
     problem = scenario if isinstance(scenario, DealProblem) else DealProblem.from_scenario(
-        scenario, utility=utility, grid=grid, tables=tables, batna=batna)
-    opts, util = deal_frontier(problem.tables, problem.batna)
-    sols = all_solutions(util, problem.batna, problem.capability) if len(util) else dict.fromkeys(
-        SOLUTIONS)
+        scenario, utility=utility, grid=grid, tables=tables, batna=batna, spaces=spaces,
+        acceptance=acceptance)
+    opts = frontier(problem)
+    util = problem.utilities_of(opts)
+    sols = all_solutions(problem.keys_of(opts), problem.key_batna, problem.capability,
+                         strict=problem.acceptance == "above",
+                         scale=problem.key_scale) if len(opts) else dict.fromkeys(SOLUTIONS)
     bd = problem.sample_batna(np.random.default_rng(seed), draws) if draws else None
     z = zopa(problem, drops=dict(drops or {}), batna_draws=bd)
     return DealReport(problem, opts, util, sols, z)

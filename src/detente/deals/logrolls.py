@@ -113,6 +113,7 @@ def logrolls(
     eps: float = 1e-12,
 ) -> list[Logroll]:
     """Every logroll (best option pair per actor pair and issue pair), best first."""
+    problem.require_additive("finding logrolls")
     delta = gain_table(problem)
     n_a, n_i, _ = delta.shape
     sal = _weights(problem)

@@ -166,6 +166,7 @@ def phase(
     max_partition: int = 7,
 ) -> PhaseReport:
     """Order a deal's issues into phases; rank plans by the guarantee they need."""
+    problem.require_additive("phasing a deal")
     options = deal if isinstance(deal, np.ndarray) else problem.parse_deal(deal)
     g_all = gain_table(problem)[:, np.arange(len(options)), options]  # [A, I]
     changed = np.flatnonzero(np.abs(g_all).max(axis=0) > 1e-15)

@@ -2,10 +2,21 @@
 
 Every function takes ``U[S, A]`` (utilities of the candidate deals, usually
 the Pareto frontier), the disagreement point ``d[A]`` (the BATNAs) and returns
-the row index of the chosen deal, or ``None`` when no candidate gives every
-actor strictly more than ``d`` (no zone of agreement). Only such *rational*
-candidates are considered. Ties are broken by the larger total utility, then
-by the lower row index, so results are deterministic.
+the row index of the chosen deal, or ``None`` when no candidate is acceptable
+to every actor (no zone of agreement). Only such *rational* candidates are
+considered: ``u_a > d_a`` for all ``a`` (``strict=True``, the default), or
+``u_a >= d_a`` (``strict=False``, GENIUS's "at least the reservation value").
+Ties are broken by the larger total utility, then by the lower row index, so
+results are deterministic.
+
+**Exact ties.** With ``scale`` given, ``u`` and ``d`` are exact scaled
+integers (actor ``a``'s utility is ``u_a / scale_a``, see
+:mod:`detente.deals.stated`) and every score below, and the total used for
+ties, is computed in exact rational arithmetic on the rational candidates, so
+an exact tie is a tie. (The asymmetric Nash score with unequal weights is a
+sum of logarithms and keeps the float comparison with a relative tolerance
+of ``1e-12``.) Without ``scale``, scores are floats and ties are those within
+a relative ``1e-12``.
 
 Let ``g_a = u_a − d_a`` be actor ``a``'s gain over its BATNA.
 
@@ -23,15 +34,45 @@ Let ``g_a = u_a − d_a`` be actor ``a``'s gain over its BATNA.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from math import prod
 from typing import Literal
 
 import numpy as np
 
 SOLUTIONS = ("nash", "asymmetric_nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 
+ExactScore = Callable[[Sequence[int], Sequence[int], Sequence[int]], object]
+"""``score(keys, batna keys, scales)`` of one candidate, exact (ints / Fractions)."""
 
-def _rational(u: np.ndarray, d: np.ndarray) -> np.ndarray:
-    return (u > d).all(axis=1)
+
+def _rational(u: np.ndarray, d: np.ndarray, strict: bool = True) -> np.ndarray:
+    return (u > d).all(axis=1) if strict else (u >= d).all(axis=1)
+
+
+def _pick_exact(score: ExactScore, u: np.ndarray, d: np.ndarray, scale: np.ndarray,
+                ok: np.ndarray) -> int | None:
+    """The rational row with the best exact score, then the larger exact total, then the
+    lowest row."""
+    rows = np.flatnonzero(ok)
+    if not len(rows):
+        return None
+    s = [int(x) for x in scale]
+    dd = [int(x) for x in d]
+    best: tuple[object, Fraction, int] | None = None
+    for r in rows:
+        k = [int(x) for x in u[r]]
+        key = (score(k, dd, s), sum((Fraction(x, y) for x, y in zip(k, s, strict=True)),
+                                    Fraction(0)), -int(r))
+        if best is None or key > best:  # type: ignore[operator]
+            best = key
+    assert best is not None
+    return -best[2]
+
+
+def _gains(k: Sequence[int], d: Sequence[int], s: Sequence[int]) -> list[Fraction]:
+    return [Fraction(x - y, z) for x, y, z in zip(k, d, s, strict=True)]
 
 
 def _pick(score: np.ndarray, u: np.ndarray, ok: np.ndarray, rtol: float = 1e-12) -> int | None:
@@ -45,21 +86,30 @@ def _pick(score: np.ndarray, u: np.ndarray, ok: np.ndarray, rtol: float = 1e-12)
     return int(near[np.argmax(total)])
 
 
-def nash(u: np.ndarray, d: np.ndarray) -> int | None:
+def nash(u: np.ndarray, d: np.ndarray, *, strict: bool = True,
+         scale: np.ndarray | None = None) -> int | None:
     """Symmetric Nash bargaining solution: ``argmax Π_a (u_a − d_a)`` over rational deals."""
     u, d = np.asarray(u, float), np.asarray(d, float)
-    ok = _rational(u, d)
+    ok = _rational(u, d, strict)
+    if scale is not None:
+        return _pick_exact(lambda k, dd, s: prod(x - y for x, y in zip(k, dd, strict=True)),
+                           u, d, scale, ok)
     with np.errstate(divide="ignore", invalid="ignore"):
         score = np.log(np.where(ok[:, None], u - d, 1.0)).sum(axis=1)
     return _pick(score, u, ok)
 
 
-def asymmetric_nash(u: np.ndarray, d: np.ndarray, weight: np.ndarray) -> int | None:
+def asymmetric_nash(u: np.ndarray, d: np.ndarray, weight: np.ndarray, *, strict: bool = True,
+                    scale: np.ndarray | None = None) -> int | None:
     """Asymmetric Nash: ``argmax Σ_a c_a log(u_a − d_a)``, ``c = weight / Σ weight``."""
     u, d = np.asarray(u, float), np.asarray(d, float)
     w = np.asarray(weight, float)
     w = w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / len(w))
-    ok = _rational(u, d)
+    if scale is not None and np.all(w == w[0]):  # equal weights: the symmetric Nash point
+        return nash(u, d, strict=strict, scale=scale)
+    if scale is not None:  # in utility units, so that the weights apply to utilities
+        u, d = u / scale, d / scale
+    ok = _rational(u, d, strict)
     with np.errstate(divide="ignore", invalid="ignore"):
         score = (w * np.log(np.where(ok[:, None], u - d, 1.0))).sum(axis=1)
     return _pick(score, u, ok)
@@ -71,6 +121,8 @@ def kalai_smorodinsky(
     *,
     ideal: np.ndarray | None = None,
     rule: Literal["maxmin", "equal"] = "maxmin",
+    strict: bool = True,
+    scale: np.ndarray | None = None,
 ) -> int | None:
     """Kalai–Smorodinsky: gains proportional to each actor's best possible gain.
 
@@ -79,36 +131,53 @@ def kalai_smorodinsky(
     min_a r_a)`` with ``r_a = (u_a − d_a) / (b_a − d_a)``.
     """
     u, d = np.asarray(u, float), np.asarray(d, float)
-    ok = _rational(u, d)
+    ok = _rational(u, d, strict)
     if not ok.any():
         return None
     b = u[ok].max(axis=0) if ideal is None else np.asarray(ideal, float)
     span = np.where(b - d > 0, b - d, 1.0)
+    if scale is not None:
+        sp = [int(x) for x in span]
+
+        def ratio(k: Sequence[int], dd: Sequence[int], _s: Sequence[int]) -> Fraction:
+            r = [Fraction(x - y, z) for x, y, z in zip(k, dd, sp, strict=True)]
+            return min(r) if rule == "maxmin" else -(max(r) - min(r))
+
+        return _pick_exact(ratio, u, d, scale, ok)
     r = (u - d) / span
     score = r.min(axis=1) if rule == "maxmin" else -(r.max(axis=1) - r.min(axis=1))
     return _pick(score, u, ok)
 
 
-def egalitarian(u: np.ndarray, d: np.ndarray) -> int | None:
+def egalitarian(u: np.ndarray, d: np.ndarray, *, strict: bool = True,
+                scale: np.ndarray | None = None) -> int | None:
     """Egalitarian: ``argmax min_a (u_a − d_a)`` (equal absolute gains)."""
     u, d = np.asarray(u, float), np.asarray(d, float)
-    ok = _rational(u, d)
+    ok = _rational(u, d, strict)
+    if scale is not None:
+        return _pick_exact(lambda k, dd, s: min(_gains(k, dd, s)), u, d, scale, ok)
     return _pick((u - d).min(axis=1), u, ok)
 
 
-def utilitarian(u: np.ndarray, d: np.ndarray) -> int | None:
+def utilitarian(u: np.ndarray, d: np.ndarray, *, strict: bool = True,
+                scale: np.ndarray | None = None) -> int | None:
     """Utilitarian: ``argmax Σ_a u_a`` over rational deals."""
     u, d = np.asarray(u, float), np.asarray(d, float)
-    ok = _rational(u, d)
+    ok = _rational(u, d, strict)
+    if scale is not None:
+        return _pick_exact(lambda k, dd, s: 0, u, d, scale, ok)  # the total decides
     return _pick(u.sum(axis=1), u, ok)
 
 
-def all_solutions(u: np.ndarray, d: np.ndarray, capability: np.ndarray) -> dict[str, int | None]:
+def all_solutions(u: np.ndarray, d: np.ndarray, capability: np.ndarray, *,
+                  strict: bool = True, scale: np.ndarray | None = None
+                  ) -> dict[str, int | None]:
     """Every solution above, keyed by name (see ``SOLUTIONS``)."""
+    kw = {"strict": strict, "scale": scale}
     return {
-        "nash": nash(u, d),
-        "asymmetric_nash": asymmetric_nash(u, d, capability),
-        "kalai_smorodinsky": kalai_smorodinsky(u, d),
-        "egalitarian": egalitarian(u, d),
-        "utilitarian": utilitarian(u, d),
+        "nash": nash(u, d, **kw),  # type: ignore[arg-type]
+        "asymmetric_nash": asymmetric_nash(u, d, capability, **kw),  # type: ignore[arg-type]
+        "kalai_smorodinsky": kalai_smorodinsky(u, d, **kw),  # type: ignore[arg-type]
+        "egalitarian": egalitarian(u, d, **kw),  # type: ignore[arg-type]
+        "utilitarian": utilitarian(u, d, **kw),  # type: ignore[arg-type]
     }

@@ -7,9 +7,8 @@ option ``x`` is
 - linear (default):  ``v_ai(x) = 1 − |x − p_ai| / L_i``
 - quadratic:         ``v_ai(x) = 1 − ((x − p_ai) / L_i)²``
 - table:             ``v_ai(x) = T_ai[x]``, a number in ``[0, 1]`` per option,
-  from ``scenario.metadata["utility_tables"][actor][issue][option]`` (what
-  the GENIUS reader fills) or the ``tables=`` argument; it overrides the
-  distance rule for the (actor, issue) pairs it names.
+  from the ``tables=`` argument (``{actor: {issue: {option: value}}}``); it
+  overrides the distance rule for the (actor, issue) pairs it names.
 
 and the utility of a deal ``x = (x_1, …, x_I)`` is additive over issues,
 weighted by salience normalised to sum to one:
@@ -17,8 +16,19 @@ weighted by salience normalised to sum to one:
     u_a(x) = Σ_i w_ai v_ai(x_i),   w_ai = s_ai / Σ_j s_aj,
 
 so ``u_a ∈ [0, 1]``, 1 being every issue settled at ``a``'s position (the
-scale of GENIUS utility spaces, whose weights sum to one). An actor without
-a stance on an issue has ``w_ai = 0`` there.
+scale of GENIUS utility spaces). An actor without a stance on an issue has
+``w_ai = 0`` there.
+
+**Stated utilities.** ``spaces=`` (a :class:`~detente.utility_space.UtilitySpaces`,
+what the GENIUS reader returns beside the scenario) replaces all of this by
+the utilities a file states, exactly as the file computes them (raw weights,
+a cap, hyper-rectangle terms; see :mod:`detente.deals.stated`), with the
+reservation values as BATNAs and the file's acceptance rule.
+
+**Acceptance.** An actor accepts a deal whose utility is ``above`` its BATNA
+(``u > β``, the default for detente's own formats) or ``at_least`` it
+(``u >= β``, GENIUS's rule and the default for stated utilities); the
+``acceptance=`` argument chooses.
 
 **BATNA.** ``Actor.batna`` (on this 0..1 scale) when the scenario gives it,
 optionally uncertain (``Actor.batna_uncertainty``); otherwise derived from
@@ -38,8 +48,10 @@ import numpy as np
 
 from detente.errors import DetenteError
 from detente.scenario import Distribution, Scenario
+from detente.utility_space import ACCEPTANCE_RULES, Acceptance, UtilitySpaces
 
 from .space import DEFAULT_CHUNK, DEFAULT_GRID, OutcomeSpace
+from .stated import Keys, Terms, compile_spaces
 
 UtilityKind = Literal["linear", "quadratic"]
 Tables = Mapping[str, Mapping[str, Mapping[str, float]]]
@@ -79,6 +91,14 @@ class DealProblem:
     utility: str = "linear"
     weight: np.ndarray | None = None
     """``w[A, I]``: the salience weights (each actor's sum to one), when known."""
+    acceptance: Acceptance = "above"
+    """An actor accepts a deal worth ``above`` (``>``) or ``at_least`` (``>=``) its BATNA."""
+    terms: Terms | None = None
+    """Non-additive hyper-rectangle terms (nonlinear GENIUS spaces), if any."""
+    cap: np.ndarray | None = None
+    """``cap[A]``: utility caps (``inf``: none), if any."""
+    keys: Keys | None = None
+    """Exact scaled-integer copies of the numbers, for comparisons (stated utilities)."""
 
     @property
     def issues(self) -> tuple[str, ...]:
@@ -98,63 +118,43 @@ class DealProblem:
         grid: int = DEFAULT_GRID,
         tables: Tables | None = None,
         batna: Mapping[str, float] | None = None,
+        spaces: UtilitySpaces | None = None,
+        acceptance: Acceptance | None = None,
     ) -> DealProblem:
-        """Compile a scenario (``tables`` and ``batna`` override the scenario's)."""
+        """Compile a scenario (``tables`` and ``batna`` override the scenario's; ``spaces``:
+        stated utilities replacing the distance rule; ``acceptance``: ``"above"`` or
+        ``"at_least"``, default the stated utilities' rule, else ``"above"``)."""
         if utility not in ("linear", "quadratic"):
             raise DetenteError(f"utility {utility!r}: expected linear or quadratic")
+        rule = acceptance or (spaces.acceptance if spaces is not None else "above")
+        if rule not in ACCEPTANCE_RULES:
+            raise DetenteError(f"acceptance {rule!r}: expected one of "
+                               f"{', '.join(ACCEPTANCE_RULES)}")
         space = OutcomeSpace.from_scenario(scenario, grid)
         actors = scenario.actor_ids
-        n_a = len(actors)
-        given = dict(scenario.metadata.get("utility_tables") or {})
-        for actor, per_issue in (tables or {}).items():
-            given[actor] = {**dict(given.get(actor, {})), **dict(per_issue)}
-        _check_tables(scenario, space, given)
-        sal = np.zeros((n_a, len(space.issues)))
-        pos = np.full((n_a, len(space.issues)), np.nan)
-        for st in scenario.stances:
-            a = actors.index(st.actor)
-            i = space.issues.index(st.issue)
-            sal[a, i], pos[a, i] = st.salience, st.position
-        total = sal.sum(axis=1, keepdims=True)
-        weight = np.divide(sal, total, out=np.zeros_like(sal), where=total > 0)
-        out_tables = []
-        reference = np.zeros((n_a, len(space.issues)))
-        ref_opts = np.zeros(len(space.issues), dtype=np.int64)
-        for i, issue in enumerate(scenario.issues):
-            values = space.option_values[i]
-            v = distance_value(values[:, None], np.nan_to_num(pos[:, i]), issue.span, utility)
-            for a, actor in enumerate(actors):
-                table = given.get(actor, {}).get(issue.id)
-                if table is not None:
-                    v[:, a] = [float(table[name]) for name in space.option_names[i]]
-            v = np.where(np.isnan(pos[:, i])[None, :] & ~_has_table(given, actors, issue.id),
-                         0.0, v)
-            out_tables.append(v * weight[:, i])
-            sq = issue.status_quo
-            if sq is None:
-                reference[:, i] = out_tables[-1].min(axis=0)
-                ref_opts[i] = -1
-            else:
-                order = np.argsort(values)
-                for a in range(n_a):
-                    reference[a, i] = np.interp(sq, values[order], out_tables[-1][order, a])
-                ref_opts[i] = int(np.argmin(np.abs(values - sq)))
-        derived = reference.sum(axis=1)
-        caps = np.array([a.capability for a in scenario.actors], dtype=float)
-        point, source = derived.copy(), ["status quo"] * n_a
-        for a, actor in enumerate(scenario.actors):
-            if batna and actor.id in batna:
-                point[a], source[a] = float(batna[actor.id]), "given"
-            elif actor.batna is not None:
-                point[a], source[a] = actor.batna, "scenario"
         unknown = set(batna or {}) - set(actors)
         if unknown:
             raise DetenteError(f"BATNA given for unknown actor(s): {', '.join(sorted(unknown))}")
+        weight, out_tables = _distance_tables(scenario, space, utility, dict(tables or {}))
+        extra: dict[str, Any] = {}
+        if spaces is not None:
+            compiled = compile_spaces(spaces, space, actors, batna)
+            out_tables = list(compiled.tables)
+            extra = {"terms": compiled.terms, "cap": compiled.cap, "keys": compiled.keys}
+        reference, ref_opts = _reference(scenario, space, out_tables)
+        point, source = reference.sum(axis=1), ["status quo"] * len(actors)
+        for a, actor in enumerate(scenario.actors):
+            if batna and actor.id in batna:
+                point[a], source[a] = float(batna[actor.id]), "given"
+            elif spaces is not None:
+                point[a], source[a] = compiled.batna[a], "reservation value"
+            elif actor.batna is not None:
+                point[a], source[a] = actor.batna, "scenario"
         return cls(
             actors=actors,
             space=space,
             tables=tuple(out_tables),
-            capability=caps,
+            capability=np.array([a.capability for a in scenario.actors], dtype=float),
             batna=point,
             batna_source=tuple(source),
             reference=reference,
@@ -162,6 +162,8 @@ class DealProblem:
             batna_dist=tuple(a.batna_uncertainty for a in scenario.actors),
             utility=utility,
             weight=weight,
+            acceptance=rule,  # type: ignore[arg-type]
+            **extra,
         )
 
     @classmethod
@@ -202,11 +204,54 @@ class DealProblem:
 
     def utilities_of(self, options: np.ndarray) -> np.ndarray:
         """``U[..., A]`` of deals given as option-index rows ``[..., I]``."""
-        options = np.asarray(options, dtype=np.int64)
-        u = np.zeros(options.shape[:-1] + (self.n_actors,))
-        for i, t in enumerate(self.tables):
-            u += t[options[..., i]]
-        return u
+        return _evaluate(options, self.tables, self.terms, None, self.cap)
+
+    def keys_of(self, options: np.ndarray) -> np.ndarray:
+        """What deals are compared on: the exact scaled keys ``S_a·u_a`` where the problem
+        has them (stated utilities), else the utilities."""
+        if self.keys is None:
+            return self.utilities_of(options)
+        k = self.keys
+        return _evaluate(options, k.tables, self.terms, k.term_value, k.cap)
+
+    @property
+    def key_tables(self) -> tuple[np.ndarray, ...]:
+        return self.tables if self.keys is None else self.keys.tables
+
+    @property
+    def key_batna(self) -> np.ndarray:
+        """The BATNAs in key units (equal to ``batna`` without keys)."""
+        if self.keys is None:
+            return self.batna
+        return self.keys.batna
+
+    @property
+    def key_scale(self) -> np.ndarray | None:
+        """``S[A]``: key = ``S_a · u_a`` (``None``: keys are the utilities)."""
+        return None if self.keys is None else self.keys.scale
+
+    @property
+    def additive(self) -> bool:
+        """Utility is the sum of per-issue tables: no rectangle terms, no binding cap."""
+        if self.terms is not None:
+            return False
+        if self.cap is None:
+            return True
+        cap = self.cap if self.keys is None else self.keys.cap
+        top = np.sum([t.max(axis=0) for t in self.key_tables], axis=0)
+        return bool((top <= cap).all())
+
+    def require_additive(self, what: str) -> None:
+        """An error naming ``what`` when utilities are not additive over issues."""
+        if self.terms is not None:
+            raise DetenteError(f"{what} needs utilities that add up over issues; these have "
+                               "hyper-rectangle terms (a nonlinear utility space)")
+
+    def accepts(self, keys: np.ndarray, batna: np.ndarray | None = None) -> np.ndarray:
+        """Per actor, whether deals (given by keys ``[..., A]``) pass the acceptance rule
+        against ``batna`` (default the problem's, in key units)."""
+        beta = self.key_batna if batna is None else batna
+        return keys >= beta if self.acceptance == "at_least" else keys > beta
 
     def iter_utilities(self, chunk: int = DEFAULT_CHUNK):
         """``(deal numbers, U)`` over the whole space, ``chunk`` deals at a time."""
@@ -214,8 +259,10 @@ class DealProblem:
             yield index, self.utilities(index)
 
     def ideal(self) -> np.ndarray:
-        """Each actor's best utility over all deals: ``Σ_i max_o tables[i][o, a]``."""
-        return np.sum([t.max(axis=0) for t in self.tables], axis=0)
+        """Each actor's best utility over all deals: ``Σ_i max_o tables[i][o, a]`` (additive
+        utilities; capped where a cap applies)."""
+        top = np.sum([t.max(axis=0) for t in self.tables], axis=0)
+        return top if self.cap is None else np.minimum(top, self.cap)
 
     def parse_deal(self, deal: Mapping[str, Any] | str) -> np.ndarray:
         """Option indices of a deal given as ``{issue: option}`` or ``"issue=option,..."``.
@@ -269,6 +316,70 @@ def sample_distribution(dist: Distribution, rng: np.random.Generator, n: int) ->
     a = (dist.low - dist.mean) / dist.sd
     b = (dist.high - dist.mean) / dist.sd
     return truncnorm.ppf(rng.uniform(size=n), a, b, loc=dist.mean, scale=dist.sd)
+
+
+def _evaluate(options: np.ndarray, tables: tuple[np.ndarray, ...], terms: Terms | None,
+              term_value: np.ndarray | None, cap: np.ndarray | None) -> np.ndarray:
+    """``Σ_i tables[i][x_i]`` plus rectangle terms, capped: ``U[..., A]`` of deals ``x``."""
+    options = np.asarray(options, dtype=np.int64)
+    u = np.zeros(options.shape[:-1] + (tables[0].shape[1],))
+    for i, t in enumerate(tables):
+        u += t[options[..., i]]
+    if terms is not None:
+        terms.add(options, u, term_value)
+    if cap is not None:
+        np.minimum(u, cap, out=u)
+    return u
+
+
+def _distance_tables(scenario: Scenario, space: OutcomeSpace, utility: UtilityKind,
+                     given: dict[str, Any]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Salience weights ``w[A, I]`` and weighted tables ``w_ai v_ai(o)`` by the distance rule,
+    with the ``given`` per-option tables in place of it where they name a pair."""
+    actors = scenario.actor_ids
+    n_a = len(actors)
+    _check_tables(scenario, space, given)
+    sal = np.zeros((n_a, len(space.issues)))
+    pos = np.full((n_a, len(space.issues)), np.nan)
+    for st in scenario.stances:
+        a = actors.index(st.actor)
+        i = space.issues.index(st.issue)
+        sal[a, i], pos[a, i] = st.salience, st.position
+    total = sal.sum(axis=1, keepdims=True)
+    weight = np.divide(sal, total, out=np.zeros_like(sal), where=total > 0)
+    out = []
+    for i, issue in enumerate(scenario.issues):
+        values = space.option_values[i]
+        v = distance_value(values[:, None], np.nan_to_num(pos[:, i]), issue.span, utility)
+        for a, actor in enumerate(actors):
+            table = given.get(actor, {}).get(issue.id)
+            if table is not None:
+                v[:, a] = [float(table[name]) for name in space.option_names[i]]
+        v = np.where(np.isnan(pos[:, i])[None, :] & ~_has_table(given, actors, issue.id),
+                     0.0, v)
+        out.append(v * weight[:, i])
+    return weight, out
+
+
+def _reference(scenario: Scenario, space: OutcomeSpace,
+               tables: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per actor and issue, the weighted value at the status quo (interpolated between
+    options; the actor's minimum where there is none), and the status-quo options."""
+    n_a = tables[0].shape[1]
+    reference = np.zeros((n_a, len(space.issues)))
+    ref_opts = np.zeros(len(space.issues), dtype=np.int64)
+    for i, issue in enumerate(scenario.issues):
+        values = space.option_values[i]
+        sq = issue.status_quo
+        if sq is None:
+            reference[:, i] = tables[i].min(axis=0)
+            ref_opts[i] = -1
+        else:
+            order = np.argsort(values)
+            for a in range(n_a):
+                reference[a, i] = np.interp(sq, values[order], tables[i][order, a])
+            ref_opts[i] = int(np.argmin(np.abs(values - sq)))
+    return reference, ref_opts
 
 
 def _has_table(given: Mapping[str, Any], actors: tuple[str, ...], issue: str) -> np.ndarray:

@@ -1,16 +1,20 @@
 """The zone of possible agreement (ZOPA) and what moves it.
 
-A deal ``x`` is in the ZOPA when every actor strictly prefers it to its BATNA:
-``u_a(x) > β_a`` for all ``a``. Computed by streaming the whole deal space in
-chunks (memory ``O(chunk · A)``), so every count is exact:
+A deal ``x`` is in the ZOPA when every actor accepts it: ``u_a(x) > β_a`` for
+all ``a`` (the problem's ``acceptance`` rule ``"above"``, the default), or
+``u_a(x) >= β_a`` (``"at_least"``, GENIUS's rule). The test runs on the
+problem's exact keys where it has them (stated utilities). Computed by
+streaming the whole deal space in chunks (memory ``O(chunk · A)``), so every
+count is exact:
 
 - ``size``: the number of deals in the ZOPA (and its share of all deals);
 - per actor: its margin ``max_{x∈ZOPA} u_a(x) − β_a`` (the most it can gain
-  over walking away), how many deals its BATNA rules out (``u_a(x) ≤ β_a``)
-  and how many it *alone* rules out (every other actor would accept them);
+  over walking away), how many deals its BATNA rules out (it does not accept
+  them) and how many it *alone* rules out (every other actor would accept them);
 - ``opened(actor, d)``: the deals that enter the ZOPA if that actor's BATNA
-  fell by ``d`` (``β_a − d < u_a(x) ≤ β_a``, every other actor above its own):
-  e.g. battlefield losses or an oil-revenue squeeze that worsen no-deal;
+  fell by ``d`` (accepted against ``β_a − d``, not against ``β_a``, every other
+  actor accepting): e.g. battlefield losses or an oil-revenue squeeze that
+  worsen no-deal;
 - with uncertain BATNAs (draws ``B[D, A]``), the expected ZOPA size
   ``Σ_x P(x ∈ ZOPA)`` and the probability that the ZOPA is not empty.
 """
@@ -101,6 +105,9 @@ def zopa(
     up"; ``batna_draws[D, A]`` adds the uncertain-BATNA summary.
     """
     beta = problem.batna if batna is None else np.asarray(batna, dtype=float)
+    scale = problem.key_scale
+    beta_key = (problem.key_batna if batna is None else np.round(beta * scale)) \
+        if scale is not None else beta
     n_a = problem.n_actors
     drops = dict(drops or {})
     unknown = sorted(set(drops) - set(problem.actors))
@@ -121,8 +128,11 @@ def zopa(
         batna_draws = np.asarray(batna_draws, dtype=float)
         nonempty = np.zeros(len(batna_draws), dtype=bool)
         chunk = max(1, min(chunk, (1 << 24) // max(1, len(batna_draws) * n_a)))
-    for index, u in problem.iter_utilities(chunk):
-        above = u > beta
+    for index in problem.space.chunks(chunk):
+        options = problem.space.decode(index)
+        u = problem.utilities_of(options)
+        keys = u if scale is None else problem.keys_of(options)
+        above = problem.accepts(keys, beta_key)
         inside = above.all(axis=1)
         size += int(inside.sum())
         if inside.any():
@@ -133,7 +143,9 @@ def zopa(
         sole += only.sum(axis=0)
         for actor, d in drops.items():
             a = problem.actors.index(actor)
-            hit = only[:, a] & (u[:, a] > beta[a] - d)
+            lowered = beta_key.copy()
+            lowered[a] = beta_key[a] - (d if scale is None else round(d * scale[a]))
+            hit = only[:, a] & problem.accepts(keys, lowered)[:, a]
             open_count[actor] += int(hit.sum())
             if hit.any():
                 idx = np.concatenate([open_best[actor][0], index[hit]])
@@ -141,7 +153,9 @@ def zopa(
                 keep = np.lexsort((idx, -score))[:top]
                 open_best[actor] = (idx[keep], score[keep])
         if batna_draws is not None:
-            inside_d = (u[:, None, :] > batna_draws[None, :, :]).all(axis=2)
+            inside_d = (u[:, None, :] >= batna_draws[None, :, :]
+                        if problem.acceptance == "at_least"
+                        else u[:, None, :] > batna_draws[None, :, :]).all(axis=2)
             expected += float(inside_d.mean(axis=1).sum())
             nonempty |= inside_d.any(axis=0)
     openings = tuple(

@@ -1,44 +1,67 @@
-"""GENIUS XML domains and utility spaces (negotiation-agent research format).
+"""GENIUS XML domains and utility spaces (negotiation-agent research format), read as GENIUS
+computes them.
 
 A GENIUS negotiation is a *domain* file (root ``<negotiation_template>``:
 issues and their values) plus one *utility space* file per party (root
-``<utility_space>``: issue weights, value evaluations, reservation value,
-discount factor). Parsing goes through ``defusedxml`` (no entity expansion,
-no external references), so untrusted files are safe to read.
+``<utility_space>``). Parsing goes through ``defusedxml`` (no entity
+expansion, no external references), so untrusted files are safe to read.
 
-Mapping onto a :class:`~detente.scenario.Scenario`:
+Reading gives a :class:`GeniusDomain`: the :class:`~detente.scenario.Scenario`
+(for every detente tool) and the parties' stated utilities as
+:class:`~detente.utility_space.UtilitySpaces` (exact rationals from the
+file's decimal text), which the deal tools take as a parameter
+(``DealProblem.from_scenario(domain.scenario, spaces=domain.spaces)``, or
+``detente.api.deal_problem(path)``). Utilities follow GENIUS 10.4
+(``AdditiveUtilitySpace`` and ``NonlinearUtilitySpace``):
 
-- domain ``objective`` name -> scenario ``name`` (else the file stem);
-- discrete ``issue`` with ``item`` values -> an issue on a 0..100 scale whose
-  options are the items, item ``k`` of ``n`` at ``100·k/(n−1)``;
-- integer ``issue`` ``lowerbound..upperbound`` -> an issue on that scale with
-  one option per integer;
-- one utility-space file -> one actor (id: the file stem less the prefix all
-  profile stems share);
-- an issue's ``weight`` -> the stance's ``salience`` (weights over their sum);
-- item ``evaluation`` (or ``evaluator ftype="linear" slope offset`` on an
-  integer issue) -> ``metadata.utility_tables[actor][issue][option]``, divided
-  by the issue's largest evaluation when that exceeds 1 (GENIUS normalises
-  evaluations by their maximum), used by :mod:`detente.deals`;
-- the best-evaluated value -> the stance's ``position``;
-- ``reservation value`` -> the actor's ``batna``;
-- ``discount_factor`` -> ``metadata.genius.discount[actor]``.
+- **discrete issue**: an item's evaluation divided by the issue's largest
+  evaluation (0 when that is below 0.00001);
+- **integer issue** ``lowerbound..upperbound`` with ``<evaluator slope offset>``:
+  ``clamp(slope·(x − lowerbound) + offset, 0, 1)`` (lowerbound from the
+  profile's issue element, else the domain's);
+- **linear space**: ``u(x) = min(1, Σ_i w_i e_i(x_i))`` with the file's weights
+  *as written*: GENIUS does not renormalise them, so weights summing to 1.1
+  give utilities up to 1.1 before the cap at 1 (detente's own formats, by
+  contrast, normalise saliences);
+- **nonlinear space** (ANAC 2014 style: ``<utility maxutility=…>`` holding
+  ``<ufun aggregation="sum">`` with ``<hyperRectangle utility=… weight=…>``
+  children bounded by ``<INCLUDES index min max/>`` or ``<EXCLUDES …/>``, and
+  nested weighted ``<ufun>``): ``u(x) = min(1, F(x) / maxutility)`` where
+  ``F`` sums the utility × weight of every satisfied rectangle (an excluding
+  one counts when some bound fails), nested functions scaled by their weight.
+  Only ``sum`` aggregation is read (``min``/``max`` are refused: the utility
+  is then not a sum of terms);
+- **acceptance**: a deal is acceptable to a party when its utility is *at
+  least* its ``reservation`` value (GENIUS's rule; a missing reservation is
+  0, GENIUS's default).
 
-Capabilities are 1 (GENIUS has none). Reading: :func:`loads` takes the
-domain file (or one profile file) and finds the other files beside it;
-:func:`read_genius` takes a folder or explicit files. Writing:
-:func:`dumps_genius` returns ``{file name: XML}`` (domain plus one profile per
-actor, evaluations from the deal utilities, see ``docs/deals.md``) and
-:func:`write_genius` writes them into a folder; GENIUS needs several files,
-so this format has no single-file ``dumps``.
+Names are trimmed everywhere (issue names, item values, in the domain and in
+every profile), so ``" Accessory"`` and ``"Accessory"`` are one name.
+
+Mapping onto the scenario: domain ``objective`` name -> scenario ``name``
+(else the file stem); a discrete issue -> an issue on a 0..100 scale whose
+options are the items, item ``k`` of ``n`` at ``100·k/(n−1)``; an integer
+issue -> an issue on its own scale with one option per integer; one utility
+space -> one actor (id: the file stem less the prefix all profile stems
+share), capability 1, ``batna`` the reservation value; an issue's weight ->
+the stance's ``salience`` (weight over the sum of weights), the best-valued
+option -> its ``position`` (nonlinear spaces: equal saliences, the option
+covered by the most rectangle utility); ``discount_factor`` ->
+``metadata.genius.discount[actor]``. Real-valued issues are refused.
+
+:func:`loads` takes the domain file (or one profile file) and finds the other
+files beside it; :func:`read_genius_domain` takes a folder or explicit files.
+Writing GENIUS files lives in :mod:`detente.genius_export` (it needs the deal
+utilities, which this layer does not compute).
 """
 
 from __future__ import annotations
 
-import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, NoReturn
 from xml.etree.ElementTree import Element
@@ -47,17 +70,29 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
 from detente.errors import DetenteError, FormatError, Problem
-from detente.formats import _read_text, write_text_atomic
+from detente.formats import _read_text
 from detente.scenario import Scenario
+from detente.utility_space import ActorUtility, Bound, Rectangle, UtilitySpaces
 
 NAME = "genius"
 EXTENSIONS = (".xml",)
+
+_EVAL_FLOOR = Fraction(1, 100000)  # GENIUS: a largest evaluation below this gives all 0
+
+
+@dataclass(frozen=True)
+class GeniusDomain:
+    """A GENIUS negotiation: the scenario and every party's stated utility."""
+
+    scenario: Scenario
+    spaces: UtilitySpaces
 
 
 def sniff(text: str) -> bool:
     head = text[:5000]
     return "<negotiation_template" in head or (
-        "<utility_space" in head and "<objective" in head and "<weight" in text)
+        "<utility_space" in head and "<objective" in head and (
+            "<weight" in text or "<hyperRectangle" in text))
 
 
 def _fail(
@@ -66,15 +101,14 @@ def _fail(
     raise FormatError([Problem((), found, expected, file, _line(text, needle))], file=file)
 
 
-def _number(raw: str | None, what: str, file: str | None, text: str, needle: str) -> float:
-    """An attribute's value as a finite float; anything else fails at the line of ``needle``."""
+def _decimal(raw: str | None, what: str, file: str | None, text: str, needle: str) -> Fraction:
+    """An attribute's decimal text as an exact rational; anything else fails at ``needle``."""
     try:
-        value = float(raw) if raw is not None else math.nan
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+        if raw is None:
+            raise ValueError
+        return Fraction(raw.strip())
+    except (ValueError, ZeroDivisionError):
         _fail(file, f"{what} {raw!r}", "a finite number", text, needle)
-    return value
 
 
 def _index(raw: str, what: str, file: str | None, text: str, needle: str) -> int:
@@ -113,95 +147,258 @@ def _objective(root: Element) -> Element:
     return obj if obj is not None else space
 
 
+def _name(node: Element, attr: str = "name") -> str:
+    return (node.get(attr) or "").strip()
+
+
+# ---- the domain -------------------------------------------------------------------
+
+
+def _domain_issue(node: Element, position: int, text: str,
+                  file: str | None) -> dict[str, Any]:
+    name = _name(node)
+    if not name:
+        _fail(file, "an issue without a name", "name=\"...\"", text, "<issue")
+    where = f'name="{node.get("name")}"'
+    raw_index = node.get("index")
+    index = position if raw_index is None else _index(raw_index, f"issue {name!r} with index",
+                                                        file, text, where)
+    kind = node.get("type") or node.get("etype") or "discrete"
+    if kind == "discrete":
+        values = [it.get("value") for it in node.findall("item")]
+        if not values or any(v is None for v in values):
+            _fail(file, f"discrete issue {name!r} without item values",
+                  "<item value=\"...\"/> children", text, where)
+        names = [str(v).strip() for v in values]
+        twins = sorted({n for n in names if names.count(n) > 1})
+        if twins:
+            _fail(file, f"issue {name!r} with repeated item value(s) {', '.join(map(repr, twins))}"
+                  " (names are compared trimmed)", "distinct item values", text, where)
+        n = len(names)
+        opts = {v: (100.0 * k / (n - 1) if n > 1 else 0.0) for k, v in enumerate(names)}
+        return {"id": name, "index": index, "low": 0.0, "high": 100.0, "options": opts,
+                "kind": "discrete", "lower": 0}
+    if kind == "integer":
+        try:
+            lo, hi = int(node.get("lowerbound", "")), int(node.get("upperbound", ""))
+        except ValueError:
+            _fail(file, f"integer issue {name!r} without integer bounds",
+                  "lowerbound and upperbound", text, where)
+        if hi <= lo or hi - lo > 1000:
+            _fail(file, f"integer issue {name!r} with bounds {lo}..{hi}",
+                  "lowerbound < upperbound, at most 1000 values", text, where)
+        opts = {str(v): float(v) for v in range(lo, hi + 1)}
+        return {"id": name, "index": index, "low": float(lo), "high": float(hi),
+                "options": opts, "kind": "integer", "lower": lo}
+    _fail(file, f"issue {name!r} of type {kind!r}", "a discrete or integer issue "
+          "(real-valued GENIUS issues are not supported)", text, where)
+
+
 def _domain_issues(root: Element, text: str, file: str | None) -> list[dict[str, Any]]:
-    issues = []
-    for node in _objective(root).iter("issue"):
-        name = node.get("name")
-        if not name:
-            _fail(file, "an issue without a name", "name=\"...\"", text, "<issue")
-        kind = node.get("type") or node.get("etype") or "discrete"
-        if kind == "discrete":
-            values = [it.get("value") for it in node.findall("item")]
-            if not values or any(v is None for v in values):
-                _fail(file, f"discrete issue {name!r} without item values",
-                      "<item value=\"...\"/> children", text, f'name="{name}"')
-            n = len(values)
-            opts = {str(v): (100.0 * k / (n - 1) if n > 1 else 0.0) for k, v in enumerate(values)}
-            issues.append({"id": name, "low": 0.0, "high": 100.0, "options": opts,
-                           "kind": "discrete"})
-        elif kind == "integer":
-            try:
-                lo, hi = int(node.get("lowerbound", "")), int(node.get("upperbound", ""))
-            except ValueError:
-                _fail(file, f"integer issue {name!r} without integer bounds",
-                      "lowerbound and upperbound", text, f'name="{name}"')
-            if hi <= lo or hi - lo > 1000:
-                _fail(file, f"integer issue {name!r} with bounds {lo}..{hi}",
-                      "lowerbound < upperbound, at most 1000 values", text, f'name="{name}"')
-            opts = {str(v): float(v) for v in range(lo, hi + 1)}
-            issues.append({"id": name, "low": float(lo), "high": float(hi), "options": opts,
-                           "kind": "integer"})
-        else:
-            _fail(file, f"issue {name!r} of type {kind!r}", "a discrete or integer issue "
-                  "(real-valued GENIUS issues are not supported)", text, f'name="{name}"')
+    issues = [_domain_issue(node, k + 1, text, file)
+              for k, node in enumerate(_objective(root).iter("issue"))]
     if not issues:
         _fail(file, "a GENIUS file without issues", "issues under utility_space/objective")
+    seen: set[str] = set()
+    for spec in issues:
+        if spec["id"] in seen:
+            _fail(file, f"issue name {spec['id']!r} twice (names are compared trimmed)",
+                  "distinct issue names", text, "<issue")
+        seen.add(spec["id"])
     return issues
 
 
-def _profile(root: Element, text: str, file: str | None,
-             issues: list[dict[str, Any]]) -> dict[str, Any]:
-    obj = _objective(root)
-    by_index: dict[int, str] = {}
-    tables: dict[str, dict[str, float]] = {}
-    known = {i["id"]: i for i in issues}
-    for node in obj.iter("issue"):
-        name = node.get("name", "")
+# ---- linear utility spaces --------------------------------------------------------
+
+
+def _evaluations(node: Element, spec: dict[str, Any], text: str,
+                 file: str | None) -> dict[str, Fraction]:
+    """An issue's value ``v(option)`` in GENIUS's terms (see the module docstring)."""
+    name, where = spec["id"], f'name="{node.get("name")}"'
+    ev = node.find("evaluator")
+    if spec["kind"] == "integer" and ev is not None:
+        slope = _decimal(ev.get("slope", "0"), f"issue {name!r}: slope", file, text, where)
+        offset = _decimal(ev.get("offset", "0"), f"issue {name!r}: offset", file, text, where)
+        lower = node.get("lowerbound")
+        lo = spec["lower"] if lower is None else _decimal(
+            lower, f"issue {name!r}: lowerbound", file, text, where)
+        return {o: min(Fraction(1), max(Fraction(0), slope * (int(o) - lo) + offset))
+                for o in spec["options"]}
+    evals: dict[str, Fraction] = {}
+    for item in node.findall("item"):
+        value = item.get("value")
+        evals[str(value).strip()] = _decimal(
+            item.get("evaluation"), f"item {value!r} of {name!r} with evaluation", file, text,
+            f'value="{value}"')
+    missing = [o for o in spec["options"] if o not in evals]
+    if missing:
+        _fail(file, f"no evaluation for {', '.join(missing[:5])} of issue {name!r}",
+              "an evaluation for every value", text, where)
+    if min(evals.values()) < 0:
+        _fail(file, f"negative evaluation on issue {name!r}", "evaluations >= 0", text, where)
+    top = max(evals[o] for o in spec["options"])
+    if top < _EVAL_FLOOR:
+        return dict.fromkeys(spec["options"], Fraction(0))
+    return {o: evals[o] / top for o in spec["options"]}
+
+
+def _profile_issues(obj: Element, known: dict[str, dict[str, Any]], text: str,
+                    file: str | None) -> Iterator[tuple[int, Element, dict[str, Any]]]:
+    """``(index, node, domain issue)`` of every issue a profile names."""
+    for k, node in enumerate(obj.iter("issue")):
+        name = _name(node)
+        where = f'name="{node.get("name")}"'
         if name not in known:
             _fail(file, f"issue {name!r} that the domain does not define",
-                  f"one of {', '.join(known)}", text, f'name="{name}"')
-        where = f'name="{name}"'
-        by_index[_index(node.get("index", str(len(by_index) + 1)), f"issue {name!r} with index",
-                        file, text, where)] = name
-        spec = known[name]
-        evals: dict[str, float] = {}
-        for item in node.findall("item"):
-            value = item.get("value")
-            evals[str(value)] = _number(item.get("evaluation"),
-                                        f"item {value!r} of {name!r} with evaluation", file,
-                                        text, f'value="{value}"')
-        ev = node.find("evaluator")
-        if not evals and ev is not None and ev.get("ftype") == "linear":
-            slope = _number(ev.get("slope", "0"), f"issue {name!r}: slope", file, text, where)
-            offset = _number(ev.get("offset", "0"), f"issue {name!r}: offset", file, text, where)
-            evals = {o: slope * v + offset for o, v in spec["options"].items()}
-        missing = [o for o in spec["options"] if o not in evals]
-        if missing:
-            _fail(file, f"no evaluation for {', '.join(missing[:5])} of issue {name!r}",
-                  "an evaluation for every value", text, f'name="{name}"')
-        top = max(evals.values())
-        scale = top if top > 1 else 1.0
-        if min(evals.values()) < 0:
-            _fail(file, f"negative evaluation on issue {name!r}", "evaluations >= 0", text,
-                  f'name="{name}"')
-        tables[name] = {o: evals[o] / scale for o in spec["options"]}
-    weights: dict[str, float] = {}
+                  f"one of {', '.join(known)}", text, where)
+        idx = _index(node.get("index", str(k + 1)), f"issue {name!r} with index", file, text,
+                     where)
+        yield idx, node, known[name]
+
+
+def _linear(root: Element, text: str, file: str | None,
+            issues: list[dict[str, Any]]) -> tuple[dict[str, Fraction],
+                                                    dict[str, dict[str, Fraction]]]:
+    obj = _objective(root)
+    by_index: dict[int, str] = {}
+    values: dict[str, dict[str, Fraction]] = {}
+    for idx, node, spec in _profile_issues(obj, {i["id"]: i for i in issues}, text, file):
+        by_index[idx] = spec["id"]
+        values[spec["id"]] = _evaluations(node, spec, text, file)
+    weights: dict[str, Fraction] = {}
     for node in obj.findall("weight"):
         raw = node.get("index", "0")
-        idx = _index(raw, "a weight with index", file, text, f'<weight index="{raw}"')
+        needle = f'<weight index="{raw}"'
+        idx = _index(raw, "a weight with index", file, text, needle)
         if idx in by_index:
-            weights[by_index[idx]] = _number(node.get("value", "0"), "a weight of value", file,
-                                             text, f'<weight index="{raw}"')
+            weights[by_index[idx]] = _decimal(node.get("value", "0"), "a weight of value", file,
+                                              text, needle)
+    return weights, values
+
+
+# ---- nonlinear (hyper-rectangle) utility spaces -----------------------------------
+
+
+def _utility_node(root: Element) -> Element | None:
+    obj = _objective(root)
+    for node in (*obj, *root):
+        if node.tag in ("utility", "utility_function") and node.find("ufun") is not None:
+            return node
+    return None
+
+
+def _bounds(rect: Element, by_index: dict[int, dict[str, Any]], text: str,
+            file: str | None) -> tuple[tuple[Bound, ...], bool]:
+    tag = "EXCLUDES" if rect.find("EXCLUDES") is not None else "INCLUDES"
+    out = []
+    for b in rect.findall(tag):
+        raw = b.get("index", "")
+        needle = f'<{tag} index="{raw}"'
+        idx = _index(raw, f"a {tag} bound with index", file, text, needle)
+        spec = by_index.get(idx)
+        if spec is None:
+            _fail(file, f"a {tag} bound on issue index {idx}",
+                  f"an issue index of the domain ({', '.join(map(str, sorted(by_index)))})",
+                  text, needle)
+        if spec["kind"] != "integer":
+            _fail(file, f"a {tag} bound on discrete issue {spec['id']!r}",
+                  "bounds on integer issues (GENIUS compares integer values)", text, needle)
+        out.append(Bound(spec["id"], _decimal(b.get("min"), "a bound min", file, text, needle),
+                         _decimal(b.get("max"), "a bound max", file, text, needle)))
+    return tuple(out), tag == "INCLUDES"
+
+
+def _terms(ufun: Element, factor: Fraction, by_index: dict[int, dict[str, Any]], text: str,
+           file: str | None) -> list[Rectangle]:
+    """The rectangles of one ``<ufun>`` and those nested in it, each worth utility × weight ×
+    ``factor`` (the product of the enclosing functions' weights over ``maxutility``)."""
+    agg = (ufun.get("aggregation") or "sum").strip().lower()
+    if agg != "sum":
+        _fail(file, f"a nonlinear utility function aggregated by {agg!r}",
+              "aggregation=\"sum\" (with min or max the utility is not a sum of terms)",
+              text, "<ufun")
+    out = []
+    for rect in ufun.findall("hyperRectangle"):
+        util = _decimal(rect.get("utility"), "a hyperRectangle utility", file, text,
+                        "<hyperRectangle")
+        weight = _decimal(rect.get("weight", "1"), "a hyperRectangle weight", file, text,
+                          "<hyperRectangle")
+        bounds, inside = _bounds(rect, by_index, text, file)
+        out.append(Rectangle(bounds, util * weight * factor, inside))
+    for inner in ufun.findall("ufun"):
+        weight = _decimal(inner.get("weight", "1"), "a ufun weight", file, text, "<ufun")
+        out += _terms(inner, factor * weight, by_index, text, file)
+    return out
+
+
+def _nonlinear(node: Element, text: str, file: str | None,
+               issues: list[dict[str, Any]]) -> tuple[Rectangle, ...]:
+    top = _decimal(node.get("maxutility"), "maxutility", file, text, "maxutility")
+    if top <= 0:
+        _fail(file, f"maxutility {node.get('maxutility')!r}", "maxutility > 0 (utilities are "
+              "divided by it)", text, "maxutility")
+    ufun = node.find("ufun")
+    assert ufun is not None
+    return tuple(_terms(ufun, 1 / top, {i["index"]: i for i in issues}, text, file))
+
+
+def _covered(rects: Sequence[Rectangle], spec: dict[str, Any]) -> str:
+    """The option of an issue covered by the most positive rectangle value (first on ties)."""
+    def weight(option: str) -> Fraction:
+        v = Fraction(int(option)) if spec["kind"] == "integer" else None
+        total = Fraction(0)
+        for r in rects:
+            if r.value > 0 and r.inside and all(
+                    b.issue != spec["id"] or (v is not None and b.low <= v <= b.high)
+                    for b in r.bounds):
+                total += r.value
+        return total
+    opts = list(spec["options"])
+    scores = [weight(o) for o in opts]
+    return opts[scores.index(max(scores))]
+
+
+# ---- one party --------------------------------------------------------------------
+
+
+def _reservation(root: Element, text: str, file: str | None) -> Fraction:
     res = root.find("reservation")
+    if res is None:
+        return Fraction(0)
+    return _decimal(res.get("value", "0"), "a reservation value", file, text, "<reservation")
+
+
+def _party(actor: str, text: str, file: str | None, issues: list[dict[str, Any]],
+           ) -> tuple[ActorUtility, list[dict[str, Any]], float | None, str]:
+    """One utility space: its stated utility, its stances, discount and kind."""
+    root = _parse(text, file)
     disc = root.find("discount_factor")
-    return {
-        "tables": tables,
-        "weights": weights,
-        "reservation": (None if res is None else _number(
-            res.get("value", "0"), "a reservation value", file, text, "<reservation")),
-        "discount": (None if disc is None else _number(
-            disc.get("value", "1"), "a discount factor", file, text, "<discount_factor")),
-    }
+    discount = None if disc is None else float(_decimal(
+        disc.get("value", "1"), "a discount factor", file, text, "<discount_factor"))
+    reservation = _reservation(root, text, file)
+    node = _utility_node(root)
+    stances = []
+    if node is not None:
+        rects = _nonlinear(node, text, file, issues)
+        for spec in issues:
+            stances.append({"actor": actor, "issue": spec["id"],
+                            "position": spec["options"][_covered(rects, spec)],
+                            "salience": 1.0 / len(issues)})
+        return (ActorUtility(rectangles=rects, cap=Fraction(1), reservation=reservation),
+                stances, discount, "nonlinear")
+    weights, values = _linear(root, text, file, issues)
+    total = sum(weights.values(), Fraction(0))
+    for spec in issues:
+        if spec["id"] not in values:
+            continue
+        t = values[spec["id"]]
+        best = max(spec["options"], key=lambda o: t[o])  # first of the best on ties
+        w = weights.get(spec["id"], Fraction(0))
+        stances.append({"actor": actor, "issue": spec["id"],
+                        "position": spec["options"][best],
+                        "salience": float(min(Fraction(1), w / total)) if total > 0 else 0.0})
+    return (ActorUtility(weights=weights, values=values, cap=Fraction(1),
+                         reservation=reservation), stances, discount, "linear")
 
 
 def _actor_ids(paths: Sequence[Path]) -> list[str]:
@@ -219,51 +416,42 @@ def _actor_ids(paths: Sequence[Path]) -> list[str]:
 
 
 def _build(domain: tuple[str, str | None], profiles: list[tuple[str, str]],
-           name: str) -> Scenario:
+           name: str) -> GeniusDomain:
     dtext, dfile = domain
     droot = _parse(dtext, dfile)
     issues = _domain_issues(droot, dtext, dfile)
     if not profiles and dfile is not None:
         _fail(dfile, "a GENIUS domain with no utility space beside it",
               "one utility-space XML file per party in the domain's folder")
-    obj = _objective(droot)
-    scen_name = obj.get("name") or name
+    scen_name = _objective(droot).get("name") or name
     if scen_name in ("", "any"):
         scen_name = name
     actors, stances = [], []
-    tables: dict[str, Any] = {}
+    spaces: dict[str, ActorUtility] = {}
     discount: dict[str, float] = {}
+    kinds: dict[str, str] = {}
     ids = _actor_ids([Path(f) for _, f in profiles])
     for actor, (ptext, pfile) in zip(ids, profiles, strict=True):
-        prof = _profile(_parse(ptext, pfile), ptext, pfile, issues)
-        entry: dict[str, Any] = {"id": actor, "capability": 1.0}
-        if prof["reservation"] is not None:
-            entry["batna"] = prof["reservation"]
-        actors.append(entry)
-        tables[actor] = prof["tables"]
-        if prof["discount"] is not None:
-            discount[actor] = prof["discount"]
-        total = sum(prof["weights"].values())
-        for spec in issues:
-            if spec["id"] not in prof["tables"]:
-                continue
-            t = prof["tables"][spec["id"]]
-            best = max(t, key=lambda o: (t[o], -list(spec["options"]).index(o)))
-            w = prof["weights"].get(spec["id"], 0.0)
-            stances.append({"actor": actor, "issue": spec["id"],
-                            "position": spec["options"][best],
-                            "salience": min(1.0, w / total) if total > 0 else 0.0})
+        space, own, disc, kind = _party(actor, ptext, pfile, issues)
+        actors.append({"id": actor, "capability": 1.0, "batna": float(space.reservation or 0)})
+        stances += own
+        spaces[actor] = space
+        kinds[actor] = kind
+        if disc is not None:
+            discount[actor] = disc
     data = {
         "name": scen_name,
         "title": f"GENIUS domain {scen_name}",
         "actors": actors,
-        "issues": [{k: v for k, v in i.items() if k != "kind"} for i in issues],
+        "issues": [{k: v for k, v in i.items() if k in ("id", "low", "high", "options")}
+                   for i in issues],
         "stances": stances,
-        "metadata": {"utility_tables": tables,
-                     "genius": {"domain": dfile, "discount": discount,
-                                "kinds": {i["id"]: i["kind"] for i in issues}}},
+        "metadata": {"genius": {"domain": dfile, "discount": discount,
+                                "kinds": {i["id"]: i["kind"] for i in issues},
+                                "utility_spaces": kinds}},
     }
-    return Scenario.from_dict(data, file=dfile)
+    scenario = Scenario.from_dict(data, file=dfile)
+    return GeniusDomain(scenario, UtilitySpaces(spaces, acceptance="at_least", source="genius"))
 
 
 def _is_domain(text: str) -> bool:
@@ -281,35 +469,41 @@ def _xml_files(folder: Path) -> list[tuple[Path, str]]:
     return out
 
 
-def _from_folder(domain_file: str, text: str, files: list[tuple[Path, str]]) -> Scenario:
-    """The scenario of a domain and the utility spaces among ``files`` (its folder's)."""
+def _from_folder(domain_file: str, text: str, files: list[tuple[Path, str]]) -> GeniusDomain:
+    """The negotiation of a domain and the utility spaces among ``files`` (its folder's)."""
     here = Path(domain_file).resolve()
     profiles = [(t, str(p)) for p, t in files
                 if p.resolve() != here and not _is_domain(t) and sniff(t)]
     return _build((text, domain_file), profiles, Path(domain_file).stem)
 
 
-def loads(text: str, *, file: str | None = None) -> list[Scenario]:
-    """Read a GENIUS domain (its profiles beside it) or one profile (its domain beside it)."""
+def _domain_of_text(text: str, file: str | None) -> GeniusDomain:
     if file is None:
         if not _is_domain(text):
             _fail(file, "a GENIUS utility space without its domain", "the domain file")
-        return [_build((text, None), [], "genius")]
+        return _build((text, None), [], "genius")
     files = _xml_files(Path(file).parent)
     if _is_domain(text):
-        return [_from_folder(file, text, files)]
+        return _from_folder(file, text, files)
     here = Path(file).resolve()
     domains = [(p, t) for p, t in files if p.resolve() != here and _is_domain(t) and sniff(t)]
     if len(domains) != 1:
         _fail(file, f"{len(domains)} GENIUS domain files beside this utility space",
               "exactly one domain file (root <negotiation_template>) in the same folder")
     (domain, domain_text), = domains
-    return [_from_folder(str(domain), domain_text, files)]
+    return _from_folder(str(domain), domain_text, files)
 
 
-def read_genius(path: str | os.PathLike[str],
-                profiles: Sequence[str | os.PathLike[str]] | None = None) -> Scenario:
-    """A scenario from a GENIUS folder, or a domain file and explicit profile files."""
+def loads(text: str, *, file: str | None = None) -> list[Scenario]:
+    """Read a GENIUS domain (its profiles beside it) or one profile (its domain beside it)."""
+    return [_domain_of_text(text, file).scenario]
+
+
+def read_genius_domain(path: str | os.PathLike[str],
+                       profiles: Sequence[str | os.PathLike[str]] | None = None
+                       ) -> GeniusDomain:
+    """The negotiation in a GENIUS folder, domain file or profile file (with the files beside
+    it), or a domain file and explicit profile files."""
     path = Path(path)
     if path.is_dir():
         files = _xml_files(path)
@@ -320,69 +514,12 @@ def read_genius(path: str | os.PathLike[str],
         return _from_folder(str(domain), domain_text, files)
     text = _read_text(path)
     if profiles is None:
-        return loads(text, file=str(path))[0]
+        return _domain_of_text(text, str(path))
     return _build((text, str(path)), [(_read_text(Path(p)), str(p)) for p in profiles],
                   path.stem)
 
 
-def _esc(value: str) -> str:
-    return (value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-            .replace(">", "&gt;"))
-
-
-def _safe_file(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name) or "x"
-
-
-def dumps_genius(scenario: Scenario, *, utility: str = "linear") -> dict[str, str]:
-    """``{file name: XML}``: the domain and one utility space per actor."""
-    from detente.deals.utility import DealProblem
-
-    problem = DealProblem.from_scenario(scenario, utility=utility)  # type: ignore[arg-type]
-    space = problem.space
-    base = _safe_file(scenario.name)
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<negotiation_template>",
-             f'<utility_space number_of_issues="{len(space.issues)}">',
-             f'<objective index="0" etype="objective" type="objective" description="" '
-             f'name="{_esc(scenario.name)}">']
-    for i, issue in enumerate(space.issues):
-        lines.append(f'<issue index="{i + 1}" etype="discrete" type="discrete" '
-                     f'vtype="discrete" name="{_esc(issue)}">')
-        for k, opt in enumerate(space.option_names[i]):
-            lines.append(f'  <item index="{k + 1}" value="{_esc(opt)}" cost="0" '
-                         'description=""/>')
-        lines.append("</issue>")
-    lines += ["</objective>", "</utility_space>", "</negotiation_template>", ""]
-    files = {f"{base}-domain.xml": "\n".join(lines)}
-    weight = problem.weight if problem.weight is not None else None
-    for a, actor in enumerate(problem.actors):
-        out = ['<?xml version="1.0" encoding="UTF-8"?>',
-               f'<utility_space number_of_issues="{len(space.issues)}">',
-               f'<objective index="0" etype="objective" type="objective" description="" '
-               f'name="{_esc(scenario.name)}">']
-        for i, issue in enumerate(space.issues):
-            w = float(weight[a, i]) if weight is not None else 0.0
-            out.append(f'<issue index="{i + 1}" etype="discrete" type="discrete" '
-                       f'vtype="discrete" name="{_esc(issue)}">')
-            col = problem.tables[i][:, a]
-            for k, opt in enumerate(space.option_names[i]):
-                ev = float(col[k] / w) if w > 0 else 0.0
-                out.append(f'  <item index="{k + 1}" value="{_esc(opt)}" '
-                           f'evaluation="{ev!r}"/>')
-            out.append("</issue>")
-            out.append(f'<weight index="{i + 1}" value="{w!r}"/>')
-        out += ["</objective>", f'<reservation value="{float(problem.batna[a])!r}"/>',
-                '<discount_factor value="1.0"/>', "</utility_space>", ""]
-        files[f"{base}-{_safe_file(actor)}.xml"] = "\n".join(out)
-    return files
-
-
-def write_genius(scenario: Scenario, directory: str | os.PathLike[str], *,
-                 utility: str = "linear") -> list[Path]:
-    """Write the domain and the profiles into ``directory`` (atomically, file by file)."""
-    out = []
-    for name, text in dumps_genius(scenario, utility=utility).items():
-        path = Path(directory) / name
-        write_text_atomic(path, text)
-        out.append(path)
-    return out
+def read_genius(path: str | os.PathLike[str],
+                profiles: Sequence[str | os.PathLike[str]] | None = None) -> Scenario:
+    """The scenario of :func:`read_genius_domain` (without the stated utilities)."""
+    return read_genius_domain(path, profiles).scenario

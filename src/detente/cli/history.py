@@ -1,0 +1,221 @@
+"""``detente history``: dated scenario versions, their timeline and diffs (parse and present)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from detente import api
+from detente.cli.common import OutputFormat, console, guard
+from detente.cli.forecast import FromOpt, parse_params
+from detente.errors import DetenteError
+from detente.models.registry import DEFAULT_MODELS, get_model
+from detente.present.history import (
+    attribution_tables,
+    changes_table,
+    log_table,
+    timeline_table,
+    version_table,
+)
+from detente.present.tables import comparative_table
+
+app = typer.Typer(
+    name="history",
+    help=(
+        "Dated versions of a scenario in a history database: add, log, show, diff (with "
+        "what moved each forecast), timeline, export and import.\n\n"
+        "The database is an SQLite file in your data folder unless --db or DETENTE_DB names "
+        "another file or a URL (postgresql+psycopg://user@host/db)."
+    ),
+    no_args_is_help=True,
+)
+
+DbOpt = Annotated[str | None, typer.Option(
+    "--db", help="History database: a file path or a SQLAlchemy URL. Default: $DETENTE_DB, "
+    "else history.sqlite in the user data folder.", show_default=False)]
+HistoryArg = Annotated[str | None, typer.Argument(
+    help="History name (default: the only one in the database).", show_default=False)]
+ModelsOpt = Annotated[list[str] | None, typer.Option(
+    "--model", "-m", help="Model (repeatable). Default: " + ", ".join(DEFAULT_MODELS) + ".")]
+ParamOpt = Annotated[list[str] | None, typer.Option(
+    "--param", "-p", help="Model parameter MODEL.NAME=VALUE (repeatable).")]
+SeedOpt = Annotated[int, typer.Option(min=0, help="Seed for models with randomness.")]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")]
+
+
+def _models(model: list[str] | None, param: list[str] | None) -> list[Any]:
+    names = model or list(DEFAULT_MODELS)
+    params = parse_params(param)
+    unknown = set(params) - set(names)
+    if unknown:
+        raise DetenteError(f"--param given for model(s) not run: {', '.join(sorted(unknown))}")
+    return [get_model(n, **params.get(n, {})) for n in names]
+
+
+def _json(data: Any) -> None:
+    console.print_json(json.dumps(data, default=str))
+
+
+@app.command("add")
+@guard
+def add(
+    file: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Date of this version (YYYY-MM-DD). Default: the scenario's as_of.")
+    ] = None,
+    note: Annotated[str, typer.Option(help="What this version records (why it was added).")
+                    ] = "",
+    history: Annotated[str | None, typer.Option(
+        "--history", help="History to add to. Default: the scenario's name.")] = None,
+    fmt: FromOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Store a scenario as a dated version (adding the same one again changes nothing)."""
+    scenario = api.load(file, format=fmt)
+    with api.open_history(db) as h:
+        version = h.add(scenario, as_of=as_of, note=note, history=history)
+    console.print(f"version #{version.id} of {version.history}, as of {version.as_of}, "
+                  f"scenario {version.scenario_hash}", highlight=False)
+
+
+@app.command("log")
+@guard
+def log(name: HistoryArg = None, db: DbOpt = None, output: FormatOpt = OutputFormat.table
+        ) -> None:
+    """List the versions (of one history, or all), oldest first."""
+    with api.open_history(db) as h:
+        versions = h.versions(name)
+        where = h.where
+    if output == OutputFormat.json:
+        _json([v.to_dict() for v in versions])
+    elif not versions:
+        console.print(f"no versions in {where}", highlight=False)
+    else:
+        console.print(log_table(versions, title=f"History ({where})"))
+
+
+@app.command("show")
+@guard
+def show(
+    ref: Annotated[str, typer.Argument(help="Version: id, NAME@N, NAME@DATE or hash prefix.")],
+    db: DbOpt = None,
+    output: FormatOpt = OutputFormat.table,
+    save: Annotated[Path | None, typer.Option(
+        help="Also write the version's scenario to this file (format from the extension).")
+    ] = None,
+) -> None:
+    """Show one version: its record, sources and the scenario's stated positions."""
+    with api.open_history(db) as h:
+        version = h.get(ref)
+        scenario = h.scenario(version)
+    if save is not None:
+        api.save(scenario, save)
+    if output == OutputFormat.json:
+        _json({**version.to_dict(), "scenario": scenario.to_dict()})
+        return
+    console.print(version_table(version))
+    console.print(comparative_table(scenario))
+
+
+@app.command("diff")
+@guard
+def diff(
+    a: Annotated[str, typer.Argument(help="Older version (id, NAME@N, NAME@DATE, hash).")],
+    b: Annotated[str, typer.Argument(help="Newer version.")],
+    model: ModelsOpt = None,
+    param: ParamOpt = None,
+    seed: SeedOpt = 0,
+    samples: Annotated[int, typer.Option(
+        min=1, help="Random orders for the Shapley estimate beyond 12 changes.")] = 2000,
+    db: DbOpt = None,
+    output: FormatOpt = OutputFormat.table,
+) -> None:
+    """What changed between two versions and how much each change moved each forecast
+    (Shapley attribution: exact up to 12 changes, sampled beyond; shares sum to the move)."""
+    chosen = _models(model, param)
+    with api.open_history(db) as h:
+        result = h.diff(a, b, models=chosen, seed=seed, samples=samples)
+    if output == OutputFormat.json:
+        _json(result.to_dict())
+        return
+    console.print(changes_table(result))
+    if result.diff.issues_added or result.diff.issues_removed:
+        console.print(f"issues added: {', '.join(result.diff.issues_added) or 'none'}; "
+                      f"removed: {', '.join(result.diff.issues_removed) or 'none'} "
+                      "(forecasts on them have no before or after to compare)", highlight=False)
+    if result.diff.unattributed_reason:
+        console.print(f"no attribution: {result.diff.unattributed_reason}", highlight=False)
+    for table in attribution_tables(result):
+        console.print(table)
+
+
+@app.command("timeline")
+@guard
+def timeline(
+    name: HistoryArg = None,
+    model: ModelsOpt = None,
+    param: ParamOpt = None,
+    seed: SeedOpt = 0,
+    draws: Annotated[int | None, typer.Option(
+        "--draws", "-n", min=1, help="Also run (and store) Monte Carlo simulations of this "
+        "many draws where missing, and show their 5–95% ranges. Without it, ranges appear "
+        "where a simulation is already stored.")] = None,
+    db: DbOpt = None,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
+                      ] = OutputFormat.table,
+) -> None:
+    """Each model's forecast per issue across the versions of a history (from the cache
+    where computed before)."""
+    chosen = _models(model, param)
+    with api.open_history(db) as h:
+        result = h.timeline(name, models=chosen, seed=seed, draws=draws)
+    if output == OutputFormat.json:
+        _json(result.to_dict())
+    elif output == OutputFormat.csv:
+        rows = result.rows()
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        console.out(buf.getvalue(), end="", highlight=False)
+    else:
+        console.print(timeline_table(result))
+
+
+@app.command("export")
+@guard
+def export(
+    file: Annotated[Path, typer.Argument(help="Portable history file to write (JSON).")],
+    name: Annotated[str | None, typer.Option("--history", help="Only this history.")] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Write versions with their whole scenarios to a portable file (atomic)."""
+    if file.exists() and not force:
+        raise DetenteError(f"{file}: exists; give --force to overwrite it")
+    with api.open_history(db) as h:
+        n = len(h.versions(name))
+        h.export(file, history=name)
+    console.print(f"wrote {n} version{'s' if n != 1 else ''} to {file}", highlight=False)
+
+
+@app.command("import")
+@guard
+def import_(
+    file: Annotated[str, typer.Argument(
+        help="A file written by `history export`, or a bundled history by name "
+        "(ukraine-2025-11: the talks as the source article tells them).")],
+    db: DbOpt = None,
+) -> None:
+    """Add every version of a portable file or bundled history (existing ones are kept once)."""
+    with api.open_history(db) as h:
+        before = h.counts()["versions"]
+        versions = h.import_file(file)
+        added = h.counts()["versions"] - before
+    console.print(f"read {len(versions)} version{'s' if len(versions) != 1 else ''}, "
+                  f"{added} new", highlight=False)

@@ -1,0 +1,136 @@
+"""Rich tables for the history store: the version log, one version, the timeline, a diff."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from detente.results import NEUTRAL_NOTE
+from detente.store.history import Timeline, Version, VersionDiff
+
+
+def _num(x: Any, nd: int = 1) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"{x:.{nd}f}"
+
+
+def _signed(x: float) -> str:
+    return "±0.0" if abs(x) < 0.05 else f"{x:+.1f}"
+
+
+def log_table(versions: Sequence[Version], *, title: str = "History") -> Table:
+    """One row per version: id, history, date, hash, note, sources."""
+    table = Table(title=title, title_justify="left", show_lines=True)
+    for col, kw in (("Id", {"justify": "right"}), ("History", {}), ("As of", {}),
+                    ("Scenario", {}), ("Note", {"max_width": 70}), ("Sources", {"max_width": 30})):
+        table.add_column(col, **kw)
+    for v in versions:
+        table.add_row(str(v.id), v.history, v.as_of.isoformat(), v.scenario_hash, v.note,
+                      ", ".join(s.id for s in v.sources) or "—")
+    return table
+
+
+def version_table(version: Version) -> Table:
+    """One version's record, field by field."""
+    table = Table(title=f"Version {version.id} of {version.history}", title_justify="left",
+                  show_header=False)
+    table.add_column("Field", style="bold")
+    table.add_column("Value", max_width=90)
+    table.add_row("as of", version.as_of.isoformat())
+    table.add_row("scenario hash", version.scenario_hash)
+    table.add_row("added", version.added_at.isoformat(timespec="seconds"))
+    table.add_row("note", version.note or "—")
+    for s in version.sources:
+        bits = [s.title, s.publisher, s.date.isoformat() if s.date else "", s.url or ""]
+        table.add_row(f"source {s.id}", " · ".join(b for b in bits if b) or "—")
+    return table
+
+
+def timeline_table(timeline: Timeline) -> Table:
+    """Rows: version × model; columns: issues; cells: the forecast and, where a
+    simulation is stored, its 5–95% range."""
+    any_sim = any(d is not None for row in timeline.draws for d in row)
+    caption = NEUTRAL_NOTE + (" Brackets: 5–95% range over the Monte Carlo draws of the "
+                              "stated uncertainty." if any_sim else "")
+    table = Table(title=f"Timeline of {timeline.history}", title_justify="left",
+                  caption=caption, show_lines=True)
+    table.add_column("As of", style="bold")
+    table.add_column("Model")
+    for issue in timeline.issues:
+        table.add_column(issue, justify="right")
+    for v, version in enumerate(timeline.versions):
+        for m, model in enumerate(timeline.models):
+            cells: list[Any] = [f"{version.as_of.isoformat()}\n#{version.id}" if m == 0 else "",
+                                model]
+            for issue in timeline.issues:
+                value = timeline.point[v][m].get(issue)
+                band = timeline.interval[v][m].get(issue)
+                text = Text(_num(value), style="bold" if value is not None else "dim")
+                if band is not None:
+                    text.append(f"\n[{band[0]:.0f}–{band[1]:.0f}]", style="dim")
+                cells.append(text)
+            table.add_row(*cells)
+    return table
+
+
+def changes_table(vd: VersionDiff) -> Table:
+    """What changed between the two versions, entry by entry, with its evidence."""
+    a, b = vd.a, vd.b
+    table = Table(title=f"Changes from #{a.id} ({a.as_of}) to #{b.id} ({b.as_of})",
+                  title_justify="left", show_lines=True)
+    table.add_column("Kind")
+    table.add_column("Entry", style="bold")
+    table.add_column("What changed", max_width=60)
+    table.add_column("Evidence (after)", max_width=60, style="dim")
+    for c in vd.diff.changes:
+        shown = [f for f in c.fields if f.field not in ("evidence",)]
+        evidence = next((f.after for f in c.fields if f.field == "evidence"), None)
+        what = c.action if c.action != "changed" else "\n".join(
+            f"{f.field}: {_brief(f.before)} → {_brief(f.after)}" for f in shown) or "text only"
+        table.add_row(c.kind, c.key, what, evidence or "")
+    if not vd.diff.changes:
+        table.add_row("—", "—", "the two versions hold the same scenario", "")
+    return table
+
+
+def attribution_tables(vd: VersionDiff, *, threshold: float = 0.05) -> list[Table]:
+    """Per model: each issue's move and the changes that made it (Shapley shares)."""
+    att = vd.diff.attributed
+    if att is None:
+        return []
+    how = ("exact Shapley values" if att.exact else
+           f"Shapley values estimated from {att.samples} random orders")
+    out = []
+    for m, model in enumerate(att.models):
+        table = Table(title=f"{model}: what moved the forecast ({how})", title_justify="left",
+                      caption=NEUTRAL_NOTE, show_lines=True)
+        for col, kw in (("Issue", {"style": "bold"}), ("Before", {"justify": "right"}),
+                        ("After", {"justify": "right"}), ("Move", {"justify": "right"}),
+                        ("Moved by", {"max_width": 60})):
+            table.add_column(col, **kw)
+        for k, issue in enumerate(att.issues):
+            share = att.contribution[:, m, k]
+            order = sorted(range(len(att.changes)), key=lambda j: -abs(share[j]))
+            parts = [f"{_signed(share[j])}  {att.changes[j].kind} {att.changes[j].key}"
+                     for j in order if abs(share[j]) >= threshold]
+            table.add_row(issue, _num(att.before[m, k]), _num(att.after[m, k]),
+                          _signed(float(att.move[m, k])), "\n".join(parts) or "—")
+        out.append(table)
+    return out
+
+
+def _brief(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dict) and {"low", "high"} <= set(value):
+        return f"[{_num(value['low'], 2).rstrip('0').rstrip('.')}, " \
+               f"{_num(value['high'], 2).rstrip('0').rstrip('.')}]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    text = str(value)
+    return text if len(text) <= 50 else text[:47] + "..."

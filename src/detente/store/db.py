@@ -1,0 +1,191 @@
+"""Opening the history database: where it lives, the engine, migrations, errors.
+
+The default is an SQLite file in the user's data directory
+(``platformdirs.user_data_dir("detente")/history.sqlite``); ``DETENTE_DB`` or
+``--db`` change it to another file path or any SQLAlchemy URL, such as
+``postgresql+psycopg://user@host/db``. Opening a database brings its schema
+to the newest revision with the Alembic migrations shipped in
+``detente/store/migrations``, under the database's write lock so that several
+processes opening a new file at once migrate it once.
+
+SQLite runs in WAL mode with ``BEGIN IMMEDIATE`` transactions: writers queue
+for the lock (up to ``busy_timeout``) instead of failing, and a process killed
+mid-write leaves the last committed state, which the next open reads as is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from detente.errors import DetenteError
+
+ENV_VAR = "DETENTE_DB"
+"""Environment variable naming the history database (a path or a SQLAlchemy URL)."""
+
+REVISIONS: tuple[str, ...] = ("0001", "0002")
+"""Every schema revision, oldest first; the last is what this detente writes."""
+HEAD = REVISIONS[-1]
+
+BUSY_TIMEOUT_S = 60.0
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_PG_LOCK_KEY = 0x6465_7465_6E74  # "detent": one advisory lock for migrations
+
+
+def default_path() -> Path:
+    """The default SQLite file: ``history.sqlite`` in the user's data directory."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("detente", appauthor=False)) / "history.sqlite"
+
+
+def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
+    """A SQLAlchemy URL from ``db`` (a URL or a file path), ``$DETENTE_DB``, or the default."""
+    given = os.fspath(db) if db is not None else os.environ.get(ENV_VAR) or None
+    if given is None:
+        path = default_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    if "://" in given:
+        return given
+    return f"sqlite:///{Path(given).expanduser().resolve()}"
+
+
+def display(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def open_engine(url: str) -> Engine:
+    """An engine on ``url`` with the schema at :data:`HEAD` (migrating if needed).
+
+    Raises :class:`DetenteError` for anything that is not (or cannot become) a
+    detente history database: a corrupt or foreign file, an unknown URL, a
+    server that does not answer, a schema newer than this detente.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DetenteError(f"{url}: not a database URL (expected a file path or a URL such "
+                           "as sqlite:///history.sqlite or postgresql+psycopg://host/db)") from None
+    if parsed.get_backend_name() == "sqlite":
+        _check_sqlite_file(parsed.database)
+    try:
+        engine = connect(url)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise DetenteError(f"{display(url)}: cannot open the history database ({exc})") from None
+    try:
+        with guarded(url):
+            migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _check_sqlite_file(database: str | None) -> None:
+    if not database or database == ":memory:":
+        return
+    path = Path(database)
+    if path.is_dir():
+        raise DetenteError(f"{path}: is a folder; expected a history database file")
+    if not path.parent.is_dir():
+        raise DetenteError(f"{path}: its folder {path.parent} does not exist")
+    if path.is_file() and path.stat().st_size > 0:
+        with path.open("rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+        if head != _SQLITE_MAGIC:
+            raise DetenteError(f"{path}: not a detente history database (not an SQLite file)")
+
+
+def connect(url: str) -> Engine:
+    """An engine on ``url`` as detente uses it, without checking or migrating the schema
+    (:func:`open_engine` does both)."""
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, poolclass=NullPool,
+                           connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock up front: no upgrade deadlock
+
+    return engine
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (default the newest), under the write lock."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        current = MigrationContext.configure(conn).get_current_revision()
+        target = HEAD if revision == "head" else revision
+        if current == target:
+            return
+        if current is None:
+            _refuse_foreign(conn)
+        elif current not in REVISIONS:
+            raise DetenteError(f"{display(str(engine.url))}: schema revision {current!r} is not "
+                               f"one this detente knows ({', '.join(REVISIONS)}); it was made "
+                               "by a newer detente or another program")
+        config = _alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, target)
+
+
+def _refuse_foreign(conn: Connection) -> None:
+    """An unversioned database must be empty: never write into someone else's tables."""
+    tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+    if tables:
+        shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        raise DetenteError(f"{display(str(conn.engine.url))}: not a detente history database "
+                           f"(it holds other tables: {shown})")
+
+
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location",
+                           str(resources.files("detente.store") / "migrations"))
+    return config
+
+
+@contextlib.contextmanager
+def guarded(url: str) -> Iterator[None]:
+    """Turn database errors into a :class:`DetenteError` naming the database."""
+    try:
+        yield
+    except DetenteError:
+        raise
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        if "not a database" in reason or "malformed" in reason:
+            reason = f"not a detente history database, or a damaged one ({reason})"
+        raise DetenteError(f"{display(url)}: {reason}") from None

@@ -1,0 +1,83 @@
+"""The history store's tables (SQLAlchemy 2 declarative models).
+
+- ``scenarios``: every scenario stored whole, keyed by its content hash
+  (:attr:`detente.Scenario.hash`), so the same content is kept once.
+- ``versions``: a dated entry in a history (the scenario's name): which
+  scenario, its ``as_of`` date, a note and the sources it rests on. One
+  history holds a given scenario on a given date once.
+- ``forecasts`` and ``simulations``: results cached by scenario hash, model,
+  parameters, seed (and draws) and the detente version that computed them, so
+  asking again costs a look-up.
+
+The schema is created and upgraded only by the Alembic migrations in
+``detente/store/migrations``; these classes must match the newest of them
+(a test compares the two).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ScenarioRow(Base):
+    __tablename__ = "scenarios"
+
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    body: Mapped[str] = mapped_column(Text)  # canonical JSON (Scenario.to_dict)
+    stored_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class VersionRow(Base):
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("history", "scenario_hash", "as_of", name="uq_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    history: Mapped[str] = mapped_column(String(200), index=True)
+    scenario_hash: Mapped[str] = mapped_column(ForeignKey("scenarios.hash"), index=True)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    sources: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of source records
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ForecastRow(Base):
+    __tablename__ = "forecasts"
+    __table_args__ = (
+        UniqueConstraint("scenario_hash", "model", "params", "seed", "detente_version",
+                         name="uq_forecast"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scenario_hash: Mapped[str] = mapped_column(ForeignKey("scenarios.hash"), index=True)
+    model: Mapped[str] = mapped_column(String(100))
+    params: Mapped[str] = mapped_column(Text)  # canonical JSON of the model's parameters
+    seed: Mapped[int] = mapped_column(Integer)  # -1 for no seed
+    detente_version: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(Text)  # JSON: issue -> point forecast (null = none)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SimulationRow(Base):
+    __tablename__ = "simulations"
+    __table_args__ = (
+        UniqueConstraint("scenario_hash", "model", "params", "seed", "draws", "detente_version",
+                         name="uq_simulation"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scenario_hash: Mapped[str] = mapped_column(ForeignKey("scenarios.hash"), index=True)
+    model: Mapped[str] = mapped_column(String(100))
+    params: Mapped[str] = mapped_column(Text)
+    seed: Mapped[int] = mapped_column(Integer)
+    draws: Mapped[int] = mapped_column(Integer)
+    detente_version: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)  # JSON: issue -> {mean, sd, q05, q50, q95}
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
