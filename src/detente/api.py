@@ -181,16 +181,27 @@ def delphi_round(
     files: Iterable[str | os.PathLike[str]] = (),
     *,
     base: Scenario | str | os.PathLike[str] | None = None,
+    store: bool = True,
+    db: str | os.PathLike[str] | None = None,
 ) -> Any:
     """Open a Delphi panel in ``folder`` (with the analysts' ``files``) or, without files,
-    close the round the analysts revised and hand out the next. The rounds are kept as
-    files in ``folder`` (see :mod:`detente.inputs.delphi`)."""
+    close the round the analysts revised and hand out the next.
+
+    The rounds are kept as files in ``folder`` and, with ``store`` (default), in the
+    history store ``db`` (see :func:`open_history`): each analyst's estimates and the
+    panel's median as versions noted "Delphi round k" (see :mod:`detente.inputs.delphi`).
+    """
     from detente.inputs import delphi
 
     paths = list(files)
-    if paths:
-        return delphi.start(paths, folder, base=_scenario_or_load(base))
-    return delphi.advance(folder)
+    history = open_history(db) if store else None
+    try:
+        if paths:
+            return delphi.start(paths, folder, base=_scenario_or_load(base), store=history)
+        return delphi.advance(folder, store=history)
+    finally:
+        if history is not None:
+            history.close()
 
 
 def delphi_history(folder: str | os.PathLike[str]) -> list[dict[str, Any]]:

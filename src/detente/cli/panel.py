@@ -165,14 +165,23 @@ def delphi(
     base: BaseOpt = None,
     history: Annotated[bool, typer.Option("--history", help="Show how the panel converged "
                                           "over the closed rounds.")] = False,
+    store: Annotated[bool, typer.Option(
+        "--store/--no-store", help="Also keep each closed round in the history store.")
+    ] = True,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="History database (file path or SQLAlchemy URL). Default: $DETENTE_DB, "
+        "else history.sqlite in your data folder.")] = None,
     out_format: FormatOpt = OutputFormat.table,
 ) -> None:
     """Delphi rounds: each analyst revises after seeing the panel's anonymous summary.
 
     Round k's files are FOLDER/round-k/<analyst>.yaml; closing a round writes its
     anonymous summary.yaml and hands each analyst FOLDER/round-(k+1)/<analyst>.yaml: their
-    own estimates with the panel's summary above each stance, to revise in place. The
-    rounds are kept as files (not in the history store)."""
+    own estimates with the panel's summary above each stance, to revise in place.
+
+    With --store (default) each closed round is also kept in the history store: every
+    analyst's estimates as a version of history FOLDER:<analyst> and the panel's median
+    as a version of FOLDER:panel, noted "Delphi round k" (see `detente history log`)."""
     _table_or_json(out_format)
     if history:
         rounds = api.delphi_history(folder)
@@ -181,7 +190,7 @@ def delphi(
         else:
             console.print(delphi_history_table(rounds))
         return
-    summary = api.delphi_round(folder, files or [], base=base)
+    summary = api.delphi_round(folder, files or [], base=base, store=store, db=db)
     if out_format is OutputFormat.json:
         console.print_json(json.dumps(summary.to_dict()))
     else:
