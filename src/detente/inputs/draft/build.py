@@ -90,23 +90,24 @@ def find(article: Article, gazetteer: Gazetteer, scenario: Scenario | None) -> F
     if scenario is not None:
         index = IssueIndex.from_scenario(scenario, exclude)
         names = {i.id: i.name for i in scenario.issues}
-        row_issue = [[index.best(r[0].text) for r in t.rows] for t in tables]
+        best: list[list[str | None]] = [[index.best(r[0].text) for r in t.rows]
+                                        for t in tables]
     else:
-        row_issue = [[slug(r[0].text) for r in t.rows] for t in tables]
-        for t, keys in zip(tables, row_issue, strict=True):
-            for r, key in zip(t.rows, keys, strict=True):
-                names.setdefault(key, _label(r[0].text))
-                quotes.setdefault(key, (r[0].start, r[0].end))
+        best = [[None] * len(t.rows) for t in tables]  # every row label is a new issue
         if not tables:
             for key, (name, span) in _capitalised_terms(text, sents, mentions).items():
                 names[key], quotes[key] = name, span
+    row_issue: list[list[str]] = []
+    for t, matched in zip(tables, best, strict=True):  # rows no scenario issue matches: new
+        row_issue.append([])
+        for r, hit in zip(t.rows, matched, strict=True):
+            row_key = hit or slug(r[0].text)
+            if hit is None:
+                names.setdefault(row_key, _label(r[0].text))
+                quotes.setdefault(row_key, (r[0].start, r[0].end))
+            row_issue[-1].append(row_key)
+    if scenario is None:
         index = IssueIndex.from_names(names, exclude)
-    for t, keys in zip(tables, row_issue, strict=True):  # rows no scenario issue matches
-        for k, r in enumerate(t.rows):
-            if keys[k] is None:
-                keys[k] = slug(r[0].text)
-                names.setdefault(keys[k], _label(r[0].text))
-                quotes.setdefault(keys[k], (r[0].start, r[0].end))
     statements = prose_statements(text, sents, mentions, index)
     for t, actors, keys in zip(tables, columns, row_issue, strict=True):
         for r, key in zip(t.rows, keys, strict=True):
