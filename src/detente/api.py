@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from detente import formats
 from detente.deals.space import DEFAULT_GRID
@@ -18,6 +18,13 @@ from detente.results import ForecastSet
 from detente.scenario import Scenario
 from detente.scenarios import bundled_names, bundled_path
 from detente.utility_space import Acceptance
+
+if TYPE_CHECKING:  # the inputs layer is imported on first use
+    from detente.inputs.delphi import RoundSummary
+    from detente.inputs.disagreement import DisagreementReport
+    from detente.inputs.draft import Applied, Draft
+    from detente.inputs.draft.review import Review
+    from detente.inputs.panel import PanelResult
 
 
 def _resolve(path_or_name: str | os.PathLike[str]) -> Path:
@@ -135,7 +142,7 @@ def panel_combine(
     ranges: str = "spread",
     min_share: float = 0.5,
     name: str | None = None,
-) -> Any:
+) -> PanelResult:
     """Combine several analysts' estimates of one negotiation, stance by stance.
 
     Returns a :class:`detente.inputs.panel.PanelResult` (the combined scenario and each
@@ -162,7 +169,7 @@ def panel_disagreement(
     samples: int = 256,
     seed: int = 0,
     threshold: float = 0.05,
-) -> Any:
+) -> DisagreementReport:
     """Where the analysts differ most and which differences move ``model``'s forecast.
 
     Returns a :class:`detente.inputs.disagreement.DisagreementReport`; see that module
@@ -183,7 +190,7 @@ def delphi_round(
     base: Scenario | str | os.PathLike[str] | None = None,
     store: bool = True,
     db: str | os.PathLike[str] | None = None,
-) -> Any:
+) -> RoundSummary:
     """Open a Delphi panel in ``folder`` (with the analysts' ``files``) or, without files,
     close the round the analysts revised and hand out the next.
 
@@ -221,7 +228,7 @@ def draft_article(
     llm_url: str | None = None,
     llm_key: str | None = None,
     llm_model: str | None = None,
-) -> Any:
+) -> Draft:
     """Proposed changes, with exact quotes, from a news article (a
     :class:`detente.inputs.draft.Draft`); ``into`` is the scenario (file or bundled name)
     the quotes are to bear on. ``extractor="llm"`` uses an OpenAI-compatible endpoint
@@ -240,7 +247,7 @@ def draft_article(
                  llm_url=llm_url, llm_key=llm_key, llm_model=llm_model)
 
 
-def save_review(review: Any, path: str | os.PathLike[str], *, force: bool = False) -> Path:
+def save_review(review: Review, path: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Write a draft's review file (atomic; an existing file only with ``force``)."""
     from detente.inputs.draft.review_file import write_review
 
@@ -253,7 +260,7 @@ def apply_draft(
     *,
     output: str | os.PathLike[str] | None = None,
     force: bool = False,
-) -> Any:
+) -> Applied:
     """The new scenario an edited review makes (validated; a
     :class:`detente.inputs.draft.Applied`), written to ``output`` if given (atomic)."""
     from detente.inputs.draft import apply
