@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import detente
@@ -141,3 +143,21 @@ def test_cli_bad_file_is_a_message(tmp_path, panel_files):
     res = runner.invoke(app, ["panel", "combine", str(panel_files[0]), str(missing), "-o",
                               str(tmp_path / "o.yaml")])
     assert res.exit_code == 1 and "no such file" in res.output and "Traceback" not in res.output
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(values=st.lists(st.tuples(st.floats(0, 100), st.floats(0, 1)), min_size=2, max_size=6),
+       aggregator=st.sampled_from(["median", "trimmed-mean"]),
+       ranges=st.sampled_from(["spread", "envelope"]))
+def test_combined_values_lie_within_the_analysts(tmp_path_factory, values, aggregator, ranges):
+    folder = tmp_path_factory.mktemp("panel")
+    files = [analyst_file(folder, f"a{k}", {("RUS", "donetsk"): {"position": p, "salience": s}})
+             for k, (p, s) in enumerate(values)]
+    result = detente.panel_combine(files, aggregator=aggregator, ranges=ranges)
+    st_ = result.scenario.stance("RUS", "donetsk")  # validated, so ranges hold the values
+    ps, ss = [p for p, _ in values], [s for _, s in values]
+    assert min(ps) - 1e-9 <= st_.position <= max(ps) + 1e-9
+    assert min(ss) - 1e-9 <= st_.salience <= max(ss) + 1e-9
+    if max(ps) > min(ps):
+        assert st_.position_uncertainty.low <= min(ps)
+        assert st_.position_uncertainty.high >= max(ps)
