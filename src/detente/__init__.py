@@ -1,35 +1,47 @@
 """detente: forecast and broker multi-party, multi-issue negotiations.
 
-The Python API in a nutshell::
+The Python API in a nutshell (every function is in :mod:`detente.api`)::
 
     import detente
     scenario = detente.load("ukraine-2025-11")      # a bundled name or a file path
     result = detente.forecast(scenario)             # compromise, median and Nash
     result.to_frame()                               # pandas; shows as a table in Jupyter
     detente.simulate(scenario, draws=10_000)        # Monte Carlo over the stated uncertainty
-    detente.deals.analyse(scenario)                 # Pareto frontier, ZOPA, bargaining solutions
+    detente.analyse_deals(scenario)                 # Pareto frontier, ZOPA, bargaining solutions
+    detente.analyse_deals("genius-folder/")        # a GENIUS domain, as GENIUS computes it
 
-The heavier parts (``simulate``, ``sensitivity``, ``find_levers``, ``deals``,
-``backtest``) are imported on first use, so ``import detente`` stays quick.
+The heavier parts (Monte Carlo, sensitivity, deals, backtest) are imported on
+first use, so ``import detente`` stays quick.
 """
 
 from typing import Any
 
 from detente.api import (
+    analyse_deals,
     apply_draft,
+    check,
+    convert,
     deal_problem,
     delphi_history,
     delphi_round,
     draft_article,
+    exchanges,
     forecast,
+    levers,
+    list_models,
     load,
     load_all,
     load_genius,
+    logrolls,
     open_history,
     panel_combine,
     panel_disagreement,
+    phase,
+    run_backtest,
     save,
     save_review,
+    sensitivity,
+    simulate,
 )
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, Problem, ScenarioError
@@ -37,9 +49,7 @@ from detente.models import Forecast, available_models, get_model
 from detente.scenario import Actor, Issue, Scenario, Source, Stance
 
 _LAZY = {
-    "simulate": ("detente.uncertainty.simulate", "simulate"),
     "Simulation": ("detente.uncertainty.simulate", "Simulation"),
-    "sensitivity": ("detente.uncertainty.sensitivity", "sensitivity"),
     "find_levers": ("detente.uncertainty.levers", "find_levers"),
     "deals": ("detente.deals", None),
     "backtest": ("detente.backtest", None),
@@ -57,28 +67,38 @@ __all__ = [
     "ScenarioError",
     "Source",
     "Stance",
+    "analyse_deals",
     "apply_draft",
     "available_models",
+    "check",
     "compile_scenario",
+    "convert",
     "deal_problem",
     "delphi_history",
     "delphi_round",
     "draft_article",
+    "exchanges",
     "forecast",
     "get_model",
+    "levers",
+    "list_models",
     "load",
     "load_all",
     "load_genius",
+    "logrolls",
     "open_history",
     "panel_combine",
     "panel_disagreement",
+    "phase",
+    "run_backtest",
     "save",
     "save_review",
+    "sensitivity",
+    "simulate",
     *_LAZY,
 ]
 
 __version__ = "0.1.0"
-
 
 
 def __getattr__(name: str) -> Any:

@@ -102,6 +102,15 @@ def test_integer_evaluator_is_clamped_to_zero_one(tmp_path):
     assert [_u(p, "b", n=str(x)) for x in range(1, 6)] == [1, 0.5, 0, 0, 0]
 
 
+def test_integer_issue_without_evaluator_is_worth_nothing(tmp_path):
+    bare = ('<utility_space><objective index="0" name="t"><issue index="1" name="n" '
+            'type="integer"/><weight index="1" value="1"/></objective></utility_space>')
+    folder = _write(tmp_path, _domain([("n", (1, 3))]), {
+        "a": bare, "b": _profile([("n", ("0.5", "0"))], ["1"])})
+    p = detente.deal_problem(folder)
+    assert [_u(p, "a", n=str(x)) for x in range(1, 4)] == [0, 0, 0]
+
+
 # ---- 2. names with stray spaces --------------------------------------------------------
 
 

@@ -160,7 +160,7 @@ def test_progress_and_bad_arguments(ukraine):
                                 "stances": [{"actor": "a", "issue": "x", "position": 1,
                                              "salience": 1}]})
     with pytest.raises(detente.DetenteError):
-        simulate(no_sq, ["nash"], draws=10)
+        simulate(no_sq, ["procedural"], draws=10)
 
 
 def test_issue_without_anchors_and_no_weight_gives_nan_bands():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,9 +91,15 @@ def load_cases(path: str | os.PathLike[str], *, capability: str = "equal",
                institution_weight: float = 1.0, scoreable_only: bool = True,
                format: str | None = None) -> list[Case]:
     """Read a DEU table and turn its issues into cases (the scoreable ones by default)."""
-    from detente.api import load_all
+    from detente.formats import read_all
 
-    scenarios = load_all(path, format=format)
+    return make_cases(read_all(path, format=format), capability=capability,
+                      institution_weight=institution_weight, scoreable_only=scoreable_only)
+
+
+def make_cases(scenarios: Sequence[Scenario], *, capability: str = "equal",
+               institution_weight: float = 1.0, scoreable_only: bool = True) -> list[Case]:
+    """The DEU issues ``scenarios`` as cases (the scoreable ones by default)."""
     cases = [make_case(s, capability=capability, institution_weight=institution_weight)
              for s in scenarios]
     return [c for c in cases if c.scoreable] if scoreable_only else cases

@@ -38,6 +38,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from detente.arrays import compile_scenario
+from detente.atomic import write_text_atomic
 from detente.backtest.deu import Case
 from detente.models.ensemble import (
     SETS,
@@ -264,8 +265,4 @@ def weights_document(report: dict[str, Any], *, dataset: str | Path, capability:
 
 
 def write_weights(document: dict[str, Any], path: str | Path) -> Path:
-    from detente.formats import write_text_atomic
-
-    path = Path(path)
-    write_text_atomic(path, json.dumps(document, indent=2) + "\n")
-    return path
+    return write_text_atomic(path, json.dumps(document, indent=2) + "\n")

@@ -1,15 +1,15 @@
-"""What every command shares: consoles, error handling, output formats."""
+"""What every command shares: consoles, error handling, printing views."""
 
 from __future__ import annotations
 
-import enum
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
 
+from detente.cli.options import OutputFormat
 from detente.errors import DetenteError, ScenarioError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -19,11 +19,14 @@ err_console = Console(stderr=True)
 
 EXIT_BAD_INPUT = 1
 
+__all__ = ["EXIT_BAD_INPUT", "OutputFormat", "console", "err_console", "guard", "show"]
 
-class OutputFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+
+def show(items: Iterable[RenderableType], *, to: Console | None = None) -> None:
+    """Print a presenter's view: each renderable on its own lines."""
+    out = to or console
+    for item in items:
+        out.print(item)
 
 
 def print_problems(error: DetenteError) -> None:

@@ -11,6 +11,7 @@ import typer
 
 from detente import api
 from detente.cli.common import OutputFormat, console, err_console, guard
+from detente.cli.options import ForceOpt, TableJsonOpt
 from detente.cli.panel import reflow_help
 from detente.errors import DetenteError
 from detente.present.inputs import review_table
@@ -47,10 +48,8 @@ def draft(
         help="llm: API key (or DETENTE_LLM_KEY).")] = None,
     llm_model: Annotated[str | None, typer.Option(
         help="llm: model name (or DETENTE_LLM_MODEL).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")
-                     ] = False,
-    out_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")
-                          ] = OutputFormat.table,
+    force: ForceOpt = False,
+    out_format: TableJsonOpt = OutputFormat.table,
 ) -> None:
     """Draft changes from a news article, or apply an edited draft.
 

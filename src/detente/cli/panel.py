@@ -10,13 +10,11 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-import yaml
 
 from detente import api
 from detente.cli.common import OutputFormat, console, err_console, guard
-from detente.cli.forecast import parse_params
+from detente.cli.options import ForceOpt, ParamOpt, SeedOpt, TableJsonOpt
 from detente.errors import DetenteError
-from detente.formats import write_text_atomic
 from detente.present.inputs import (
     delphi_history_table,
     delphi_table,
@@ -24,6 +22,7 @@ from detente.present.inputs import (
     presence_table,
     provenance_table,
 )
+from detente.present.text import yaml_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,7 +68,7 @@ AggOpt = Annotated[AggregatorName, typer.Option(
 MinShareOpt = Annotated[float, typer.Option(
     "--min-share", min=0.0, max=1.0,
     help="Keep a stance given by at least this share of the analysts.")]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")]
+FormatOpt = TableJsonOpt
 
 
 def _table_or_json(out_format: OutputFormat) -> None:
@@ -95,7 +94,7 @@ def combine(
     name: Annotated[str | None, typer.Option(help="Name of the combined scenario.")] = None,
     provenance: Annotated[Path | None, typer.Option(
         help="Also write each value's provenance (YAML) here.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    force: ForceOpt = False,
     out_format: FormatOpt = OutputFormat.table,
 ) -> None:
     """Combine the analysts' estimates per stance into one scenario, the spread kept as
@@ -108,8 +107,7 @@ def combine(
                                ranges=ranges.value, min_share=min_share, name=name)
     api.save(result.scenario, output)
     if provenance is not None:
-        write_text_atomic(provenance, yaml.safe_dump(result.to_dict(), sort_keys=False,
-                                                     allow_unicode=True))
+        api.write_text(provenance, yaml_text(result.to_dict()))
     if out_format is OutputFormat.json:
         console.print_json(json.dumps(result.to_dict()))
     else:
@@ -125,8 +123,7 @@ def disagreement(
     base: BaseOpt = None,
     model: Annotated[str, typer.Option("--model", "-m", help="Model whose forecast is "
                                        "tested.")] = "compromise",
-    param: Annotated[list[str] | None, typer.Option(
-        "--param", "-p", help="Model parameter MODEL.NAME=VALUE (repeatable).")] = None,
+    param: ParamOpt = None,
     aggregator: AggOpt = AggregatorName.median,
     min_share: MinShareOpt = 0.5,
     samples: Annotated[int, typer.Option("--samples", "-n", min=2,
@@ -135,14 +132,14 @@ def disagreement(
         min=0.0, max=1.0, help="A swing of this share of the scale moves the forecast.")
     ] = 0.05,
     top: Annotated[int, typer.Option(min=1, help="Rows shown.")] = 20,
-    seed: Annotated[int, typer.Option(min=0)] = 0,
+    seed: SeedOpt = 0,
     out_format: FormatOpt = OutputFormat.table,
 ) -> None:
     """Where the analysts differ most, and which of those differences move the forecast
     (the sensitivity machinery run over the analysts' spread)."""
     _table_or_json(out_format)
     report = api.panel_disagreement(
-        files, base=base, model=model, params=parse_params(param).get(model, {}),
+        files, base=base, model=model, params=api.parse_params(param).get(model, {}),
         aggregator=aggregator.value, min_share=min_share, samples=samples, seed=seed,
         threshold=threshold)
     if out_format is OutputFormat.json:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from detente.errors import DetenteError
+from detente.notes import neutral_note
 from detente.scenario import Scenario
 from detente.utility_space import Acceptance, UtilitySpaces
 
@@ -30,8 +31,7 @@ ACCEPTANCE_TEXT = {
                 "(u >= BATNA; GENIUS's rule)",
 }
 
-NOTE = ("Deals and utilities derived from the scenario's stated, sourced assumptions "
-        "(positions, saliences, BATNAs); not predictions of fact.")
+NOTE = neutral_note("Deals and utilities", basis=" (positions, saliences, BATNAs)")
 
 
 @dataclass(frozen=True, eq=False)

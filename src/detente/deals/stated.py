@@ -50,10 +50,18 @@ class Terms:
             ) -> None:
         """Add the terms of deals ``options[..., I]`` to ``out[..., A]`` (``value``: another
         ``[K, A]`` table for the same terms, e.g. the scaled keys)."""
-        hit = np.ones(options.shape[:-1] + (len(self.inside),), dtype=bool)
-        for i, m in enumerate(self.masks):
-            hit &= m.T[options[..., i]]
-        out += (hit == self.inside).astype(float) @ (self.value if value is None else value)
+        table = self.value if value is None else value
+        flat_opts = options.reshape(-1, options.shape[-1])
+        flat_out = out.reshape(-1, out.shape[-1])
+        block = max(1, (1 << 22) // max(1, len(self.inside)))  # bounded memory: ~4M cells
+        for s in range(0, len(flat_opts), block):
+            rows = flat_opts[s:s + block]
+            hit = np.ones((len(rows), len(self.inside)), dtype=bool)
+            for i, m in enumerate(self.masks):
+                hit &= m.T[rows[:, i]]
+            flat_out[s:s + block] += (hit == self.inside).astype(float) @ table
+        if not np.shares_memory(flat_out, out):
+            out[...] = flat_out.reshape(out.shape)
 
 
 @dataclass(frozen=True, eq=False)

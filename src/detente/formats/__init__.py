@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import importlib
 import os
-import tempfile
 from pathlib import Path
 from types import ModuleType
 
+from detente.atomic import write_text_atomic
 from detente.errors import DetenteError, FormatError, Problem
 from detente.scenario import Scenario
 
@@ -133,29 +133,3 @@ def write(scenario: Scenario, path: str | os.PathLike[str], *, format: str | Non
     text = dumps(scenario, format)
     write_text_atomic(path, text)
     return path
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write text so that ``path`` holds either the old content or the new, never half.
-
-    A path that cannot be written (no such folder, no permission, a directory)
-    is a :class:`DetenteError` naming it.
-    """
-    try:
-        _write_atomic(path, text)
-    except OSError as exc:
-        raise DetenteError(f"{path}: cannot write ({exc.strerror or exc})") from None
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -34,20 +34,25 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import yaml
 
+from detente.atomic import write_text_atomic
 from detente.errors import DetenteError
-from detente.formats import write_text_atomic
 from detente.formats.scenario_yaml import dumps as yaml_dumps
 from detente.inputs.analysts import AnalystEstimates, read_estimates
 from detente.inputs.panel import combine
 from detente.scenario import Scenario
 
-if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by whoever opens one
-    from detente.store import History
+
+class History(Protocol):
+    """What a Delphi panel needs of the history store (:class:`detente.store.History`,
+    opened by the caller: the store sits above this layer)."""
+
+    def add(self, scenario: Scenario, *, as_of: dt.date | str | None = None, note: str = "",
+            history: str | None = None) -> Any: ...
 
 _ROUND = re.compile(r"^round-(\d+)$")
 SUMMARY = "summary.yaml"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import math
 import numbers
 import typing
 from abc import ABC, abstractmethod
@@ -28,6 +27,7 @@ import numpy as np
 
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, ModelInputError, Problem
+from detente.json_values import json_number, json_ready
 from detente.scenario import Scenario
 
 
@@ -89,24 +89,25 @@ class Forecast:
         """Plain, JSON-ready data. NaN becomes ``None``."""
         out: dict[str, Any] = {
             "model": self.model,
-            "params": _jsonable(dict(self.params)),
+            "params": json_ready(dict(self.params)),
             "seed": self.seed,
             "scenario_hash": self.scenario_hash,
             "actors": list(self.actors),
             "issues": list(self.issues),
             "draws": self.n_draws,
-            "outcome": {i: _num(v) for i, v in zip(self.issues, self.outcome[0], strict=True)},
+            "outcome": {i: json_number(v)
+                        for i, v in zip(self.issues, self.outcome[0], strict=True)},
         }
         if self.n_draws > 1:
-            out["outcome_draws"] = _jsonable(self.outcome)
+            out["outcome_draws"] = json_ready(self.outcome)
         if trajectory:
             out["trajectory"] = {
-                "outcome": _jsonable(self.trajectory.outcome[0]),
+                "outcome": json_ready(self.trajectory.outcome[0]),
                 "position": None
                 if self.trajectory.position is None
-                else _jsonable(self.trajectory.position[0]),
+                else json_ready(self.trajectory.position[0]),
             }
-            out["details"] = _jsonable(self.details)
+            out["details"] = json_ready(self.details)
         return out
 
     def to_json(self, **kwargs: Any) -> str:
@@ -190,16 +191,20 @@ class Model(ABC):
     def check(self, arrays: ScenarioArrays) -> None:
         """Raise :class:`ModelInputError` if the model cannot run on these arrays."""
         if self.needs_status_quo:
-            missing = np.isnan(arrays.status_quo)
-            if missing.any():
-                raise ModelInputError(
-                    [
-                        Problem(("issues", int(k), "status_quo"), "no status quo",
-                                f"a status quo on issue {arrays.issues[k]!r} "
-                                f"(model {self.name!r} needs one)")
-                        for k in np.flatnonzero(missing)
-                    ]
-                )
+            self._require_status_quo(arrays)
+
+    def _require_status_quo(self, arrays: ScenarioArrays) -> None:
+        """Raise :class:`ModelInputError` naming every issue without a status quo."""
+        missing = np.isnan(arrays.status_quo)
+        if missing.any():
+            raise ModelInputError(
+                [
+                    Problem(("issues", int(k), "status_quo"), "no status quo",
+                            f"a status quo on issue {arrays.issues[k]!r} "
+                            f"(model {self.name!r} needs one)")
+                    for k in np.flatnonzero(missing)
+                ]
+            )
 
     def _reject(self, bad: Sequence[str]) -> None:
         """Raise one :class:`DetenteError` naming every bad parameter (``key=value (why)``)."""
@@ -261,26 +266,3 @@ def single_round(arrays: ScenarioArrays, outcome: np.ndarray) -> ModelOutput:
         outcome=outcome,
         trajectory=Trajectory(outcome=outcome[:, None, :], position=arrays.position[:, None]),
     )
-
-
-def _num(value: Any) -> float | None:
-    value = float(value)
-    return None if math.isnan(value) else value
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    if isinstance(value, float | np.floating):
-        return _num(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _jsonable(dataclasses.asdict(value))
-    return value

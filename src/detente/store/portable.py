@@ -150,10 +150,11 @@ def _scenario_data(path: Path, item: Mapping[str, Any], raw: list[Any],
     if isinstance(scenario, Mapping):
         return dict(scenario)
     if isinstance(scenario, str):
-        from detente.api import load
+        from detente.formats import read
+        from detente.scenarios import resolve
 
         beside = path.parent / scenario
-        return load(beside if beside.is_file() else scenario).to_dict()
+        return read(resolve(beside if beside.is_file() else scenario)).to_dict()
     derive = item.get("derive")
     if not isinstance(derive, Mapping):
         raise DetenteError(f"{where}: expected 'scenario' (a mapping, a file or a bundled "

@@ -9,8 +9,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from detente.atomic import write_text_atomic
 from detente.errors import FormatError, Problem, ScenarioError, short
-from detente.formats import write_text_atomic
 from detente.formats.scenario_yaml import locate
 from detente.inputs.draft.review import Review
 from detente.inputs.files import read_text
