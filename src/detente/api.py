@@ -104,6 +104,13 @@ __all__ = [
 
 # ---- scenarios: load, save, convert, check ---------------------------------------------
 
+if TYPE_CHECKING:  # the inputs layer is imported on first use
+    from detente.inputs.delphi import RoundSummary
+    from detente.inputs.disagreement import DisagreementReport
+    from detente.inputs.draft import Applied, Draft
+    from detente.inputs.draft.review import Review
+    from detente.inputs.panel import PanelResult
+
 
 def load(path_or_name: str | os.PathLike[str] | None = None, *,
          format: str | None = None) -> Scenario:
@@ -663,7 +670,7 @@ def panel_combine(
     ranges: str = "spread",
     min_share: float = 0.5,
     name: str | None = None,
-) -> Any:
+) -> PanelResult:
     """Combine several analysts' estimates of one negotiation, stance by stance.
 
     Returns a :class:`detente.inputs.panel.PanelResult` (the combined scenario and each
@@ -690,7 +697,7 @@ def panel_disagreement(
     samples: int = 256,
     seed: int = 0,
     threshold: float = 0.05,
-) -> Any:
+) -> DisagreementReport:
     """Where the analysts differ most and which differences move ``model``'s forecast.
 
     Returns a :class:`detente.inputs.disagreement.DisagreementReport`; see that module
@@ -709,16 +716,27 @@ def delphi_round(
     files: Iterable[str | os.PathLike[str]] = (),
     *,
     base: Scenario | str | os.PathLike[str] | None = None,
-) -> Any:
+    store: bool = True,
+    db: str | os.PathLike[str] | None = None,
+) -> RoundSummary:
     """Open a Delphi panel in ``folder`` (with the analysts' ``files``) or, without files,
-    close the round the analysts revised and hand out the next. The rounds are kept as
-    files in ``folder`` (see :mod:`detente.inputs.delphi`)."""
+    close the round the analysts revised and hand out the next.
+
+    The rounds are kept as files in ``folder`` and, with ``store`` (default), in the
+    history store ``db`` (see :func:`open_history`): each analyst's estimates and the
+    panel's median as versions noted "Delphi round k" (see :mod:`detente.inputs.delphi`).
+    """
     from detente.inputs import delphi
 
     paths = list(files)
-    if paths:
-        return delphi.start(paths, folder, base=_scenario_or_load(base))
-    return delphi.advance(folder)
+    history = open_history(db) if store else None
+    try:
+        if paths:
+            return delphi.start(paths, folder, base=_scenario_or_load(base), store=history)
+        return delphi.advance(folder, store=history)
+    finally:
+        if history is not None:
+            history.close()
 
 
 def delphi_history(folder: str | os.PathLike[str]) -> list[dict[str, Any]]:
@@ -738,7 +756,7 @@ def draft_article(
     llm_url: str | None = None,
     llm_key: str | None = None,
     llm_model: str | None = None,
-) -> Any:
+) -> Draft:
     """Proposed changes, with exact quotes, from a news article (a
     :class:`detente.inputs.draft.Draft`); ``into`` is the scenario (file or bundled name)
     the quotes are to bear on. ``extractor="llm"`` uses an OpenAI-compatible endpoint
@@ -757,7 +775,7 @@ def draft_article(
                  llm_url=llm_url, llm_key=llm_key, llm_model=llm_model)
 
 
-def save_review(review: Any, path: str | os.PathLike[str], *, force: bool = False) -> Path:
+def save_review(review: Review, path: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Write a draft's review file (atomic; an existing file only with ``force``)."""
     from detente.inputs.draft.review_file import write_review
 
@@ -770,7 +788,7 @@ def apply_draft(
     *,
     output: str | os.PathLike[str] | None = None,
     force: bool = False,
-) -> Any:
+) -> Applied:
     """The new scenario an edited review makes (validated; a
     :class:`detente.inputs.draft.Applied`), written to ``output`` if given (atomic)."""
     from detente.inputs.draft import apply
