@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -48,6 +49,8 @@ from detente.templates import scenario_template
 
 if TYPE_CHECKING:
     from detente.deals import DealProblem, DealReport, PhaseReport
+    from detente.deals.pair import PairView
+    from detente.present.brief import BriefData
     from detente.store import History
     from detente.uncertainty.levers import LeverResult
     from detente.uncertainty.sensitivity import Sensitivity
@@ -804,3 +807,87 @@ def apply_draft(
     return applied
 
 
+
+# ---- used by the brief and the web app (issue 14) --------------------------------------
+
+FAST_MODELS: tuple[str, ...] = ("compromise", "median", "nash", "eum")
+"""Models quick enough to re-run on every slider move in the what-if view."""
+
+
+def loads(text: str, *, name: str = "upload.yaml", format: str | None = None) -> Scenario:
+    """Parse one scenario from text held in memory (an upload); ``name`` is only used to
+    pick the format by its extension and to name the source in error messages."""
+    fmt = format or formats.detect_format(Path(name), text)
+    scenarios = formats.format_module(fmt).loads(text, file=name)
+    if len(scenarios) != 1:
+        raise DetenteError(f"{name}: holds {len(scenarios)} scenarios where one is needed")
+    return scenarios[0]
+
+
+def dumps(scenario: Scenario, format: str = "yaml") -> str:
+    """A scenario as text in a format that can hold one (YAML by default)."""
+    return formats.dumps(scenario, format)
+
+
+@dataclass(frozen=True)
+class StanceChange:
+    """A what-if: one actor's position and/or salience on one issue set to new values."""
+
+    actor: str
+    issue: str
+    position: float | None = None
+    salience: float | None = None
+
+
+def what_if(scenario: Scenario, changes: Iterable[StanceChange]) -> Scenario:
+    """The scenario with some stances moved (re-validated; a moved stance drops the
+    uncertainty range it no longer matches, since a what-if is a point forecast)."""
+    data = scenario.to_dict()
+    todo = {(c.actor, c.issue): c for c in changes}
+    for stance in data.get("stances", []):
+        change = todo.pop((stance["actor"], stance["issue"]), None)
+        if change is None:
+            continue
+        if change.position is not None:
+            stance["position"] = float(change.position)
+            stance.pop("position_uncertainty", None)
+        if change.salience is not None:
+            stance["salience"] = float(change.salience)
+            stance.pop("salience_uncertainty", None)
+    if todo:
+        missing = ", ".join(f"{a} on {i}" for a, i in todo)
+        raise DetenteError(f"what-if: no stated stance of {missing}; only stated stances move")
+    return Scenario.from_dict(data)
+
+
+def deal_pair(scenario: ScenarioLike | GeniusDomain, a: str, b: str, *,
+              utility: str = "linear") -> PairView:
+    """Two parties' utilities over the deal space (at most 5,000 deals, drawn when the
+    space is larger), their two-party Pareto frontier and ZOPA (``utility`` as in
+    :func:`deal_problem`)."""
+    from detente.deals.pair import pair_view
+
+    return pair_view(deal_problem(scenario, utility=utility), a, b)
+
+
+def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
+          simulated: Iterable[str] = FAST_MODELS, draws: int = 1000, seed: int = 0,
+          sensitivity_model: str = "compromise", sensitivity_samples: int = 8,
+          top_deals: int = 5) -> BriefData:
+    """Everything the one-page brief shows, computed once: every model's forecast
+    (``models``, default every model but the ensemble), the Monte Carlo distributions
+    of the ``simulated`` ones (``draws``, 0 for none), what moves each issue (Morris
+    elementary effects and tornado swings of ``sensitivity_model``) and the
+    ``top_deals`` packages every party prefers to no deal."""
+    from detente.present.brief import BriefData
+
+    sc = _scenario(scenario)
+    chosen = list(models) if models else [m for m in available_models() if m != "ensemble"]
+    result = forecast(sc, chosen, seed=seed)
+    sim = simulate(sc, [m for m in simulated if m in chosen], draws=draws,
+                   seed=seed) if draws else None
+    sens = sensitivity(sc, sensitivity_model, method="morris", samples=sensitivity_samples,
+                       seed=seed)
+    deals_report = analyse_deals(sc, seed=seed)
+    return BriefData(scenario=sc, result=result, simulation=sim, sensitivity=sens,
+                     deals=deals_report.to_dict(top=top_deals), seed=seed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -79,7 +80,8 @@ class ForecastSet:
     def _repr_html_(self) -> str:
         frame = self.to_frame()
         cols = [c for c in frame.columns if c != "name"]
-        return (f"<p><b>{self.scenario.title or self.scenario.name}</b>: "
+        title = html.escape(self.scenario.title or self.scenario.name)
+        return (f"<p><b>{title}</b>: "
                 f"{NEUTRAL_NOTE}</p>" + frame[cols]._repr_html_())
 
 
