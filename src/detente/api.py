@@ -24,6 +24,7 @@ import yaml
 from detente import formats
 from detente.atomic import write_text_atomic
 from detente.errors import DetenteError, ModelInputError, Problem
+from detente.extras import extras_of
 from detente.formats.genius import GeniusDomain, read_genius_domain
 from detente.models.base import Model
 from detente.models.registry import (
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from detente.deals import DealProblem, DealReport, PhaseReport
     from detente.deals.pair import PairView
     from detente.present.brief import BriefData
+    from detente.store import History
     from detente.uncertainty.levers import LeverResult
     from detente.uncertainty.sensitivity import Sensitivity
     from detente.uncertainty.simulate import Simulation
@@ -105,9 +107,12 @@ __all__ = [
 
 # ---- scenarios: load, save, convert, check ---------------------------------------------
 
-
-def _resolve(path_or_name: str | os.PathLike[str]) -> Path:
-    return resolve(path_or_name)
+if TYPE_CHECKING:  # the inputs layer is imported on first use
+    from detente.inputs.delphi import RoundSummary
+    from detente.inputs.disagreement import DisagreementReport
+    from detente.inputs.draft import Applied, Draft
+    from detente.inputs.draft.review import Review
+    from detente.inputs.panel import PanelResult
 
 
 def load(path_or_name: str | os.PathLike[str] | None = None, *,
@@ -117,13 +122,13 @@ def load(path_or_name: str | os.PathLike[str] | None = None, *,
     ``path_or_name`` defaults to the bundled scenario (``DEFAULT``); ``format``
     forces a reader (default: detect by extension, then by content).
     """
-    return formats.read(_resolve(path_or_name or DEFAULT), format=format)
+    return formats.read(resolve(path_or_name or DEFAULT), format=format)
 
 
 def load_all(path_or_name: str | os.PathLike[str] | None = None, *,
              format: str | None = None) -> list[Scenario]:
     """Load every scenario in a file (a DEU table holds one per issue)."""
-    return formats.read_all(_resolve(path_or_name or DEFAULT), format=format)
+    return formats.read_all(resolve(path_or_name or DEFAULT), format=format)
 
 
 def _scenario(scenario: ScenarioLike, format: str | None = None) -> Scenario:
@@ -248,7 +253,8 @@ def forecast(
     parameters; ``seed`` (default 0) feeds the models with randomness.
     """
     sc = _scenario(scenario, format)
-    chosen = resolve_models(models, params=params)
+    extras = extras_of(sc)  # what a model takes from the file (KTAB settings, DEU context)
+    chosen = [m.bind(extras) for m in resolve_models(models, params=params)]
     return ForecastSet(sc, tuple(m.forecast(sc, seed=seed) for m in chosen))
 
 
@@ -273,7 +279,7 @@ def exchanges(
 
     sc = _scenario(scenario, format)
     model = Exchange(rounds=rounds, variant=variant, rule=rule)  # type: ignore[arg-type]
-    fc = model.forecast(sc, seed=seed)
+    fc = model.bind(extras_of(sc)).forecast(sc, seed=seed)
     found = tuple(round_one(sc, model)) if candidates else None
     return ExchangeRun(sc, fc, rounds, seed, found)
 
@@ -298,6 +304,7 @@ def simulate(
     keep_draws: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
     format: str | None = None,
+    calibrated_uncertainty: bool = False,
 ) -> Simulation:
     """Monte Carlo over the scenario's declared uncertainty (see
     :func:`detente.uncertainty.simulate.simulate`).
@@ -308,7 +315,10 @@ def simulate(
     ``block_size``, ``bins`` and ``quantiles`` (default: the simulation
     module's) shape the summaries; ``keep_draws`` keeps every outcome (default:
     for runs up to 100,000 draws). ``progress`` is called with (draws done,
-    draws in all).
+    draws in all). ``calibrated_uncertainty`` (default False) first gives every
+    input without a stated distribution the default uncertainty calibrated on
+    EU decisions (:mod:`detente.uncertainty.defaults`); the result then says so
+    (``dataset.attrs["uncertainty_defaults"]``, shown in tables and JSON).
     """
     from detente.uncertainty.simulate import (
         DEFAULT_BINS,
@@ -318,12 +328,21 @@ def simulate(
     from detente.uncertainty.simulate import simulate as run
 
     sc = _scenario(scenario, format)
-    return run(sc, models, draws=draws, seed=seed, engine=engine, scheduler=scheduler,
-               workers=workers, chunk_size=chunk_size,
-               block_size=DEFAULT_BLOCK_SIZE if block_size is None else block_size,
-               bins=DEFAULT_BINS if bins is None else bins,
-               quantiles=DEFAULT_QUANTILES if quantiles is None else quantiles,
-               keep_draws=keep_draws, params=params, progress=progress)
+    note = None
+    if calibrated_uncertainty:
+        from detente.uncertainty.defaults import CALIBRATED, calibration_note
+
+        sc, added = CALIBRATED.apply(sc)
+        note = calibration_note(CALIBRATED, added)
+    sim = run(sc, models, draws=draws, seed=seed, engine=engine, scheduler=scheduler,
+              workers=workers, chunk_size=chunk_size,
+              block_size=DEFAULT_BLOCK_SIZE if block_size is None else block_size,
+              bins=DEFAULT_BINS if bins is None else bins,
+              quantiles=DEFAULT_QUANTILES if quantiles is None else quantiles,
+              keep_draws=keep_draws, params=params, progress=progress)
+    if note is not None:
+        sim.dataset.attrs["uncertainty_defaults"] = note
+    return sim
 
 
 def load_simulation(path: str | os.PathLike[str]) -> Simulation:
@@ -425,7 +444,7 @@ def deal_problem(
 
     rule = None if acceptance is None else acceptance.replace("-", "_")
     if not isinstance(scenario, Scenario | GeniusDomain):
-        path = _resolve(scenario or DEFAULT)
+        path = resolve(scenario or DEFAULT)
         genius = format == "genius" or (format is None and _is_genius(path))
         scenario = read_genius_domain(path) if genius else formats.read(path, format=format)
     size = DEFAULT_GRID if grid is None else grid
@@ -524,7 +543,7 @@ def backtest_models() -> tuple[str, ...]:
 
 def capability_schemes() -> tuple[str, ...]:
     """How a backtest can set actors' capabilities (``capability=``)."""
-    from detente.backtest.council import SCHEMES
+    from detente.power.council import SCHEMES
 
     return tuple(SCHEMES)
 
@@ -624,10 +643,10 @@ def shipped_ensemble_members() -> tuple[str, ...]:
 def load_genius(path: str | os.PathLike[str]) -> GeniusDomain:
     """A GENIUS negotiation (a folder, or its domain or one profile file): the scenario and
     every party's stated utility (``.scenario``, ``.spaces``)."""
-    return read_genius_domain(_resolve(path))
+    return read_genius_domain(resolve(path))
 
 
-def open_history(db: str | os.PathLike[str] | None = None) -> Any:
+def open_history(db: str | os.PathLike[str] | None = None) -> History:
     """The history store (:class:`detente.History`): a file path or a SQLAlchemy URL
     (``postgresql+psycopg://...``); default ``$DETENTE_DB``, else ``history.sqlite`` in
     the user's data folder. Opening migrates the schema to this detente's revision."""
@@ -654,7 +673,7 @@ def panel_combine(
     ranges: str = "spread",
     min_share: float = 0.5,
     name: str | None = None,
-) -> Any:
+) -> PanelResult:
     """Combine several analysts' estimates of one negotiation, stance by stance.
 
     Returns a :class:`detente.inputs.panel.PanelResult` (the combined scenario and each
@@ -681,7 +700,7 @@ def panel_disagreement(
     samples: int = 256,
     seed: int = 0,
     threshold: float = 0.05,
-) -> Any:
+) -> DisagreementReport:
     """Where the analysts differ most and which differences move ``model``'s forecast.
 
     Returns a :class:`detente.inputs.disagreement.DisagreementReport`; see that module
@@ -700,16 +719,27 @@ def delphi_round(
     files: Iterable[str | os.PathLike[str]] = (),
     *,
     base: Scenario | str | os.PathLike[str] | None = None,
-) -> Any:
+    store: bool = True,
+    db: str | os.PathLike[str] | None = None,
+) -> RoundSummary:
     """Open a Delphi panel in ``folder`` (with the analysts' ``files``) or, without files,
-    close the round the analysts revised and hand out the next. The rounds are kept as
-    files in ``folder`` (see :mod:`detente.inputs.delphi`)."""
+    close the round the analysts revised and hand out the next.
+
+    The rounds are kept as files in ``folder`` and, with ``store`` (default), in the
+    history store ``db`` (see :func:`open_history`): each analyst's estimates and the
+    panel's median as versions noted "Delphi round k" (see :mod:`detente.inputs.delphi`).
+    """
     from detente.inputs import delphi
 
     paths = list(files)
-    if paths:
-        return delphi.start(paths, folder, base=_scenario_or_load(base))
-    return delphi.advance(folder)
+    history = open_history(db) if store else None
+    try:
+        if paths:
+            return delphi.start(paths, folder, base=_scenario_or_load(base), store=history)
+        return delphi.advance(folder, store=history)
+    finally:
+        if history is not None:
+            history.close()
 
 
 def delphi_history(folder: str | os.PathLike[str]) -> list[dict[str, Any]]:
@@ -729,7 +759,7 @@ def draft_article(
     llm_url: str | None = None,
     llm_key: str | None = None,
     llm_model: str | None = None,
-) -> Any:
+) -> Draft:
     """Proposed changes, with exact quotes, from a news article (a
     :class:`detente.inputs.draft.Draft`); ``into`` is the scenario (file or bundled name)
     the quotes are to bear on. ``extractor="llm"`` uses an OpenAI-compatible endpoint
@@ -739,7 +769,7 @@ def draft_article(
 
     scenario, into_file = None, None
     if into is not None:
-        resolved = _resolve(into)
+        resolved = resolve(into)
         scenario = formats.read(resolved)
         into_file = os.fspath(into) if bundled_path(os.fspath(into)) == resolved else str(
             resolved.resolve())
@@ -748,7 +778,7 @@ def draft_article(
                  llm_url=llm_url, llm_key=llm_key, llm_model=llm_model)
 
 
-def save_review(review: Any, path: str | os.PathLike[str], *, force: bool = False) -> Path:
+def save_review(review: Review, path: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Write a draft's review file (atomic; an existing file only with ``force``)."""
     from detente.inputs.draft.review_file import write_review
 
@@ -761,7 +791,7 @@ def apply_draft(
     *,
     output: str | os.PathLike[str] | None = None,
     force: bool = False,
-) -> Any:
+) -> Applied:
     """The new scenario an edited review makes (validated; a
     :class:`detente.inputs.draft.Applied`), written to ``output`` if given (atomic)."""
     from detente.inputs.draft import apply

@@ -66,7 +66,7 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
 
 def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
     """The ``top`` logrolls: what each side gets, both net gains and salience ratios."""
-    rows = found.to_dict(top=top)["logrolls"]
+    rows = [r.to_dict() for r in found.logrolls[:top]]
     t = Table(title=f"Logrolls ({len(found)} found; best {len(rows)})", title_justify="left")
     for col in ("A gets", "B gets", "net A", "net B", "salience ratios"):
         t.add_column(col, justify="right" if col.startswith("net") else "left")

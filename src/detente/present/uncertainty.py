@@ -86,6 +86,8 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
                 out.append(_line(f"  models land on different anchors in {_pct(split)} of "
                                  "draws"))
         out.append(Text(""))
+    if ds.attrs.get("uncertainty_defaults"):
+        out.append(styled("[yellow]uncertainty:[/] {text}", text=ds.attrs["uncertainty_defaults"]))
     out.append(Text(ds.attrs.get("note", ""), style="dim"))
     return out
 

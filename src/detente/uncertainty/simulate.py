@@ -54,6 +54,7 @@ from detente.arrays import compile_scenario
 from detente.atomic import write_atomic
 from detente.engines import Engine, get_engine
 from detente.errors import DetenteError
+from detente.extras import extras_of
 from detente.json_values import json_number, json_ready
 from detente.models.base import Model
 from detente.models.registry import resolve_models
@@ -288,7 +289,8 @@ def simulate(
     qs = tuple(float(q) for q in quantiles)
     if any(not 0 <= q <= 1 for q in qs):
         raise DetenteError(f"quantiles must lie in [0, 1] (got {list(qs)})")
-    chosen = resolve_models(models, params=params)
+    extras = extras_of(scenario)  # a KTAB file's settings, an EU issue's Council rules
+    chosen = [m.bind(extras) for m in resolve_models(models, params=params)]
     point_arrays = compile_scenario(scenario)
     for model in chosen:
         model.check(point_arrays)
@@ -577,6 +579,8 @@ class Simulation:
                                                          "draws", "block_size")}
         out["models"] = json.loads(ds.attrs["models"])
         out["note"] = ds.attrs.get("note", "")
+        if ds.attrs.get("uncertainty_defaults"):
+            out["uncertainty_defaults"] = ds.attrs["uncertainty_defaults"]
         out["summary"] = [json_ready(r) for r in self.summary_rows()]
         out["any_disagreement"] = {i: json_number(v) for i, v in
                                    zip(self.issues, ds["any_disagreement"].values, strict=True)}
