@@ -1,7 +1,9 @@
 """Snapshot the numbers of every scenario in shared/data (issue 11's "no change" pin).
 
-Run once on the commit before the scenario structure (control, vetoes, red
-lines, linkages, blocs, pressures) was added, to write
+Run with main's code (``PYTHONPATH=/path/to/main/src``: main without the
+scenario structure of issue 11 — control, vetoes, red lines, linkages, blocs,
+pressures — or, after the merge, the commit before it; re-run after merging a
+main whose other changes move these numbers on purpose) to write
 ``tests/structure/snapshots.json``; ``tests/structure/test_old_files_unchanged.py``
 recomputes every number with the current code and compares them exactly.
 

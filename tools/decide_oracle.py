@@ -29,9 +29,21 @@ def available() -> bool:
 
 
 def ensure() -> None:
-    """Create decide's environment if it is missing (idempotent)."""
+    """Create decide's environment if it is missing (idempotent); for the benchmark.
+
+    The tests never build it: ``scripts/test.sh`` does, before pytest runs.
+    """
     if not available():
         subprocess.run(["bash", str(REPO / "scripts" / "setup_decide_venv.sh")], check=True)
+
+
+def require() -> None:
+    """Fail clearly when decide's environment is missing (the tests use this)."""
+    if not available():
+        raise RuntimeError(
+            f"decide's virtual environment is missing ({python()} does not exist): "
+            "run `bash scripts/setup_decide_venv.sh` (scripts/test.sh does it before the "
+            "tests), or point DECIDE_VENV at an environment that has it")
 
 
 def spec_from_scenario(scenario: Any, rounds: int = 10, seed: int = 0,
@@ -50,8 +62,11 @@ def spec_from_scenario(scenario: Any, rounds: int = 10, seed: int = 0,
 
 
 def run(spec: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
-    """Run decide on ``spec``; raises ``subprocess.TimeoutExpired`` past ``timeout``."""
-    ensure()
+    """Run decide on ``spec``; raises ``subprocess.TimeoutExpired`` past ``timeout``.
+
+    decide's environment must exist (:func:`ensure` builds it; the tests only
+    :func:`require` it)."""
+    require()
     env = dict(os.environ, MPLBACKEND="Agg", QT_QPA_PLATFORM="offscreen")
     env.pop("PYTHONPATH", None)
     proc = subprocess.run([str(python()), str(RUNNER)], input=json.dumps(spec), text=True,

@@ -1,37 +1,55 @@
 """detente: forecast and broker multi-party, multi-issue negotiations.
 
-The Python API in a nutshell::
+The Python API in a nutshell (every function is in :mod:`detente.api`)::
 
     import detente
     scenario = detente.load("ukraine-2025-11")      # a bundled name or a file path
     result = detente.forecast(scenario)             # compromise, median and Nash
     result.to_frame()                               # pandas; shows as a table in Jupyter
     detente.simulate(scenario, draws=10_000)        # Monte Carlo over the stated uncertainty
-    detente.deals.analyse(scenario)                 # Pareto frontier, ZOPA, bargaining solutions
+    detente.analyse_deals(scenario)                 # Pareto frontier, ZOPA, bargaining solutions
+    detente.analyse_deals("genius-folder/")        # a GENIUS domain, as GENIUS computes it
+    detente.figures.issue_scales(scenario, result)  # Plotly figures (see detente.figures)
 
-The heavier parts (``simulate``, ``sensitivity``, ``find_levers``, ``deals``,
-``backtest``) are imported on first use, so ``import detente`` stays quick.
+The heavier parts (Monte Carlo, sensitivity, deals, backtest) are imported on
+first use, so ``import detente`` stays quick.
 """
 
 from typing import Any
 
 from detente.api import (
+    StanceChange,
+    analyse_deals,
     apply_draft,
+    brief,
+    check,
+    convert,
+    deal_pair,
     deal_problem,
     delphi_history,
     delphi_round,
     draft_article,
+    exchanges,
     forecast,
+    levers,
+    list_models,
     load,
     load_all,
     load_genius,
+    loads,
+    logrolls,
     open_history,
     panel_combine,
     panel_disagreement,
+    phase,
     pressures,
+    run_backtest,
     save,
     save_review,
     scenario_schema,
+    sensitivity,
+    simulate,
+    what_if,
 )
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, Problem, ScenarioError
@@ -39,11 +57,10 @@ from detente.models import Forecast, available_models, get_model
 from detente.scenario import Actor, Issue, Scenario, Source, Stance
 
 _LAZY = {
-    "simulate": ("detente.uncertainty.simulate", "simulate"),
     "Simulation": ("detente.uncertainty.simulate", "Simulation"),
-    "sensitivity": ("detente.uncertainty.sensitivity", "sensitivity"),
     "find_levers": ("detente.uncertainty.levers", "find_levers"),
     "deals": ("detente.deals", None),
+    "figures": ("detente.present.figures", None),
     "backtest": ("detente.backtest", None),
     "History": ("detente.store", "History"),
 }
@@ -59,30 +76,45 @@ __all__ = [
     "ScenarioError",
     "Source",
     "Stance",
+    "StanceChange",
     "apply_draft",
     "available_models",
+    "brief",
     "compile_scenario",
+    "deal_pair",
+    "analyse_deals",
+    "check",
+    "convert",
     "deal_problem",
     "delphi_history",
     "delphi_round",
     "draft_article",
+    "exchanges",
     "forecast",
     "get_model",
+    "levers",
+    "list_models",
     "load",
     "load_all",
     "load_genius",
+    "loads",
+    "logrolls",
     "open_history",
     "panel_combine",
     "panel_disagreement",
+    "phase",
     "pressures",
+    "run_backtest",
     "save",
     "save_review",
     "scenario_schema",
+    "what_if",
+    "sensitivity",
+    "simulate",
     *_LAZY,
 ]
 
 __version__ = "0.1.0"
-
 
 
 def __getattr__(name: str) -> Any:

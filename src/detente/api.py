@@ -1,80 +1,422 @@
-"""The Python API that the CLI (and later the web app) call."""
+"""The facade: every operation the CLI, the web app and notebooks use.
+
+Each function takes keyword parameters with documented defaults and returns a
+result object (:mod:`detente.results`, or the result types of the analysis
+packages) that knows its JSON form; the presenters (:mod:`detente.present`)
+turn those into tables. A scenario argument is a :class:`Scenario`, a file
+path (any supported format) or the name of a bundled scenario; ``None`` means
+the bundled default (``ukraine-2025-11``).
+
+The heavier packages (Monte Carlo, sensitivity, deals, backtest) are imported
+when their function is first called, so ``import detente`` stays quick.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
 
 from detente import formats
-from detente.deals.space import DEFAULT_GRID
-from detente.deals.utility import DealProblem, UtilityKind
-from detente.errors import DetenteError
+from detente.atomic import write_text_atomic
+from detente.errors import DetenteError, ModelInputError, Problem
+from detente.extras import extras_of
 from detente.formats.genius import GeniusDomain, read_genius_domain
 from detente.models.base import Model
-from detente.models.registry import DEFAULT_MODELS, get_model
-from detente.results import ForecastSet
+from detente.models.registry import (
+    DEFAULT_MODELS,
+    available_models,
+    get_model,
+    model_class,
+    resolve_models,
+)
+from detente.results import (
+    BacktestReport,
+    CheckReport,
+    EnsembleFit,
+    ExchangeRun,
+    ForecastSet,
+    LogrollSet,
+    ModelInfo,
+)
 from detente.scenario import Scenario
-from detente.scenarios import bundled_names, bundled_path
-from detente.utility_space import Acceptance
+from detente.scenarios import DEFAULT, bundled_path, resolve
+from detente.templates import scenario_template
+
+if TYPE_CHECKING:
+    from detente.deals import DealProblem, DealReport, PhaseReport
+    from detente.deals.pair import PairView
+    from detente.present.brief import BriefData
+    from detente.store import History
+    from detente.uncertainty.levers import LeverResult
+    from detente.uncertainty.sensitivity import Sensitivity
+    from detente.uncertainty.simulate import Simulation
+
+ScenarioLike = Scenario | str | os.PathLike[str] | None
+"""A scenario, a file path or bundled name, or ``None`` for the bundled default."""
+
+Params = Mapping[str, Mapping[str, Any]]
+"""Model parameters by model name: ``{"eum": {"q": 0.5}}``."""
 
 
-def _resolve(path_or_name: str | os.PathLike[str]) -> Path:
-    text = os.fspath(path_or_name)
-    path = Path(text)
-    if path.exists():
-        return path
-    bundled = bundled_path(text)
-    if bundled is not None:
-        return bundled
-    raise DetenteError(
-        f"{text}: no such file, and no bundled scenario of that name "
-        f"(bundled: {', '.join(bundled_names()) or 'none'})"
-    )
+__all__ = [
+    "DEFAULT",
+    "DEFAULT_MODELS",
+    "analyse_deals",
+    "apply_draft",
+    "backtest_models",
+    "capability_schemes",
+    "check",
+    "convert",
+    "deal_problem",
+    "delphi_history",
+    "delphi_round",
+    "draft_article",
+    "exchanges",
+    "fit_ensemble",
+    "forecast",
+    "format_names",
+    "levers",
+    "list_models",
+    "load",
+    "load_all",
+    "load_genius",
+    "load_simulation",
+    "logrolls",
+    "new_scenario",
+    "open_history",
+    "panel_combine",
+    "panel_disagreement",
+    "parse_pairs",
+    "parse_params",
+    "phase",
+    "resolve_models",
+    "run_backtest",
+    "save",
+    "save_review",
+    "sensitivity",
+    "shipped_ensemble_members",
+    "simulate",
+    "write_text",
+]
 
 
-def load(path_or_name: str | os.PathLike[str], *, format: str | None = None) -> Scenario:
-    """Load one scenario from a file (any supported format) or a bundled name."""
-    return formats.read(_resolve(path_or_name), format=format)
+# ---- scenarios: load, save, convert, check ---------------------------------------------
+
+if TYPE_CHECKING:  # the inputs layer is imported on first use
+    from detente.inputs.delphi import RoundSummary
+    from detente.inputs.disagreement import DisagreementReport
+    from detente.inputs.draft import Applied, Draft
+    from detente.inputs.draft.review import Review
+    from detente.inputs.panel import PanelResult
 
 
-def load_all(path_or_name: str | os.PathLike[str], *, format: str | None = None) -> list[Scenario]:
+def load(path_or_name: str | os.PathLike[str] | None = None, *,
+         format: str | None = None) -> Scenario:
+    """Load one scenario from a file (any supported format) or a bundled name.
+
+    ``path_or_name`` defaults to the bundled scenario (``DEFAULT``); ``format``
+    forces a reader (default: detect by extension, then by content).
+    """
+    return formats.read(resolve(path_or_name or DEFAULT), format=format)
+
+
+def load_all(path_or_name: str | os.PathLike[str] | None = None, *,
+             format: str | None = None) -> list[Scenario]:
     """Load every scenario in a file (a DEU table holds one per issue)."""
-    return formats.read_all(_resolve(path_or_name), format=format)
+    return formats.read_all(resolve(path_or_name or DEFAULT), format=format)
 
 
-def save(scenario: Scenario, path: str | os.PathLike[str], *, format: str | None = None) -> Path:
-    """Write a scenario (format from the extension unless given); atomic."""
+def _scenario(scenario: ScenarioLike, format: str | None = None) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else load(scenario, format=format)
+
+
+def save(scenario: Scenario, path: str | os.PathLike[str], *, format: str | None = None,
+         force: bool = True) -> Path:
+    """Write a scenario (format from the extension unless given), atomically.
+
+    ``force=False`` refuses to overwrite an existing file.
+    """
+    _refuse_existing(Path(path), force)
     return formats.write(scenario, path, format=format)
 
 
+def convert(source: ScenarioLike, target: str | os.PathLike[str], *, to: str | None = None,
+            format: str | None = None, force: bool = False) -> Path:
+    """Read ``source`` (``format`` forces its reader) and write it to ``target`` in
+    format ``to`` (default: from the extension); ``force`` overwrites an existing file."""
+    target = Path(target)
+    _refuse_existing(target, force)
+    return formats.write(_scenario(source, format), target, format=to)
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write an output file (a CSV, a report) atomically: old content or new, never half."""
+    return write_text_atomic(path, text)
+
+
+def format_names() -> tuple[str, ...]:
+    """The names of the scenario formats (for ``format=`` and ``to=``)."""
+    return formats.format_names()
+
+
+def new_scenario(name: str, path: str | os.PathLike[str] | None = None, *,
+                 force: bool = False) -> Path:
+    """Write a commented template scenario called ``name`` (default file ``NAME.yaml``)."""
+    if not name or any(c.isspace() for c in name) or "/" in name:
+        raise DetenteError(f"name {name!r}: expected a short id without spaces or slashes")
+    target = Path(path) if path is not None else Path(f"{name}.yaml")
+    _refuse_existing(target, force)
+    return write_text_atomic(target, scenario_template(name))
+
+
+def _refuse_existing(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise DetenteError(f"{path}: exists; pass --force to overwrite it")
+
+
+def check(path_or_name: str | os.PathLike[str] | None = None, *,
+          models: Sequence[str] = (), format: str | None = None) -> CheckReport:
+    """Validate every scenario in a file and, for each of ``models``, what it needs.
+
+    Raises :class:`ScenarioError` (the file) or :class:`ModelInputError` (every
+    model's problems together); returns the valid scenarios otherwise.
+    """
+    from detente.arrays import compile_scenario
+
+    scenarios = load_all(path_or_name, format=format)
+    checkers = [get_model(name) for name in models]
+    problems: list[Problem] = []
+    for sc in scenarios if checkers else ():
+        arrays = compile_scenario(sc)  # once per scenario, whatever the number of models
+        for checker in checkers:
+            try:
+                checker.check(arrays)
+            except ModelInputError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise ModelInputError(problems)
+    return CheckReport(tuple(scenarios), tuple(models))
+
+
+# ---- models and forecasts ------------------------------------------------------------
+
+
+def list_models() -> list[ModelInfo]:
+    """Every registered model: name, label, whether it needs a status quo."""
+    out = []
+    for name in available_models():
+        cls = model_class(name)
+        out.append(ModelInfo(name, cls.label or name, bool(cls.needs_status_quo)))
+    return out
+
+
+def parse_params(items: Iterable[str] | None) -> dict[str, dict[str, Any]]:
+    """``["eum.q=0.5", "eum.rounds=8"]`` -> ``{"eum": {"q": 0.5, "rounds": 8}}``.
+
+    Values are read as YAML scalars (numbers, booleans, text).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for item in items or []:
+        key, sep, raw = item.partition("=")
+        model, dot, name = key.partition(".")
+        if not sep or not dot or not model or not name:
+            raise DetenteError(f"--param {item!r}: expected MODEL.NAME=VALUE, e.g. eum.q=0.5")
+        try:
+            value = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            value = raw
+        out.setdefault(model, {})[name] = value
+    return out
+
+
+def _one_model(model: str | Model, params: Params | None) -> Model:
+    return resolve_models([model], params=params)[0]
+
+
 def forecast(
-    scenario: Scenario | str | os.PathLike[str],
+    scenario: ScenarioLike = None,
     models: Iterable[str | Model] | None = None,
     *,
-    params: Mapping[str, Mapping[str, Any]] | None = None,
+    params: Params | None = None,
     seed: int | None = 0,
+    format: str | None = None,
 ) -> ForecastSet:
     """Run several models on one scenario.
 
-    ``models`` are names (see :func:`detente.available_models`) or model
-    instances; ``params`` maps a model name to its keyword parameters.
+    ``models`` are names (see :func:`models`) or model instances (default:
+    compromise, median and Nash); ``params`` maps a model name to its keyword
+    parameters; ``seed`` (default 0) feeds the models with randomness.
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load(scenario)
-    params = params or {}
-    chosen = [
-        m if isinstance(m, Model) else get_model(m, **params.get(m, {}))
-        for m in (models or DEFAULT_MODELS)
-    ]
-    return ForecastSet(scenario, tuple(m.forecast(scenario, seed=seed) for m in chosen))
+    sc = _scenario(scenario, format)
+    extras = extras_of(sc)  # what a model takes from the file (KTAB settings, DEU context)
+    chosen = [m.bind(extras) for m in resolve_models(models, params=params)]
+    return ForecastSet(sc, tuple(m.forecast(sc, seed=seed) for m in chosen))
 
 
-def load_genius(path: str | os.PathLike[str]) -> GeniusDomain:
-    """A GENIUS negotiation (a folder, or its domain or one profile file): the scenario and
-    every party's stated utility (``.scenario``, ``.spaces``)."""
-    return read_genius_domain(_resolve(path))
+def exchanges(
+    scenario: ScenarioLike = None,
+    *,
+    rounds: int = 10,
+    variant: str = "equal-gain",
+    rule: str = "decide",
+    seed: int = 0,
+    candidates: bool = False,
+    format: str | None = None,
+    controlled_only: bool = False,
+) -> ExchangeRun:
+    """Run the exchange model and keep its log of executed exchanges.
+
+    ``variant`` is ``equal-gain`` (default) or ``random-rate`` (which uses
+    ``seed``); ``rule`` is ``decide`` (default) or ``paper``; ``candidates``
+    also lists round 1's candidate exchanges before any is executed. Where the
+    scenario says who delivers or must consent to each issue, each side of the
+    log says whether it ``controls`` what it gives; ``controlled_only`` keeps the
+    exchanges where both do (a filter of the log; the model is unchanged).
+    """
+    from detente.models.exchange import Exchange
+    from detente.models.exchange import candidates as round_one
+
+    sc = _scenario(scenario, format)
+    model = Exchange(rounds=rounds, variant=variant, rule=rule)  # type: ignore[arg-type]
+    fc = model.bind(extras_of(sc)).forecast(sc, seed=seed)
+    found = tuple(round_one(sc, model)) if candidates else None
+    return ExchangeRun(sc, fc, rounds, seed, found, controlled=controlled_only)
+
+
+# ---- uncertainty -----------------------------------------------------------------------
+
+
+def simulate(
+    scenario: ScenarioLike = None,
+    models: Iterable[str | Model] | None = None,
+    *,
+    draws: int = 10_000,
+    seed: int | None = 0,
+    params: Params | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    chunk_size: int | None = None,
+    block_size: int | None = None,
+    bins: int | None = None,
+    quantiles: Sequence[float] | None = None,
+    keep_draws: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    format: str | None = None,
+    calibrated_uncertainty: bool = False,
+) -> Simulation:
+    """Monte Carlo over the scenario's declared uncertainty (see
+    :func:`detente.uncertainty.simulate.simulate`).
+
+    ``draws`` (default 10,000) and ``seed`` (default 0) fix the result;
+    ``engine`` (``local`` or ``dask``; a ``scheduler`` address implies dask),
+    ``workers`` and ``chunk_size`` only decide where and how fast it runs.
+    ``block_size``, ``bins`` and ``quantiles`` (default: the simulation
+    module's) shape the summaries; ``keep_draws`` keeps every outcome (default:
+    for runs up to 100,000 draws). ``progress`` is called with (draws done,
+    draws in all). ``calibrated_uncertainty`` (default False) first gives every
+    input without a stated distribution the default uncertainty calibrated on
+    EU decisions (:mod:`detente.uncertainty.defaults`); the result then says so
+    (``dataset.attrs["uncertainty_defaults"]``, shown in tables and JSON).
+    """
+    from detente.uncertainty.simulate import (
+        DEFAULT_BINS,
+        DEFAULT_BLOCK_SIZE,
+        DEFAULT_QUANTILES,
+    )
+    from detente.uncertainty.simulate import simulate as run
+
+    sc = _scenario(scenario, format)
+    note = None
+    if calibrated_uncertainty:
+        from detente.uncertainty.defaults import CALIBRATED, calibration_note
+
+        sc, added = CALIBRATED.apply(sc)
+        note = calibration_note(CALIBRATED, added)
+    sim = run(sc, models, draws=draws, seed=seed, engine=engine, scheduler=scheduler,
+              workers=workers, chunk_size=chunk_size,
+              block_size=DEFAULT_BLOCK_SIZE if block_size is None else block_size,
+              bins=DEFAULT_BINS if bins is None else bins,
+              quantiles=DEFAULT_QUANTILES if quantiles is None else quantiles,
+              keep_draws=keep_draws, params=params, progress=progress)
+    if note is not None:
+        sim.dataset.attrs["uncertainty_defaults"] = note
+    return sim
+
+
+def load_simulation(path: str | os.PathLike[str]) -> Simulation:
+    """A simulation saved with :meth:`Simulation.save` (netCDF)."""
+    from detente.uncertainty.simulate import Simulation
+
+    return Simulation.load(path)
+
+
+def sensitivity(
+    scenario: ScenarioLike = None,
+    model: str | Model = "compromise",
+    *,
+    params: Params | None = None,
+    method: Literal["sobol", "morris"] = "sobol",
+    samples: int = 1024,
+    seed: int = 0,
+    by: Literal["input", "actor"] = "input",
+    issues: Sequence[str] | None = None,
+    format: str | None = None,
+) -> Sensitivity:
+    """Which uncertain inputs move each issue's forecast most (SALib).
+
+    ``method``: ``sobol`` (variance shares; default) or ``morris`` (elementary
+    effects); ``samples``: the base sample size N (default 1024); ``by``:
+    rank single inputs (default) or whole actors; ``issues``: default all.
+    """
+    from detente.uncertainty.sensitivity import sensitivity as analyse
+
+    sc = _scenario(scenario, format)
+    return analyse(sc, _one_model(model, params), method=method, samples=samples, seed=seed,
+                   by=by, issues=issues or None)
+
+
+def levers(
+    scenario: ScenarioLike = None,
+    *,
+    issue: str,
+    target: str | float,
+    model: str | Model = "compromise",
+    params: Params | None = None,
+    actors: Sequence[str] | None = None,
+    seed: int = 0,
+    format: str | None = None,
+) -> LeverResult:
+    """The smallest change to one actor's position, salience or capability that moves
+    ``model``'s forecast on ``issue`` to ``target`` (an anchor label or a unique part
+    of one, an option name, or a number); ``actors`` limits the search (default all)."""
+    from detente.uncertainty.levers import find_levers
+
+    sc = _scenario(scenario, format)
+    return find_levers(sc, _one_model(model, params), issue, target, actors=actors or None,
+                       seed=seed)
+
+
+# ---- deals -----------------------------------------------------------------------------
+
+
+def parse_pairs(items: Iterable[str] | None, what: str) -> dict[str, float]:
+    """``["russia=0.2"]`` -> ``{"russia": 0.2}`` (``what`` names the option in errors)."""
+    out: dict[str, float] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise DetenteError(f"{what} {item!r}: expected ACTOR=NUMBER") from None
+    return out
 
 
 def _is_genius(path: Path) -> bool:
@@ -82,35 +424,237 @@ def _is_genius(path: Path) -> bool:
 
 
 def deal_problem(
-    scenario: Scenario | GeniusDomain | str | os.PathLike[str],
+    scenario: ScenarioLike | GeniusDomain = None,
     *,
-    utility: UtilityKind = "linear",
-    grid: int = DEFAULT_GRID,
+    utility: str = "linear",
+    grid: int | None = None,
     batna: Mapping[str, float] | None = None,
-    acceptance: Acceptance | None = None,
-    shocks: tuple[str, ...] = (),
+    acceptance: str | None = None,
+    format: str | None = None,
+    shocks: Sequence[str] = (),
 ) -> DealProblem:
-    """The deal problem of a scenario, a GENIUS negotiation, or a file / folder / bundled name.
+    """The deal problem of a scenario, a GENIUS negotiation, or a file / folder / bundled
+    name: options per issue, every actor's utilities and BATNA.
 
     GENIUS files (a folder, or an ``.xml`` domain or profile) are analysed with
     the utilities they state, as GENIUS computes them, and GENIUS's acceptance
     rule (at least the reservation value); other scenarios with distance
-    utilities (``utility``, ``grid``) and acceptance above the BATNA.
-    ``acceptance`` (``"above"`` or ``"at_least"``) overrides either default;
-    ``batna`` overrides BATNAs by actor; ``shocks`` applies named shocks of the
-    scenario to its pressure variables (see :func:`pressures`).
+    utilities (``utility``: ``linear``, the default, or ``quadratic``; ``grid``
+    points on an issue without named options, default the deals package's) and
+    acceptance above the BATNA. ``acceptance`` (``"above"`` or ``"at_least"``,
+    also spelled ``"at-least"``) overrides either default; ``batna`` overrides
+    BATNAs by actor (0..1); ``shocks`` applies named shocks of the scenario to its
+    pressure variables (see :func:`pressures`).
     """
+    from detente.deals import DEFAULT_GRID, DealProblem
+
+    rule = None if acceptance is None else acceptance.replace("-", "_")
     if not isinstance(scenario, Scenario | GeniusDomain):
-        path = _resolve(scenario)
-        scenario = read_genius_domain(path) if _is_genius(path) else formats.read(path)
+        path = resolve(scenario or DEFAULT)
+        genius = format == "genius" or (format is None and _is_genius(path))
+        scenario = read_genius_domain(path) if genius else formats.read(path, format=format)
+    size = DEFAULT_GRID if grid is None else grid
     if isinstance(scenario, GeniusDomain):
         return DealProblem.from_scenario(scenario.scenario, spaces=scenario.spaces,
-                                         batna=batna, acceptance=acceptance, grid=grid)
-    return DealProblem.from_scenario(scenario, utility=utility, grid=grid, batna=batna,
-                                     acceptance=acceptance, shocks=shocks)
+                                         batna=batna, acceptance=rule,  # type: ignore[arg-type]
+                                         grid=size)
+    return DealProblem.from_scenario(scenario, utility=utility, grid=size,  # type: ignore[arg-type]
+                                     batna=batna, acceptance=rule,  # type: ignore[arg-type]
+                                     shocks=tuple(shocks))
 
 
-def open_history(db: str | os.PathLike[str] | None = None) -> Any:
+def analyse_deals(
+    scenario: ScenarioLike = None,
+    *,
+    utility: str = "linear",
+    batna: Mapping[str, float] | None = None,
+    acceptance: str | None = None,
+    drops: Mapping[str, float] | None = None,
+    draws: int = 0,
+    seed: int = 0,
+    format: str | None = None,
+    shocks: Sequence[str] = (),
+) -> DealReport:
+    """Pareto frontier above the BATNAs, ZOPA and bargaining solutions.
+
+    ``utility``, ``batna``, ``acceptance`` and ``shocks`` as in :func:`deal_problem`;
+    ``drops`` (actor -> D) asks which deals open if that actor's BATNA fell by
+    D; ``draws > 0`` samples uncertain BATNAs with ``seed``.
+    """
+    from detente.deals import analyse
+
+    problem = deal_problem(scenario, utility=utility, batna=batna, acceptance=acceptance,
+                           format=format, shocks=shocks)
+    return analyse(problem, drops=dict(drops or {}), draws=draws, seed=seed)
+
+
+def logrolls(
+    scenario: ScenarioLike = None,
+    *,
+    utility: str = "linear",
+    actors: Sequence[str] | None = None,
+    format: str | None = None,
+) -> LogrollSet:
+    """Pairs of actors and issues where each side gains more than it gives, best first;
+    ``actors`` keeps the trades involving any of them (default: all)."""
+    from detente.deals import logrolls as find
+
+    problem = deal_problem(scenario, utility=utility, format=format)
+    found = find(problem)
+    if actors:
+        unknown = set(actors) - set(problem.actors)
+        if unknown:
+            raise DetenteError(f"unknown actor(s) {', '.join(sorted(unknown))}; actors are "
+                               f"{', '.join(problem.actors)}")
+        found = [r for r in found if r.a in actors or r.b in actors]
+    return LogrollSet(tuple(found))
+
+
+def phase(
+    scenario: ScenarioLike = None,
+    *,
+    deal: str | Mapping[str, Any] | None = None,
+    top: int = 5,
+    utility: str = "linear",
+    batna: Mapping[str, float] | None = None,
+    format: str | None = None,
+) -> PhaseReport:
+    """Order a deal's issues into self-enforcing phases, or price the guarantee needed.
+
+    ``deal``: ``"issue=option,..."`` or a mapping (other issues at the status
+    quo); default the Nash bargaining deal. ``top``: plans to keep (default 5).
+    """
+    from detente.deals import analyse
+    from detente.deals import phase as order
+
+    problem = deal_problem(scenario, utility=utility, batna=batna, format=format)
+    if deal is None:
+        rep = analyse(problem)
+        nash = rep.solutions["nash"]
+        if nash is None:
+            raise DetenteError("no deal beats every BATNA; give one with --deal")
+        chosen = rep.frontier_options[nash]
+    else:
+        chosen = problem.parse_deal(deal)
+    return order(problem, chosen, top=top)
+
+
+# ---- backtest --------------------------------------------------------------------------
+
+
+def backtest_models() -> tuple[str, ...]:
+    """What :func:`run_backtest` can score: every registered model, then the baselines."""
+    from detente.backtest.run import default_models
+
+    return default_models()
+
+
+def capability_schemes() -> tuple[str, ...]:
+    """How a backtest can set actors' capabilities (``capability=``)."""
+    from detente.power.council import SCHEMES
+
+    return tuple(SCHEMES)
+
+
+def run_backtest(
+    dataset: str | os.PathLike[str],
+    *,
+    models: Sequence[str] | None = None,
+    capability: str = "equal",
+    limit: int | None = None,
+    bootstrap: int = 1000,
+    seed: int = 0,
+    format: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> BacktestReport:
+    """Score models on decisions with known outcomes (a DEU table).
+
+    ``models``: default every registered model and the baselines;
+    ``capability``: how actors' capabilities are set (default ``equal``);
+    ``limit``: only the first N scoreable issues; ``bootstrap``: replicates for
+    the confidence intervals (0: none); ``seed`` feeds the bootstrap and models.
+    """
+    from detente.backtest.deu import make_cases
+    from detente.backtest.run import run_backtest as run
+
+    cases = make_cases(load_all(dataset, format=format), capability=capability)
+    if limit is not None:
+        if limit < 1:
+            raise DetenteError("--limit must be at least 1")
+        cases = cases[:limit]
+    if not cases:
+        raise DetenteError(f"{dataset}: no scoreable issues (outcome in 0..100, >= 3 actors)")
+    known = list(backtest_models())
+    chosen = list(dict.fromkeys(models)) if models else known
+    unknown = [m for m in chosen if m not in known]
+    if unknown:
+        raise DetenteError(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    result = run(cases, chosen, seed=seed, progress=progress, capability=capability)
+    scores = result.scores(n_boot=bootstrap, seed=seed)
+    return BacktestReport(result, tuple(scores), os.fspath(dataset), bootstrap)
+
+
+def fit_ensemble(
+    report: BacktestReport,
+    path: str | os.PathLike[str],
+    *,
+    members: Sequence[str] | None = None,
+    seed: int = 0,
+    command: str = "",
+) -> EnsembleFit:
+    """Fit ensemble weights on a backtest's cases (held-out proposals, grouped CV) and
+    write them with their provenance to ``path`` (JSON, atomically).
+
+    ``members``: default the shipped members; ``"all"`` means every model.
+    ``command`` is recorded in the provenance.
+    """
+    from detente.backtest.ensemble_fit import (
+        SHIPPED_MEMBERS,
+        evaluate,
+        member_table,
+        weights_document,
+        write_weights,
+    )
+    from detente.models.ensemble import default_members
+
+    if members and "all" in members:
+        chosen = list(default_members())
+    else:
+        chosen = list(dict.fromkeys(members or SHIPPED_MEMBERS))
+    allowed = set(default_members())
+    bad = [m for m in chosen if m not in allowed]
+    if bad:
+        raise DetenteError(f"unknown ensemble member(s) {', '.join(bad)}; "
+                           f"known: {', '.join(sorted(allowed))}")
+    if "compromise" not in chosen:
+        raise DetenteError("the ensemble's members must include 'compromise' (its baseline)")
+    cases = report.result.cases
+    table = member_table(cases, chosen, seed=seed)
+    fitted = evaluate(table, seed=seed)
+    doc = weights_document(fitted, dataset=report.dataset, capability=report.result.capability,
+                           members=chosen, seed=seed, command=command)
+    out = write_weights(doc, Path(path))
+    unused = set(available_models()) - {m.split("@")[0] for m in chosen} - {"ensemble"}
+    return EnsembleFit(fitted, tuple(chosen), out, tuple(sorted(unused)))
+
+
+def shipped_ensemble_members() -> tuple[str, ...]:
+    """The members of the shipped ensemble (the default of :func:`fit_ensemble`)."""
+    from detente.backtest.ensemble_fit import SHIPPED_MEMBERS
+
+    return tuple(SHIPPED_MEMBERS)
+
+
+# ---- GENIUS, the history store, analysts' inputs ------------------------------------
+
+
+def load_genius(path: str | os.PathLike[str]) -> GeniusDomain:
+    """A GENIUS negotiation (a folder, or its domain or one profile file): the scenario and
+    every party's stated utility (``.scenario``, ``.spaces``)."""
+    return read_genius_domain(resolve(path))
+
+
+def open_history(db: str | os.PathLike[str] | None = None) -> History:
     """The history store (:class:`detente.History`): a file path or a SQLAlchemy URL
     (``postgresql+psycopg://...``); default ``$DETENTE_DB``, else ``history.sqlite`` in
     the user's data folder. Opening migrates the schema to this detente's revision."""
@@ -137,7 +681,7 @@ def panel_combine(
     ranges: str = "spread",
     min_share: float = 0.5,
     name: str | None = None,
-) -> Any:
+) -> PanelResult:
     """Combine several analysts' estimates of one negotiation, stance by stance.
 
     Returns a :class:`detente.inputs.panel.PanelResult` (the combined scenario and each
@@ -164,7 +708,7 @@ def panel_disagreement(
     samples: int = 256,
     seed: int = 0,
     threshold: float = 0.05,
-) -> Any:
+) -> DisagreementReport:
     """Where the analysts differ most and which differences move ``model``'s forecast.
 
     Returns a :class:`detente.inputs.disagreement.DisagreementReport`; see that module
@@ -183,16 +727,27 @@ def delphi_round(
     files: Iterable[str | os.PathLike[str]] = (),
     *,
     base: Scenario | str | os.PathLike[str] | None = None,
-) -> Any:
+    store: bool = True,
+    db: str | os.PathLike[str] | None = None,
+) -> RoundSummary:
     """Open a Delphi panel in ``folder`` (with the analysts' ``files``) or, without files,
-    close the round the analysts revised and hand out the next. The rounds are kept as
-    files in ``folder`` (see :mod:`detente.inputs.delphi`)."""
+    close the round the analysts revised and hand out the next.
+
+    The rounds are kept as files in ``folder`` and, with ``store`` (default), in the
+    history store ``db`` (see :func:`open_history`): each analyst's estimates and the
+    panel's median as versions noted "Delphi round k" (see :mod:`detente.inputs.delphi`).
+    """
     from detente.inputs import delphi
 
     paths = list(files)
-    if paths:
-        return delphi.start(paths, folder, base=_scenario_or_load(base))
-    return delphi.advance(folder)
+    history = open_history(db) if store else None
+    try:
+        if paths:
+            return delphi.start(paths, folder, base=_scenario_or_load(base), store=history)
+        return delphi.advance(folder, store=history)
+    finally:
+        if history is not None:
+            history.close()
 
 
 def delphi_history(folder: str | os.PathLike[str]) -> list[dict[str, Any]]:
@@ -212,7 +767,7 @@ def draft_article(
     llm_url: str | None = None,
     llm_key: str | None = None,
     llm_model: str | None = None,
-) -> Any:
+) -> Draft:
     """Proposed changes, with exact quotes, from a news article (a
     :class:`detente.inputs.draft.Draft`); ``into`` is the scenario (file or bundled name)
     the quotes are to bear on. ``extractor="llm"`` uses an OpenAI-compatible endpoint
@@ -222,7 +777,7 @@ def draft_article(
 
     scenario, into_file = None, None
     if into is not None:
-        resolved = _resolve(into)
+        resolved = resolve(into)
         scenario = formats.read(resolved)
         into_file = os.fspath(into) if bundled_path(os.fspath(into)) == resolved else str(
             resolved.resolve())
@@ -231,11 +786,11 @@ def draft_article(
                  llm_url=llm_url, llm_key=llm_key, llm_model=llm_model)
 
 
-def save_review(review: Any, path: str | os.PathLike[str], *, force: bool = False) -> Path:
+def save_review(review: Review, path: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Write a draft's review file (atomic; an existing file only with ``force``)."""
     from detente.inputs.draft.review_file import write_review
 
-    _refuse_overwrite(path, force)
+    _refuse_existing(Path(path), force)
     return write_review(review, path)
 
 
@@ -244,14 +799,14 @@ def apply_draft(
     *,
     output: str | os.PathLike[str] | None = None,
     force: bool = False,
-) -> Any:
+) -> Applied:
     """The new scenario an edited review makes (validated; a
     :class:`detente.inputs.draft.Applied`), written to ``output`` if given (atomic)."""
     from detente.inputs.draft import apply
     from detente.inputs.draft.review_file import read_review
 
     if output is not None:
-        _refuse_overwrite(output, force)
+        _refuse_existing(Path(output), force)
     parsed, _ = read_review(review)
     base = load(parsed.into.file) if parsed.into is not None else None
     applied = apply(review, base=base)
@@ -260,9 +815,94 @@ def apply_draft(
     return applied
 
 
-def _refuse_overwrite(path: str | os.PathLike[str], force: bool) -> None:
-    if Path(path).exists() and not force:
-        raise DetenteError(f"{os.fspath(path)}: exists; pass --force (force=True) to overwrite it")
+
+# ---- used by the brief and the web app (issue 14) --------------------------------------
+
+FAST_MODELS: tuple[str, ...] = ("compromise", "median", "nash", "eum")
+"""Models quick enough to re-run on every slider move in the what-if view."""
+
+
+def loads(text: str | bytes, *, name: str = "upload.yaml",
+          format: str | None = None) -> Scenario:
+    """Parse one scenario from text (or a file's bytes) held in memory, such as an upload;
+    ``name`` is only used to pick the format by its extension and to name the source in
+    error messages (never opened)."""
+    if isinstance(text, bytes):
+        text = formats.decode(text, name)
+    fmt = format or formats.detect_format(Path(name), text)
+    scenarios = formats.format_module(fmt).loads(text, file=name)
+    if len(scenarios) != 1:
+        raise DetenteError(f"{name}: holds {len(scenarios)} scenarios where one is needed")
+    return scenarios[0]
+
+
+def dumps(scenario: Scenario, format: str = "yaml") -> str:
+    """A scenario as text in a format that can hold one (YAML by default)."""
+    return formats.dumps(scenario, format)
+
+
+@dataclass(frozen=True)
+class StanceChange:
+    """A what-if: one actor's position and/or salience on one issue set to new values."""
+
+    actor: str
+    issue: str
+    position: float | None = None
+    salience: float | None = None
+
+
+def what_if(scenario: Scenario, changes: Iterable[StanceChange]) -> Scenario:
+    """The scenario with some stances moved (re-validated; a moved stance drops the
+    uncertainty range it no longer matches, since a what-if is a point forecast)."""
+    data = scenario.to_dict()
+    todo = {(c.actor, c.issue): c for c in changes}
+    for stance in data.get("stances", []):
+        change = todo.pop((stance["actor"], stance["issue"]), None)
+        if change is None:
+            continue
+        if change.position is not None:
+            stance["position"] = float(change.position)
+            stance.pop("position_uncertainty", None)
+        if change.salience is not None:
+            stance["salience"] = float(change.salience)
+            stance.pop("salience_uncertainty", None)
+    if todo:
+        missing = ", ".join(f"{a} on {i}" for a, i in todo)
+        raise DetenteError(f"what-if: no stated stance of {missing}; only stated stances move")
+    return Scenario.from_dict(data)
+
+
+def deal_pair(scenario: ScenarioLike | GeniusDomain, a: str, b: str, *,
+              utility: str = "linear") -> PairView:
+    """Two parties' utilities over the deal space (at most 5,000 deals, drawn when the
+    space is larger), their two-party Pareto frontier and ZOPA (``utility`` as in
+    :func:`deal_problem`)."""
+    from detente.deals.pair import pair_view
+
+    return pair_view(deal_problem(scenario, utility=utility), a, b)
+
+
+def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
+          simulated: Iterable[str] = FAST_MODELS, draws: int = 1000, seed: int = 0,
+          sensitivity_model: str = "compromise", sensitivity_samples: int = 8,
+          top_deals: int = 5) -> BriefData:
+    """Everything the one-page brief shows, computed once: every model's forecast
+    (``models``, default every model but the ensemble), the Monte Carlo distributions
+    of the ``simulated`` ones (``draws``, 0 for none), what moves each issue (Morris
+    elementary effects and tornado swings of ``sensitivity_model``) and the
+    ``top_deals`` packages every party prefers to no deal."""
+    from detente.present.brief import BriefData
+
+    sc = _scenario(scenario)
+    chosen = list(models) if models else [m for m in available_models() if m != "ensemble"]
+    result = forecast(sc, chosen, seed=seed)
+    sim = simulate(sc, [m for m in simulated if m in chosen], draws=draws,
+                   seed=seed) if draws else None
+    sens = sensitivity(sc, sensitivity_model, method="morris", samples=sensitivity_samples,
+                       seed=seed)
+    deals_report = analyse_deals(sc, seed=seed)
+    return BriefData(scenario=sc, result=result, simulation=sim, sensitivity=sens,
+                     deals=deals_report.to_dict(top=top_deals), seed=seed)
 
 
 def scenario_schema() -> dict[str, Any]:
@@ -273,7 +913,7 @@ def scenario_schema() -> dict[str, Any]:
 
 
 def pressures(
-    scenario: Scenario | str | os.PathLike[str],
+    scenario: ScenarioLike = None,
     *,
     deal: str | Mapping[str, Any] | None = None,
     utility: str = "linear",
@@ -288,11 +928,10 @@ def pressures(
     """
     from detente.deals.pressures import pressure_levers, shock_effects
 
-    if not isinstance(scenario, Scenario):
-        scenario = load(scenario)
-    problem = DealProblem.from_scenario(scenario, utility=utility)  # type: ignore[arg-type]
+    sc = _scenario(scenario)
+    problem = deal_problem(sc, utility=utility)
     return {
-        "scenario": scenario.name,
+        "scenario": sc.name,
         "levers": [lv.to_dict() for lv in pressure_levers(problem, deal=deal)],
-        "shocks": shock_effects(scenario, utility=utility),
+        "shocks": shock_effects(sc, utility=utility),
     }

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import html
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from detente.json_values import json_ready
 from detente.models.base import Forecast
+from detente.notes import NEUTRAL_NOTE
 from detente.scenario import Scenario
+
+if TYPE_CHECKING:
+    from detente.backtest.run import BacktestResult
+    from detente.backtest.scoring import Score
+    from detente.deals.logrolls import Logroll
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,11 +80,135 @@ class ForecastSet:
     def _repr_html_(self) -> str:
         frame = self.to_frame()
         cols = [c for c in frame.columns if c != "name"]
-        return (f"<p><b>{self.scenario.title or self.scenario.name}</b>: "
+        title = html.escape(self.scenario.title or self.scenario.name)
+        return (f"<p><b>{title}</b>: "
                 f"{NEUTRAL_NOTE}</p>" + frame[cols]._repr_html_())
 
 
-NEUTRAL_NOTE = (
-    "Model outputs derived from the scenario's stated, sourced assumptions; "
-    "not predictions of fact."
-)
+# The two places that read a forecast's model-specific details.
+
+
+def exchange_log(forecast: Forecast) -> Sequence[Mapping[str, Any]] | None:
+    """The exchange model's log of executed exchanges as plain rows; ``None`` for a model
+    that keeps none."""
+    from detente.models.exchange import ExchangeDetails
+
+    details = forecast.details
+    if isinstance(details, ExchangeDetails) and details.exchanges is not None:
+        return [e.to_dict() for e in details.exchanges]
+    return None
+
+
+def round_records(forecast: Forecast) -> list[Sequence[Mapping[str, Any]]]:
+    """Each round's records (offers, exchanges, bargains) as plain rows, where the model
+    keeps them (:meth:`~detente.models.base.Details.round_records`)."""
+    return list(forecast.details.round_records())
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One registered model: its name, its label and whether it needs a status quo."""
+
+    name: str
+    label: str
+    needs_status_quo: bool
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The scenarios of a file that passed every check, and the models checked against."""
+
+    scenarios: tuple[Scenario, ...]
+    models: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class ExchangeRun:
+    """One run of the exchange model with its log of executed exchanges.
+
+    ``candidates`` (when asked for) are round 1's candidate exchanges before any
+    is executed, best first.
+    """
+
+    scenario: Scenario
+    forecast: Forecast
+    rounds: int
+    seed: int
+    candidates: tuple[Mapping[str, Any], ...] | None = None
+    controlled: bool = False
+    """Keep only exchanges in which both sides control what they give (a log filter)."""
+
+    @property
+    def log(self) -> Sequence[Mapping[str, Any]]:
+        """Every executed exchange, in order: both sides' supply issue, shift and gain;
+        where the scenario declares control, each side's ``controls`` (see
+        :mod:`detente.exchange_control`)."""
+        from detente.exchange_control import controlled_only, mark_control
+
+        log = mark_control(exchange_log(self.forecast) or [], self.scenario)
+        return controlled_only(log) if self.controlled else log
+
+    def to_dict(self) -> dict[str, Any]:
+        fc = self.forecast
+        data: dict[str, Any] = {
+            "scenario": self.scenario.name, "model": fc.model,
+            "params": fc.to_dict()["params"], "seed": self.seed,
+            "outcome": fc.point,
+            "outcome_per_round": {
+                issue: fc.trajectory.outcome[0, :, k].tolist()
+                for k, issue in enumerate(fc.issues)
+            },
+            "exchanges": self.log,
+        }
+        if self.candidates is not None:
+            data["candidates"] = list(self.candidates)
+        return data
+
+
+@dataclass(frozen=True, eq=False)
+class LogrollSet:
+    """Logrolls found, best first."""
+
+    logrolls: tuple[Logroll, ...]
+
+    def __len__(self) -> int:
+        return len(self.logrolls)
+
+    def to_dict(self, *, top: int | None = None) -> dict[str, Any]:
+        shown = self.logrolls if top is None else self.logrolls[:top]
+        # a salience ratio is infinite where one side gives nothing: JSON says null
+        return {"logrolls": [json_ready(r.to_dict()) for r in shown],
+                "total": len(self.logrolls)}
+
+
+@dataclass(frozen=True, eq=False)
+class BacktestReport:
+    """A backtest: per-issue forecasts of every model and their scores."""
+
+    result: BacktestResult
+    scores: tuple[Score, ...]
+    dataset: str
+    bootstrap: int
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Per issue and model: forecast, outcome and error."""
+        return self.result.rows()
+
+    @property
+    def failures(self) -> Mapping[str, int]:
+        """Issues on which each model failed (an exception), by model."""
+        return self.result.failures
+
+    @property
+    def failure_messages(self) -> Mapping[str, str]:
+        return self.result.failure_messages
+
+
+@dataclass(frozen=True, eq=False)
+class EnsembleFit:
+    """Ensemble weights fitted on a backtest's cases and where they were written."""
+
+    report: Mapping[str, Any]
+    members: tuple[str, ...]
+    path: Path
+    unused: tuple[str, ...] = ()

@@ -63,10 +63,11 @@ def test_every_registered_model_is_in_the_default_run():
 
 def test_models_needing_a_status_quo_are_scored_where_there_is_one(deu_path):
     cases = load_cases(deu_path)[:30]
-    res = run_backtest(cases, ["nash"])
+    res = run_backtest(cases, ["procedural", "nash"])
     has_sq = np.array([c.reference_point is not None for c in cases])
-    assert np.isnan(res.forecasts["nash"][~has_sq]).all()
-    assert not np.isnan(res.forecasts["nash"][has_sq]).any()
+    assert np.isnan(res.forecasts["procedural"][~has_sq]).all()
+    assert not np.isnan(res.forecasts["procedural"][has_sq]).any()
+    assert not np.isnan(res.forecasts["nash"]).any()  # the default form needs no status quo
     assert res.failures == {}
 
 

@@ -88,8 +88,9 @@ def test_check_model_needs(tmp_path):
     f.write_text("name: n\nactors: [{id: A}]\nissues: [{id: x}]\n"
                  "stances: [{actor: A, issue: x, position: 5, salience: 1}]\n")
     assert invoke("check", str(f)).exit_code == 0
-    res = invoke("check", str(f), "--model", "nash")
+    res = invoke("check", str(f), "--model", "procedural")
     assert res.exit_code == 1 and "status quo" in res.output
+    assert invoke("check", str(f), "--model", "nash").exit_code == 0  # default form needs none
 
 
 def test_convert_round_trip_and_no_clobber(tmp_path, ukraine):
@@ -146,3 +147,12 @@ def test_help_everywhere():
     for cmd in ("forecast", "table", "check", "convert", "new", "models"):
         res = invoke(cmd, "--help")
         assert res.exit_code == 0 and "Usage" in res.output
+
+
+def test_forecast_rounds_with_the_exchange_model():
+    # the exchange model's 'rounds' detail is a count, not per-round records (was a TypeError)
+    res = invoke("forecast", "-m", "exchange", "-m", "smp", "--rounds", "--exchanges")
+    assert res.exit_code == 0, res.output
+    assert "Exchange (Stokman–Van Oosten): outcome by round" in res.output
+    assert "smp: round 1" in res.output
+    assert "exchange: exchanges" in res.output

@@ -66,3 +66,32 @@ def test_deals_on_a_genius_folder_and_file_states_the_acceptance_rule(tmp_path):
     assert res.exit_code == 0 and "above its BATNA" in res.output
     assert "0 in the ZOPA" in res.output
     assert runner.invoke(app, ["deals", str(tmp_path), "--acceptance", "never"]).exit_code == 1
+
+
+def test_logrolls_json_is_strict_json(tmp_path):
+    # an infinite salience ratio was written as the non-JSON token Infinity; the bundled
+    # scenario without its structure (control, red lines, ...) has such trades (Russia,
+    # which takes no stance on drones, "paying" with them)
+    data = detente.load("ukraine-2025-11").to_dict()
+    for key in ("blocs", "linkages", "pressures", "shocks"):
+        data.pop(key, None)
+    for issue in data["issues"]:
+        for key in ("controlled_by", "vetoes", "no_agreement"):
+            issue.pop(key, None)
+    for st in data["stances"]:
+        st.pop("red_lines", None)
+    for actor in data["actors"]:
+        actor.pop("batna_pressure", None)
+    plain = tmp_path / "plain.yaml"
+    detente.save(detente.Scenario.from_dict(data), plain)
+    res = CliRunner().invoke(app, ["logrolls", str(plain), "-f", "json", "--top", "50"],
+                             env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+
+    def refuse(token):
+        raise ValueError(f"not JSON: {token}")
+
+    data = json.loads(res.output, parse_constant=refuse)
+    assert data["total"] >= len(data["logrolls"]) > 0
+    assert any(r["salience_ratio_a"] is None or r["salience_ratio_b"] is None
+               for r in data["logrolls"])

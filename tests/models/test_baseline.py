@@ -10,7 +10,7 @@ from detente.arrays import compile_scenario
 from detente.errors import DetenteError, ModelInputError
 from detente.models.compromise import weighted_mean
 from detente.models.median import weighted_median
-from detente.models.nash import NashBargaining, nash_bargaining
+from detente.models.nash import NashBargaining, nash_bargaining, nash_general
 from detente.scenario import Scenario
 
 
@@ -26,8 +26,11 @@ def scenario(stances, caps=None, sq=50.0) -> Scenario:
     })
 
 
-def run(model: str, sc: Scenario) -> float:
-    return detente.get_model(model).forecast(sc).point["x"]
+UNANIMITY = {"disagreement": "status-quo"}  # the Nash form in which every party holds a veto
+
+
+def run(model: str, sc: Scenario, **params) -> float:
+    return detente.get_model(model, **params).forecast(sc).point["x"]
 
 
 def test_compromise_hand_computed():
@@ -66,7 +69,9 @@ def test_zero_weights_and_no_stance():
         assert f.point["x"] == pytest.approx(20.0), model  # only A has weight
     assert np.isnan(detente.get_model("compromise").forecast(sc).point["y"])
     assert np.isnan(detente.get_model("median").forecast(sc).point["y"])
-    assert detente.get_model("nash").forecast(sc).point["y"] == 50.0  # nobody to bargain
+    # nobody to bargain: the unanimity form keeps the status quo, the default has nothing
+    assert detente.get_model("nash", **UNANIMITY).forecast(sc).point["y"] == 50.0
+    assert np.isnan(detente.get_model("nash").forecast(sc).point["y"])
 
 
 def test_single_actor_gets_its_position():
@@ -79,27 +84,27 @@ def test_nash_two_actors_same_side():
     # sq=0; A at 40 (w=1), B at 100 (w=1). Feasible (0, 80). For 40 < x < 80:
     # d/dx [log(80 - x) + log(x)] = 0 -> x = 40: the optimum sits at A's kink.
     sc = scenario([("A", 40, 1.0), ("B", 100, 1.0)], sq=0.0)
-    assert run("nash", sc) == pytest.approx(40.0, abs=1e-9)
+    assert run("nash", sc, **UNANIMITY) == pytest.approx(40.0, abs=1e-9)
     # A at 60, B at 100, weights 1 and 1, sq 0: for x <= 60 gains x, x -> x=60 is a kink;
     # beyond: log(120 - x) + log(x), maximised at 60 -> 60
     sc = scenario([("A", 60, 1.0), ("B", 100, 1.0)], sq=0.0)
-    assert run("nash", sc) == pytest.approx(60.0, abs=1e-9)
+    assert run("nash", sc, **UNANIMITY) == pytest.approx(60.0, abs=1e-9)
     # A at 20 (w 1), B at 100 (w 3), sq 0: beyond 20, f = log(40-x) + 3 log x,
     # f' = -1/(40-x) + 3/x = 0 -> x = 30 (inside (20, 40))
     sc = scenario([("A", 20, 1.0), ("B", 100, 1.0)], caps={"B": 3}, sq=0.0)
-    assert run("nash", sc) == pytest.approx(30.0, abs=1e-9)
+    assert run("nash", sc, **UNANIMITY) == pytest.approx(30.0, abs=1e-9)
 
 
 def test_nash_mirror_and_opposite_sides():
     # mirrored version of the last case: sq 100, A at 80, B at 0 (w 3) -> 70
     sc = scenario([("A", 80, 1.0), ("B", 0, 1.0)], caps={"B": 3}, sq=100.0)
-    assert run("nash", sc) == pytest.approx(70.0, abs=1e-9)
+    assert run("nash", sc, **UNANIMITY) == pytest.approx(70.0, abs=1e-9)
     # actors on both sides of the status quo: no deal makes both gain -> status quo
     sc = scenario([("A", 20, 1.0), ("B", 80, 1.0)], sq=50.0)
-    assert run("nash", sc) == 50.0
+    assert run("nash", sc, **UNANIMITY) == 50.0
     # an actor at the status quo cannot gain -> status quo
     sc = scenario([("A", 50, 1.0), ("B", 80, 1.0)], sq=50.0)
-    assert run("nash", sc) == 50.0
+    assert run("nash", sc, **UNANIMITY) == 50.0
 
 
 def test_nash_needs_status_quo():
@@ -108,7 +113,10 @@ def test_nash_needs_status_quo():
         "stances": [{"actor": "A", "issue": "x", "position": 3, "salience": 1}],
     })
     with pytest.raises(ModelInputError, match="status quo"):
-        detente.get_model("nash").forecast(sc)
+        detente.get_model("nash", **UNANIMITY).forecast(sc)
+    with pytest.raises(ModelInputError, match="status quo"):
+        detente.get_model("nash", disagreement="decisive").forecast(sc)
+    assert detente.get_model("nash").forecast(sc).point["x"] == pytest.approx(3.0)
 
 
 def test_vectorised_over_draws_matches_single_runs():
@@ -158,7 +166,16 @@ def test_forecast_provenance_and_outputs(ukraine):
     result = detente.forecast(ukraine)
     assert result.models == ("compromise", "median", "nash")
     assert "<table" in result._repr_html_()
-    assert result["nash"].point["donetsk"] == 50.0  # parties on both sides of the line
+    # parties on both sides of the line: the unanimity form keeps the status quo;
+    # the default (worst-outcome disagreement) settles between them
+    unanimity = detente.get_model("nash", **UNANIMITY).forecast(ukraine)
+    assert unanimity.point["donetsk"] == 50.0
+    arr = compile_scenario(ukraine)
+    want = nash_general(arr.position, arr.weight, arr.status_quo, arr.low, arr.high,
+                        disagreement="worst")[0]
+    assert result["nash"].point == pytest.approx(dict(zip(ukraine.issue_ids, want,
+                                                          strict=True)))
+    assert result["nash"].point["donetsk"] != 50.0
 
 
 def test_arrays_shape_and_mask(ukraine):
@@ -173,3 +190,19 @@ def test_nash_rejects_iterations_that_are_not_a_count(iterations):
     with pytest.raises(DetenteError, match=r"model 'nash': bad parameter iterations="):
         NashBargaining(iterations=iterations)
     assert NashBargaining(iterations=0).iterations == 0  # no bisection step is allowed
+
+
+def test_forecast_to_xarray_has_named_dimensions(ukraine):
+    from detente.models.registry import get_model
+
+    f = get_model("eum", rounds=3).forecast(ukraine, seed=1)
+    ds = f.to_xarray()
+    assert ds["outcome"].dims == ("draw", "issue")
+    assert ds["trajectory"].dims == ("draw", "round", "issue")
+    assert ds["position"].dims == ("draw", "round", "actor", "issue")
+    assert list(ds["actor"].values) == list(f.actors)
+    assert list(ds["issue"].values) == list(f.issues)
+    issue = f.issues[1]
+    assert float(ds["outcome"].sel(draw=0, issue=issue)) == f.point[issue]
+    np.testing.assert_array_equal(ds["trajectory"].values, f.trajectory.outcome)
+    assert ds.attrs["model"] == "eum" and ds.attrs["seed"] == 1

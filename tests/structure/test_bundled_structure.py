@@ -172,10 +172,13 @@ def test_no_deal_is_never_printed_as_a_ceasefire(ukraine):
     donetsk = ukraine.issue("donetsk")
     assert donetsk.nearest_anchor(donetsk.status_quo).label == "no agreement, fighting continues"
     assert donetsk.nearest_anchor(50.1).label.startswith("ceasefire")
-    res = runner.invoke(app, ["forecast", "-m", "nash", "--format", "json"])
+    # the Nash model in its unanimity form returns the status quo where no settlement
+    # makes everyone better off: that result is no agreement, never the ceasefire anchor
+    unanimity = ["-m", "nash", "-p", "nash.disagreement=status-quo"]
+    res = runner.invoke(app, ["forecast", *unanimity, "--format", "json"])
     assert res.exit_code == 0, res.output
     assert "ceasefire" not in json.dumps(json.loads(res.output)).split('"donetsk"')[1][:400]
-    res = runner.invoke(app, ["forecast", "-m", "nash"])
+    res = runner.invoke(app, ["forecast", *unanimity])
     # the status quo column and Nash's no-deal result: no ceasefire anywhere
     assert "fighting continues" in " ".join(res.output.split()) and "ceasefire" not in res.output
     data = json.loads(runner.invoke(app, ["deals", "-f", "json", "--top", "50"]).output)

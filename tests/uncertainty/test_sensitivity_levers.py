@@ -48,8 +48,10 @@ def test_morris_and_constant_outcomes():
     # a's salience (0.2..0.9) swings the mean by ~27, a's position by ~20, b's by ~6
     assert list(idx["mu_star"].sort_values(ascending=False).index) == [
         "salience[a, x]", "position[a, x]", "position[b, x]"]
-    # Nash: a and b stand on opposite sides of the status quo, nothing moves it
-    nash = sensitivity(sc, detente.get_model("nash"), samples=64, seed=2)
+    # Nash (unanimity form): a and b stand on opposite sides of the status quo,
+    # nothing moves it
+    nash = sensitivity(sc, detente.get_model("nash", disagreement="status-quo"), samples=64,
+                       seed=2)
     assert (nash.indices["ST"] == 0).all() and (nash.tornado["swing"] == 0).all()
 
 

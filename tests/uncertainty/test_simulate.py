@@ -112,6 +112,7 @@ def test_prefix_of_a_longer_run_is_the_shorter_run(ukraine):
     assert np.array_equal(short["outcome"].values, long["outcome"].values[:700])
 
 
+@pytest.mark.slow
 def test_every_registered_model_runs_and_is_chunk_independent(ukraine):
     models = list(available_models())
     sim = simulate(ukraine, models, draws=64, seed=1, block_size=32)
@@ -161,7 +162,7 @@ def test_progress_and_bad_arguments(ukraine):
                                 "stances": [{"actor": "a", "issue": "x", "position": 1,
                                              "salience": 1}]})
     with pytest.raises(detente.DetenteError):
-        simulate(no_sq, ["nash"], draws=10)
+        simulate(no_sq, ["procedural"], draws=10)
 
 
 def test_issue_without_anchors_and_no_weight_gives_nan_bands():

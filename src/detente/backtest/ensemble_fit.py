@@ -38,11 +38,11 @@ import numpy as np
 from scipy.optimize import linprog
 
 from detente.arrays import compile_scenario
+from detente.atomic import write_text_atomic
 from detente.backtest.deu import Case
 from detente.models.ensemble import (
     SETS,
     combine,
-    council_capability,
     member_forecasts,
     needs_status_quo,
     set_members,
@@ -79,9 +79,10 @@ def member_table(cases: Sequence[Case], members: Sequence[str], *, seed: int = 0
     council = np.zeros(len(cases), dtype=bool)
     for k, case in enumerate(cases):
         arrays = compile_scenario(case.scenario)
-        fc = member_forecasts(arrays, list(members), rng)
+        fc = member_forecasts(arrays, list(members), rng, council=case.council,
+                              extras=case.extras)
         F[k] = [fc[m][0, 0] for m in members]
-        council[k] = council_capability(arrays, "banzhaf") is not None
+        council[k] = True  # every case is a DEU issue: the Council's rules are known
         if progress is not None:
             progress(k + 1, len(cases))
     y = np.array([np.nan if c.outcome is None else c.outcome for c in cases])
@@ -264,8 +265,4 @@ def weights_document(report: dict[str, Any], *, dataset: str | Path, capability:
 
 
 def write_weights(document: dict[str, Any], path: str | Path) -> Path:
-    from detente.formats import write_text_atomic
-
-    path = Path(path)
-    write_text_atomic(path, json.dumps(document, indent=2) + "\n")
-    return path
+    return write_text_atomic(path, json.dumps(document, indent=2) + "\n")

@@ -42,7 +42,7 @@ def baseline_forecast(name: str, case: Case) -> float:
     if name == "reference-point":
         return float("nan") if case.reference_point is None else float(case.reference_point)
     if name == "median-position":
-        keep = set(actors_with_salience(case.scenario))
+        keep = set(actors_with_salience(case.scenario, case.context))
         pos = [s.position for s in case.scenario.stances if s.actor in keep]
         return float(np.median(pos)) if pos else float("nan")
     raise KeyError(name)
@@ -139,7 +139,8 @@ def run_backtest(
             model = entry if isinstance(entry, Model) else get_model(name, **params.get(name, {}))
             for k, case in enumerate(cases):
                 try:
-                    out[k] = model.forecast(case.scenario, seed=seed).outcome[0, 0]
+                    bound = model.bind(case.extras)
+                    out[k] = bound.forecast(case.scenario, seed=seed).outcome[0, 0]
                 except ModelInputError:
                     pass  # e.g. needs a status quo the issue lacks (Model.check): not scored
                 except Exception as exc:  # a failing model must not stop the run

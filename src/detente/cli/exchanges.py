@@ -3,92 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from detente import api
-from detente.cli.common import OutputFormat, console, guard
+from detente.cli.common import console, guard, show
+from detente.cli.options import FromOpt, OutputFormat, ScenarioArg, SeedOpt, TableJsonOpt
 from detente.errors import DetenteError
-from detente.models.exchange import Exchange, candidates
-from detente.scenario import Scenario
-from detente.scenarios import DEFAULT
-
-UNCONTROLLED = "*"
-UNCONTROLLED_NOTE = ("* the actor gives on an issue it neither delivers nor holds a veto on "
-                     "(the scenario's controlled_by / vetoes): a shift of its stated position, "
-                     "not something it could hand over")
-
-
-def mark_control(log: Sequence[Mapping[str, Any]], scenario: Scenario) -> list[dict[str, Any]]:
-    """The exchange log with ``controls`` on each side: whether the actor can deliver or
-    veto a move on the issue it gives on (:meth:`~detente.scenario.Issue.controls`).
-
-    A post-filter over the model's log; the model itself is unchanged: in the exchange
-    model a trade moves the *positions* actors take, whoever delivers the issue.
-    """
-    out = []
-    for e in log:
-        row = dict(e)
-        for side in ("i", "j"):
-            part = dict(e[side])
-            part["controls"] = scenario.issue(part["supplies"]).controls(part["actor"])
-            row[side] = part
-        out.append(row)
-    return out
-
-
-def exchange_log_table(log: Sequence[Mapping[str, Any]], title: str = "Exchanges",
-                       *, limit: int | None = None) -> Table:
-    """One row per executed exchange: each side's supply issue, shift and gain (a side
-    marked ``controls: false`` by :func:`mark_control` is starred)."""
-    table = Table(title=title, title_justify="left")
-    for col in ("round", "actor", "gives on", "from → to", "partner", "gives on",
-                "from → to", "gain"):
-        table.add_column(col, justify="right" if col in ("round", "gain") else "left")
-    rows = list(log) if limit is None else list(log)[:limit]
-    for e in rows:
-        i, j = e["i"], e["j"]
-        table.add_row(
-            str(e.get("round", "")), i["actor"], _supplies(i),
-            f"{i['from']:.1f} → {i['to']:.1f}", j["actor"], _supplies(j),
-            f"{j['from']:.1f} → {j['to']:.1f}", f"{e['gain']:.4f}",
-        )
-    notes = []
-    if limit is not None and len(log) > limit:
-        notes.append(f"{len(log) - limit} more not shown")
-    if any(e[s].get("controls") is False for e in rows for s in ("i", "j")):
-        notes.append(UNCONTROLLED_NOTE)
-    if notes:
-        table.caption = "; ".join(notes)
-    return table
-
-
-def _supplies(side: Mapping[str, Any]) -> str:
-    return side["supplies"] + (f" {UNCONTROLLED}" if side.get("controls") is False else "")
-
-
-def candidates_table(rows: Sequence[Mapping[str, Any]]) -> Table:
-    """Round 1's candidates with their gain and whether they are admissible."""
-    out = Table(title="Round 1 candidates (before any is executed)", title_justify="left")
-    for col in ("actor", "gives on", "from → to", "partner", "gives on", "from → to", "gain",
-                "admissible"):
-        out.add_column(col, justify="right" if col == "gain" else "left")
-    for r in rows:
-        i, j = r["i"], r["j"]
-        out.add_row(i["actor"], i["supplies"], f"{i['from']:.1f} → {i['to']:.1f}",
-                    j["actor"], j["supplies"], f"{j['from']:.1f} → {j['to']:.1f}",
-                    f"{r['gain']:.4f}", "yes" if r["admissible"] else "no")
-    return out
+from detente.present.exchanges import exchange_view
 
 
 @guard
 def exchanges(
-    scenario: Annotated[
-        str | None, typer.Argument(help=f"Scenario file or bundled name (default: {DEFAULT}).")
-    ] = None,
+    scenario: ScenarioArg = None,
     rounds: Annotated[int, typer.Option("--rounds", "-r", min=1, help="Rounds to run.")] = 10,
     variant: Annotated[
         str, typer.Option(help="equal-gain or random-rate.")
@@ -97,11 +25,9 @@ def exchanges(
     show_candidates: Annotated[
         bool, typer.Option("--candidates", help="Also list round 1's candidate exchanges.")
     ] = False,
-    output: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = OutputFormat.table,
-    seed: Annotated[int, typer.Option(help="Seed (random-rate variant).")] = 0,
-    fmt: Annotated[str | None, typer.Option("--from", help="Input format.")] = None,
+    output: TableJsonOpt = OutputFormat.table,
+    seed: SeedOpt = 0,
+    fmt: FromOpt = None,
     controlled_only: Annotated[bool, typer.Option(
         "--controlled-only",
         help="List only exchanges in which each side gives on an issue it delivers or holds "
@@ -113,54 +39,12 @@ def exchanges(
     issue (controlled_by) or must consent (vetoes), a side giving on an issue it does
     not control is starred (JSON: "controls": false).
     """
-    if variant not in ("equal-gain", "random-rate"):
-        raise DetenteError(f"--variant {variant!r}: expected equal-gain or random-rate")
-    if rule not in ("decide", "paper"):
-        raise DetenteError(f"--rule {rule!r}: expected decide or paper")
     if output is OutputFormat.csv:
         raise DetenteError("--format csv is not available here; use table or json")
-    sc = api.load(scenario or DEFAULT, format=fmt)
-    model = Exchange(rounds=rounds, variant=variant, rule=rule)  # type: ignore[arg-type]
-    fc = model.forecast(sc, seed=seed)
-    log = mark_control(fc.details.get("exchanges", []), sc)
-    if controlled_only:
-        log = [e for e in log if e["i"]["controls"] and e["j"]["controls"]]
+    run = api.exchanges(scenario, rounds=rounds, variant=variant, rule=rule, seed=seed,
+                        candidates=show_candidates, format=fmt,
+                        controlled_only=controlled_only)
     if output is OutputFormat.json:
-        data: dict[str, Any] = {
-            "scenario": sc.name, "model": fc.model, "params": fc.to_dict()["params"],
-            "seed": seed,
-            "outcome": fc.point,
-            "outcome_per_round": {
-                issue: fc.trajectory.outcome[0, :, k].tolist()
-                for k, issue in enumerate(fc.issues)
-            },
-            "exchanges": log,
-        }
-        if show_candidates:
-            data["candidates"] = candidates(sc, model)
-        console.print_json(json.dumps(data))
+        console.print_json(json.dumps(run.to_dict()))
         return
-    if show_candidates:
-        console.print(candidates_table(candidates(sc, model)))
-    console.print(exchange_log_table(log, title=f"Exchanges in {sc.name} ({rounds} rounds)"))
-    table = Table(title="Expected outcome", title_justify="left")
-    table.add_column("issue")
-    table.add_column("start", justify="right")
-    table.add_column("final", justify="right")
-    for k, issue in enumerate(fc.issues):
-        traj = fc.trajectory.outcome[0, :, k]
-        table.add_row(issue, f"{traj[0]:.1f}", sc.issue(issue).describe(float(traj[-1])))
-    console.print(table)
-
-
-def print_exchange_logs(result: Any) -> None:
-    """The hook of ``detente forecast --exchanges``: each forecast's exchange log, if any."""
-    shown = False
-    for f in result:
-        log = f.details.get("exchanges")
-        if log is not None:
-            console.print(exchange_log_table(log, title=f"{f.model}: exchanges"))
-            shown = True
-    if not shown:
-        raise DetenteError("--exchanges: no model run keeps an exchange log "
-                           "(add --model exchange)")
+    show(exchange_view(run))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,9 +10,8 @@ import typer
 
 from detente import api
 from detente.cli.common import OutputFormat, console, guard
-from detente.cli.forecast import FromOpt, parse_params
+from detente.cli.options import FromOpt, ParamOpt, SeedOpt, TableJsonOpt
 from detente.errors import DetenteError
-from detente.models.registry import DEFAULT_MODELS, get_model
 from detente.present.history import (
     attribution_tables,
     changes_table,
@@ -23,6 +20,7 @@ from detente.present.history import (
     version_table,
 )
 from detente.present.tables import comparative_table
+from detente.present.text import csv_text
 
 app = typer.Typer(
     name="history",
@@ -41,20 +39,12 @@ DbOpt = Annotated[str | None, typer.Option(
 HistoryArg = Annotated[str | None, typer.Argument(
     help="History name (default: the only one in the database).", show_default=False)]
 ModelsOpt = Annotated[list[str] | None, typer.Option(
-    "--model", "-m", help="Model (repeatable). Default: " + ", ".join(DEFAULT_MODELS) + ".")]
-ParamOpt = Annotated[list[str] | None, typer.Option(
-    "--param", "-p", help="Model parameter MODEL.NAME=VALUE (repeatable).")]
-SeedOpt = Annotated[int, typer.Option(min=0, help="Seed for models with randomness.")]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")]
+    "--model", "-m", help="Model (repeatable). Default: " + ", ".join(api.DEFAULT_MODELS) + ".")]
+FormatOpt = TableJsonOpt
 
 
 def _models(model: list[str] | None, param: list[str] | None) -> list[Any]:
-    names = model or list(DEFAULT_MODELS)
-    params = parse_params(param)
-    unknown = set(params) - set(names)
-    if unknown:
-        raise DetenteError(f"--param given for model(s) not run: {', '.join(sorted(unknown))}")
-    return [get_model(n, **params.get(n, {})) for n in names]
+    return list(api.resolve_models(model or None, params=api.parse_params(param)))
 
 
 def _json(data: Any) -> None:
@@ -177,12 +167,7 @@ def timeline(
     if output == OutputFormat.json:
         _json(result.to_dict())
     elif output == OutputFormat.csv:
-        rows = result.rows()
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        console.out(buf.getvalue(), end="", highlight=False)
+        console.out(csv_text(result.rows()), end="", highlight=False)
     else:
         console.print(timeline_table(result))
 

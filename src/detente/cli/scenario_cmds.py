@@ -7,15 +7,11 @@ from typing import Annotated
 
 import typer
 
-from detente import api, formats
-from detente.arrays import compile_scenario
+from detente import api
 from detente.cli.common import console, err_console, guard
-from detente.cli.forecast import FromOpt, ScenarioArg
-from detente.errors import DetenteError, ModelInputError
-from detente.models.registry import get_model
+from detente.cli.options import ForceOpt, FromOpt, ScenarioArg
 from detente.present.tables import comparative_table
-from detente.scenarios import DEFAULT
-from detente.templates import scenario_template
+from detente.present.terminal import styled
 
 
 @guard
@@ -27,8 +23,7 @@ def table(
     fmt: FromOpt = None,
 ) -> None:
     """The comparative table: issues × actors' stated positions (labels and numbers)."""
-    sc = api.load(scenario or DEFAULT, format=fmt)
-    console.print(comparative_table(sc, evidence=evidence))
+    console.print(comparative_table(api.load(scenario, format=fmt), evidence=evidence))
 
 
 @guard
@@ -41,24 +36,10 @@ def check(
     fmt: FromOpt = None,
 ) -> None:
     """Validate a scenario and print every problem (exit code 1 if there are any)."""
-    scenarios = api.load_all(scenario, format=fmt)
-    checkers = [get_model(name) for name in model or []]
-    problems = []
-    for sc in scenarios if checkers else ():
-        arrays = compile_scenario(sc)  # once per scenario, whatever the number of models
-        for checker in checkers:
-            try:
-                checker.check(arrays)
-            except ModelInputError as exc:
-                problems.extend(exc.problems)
-    if problems:
-        raise ModelInputError(problems)
-    for sc in scenarios:
-        console.print(
-            f"[green]ok[/] {sc.name}: {len(sc.actors)} actors, {len(sc.issues)} issues, "
-            f"{len(sc.stances)} stances",
-            highlight=False,
-        )
+    report = api.check(scenario, models=model or (), format=fmt)
+    for sc in report.scenarios:
+        console.print(styled("[green]ok[/] {}: {} actors, {} issues, {} stances", sc.name,
+                             len(sc.actors), len(sc.issues), len(sc.stances)))
 
 
 @guard
@@ -67,16 +48,13 @@ def convert(
     target: Annotated[Path, typer.Argument(
         help="Output file (format from its extension; .xml and .tsv need --to).")],
     to: Annotated[
-        str | None, typer.Option("--to", help="Output format: " + ", ".join(formats.format_names()))
+        str | None, typer.Option("--to", help="Output format: " + ", ".join(api.format_names()))
     ] = None,
     fmt: FromOpt = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Convert a scenario between formats (the file is written atomically)."""
-    if target.exists() and not force:
-        raise DetenteError(f"{target}: exists; pass --force to overwrite it")
-    sc = api.load(source, format=fmt)
-    formats.write(sc, target, format=to)
+    api.convert(source, target, to=to, format=fmt, force=force)
     err_console.print(f"wrote {target}", highlight=False)
 
 
@@ -86,13 +64,8 @@ def new(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default NAME.yaml).")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Write a commented template scenario to start from."""
-    if not name or any(c.isspace() for c in name) or "/" in name:
-        raise DetenteError(f"name {name!r}: expected a short id without spaces or slashes")
-    path = output or Path(f"{name}.yaml")
-    if path.exists() and not force:
-        raise DetenteError(f"{path}: exists; pass --force to overwrite it")
-    formats.write_text_atomic(path, scenario_template(name))
+    path = api.new_scenario(name, output, force=force)
     console.print(f"wrote {path}: edit it, then run `detente check {path}`", highlight=False)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import importlib
 import os
-import tempfile
 from pathlib import Path
 from types import ModuleType
 
+from detente.atomic import write_text_atomic
 from detente.errors import DetenteError, FormatError, Problem
 from detente.scenario import Scenario
 
@@ -52,12 +52,17 @@ def _read_text(path: Path) -> str:
         raise DetenteError(f"{path}: is a directory, expected a scenario file") from None
     except OSError as exc:
         raise DetenteError(f"{path}: cannot read ({exc.strerror})") from None
+    return decode(raw, str(path))
+
+
+def decode(raw: bytes, name: str) -> str:
+    """The text of a file's bytes: UTF-8 (with or without BOM), else cp1252, else latin-1."""
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DetenteError(f"{path}: not a text file")  # pragma: no cover - latin-1 decodes all
+    raise DetenteError(f"{name}: not a text file")  # pragma: no cover - latin-1 decodes all
 
 
 def _by_extension(suffix: str) -> list[str]:
@@ -133,29 +138,3 @@ def write(scenario: Scenario, path: str | os.PathLike[str], *, format: str | Non
     text = dumps(scenario, format)
     write_text_atomic(path, text)
     return path
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write text so that ``path`` holds either the old content or the new, never half.
-
-    A path that cannot be written (no such folder, no permission, a directory)
-    is a :class:`DetenteError` naming it.
-    """
-    try:
-        _write_atomic(path, text)
-    except OSError as exc:
-        raise DetenteError(f"{path}: cannot write ({exc.strerror or exc})") from None
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -18,7 +18,7 @@ file's decimal text), which the deal tools take as a parameter
   evaluation (0 when that is below 0.00001);
 - **integer issue** ``lowerbound..upperbound`` with ``<evaluator slope offset>``:
   ``clamp(slope·(x − lowerbound) + offset, 0, 1)`` (lowerbound from the
-  profile's issue element, else the domain's);
+  profile's issue element, else the domain's; no evaluator: 0);
 - **linear space**: ``u(x) = min(1, Σ_i w_i e_i(x_i))`` with the file's weights
   *as written*: GENIUS does not renormalise them, so weights summing to 1.1
   give utilities up to 1.1 before the cap at 1 (detente's own formats, by
@@ -224,6 +224,8 @@ def _evaluations(node: Element, spec: dict[str, Any], text: str,
             lower, f"issue {name!r}: lowerbound", file, text, where)
         return {o: min(Fraction(1), max(Fraction(0), slope * (int(o) - lo) + offset))
                 for o in spec["options"]}
+    if spec["kind"] == "integer" and node.find("item") is None:
+        return dict.fromkeys(spec["options"], Fraction(0))  # GENIUS: slope = offset = 0
     evals: dict[str, Fraction] = {}
     for item in node.findall("item"):
         value = item.get("value")

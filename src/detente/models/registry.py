@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from detente.errors import DetenteError
@@ -17,6 +18,7 @@ _MODELS: dict[str, str] = {
     "smp": "detente.models.smp:SpatialModelOfPolitics",
     "exchange": "detente.models.exchange:Exchange",
     "eum": "detente.models.eum:ExpectedUtility",
+    "procedural": "detente.models.procedural:Procedural",
 }
 
 DEFAULT_MODELS: tuple[str, ...] = ("compromise", "median", "nash")
@@ -38,9 +40,36 @@ def model_class(name: str) -> type[Model]:
 
 
 def get_model(name: str, **params: Any) -> Model:
-    """An instance of the model called ``name`` with keyword parameters."""
+    """An instance of the model called ``name`` with keyword parameters.
+
+    An unknown parameter is a :class:`DetenteError` that lists the valid ones;
+    a bad value one that names it and what was expected (``Model.constraints``).
+    """
     cls = model_class(name)
-    try:
-        return cls(**params)
-    except TypeError as exc:
-        raise DetenteError(f"model {name!r}: {exc}") from None
+    valid = cls.parameter_names()
+    unknown = [key for key in params if key not in valid]
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        raise DetenteError(
+            f"model {name!r}: unknown parameter{plural} {', '.join(map(repr, unknown))}; "
+            f"valid parameters: {', '.join(valid) or 'none'}"
+        )
+    return cls(**params)
+
+
+def resolve_models(models: Iterable[str | Model] | None = None, *,
+                   params: Mapping[str, Mapping[str, Any]] | None = None) -> list[Model]:
+    """Model instances from names (built with ``params[name]``) or instances.
+
+    ``models`` defaults to :data:`DEFAULT_MODELS`. Parameters for a model that
+    is not run are an error (they would silently do nothing).
+    """
+    entries = list(models or DEFAULT_MODELS)
+    params = params or {}
+    unknown = set(params) - {m if isinstance(m, str) else m.name for m in entries}
+    if unknown:
+        raise DetenteError(f"--param given for model(s) not run: {', '.join(sorted(unknown))}")
+    chosen = [m if isinstance(m, Model) else get_model(m, **params.get(m, {})) for m in entries]
+    if not chosen:
+        raise DetenteError("no model to run")
+    return chosen

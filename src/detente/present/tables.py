@@ -1,4 +1,4 @@
-"""Rich tables for forecasts, trajectories and the comparative stance table."""
+"""Rich tables for forecasts, trajectories, the model list and the comparative stance table."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from detente.errors import DetenteError
 from detente.models.base import Forecast
 from detente.models.registry import model_class
-from detente.results import NEUTRAL_NOTE, ForecastSet
+from detente.notes import NEUTRAL_NOTE
+from detente.present.terminal import literal, visible
+from detente.results import ForecastSet, ModelInfo, round_records
 from detente.scenario import Issue, Scenario
 
 
@@ -22,7 +25,7 @@ def _value_with_anchor(issue: Issue, value: float | None) -> Text:
     text = Text(f"{value:.1f}", style="bold")
     anchor = issue.nearest_anchor(value)
     if anchor is not None:
-        text.append(f"\n≈ {anchor.label}", style="dim")
+        text.append(f"\n≈ {visible(anchor.label)}", style="dim")
     return text
 
 
@@ -43,6 +46,28 @@ def forecast_table(result: ForecastSet) -> Table:
         cells: list[Any] = [issue.name, _value_with_anchor(issue, issue.status_quo)]
         cells += [_value_with_anchor(issue, float(f.outcome[0, k])) for f in result]
         table.add_row(*cells)
+    return table
+
+
+def rounds_view(result: ForecastSet) -> list[RenderableType]:
+    """Per forecast: the outcome by round, then each round's records where it has them."""
+    out: list[RenderableType] = []
+    for f in result:
+        out.append(rounds_table(f, result.scenario))
+        for r, records in enumerate(round_records(f), start=1):
+            if records:
+                out.append(records_table(f"{f.model}: round {r}", records))
+    return out
+
+
+def models_table(models: Sequence[ModelInfo]) -> Table:
+    """The registered models: name, label and whether each needs a status quo."""
+    table = Table(title="Models", title_justify="left")
+    table.add_column("name", style="bold")
+    table.add_column("model")
+    table.add_column("needs status quo")
+    for info in models:
+        table.add_row(info.name, info.label, "yes" if info.needs_status_quo else "")
     return table
 
 
@@ -114,10 +139,10 @@ def comparative_table(scenario: Scenario, *, evidence: bool = False) -> Table:
                 cells.append(Text("—", style="dim"))
                 continue
             anchor = issue.nearest_anchor(st.position)
-            text = Text(anchor.label if anchor else "", style="")
+            text = literal(anchor.label if anchor else "")
             text.append(f"\n{st.position:g} · s={st.salience:g}", style="dim")
             if evidence and st.evidence:
-                text.append(f"\n{st.evidence}", style="italic dim")
+                text.append(f"\n{visible(st.evidence)}", style="italic dim")
             cells.append(text)
         table.add_row(*cells)
     return table

@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from detente.errors import DetenteError
+from detente.extras import extras_of
 from detente.models.base import Model
 from detente.models.registry import DEFAULT_MODELS, get_model
 from detente.scenario import Scenario, Source
@@ -306,7 +307,8 @@ class History:
         missing = [(h, m) for h in hashes for m in chosen if (h, m.name) not in found]
         if missing:
             scenarios = self._scenarios(sorted({h for h, _ in missing}))
-            computed = {(h, m.name): _point(m.forecast(scenarios[h], seed=seed))
+            computed = {(h, m.name): _point(m.bind(extras_of(scenarios[h]))
+                                            .forecast(scenarios[h], seed=seed))
                         for h, m in missing}
             self._store_forecasts(computed, {m.name: m for m in chosen}, seed)
             found.update(computed)
@@ -351,9 +353,8 @@ class History:
         chosen = _models(models)
         hashes = sorted({v.scenario_hash for v in versions})
         found = self._cached_simulations(hashes, chosen, seed, draws)
-        missing = [h for h in hashes if draws is not None
-                   and any((h, m.name) not in found for m in chosen)]
-        if missing:
+        missing = [h for h in hashes if any((h, m.name) not in found for m in chosen)]
+        if draws is not None and missing:
             from detente.uncertainty.simulate import simulate
 
             scenarios = self._scenarios(missing)
@@ -533,8 +534,10 @@ def _intervals(sim: tuple[int, Mapping[str, Mapping[str, float]]] | None,
     out: dict[str, tuple[float, float] | None] = {}
     for issue, stats in sim[1].items():
         lo, hi = stats.get(_INTERVAL[0]), stats.get(_INTERVAL[1])
-        ok = lo is not None and hi is not None and not (math.isnan(lo) or math.isnan(hi))
-        out[issue] = (lo, hi) if ok else None
+        if lo is None or hi is None or math.isnan(lo) or math.isnan(hi):
+            out[issue] = None
+        else:
+            out[issue] = (lo, hi)
     return out
 
 

@@ -36,10 +36,14 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
+from detente.anchors import anchor_choices, anchor_matches
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError
+from detente.extras import extras_of
+from detente.json_values import json_number
 from detente.models.base import Model
 from detente.scenario import Distribution, Issue, Scenario
+from detente.uncertainty.sampling import stated_inputs
 
 LeverKind = Literal["position", "salience", "capability"]
 KINDS: tuple[LeverKind, ...] = ("position", "salience", "capability")
@@ -75,7 +79,7 @@ class Lever:
 
     def to_dict(self) -> dict[str, Any]:
         return {"actor": self.actor, "kind": self.kind, "current": self.current,
-                "needed": self.needed, "change": self.change, "share": _fin(self.share),
+                "needed": self.needed, "change": self.change, "share": json_number(self.share),
                 "outcome": self.outcome, "reachable": self.reachable,
                 "within_uncertainty": self.within_uncertainty, "range": list(self.range)}
 
@@ -94,13 +98,9 @@ class LeverResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"model": self.model, "issue": self.issue, "target": self.target,
-                "interval": [_fin(self.interval[0]), _fin(self.interval[1])],
+                "interval": [json_number(self.interval[0]), json_number(self.interval[1])],
                 "current": self.current, "already_there": self.already,
                 "levers": [lv.to_dict() for lv in self.levers]}
-
-
-def _fin(x: float) -> float | None:
-    return None if math.isinf(x) or math.isnan(x) else x
 
 
 def target_interval(issue: Issue, target: str | float, current: float
@@ -130,15 +130,13 @@ def target_interval(issue: Issue, target: str | float, current: float
 
 def _band(issue: Issue, text: str) -> tuple[tuple[float, float], str]:
     anchors = sorted(issue.anchors, key=lambda a: a.value)
-    hits = [k for k, a in enumerate(anchors) if a.label == text]
-    if not hits:
-        hits = [k for k, a in enumerate(anchors) if text.lower() in a.label.lower()]
+    pairs = [(a.value, a.label) for a in anchors]
+    hits = anchor_matches(pairs, text)
     if len(hits) != 1:
-        choices = "; ".join(f"{a.value:g} = {a.label}" for a in anchors)
         opts = ", ".join(o.name for o in issue.options)
         raise DetenteError(
             f"target {text!r} matches {'no' if not hits else 'more than one'} anchor of issue "
-            f"{issue.id!r} (anchors: {choices or 'none'}; options: {opts or 'none'}; "
+            f"{issue.id!r} (anchors: {anchor_choices(pairs)}; options: {opts or 'none'}; "
             "or give a number)")
     k = hits[0]
     lo = -math.inf if k == 0 else (anchors[k - 1].value + anchors[k].value) / 2
@@ -179,6 +177,7 @@ def find_levers(
     if grid < 3:
         raise DetenteError("grid must be at least 3")
     base = compile_scenario(scenario)
+    model = model.bind(extras_of(scenario))
     model.check(base)
     k_issue = scenario.issue_ids.index(issue)
     iss = scenario.issue(issue)
@@ -245,28 +244,22 @@ class _Spec(NamedTuple):
 
 def _lever_specs(scenario: Scenario, k_issue: int,
                  actors: Sequence[str] | None, kinds: Sequence[LeverKind]) -> list[_Spec]:
-    """The levers of the actors with a stance on the issue."""
+    """The levers of the actors with a stance on the issue, actor by actor (in the
+    scenario's order), each actor's in the order of ``kinds``; read from the scenario's
+    one list of inputs (:func:`stated_inputs`)."""
     iss = scenario.issues[k_issue]
     cap_max = max([a.capability for a in scenario.actors] + [1e-12])
-    specs: list[_Spec] = []
-    for actor in scenario.actors:
-        if actors and actor.id not in actors:
-            continue
-        stance = scenario.stance(actor.id, iss.id)
-        if stance is None:
-            continue  # no stance on this issue: its levers do not reach it
-        for kind in kinds:
-            if kind == "position":
-                specs.append(_Spec(actor.id, kind, stance.position, (iss.low, iss.high),
-                                   stance.position_uncertainty))
-            elif kind == "salience":
-                specs.append(_Spec(actor.id, kind, stance.salience, (0.0, 1.0),
-                                   stance.salience_uncertainty))
-            else:
-                specs.append(_Spec(actor.id, kind, actor.capability,
-                                   (0.0, CAPABILITY_REACH * cap_max),
-                                   actor.capability_uncertainty))
-    return specs
+    reach = {"position": (iss.low, iss.high), "salience": (0.0, 1.0),
+             "capability": (0.0, CAPABILITY_REACH * cap_max)}
+    with_stance = {st.actor for st in scenario.stances if st.issue == iss.id}
+    found = [x for x in stated_inputs(scenario, kinds)
+             if x.actor in with_stance and x.issue in (None, iss.id)
+             and (not actors or x.actor in actors)]
+    order = {a: k for k, a in enumerate(scenario.actor_ids)}
+    rank: dict[str, int] = {kind: k for k, kind in reversed(list(enumerate(kinds)))}
+    found.sort(key=lambda x: (order[x.actor], rank[x.kind]))
+    return [_Spec(x.actor, x.kind, x.point, reach[x.kind], x.dist)  # type: ignore[arg-type]
+            for x in found]
 
 
 def _evaluate(model: Model, base: ScenarioArrays, specs: list[_Spec], k_issue: int,

@@ -64,7 +64,8 @@ _INPUT_STREAM = 0
 
 @dataclass(frozen=True)
 class Input:
-    """One uncertain number of a scenario."""
+    """One number of a scenario (a stance's position or salience, an actor's capability or
+    BATNA) and its declared uncertainty (``None``: none declared)."""
 
     kind: Kind
     actor: str
@@ -72,7 +73,14 @@ class Input:
     actor_index: int
     issue_index: int | None
     point: float
-    dist: Distribution
+    dist: Distribution | None
+
+    @property
+    def declared(self) -> Distribution:
+        """The declared distribution (every input of an :class:`InputSpace` has one)."""
+        if self.dist is None:
+            raise ValueError(f"{self.name} declares no uncertainty")
+        return self.dist
 
     @property
     def name(self) -> str:
@@ -111,11 +119,11 @@ class InputSpace:
         """Each distribution parameter as a column over the inputs (NaN where unused)."""
 
         def col(name: str) -> np.ndarray:
-            values = (getattr(x.dist, name) for x in self.inputs)
+            values = (getattr(x.declared, name) for x in self.inputs)
             return np.array([np.nan if v is None else v for v in values], dtype=float)
 
         return {
-            "code": np.array([_KIND_CODE[x.dist.kind] for x in self.inputs], dtype=int),
+            "code": np.array([_KIND_CODE[x.declared.kind] for x in self.inputs], dtype=int),
             **{name: col(name) for name in ("low", "high", "mode", "mean", "sd")},
         }
 
@@ -224,6 +232,36 @@ def block_generator(seed: int, block: int, stream: int) -> np.random.Generator:
                                                                       spawn_key=(block, stream))))
 
 
+def stated_inputs(scenario: Scenario, kinds: Sequence[Kind] | None = None) -> list[Input]:
+    """Every input of ``scenario`` of the given kinds, with its declared uncertainty or
+    ``dist=None``: each stance's position and salience (in stance order), then each
+    actor's BATNA and capability. The one list of a scenario's numbers that
+    :func:`input_space` (the uncertain ones) and the lever search (all of them) read.
+    """
+    kinds = tuple(kinds or ("position", "salience", "capability"))
+    a_index = {a: k for k, a in enumerate(scenario.actor_ids)}
+    i_index = {i: k for k, i in enumerate(scenario.issue_ids)}
+    inputs: list[Input] = []
+    for st in scenario.stances:
+        per_stance: tuple[tuple[Kind, Distribution | None, float], ...] = (
+            ("position", st.position_uncertainty, st.position),
+            ("salience", st.salience_uncertainty, st.salience))
+        for kind, dist, point in per_stance:
+            if kind in kinds:
+                inputs.append(Input(kind, st.actor, st.issue, a_index[st.actor],
+                                    i_index[st.issue], point, dist))
+    if "batna" in kinds:  # the deals layer's no-deal values, when the scenario has them
+        for actor in scenario.actors:
+            point = np.nan if actor.batna is None else actor.batna
+            inputs.append(Input("batna", actor.id, None, a_index[actor.id], None, point,
+                                actor.batna_uncertainty))
+    if "capability" in kinds:
+        for actor in scenario.actors:
+            inputs.append(Input("capability", actor.id, None, a_index[actor.id], None,
+                                actor.capability, actor.capability_uncertainty))
+    return inputs
+
+
 def input_space(scenario: Scenario, kinds: Sequence[Kind] | None = None) -> InputSpace:
     """The uncertain inputs of ``scenario`` (optionally only some kinds).
 
@@ -232,29 +270,8 @@ def input_space(scenario: Scenario, kinds: Sequence[Kind] | None = None) -> Inpu
     deals layer; see :meth:`InputSpace.batna`). A declared distribution with
     ``low == high`` is no uncertainty and is left out.
     """
-    kinds = tuple(kinds or ("position", "salience", "capability"))
-    a_index = {a: k for k, a in enumerate(scenario.actor_ids)}
-    i_index = {i: k for k, i in enumerate(scenario.issue_ids)}
-    inputs: list[Input] = []
-    for st in scenario.stances:
-        for kind, dist, point in (("position", st.position_uncertainty, st.position),
-                                  ("salience", st.salience_uncertainty, st.salience)):
-            if kind in kinds and dist is not None and dist.high > dist.low:
-                inputs.append(Input(kind, st.actor, st.issue, a_index[st.actor],
-                                    i_index[st.issue], point, dist))  # type: ignore[arg-type]
-    if "batna" in kinds:  # the deals layer's no-deal values, when the scenario has them
-        for actor in scenario.actors:
-            dist = actor.batna_uncertainty
-            if dist is not None and dist.high > dist.low:
-                point = np.nan if actor.batna is None else actor.batna
-                inputs.append(Input("batna", actor.id, None, a_index[actor.id], None,
-                                    point, dist))
-    if "capability" in kinds:
-        for actor in scenario.actors:
-            dist = actor.capability_uncertainty
-            if dist is not None and dist.high > dist.low:
-                inputs.append(Input("capability", actor.id, None, a_index[actor.id], None,
-                                    actor.capability, dist))
+    inputs = [x for x in stated_inputs(scenario, kinds)
+              if x.dist is not None and x.dist.high > x.dist.low]
     groups = []
     for actor in scenario.actors:
         for kind, rho in (("salience", actor.salience_correlation),

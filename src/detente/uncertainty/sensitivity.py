@@ -31,6 +31,8 @@ from typing import Any, Literal
 import numpy as np
 
 from detente.errors import DetenteError
+from detente.extras import extras_of
+from detente.json_values import json_ready
 from detente.models.base import Model
 from detente.scenario import Scenario
 from detente.uncertainty.sampling import InputSpace, input_space
@@ -75,8 +77,7 @@ class Sensitivity:
 
     def to_dict(self) -> dict[str, Any]:
         def records(df: Any) -> list[dict[str, Any]]:
-            return [{k: (None if isinstance(v, float) and math.isnan(v) else v)
-                     for k, v in row.items()} for row in df.to_dict(orient="records")]
+            return [json_ready(row) for row in df.to_dict(orient="records")]
 
         return {"model": self.model, "method": self.method, "samples": self.samples,
                 "seed": self.seed, "point": self.point, "indices": records(self.indices),
@@ -111,6 +112,7 @@ def sensitivity(
     for name in wanted:
         if name not in scenario.issue_ids:
             raise DetenteError(f"no issue {name!r}; issues are {', '.join(scenario.issue_ids)}")
+    model = model.bind(extras_of(scenario))
     model.check(space.base)
     problem: dict[str, Any] = {"num_vars": space.size, "names": space.names,
                                "bounds": [[0.0, 1.0]] * space.size}
@@ -141,7 +143,7 @@ def sensitivity(
             yk = y[:, k]
             res = _analyse(method, analyze, problem, x, yk, seed, num_levels, len(names))
             for j, name in enumerate(names):
-                row = {"issue": issue, "input": name}
+                row: dict[str, Any] = {"issue": issue, "input": name}
                 if groups:
                     row["group"] = name
                 row.update({key: float(vals[j]) for key, vals in res.items()})
@@ -159,7 +161,8 @@ def sensitivity(
             lo, hi = tornado["low"][j, k], tornado["high"][j, k]
             tor_rows.append({
                 "issue": issue, "input": inp.name, "group": inp.actor, "kind": inp.kind,
-                "point": float(base), "low": float(inp.dist.low), "high": float(inp.dist.high),
+                "point": float(base), "low": float(inp.declared.low),
+                "high": float(inp.declared.high),
                 "outcome_low": float(lo), "outcome_high": float(hi),
                 "swing": float(abs(hi - lo)),
             })
@@ -197,8 +200,8 @@ def _tornado(space: InputSpace, model: Model, seed: int) -> dict[str, np.ndarray
     """Outcomes with each input at the low / high end of its range, others at their points."""
     k = space.size
     point_vals = np.array([x.point for x in space.inputs])
-    lows = np.array([x.dist.low for x in space.inputs])
-    highs = np.array([x.dist.high for x in space.inputs])
+    lows = np.array([x.declared.low for x in space.inputs])
+    highs = np.array([x.declared.high for x in space.inputs])
     vals = np.repeat(point_vals[None, :], 2 * k + 1, axis=0)
     vals[np.arange(k), np.arange(k)] = lows
     vals[k + np.arange(k), np.arange(k)] = highs

@@ -45,7 +45,7 @@ import json
 import math
 import os
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -53,11 +53,16 @@ from typing import Any
 
 import numpy as np
 
+from detente.anchors import anchor_choices, anchor_matches
 from detente.arrays import compile_scenario
+from detente.atomic import write_atomic
 from detente.engines import Engine, get_engine
 from detente.errors import DetenteError
+from detente.extras import extras_of
+from detente.json_values import json_number, json_ready
 from detente.models.base import Model
-from detente.models.registry import DEFAULT_MODELS, get_model
+from detente.models.registry import resolve_models
+from detente.notes import neutral_note
 from detente.scenario import Issue, Scenario
 from detente.uncertainty.sampling import (
     DEFAULT_BLOCK_SIZE,
@@ -176,6 +181,7 @@ def run_blocks(job: SimulationJob, first: int, stop: int) -> ChunkStats:
         hi = s["max"] if hi is None else np.fmax(hi, s["max"])
         for key in COUNTS:
             counts[key] = counts[key] + s[key] if key in counts else s[key]
+    assert lo is not None and hi is not None, "a chunk holds at least one block"
     return ChunkStats(
         first_block=first,
         count=np.stack(moments["count"]),
@@ -287,7 +293,7 @@ def simulate(
     bins: int = DEFAULT_BINS,
     quantiles: Sequence[float] = DEFAULT_QUANTILES,
     keep_draws: bool | None = None,
-    params: dict[str, dict[str, Any]] | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
     progress: Progress | None = None,
 ) -> Simulation:
     """Run ``draws`` Monte Carlo draws of ``scenario`` through ``models``.
@@ -309,7 +315,8 @@ def simulate(
     qs = tuple(float(q) for q in quantiles)
     if any(not 0 <= q <= 1 for q in qs):
         raise DetenteError(f"quantiles must lie in [0, 1] (got {list(qs)})")
-    chosen = resolve_models(models, params)
+    extras = extras_of(scenario)  # a KTAB file's settings, an EU issue's Council rules
+    chosen = [m.bind(extras) for m in resolve_models(models, params=params)]
     point_arrays = compile_scenario(scenario)
     for model in chosen:
         model.check(point_arrays)
@@ -321,7 +328,8 @@ def simulate(
     job = SimulationJob(scenario, tuple(chosen), seed, draws, block_size, bins, keep)
 
     own = not isinstance(engine, Engine)
-    eng = get_engine(engine, scheduler=scheduler, workers=workers) if own else engine
+    eng = engine if isinstance(engine, Engine) else get_engine(engine, scheduler=scheduler,
+                                                               workers=workers)
     try:
         per_chunk = _blocks_per_chunk(job.n_blocks, eng.workers, chunk_size, block_size)
         tasks = [(b, min(b + per_chunk, job.n_blocks))
@@ -336,17 +344,6 @@ def simulate(
             eng.close()
     point = np.stack([m.forecast(point_arrays, seed=seed).outcome[0] for m in chosen])
     return Simulation(acc.dataset(point, qs))
-
-
-def resolve_models(models: Iterable[str | Model] | None,
-                   params: dict[str, dict[str, Any]] | None = None) -> list[Model]:
-    """Model instances from names (with ``params[name]``) or instances."""
-    params = params or {}
-    chosen = [m if isinstance(m, Model) else get_model(m, **params.get(m, {}))
-              for m in (models or DEFAULT_MODELS)]
-    if not chosen:
-        raise DetenteError("no model to run")
-    return chosen
 
 
 def _blocks_per_chunk(n_blocks: int, workers: int, chunk_size: int | None,
@@ -475,8 +472,7 @@ class _Accumulator:
             "inputs": json.dumps(job.space.names),
             "models": json.dumps([{"name": m.name, "params": _plain(m.get_params())}
                                   for m in job.models]),
-            "note": "Model outputs derived from the scenario's stated, sourced assumptions "
-                    "and their declared uncertainty; not predictions of fact.",
+            "note": neutral_note(basis=" and their declared uncertainty"),
         }
         coords = {"model": models, "model_other": models, "issue": issues,
                   "quantile": list(quantiles), "anchor": np.arange(anchors.shape[1]),
@@ -543,16 +539,12 @@ class Simulation:
                 if not math.isnan(v)]
 
     def _anchor_index(self, issue: str, anchor: str | float) -> int:
-        for k, (value, label) in enumerate(self.anchors(issue)):
-            if anchor == label or (not isinstance(anchor, str) and float(anchor) == value):
-                return k
-        text = str(anchor).lower()
-        hits = [k for k, (_, label) in enumerate(self.anchors(issue)) if text in label.lower()]
+        anchors = self.anchors(issue)
+        hits = anchor_matches(anchors, anchor)
         if len(hits) == 1:
             return hits[0]
-        choices = "; ".join(f"{v:g} = {lab}" for v, lab in self.anchors(issue))
         raise DetenteError(f"issue {issue!r} has no single anchor matching {anchor!r} "
-                           f"(anchors: {choices or 'none'})")
+                           f"(anchors: {anchor_choices(anchors)})")
 
     def prob_closer(self, issue: str, anchor: str | float, other: str | float,
                     model: str | None = None) -> float:
@@ -615,18 +607,16 @@ class Simulation:
                                                          "draws", "block_size")}
         out["models"] = json.loads(ds.attrs["models"])
         out["note"] = ds.attrs.get("note", "")
-        out["summary"] = [_json_row(r) for r in self.summary_rows()]
-        out["any_disagreement"] = {i: _num(v) for i, v in
+        if ds.attrs.get("uncertainty_defaults"):
+            out["uncertainty_defaults"] = ds.attrs["uncertainty_defaults"]
+        out["summary"] = [json_ready(r) for r in self.summary_rows()]
+        out["any_disagreement"] = {i: json_number(v) for i, v in
                                    zip(self.issues, ds["any_disagreement"].values, strict=True)}
         return out
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the dataset to netCDF-4 (h5netcdf), atomically."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        self.dataset.to_netcdf(tmp, engine="h5netcdf")
-        os.replace(tmp, path)
-        return path
+        return write_atomic(path, lambda tmp: self.dataset.to_netcdf(tmp, engine="h5netcdf"))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Simulation:
@@ -644,20 +634,3 @@ class Simulation:
         if "draws" not in data.attrs or "quantiles" not in data:
             raise DetenteError(f"{path}: not a detente simulation file")
         return cls(data, path)
-
-
-def _num(v: Any) -> float | None:
-    v = float(v)
-    return None if math.isnan(v) else v
-
-
-def _json_row(row: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in row.items():
-        if isinstance(v, dict):
-            out[k] = {a: _num(b) for a, b in v.items()}
-        elif isinstance(v, float):
-            out[k] = _num(v)
-        else:
-            out[k] = v
-    return out

@@ -1,0 +1,100 @@
+"""Rich views of the broker's results: deals (ZOPA, solutions, top deals), logrolls, phases."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from detente.present.terminal import styled
+from detente.results import LogrollSet
+
+if TYPE_CHECKING:
+    from detente.deals import DealReport, PhaseReport
+
+
+def _deal_text(d: dict[str, Any] | None) -> str:
+    if d is None:
+        return "(none: no deal beats every BATNA)"
+    return ", ".join(f"{k}={v}" for k, v in d["options"].items())
+
+
+def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
+    """Counts, each actor's BATNA and margin, the bargaining solutions, the ``top`` deals
+    by Nash product, which deals open if a BATNA fell, and uncertain BATNAs."""
+    data = report.to_dict(top=top)
+    z = data["zopa"]
+    out: list[RenderableType] = [
+        styled("[bold]{}[/] deals; [bold]{}[/] in the ZOPA ({:.1%}); Pareto frontier within "
+               "it: [bold]{}[/]", data["deals"], z["size"], z["share"], data["frontier_size"]),
+        Text(f"Acceptance: {data['acceptance']['text']}.")]
+    t = Table(title="Actors (utility 0..1)", title_justify="left")
+    for col in ("actor", "BATNA", "source", "best margin", "rules out", "alone"):
+        t.add_column(col, justify="left" if col in ("actor", "source") else "right")
+    for a, info in z["actors"].items():
+        m = info["margin"]
+        t.add_row(a, f"{info['batna']:.3f}", data["batna"][a]["source"],
+                  "—" if m is None else f"{m:+.3f}", str(info["ruled_out"]),
+                  str(info["sole_blocker"]))
+    out.append(t)
+    s = Table(title="Bargaining solutions", title_justify="left")
+    s.add_column("solution")
+    s.add_column("deal")
+    s.add_column("smallest margin", justify="right")
+    for name, d in data["solutions"].items():
+        s.add_row(name, _deal_text(d), "—" if d is None else f"{min(d['margin'].values()):+.3f}")
+    out.append(s)
+    tt = Table(title=f"Top {top} deals (Nash product of gains)", title_justify="left")
+    tt.add_column("deal")
+    tt.add_column("margins", justify="right")
+    for d in data["top"]:
+        tt.add_row(_deal_text(d), " ".join(f"{a} {m:+.3f}" for a, m in d["margin"].items()))
+    out.append(tt)
+    for o in z["openings"]:
+        out.append(Text(f"If {o['actor']}'s BATNA fell by {o['drop']:g}: "
+                        f"{o['count']} more deals enter the ZOPA"))
+    if "uncertain_batna" in z:
+        u = z["uncertain_batna"]
+        out.append(Text(
+            f"Uncertain BATNAs ({u['draws']} draws): expected ZOPA size "
+            f"{u['expected_size']:.1f}, P(ZOPA not empty) {u['p_nonempty']:.2f}"))
+    out.append(Text(data["note"], style="dim"))
+    return out
+
+
+def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
+    """The ``top`` logrolls: what each side gets, both net gains and salience ratios."""
+    rows = [r.to_dict() for r in found.logrolls[:top]]
+    t = Table(title=f"Logrolls ({len(found)} found; best {len(rows)})", title_justify="left")
+    for col in ("A gets", "B gets", "net A", "net B", "salience ratios"):
+        t.add_column(col, justify="right" if col.startswith("net") else "left")
+    for r in rows:
+        t.add_row(f"{r['a']}: {r['issue_a']}→{r['option_a']}",
+                  f"{r['b']}: {r['issue_b']}→{r['option_b']}",
+                  f"{r['net_a']:+.3f}", f"{r['net_b']:+.3f}",
+                  f"{r['salience_ratio_a']:.2f} vs {r['salience_ratio_b']:.2f}")
+    return t
+
+
+def phase_view(report: PhaseReport) -> list[RenderableType]:
+    """The deal, how many plans were examined and are self-enforcing, and the best plans
+    with the guarantee each needs and who needs it."""
+    data = report.to_dict()
+    out: list[RenderableType] = [
+        Text(f"Deal: {', '.join(f'{k}={v}' for k, v in data['deal'].items())}"),
+        Text(f"{data['plans_examined']} plans examined ({data['search']}); "
+                         f"{data['self_enforcing_plans']} self-enforcing"),
+    ]
+    t = Table(title="Best plans", title_justify="left")
+    t.add_column("phases")
+    t.add_column("self-enforcing")
+    t.add_column("guarantee needed", justify="right")
+    t.add_column("who needs it")
+    for p in data["plans"]:
+        who = ", ".join(f"{a} {v:.3f}" for a, v in p["shortfall"].items() if v > 1e-12)
+        t.add_row(" | ".join("+".join(ph) for ph in p["phases"]),
+                  "yes" if p["self_enforcing"] else "no", f"{p['guarantee']:.3f}", who or "—")
+    out.append(t)
+    return out

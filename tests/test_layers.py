@@ -1,0 +1,139 @@
+"""The shape of the code: no import runs back up the layers of DESIGN.md, and the CLI
+reaches the rest of detente only through the facade, the errors and the presenters.
+
+Imports are read from the source with ``ast`` (every ``import`` statement, at module
+level or inside a function, including those under ``TYPE_CHECKING``).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "detente"
+
+# Lowest first; a module may import its own layer and those below it.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("errors", "atomic", "json_values", "notes"),
+    ("scenario", "scenarios", "templates", "anchors", "utility_space", "extras"),
+    ("formats", "arrays"),
+    ("power", "engines", "models"),
+    ("deals", "uncertainty", "backtest", "inputs", "genius_export"),
+    ("results",),
+    ("present", "store"),
+    ("api",),
+    ("cli", "web", "__init__", "__main__"),
+)
+RANK = {part: rank for rank, parts in enumerate(LAYERS) for part in parts}
+# The numerical layers know nothing of files: they never import formats.
+NO_FILES = ("scenario", "arrays", "power", "engines", "models", "deals", "uncertainty")
+# Known edges that run back up, each to be removed by the change that moves the code
+# (none left: the ensemble takes its Council capabilities from an explicit provider).
+KNOWN_UPWARD: frozenset[tuple[str, str]] = frozenset()
+# `detente serve` starts the web app, which sits beside the CLI on the top layer
+CLI_MAY_IMPORT = ("detente.api", "detente.errors", "detente.present", "detente.cli",
+                  "detente.web")
+CLI_THIRD_PARTY = ("typer", "rich", "click", "uvicorn")
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in SRC.rglob("*.py"):
+        parts = path.relative_to(SRC.parent).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = path
+    return out
+
+
+def imports_of(module: str, path: Path) -> set[str]:
+    """Every module name ``module`` imports (``from a import b`` gives ``a`` and ``a.b``)."""
+    found: set[str] = set()
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _part(module: str) -> str:
+    """The top-level part of detente a module belongs to (``__init__`` for the package)."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _detente_parts(names: set[str]) -> set[str]:
+    """The parts of detente among imported names (``detente.api.load`` -> ``api``)."""
+    out = set()
+    for name in names:
+        parts = name.split(".")
+        if parts[0] != "detente" or len(parts) < 2:
+            continue
+        if (SRC / parts[1]).is_dir() or (SRC / f"{parts[1]}.py").is_file():
+            out.add(parts[1])
+    return out
+
+
+MODULES = _modules()
+
+
+def test_every_part_has_a_layer():
+    parts = {_part(m) for m in MODULES}
+    missing = sorted(p for p in parts if p not in RANK)
+    assert not missing, f"add these parts of detente to LAYERS in {__file__}: {missing}"
+
+
+def test_no_import_runs_back_up_the_layers():
+    upward = []
+    for module, path in sorted(MODULES.items()):
+        own = _part(module)
+        for target in sorted(_detente_parts(imports_of(module, path))):
+            if (module, target) in KNOWN_UPWARD:
+                continue
+            if RANK.get(target, -1) > RANK.get(own, len(LAYERS)):
+                upward.append(f"{module} imports detente.{target}")
+            elif own in NO_FILES and target == "formats":
+                upward.append(f"{module} imports detente.formats (numerics know no files)")
+    assert not upward, "imports running back up the layers:\n" + "\n".join(upward)
+
+
+def test_known_upward_imports_still_exist():
+    """An entry of KNOWN_UPWARD that the code no longer has must be removed from it."""
+    stale = [f"{m} -> {t}" for m, t in sorted(KNOWN_UPWARD)
+             if m not in MODULES or t not in _detente_parts(imports_of(m, MODULES[m]))]
+    assert not stale, f"remove from KNOWN_UPWARD: {stale}"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m.startswith("detente.cli")))
+def test_cli_imports_only_the_facade_errors_and_presenters(module):
+    bad = []
+    for name in sorted(imports_of(module, MODULES[module])):
+        top = name.split(".")[0]
+        if top == "detente":
+            if name == "detente" or not name.startswith(CLI_MAY_IMPORT):
+                # ``from detente import api`` names both ``detente`` and ``detente.api``
+                if name == "detente" and any(
+                        n.startswith(CLI_MAY_IMPORT) for n in imports_of(module, MODULES[module])):
+                    continue
+                bad.append(name)
+        elif top not in sys.stdlib_module_names and top not in CLI_THIRD_PARTY and top != "":
+            bad.append(name)
+    assert not bad, f"{module} reaches around the facade: {bad}"
+
+
+def test_the_checks_see_an_upward_import(tmp_path):
+    """The import reader finds imports inside functions and relative ones."""
+    path = tmp_path / "m.py"
+    path.write_text("def f():\n    from detente.api import load\nfrom .. import results\n")
+    assert _detente_parts(imports_of("detente.models.m", path)) == {"api", "results"}
