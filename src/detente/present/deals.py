@@ -95,6 +95,11 @@ def phase_view(report: PhaseReport) -> list[RenderableType]:
         Text(f"{data['plans_examined']} plans examined ({data['search']}); "
                          f"{data['self_enforcing_plans']} self-enforcing"),
     ]
+    if "delivered_by" in data:  # a scenario with structure
+        out.append(Text(
+            f"{data['deliverable_plans']} deliver no linked offer before its condition; "
+            "steps delivered by: " + "; ".join(f"{i}: {', '.join(who) or 'anyone'}"
+                                               for i, who in data["delivered_by"].items())))
     t = Table(title="Best plans", title_justify="left")
     t.add_column("phases")
     t.add_column("self-enforcing")
