@@ -44,6 +44,12 @@ class Candidates:
     n_per_draw: int
 
 
+def no_candidates() -> Candidates:
+    """The candidates of a round with fewer than two issues: none."""
+    empty = np.zeros(0, dtype=np.int64)
+    return Candidates(empty, empty, empty, empty, empty, empty, 0)
+
+
 # the pairs of group codes that trade: A (right of O on both issues, code 0) with D (left on
 # both, 3), then B (left on p only, 1) with C (left on q only, 2); the index is ``inner``
 PAIRED_GROUPS = ((0, 3), (1, 2))
