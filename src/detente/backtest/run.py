@@ -28,6 +28,7 @@ import numpy as np
 from detente.backtest.deu import Case, actors_with_salience
 from detente.backtest.scoring import Score, score
 from detente.errors import ModelInputError
+from detente.json_values import json_number
 from detente.models.base import Model
 from detente.models.registry import available_models, get_model
 
@@ -100,7 +101,7 @@ class BacktestResult:
             }
             for m, f in self.forecasts.items():
                 v = float(f[k])
-                row[m] = None if np.isnan(v) else v
+                row[m] = json_number(v)
                 row[f"{m}_error"] = (None if np.isnan(v) or c.outcome is None
                                      else abs(v - c.outcome))
             rows.append(row)
