@@ -273,7 +273,7 @@ def exchanges(
     sc = _scenario(scenario, format)
     model = Exchange(rounds=rounds, variant=variant, rule=rule)  # type: ignore[arg-type]
     fc = model.bind(extras_of(sc)).forecast(sc, seed=seed)
-    found = tuple(round_one(sc, model)) if candidates else None
+    found = tuple(c.to_dict() for c in round_one(sc, model)) if candidates else None
     return ExchangeRun(sc, fc, rounds, seed, found)
 
 
