@@ -40,7 +40,7 @@ pg_start() {
     chmod 755 "$PG_TMP"
     if [[ $(id -u) -eq 0 ]]; then   # PostgreSQL refuses to run as root: use an unprivileged user
         user=detente-pg
-        id -u "$user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
+        id -u "$user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$user" 2>/dev/null || id -u "$user" >/dev/null
         chown "$user" "$PG_TMP"
         PG_AS=(runuser -u "$user" --)
     else

@@ -33,8 +33,10 @@ NO_FILES = ("scenario", "arrays", "power", "engines", "models", "deals", "uncert
 # Known edges that run back up, each to be removed by the change that moves the code
 # (none left: the ensemble takes its Council capabilities from an explicit provider).
 KNOWN_UPWARD: frozenset[tuple[str, str]] = frozenset()
-CLI_MAY_IMPORT = ("detente.api", "detente.errors", "detente.present", "detente.cli")
-CLI_THIRD_PARTY = ("typer", "rich", "click")
+# `detente serve` starts the web app, which sits beside the CLI on the top layer
+CLI_MAY_IMPORT = ("detente.api", "detente.errors", "detente.present", "detente.cli",
+                  "detente.web")
+CLI_THIRD_PARTY = ("typer", "rich", "click", "uvicorn")
 
 
 def _modules() -> dict[str, Path]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from detente.json_values import json_ready
 from detente.models.base import Forecast
 from detente.notes import NEUTRAL_NOTE
 from detente.scenario import Scenario
@@ -78,7 +80,8 @@ class ForecastSet:
     def _repr_html_(self) -> str:
         frame = self.to_frame()
         cols = [c for c in frame.columns if c != "name"]
-        return (f"<p><b>{self.scenario.title or self.scenario.name}</b>: "
+        title = html.escape(self.scenario.title or self.scenario.name)
+        return (f"<p><b>{title}</b>: "
                 f"{NEUTRAL_NOTE}</p>" + frame[cols]._repr_html_())
 
 
@@ -166,7 +169,9 @@ class LogrollSet:
 
     def to_dict(self, *, top: int | None = None) -> dict[str, Any]:
         shown = self.logrolls if top is None else self.logrolls[:top]
-        return {"logrolls": [r.to_dict() for r in shown], "total": len(self.logrolls)}
+        # a salience ratio is infinite where one side gives nothing: JSON says null
+        return {"logrolls": [json_ready(r.to_dict()) for r in shown],
+                "total": len(self.logrolls)}
 
 
 @dataclass(frozen=True, eq=False)

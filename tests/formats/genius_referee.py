@@ -169,8 +169,10 @@ def _dec(rng: random.Random, choices: list[str]) -> str:
     return rng.choice(choices)
 
 
-def write_random(folder: Path, seed: int, *, nonlinear: bool = False) -> None:
-    """A small random GENIUS negotiation: 2–3 parties, 3–4 issues, decimal numbers."""
+def write_random(folder: Path, seed: int, *, nonlinear: bool = False, long: bool = False
+                 ) -> None:
+    """A small random GENIUS negotiation: 2–3 parties, 3–4 issues, decimal numbers
+    (``long``: reservation values with 21 decimals, past float64's exact integers)."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     issues = []
@@ -236,6 +238,9 @@ def write_random(folder: Path, seed: int, *, nonlinear: bool = False) -> None:
                     out.append("</issue>")
                 out.append(f'<weight index="{k + 1}" value="{ws[k]}"/>')
         out.append("</objective>")
-        out.append(f'<reservation value="{_dec(rng, ["0", "0.2", "0.3", "0.5", "0.8"])}"/>')
+        res = _dec(rng, ["0", "0.2", "0.3", "0.5", "0.8"])
+        if long:
+            res = f"{float(res):.1f}" + "0" * 19 + "1"
+        out.append(f'<reservation value="{res}"/>')
         out.append("</utility_space>")
         (folder / f"rnd-party{p}.xml").write_text("\n".join(out), encoding="utf-8")

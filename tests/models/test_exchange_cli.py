@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from detente.cli.main import app
@@ -35,6 +36,7 @@ def test_exchanges_bad_input_and_usage():
     assert result.exit_code == 2
 
 
+@pytest.mark.slow
 def test_forecast_with_exchanges(data_dir):
     path = str(data_dir / "decide" / "copenhagen.csv")
     result = runner.invoke(app, ["forecast", path, "--model", "exchange", "--exchanges"],

@@ -131,3 +131,29 @@ def test_bad_portable_files(db_url, tmp_path):
                 h.import_file(path)
         with pytest.raises(DetenteError, match="no bundled history"):
             h.import_file("no-such-history")
+
+
+def test_default_location_is_the_user_data_folder(tmp_path, monkeypatch):
+    from detente.store import db as dbmod
+
+    monkeypatch.delenv("DETENTE_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    url = dbmod.resolve_url(None)
+    assert dbmod.default_path() == tmp_path / "data" / "detente" / "history.sqlite"
+    assert url == f"sqlite:///{dbmod.default_path()}"
+    assert dbmod.default_path().parent.is_dir()  # made on first use
+    monkeypatch.setenv("DETENTE_DB", str(tmp_path / "env.sqlite"))
+    assert dbmod.resolve_url(None) == f"sqlite:///{tmp_path / 'env.sqlite'}"
+    assert dbmod.resolve_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_two_histories_need_a_name(db_url, ukraine):
+    with History(db_url) as h:
+        h.add(ukraine)
+        h.add(ukraine, history="a-copy", note="the same scenario in another history")
+        assert h.histories() == ["a-copy", "ukraine-2025-11"]
+        with pytest.raises(DetenteError, match="2 histories"):
+            h.timeline()
+        assert h.timeline("a-copy", models=["median"]).versions[0].history == "a-copy"
+        assert h.counts()["scenarios"] == 1

@@ -116,6 +116,8 @@ def gain_interval(forecast: np.ndarray, baseline: np.ndarray, y: np.ndarray,
     ok = rows & ~np.isnan(forecast) & ~np.isnan(baseline) & ~np.isnan(y)
     diff = np.abs(baseline[ok] - y[ok]) - np.abs(forecast[ok] - y[ok])
     point = float(diff.mean())
+    if n_boot == 0:
+        return point, float("nan"), float("nan")
     w = cluster_weights(groups[ok], n_boot, np.random.default_rng(seed))
     boot = w @ diff / w.sum(axis=1)
     tail = 100 * (1 - level) / 2

@@ -59,6 +59,11 @@ def simulate(
         help="Save the labelled results to this netCDF file (.nc).")] = None,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    calibrated_uncertainty: Annotated[bool, typer.Option(
+        "--calibrated-uncertainty",
+        help="Give inputs without a stated distribution the default uncertainty calibrated "
+             "on EU decisions (docs/accuracy.md; the output says how well it covered "
+             "real outcomes).")] = False,
 ) -> None:
     """Outcome distributions under the scenario's declared uncertainty (Monte Carlo).
 
@@ -81,6 +86,7 @@ def simulate(
             sim = api.simulate(sc, model or None, draws=draws, seed=seed, engine=engine.value,
                                scheduler=scheduler, workers=workers, chunk_size=chunk_size,
                                params=params, keep_draws=False,
+                               calibrated_uncertainty=calibrated_uncertainty,
                                progress=lambda done, total: bar.update(task, completed=done))
     if save:
         path = sim.save(save)

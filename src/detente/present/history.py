@@ -65,7 +65,7 @@ def timeline_table(timeline: Timeline) -> Table:
         table.add_column(issue, justify="right")
     for v, version in enumerate(timeline.versions):
         for m, model in enumerate(timeline.models):
-            cells: list[Any] = [f"{version.as_of.isoformat()}\n#{version.id}" if m == 0 else "",
+            cells: list[Any] = [f"{version.as_of.isoformat()} #{version.id}" if m == 0 else "",
                                 model]
             for issue in timeline.issues:
                 value = timeline.point[v][m].get(issue)

@@ -353,9 +353,8 @@ class History:
         chosen = _models(models)
         hashes = sorted({v.scenario_hash for v in versions})
         found = self._cached_simulations(hashes, chosen, seed, draws)
-        missing = [h for h in hashes if draws is not None
-                   and any((h, m.name) not in found for m in chosen)]
-        if missing:
+        missing = [h for h in hashes if any((h, m.name) not in found for m in chosen)]
+        if draws is not None and missing:
             from detente.uncertainty.simulate import simulate
 
             scenarios = self._scenarios(missing)
@@ -535,8 +534,10 @@ def _intervals(sim: tuple[int, Mapping[str, Mapping[str, float]]] | None,
     out: dict[str, tuple[float, float] | None] = {}
     for issue, stats in sim[1].items():
         lo, hi = stats.get(_INTERVAL[0]), stats.get(_INTERVAL[1])
-        ok = lo is not None and hi is not None and not (math.isnan(lo) or math.isnan(hi))
-        out[issue] = (lo, hi) if ok else None
+        if lo is None or hi is None or math.isnan(lo) or math.isnan(hi):
+            out[issue] = None
+        else:
+            out[issue] = (lo, hi)
     return out
 
 

@@ -579,6 +579,8 @@ class Simulation:
                                                          "draws", "block_size")}
         out["models"] = json.loads(ds.attrs["models"])
         out["note"] = ds.attrs.get("note", "")
+        if ds.attrs.get("uncertainty_defaults"):
+            out["uncertainty_defaults"] = ds.attrs["uncertainty_defaults"]
         out["summary"] = [json_ready(r) for r in self.summary_rows()]
         out["any_disagreement"] = {i: json_number(v) for i, v in
                                    zip(self.issues, ds["any_disagreement"].values, strict=True)}
