@@ -146,6 +146,8 @@ def test_default_location_is_the_user_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("DETENTE_DB", str(tmp_path / "env.sqlite"))
     assert dbmod.resolve_url(None) == f"sqlite:///{tmp_path / 'env.sqlite'}"
     assert dbmod.resolve_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert dbmod.resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert dbmod.resolve_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
 
 
 def test_two_histories_need_a_name(db_url, ukraine):
