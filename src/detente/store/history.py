@@ -16,7 +16,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,8 @@ from detente.models.base import Model
 from detente.models.registry import DEFAULT_MODELS, get_model
 from detente.scenario import Scenario, Source
 from detente.store import db as dbmod
-from detente.store.diff import ScenarioDiff, diff_scenarios
+from detente.store.diff import Change, ScenarioDiff, diff_scenarios
+from detente.store.portable import read_versions, write_export
 from detente.store.schema import ForecastRow, ScenarioRow, SimulationRow, VersionRow
 
 _CHUNK = 500  # rows per IN (...) look-up
@@ -451,8 +452,6 @@ class History:
     def export(self, path: str | os.PathLike[str], *, history: str | None = None) -> Path:
         """Write the versions (of one history, or all) with their whole scenarios to a
         portable JSON file (atomically); :meth:`import_file` reads it back."""
-        from detente.store.portable import write_export
-
         versions = self.versions(history)
         scenarios = self._scenarios([v.scenario_hash for v in versions])
         return write_export(Path(path), versions, scenarios)
@@ -460,8 +459,6 @@ class History:
     def import_file(self, path: str | os.PathLike[str]) -> list[Version]:
         """Add every version of an export file or a bundled history (by name);
         versions already stored are not duplicated."""
-        from detente.store.portable import read_versions
-
         return [self.add(e.scenario, as_of=e.as_of, note=e.note, sources=e.sources,
                          history=e.history) for e in read_versions(path)]
 
@@ -477,10 +474,6 @@ class History:
 
 def _with_sources(result: ScenarioDiff, a: Version, b: Version) -> ScenarioDiff:
     """Add the versions' own source lists to the changes (they need not be the scenario's)."""
-    from dataclasses import replace
-
-    from detente.store.diff import Change
-
     ids_a = {s.id: s for s in a.sources}
     ids_b = {s.id: s for s in b.sources}
     listed = {c.key for c in result.changes if c.kind == "source"}
