@@ -112,11 +112,18 @@ def show(
     console.print(comparative_table(scenario))
 
 
+def _version_or_file(ref: str) -> Any:
+    """A scenario when ``ref`` names an existing file, else the version reference itself."""
+    return api.load(ref) if Path(ref).is_file() else ref
+
+
 @app.command("diff")
 @guard
 def diff(
-    a: Annotated[str, typer.Argument(help="Older version (id, NAME@N, NAME@DATE, hash).")],
-    b: Annotated[str, typer.Argument(help="Newer version.")],
+    a: Annotated[str, typer.Argument(help="Older version (id, NAME@N, NAME@DATE, hash), or a "
+                                     "scenario file not stored.")],
+    b: Annotated[str, typer.Argument(help="Newer version, or a scenario file (to see what "
+                                     "adding it would change).")],
     model: ModelsOpt = None,
     param: ParamOpt = None,
     seed: SeedOpt = 0,
@@ -129,7 +136,8 @@ def diff(
     (Shapley attribution: exact up to 12 changes, sampled beyond; shares sum to the move)."""
     chosen = _models(model, param)
     with api.open_history(db) as h:
-        result = h.diff(a, b, models=chosen, seed=seed, samples=samples)
+        result = h.diff(_version_or_file(a), _version_or_file(b), models=chosen, seed=seed,
+                        samples=samples)
     if output == OutputFormat.json:
         _json(result.to_dict())
         return

@@ -81,7 +81,7 @@ def timeline_table(timeline: Timeline) -> Table:
 def changes_table(vd: VersionDiff) -> Table:
     """What changed between the two versions, entry by entry, with its evidence."""
     a, b = vd.a, vd.b
-    table = Table(title=f"Changes from #{a.id} ({a.as_of}) to #{b.id} ({b.as_of})",
+    table = Table(title=f"Changes from {a.label} to {b.label}",
                   title_justify="left", show_lines=True)
     table.add_column("Kind")
     table.add_column("Entry", style="bold")

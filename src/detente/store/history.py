@@ -57,8 +57,19 @@ class Version:
     sources: tuple[Source, ...]
     added_at: dt.datetime
 
+    @property
+    def stored(self) -> bool:
+        """False for a scenario compared without being added (:func:`unsaved`)."""
+        return self.id > 0
+
+    @property
+    def label(self) -> str:
+        return (f"#{self.id} ({self.as_of})" if self.stored
+                else f"{self.history} ({self.as_of}, not stored)")
+
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "history": self.history, "scenario_hash": self.scenario_hash,
+        return {"id": self.id if self.stored else None, "history": self.history,
+                "scenario_hash": self.scenario_hash,
                 "as_of": self.as_of.isoformat(), "note": self.note,
                 "sources": [s.model_dump(mode="json", exclude_none=True) for s in self.sources],
                 "added_at": self.added_at.isoformat()}
@@ -434,15 +445,20 @@ class History:
                         for v in versions),
         )
 
-    def diff(self, a: str | int | Version, b: str | int | Version, *,
+    def _side(self, ref: str | int | Version | Scenario) -> tuple[Version, Scenario]:
+        if isinstance(ref, Scenario):
+            return unsaved(ref), ref
+        version = ref if isinstance(ref, Version) else self.get(ref)
+        return version, self.scenario(version)
+
+    def diff(self, a: str | int | Version | Scenario, b: str | int | Version | Scenario, *,
              models: Sequence[str | Model] | None = None, seed: int | None = 0,
              rng: np.random.Generator | None = None, samples: int = 2000) -> VersionDiff:
         """What changed from version ``a`` to ``b`` and how much each change moved each
         model's forecast (Shapley; exact up to 12 changes, else ``samples`` random
-        orders from ``rng``, default seeded with 0)."""
-        va = a if isinstance(a, Version) else self.get(a)
-        vb = b if isinstance(b, Version) else self.get(b)
-        sa, sb = self.scenario(va), self.scenario(vb)
+        orders from ``rng``, default seeded with 0). Either side may be a scenario not
+        stored (an edited file, to see what adding it would change)."""
+        (va, sa), (vb, sb) = self._side(a), self._side(b)
         result = diff_scenarios(sa, sb, _models(models or DEFAULT_MODELS), seed=seed,
                                 rng=rng if rng is not None else np.random.default_rng(0),
                                 samples=samples)
@@ -480,6 +496,13 @@ def _with_sources(result: ScenarioDiff, a: Version, b: Version) -> ScenarioDiff:
     extra = [Change("source", k, "added") for k in ids_b if k not in ids_a and k not in listed]
     extra += [Change("source", k, "removed") for k in ids_a if k not in ids_b and k not in listed]
     return replace(result, changes=result.changes + tuple(extra)) if extra else result
+
+
+def unsaved(scenario: Scenario) -> Version:
+    """A version record for a scenario that is not in the store (id 0)."""
+    return Version(id=0, history=scenario.name, scenario_hash=scenario.hash,
+                   as_of=scenario.as_of or dt.date.today(), note="not stored",
+                   sources=scenario.sources, added_at=dt.datetime.now(dt.UTC))
 
 
 def _version(row: VersionRow) -> Version:
