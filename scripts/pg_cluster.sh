@@ -30,7 +30,7 @@ pg_install() {
     fi
     local tries=0
     until DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-          && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; do
+          && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold postgresql >/dev/null; do
         tries=$((tries + 1))
         if (( tries >= 10 )); then echo "pg_cluster: apt-get failed" >&2; return 1; fi
         sleep 6   # another apt run holds the dpkg lock
