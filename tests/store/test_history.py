@@ -159,3 +159,14 @@ def test_two_histories_need_a_name(db_url, ukraine):
             h.timeline()
         assert h.timeline("a-copy", models=["median"]).versions[0].history == "a-copy"
         assert h.counts()["scenarios"] == 1
+
+
+def test_diff_as_a_frame(db_url, talks):
+    with History(db_url) as h:
+        for e in talks:
+            h.add(e.scenario, as_of=e.as_of, note=e.note, history=e.history)
+        frame = h.diff("@1", "@2", models=["compromise"]).to_frame()
+        sums = frame.groupby(level=["model", "issue"])["contribution"].sum()
+        moves = frame.groupby(level=["model", "issue"])["move"].first()
+        assert (sums - moves).abs().max() < 1e-9
+        assert frame.loc[("compromise", "tomahawks", "stance USA/tomahawks"), "contribution"] < 0

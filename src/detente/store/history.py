@@ -127,6 +127,25 @@ class VersionDiff:
     b: Version
     diff: ScenarioDiff
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per model, issue and attributed change: its share of the move."""
+        att = self.diff.attributed
+        if att is None:
+            return []
+        return [{"model": model, "issue": issue, "change": f"{c.kind} {c.key}",
+                 "contribution": _num(att.contribution[j, m, k]),
+                 "move": _num(att.move[m, k])}
+                for m, model in enumerate(att.models) for k, issue in enumerate(att.issues)
+                for j, c in enumerate(att.changes)]
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame of :meth:`rows`, indexed by model, issue and change."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows(), columns=["model", "issue", "change", "contribution",
+                                                  "move"]).set_index(["model", "issue",
+                                                                      "change"])
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "a": self.a.to_dict(), "b": self.b.to_dict(),
