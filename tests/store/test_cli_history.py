@@ -63,7 +63,9 @@ def test_add_show_and_export(db, tmp_path):
     res = invoke("add", str(scenario), "--as-of", "2025-11-07", "--note", "two days on",
                  "--db", db)
     assert res.exit_code == 0, res.output
-    assert "version #1" in res.output
+    assert "added as version #1" in res.output
+    again = invoke("add", str(scenario), "--as-of", "2025-11-07", "--db", db)
+    assert "already stored as version #1" in again.output
     shown = json.loads(invoke("show", "1", "--db", db, "-f", "json").output)
     assert shown["note"] == "two days on" and shown["as_of"] == "2025-11-07"
     assert shown["scenario"]["name"] == "ukraine-2025-11"

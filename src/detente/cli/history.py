@@ -68,9 +68,12 @@ def add(
     """Store a scenario as a dated version (adding the same one again changes nothing)."""
     scenario = api.load(file, format=fmt)
     with api.open_history(db) as h:
+        before = h.counts()["versions"]
         version = h.add(scenario, as_of=as_of, note=note, history=history)
-    console.print(f"version #{version.id} of {version.history}, as of {version.as_of}, "
-                  f"scenario {version.scenario_hash}", highlight=False)
+        new = h.counts()["versions"] > before
+    head = "added as version" if new else "already stored as version"
+    console.print(f"{head} #{version.id} of {version.history}, as of {version.as_of}, "
+                  f"scenario {version.scenario_hash} ({h.where})", highlight=False)
 
 
 @app.command("log")
