@@ -133,3 +133,11 @@ def test_diff_against_a_file_not_stored(db, tmp_path):
     assert "not stored" in " ".join(invoke("diff", "@-1", str(edited), "--db", db,
                                            "-m", "median").output.split())
     assert len(json.loads(invoke("log", "--db", db, "-f", "json").output)) == 3  # nothing added
+
+
+def test_rm(db):
+    assert invoke("import", "ukraine-2025-11", "--db", db).exit_code == 0
+    res = invoke("rm", "@1", "--db", db)
+    assert res.exit_code == 0 and "removed version #1" in res.output
+    assert [v["id"] for v in json.loads(invoke("log", "--db", db, "-f", "json").output)] == [2, 3]
+    assert invoke("rm", "1", "--db", db).exit_code == 1

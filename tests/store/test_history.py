@@ -170,3 +170,16 @@ def test_diff_as_a_frame(db_url, talks):
         moves = frame.groupby(level=["model", "issue"])["move"].first()
         assert (sums - moves).abs().max() < 1e-9
         assert frame.loc[("compromise", "tomahawks", "stance USA/tomahawks"), "contribution"] < 0
+
+
+def test_remove_a_version(db_url, ukraine):
+    with History(db_url) as h:
+        first = h.add(ukraine)
+        second = h.add(ukraine, as_of="2025-11-06")
+        h.timeline(models=["compromise"])
+        assert h.remove(first.id) == first
+        assert h.counts() == {"scenarios": 1, "versions": 1, "forecasts": 1, "simulations": 0}
+        h.remove(f"@{second.as_of}")
+        assert h.counts() == {"scenarios": 0, "versions": 0, "forecasts": 0, "simulations": 0}
+        with pytest.raises(DetenteError, match="no such version"):
+            h.remove(first.id)

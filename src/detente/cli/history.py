@@ -92,6 +92,20 @@ def log(name: HistoryArg = None, db: DbOpt = None, output: FormatOpt = OutputFor
         console.print(log_table(versions, title=f"History ({where})"))
 
 
+@app.command("rm")
+@guard
+def rm(
+    ref: Annotated[str, typer.Argument(help="Version: id, NAME@N, NAME@DATE or hash prefix.")],
+    db: DbOpt = None,
+) -> None:
+    """Delete one version (its scenario and cached results go too when no other version
+    holds that scenario)."""
+    with api.open_history(db) as h:
+        version = h.remove(ref)
+    console.print(f"removed version #{version.id} of {version.history} "
+                  f"(as of {version.as_of}, scenario {version.scenario_hash})", highlight=False)
+
+
 @app.command("show")
 @guard
 def show(

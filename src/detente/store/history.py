@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -243,6 +243,20 @@ class History:
                 VersionRow.history == name, VersionRow.scenario_hash == scenario.hash,
                 VersionRow.as_of == when)).scalar_one()
             return _version(row)
+
+    def remove(self, ref: str | int | Version) -> Version:
+        """Delete one version (a mistaken add). Its scenario, and the results cached on
+        it, go too when no other version holds that scenario; one transaction."""
+        version = ref if isinstance(ref, Version) else self.get(ref)
+        with self._write() as s:
+            s.execute(delete(VersionRow).where(VersionRow.id == version.id))
+            still = s.scalar(select(func.count()).select_from(VersionRow)
+                             .where(VersionRow.scenario_hash == version.scenario_hash))
+            if not still:
+                for table in (ForecastRow, SimulationRow):
+                    s.execute(delete(table).where(table.scenario_hash == version.scenario_hash))
+                s.execute(delete(ScenarioRow).where(ScenarioRow.hash == version.scenario_hash))
+        return version
 
     def histories(self) -> list[str]:
         """The names of the histories in the store."""
