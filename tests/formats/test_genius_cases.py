@@ -251,6 +251,23 @@ def test_reservation_equal_to_a_deal_is_accepted_by_default_for_genius(tmp_path)
     assert above.zopa.size == 1
 
 
+def test_unreadable_discount_and_reservation_are_read_as_genius_reads_them(tmp_path):
+    # GENIUS catches a discount or reservation value it cannot parse and keeps its default
+    # (discount 1, reservation 0), and replaces a discount outside (0, 1] by 1; a real ANAC
+    # 2011 profile writes value="s". Such a file is read, not refused.
+    dom = _domain([("i1", ["y", "n"])])
+    prof = _profile([("i1", {"y": "1", "n": "0"})], ["1"], reservation="none")
+    folder = _write(tmp_path, dom, {
+        "a": prof.replace("</objective>", '</objective><discount_factor value="s"/>'),
+        "b": prof.replace("</objective>", '</objective><discount_factor value="1.5"/>'),
+        "c": prof.replace("</objective>", '</objective><discount_factor value="0.25"/>')})
+    domain = read_genius_domain(folder)
+    assert domain.scenario.metadata["genius"]["discount"] == {"a": 1.0, "b": 1.0, "c": 0.25}
+    assert {a: u.reservation for a, u in domain.spaces.actors.items()} == dict.fromkeys("abc", 0)
+    # reservation 0, acceptance at least it: both deals acceptable, (y) dominates (n)
+    assert _frontier(deals.analyse(detente.deal_problem(folder))) == {("y",)}
+
+
 def test_acceptance_is_a_named_option_for_detente_scenarios(ukraine):
     default = deals.analyse(ukraine)
     assert default.problem.acceptance == "above"

@@ -33,7 +33,11 @@ file's decimal text), which the deal tools take as a parameter
   is then not a sum of terms);
 - **acceptance**: a deal is acceptable to a party when its utility is *at
   least* its ``reservation`` value (GENIUS's rule; a missing reservation is
-  0, GENIUS's default).
+  0, GENIUS's default, and so is one that is not a number: GENIUS catches the
+  parse error and keeps the default);
+- **discount factor**: kept in the metadata; one that is not a number or lies
+  outside (0, 1] is 1, as GENIUS reads it (a real ANAC 2011 profile writes
+  ``value="s"``).
 
 Names are trimmed everywhere (issue names, item values, in the domain and in
 every profile), so ``" Accessory"`` and ``"Accessory"`` are one name.
@@ -363,21 +367,39 @@ def _covered(rects: Sequence[Rectangle], spec: dict[str, Any]) -> str:
 # ---- one party --------------------------------------------------------------------
 
 
-def _reservation(root: Element, text: str, file: str | None) -> Fraction:
+def _lenient(raw: str | None) -> Fraction | None:
+    """An attribute's decimal text as an exact rational, or None when it is not a number."""
+    try:
+        return None if raw is None else Fraction(raw.strip())
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def _reservation(root: Element) -> Fraction:
+    """The reservation value; 0 when absent or not a number (GENIUS catches the parse error,
+    prints "Utility space has no reservation value" and keeps its default, 0)."""
     res = root.find("reservation")
-    if res is None:
-        return Fraction(0)
-    return _decimal(res.get("value", "0"), "a reservation value", file, text, "<reservation")
+    value = None if res is None else _lenient(res.get("value"))
+    return Fraction(0) if value is None else value
+
+
+def _discount(root: Element) -> float | None:
+    """The discount factor: None when absent; 1 when not a number or outside (0, 1] (GENIUS
+    ignores an unreadable one and replaces one outside (0, 1] by 1). A real ANAC 2011
+    profile (IS_BT_Acquisition_IS_20) writes ``value="s"``."""
+    disc = root.find("discount_factor")
+    if disc is None:
+        return None
+    value = _lenient(disc.get("value"))
+    return 1.0 if value is None or not 0 < value <= 1 else float(value)
 
 
 def _party(actor: str, text: str, file: str | None, issues: list[dict[str, Any]],
            ) -> tuple[ActorUtility, list[dict[str, Any]], float | None, str]:
     """One utility space: its stated utility, its stances, discount and kind."""
     root = _parse(text, file)
-    disc = root.find("discount_factor")
-    discount = None if disc is None else float(_decimal(
-        disc.get("value", "1"), "a discount factor", file, text, "<discount_factor"))
-    reservation = _reservation(root, text, file)
+    discount = _discount(root)
+    reservation = _reservation(root)
     node = _utility_node(root)
     stances = []
     if node is not None:
