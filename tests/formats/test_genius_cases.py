@@ -251,12 +251,12 @@ def test_reservation_equal_to_a_deal_is_accepted_by_default_for_genius(tmp_path)
     assert above.zopa.size == 1
 
 
-def test_unreadable_discount_and_reservation_are_read_as_genius_reads_them(tmp_path):
-    # GENIUS catches a discount or reservation value it cannot parse and keeps its default
-    # (discount 1, reservation 0), and replaces a discount outside (0, 1] by 1; a real ANAC
-    # 2011 profile writes value="s". Such a file is read, not refused.
+def test_an_unreadable_discount_is_read_as_genius_reads_it(tmp_path):
+    # GENIUS catches a discount factor it cannot parse and keeps its default 1, and replaces
+    # one outside (0, 1] by 1; a real ANAC 2011 profile writes value="s". The deal tools do
+    # not use the discount, so such a file is read, not refused.
     dom = _domain([("i1", ["y", "n"])])
-    prof = _profile([("i1", {"y": "1", "n": "0"})], ["1"], reservation="none")
+    prof = _profile([("i1", {"y": "1", "n": "0"})], ["1"])
     folder = _write(tmp_path, dom, {
         "a": prof.replace("</objective>", '</objective><discount_factor value="s"/>'),
         "b": prof.replace("</objective>", '</objective><discount_factor value="1.5"/>'),

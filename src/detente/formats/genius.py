@@ -33,8 +33,8 @@ file's decimal text), which the deal tools take as a parameter
   is then not a sum of terms);
 - **acceptance**: a deal is acceptable to a party when its utility is *at
   least* its ``reservation`` value (GENIUS's rule; a missing reservation is
-  0, GENIUS's default, and so is one that is not a number: GENIUS catches the
-  parse error and keeps the default);
+  0, GENIUS's default; one that is not a number is refused, although GENIUS
+  would silently use 0, because it changes every deal result);
 - **discount factor**: kept in the metadata; one that is not a number or lies
   outside (0, 1] is 1, as GENIUS reads it (a real ANAC 2011 profile writes
   ``value="s"``).
@@ -375,12 +375,13 @@ def _lenient(raw: str | None) -> Fraction | None:
         return None
 
 
-def _reservation(root: Element) -> Fraction:
-    """The reservation value; 0 when absent or not a number (GENIUS catches the parse error,
-    prints "Utility space has no reservation value" and keeps its default, 0)."""
+def _reservation(root: Element, text: str, file: str | None) -> Fraction:
+    """The reservation value (0 when absent, GENIUS's default). One that is not a number is
+    refused: GENIUS would silently use 0, which changes every deal result."""
     res = root.find("reservation")
-    value = None if res is None else _lenient(res.get("value"))
-    return Fraction(0) if value is None else value
+    if res is None:
+        return Fraction(0)
+    return _decimal(res.get("value", "0"), "a reservation value", file, text, "<reservation")
 
 
 def _discount(root: Element) -> float | None:
@@ -399,7 +400,7 @@ def _party(actor: str, text: str, file: str | None, issues: list[dict[str, Any]]
     """One utility space: its stated utility, its stances, discount and kind."""
     root = _parse(text, file)
     discount = _discount(root)
-    reservation = _reservation(root)
+    reservation = _reservation(root, text, file)
     node = _utility_node(root)
     stances = []
     if node is not None:
