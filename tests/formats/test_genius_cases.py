@@ -130,6 +130,24 @@ def test_names_are_trimmed_in_domain_and_profiles(tmp_path):
     assert _frontier(rep) == {(founders, "high"), ("none", "high")}
 
 
+def test_a_bare_ampersand_is_read_as_genius_reads_it(tmp_path):
+    # not well-formed XML, but GENIUS's parser reads it and an ANAC 2015 domain (zoning plan:
+    # "all to two(farmer & mun.)") has it in the domain and every profile; escaped "&amp;"
+    # and character references keep their XML meaning
+    split, amp = "farmer & town", "fish &amp; chips"
+    folder = _write(tmp_path, _domain([("Land", [split, "town"]), ("Food", [amp, "soup&#33;"])]), {
+        "a": _profile([("Land", {split: "1", "town": "0"}), ("Food", {amp: "1", "soup&#33;": "0"})],
+                      ["0.5", "0.5"]),
+        "b": _profile([("Land", {split: "0", "town": "1"}), ("Food", {amp: "1", "soup!": "0"})],
+                      ["0.5", "0.5"]),
+    })
+    s = detente.load(folder / "t-domain.xml")
+    assert [o.name for o in s.issue("Land").options] == ["farmer & town", "town"]
+    assert [o.name for o in s.issue("Food").options] == ["fish & chips", "soup!"]
+    rep = deals.analyse(detente.deal_problem(folder))
+    assert _frontier(rep) == {("farmer & town", "fish & chips"), ("town", "fish & chips")}
+
+
 def test_names_equal_after_trimming_are_one_name_twice(tmp_path):
     (tmp_path / "t-domain.xml").write_text(_domain([("x", ["a", "a "])]))
     with pytest.raises(FormatError, match="repeated item value"):

@@ -39,6 +39,9 @@ file's decimal text), which the deal tools take as a parameter
   outside (0, 1] is 1, as GENIUS reads it (a real ANAC 2011 profile writes
   ``value="s"``).
 
+A bare ``&`` in a name (not well-formed XML, but GENIUS's own parser reads
+it, and an ANAC 2015 domain has one) is read as the character ``&``.
+
 Names are trimmed everywhere (issue names, item values, in the domain and in
 every profile), so ``" Accessory"`` and ``"Accessory"`` are one name.
 
@@ -131,9 +134,16 @@ def _line(text: str, needle: str) -> int | None:
     return None if match is None else text.count("\n", 0, match.start()) + 1
 
 
+_BARE_AMP = re.compile(r"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z_][A-Za-z0-9_.-]*;)")
+"""An ``&`` that starts no character or entity reference (not well-formed XML)."""
+
+
 def _parse(text: str, file: str | None) -> Element:
+    """The root element; a bare ``&`` (GENIUS's own parser reads it as the character, and
+    the ANAC 2015 zoning-plan domain writes ``"all to two(farmer & mun.)"``) is read as
+    ``&``, as GENIUS reads it."""
     try:
-        return DET.fromstring(text)
+        return DET.fromstring(_BARE_AMP.sub("&amp;", text))
     except DefusedXmlException as exc:
         _fail(file, f"forbidden XML construct ({type(exc).__name__})", "plain XML without "
               "entities or external references")
