@@ -54,7 +54,10 @@ share), capability 1, ``batna`` the reservation value; an issue's weight ->
 the stance's ``salience`` (weight over the sum of weights), the best-valued
 option -> its ``position`` (nonlinear spaces: equal saliences, the option
 covered by the most rectangle utility); ``discount_factor`` ->
-``metadata.genius.discount[actor]``. Real-valued issues are refused.
+``metadata.genius.discount[actor]``. Real-valued issues are refused, with that reason:
+the deal tools enumerate deals, and choosing a grid for a continuous issue
+would be detente's assumption, not the file's (none of the ANAC 2010–2016
+linear domains checked has one).
 
 :func:`loads` takes the domain file (or one profile file) and finds the other
 files beside it; :func:`read_genius_domain` takes a folder or explicit files.
@@ -204,8 +207,9 @@ def _domain_issue(node: Element, position: int, text: str,
         opts = {str(v): float(v) for v in range(lo, hi + 1)}
         return {"id": name, "index": index, "low": float(lo), "high": float(hi),
                 "options": opts, "kind": "integer", "lower": lo}
-    _fail(file, f"issue {name!r} of type {kind!r}", "a discrete or integer issue "
-          "(real-valued GENIUS issues are not supported)", text, where)
+    _fail(file, f"issue {name!r} of type {kind!r}", "a discrete or integer issue: detente "
+          "enumerates deals, and a real-valued issue has no finite set of options (rewrite it "
+          "as an integer issue on a grid of your choice to analyse it)", text, where)
 
 
 def _domain_issues(root: Element, text: str, file: str | None) -> list[dict[str, Any]]:
