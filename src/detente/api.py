@@ -814,9 +814,13 @@ FAST_MODELS: tuple[str, ...] = ("compromise", "median", "nash", "eum")
 """Models quick enough to re-run on every slider move in the what-if view."""
 
 
-def loads(text: str, *, name: str = "upload.yaml", format: str | None = None) -> Scenario:
-    """Parse one scenario from text held in memory (an upload); ``name`` is only used to
-    pick the format by its extension and to name the source in error messages."""
+def loads(text: str | bytes, *, name: str = "upload.yaml",
+          format: str | None = None) -> Scenario:
+    """Parse one scenario from text (or a file's bytes) held in memory, such as an upload;
+    ``name`` is only used to pick the format by its extension and to name the source in
+    error messages (never opened)."""
+    if isinstance(text, bytes):
+        text = formats.decode(text, name)
     fmt = format or formats.detect_format(Path(name), text)
     scenarios = formats.format_module(fmt).loads(text, file=name)
     if len(scenarios) != 1:
