@@ -43,11 +43,11 @@ class Candidates:
     inner: np.ndarray  # group code of the pair: 0 for A×D, 1 for B×C
     n_per_draw: int
 
-
-def no_candidates() -> Candidates:
-    """The candidates of a round with fewer than two issues: none."""
-    empty = np.zeros(0, dtype=np.int64)
-    return Candidates(empty, empty, empty, empty, empty, empty, 0)
+    @classmethod
+    def empty(cls) -> Candidates:
+        """No candidates (a scenario with fewer than two issues)."""
+        none = np.zeros(0, dtype=np.intp)
+        return cls(none, none, none, none, none, np.zeros(0, dtype=np.int8), 0)
 
 
 # the pairs of group codes that trade: A (right of O on both issues, code 0) with D (left on

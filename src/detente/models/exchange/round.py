@@ -21,9 +21,9 @@ from detente.models.exchange.pairing import (
     EPS,
     TIE,
     TOL,
+    Candidates,
     Executed,
     find_candidates,
-    no_candidates,
 )
 
 
@@ -45,7 +45,7 @@ class RoundState:
         self.partner_shift = np.zeros((d_, a_, i_))  # recorded partner shifts per demander
         self.supplied = np.zeros((d_, a_, i_), dtype=bool)
         self.o_start = o_start
-        c = find_candidates(x0, ok, sal, o_start, pairs) if pairs.size else no_candidates()
+        c = find_candidates(x0, ok, sal, o_start, pairs) if pairs.size else Candidates.empty()
         self.cands = c
         n = c.demander.size
         self.n_candidates = n
