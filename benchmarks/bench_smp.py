@@ -13,6 +13,7 @@ import argparse
 import time
 from pathlib import Path
 
+from detente.extras import extras_of
 from detente.formats import read
 from detente.models.smp import SpatialModelOfPolitics
 
@@ -49,9 +50,9 @@ def main() -> None:
         best = float("inf")
         for _ in range(args.repeat):
             start = time.perf_counter()
-            forecast = model.forecast(scenario)
+            forecast = model.bind(extras_of(scenario)).forecast(scenario)
             best = min(best, time.perf_counter() - start)
-        turns = forecast.details["turns"][0]
+        turns = forecast.details.turns[0]
         ref = ktab if ktab is not None else KTAB_SECONDS_PER_TURN_200 * turns
         shape = f"{len(scenario.actors)}×{len(scenario.issues)}"
         note = "" if ktab is not None else "  (KTAB: 420 s/turn × turns, never finished)"

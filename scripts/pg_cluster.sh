@@ -22,9 +22,15 @@ pg_install() {
         echo "pg_cluster: PostgreSQL is missing and installing it needs root (apt-get install postgresql)" >&2
         return 1
     fi
+    # no system cluster: the tests start their own (Debian's postinst would create and
+    # start "main" otherwise)
+    if [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
+        mkdir -p /etc/postgresql-common
+        echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+    fi
     local tries=0
     until DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-          && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; do
+          && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold postgresql >/dev/null; do
         tries=$((tries + 1))
         if (( tries >= 10 )); then echo "pg_cluster: apt-get failed" >&2; return 1; fi
         sleep 6   # another apt run holds the dpkg lock
@@ -40,7 +46,7 @@ pg_start() {
     chmod 755 "$PG_TMP"
     if [[ $(id -u) -eq 0 ]]; then   # PostgreSQL refuses to run as root: use an unprivileged user
         user=detente-pg
-        id -u "$user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
+        id -u "$user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$user" 2>/dev/null || id -u "$user" >/dev/null
         chown "$user" "$PG_TMP"
         PG_AS=(runuser -u "$user" --)
     else

@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 bash scripts/setup_decide_venv.sh  # decide-exchange-model, the exchange model's oracle, in .venvs/decide
+bash scripts/chromium.sh  # Debian's headless Chromium for the browser tests (tests/web/test_browser.py)
 python -m ruff check .
 # the history store's tests run on SQLite and on a throwaway PostgreSQL cluster (installed
 # from Debian when missing), stopped on exit; an outside DETENTE_TEST_PG_URL is used as is

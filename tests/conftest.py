@@ -23,3 +23,43 @@ def ukraine():
     import detente
 
     return detente.load("ukraine-2025-11")
+
+
+HOSTILE = ("<script>alert(1)</script> [bold red]x[/bold red] [/] :100: "
+           "[link=file:///etc/passwd]click[/link] \x1b[31mRED\x1b[0m \x1b]0;owned\x07 end")
+"""Issue 19: HTML, Rich markup, an emoji code, a terminal hyperlink and raw escape sequences
+(colour, window title) in one piece of user text."""
+
+
+def hostile_dict(text: str = HOSTILE) -> dict:
+    """The bundled scenario's canonical data with every text field (ids included) holding
+    ``text`` (each kept unique by its original value)."""
+    import detente
+
+    data = detente.load("ukraine-2025-11").to_dict()
+    actor = {a["id"]: f"{a['id']} {text}" for a in data["actors"]}
+    issue = {i["id"]: f"{i['id']} {text}" for i in data["issues"]}
+    # the CSV format separates a stance's sources with ';', so source ids go without it
+    source = {s["id"]: f"{s['id']} {text}".replace(";", ",") for s in data["sources"]}
+    data["name"], data["title"], data["description"] = text, text, text
+    for s in data["sources"]:
+        s.update(id=source[s["id"]], title=text, publisher=text, note=text)
+    for a in data["actors"]:
+        a.update(id=actor[a["id"]], name=text, description=text)
+        if "bloc" in a:
+            a["bloc"] = text
+    for i in data["issues"]:
+        i.update(id=issue[i["id"]], name=text, description=text)
+        i["anchors"] = {v: f"{v} {text}" for v in i.get("anchors", {})}
+        i["options"] = {f"{name} {text}": v for name, v in i.get("options", {}).items()}
+    for st in data["stances"]:
+        st.update(actor=actor[st["actor"]], issue=issue[st["issue"]], evidence=text)
+        st["sources"] = [source[s] for s in st.get("sources", [])]
+    return data
+
+
+@pytest.fixture(scope="session")
+def hostile():
+    from detente.scenario import Scenario
+
+    return Scenario.from_dict(hostile_dict())

@@ -22,6 +22,7 @@ ARTICLE = Path(__file__).resolve().parents[1].parent / "shared" / "sources" / (
 # parties' columns (Russia, Ukraine, US, European response -> the scenario's EU)
 TABLE_ROWS = ("donetsk", "tomahawks", "drones", "sequencing", "tunnel")
 TABLE_COLUMNS = ("RUS", "UKR", "USA", "EU")
+FICTION = Path(__file__).resolve().parents[1] / "tests" / "inputs" / "data"
 
 
 def main(verbose: bool = False) -> None:
@@ -47,6 +48,15 @@ def main(verbose: bool = False) -> None:
         for v in scoring.judge_quotes(into, reference):
             mark = "keep" if v.kept else "drop"
             print(f"  [{mark}] {v.actor}/{v.issue}: {v.quote[:90]!r} {list(v.shared)}")
+    fiction = detente.load(FICTION / "fictional-selka.yaml")
+    review = detente.draft_article(FICTION / "fictional-selka-water-talks.txt",
+                                   into=FICTION / "fictional-selka.yaml").review
+    cells = scoring.row_recall(review, scoring.expected_pairs(("VAR", "OLT", "MOR"),
+                                                             ("flow", "filling", "gauge")))
+    print("invented article (tests/inputs/data), --into its scenario: "
+          f"actors {scoring.actor_recall(review, fiction)}, "
+          f"issues {scoring.issue_recall(review, fiction)}, table cells {cells}, "
+          f"quote precision {scoring.quote_precision(review, fiction)}")
 
 
 if __name__ == "__main__":

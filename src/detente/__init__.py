@@ -9,6 +9,7 @@ The Python API in a nutshell (every function is in :mod:`detente.api`)::
     detente.simulate(scenario, draws=10_000)        # Monte Carlo over the stated uncertainty
     detente.analyse_deals(scenario)                 # Pareto frontier, ZOPA, bargaining solutions
     detente.analyse_deals("genius-folder/")        # a GENIUS domain, as GENIUS computes it
+    detente.figures.issue_scales(scenario, result)  # Plotly figures (see detente.figures)
 
 The heavier parts (Monte Carlo, sensitivity, deals, backtest) are imported on
 first use, so ``import detente`` stays quick.
@@ -17,10 +18,13 @@ first use, so ``import detente`` stays quick.
 from typing import Any
 
 from detente.api import (
+    StanceChange,
     analyse_deals,
     apply_draft,
+    brief,
     check,
     convert,
+    deal_pair,
     deal_problem,
     delphi_history,
     delphi_round,
@@ -32,6 +36,7 @@ from detente.api import (
     load,
     load_all,
     load_genius,
+    loads,
     logrolls,
     open_history,
     panel_combine,
@@ -42,6 +47,7 @@ from detente.api import (
     save_review,
     sensitivity,
     simulate,
+    what_if,
 )
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, Problem, ScenarioError
@@ -52,6 +58,7 @@ _LAZY = {
     "Simulation": ("detente.uncertainty.simulate", "Simulation"),
     "find_levers": ("detente.uncertainty.levers", "find_levers"),
     "deals": ("detente.deals", None),
+    "figures": ("detente.present.figures", None),
     "backtest": ("detente.backtest", None),
     "History": ("detente.store", "History"),
 }
@@ -67,11 +74,14 @@ __all__ = [
     "ScenarioError",
     "Source",
     "Stance",
-    "analyse_deals",
+    "StanceChange",
     "apply_draft",
     "available_models",
-    "check",
+    "brief",
     "compile_scenario",
+    "deal_pair",
+    "analyse_deals",
+    "check",
     "convert",
     "deal_problem",
     "delphi_history",
@@ -85,6 +95,7 @@ __all__ = [
     "load",
     "load_all",
     "load_genius",
+    "loads",
     "logrolls",
     "open_history",
     "panel_combine",
@@ -93,6 +104,7 @@ __all__ = [
     "run_backtest",
     "save",
     "save_review",
+    "what_if",
     "sensitivity",
     "simulate",
     *_LAZY,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -23,6 +24,7 @@ import yaml
 from detente import formats
 from detente.atomic import write_text_atomic
 from detente.errors import DetenteError, ModelInputError, Problem
+from detente.extras import extras_of
 from detente.formats.genius import GeniusDomain, read_genius_domain
 from detente.models.base import Model
 from detente.models.registry import (
@@ -47,6 +49,9 @@ from detente.templates import scenario_template
 
 if TYPE_CHECKING:
     from detente.deals import DealProblem, DealReport, PhaseReport
+    from detente.deals.pair import PairView
+    from detente.present.brief import BriefData
+    from detente.store import History
     from detente.uncertainty.levers import LeverResult
     from detente.uncertainty.sensitivity import Sensitivity
     from detente.uncertainty.simulate import Simulation
@@ -102,9 +107,12 @@ __all__ = [
 
 # ---- scenarios: load, save, convert, check ---------------------------------------------
 
-
-def _resolve(path_or_name: str | os.PathLike[str]) -> Path:
-    return resolve(path_or_name)
+if TYPE_CHECKING:  # the inputs layer is imported on first use
+    from detente.inputs.delphi import RoundSummary
+    from detente.inputs.disagreement import DisagreementReport
+    from detente.inputs.draft import Applied, Draft
+    from detente.inputs.draft.review import Review
+    from detente.inputs.panel import PanelResult
 
 
 def load(path_or_name: str | os.PathLike[str] | None = None, *,
@@ -114,13 +122,13 @@ def load(path_or_name: str | os.PathLike[str] | None = None, *,
     ``path_or_name`` defaults to the bundled scenario (``DEFAULT``); ``format``
     forces a reader (default: detect by extension, then by content).
     """
-    return formats.read(_resolve(path_or_name or DEFAULT), format=format)
+    return formats.read(resolve(path_or_name or DEFAULT), format=format)
 
 
 def load_all(path_or_name: str | os.PathLike[str] | None = None, *,
              format: str | None = None) -> list[Scenario]:
     """Load every scenario in a file (a DEU table holds one per issue)."""
-    return formats.read_all(_resolve(path_or_name or DEFAULT), format=format)
+    return formats.read_all(resolve(path_or_name or DEFAULT), format=format)
 
 
 def _scenario(scenario: ScenarioLike, format: str | None = None) -> Scenario:
@@ -245,7 +253,8 @@ def forecast(
     parameters; ``seed`` (default 0) feeds the models with randomness.
     """
     sc = _scenario(scenario, format)
-    chosen = resolve_models(models, params=params)
+    extras = extras_of(sc)  # what a model takes from the file (KTAB settings, DEU context)
+    chosen = [m.bind(extras) for m in resolve_models(models, params=params)]
     return ForecastSet(sc, tuple(m.forecast(sc, seed=seed) for m in chosen))
 
 
@@ -270,8 +279,8 @@ def exchanges(
 
     sc = _scenario(scenario, format)
     model = Exchange(rounds=rounds, variant=variant, rule=rule)  # type: ignore[arg-type]
-    fc = model.forecast(sc, seed=seed)
-    found = tuple(round_one(sc, model)) if candidates else None
+    fc = model.bind(extras_of(sc)).forecast(sc, seed=seed)
+    found = tuple(c.to_dict() for c in round_one(sc, model)) if candidates else None
     return ExchangeRun(sc, fc, rounds, seed, found)
 
 
@@ -435,7 +444,7 @@ def deal_problem(
 
     rule = None if acceptance is None else acceptance.replace("-", "_")
     if not isinstance(scenario, Scenario | GeniusDomain):
-        path = _resolve(scenario or DEFAULT)
+        path = resolve(scenario or DEFAULT)
         genius = format == "genius" or (format is None and _is_genius(path))
         scenario = read_genius_domain(path) if genius else formats.read(path, format=format)
     size = DEFAULT_GRID if grid is None else grid
@@ -534,7 +543,7 @@ def backtest_models() -> tuple[str, ...]:
 
 def capability_schemes() -> tuple[str, ...]:
     """How a backtest can set actors' capabilities (``capability=``)."""
-    from detente.backtest.council import SCHEMES
+    from detente.power.council import SCHEMES
 
     return tuple(SCHEMES)
 
@@ -634,10 +643,10 @@ def shipped_ensemble_members() -> tuple[str, ...]:
 def load_genius(path: str | os.PathLike[str]) -> GeniusDomain:
     """A GENIUS negotiation (a folder, or its domain or one profile file): the scenario and
     every party's stated utility (``.scenario``, ``.spaces``)."""
-    return read_genius_domain(_resolve(path))
+    return read_genius_domain(resolve(path))
 
 
-def open_history(db: str | os.PathLike[str] | None = None) -> Any:
+def open_history(db: str | os.PathLike[str] | None = None) -> History:
     """The history store (:class:`detente.History`): a file path or a SQLAlchemy URL
     (``postgresql+psycopg://...``); default ``$DETENTE_DB``, else ``history.sqlite`` in
     the user's data folder. Opening migrates the schema to this detente's revision."""
@@ -664,7 +673,7 @@ def panel_combine(
     ranges: str = "spread",
     min_share: float = 0.5,
     name: str | None = None,
-) -> Any:
+) -> PanelResult:
     """Combine several analysts' estimates of one negotiation, stance by stance.
 
     Returns a :class:`detente.inputs.panel.PanelResult` (the combined scenario and each
@@ -691,7 +700,7 @@ def panel_disagreement(
     samples: int = 256,
     seed: int = 0,
     threshold: float = 0.05,
-) -> Any:
+) -> DisagreementReport:
     """Where the analysts differ most and which differences move ``model``'s forecast.
 
     Returns a :class:`detente.inputs.disagreement.DisagreementReport`; see that module
@@ -710,16 +719,27 @@ def delphi_round(
     files: Iterable[str | os.PathLike[str]] = (),
     *,
     base: Scenario | str | os.PathLike[str] | None = None,
-) -> Any:
+    store: bool = True,
+    db: str | os.PathLike[str] | None = None,
+) -> RoundSummary:
     """Open a Delphi panel in ``folder`` (with the analysts' ``files``) or, without files,
-    close the round the analysts revised and hand out the next. The rounds are kept as
-    files in ``folder`` (see :mod:`detente.inputs.delphi`)."""
+    close the round the analysts revised and hand out the next.
+
+    The rounds are kept as files in ``folder`` and, with ``store`` (default), in the
+    history store ``db`` (see :func:`open_history`): each analyst's estimates and the
+    panel's median as versions noted "Delphi round k" (see :mod:`detente.inputs.delphi`).
+    """
     from detente.inputs import delphi
 
     paths = list(files)
-    if paths:
-        return delphi.start(paths, folder, base=_scenario_or_load(base))
-    return delphi.advance(folder)
+    history = open_history(db) if store else None
+    try:
+        if paths:
+            return delphi.start(paths, folder, base=_scenario_or_load(base), store=history)
+        return delphi.advance(folder, store=history)
+    finally:
+        if history is not None:
+            history.close()
 
 
 def delphi_history(folder: str | os.PathLike[str]) -> list[dict[str, Any]]:
@@ -739,7 +759,7 @@ def draft_article(
     llm_url: str | None = None,
     llm_key: str | None = None,
     llm_model: str | None = None,
-) -> Any:
+) -> Draft:
     """Proposed changes, with exact quotes, from a news article (a
     :class:`detente.inputs.draft.Draft`); ``into`` is the scenario (file or bundled name)
     the quotes are to bear on. ``extractor="llm"`` uses an OpenAI-compatible endpoint
@@ -749,7 +769,7 @@ def draft_article(
 
     scenario, into_file = None, None
     if into is not None:
-        resolved = _resolve(into)
+        resolved = resolve(into)
         scenario = formats.read(resolved)
         into_file = os.fspath(into) if bundled_path(os.fspath(into)) == resolved else str(
             resolved.resolve())
@@ -758,7 +778,7 @@ def draft_article(
                  llm_url=llm_url, llm_key=llm_key, llm_model=llm_model)
 
 
-def save_review(review: Any, path: str | os.PathLike[str], *, force: bool = False) -> Path:
+def save_review(review: Review, path: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Write a draft's review file (atomic; an existing file only with ``force``)."""
     from detente.inputs.draft.review_file import write_review
 
@@ -771,7 +791,7 @@ def apply_draft(
     *,
     output: str | os.PathLike[str] | None = None,
     force: bool = False,
-) -> Any:
+) -> Applied:
     """The new scenario an edited review makes (validated; a
     :class:`detente.inputs.draft.Applied`), written to ``output`` if given (atomic)."""
     from detente.inputs.draft import apply
@@ -787,3 +807,91 @@ def apply_draft(
     return applied
 
 
+
+# ---- used by the brief and the web app (issue 14) --------------------------------------
+
+FAST_MODELS: tuple[str, ...] = ("compromise", "median", "nash", "eum")
+"""Models quick enough to re-run on every slider move in the what-if view."""
+
+
+def loads(text: str | bytes, *, name: str = "upload.yaml",
+          format: str | None = None) -> Scenario:
+    """Parse one scenario from text (or a file's bytes) held in memory, such as an upload;
+    ``name`` is only used to pick the format by its extension and to name the source in
+    error messages (never opened)."""
+    if isinstance(text, bytes):
+        text = formats.decode(text, name)
+    fmt = format or formats.detect_format(Path(name), text)
+    scenarios = formats.format_module(fmt).loads(text, file=name)
+    if len(scenarios) != 1:
+        raise DetenteError(f"{name}: holds {len(scenarios)} scenarios where one is needed")
+    return scenarios[0]
+
+
+def dumps(scenario: Scenario, format: str = "yaml") -> str:
+    """A scenario as text in a format that can hold one (YAML by default)."""
+    return formats.dumps(scenario, format)
+
+
+@dataclass(frozen=True)
+class StanceChange:
+    """A what-if: one actor's position and/or salience on one issue set to new values."""
+
+    actor: str
+    issue: str
+    position: float | None = None
+    salience: float | None = None
+
+
+def what_if(scenario: Scenario, changes: Iterable[StanceChange]) -> Scenario:
+    """The scenario with some stances moved (re-validated; a moved stance drops the
+    uncertainty range it no longer matches, since a what-if is a point forecast)."""
+    data = scenario.to_dict()
+    todo = {(c.actor, c.issue): c for c in changes}
+    for stance in data.get("stances", []):
+        change = todo.pop((stance["actor"], stance["issue"]), None)
+        if change is None:
+            continue
+        if change.position is not None:
+            stance["position"] = float(change.position)
+            stance.pop("position_uncertainty", None)
+        if change.salience is not None:
+            stance["salience"] = float(change.salience)
+            stance.pop("salience_uncertainty", None)
+    if todo:
+        missing = ", ".join(f"{a} on {i}" for a, i in todo)
+        raise DetenteError(f"what-if: no stated stance of {missing}; only stated stances move")
+    return Scenario.from_dict(data)
+
+
+def deal_pair(scenario: ScenarioLike | GeniusDomain, a: str, b: str, *,
+              utility: str = "linear") -> PairView:
+    """Two parties' utilities over the deal space (at most 5,000 deals, drawn when the
+    space is larger), their two-party Pareto frontier and ZOPA (``utility`` as in
+    :func:`deal_problem`)."""
+    from detente.deals.pair import pair_view
+
+    return pair_view(deal_problem(scenario, utility=utility), a, b)
+
+
+def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
+          simulated: Iterable[str] = FAST_MODELS, draws: int = 1000, seed: int = 0,
+          sensitivity_model: str = "compromise", sensitivity_samples: int = 8,
+          top_deals: int = 5) -> BriefData:
+    """Everything the one-page brief shows, computed once: every model's forecast
+    (``models``, default every model but the ensemble), the Monte Carlo distributions
+    of the ``simulated`` ones (``draws``, 0 for none), what moves each issue (Morris
+    elementary effects and tornado swings of ``sensitivity_model``) and the
+    ``top_deals`` packages every party prefers to no deal."""
+    from detente.present.brief import BriefData
+
+    sc = _scenario(scenario)
+    chosen = list(models) if models else [m for m in available_models() if m != "ensemble"]
+    result = forecast(sc, chosen, seed=seed)
+    sim = simulate(sc, [m for m in simulated if m in chosen], draws=draws,
+                   seed=seed) if draws else None
+    sens = sensitivity(sc, sensitivity_model, method="morris", samples=sensitivity_samples,
+                       seed=seed)
+    deals_report = analyse_deals(sc, seed=seed)
+    return BriefData(scenario=sc, result=result, simulation=sim, sensitivity=sens,
+                     deals=deals_report.to_dict(top=top_deals), seed=seed)

@@ -15,7 +15,7 @@ Shapes (D draws, A actors, I issues):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -36,7 +36,6 @@ class ScenarioArrays:
     high: np.ndarray
     status_quo: np.ndarray
     scenario_hash: str = ""
-    scenario: Scenario | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         d, a, i = self.position.shape
@@ -143,5 +142,4 @@ def compile_scenario(scenario: Scenario, draws: int = 1) -> ScenarioArrays:
         high=np.array([i.high for i in scenario.issues], dtype=float),
         status_quo=sq,
         scenario_hash=scenario.hash,
-        scenario=scenario,
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from detente.json_values import json_ready
 from detente.models.base import Forecast
 from detente.notes import NEUTRAL_NOTE
 from detente.scenario import Scenario
@@ -78,7 +80,8 @@ class ForecastSet:
     def _repr_html_(self) -> str:
         frame = self.to_frame()
         cols = [c for c in frame.columns if c != "name"]
-        return (f"<p><b>{self.scenario.title or self.scenario.name}</b>: "
+        title = html.escape(self.scenario.title or self.scenario.name)
+        return (f"<p><b>{title}</b>: "
                 f"{NEUTRAL_NOTE}</p>" + frame[cols]._repr_html_())
 
 
@@ -86,19 +89,20 @@ class ForecastSet:
 
 
 def exchange_log(forecast: Forecast) -> Sequence[Mapping[str, Any]] | None:
-    """The exchange model's log of executed exchanges; ``None`` for a model that keeps none."""
-    log: Sequence[Mapping[str, Any]] | None = forecast.details.get("exchanges")
-    return log
+    """The exchange model's log of executed exchanges as plain rows; ``None`` for a model
+    that keeps none."""
+    from detente.models.exchange import ExchangeDetails
+
+    details = forecast.details
+    if isinstance(details, ExchangeDetails) and details.exchanges is not None:
+        return [e.to_dict() for e in details.exchanges]
+    return None
 
 
 def round_records(forecast: Forecast) -> list[Sequence[Mapping[str, Any]]]:
-    """Each round's records (offers, exchanges, bargains), where the model keeps them.
-
-    The exchange model's ``rounds`` detail is its number of rounds, not records
-    (its exchanges are in :func:`exchange_log`).
-    """
-    rounds = forecast.details.get("rounds")
-    return list(rounds) if isinstance(rounds, list | tuple) else []
+    """Each round's records (offers, exchanges, bargains) as plain rows, where the model
+    keeps them (:meth:`~detente.models.base.Details.round_records`)."""
+    return list(forecast.details.round_records())
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,9 @@ class LogrollSet:
 
     def to_dict(self, *, top: int | None = None) -> dict[str, Any]:
         shown = self.logrolls if top is None else self.logrolls[:top]
-        return {"logrolls": [r.to_dict() for r in shown], "total": len(self.logrolls)}
+        # a salience ratio is infinite where one side gives nothing: JSON says null
+        return {"logrolls": [json_ready(r.to_dict()) for r in shown],
+                "total": len(self.logrolls)}
 
 
 @dataclass(frozen=True, eq=False)

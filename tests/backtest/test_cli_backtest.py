@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+import pytest
 from typer.testing import CliRunner
 
 from detente.cli.main import app
@@ -22,6 +23,7 @@ def test_backtest_table_and_csv(data_dir, tmp_path):
     assert len(rows) == 12 and "compromise_error" in rows[0]
 
 
+@pytest.mark.slow
 def test_fit_ensemble_writes_weights(data_dir, tmp_path):
     out = tmp_path / "w.json"
     res = runner.invoke(app, ["backtest", str(data_dir / "deu" / "deu_i_ii.tsv"), "--limit", "30",

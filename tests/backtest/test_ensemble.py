@@ -16,6 +16,7 @@ from detente.backtest.ensemble_fit import (
     grouped_folds,
     member_table,
 )
+from detente.extras import extras_of
 from detente.models.ensemble import WEIGHTS_FILE, Ensemble, load_spec, member_forecasts
 from detente.models.registry import available_models
 
@@ -38,15 +39,18 @@ def test_registered_and_runs_on_any_scenario(ukraine):
 
 def test_combination_on_a_deu_issue_follows_the_shipped_weights(deu_path):
     case = load_cases(deu_path)[0]
-    forecast = Ensemble().forecast(case.scenario)
+    forecast = Ensemble().bind(extras_of(case.scenario)).forecast(case.scenario)
     spec = load_spec()
     which = "full" if case.reference_point is not None else "no_status_quo"
     weights = spec["weights"][which]
     members = member_forecasts(detente.compile_scenario(case.scenario), list(weights),
-                               np.random.default_rng(0))
+                               np.random.default_rng(0), council=case.council)
     expected = sum(w * members[m][0, 0] for m, w in weights.items()) / sum(weights.values())
     assert forecast.outcome[0, 0] == pytest.approx(expected)
-    assert forecast.details["member_set"][case.issue] == which
+    assert forecast.details.member_set[case.issue] == which
+    # unbound, the ensemble has no Council provider: the Council-power members drop out
+    alone = Ensemble().forecast(case.scenario)
+    assert alone.details.member_set[case.issue] in ("no_council", "generic")
 
 
 def test_fallback_renormalises_over_members_that_can_run(tmp_path, ukraine):
@@ -117,3 +121,15 @@ def test_cross_validated_mae_below_the_compromise_model_on_the_same_folds(deu_pa
     held_rows = np.isin(table.groups, held["proposals"])
     assert np.isnan(report["cv_predictions"][held_rows]).all()
     assert not np.isnan(report["held_out_predictions"][held_rows]).any()
+
+
+def test_a_failing_member_is_an_error_not_a_silent_nan(monkeypatch, ukraine):
+    """Only a member's stated refusal (a DetenteError) drops it; a bug propagates."""
+    from detente.models.compromise import Compromise
+
+    def broken(self, arrays, rng):
+        raise ZeroDivisionError("a bug in a member")
+
+    monkeypatch.setattr(Compromise, "_run", broken)
+    with pytest.raises(ZeroDivisionError, match="a bug in a member"):
+        Ensemble().forecast(ukraine)

@@ -56,3 +56,18 @@ def test_deals_on_a_genius_folder_and_file_states_the_acceptance_rule(tmp_path):
     assert res.exit_code == 0 and "above its BATNA" in res.output
     assert "0 in the ZOPA" in res.output
     assert runner.invoke(app, ["deals", str(tmp_path), "--acceptance", "never"]).exit_code == 1
+
+
+def test_logrolls_json_is_strict_json():
+    # an infinite salience ratio was written as the non-JSON token Infinity
+    res = CliRunner().invoke(app, ["logrolls", "-f", "json", "--top", "50"],
+                             env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+
+    def refuse(token):
+        raise ValueError(f"not JSON: {token}")
+
+    data = json.loads(res.output, parse_constant=refuse)
+    assert data["total"] >= len(data["logrolls"]) > 0
+    assert any(r["salience_ratio_a"] is None or r["salience_ratio_b"] is None
+               for r in data["logrolls"])

@@ -12,7 +12,7 @@ frontier by comparing every pair of acceptable outcomes.
   times their weight) / maxutility)``; an EXCLUDES rectangle counts when a bound
   fails;
 - acceptable: utility at least the reservation value (0 when absent);
-- names trimmed.
+- names trimmed; a bare ``&`` read as the character.
 
 Also writes small random GENIUS folders (decimal numbers, ties likely, stray
 spaces, lower bounds, weights not summing to 1) for the oracle tests.
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
@@ -89,7 +90,9 @@ def read(folder: Path) -> tuple[list[dict], dict[str, dict]]:
     """``(issues, {profile file stem: party})`` of a GENIUS folder."""
     domain, parties = None, {}
     for f in sorted(folder.glob("*.xml")):
-        root = ET.fromstring(f.read_text(encoding="utf-8"))
+        # GENIUS's own parser reads a bare "&" as the character (an ANAC 2015 domain has one)
+        text = re.sub(r"&(?![#\w.-]+;)", "&amp;", f.read_text(encoding="utf-8"))
+        root = ET.fromstring(text)
         if root.tag == "negotiation_template":
             domain = root
         else:
@@ -169,8 +172,10 @@ def _dec(rng: random.Random, choices: list[str]) -> str:
     return rng.choice(choices)
 
 
-def write_random(folder: Path, seed: int, *, nonlinear: bool = False) -> None:
-    """A small random GENIUS negotiation: 2–3 parties, 3–4 issues, decimal numbers."""
+def write_random(folder: Path, seed: int, *, nonlinear: bool = False, long: bool = False
+                 ) -> None:
+    """A small random GENIUS negotiation: 2–3 parties, 3–4 issues, decimal numbers
+    (``long``: reservation values with 21 decimals, past float64's exact integers)."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     issues = []
@@ -236,6 +241,9 @@ def write_random(folder: Path, seed: int, *, nonlinear: bool = False) -> None:
                     out.append("</issue>")
                 out.append(f'<weight index="{k + 1}" value="{ws[k]}"/>')
         out.append("</objective>")
-        out.append(f'<reservation value="{_dec(rng, ["0", "0.2", "0.3", "0.5", "0.8"])}"/>')
+        res = _dec(rng, ["0", "0.2", "0.3", "0.5", "0.8"])
+        if long:
+            res = f"{float(res):.1f}" + "0" * 19 + "1"
+        out.append(f'<reservation value="{res}"/>')
         out.append("</utility_space>")
         (folder / f"rnd-party{p}.xml").write_text("\n".join(out), encoding="utf-8")

@@ -45,6 +45,14 @@ def panel_files(tmp_path: Path) -> list[Path]:
     ]
 
 
+@pytest.fixture(autouse=True)
+def _own_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Delphi rounds go to the history store: a fresh one per test, never the user's."""
+    path = tmp_path / "store.sqlite"
+    monkeypatch.setenv("DETENTE_DB", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def article() -> Path:
     if not ARTICLE.is_file():

@@ -100,3 +100,31 @@ def test_delphi_misuse_is_a_message(tmp_path, panel_files):
     assert res.exit_code == 1 and "already holds" in res.output
     res = runner.invoke(app, ["panel", "delphi", str(folder), "--history", "-f", "json"])
     assert res.exit_code == 0 and json.loads(res.output)[0]["round"] == 1
+
+
+def test_delphi_rounds_are_kept_in_the_history_store(tmp_path, panel_files, _own_store):
+    folder = tmp_path / "talks"
+    first = detente.delphi_round(folder, panel_files)
+    assert first.stored_as == "talks:panel"
+    handed = folder / "round-2" / "bob.yaml"
+    handed.write_text(handed.read_text().replace("position: 70.0", "position: 88.0", 1))
+    detente.delphi_round(folder)
+    with detente.open_history(_own_store) as store:
+        panel = store.versions("talks:panel")
+        assert [v.note for v in panel] == ["Delphi round 1: panel median of 3 analysts",
+                                           "Delphi round 2: panel median of 3 analysts"]
+        assert store.scenario(panel[0]).stance("RUS", "donetsk").position == 90
+        assert store.scenario(panel[1]).stance("RUS", "donetsk").position == 90  # 100, 88, 90
+        bob = store.versions("talks:bob")
+        assert [store.scenario(v).stance("RUS", "donetsk").position for v in bob] == [70, 88]
+        # alice did not revise: the same version stands for both rounds
+        assert len(store.versions("talks:alice")) == 1
+    res = runner.invoke(app, ["history", "log", "talks:bob"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0 and "Delphi round 2" in res.output
+
+
+def test_delphi_without_the_store(tmp_path, panel_files, _own_store):
+    res = runner.invoke(app, ["panel", "delphi", str(tmp_path / "x"), *map(str, panel_files),
+                              "--no-store"])
+    assert res.exit_code == 0, res.output
+    assert not _own_store.exists()

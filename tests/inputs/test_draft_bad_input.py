@@ -74,3 +74,31 @@ def test_llm_without_endpoint_is_a_message(tmp_path, article, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     res = run(str(article), "--extractor", "llm")
     assert res.exit_code == 1 and "--llm-url" in res.output
+
+
+def test_windows_line_ends_and_code_page(tmp_path, article):
+    import detente
+
+    raw = article.read_bytes()
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes(raw.replace(b"\n", b"\r\n"))
+    review = detente.draft_article(crlf, into="ukraine-2025-11").review
+    text = crlf.read_bytes().decode("utf-8")
+    assert len(review.stances) == len(detente.draft_article(
+        article, into="ukraine-2025-11").review.stances)
+    assert all(text[q.start:q.end] == q.text for s in review.stances for q in s.quotes)
+    cp = tmp_path / "cp1252.txt"
+    cp.write_bytes("Putin demanded that Kyiv cede Donetsk – Zelensky rejected it.".encode(
+        "cp1252"))
+    review = detente.draft_article(cp, into="ukraine-2025-11").review
+    assert {(s.actor, s.issue) for s in review.stances} >= {("RUS", "donetsk")}
+
+
+def test_bad_gazetteer_file(tmp_path, article):
+    bad = tmp_path / "g.yaml"
+    bad.write_text("states:\n  - {name: Nowhere}\n", encoding="utf-8")
+    res = run(str(article), "--gazetteer", str(bad))
+    assert res.exit_code == 1 and "states[0].id: expected non-empty text" in res.output
+    bad.write_text("- just a list\n", encoding="utf-8")
+    res = run(str(article), "--gazetteer", str(bad))
+    assert res.exit_code == 1 and "expected a mapping" in res.output

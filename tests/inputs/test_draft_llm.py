@@ -107,3 +107,22 @@ def test_default_path_opens_no_connection(article, monkeypatch):
     monkeypatch.setattr(urllib.request, "urlopen", refuse)
     monkeypatch.setattr("socket.socket.connect", refuse)
     assert detente.draft_article(article).review.extractor == "rules"
+
+
+def test_transport_stub_replays_the_stored_response(article):
+    """The same extractor with urllib's opener replaced: no socket at all."""
+    import io
+
+    from detente.inputs.draft import draft
+
+    sent = []
+
+    def opener(request, timeout):
+        sent.append(json.loads(request.data))
+        return io.BytesIO(RESPONSE.read_bytes())
+
+    result = draft(article, extractor="llm", llm_url="http://example.invalid/v1",
+                   llm_model="stub", opener=opener)
+    assert sent[0]["model"] == "stub" and "Known actors" not in sent[0]["messages"][1]["content"]
+    assert result.dropped_quotes == 1
+    assert {(s.actor, s.issue) for s in result.review.stances} >= {("RUS", "donetsk")}

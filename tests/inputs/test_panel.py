@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import detente
 from detente.cli.main import app
 from detente.errors import DetenteError, ScenarioError
-from detente.inputs.panel import aggregate
+from detente.inputs.analysts import AnalystEstimates
+from detente.inputs.panel import aggregate, combine
 from detente.uncertainty.sampling import input_space
 
 from .conftest import analyst_file
@@ -141,3 +145,42 @@ def test_cli_bad_file_is_a_message(tmp_path, panel_files):
     res = runner.invoke(app, ["panel", "combine", str(panel_files[0]), str(missing), "-o",
                               str(tmp_path / "o.yaml")])
     assert res.exit_code == 1 and "no such file" in res.output and "Traceback" not in res.output
+
+
+BASE = detente.load("ukraine-2025-11").to_dict()
+
+
+def _estimates(name: str, position: float, salience: float) -> AnalystEstimates:
+    data = copy.deepcopy(BASE)
+    for stance in data["stances"]:
+        if (stance["actor"], stance["issue"]) == ("RUS", "donetsk"):
+            stance.update(position=position, salience=salience)
+            stance.pop("position_uncertainty", None)
+            stance.pop("salience_uncertainty", None)
+    return AnalystEstimates(name, detente.Scenario.from_dict(data), f"{name}.yaml")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(values=st.lists(st.tuples(st.floats(0, 100), st.floats(0, 1)), min_size=2, max_size=6),
+       aggregator=st.sampled_from(["median", "trimmed-mean"]),
+       ranges=st.sampled_from(["spread", "envelope"]))
+def test_combined_values_lie_within_the_analysts(values, aggregator, ranges):
+    estimates = [_estimates(f"a{k}", p, s) for k, (p, s) in enumerate(values)]
+    result = combine(estimates, aggregator=aggregator, ranges=ranges)
+    st_ = result.scenario.stance("RUS", "donetsk")  # validated, so ranges hold the values
+    ps, ss = [p for p, _ in values], [s for _, s in values]
+    assert min(ps) - 1e-9 <= st_.position <= max(ps) + 1e-9
+    assert min(ss) - 1e-9 <= st_.salience <= max(ss) + 1e-9
+    if max(ps) > min(ps):
+        assert st_.position_uncertainty.low <= min(ps)
+        assert st_.position_uncertainty.high >= max(ps)
+
+
+def test_trimmed_mean_of_equal_values_stays_within_them() -> None:
+    """A float mean of equal values can come out one ulp above them; the panel clips it."""
+    from detente.inputs.panel import aggregate
+
+    value = 0.8153710540368968
+    for n in range(1, 12):
+        got = aggregate([value] * n, aggregator="trimmed-mean")
+        assert got == value

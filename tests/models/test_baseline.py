@@ -190,3 +190,19 @@ def test_nash_rejects_iterations_that_are_not_a_count(iterations):
     with pytest.raises(DetenteError, match=r"model 'nash': bad parameter iterations="):
         NashBargaining(iterations=iterations)
     assert NashBargaining(iterations=0).iterations == 0  # no bisection step is allowed
+
+
+def test_forecast_to_xarray_has_named_dimensions(ukraine):
+    from detente.models.registry import get_model
+
+    f = get_model("eum", rounds=3).forecast(ukraine, seed=1)
+    ds = f.to_xarray()
+    assert ds["outcome"].dims == ("draw", "issue")
+    assert ds["trajectory"].dims == ("draw", "round", "issue")
+    assert ds["position"].dims == ("draw", "round", "actor", "issue")
+    assert list(ds["actor"].values) == list(f.actors)
+    assert list(ds["issue"].values) == list(f.issues)
+    issue = f.issues[1]
+    assert float(ds["outcome"].sel(draw=0, issue=issue)) == f.point[issue]
+    np.testing.assert_array_equal(ds["trajectory"].values, f.trajectory.outcome)
+    assert ds.attrs["model"] == "eum" and ds.attrs["seed"] == 1

@@ -223,9 +223,9 @@ def test_rounds_match_the_loop_reference(q, t_rule, offer_rule, prob, perspectiv
         pos = x
         for rnd in range(3):
             want, r, mu = naive_round(pos, c, s, span, q, t_rule, offer_rule, prob, perspective)
-            got_r = np.array(list(f.details["risk_exponents"][rnd]["i"].values()))
+            got_r = np.array(list(f.details.risk_exponents[rnd]["i"].values()))
             np.testing.assert_allclose(got_r, r, atol=1e-9)
-            assert f.details["median"][rnd][0] == pytest.approx(mu)
+            assert f.details.median[rnd][0] == pytest.approx(mu)
             np.testing.assert_allclose(f.trajectory.position[0, rnd + 1, :, 0], want, atol=1e-9)
             pos = want
 
@@ -235,14 +235,14 @@ def test_rounds_match_the_loop_reference(q, t_rule, offer_rule, prob, perspectiv
 
 def test_emission_initial_readouts(emission):
     f = ExpectedUtility(rounds=0).forecast(emission)
-    assert f.details["median"][0][0] == 7.0  # dmasad's initial median
-    assert f.details["mean"][0][0] == pytest.approx(7.39, abs=0.005)  # spec: 7.39
+    assert f.details.median[0][0] == 7.0  # dmasad's initial median
+    assert f.details.mean[0][0] == pytest.approx(7.39, abs=0.005)  # spec: 7.39
 
 
 def test_emission_first_round_risk_exponents_as_dmasad(emission):
     """With dmasad's win probability the risk exponents are his, to the published 3 decimals."""
     f = ExpectedUtility(rounds=1, probability="net").forecast(emission)
-    got = f.details["risk_exponents"][0]["issue"]
+    got = f.details.risk_exponents[0]["issue"]
     published = [1.127, 0.781, 0.500, 1.127, 1.078, 1.078, 2.000, 0.525, 1.472, 1.140]
     assert [round(got[a], 3) for a in EMISSION] == published
 
@@ -250,7 +250,7 @@ def test_emission_first_round_risk_exponents_as_dmasad(emission):
 def test_emission_first_round_risk_exponents_scholz(emission):
     """Scholz's eq. 30/31 probability (our default): our measured exponents (docs/models/eum.md)."""
     f = ExpectedUtility(rounds=1).forecast(emission)
-    got = f.details["risk_exponents"][0]["issue"]
+    got = f.details.risk_exponents[0]["issue"]
     ours = [1.117, 1.004, 0.500, 1.117, 1.018, 1.018, 2.000, 0.648, 1.454, 1.557]
     assert [round(got[a], 3) for a in EMISSION] == ours
     assert min(got.values()) == 0.5 and max(got.values()) == 2.0  # the extremes of [1/2, 2]
@@ -260,10 +260,10 @@ def test_emission_first_round_as_dmasad(emission):
     """dmasad's Testing.ipynb, Q = 1: Luxembourg loses to France, Ireland compromises."""
     f = ExpectedUtility(rounds=1, probability="net", offer_rule="max_eu", t_rule="one").forecast(
         emission)
-    moves = [(o["actor"], o["target"], o["kind"]) for o in f.details["rounds"][0]]
+    moves = [(o.actor, o.target, o.kind) for o in f.details.rounds[0]]
     assert moves == [("Luxembourg", "France", "conflict"), ("Ireland", "France", "compromise")]
-    assert f.details["median"][1][0] == 10.0
-    assert f.details["mean"][1][0] == pytest.approx(7.4445, abs=5e-5)
+    assert f.details.median[1][0] == 10.0
+    assert f.details.mean[1][0] == pytest.approx(7.4445, abs=5e-5)
 
 
 SCHOLZ_MEDIAN = [8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6]
@@ -273,13 +273,13 @@ SCHOLZ_MEAN = [7.4, 7.5, 7.6, 7.3, 7.3, 7.4, 7.5, 7.6]
 def test_emission_trajectory_measured(emission):
     """Our default trajectory next to Scholz's Table 2 (the difference is explained in the docs)."""
     f = ExpectedUtility().forecast(emission)
-    median = [round(m[0], 2) for m in f.details["median"][1:]]
-    mean = [round(m[0], 2) for m in f.details["mean"][1:]]
+    median = [round(m[0], 2) for m in f.details.median[1:]]
+    mean = [round(m[0], 2) for m in f.details.mean[1:]]
     assert median == [7.0] * 8  # the median never leaves 7 (Scholz: 8.4, 9.9, ...)
     assert mean == [7.85, 6.81, 6.98, 7.0, 7.0, 7.0, 7.0, 7.0]
-    assert f.outcome[0, 0] == 7.0 and len(f.details["rounds"]) == 8
+    assert f.outcome[0, 0] == 7.0 and len(f.details.rounds) == 8
     # round 1: eight moves, all of them conflicts
-    assert [o["kind"] for o in f.details["rounds"][0]] == ["conflict"] * 8
+    assert [o.kind for o in f.details.rounds[0]] == ["conflict"] * 8
 
 
 SCHOLZ_CODE_MEDIAN = [8.416, 9.611, 9.962, 9.962, 9.962, 7.472, 8.825, 9.671]
@@ -289,8 +289,8 @@ SCHOLZ_CODE_MEAN = [7.461, 7.553, 7.590, 7.358, 7.349, 7.415, 7.510, 7.572]
 def test_emission_trajectory_scholz_code_reproduces_table_2(emission):
     """With the switches of Scholz's code the published path comes back (docs/models/eum.md)."""
     f = ExpectedUtility.from_preset("scholz-code").forecast(emission)
-    median = [m[0] for m in f.details["median"][1:]]
-    mean = [m[0] for m in f.details["mean"][1:]]
+    median = [m[0] for m in f.details.median[1:]]
+    mean = [m[0] for m in f.details.mean[1:]]
     np.testing.assert_allclose(median, SCHOLZ_CODE_MEDIAN, atol=5e-4)
     np.testing.assert_allclose(mean, SCHOLZ_CODE_MEAN, atol=5e-4)
     # every published number is ours cut to one decimal, except three (documented)
@@ -310,7 +310,7 @@ def test_emission_each_scholz_code_switch_is_needed(emission):
     """Dropping any one of the three switches loses the published path (as the docs say)."""
     def medians(**switch):
         f = ExpectedUtility.from_preset("scholz-code", **switch).forecast(emission)
-        return [round(m[0], 3) for m in f.details["median"][1:]]
+        return [round(m[0], 3) for m in f.details.median[1:]]
 
     assert medians(probability="scholz") == [7.0] * 8
     assert medians(perspective="own")[:3] == [8.779, 9.8, 9.973]
@@ -348,7 +348,7 @@ def test_properties(game, offer_rule, q, perm, preset):
     assert np.all(pos >= x.min() - 1e-9) and np.all(pos <= x.max() + 1e-9)
     if n == 1 or np.all(x == x[0]):
         assert np.all(pos == x[None, :])
-        assert not any(f.details["rounds"])
+        assert not any(f.details.rounds)
     # actor order does not matter
     order = [k for k in perm if k < n]
     g = model.forecast(_scenario(x[order], c[order], s[order]))
@@ -363,7 +363,7 @@ def test_unanimous_actors_do_not_move():
     f = ExpectedUtility(rounds=5, q=0.5).forecast(_scenario([30, 30, 30], [1, 2, 3], [1, .5, .2]))
     assert np.all(f.trajectory.position[0, :, :, 0] == 30)
     assert f.outcome[0, 0] == 30
-    assert f.details["rounds"] == [[]] * 5
+    assert f.details.rounds == [[]] * 5
 
 
 # ---- scenarios with several issues, missing stances, draws and chunks ---------------------
@@ -399,7 +399,8 @@ def test_draws_and_chunks_give_the_same_numbers(ukraine):
     many = ExpectedUtility(chunk_elements=40).forecast(arrays)  # one row per chunk
     for d in range(5):
         np.testing.assert_array_equal(many.trajectory.position[d], one.trajectory.position[0])
-    assert json.loads(json.dumps(many.details)) == json.loads(json.dumps(one.details))
+    assert (json.loads(json.dumps(many.details.to_dict()))
+            == json.loads(json.dumps(one.details.to_dict())))
 
 
 @pytest.mark.parametrize("n_actors", [6, 300])
@@ -434,7 +435,7 @@ def test_noisy_draws_stay_in_scale(ukraine):
 
 def test_tolerance_stops_early(emission):
     f = ExpectedUtility(rounds=200, tolerance=1e-6).forecast(emission)
-    run = f.details["rounds_run"]
+    run = f.details.rounds_run
     assert run < 200
     assert f.trajectory.n_rounds == run + 1
     np.testing.assert_array_equal(f.trajectory.position[0, -1], f.trajectory.position[0, -2])
@@ -444,7 +445,7 @@ def test_tolerance_stops_early(emission):
 
 def test_readout_and_range_switches(emission):
     mean = ExpectedUtility(readout="mean").forecast(emission)
-    assert mean.outcome[0, 0] == pytest.approx(mean.details["mean"][-1][0])
+    assert mean.outcome[0, 0] == pytest.approx(mean.details.mean[-1][0])
     for rule in ("current", "scale"):
         f = ExpectedUtility(range_rule=rule).forecast(emission)
         assert np.isfinite(f.outcome).all()
@@ -453,7 +454,7 @@ def test_readout_and_range_switches(emission):
     b = ExpectedUtility().forecast(emission)
     np.testing.assert_array_equal(a.trajectory.position, b.trajectory.position)
     no_risk = ExpectedUtility(risk=False).forecast(emission)
-    assert set(no_risk.details["risk_exponents"][0]["issue"].values()) == {1.0}
+    assert set(no_risk.details.risk_exponents[0]["issue"].values()) == {1.0}
 
 
 def test_presets():
@@ -533,14 +534,14 @@ def test_emission_round_2_median_is_belgiums_second_compromise(emission):
     movers = [EMISSION.index(a) for a in ("Belgium", "Luxembourg", "Ireland")]
     still = [k for k in range(len(EMISSION)) if k not in movers]
     assert np.all(pos[:, still] == pos[0, still])
-    median = [m[0] for m in f.details["median"]]
+    median = [m[0] for m in f.details.median]
     for t in range(1, 9):
         assert median[t] == max(7.0, pos[t, movers].max()) < 10.0
-    moves = {o["actor"]: o for o in f.details["rounds"][1]}
-    assert (moves["Belgium"]["target"], moves["Belgium"]["kind"]) == ("France", "compromise")
-    assert (moves["Belgium"]["from"], moves["Belgium"]["to"]) == pytest.approx((8.416, 9.611),
-                                                                               abs=5e-4)
-    assert max(o["to"] for o in f.details["rounds"][1] if o["to"] < 10) < 9.9
+    moves = {o.actor: o for o in f.details.rounds[1]}
+    assert (moves["Belgium"].target, moves["Belgium"].kind) == ("France", "compromise")
+    assert (moves["Belgium"].start, moves["Belgium"].to) == pytest.approx((8.416, 9.611),
+                                                                           abs=5e-4)
+    assert max(o.to for o in f.details.rounds[1] if o.to < 10) < 9.9
 
 
 def test_emission_a_round_2_median_of_9_9_would_break_rounds_5_to_8(emission):
@@ -555,7 +556,7 @@ def test_emission_a_round_2_median_of_9_9_would_break_rounds_5_to_8(emission):
     def rounds_3_to_8(x):
         g = ExpectedUtility.from_preset("scholz-code", rounds=6).forecast(
             _scenario(x, c, s, low=4.0, high=10.0))
-        return [cut(m[0]) for m in g.details["median"][1:]]
+        return [cut(m[0]) for m in g.details.median[1:]]
 
     assert rounds_3_to_8(x2) == SCHOLZ_MEDIAN[2:]
     x2[EMISSION.index("Belgium")] = 9.95

@@ -36,20 +36,20 @@ def test_hand_computed_equal_gain_exchange():
     # j moves fully to 0 on p: ΔO_p = 100·0.2/1 = 20; ΔO_q = 20, so i moves 20·1/0.2 = 100.
     # Gain = 20·0.8 − 20·0.2 = 12 for both.
     fc = Exchange(rounds=2).forecast(two_actor_scenario())
-    first = [e for e in fc.details["exchanges"] if e["round"] == 1]
+    first = [e for e in fc.details.exchanges if e.round == 1]
     assert len(first) == 1
     [e] = first
-    assert (e["i"]["actor"], e["i"]["supplies"], e["j"]["actor"], e["j"]["supplies"]) == (
+    assert (e.i.actor, e.i.supplies, e.j.actor, e.j.supplies) == (
         "i", "q", "j", "p")
-    assert e["gain"] == pytest.approx(12.0)
-    assert e["i"]["gain"] == pytest.approx(12.0) and e["j"]["gain"] == pytest.approx(12.0)
-    assert (e["i"]["shift"], e["j"]["shift"]) == (pytest.approx(-100.0), pytest.approx(-100.0))
-    assert e["outcome_shift"] == {"q": pytest.approx(-20.0), "p": pytest.approx(-20.0)}
+    assert e.gain == pytest.approx(12.0)
+    assert e.i.gain == pytest.approx(12.0) and e.j.gain == pytest.approx(12.0)
+    assert (e.i.shift, e.j.shift) == (pytest.approx(-100.0), pytest.approx(-100.0))
+    assert e.outcome_shift == {"q": pytest.approx(-20.0), "p": pytest.approx(-20.0)}
     np.testing.assert_allclose(fc.trajectory.outcome[0, 0], [20, 20])
     np.testing.assert_allclose(fc.trajectory.outcome[0, 1], [0, 0], atol=1e-12)
     # round 2 starts from x + (0.1 + 0.4·(1 − 0.8))·(y − x) = 100 − 0.42·100 = 58
     # (visible as the round-2 forecast when no second exchange moves anybody the same way)
-    ext = e["externalities"]["by_actor"]
+    ext = e.externalities.by_actor
     assert ext["i"] == pytest.approx(12.0) and ext["j"] == pytest.approx(12.0)
 
 
@@ -76,16 +76,16 @@ def test_no_trade_without_opposite_sides_or_weight():
         {"actor": "j", "issue": "q", "position": 100, "salience": 0.8},
     ])  # both on the same side of O_q = 100
     fc = Exchange().forecast(same)
-    assert fc.details["exchanges"] == []
+    assert fc.details.exchanges == []
     np.testing.assert_allclose(fc.outcome[0], fc.trajectory.outcome[0, 0])
     zero = two_actor_scenario(actors=[{"id": "i", "capability": 1}, {"id": "j", "capability": 0}])
-    assert Exchange().forecast(zero).details["exchanges"] == []
+    assert Exchange().forecast(zero).details.exchanges == []
     missing = two_actor_scenario(stances=[
         {"actor": "i", "issue": "p", "position": 0, "salience": 0.8},
         {"actor": "i", "issue": "q", "position": 100, "salience": 0.2},
         {"actor": "j", "issue": "p", "position": 100, "salience": 0.2},
     ])
-    assert Exchange().forecast(missing).details["exchanges"] == []
+    assert Exchange().forecast(missing).details.exchanges == []
 
 
 def test_issue_scale_is_respected():
@@ -100,8 +100,8 @@ def test_issue_scale_is_respected():
     fc = Exchange(rounds=1).forecast(scaled)
     np.testing.assert_allclose(fc.trajectory.outcome[0, 0], [-3.0, 12.0])
     np.testing.assert_allclose(fc.outcome[0], [-5.0, 10.0])
-    [e] = fc.details["exchanges"]
-    assert e["i"]["shift"] == pytest.approx(-10.0) and e["j"]["to"] == pytest.approx(-5.0)
+    [e] = fc.details.exchanges
+    assert e.i.shift == pytest.approx(-10.0) and e.j.to == pytest.approx(-5.0)
 
 
 def test_draws_equal_separate_runs(data_dir):
@@ -129,9 +129,9 @@ def test_random_rate_is_reproducible_and_both_sides_gain(data_dir):
     c = model.forecast(scenario, seed=2)
     np.testing.assert_array_equal(a.outcome, b.outcome)
     assert not np.allclose(a.outcome, c.outcome)
-    for e in a.details["exchanges"]:
-        assert e["i"]["gain"] > 0 and e["j"]["gain"] > 0
-        assert e["gain"] == pytest.approx(min(e["i"]["gain"], e["j"]["gain"]))
+    for e in a.details.exchanges:
+        assert e.i.gain > 0 and e.j.gain > 0
+        assert e.gain == pytest.approx(min(e.i.gain, e.j.gain))
 
 
 def test_paper_rule_differs_and_keeps_voting_positions(data_dir):
@@ -144,10 +144,10 @@ def test_paper_rule_differs_and_keeps_voting_positions(data_dir):
     # in the two-actor case everyone sits at 0 after round 1, so nothing moves in round 2
     two = Exchange(rounds=2, rule="paper").forecast(two_actor_scenario())
     np.testing.assert_allclose(two.trajectory.outcome[0, 2], [0, 0], atol=1e-9)
-    assert [e["round"] for e in two.details["exchanges"]] == [1]
+    assert [e.round for e in two.details.exchanges] == [1]
     decide_two = Exchange(rounds=2).forecast(two_actor_scenario())
     # decide's rule sends both part of the way back (to 58), so they trade again
-    assert [e["round"] for e in decide_two.details["exchanges"]] == [1, 2]
+    assert [e.round for e in decide_two.details.exchanges] == [1, 2]
 
 
 def test_registered_and_json_ready(ukraine):
@@ -171,33 +171,33 @@ def test_ukraine_drones_for_tomahawks(ukraine):
     nothing is left to trade on drones. Round 2: executed.
     """
     cands = candidates(ukraine)
-    trade = [c for c in cands if {c["i"]["actor"], c["j"]["actor"]} == {"UKR", "USA"}
-             and {c["i"]["supplies"], c["j"]["supplies"]} == {"drones", "tomahawks"}]
+    trade = [c for c in cands if {c.i.actor, c.j.actor} == {"UKR", "USA"}
+             and {c.i.supplies, c.j.supplies} == {"drones", "tomahawks"}]
     [c] = trade
-    assert c["admissible"]
-    ukr = c["i"] if c["i"]["actor"] == "UKR" else c["j"]
-    usa = c["j"] if ukr is c["i"] else c["i"]
-    assert ukr["supplies"] == "drones" and usa["supplies"] == "tomahawks"
-    assert (ukr["from"], ukr["to"]) == (60.0, pytest.approx(90.0))
-    assert usa["from"] == 25.0 and usa["to"] == pytest.approx(37.94, abs=0.01)
-    assert c["gain"] == pytest.approx(0.9522, abs=1e-4)
-    assert [x["gain"] for x in cands if x["admissible"]].index(c["gain"]) == 2
+    assert c.admissible
+    ukr = c.i if c.i.actor == "UKR" else c.j
+    usa = c.j if ukr is c.i else c.i
+    assert ukr.supplies == "drones" and usa.supplies == "tomahawks"
+    assert (ukr.start, ukr.to) == (60.0, pytest.approx(90.0))
+    assert usa.start == 25.0 and usa.to == pytest.approx(37.94, abs=0.01)
+    assert c.gain == pytest.approx(0.9522, abs=1e-4)
+    assert [x.gain for x in cands if x.admissible].index(c.gain) == 2
     top = cands[0]
-    assert {top["i"]["actor"], top["j"]["actor"]} == {"UKR", "USA"}
-    assert {top["i"]["supplies"], top["j"]["supplies"]} == {"tunnel", "drones"}
+    assert {top.i.actor, top.j.actor} == {"UKR", "USA"}
+    assert {top.i.supplies, top.j.supplies} == {"tunnel", "drones"}
 
     fc = Exchange().forecast(ukraine)
-    log = fc.details["exchanges"]
+    log = fc.details.exchanges
 
     def is_trade(e):
-        return ({(e["i"]["actor"], e["i"]["supplies"]), (e["j"]["actor"], e["j"]["supplies"])}
+        return ({(e.i.actor, e.i.supplies), (e.j.actor, e.j.supplies)}
                 == {("UKR", "drones"), ("USA", "tomahawks")})
 
-    assert not any(is_trade(e) for e in log if e["round"] == 1)
-    [r2] = [e for e in log if e["round"] == 2 and is_trade(e)]
-    side = r2["i"] if r2["i"]["actor"] == "UKR" else r2["j"]
-    assert side["to"] == pytest.approx(90.0)
-    assert r2["gain"] == pytest.approx(0.6094, abs=1e-4)
+    assert not any(is_trade(e) for e in log if e.round == 1)
+    [r2] = [e for e in log if e.round == 2 and is_trade(e)]
+    side = r2.i if r2.i.actor == "UKR" else r2.j
+    assert side.to == pytest.approx(90.0)
+    assert r2.gain == pytest.approx(0.6094, abs=1e-4)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from detente.cli.main import app
@@ -35,6 +36,7 @@ def test_exchanges_bad_input_and_usage():
     assert result.exit_code == 2
 
 
+@pytest.mark.slow
 def test_forecast_with_exchanges(data_dir):
     path = str(data_dir / "decide" / "copenhagen.csv")
     result = runner.invoke(app, ["forecast", path, "--model", "exchange", "--exchanges"],
@@ -48,3 +50,15 @@ def test_forecast_with_exchanges(data_dir):
     assert len(fc["details"]["exchanges"]) > 400
     result = runner.invoke(app, ["forecast", path, "--exchanges"])
     assert result.exit_code == 1
+
+
+def test_forecast_rounds_shows_each_models_round_records():
+    """``--rounds`` lists each round's records from the typed details of every model (the
+    exchange model's executed exchanges; it failed with a TypeError before)."""
+    result = runner.invoke(app, ["forecast", "-m", "exchange", "-m", "eum", "-m", "smp",
+                                 "-p", "exchange.rounds=2", "--rounds"],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for title in ("exchange: round 1", "exchange: round 2", "eum: round 1", "smp: round 1"):
+        assert title in result.output
+    assert "partner gives on" in result.output

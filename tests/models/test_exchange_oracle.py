@@ -29,7 +29,7 @@ def _compare(scenario: Scenario, rounds: int) -> int:
                                timeout=600)
     assert theirs["complete"]
     fc = Exchange(rounds=rounds).forecast(scenario)
-    mine = fc.details["exchanges"]
+    mine = [e.to_dict() for e in fc.details.exchanges]
     issues = {i.id: i for i in scenario.issues}
     for r, rd in enumerate(theirs["rounds"], start=1):
         ours = [e for e in mine if e["round"] == r]

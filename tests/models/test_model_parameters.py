@@ -46,3 +46,43 @@ def test_ensemble_weights_file_with_non_numeric_weights(tmp_path, ukraine, weigh
     path.write_text(json.dumps({"weights": {**sets, **weights}}), encoding="utf-8")
     with pytest.raises(DetenteError, match=re.escape("numeric weights; found " + found)):
         Ensemble(weights=str(path)).forecast(ukraine)
+
+
+@pytest.mark.parametrize("name", ["eum", "smp", "exchange", "nash", "ensemble", "compromise"])
+def test_unknown_parameter_lists_the_valid_ones(name):
+    from detente.models.registry import model_class
+
+    valid = model_class(name).parameter_names()
+    with pytest.raises(DetenteError) as err:
+        get_model(name, zzz=1)
+    text = str(err.value)
+    assert f"model '{name}': unknown parameter 'zzz'" in text
+    assert "__init__" not in text
+    assert ("valid parameters: " + (", ".join(valid) or "none")) in text
+
+
+def test_scenario_inputs_are_not_parameters():
+    from detente.models.ensemble import Ensemble
+    from detente.models.smp import SpatialModelOfPolitics
+
+    assert "ktab" not in SpatialModelOfPolitics.parameter_names()
+    assert "ktab" not in get_model("smp").get_params()
+    assert set(Ensemble.parameter_names()) == {"weights"}
+    with pytest.raises(DetenteError, match="unknown parameter 'council'"):
+        get_model("ensemble", council=None)
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "named"),
+    [
+        ("eum", {"q": 2}, "q=2 (expected a number in 0..1)"),
+        ("eum", {"tolerance": -1}, "tolerance=-1 (expected None or a number >= 0)"),
+        ("eum", {"risk": "yes"}, "risk='yes' (expected true or false)"),
+        ("eum", {"t_rule": "x"}, "t_rule='x' (expected one of median, one, zero)"),
+        ("exchange", {"log": 3}, "log=3 (expected true or false)"),
+        ("nash", {"iterations": -1}, "iterations=-1 (expected an integer >= 0)"),
+    ],
+)
+def test_constraint_tables_are_checked(name, params, named):
+    with pytest.raises(DetenteError, match=re.escape(named)):
+        get_model(name, **params)

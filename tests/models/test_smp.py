@@ -82,22 +82,22 @@ def test_runs_on_the_bundled_scenario(ukraine) -> None:
     assert f.outcome.shape == (1, arrays.n_issues)
     assert np.all((f.outcome >= arrays.low) & (f.outcome <= arrays.high))
     d = f.details
-    assert set(d["most_probable"]) == set(arrays.issues)
-    assert set(d["weighted_mean"]) == set(arrays.issues)
-    np.testing.assert_allclose(f.outcome[0], [d["most_probable"][i] for i in arrays.issues])
-    assert len(d["rounds"]) == f.trajectory.n_rounds - 1
+    assert set(d.most_probable) == set(arrays.issues)
+    assert set(d.weighted_mean) == set(arrays.issues)
+    np.testing.assert_allclose(f.outcome[0], [d.most_probable[i] for i in arrays.issues])
+    assert len(d.rounds) == f.trajectory.n_rounds - 1
     assert f.trajectory.position.shape[1] == f.trajectory.n_rounds
     wm = SpatialModelOfPolitics(readout="weighted_mean").forecast(ukraine)
-    np.testing.assert_allclose(wm.outcome[0], [d["weighted_mean"][i] for i in arrays.issues])
+    np.testing.assert_allclose(wm.outcome[0], [d.weighted_mean[i] for i in arrays.issues])
 
 
 def test_issue_groups(ukraine) -> None:
     ids = compile_scenario(ukraine).issues
     sep = SpatialModelOfPolitics(groups="separate").forecast(ukraine)
-    assert sep.details["groups"] == [[i] for i in ids]
+    assert sep.details.groups == [[i] for i in ids]
     grouped = SpatialModelOfPolitics(groups=[list(ids[:2])]).forecast(ukraine)
-    assert grouped.details["groups"][0] == list(ids[:2])
-    assert len(grouped.details["groups"]) == len(ids) - 1
+    assert grouped.details.groups[0] == list(ids[:2])
+    assert len(grouped.details.groups) == len(ids) - 1
     # a one-dimensional group is the one-issue run
     alone = SpatialModelOfPolitics().forecast(compile_scenario(ukraine).select_issues([0]))
     np.testing.assert_allclose(alone.outcome[0, 0], sep.outcome[0, 0])
@@ -131,7 +131,7 @@ def test_other_bargaining_models_run(ukraine, bargain: str, vpm: str) -> None:
 def test_accommodation_matrix_keyword(ukraine) -> None:
     n = len(ukraine.actors)
     stubborn = SpatialModelOfPolitics(accommodation=np.zeros((n, n))).forecast(ukraine)
-    ideal = np.array(stubborn.details["ideal"])
+    ideal = np.array(stubborn.details.ideal)
     # with a zero matrix nobody's ideal ever moves
     np.testing.assert_allclose(ideal, np.broadcast_to(ideal[0], ideal.shape))
     with pytest.raises(DetenteError):

@@ -9,8 +9,11 @@ import numpy as np
 import pytest
 
 from detente.errors import DetenteError
+from detente.extras import extras_of
 from detente.formats import read
-from detente.models.smp import SpatialModelOfPolitics, _Turn
+from detente.models.smp import SpatialModelOfPolitics
+from detente.models.smp.challenges import challenges, own_challenges
+from detente.models.smp.turn import Turn, assess
 
 
 def reference(path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -37,13 +40,13 @@ def test_every_position_every_turn_matches_ktab(data_dir: Path, name: str) -> No
     scenario = read(data_dir / "ktab" / f"{name}.csv")
     ref = data_dir / "ktab" / "reference" / f"{name}.positions.csv"
     actors, ref_pos, ref_ideal = reference(ref)
-    forecast = SpatialModelOfPolitics().forecast(scenario)
+    forecast = SpatialModelOfPolitics().bind(extras_of(scenario)).forecast(scenario)
     assert list(forecast.actors) == actors
     pos = forecast.trajectory.position[0]
     assert pos.shape == ref_pos.shape  # the same number of turns
     # KTAB prints two decimals on 0..100: agree to that precision, every actor, dim, turn
     np.testing.assert_allclose(pos, ref_pos, atol=0.005 + 1e-9, rtol=0)
-    ideal = np.array(forecast.details["ideal"])
+    ideal = np.array(forecast.details.ideal)
     np.testing.assert_allclose(ideal, ref_ideal, atol=0.005 + 1e-9, rtol=0)
 
 
@@ -56,15 +59,18 @@ def test_xml_run_matches_ktab_while_its_draws_are_reproducible(data_dir: Path) -
     scenario = read(data_dir / "ktab" / "smpExample_fixed.xml")
     _, ref_pos, ref_ideal = reference(
         data_dir / "ktab" / "reference" / "smpExample_fixed.positions.csv")
-    forecast = SpatialModelOfPolitics(prng="ktab").forecast(scenario)
-    assert forecast.details["parameters"]["pce_model"] == "MarkovIncentive"
-    assert forecast.details["parameters"]["voting_rule"] == "PropCbc"
+    settings = extras_of(scenario).ktab
+    assert settings is not None and settings.seed is not None
+    forecast = SpatialModelOfPolitics.from_ktab(settings, prng="ktab").forecast(scenario)
+    assert forecast.details.parameters["pce_model"] == "MarkovIncentive"
+    assert forecast.details.parameters["voting_rule"] == "PropCbc"
     pos = forecast.trajectory.position[0]
-    ideal = np.array(forecast.details["ideal"])
+    ideal = np.array(forecast.details.ideal)
     np.testing.assert_allclose(pos[:4], ref_pos[:4], atol=0.005 + 1e-9, rtol=0)
     np.testing.assert_allclose(ideal[:4], ref_ideal[:4], atol=0.005 + 1e-9, rtol=0)
     # with the defaults instead of the file's parameters, turn 1 already differs
-    default = SpatialModelOfPolitics(scenario_parameters=False).forecast(scenario)
+    default = (SpatialModelOfPolitics(scenario_parameters=False).bind(extras_of(scenario))
+               .forecast(scenario))
     assert np.abs(default.trajectory.position[0, 1] - ref_pos[1]).max() > 1.0
 
 
@@ -92,12 +98,12 @@ def test_whole_xml_run_matches_ktab_with_its_thread_schedule(data_dir: Path) -> 
     _, ref_pos, ref_ideal = reference(
         data_dir / "ktab" / "reference" / "smpExample_fixed.positions.csv")
     model = SpatialModelOfPolitics(prng="ktab", ktab_schedule=_KTAB_XML_SCHEDULE)
-    forecast = model.forecast(scenario)
+    forecast = model.bind(extras_of(scenario)).forecast(scenario)
     pos = forecast.trajectory.position[0]
     assert pos.shape == ref_pos.shape == (20, 5, 3)  # turns 0..19
-    assert forecast.details["turns"] == [19]
+    assert forecast.details.turns == [19]
     np.testing.assert_allclose(pos, ref_pos, atol=0.005 + 1e-9, rtol=0)
-    np.testing.assert_allclose(np.array(forecast.details["ideal"]), ref_ideal,
+    np.testing.assert_allclose(np.array(forecast.details.ideal), ref_ideal,
                                atol=0.005 + 1e-9, rtol=0)
 
 
@@ -112,21 +118,21 @@ def test_actor_order_cannot_give_ktabs_turn_5(data_dir: Path) -> None:
     scenario = read(data_dir / "ktab" / "smpExample_fixed.xml")
     _, ref_pos, _ = reference(
         data_dir / "ktab" / "reference" / "smpExample_fixed.positions.csv")
-    gen = KtabPRNG(int(scenario.metadata["ktab"]["seed"]))
+    gen = KtabPRNG(int(extras_of(scenario).ktab.seed))  # type: ignore[union-attr]
     draws = [gen.uniform() for _ in range(25)]
     assert abs(draws[20] - 0.0375) < 5e-5 and abs(draws[21] - 0.9220) < 5e-5
     # the recorded schedule for turns 1-4, then KTAB's loops as written (actor order)
     in_order = SpatialModelOfPolitics(prng="ktab", ktab_schedule=_KTAB_XML_SCHEDULE[:4])
-    f = in_order.forecast(scenario)
+    f = in_order.bind(extras_of(scenario)).forecast(scenario)
     pos = f.trajectory.position[0]
     np.testing.assert_allclose(pos[:5], ref_pos[:5], atol=0.005 + 1e-9, rtol=0)
-    alice = f.details["rounds"][4][0]
-    assert alice["actor"] == "Alice" and alice["bargain"] is None  # kept her position
+    alice = f.details.rounds[4][0]
+    assert alice.actor == "Alice" and alice.bargain is None  # kept her position
     np.testing.assert_allclose(pos[5, 0], ref_pos[4, 0], atol=1e-9)
     assert np.abs(ref_pos[5, 0] - ref_pos[4, 0]).max() > 1.0  # KTAB's Alice moved
     full = SpatialModelOfPolitics(prng="ktab", ktab_schedule=_KTAB_XML_SCHEDULE[:5])
-    g = full.forecast(scenario)
-    assert g.details["rounds"][4][0]["bargain"] == "Alice:Bob"
+    g = full.bind(extras_of(scenario)).forecast(scenario)
+    assert g.details.rounds[4][0].bargain == "Alice:Bob"
     np.testing.assert_allclose(g.trajectory.position[0, 5], ref_pos[5], atol=0.005 + 1e-9, rtol=0)
 
 
@@ -147,13 +153,13 @@ def test_fast_challenges_equal_the_general_formula() -> None:
     cap = rng.uniform(10, 200, size=n)
     for rule in ("Prop", "PropCbc", "ASymProsp"):
         model = SpatialModelOfPolitics(voting_rule=rule)
-        st = _Turn(pos=pos, ideal=ideal)
-        model._assess(st, sal, cap)
+        st = Turn(pos=pos, ideal=ideal)
+        assess(model, st, sal, cap)
         ii = np.arange(n)
-        p_fast, du_fast = model._own_challenges(st, sal, cap, ii)
+        p_fast, du_fast = own_challenges(model, st, sal, cap, ii)
         i = np.repeat(ii, n)
         j = np.tile(ii, n)
-        p_gen, du_gen = model._challenges(st, sal, cap, i, i, i, j)
+        p_gen, du_gen = challenges(model, st, sal, cap, i, i, i, j)
         off = i != j
         np.testing.assert_allclose(p_fast.ravel()[off], p_gen[off], rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(du_fast.ravel()[off], du_gen[off], rtol=1e-12, atol=1e-14)

@@ -146,3 +146,48 @@ def test_identical_scenarios_have_no_changes(ukraine):
     assert result.changes == ()
     assert result.attributed is not None and result.attributed.contribution.shape[0] == 0
     assert np.all(result.attributed.move == 0)
+
+
+def test_structure_sections_are_compared_item_by_item():
+    from detente.store.diff import entries
+
+    a = {"name": "x", "actors": [], "issues": [], "stances": [], "sources": [],
+         "red_lines": [{"actor": "UKR", "issue": "donetsk", "above": 25}],
+         "blocs": [{"id": "Europe", "members": ["EU", "GBR"]}], "pressure": {"oil": 1}}
+    b = dict(a, red_lines=[{"actor": "UKR", "issue": "donetsk", "above": 50},
+                           {"actor": "RUS", "issue": "tomahawks", "above": 10}],
+             blocs=[{"id": "Europe", "members": ["EU"]}])
+    assert ("structure", "red_lines", "UKR/donetsk") in entries(a)
+    found = {(c.kind, c.key, c.action) for c, _ in compare(a, b)}
+    assert found == {("structure", "red_lines/UKR/donetsk", "changed"),
+                     ("structure", "red_lines/RUS/tomahawks", "added"),
+                     ("structure", "blocs/Europe", "changed")}
+    units = [u for _, u in compare(a, b)]
+    assert compose(a, b, units)["red_lines"] == b["red_lines"]
+
+
+def test_removing_an_issue_in_a_manifest_removes_what_names_it():
+    from detente.store.portable import apply_change
+
+    data = {"issues": [{"id": "drones"}, {"id": "tomahawks"}],
+            "stances": [{"actor": "UKR", "issue": "drones"}],
+            "linked_offers": [{"actor": "UKR", "issue": "drones", "if_issue": "tomahawks"},
+                              {"actor": "USA", "issue": "tomahawks", "if_issue": "drones"},
+                              {"actor": "USA", "issue": "tomahawks", "if_issue": "sequencing"}]}
+    apply_change(data, {"issue": "drones", "remove": True, "source": "s",
+                        "because": "not on the table yet"}, "here")
+    assert data["issues"] == [{"id": "tomahawks"}] and data["stances"] == []
+    assert data["linked_offers"] == [{"actor": "USA", "issue": "tomahawks",
+                                      "if_issue": "sequencing"}]
+
+
+def test_a_structure_record_naming_an_absent_actor_is_left_out_of_a_subset():
+    a = {"name": "x", "actors": [{"id": "A"}], "issues": [{"id": "i"}], "stances": [],
+         "sources": []}
+    b = dict(a, actors=[{"id": "A"}, {"id": "B"}],
+             vetoes=[{"id": "v1", "actor": "B", "issue": "i"}])
+    pairs = compare(a, b)
+    actor_unit = next(u for c, u in pairs if c.kind == "actor")
+    veto_unit = next(u for c, u in pairs if c.key == "vetoes/v1")
+    assert "vetoes" not in compose(a, b, [veto_unit])  # B absent: its veto cannot stand
+    assert compose(a, b, [veto_unit, actor_unit])["vetoes"] == b["vetoes"]

@@ -131,3 +131,55 @@ def test_bad_portable_files(db_url, tmp_path):
                 h.import_file(path)
         with pytest.raises(DetenteError, match="no bundled history"):
             h.import_file("no-such-history")
+
+
+def test_default_location_is_the_user_data_folder(tmp_path, monkeypatch):
+    from detente.store import db as dbmod
+
+    monkeypatch.delenv("DETENTE_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    url = dbmod.resolve_url(None)
+    assert dbmod.default_path() == tmp_path / "data" / "detente" / "history.sqlite"
+    assert url == f"sqlite:///{dbmod.default_path()}"
+    assert dbmod.default_path().parent.is_dir()  # made on first use
+    monkeypatch.setenv("DETENTE_DB", str(tmp_path / "env.sqlite"))
+    assert dbmod.resolve_url(None) == f"sqlite:///{tmp_path / 'env.sqlite'}"
+    assert dbmod.resolve_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert dbmod.resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert dbmod.resolve_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_two_histories_need_a_name(db_url, ukraine):
+    with History(db_url) as h:
+        h.add(ukraine)
+        h.add(ukraine, history="a-copy", note="the same scenario in another history")
+        assert h.histories() == ["a-copy", "ukraine-2025-11"]
+        with pytest.raises(DetenteError, match="2 histories"):
+            h.timeline()
+        assert h.timeline("a-copy", models=["median"]).versions[0].history == "a-copy"
+        assert h.counts()["scenarios"] == 1
+
+
+def test_diff_as_a_frame(db_url, talks):
+    with History(db_url) as h:
+        for e in talks:
+            h.add(e.scenario, as_of=e.as_of, note=e.note, history=e.history)
+        frame = h.diff("@1", "@2", models=["compromise"]).to_frame()
+        sums = frame.groupby(level=["model", "issue"])["contribution"].sum()
+        moves = frame.groupby(level=["model", "issue"])["move"].first()
+        assert (sums - moves).abs().max() < 1e-9
+        assert frame.loc[("compromise", "tomahawks", "stance USA/tomahawks"), "contribution"] < 0
+
+
+def test_remove_a_version(db_url, ukraine):
+    with History(db_url) as h:
+        first = h.add(ukraine)
+        second = h.add(ukraine, as_of="2025-11-06")
+        h.timeline(models=["compromise"])
+        assert h.remove(first.id) == first
+        assert h.counts() == {"scenarios": 1, "versions": 1, "forecasts": 1, "simulations": 0}
+        h.remove(f"@{second.as_of}")
+        assert h.counts() == {"scenarios": 0, "versions": 0, "forecasts": 0, "simulations": 0}
+        with pytest.raises(DetenteError, match="no such version"):
+            h.remove(first.id)

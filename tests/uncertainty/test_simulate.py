@@ -111,6 +111,7 @@ def test_prefix_of_a_longer_run_is_the_shorter_run(ukraine):
     assert np.array_equal(short["outcome"].values, long["outcome"].values[:700])
 
 
+@pytest.mark.slow
 def test_every_registered_model_runs_and_is_chunk_independent(ukraine):
     models = list(available_models())
     sim = simulate(ukraine, models, draws=64, seed=1, block_size=32)

@@ -12,10 +12,10 @@ import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from detente.backtest.council import SCHEMES, capabilities, choose_era
 from detente.errors import DetenteError
+from detente.extras import DeuContext, ScenarioExtras, extras_of
+from detente.power.council import SCHEMES, CouncilPower
 from detente.scenario import Scenario
 
 
@@ -32,6 +32,17 @@ class Case:
     era: str
     voting_rule: str
     procedure: str
+    context: DeuContext
+
+    @property
+    def extras(self) -> ScenarioExtras:
+        """The typed extras to bind models with (:meth:`detente.models.base.Model.bind`)."""
+        return ScenarioExtras(deu=self.context)
+
+    @property
+    def council(self) -> CouncilPower:
+        """The Council's rules for this issue (the ensemble's capability provider)."""
+        return CouncilPower.from_deu(self.context)
 
     @property
     def scoreable(self) -> bool:
@@ -40,9 +51,12 @@ class Case:
                 and 0.0 <= self.outcome <= 100.0 and self.n_actors >= 3)
 
 
-def actors_with_salience(scenario: Scenario) -> list[str]:
-    """Actors with a position and a recorded salience (the DEU reader lists the others)."""
-    missing = set(scenario.metadata.get("missing_salience", ()) or ())
+def actors_with_salience(scenario: Scenario, context: DeuContext | None = None) -> list[str]:
+    """Actors with a position and a recorded salience (the DEU reader lists the others in
+    ``context.missing_salience``; default: the scenario's own extras)."""
+    if context is None:
+        context = extras_of(scenario).deu
+    missing = context.missing_salience if context is not None else frozenset()
     return [s.actor for s in scenario.stances if s.actor not in missing]
 
 
@@ -57,8 +71,8 @@ def with_capabilities(scenario: Scenario, caps: dict[str, float]) -> Scenario:
 def make_case(scenario: Scenario, *, capability: str = "equal",
               institution_weight: float = 1.0) -> Case:
     """A :class:`Case` from a DEU scenario, with capabilities from ``capability``'s scheme."""
-    meta: dict[str, Any] = scenario.metadata
-    if meta.get("dataset") != "deu":
+    ctx = extras_of(scenario).deu
+    if ctx is None:
         raise DetenteError(
             f"scenario {scenario.name!r} is not a DEU issue (no metadata.dataset = 'deu'); "
             "backtests need realised outcomes"
@@ -66,24 +80,22 @@ def make_case(scenario: Scenario, *, capability: str = "equal",
     if capability not in SCHEMES:
         raise DetenteError(f"unknown capability scheme {capability!r}; known: {', '.join(SCHEMES)}")
     actor_ids = scenario.actor_ids
-    era = choose_era(meta.get("decision_date"), meta.get("intro_date"), set(actor_ids))
-    rule = str(meta.get("voting_rule") or "QMV")
-    proc = str(meta.get("procedure") or "COD")
+    rules = CouncilPower.from_deu(ctx, institution_weight=institution_weight)
+    era = rules.era(actor_ids)
     if capability != "equal":
-        caps = capabilities(actor_ids, scheme=capability, era=era, voting_rule=rule,
-                            procedure=proc, institution_weight=institution_weight)
+        caps = rules.capabilities(actor_ids, capability)
         scenario = with_capabilities(scenario, dict(zip(actor_ids, caps, strict=True)))
-    outcome = meta.get("outcome")
     return Case(
         scenario=scenario,
         issue=scenario.issues[0].id,
-        proposal=str(meta.get("proposal") or scenario.name),
-        outcome=None if outcome is None else float(outcome),
+        proposal=ctx.proposal,
+        outcome=ctx.outcome,
         reference_point=scenario.issues[0].status_quo,
-        n_actors=len(actors_with_salience(scenario)),
+        n_actors=len(actors_with_salience(scenario, ctx)),
         era=era.name,
-        voting_rule=rule,
-        procedure=proc,
+        voting_rule=ctx.voting_rule,
+        procedure=ctx.procedure,
+        context=ctx,
     )
 
 

@@ -43,7 +43,6 @@ from detente.backtest.deu import Case
 from detente.models.ensemble import (
     SETS,
     combine,
-    council_capability,
     member_forecasts,
     needs_status_quo,
     set_members,
@@ -80,9 +79,10 @@ def member_table(cases: Sequence[Case], members: Sequence[str], *, seed: int = 0
     council = np.zeros(len(cases), dtype=bool)
     for k, case in enumerate(cases):
         arrays = compile_scenario(case.scenario)
-        fc = member_forecasts(arrays, list(members), rng)
+        fc = member_forecasts(arrays, list(members), rng, council=case.council,
+                              extras=case.extras)
         F[k] = [fc[m][0, 0] for m in members]
-        council[k] = council_capability(arrays, "banzhaf") is not None
+        council[k] = True  # every case is a DEU issue: the Council's rules are known
         if progress is not None:
             progress(k + 1, len(cases))
     y = np.array([np.nan if c.outcome is None else c.outcome for c in cases])

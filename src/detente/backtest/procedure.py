@@ -1,14 +1,14 @@
 """The rules of an EU legislative decision as parameters of the procedural model.
 
 From a DEU case's procedure (``proc``), voting rule (``counvte``) and Council
-era (:mod:`detente.backtest.council`):
+era (:mod:`detente.power.council`):
 
 - agenda setter: the Commission (``com``), which alone proposes;
 - veto players: the Parliament (``ep``) under co-decision (COD); none under
   consultation (CNS), where its opinion does not bind;
 - voters: the member states, weighted by the era's Council votes (under the
   Lisbon double majority: the mean of population share and member share,
-  as ``council-votes`` in :mod:`detente.backtest.council`);
+  as ``council-votes`` in :mod:`detente.power.council`);
 - quota: the era's qualified majority as a share of the votes (62/87 in the
   EU15, 232/321, 255/345, 260/352 under Nice, 65% under Lisbon), or 1 under
   unanimity.
@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from detente.backtest.council import ERA_BY_NAME
 from detente.backtest.deu import Case, make_case
+from detente.power.council import ERA_BY_NAME
 from detente.scenario import Scenario
 
 INSTITUTIONS = ("com", "ep")

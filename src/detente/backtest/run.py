@@ -47,7 +47,7 @@ def baseline_forecast(name: str, case: Case) -> float:
     if name == "reference-point":
         return float("nan") if case.reference_point is None else float(case.reference_point)
     if name == "median-position":
-        keep = set(actors_with_salience(case.scenario))
+        keep = set(actors_with_salience(case.scenario, case.context))
         pos = [s.position for s in case.scenario.stances if s.actor in keep]
         return float(np.median(pos)) if pos else float("nan")
     raise KeyError(name)
@@ -147,10 +147,12 @@ def run_backtest(
             for k, case in enumerate(cases):
                 try:
                     scenario = case.scenario
+                    bound = model
                     if rules is not None:  # the case's procedure sets the model's rules
                         scenario, rule_params = rules(case)
-                        model = get_model(name, **{**rule_params, **given})
-                    out[k] = model.forecast(scenario, seed=seed).outcome[0, 0]
+                        bound = get_model(name, **{**rule_params, **given})
+                    bound = bound.bind(case.extras)
+                    out[k] = bound.forecast(scenario, seed=seed).outcome[0, 0]
                 except ModelInputError:
                     pass  # e.g. needs a status quo the issue lacks (Model.check): not scored
                 except Exception as exc:  # a failing model must not stop the run

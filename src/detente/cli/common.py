@@ -11,11 +11,13 @@ from rich.console import Console, RenderableType
 
 from detente.cli.options import OutputFormat
 from detente.errors import DetenteError, ScenarioError
+from detente.present.terminal import make_console, styled
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-console = Console()
-err_console = Console(stderr=True)
+# markup and emoji codes off, control characters shown: user text prints as typed (issue 19)
+console = make_console()
+err_console = make_console(stderr=True)
 
 EXIT_BAD_INPUT = 1
 
@@ -35,17 +37,16 @@ def print_problems(error: DetenteError) -> None:
         n = len(error.problems)
         where = next((p.file for p in error.problems if p.file), None)
         head = f"{n} problem{'s' if n != 1 else ''}" + (f" in {where}" if where else "")
-        err_console.print(f"[bold red]error:[/] {head}", highlight=False)
+        err_console.print(styled("[bold red]error:[/] {}", head))
         for p in error.problems:
             loc = p.where
             err_console.print(
-                f"  [cyan]{loc + ': ' if loc else ''}[/][bold]{p.field}[/]: found {p.found}; "
-                f"expected {p.expected}",
-                highlight=False,
+                styled("  [cyan]{}[/][bold]{}[/]: found {}; expected {}",
+                       loc + ": " if loc else "", p.field, p.found, p.expected),
                 soft_wrap=True,
             )
     else:
-        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        err_console.print(styled("[bold red]error:[/] {}", error), soft_wrap=True)
 
 
 def guard(fn: F) -> F:

@@ -11,6 +11,8 @@ import typer
 
 from detente import api
 from detente.cli.common import OutputFormat, console, err_console, guard
+from detente.cli.options import ForceOpt, TableJsonOpt
+from detente.cli.panel import reflow_help
 from detente.errors import DetenteError
 from detente.present.inputs import review_table
 
@@ -20,6 +22,7 @@ class ExtractorName(enum.StrEnum):
     llm = "llm"
 
 
+@reflow_help
 @guard
 def draft(
     target: Annotated[str, typer.Argument(
@@ -45,10 +48,8 @@ def draft(
         help="llm: API key (or DETENTE_LLM_KEY).")] = None,
     llm_model: Annotated[str | None, typer.Option(
         help="llm: model name (or DETENTE_LLM_MODEL).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")
-                     ] = False,
-    out_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")
-                          ] = OutputFormat.table,
+    force: ForceOpt = False,
+    out_format: TableJsonOpt = OutputFormat.table,
 ) -> None:
     """Draft changes from a news article, or apply an edited draft.
 
@@ -61,6 +62,8 @@ def draft(
     detente draft apply REVIEW -o NEW.yaml: the edited review as a new scenario version
     (validated; written atomically).
     """
+    if out_format is OutputFormat.csv:
+        raise DetenteError("draft writes table or json (the review file itself is YAML: -o)")
     if target == "apply":
         if review is None:
             raise DetenteError("draft apply: give the review file (detente draft apply "

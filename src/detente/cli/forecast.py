@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -19,6 +20,7 @@ from detente.cli.options import (
 )
 from detente.present.exchanges import exchange_logs
 from detente.present.tables import forecast_table, models_table, rounds_view
+from detente.present.terminal import for_stream
 from detente.present.text import forecast_csv
 
 
@@ -48,7 +50,7 @@ def forecast(
         console.print_json(result.to_json(trajectory=rounds or exchanges))
         return
     if output is OutputFormat.csv:
-        typer.echo(forecast_csv(result), nl=False)
+        typer.echo(for_stream(forecast_csv(result), sys.stdout), nl=False, color=True)
         return
     console.print(forecast_table(result))
     if exchanges:

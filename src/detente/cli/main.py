@@ -11,7 +11,9 @@ from detente.cli import exchanges as exchanges_cmd
 from detente.cli import forecast as forecast_cmd
 from detente.cli import history as history_cmd
 from detente.cli import panel as panel_cmd
+from detente.cli import report as report_cmd
 from detente.cli import scenario_cmds
+from detente.cli import serve as serve_cmd
 from detente.cli import simulate as simulate_cmd
 
 app = typer.Typer(
@@ -44,6 +46,8 @@ app.command("phase")(deals_cmd.phase)
 app.add_typer(history_cmd.app, name="history")
 app.add_typer(panel_cmd.app, name="panel")
 app.command("draft")(draft_cmd.draft)
+app.command("report")(report_cmd.report)
+app.command("serve")(serve_cmd.serve)
 
 
 def main() -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import enum
+import inspect
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from detente import api
 from detente.cli.common import OutputFormat, console, err_console, guard
+from detente.cli.options import ForceOpt, ParamOpt, SeedOpt, TableJsonOpt
 from detente.errors import DetenteError
 from detente.present.inputs import (
     delphi_history_table,
@@ -20,6 +23,17 @@ from detente.present.inputs import (
     provenance_table,
 )
 from detente.present.text import yaml_text
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reflow_help(fn: F) -> F:
+    """Join the lines of each paragraph of ``fn``'s docstring (this Typer version keeps a
+    docstring's line breaks in ``--help``, breaking sentences mid-line)."""
+    doc = inspect.cleandoc(fn.__doc__ or "")
+    fn.__doc__ = "\n\n".join(" ".join(p.split()) for p in doc.split("\n\n"))
+    return fn
+
 
 app = typer.Typer(
     name="panel",
@@ -54,10 +68,16 @@ AggOpt = Annotated[AggregatorName, typer.Option(
 MinShareOpt = Annotated[float, typer.Option(
     "--min-share", min=0.0, max=1.0,
     help="Keep a stance given by at least this share of the analysts.")]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")]
+FormatOpt = TableJsonOpt
+
+
+def _table_or_json(out_format: OutputFormat) -> None:
+    if out_format is OutputFormat.csv:
+        raise DetenteError("this command writes table or json")
 
 
 @app.command("combine")
+@reflow_help
 @guard
 def combine(
     files: FilesArg,
@@ -74,11 +94,12 @@ def combine(
     name: Annotated[str | None, typer.Option(help="Name of the combined scenario.")] = None,
     provenance: Annotated[Path | None, typer.Option(
         help="Also write each value's provenance (YAML) here.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    force: ForceOpt = False,
     out_format: FormatOpt = OutputFormat.table,
 ) -> None:
     """Combine the analysts' estimates per stance into one scenario, the spread kept as
     uncertainty ranges and each value's provenance (who, how far apart)."""
+    _table_or_json(out_format)
     for path in (output, provenance):
         if path is not None and path.exists() and not force:
             raise DetenteError(f"{path}: exists; pass --force to overwrite it")
@@ -95,14 +116,14 @@ def combine(
 
 
 @app.command("disagreement")
+@reflow_help
 @guard
 def disagreement(
     files: FilesArg,
     base: BaseOpt = None,
     model: Annotated[str, typer.Option("--model", "-m", help="Model whose forecast is "
                                        "tested.")] = "compromise",
-    param: Annotated[list[str] | None, typer.Option(
-        "--param", "-p", help="Model parameter MODEL.NAME=VALUE (repeatable).")] = None,
+    param: ParamOpt = None,
     aggregator: AggOpt = AggregatorName.median,
     min_share: MinShareOpt = 0.5,
     samples: Annotated[int, typer.Option("--samples", "-n", min=2,
@@ -111,11 +132,12 @@ def disagreement(
         min=0.0, max=1.0, help="A swing of this share of the scale moves the forecast.")
     ] = 0.05,
     top: Annotated[int, typer.Option(min=1, help="Rows shown.")] = 20,
-    seed: Annotated[int, typer.Option(min=0)] = 0,
+    seed: SeedOpt = 0,
     out_format: FormatOpt = OutputFormat.table,
 ) -> None:
     """Where the analysts differ most, and which of those differences move the forecast
     (the sensitivity machinery run over the analysts' spread)."""
+    _table_or_json(out_format)
     report = api.panel_disagreement(
         files, base=base, model=model, params=api.parse_params(param).get(model, {}),
         aggregator=aggregator.value, min_share=min_share, samples=samples, seed=seed,
@@ -130,6 +152,7 @@ def disagreement(
 
 
 @app.command("delphi")
+@reflow_help
 @guard
 def delphi(
     folder: Annotated[Path, typer.Argument(help="Folder that keeps the rounds.")],
@@ -139,14 +162,24 @@ def delphi(
     base: BaseOpt = None,
     history: Annotated[bool, typer.Option("--history", help="Show how the panel converged "
                                           "over the closed rounds.")] = False,
+    store: Annotated[bool, typer.Option(
+        "--store/--no-store", help="Also keep each closed round in the history store.")
+    ] = True,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="History database (file path or SQLAlchemy URL). Default: $DETENTE_DB, "
+        "else history.sqlite in your data folder.")] = None,
     out_format: FormatOpt = OutputFormat.table,
 ) -> None:
     """Delphi rounds: each analyst revises after seeing the panel's anonymous summary.
 
     Round k's files are FOLDER/round-k/<analyst>.yaml; closing a round writes its
     anonymous summary.yaml and hands each analyst FOLDER/round-(k+1)/<analyst>.yaml: their
-    own estimates with the panel's summary above each stance, to revise in place. The
-    rounds are kept as files (not in the history store)."""
+    own estimates with the panel's summary above each stance, to revise in place.
+
+    With --store (default) each closed round is also kept in the history store: every
+    analyst's estimates as a version of history FOLDER:<analyst> and the panel's median
+    as a version of FOLDER:panel, noted "Delphi round k" (see `detente history log`)."""
+    _table_or_json(out_format)
     if history:
         rounds = api.delphi_history(folder)
         if out_format is OutputFormat.json:
@@ -154,7 +187,7 @@ def delphi(
         else:
             console.print(delphi_history_table(rounds))
         return
-    summary = api.delphi_round(folder, files or [], base=base)
+    summary = api.delphi_round(folder, files or [], base=base, store=store, db=db)
     if out_format is OutputFormat.json:
         console.print_json(json.dumps(summary.to_dict()))
     else:

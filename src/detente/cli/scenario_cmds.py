@@ -11,6 +11,7 @@ from detente import api
 from detente.cli.common import console, err_console, guard
 from detente.cli.options import ForceOpt, FromOpt, ScenarioArg
 from detente.present.tables import comparative_table
+from detente.present.terminal import styled
 
 
 @guard
@@ -37,11 +38,8 @@ def check(
     """Validate a scenario and print every problem (exit code 1 if there are any)."""
     report = api.check(scenario, models=model or (), format=fmt)
     for sc in report.scenarios:
-        console.print(
-            f"[green]ok[/] {sc.name}: {len(sc.actors)} actors, {len(sc.issues)} issues, "
-            f"{len(sc.stances)} stances",
-            highlight=False,
-        )
+        console.print(styled("[green]ok[/] {}: {} actors, {} issues, {} stances", sc.name,
+                             len(sc.actors), len(sc.issues), len(sc.stances)))
 
 
 @guard

@@ -88,13 +88,18 @@ def frontier(problem: DealProblem) -> np.ndarray:
 
     Dominance and acceptance are decided on the problem's keys (exact scaled
     integers for stated utilities). Additive utilities: the issue-by-issue
-    merge; otherwise every deal is enumerated (at most ``MAX_ENUMERATED``),
-    keeping a running frontier. Order: exact total utility descending, then
-    option indices.
+    merge. Additive utilities under a cap that binds (GENIUS weights summing
+    above 1): the merge's uncapped frontier plus the deals some actor's cap
+    saturates, filtered on the capped utilities (see :func:`_capped_frontier`).
+    Hyper-rectangle terms: every deal is enumerated (at most
+    ``MAX_ENUMERATED``), keeping a running frontier. Order: exact total
+    utility descending, then option indices.
     """
     if problem.additive:
         opts, _ = deal_frontier(problem.key_tables, problem.key_batna,
                                 strict=problem.acceptance == "above")
+    elif problem.terms is None:
+        opts = _capped_frontier(problem)
     else:
         opts = _enumerated_frontier(problem)
     if problem.keys is None and problem.additive:
@@ -107,13 +112,59 @@ def frontier(problem: DealProblem) -> np.ndarray:
     return opts[order] if len(order) else opts
 
 
+def _capped_frontier(problem: DealProblem) -> np.ndarray:
+    """The frontier of ``min(cap, Σ_i t_i(x_i))``: a capped-optimal deal is optimal
+    uncapped, or some actor's cap saturates it (if ``y`` dominates ``x`` uncapped but not
+    capped, the two tie capped, so ``x`` is at the cap where ``y`` is strictly better).
+    So the candidates are the merge's uncapped frontier and the saturated deals, found
+    by a pruned expansion; the capped frontier is theirs (a dominator of a candidate is
+    dominated by, or is, a capped-optimal deal, itself a candidate)."""
+    strict = problem.acceptance == "above"
+    raw, _ = deal_frontier(problem.key_tables, problem.key_batna, strict=strict)
+    parts = [raw]
+    cap = problem.keys.cap if problem.keys is not None else problem.cap
+    assert cap is not None  # only called when a cap binds
+    tables = problem.key_tables
+    best_rest = [np.sum([t.max(axis=0) for t in tables[i:]], axis=0) if i < len(tables)
+                 else np.zeros(problem.n_actors, dtype=tables[0].dtype)
+                 for i in range(len(tables) + 1)]
+    for a in np.flatnonzero(best_rest[0] > cap):
+        parts.append(_saturated(problem, int(a), cap[a], best_rest))
+    cand = np.unique(np.concatenate(parts), axis=0)
+    keys = problem.keys_of(cand)
+    ok = problem.accepts(keys).all(axis=1)
+    cand, keys = cand[ok], keys[ok]
+    return cand[pareto_mask(keys)]
+
+
+def _saturated(problem: DealProblem, a: int, cap: Any, best_rest: list[np.ndarray]
+               ) -> np.ndarray:
+    """Option rows of the deals whose uncapped utility for actor ``a`` reaches ``cap`` and
+    that every actor may still accept, expanded issue by issue with pruning."""
+    tables = problem.key_tables
+    opts = np.zeros((1, 0), dtype=np.int64)
+    util = np.zeros((1, problem.n_actors), dtype=tables[0].dtype)
+    for i, t in enumerate(tables):
+        util = (util[:, None, :] + t[None, :, :]).reshape(-1, problem.n_actors)
+        opts = np.concatenate([np.repeat(opts, len(t), axis=0),
+                               np.tile(np.arange(len(t)), len(opts))[:, None]], axis=1)
+        reach = util + best_rest[i + 1]
+        ok = (reach[:, a] >= cap) & problem.accepts(reach).all(axis=1)
+        opts, util = opts[ok], util[ok]
+        if len(opts) > MAX_ENUMERATED:
+            raise DetenteError(
+                f"more than {MAX_ENUMERATED:,} deals reach {problem.actors[a]}'s utility cap "
+                "(weights summing well above 1): too many to compare deal by deal")
+    return opts
+
+
 def _enumerated_frontier(problem: DealProblem) -> np.ndarray:
     size = problem.space.size
     if size > MAX_ENUMERATED:
         raise DetenteError(
             f"the utilities of this problem are not additive over issues (a nonlinear utility "
-            f"space, or a utility cap that binds), so its frontier needs every one of its "
-            f"{size:,} deals evaluated; the limit is {MAX_ENUMERATED:,}")
+            f"space), so its frontier needs every one of its {size:,} deals evaluated; the "
+            f"limit is {MAX_ENUMERATED:,}")
     opts = np.zeros((0, len(problem.issues)), dtype=np.int64)
     keys = np.zeros((0, problem.n_actors))
     for index in problem.space.chunks(DEFAULT_CHUNK):

@@ -45,8 +45,14 @@ _GRID_CELLS = 1 << 16
 
 
 def pareto_mask(points: np.ndarray) -> np.ndarray:
-    """Boolean mask of the Pareto-optimal rows of ``points[N, A]`` (maximising)."""
-    pts = np.asarray(points, dtype=float)
+    """Boolean mask of the Pareto-optimal rows of ``points[N, A]`` (maximising).
+
+    ``points`` may be an object array of exact numbers (Python ints, Fractions):
+    each column is then replaced by its dense ranks, which keeps every
+    comparison and so the frontier.
+    """
+    pts = np.asarray(points)
+    pts = _ranks(pts) if pts.dtype == object else np.asarray(pts, dtype=float)
     if pts.ndim != 2:
         raise ValueError("points must be a 2-D array [N, A]")
     n, a = pts.shape
@@ -73,6 +79,35 @@ def pareto_mask(points: np.ndarray) -> np.ndarray:
     group = np.cumsum(first) - 1  # unique-row group of every sorted row
     mask[idx[order]] = keep_u[group]
     return mask
+
+
+def _ranks(points: np.ndarray) -> np.ndarray:
+    """Per column, the dense rank of each exact value (as float: exact below 2^53).
+
+    Rounding an exact number to float64 is monotone, so sorting by the floats
+    orders every pair exactly except pairs with equal floats; only those runs
+    are sorted again on the exact values.
+    """
+    out = np.zeros(points.shape, dtype=float)
+    if points.ndim != 2 or not points.size:
+        return out
+    for c in range(points.shape[1]):
+        col = points[:, c]
+        approx = col.astype(float)
+        order = np.argsort(approx, kind="stable")
+        srt = approx[order]
+        same = np.flatnonzero(srt[1:] == srt[:-1])
+        if len(same):  # runs of equal floats: order them exactly
+            starts = same[np.r_[True, np.diff(same) > 1]]
+            ends = same[np.r_[np.diff(same) > 1, True]] + 2
+            for s, e in zip(starts, ends, strict=True):
+                run = order[s:e]
+                order[s:e] = sorted(run.tolist(), key=col.__getitem__)
+        vals = col[order]
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = vals[1:] != vals[:-1]
+        out[order, c] = np.cumsum(new) - 1
+    return out
 
 
 def pareto_indices(points: np.ndarray) -> np.ndarray:
@@ -193,7 +228,8 @@ def _brute(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     out = np.empty(len(y), dtype=bool)
     step = max(1, (1 << 21) // (len(x) * x.shape[1]))
     for s in range(0, len(y), step):
-        out[s:s + step] = (x[None, :, :] >= y[s:s + step, None, :]).all(axis=-1).any(axis=1)
+        ge = np.asarray(x[None, :, :] >= y[s:s + step, None, :]).all(axis=-1)
+        out[s:s + step] = np.asarray(ge).any(axis=1)
     return out
 
 
@@ -224,15 +260,18 @@ def deal_frontier(
     options). Returns ``(options[S, I], U[S, A])``: every frontier deal whose
     utility is above ``floor`` (``>`` when ``strict``, else ``>=``; no floor:
     every frontier deal), sorted by total utility descending, then by option
-    indices.
+    indices. Tables may be object arrays of exact numbers (Python ints): sums
+    and comparisons are then exact, and dominance is decided on ranks.
     """
-    tables = [np.asarray(t, dtype=float) for t in tables]
+    exact = any(np.asarray(t).dtype == object for t in tables)
+    kind = object if exact else float
+    tables = [np.asarray(t, dtype=kind) for t in tables]
     n_a = tables[0].shape[1]
-    best_rest = np.zeros((len(tables) + 1, n_a))
+    best_rest = np.zeros((len(tables) + 1, n_a), dtype=kind)
     for i in range(len(tables) - 1, -1, -1):
         best_rest[i] = best_rest[i + 1] + tables[i].max(axis=0)
     opts = np.zeros((1, 0), dtype=np.int64)
-    util = np.zeros((1, n_a))
+    util = np.zeros((1, n_a), dtype=kind)
     for i, t in enumerate(tables):
         local = np.flatnonzero(pareto_mask(t))  # options on their own issue's frontier
         util = (util[:, None, :] + t[local][None, :, :]).reshape(-1, n_a)
@@ -244,8 +283,9 @@ def deal_frontier(
             ok = (reach > floor).all(axis=1) if strict else (reach >= floor).all(axis=1)
             opts, util = opts[ok], util[ok]
         if len(util) == 0:
-            return np.zeros((0, len(tables)), dtype=np.int64), np.zeros((0, n_a))
+            return np.zeros((0, len(tables)), dtype=np.int64), np.zeros((0, n_a), dtype=kind)
         front = pareto_mask(util)
         opts, util = opts[front], util[front]
-    order = np.lexsort(tuple(opts.T[::-1]) + (-util.sum(axis=1),))
+    total = util.sum(axis=1).astype(float)  # exact keys: an order only (callers re-sort)
+    order = np.lexsort(tuple(opts.T[::-1]) + (-total,))
     return opts[order], util[order]

@@ -48,7 +48,7 @@ ExactScore = Callable[[Sequence[int], Sequence[int], Sequence[int]], object]
 
 
 def _rational(u: np.ndarray, d: np.ndarray, strict: bool = True) -> np.ndarray:
-    return (u > d).all(axis=1) if strict else (u >= d).all(axis=1)
+    return np.asarray((u > d).all(axis=1) if strict else (u >= d).all(axis=1))
 
 
 def _pick_exact(score: ExactScore, u: np.ndarray, d: np.ndarray, scale: np.ndarray,
@@ -65,10 +65,19 @@ def _pick_exact(score: ExactScore, u: np.ndarray, d: np.ndarray, scale: np.ndarr
         k = [int(x) for x in u[r]]
         key = (score(k, dd, s), sum((Fraction(x, y) for x, y in zip(k, s, strict=True)),
                                     Fraction(0)), -int(r))
-        if best is None or key > best:  # type: ignore[operator]
+        if best is None or key > best:
             best = key
     assert best is not None
     return -best[2]
+
+
+def _arrays(u: np.ndarray, d: np.ndarray, scale: np.ndarray | None
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Float arrays, or, with ``scale`` (exact keys), the arrays as given (floats holding
+    integers, or object arrays of Python ints)."""
+    if scale is None:
+        return np.asarray(u, float), np.asarray(d, float)
+    return np.asarray(u), np.asarray(d)
 
 
 def _gains(k: Sequence[int], d: Sequence[int], s: Sequence[int]) -> list[Fraction]:
@@ -89,7 +98,7 @@ def _pick(score: np.ndarray, u: np.ndarray, ok: np.ndarray, rtol: float = 1e-12)
 def nash(u: np.ndarray, d: np.ndarray, *, strict: bool = True,
          scale: np.ndarray | None = None) -> int | None:
     """Symmetric Nash bargaining solution: ``argmax Π_a (u_a − d_a)`` over rational deals."""
-    u, d = np.asarray(u, float), np.asarray(d, float)
+    u, d = _arrays(u, d, scale)
     ok = _rational(u, d, strict)
     if scale is not None:
         return _pick_exact(lambda k, dd, s: prod(x - y for x, y in zip(k, dd, strict=True)),
@@ -102,13 +111,14 @@ def nash(u: np.ndarray, d: np.ndarray, *, strict: bool = True,
 def asymmetric_nash(u: np.ndarray, d: np.ndarray, weight: np.ndarray, *, strict: bool = True,
                     scale: np.ndarray | None = None) -> int | None:
     """Asymmetric Nash: ``argmax Σ_a c_a log(u_a − d_a)``, ``c = weight / Σ weight``."""
-    u, d = np.asarray(u, float), np.asarray(d, float)
     w = np.asarray(weight, float)
     w = w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / len(w))
     if scale is not None and np.all(w == w[0]):  # equal weights: the symmetric Nash point
         return nash(u, d, strict=strict, scale=scale)
     if scale is not None:  # in utility units, so that the weights apply to utilities
-        u, d = u / scale, d / scale
+        u = (np.asarray(u) / np.asarray(scale)).astype(float)
+        d = (np.asarray(d) / np.asarray(scale)).astype(float)
+    u, d = np.asarray(u, float), np.asarray(d, float)
     ok = _rational(u, d, strict)
     with np.errstate(divide="ignore", invalid="ignore"):
         score = (w * np.log(np.where(ok[:, None], u - d, 1.0))).sum(axis=1)
@@ -130,12 +140,12 @@ def kalai_smorodinsky(
     candidates; ``rule`` picks ``argmax min_a r_a`` or ``argmin (max_a r_a −
     min_a r_a)`` with ``r_a = (u_a − d_a) / (b_a − d_a)``.
     """
-    u, d = np.asarray(u, float), np.asarray(d, float)
+    u, d = _arrays(u, d, scale)
     ok = _rational(u, d, strict)
     if not ok.any():
         return None
-    b = u[ok].max(axis=0) if ideal is None else np.asarray(ideal, float)
-    span = np.where(b - d > 0, b - d, 1.0)
+    b = u[ok].max(axis=0) if ideal is None else np.asarray(ideal, u.dtype)
+    span = np.where(b - d > 0, b - d, 1)
     if scale is not None:
         sp = [int(x) for x in span]
 
@@ -152,7 +162,7 @@ def kalai_smorodinsky(
 def egalitarian(u: np.ndarray, d: np.ndarray, *, strict: bool = True,
                 scale: np.ndarray | None = None) -> int | None:
     """Egalitarian: ``argmax min_a (u_a − d_a)`` (equal absolute gains)."""
-    u, d = np.asarray(u, float), np.asarray(d, float)
+    u, d = _arrays(u, d, scale)
     ok = _rational(u, d, strict)
     if scale is not None:
         return _pick_exact(lambda k, dd, s: min(_gains(k, dd, s)), u, d, scale, ok)
@@ -162,7 +172,7 @@ def egalitarian(u: np.ndarray, d: np.ndarray, *, strict: bool = True,
 def utilitarian(u: np.ndarray, d: np.ndarray, *, strict: bool = True,
                 scale: np.ndarray | None = None) -> int | None:
     """Utilitarian: ``argmax Σ_a u_a`` over rational deals."""
-    u, d = np.asarray(u, float), np.asarray(d, float)
+    u, d = _arrays(u, d, scale)
     ok = _rational(u, d, strict)
     if scale is not None:
         return _pick_exact(lambda k, dd, s: 0, u, d, scale, ok)  # the total decides

@@ -7,16 +7,18 @@ bit (``0.1 + 0.2 != 0.3``), and a weakly dominated deal then looks
 non-dominated, or a tie looks dominated. So each actor ``a`` gets an integer
 scale ``S_a``: the least common multiple of the denominators of all its
 per-option contributions ``w_ai v_ai(o)``, rectangle values, cap and
-reservation value. ``S_a · u_a(x)`` is then an integer for every deal, and
-while ``S_a`` times the actor's largest possible utility stays below
-``2^53`` these integers are exact in float64, including every sum of them.
+reservation value. ``S_a · u_a(x)`` is then an integer for every deal.
 Dominance, the BATNA test and the bargaining solutions' ties are decided on
 these *keys* (per actor a positive scale changes no comparison); utilities
 shown to users stay the plain floats.
 
-When an actor's scale would pass ``2^53`` (decimals with very many digits),
-its keys are its contributions rounded to multiples of ``10^−12``
-(``exact=False`` on the result): ties then hold to within ``I · 10^−12``.
+While every ``S_a`` times the actor's largest possible utility stays below
+``2^53``, the keys are float64 arrays holding integers, exact with every sum
+of them, and as fast as the floats. Otherwise (GENIUS writes weights such as
+``0.5016547003555888``, whose denominator is ``10^16``) the keys are numpy
+object arrays of Python integers, exact at any size: ``pareto_mask`` turns
+them into per-actor ranks, and the BATNA test screens on the floats and
+settles the near-ties (within ``1e-9``) on the keys.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from detente.utility_space import ActorUtility, Rectangle, UtilitySpaces
 from .space import OutcomeSpace
 
 EXACT_LIMIT = 2**53
-APPROX_SCALE = 10**12
+SCREEN = 1e-9
+"""Float utilities this close to a threshold are settled on the exact keys."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,21 +62,41 @@ class Terms:
             hit = np.ones((len(rows), len(self.inside)), dtype=bool)
             for i, m in enumerate(self.masks):
                 hit &= m.T[rows[:, i]]
-            flat_out[s:s + block] += (hit == self.inside).astype(float) @ table
+            active = (hit == self.inside).astype(table.dtype)
+            flat_out[s:s + block] += active @ table
         if not np.shares_memory(flat_out, out):
             out[...] = flat_out.reshape(out.shape)
 
 
 @dataclass(frozen=True, eq=False)
 class Keys:
-    """Scaled copies of a problem's numbers: actor ``a``'s key is ``S_a · u_a``."""
+    """Scaled copies of a problem's numbers: actor ``a``'s key is ``S_a · u_a``, an exact
+    integer (float64 arrays below ``2^53``, else object arrays of Python ints: ``big``)."""
 
     scale: np.ndarray
     tables: tuple[np.ndarray, ...]
     term_value: np.ndarray | None
     cap: np.ndarray
     batna: np.ndarray
-    exact: bool
+    exact: bool = True
+
+    @property
+    def big(self) -> bool:
+        return self.tables[0].dtype == object
+
+    def of(self, values: np.ndarray) -> np.ndarray:
+        """Keys of utilities given as floats ``[A]`` (read as the decimals they print as)."""
+        out = [round(Fraction(repr(float(v))) * int(s)) for v, s in zip(values, self.scale,
+                                                                         strict=True)]
+        return np.array(out, dtype=object if self.big else float)
+
+    def lowered(self, batna: np.ndarray, actor: int, drop: float) -> np.ndarray:
+        """BATNA keys with ``actor``'s lowered by ``drop`` (read as the decimal it prints
+        as)."""
+        out = batna.copy()
+        d = round(Fraction(repr(float(drop))) * int(self.scale[actor]))
+        out[actor] = out[actor] - (d if self.big else float(d))
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,18 +138,12 @@ def _masks(rects: Sequence[Rectangle], space: OutcomeSpace) -> tuple[np.ndarray,
     return masks
 
 
-def _scale(numbers: list[Fraction], largest: Fraction) -> tuple[int, bool]:
-    """The least common multiple of the denominators, if it keeps ``largest`` exact."""
+def _scale(numbers: list[Fraction]) -> int:
+    """The least common multiple of the denominators."""
     s = 1
     for f in numbers:
         s = math.lcm(s, f.denominator)
-        if s * largest >= EXACT_LIMIT:
-            return APPROX_SCALE, False
-    return s, True
-
-
-def _key(f: Fraction, scale: int) -> float:
-    return float(round(f * scale))
+    return s
 
 
 def compile_spaces(spaces: UtilitySpaces, space: OutcomeSpace, actors: Sequence[str],
@@ -139,42 +156,56 @@ def compile_spaces(spaces: UtilitySpaces, space: OutcomeSpace, actors: Sequence[
     n_a = len(actors)
     rect_list = [(a, r) for a, actor in enumerate(actors)
                  for r in spaces.actors[actor].rectangles]
-    tables = [np.zeros((len(n), n_a)) for n in space.option_names]
-    keys = [np.zeros((len(n), n_a)) for n in space.option_names]
-    value = np.zeros((len(rect_list), n_a))
-    key_value = np.zeros((len(rect_list), n_a))
-    cap, key_cap = np.full(n_a, np.inf), np.full(n_a, np.inf)
-    beta, key_beta, scales = np.zeros(n_a), np.zeros(n_a), np.ones(n_a)
-    exact = True
+    contrib, res, scales, fits = [], [], [], True
     for a, actor in enumerate(actors):
         u = spaces.actors[actor]
-        contrib = _contributions(u, space)
-        mine = [(k, r) for k, (b, r) in enumerate(rect_list) if b == a]
+        c = _contributions(u, space)
         given = (batna or {}).get(actor)
-        res = Fraction(str(given)) if given is not None else (u.reservation or Fraction(0))
-        flat = [c for col in contrib for c in col] + [r.value for _, r in mine] + [res]
-        if u.cap is not None:
-            flat.append(u.cap)
-        largest = (sum((max(abs(c) for c in col) for col in contrib), Fraction(0))
-                   + sum((abs(r.value) for _, r in mine), Fraction(0))
-                   + abs(res) + abs(u.cap or 0) + 1)
-        s, ok = _scale(flat, largest)
-        exact &= ok
-        scales[a] = s
-        for i, col in enumerate(contrib):
+        r = Fraction(repr(float(given))) if given is not None else (
+            u.reservation or Fraction(0))
+        mine = [rr.value for b, rr in rect_list if b == a]
+        cap_a = u.cap if u.cap is not None else Fraction(0)
+        numbers = [x for col in c for x in col] + mine + [r, cap_a]
+        s = _scale(numbers)
+        largest = (sum((max(abs(x) for x in col) for col in c), Fraction(0))
+                   + sum((abs(v) for v in mine), Fraction(0)) + abs(r) + abs(cap_a) + 1)
+        fits &= s * largest < EXACT_LIMIT
+        contrib.append(c)
+        res.append(r)
+        scales.append(s)
+    kind: type = float if fits else object
+
+    def key(f: Fraction, a: int) -> float | int:
+        k = f * scales[a]
+        assert k.denominator == 1
+        return float(k.numerator) if fits else k.numerator
+
+    tables = [np.zeros((len(n), n_a)) for n in space.option_names]
+    keys: list[np.ndarray] = [np.zeros((len(n), n_a), dtype=kind) for n in space.option_names]
+    value = np.zeros((len(rect_list), n_a))
+    key_value: np.ndarray = np.zeros((len(rect_list), n_a), dtype=kind)
+    cap = np.full(n_a, np.inf)
+    caps = [spaces.actors[x].cap for x in actors]
+    key_cap: np.ndarray = np.array([np.inf if c is None else key(c, a) for a, c in enumerate(caps)],
+                       dtype=kind)
+    for a, actor in enumerate(actors):
+        u = spaces.actors[actor]
+        for i, col in enumerate(contrib[a]):
             tables[i][:, a] = [float(c) for c in col]
-            keys[i][:, a] = [_key(c, s) for c in col]
-        for k, r in mine:
-            value[k, a], key_value[k, a] = float(r.value), _key(r.value, s)
+            keys[i][:, a] = [key(c, a) for c in col]
+        for k, (b, rect) in enumerate(rect_list):
+            if b == a:
+                value[k, a], key_value[k, a] = float(rect.value), key(rect.value, a)
         if u.cap is not None:
-            cap[a], key_cap[a] = float(u.cap), _key(u.cap, s)
-        beta[a], key_beta[a] = float(res), _key(res, s)
+            cap[a] = float(u.cap)
     terms = None
     if rect_list:
         rects = [r for _, r in rect_list]
         terms = Terms(_masks(rects, space), np.array([r.inside for r in rects]), value)
     return Compiled(
-        tables=tuple(tables), terms=terms, cap=cap, batna=beta,
-        keys=Keys(scales, tuple(keys), key_value if rect_list else None, key_cap, key_beta,
-                  exact),
+        tables=tuple(tables), terms=terms, cap=cap,
+        batna=np.array([float(r) for r in res]),
+        keys=Keys(np.array(scales, dtype=kind), tuple(keys),
+                  key_value if rect_list else None, key_cap,
+                  np.array([key(r, a) for a, r in enumerate(res)], dtype=kind)),
     )

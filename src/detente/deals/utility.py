@@ -51,7 +51,7 @@ from detente.scenario import Distribution, Scenario
 from detente.utility_space import ACCEPTANCE_RULES, Acceptance, UtilitySpaces
 
 from .space import DEFAULT_CHUNK, DEFAULT_GRID, OutcomeSpace
-from .stated import Keys, Terms, compile_spaces
+from .stated import SCREEN, Keys, Terms, compile_spaces
 
 UtilityKind = Literal["linear", "quadratic"]
 Tables = Mapping[str, Mapping[str, Mapping[str, float]]]
@@ -162,7 +162,7 @@ class DealProblem:
             batna_dist=tuple(a.batna_uncertainty for a in scenario.actors),
             utility=utility,
             weight=weight,
-            acceptance=rule,  # type: ignore[arg-type]
+            acceptance=rule,
             **extra,
         )
 
@@ -253,6 +253,22 @@ class DealProblem:
         beta = self.key_batna if batna is None else batna
         return keys >= beta if self.acceptance == "at_least" else keys > beta
 
+    def accepts_deals(self, options: np.ndarray, u: np.ndarray, batna: np.ndarray,
+                      batna_key: np.ndarray) -> np.ndarray:
+        """``[n, A]``: whether each actor accepts each deal ``options[n, I]`` against
+        ``batna`` (floats) / ``batna_key`` (keys), given the deals' float utilities ``u``.
+
+        Float keys are compared directly; big (object) keys only where the float
+        utility is within ``1e-9`` of the BATNA, the rest is clear from the floats.
+        """
+        if self.keys is None or not self.keys.big:
+            return self.accepts(u if self.keys is None else self.keys_of(options), batna_key)
+        out = u >= batna if self.acceptance == "at_least" else u > batna
+        close = np.flatnonzero((np.abs(u - batna) <= SCREEN).any(axis=1))
+        if len(close):
+            out[close] = self.accepts(self.keys_of(options[close]), batna_key)
+        return out
+
     def iter_utilities(self, chunk: int = DEFAULT_CHUNK):
         """``(deal numbers, U)`` over the whole space, ``chunk`` deals at a time."""
         for index in self.space.chunks(chunk):
@@ -310,9 +326,11 @@ def sample_distribution(dist: Distribution, rng: np.random.Generator, n: int) ->
     if dist.kind == "triangular":
         if dist.high == dist.low:
             return np.full(n, dist.low)
+        assert dist.mode is not None  # validated by Distribution
         return rng.triangular(dist.low, dist.mode, dist.high, n)
     from scipy.stats import truncnorm
 
+    assert dist.mean is not None and dist.sd is not None  # validated by Distribution
     a = (dist.low - dist.mean) / dist.sd
     b = (dist.high - dist.mean) / dist.sd
     return truncnorm.ppf(rng.uniform(size=n), a, b, loc=dist.mean, scale=dist.sd)
@@ -322,7 +340,7 @@ def _evaluate(options: np.ndarray, tables: tuple[np.ndarray, ...], terms: Terms 
               term_value: np.ndarray | None, cap: np.ndarray | None) -> np.ndarray:
     """``Σ_i tables[i][x_i]`` plus rectangle terms, capped: ``U[..., A]`` of deals ``x``."""
     options = np.asarray(options, dtype=np.int64)
-    u = np.zeros(options.shape[:-1] + (tables[0].shape[1],))
+    u = np.zeros(options.shape[:-1] + (tables[0].shape[1],), dtype=tables[0].dtype)
     for i, t in enumerate(tables):
         u += t[options[..., i]]
     if terms is not None:

@@ -105,9 +105,9 @@ def zopa(
     up"; ``batna_draws[D, A]`` adds the uncertain-BATNA summary.
     """
     beta = problem.batna if batna is None else np.asarray(batna, dtype=float)
-    scale = problem.key_scale
-    beta_key = (problem.key_batna if batna is None else np.round(beta * scale)) \
-        if scale is not None else beta
+    keys = problem.keys
+    beta_key = (problem.key_batna if batna is None else keys.of(beta)) \
+        if keys is not None else beta
     n_a = problem.n_actors
     drops = dict(drops or {})
     unknown = sorted(set(drops) - set(problem.actors))
@@ -123,7 +123,7 @@ def zopa(
         a: (np.zeros(0, np.int64), np.zeros(0)) for a in drops
     }
     expected = 0.0
-    nonempty = None
+    nonempty: np.ndarray | None = None
     if batna_draws is not None:
         batna_draws = np.asarray(batna_draws, dtype=float)
         nonempty = np.zeros(len(batna_draws), dtype=bool)
@@ -131,8 +131,7 @@ def zopa(
     for index in problem.space.chunks(chunk):
         options = problem.space.decode(index)
         u = problem.utilities_of(options)
-        keys = u if scale is None else problem.keys_of(options)
-        above = problem.accepts(keys, beta_key)
+        above = problem.accepts_deals(options, u, beta, beta_key)
         inside = above.all(axis=1)
         size += int(inside.sum())
         if inside.any():
@@ -143,9 +142,10 @@ def zopa(
         sole += only.sum(axis=0)
         for actor, d in drops.items():
             a = problem.actors.index(actor)
-            lowered = beta_key.copy()
-            lowered[a] = beta_key[a] - (d if scale is None else round(d * scale[a]))
-            hit = only[:, a] & problem.accepts(keys, lowered)[:, a]
+            low = beta.copy()
+            low[a] = beta[a] - d
+            low_key = low if keys is None else keys.lowered(beta_key, a, d)
+            hit = only[:, a] & problem.accepts_deals(options, u, low, low_key)[:, a]
             open_count[actor] += int(hit.sum())
             if hit.any():
                 idx = np.concatenate([open_best[actor][0], index[hit]])
@@ -157,6 +157,7 @@ def zopa(
                         if problem.acceptance == "at_least"
                         else u[:, None, :] > batna_draws[None, :, :]).all(axis=2)
             expected += float(inside_d.mean(axis=1).sum())
+            assert nonempty is not None
             nonempty |= inside_d.any(axis=0)
     openings = tuple(
         Opening(actor, float(d), open_count[actor],

@@ -52,12 +52,17 @@ def _read_text(path: Path) -> str:
         raise DetenteError(f"{path}: is a directory, expected a scenario file") from None
     except OSError as exc:
         raise DetenteError(f"{path}: cannot read ({exc.strerror})") from None
+    return decode(raw, str(path))
+
+
+def decode(raw: bytes, name: str) -> str:
+    """The text of a file's bytes: UTF-8 (with or without BOM), else cp1252, else latin-1."""
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DetenteError(f"{path}: not a text file")  # pragma: no cover - latin-1 decodes all
+    raise DetenteError(f"{name}: not a text file")  # pragma: no cover - latin-1 decodes all
 
 
 def _by_extension(suffix: str) -> list[str]:

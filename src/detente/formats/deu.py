@@ -12,7 +12,7 @@ every actor code ``X`` a position column ``pX`` and a salience column ``sX``
 Reading gives one :class:`~detente.scenario.Scenario` per row (issue):
 
 - actors: those with a position, in the file's column order; capability 1
-  (DEU records none: :mod:`detente.backtest.council` derives them);
+  (DEU records none: :mod:`detente.power.council` derives them);
 - the issue: scale 0..100, ``status_quo`` = ``rp`` when present;
 - stances: ``position`` = pX, ``salience`` = sX / 100. A position without a
   salience gets salience 0 (the actor is present but carries no weight) and

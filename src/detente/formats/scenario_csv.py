@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from detente.errors import FormatError, Path, Problem
-from detente.formats.tabular import delimited_rows
+from detente.formats.tabular import SPACE, delimited_rows
 from detente.scenario import Distribution, Scenario
 
 NAME = "csv"
@@ -177,7 +177,8 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
                 if dist:
                     item[f"{q}_uncertainty"] = dist
             if key == "stances" and "sources" in item:
-                item["sources"] = [s.strip() for s in item["sources"].split(";") if s.strip()]
+                item["sources"] = [s.strip(SPACE) for s in item["sources"].split(";")
+                                   if s.strip(SPACE)]
             items.append(item)
             lines[(key, index)] = line
         data[key] = items
@@ -233,6 +234,13 @@ def _fmt(value: Any) -> str:
 
 
 def dumps(scenario: Scenario) -> str:
+    # a stance's sources share one cell, separated by ';': an id holding one cannot be written
+    clash = [Problem(("sources", k, "id"), f"source id {src.id!r}, which holds ';'",
+                     "an id without ';' (the CSV format separates a stance's sources with it); "
+                     "rename the source or write YAML")
+             for k, src in enumerate(scenario.sources) if ";" in src.id]
+    if clash:
+        raise FormatError(clash)
     out: list[list[Any]] = []
     head = [{"key": "name", "value": scenario.name}]
     for key in ("title", "as_of", "description"):
@@ -264,5 +272,10 @@ def dumps(scenario: Scenario) -> str:
     _section(out, "metadata", ({"key": k, "value": json.dumps(v)}
                                for k, v in scenario.metadata.items()))
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(out)
+    plain = csv.writer(buf, lineterminator="\n")
+    # with '\n' as line end the writer leaves a lone '\r' unquoted, which a reader takes
+    # for a line end: quote every cell of such a row
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in out:
+        (quoted if any("\r" in str(c) for c in row) else plain).writerow(row)
     return buf.getvalue()

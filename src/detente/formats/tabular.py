@@ -7,6 +7,11 @@ import io
 
 from detente.errors import FormatError, Problem
 
+SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\x1c\x1d\x1e\x1f")
+"""What a cell is stripped of: Unicode white space, as the scenario validator strips it
+(Python's ``str.strip`` would also take the separators ``\x1c``-``\x1f``, so that text
+ending in one would not come back as written)."""
+
 
 def delimited_rows(
     text: str, *, file: str | None = None, delimiter: str = ","
@@ -18,7 +23,7 @@ def delimited_rows(
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return [(reader.line_num, [c.strip() for c in row]) for row in reader]
+        return [(reader.line_num, [c.strip(SPACE) for c in row]) for row in reader]
     except csv.Error as exc:
         raise FormatError(
             [Problem((), f"malformed delimited text ({exc})", "well-formed CSV/TSV", file,

@@ -1,7 +1,6 @@
 """Delphi rounds: each analyst revises after seeing the panel's anonymous summary.
 
-The rounds are kept as files in one folder (the history store may keep them
-later)::
+The rounds are kept as files in one folder::
 
     FOLDER/round-1/<analyst>.yaml   each analyst's estimates as submitted
     FOLDER/round-1/summary.yaml     the panel's anonymous summary of round 1
@@ -10,6 +9,13 @@ later)::
                                     (median, middle half, range, the reasons given,
                                     no names) and the analyst's own value: the
                                     analyst edits this file to revise
+
+When a history store is given (:class:`detente.store.History`), every closed
+round is also kept there: each analyst's estimates as a version of the
+history ``<folder>:<analyst>`` and the panel's median scenario (see
+:mod:`detente.inputs.panel`) as a version of ``<folder>:panel``, each with the
+note ``Delphi round k``, so ``detente history log/diff/timeline`` show how the
+estimates and the panel's forecast moved from round to round.
 
 :func:`start` opens a panel (round 1 closed, round 2 handed out);
 :func:`advance` closes the round the analysts have revised and hands out the
@@ -22,21 +28,31 @@ the previous round.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import yaml
 
+from detente.atomic import write_text_atomic
 from detente.errors import DetenteError
-from detente.formats import write_text_atomic
 from detente.formats.scenario_yaml import dumps as yaml_dumps
 from detente.inputs.analysts import AnalystEstimates, read_estimates
+from detente.inputs.panel import combine
 from detente.scenario import Scenario
+
+
+class History(Protocol):
+    """What a Delphi panel needs of the history store (:class:`detente.store.History`,
+    opened by the caller: the store sits above this layer)."""
+
+    def add(self, scenario: Scenario, *, as_of: dt.date | str | None = None, note: str = "",
+            history: str | None = None) -> Any: ...
 
 _ROUND = re.compile(r"^round-(\d+)$")
 SUMMARY = "summary.yaml"
@@ -89,9 +105,11 @@ class RoundSummary:
     iqr_share: float
     previous_iqr_share: float | None
     folder: str
+    stored_as: str | None = None
+    """The store history holding the panel's median per round (``None``: files only)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"round": self.round, "analysts": self.analysts,
+        return {"round": self.round, "analysts": self.analysts, "stored_as": self.stored_as,
                 "mean_position_iqr_share": self.iqr_share,
                 "previous_mean_position_iqr_share": self.previous_iqr_share,
                 "stances": [s.to_dict() for s in self.stances]}
@@ -126,7 +144,7 @@ def _rounds(folder: Path) -> dict[int, Path]:
 
 
 def start(paths: Sequence[str | os.PathLike[str]], folder: str | os.PathLike[str], *,
-          base: Scenario | None = None) -> RoundSummary:
+          base: Scenario | None = None, store: History | None = None) -> RoundSummary:
     """Open a Delphi panel in ``folder``: close round 1 and hand out round 2."""
     root = Path(folder)
     if _rounds(root):
@@ -136,10 +154,10 @@ def start(paths: Sequence[str | os.PathLike[str]], folder: str | os.PathLike[str
     first = root / "round-1"
     for e in estimates:
         write_text_atomic(first / f"{e.analyst}.yaml", yaml_dumps(e.scenario))
-    return _close(estimates, 1, root, None)
+    return _close(estimates, 1, root, None, store)
 
 
-def advance(folder: str | os.PathLike[str]) -> RoundSummary:
+def advance(folder: str | os.PathLike[str], *, store: History | None = None) -> RoundSummary:
     """Close the round the analysts have revised and hand out the next one."""
     root = Path(folder)
     rounds = _rounds(root)
@@ -152,7 +170,7 @@ def advance(folder: str | os.PathLike[str]) -> RoundSummary:
     estimates = read_estimates(files)
     previous = _read_summary(rounds[k - 1]) if k - 1 in rounds else None
     prev_iqr = None if previous is None else previous.get("mean_position_iqr_share")
-    return _close(estimates, k, root, prev_iqr)
+    return _close(estimates, k, root, prev_iqr, store)
 
 
 def history(folder: str | os.PathLike[str]) -> list[dict[str, Any]]:
@@ -177,15 +195,32 @@ def _read_summary(path: Path) -> dict[str, Any] | None:
 
 
 def _close(estimates: Sequence[AnalystEstimates], k: int, root: Path,
-           previous: float | None) -> RoundSummary:
+           previous: float | None, store: History | None) -> RoundSummary:
     here = root / f"round-{k}"
     summary = summarise(estimates, k, str(here), previous)
+    if store is not None:
+        summary = replace(summary, stored_as=keep_round(store, estimates, k, root.resolve().name))
     write_text_atomic(here / SUMMARY, yaml.safe_dump(summary.to_dict(), sort_keys=False,
                                                      allow_unicode=True, width=88))
     nxt = root / f"round-{k + 1}"
     for e in estimates:
         write_text_atomic(nxt / f"{e.analyst}.yaml", feedback_yaml(e.scenario, summary))
     return summary
+
+
+def keep_round(store: History, estimates: Sequence[AnalystEstimates], k: int,
+               panel: str) -> str:
+    """Keep round ``k`` in the history store; returns the panel's history name."""
+    note = f"Delphi round {k}"
+    for e in estimates:
+        store.add(e.scenario, as_of=e.scenario.as_of or dt.date.today(),
+                  note=f"{note}: estimates of analyst {e.analyst}",
+                  history=f"{panel}:{e.analyst}")
+    combined = combine(estimates).scenario
+    name = f"{panel}:panel"
+    store.add(combined, as_of=combined.as_of or dt.date.today(),
+              note=f"{note}: panel median of {len(estimates)} analysts", history=name)
+    return name
 
 
 def _line(label: str, s: NumberSummary) -> str:

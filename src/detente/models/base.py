@@ -8,13 +8,17 @@ documented defaults), in the spirit of scikit-learn estimators. Call
 trajectory, and what produced it (model, parameters, seed, scenario hash).
 
 Subclasses implement :meth:`Model._run`, a pure function of the arrays and a
-``numpy.random.Generator``.
+``numpy.random.Generator``. Each declares its parameters' constraints in one
+table (``constraints``: parameter -> :class:`Constraint`), checked here on
+construction. What a model needs from a file beyond the numbers (a KTAB
+file's settings, an EU issue's Council rules) comes in through
+:meth:`Model.bind` from the typed :class:`~detente.extras.ScenarioExtras`;
+such inputs are fields marked with :data:`SCENARIO_INPUT`, not parameters.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import numbers
 import typing
@@ -27,8 +31,11 @@ import numpy as np
 
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, ModelInputError, Problem
+from detente.extras import ScenarioExtras
 from detente.json_values import json_number, json_ready
 from detente.scenario import Scenario
+
+_INPUT = "scenario_input"
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,13 +54,37 @@ class Trajectory:
         return self.outcome.shape[1]
 
 
+class Details:
+    """Base of every model's detail record: a frozen dataclass of what produced the forecast
+    (offers, exchanges, bargains, fitted weights), read by attribute.
+
+    :meth:`to_dict` gives plain, JSON-ready data (fields in order; a record may
+    override it to lay itself out as its table row); :meth:`round_records`
+    the rows a table shows for each round.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        if not dataclasses.is_dataclass(self):
+            return {}
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    def round_records(self) -> list[list[dict[str, Any]]]:
+        """Per round (from round 1), one plain row per record; none by default."""
+        return []
+
+
+@dataclass(frozen=True)
+class NoDetails(Details):
+    """The details of a model that records nothing beyond its trajectory."""
+
+
 @dataclass(frozen=True, eq=False)
 class ModelOutput:
     """What :meth:`Model._run` returns; :class:`Forecast` adds the provenance."""
 
     outcome: np.ndarray
     trajectory: Trajectory
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Details = field(default_factory=NoDetails)
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,8 +92,8 @@ class Forecast:
     """A model's forecast on a scenario (one or many draws).
 
     ``outcome[D, I]`` is the forecast per draw and issue on each issue's own
-    scale. ``details`` holds model-specific records (offers, exchange logs),
-    always plain data.
+    scale. ``details`` is the model's own :class:`Details` record (offers,
+    exchange logs), a frozen dataclass.
     """
 
     model: str
@@ -73,7 +104,7 @@ class Forecast:
     trajectory: Trajectory
     seed: int | None
     scenario_hash: str
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Details = field(default_factory=NoDetails)
     scenario: Scenario | None = field(default=None, repr=False)
 
     @property
@@ -107,7 +138,7 @@ class Forecast:
                 if self.trajectory.position is None
                 else json_ready(self.trajectory.position[0]),
             }
-            out["details"] = json_ready(self.details)
+            out["details"] = json_ready(self.details.to_dict())
         return out
 
     def to_json(self, **kwargs: Any) -> str:
@@ -127,6 +158,31 @@ class Forecast:
                 row["nearest_anchor"] = anchor.label if anchor else None
             rows.append(row)
         return pd.DataFrame(rows).set_index("issue")
+
+    def to_xarray(self) -> Any:
+        """The forecast as an ``xarray.Dataset`` with named dimensions, like a Simulation's.
+
+        Variables: ``outcome(draw, issue)``, ``trajectory(draw, round, issue)`` and,
+        where the model keeps positions, ``position(draw, round, actor, issue)``;
+        coordinates are the draw and round numbers and the actor and issue ids;
+        the model, seed and scenario hash are attributes.
+        """
+        import xarray as xr
+
+        draws = np.arange(self.n_draws)
+        rounds = np.arange(self.trajectory.n_rounds)
+        data: dict[str, Any] = {
+            "outcome": (("draw", "issue"), np.asarray(self.outcome)),
+            "trajectory": (("draw", "round", "issue"), np.asarray(self.trajectory.outcome)),
+        }
+        if self.trajectory.position is not None:
+            data["position"] = (("draw", "round", "actor", "issue"),
+                                np.asarray(self.trajectory.position))
+        attrs = {"model": self.model, "scenario_hash": self.scenario_hash,
+                 "seed": -1 if self.seed is None else int(self.seed)}
+        coords = {"draw": draws, "round": rounds, "actor": list(self.actors),
+                  "issue": list(self.issues)}
+        return xr.Dataset(data, coords=coords, attrs=attrs)
 
     def trajectory_frame(self) -> Any:
         """A pandas DataFrame of the outcome per round (rows) and issue (columns)."""
@@ -151,12 +207,40 @@ class Model(ABC):
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     needs_status_quo: ClassVar[bool] = False
+    #: parameter -> what it must be; checked on construction by :meth:`check_parameters`
+    constraints: ClassVar[Mapping[str, Constraint]] = {}
+
+    def __post_init__(self) -> None:
+        self.check_parameters()
+
+    @classmethod
+    def parameter_names(cls) -> tuple[str, ...]:
+        """The keyword parameters (scenario inputs excluded), in declaration order."""
+        if not dataclasses.is_dataclass(cls):
+            return ()
+        return tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get(_INPUT))
 
     def get_params(self) -> dict[str, Any]:
         """The model's keyword parameters and their values."""
-        if dataclasses.is_dataclass(self):
-            return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        return {}
+        return {name: getattr(self, name) for name in self.parameter_names()}
+
+    def check_parameters(self) -> None:
+        """Raise one :class:`DetenteError` naming every parameter that breaks ``constraints``."""
+        bad = []
+        for key, rule in self.constraints.items():
+            value = getattr(self, key)
+            if not rule.accepts(value):
+                bad.append(f"{key}={value!r} (expected {rule.expected})")
+        self._reject(bad)
+
+    def bind(self, extras: ScenarioExtras) -> Model:
+        """This model with what it takes from a scenario's typed extras (default: itself).
+
+        The SMP takes a KTAB file's settings, the ensemble the Council rules of
+        an EU issue; every caller that runs a model on a loaded scenario binds
+        it first (``model.bind(extras_of(scenario))``).
+        """
+        return self
 
     def forecast(
         self,
@@ -185,7 +269,7 @@ class Model(ABC):
             seed=seed,
             scenario_hash=arrays.scenario_hash,
             details=out.details,
-            scenario=arrays.scenario,
+            scenario=data if isinstance(data, Scenario) else None,
         )
 
     def check(self, arrays: ScenarioArrays) -> None:
@@ -211,34 +295,6 @@ class Model(ABC):
         if bad:
             raise DetenteError(f"model {self.name!r}: bad parameter " + "; ".join(bad))
 
-    def _bad_integers(self, minimum: Mapping[str, int]) -> list[str]:
-        """``key=value (expected an integer >= m)`` for each parameter that is not one."""
-        bad = []
-        for key, least in minimum.items():
-            value = getattr(self, key)
-            if not _is_a(value, numbers.Integral) or value < least:
-                bad.append(f"{key}={value!r} (expected an integer >= {least})")
-        return bad
-
-    def _bad_numbers(self, names: Sequence[str]) -> list[str]:
-        """``key=value (expected a number)`` for each parameter that is not a real number."""
-        return [
-            f"{key}={getattr(self, key)!r} (expected a number)"
-            for key in names
-            if not _is_a(getattr(self, key), numbers.Real)
-        ]
-
-    def _bad_choices(self, choices: Mapping[str, Sequence[Any]] | None = None) -> list[str]:
-        """``key=value (expected one of ...)`` for each parameter not among its choices:
-        ``choices``, or else the values of the fields annotated ``Literal[...]``."""
-        if choices is None:
-            choices = _literal_choices(type(self))
-        return [
-            f"{key}={getattr(self, key)!r} (expected one of {', '.join(map(str, allowed))})"
-            for key, allowed in choices.items()
-            if getattr(self, key) not in allowed
-        ]
-
     @abstractmethod
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         """Compute the forecast: a pure function of the arrays and ``rng``."""
@@ -249,15 +305,96 @@ def _is_a(value: Any, kind: type) -> bool:
     return isinstance(value, kind) and not isinstance(value, bool | np.bool_)
 
 
-@functools.cache
-def _literal_choices(cls: type) -> dict[str, tuple[Any, ...]]:
-    """Field -> allowed values, for the fields of dataclass ``cls`` annotated ``Literal[...]``."""
-    hints = typing.get_type_hints(cls)
-    return {
-        f.name: typing.get_args(hints[f.name])
-        for f in dataclasses.fields(cls)
-        if typing.get_origin(hints[f.name]) is typing.Literal
-    }
+#: field metadata of a model field that holds an input from the scenario (see
+#: :meth:`Model.bind`), not a parameter: ``field(default=None, repr=False,
+#: compare=False, metadata=SCENARIO_INPUT)``; it is left out of ``params``
+SCENARIO_INPUT: Mapping[str, bool] = {_INPUT: True}
+
+
+class Constraint(ABC):
+    """What one parameter must be; ``expected`` completes "expected ..." in an error."""
+
+    expected: str
+
+    @abstractmethod
+    def accepts(self, value: Any) -> bool:
+        """Whether ``value`` satisfies the constraint."""
+
+
+@dataclass(frozen=True)
+class OneOf(Constraint):
+    """One of ``values`` (compared with ``==``)."""
+
+    values: tuple[Any, ...]
+
+    @classmethod
+    def literal(cls, kind: Any) -> OneOf:
+        """The values of a ``Literal[...]`` type."""
+        return cls(typing.get_args(kind))
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return "one of " + ", ".join(map(str, self.values))
+
+    def accepts(self, value: Any) -> bool:
+        return value in self.values
+
+
+@dataclass(frozen=True)
+class Integer(Constraint):
+    """An integer (not a bool) ``>= minimum``."""
+
+    minimum: int
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return f"an integer >= {self.minimum}"
+
+    def accepts(self, value: Any) -> bool:
+        return _is_a(value, numbers.Integral) and value >= self.minimum
+
+
+@dataclass(frozen=True)
+class Number(Constraint):
+    """A real number (not a bool), optionally ``>= low`` (or ``> above``) and ``<= high``;
+    ``None`` too if ``optional``."""
+
+    low: float | None = None
+    high: float | None = None
+    optional: bool = False
+    above: float | None = None
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        what = "a number"
+        if self.above is not None and self.high is not None:
+            what += f" in ({self.above:g}, {self.high:g}]"
+        elif self.low is not None and self.high is not None:
+            what += f" in {self.low:g}..{self.high:g}"
+        elif self.low is not None:
+            what += f" >= {self.low:g}"
+        return f"None or {what}" if self.optional else what
+
+    def accepts(self, value: Any) -> bool:
+        if value is None:
+            return self.optional
+        if not _is_a(value, numbers.Real):
+            return False
+        return ((self.low is None or value >= self.low)
+                and (self.above is None or value > self.above)
+                and (self.high is None or value <= self.high))
+
+
+@dataclass(frozen=True)
+class Flag(Constraint):
+    """``True`` or ``False``."""
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return "true or false"
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, bool | np.bool_)
 
 
 def single_round(arrays: ScenarioArrays, outcome: np.ndarray) -> ModelOutput:
@@ -266,3 +403,15 @@ def single_round(arrays: ScenarioArrays, outcome: np.ndarray) -> ModelOutput:
         outcome=outcome,
         trajectory=Trajectory(outcome=outcome[:, None, :], position=arrays.position[:, None]),
     )
+
+
+def _plain(value: Any) -> Any:
+    """A detail field as plain data: records by their :meth:`Details.to_dict`, containers
+    item by item, the rest as :func:`~detente.json_values.json_ready` gives it."""
+    if isinstance(value, Details):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return json_ready(value)

@@ -8,15 +8,17 @@ capabilities), the issue's reference point (``reference-point``), and, for
 EU legislative scenarios (DEU metadata: era, voting rule, procedure), the
 compromise model under the Council's voting power (``compromise@banzhaf``,
 ``compromise@shapley-shubik``, ``compromise@council-votes``; see
-:mod:`detente.backtest.council`).
+:mod:`detente.power.council`).
 
 Four member sets, each with its own fitted weights: ``full`` (status quo and
-EU metadata present), ``no_status_quo`` (members that need a status quo
+Council provider present), ``no_status_quo`` (members that need a status quo
 dropped), ``no_council`` (the Council-power members dropped: any non-EU
 scenario) and ``generic`` (both dropped). Fallback: if a member of the set
-cannot run or returns NaN on an issue, its weight is spread over the others
-in proportion (renormalised); members unknown to this installation are
-dropped the same way. So ``detente forecast --model ensemble`` runs on any
+cannot run on an issue (it needs a status quo the issue lacks, or refuses
+the input with a :class:`~detente.errors.DetenteError`) or returns NaN there, its weight is
+spread over the others in proportion (renormalised); members unknown to this
+installation are dropped the same way. Any other error of a member is a bug
+and propagates. So ``detente forecast --model ensemble`` runs on any
 scenario.
 
 The weights ship in ``ensemble_weights.json`` beside this module, with their
@@ -30,16 +32,19 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from detente.arrays import ScenarioArrays
 from detente.errors import DetenteError
-from detente.models.base import Model, ModelOutput, single_round
+from detente.extras import NONE, ScenarioExtras
+from detente.models.base import SCENARIO_INPUT, Details, Model, ModelOutput, single_round
+from detente.power.council import CouncilPower
 
 WEIGHTS_FILE = Path(__file__).with_name("ensemble_weights.json")
 REFERENCE_POINT = "reference-point"
@@ -77,50 +82,74 @@ def set_members(members: tuple[str, ...] | list[str], which: str) -> list[str]:
             and not (drop_council and is_council_member(m))]
 
 
-def council_capability(arrays: ScenarioArrays, scheme: str) -> np.ndarray | None:
-    """Capabilities of the actors under ``scheme`` for a DEU scenario, else ``None``."""
-    sc = arrays.scenario
-    if sc is None or sc.metadata.get("dataset") != "deu":
-        return None
-    from detente.backtest.council import capabilities, choose_era
+class CapabilityProvider(Protocol):
+    """Gives the actors' capabilities under a named voting-power scheme (e.g. ``banzhaf``)."""
 
-    meta = sc.metadata
-    era = choose_era(meta.get("decision_date"), meta.get("intro_date"), set(arrays.actors))
-    caps = capabilities(arrays.actors, scheme=scheme, era=era,
-                        voting_rule=str(meta.get("voting_rule") or "QMV"),
-                        procedure=str(meta.get("procedure") or "COD"))
+    def capabilities(self, actors: Sequence[str], scheme: str) -> np.ndarray: ...
+
+
+def council_capability(
+    arrays: ScenarioArrays, scheme: str, council: CapabilityProvider | None
+) -> np.ndarray | None:
+    """Capabilities of the actors under ``scheme`` from ``council`` (``None`` without one)."""
+    if council is None:
+        return None
+    caps = council.capabilities(arrays.actors, scheme)
     return np.broadcast_to(caps, arrays.capability.shape)
 
 
 def member_forecasts(
-    arrays: ScenarioArrays, members: list[str] | tuple[str, ...], rng: np.random.Generator
+    arrays: ScenarioArrays,
+    members: list[str] | tuple[str, ...],
+    rng: np.random.Generator,
+    *,
+    council: CapabilityProvider | None = None,
+    extras: ScenarioExtras = NONE,
 ) -> dict[str, np.ndarray]:
-    """Each member's ``outcome[D, I]``; NaN where it cannot run (or fails)."""
-    from detente.models.registry import available_models, get_model
+    """Each member's ``outcome[D, I]``; NaN where it cannot run.
 
+    A Council-power member runs only with a ``council`` provider; every model
+    member is bound to the scenario's ``extras`` (as it would be on its own).
+    """
     d, i = arrays.n_draws, arrays.n_issues
-    has_sq = ~np.isnan(arrays.status_quo)
     out: dict[str, np.ndarray] = {}
     for m in members:
         value = np.full((d, i), np.nan)
-        base, _, scheme = m.partition("@")
         if m == REFERENCE_POINT:
             value[:] = arrays.status_quo
-        elif base in available_models() and base != Ensemble.name:
-            data = arrays
-            if scheme:
-                caps = council_capability(arrays, scheme)
-                data = None if caps is None else arrays.with_values(capability=caps)
-            if data is not None:
-                model = get_model(base)
-                cols = np.flatnonzero(has_sq) if model.needs_status_quo else np.arange(i)
-                if cols.size:
-                    sub = data if cols.size == i else data.select_issues(cols)
-                    # any failure drops the member here; combine() spreads its weight
-                    with contextlib.suppress(Exception):
-                        value[:, cols] = model.forecast(sub, rng=rng).outcome
+        else:
+            _model_member(arrays, m, rng, council, extras, value)
         out[m] = value
     return out
+
+
+def _model_member(
+    arrays: ScenarioArrays, member: str, rng: np.random.Generator,
+    council: CapabilityProvider | None, extras: ScenarioExtras, value: np.ndarray,
+) -> None:
+    """Fill ``value[D, I]`` with model member ``member`` (``name`` or ``name@scheme``) where
+    it can run; an unknown model, a missing provider or a refused input leaves NaN."""
+    from detente.models.registry import available_models, get_model
+
+    base, _, scheme = member.partition("@")
+    if base not in available_models() or base == Ensemble.name:
+        return
+    data = arrays
+    if scheme:
+        caps = council_capability(arrays, scheme, council)
+        if caps is None:
+            return
+        data = arrays.with_values(capability=caps)
+    model = get_model(base).bind(extras)
+    has_sq = ~np.isnan(arrays.status_quo)
+    cols = np.flatnonzero(has_sq) if model.needs_status_quo else np.arange(arrays.n_issues)
+    if not cols.size:
+        return
+    sub = data if cols.size == arrays.n_issues else data.select_issues(cols)
+    # a member that refuses this input (a DetenteError saying why) leaves NaN, and
+    # combine() spreads its weight; any other error is a bug and propagates
+    with contextlib.suppress(DetenteError):
+        value[:, cols] = model.forecast(sub, rng=rng).outcome
 
 
 def combine(
@@ -180,6 +209,18 @@ def load_spec(path: str | None = None) -> dict[str, Any]:
     return spec
 
 
+@dataclass(frozen=True)
+class EnsembleDetails(Details):
+    """How the ensemble combined (first draw): the member set used per issue, each
+    member's forecast per issue (NaN where it could not run), the weights of every set
+    and their provenance (as shipped in the weights file)."""
+
+    member_set: Mapping[str, str]
+    members: Mapping[str, list[float]]
+    weights: Mapping[str, Mapping[str, float]]
+    provenance: Mapping[str, Any]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Ensemble(Model):
     """Fitted convex combination of the models (and the reference point).
@@ -192,23 +233,36 @@ class Ensemble(Model):
 
     - ``weights`` (default ``None``: the shipped ``ensemble_weights.json``): a
       weights file written by ``detente backtest --fit-ensemble``.
+
+    Inputs (not parameters; :meth:`bind` sets them from a scenario's extras):
+    ``council``, the provider of the Council-power members' capabilities
+    (``None``: those members drop out), and ``extras``, passed on to the members.
     """
 
     name = "ensemble"
     label = "Ensemble (fitted combination)"
     weights: str | None = None
+    council: CapabilityProvider | None = field(default=None, repr=False, compare=False,
+                                              metadata=SCENARIO_INPUT)
+    extras: ScenarioExtras = field(default=NONE, repr=False, compare=False,
+                                   metadata=SCENARIO_INPUT)
+
+    def bind(self, extras: ScenarioExtras) -> Ensemble:
+        council = None if extras.deu is None else CouncilPower.from_deu(extras.deu)
+        return replace(self, council=council, extras=extras)
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         spec = load_spec(self.weights)
         members = sorted({m for ws in spec["weights"].values() for m, w in ws.items() if w > 0})
-        forecasts = member_forecasts(arrays, members, rng)
-        council = council_capability(arrays, COUNCIL_SCHEMES[0]) is not None
+        forecasts = member_forecasts(arrays, members, rng, council=self.council,
+                                     extras=self.extras)
+        council = self.council is not None
         outcome, used = combine(forecasts, spec, ~np.isnan(arrays.status_quo), council)
         out = single_round(arrays, outcome)
-        details = {
-            "member_set": dict(zip(arrays.issues, used, strict=True)),
-            "members": {m: forecasts[m][0].tolist() for m in members},
-            "weights": spec["weights"],
-            "provenance": spec.get("provenance", {}),
-        }
+        details = EnsembleDetails(
+            member_set=dict(zip(arrays.issues, used, strict=True)),
+            members={m: forecasts[m][0].tolist() for m in members},
+            weights=spec["weights"],
+            provenance=spec.get("provenance", {}),
+        )
         return ModelOutput(out.outcome, out.trajectory, details)

@@ -46,13 +46,22 @@ the nearest admissible points on either side.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 
 from detente.arrays import ScenarioArrays
-from detente.models.base import Model, ModelOutput, single_round
+from detente.models.base import (
+    Constraint,
+    Integer,
+    Model,
+    ModelOutput,
+    Number,
+    OneOf,
+    single_round,
+)
 from detente.models.winset import win_set
 
 
@@ -337,12 +346,12 @@ class NashBargaining(Model):
     quota: float = 0.5
     iterations: int = 64
 
-    def __post_init__(self) -> None:
-        bad = self._bad_integers({"iterations": 0}) + self._bad_choices()
-        bad += self._bad_numbers(["quota"])
-        if not bad and not 0.0 < self.quota <= 1.0:
-            bad.append(f"quota={self.quota!r} (expected a number in (0, 1])")
-        self._reject(bad)
+    constraints: ClassVar[Mapping[str, Constraint]] = {
+        "iterations": Integer(0),
+        "utility": OneOf.literal(Utility),
+        "disagreement": OneOf.literal(Disagreement),
+        "quota": Number(above=0, high=1),
+    }
 
     def check(self, arrays: ScenarioArrays) -> None:
         """The status-quo and decisive forms need a status quo on every issue."""

@@ -31,13 +31,14 @@ derives them from the procedure, the voting rule and the era
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 
 from detente.arrays import ScenarioArrays
-from detente.models.base import Model, ModelOutput, single_round
+from detente.models.base import Constraint, Model, ModelOutput, Number, OneOf, single_round
 from detente.models.compromise import weighted_mean
 from detente.models.winset import nearest_in_win_set, win_set
 
@@ -73,6 +74,9 @@ def procedural_outcome(
     return np.where(active.any(axis=-2), out, np.nan)
 
 
+Style = Literal["setter", "compromise"]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Procedural(Model):
     """Agenda setter and decision rule: the point of the win set of q nearest the target.
@@ -98,13 +102,12 @@ class Procedural(Model):
     vetoes: tuple[str, ...] = ()
     voters: tuple[str, ...] | None = None
     quota: float = 0.5
-    style: Literal["setter", "compromise"] = "compromise"
+    style: Style = "compromise"
 
-    def __post_init__(self) -> None:
-        bad = self._bad_choices() + self._bad_numbers(["quota"])
-        if not bad and not 0.0 < self.quota <= 1.0:
-            bad.append(f"quota={self.quota!r} (expected a number in (0, 1])")
-        self._reject(bad)
+    constraints: ClassVar[Mapping[str, Constraint]] = {
+        "quota": Number(above=0, high=1),
+        "style": OneOf.literal(Style),
+    }
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         actors = arrays.actors

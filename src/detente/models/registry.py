@@ -40,12 +40,21 @@ def model_class(name: str) -> type[Model]:
 
 
 def get_model(name: str, **params: Any) -> Model:
-    """An instance of the model called ``name`` with keyword parameters."""
+    """An instance of the model called ``name`` with keyword parameters.
+
+    An unknown parameter is a :class:`DetenteError` that lists the valid ones;
+    a bad value one that names it and what was expected (``Model.constraints``).
+    """
     cls = model_class(name)
-    try:
-        return cls(**params)
-    except TypeError as exc:
-        raise DetenteError(f"model {name!r}: {exc}") from None
+    valid = cls.parameter_names()
+    unknown = [key for key in params if key not in valid]
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        raise DetenteError(
+            f"model {name!r}: unknown parameter{plural} {', '.join(map(repr, unknown))}; "
+            f"valid parameters: {', '.join(valid) or 'none'}"
+        )
+    return cls(**params)
 
 
 def resolve_models(models: Iterable[str | Model] | None = None, *,

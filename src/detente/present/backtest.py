@@ -8,6 +8,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from detente.present.terminal import styled
 from detente.results import BacktestReport, EnsembleFit
 
 
@@ -18,11 +19,11 @@ def _fmt(value: float | None, pct: bool = False, digits: int = 2) -> str:
 
 
 def _cell(values: dict[str, float], intervals: dict[str, tuple[float, float]], key: str,
-          pct: bool = False) -> str:
-    text = _fmt(values[key], pct)
+          pct: bool = False) -> Text:
+    text = Text(_fmt(values[key], pct))
     low, high = intervals.get(key, (math.nan, math.nan))
     if not math.isnan(low):
-        text += f"\n[dim]{_fmt(low, pct, 1)}–{_fmt(high, pct, 1)}[/]"
+        text.append(f"\n{_fmt(low, pct, 1)}–{_fmt(high, pct, 1)}", style="dim")
     return text
 
 
@@ -52,8 +53,8 @@ def backtest_table(report: BacktestReport) -> Table:
 
 def backtest_warnings(report: BacktestReport) -> list[RenderableType]:
     """One line per model that failed on some issues, with the first failure."""
-    return [Text.from_markup(f"[yellow]warning:[/] {name} failed on {count} issue(s); first: "
-                             f"{report.failure_messages[name]}")
+    return [styled("[yellow]warning:[/] {} failed on {} issue(s); first: {}", name, count,
+                   report.failure_messages[name])
             for name, count in report.failures.items()]
 
 
@@ -61,7 +62,7 @@ def ensemble_fit_view(fit: EnsembleFit) -> list[RenderableType]:
     """The fitted ensemble: grouped-CV and held-out MAE against the compromise model."""
     report = fit.report
     cv, held = report["cv"], report["held_out"]
-    out: list[RenderableType] = [Text.from_markup(
+    out: list[RenderableType] = [Text(
         f"ensemble ({', '.join(fit.members)}; lambda {report['lambda']:g}):\n"
         f"  grouped {cv['folds']}-fold CV on {cv['issues']} training issues "
         f"({cv['proposals']} proposals): MAE {cv['ensemble_mae']:.2f} vs compromise "
@@ -71,6 +72,6 @@ def ensemble_fit_view(fit: EnsembleFit) -> list[RenderableType]:
         f"compromise {_fmt(held['compromise_mae'])}\n"
         f"  weights written to {fit.path}")]
     if fit.unused:
-        out.append(Text.from_markup(f"[dim]not members: {', '.join(fit.unused)} "
-                                    "(add with --ensemble-member)[/]"))
+        out.append(Text(f"not members: {', '.join(fit.unused)} (add with --ensemble-member)",
+                        style="dim"))
     return out

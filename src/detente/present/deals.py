@@ -8,6 +8,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from detente.present.terminal import styled
 from detente.results import LogrollSet
 
 if TYPE_CHECKING:
@@ -25,10 +26,10 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     by Nash product, which deals open if a BATNA fell, and uncertain BATNAs."""
     data = report.to_dict(top=top)
     z = data["zopa"]
-    out: list[RenderableType] = [Text.from_markup(
-        f"[bold]{data['deals']}[/] deals; [bold]{z['size']}[/] in the ZOPA "
-        f"({z['share']:.1%}); Pareto frontier within it: [bold]{data['frontier_size']}[/]"),
-        Text.from_markup(f"Acceptance: {data['acceptance']['text']}.")]
+    out: list[RenderableType] = [
+        styled("[bold]{}[/] deals; [bold]{}[/] in the ZOPA ({:.1%}); Pareto frontier within "
+               "it: [bold]{}[/]", data["deals"], z["size"], z["share"], data["frontier_size"]),
+        Text(f"Acceptance: {data['acceptance']['text']}.")]
     t = Table(title="Actors (utility 0..1)", title_justify="left")
     for col in ("actor", "BATNA", "source", "best margin", "rules out", "alone"):
         t.add_column(col, justify="left" if col in ("actor", "source") else "right")
@@ -52,20 +53,20 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
         tt.add_row(_deal_text(d), " ".join(f"{a} {m:+.3f}" for a, m in d["margin"].items()))
     out.append(tt)
     for o in z["openings"]:
-        out.append(Text.from_markup(f"If {o['actor']}'s BATNA fell by {o['drop']:g}: "
-                                    f"{o['count']} more deals enter the ZOPA"))
+        out.append(Text(f"If {o['actor']}'s BATNA fell by {o['drop']:g}: "
+                        f"{o['count']} more deals enter the ZOPA"))
     if "uncertain_batna" in z:
         u = z["uncertain_batna"]
-        out.append(Text.from_markup(
+        out.append(Text(
             f"Uncertain BATNAs ({u['draws']} draws): expected ZOPA size "
             f"{u['expected_size']:.1f}, P(ZOPA not empty) {u['p_nonempty']:.2f}"))
-    out.append(f"[dim]{data['note']}[/]")
+    out.append(Text(data["note"], style="dim"))
     return out
 
 
 def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
     """The ``top`` logrolls: what each side gets, both net gains and salience ratios."""
-    rows = found.to_dict(top=top)["logrolls"]
+    rows = [r.to_dict() for r in found.logrolls[:top]]
     t = Table(title=f"Logrolls ({len(found)} found; best {len(rows)})", title_justify="left")
     for col in ("A gets", "B gets", "net A", "net B", "salience ratios"):
         t.add_column(col, justify="right" if col.startswith("net") else "left")
@@ -82,8 +83,8 @@ def phase_view(report: PhaseReport) -> list[RenderableType]:
     with the guarantee each needs and who needs it."""
     data = report.to_dict()
     out: list[RenderableType] = [
-        Text.from_markup(f"Deal: {', '.join(f'{k}={v}' for k, v in data['deal'].items())}"),
-        Text.from_markup(f"{data['plans_examined']} plans examined ({data['search']}); "
+        Text(f"Deal: {', '.join(f'{k}={v}' for k, v in data['deal'].items())}"),
+        Text(f"{data['plans_examined']} plans examined ({data['search']}); "
                          f"{data['self_enforcing_plans']} self-enforcing"),
     ]
     t = Table(title="Best plans", title_justify="left")

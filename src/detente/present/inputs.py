@@ -103,7 +103,9 @@ def delphi_table(summary: RoundSummary) -> Table:
     table = Table(title=_t(f"Delphi round {summary.round}, {summary.analysts} analysts "
                            f"(anonymous): {conv}"), title_justify="left",
                   caption=_t(f"round {summary.round + 1} handed out in "
-                             f"{folder}round-{summary.round + 1}/"))
+                             f"{folder}round-{summary.round + 1}/"
+                             + (f"; kept in the history store as {summary.stored_as} (and "
+                                "one history per analyst)" if summary.stored_as else "")))
     for col in ("actor", "issue", "n", "position median (middle half)", "range",
                 "salience median (middle half)"):
         table.add_column(col)

@@ -14,6 +14,7 @@ from detente.errors import DetenteError
 from detente.models.base import Forecast
 from detente.models.registry import model_class
 from detente.notes import NEUTRAL_NOTE
+from detente.present.terminal import literal, visible
 from detente.results import ForecastSet, ModelInfo, round_records
 from detente.scenario import Issue, Scenario
 
@@ -24,7 +25,7 @@ def _value_with_anchor(issue: Issue, value: float | None) -> Text:
     text = Text(f"{value:.1f}", style="bold")
     anchor = issue.nearest_anchor(value)
     if anchor is not None:
-        text.append(f"\n≈ {anchor.label}", style="dim")
+        text.append(f"\n≈ {visible(anchor.label)}", style="dim")
     return text
 
 
@@ -138,10 +139,10 @@ def comparative_table(scenario: Scenario, *, evidence: bool = False) -> Table:
                 cells.append(Text("—", style="dim"))
                 continue
             anchor = issue.nearest_anchor(st.position)
-            text = Text(anchor.label if anchor else "", style="")
+            text = literal(anchor.label if anchor else "")
             text.append(f"\n{st.position:g} · s={st.salience:g}", style="dim")
             if evidence and st.evidence:
-                text.append(f"\n{st.evidence}", style="italic dim")
+                text.append(f"\n{visible(st.evidence)}", style="italic dim")
             cells.append(text)
         table.add_row(*cells)
     return table

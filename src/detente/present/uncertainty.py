@@ -6,10 +6,10 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from detente.present.terminal import styled
 from detente.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -37,9 +37,9 @@ def _spark(counts: Any) -> str:
     return "".join(_SPARK[math.ceil(8 * int(c) / top)] for c in counts)
 
 
-def _line(markup: str) -> Text:
-    """One line of console markup (printed as is: no highlighting of numbers)."""
-    return Text.from_markup(markup)
+def _line(text: str) -> Text:
+    """One line of plain text (printed as is: no markup, no highlighting of numbers)."""
+    return Text(text)
 
 
 def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[RenderableType]:
@@ -48,13 +48,13 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
     issues' names (a simulation loaded from a file shows their ids)."""
     ds = sim.dataset
     out: list[RenderableType] = [
-        _line(f"[bold]{ds.attrs['scenario']}[/]: {sim.draws:,} draws, seed {sim.seed} "
-              f"(block {ds.attrs['block_size']})")]
+        styled("[bold]{}[/]: {:,} draws, seed {} (block {})", ds.attrs["scenario"], sim.draws,
+               sim.seed, ds.attrs["block_size"])]
     rows = sim.summary_rows()
     lo_q, hi_q = (k for k in (min(rows[0], key=_qkey), max(rows[0], key=_qkey)))
     for issue in sim.issues:
         name = scenario.issue(issue).name if scenario is not None else issue
-        table = Table(title=f"{name} [dim]({issue})[/]", title_justify="left")
+        table = Table(title=styled("{} [dim]({})[/]", name, issue), title_justify="left")
         table.add_column("model", no_wrap=True)
         for col in ("point", "mean ± sd", "median", f"{lo_q[1:]}–{hi_q[1:]}%"):
             table.add_column(col, justify="right", no_wrap=True)
@@ -87,8 +87,8 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
                                  "draws"))
         out.append(Text(""))
     if ds.attrs.get("uncertainty_defaults"):
-        out.append(_line(f"[yellow]uncertainty:[/] {escape(ds.attrs['uncertainty_defaults'])}"))
-    out.append(_line(f"[dim]{ds.attrs.get('note', '')}[/]"))
+        out.append(styled("[yellow]uncertainty:[/] {text}", text=ds.attrs["uncertainty_defaults"]))
+    out.append(Text(ds.attrs.get("note", ""), style="dim"))
     return out
 
 
@@ -102,8 +102,8 @@ def sensitivity_view(res: Sensitivity, scenario: Scenario, *, by: str = "input",
     for name in issues or scenario.issue_ids:
         ranked = res.ranked(name, top=top)
         iss = scenario.issue(name)
-        table = Table(title=f"{iss.name} [dim]({name})[/]: {res.model}, point "
-                      f"{_fmt(res.point[name])}", title_justify="left")
+        table = Table(title=styled("{} [dim]({})[/]: {}, point {}", iss.name, name, res.model,
+                                   _fmt(res.point[name])), title_justify="left")
         table.add_column("input" if by_input else "actor", no_wrap=True)
         if res.method == "sobol":
             table.add_column("S1", justify="right")
@@ -123,8 +123,8 @@ def sensitivity_view(res: Sensitivity, scenario: Scenario, *, by: str = "input",
             cells.append(_fmt(row["swing"]))
             table.add_row(*cells)
         out.append(table)
-    out.append(_line(f"[dim]{res.method}, N = {res.samples}, seed {res.seed}; swing: the "
-                     "forecast's change as the input alone moves across its declared range.[/]"))
+    out.append(Text(f"{res.method}, N = {res.samples}, seed {res.seed}; swing: the forecast's "
+                    "change as the input alone moves across its declared range.", style="dim"))
     return out
 
 
@@ -133,8 +133,8 @@ def levers_view(res: LeverResult, scenario: Scenario, *, show: int = 10) -> list
     and the actors' inputs that cannot reach it alone."""
     iss = scenario.issue(res.issue)
     out: list[RenderableType] = [
-        _line(f"[bold]{iss.name}[/] under {res.model}: now {iss.describe(res.current)}; "
-              f"target: {res.target}")]
+        styled("[bold]{}[/] under {}: now {}; target: {}", iss.name, res.model,
+               iss.describe(res.current), res.target)]
     if res.already:
         out.append("The forecast is already there.")
         return out
@@ -154,5 +154,5 @@ def levers_view(res: LeverResult, scenario: Scenario, *, show: int = 10) -> list
     if not shown:
         out.append("No single lever reaches the target within its range.")
     if unreachable:
-        out.append(_line(f"[dim]cannot reach it alone: {', '.join(unreachable)}[/]"))
+        out.append(Text(f"cannot reach it alone: {', '.join(unreachable)}", style="dim"))
     return out

@@ -25,7 +25,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from detente.errors import DetenteError
 
@@ -49,13 +48,19 @@ def default_path() -> Path:
 
 
 def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
-    """A SQLAlchemy URL from ``db`` (a URL or a file path), ``$DETENTE_DB``, or the default."""
+    """A SQLAlchemy URL from ``db`` (a URL or a file path), ``$DETENTE_DB``, or the default.
+
+    A plain ``postgresql://`` (or ``postgres://``) URL gets the psycopg 3 driver that
+    detente depends on."""
     given = os.fspath(db) if db is not None else os.environ.get(ENV_VAR) or None
     if given is None:
         path = default_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{path}"
     if "://" in given:
+        scheme, rest = given.split("://", 1)
+        if scheme in ("postgresql", "postgres"):  # the driver detente ships: psycopg 3
+            return f"postgresql+psycopg://{rest}"
         return given
     return f"sqlite:///{Path(given).expanduser().resolve()}"
 
@@ -115,7 +120,7 @@ def connect(url: str) -> Engine:
     (:func:`open_engine` does both)."""
     if make_url(url).get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, poolclass=NullPool,
+    engine = create_engine(url,
                            connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")

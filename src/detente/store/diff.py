@@ -11,8 +11,9 @@ Changes to actors, issues, stances and structure can move a forecast; they are
 the players of a Shapley attribution (:mod:`detente.store.attribution`): the
 forecast of the old scenario with any subset of them applied is computed, and
 each change is credited with its average marginal effect. An added actor
-brings its stances with it (and an added issue its stances); a stance whose
-actor or issue is absent from a subset is left out of that subset's scenario.
+brings its stances with it (and an added issue its stances); a stance or a
+structure record that names an actor or issue absent from a subset is left out
+of that subset's scenario.
 Source lists and the scenario's own text fields enter no model, so they are
 listed but not attributed (their Shapley value would be exactly 0).
 """
@@ -28,11 +29,13 @@ from typing import Any
 import numpy as np
 
 from detente.errors import DetenteError
+from detente.extras import extras_of
 from detente.models.base import Model
 from detente.scenario import Scenario
 from detente.store.attribution import EXACT_UP_TO, shapley
 
-_SECTIONS = ("actors", "issues", "stances", "sources")
+SECTIONS = ("actors", "issues", "stances", "sources")
+"""The sections every scenario has; any other top-level list is structure."""
 _TOP = ("name", "title", "as_of", "description", "metadata")
 Key = tuple[str, ...]  # (section, id...) of one entry
 
@@ -137,7 +140,7 @@ def entries(data: Mapping[str, Any]) -> dict[Key, Any]:
     for item in data.get("stances", ()):
         out[("stances", item["actor"], item["issue"])] = item
     for name, value in data.items():
-        if name in _TOP or name in _SECTIONS:
+        if name in _TOP or name in SECTIONS:
             continue
         ids = _item_ids(value)
         if ids is None:
@@ -149,7 +152,8 @@ def entries(data: Mapping[str, Any]) -> dict[Key, Any]:
 
 
 def _item_ids(value: Any) -> list[str] | None:
-    """The ids of a list of records (by ``id``, else ``name``), or None if it is not one."""
+    """The ids of a list of records (by ``id``, else ``name``, else ``actor/issue``), or
+    None if it is not such a list or the ids are not unique (then it is one entry)."""
     if not isinstance(value, list) or not value:
         return None
     ids = []
@@ -157,6 +161,9 @@ def _item_ids(value: Any) -> list[str] | None:
         if not isinstance(item, Mapping):
             return None
         ident = item.get("id", item.get("name"))
+        if ident is None and isinstance(item.get("actor"), str) \
+                and isinstance(item.get("issue"), str):
+            ident = f"{item['actor']}/{item['issue']}"
         if not isinstance(ident, str):
             return None
         ids.append(ident)
@@ -227,11 +234,34 @@ def compose(a: Mapping[str, Any], b: Mapping[str, Any], units: Sequence[_Unit]) 
             current[key] = value
     actors = {k[1] for k in current if k[0] == "actors"}
     issues = {k[1] for k in current if k[0] == "issues"}
-    current = {k: v for k, v in current.items()
-               if k[0] != "stances" or (k[1] in actors and k[2] in issues)}
+    absent_actors = {k[1] for k in [*ea, *eb] if k[0] == "actors"} - actors
+    absent_issues = {k[1] for k in [*ea, *eb] if k[0] == "issues"} - issues
+
+    def keep(key: Key, value: Any) -> bool:
+        if key[0] == "stances":
+            return key[1] in actors and key[2] in issues
+        if key[0] == "structure" and isinstance(value, Mapping):  # a record naming an absent
+            return not (names(value, "actor", absent_actors)  # actor or issue goes too
+                        or names(value, "issue", absent_issues))
+        return True
+
+    current = {k: v for k, v in current.items() if keep(k, v)}
     rank = {k: n for n, k in enumerate(eb)}
     ordered = sorted(current, key=lambda k: (0, rank[k]) if k in rank else (1, list(ea).index(k)))
     return _assemble({k: current[k] for k in ordered})
+
+
+def names(record: Mapping[str, Any], kind: str, ids: set[str]) -> bool:
+    """Whether a structure record names one of ``ids`` (actors or issues, by ``kind``) in a
+    field whose name says so (``issue``, ``if_issue``, ``actors``, ``members`` for actors)."""
+    words = ("actor", "member", "proposer") if kind == "actor" else ("issue",)
+    for name, value in record.items():
+        if not any(w in str(name).lower() for w in words):
+            continue
+        if (isinstance(value, str) and value in ids) or \
+                (isinstance(value, list) and any(v in ids for v in value if isinstance(v, str))):
+            return True
+    return False
 
 
 def _assemble(items: Mapping[Key, Any]) -> dict[str, Any]:
@@ -240,13 +270,13 @@ def _assemble(items: Mapping[Key, Any]) -> dict[str, Any]:
         section = key[0]
         if section == "scenario":
             data[key[1]] = copy.deepcopy(value)
-        elif section in _SECTIONS:
+        elif section in SECTIONS:
             data.setdefault(section, []).append(copy.deepcopy(value))
         elif len(key) == 2:  # structure section held whole
             data[key[1]] = copy.deepcopy(value)
         else:
             data.setdefault(key[1], []).append(copy.deepcopy(value))
-    for section in _SECTIONS:
+    for section in SECTIONS:
         data.setdefault(section, [])
     return data
 
@@ -303,7 +333,8 @@ def _forecasts(scenario: Scenario, models: Iterable[Model], issues: Sequence[str
                seed: int | None) -> np.ndarray:
     """Every model's point forecast on ``issues``, concatenated model by model."""
     index = [scenario.issue_ids.index(i) for i in issues]
-    return np.concatenate([model.forecast(scenario, seed=seed).outcome[0][index]
+    extras = extras_of(scenario)  # a KTAB file's settings, an EU issue's Council rules
+    return np.concatenate([model.bind(extras).forecast(scenario, seed=seed).outcome[0][index]
                            for model in models])
 
 

@@ -216,6 +216,7 @@ def apply_change(data: dict[str, Any], change: Any, where: str) -> None:
         data[section] = [e for e in items if not match(e)]
         if kind in ("actor", "issue"):
             data["stances"] = [s for s in data.get("stances", []) if s[kind] != key]
+            _drop_references(data, kind, key)
         return
     values = change.get("set")
     if not isinstance(values, Mapping):
@@ -226,3 +227,17 @@ def apply_change(data: dict[str, Any], change: Any, where: str) -> None:
         items.append({"actor": actor, "issue": issue, **copy.deepcopy(dict(values))})
     else:
         items.append({"id": key, **copy.deepcopy(dict(values))})
+
+
+
+def _drop_references(data: dict[str, Any], kind: str, key: str) -> None:
+    """Remove the structure records (any other top-level list of records) that name a
+    removed actor or issue (see :func:`detente.store.diff.names`): a linked offer on a
+    removed issue goes with it."""
+    from detente.store.diff import SECTIONS, names
+
+    for section, items in list(data.items()):
+        if section in SECTIONS or not isinstance(items, list):
+            continue
+        data[section] = [item for item in items
+                         if not (isinstance(item, Mapping) and names(item, kind, {key}))]

@@ -39,6 +39,7 @@ import numpy as np
 from detente.anchors import anchor_choices, anchor_matches
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError
+from detente.extras import extras_of
 from detente.json_values import json_number
 from detente.models.base import Model
 from detente.scenario import Distribution, Issue, Scenario
@@ -176,6 +177,7 @@ def find_levers(
     if grid < 3:
         raise DetenteError("grid must be at least 3")
     base = compile_scenario(scenario)
+    model = model.bind(extras_of(scenario))
     model.check(base)
     k_issue = scenario.issue_ids.index(issue)
     iss = scenario.issue(issue)

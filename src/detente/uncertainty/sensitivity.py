@@ -31,6 +31,7 @@ from typing import Any, Literal
 import numpy as np
 
 from detente.errors import DetenteError
+from detente.extras import extras_of
 from detente.json_values import json_ready
 from detente.models.base import Model
 from detente.scenario import Scenario
@@ -111,6 +112,7 @@ def sensitivity(
     for name in wanted:
         if name not in scenario.issue_ids:
             raise DetenteError(f"no issue {name!r}; issues are {', '.join(scenario.issue_ids)}")
+    model = model.bind(extras_of(scenario))
     model.check(space.base)
     problem: dict[str, Any] = {"num_vars": space.size, "names": space.names,
                                "bounds": [[0.0, 1.0]] * space.size}

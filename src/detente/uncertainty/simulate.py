@@ -54,6 +54,7 @@ from detente.arrays import compile_scenario
 from detente.atomic import write_atomic
 from detente.engines import Engine, get_engine
 from detente.errors import DetenteError
+from detente.extras import extras_of
 from detente.json_values import json_number, json_ready
 from detente.models.base import Model
 from detente.models.registry import resolve_models
@@ -288,7 +289,8 @@ def simulate(
     qs = tuple(float(q) for q in quantiles)
     if any(not 0 <= q <= 1 for q in qs):
         raise DetenteError(f"quantiles must lie in [0, 1] (got {list(qs)})")
-    chosen = resolve_models(models, params=params)
+    extras = extras_of(scenario)  # a KTAB file's settings, an EU issue's Council rules
+    chosen = [m.bind(extras) for m in resolve_models(models, params=params)]
     point_arrays = compile_scenario(scenario)
     for model in chosen:
         model.check(point_arrays)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from detente.errors import DetenteError
 from detente.inputs.draft.apply import apply_review
@@ -49,9 +49,10 @@ def draft(
     llm_url: str | None = None,
     llm_key: str | None = None,
     llm_model: str | None = None,
-    opener: object | None = None,
+    opener: Callable[..., Any] | None = None,
 ) -> Draft:
-    """Proposed changes from one article (see the package docstring)."""
+    """Proposed changes from one article (see the package docstring). ``opener`` replaces
+    ``urllib.request.urlopen`` for the llm extractor (a transport stub in tests)."""
     if max_chars < 1:
         raise DetenteError(f"max_chars must be at least 1 (got {max_chars})")
     art = read_article(article, max_chars=max_chars)
@@ -68,8 +69,9 @@ def draft(
     from detente.inputs.draft import llm
 
     endpoint = llm.Endpoint.resolve(llm_url, llm_key, llm_model)
-    kwargs = {} if opener is None else {"opener": opener}
-    answer = llm.ask(endpoint, llm.prompt(art, into), **kwargs)  # type: ignore[arg-type]
+    prompt = llm.prompt(art, into)
+    answer = (llm.ask(endpoint, prompt) if opener is None
+              else llm.ask(endpoint, prompt, opener=opener))
     got = llm.to_found(answer, art, gaz, into)
     review = build_review(art, gazetteer=gaz, found=got.found, scenario=into,
                           scenario_file=into_file, extractor=f"llm:{endpoint.model}")

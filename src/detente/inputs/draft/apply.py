@@ -90,9 +90,9 @@ def _empty(review: Review) -> dict[str, Any]:
 
 def _source(data: dict[str, Any], review: Review) -> str:
     art = review.article
-    for src in data.get("sources", []):
-        if art.title and src.get("title") == art.title:
-            return src["id"]
+    for known in data.get("sources", []):
+        if art.title and known.get("title") == art.title:
+            return str(known["id"])
     ids = {s["id"] for s in data.get("sources", [])}
     base_id = f"article-{art.date.isoformat()}" if art.date else f"article-{art.sha256[:8]}"
     sid, n = base_id, 2
@@ -118,9 +118,9 @@ def _stance(k: int, p: ProposedStance, stances: dict[tuple[str, str], dict[str, 
         return
     st = stances.get((p.actor, p.issue))
     if st is None:
-        for what, value in (("position", p.position), ("salience", p.salience)):
-            if value is None:
-                add(path + (what,), "nothing", f"the {what} of new stance {p.actor} on "
+        for number in ("position", "salience"):
+            if getattr(p, number) is None:
+                add(path + (number,), "nothing", f"the {number} of new stance {p.actor} on "
                     f"{p.issue} (the analyst decides), or accept: false")
         if p.position is None or p.salience is None:
             return

@@ -90,23 +90,24 @@ def find(article: Article, gazetteer: Gazetteer, scenario: Scenario | None) -> F
     if scenario is not None:
         index = IssueIndex.from_scenario(scenario, exclude)
         names = {i.id: i.name for i in scenario.issues}
-        row_issue = [[index.best(r[0].text) for r in t.rows] for t in tables]
+        best: list[list[str | None]] = [[index.best(r[0].text) for r in t.rows]
+                                        for t in tables]
     else:
-        row_issue = [[slug(r[0].text) for r in t.rows] for t in tables]
-        for t, keys in zip(tables, row_issue, strict=True):
-            for r, key in zip(t.rows, keys, strict=True):
-                names.setdefault(key, _label(r[0].text))
-                quotes.setdefault(key, (r[0].start, r[0].end))
+        best = [[None] * len(t.rows) for t in tables]  # every row label is a new issue
         if not tables:
             for key, (name, span) in _capitalised_terms(text, sents, mentions).items():
                 names[key], quotes[key] = name, span
+    row_issue: list[list[str]] = []
+    for t, matched in zip(tables, best, strict=True):  # rows no scenario issue matches: new
+        row_issue.append([])
+        for r, hit in zip(t.rows, matched, strict=True):
+            row_key = hit or slug(r[0].text)
+            if hit is None:
+                names.setdefault(row_key, _label(r[0].text))
+                quotes.setdefault(row_key, (r[0].start, r[0].end))
+            row_issue[-1].append(row_key)
+    if scenario is None:
         index = IssueIndex.from_names(names, exclude)
-    for t, keys in zip(tables, row_issue, strict=True):  # rows no scenario issue matches
-        for k, r in enumerate(t.rows):
-            if keys[k] is None:
-                keys[k] = slug(r[0].text)
-                names.setdefault(keys[k], _label(r[0].text))
-                quotes.setdefault(keys[k], (r[0].start, r[0].end))
     statements = prose_statements(text, sents, mentions, index)
     for t, actors, keys in zip(tables, columns, row_issue, strict=True):
         for r, key in zip(t.rows, keys, strict=True):
@@ -228,6 +229,7 @@ def _actors(text: str, found: Found, gazetteer: Gazetteer, scenario: Scenario | 
         order.setdefault(m.key, []).append(m)
     for key in found.new_actors:
         order.setdefault(key, [])
+    every = sentences(text)
     out = []
     for key, ms in order.items():
         in_sc = scenario is not None and key in scenario.actor_ids
@@ -235,7 +237,8 @@ def _actors(text: str, found: Found, gazetteer: Gazetteer, scenario: Scenario | 
         quote = None
         if ms:
             first = ms[0]
-            a, b = _sentence_around(text, first.start, first.end)
+            a, b = next(((x.start, x.end) for x in every if x.start <= first.start
+                         and first.end <= x.end), (first.start, first.end))
             quote = Quote(text=text[a:b], start=a, end=b)
         out.append(ProposedActor(
             accept=in_sc or key in holders, id=key,
@@ -243,20 +246,3 @@ def _actors(text: str, found: Found, gazetteer: Gazetteer, scenario: Scenario | 
             known=key not in found.new_actors, in_scenario=in_sc, mentions=len(ms),
             names=list(dict.fromkeys(m.text for m in ms)), quote=quote, capability=capability))
     return out
-
-
-def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The line-bounded sentence holding ``text[start:end]``."""
-    a = max(text.rfind("\n", 0, start) + 1, 0)
-    for m in re.finditer(r"[.!?][”\"’]?\s", text[a:start]):
-        a_new = a + m.end()
-        if a_new <= start:
-            a2 = a_new
-            a = a2
-    b_line = text.find("\n", end)
-    b_line = len(text) if b_line < 0 else b_line
-    m = re.search(r"[.!?](?=[”\"’]?(\s|$))", text[end:b_line])
-    b = end + m.end() if m else b_line
-    while b < len(text) and text[b] in "”\"’":
-        b += 1
-    return a, b

@@ -180,12 +180,12 @@ def to_found(output: LLMOutput, article: Article, gazetteer: Gazetteer,
     names: dict[str, str] = {}
     if scenario is not None:
         names = {i.id: i.name for i in scenario.issues}
-    for issue in output.issues:
-        key = issue.id if scenario is not None and issue.id in names else slug(issue.name)
-        names.setdefault(key, issue.name)
+    for given in output.issues:
+        key = given.id if scenario is not None and given.id in names else slug(given.name)
+        names.setdefault(key, given.name)
     index = (IssueIndex.from_scenario(scenario, set()) if scenario is not None
              else IssueIndex.from_names(names, set()))
-    statements = []
+    statements: list[Statement] = []
     dropped = 0
     for st in output.stances:
         span = locate_quote(text, st.quote)
@@ -203,12 +203,12 @@ def to_found(output: LLMOutput, article: Article, gazetteer: Gazetteer,
             names.setdefault(issue, st.issue)
         cues = (Cue(st.cue, st.cue, span[0], span[0]),) if st.cue in CUE_CLASSES else ()
         statements.append(Statement(actor, (issue,), cues, span[0], span[1], "llm"))
-    for actor in output.actors:
-        if gazetteer.resolve(actor.name) is None:
-            key = slug(actor.name).upper().replace("-", "_")
-            new_actors.setdefault(key, actor.name)
-    quotes = {}
-    for st in statements:
-        quotes.setdefault(st.issues[0], (st.start, st.end))
+    for named in output.actors:
+        if gazetteer.resolve(named.name) is None:
+            key = slug(named.name).upper().replace("-", "_")
+            new_actors.setdefault(key, named.name)
+    quotes: dict[str, tuple[int, int]] = {}
+    for statement in statements:
+        quotes.setdefault(statement.issues[0], (statement.start, statement.end))
     found = Found(tuple(gazetteer.mentions(text)), tuple(statements), names, quotes, new_actors)
     return LLMFindings(found, dropped)

@@ -9,8 +9,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from detente.atomic import write_text_atomic
 from detente.errors import FormatError, Problem, ScenarioError, short
-from detente.formats import write_text_atomic
 from detente.formats.scenario_yaml import locate
 from detente.inputs.draft.review import Review
 from detente.inputs.files import read_text
@@ -23,7 +23,11 @@ HEADER = """\
 # the tool drafts and cites, the analyst decides. Edit this file:
 #   - set `accept: false` on a proposal to drop it;
 #   - fill in position/salience for new stances, capability for new actors,
-#     and a scale (low, high, anchors, status_quo) for new issues;
+#     and a scale (low, high, anchors, status_quo) for new issues; change a number
+#     (and its range: position_range/salience_range as [low, high]) where the article
+#     warrants it;
+#   - `unassigned` lists statements that matched no issue: copy one into a stance
+#     entry if it bears on one;
 #   - rewrite `evidence` as the paraphrase the scenario should carry;
 # then run `detente draft apply THIS_FILE -o NEW_SCENARIO.yaml`.
 """

@@ -53,7 +53,7 @@ def actor_recall(review: Review, reference: Scenario) -> Score:
 
 
 def _actor_words(review: Review, reference: Scenario) -> set[str]:
-    words = set()
+    words: set[str] = set()
     for a in review.actors:
         for n in [a.name, a.id, *a.names]:
             words.update(w.casefold() for w in re.findall(r"\w+", n))

@@ -43,7 +43,7 @@ Council member has capability 1 (capability = n × share of the Council):
   rule has no weights, the mean of its population share and its member-state
   share; under unanimity equal;
 - ``shapley-shubik`` / ``banzhaf``: the member's a priori power in the
-  Council's voting game of the era (:mod:`detente.backtest.power`), QMV or
+  Council's voting game of the era (:mod:`detente.power.indices`), QMV or
   unanimity as the issue says.
 
 Institutions by procedure: under co-decision (COD, Art. 251 EC / Art. 294
@@ -57,13 +57,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from detente.backtest.power import VotingGame, banzhaf, shapley_shubik
+from detente.power.indices import VotingGame, banzhaf, shapley_shubik
+
+if TYPE_CHECKING:
+    from detente.extras import DeuContext
 
 Scheme = Literal["equal", "council-votes", "shapley-shubik", "banzhaf"]
 SCHEMES: tuple[str, ...] = ("equal", "council-votes", "shapley-shubik", "banzhaf")
@@ -209,7 +213,7 @@ def council_shares(era_name: str, rule: str, scheme: str) -> dict[str, float]:
 
 
 def capabilities(
-    actors: tuple[str, ...] | list[str],
+    actors: Sequence[str],
     *,
     scheme: str,
     era: Era,
@@ -238,3 +242,34 @@ def capabilities(
         else:
             out.append(n * shares.get(a, 0.0))
     return np.array(out, dtype=float)
+
+
+@dataclass(frozen=True)
+class CouncilPower:
+    """Capabilities of the actors of one EU decision under the Council rules then in force.
+
+    A capability provider for the ensemble's Council-power members
+    (``compromise@banzhaf`` etc.): :meth:`capabilities` picks the era with
+    :func:`choose_era` and applies :func:`capabilities`.
+    """
+
+    decision_date: str | None
+    intro_date: str | None
+    voting_rule: str = "QMV"
+    procedure: str = "COD"
+    institution_weight: float = 1.0
+
+    @classmethod
+    def from_deu(cls, context: DeuContext, *, institution_weight: float = 1.0) -> CouncilPower:
+        """The Council rules of a DEU issue (its dates, voting rule and procedure)."""
+        return cls(context.decision_date, context.intro_date, context.voting_rule,
+                   context.procedure, institution_weight)
+
+    def era(self, actors: Sequence[str]) -> Era:
+        return choose_era(self.decision_date, self.intro_date, set(actors))
+
+    def capabilities(self, actors: Sequence[str], scheme: str) -> np.ndarray:
+        """Each actor's capability under ``scheme`` (see :data:`SCHEMES`)."""
+        return capabilities(tuple(actors), scheme=scheme, era=self.era(actors),
+                            voting_rule=self.voting_rule, procedure=self.procedure,
+                            institution_weight=self.institution_weight)

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from detente.backtest.power import VotingGame, banzhaf, coalition_counts, shapley_shubik
+from detente.power.indices import VotingGame, banzhaf, coalition_counts, shapley_shubik
 
 
 def brute_force(game: VotingGame) -> tuple[np.ndarray, np.ndarray]:

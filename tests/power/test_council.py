@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from detente.backtest import council
+from detente.power import council
 
 
 def test_era_by_date():

@@ -1,0 +1,46 @@
+"""``detente report``: the one-page brief as a self-contained HTML (or PDF) file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente import api
+from detente.cli.common import err_console, guard
+from detente.cli.options import FromOpt, ScenarioArg
+from detente.errors import DetenteError
+from detente.present.brief import html_to_pdf, render_html
+
+
+@guard
+def report(
+    scenario: ScenarioArg = None,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="File to write: .html (self-contained, opens offline) or .pdf "
+        "(printed by headless Chromium, where installed).")] = Path("brief.html"),
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", "-m", help="Model to include (repeatable). Default: every model but the "
+        "ensemble.")] = None,
+    draws: Annotated[int, typer.Option(
+        "--draws", "-n", min=0, help="Monte Carlo draws for the fast models' distributions "
+        "(0: no simulation).")] = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="Seed: same seed, same brief.")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    fmt: FromOpt = None,
+) -> None:
+    """Write a one-page brief: where the settlement is likely to land, what would move it,
+    and which packages every party could accept; every number with its source."""
+    suffix = output.suffix.lower()
+    if suffix not in (".html", ".htm", ".pdf"):
+        raise DetenteError(f"{output}: expected a .html or .pdf file name")
+    if output.exists() and not force:
+        raise DetenteError(f"{output}: exists; pass --force to overwrite it")
+    sc = api.load(scenario, format=fmt)
+    page = render_html(api.brief(sc, models=model or None, draws=draws, seed=seed))
+    if suffix == ".pdf":
+        html_to_pdf(page, output)
+    else:
+        api.write_text(output, page)
+    err_console.print(f"wrote {output}")

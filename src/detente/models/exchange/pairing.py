@@ -1,0 +1,122 @@
+"""Who can trade with whom: the candidate exchanges of a round.
+
+For every issue pair (p, q) in scenario order, actors on opposite sides of
+the expected outcome O on both issues (x ≤ O counts as "left") can trade:
+group A (right on both) with D (left on both), then B (left on p only) with C.
+Of the two, the one with the larger ``s_p/s_q`` is the *demander* i of the
+candidate: it demands a move on p from its partner, the *supplier* j, and in
+return moves on q (on which j is the demander).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+EPS = 1e-10  # decide's thresholds for a gain and a move
+TOL = 1e-9  # slack for comparisons that are exact in decide's Decimal arithmetic
+TIE = 1e-12  # relative: gains closer than this are a tie (earliest candidate wins)
+BLOCK = 256  # candidates per block of the running maxima used to pick the next exchange
+
+#: executed candidates (one per draw): their draws, demanders, suppliers, demanded and
+#: offered issues
+Executed = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclass
+class Candidates:
+    """The candidate exchanges of one round, flattened over draws (row n belongs to draw
+    ``draw[n]``; every draw has ``n_per_draw`` slots, dead ones with ``demander == -1``).
+
+    In candidate n the ``demander`` (i) demands a move on issue ``demanded`` (p)
+    from the ``supplier`` (j) and in return moves on issue ``offered`` (q), on
+    which j is the demander.
+    """
+
+    draw: np.ndarray
+    demander: np.ndarray
+    supplier: np.ndarray
+    demanded: np.ndarray
+    offered: np.ndarray
+    inner: np.ndarray  # group code of the pair: 0 for A×D, 1 for B×C
+    n_per_draw: int
+
+    @classmethod
+    def empty(cls) -> Candidates:
+        """No candidates (a scenario with fewer than two issues)."""
+        none = np.zeros(0, dtype=np.intp)
+        return cls(none, none, none, none, none, np.zeros(0, dtype=np.int8), 0)
+
+
+# the pairs of group codes that trade: A (right of O on both issues, code 0) with D (left on
+# both, 3), then B (left on p only, 1) with C (left on q only, 2); the index is ``inner``
+PAIRED_GROUPS = ((0, 3), (1, 2))
+
+
+def group_code(x0: np.ndarray, ok: np.ndarray, outcome: np.ndarray, p: Any, q: Any
+                ) -> np.ndarray:
+    """``left_p + 2 left_q`` per actor for issues ``p``, ``q`` (−1 without a stance on both).
+
+    ``left``: position ≤ O (with slack for exact ties), from ``x0[D, A, I]``, ``ok[D, A, I]``
+    and ``outcome[D, I]``.
+    """
+    left = ok & (x0 <= outcome[:, None, :] + TOL)
+    both = ok[:, :, p] & ok[:, :, q]
+    return np.where(both, left[:, :, p].astype(np.int8) + 2 * left[:, :, q], -1)
+
+
+def find_candidates(x0: np.ndarray, ok: np.ndarray, sal: np.ndarray, outcome: np.ndarray,
+                pairs: np.ndarray) -> Candidates:
+    """All admissible-looking pairs, in decide's order of creation, per draw."""
+    d_ = x0.shape[0]
+    p, q = pairs[:, 0], pairs[:, 1]
+    code = group_code(x0, ok, outcome, p, q)  # [D, A, P]
+    rows = []
+    for block, (g1, g2) in enumerate(PAIRED_GROUPS):
+        first = code == g1  # [D, A, P]
+        second = code == g2
+        m = first[:, :, None, :] & second[:, None, :, :]  # [D, A, A, P]
+        dd, aa, bb, pp = np.nonzero(m)
+        rows.append(np.stack([dd, pp, np.full_like(dd, block), aa, bb]))
+    allrows = np.concatenate(rows, axis=1)
+    order = np.lexsort(allrows[::-1])  # by draw, pair, block, first actor, second actor
+    dd, pp, block, aa, bb = allrows[:, order]
+    # roles: i demands p and supplies q; i is the one with the larger s_p/s_q
+    sa_p, sa_q = sal[dd, aa, p[pp]], sal[dd, aa, q[pp]]
+    sb_p, sb_q = sal[dd, bb, p[pp]], sal[dd, bb, q[pp]]
+    swap = sa_p / sa_q < sb_p / sb_q
+    ci = np.where(swap, bb, aa)
+    cj = np.where(swap, aa, bb)
+    counts = np.bincount(dd, minlength=d_)
+    n_max = int(counts.max()) if counts.size else 0
+    n_max = -(-n_max // BLOCK) * BLOCK  # whole blocks per draw (for the block maxima)
+    # pad every draw to the same number of slots (dead slots have ci == -1)
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    slot = np.arange(dd.size) - start[dd]
+    flat = dd * n_max + slot
+
+    def padded(values: np.ndarray, fill: Any) -> np.ndarray:
+        out = np.full(d_ * n_max, fill, dtype=values.dtype)
+        out[flat] = values
+        return out
+
+    cdraw = np.repeat(np.arange(d_), n_max)
+    return Candidates(
+        draw=cdraw,
+        demander=padded(ci, -1),
+        supplier=padded(cj, -1),
+        demanded=padded(p[pp], 0),
+        offered=padded(q[pp], 0),
+        inner=padded(block.astype(np.int8), -1),
+        n_per_draw=n_max,
+    )
+
+
+
+def issue_pairs(n_issues: int) -> np.ndarray:
+    """``[P, 2]``: every issue pair (p, q) with p < q, in scenario order."""
+    pairs = [(p, q) for p in range(n_issues) for q in range(p + 1, n_issues)]
+    return np.array(pairs, dtype=np.intp).reshape(-1, 2)
+

@@ -1,0 +1,273 @@
+"""The SMP's elementary pieces, as KTAB computes them (all elementwise or broadcasting).
+
+- vote of an actor with weight ``w`` for option 1 over option 2, ``du = u1 − u2``
+  (``voting_rule``): ``Prop`` ``w du``, ``Binary`` ``w clip(du / 1e-8, −1, 1)``,
+  ``PropBin``, ``PropCbc``, ``Cubic``, ``ASymProsp``;
+- utility of a salience-weighted distance ``d`` with risk attitude ``R``:
+  ``u = (1 − d)(1 + d R)`` for ``d <= 1``, else ``(1 − d)(1 + R)``;
+- distance from ``a``'s ideal to ``b``'s position, with ``a``'s saliences:
+  ``d_ab = sqrt( Σ_k (s_ak (ideal_ak − x_bk))² / Σ_k s_ak² )``;
+- coalitions ``C_ij = 1e-8 + Σ_k max(0, v_k(i, j))``, victory probabilities
+  ``P[i > j] = C_ij^e / (C_ij^e + C_ji^e)`` and the probabilistic Condorcet
+  election (PCE) over options;
+- risk attitudes from position probabilities (``big_r``) and each actor's
+  estimate of the others' (``estimated_risk``);
+- the bargain two actors strike per dimension (``interpolate``), rounded as
+  KTAB rounds (``round4``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from detente.errors import DetenteError
+
+MIN_COALITION = 1e-8  # KTAB Model::coalitions
+MIN_CHALLENGE_COALITION = 1e-10  # KTAB SMPState::probEduChlg
+MIN_BARGAIN_WEIGHT = 1e-6  # KTAB interpBrgnSnPm / interpBrgnS2PMax
+
+
+def vote(rule: str, weight: np.ndarray | float, du: np.ndarray) -> np.ndarray:
+    """An actor's vote for option 1 over option 2 given ``du = u1 − u2``.
+
+    ``Prop``: ``w du``; ``Binary``: ``w clip(du / 1e-8, −1, 1)``; ``PropBin``:
+    ``w (0.8 du + 0.2 bin)``; ``Cubic``: ``w du³``; ``PropCbc``:
+    ``w (du + du³) / 2``; ``ASymProsp``: ``w du`` for losses, ``2/3 w du`` for gains.
+    """
+    du = np.asarray(du, dtype=float)
+    if rule == "Prop":
+        r = du
+    elif rule == "Binary":
+        r = np.clip(du / 1e-8, -1.0, 1.0)
+    elif rule == "PropBin":
+        r = 0.8 * du + 0.2 * np.clip(du / 1e-8, -1.0, 1.0)
+    elif rule == "PropCbc":
+        r = 0.5 * du + 0.5 * (du * du * du)
+    elif rule == "Cubic":
+        r = du * du * du
+    elif rule == "ASymProsp":
+        return np.where(du > 0, (2.0 * weight * du) / 3.0, weight * du)
+    else:  # pragma: no cover - parameters are checked on construction
+        raise ValueError(rule)
+    return weight * r
+
+
+def utility(d: np.ndarray, risk: np.ndarray | float) -> np.ndarray:
+    """KTAB's scalar utility of a normalised distance: ``(1 − d)(1 + d R)``, d ≤ 1."""
+    return np.where(d <= 1.0, (1.0 - d) * (1.0 + d * risk), (1.0 - d) * (1.0 + risk))
+
+
+def victory_prob(model: str, c1: np.ndarray, c2: np.ndarray) -> np.ndarray:
+    """P[1 beats 2] from coalition strengths: ``c1^e / (c1^e + c2^e)`` (e = 1, 2, 4, 8).
+
+    ``Binary``: certain above a 10 % advantage, linear in between.
+    """
+    if model == "Linear":
+        x1, x2 = c1, c2
+    elif model == "Square":
+        x1, x2 = c1 * c1, c2 * c2
+    elif model == "Quartic":
+        x1, x2 = (c1 * c1) ** 2, (c2 * c2) ** 2
+    elif model == "Octic":
+        x1, x2 = ((c1 * c1) ** 2) ** 2, ((c2 * c2) ** 2) ** 2
+    elif model == "Binary":
+        thresh = 1.10
+        r12 = c1 / (c1 + c2)
+        p12 = (r12 * (thresh + 1.0) - 1.0) / (thresh - 1.0)
+        x1 = np.where(c1 >= thresh * c2, 1.0, np.where(c2 >= thresh * c1, 1e-6, p12))
+        x2 = np.where(c1 >= thresh * c2, 1e-6, np.where(c2 >= thresh * c1, 1.0, 1.0 - p12))
+    else:  # pragma: no cover
+        raise ValueError(model)
+    return x1 / (x1 + x2)
+
+
+def coalitions(rule: str, weight: np.ndarray, util: np.ndarray) -> np.ndarray:
+    """``C[..., i, j]``: strength of the coalition for option i against option j.
+
+    ``util[..., k, o]`` is actor k's utility of option o, ``weight[k]`` its
+    voting weight. As in KTAB, votes are cast on the lower triangle (i > j):
+    the positive part goes to ``C_ij``, the negative part to ``C_ji``; the
+    diagonal is ``1e-8``.
+    """
+    du = util[..., :, :, None] - util[..., :, None, :]  # [..., k, i, j]
+    v = vote(rule, weight[..., :, None, None], du)
+    n = util.shape[-1]
+    idx = np.arange(n)
+    if rule != "ASymProsp":
+        # every other rule is exactly antisymmetric (v_k(j, i) = −v_k(i, j) bit for bit),
+        # so the negative parts of the lower triangle are the positive parts of the upper
+        c = np.maximum(v, 0.0, out=v).sum(axis=-3) + MIN_COALITION
+    else:
+        pos = np.maximum(v, 0.0).sum(axis=-3)
+        neg = np.maximum(-v, 0.0).sum(axis=-3)
+        lower = np.tril(np.ones((n, n), dtype=bool), -1)
+        c = np.where(lower, pos, np.swapaxes(neg, -1, -2)) + MIN_COALITION
+    c[..., idx, idx] = MIN_COALITION
+    return c
+
+
+def victory_matrix(vpm: str, c: np.ndarray) -> np.ndarray:
+    """``P[i > j]`` from the coalition matrix; 1/2 on the diagonal."""
+    p = victory_prob(vpm, c, np.swapaxes(c, -1, -2))
+    n = c.shape[-1]
+    idx = np.arange(n)
+    p = np.array(p, dtype=float)
+    p[..., idx, idx] = 0.5
+    return p
+
+
+def pce(pce_model: str, vpm: str, c: np.ndarray) -> np.ndarray:
+    """Option probabilities from a coalition matrix ``c[O, O]`` (one election).
+
+    - ``Conditional``: ``p_i ∝ Π_j P[i > j]`` (the product includes P[i > i] = 1/2);
+    - ``MarkovUniform``: iterate ``q_i = Σ_j P[i > j](p_i + p_j) / n``, ``p ← (p + q)/2``
+      until the largest change is below 1e-6;
+    - ``MarkovIncentive``: challenge probabilities proportional to
+      ``C_ij P[i > j]`` (plus 1e-10 on the diagonal), iterate
+      ``q_i = Σ_j P[i > j](p_i T_ji + p_j T_ij)``, ``p ← (p + q)/2`` until below 1e-8.
+    """
+    vp = victory_matrix(vpm, c)
+    n = c.shape[-1]
+    if pce_model == "Conditional":  # batched over any leading axes
+        prod = np.prod(vp, axis=-1)
+        total = prod.sum(axis=-1, keepdims=True)
+        if np.all((total > 0) & np.isfinite(total)):
+            return prod / total
+        logp = np.log(vp).sum(axis=-1)  # the product underflowed: same ratio, in logs
+        e = np.exp(logp - logp.max(axis=-1, keepdims=True))
+        return np.where(total > 0, prod / np.where(total > 0, total, 1.0),
+                        e / e.sum(axis=-1, keepdims=True))
+    if c.ndim > 2:
+        return np.stack([pce(pce_model, vpm, cc) for cc in c])
+    p = np.full(n, 1.0 / n)
+    if pce_model == "MarkovUniform":
+        for _ in range(1000):
+            q = (vp * (p[:, None] + p[None, :])).sum(axis=-1) / n
+            change = np.abs(q - p).max()
+            p = (p + q) / 2.0
+            if change <= 1e-6:
+                return p
+        raise DetenteError("SMP: the MarkovUniform PCE did not converge in 1000 iterations")
+    if pce_model == "MarkovIncentive":
+        inc = c * vp
+        inc[np.arange(n), np.arange(n)] += 1e-10
+        chlg = inc / inc.sum(axis=0, keepdims=True)  # T[i, j] = P[i challenges j]
+        for _ in range(1000):
+            ct = p[:, None] * chlg.T  # ct[i, j] = p_i T[j, i]
+            q = (vp * (ct + ct.T)).sum(axis=-1)
+            change = np.abs(q - p).max()
+            p = (p + q) / 2.0
+            if change <= 1e-8:
+                return p
+        raise DetenteError("SMP: the MarkovIncentive PCE did not converge in 1000 iterations")
+    raise ValueError(pce_model)  # pragma: no cover
+
+
+def scalar_pce(
+    weight: np.ndarray, util: np.ndarray, rule: str, vpm: str, pce_model: str
+) -> np.ndarray:
+    """Probabilities of options ``util[A, O]`` under a vote weighted by ``weight[A]``."""
+    return pce(pce_model, vpm, coalitions(rule, weight, util))
+
+
+def big_r(p: np.ndarray, big_r_range: str) -> np.ndarray:
+    """Risk attitudes from position probabilities.
+
+    ``Min``: ``(p − p_min)/(p_max − p_min)`` in [0, 1]; ``Mid``:
+    ``(3p − (p_max + 2 p_min)) / (2 (p_max − p_min))`` in [−1/2, 1]; ``Max``:
+    ``(2p − (p_max + p_min)) / (p_max − p_min)`` in [−1, 1]. All zero when
+    every probability is equal (KTAB divides by zero there).
+    """
+    pmin, pmax = p.min(), p.max()
+    span = pmax - pmin
+    if not span > 0:
+        return np.zeros_like(p)
+    if big_r_range == "Min":
+        return (p - pmin) / span
+    if big_r_range == "Mid":
+        return (3 * p - (pmax + 2 * pmin)) / (2 * span)
+    return (2 * p - (pmax + pmin)) / span
+
+
+def estimated_risk(r: np.ndarray, adjust: str) -> np.ndarray:
+    """``R[h, i]``: h's estimate of i's risk attitude (anchored on its own, ``R_h``)."""
+    rh, ri = r[:, None], r[None, :]
+    if adjust == "Full":
+        return np.broadcast_to(ri, (r.size, r.size))
+    if adjust == "TwoThirds":
+        return (rh + 2.0 * ri) / 3.0
+    if adjust == "Half":
+        return (rh + ri) / 2
+    if adjust == "OneThird":
+        return (2.0 * rh + ri) / 3.0
+    return np.broadcast_to(rh, (r.size, r.size))
+
+
+def distances(ideal: np.ndarray, pos: np.ndarray, sal: np.ndarray) -> np.ndarray:
+    """``d[a, b] = sqrt(Σ_k (s_ak (ideal_ak − x_bk))² / Σ_k s_ak²)`` (0 if ``Σ s² = 0``)."""
+    diff = (ideal[:, None, :] - pos[None, :, :]) * sal[:, None, :]
+    ss = (sal * sal).sum(axis=1)
+    num = (diff * diff).sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(ss[:, None] > 0, np.sqrt(num / np.where(ss > 0, ss, 1.0)[:, None]), 0.0)
+
+
+def round4(x: np.ndarray) -> np.ndarray:
+    """KTAB's rounding of bargains: ``int(0.5 + 10⁴ x) / 10⁴`` (truncation toward 0)."""
+    return np.trunc(0.5 + x * 10000.0) / 10000.0
+
+
+def interpolate(
+    scheme: str,
+    t_i: np.ndarray,
+    s_i: np.ndarray,
+    p_i: np.ndarray,
+    t_j: np.ndarray,
+    s_j: np.ndarray,
+    p_j: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The bargain two actors strike per dimension: (what i adopts, what j adopts).
+
+    ``S1P1``/``S2P2``: ``w = s^n P^m``; ``b_i = round4(((w_i + ε) t_i + w_j t_j) /
+    (w_i + ε + w_j))``, ``b_j = round4((w_i t_i + (ε + w_j) t_j) / (w_i + ε + w_j))``
+    with ``ε = 1e-6``. ``S2PMax``: each moves toward the other by
+    ``δ s_other² / (δ s_other² + ε + (1 − δ) s_own²)`` with ``δ`` the other's
+    probability advantage (no rounding).
+    """
+    if scheme in ("S1P1", "S2P2"):
+        e = 1 if scheme == "S1P1" else 2
+        wi = s_i**e * p_i**e
+        wj = s_j**e * p_j**e
+        den = wi + MIN_BARGAIN_WEIGHT + wj
+        bi = round4(((wi + MIN_BARGAIN_WEIGHT) * t_i + wj * t_j) / den)
+        bj = round4((wi * t_i + (MIN_BARGAIN_WEIGHT + wj) * t_j) / den)
+        return bi, bj
+    di = np.maximum(p_j - p_i, 0.0)
+    dj = np.maximum(p_i - p_j, 0.0)
+    si2, sj2 = s_i * s_i, s_j * s_j
+    dik = (di * sj2) / ((di * sj2) + MIN_BARGAIN_WEIGHT + ((1 - di) * si2))
+    djk = (dj * si2) / ((dj * si2) + MIN_BARGAIN_WEIGHT + ((1 - dj) * sj2))
+    return t_i + dik * (t_j - t_i), t_j + djk * (t_i - t_j)
+
+
+def state_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """``Σ_actors ‖a − b‖`` (Euclidean over dimensions)."""
+    return float(np.sqrt(((a - b) ** 2).sum(axis=1)).sum())
+
+
+def unique_positions(pos: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """KTAB's unique positions (first of each kind) and, per actor, its unique's index.
+
+    An actor is matched to the *last* unique position within ``tol`` (KTAB's
+    ``posProb`` scans them all and keeps the last match).
+    """
+    n = pos.shape[0]
+    close = np.sqrt(((pos[:, None, :] - pos[None, :, :]) ** 2).sum(axis=2)) < tol
+    uniq: list[int] = []
+    for a in range(n):
+        if not any(close[a, u] for u in uniq):
+            uniq.append(a)
+    u_arr = np.array(uniq)
+    match = close[:, u_arr]
+    last = match.shape[1] - 1 - np.argmax(match[:, ::-1], axis=1)
+    return u_arr, last

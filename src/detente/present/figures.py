@@ -1,0 +1,305 @@
+"""Plotly figures of scenarios and results (shown in notebooks, the brief and the web app).
+
+Every function takes results the API computed and returns a
+``plotly.graph_objects.Figure``; none computes a forecast. User text (names,
+labels, titles) is HTML-escaped and shown with controls visible before Plotly
+sees it, and never placed in a hover *template* (only in ``customdata``), so a
+label such as ``<b>`` or ``%{x}`` is shown as typed.
+
+    import detente
+    from detente import figures
+    sc = detente.load("ukraine-2025-11")
+    figures.issue_scales(sc, detente.forecast(sc, models=["compromise", "eum"]))
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from detente.present.terminal import visible
+from detente.results import NEUTRAL_NOTE, ForecastSet
+from detente.scenario import Scenario
+
+if TYPE_CHECKING:
+    from detente.deals.pair import PairView
+    from detente.models.base import Forecast
+    from detente.uncertainty.sensitivity import Sensitivity
+    from detente.uncertainty.simulate import Simulation
+
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+           "#17becf", "#7f7f7f", "#bcbd22")
+"""Model colours, in the order models are listed."""
+
+ACTOR_COLOUR = "#555555"
+SQ_COLOUR = "#000000"
+
+
+def label(text: Any) -> str:
+    """User text as Plotly shows it literally: controls visible, HTML escaped."""
+    return html.escape(visible(str(text)), quote=False)
+
+
+def _colour(k: int) -> str:
+    return PALETTE[k % len(PALETTE)]
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(title={"text": label(title), "x": 0.01, "xanchor": "left"},
+                      height=height, template="plotly_white", hovermode="closest",
+                      margin={"l": 150, "r": 30, "t": 60, "b": 50},
+                      legend={"orientation": "h", "y": -0.08})
+    return fig
+
+
+def issue_scales(scenario: Scenario, result: ForecastSet | None = None,
+                 simulation: Simulation | None = None, *,
+                 interval: tuple[str, str] = ("q05", "q95")) -> go.Figure:
+    """One row per issue: its scale with labelled anchors, the status quo, every actor
+    at its stated position (marker area ∝ capability × salience), and each model's
+    forecast; with a ``simulation``, each model's ``interval`` (quantile keys of
+    :meth:`Simulation.summary_rows`) as a bar through the forecast."""
+    issues = scenario.issues
+    fig = make_subplots(rows=len(issues), cols=1, vertical_spacing=0.5 / max(len(issues), 1),
+                        subplot_titles=[label(i.name) for i in issues])
+    weights = [a.capability * st.salience for st in scenario.stances
+               for a in [scenario.actor(st.actor)]]
+    biggest = max(weights, default=1.0) or 1.0
+    models = list(result.models) if result is not None else []
+    summary = {(r["issue"], r["model"]): r for r in simulation.summary_rows()} if simulation \
+        else {}
+    for row, issue in enumerate(issues, start=1):
+        stances = [s for s in scenario.stances if s.issue == issue.id]
+        names = [label(scenario.actor(s.actor).name) for s in stances]
+        sizes = [8 + 30 * math.sqrt(scenario.actor(s.actor).capability * s.salience / biggest)
+                 for s in stances]
+        fig.add_trace(go.Scatter(
+            x=[s.position for s in stances], y=[0.0] * len(stances), mode="markers+text",
+            text=[label(s.actor) for s in stances], textposition="top center",
+            marker={"size": sizes, "color": ACTOR_COLOUR, "opacity": 0.55,
+                    "line": {"width": 1, "color": "white"}},
+            customdata=[[n, scenario.actor(s.actor).capability, s.salience]
+                        for n, s in zip(names, stances, strict=True)],
+            hovertemplate="%{customdata[0]}: position %{x:.1f}, capability %{customdata[1]:g},"
+                          " salience %{customdata[2]:.2f}<extra></extra>",
+            name="actors (size: capability × salience)", legendgroup="actors",
+            showlegend=row == 1), row=row, col=1)
+        if issue.status_quo is not None:
+            fig.add_trace(go.Scatter(
+                x=[issue.status_quo], y=[-0.6], mode="markers",
+                marker={"symbol": "diamond", "size": 12, "color": SQ_COLOUR},
+                hovertemplate="status quo %{x:.1f}<extra></extra>", name="status quo",
+                legendgroup="sq", showlegend=row == 1), row=row, col=1)
+        for k, model in enumerate(models):
+            assert result is not None  # models come from it
+            f = result[model]
+            value = float(f.outcome[0, f.issues.index(issue.id)])
+            y = -1.2 - 0.5 * k
+            err = None
+            info = summary.get((issue.id, model))
+            if info is not None and interval[0] in info and interval[1] in info:
+                lo, hi = info[interval[0]], info[interval[1]]
+                err = {"type": "data", "symmetric": False, "array": [hi - value],
+                       "arrayminus": [value - lo], "color": _colour(k), "thickness": 2}
+            anchor = issue.nearest_anchor(value)
+            fig.add_trace(go.Scatter(
+                x=[value], y=[y], mode="markers", error_x=err,
+                marker={"symbol": "triangle-up", "size": 13, "color": _colour(k)},
+                customdata=[[label(model), label(anchor.label) if anchor else ""]],
+                hovertemplate="%{customdata[0]}: %{x:.1f} ≈ %{customdata[1]}<extra></extra>",
+                name=label(model), legendgroup=f"m{k}", showlegend=row == 1), row=row, col=1)
+        anchors = issue.anchors
+        fig.update_xaxes(range=[issue.low - 0.03 * issue.span, issue.high + 0.03 * issue.span],
+                         tickvals=[a.value for a in anchors] or None,
+                         ticktext=[_short(a.label) for a in anchors] or None,
+                         tickangle=0, tickfont={"size": 9}, showgrid=True, row=row, col=1)
+        fig.update_yaxes(visible=False, range=[-1.4 - 0.5 * max(len(models), 1), 1.4],
+                         row=row, col=1)
+    title = f"{scenario.title or scenario.name}: positions and forecasts"
+    fig = _layout(fig, title, height=190 * len(issues) + 140)
+    fig.update_layout(margin={"l": 30})
+    _note(fig)
+    return fig
+
+
+def _short(text: str, limit: int = 28) -> str:
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return label(cut)
+
+
+def _note(fig: go.Figure) -> None:
+    fig.add_annotation(text=NEUTRAL_NOTE, xref="paper", yref="paper", x=0, y=1.0,
+                       yshift=28, showarrow=False, font={"size": 10, "color": "#666"},
+                       xanchor="left")
+
+
+def trajectories(forecast: Forecast, scenario: Scenario | None = None) -> go.Figure:
+    """Round by round, one panel per issue: the outcome (thick) and, where the model
+    records them, every actor's position (thin)."""
+    issues = list(forecast.issues)
+    names = [scenario.issue(i).name if scenario else i for i in issues]
+    fig = make_subplots(rows=len(issues), cols=1, shared_xaxes=True,
+                        subplot_titles=[label(n) for n in names],
+                        vertical_spacing=0.35 / max(len(issues), 1))
+    outcome = forecast.trajectory.outcome[0]
+    position = forecast.trajectory.position
+    rounds = list(range(outcome.shape[0]))
+    for k, issue in enumerate(issues):
+        if position is not None:
+            for a, actor in enumerate(forecast.actors):
+                y = position[0, :, a, k]
+                if np.all(np.isnan(y)):
+                    continue
+                fig.add_trace(go.Scatter(
+                    x=rounds, y=y, mode="lines", line={"width": 1, "color": _colour(a + 1)},
+                    name=label(actor), legendgroup=f"a{a}", showlegend=k == 0,
+                    customdata=[label(actor)] * len(rounds),
+                    hovertemplate="%{customdata}: round %{x}, %{y:.1f}<extra></extra>"),
+                    row=k + 1, col=1)
+        fig.add_trace(go.Scatter(
+            x=rounds, y=outcome[:, k], mode="lines+markers",
+            line={"width": 3, "color": _colour(0)}, name="outcome", legendgroup="outcome",
+            showlegend=k == 0, hovertemplate="round %{x}: %{y:.1f}<extra></extra>"),
+            row=k + 1, col=1)
+        if scenario is not None:
+            issue_obj = scenario.issue(issue)
+            fig.update_yaxes(range=[issue_obj.low, issue_obj.high], row=k + 1, col=1)
+    fig.update_xaxes(title_text="round", row=len(issues), col=1)
+    return _layout(fig, f"{forecast.model}: round by round", height=170 * len(issues) + 120)
+
+
+def histograms(simulation: Simulation, scenario: Scenario | None = None, *,
+               bins: int = 50) -> go.Figure:
+    """Monte Carlo: per issue, each model's distribution of outcomes (share of draws)."""
+    issues = simulation.issues
+    names = [scenario.issue(i).name if scenario else i for i in issues]
+    fig = make_subplots(rows=len(issues), cols=1, subplot_titles=[label(n) for n in names],
+                        vertical_spacing=0.4 / max(len(issues), 1))
+    for row, issue in enumerate(issues, start=1):
+        for k, model in enumerate(simulation.models):
+            counts, edges = simulation.histogram(issue, model, bins=bins)
+            total = counts.sum() or 1
+            centres = (edges[:-1] + edges[1:]) / 2 if len(edges) > len(counts) else edges
+            fig.add_trace(go.Bar(
+                x=centres[: len(counts)], y=counts / total, name=label(model),
+                marker_color=_colour(k), opacity=0.6, legendgroup=f"m{k}",
+                showlegend=row == 1, customdata=[label(model)] * len(counts),
+                hovertemplate="%{customdata}: %{x:.1f}: %{y:.1%} of draws<extra></extra>"),
+                row=row, col=1)
+        fig.update_yaxes(tickformat=".0%", row=row, col=1)
+    fig.update_layout(barmode="overlay", bargap=0)
+    title = f"{simulation.dataset.attrs.get('scenario', '')}: {simulation.draws:,} draws"
+    return _layout(fig, title, height=180 * len(issues) + 120)
+
+
+def pareto(view: PairView) -> go.Figure:
+    """Two parties' utilities over the deal space, their Pareto frontier and their ZOPA
+    (the deals both prefer to their BATNA, shaded)."""
+    a, b = view.actors
+    u = view.utility
+    inside = view.in_zopa
+    fig = go.Figure()
+    fig.add_shape(type="rect", x0=view.batna[0], y0=view.batna[1],
+                  x1=max(float(u[:, 0].max()), view.batna[0]),
+                  y1=max(float(u[:, 1].max()), view.batna[1]),
+                  fillcolor="rgba(44,160,44,0.10)", line={"width": 0}, layer="below")
+    fig.add_trace(go.Scatter(x=u[~inside, 0], y=u[~inside, 1], mode="markers",
+                               marker={"size": 4, "color": "#bbbbbb"}, name="deals",
+                               hovertemplate="%{x:.3f}, %{y:.3f}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=u[inside, 0], y=u[inside, 1], mode="markers",
+                               marker={"size": 5, "color": _colour(2)},
+                               name="deals both prefer to no deal (ZOPA)",
+                               hovertemplate="%{x:.3f}, %{y:.3f}<extra></extra>"))
+    deal_text = [label(", ".join(f"{k}={v}" for k, v in d.items())) for d in view.frontier_labels]
+    fig.add_trace(go.Scatter(x=view.frontier[:, 0], y=view.frontier[:, 1], mode="lines+markers",
+                             line={"color": _colour(1), "width": 2}, name="Pareto frontier",
+                             customdata=deal_text,
+                             hovertemplate="%{customdata}<br>%{x:.3f}, %{y:.3f}<extra></extra>"))
+    fig.add_vline(x=view.batna[0], line={"dash": "dash", "color": "#444"})
+    fig.add_hline(y=view.batna[1], line={"dash": "dash", "color": "#444"})
+    fig.update_xaxes(title_text=f"utility of {label(a)} (BATNA {view.batna[0]:.3f}, dashed)")
+    fig.update_yaxes(title_text=f"utility of {label(b)} (BATNA {view.batna[1]:.3f}, dashed)")
+    shown = f"{len(u):,} of {view.total:,} deals" if view.sampled else f"{view.total:,} deals"
+    fig = _layout(fig, f"{a} and {b}: {shown}", height=520)
+    fig.update_layout(margin={"l": 70})
+    return fig
+
+
+def tornado(result: Sensitivity, issue: str, *, top: int = 10,
+            scenario: Scenario | None = None) -> go.Figure:
+    """The forecast on ``issue`` with each uncertain input alone at the low and the high
+    end of its stated range (others at their points), widest swing on top."""
+    rows = result.tornado[result.tornado["issue"] == issue].copy()
+    rows = rows.sort_values("swing", ascending=True).tail(top)
+    point = float(result.point[issue])
+    names = [label(n) for n in rows["input"]]
+    lows = rows["outcome_low"].to_numpy(dtype=float)
+    highs = rows["outcome_high"].to_numpy(dtype=float)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=names, x=lows - point, base=point, orientation="h",
+                         marker_color=_colour(0), name="input at the low end",
+                         customdata=rows["low"].to_numpy(dtype=float),
+                         hovertemplate="input at %{customdata:g}: forecast %{x:.1f}"
+                                       "<extra></extra>"))
+    fig.add_trace(go.Bar(y=names, x=highs - point, base=point, orientation="h",
+                         marker_color=_colour(1), name="input at the high end",
+                         customdata=rows["high"].to_numpy(dtype=float),
+                         hovertemplate="input at %{customdata:g}: forecast %{x:.1f}"
+                                       "<extra></extra>"))
+    fig.add_vline(x=point, line={"color": "#222"})
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(title_text=f"{result.model} forecast (point {point:.1f})")
+    name = scenario.issue(issue).name if scenario else issue
+    fig = _layout(fig, f"What moves {name}", height=120 + 28 * max(len(rows), 1))
+    fig.update_layout(margin={"l": 220})
+    return fig
+
+
+def timeline(table: Iterable[Mapping[str, Any]] | Any, *,
+             issues: Sequence[str] | None = None) -> go.Figure:
+    """Forecasts across versions of a scenario, one panel per issue.
+
+    ``table`` holds rows (dicts or a DataFrame) with ``as_of`` (or ``date``, or
+    ``version``), ``issue``, ``model`` and ``forecast`` (or ``value``), and
+    optionally ``low`` and ``high`` (an interval drawn as a band): the rows of
+    the history store's ``Timeline.rows()``.
+    """
+    rows = table.to_dict(orient="records") if hasattr(table, "to_dict") else list(table)
+    wanted = list(issues) if issues else list(dict.fromkeys(str(r["issue"]) for r in rows))
+    fig = make_subplots(rows=max(len(wanted), 1), cols=1, shared_xaxes=True,
+                        subplot_titles=[label(i) for i in wanted],
+                        vertical_spacing=0.35 / max(len(wanted), 1))
+    models = list(dict.fromkeys(str(r["model"]) for r in rows))
+    for row, issue in enumerate(wanted, start=1):
+        for k, model in enumerate(models):
+            sel = [r for r in rows if str(r["issue"]) == issue and str(r["model"]) == model]
+            sel = [r for r in sel if _value(r) is not None]
+            sel.sort(key=lambda r: str(_when(r)))
+            if not sel:
+                continue
+            x = [_when(r) for r in sel]
+            if all(r.get("low") is not None and r.get("high") is not None for r in sel):
+                fig.add_trace(go.Scatter(
+                    x=x + x[::-1], y=[r["high"] for r in sel] + [r["low"] for r in sel][::-1],
+                    fill="toself", fillcolor=_colour(k), opacity=0.15, line={"width": 0},
+                    hoverinfo="skip", showlegend=False), row=row, col=1)
+            fig.add_trace(go.Scatter(
+                x=x, y=[_value(r) for r in sel], mode="lines+markers",
+                line={"color": _colour(k)}, name=label(model), legendgroup=f"m{k}",
+                showlegend=row == 1, customdata=[label(model)] * len(sel),
+                hovertemplate="%{customdata}: %{x}: %{y:.1f}<extra></extra>"), row=row, col=1)
+    return _layout(fig, "Forecasts across versions", height=170 * max(len(wanted), 1) + 120)
+
+
+def _when(row: Mapping[str, Any]) -> Any:
+    return next((row[k] for k in ("as_of", "date", "version") if row.get(k) is not None), None)
+
+
+def _value(row: Mapping[str, Any]) -> Any:
+    return row.get("forecast", row.get("value"))

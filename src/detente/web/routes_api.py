@@ -1,0 +1,237 @@
+"""The JSON API: everything the pages do, returning the same JSON as the CLI's
+``--format json`` (the same ``to_dict`` of the same API result)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
+
+from detente import api
+from detente.errors import DetenteError
+from detente.present import figures
+from detente.present.brief import figure_json, render_html
+from detente.web.edit import apply_edits
+from detente.web.store import Entry, NotFound, ScenarioStore
+
+router = APIRouter(prefix="/api")
+
+MAX_DRAWS = 20_000
+"""Largest Monte Carlo run one request may ask for (keeps a request within seconds)."""
+MAX_UPLOAD = 1_000_000
+
+
+def store(request: Request) -> ScenarioStore:
+    return request.app.state.store
+
+
+def summary(entry: Entry) -> dict[str, Any]:
+    sc = entry.scenario
+    return {"id": entry.ref, "kind": entry.kind, "name": sc.name, "title": sc.title,
+            "as_of": sc.as_of.isoformat() if sc.as_of else None, "hash": sc.hash,
+            "actors": len(sc.actors), "issues": len(sc.issues), "stances": len(sc.stances)}
+
+
+ModelsQ = Annotated[list[str] | None, Query(
+    description="Model to run (repeatable); default: " + ", ".join(api.DEFAULT_MODELS))]
+
+
+class UploadText(BaseModel):
+    """A scenario file's text (any format detente reads), with its file name."""
+
+    text: str = Field(max_length=MAX_UPLOAD)
+    filename: str = Field(default="upload.yaml", max_length=200)
+    format: str | None = None
+
+
+class Edits(BaseModel):
+    """Field edits: a field path (as in error messages, ``actors[0].capability``) to its
+    new value; an empty string clears an optional field."""
+
+    edits: dict[str, Any]
+
+
+class Change(BaseModel):
+    actor: str
+    issue: str
+    position: float | None = None
+    salience: float | None = None
+
+
+class WhatIf(BaseModel):
+    """Stances to move and the models to re-run (default: the fast ones)."""
+
+    changes: list[Change] = Field(default_factory=list, max_length=500)
+    models: list[str] | None = None
+    seed: int = 0
+
+
+@router.get("/scenarios", summary="The scenarios served: bundled and uploaded")
+def list_scenarios(request: Request) -> list[dict[str, Any]]:
+    return [summary(e) for e in store(request).entries()]
+
+
+@router.post("/scenarios", summary="Upload a scenario file (multipart field 'file')",
+             status_code=201)
+async def upload(request: Request, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+    raw = await file.read(MAX_UPLOAD + 1)
+    if len(raw) > MAX_UPLOAD:
+        raise DetenteError(f"{file.filename}: larger than {MAX_UPLOAD:,} bytes")
+    name = _filename(file.filename)
+    sc = api.loads(raw, name=name)
+    return summary(store(request).add(sc, filename=name))
+
+
+@router.post("/scenarios/text", summary="Upload a scenario as text", status_code=201)
+def upload_text(request: Request, body: UploadText) -> dict[str, Any]:
+    name = _filename(body.filename)
+    sc = api.loads(body.text, name=name, format=body.format)
+    return summary(store(request).add(sc, filename=name))
+
+
+@router.post("/validate", summary="Check a scenario's text; every problem with its field")
+def validate(body: UploadText) -> dict[str, Any]:
+    sc = api.loads(body.text, name=_filename(body.filename), format=body.format)
+    return {"ok": True, "name": sc.name, "actors": len(sc.actors), "issues": len(sc.issues)}
+
+
+@router.get("/scenarios/{ref}", summary="One scenario in its canonical form (as YAML holds)")
+def get_scenario(request: Request, ref: str) -> dict[str, Any]:
+    entry = store(request).get(ref)
+    return {**summary(entry), "scenario": entry.scenario.to_dict()}
+
+
+@router.get("/scenarios/{ref}/yaml", summary="One scenario as YAML text")
+def get_yaml(request: Request, ref: str) -> Response:
+    return Response(api.dumps(store(request).get(ref).scenario), media_type="text/yaml")
+
+
+@router.post("/scenarios/{ref}/edit", summary="Edit fields; saved only if the result is valid")
+def edit(request: Request, ref: str, body: Edits) -> dict[str, Any]:
+    entry = store(request).get(ref)
+    sc = apply_edits(entry.scenario, body.edits)
+    return summary(store(request).replace(ref, sc))
+
+
+@router.get("/scenarios/{ref}/forecast", summary="Forecast (as `detente forecast --format json`)")
+def forecast(request: Request, ref: str, model: ModelsQ = None, seed: int = 0,
+             rounds: bool = False) -> dict[str, Any]:
+    sc = store(request).get(ref).scenario
+    return api.forecast(sc, models=model or None, seed=seed).to_dict(trajectory=rounds)
+
+
+@router.post("/scenarios/{ref}/whatif", summary="Re-forecast with some stances moved")
+def what_if(request: Request, ref: str, body: WhatIf) -> dict[str, Any]:
+    sc = store(request).get(ref).scenario
+    moved = api.what_if(sc, [api.StanceChange(**c.model_dump()) for c in body.changes])
+    return api.forecast(moved, models=body.models or list(api.FAST_MODELS),
+                        seed=body.seed).to_dict()
+
+
+@router.get("/scenarios/{ref}/deals", summary="Deals (as `detente deals --format json`)")
+def deals(request: Request, ref: str, top: Annotated[int, Query(ge=1, le=100)] = 5,
+          utility: str = "linear") -> dict[str, Any]:
+    sc = store(request).get(ref).scenario
+    return api.analyse_deals(sc, utility=utility).to_dict(top=top)
+
+
+@router.get("/scenarios/{ref}/simulate",
+            summary="Monte Carlo (as `detente simulate --format json`)")
+def simulate(request: Request, ref: str, model: ModelsQ = None,
+             draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000,
+             seed: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    sc = store(request).get(ref).scenario
+    return api.simulate(sc, model or None, draws=draws, seed=seed).to_dict()
+
+
+@router.get("/scenarios/{ref}/sensitivity",
+            summary="Sensitivity (as `detente sensitivity --format json`)")
+def sensitivity(request: Request, ref: str, model: str = "compromise", method: str = "morris",
+                samples: Annotated[int, Query(ge=2, le=256)] = 8,
+                seed: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    sc = store(request).get(ref).scenario
+    if method not in ("sobol", "morris"):
+        raise DetenteError(f"method {method[:40]!r}: expected sobol or morris")
+    return api.sensitivity(sc, _known(model), method=method,  # type: ignore[arg-type]
+                           samples=samples, seed=seed).to_dict()
+
+
+@router.get("/scenarios/{ref}/figures/{kind}", summary="A Plotly figure as JSON: scales, "
+            "trajectories (model=), histograms (draws=), pareto (a=, b=), tornado (issue=)")
+def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
+           a: str | None = None, b: str | None = None, issue: str | None = None,
+           draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000) -> Response:
+    sc = store(request).get(ref).scenario
+    if kind == "scales":
+        fig = figures.issue_scales(sc, api.forecast(sc, models=model or None))
+    elif kind == "trajectories":
+        name = (model or ["eum"])[0]
+        fig = figures.trajectories(api.forecast(sc, models=[name])[name], sc)
+    elif kind == "histograms":
+        fig = figures.histograms(api.simulate(sc, model or None, draws=draws), sc)
+    elif kind == "pareto":
+        first, second = a or sc.actor_ids[0], b or sc.actor_ids[1 % len(sc.actor_ids)]
+        fig = figures.pareto(api.deal_pair(sc, first, second))
+    elif kind == "tornado":
+        chosen = issue or sc.issue_ids[0]
+        if chosen not in sc.issue_ids:
+            raise DetenteError(f"unknown issue {chosen!r}; issues are {', '.join(sc.issue_ids)}")
+        sens = api.sensitivity(sc, _known((model or ["compromise"])[0]), method="morris",
+                               samples=8)
+        fig = figures.tornado(sens, chosen, scenario=sc)
+    else:
+        raise DetenteError(f"unknown figure {kind[:40]!r}; expected scales, trajectories, "
+                           "histograms, pareto or tornado")
+    return Response(figure_json(fig), media_type="application/json")
+
+
+@router.get("/scenarios/{ref}/brief", summary="The one-page brief (as `detente report`)",
+            response_class=HTMLResponse)
+def brief(request: Request, ref: str, draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 1000,
+          seed: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+    sc = store(request).get(ref).scenario
+    return HTMLResponse(render_html(api.brief(sc, draws=draws, seed=seed)))
+
+
+@router.get("/histories", summary="Stored versions, by history (with `detente serve --db`)")
+def histories(request: Request) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for v in store(request).versions():
+        out.setdefault(v.history, []).append({**v.to_dict(), "ref": f"v-{v.id}"})
+    return out
+
+
+@router.get("/histories/{name}/timeline",
+            summary="Forecasts across versions (as `detente history timeline --format json`)")
+def timeline(request: Request, name: str, model: ModelsQ = None,
+             seed: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    return _timeline(request, name, model, seed).to_dict()
+
+
+def _timeline(request: Request, name: str, models: list[str] | None, seed: int) -> Any:
+    history = store(request).history
+    if history is None:
+        raise NotFound("this server has no history store (start it with --db)")
+    return history.timeline(name, models=models or None, seed=seed)
+
+
+@router.get("/models", summary="The models (as `detente models`)")
+def models() -> list[str]:
+    return list(api.available_models())
+
+
+def _known(model: str) -> str:
+    known = api.available_models()
+    if model not in known:
+        raise DetenteError(f"unknown model {model[:40]!r}; known: {', '.join(known)}")
+    return model
+
+
+def _filename(name: str | None) -> str:
+    """The last part of an uploaded file's name, used only to pick a format and to name
+    the upload in messages (never as a path)."""
+    base = (name or "upload.yaml").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return base[:200] or "upload.yaml"
+

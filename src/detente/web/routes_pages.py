@@ -1,0 +1,181 @@
+"""The pages: scenarios, one scenario, what-if, deals, simulation, editing, API list.
+
+Pages render with the brief's Jinja2 environment (autoescape on); figures go
+into ``<script type="application/json">`` blocks through
+:func:`~detente.present.brief.figure_json` and are drawn by ``/static/app.js``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from detente import api
+from detente.notes import NEUTRAL_NOTE
+from detente.present import figures
+from detente.present.brief import TEMPLATES as BRIEF_TEMPLATES
+from detente.present.brief import figure_json, script_json, stance_sources
+from detente.present.terminal import visible
+from detente.scenario import Scenario
+from detente.web.routes_api import MAX_DRAWS, _timeline, store, summary
+
+router = APIRouter(include_in_schema=False)
+
+HERE = Path(__file__).parent
+PAGE_MODELS = (*api.DEFAULT_MODELS, "eum")
+
+STATIC = {  # name -> (file, media type); a request name is only ever a key here
+    "app.js": (HERE / "static" / "app.js", "text/javascript"),
+    "style.css": (BRIEF_TEMPLATES / "style.css.j2", "text/css"),
+}
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(HERE / "templates")),
+                                    jinja2.FileSystemLoader(str(BRIEF_TEMPLATES))]),
+        autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["visible"] = lambda v: visible(str(v))
+    env.filters["num"] = lambda v, nd=1: "—" if v is None else f"{v:.{nd}f}"
+    env.globals["note"] = NEUTRAL_NOTE
+    return env
+
+
+def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(environment().get_template(template).render(**context), status_code=status)
+
+
+def error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
+    """JSON for the API (and any client that does not ask for HTML), a page otherwise."""
+    wants_html = "text/html" in request.headers.get("accept", "")
+    if request.url.path.startswith("/api") or not wants_html:
+        return JSONResponse(body, status_code=status)
+    return page("error.html.j2", status=status, status_code=status, body=body)
+
+
+@cache
+def _plotly_js() -> bytes:
+    from detente.present.brief import plotly_js
+
+    return plotly_js().encode()
+
+
+@router.get("/static/plotly.min.js")
+def plotly_static() -> Response:
+    return Response(_plotly_js(), media_type="text/javascript",
+                    headers={"cache-control": "public, max-age=86400"})
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    if name not in STATIC:
+        return JSONResponse({"error": f"no static file {name[:40]!r}"}, status_code=404)
+    path, media = STATIC[name]
+    return Response(path.read_bytes(), media_type=media)
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request) -> HTMLResponse:
+    versions = [{**v.to_dict(), "ref": f"v-{v.id}"} for v in store(request).versions()]
+    return page("index.html.j2", entries=[summary(e) for e in store(request).entries()],
+                versions=versions)
+
+
+@router.get("/t/{name}", response_class=HTMLResponse)
+def timeline_page(request: Request, name: str) -> HTMLResponse:
+    result = _timeline(request, name, None, 0)
+    figs = {"timeline": figure_json(figures.timeline(result.rows()))}
+    return page("timeline.html.j2", name=name, result=result, figures=figs)
+
+
+def _comparative(sc: Scenario) -> list[dict[str, Any]]:
+    rows = []
+    for issue in sc.issues:
+        cells = []
+        for actor in sc.actors:
+            st = sc.stance(actor.id, issue.id)
+            anchor = issue.nearest_anchor(st.position) if st else None
+            cells.append(None if st is None else {
+                "position": st.position, "salience": st.salience,
+                "label": anchor.label if anchor else "", "evidence": st.evidence,
+                "sources": stance_sources(sc, actor.id, issue.id)})
+        rows.append({"issue": issue, "cells": cells})
+    return rows
+
+
+@router.get("/s/{ref}", response_class=HTMLResponse)
+def scenario_page(request: Request, ref: str) -> HTMLResponse:
+    entry = store(request).get(ref)
+    sc = entry.scenario
+    result = api.forecast(sc, models=list(PAGE_MODELS))
+    figs = {"scales": figure_json(figures.issue_scales(sc, result)),
+            "eum": figure_json(figures.trajectories(result["eum"], sc))}
+    return page("scenario.html.j2", entry=entry, sc=sc, rows=_comparative(sc),
+                forecast=result.rows(), models=result.models, figures=figs)
+
+
+@router.get("/s/{ref}/whatif", response_class=HTMLResponse)
+def whatif_page(request: Request, ref: str) -> HTMLResponse:
+    entry = store(request).get(ref)
+    sc = entry.scenario
+    result = api.forecast(sc, models=list(api.FAST_MODELS))
+    data = {"ref": entry.ref, "models": list(result.models), "actors": list(sc.actor_ids),
+            "issues": [{"id": i.id, "name": i.name, "low": i.low, "high": i.high,
+                        "anchors": [[a.value, a.label] for a in i.anchors]} for i in sc.issues],
+            "forecast": result.to_dict()}
+    return page("whatif.html.j2", entry=entry, sc=sc, forecast=result.rows(),
+                models=result.models, data=script_json(data))
+
+
+@router.get("/s/{ref}/deals", response_class=HTMLResponse)
+def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
+               b: Annotated[int, Query(ge=0)] = 1) -> HTMLResponse:
+    """``a``, ``b``: the two parties of the frontier figure, by their place in the list."""
+    entry = store(request).get(ref)
+    sc = entry.scenario
+    ids = sc.actor_ids
+    first = ids[a] if a < len(ids) else ids[0]
+    second = ids[b] if b < len(ids) and ids[b] != first else next(
+        (x for x in ids if x != first), first)
+    report = api.analyse_deals(sc).to_dict(top=10)
+    figs = {"pareto": figure_json(figures.pareto(api.deal_pair(sc, first, second)))} \
+        if first != second else {}
+    return page("deals.html.j2", entry=entry, sc=sc, deals=report, a=first, b=second,
+                figures=figs)
+
+
+@router.get("/s/{ref}/simulate", response_class=HTMLResponse)
+def simulate_page(request: Request, ref: str,
+                  draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000,
+                  seed: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+    entry = store(request).get(ref)
+    sc = entry.scenario
+    sim = api.simulate(sc, list(api.FAST_MODELS), draws=draws, seed=seed)
+    figs = {"histograms": figure_json(figures.histograms(sim, sc)),
+            "scales": figure_json(figures.issue_scales(
+                sc, api.forecast(sc, models=list(api.FAST_MODELS), seed=seed), sim))}
+    return page("simulate.html.j2", entry=entry, sc=sc, rows=sim.summary_rows(), sim=sim,
+                figures=figs)
+
+
+@router.get("/s/{ref}/edit", response_class=HTMLResponse)
+def edit_page(request: Request, ref: str) -> HTMLResponse:
+    entry = store(request).get(ref)
+    data = entry.scenario.to_dict()
+    return page("edit.html.j2", entry=entry, sc=entry.scenario, data=data,
+                data_json=script_json({"ref": entry.ref, "scenario": data}))
+
+
+@router.get("/api-docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    schema = request.app.openapi()
+    ops = [{"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+            "params": [p["name"] for p in op.get("parameters", [])]}
+           for path, item in schema["paths"].items() for method, op in item.items()]
+    return page("api.html.j2", ops=ops)

@@ -1,0 +1,67 @@
+"""The one-page brief: self-contained, answers its three questions, every number sourced."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from detente.cli.main import app
+from detente.present.brief import chromium
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def brief(tmp_path_factory: pytest.TempPathFactory) -> str:
+    out = tmp_path_factory.mktemp("brief") / "brief.html"
+    res = runner.invoke(app, ["report", "-o", str(out), "-n", "300"])
+    assert res.exit_code == 0, res.output
+    return out.read_text(encoding="utf-8")
+
+
+def test_brief_is_self_contained(brief: str):
+    markup = re.sub(r"<script>.*?</script>", "", brief, flags=re.S)  # plotly.js inline
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", markup)
+    assert "<script src" not in markup and "<link" not in markup
+    assert "Plotly.newPlot" in brief and "plotly.js" in brief[:5_000_000].lower()
+
+
+def test_brief_answers_the_three_questions(brief: str, ukraine):
+    for heading in ("Where is the settlement likely to land?", "What would move it?",
+                    "Which packages could every party accept?"):
+        assert heading in brief
+    for issue in ukraine.issues:
+        assert issue.name.replace('"', "&#34;") in brief
+    for model in ("compromise", "median", "nash", "eum", "exchange", "smp"):
+        assert f"model output ({model})" in brief
+    assert "5–95% of draws" in brief and "300 Monte Carlo draws" in brief
+    assert "not predictions of fact" in brief
+
+
+def test_every_number_names_its_source(brief: str):
+    rows = re.findall(r"<tr>(.*?)</tr>", brief, flags=re.S)
+    numeric = [r for r in rows if re.search(r'class="num">\s*[-+]?\d', r)]
+    assert numeric
+    for row in numeric:
+        assert 'class="src"' in row, row[:300]
+
+
+def test_report_refuses_to_overwrite_and_odd_names(tmp_path: Path):
+    target = tmp_path / "b.html"
+    target.write_text("mine")
+    res = runner.invoke(app, ["report", "-o", str(target), "-n", "0"])
+    assert res.exit_code == 1 and "--force" in res.output and target.read_text() == "mine"
+    res = runner.invoke(app, ["report", "-o", str(tmp_path / "b.docx")])
+    assert res.exit_code == 1 and ".html or .pdf" in res.output
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(chromium() is None, reason="PDF output needs Chromium")
+def test_report_pdf(tmp_path: Path):
+    target = tmp_path / "brief.pdf"
+    res = runner.invoke(app, ["report", "-o", str(target), "-n", "100"])
+    assert res.exit_code == 0, res.output
+    assert target.read_bytes()[:5] == b"%PDF-"
