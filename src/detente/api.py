@@ -26,7 +26,7 @@ from detente.atomic import write_text_atomic
 from detente.errors import DetenteError, ModelInputError, Problem
 from detente.extras import extras_of
 from detente.formats.genius import GeniusDomain, read_genius_domain
-from detente.models.base import Model
+from detente.models.base import Forecast, Model
 from detente.models.registry import (
     DEFAULT_MODELS,
     available_models,
@@ -42,6 +42,7 @@ from detente.results import (
     ForecastSet,
     LogrollSet,
     ModelInfo,
+    Skipped,
 )
 from detente.scenario import Scenario
 from detente.scenarios import DEFAULT, bundled_path, resolve
@@ -255,7 +256,28 @@ def forecast(
     sc = _scenario(scenario, format)
     extras = extras_of(sc)  # what a model takes from the file (KTAB settings, DEU context)
     chosen = [m.bind(extras) for m in resolve_models(models, params=params)]
-    return ForecastSet(sc, tuple(m.forecast(sc, seed=seed) for m in chosen))
+    done: list[Forecast] = []
+    skipped: list[Skipped] = []
+    first: ModelInputError | None = None
+    for m in chosen:
+        try:
+            done.append(m.forecast(sc, seed=seed))
+        except ModelInputError as exc:  # this model cannot run here; the others still do
+            first = first or exc
+            skipped.append(Skipped(m.name, _one_line(exc)))
+    if not done and first is not None:
+        raise first
+    return ForecastSet(sc, tuple(done), tuple(skipped))
+
+
+def _one_line(error: ModelInputError) -> str:
+    """A model's input problems as one line: the first, and how many more."""
+    if not error.problems:
+        return str(error).splitlines()[0]
+    p = error.problems[0]
+    more = len(error.problems) - 1
+    return (f"{p.field}: found {p.found}; expected {p.expected}"
+            + (f" (and {more} more)" if more else ""))
 
 
 def exchanges(
@@ -817,6 +839,7 @@ FAST_MODELS: tuple[str, ...] = ("compromise", "median", "nash", "eum")
 def loads(text: str, *, name: str = "upload.yaml", format: str | None = None) -> Scenario:
     """Parse one scenario from text held in memory (an upload); ``name`` is only used to
     pick the format by its extension and to name the source in error messages."""
+    formats.check_size(len(text), name)
     fmt = format or formats.detect_format(Path(name), text)
     scenarios = formats.format_module(fmt).loads(text, file=name)
     if len(scenarios) != 1:

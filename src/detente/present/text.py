@@ -11,6 +11,18 @@ from typing import Any
 import yaml
 
 from detente.results import BacktestReport, ForecastSet
+from detente.scenario import Scenario
+
+
+def plural(n: int, word: str) -> str:
+    """``1 issue``, ``2 issues``, ``0 issues`` (English plural by adding s)."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def counts(scenario: Scenario) -> str:
+    """``3 actors, 1 issue, 3 stances``: the size of a scenario in words."""
+    return ", ".join([plural(len(scenario.actors), "actor"), plural(len(scenario.issues), "issue"),
+                      plural(len(scenario.stances), "stance")])
 
 
 def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
