@@ -216,7 +216,7 @@ def check_scenarios(result: Any) -> str:
     if not isinstance(result, list) or not all(isinstance(s, Scenario) for s in result):
         return f"a reader returned {type(result).__name__}, not a list of scenarios"
     for sc in result[:2]:
-        if len(sc.actors) > 200:
+        if len(sc.actors) > 60:  # bound the invariant's cost per case
             continue
         try:
             back = api.loads(api.dumps(sc, "yaml"), name="roundtrip.yaml")

@@ -219,3 +219,14 @@ def test_a_damaged_simulation_file_is_a_clean_error(tmp_path):
         api.load_simulation(path)
     except DetenteError as exc:
         assert str(path) in str(exc)
+
+
+def test_two_anchors_at_one_value_are_refused(tmp_path):
+    # found by tools/fuzz.py: a CSV with a duplicated anchor row read fine but changed when
+    # written to YAML (which keys anchors by value) and read back
+    csv_text = api.dumps(api.load(), "csv")
+    row = next(line for line in csv_text.splitlines() if line.startswith("tunnel,100"))
+    bad = tmp_path / "dup.csv"
+    bad.write_text(csv_text.replace(row, row + "\n" + row))
+    with pytest.raises(DetenteError, match="second anchor at 100"):
+        api.load(bad)
