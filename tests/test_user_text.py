@@ -232,3 +232,14 @@ def test_any_text_never_crashes_a_command(tmp_path_factory, text: str):
         assert "\x1b" not in res.output or args[-1] == "csv"
     res = invoke("forecast", str(path), "-m", "median", "-f", "json")
     assert json.loads(res.output)["scenario"] == sc.name
+
+
+def test_history_commands_print_user_text_literally(tmp_path: Path, hostile_file: Path):
+    db = str(tmp_path / "h.sqlite")
+    assert invoke("history", "add", str(hostile_file), "--db", db, "--note",
+                  "[bold]note[/] :100:").exit_code == 0
+    for args in (["log"], ["show", "1"], ["timeline", HOSTILE]):
+        res = invoke("history", *args, "--db", db)
+        assert res.exit_code == 0, res.output
+        assert "\x1b" not in res.output and "💯" not in res.output
+    assert "[bold]note[/] :100:" in invoke("history", "log", "--db", db).output

@@ -302,7 +302,7 @@ def exchanges(
     sc = _scenario(scenario, format)
     model = Exchange(rounds=rounds, variant=variant, rule=rule)  # type: ignore[arg-type]
     fc = model.bind(extras_of(sc)).forecast(sc, seed=seed)
-    found = tuple(round_one(sc, model)) if candidates else None
+    found = tuple(c.to_dict() for c in round_one(sc, model)) if candidates else None
     return ExchangeRun(sc, fc, rounds, seed, found)
 
 
@@ -836,10 +836,14 @@ FAST_MODELS: tuple[str, ...] = ("compromise", "median", "nash", "eum")
 """Models quick enough to re-run on every slider move in the what-if view."""
 
 
-def loads(text: str, *, name: str = "upload.yaml", format: str | None = None) -> Scenario:
-    """Parse one scenario from text held in memory (an upload); ``name`` is only used to
-    pick the format by its extension and to name the source in error messages."""
+def loads(text: str | bytes, *, name: str = "upload.yaml",
+          format: str | None = None) -> Scenario:
+    """Parse one scenario from text (or a file's bytes) held in memory, such as an upload;
+    ``name`` is only used to pick the format by its extension and to name the source in
+    error messages (never opened)."""
     formats.check_size(len(text), name)
+    if isinstance(text, bytes):
+        text = formats.decode(text, name)
     fmt = format or formats.detect_format(Path(name), text)
     scenarios = formats.format_module(fmt).loads(text, file=name)
     if len(scenarios) != 1:

@@ -174,3 +174,13 @@ def test_combined_values_lie_within_the_analysts(values, aggregator, ranges):
     if max(ps) > min(ps):
         assert st_.position_uncertainty.low <= min(ps)
         assert st_.position_uncertainty.high >= max(ps)
+
+
+def test_trimmed_mean_of_equal_values_stays_within_them() -> None:
+    """A float mean of equal values can come out one ulp above them; the panel clips it."""
+    from detente.inputs.panel import aggregate
+
+    value = 0.8153710540368968
+    for n in range(1, 12):
+        got = aggregate([value] * n, aggregator="trimmed-mean")
+        assert got == value

@@ -157,6 +157,8 @@ def test_binding_rules():
         check_bind("0.0.0.0", None)
     with pytest.raises(detente.DetenteError, match="at least 16"):
         check_bind("0.0.0.0", "short")
+    with pytest.raises(detente.DetenteError, match="at least 16"):
+        check_bind("0.0.0.0", "ü" * 20)
     check_bind("0.0.0.0", TOKEN)
     res = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"], env={"DETENTE_TOKEN": ""})
     assert res.exit_code == 1 and "needs a token" in res.output

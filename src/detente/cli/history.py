@@ -68,9 +68,12 @@ def add(
     """Store a scenario as a dated version (adding the same one again changes nothing)."""
     scenario = api.load(file, format=fmt)
     with api.open_history(db) as h:
+        before = h.counts()["versions"]
         version = h.add(scenario, as_of=as_of, note=note, history=history)
-    console.print(f"version #{version.id} of {version.history}, as of {version.as_of}, "
-                  f"scenario {version.scenario_hash}", highlight=False)
+        new = h.counts()["versions"] > before
+    head = "added as version" if new else "already stored as version"
+    console.print(f"{head} #{version.id} of {version.history}, as of {version.as_of}, "
+                  f"scenario {version.scenario_hash} ({h.where})", highlight=False)
 
 
 @app.command("log")
@@ -87,6 +90,20 @@ def log(name: HistoryArg = None, db: DbOpt = None, output: FormatOpt = OutputFor
         console.print(f"no versions in {where}", highlight=False)
     else:
         console.print(log_table(versions, title=f"History ({where})"))
+
+
+@app.command("rm")
+@guard
+def rm(
+    ref: Annotated[str, typer.Argument(help="Version: id, NAME@N, NAME@DATE or hash prefix.")],
+    db: DbOpt = None,
+) -> None:
+    """Delete one version (its scenario and cached results go too when no other version
+    holds that scenario)."""
+    with api.open_history(db) as h:
+        version = h.remove(ref)
+    console.print(f"removed version #{version.id} of {version.history} "
+                  f"(as of {version.as_of}, scenario {version.scenario_hash})", highlight=False)
 
 
 @app.command("show")
@@ -112,11 +129,18 @@ def show(
     console.print(comparative_table(scenario))
 
 
+def _version_or_file(ref: str) -> Any:
+    """A scenario when ``ref`` names an existing file, else the version reference itself."""
+    return api.load(ref) if Path(ref).is_file() else ref
+
+
 @app.command("diff")
 @guard
 def diff(
-    a: Annotated[str, typer.Argument(help="Older version (id, NAME@N, NAME@DATE, hash).")],
-    b: Annotated[str, typer.Argument(help="Newer version.")],
+    a: Annotated[str, typer.Argument(help="Older version (id, NAME@N, NAME@DATE, hash), or a "
+                                     "scenario file not stored.")],
+    b: Annotated[str, typer.Argument(help="Newer version, or a scenario file (to see what "
+                                     "adding it would change).")],
     model: ModelsOpt = None,
     param: ParamOpt = None,
     seed: SeedOpt = 0,
@@ -129,7 +153,8 @@ def diff(
     (Shapley attribution: exact up to 12 changes, sampled beyond; shares sum to the move)."""
     chosen = _models(model, param)
     with api.open_history(db) as h:
-        result = h.diff(a, b, models=chosen, seed=seed, samples=samples)
+        result = h.diff(_version_or_file(a), _version_or_file(b), models=chosen, seed=seed,
+                        samples=samples)
     if output == OutputFormat.json:
         _json(result.to_dict())
         return

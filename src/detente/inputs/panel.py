@@ -119,7 +119,9 @@ def aggregate(values: Sequence[float], *, aggregator: Aggregator = "median",
         if not 0 <= trim < 0.5:
             raise DetenteError(f"trim must be in [0, 0.5) (got {trim:g})")
         cut = math.floor(trim * arr.size)
-        return float(arr[cut: arr.size - cut].mean())
+        kept = arr[cut: arr.size - cut]
+        # a float mean of equal values can land one ulp outside them: clip to the kept range
+        return float(np.clip(kept.mean(), kept[0], kept[-1]))
     raise DetenteError(f"unknown aggregator {aggregator!r}; use {' or '.join(AGGREGATORS)}")
 
 

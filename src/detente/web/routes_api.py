@@ -11,8 +11,6 @@ from pydantic import BaseModel, Field
 
 from detente import api
 from detente.errors import DetenteError
-from detente.formats import decode
-from detente.models.registry import DEFAULT_MODELS, available_models
 from detente.present import figures
 from detente.present.brief import figure_json, render_html
 from detente.web.edit import apply_edits
@@ -37,7 +35,7 @@ def summary(entry: Entry) -> dict[str, Any]:
 
 
 ModelsQ = Annotated[list[str] | None, Query(
-    description="Model to run (repeatable); default: " + ", ".join(DEFAULT_MODELS))]
+    description="Model to run (repeatable); default: " + ", ".join(api.DEFAULT_MODELS))]
 
 
 class UploadText(BaseModel):
@@ -82,7 +80,7 @@ async def upload(request: Request, file: Annotated[UploadFile, File()]) -> dict[
     if len(raw) > MAX_UPLOAD:
         raise DetenteError(f"{file.filename}: larger than {MAX_UPLOAD:,} bytes")
     name = _filename(file.filename)
-    sc = api.loads(decode(raw, name), name=name)
+    sc = api.loads(raw, name=name)
     return summary(store(request).add(sc, filename=name))
 
 
@@ -221,12 +219,13 @@ def _timeline(request: Request, name: str, models: list[str] | None, seed: int) 
 
 @router.get("/models", summary="The models (as `detente models`)")
 def models() -> list[str]:
-    return list(available_models())
+    return list(api.available_models())
 
 
 def _known(model: str) -> str:
-    if model not in available_models():
-        raise DetenteError(f"unknown model {model[:40]!r}; known: {', '.join(available_models())}")
+    known = api.available_models()
+    if model not in known:
+        raise DetenteError(f"unknown model {model[:40]!r}; known: {', '.join(known)}")
     return model
 
 

@@ -16,19 +16,18 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from detente import api
-from detente.models.registry import DEFAULT_MODELS
+from detente.notes import NEUTRAL_NOTE
 from detente.present import figures
 from detente.present.brief import TEMPLATES as BRIEF_TEMPLATES
 from detente.present.brief import figure_json, script_json, stance_sources
 from detente.present.terminal import visible
-from detente.results import NEUTRAL_NOTE
 from detente.scenario import Scenario
 from detente.web.routes_api import MAX_DRAWS, _timeline, store, summary
 
 router = APIRouter(include_in_schema=False)
 
 HERE = Path(__file__).parent
-PAGE_MODELS = (*DEFAULT_MODELS, "eum")
+PAGE_MODELS = (*api.DEFAULT_MODELS, "eum")
 
 STATIC = {  # name -> (file, media type); a request name is only ever a key here
     "app.js": (HERE / "static" / "app.js", "text/javascript"),

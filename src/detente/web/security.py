@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
@@ -50,8 +51,9 @@ def check_bind(host: str, token: str | None) -> None:
             f"--host {host}: serving beyond this machine needs a token (--token TOKEN or "
             "DETENTE_TOKEN); clients then send 'Authorization: Bearer TOKEN' or open a page "
             "once with ?token=TOKEN")
-    if token is not None and len(token) < 16:
-        raise DetenteError("--token: expected at least 16 characters (e.g. from "
+    if token is not None and not re.fullmatch(r"[A-Za-z0-9._~+/=-]{16,}", token):
+        raise DetenteError("--token: expected at least 16 characters among letters, digits "
+                           "and ._~+/=- (e.g. from "
                            "`python -c 'import secrets; print(secrets.token_urlsafe())'`)")
 
 
