@@ -14,6 +14,7 @@ when their function is first called, so ``import detente`` stays quick.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,7 @@ __all__ = [
     "delphi_history",
     "delphi_round",
     "draft_article",
+    "estimate_simulation",
     "exchanges",
     "fit_ensemble",
     "forecast",
@@ -365,6 +367,25 @@ def simulate(
     if note is not None:
         sim.dataset.attrs["uncertainty_defaults"] = note
     return sim
+
+
+PILOT_DRAWS = 256
+"""Draws of the pilot run that :func:`estimate_simulation` times."""
+
+
+def estimate_simulation(scenario: ScenarioLike = None,
+                        models: Iterable[str | Model] | None = None, *, draws: int,
+                        params: Params | None = None, format: str | None = None,
+                        calibrated_uncertainty: bool = False) -> float:
+    """Seconds a :func:`simulate` run of ``draws`` would take here, from timing a pilot of
+    :data:`PILOT_DRAWS` draws and scaling linearly (``t · draws / pilot``; the cost per draw
+    is constant, so this over-states short runs by the pilot's fixed cost)."""
+    sc = _scenario(scenario, format)
+    pilot = min(draws, PILOT_DRAWS)
+    start = time.perf_counter()
+    simulate(sc, models, draws=pilot, params=params, keep_draws=False,
+             calibrated_uncertainty=calibrated_uncertainty)
+    return (time.perf_counter() - start) * draws / pilot
 
 
 def load_simulation(path: str | os.PathLike[str]) -> Simulation:

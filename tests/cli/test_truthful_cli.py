@@ -230,3 +230,19 @@ def test_two_anchors_at_one_value_are_refused(tmp_path):
     bad.write_text(csv_text.replace(row, row + "\n" + row))
     with pytest.raises(DetenteError, match="second anchor at 100"):
         api.load(bad)
+
+
+def test_a_run_of_days_is_estimated_and_refused_without_yes():
+    res = invoke("simulate", "--draws", "10000000000", "-m", "compromise")
+    assert res.exit_code == 1
+    assert re.search(r"estimate: 10,000,000,000 draws take about [\d,.]+ (days|h)", res.stderr)
+    assert "pass --yes" in res.stderr
+    seconds = api.estimate_simulation(models=["compromise"], draws=10**10)
+    assert seconds > 3600  # a pilot of 256 draws takes well over a millisecond
+
+
+def test_progress_goes_to_stderr_on_a_pipe():
+    res = invoke("simulate", "-n", "64", "-m", "compromise", "-f", "json")
+    assert res.exit_code == 0
+    assert "simulating: 64/64 draws" in res.stderr
+    json.loads(res.stdout)

@@ -19,6 +19,17 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+def duration(seconds: float) -> str:
+    """``42 s``, ``3.5 min``, ``2.1 h``, ``4.0 days``: a run time at a glance."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.1f} min"
+    if seconds < 172_800:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86_400:,.1f} days"
+
+
 def counts(scenario: Scenario) -> str:
     """``3 actors, 1 issue, 3 stances``: the size of a scenario in words."""
     return ", ".join([plural(len(scenario.actors), "actor"), plural(len(scenario.issues), "issue"),
