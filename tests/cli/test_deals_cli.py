@@ -12,7 +12,7 @@ runner = CliRunner()
 def test_deals_json():
     res = runner.invoke(app, ["deals", "--format", "json", "--drop", "RUS=0.1"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert data["deals"] == 900 and data["frontier_size"] > 0
     assert data["zopa"]["openings"][0]["actor"] == "RUS"
 
@@ -23,7 +23,7 @@ def test_logrolls_and_phase_tables():
     res = runner.invoke(app, ["phase", "--deal", "tomahawks=conditional,drones=full",
                               "--format", "json"])
     assert res.exit_code == 0, res.output
-    assert json.loads(res.output)["plans_examined"] == 13
+    assert json.loads(res.stdout)["plans_examined"] == 13
     res = runner.invoke(app, ["phase"])
     assert res.exit_code == 0 and "plans examined" in res.output
 
@@ -48,7 +48,7 @@ def test_deals_on_a_genius_folder_and_file_states_the_acceptance_rule(tmp_path):
     for target in (tmp_path, tmp_path / "t-domain.xml"):
         res = runner.invoke(app, ["deals", str(target), "--format", "json"])
         assert res.exit_code == 0, res.output
-        data = json.loads(res.output)
+        data = json.loads(res.stdout)
         assert data["acceptance"]["rule"] == "at_least"
         # price 11 is worth exactly 0.5 to both: at least the reservation value of each
         assert data["zopa"]["size"] == 1 and data["frontier_size"] == 1
