@@ -28,6 +28,11 @@ Locator = Callable[[Path], int | None]
 """Maps a field path to the line it came from (``None`` when unknown)."""
 
 
+MAX_MAGNITUDE = 1e100
+"""Largest capability and scale end a scenario may hold: products and sums of them stay
+finite in every model (a float overflows near 1.8e308)."""
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -48,7 +53,9 @@ class Actor(_Frozen):
 
     id: str = Field(min_length=1)
     name: str = ""
-    capability: float = Field(default=1.0, ge=0, allow_inf_nan=False)
+    # at most 1e100 (only ratios matter): capability × salience × position must not
+    # overflow a float in the models' sums (1e308 made the compromise inf; issue 17's fuzzer)
+    capability: float = Field(default=1.0, ge=0, le=MAX_MAGNITUDE, allow_inf_nan=False)
     capability_uncertainty: Distribution | None = None
     # Gaussian-copula correlation (0..1) of this actor's uncertain saliences / positions
     # across issues in Monte Carlo draws (see docs/uncertainty.md); None = independent.
@@ -122,8 +129,8 @@ class Issue(_Frozen):
 
     id: str = Field(min_length=1)
     name: str = ""
-    low: float = Field(default=0.0, allow_inf_nan=False)
-    high: float = Field(default=100.0, allow_inf_nan=False)
+    low: float = Field(default=0.0, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)
+    high: float = Field(default=100.0, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)
     anchors: tuple[Anchor, ...] = ()
     status_quo: float | None = Field(default=None, allow_inf_nan=False)
     options: tuple[Option, ...] = ()

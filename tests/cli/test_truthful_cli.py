@@ -246,3 +246,23 @@ def test_progress_goes_to_stderr_on_a_pipe():
     assert res.exit_code == 0
     assert "simulating: 64/64 draws" in res.stderr
     json.loads(res.stdout)
+
+
+def test_exchanges_top_and_summary(data_dir):
+    path = str(data_dir / "decide" / "copenhagen.csv")
+    run = api.exchanges(path)
+    res = invoke("exchanges", path, "--top", "3", columns=200)
+    assert res.exit_code == 0, res.output
+    assert f"{len(run.log)} in " in res.output and "total gain" in res.output
+    assert f"{len(run.log) - 3} more not shown" in res.output
+    body = [line for line in res.output.splitlines() if re.match(r"│\s+\d+ │", line)]
+    assert len(body) == 3
+
+
+def test_an_overflowing_capability_is_refused_not_forecast_as_inf(tmp_path):
+    # found by tools/fuzz.py: an EUM CSV with capability 1e308 gave a compromise of inf
+    data = _template(tmp_path)
+    data["actors"][0]["capability"] = 1e308
+    data["actors"][0].pop("capability_uncertainty", None)
+    with pytest.raises(DetenteError, match="capability"):
+        api.load(_write(tmp_path, data))
