@@ -266,3 +266,11 @@ def test_an_overflowing_capability_is_refused_not_forecast_as_inf(tmp_path):
     data["actors"][0].pop("capability_uncertainty", None)
     with pytest.raises(DetenteError, match="capability"):
         api.load(_write(tmp_path, data))
+
+
+def test_names_with_spaces_work_in_new_as_in_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = invoke("new", "my talks: 2025")
+    assert res.exit_code == 0, res.output
+    assert api.load("my-talks:-2025.yaml").name == "my talks: 2025"
+    assert invoke("new", "a/b").exit_code == 1
