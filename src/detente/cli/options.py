@@ -21,6 +21,8 @@ ScenarioArg = Annotated[
     typer.Argument(help="Scenario file (YAML, CSV, decide, KTAB, ...) or bundled name. "
                    f"Default: the bundled '{api.DEFAULT}'."),
 ]
+ScenarioFileArg = Annotated[str, typer.Argument(help="Scenario file or bundled name.")]
+"""A scenario that must be named (no default)."""
 DealScenarioArg = Annotated[
     str | None,
     typer.Argument(help="Scenario file, GENIUS folder or bundled name "

@@ -9,7 +9,7 @@ import typer
 
 from detente import api
 from detente.cli.common import console, err_console, guard
-from detente.cli.options import ForceOpt, FromOpt, ScenarioArg
+from detente.cli.options import ForceOpt, FromOpt, ScenarioArg, ScenarioFileArg
 from detente.present.tables import comparative_table
 from detente.present.terminal import styled
 from detente.present.text import counts
@@ -29,7 +29,7 @@ def table(
 
 @guard
 def check(
-    scenario: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+    scenario: ScenarioFileArg,
     model: Annotated[
         list[str] | None,
         typer.Option("--model", "-m", help="Also check what these models need (repeatable)."),
