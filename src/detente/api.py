@@ -162,9 +162,10 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
     return write_text_atomic(path, text)
 
 
-def format_names() -> tuple[str, ...]:
-    """The names of the scenario formats (for ``format=`` and ``to=``)."""
-    return formats.format_names()
+def format_names(*, writable: bool = False) -> tuple[str, ...]:
+    """The names of the scenario formats (for ``format=``); ``writable=True``: only those a
+    scenario can be written in (for ``to=``)."""
+    return formats.writable_names() if writable else formats.format_names()
 
 
 def new_scenario(name: str, path: str | os.PathLike[str] | None = None, *,

@@ -107,7 +107,7 @@ class Distribution(_Frozen):
     @model_validator(mode="after")
     def _check(self) -> Distribution:
         if self.high < self.low:
-            raise ValueError(f"high ({self.high}) is below low ({self.low})")
+            raise ValueError(f"low <= high (here low is {self.low:g} and high {self.high:g})")
         if self.kind == "triangular":
             if self.mode is None:
                 raise ValueError("a triangular distribution needs 'mode'")
@@ -310,8 +310,12 @@ class Scenario(_Frozen):
         _check_unique(issues, "issues", "id", add)
         _check_unique(sources, "sources", "id", add)
         _check_issues(issues, add)
-        _check_stances(stances, actors, issues, sources, add)
-        _check_invalid_stance_refs(data.get("stances"), stances, actors, issues, add)
+        # an actor or issue whose own record is invalid is reported there, not again as
+        # "unknown" in every stance that names it
+        declared = {kind: _declared_ids(data.get(kind)) for kind in ("actors", "issues")}
+        _check_stances(stances, actors, issues, sources, _skip_declared(add, declared))
+        _check_invalid_stance_refs(data.get("stances"), stances, actors, issues,
+                                   _skip_declared(add, declared))
 
         if problems:
             raise ScenarioError(problems, file=file)
@@ -636,6 +640,25 @@ def _check_invalid_stance_refs(
         if (issue is not None and issue.low < issue.high and isinstance(position, int | float)
                 and math.isfinite(position) and not issue.low <= position <= issue.high):
             add(("stances", index, "position"), short(position), _within_scale(issue))
+
+
+def _declared_ids(raw: Any) -> set[str]:
+    """The ids written in a list of records, valid or not."""
+    if not isinstance(raw, list | tuple):
+        return set()
+    return {r["id"] for r in raw if isinstance(r, Mapping) and isinstance(r.get("id"), str)}
+
+
+def _skip_declared(add: _Add, declared: Mapping[str, set[str]]) -> _Add:
+    """``add`` without the "unknown actor/issue" problems of ids that are declared (their
+    record failed validation and has its own problem)."""
+    def filtered(path: Path, found: str, expected: str) -> None:
+        if path and path[-1] in ("actor", "issue") and found.startswith("unknown "):
+            value = found.split(" ", 2)[2].strip("'\"")
+            if value in declared[f"{path[-1]}s"]:
+                return
+        add(path, found, expected)
+    return filtered
 
 
 def _unknown(add: _Add, path: Path, kind: str, value: str, ids: Iterable[str]) -> None:

@@ -24,8 +24,8 @@ def invoke(*args: str, columns: int = 80):
     return runner.invoke(app, list(args), env={"COLUMNS": str(columns)})
 
 
-def _template(tmp_path: Path, **edits: object) -> dict:
-    api.new_scenario("demo", tmp_path / "t.yaml")
+def _template(tmp_path: Path) -> dict:
+    api.new_scenario("demo", tmp_path / "t.yaml", force=True)
     return yaml.safe_load((tmp_path / "t.yaml").read_text())
 
 
@@ -274,3 +274,26 @@ def test_names_with_spaces_work_in_new_as_in_files(tmp_path, monkeypatch):
     assert res.exit_code == 0, res.output
     assert api.load("my-talks:-2025.yaml").name == "my talks: 2025"
     assert invoke("new", "a/b").exit_code == 1
+
+
+def test_convert_offers_only_writable_formats_and_names_a_file_in_the_way(tmp_path):
+    help_text = " ".join(invoke("convert", "--help", columns=200).output.split())
+    assert "genius" not in re.search(r"--to .*?Output format:[^│]*", help_text).group(0)
+    api.new_scenario("demo", tmp_path / "a.yaml")
+    res = invoke("convert", str(tmp_path / "a.yaml"), str(tmp_path / "b.xml"))
+    assert res.exit_code == 0, res.output  # .xml: the one writable XML format (KTAB)
+    res = invoke("convert", str(tmp_path / "a.yaml"), str(tmp_path / "a.yaml" / "out.csv"))
+    assert res.exit_code == 1
+    assert "a.yaml is a file, not a folder" in " ".join(res.output.split())
+
+
+def test_an_invalid_actor_is_one_problem_and_ranges_read_the_right_way(tmp_path):
+    data = _template(tmp_path)
+    data["actors"][0]["capability"] = -5
+    with pytest.raises(DetenteError) as info:
+        api.load(_write(tmp_path, data))
+    assert len(info.value.problems) == 1  # not also "unknown actor 'A'" in its stances
+    data = _template(tmp_path)
+    data["actors"][0]["capability_uncertainty"] = [80, 40]
+    with pytest.raises(DetenteError, match=r"expected low <= high \(here low is 80 and high 40"):
+        api.load(_write(tmp_path, data))
