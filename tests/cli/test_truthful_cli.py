@@ -241,11 +241,17 @@ def test_a_run_of_days_is_estimated_and_refused_without_yes():
     assert seconds > 3600  # a pilot of 256 draws takes well over a millisecond
 
 
-def test_progress_goes_to_stderr_on_a_pipe():
+def test_progress_goes_to_stderr_on_a_pipe(monkeypatch):
+    from detente.cli import simulate as simulate_cli
+
+    monkeypatch.setattr(simulate_cli, "PROGRESS_EVERY", 0.0)  # a line at every update
     res = invoke("simulate", "-n", "64", "-m", "compromise", "-f", "json")
     assert res.exit_code == 0
     assert "simulating: 64/64 draws" in res.stderr
     json.loads(res.stdout)
+    monkeypatch.setattr(simulate_cli, "PROGRESS_EVERY", 3600.0)  # a short run stays quiet
+    res = invoke("simulate", "-n", "64", "-m", "compromise", "-f", "json")
+    assert "simulating" not in res.stderr
 
 
 def test_exchanges_top_and_summary(data_dir):
@@ -297,3 +303,20 @@ def test_an_invalid_actor_is_one_problem_and_ranges_read_the_right_way(tmp_path)
     data["actors"][0]["capability_uncertainty"] = [80, 40]
     with pytest.raises(DetenteError, match=r"expected low <= high \(here low is 80 and high 40"):
         api.load(_write(tmp_path, data))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("argv", [("simulate", "-n", "300"),
+                                  ("forecast", "-m", "compromise", "-m", "median", "-m", "nash",
+                                   "-m", "eum", "-m", "smp")])
+def test_80_columns_keep_every_number(argv):
+    wide = invoke(*argv, "-f", "json", columns=200)
+    narrow = invoke(*argv, columns=80)
+    assert narrow.exit_code == 0, narrow.output
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
+    assert "…" not in narrow.stdout  # nothing cut with an ellipsis
+    data = json.loads(wide.stdout)
+    if argv[0] == "forecast":
+        for f in data["forecasts"]:
+            for value in f["outcome"].values():
+                assert f"{value:.1f}" in narrow.stdout
