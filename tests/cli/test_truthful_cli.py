@@ -320,3 +320,8 @@ def test_80_columns_keep_every_number(argv):
         for f in data["forecasts"]:
             for value in f["outcome"].values():
                 assert f"{value:.1f}" in narrow.stdout
+
+
+def test_sensitivity_help_promises_what_it_shows():
+    text = " ".join(invoke("sensitivity", "--help", columns=200).output.split())
+    assert "tornado bars" not in text and "tornado columns" in text

@@ -164,7 +164,8 @@ def sensitivity(
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
 ) -> None:
-    """Which uncertain inputs move each issue's forecast most (SALib), with tornado bars."""
+    """Which uncertain inputs move each issue's forecast most (SALib), with the forecast at
+    each input's low and high end (tornado columns) and the swing between them."""
     if output is OutputFormat.csv:
         raise DetenteError("sensitivity writes table or json")
     sc = api.load(scenario, format=fmt)

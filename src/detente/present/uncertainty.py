@@ -147,8 +147,13 @@ def sensitivity_view(res: Sensitivity, scenario: Scenario, *, by: str = "input",
             cells.append(_fmt(row["swing"]))
             table.add_row(*cells)
         out.append(table)
-    out.append(Text(f"{res.method}, N = {res.samples}, seed {res.seed}; swing: the forecast's "
-                    "change as the input alone moves across its declared range.", style="dim"))
+    terms = ("S1: share of the forecast's variance due to the input alone; ST: the share "
+             "including its interactions with other inputs (± bootstrap half-width)"
+             if res.method == "sobol" else
+             "mu_star: mean absolute elementary effect of the input (± its confidence)")
+    out.append(Text(f"{res.method}, N = {res.samples}, seed {res.seed}; {terms}; swing: the "
+                    "forecast's change as the input alone moves across its declared range.",
+                    style="dim"))
     return out
 
 
