@@ -46,14 +46,21 @@ MAX_NODES = 200_000
 
 
 def _flow_depth(text: str) -> int:
-    """The deepest bracket nesting in ``text`` (quotes ignored: an upper bound for a guard)."""
+    """The deepest flow-collection nesting on any one line of ``text``, roughly: a ``[`` or
+    ``{`` counts where a collection can start (after a space, bracket, comma or colon, or at
+    the line's start). Per line, so brackets in quoted text never add up over a file; a deep
+    nest written over many lines is bounded by the file size limit instead."""
     depth = deepest = 0
+    prev = "\n"
     for ch in text:
-        if ch in "[{":
+        if ch == "\n":
+            depth = 0
+        elif ch in "[{" and prev in " \t\n[{,:":
             depth += 1
             deepest = max(deepest, depth)
         elif ch in "]}":
             depth = max(0, depth - 1)
+        prev = ch
     return deepest
 
 
