@@ -21,6 +21,12 @@ from detente.cli.options import (
 )
 from detente.present.deals import deals_view, logrolls_table, phase_view
 
+ShockOpt = Annotated[
+    list[str] | None,
+    typer.Option("--shock", help="Apply a named shock of the scenario to its pressures "
+                                 "(repeatable; see `detente pressures`)."),
+]
+
 
 @guard
 def deals(
@@ -35,13 +41,18 @@ def deals(
     ] = None,
     draws: Annotated[int, typer.Option(min=0, help="Draws of uncertain BATNAs.")] = 0,
     seed: SeedOpt = 0,
+    shock: ShockOpt = None,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
 ) -> None:
-    """Top deals, Pareto frontier size, ZOPA and bargaining solutions."""
+    """Top deals, Pareto frontier size, ZOPA and bargaining solutions.
+
+    With a structured scenario a deal counts only if it crosses no red line, breaks no
+    linked offer and every actor holding a veto on a moved issue prefers it to no deal.
+    """
     rep = api.analyse_deals(scenario, utility=utility, batna=api.parse_pairs(batna, "--batna"),
                             acceptance=acceptance, drops=api.parse_pairs(drop, "--drop"),
-                            draws=draws, seed=seed, format=fmt)
+                            draws=draws, seed=seed, format=fmt, shocks=tuple(shock or ()))
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict(top=top)))
         return

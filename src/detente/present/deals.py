@@ -18,7 +18,15 @@ if TYPE_CHECKING:
 def _deal_text(d: dict[str, Any] | None) -> str:
     if d is None:
         return "(none: no deal beats every BATNA)"
-    return ", ".join(f"{k}={v}" for k, v in d["options"].items())
+    text = ", ".join(f"{k}={v}" for k, v in d["options"].items())
+    if "consent_of" in d:  # a scenario with vetoes: whose consent the package needs
+        text += f" [consent of {', '.join(d['consent_of'])}]"
+    return text
+
+
+def _smallest_margin(d: dict[str, Any]) -> float:
+    """Over the parties whose consent the deal needs (every actor without structure)."""
+    return min(d["margin"][a] for a in d.get("consent_of") or d["margin"])
 
 
 def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
@@ -44,7 +52,7 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     s.add_column("deal")
     s.add_column("smallest margin", justify="right")
     for name, d in data["solutions"].items():
-        s.add_row(name, _deal_text(d), "—" if d is None else f"{min(d['margin'].values()):+.3f}")
+        s.add_row(name, _deal_text(d), "—" if d is None else f"{_smallest_margin(d):+.3f}")
     out.append(s)
     tt = Table(title=f"Top {top} deals (Nash product of gains)", title_justify="left")
     tt.add_column("deal")
@@ -87,6 +95,11 @@ def phase_view(report: PhaseReport) -> list[RenderableType]:
         Text(f"{data['plans_examined']} plans examined ({data['search']}); "
                          f"{data['self_enforcing_plans']} self-enforcing"),
     ]
+    if "delivered_by" in data:  # a scenario with structure
+        out.append(Text(
+            f"{data['deliverable_plans']} deliver no linked offer before its condition; "
+            "steps delivered by: " + "; ".join(f"{i}: {', '.join(who) or 'anyone'}"
+                                               for i, who in data["delivered_by"].items())))
     t = Table(title="Best plans", title_justify="left")
     t.add_column("phases")
     t.add_column("self-enforcing")
