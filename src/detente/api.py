@@ -162,17 +162,21 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
     return write_text_atomic(path, text)
 
 
-def format_names() -> tuple[str, ...]:
-    """The names of the scenario formats (for ``format=`` and ``to=``)."""
-    return formats.format_names()
+def format_names(*, writable: bool = False) -> tuple[str, ...]:
+    """The names of the scenario formats (for ``format=``); ``writable=True``: only those a
+    scenario can be written in (for ``to=``)."""
+    return formats.writable_names() if writable else formats.format_names()
 
 
 def new_scenario(name: str, path: str | os.PathLike[str] | None = None, *,
                  force: bool = False) -> Path:
     """Write a commented template scenario called ``name`` (default file ``NAME.yaml``)."""
-    if not name or any(c.isspace() for c in name) or "/" in name:
-        raise DetenteError(f"name {name!r}: expected a short id without spaces or slashes")
-    target = Path(path) if path is not None else Path(f"{name}.yaml")
+    name = name.strip()
+    if not name or "/" in name or "\\" in name or not name.isprintable():
+        raise DetenteError(f"name {name!r}: expected a short name without slashes or control "
+                           "characters (spaces are fine, as in files)")
+    # the readers accept any name; the default file name swaps spaces for dashes
+    target = Path(path) if path is not None else Path("-".join(name.split()) + ".yaml")
     _refuse_existing(target, force)
     return write_text_atomic(target, scenario_template(name))
 

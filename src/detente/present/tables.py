@@ -38,10 +38,11 @@ def forecast_table(result: ForecastSet) -> Table:
         show_lines=True,
         title_justify="left",
     )
-    table.add_column("Issue", style="bold", max_width=28)
-    table.add_column("Status quo", max_width=30)
+    # at 80 columns long words fold onto the next line rather than end in "…" (issue 17)
+    table.add_column("Issue", style="bold", max_width=28, overflow="fold")
+    table.add_column("Status quo", max_width=30, overflow="fold")
     for f in result:
-        table.add_column(_model_label(f), max_width=34)
+        table.add_column(_model_label(f), max_width=34, overflow="fold")
     for k, issue in enumerate(scenario.issues):
         cells: list[Any] = [issue.name, _value_with_anchor(issue, issue.status_quo)]
         cells += [_value_with_anchor(issue, float(f.outcome[0, k])) for f in result]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -9,7 +10,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from detente.present.terminal import styled
+from detente.present.terminal import ByWidth, styled
 from detente.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -42,6 +43,44 @@ def _line(text: str) -> Text:
     return Text(text)
 
 
+SIMULATION_LEGEND = (
+    "point: the forecast with every input at its stated value; likeliest: the anchor nearest "
+    "to most draws (share of draws); differs: share of draws in which this model's nearest "
+    "anchor differs from another model's (mean over the others); the histogram column "
+    "shows at 96 columns and wider.")
+
+
+def _issue_table(sim: Simulation, issue: str, name: str, rows: list[dict[str, Any]],
+                 lo_q: str, hi_q: str, width: int) -> Table:
+    """One issue's summary table; the histogram column only where there is room for it
+    (80 columns hold every number without it)."""
+    histogram = width >= 96
+    table = Table(title=styled("{} [dim]({})[/]", name, issue), title_justify="left")
+    # at 80 columns "mean ± sd" wraps and the histogram gives way; no number is cut
+    table.add_column("model", no_wrap=True, min_width=max(map(len, sim.models)))
+    table.add_column("point", justify="right", no_wrap=True, min_width=5)
+    table.add_column("mean ± sd", justify="right", min_width=6)
+    table.add_column("median", justify="right", no_wrap=True, min_width=6)
+    ranges = [f"{_fmt(r[lo_q])}–{_fmt(r[hi_q])}" for r in rows if r["issue"] == issue]
+    table.add_column(f"{lo_q[1:]}–{hi_q[1:]}%", justify="right", no_wrap=True,
+                     min_width=max(map(len, ranges)))
+    if histogram:
+        table.add_column("histogram", no_wrap=True)
+    table.add_column("likeliest", justify="right", min_width=9)
+    table.add_column("differs", justify="right", no_wrap=True, min_width=7)
+    for row in (r for r in rows if r["issue"] == issue):
+        counts, _ = sim.histogram(issue, row["model"], bins=10)
+        likely = (f"{row['likeliest_value']:g} ({_pct(row['likeliest_p'])})"
+                  if "likeliest" in row else "—")
+        table.add_row(row["model"], _fmt(row["point"]),
+                      f"{_fmt(row['mean'])} ± {_fmt(row['sd'])}",
+                      _fmt(row.get("q50", float("nan"))),
+                      f"{_fmt(row[lo_q])}–{_fmt(row[hi_q])}",
+                      *([_spark(counts)] if histogram else []), likely,
+                      _pct(row.get("disagreement", float("nan"))))
+    return table
+
+
 def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[RenderableType]:
     """Per issue and model: point, mean ± sd, median, quantiles, histogram, likeliest
     value and disagreement; then P(nearest anchor) per model. ``scenario`` gives the
@@ -54,23 +93,7 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
     lo_q, hi_q = (k for k in (min(rows[0], key=_qkey), max(rows[0], key=_qkey)))
     for issue in sim.issues:
         name = scenario.issue(issue).name if scenario is not None else issue
-        table = Table(title=styled("{} [dim]({})[/]", name, issue), title_justify="left")
-        table.add_column("model", no_wrap=True)
-        for col in ("point", "mean ± sd", "median", f"{lo_q[1:]}–{hi_q[1:]}%"):
-            table.add_column(col, justify="right", no_wrap=True)
-        table.add_column("histogram", no_wrap=True)
-        table.add_column("likeliest", justify="right", no_wrap=True)
-        table.add_column("differs", justify="right", no_wrap=True)
-        for row in (r for r in rows if r["issue"] == issue):
-            counts, _ = sim.histogram(issue, row["model"], bins=10)
-            likely = (f"{row['likeliest_value']:g} ({_pct(row['likeliest_p'])})"
-                      if "likeliest" in row else "—")
-            table.add_row(row["model"], _fmt(row["point"]),
-                          f"{_fmt(row['mean'])} ± {_fmt(row['sd'])}",
-                          _fmt(row.get("q50", float("nan"))),
-                          f"{_fmt(row[lo_q])}–{_fmt(row[hi_q])}", _spark(counts), likely,
-                          _pct(row.get("disagreement", float("nan"))))
-        out.append(table)
+        out.append(ByWidth(functools.partial(_issue_table, sim, issue, name, rows, lo_q, hi_q)))
         anchors = sim.anchors(issue)
         if anchors:
             bands = Table(show_header=True, box=None, padding=(0, 2))
@@ -88,6 +111,7 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
         out.append(Text(""))
     if ds.attrs.get("uncertainty_defaults"):
         out.append(styled("[yellow]uncertainty:[/] {text}", text=ds.attrs["uncertainty_defaults"]))
+    out.append(Text(SIMULATION_LEGEND, style="dim"))
     out.append(Text(ds.attrs.get("note", ""), style="dim"))
     return out
 
@@ -123,8 +147,13 @@ def sensitivity_view(res: Sensitivity, scenario: Scenario, *, by: str = "input",
             cells.append(_fmt(row["swing"]))
             table.add_row(*cells)
         out.append(table)
-    out.append(Text(f"{res.method}, N = {res.samples}, seed {res.seed}; swing: the forecast's "
-                    "change as the input alone moves across its declared range.", style="dim"))
+    terms = ("S1: share of the forecast's variance due to the input alone; ST: the share "
+             "including its interactions with other inputs (± bootstrap half-width)"
+             if res.method == "sobol" else
+             "mu_star: mean absolute elementary effect of the input (± its confidence)")
+    out.append(Text(f"{res.method}, N = {res.samples}, seed {res.seed}; {terms}; swing: the "
+                    "forecast's change as the input alone moves across its declared range.",
+                    style="dim"))
     return out
 
 
