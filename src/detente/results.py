@@ -18,14 +18,28 @@ if TYPE_CHECKING:
     from detente.backtest.run import BacktestResult
     from detente.backtest.scoring import Score
     from detente.deals.logrolls import Logroll
+    from detente.uncertainty.distribution import OutcomeDistribution
 
 
 @dataclass(frozen=True, eq=False)
 class ForecastSet:
-    """The forecasts of several models on one scenario, keyed by model name."""
+    """The forecasts of several models on one scenario, keyed by model name.
+
+    ``distributions`` (empty unless asked for, see :func:`detente.api.forecast`) holds
+    each model's Monte Carlo distribution per issue, with the central ``interval``.
+    """
 
     scenario: Scenario
     forecasts: tuple[Forecast, ...]
+    distributions: tuple[OutcomeDistribution, ...] = ()
+    interval: float | None = None
+
+    def distribution(self, model: str, issue: str) -> OutcomeDistribution | None:
+        """The distribution of ``model``'s forecast on ``issue`` (None if not computed)."""
+        for d in self.distributions:
+            if d.model == model and d.issue == issue:
+                return d
+        return None
 
     def __iter__(self) -> Iterator[Forecast]:
         return iter(self.forecasts)
@@ -66,13 +80,17 @@ class ForecastSet:
         return pd.DataFrame(self.rows()).set_index("issue")
 
     def to_dict(self, *, trajectory: bool = False) -> dict[str, Any]:
-        return {
+        out = {
             "scenario": self.scenario.name,
             "scenario_hash": self.scenario.hash,
             "as_of": self.scenario.as_of.isoformat() if self.scenario.as_of else None,
             "note": NEUTRAL_NOTE,
             "forecasts": [f.to_dict(trajectory=trajectory) for f in self.forecasts],
         }
+        if self.distributions:  # only when asked for: the points-only JSON is unchanged
+            out["interval"] = self.interval
+            out["distributions"] = [d.to_dict() for d in self.distributions]
+        return out
 
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_dict(**kwargs), indent=2)
