@@ -523,18 +523,31 @@ def analyse_deals(
     draws: int = 0,
     seed: int = 0,
     format: str | None = None,
+    robust: int = 0,
 ) -> DealReport:
     """Pareto frontier above the BATNAs, ZOPA and bargaining solutions.
 
     ``utility``, ``batna`` and ``acceptance`` as in :func:`deal_problem`;
     ``drops`` (actor -> D) asks which deals open if that actor's BATNA fell by
-    D; ``draws > 0`` samples uncertain BATNAs with ``seed``.
+    D; ``draws > 0`` samples uncertain BATNAs with ``seed``. ``robust > 0``
+    (default 0) also gives every frontier deal its survival probability: the
+    share of ``robust`` draws of the stated uncertainty (positions, saliences,
+    capabilities, BATNAs) in which it stays acceptable (:mod:`detente.deals.robust`),
+    and ranks the deals by it (``DealReport.robust``).
     """
-    from detente.deals import analyse
+    from detente.deals import analyse, with_survival
 
+    if not isinstance(scenario, Scenario | GeniusDomain):
+        path = resolve(scenario or DEFAULT)
+        genius = format == "genius" or (format is None and _is_genius(path))
+        scenario = read_genius_domain(path) if genius else formats.read(path, format=format)
     problem = deal_problem(scenario, utility=utility, batna=batna, acceptance=acceptance,
                            format=format)
-    return analyse(problem, drops=dict(drops or {}), draws=draws, seed=seed)
+    report = analyse(problem, drops=dict(drops or {}), draws=draws, seed=seed)
+    if robust:
+        sc = scenario.scenario if isinstance(scenario, GeniusDomain) else scenario
+        report = with_survival(report, sc, draws=robust, seed=seed)
+    return report
 
 
 def logrolls(

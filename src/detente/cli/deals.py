@@ -37,11 +37,18 @@ def deals(
     seed: SeedOpt = 0,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    robust: Annotated[
+        int,
+        typer.Option("--robust", min=0, help="Draws of the stated uncertainty for each "
+                     "deal's survival probability (acceptable to every party in that share "
+                     "of draws); 0: none."),
+    ] = 500,
 ) -> None:
-    """Top deals, Pareto frontier size, ZOPA and bargaining solutions."""
+    """Top deals, Pareto frontier size, ZOPA and bargaining solutions, and the deals most
+    likely to survive the stated uncertainty."""
     rep = api.analyse_deals(scenario, utility=utility, batna=api.parse_pairs(batna, "--batna"),
                             acceptance=acceptance, drops=api.parse_pairs(drop, "--drop"),
-                            draws=draws, seed=seed, format=fmt)
+                            draws=draws, seed=seed, format=fmt, robust=robust)
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict(top=top)))
         return

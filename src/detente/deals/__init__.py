@@ -14,7 +14,7 @@ from typing import Any
 
 from detente.scenario import Scenario
 
-from .analysis import DealReport, analyse, frontier
+from .analysis import DealReport, analyse, frontier, with_survival
 from .logrolls import Logroll, logrolls
 from .pareto import deal_frontier, pareto_indices, pareto_mask
 from .phasing import PhaseReport, Plan, phase
@@ -80,5 +80,6 @@ __all__ = [
     "phase",
     "phase_deal",
     "utilitarian",
+    "with_survival",
     "zopa",
 ]

@@ -21,6 +21,21 @@ def _deal_text(d: dict[str, Any] | None) -> str:
     return ", ".join(f"{k}={v}" for k, v in d["options"].items())
 
 
+def _deals_table(title: str, deals: list[dict[str, Any]]) -> Table:
+    """Deals with their margins over BATNA and, when computed, their survival."""
+    tt = Table(title=title, title_justify="left")
+    tt.add_column("deal")
+    tt.add_column("margins", justify="right")
+    if any("survival" in d for d in deals):
+        tt.add_column("survives", justify="right")
+    for d in deals:
+        cells = [_deal_text(d), " ".join(f"{a} {m:+.3f}" for a, m in d["margin"].items())]
+        if "survival" in d:
+            cells.append(f"{d['survival']:.0%}")
+        tt.add_row(*cells)
+    return tt
+
+
 def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     """Counts, each actor's BATNA and margin, the bargaining solutions, the ``top`` deals
     by Nash product, which deals open if a BATNA fell, and uncertain BATNAs."""
@@ -43,15 +58,21 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     s.add_column("solution")
     s.add_column("deal")
     s.add_column("smallest margin", justify="right")
+    robust = "robust" in data
+    if robust:
+        s.add_column("survives", justify="right")
     for name, d in data["solutions"].items():
-        s.add_row(name, _deal_text(d), "—" if d is None else f"{min(d['margin'].values()):+.3f}")
+        cells = [name, _deal_text(d), "—" if d is None else f"{min(d['margin'].values()):+.3f}"]
+        if robust:
+            cells.append("—" if d is None else f"{d['survival']:.0%}")
+        s.add_row(*cells)
     out.append(s)
-    tt = Table(title=f"Top {top} deals (Nash product of gains)", title_justify="left")
-    tt.add_column("deal")
-    tt.add_column("margins", justify="right")
-    for d in data["top"]:
-        tt.add_row(_deal_text(d), " ".join(f"{a} {m:+.3f}" for a, m in d["margin"].items()))
-    out.append(tt)
+    out.append(_deals_table(f"Top {top} deals (Nash product of gains)", data["top"]))
+    if "robust" in data:
+        r = data["robust"]
+        out.append(_deals_table(
+            f"Most robust {top} deals: P(acceptable to every party) over {r['draws']:,} "
+            f"draws of {', '.join(r['varied']) or 'nothing'}", r["deals"]))
     for o in z["openings"]:
         out.append(Text(f"If {o['actor']}'s BATNA fell by {o['drop']:g}: "
                         f"{o['count']} more deals enter the ZOPA"))
