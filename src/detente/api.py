@@ -537,17 +537,27 @@ def analyse_deals(
     """
     from detente.deals import analyse, with_survival
 
-    if not isinstance(scenario, Scenario | GeniusDomain):
-        path = resolve(scenario or DEFAULT)
-        genius = format == "genius" or (format is None and _is_genius(path))
-        scenario = read_genius_domain(path) if genius else formats.read(path, format=format)
-    problem = deal_problem(scenario, utility=utility, batna=batna, acceptance=acceptance,
+    source = _deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, batna=batna, acceptance=acceptance,
                            format=format)
     report = analyse(problem, drops=dict(drops or {}), draws=draws, seed=seed)
     if robust:
-        sc = scenario.scenario if isinstance(scenario, GeniusDomain) else scenario
-        report = with_survival(report, sc, draws=robust, seed=seed)
+        report = with_survival(report, _plain_scenario(source), draws=robust, seed=seed)
     return report
+
+
+def _deal_source(scenario: ScenarioLike | GeniusDomain, format: str | None
+                 ) -> Scenario | GeniusDomain:
+    """The scenario or GENIUS negotiation a deal analysis reads (loaded once)."""
+    if isinstance(scenario, Scenario | GeniusDomain):
+        return scenario
+    path = resolve(scenario or DEFAULT)
+    genius = format == "genius" or (format is None and _is_genius(path))
+    return read_genius_domain(path) if genius else formats.read(path, format=format)
+
+
+def _plain_scenario(source: Scenario | GeniusDomain) -> Scenario:
+    return source.scenario if isinstance(source, GeniusDomain) else source
 
 
 def logrolls(
@@ -556,12 +566,17 @@ def logrolls(
     utility: str = "linear",
     actors: Sequence[str] | None = None,
     format: str | None = None,
+    robust: int = 0,
+    seed: int = 0,
 ) -> LogrollSet:
     """Pairs of actors and issues where each side gains more than it gives, best first;
-    ``actors`` keeps the trades involving any of them (default: all)."""
+    ``actors`` keeps the trades involving any of them (default: all). ``robust > 0``
+    (default 0) adds each trade's survival: the share of ``robust`` draws (``seed``) of
+    the stated uncertainty in which both sides still gain."""
     from detente.deals import logrolls as find
 
-    problem = deal_problem(scenario, utility=utility, format=format)
+    source = _deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, format=format)
     found = find(problem)
     if actors:
         unknown = set(actors) - set(problem.actors)
@@ -569,7 +584,12 @@ def logrolls(
             raise DetenteError(f"unknown actor(s) {', '.join(sorted(unknown))}; actors are "
                                f"{', '.join(problem.actors)}")
         found = [r for r in found if r.a in actors or r.b in actors]
-    return LogrollSet(tuple(found))
+    if not robust:
+        return LogrollSet(tuple(found))
+    from detente.deals.robust import logroll_survival
+
+    return LogrollSet(tuple(found), logroll_survival(problem, _plain_scenario(source), found,
+                                                     draws=robust, seed=seed))
 
 
 def phase(
@@ -580,16 +600,24 @@ def phase(
     utility: str = "linear",
     batna: Mapping[str, float] | None = None,
     format: str | None = None,
+    robust: int = 0,
+    seed: int = 0,
 ) -> PhaseReport:
     """Order a deal's issues into self-enforcing phases, or price the guarantee needed.
 
     ``deal``: ``"issue=option,..."`` or a mapping (other issues at the status
     quo); default the Nash bargaining deal. ``top``: plans to keep (default 5).
+    ``robust > 0`` (default 0) adds, over ``robust`` draws (``seed``) of the stated
+    uncertainty, the share in which the deal is acceptable and, per plan, the share in
+    which it also needs no more guarantee than at the point estimate.
     """
+    from dataclasses import replace
+
     from detente.deals import analyse
     from detente.deals import phase as order
 
-    problem = deal_problem(scenario, utility=utility, batna=batna, format=format)
+    source = _deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, batna=batna, format=format)
     if deal is None:
         rep = analyse(problem)
         nash = rep.solutions["nash"]
@@ -598,7 +626,15 @@ def phase(
         chosen = rep.frontier_options[nash]
     else:
         chosen = problem.parse_deal(deal)
-    return order(problem, chosen, top=top)
+    report = order(problem, chosen, top=top)
+    if not robust or not report.plans:
+        return report
+    from detente.deals.robust import plan_survival
+
+    found = plan_survival(problem, _plain_scenario(source), chosen,
+                          [p.phases for p in report.plans], [p.guarantee for p in report.plans],
+                          draws=robust, seed=seed)
+    return replace(report, robust=found)
 
 
 # ---- backtest --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from detente.backtest.run import BacktestResult
     from detente.backtest.scoring import Score
     from detente.deals.logrolls import Logroll
+    from detente.deals.robust import Survival
     from detente.uncertainty.distribution import OutcomeDistribution
 
 
@@ -181,6 +182,8 @@ class LogrollSet:
     """Logrolls found, best first."""
 
     logrolls: tuple[Logroll, ...]
+    survival: Survival | None = None
+    """P(both traders still gain) per logroll across the stated uncertainty, if computed."""
 
     def __len__(self) -> int:
         return len(self.logrolls)
@@ -188,8 +191,13 @@ class LogrollSet:
     def to_dict(self, *, top: int | None = None) -> dict[str, Any]:
         shown = self.logrolls if top is None else self.logrolls[:top]
         # a salience ratio is infinite where one side gives nothing: JSON says null
-        return {"logrolls": [json_ready(r.to_dict()) for r in shown],
-                "total": len(self.logrolls)}
+        rows = [json_ready(r.to_dict()) for r in shown]
+        out: dict[str, Any] = {"logrolls": rows, "total": len(self.logrolls)}
+        if self.survival is not None:
+            for row, p in zip(rows, self.survival.probability, strict=False):
+                row["survival"] = float(p)
+            out["robust"] = self.survival.to_dict()
+        return out
 
 
 @dataclass(frozen=True, eq=False)

@@ -79,3 +79,37 @@ def test_cli_deals_show_survival():
     res = CliRunner().invoke(app, ["deals", "--robust", "200"], env={"COLUMNS": "120"})
     assert res.exit_code == 0, res.output
     assert "Most robust" in res.output and "survives" in res.output
+
+
+def test_logrolls_and_phased_plans_get_survival(ukraine):
+    found = api.logrolls(ukraine, robust=300, seed=2)
+    p = found.survival.probability
+    assert len(p) == len(found) > 0 and ((p >= 0) & (p <= 1)).all() and p.min() < 1
+    # at the point estimate every reported logroll holds
+    from detente.deals.robust import logroll_survival
+
+    point = logroll_survival(api.deal_problem(ukraine), ukraine, found.logrolls, draws=0)
+    assert (point.probability == 1).all()
+    assert found.to_dict(top=2)["logrolls"][1]["survival"] == p[1]
+
+    ph = api.phase(ukraine, robust=300, seed=2)
+    rob = ph.robust
+    # the deal's share is the same number the deals report gives the same package
+    problem = api.deal_problem(ukraine)
+    same = survival(problem, ukraine, problem.parse_deal(ph.deal)[None], draws=300, seed=2)
+    assert rob.deal == same.probability[0]
+    assert len(rob.plans.probability) == len(ph.plans)
+    assert (rob.plans.probability <= rob.deal + 1e-12).all()
+    assert ph.to_dict()["robust"]["deal"] == rob.deal
+
+
+def test_cli_logrolls_and_phase_show_survival():
+    runner = CliRunner()
+    res = runner.invoke(app, ["logrolls", "--robust", "100", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    assert "survival" in json.loads(res.output)["logrolls"][0]
+    res = runner.invoke(app, ["phase", "--robust", "100"], env={"COLUMNS": "120"})
+    assert res.exit_code == 0, res.output
+    assert "survives" in res.output and "acceptable to every party in" in res.output
+    res = runner.invoke(app, ["phase", "--robust", "0", "-f", "json"])
+    assert "robust" not in json.loads(res.output)

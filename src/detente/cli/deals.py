@@ -21,6 +21,13 @@ from detente.cli.options import (
 )
 from detente.present.deals import deals_view, logrolls_table, phase_view
 
+RobustOpt = Annotated[
+    int,
+    typer.Option("--robust", min=0, help="Draws of the stated uncertainty (positions, "
+                 "saliences, capabilities, BATNAs) for each result's survival probability: "
+                 "the share of draws in which it still holds; 0: none."),
+]
+
 
 @guard
 def deals(
@@ -37,12 +44,7 @@ def deals(
     seed: SeedOpt = 0,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
-    robust: Annotated[
-        int,
-        typer.Option("--robust", min=0, help="Draws of the stated uncertainty for each "
-                     "deal's survival probability (acceptable to every party in that share "
-                     "of draws); 0: none."),
-    ] = 500,
+    robust: RobustOpt = 500,
 ) -> None:
     """Top deals, Pareto frontier size, ZOPA and bargaining solutions, and the deals most
     likely to survive the stated uncertainty."""
@@ -63,9 +65,13 @@ def logrolls(
     utility: UtilityOpt = "linear",
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    robust: RobustOpt = 500,
+    seed: SeedOpt = 0,
 ) -> None:
-    """Pairs of actors and issues where each side gains more than it gives."""
-    found = api.logrolls(scenario, utility=utility, actors=actor or None, format=fmt)
+    """Pairs of actors and issues where each side gains more than it gives, with the share
+    of draws of the stated uncertainty in which both sides still gain."""
+    found = api.logrolls(scenario, utility=utility, actors=actor or None, format=fmt,
+                         robust=robust, seed=seed)
     if output == OutputFormat.json:
         console.print_json(json.dumps(found.to_dict(top=top)))
         return
@@ -84,10 +90,14 @@ def phase(
     batna: BatnaOpt = None,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    robust: RobustOpt = 500,
+    seed: SeedOpt = 0,
 ) -> None:
-    """Order a deal's issues into self-enforcing phases, or price the guarantee needed."""
+    """Order a deal's issues into self-enforcing phases, or price the guarantee needed;
+    with how often the deal and each plan survive the stated uncertainty."""
     res = api.phase(scenario, deal=deal, top=top, utility=utility,
-                    batna=api.parse_pairs(batna, "--batna"), format=fmt)
+                    batna=api.parse_pairs(batna, "--batna"), format=fmt, robust=robust,
+                    seed=seed)
     if output == OutputFormat.json:
         console.print_json(json.dumps(res.to_dict()))
         return

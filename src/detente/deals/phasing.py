@@ -48,12 +48,15 @@ import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .logrolls import gain_table
 from .utility import DealProblem
+
+if TYPE_CHECKING:
+    from .robust import PlanSurvival
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ class PhaseReport:
     n_self_enforcing: int
     plans: tuple[Plan, ...]
     search: str
+    robust: PlanSurvival | None = None
+    """The deal's and each plan's survival across the stated uncertainty, if computed."""
 
     @property
     def best(self) -> Plan | None:
@@ -110,6 +115,7 @@ class PhaseReport:
             "self_enforcing_plans": self.n_self_enforcing,
             "search": self.search,
             "plans": [p.to_dict() for p in self.plans],
+            **({"robust": self.robust.to_dict()} if self.robust is not None else {}),
         }
 
 

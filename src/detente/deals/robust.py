@@ -22,14 +22,18 @@ BATNAs vary, where declared.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from detente.scenario import Scenario
 
 from .utility import DealProblem, _reference, distance_value
+
+if TYPE_CHECKING:
+    from .logrolls import Logroll
 
 DEFAULT_ROBUST_DRAWS = 500
 """Draws for the survival probabilities by default."""
@@ -58,31 +62,123 @@ class Survival:
         return {"draws": self.draws, "seed": self.seed, "varied": list(self.varied)}
 
 
-def survival(problem: DealProblem, scenario: Scenario, options: np.ndarray, *,
-             draws: int = DEFAULT_ROBUST_DRAWS, seed: int = 0) -> Survival:
-    """The share of ``draws`` draws in which each package ``options[S, I]`` is acceptable
-    (see the module docstring)."""
+def drawn_problems(problem: DealProblem, scenario: Scenario, *, draws: int, seed: int
+                   ) -> Iterator[tuple[DealProblem, np.ndarray]]:
+    """Each draw's problem (utilities rebuilt from the drawn positions and saliences) and
+    no-deal values ``β[A]``; the draws of :mod:`detente.uncertainty.sampling` with ``seed``."""
     from detente.uncertainty.sampling import input_space
 
-    options = np.asarray(options, dtype=np.int64).reshape(-1, len(problem.issues))
     space = input_space(scenario)
-    varied = tuple(sorted({x.kind for x in space.inputs}))
-    if draws < 1 or space.size == 0 or len(options) == 0:
-        point = acceptable(problem, options).astype(float) if len(options) else np.zeros(0)
-        return Survival(point, 0 if space.size == 0 else draws, seed, varied)
     values = space.from_unit(space.sample_unit(seed, 0, draws))
     arrays = space.apply(values)
     stated = space.batna(values)
     rebuild = problem.weight is not None and problem.keys is None and problem.terms is None
-    ok = np.zeros(len(options), dtype=np.int64)
     for d in range(draws):
         drawn = problem
         if rebuild:
             drawn = _redrawn(problem, scenario, np.asarray(arrays.position[d]),
                              np.asarray(arrays.salience[d]))
-        beta = _batna(problem, drawn, stated[d])
+        yield drawn, _batna(problem, drawn, stated[d])
+
+
+def _varied(scenario: Scenario) -> tuple[str, ...]:
+    from detente.uncertainty.sampling import input_space
+
+    return tuple(sorted({x.kind for x in input_space(scenario).inputs}))
+
+
+def survival(problem: DealProblem, scenario: Scenario, options: np.ndarray, *,
+             draws: int = DEFAULT_ROBUST_DRAWS, seed: int = 0) -> Survival:
+    """The share of ``draws`` draws in which each package ``options[S, I]`` is acceptable
+    (see the module docstring)."""
+    options = np.asarray(options, dtype=np.int64).reshape(-1, len(problem.issues))
+    varied = _varied(scenario)
+    if draws < 1 or not varied or len(options) == 0:
+        point = acceptable(problem, options).astype(float) if len(options) else np.zeros(0)
+        return Survival(point, 0, seed, varied)
+    ok = np.zeros(len(options), dtype=np.int64)
+    for drawn, beta in drawn_problems(problem, scenario, draws=draws, seed=seed):
         ok += acceptable(drawn, options, beta)
     return Survival(ok / draws, draws, seed, varied)
+
+
+def logroll_survival(problem: DealProblem, scenario: Scenario, found: Sequence[Logroll], *,
+                     draws: int = DEFAULT_ROBUST_DRAWS, seed: int = 0) -> Survival:
+    """The share of draws in which each logroll still holds: both traders' net gains stay
+    positive, ``Δ_a(i, o_i) + Δ_a(j, o_j) > 0`` and the same for ``b``
+    (:mod:`detente.deals.logrolls`)."""
+    from .logrolls import gain_table
+
+    varied = _varied(scenario)
+    if not found:
+        return Survival(np.zeros(0), draws, seed, varied)
+    a_of = {a: k for k, a in enumerate(problem.actors)}
+    i_of = {i: k for k, i in enumerate(problem.issues)}
+    names = problem.space.option_names
+    ia = np.array([i_of[r.issue_a] for r in found])
+    ib = np.array([i_of[r.issue_b] for r in found])
+    oa = np.array([names[i].index(r.option_a) for i, r in zip(ia, found, strict=True)])
+    ob = np.array([names[i].index(r.option_b) for i, r in zip(ib, found, strict=True)])
+    aa = np.array([a_of[r.a] for r in found])
+    bb = np.array([a_of[r.b] for r in found])
+    pairs = [(problem, problem.batna)] if draws < 1 or not varied else drawn_problems(
+        problem, scenario, draws=draws, seed=seed)
+    ok = np.zeros(len(found), dtype=np.int64)
+    n = 0
+    for drawn, _ in pairs:
+        delta = gain_table(drawn)
+        net_a = delta[aa, ia, oa] + delta[aa, ib, ob]
+        net_b = delta[bb, ia, oa] + delta[bb, ib, ob]
+        ok += (net_a > 0) & (net_b > 0)
+        n += 1
+    return Survival(ok / n, draws if n > 1 or draws == 1 else 0, seed, varied)
+
+
+@dataclass(frozen=True, eq=False)
+class PlanSurvival:
+    """A phased deal across the stated uncertainty: the share of draws in which the deal
+    is acceptable, and per plan the share in which it is acceptable and the plan's
+    guarantee at the point estimate still suffices."""
+
+    deal: float
+    plans: Survival
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.plans.to_dict(), "deal": self.deal,
+                "plans": [float(p) for p in self.plans.probability]}
+
+
+def plan_survival(problem: DealProblem, scenario: Scenario, options: np.ndarray,
+                  plans: Sequence[Sequence[Sequence[str]]], guarantees: Sequence[float], *,
+                  draws: int = DEFAULT_ROBUST_DRAWS, seed: int = 0) -> PlanSurvival:
+    """For a deal ``options[I]`` and its phased ``plans`` (issue ids per phase) with their
+    ``guarantees`` at the point: the share of draws in which the deal is acceptable, and
+    per plan the share in which it is acceptable *and* the guarantee the plan needs
+    (the actors' summed shortfalls, :func:`detente.deals.phasing.evaluate_plans`) is at
+    most its point value (so a self-enforcing plan must stay self-enforcing)."""
+    from .logrolls import gain_table
+    from .phasing import evaluate_plans
+
+    varied = _varied(scenario)
+    options = np.asarray(options, dtype=np.int64)
+    moved = [i for p in plans[:1] for phase in p for i in phase]
+    cols = [problem.issues.index(i) for i in moved]
+    phi = np.array([[next(k for k, phase in enumerate(p) if i in phase) for i in moved]
+                    for p in plans], dtype=np.int64).reshape(len(plans), len(moved))
+    pairs = [(problem, problem.batna)] if draws < 1 or not varied else drawn_problems(
+        problem, scenario, draws=draws, seed=seed)
+    deal_ok = 0
+    plan_ok = np.zeros(len(plans), dtype=np.int64)
+    n = 0
+    for drawn, beta in pairs:
+        n += 1
+        if not acceptable(drawn, options[None], beta)[0]:
+            continue
+        deal_ok += 1
+        g = gain_table(drawn)[:, cols, options[cols]]
+        short, _ = evaluate_plans(g, beta - drawn.reference.sum(axis=1), phi)
+        plan_ok += short.sum(axis=1) <= np.asarray(guarantees, dtype=float) + 1e-12
+    return PlanSurvival(deal_ok / n, Survival(plan_ok / n, draws if n > 1 else 0, seed, varied))
 
 
 def _redrawn(problem: DealProblem, scenario: Scenario, pos: np.ndarray,

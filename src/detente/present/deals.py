@@ -89,13 +89,22 @@ def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
     """The ``top`` logrolls: what each side gets, both net gains and salience ratios."""
     rows = [r.to_dict() for r in found.logrolls[:top]]
     t = Table(title=f"Logrolls ({len(found)} found; best {len(rows)})", title_justify="left")
-    for col in ("A gets", "B gets", "net A", "net B", "salience ratios"):
-        t.add_column(col, justify="right" if col.startswith("net") else "left")
-    for r in rows:
-        t.add_row(f"{r['a']}: {r['issue_a']}→{r['option_a']}",
-                  f"{r['b']}: {r['issue_b']}→{r['option_b']}",
-                  f"{r['net_a']:+.3f}", f"{r['net_b']:+.3f}",
-                  f"{r['salience_ratio_a']:.2f} vs {r['salience_ratio_b']:.2f}")
+    robust = found.survival is not None
+    for col in ("A gets", "B gets", "net A", "net B", "salience ratios") + (
+            ("survives",) if robust else ()):
+        t.add_column(col, justify="right" if col.startswith("net") or col == "survives"
+                     else "left")
+    for k, r in enumerate(rows):
+        cells = [f"{r['a']}: {r['issue_a']}→{r['option_a']}",
+                 f"{r['b']}: {r['issue_b']}→{r['option_b']}",
+                 f"{r['net_a']:+.3f}", f"{r['net_b']:+.3f}",
+                 f"{r['salience_ratio_a']:.2f} vs {r['salience_ratio_b']:.2f}"]
+        if found.survival is not None:
+            cells.append(f"{found.survival.probability[k]:.0%}")
+        t.add_row(*cells)
+    if found.survival is not None:
+        t.caption = (f"survives: share of {found.survival.draws:,} draws of the stated "
+                     "uncertainty in which both sides still gain")
     return t
 
 
@@ -113,9 +122,20 @@ def phase_view(report: PhaseReport) -> list[RenderableType]:
     t.add_column("self-enforcing")
     t.add_column("guarantee needed", justify="right")
     t.add_column("who needs it")
-    for p in data["plans"]:
+    robust = data.get("robust")
+    if robust:
+        t.add_column("survives", justify="right")
+    for k, p in enumerate(data["plans"]):
         who = ", ".join(f"{a} {v:.3f}" for a, v in p["shortfall"].items() if v > 1e-12)
-        t.add_row(" | ".join("+".join(ph) for ph in p["phases"]),
-                  "yes" if p["self_enforcing"] else "no", f"{p['guarantee']:.3f}", who or "—")
+        cells = [" | ".join("+".join(ph) for ph in p["phases"]),
+                 "yes" if p["self_enforcing"] else "no", f"{p['guarantee']:.3f}", who or "—"]
+        if robust:
+            cells.append(f"{robust['plans'][k]:.0%}")
+        t.add_row(*cells)
     out.append(t)
+    if robust:
+        out.append(Text(f"Over {robust['draws']:,} draws of the stated uncertainty the deal "
+                        f"is acceptable to every party in {robust['deal']:.0%}; survives: the "
+                        "share in which it is and the plan needs no more guarantee than at "
+                        "the point estimate.", style="dim"))
     return out
