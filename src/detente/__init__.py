@@ -29,6 +29,7 @@ from detente.api import (
     delphi_history,
     delphi_round,
     draft_article,
+    estimate_simulation,
     exchanges,
     forecast,
     levers,
@@ -106,6 +107,7 @@ __all__ = [
     "save_review",
     "what_if",
     "sensitivity",
+    "estimate_simulation",
     "simulate",
     *_LAZY,
 ]

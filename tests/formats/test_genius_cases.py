@@ -154,6 +154,21 @@ def test_names_equal_after_trimming_are_one_name_twice(tmp_path):
         read_genius_domain(tmp_path / "t-domain.xml", profiles=[])
 
 
+def test_an_item_listed_twice_is_one_value(tmp_path):
+    # GENIUS compares discrete values by their text, so an item written twice (the ANAC 2012
+    # flight-booking domain lists "Sep4_2011" twice) is one value, not a refusal
+    dom = _domain([("date", ["Sep2", "Sep4", "Sep4"]), ("price", ["low", "high"])])
+    folder = _write(tmp_path, dom, {
+        "a": _profile([("date", {"Sep2": "1", "Sep4": "2"}), ("price", {"low": "1", "high": "0"})],
+                      ["0.5", "0.5"]),
+        "b": _profile([("date", {"Sep2": "2", "Sep4": "1"}), ("price", {"low": "0", "high": "1"})],
+                      ["0.5", "0.5"]),
+    })
+    problem = detente.deal_problem(folder)
+    assert problem.space.option_names[0] == ("Sep2", "Sep4") and problem.space.size == 4
+    assert len(_frontier(deals.analyse(problem))) == 4
+
+
 # ---- 3. exact ties ----------------------------------------------------------------------
 
 TIE = {  # two deals tie exactly at (22/25, 16/25); in floating point 0.88 vs 0.8800000000000001

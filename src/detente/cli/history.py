@@ -10,7 +10,14 @@ import typer
 
 from detente import api
 from detente.cli.common import OutputFormat, console, guard
-from detente.cli.options import FromOpt, ParamOpt, SeedOpt, TableJsonOpt
+from detente.cli.options import (
+    FormatOpt,
+    FromOpt,
+    ParamOpt,
+    ScenarioFileArg,
+    SeedOpt,
+    TableJsonOpt,
+)
 from detente.errors import DetenteError
 from detente.present.history import (
     attribution_tables,
@@ -40,7 +47,6 @@ HistoryArg = Annotated[str | None, typer.Argument(
     help="History name (default: the only one in the database).", show_default=False)]
 ModelsOpt = Annotated[list[str] | None, typer.Option(
     "--model", "-m", help="Model (repeatable). Default: " + ", ".join(api.DEFAULT_MODELS) + ".")]
-FormatOpt = TableJsonOpt
 
 
 def _models(model: list[str] | None, param: list[str] | None) -> list[Any]:
@@ -54,7 +60,7 @@ def _json(data: Any) -> None:
 @app.command("add")
 @guard
 def add(
-    file: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+    file: ScenarioFileArg,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Date of this version (YYYY-MM-DD). Default: the scenario's as_of.")
     ] = None,
@@ -78,7 +84,7 @@ def add(
 
 @app.command("log")
 @guard
-def log(name: HistoryArg = None, db: DbOpt = None, output: FormatOpt = OutputFormat.table
+def log(name: HistoryArg = None, db: DbOpt = None, output: TableJsonOpt = OutputFormat.table
         ) -> None:
     """List the versions (of one history, or all), oldest first."""
     with api.open_history(db) as h:
@@ -111,7 +117,7 @@ def rm(
 def show(
     ref: Annotated[str, typer.Argument(help="Version: id, NAME@N, NAME@DATE or hash prefix.")],
     db: DbOpt = None,
-    output: FormatOpt = OutputFormat.table,
+    output: TableJsonOpt = OutputFormat.table,
     save: Annotated[Path | None, typer.Option(
         help="Also write the version's scenario to this file (format from the extension).")
     ] = None,
@@ -147,7 +153,7 @@ def diff(
     samples: Annotated[int, typer.Option(
         min=1, help="Random orders for the Shapley estimate beyond 12 changes.")] = 2000,
     db: DbOpt = None,
-    output: FormatOpt = OutputFormat.table,
+    output: TableJsonOpt = OutputFormat.table,
 ) -> None:
     """What changed between two versions and how much each change moved each forecast
     (Shapley attribution: exact up to 12 changes, sampled beyond; shares sum to the move)."""
@@ -181,8 +187,7 @@ def timeline(
         "many draws where missing, and show their 5–95% ranges. Without it, ranges appear "
         "where a simulation is already stored.")] = None,
     db: DbOpt = None,
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
-                      ] = OutputFormat.table,
+    output: FormatOpt = OutputFormat.table,
 ) -> None:
     """Each model's forecast per issue across the versions of a history (from the cache
     where computed before)."""

@@ -186,7 +186,10 @@ def _domain_issue(node: Element, position: int, text: str,
         if not values or any(v is None for v in values):
             _fail(file, f"discrete issue {name!r} without item values",
                   "<item value=\"...\"/> children", text, where)
-        names = [str(v).strip() for v in values]
+        # the same item text twice is one value to GENIUS (its values are equal by text; the
+        # ANAC 2012 flight-booking domain lists "Sep4_2011" twice): keep the first
+        raw = list(dict.fromkeys(str(v) for v in values))
+        names = [v.strip() for v in raw]
         twins = sorted({n for n in names if names.count(n) > 1})
         if twins:
             _fail(file, f"issue {name!r} with repeated item value(s) {', '.join(map(repr, twins))}"

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from detente.errors import DetenteError
 from detente.extras import extras_of
+from detente.json_values import json_number as _num
 from detente.models.base import Model
 from detente.models.registry import DEFAULT_MODELS, get_model
 from detente.scenario import Scenario, Source
@@ -565,11 +566,6 @@ def _params(model: Model) -> str:
 
 def _seed(seed: int | None) -> int:
     return -1 if seed is None else int(seed)
-
-
-def _num(x: float) -> float | None:
-    x = float(x)
-    return None if math.isnan(x) else x
 
 
 def _point(forecast: Any) -> dict[str, float | None]:
