@@ -122,7 +122,7 @@ class ForecastSet:
         return pd.DataFrame(self.rows()).set_index("issue")
 
     def to_dict(self, *, trajectory: bool = False) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {
             "scenario": self.scenario.name,
             "scenario_hash": self.scenario.hash,
             "as_of": self.scenario.as_of.isoformat() if self.scenario.as_of else None,

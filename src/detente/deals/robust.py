@@ -45,7 +45,7 @@ def acceptable(problem: DealProblem, options: np.ndarray,
     ``>=`` under the ``at_least`` rule), the plain BATNA test."""
     beta = problem.batna if batna is None else np.asarray(batna, dtype=float)
     u = problem.utilities_of(np.asarray(options, dtype=np.int64))
-    return problem.accepts(u, beta).all(axis=-1)
+    return np.asarray(problem.accepts(u, beta).all(axis=-1))
 
 
 @dataclass(frozen=True, eq=False)
