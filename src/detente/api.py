@@ -350,12 +350,16 @@ def exchanges(
     seed: int = 0,
     candidates: bool = False,
     format: str | None = None,
+    controlled_only: bool = False,
 ) -> ExchangeRun:
     """Run the exchange model and keep its log of executed exchanges.
 
     ``variant`` is ``equal-gain`` (default) or ``random-rate`` (which uses
     ``seed``); ``rule`` is ``decide`` (default) or ``paper``; ``candidates``
-    also lists round 1's candidate exchanges before any is executed.
+    also lists round 1's candidate exchanges before any is executed. Where the
+    scenario says who delivers or must consent to each issue, each side of the
+    log says whether it ``controls`` what it gives; ``controlled_only`` keeps the
+    exchanges where both do (a filter of the log; the model is unchanged).
     """
     from detente.models.exchange import Exchange
     from detente.models.exchange import candidates as round_one
@@ -364,7 +368,7 @@ def exchanges(
     model = Exchange(rounds=rounds, variant=variant, rule=rule)  # type: ignore[arg-type]
     fc = model.bind(extras_of(sc)).forecast(sc, seed=seed)
     found = tuple(c.to_dict() for c in round_one(sc, model)) if candidates else None
-    return ExchangeRun(sc, fc, rounds, seed, found)
+    return ExchangeRun(sc, fc, rounds, seed, found, controlled=controlled_only)
 
 
 # ---- uncertainty -----------------------------------------------------------------------
@@ -529,6 +533,7 @@ def deal_problem(
     batna: Mapping[str, float] | None = None,
     acceptance: str | None = None,
     format: str | None = None,
+    shocks: Sequence[str] = (),
 ) -> DealProblem:
     """The deal problem of a scenario, a GENIUS negotiation, or a file / folder / bundled
     name: options per issue, every actor's utilities and BATNA.
@@ -540,7 +545,8 @@ def deal_problem(
     points on an issue without named options, default the deals package's) and
     acceptance above the BATNA. ``acceptance`` (``"above"`` or ``"at_least"``,
     also spelled ``"at-least"``) overrides either default; ``batna`` overrides
-    BATNAs by actor (0..1).
+    BATNAs by actor (0..1); ``shocks`` applies named shocks of the scenario to its
+    pressure variables (see :func:`pressures`).
     """
     from detente.deals import DEFAULT_GRID, DealProblem
 
@@ -555,7 +561,8 @@ def deal_problem(
                                          batna=batna, acceptance=rule,  # type: ignore[arg-type]
                                          grid=size)
     return DealProblem.from_scenario(scenario, utility=utility, grid=size,  # type: ignore[arg-type]
-                                     batna=batna, acceptance=rule)  # type: ignore[arg-type]
+                                     batna=batna, acceptance=rule,  # type: ignore[arg-type]
+                                     shocks=tuple(shocks))
 
 
 def analyse_deals(
@@ -569,10 +576,11 @@ def analyse_deals(
     seed: int = 0,
     format: str | None = None,
     robust: int = 0,
+    shocks: Sequence[str] = (),
 ) -> DealReport:
     """Pareto frontier above the BATNAs, ZOPA and bargaining solutions.
 
-    ``utility``, ``batna`` and ``acceptance`` as in :func:`deal_problem`;
+    ``utility``, ``batna``, ``acceptance`` and ``shocks`` as in :func:`deal_problem`;
     ``drops`` (actor -> D) asks which deals open if that actor's BATNA fell by
     D; ``draws > 0`` samples uncertain BATNAs with ``seed``. ``robust > 0``
     (default 0) also gives every frontier deal its survival probability: the
@@ -584,7 +592,7 @@ def analyse_deals(
 
     source = _deal_source(scenario, format)
     problem = deal_problem(source, utility=utility, batna=batna, acceptance=acceptance,
-                           format=format)
+                           format=format, shocks=shocks)
     report = analyse(problem, drops=dict(drops or {}), draws=draws, seed=seed)
     if robust:
         report = with_survival(report, _plain_scenario(source), draws=robust, seed=seed)
@@ -1047,3 +1055,35 @@ def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
     deals_report = analyse_deals(sc, seed=seed)
     return BriefData(scenario=sc, result=result, simulation=sim, sensitivity=sens,
                      deals=deals_report.to_dict(top=top_deals), seed=seed)
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file (see :func:`detente.scenario.json_schema`)."""
+    from detente.scenario import json_schema
+
+    return json_schema()
+
+
+def pressures(
+    scenario: ScenarioLike = None,
+    *,
+    deal: str | Mapping[str, Any] | None = None,
+    utility: str = "linear",
+) -> dict[str, Any]:
+    """How the scenario's pressure variables and named shocks move the deals.
+
+    ``levers``: per pressure, the ZOPA size now and at the ends of its range, and
+    the smallest rise or fall that lets a deal in or pushes one out (and, with
+    ``deal``, the changes over which that deal is acceptable);
+    ``shocks``: the BATNAs, ZOPA size and Nash deal after each named shock.
+    See :mod:`detente.deals.pressures`.
+    """
+    from detente.deals.pressures import pressure_levers, shock_effects
+
+    sc = _scenario(scenario)
+    problem = deal_problem(sc, utility=utility)
+    return {
+        "scenario": sc.name,
+        "levers": [lv.to_dict() for lv in pressure_levers(problem, deal=deal)],
+        "shocks": shock_effects(sc, utility=utility),
+    }

@@ -204,11 +204,18 @@ class ExchangeRun:
     rounds: int
     seed: int
     candidates: tuple[Mapping[str, Any], ...] | None = None
+    controlled: bool = False
+    """Keep only exchanges in which both sides control what they give (a log filter)."""
 
     @property
     def log(self) -> Sequence[Mapping[str, Any]]:
-        """Every executed exchange, in order: both sides' supply issue, shift and gain."""
-        return exchange_log(self.forecast) or []
+        """Every executed exchange, in order: both sides' supply issue, shift and gain;
+        where the scenario declares control, each side's ``controls`` (see
+        :mod:`detente.exchange_control`)."""
+        from detente.exchange_control import controlled_only, mark_control
+
+        log = mark_control(exchange_log(self.forecast) or [], self.scenario)
+        return controlled_only(log) if self.controlled else log
 
     def to_dict(self) -> dict[str, Any]:
         fc = self.forecast

@@ -18,7 +18,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -59,6 +59,8 @@ class Actor(_Frozen):
     batna: float | None = Field(default=None, allow_inf_nan=False)
     """No-deal value on the deal utility scale (0..1; see ``detente.deals``); derived if None."""
     batna_uncertainty: Distribution | None = None
+    batna_pressure: dict[str, float] = Field(default_factory=dict)
+    """``{pressure: c}``: the BATNA moves by ``c`` per unit of that pressure variable."""
 
     @model_validator(mode="after")
     def _default_name(self) -> Actor:
@@ -128,6 +130,13 @@ class Issue(_Frozen):
     status_quo: float | None = Field(default=None, allow_inf_nan=False)
     options: tuple[Option, ...] = ()
     description: str = ""
+    controlled_by: tuple[str, ...] = ()
+    """Actors that can deliver a move on this issue (empty: not stated, anyone)."""
+    vetoes: tuple[str, ...] = ()
+    """Actors whose consent a move on this issue needs (empty: not stated, every actor)."""
+    no_agreement: str | None = None
+    """When set, the status quo is the explicit no-agreement outcome with this label:
+    distinct from every anchor and option (deals add it as its own option)."""
 
     @model_validator(mode="after")
     def _default_name(self) -> Issue:
@@ -140,15 +149,224 @@ class Issue(_Frozen):
         return self.high - self.low
 
     def nearest_anchor(self, value: float) -> Anchor | None:
-        """The labelled anchor closest to ``value`` (the lower one on a tie)."""
-        if not self.anchors or value is None or math.isnan(value):
+        """The labelled anchor closest to ``value`` (the lower one on a tie).
+
+        On an issue whose status quo is the explicit no-agreement outcome
+        (``no_agreement``), a value at the status quo reads as that outcome,
+        never as an anchor that shares its number (a frozen line is not
+        fighting going on).
+        """
+        if value is None or math.isnan(value):
+            return None
+        if self.is_no_agreement(value):
+            assert self.status_quo is not None and self.no_agreement is not None
+            return Anchor(value=self.status_quo, label=self.no_agreement)
+        if not self.anchors:
             return None
         return min(self.anchors, key=lambda a: (abs(a.value - value), a.value))
+
+    def is_no_agreement(self, value: float) -> bool:
+        """Whether ``value`` is the explicit no-agreement status quo (within 1e-9 of the span)."""
+        return (self.no_agreement is not None and self.status_quo is not None
+                and abs(value - self.status_quo) <= 1e-9 * max(self.span, 1e-300))
+
+    def can_deliver(self, actor: str) -> bool:
+        """Whether ``actor`` can deliver a move here (anyone, when ``controlled_by`` is unset)."""
+        return not self.controlled_by or actor in self.controlled_by
+
+    def controls(self, actor: str) -> bool:
+        """Whether ``actor`` can give something here: deliver a move or withhold consent
+        (everyone, when neither ``controlled_by`` nor ``vetoes`` is set)."""
+        if not self.controlled_by and not self.vetoes:
+            return True
+        return actor in self.controlled_by or actor in self.vetoes
+
+    def holds_veto(self, actor: str) -> bool:
+        """Whether a move here needs ``actor``'s consent (everyone, when ``vetoes`` is unset)."""
+        return not self.vetoes or actor in self.vetoes
 
     def describe(self, value: float) -> str:
         """``value`` with its nearest anchor label, e.g. ``"72.0 (≈ frozen line)"``."""
         anchor = self.nearest_anchor(value)
         return f"{value:.1f}" + (f" (≈ {anchor.label})" if anchor else "")
+
+
+class RedLine(_Frozen):
+    """Outcomes an actor will not accept on one issue: a hard constraint, with its source.
+
+    Exactly one of: ``above`` (every outcome strictly above the value),
+    ``below`` (strictly below), ``range: [low, high]`` (inclusive) or
+    ``options`` (named options of the issue). Leaving an issue unsettled (the
+    no-agreement status quo) crosses no red line: it is not an agreement.
+    """
+
+    above: float | None = Field(default=None, allow_inf_nan=False)
+    below: float | None = Field(default=None, allow_inf_nan=False)
+    range: tuple[float, float] | None = None
+    options: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    evidence: str = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> RedLine:
+        given = [k for k in ("above", "below", "range") if getattr(self, k) is not None]
+        given += ["options"] if self.options else []
+        if len(given) != 1:
+            raise ValueError("a red line needs exactly one of above, below, range, options "
+                             f"(found {', '.join(given) or 'none'})")
+        if self.range is not None and self.range[1] < self.range[0]:
+            raise ValueError(f"range {self.range[0]:g}..{self.range[1]:g} is reversed")
+        return self
+
+    def excludes(self, value: float, option: str | None = None) -> bool:
+        """Whether an outcome at ``value`` (option ``option``, if named) crosses this line."""
+        if self.options:
+            return option is not None and option in self.options
+        if self.above is not None:
+            return value > self.above
+        if self.below is not None:
+            return value < self.below
+        assert self.range is not None
+        return self.range[0] <= value <= self.range[1]
+
+    def describe(self) -> str:
+        if self.options:
+            return "not " + " or ".join(self.options)
+        if self.above is not None:
+            return f"nothing above {self.above:g}"
+        if self.below is not None:
+            return f"nothing below {self.below:g}"
+        assert self.range is not None
+        return f"nothing in {self.range[0]:g}..{self.range[1]:g}"
+
+
+class Condition(_Frozen):
+    """A condition on one issue's outcome: ``at_least``, ``at_most``, ``above`` or ``below``."""
+
+    issue: str = Field(min_length=1)
+    at_least: float | None = Field(default=None, allow_inf_nan=False)
+    at_most: float | None = Field(default=None, allow_inf_nan=False)
+    above: float | None = Field(default=None, allow_inf_nan=False)
+    below: float | None = Field(default=None, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Condition:
+        given = [k for k in ("at_least", "at_most", "above", "below")
+                 if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a condition needs exactly one of at_least, at_most, above, below "
+                             f"(found {', '.join(given) or 'none'})")
+        return self
+
+    @property
+    def bound(self) -> float:
+        value = next(getattr(self, k) for k in ("at_least", "at_most", "above", "below")
+                     if getattr(self, k) is not None)
+        return float(value)
+
+    def holds(self, value: float) -> bool:
+        """Whether an outcome at ``value`` meets the condition."""
+        if self.at_least is not None:
+            return value >= self.at_least
+        if self.at_most is not None:
+            return value <= self.at_most
+        if self.above is not None:
+            return value > self.above
+        assert self.below is not None
+        return value < self.below
+
+    def describe(self) -> str:
+        for key, word in (("at_least", "at least"), ("at_most", "at most"), ("above", "above"),
+                          ("below", "below")):
+            if getattr(self, key) is not None:
+                return f"{self.issue} {word} {getattr(self, key):g}"
+        return self.issue  # unreachable: validated
+
+
+class Linkage(_Frozen):
+    """A linked (conditional) offer: ``actor`` accepts ``offer`` only if ``requires`` holds.
+
+    "Drones above 0 only if Tomahawks at least 60" is ``offer: {issue: drones,
+    above: 0}``, ``requires: {issue: tomahawks, at_least: 60}``. A deal where
+    the offer's condition holds and the requirement does not breaks the
+    linkage; so does every phase of a plan after which it would.
+    """
+
+    actor: str = Field(min_length=1)
+    offer: Condition
+    requires: Condition
+    sources: tuple[str, ...] = ()
+    evidence: str = ""
+
+    def broken(self, values: Mapping[str, float]) -> bool:
+        """Whether outcomes ``{issue: value}`` break this linkage."""
+        return self.offer.holds(values[self.offer.issue]) and not self.requires.holds(
+            values[self.requires.issue])
+
+    def describe(self) -> str:
+        return f"{self.actor}: {self.offer.describe()} only if {self.requires.describe()}"
+
+
+class Bloc(_Frozen):
+    """Actors that move together (members name it in ``Actor.bloc``).
+
+    In Monte Carlo draws the members' uncertain inputs of one kind on one
+    issue (and their capabilities) share one copula factor with weight
+    ``correlation`` (1 = one shared draw); in the deal analysis the bloc
+    counts once in the Nash and utilitarian solutions (its members share one
+    weight). ``coordinator`` records who coordinates it (text, with sources).
+    """
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    correlation: float = Field(default=1.0, ge=0, le=1, allow_inf_nan=False)
+    coordinator: str = ""
+    description: str = ""
+    sources: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _default_name(self) -> Bloc:
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+        return self
+
+
+class Pressure(_Frozen):
+    """A named variable that no-deal values depend on (battlefield trend, oil revenue).
+
+    ``value`` is its stated level (any unit; 0 by default), ``uncertainty`` a
+    distribution of it. An actor's BATNA moves by ``Actor.batna_pressure[p]``
+    per unit of ``p``: ``β_a = β_a⁰ + Σ_p c_ap · value_p``.
+    """
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    value: float = Field(default=0.0, allow_inf_nan=False)
+    uncertainty: Distribution | None = None
+    description: str = ""
+    sources: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _default_name(self) -> Pressure:
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+        return self
+
+
+class Shock(_Frozen):
+    """A named change to pressures ("three more villages fall"): ``changes[p]`` is added."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    changes: dict[str, float] = Field(min_length=1)
+    description: str = ""
+    sources: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _default_name(self) -> Shock:
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+        return self
 
 
 class Stance(_Frozen):
@@ -162,6 +380,8 @@ class Stance(_Frozen):
     salience_uncertainty: Distribution | None = None
     sources: tuple[str, ...] = ()
     evidence: str = ""
+    red_lines: tuple[RedLine, ...] = ()
+    """Outcomes this actor will not accept on this issue (hard constraints)."""
 
 
 class Scenario(_Frozen):
@@ -179,6 +399,10 @@ class Scenario(_Frozen):
     actors: tuple[Actor, ...]
     issues: tuple[Issue, ...]
     stances: tuple[Stance, ...] = ()
+    blocs: tuple[Bloc, ...] = ()
+    linkages: tuple[Linkage, ...] = ()
+    pressures: tuple[Pressure, ...] = ()
+    shocks: tuple[Shock, ...] = ()
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     # ---- look-ups -------------------------------------------------------------
@@ -210,6 +434,38 @@ class Scenario(_Frozen):
     def _stance_index(self) -> dict[tuple[str, str], Stance]:
         return {(s.actor, s.issue): s for s in self.stances}
 
+    # ---- structure (control, vetoes, red lines, linkages, blocs, pressures) ----------
+    @cached_property
+    def has_structure(self) -> bool:
+        """Whether any structural feature is set. Without one every tool takes the plain
+        path of a scenario of positions and saliences (and gives the same numbers)."""
+        return bool(
+            self.blocs or self.linkages or self.pressures or self.shocks
+            or any(s.red_lines for s in self.stances)
+            or any(i.controlled_by or i.vetoes or i.no_agreement for i in self.issues)
+            or any(a.batna_pressure for a in self.actors)
+        )
+
+    def bloc_of(self, actor_id: str) -> Bloc | None:
+        """The declared bloc ``actor_id`` belongs to (a bloc label not declared in
+        ``blocs`` is only a label: ``None``)."""
+        bloc = self.actor(actor_id).bloc
+        return next((b for b in self.blocs if b.id == bloc), None)
+
+    def pressure(self, pressure_id: str) -> Pressure:
+        for p in self.pressures:
+            if p.id == pressure_id:
+                return p
+        raise KeyError(f"no pressure {pressure_id!r}; pressures are "
+                       f"{', '.join(p.id for p in self.pressures) or 'none'}")
+
+    def shock(self, shock_id: str) -> Shock:
+        for k in self.shocks:
+            if k.id == shock_id:
+                return k
+        raise KeyError(f"no shock {shock_id!r}; shocks are "
+                       f"{', '.join(k.id for k in self.shocks) or 'none'}")
+
     # ---- identity -------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The canonical plain-data form (what YAML and JSON hold)."""
@@ -228,10 +484,28 @@ class Scenario(_Frozen):
             for key in ("anchors", "options", "description"):
                 if not issue[key]:
                     issue.pop(key)
+        for actor in data["actors"]:
+            if not actor.get("batna_pressure"):
+                actor.pop("batna_pressure", None)
+        for issue in data["issues"]:
+            for key in ("controlled_by", "vetoes"):
+                if not issue.get(key):
+                    issue.pop(key, None)
         for stance in data["stances"]:
-            for key in ("sources", "evidence"):
+            for key in ("sources", "evidence", "red_lines"):
                 if not stance[key]:
                     stance.pop(key)
+            for line in stance.get("red_lines", ()):
+                for key in ("options", "sources", "evidence"):
+                    if not line[key]:
+                        line.pop(key)
+        for key in ("blocs", "linkages", "pressures", "shocks"):
+            if not data[key]:
+                data.pop(key)
+            for item in data.get(key, ()):
+                for sub in ("sources", "evidence", "description", "coordinator"):
+                    if sub in item and not item[sub]:
+                        item.pop(sub)
         for source in data["sources"]:
             for key in ("title", "publisher"):
                 if not source[key]:
@@ -277,7 +551,7 @@ class Scenario(_Frozen):
             raise ScenarioError(problems, file=file)
 
         known = {"name", "title", "as_of", "description", "sources", "actors", "issues",
-                 "stances", "metadata"}
+                 "stances", "blocs", "linkages", "pressures", "shocks", "metadata"}
         for key in data:
             if key not in known:
                 add((str(key),), "an unknown key", f"one of {', '.join(sorted(known))}")
@@ -293,6 +567,10 @@ class Scenario(_Frozen):
         actors = _validate_list(data, "actors", Actor, _normalise_actor, add)
         issues = _validate_list(data, "issues", Issue, _normalise_issue, add)
         stances = _validate_list(data, "stances", Stance, _normalise_stance, add)
+        blocs = _validate_list(data, "blocs", Bloc, _normalise_plain, add)
+        linkages = _validate_list(data, "linkages", Linkage, _normalise_plain, add)
+        pressures = _validate_list(data, "pressures", Pressure, _normalise_pressure, add)
+        shocks = _validate_list(data, "shocks", Shock, _normalise_plain, add)
 
         if not data.get("actors"):
             add(("actors",), "no actors", "at least one actor")
@@ -305,6 +583,10 @@ class Scenario(_Frozen):
         _check_issues(issues, add)
         _check_stances(stances, actors, issues, sources, add)
         _check_invalid_stance_refs(data.get("stances"), stances, actors, issues, add)
+        for key, items in (("blocs", blocs), ("pressures", pressures), ("shocks", shocks)):
+            _check_unique(items, key, "id", add)
+        check_structure(Parts(actors, issues, stances, sources, blocs, linkages, pressures,
+                              shocks), add)
 
         if problems:
             raise ScenarioError(problems, file=file)
@@ -315,6 +597,10 @@ class Scenario(_Frozen):
             actors=tuple(a for _, a in actors),
             issues=tuple(i for _, i in issues),
             stances=tuple(s for _, s in stances),
+            blocs=tuple(b for _, b in blocs),
+            linkages=tuple(k for _, k in linkages),
+            pressures=tuple(p for _, p in pressures),
+            shocks=tuple(k for _, k in shocks),
         )
 
 
@@ -343,6 +629,13 @@ def _normalise_actor(raw: Any) -> Any:
     return raw
 
 
+def _normalise_pressure(raw: Any) -> Any:
+    if isinstance(raw, Mapping) and "uncertainty" in raw:
+        raw = dict(raw)
+        raw["uncertainty"] = _normalise_distribution(raw["uncertainty"])
+    return raw
+
+
 def _normalise_issue(raw: Any) -> Any:
     if not isinstance(raw, Mapping):
         return raw
@@ -363,6 +656,9 @@ def _normalise_issue(raw: Any) -> Any:
     options = raw.get("options")
     if isinstance(options, Mapping):
         raw["options"] = [{"name": k, "value": v} for k, v in options.items()]
+    for key in ("controlled_by", "vetoes"):
+        if isinstance(raw.get(key), str):
+            raw[key] = [raw[key]]
     return raw
 
 
@@ -396,6 +692,8 @@ def _normalise_stance(raw: Any) -> Any:
             raw[key] = _normalise_distribution(raw[key])
     if isinstance(raw.get("sources"), str):
         raw["sources"] = [raw["sources"]]
+    if "red_line" in raw and "red_lines" not in raw:  # one red line, written as a mapping
+        raw["red_lines"] = [raw.pop("red_line")]
     if "source" in raw and "sources" not in raw:
         src = raw.pop("source")
         raw["sources"] = [src] if isinstance(src, str) else src
@@ -422,6 +720,11 @@ _Add = Callable[[Path, str, str], None]
 def _line(locate: Locator | None, path: Path) -> int | None:
     if locate is None:
         return None
+    if "red_lines" in path:  # a single red line may be written as `red_line: {...}`
+        k = path.index("red_lines")
+        alias = path[:k] + ("red_line",) + path[k + 2:]
+        if len(path) > k + 1 and path[k + 1] == 0 and locate(alias):
+            return locate(alias)
     # fall back to the nearest enclosing element that has a line
     for cut in range(len(path), -1, -1):
         line = locate(path[:cut])
@@ -639,6 +942,177 @@ def _unknown(add: _Add, path: Path, kind: str, value: str, ids: Iterable[str]) -
 
 def _within_scale(issue: Issue) -> str:
     return f"a value within the scale {issue.low:g}..{issue.high:g} of issue {issue.id!r}"
+
+
+# ---- the structure's cross-references --------------------------------------------------
+
+
+class Parts(NamedTuple):
+    """The validated parts of a scenario being built, each with its index in the input."""
+
+    actors: list[tuple[int, Actor]]
+    issues: list[tuple[int, Issue]]
+    stances: list[tuple[int, Stance]]
+    sources: list[tuple[int, Source]]
+    blocs: list[tuple[int, Bloc]]
+    linkages: list[tuple[int, Linkage]]
+    pressures: list[tuple[int, Pressure]]
+    shocks: list[tuple[int, Shock]]
+
+
+def check_structure(parts: Parts, add: _Add) -> None:
+    """Cross-references of control, vetoes, red lines, linkages, blocs and pressures."""
+    actor_ids = {a.id for _, a in parts.actors}
+    issue_by_id = {i.id: i for _, i in parts.issues}
+    source_ids = {s.id for _, s in parts.sources}
+    pressure_ids = {p.id for _, p in parts.pressures}
+
+    def sources(path: Path, ids: Iterable[str]) -> None:
+        for k, src in enumerate(ids):
+            if src not in source_ids:
+                add(path + ("sources", k), f"unknown source {src!r}",
+                    f"one of the scenario's sources ({', '.join(sorted(source_ids)) or 'none'})")
+
+    for index, issue in parts.issues:
+        for key in ("controlled_by", "vetoes"):
+            for k, actor in enumerate(getattr(issue, key)):
+                if actor not in actor_ids:
+                    _unknown(add, ("issues", index, key, k), "actor", actor, actor_ids)
+        if issue.no_agreement is not None and issue.status_quo is None:
+            add(("issues", index, "no_agreement"), "a no-agreement label without a status quo",
+                "a status_quo: the value no agreement leaves the issue at")
+        if issue.no_agreement is not None and any(o.name == "no-agreement"
+                                                  for o in issue.options):
+            add(("issues", index, "options"), "an option named 'no-agreement'",
+                "another name: 'no-agreement' is the explicit no-deal option")
+    for index, st in parts.stances:
+        issue = issue_by_id.get(st.issue)
+        for k, line in enumerate(st.red_lines):
+            path: Path = ("stances", index, "red_lines", k)
+            sources(path, line.sources)
+            if issue is None or not issue.low < issue.high:
+                continue
+            names = [o.name for o in issue.options]
+            for j, name in enumerate(line.options):
+                if name not in names:
+                    add(path + ("options", j), f"unknown option {name!r}",
+                        f"an option of issue {issue.id!r} ({', '.join(names) or 'none'})")
+            bounds = [(key, getattr(line, key)) for key in ("above", "below")]
+            if line.range is not None:
+                bounds += [("range", line.range[0]), ("range", line.range[1])]
+            for key, value in bounds:
+                if value is not None and not issue.low <= value <= issue.high:
+                    add(path + (key,), f"red line at {value:g} outside the scale",
+                        _within_scale(issue))
+    for index, actor in parts.actors:
+        for pressure in actor.batna_pressure:
+            if pressure not in pressure_ids:
+                _unknown(add, ("actors", index, "batna_pressure", pressure), "pressure",
+                         pressure, pressure_ids)
+    for index, bloc in parts.blocs:  # members: the actors naming it (none is allowed)
+        sources(("blocs", index), bloc.sources)
+    for index, pressure in parts.pressures:
+        sources(("pressures", index), pressure.sources)
+        dist = pressure.uncertainty
+        if dist is not None and not dist.low <= pressure.value <= dist.high:
+            add(("pressures", index, "uncertainty"),
+                f"range {dist.low:g}..{dist.high:g} that excludes the value {pressure.value:g}",
+                "a range that contains the stated value")
+    for index, shock in parts.shocks:
+        sources(("shocks", index), shock.sources)
+        for pressure in shock.changes:
+            if pressure not in pressure_ids:
+                _unknown(add, ("shocks", index, "changes", pressure), "pressure", pressure,
+                         pressure_ids)
+    _check_linkages(parts.linkages, actor_ids, issue_by_id, sources, add)
+
+
+def _check_linkages(linkages: list[tuple[int, Linkage]], actor_ids: set[str],
+                    issue_by_id: Mapping[str, Issue], sources: Callable[[Path, Iterable[str]],
+                                                                        None],
+                    add: _Add) -> None:
+    edges: dict[str, set[str]] = {}
+    for index, link in linkages:
+        path: Path = ("linkages", index)
+        sources(path, link.sources)
+        if link.actor not in actor_ids:
+            _unknown(add, path + ("actor",), "actor", link.actor, actor_ids)
+        ok = True
+        for part in ("offer", "requires"):
+            cond: Condition = getattr(link, part)
+            issue = issue_by_id.get(cond.issue)
+            if issue is None:
+                _unknown(add, path + (part, "issue"), "issue", cond.issue, issue_by_id)
+                ok = False
+            elif issue.low < issue.high and not issue.low <= cond.bound <= issue.high:
+                key = next(k for k in ("at_least", "at_most", "above", "below")
+                           if getattr(cond, k) is not None)
+                add(path + (part, key), f"{cond.bound:g} outside the scale", _within_scale(issue))
+        if ok:
+            edges.setdefault(link.offer.issue, set()).add(link.requires.issue)
+    for index, link in linkages:
+        cycle = _cycle_through(edges, link.offer.issue, link.requires.issue)
+        if cycle:
+            add(("linkages", index), "circular linkage " + " → ".join(cycle),
+                "linkages without a cycle: each move waits for the other, so none can be "
+                "delivered first (state a mutual exchange once, as the offering side's "
+                "condition)")
+
+
+def _cycle_through(edges: Mapping[str, set[str]], start: str, nxt: str) -> list[str] | None:
+    """The issues of a path ``nxt → … → start`` closing the edge ``start → nxt``, if any."""
+    if start not in edges.get(start, set()) and nxt == start:
+        return None
+    stack, seen = [(nxt, [start, nxt])], set()
+    while stack:
+        node, trail = stack.pop()
+        if node == start:
+            return trail
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.extend((m, trail + [m]) for m in sorted(edges.get(node, ())))
+    return None
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file (YAML or JSON), as detente reads it.
+
+    Generated from the pydantic models, widened for the hand-written
+    shorthands ``from_dict`` accepts: anchors and options as ``{value: label}``
+    / ``{name: value}`` mappings, a distribution as ``[low, high]``, a stance's
+    ``uncertainty: {position, salience}`` and ``red_line`` (one red line),
+    ``scale: [low, high]``, and one id where a list of actor ids is expected.
+    Cross-references (unknown actors, values outside a scale, circular
+    linkages) are checked by ``detente check``, not by the schema.
+    """
+    schema = Scenario.model_json_schema()
+    defs = schema.get("$defs", {})
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "detente scenario"
+    pair = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+    dist = {"anyOf": [{"$ref": "#/$defs/Distribution"}, pair, {"type": "null"}]}
+    ids = {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
+    issue = defs["Issue"]["properties"]
+    issue["anchors"] = {"anyOf": [{"type": "array", "items": {"$ref": "#/$defs/Anchor"}},
+                                  {"type": "object", "additionalProperties": {"type": "string"}}]}
+    issue["options"] = {"anyOf": [{"type": "array", "items": {"$ref": "#/$defs/Option"}},
+                                  {"type": "object", "additionalProperties": {"type": "number"}}]}
+    issue["scale"] = pair
+    issue["controlled_by"] = issue["vetoes"] = ids
+    stance = defs["Stance"]["properties"]
+    stance["position_uncertainty"] = stance["salience_uncertainty"] = dist
+    stance["uncertainty"] = {"type": "object", "additionalProperties": False,
+                             "properties": {"position": dist, "salience": dist}}
+    stance["red_line"] = {"$ref": "#/$defs/RedLine"}
+    stance["sources"] = ids
+    for name in ("capability_uncertainty", "batna_uncertainty"):
+        defs["Actor"]["properties"][name] = dist
+    defs["Pressure"]["properties"]["uncertainty"] = dist
+    defs["Distribution"]["properties"]["dist"] = defs["Distribution"]["properties"]["kind"]
+    defs["Distribution"].get("required", []).clear()
+    defs["Distribution"]["required"] = ["low", "high"]
+    return schema
 
 
 def require_status_quo(scenario: Scenario, model: str) -> list[Problem]:

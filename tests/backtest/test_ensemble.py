@@ -60,7 +60,7 @@ def test_fallback_renormalises_over_members_that_can_run(tmp_path, ukraine):
     }}
     path = tmp_path / "w.json"
     path.write_text(json.dumps(spec))
-    no_sq = ukraine.replace(issues=[i.model_copy(update={"status_quo": None})
+    no_sq = ukraine.replace(issues=[i.model_copy(update={"status_quo": None, "no_agreement": None})
                                     for i in ukraine.issues])
     ens = Ensemble(weights=str(path)).forecast(no_sq).outcome
     comp = detente.get_model("compromise").forecast(no_sq).outcome

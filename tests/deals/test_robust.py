@@ -90,7 +90,7 @@ def test_logrolls_and_phased_plans_get_survival(ukraine):
 
     point = logroll_survival(api.deal_problem(ukraine), ukraine, found.logrolls, draws=0)
     assert (point.probability == 1).all()
-    assert found.to_dict(top=2)["logrolls"][1]["survival"] == p[1]
+    assert found.to_dict(top=2)["logrolls"][0]["survival"] == p[0]
 
     ph = api.phase(ukraine, robust=300, seed=2)
     rob = ph.robust

@@ -45,11 +45,15 @@ def test_full_tomahawks_is_not_a_logroll(ukraine):
 def test_analyse_bundled(ukraine):
     rep = deals.analyse(ukraine, drops={"RUS": 0.1})
     out = rep.to_dict()
-    assert out["deals"] == 5 * 4 * 3 * 5 * 3
+    # each issue's options, plus the explicit no-agreement option where the scenario has one
+    assert out["deals"] == int(np.prod([len(i.options) + (i.no_agreement is not None)
+                                        for i in ukraine.issues]))
     assert rep.frontier_size > 0
     for name in deals.SOLUTIONS:
         s = out["solutions"][name]
-        assert s is not None and all(m > 0 for m in s["margin"].values())
+        # every party whose consent the deal needs gains over its no-deal value
+        assert s is not None and s["consent_of"]
+        assert all(s["margin"][a] > 0 for a in s["consent_of"])
     assert out["zopa"]["size"] >= rep.frontier_size
     assert out["zopa"]["openings"][0]["count"] > 0
     assert rep.zopa.sole_blocker[rep.problem.actors.index("RUS")] > 0

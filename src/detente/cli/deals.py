@@ -27,6 +27,11 @@ RobustOpt = Annotated[
                  "saliences, capabilities, BATNAs) for each result's survival probability: "
                  "the share of draws in which it still holds; 0: none."),
 ]
+ShockOpt = Annotated[
+    list[str] | None,
+    typer.Option("--shock", help="Apply a named shock of the scenario to its pressures "
+                                 "(repeatable; see `detente pressures`)."),
+]
 
 
 @guard
@@ -42,15 +47,21 @@ def deals(
     ] = None,
     draws: Annotated[int, typer.Option(min=0, help="Draws of uncertain BATNAs.")] = 0,
     seed: SeedOpt = 0,
+    shock: ShockOpt = None,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
     robust: RobustOpt = 500,
 ) -> None:
     """Top deals, Pareto frontier size, ZOPA and bargaining solutions, and the deals most
-    likely to survive the stated uncertainty."""
+    likely to survive the stated uncertainty.
+
+    With a structured scenario a deal counts only if it crosses no red line, breaks no
+    linked offer and every actor holding a veto on a moved issue prefers it to no deal.
+    """
     rep = api.analyse_deals(scenario, utility=utility, batna=api.parse_pairs(batna, "--batna"),
                             acceptance=acceptance, drops=api.parse_pairs(drop, "--drop"),
-                            draws=draws, seed=seed, format=fmt, robust=robust)
+                            draws=draws, seed=seed, format=fmt, shocks=tuple(shock or ()),
+                            robust=robust)
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict(top=top)))
         return

@@ -28,12 +28,22 @@ def exchanges(
     output: TableJsonOpt = OutputFormat.table,
     seed: SeedOpt = 0,
     fmt: FromOpt = None,
+    controlled_only: Annotated[bool, typer.Option(
+        "--controlled-only",
+        help="List only exchanges in which each side gives on an issue it delivers or holds "
+             "a veto on (the model runs unchanged; this filters its log).")] = False,
 ) -> None:
-    """Run the exchange model and list every executed exchange, round by round."""
+    """Run the exchange model and list every executed exchange, round by round.
+
+    A trade moves the positions actors take. Where the scenario says who delivers an
+    issue (controlled_by) or must consent (vetoes), a side giving on an issue it does
+    not control is starred (JSON: "controls": false).
+    """
     if output is OutputFormat.csv:
         raise DetenteError("--format csv is not available here; use table or json")
     run = api.exchanges(scenario, rounds=rounds, variant=variant, rule=rule, seed=seed,
-                        candidates=show_candidates, format=fmt)
+                        candidates=show_candidates, format=fmt,
+                        controlled_only=controlled_only)
     if output is OutputFormat.json:
         console.print_json(json.dumps(run.to_dict()))
         return

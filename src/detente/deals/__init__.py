@@ -14,10 +14,13 @@ from typing import Any
 
 from detente.scenario import Scenario
 
+from .acceptability import acceptable, verdict
 from .analysis import DealReport, analyse, frontier, with_survival
 from .logrolls import Logroll, logrolls
 from .pareto import deal_frontier, pareto_indices, pareto_mask
 from .phasing import PhaseReport, Plan, phase
+from .pressures import PressureLever, pressure_levers, shock_effects
+from .rules import Rules, Verdict
 from .solutions import (
     SOLUTIONS,
     asymmetric_nash,
@@ -30,7 +33,8 @@ from .space import DEFAULT_GRID, OutcomeSpace
 from .utility import DealProblem
 from .zopa import Zopa, zopa
 
-_PROBLEM_KEYS = frozenset({"utility", "grid", "tables", "batna", "spaces", "acceptance"})
+_PROBLEM_KEYS = frozenset({"utility", "grid", "tables", "batna", "spaces", "acceptance",
+                           "shocks", "pressures"})
 
 
 def _split(scenario: Scenario | DealProblem,
@@ -65,7 +69,11 @@ __all__ = [
     "OutcomeSpace",
     "PhaseReport",
     "Plan",
+    "PressureLever",
+    "Rules",
+    "Verdict",
     "Zopa",
+    "acceptable",
     "analyse",
     "asymmetric_nash",
     "deal_frontier",
@@ -79,7 +87,10 @@ __all__ = [
     "pareto_mask",
     "phase",
     "phase_deal",
+    "pressure_levers",
+    "shock_effects",
     "utilitarian",
+    "verdict",
     "with_survival",
     "zopa",
 ]

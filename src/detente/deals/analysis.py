@@ -19,6 +19,7 @@ from .pareto import deal_frontier, pareto_mask
 from .robust import Survival, survival
 from .solutions import SOLUTIONS, all_solutions
 from .space import DEFAULT_CHUNK, DEFAULT_GRID
+from .structured import acceptable_frontier, party_scores, structured_solutions
 from .utility import DealProblem, Tables, UtilityKind
 from .zopa import Zopa, describe_deal, zopa
 
@@ -59,6 +60,11 @@ class DealReport:
         return out
 
     def _nash_score(self) -> np.ndarray:
+        """Log Nash product of gains over BATNA (with structure: the parties' weighted
+        geometric mean gain)."""
+        if self.problem.rules is not None:
+            return np.asarray(party_scores(self.problem, self.frontier_options,
+                                           self.frontier_utility)["nash"])
         gain = self.frontier_utility - self.problem.batna
         return np.log(np.clip(gain, 1e-300, None)).sum(axis=1)
 
@@ -76,7 +82,8 @@ class DealReport:
         return None if row is None else self.deal(row)
 
     def top(self, n: int = 5) -> list[dict[str, Any]]:
-        """The ``n`` frontier deals with the largest Nash product of gains over BATNA."""
+        """The ``n`` frontier deals with the largest Nash product of gains over BATNA
+        (with structure: the parties' weighted geometric mean gain, see ``structured``)."""
         score = self._nash_score()
         order = np.lexsort((np.arange(len(score)), -score))[:n]
         return [self.deal(int(r)) for r in order]
@@ -91,6 +98,7 @@ class DealReport:
             "acceptance": {"rule": p.acceptance, "text": ACCEPTANCE_TEXT[p.acceptance]},
             "batna": {a: {"value": float(p.batna[k]), "source": p.batna_source[k]}
                       for k, a in enumerate(p.actors)},
+            **({"structure": _structure_summary(p)} if p.rules is not None else {}),
             "deals": p.space.size,
             "frontier_size": self.frontier_size,
             "solutions": {name: self.solution(name) for name in SOLUTIONS},
@@ -208,6 +216,7 @@ def analyse(
     batna: Mapping[str, float] | None = None,
     spaces: UtilitySpaces | None = None,
     acceptance: Acceptance | None = None,
+    shocks: tuple[str, ...] = (),
     drops: Mapping[str, float] | None = None,
     draws: int = 0,
     seed: int | None = 0,
@@ -217,17 +226,25 @@ def analyse(
     The frontier is that of the deals every actor accepts (utility above its
     BATNA, or at least it: ``acceptance``), pruned by BATNA before the
     frontier. ``spaces`` gives stated utilities (e.g. a GENIUS reader's).
-    ``drops`` asks which deals open if an actor's BATNA fell; ``draws > 0``
-    samples uncertain BATNAs.
+    In a scenario with structure, the frontier is that of the acceptable deals
+    (:mod:`detente.deals.rules`) and the solutions weigh the consenting parties
+    (:mod:`detente.deals.structured`). ``shocks`` applies named shocks to the
+    pressures. ``drops`` asks which deals open if an actor's BATNA fell;
+    ``draws > 0`` samples uncertain BATNAs (and pressures).
     """
     problem = scenario if isinstance(scenario, DealProblem) else DealProblem.from_scenario(
         scenario, utility=utility, grid=grid, tables=tables, batna=batna, spaces=spaces,
-        acceptance=acceptance)
-    opts = frontier(problem)
-    util = problem.utilities_of(opts)
-    sols = all_solutions(problem.keys_of(opts), problem.key_batna, problem.capability,
-                         strict=problem.acceptance == "above",
-                         scale=problem.key_scale) if len(opts) else dict.fromkeys(SOLUTIONS)
+        acceptance=acceptance, shocks=shocks)
+    if problem.rules is not None:
+        opts, util = acceptable_frontier(problem)
+        sols = structured_solutions(problem, opts, util)
+    else:
+        opts = frontier(problem)
+        util = problem.utilities_of(opts)
+        sols = all_solutions(problem.keys_of(opts), problem.key_batna, problem.capability,
+                             strict=problem.acceptance == "above",
+                             scale=problem.key_scale) if len(opts) else dict.fromkeys(
+                                 SOLUTIONS)
     bd = problem.sample_batna(np.random.default_rng(seed), draws) if draws else None
     z = zopa(problem, drops=dict(drops or {}), batna_draws=bd)
     return DealReport(problem, opts, util, sols, z)
@@ -241,3 +258,23 @@ def with_survival(report: DealReport, scenario: Scenario, *, draws: int, seed: i
 
     found = survival(report.problem, scenario, report.frontier_options, draws=draws, seed=seed)
     return replace(report, survival=found)
+
+
+def _structure_summary(p: DealProblem) -> dict[str, Any]:
+    """What the rules are, for readers of the JSON: vetoes, red lines, linkages, pressures."""
+    r = p.rules
+    assert r is not None
+    return {
+        "rule": ("a deal counts only if it moves something, crosses no red line, breaks no "
+                 "linkage, and every actor holding a veto on a moved issue prefers it to its "
+                 "no-deal value"),
+        "vetoes": {i: [a for k, a in enumerate(p.actors) if r.veto[n, k]]
+                   for n, i in enumerate(p.issues)},
+        "controlled_by": {i: list(r.delivered_by(n)) for n, i in enumerate(p.issues)},
+        "red_lines": {f"{p.actors[a]} on {p.issues[i]}": text
+                      for (a, i), text in sorted(r.red_line_text.items())},
+        "linkages": [link.text for link in r.links],
+        "pressures": ({name: float(v) for name, v in zip(p.pressures, p.pressure_value,
+                                                          strict=True)}
+                      if p.pressure_value is not None else {}),
+    }

@@ -21,6 +21,13 @@ gain, the effect on every other actor, and the exchange-model test on
 saliences: ``a`` cares relatively more about ``i`` and ``b`` about ``j`` when
 ``s_ai / s_aj > s_bi / s_bj`` (Coleman; Stokman & Van Oosten). Vectorised over
 issue pairs and option pairs, one actor at a time: memory ``O(A I² O²)``.
+
+**Structure.** In a scenario with control and vetoes (``problem.rules``), a
+trade only has an actor give on an issue it can deliver (``controlled_by``) or
+withhold consent on (``vetoes``): ``b`` on ``i`` and ``a`` on ``j``; and the
+package (the two moves, the rest at no deal) must be acceptable — no red line
+crossed, no linkage broken, every veto holder of the two issues above its
+BATNA (:mod:`detente.deals.rules`).
 """
 
 from __future__ import annotations
@@ -121,6 +128,10 @@ def logrolls(
     want_i = None if issues is None else [problem.issues.index(x) for x in issues]
     out: list[Logroll] = []
     diag = np.eye(n_i, dtype=bool)
+    rules = problem.rules
+    if rules is not None:
+        fits = _acceptable_pairs(problem, delta)  # [i, j, oi, oj]
+        can_give = rules.deliver | rules.veto  # [I, A]: delivers the move or consents to it
     for a in range(n_a):
         # [b, i, j, oi, oj]
         get_a = delta[a][None, :, None, :, None]
@@ -131,6 +142,9 @@ def logrolls(
         ok = (get_a > eps) & (get_b > eps) & (net_a > eps) & (net_b > eps) & (
             (give_a > eps) | (give_b > eps))
         ok &= ~diag[None, :, :, None, None]
+        if rules is not None:  # b gives on i, a gives on j; the package must be acceptable
+            ok &= can_give.T[:, :, None, None, None] & can_give[:, a][None, None, :, None, None]
+            ok &= fits[None]
         score = np.where(ok, np.minimum(net_a, net_b), -np.inf)
         flat = score.reshape(n_a, n_i, n_i, -1)
         best = flat.argmax(axis=-1)
@@ -160,6 +174,27 @@ def logrolls(
             ))
     out.sort(key=lambda r: (-min(r.net_a, r.net_b), r.a, r.b, r.issue_a, r.issue_b))
     return out
+
+
+def _acceptable_pairs(problem: DealProblem, delta: np.ndarray) -> np.ndarray:
+    """``ok[i, j, oi, oj]``: the package moving issue ``i`` to ``oi`` and ``j`` to ``oj``
+    (the rest at no deal) is acceptable (:meth:`~detente.deals.rules.Rules.acceptable`)."""
+    rules = problem.rules
+    assert rules is not None
+    _, n_i, n_o = delta.shape
+    base = np.where(rules.reference >= 0, rules.reference, 0)
+    i, j, oi, oj = (g.ravel() for g in np.meshgrid(*(np.arange(n) for n in (n_i, n_i, n_o,
+                                                                             n_o)),
+                                                   indexing="ij"))
+    valid = (i != j) & (oi < np.array(problem.space.sizes)[i]) & (
+        oj < np.array(problem.space.sizes)[j])
+    rows = np.repeat(base[None, :], len(i), axis=0)
+    rows[np.arange(len(i)), i] = np.where(valid, oi, 0)
+    rows[np.arange(len(i)), j] = np.where(valid, oj, rows[np.arange(len(i)), j])
+    gain = np.nan_to_num(delta[:, i, oi] + delta[:, j, oj]).T  # [rows, A]
+    u = problem.reference.sum(axis=1)[None, :] + gain
+    ok = valid & rules.acceptable(rows, u, problem.batna)
+    return ok.reshape(n_i, n_i, n_o, n_o)
 
 
 def _weights(problem: DealProblem) -> np.ndarray:

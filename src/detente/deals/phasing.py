@@ -36,6 +36,17 @@ the last phase costs ``a`` nothing: a payment promised by a party at the end is
 no more credible than its other last-phase moves, which is why the transfer
 must be escrowed.
 
+**Structure.** In a scenario with structure (``problem.rules``) only an
+acceptable deal is phased (else a :class:`~detente.errors.DetenteError` says
+which red line, linkage or veto it fails); every issue the deal moves from
+no deal is a step, even at zero utility gain (a ceasefire on the current line
+is delivered, unlike no agreement); and a plan is kept only if no phase leaves
+a linkage broken — a conditional offer is delivered in the same phase as, or
+after, what it is conditional on. Only the deal's consenting parties (the
+veto holders of the issues it moves) can defect, so self-enforcement and
+guarantees are computed over them (others show 0). Each step lists who can
+deliver it.
+
 **Search.** Every ordered partition (Fubini number: 541 plans for 5 issues,
 47,293 for 7) is evaluated at once with matrix products (chunked), for up to
 ``max_partition`` (7) changed issues; up to 9, every order with one issue per
@@ -52,7 +63,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from detente.errors import DetenteError
+
 from .logrolls import gain_table
+from .rules import Rules
 from .utility import DealProblem
 
 if TYPE_CHECKING:
@@ -98,6 +112,11 @@ class PhaseReport:
     n_self_enforcing: int
     plans: tuple[Plan, ...]
     search: str
+    n_deliverable: int | None = None
+    """Plans left after dropping those that deliver a linked offer before its condition
+    (``None``: no structure, every plan)."""
+    delivered_by: dict[str, tuple[str, ...]] | None = None
+    """Who can deliver each phased issue (with structure)."""
     robust: PlanSurvival | None = None
     """The deal's and each plan's survival across the stated uncertainty, if computed."""
 
@@ -114,6 +133,9 @@ class PhaseReport:
             "plans_examined": self.n_plans,
             "self_enforcing_plans": self.n_self_enforcing,
             "search": self.search,
+            **({"deliverable_plans": self.n_deliverable,
+                "delivered_by": {k: list(v) for k, v in self.delivered_by.items()}}
+               if self.delivered_by else {}),
             "plans": [p.to_dict() for p in self.plans],
             **({"robust": self.robust.to_dict()} if self.robust is not None else {}),
         }
@@ -175,7 +197,15 @@ def phase(
     problem.require_additive("phasing a deal")
     options = deal if isinstance(deal, np.ndarray) else problem.parse_deal(deal)
     g_all = gain_table(problem)[:, np.arange(len(options)), options]  # [A, I]
-    changed = np.flatnonzero(np.abs(g_all).max(axis=0) > 1e-15)
+    rules = problem.rules
+    if rules is None:
+        changed = np.flatnonzero(np.abs(g_all).max(axis=0) > 1e-15)
+    else:
+        verdict = rules.explain(options, problem.utilities_of(options[None])[0], problem.batna)
+        if not verdict.acceptable:
+            raise DetenteError("this deal is not acceptable, so it is not phased: "
+                               + "; ".join(verdict.reasons()))
+        changed = np.flatnonzero(rules.moved(options))  # a ceasefire is a step even at 0 gain
     g = g_all[:, changed]
     beta = problem.batna - problem.reference.sum(axis=1)
     names = [problem.issues[i] for i in changed]
@@ -184,7 +214,16 @@ def phase(
         order = np.argsort(g.sum(axis=0))  # net costs first, net gains last
         phi = np.empty((1, len(changed)), dtype=np.int64)
         phi[0, order] = np.arange(len(changed))
-    short, worst = evaluate_plans(g, beta, phi)
+    n_candidates = len(phi)
+    if rules is not None:
+        phi = phi[_deliverable(rules, options, changed, phi)]
+        # only the parties whose consent the deal needs can defect from it
+        party = rules.consenting(options)
+        short = np.zeros((len(phi), problem.n_actors))
+        worst = np.zeros((len(phi), problem.n_actors))
+        short[:, party], worst[:, party] = evaluate_plans(g[party], beta[party], phi)
+    else:
+        short, worst = evaluate_plans(g, beta, phi)
     total = short.sum(axis=1)
     n_phase = phi.max(axis=1) + 1 if len(changed) else np.ones(len(phi), dtype=np.int64)
     rank = np.lexsort((np.arange(len(phi)), n_phase, np.round(total, 12)))[:top]
@@ -204,11 +243,29 @@ def phase(
                for k, a in enumerate(problem.actors)},
         final_gain={a: float(g[k].sum()) for k, a in enumerate(problem.actors)},
         batna_gain={a: float(beta[k]) for k, a in enumerate(problem.actors)},
-        n_plans=len(phi),
+        n_plans=n_candidates,
         n_self_enforcing=int((total <= 1e-12).sum()),
         plans=tuple(plans),
         search=search,
+        n_deliverable=len(phi),
+        delivered_by=({} if rules is None else
+                      {problem.issues[i]: rules.delivered_by(int(i)) for i in changed}),
     )
+
+
+def _deliverable(rules: Rules, options: np.ndarray, changed: np.ndarray,
+                 phi: np.ndarray) -> np.ndarray:
+    """``ok[P]``: plans after each of whose phases no linkage is broken (a conditional
+    offer is delivered only with, or after, what it is conditional on)."""
+    ok = np.ones(len(phi), dtype=bool)
+    ref = np.where(rules.reference >= 0, rules.reference, options)
+    for k in range(phi.shape[1] if phi.size else 0):
+        rows = np.repeat(options[None, :], len(phi), axis=0)
+        rows[:, changed] = np.where(phi <= k, options[changed][None, :], ref[changed][None, :])
+        for link in rules.links:
+            ok &= ~(link.offer[rows[:, link.offer_issue]]
+                    & ~link.requires[rows[:, link.requires_issue]])
+    return ok
 
 
 def fubini(m: int) -> int:

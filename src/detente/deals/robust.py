@@ -41,11 +41,12 @@ DEFAULT_ROBUST_DRAWS = 500
 
 def acceptable(problem: DealProblem, options: np.ndarray,
                batna: np.ndarray | None = None) -> np.ndarray:
-    """``ok[...]`` for packages ``options[..., I]``: every actor accepts (``u_a > β_a``, or
-    ``>=`` under the ``at_least`` rule), the plain BATNA test."""
-    beta = problem.batna if batna is None else np.asarray(batna, dtype=float)
-    u = problem.utilities_of(np.asarray(options, dtype=np.int64))
-    return np.asarray(problem.accepts(u, beta).all(axis=-1))
+    """``ok[...]`` for packages ``options[..., I]``: the one acceptability test of the deal
+    tools (:func:`detente.deals.acceptability.acceptable`: with structure, vetoes, red
+    lines and linkages; without, every actor above its BATNA)."""
+    from .acceptability import acceptable as test
+
+    return np.asarray(test(problem, np.asarray(options, dtype=np.int64), batna))
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,7 +79,7 @@ def drawn_problems(problem: DealProblem, scenario: Scenario, *, draws: int, seed
         if rebuild:
             drawn = _redrawn(problem, scenario, np.asarray(arrays.position[d]),
                              np.asarray(arrays.salience[d]))
-        yield drawn, _batna(problem, drawn, stated[d])
+        yield drawn, _batna(problem, drawn, stated[d], scenario)
 
 
 def _varied(scenario: Scenario) -> tuple[str, ...]:
@@ -202,12 +203,16 @@ def _redrawn(problem: DealProblem, scenario: Scenario, pos: np.ndarray,
     return replace(problem, tables=tuple(tables), weight=weight, reference=reference)
 
 
-def _batna(point: DealProblem, drawn: DealProblem, stated: np.ndarray) -> np.ndarray:
-    """One draw's no-deal values: by each BATNA's source (see the module docstring)."""
+def _batna(point: DealProblem, drawn: DealProblem, stated: np.ndarray,
+           scenario: Scenario) -> np.ndarray:
+    """One draw's no-deal values: by each BATNA's source (see the module docstring); a
+    pressure's shift (``+ pressures``) is kept at its point value."""
     beta = point.batna.copy()
     for a, source in enumerate(point.batna_source):
-        if source == "status quo":
-            beta[a] = drawn.reference[a].sum()
-        elif source == "scenario" and not np.isnan(stated[a]):
-            beta[a] = stated[a]
+        base = source.split(" + ")[0]
+        if base == "status quo":
+            beta[a] += drawn.reference[a].sum() - point.reference[a].sum()
+        elif base == "scenario" and not np.isnan(stated[a]):
+            stated_point = scenario.actors[a].batna
+            beta[a] += stated[a] - (stated_point if stated_point is not None else stated[a])
     return beta

@@ -30,14 +30,30 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+NO_AGREEMENT = "no-agreement"
+"""The option name of an explicit no-agreement status quo (``Issue.no_agreement``)."""
+
+
 def issue_options(issue: Issue, grid: int = DEFAULT_GRID) -> tuple[tuple[str, ...], np.ndarray]:
-    """Names and values of an issue's options (its own, or the default grid)."""
+    """Names and values of an issue's options (its own, or the default grid).
+
+    An issue whose status quo is the explicit no-agreement outcome gets one
+    more option, last, named ``no-agreement`` at the status quo's value: a
+    deal that leaves the issue unsettled, distinct from any option that
+    shares the number (a ceasefire on the current line is an agreement).
+    """
     if issue.options:
-        return tuple(o.name for o in issue.options), np.array([o.value for o in issue.options])
-    values = np.linspace(issue.low, issue.high, max(2, grid))
-    if issue.status_quo is not None and not np.isclose(values, issue.status_quo).any():
-        values = np.sort(np.append(values, issue.status_quo))
-    return tuple(_fmt(v) for v in values), values
+        names = tuple(o.name for o in issue.options)
+        values = np.array([o.value for o in issue.options])
+    else:
+        values = np.linspace(issue.low, issue.high, max(2, grid))
+        if issue.status_quo is not None and not np.isclose(values, issue.status_quo).any():
+            values = np.sort(np.append(values, issue.status_quo))
+        names = tuple(_fmt(v) for v in values)
+    if issue.no_agreement is not None and issue.status_quo is not None:
+        names += (NO_AGREEMENT,)
+        values = np.append(values, issue.status_quo)
+    return names, values
 
 
 @dataclass(frozen=True, eq=False)

@@ -36,6 +36,15 @@ the status quo: ``β_a = u_a(status quo)``, where an issue without a status
 quo counts as the actor's least-liked option on it (no deal gives it
 nothing there). Table utilities at a status quo between options are
 interpolated linearly between neighbouring options.
+When the scenario names
+pressure variables, ``β_a = β_a⁰ + Σ_p c_ap · v_p`` with ``c_ap`` from
+``Actor.batna_pressure`` and ``v_p`` the pressure's value (after any named
+shocks, which add to it); uncertain pressures are sampled with the BATNAs.
+
+**Structure.** A scenario with control, vetoes, red lines, linkages, blocs or
+pressures also gets :class:`~detente.deals.rules.Rules` (``problem.rules``),
+which every deal tool applies; without any, ``rules`` is ``None`` and the
+numbers are those of the plain model above.
 """
 
 from __future__ import annotations
@@ -50,7 +59,8 @@ from detente.errors import DetenteError
 from detente.scenario import Distribution, Scenario
 from detente.utility_space import ACCEPTANCE_RULES, Acceptance, UtilitySpaces
 
-from .space import DEFAULT_CHUNK, DEFAULT_GRID, OutcomeSpace
+from .rules import Rules
+from .space import DEFAULT_CHUNK, DEFAULT_GRID, NO_AGREEMENT, OutcomeSpace
 from .stated import SCREEN, Keys, Terms, compile_spaces
 
 UtilityKind = Literal["linear", "quadratic"]
@@ -99,6 +109,16 @@ class DealProblem:
     """``cap[A]``: utility caps (``inf``: none), if any."""
     keys: Keys | None = None
     """Exact scaled-integer copies of the numbers, for comparisons (stated utilities)."""
+    rules: Rules | None = None
+    """The scenario's structure over the deal space (``None``: none declared)."""
+    pressure_effect: np.ndarray | None = None
+    """``c[A, P]``: each actor's BATNA change per unit of each pressure."""
+    pressure_dist: tuple[tuple[Distribution | None, float], ...] = ()
+    """Each pressure's uncertainty and stated value: a draw ``v`` shifts the BATNAs by
+    ``c · (v − stated)``."""
+    pressure_value: np.ndarray | None = None
+    """``v[P]``: the pressures' values used in ``batna`` (after shocks)."""
+    pressures: tuple[str, ...] = ()
 
     @property
     def issues(self) -> tuple[str, ...]:
@@ -120,10 +140,14 @@ class DealProblem:
         batna: Mapping[str, float] | None = None,
         spaces: UtilitySpaces | None = None,
         acceptance: Acceptance | None = None,
+        shocks: tuple[str, ...] = (),
+        pressures: Mapping[str, float] | None = None,
     ) -> DealProblem:
         """Compile a scenario (``tables`` and ``batna`` override the scenario's; ``spaces``:
         stated utilities replacing the distance rule; ``acceptance``: ``"above"`` or
-        ``"at_least"``, default the stated utilities' rule, else ``"above"``)."""
+        ``"at_least"``, default the stated utilities' rule, else ``"above"``; ``shocks``
+        names shocks of the scenario to apply and ``pressures`` sets pressure values
+        before them; a BATNA given in ``batna`` is taken as it is, without pressures)."""
         if utility not in ("linear", "quadratic"):
             raise DetenteError(f"utility {utility!r}: expected linear or quadratic")
         rule = acceptance or (spaces.acceptance if spaces is not None else "above")
@@ -150,6 +174,13 @@ class DealProblem:
                 point[a], source[a] = compiled.batna[a], "reservation value"
             elif actor.batna is not None:
                 point[a], source[a] = actor.batna, "scenario"
+        effect, value = _pressure_terms(scenario, shocks, pressures)
+        if effect.size:
+            shift = effect @ value
+            for a, actor in enumerate(scenario.actors):
+                if not (batna and actor.id in batna) and actor.batna_pressure:
+                    point[a] += shift[a]
+                    source[a] += " + pressures"
         return cls(
             actors=actors,
             space=space,
@@ -163,6 +194,11 @@ class DealProblem:
             utility=utility,
             weight=weight,
             acceptance=rule,
+            rules=Rules.from_scenario(scenario, space) if scenario.has_structure else None,
+            pressure_effect=effect if effect.size else None,
+            pressure_dist=tuple((p.uncertainty, p.value) for p in scenario.pressures),
+            pressure_value=value if effect.size else None,
+            pressures=tuple(p.id for p in scenario.pressures),
             **extra,
         )
 
@@ -316,7 +352,19 @@ class DealProblem:
         for a, dist in enumerate(self.batna_dist or ()):
             if dist is not None:
                 out[:, a] = sample_distribution(dist, rng, draws)
+        if self.pressure_effect is not None and self.pressure_value is not None:
+            for p, (dist, stated) in enumerate(self.pressure_dist):
+                if dist is not None:
+                    # a draw replaces the stated value; shocks stay added on top
+                    drawn = sample_distribution(dist, rng, draws)
+                    out += np.outer(drawn - stated, self.pressure_effect[:, p])
         return out
+
+    def with_batna(self, batna: np.ndarray) -> DealProblem:
+        """The same problem with other no-deal values."""
+        from dataclasses import replace
+
+        return replace(self, batna=np.asarray(batna, dtype=float))
 
 
 def sample_distribution(dist: Distribution, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -397,7 +445,32 @@ def _reference(scenario: Scenario, space: OutcomeSpace,
             for a in range(n_a):
                 reference[a, i] = np.interp(sq, values[order], tables[i][order, a])
             ref_opts[i] = int(np.argmin(np.abs(values - sq)))
+            if issue.no_agreement is not None:  # the explicit no-agreement option
+                ref_opts[i] = space.option_names[i].index(NO_AGREEMENT)
     return reference, ref_opts
+
+
+def _pressure_terms(scenario: Scenario, shocks: tuple[str, ...],
+                    values: Mapping[str, float] | None) -> tuple[np.ndarray, np.ndarray]:
+    """``c[A, P]`` and the pressure values ``v[P]`` after ``values`` and ``shocks``."""
+    ids = [p.id for p in scenario.pressures]
+    effect = np.array([[a.batna_pressure.get(p, 0.0) for p in ids] for a in scenario.actors],
+                      dtype=float).reshape(len(scenario.actors), len(ids))
+    v = np.array([p.value for p in scenario.pressures], dtype=float)
+    unknown = sorted(set(values or {}) - set(ids))
+    if unknown:
+        raise DetenteError(f"unknown pressure(s) {', '.join(unknown)}; pressures are "
+                           f"{', '.join(ids) or 'none'}")
+    for p, x in (values or {}).items():
+        v[ids.index(p)] = float(x)
+    known = {k.id: k for k in scenario.shocks}
+    for name in shocks:
+        if name not in known:
+            raise DetenteError(f"unknown shock {name!r}; shocks are "
+                               f"{', '.join(known) or 'none'}")
+        for p, change in known[name].changes.items():
+            v[ids.index(p)] += change
+    return effect, v
 
 
 def _has_table(given: Mapping[str, Any], actors: tuple[str, ...], issue: str) -> np.ndarray:

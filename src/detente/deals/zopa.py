@@ -3,7 +3,10 @@
 A deal ``x`` is in the ZOPA when every actor accepts it: ``u_a(x) > β_a`` for
 all ``a`` (the problem's ``acceptance`` rule ``"above"``, the default), or
 ``u_a(x) >= β_a`` (``"at_least"``, GENIUS's rule). The test runs on the
-problem's exact keys where it has them (stated utilities). Computed by
+problem's exact keys where it has them (stated utilities). In a scenario with
+structure, a deal must also be acceptable (:mod:`detente.deals.rules`: no red
+line crossed, no linkage broken) and only the consenting parties' BATNAs count;
+a BATNA "rules out" only deals that are otherwise acceptable. Computed by
 streaming the whole deal space in chunks (memory ``O(chunk · A)``), so every
 count is exact:
 
@@ -129,15 +132,23 @@ def zopa(
         batna_draws = np.asarray(batna_draws, dtype=float)
         nonempty = np.zeros(len(batna_draws), dtype=bool)
         chunk = max(1, min(chunk, (1 << 24) // max(1, len(batna_draws) * n_a)))
+    rules = problem.rules
     for index in problem.space.chunks(chunk):
         options = problem.space.decode(index)
         u = problem.utilities_of(options)
         above = problem.accepts_deals(options, u, beta, beta_key)
-        inside = above.all(axis=1)
+        if rules is None:
+            inside = above.all(axis=1)
+            below = ~above
+        else:  # only the consenting parties' BATNAs count; red lines and linkages cut
+            need = rules.consenting(options)
+            fits = rules.structural_ok(options)
+            above = above | ~need
+            inside = above.all(axis=1) & fits
+            below = ~above & fits[:, None]
         size += int(inside.sum())
         if inside.any():
             best = np.maximum(best, u[inside].max(axis=0))
-        below = ~above
         ruled += below.sum(axis=0)
         only = below & (below.sum(axis=1) == 1)[:, None]
         sole += only.sum(axis=0)
@@ -156,7 +167,11 @@ def zopa(
         if batna_draws is not None:
             inside_d = (u[:, None, :] >= batna_draws[None, :, :]
                         if problem.acceptance == "at_least"
-                        else u[:, None, :] > batna_draws[None, :, :]).all(axis=2)
+                        else u[:, None, :] > batna_draws[None, :, :])
+            if rules is not None:
+                inside_d = (inside_d | ~need[:, None, :]).all(axis=2) & fits[:, None]
+            else:
+                inside_d = inside_d.all(axis=2)
             expected += float(inside_d.mean(axis=1).sum())
             assert nonempty is not None
             nonempty |= inside_d.any(axis=0)
@@ -183,8 +198,12 @@ def zopa(
 def describe_deal(problem: DealProblem, options: np.ndarray) -> dict[str, Any]:
     """A deal as plain data: options by issue, utility and margin by actor."""
     u = problem.utilities_of(np.asarray(options)[None])[0]
-    return {
+    out: dict[str, Any] = {
         "options": problem.space.labels(options),
         "utility": {a: float(u[k]) for k, a in enumerate(problem.actors)},
         "margin": {a: float(u[k] - problem.batna[k]) for k, a in enumerate(problem.actors)},
     }
+    if problem.rules is not None:
+        out["consent_of"] = list(problem.rules.explain(np.asarray(options), u,
+                                                       problem.batna).consent_of)
+    return out

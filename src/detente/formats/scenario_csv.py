@@ -13,7 +13,22 @@ header; rows follow until the next section. Sections::
     #options    issue,name,value
     #stances    actor,issue,position,salience,sources,evidence,
                 position_<dist columns>, salience_<dist columns>
+    #redlines   actor,issue,above,below,low,high,options,sources,evidence
+    #blocs      id,name,correlation,coordinator,description,sources
+    #linkages   actor,offer_issue,offer_op,offer_value,requires_issue,requires_op,
+                requires_value,sources,evidence
+    #pressures  id,name,value,description,sources, value_<dist columns>
+    #shocks     id,name,pressure,change,description,sources   one row per changed pressure
     #metadata   key,value            value as JSON
+
+The structure columns (see docs/scenarios.md): an issue's ``controlled_by``
+and ``vetoes`` are ``;``-separated actor ids and ``no_agreement`` the label of
+an explicit no-agreement status quo; an actor's ``batna_pressure`` is
+``pressure=coefficient;...``. A red line row gives one of ``above``,
+``below``, ``low`` and ``high`` (a range) or ``options`` (``;``-separated). A
+linkage's ``*_op`` is ``at_least``, ``at_most``, ``above`` or ``below`` (or
+``>=``, ``<=``, ``>``, ``<``). Rows of ``#shocks`` with the same id are one
+shock.
 
 Distribution columns for a quantity ``q``: ``q_dist`` (uniform, triangular,
 normal), ``q_low``, ``q_high``, ``q_mode``, ``q_mean``, ``q_sd``; empty when
@@ -43,14 +58,26 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "sources": ("id", "title", "publisher", "date", "url", "note"),
     "actors": ("id", "name", "capability", "bloc", "description",
                *(f"capability_{k}" for k in _DIST), "salience_correlation",
-               "position_correlation", "batna", *(f"batna_{k}" for k in _DIST)),
-    "issues": ("id", "name", "low", "high", "status_quo", "description"),
+               "position_correlation", "batna", *(f"batna_{k}" for k in _DIST),
+               "batna_pressure"),
+    "issues": ("id", "name", "low", "high", "status_quo", "description", "controlled_by",
+               "vetoes", "no_agreement"),
     "anchors": ("issue", "value", "label"),
     "options": ("issue", "name", "value"),
     "stances": ("actor", "issue", "position", "salience", "sources", "evidence",
                 *(f"position_{k}" for k in _DIST), *(f"salience_{k}" for k in _DIST)),
+    "redlines": ("actor", "issue", "above", "below", "low", "high", "options", "sources",
+                 "evidence"),
+    "blocs": ("id", "name", "correlation", "coordinator", "description", "sources"),
+    "linkages": ("actor", "offer_issue", "offer_op", "offer_value", "requires_issue",
+                 "requires_op", "requires_value", "sources", "evidence"),
+    "pressures": ("id", "name", "value", "description", "sources",
+                  *(f"value_{k}" for k in _DIST)),
+    "shocks": ("id", "name", "pressure", "change", "description", "sources"),
     "metadata": ("key", "value"),
 }
+_OPS = {"at_least": "at_least", ">=": "at_least", "at_most": "at_most", "<=": "at_most",
+        "above": "above", ">": "above", "below": "below", "<": "below"}
 # the quantities of each section that may carry <dist> columns
 _UNCERTAIN = {"actors": ("capability", "batna"), "stances": ("position", "salience")}
 _REQUIRED = {
@@ -62,6 +89,12 @@ _REQUIRED = {
     "stances": ("actor", "issue"),
     "sources": ("id",),
     "metadata": ("key", "value"),
+    "redlines": ("actor", "issue"),
+    "blocs": ("id",),
+    "linkages": ("actor", "offer_issue", "offer_op", "offer_value", "requires_issue",
+                 "requires_op", "requires_value"),
+    "pressures": ("id",),
+    "shocks": ("id", "pressure", "change"),
 }
 
 
@@ -179,9 +212,15 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
             if key == "stances" and "sources" in item:
                 item["sources"] = [s.strip(SPACE) for s in item["sources"].split(";")
                                    if s.strip(SPACE)]
+            for col in ("controlled_by", "vetoes"):
+                if col in item:
+                    item[col] = _list(item[col])
+            if "batna_pressure" in item:
+                item["batna_pressure"] = _pairs(item["batna_pressure"])
             items.append(item)
             lines[(key, index)] = line
         data[key] = items
+    _read_structure(sections, data, lines, problems, file)
 
     issue_index = {item.get("id"): k for k, item in enumerate(data["issues"])}
     for sub in ("anchors", "options"):
@@ -205,6 +244,102 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
         return lines.get(path)
 
     return [Scenario.from_dict(data, file=file, locate=locate)]
+
+
+def _list(cell: str) -> list[str]:
+    """A ``;``-separated list, or a JSON list (what the writer uses for ids holding ``;``)."""
+    text = cell.strip(SPACE)
+    if text.startswith("["):
+        try:
+            value = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            value = None
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+    return [x.strip(SPACE) for x in cell.split(";") if x.strip(SPACE)]
+
+
+def _join(ids: Iterable[str]) -> str:
+    """The cell of a list of ids: ``;``-separated, or a JSON list when an id needs it."""
+    ids = list(ids)
+    if any(";" in i or i != i.strip(SPACE) or i.startswith("[") for i in ids):
+        return json.dumps(ids, ensure_ascii=False)
+    return ";".join(ids)
+
+
+def _pairs(cell: str) -> dict[str, Any]:
+    """``a=1;b=-0.5`` -> ``{"a": "1", "b": "-0.5"}`` (the scenario checks the numbers)."""
+    out: dict[str, Any] = {}
+    for part in _list(cell):
+        key, _, value = part.partition("=")
+        out[key.strip()] = value.strip() or None
+    return out
+
+
+def _read_structure(sections: dict[str, list[tuple[int, dict[str, str]]]], data: dict[str, Any],
+                    lines: dict[Path, int], problems: list[Problem], file: str | None) -> None:
+    """The #redlines, #blocs, #linkages, #pressures and #shocks sections into ``data``."""
+    stance_at = {(st.get("actor"), st.get("issue")): k for k, st in enumerate(data["stances"])}
+    for line, row in sections.get("redlines", []):
+        k = stance_at.get((row.get("actor"), row.get("issue")))
+        if k is None:
+            problems.append(Problem(("redlines",), f"a red line of {row.get('actor')!r} on "
+                                    f"{row.get('issue')!r}", "a row of #stances for that actor "
+                                    "and issue", file, line))
+            continue
+        red: dict[str, Any] = {key: row[key] for key in ("above", "below", "evidence")
+                               if key in row}
+        if "low" in row or "high" in row:
+            red["range"] = [row.get("low"), row.get("high")]
+        for key in ("options", "sources"):
+            if key in row:
+                red[key] = _list(row[key])
+        entries = data["stances"][k].setdefault("red_lines", [])
+        entries.append(red)
+        lines[("stances", k, "red_lines", len(entries) - 1)] = line
+    for index, (line, row) in enumerate(sections.get("blocs", [])):
+        bloc: dict[str, Any] = dict(row)
+        if "sources" in bloc:
+            bloc["sources"] = _list(bloc["sources"])
+        data.setdefault("blocs", []).append(bloc)
+        lines[("blocs", index)] = line
+    for index, (line, row) in enumerate(sections.get("linkages", [])):
+        link: dict[str, Any] = {"actor": row.get("actor")}
+        for part in ("offer", "requires"):
+            op = row.get(f"{part}_op", "")
+            if op not in _OPS:
+                problems.append(Problem(("linkages", index, f"{part}_op"), repr(op),
+                                        f"one of {', '.join(_OPS)}", file, line))
+                continue
+            link[part] = {"issue": row.get(f"{part}_issue"), _OPS[op]: row.get(f"{part}_value")}
+        for key in ("sources", "evidence"):
+            if key in row:
+                link[key] = _list(row[key]) if key == "sources" else row[key]
+        data.setdefault("linkages", []).append(link)
+        lines[("linkages", index)] = line
+    for index, (line, row) in enumerate(sections.get("pressures", [])):
+        pressure: dict[str, Any] = {k: v for k, v in row.items() if not k.startswith("value_")}
+        dist = _dist(row, "value")
+        if dist:
+            pressure["uncertainty"] = dist
+        if "sources" in pressure:
+            pressure["sources"] = _list(pressure["sources"])
+        data.setdefault("pressures", []).append(pressure)
+        lines[("pressures", index)] = line
+    shocks: dict[str, dict[str, Any]] = {}
+    for line, row in sections.get("shocks", []):
+        shock = shocks.get(row["id"])
+        if shock is None:
+            shock = shocks[row["id"]] = {"id": row["id"], "changes": {}}
+            data.setdefault("shocks", []).append(shock)
+            lines[("shocks", len(shocks) - 1)] = line
+        for key in ("name", "description"):
+            if key in row:
+                shock[key] = row[key]
+        if "sources" in row:
+            shock["sources"] = _list(row["sources"])
+        shock["changes"][row.get("pressure", "")] = row.get("change")
+        lines[("shocks", len(shocks) - 1, "changes", row.get("pressure", ""))] = line
 
 
 def _dist_cells(dist: Distribution | None, prefix: str) -> dict[str, Any]:
@@ -233,6 +368,33 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _write_structure(out: list[list[Any]], scenario: Scenario) -> None:
+    _section(out, "redlines", (
+        {"actor": st.actor, "issue": st.issue, "above": r.above, "below": r.below,
+         "low": r.range[0] if r.range else None, "high": r.range[1] if r.range else None,
+         "options": _join(r.options), "sources": ";".join(r.sources), "evidence": r.evidence}
+        for st in scenario.stances for r in st.red_lines))
+    _section(out, "blocs", (
+        {"id": b.id, "name": b.name, "correlation": b.correlation, "coordinator": b.coordinator,
+         "description": b.description, "sources": ";".join(b.sources)} for b in scenario.blocs))
+
+    def cond(prefix: str, c: Any) -> dict[str, Any]:
+        op = next(k for k in ("at_least", "at_most", "above", "below")
+                  if getattr(c, k) is not None)
+        return {f"{prefix}_issue": c.issue, f"{prefix}_op": op, f"{prefix}_value": c.bound}
+
+    _section(out, "linkages", (
+        {"actor": k.actor, **cond("offer", k.offer), **cond("requires", k.requires),
+         "sources": ";".join(k.sources), "evidence": k.evidence} for k in scenario.linkages))
+    _section(out, "pressures", (
+        {"id": p.id, "name": p.name, "value": p.value, "description": p.description,
+         "sources": ";".join(p.sources), **_dist_cells(p.uncertainty, "value")}
+        for p in scenario.pressures))
+    _section(out, "shocks", (
+        {"id": k.id, "name": k.name, "pressure": p, "change": v, "description": k.description,
+         "sources": ";".join(k.sources)} for k in scenario.shocks for p, v in k.changes.items()))
+
+
 def dumps(scenario: Scenario) -> str:
     # a stance's sources share one cell, separated by ';': an id holding one cannot be written
     clash = [Problem(("sources", k, "id"), f"source id {src.id!r}, which holds ';'",
@@ -254,11 +416,14 @@ def dumps(scenario: Scenario) -> str:
          "description": a.description, **_dist_cells(a.capability_uncertainty, "capability"),
          "salience_correlation": a.salience_correlation,
          "position_correlation": a.position_correlation, "batna": a.batna,
-         **_dist_cells(a.batna_uncertainty, "batna")}
+         **_dist_cells(a.batna_uncertainty, "batna"),
+         "batna_pressure": ";".join(f"{k}={_fmt(v)}" for k, v in a.batna_pressure.items())}
         for a in scenario.actors))
     _section(out, "issues", (
         {"id": i.id, "name": i.name, "low": i.low, "high": i.high, "status_quo": i.status_quo,
-         "description": i.description} for i in scenario.issues))
+         "description": i.description, "controlled_by": _join(i.controlled_by),
+         "vetoes": _join(i.vetoes), "no_agreement": i.no_agreement}
+        for i in scenario.issues))
     _section(out, "anchors", ({"issue": i.id, "value": a.value, "label": a.label}
                               for i in scenario.issues for a in i.anchors))
     _section(out, "options", ({"issue": i.id, "name": o.name, "value": o.value}
@@ -269,6 +434,7 @@ def dumps(scenario: Scenario) -> str:
          **_dist_cells(s.position_uncertainty, "position"),
          **_dist_cells(s.salience_uncertainty, "salience")}
         for s in scenario.stances))
+    _write_structure(out, scenario)
     _section(out, "metadata", ({"key": k, "value": json.dumps(v)}
                                for k, v in scenario.metadata.items()))
     buf = io.StringIO()

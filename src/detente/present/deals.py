@@ -18,7 +18,15 @@ if TYPE_CHECKING:
 def _deal_text(d: dict[str, Any] | None) -> str:
     if d is None:
         return "(none: no deal beats every BATNA)"
-    return ", ".join(f"{k}={v}" for k, v in d["options"].items())
+    text = ", ".join(f"{k}={v}" for k, v in d["options"].items())
+    if "consent_of" in d:  # a scenario with vetoes: whose consent the package needs
+        text += f" [consent of {', '.join(d['consent_of'])}]"
+    return text
+
+
+def _smallest_margin(d: dict[str, Any]) -> float:
+    """Over the parties whose consent the deal needs (every actor without structure)."""
+    return min(d["margin"][a] for a in d.get("consent_of") or d["margin"])
 
 
 def _deals_table(title: str, deals: list[dict[str, Any]]) -> Table:
@@ -62,7 +70,7 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     if robust:
         s.add_column("survives", justify="right")
     for name, d in data["solutions"].items():
-        cells = [name, _deal_text(d), "—" if d is None else f"{min(d['margin'].values()):+.3f}"]
+        cells = [name, _deal_text(d), "—" if d is None else f"{_smallest_margin(d):+.3f}"]
         if robust:
             cells.append("—" if d is None else f"{d['survival']:.0%}")
         s.add_row(*cells)
@@ -117,6 +125,11 @@ def phase_view(report: PhaseReport) -> list[RenderableType]:
         Text(f"{data['plans_examined']} plans examined ({data['search']}); "
                          f"{data['self_enforcing_plans']} self-enforcing"),
     ]
+    if "delivered_by" in data:  # a scenario with structure
+        out.append(Text(
+            f"{data['deliverable_plans']} deliver no linked offer before its condition; "
+            "steps delivered by: " + "; ".join(f"{i}: {', '.join(who) or 'anyone'}"
+                                               for i, who in data["delivered_by"].items())))
     t = Table(title="Best plans", title_justify="left")
     t.add_column("phases")
     t.add_column("self-enforcing")

@@ -9,16 +9,22 @@ from rich.console import RenderableType
 from rich.table import Table
 
 from detente.errors import DetenteError
+from detente.exchange_control import UNCONTROLLED, UNCONTROLLED_NOTE
 from detente.results import ExchangeRun, ForecastSet, exchange_log
 
 _SIDES = ("actor", "gives on", "from → to", "partner", "gives on", "from → to", "gain")
 
 
 def _sides(e: Mapping[str, Any]) -> list[str]:
-    """Both sides of one exchange: actor, supply issue and shift, then the partner's."""
+    """Both sides of one exchange: actor, supply issue and shift, then the partner's (a
+    side giving on an issue it does not control starred, see ``exchange_control``)."""
     i, j = e["i"], e["j"]
-    return [i["actor"], i["supplies"], f"{i['from']:.1f} → {i['to']:.1f}",
-            j["actor"], j["supplies"], f"{j['from']:.1f} → {j['to']:.1f}"]
+    return [i["actor"], _supplies(i), f"{i['from']:.1f} → {i['to']:.1f}",
+            j["actor"], _supplies(j), f"{j['from']:.1f} → {j['to']:.1f}"]
+
+
+def _supplies(side: Mapping[str, Any]) -> str:
+    return side["supplies"] + (f" {UNCONTROLLED}" if side.get("controls") is False else "")
 
 
 def exchange_log_table(log: Sequence[Mapping[str, Any]], title: str = "Exchanges",
@@ -30,8 +36,13 @@ def exchange_log_table(log: Sequence[Mapping[str, Any]], title: str = "Exchanges
     rows = list(log) if limit is None else list(log)[:limit]
     for e in rows:
         table.add_row(str(e.get("round", "")), *_sides(e), f"{e['gain']:.4f}")
+    notes = []
     if limit is not None and len(log) > limit:
-        table.caption = f"{len(log) - limit} more not shown"
+        notes.append(f"{len(log) - limit} more not shown")
+    if any(e[s].get("controls") is False for e in rows for s in ("i", "j")):
+        notes.append(UNCONTROLLED_NOTE)
+    if notes:
+        table.caption = "; ".join(notes)
     return table
 
 

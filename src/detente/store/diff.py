@@ -194,6 +194,10 @@ def compare(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[tuple[Change, _U
         if key[0] == "stances" and (key[1] in gone_actors | new_actors
                                     or key[2] in gone_issues | new_issues):
             continue  # travels with its actor or issue
+        if key == _LINKAGES and _linkages_without(before, gone_actors | new_actors,
+                                                  gone_issues | new_issues) == \
+                _linkages_without(after, gone_actors | new_actors, gone_issues | new_issues):
+            continue  # linked offers naming an added or removed actor or issue travel with it
         action = "added" if before is None else "removed" if after is None else "changed"
         fields = _field_changes(before, after) if action == "changed" else ()
         kind = _kind(key)
@@ -203,8 +207,24 @@ def compare(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[tuple[Change, _U
         if key[0] in ("actors", "issues") and action == "added":
             pos = 1 if key[0] == "actors" else 2
             sets += [(k, v) for k, v in eb.items() if k[0] == "stances" and k[pos] == key[1]]
+            if _LINKAGES in eb:  # compose keeps only the linked offers whose names exist
+                sets.append((_LINKAGES, eb[_LINKAGES]))
         out.append((Change(kind, _label(key), action, fields), _Unit(tuple(sets))))
     return out
+
+
+_LINKAGES: Key = ("structure", "linkages")
+
+
+def _names(link: Mapping[str, Any]) -> set[str]:
+    """The actor and issues a linked offer names."""
+    return {link.get("actor"), link.get("offer", {}).get("issue"),
+            link.get("requires", {}).get("issue")}
+
+
+def _linkages_without(value: Any, actors: set[str], issues: set[str]) -> list[Any]:
+    """The linked offers that name none of ``actors`` / ``issues``."""
+    return [k for k in value or [] if not _names(k) & (actors | issues)]
 
 
 def _field_changes(before: Any, after: Any) -> tuple[FieldChange, ...]:
@@ -246,6 +266,12 @@ def compose(a: Mapping[str, Any], b: Mapping[str, Any], units: Sequence[_Unit]) 
         return True
 
     current = {k: v for k, v in current.items() if keep(k, v)}
+    if _LINKAGES in current:  # linked offers travel with the actors and issues they name
+        kept = [k for k in current[_LINKAGES] if _names(k) <= actors | issues]
+        if kept:
+            current[_LINKAGES] = kept
+        else:
+            current.pop(_LINKAGES)
     rank = {k: n for n, k in enumerate(eb)}
     ordered = sorted(current, key=lambda k: (0, rank[k]) if k in rank else (1, list(ea).index(k)))
     return _assemble({k: current[k] for k in ordered})

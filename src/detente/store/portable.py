@@ -185,14 +185,33 @@ def _as_of(value: Any, where: str) -> dt.date:
         raise DetenteError(f"{where}.as_of: found {value!r}; expected a date YYYY-MM-DD") from None
 
 
+def _drop_structure(data: dict[str, Any], kind: str, key: str) -> None:
+    """With an actor or issue, the scenario structure that refers to it goes too: linked
+    offers by the actor or on the issue, the actor's vetoes and control, its pressure
+    links (see docs/scenarios.md)."""
+    links = data.get("linkages") or []
+    if kind == "issue":
+        links = [k for k in links if key not in (k.get("offer", {}).get("issue"),
+                                                 k.get("requires", {}).get("issue"))]
+    else:
+        links = [k for k in links if k.get("actor") != key]
+        for issue in data.get("issues", []):
+            for field in ("controlled_by", "vetoes"):
+                if isinstance(issue.get(field), list) and key in issue[field]:
+                    issue[field] = [a for a in issue[field] if a != key]
+    if "linkages" in data:
+        data["linkages"] = links
+
+
 def apply_change(data: dict[str, Any], change: Any, where: str) -> None:
     """Apply one sourced change to a canonical scenario dict, in place.
 
     A change names one entry and what to do: ``{stance: ACTOR/ISSUE, set: {...}}``
     (creating the stance if absent), ``{stance: ..., remove: true}``, the same for
     ``actor: ID`` and ``issue: ID`` (removing an actor or issue removes its
-    stances), plus ``source`` (a source id) and ``because`` (the paraphrased
-    evidence), which a manifest must give for every change.
+    stances and the linkages, vetoes and control that name it), plus ``source`` (a
+    source id) and ``because`` (the paraphrased evidence), which a manifest must give
+    for every change.
     """
     if not isinstance(change, Mapping):
         raise DetenteError(f"{where}: expected a mapping (stance/actor/issue, set or remove)")
@@ -217,6 +236,7 @@ def apply_change(data: dict[str, Any], change: Any, where: str) -> None:
         if kind in ("actor", "issue"):
             data["stances"] = [s for s in data.get("stances", []) if s[kind] != key]
             _drop_references(data, kind, key)
+            _drop_structure(data, kind, key)
         return
     values = change.get("set")
     if not isinstance(values, Mapping):

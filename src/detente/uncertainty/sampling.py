@@ -24,6 +24,15 @@ saliences (positions) share one factor F:
 so any two of them have normal-scale correlation ρ while each keeps its own
 marginal distribution.
 
+Members of a declared bloc (``Scenario.blocs``, with correlation ρ_b, 1 by
+default) move together: for each issue, the members' uncertain positions share
+one factor, likewise their saliences, and their capabilities share one
+(the same formula with ρ_b; with ρ_b = 1 one shared standard normal, so the
+members' draws sit at the same quantile of their own ranges). Bloc factors
+are drawn after the actors' own, and applied after them, so a bloc member's
+inputs follow its bloc. A scenario without declared blocs draws exactly the
+numbers it drew before blocs existed.
+
 Random streams are fixed per *block* of draws: block b (draws
 b·B … (b+1)·B − 1, B = ``block_size``) draws from its own generator seeded by
 ``SeedSequence(seed, spawn_key=(b, 0))``. Draw k therefore gets the same
@@ -272,7 +281,23 @@ def input_space(scenario: Scenario, kinds: Sequence[Kind] | None = None) -> Inpu
             cols = tuple(k for k, x in enumerate(inputs) if x.kind == kind and x.actor == actor.id)
             if len(cols) > 1:
                 groups.append((cols, float(rho)))
+    groups += _bloc_groups(scenario, inputs)
     return InputSpace(scenario, tuple(inputs), tuple(groups))
+
+
+def _bloc_groups(scenario: Scenario, inputs: Sequence[Input]
+                 ) -> list[tuple[tuple[int, ...], float]]:
+    """One copula group per declared bloc and (kind, issue): its members' inputs."""
+    out = []
+    for bloc in scenario.blocs:
+        members = {a.id for a in scenario.actors if a.bloc == bloc.id}
+        keys: dict[tuple[str, str | None], list[int]] = {}
+        for k, x in enumerate(inputs):
+            if x.actor in members and x.kind != "batna":
+                keys.setdefault((x.kind, x.issue), []).append(k)
+        out += [(tuple(cols), float(bloc.correlation)) for cols in keys.values()
+                if len(cols) > 1 and bloc.correlation > 0]
+    return out
 
 
 # ---- inverse CDFs, vectorised over columns ---------------------------------------------

@@ -12,7 +12,11 @@ save to and load from netCDF. Per model and issue it holds
 - ``histogram``: counts in ``bins`` equal bins of the issue's scale (values off
   the scale count in the end bins);
 - ``band_probability[anchor]``: P(the outcome's nearest labelled anchor is
-  this one), the lower anchor on a tie, as :meth:`Issue.nearest_anchor`;
+  this one), the lower anchor on a tie, as :meth:`Issue.nearest_anchor`; on an
+  issue whose status quo is the explicit no-agreement outcome
+  (``Issue.no_agreement``), that outcome is one more band, last, holding the
+  outcomes exactly at the status quo (e.g. Nash's no-deal result), which then
+  count for no anchor sharing its number;
 - ``closer_probability[anchor, anchor_other]``:
   P(|x − anchor| < |x − anchor_other|), e.g. P(closer to "ceded" than to
   "frozen");
@@ -59,7 +63,7 @@ from detente.json_values import json_number, json_ready
 from detente.models.base import Model
 from detente.models.registry import resolve_models
 from detente.notes import neutral_note
-from detente.scenario import Scenario
+from detente.scenario import Issue, Scenario
 from detente.uncertainty.sampling import (
     DEFAULT_BLOCK_SIZE,
     InputSpace,
@@ -106,13 +110,25 @@ class SimulationJob:
 
     @cached_property
     def anchors(self) -> np.ndarray:
-        """Anchor values ``[I, K]`` sorted per issue, NaN-padded (K >= 1)."""
+        """Anchor values ``[I, K]`` sorted per issue, NaN-padded (K >= 1); an explicit
+        no-agreement status quo follows its issue's anchors (see ``no_agreement``)."""
         issues = self.scenario.issues
-        k = max([1] + [len(i.anchors) for i in issues])
+        k = max([1] + [len(i.anchors) + _has_no_agreement(i) for i in issues])
         out = np.full((len(issues), k), np.nan)
         for n, issue in enumerate(issues):
             vals = sorted(a.value for a in issue.anchors)
+            if _has_no_agreement(issue):
+                vals.append(issue.status_quo)
             out[n, : len(vals)] = vals
+        return out
+
+    @cached_property
+    def no_agreement(self) -> np.ndarray:
+        """``[I, K]``: the column of each issue's no-agreement band (all False without)."""
+        out = np.zeros(self.anchors.shape, dtype=bool)
+        for n, issue in enumerate(self.scenario.issues):
+            if _has_no_agreement(issue):
+                out[n, len(issue.anchors)] = True
         return out
 
     @cached_property
@@ -222,6 +238,12 @@ def _run_block(job: SimulationJob, block: int) -> tuple[np.ndarray, dict[str, np
     has = ~np.isnan(anchors)
     dist = np.abs(x[..., None] - anchors)  # [n, M, I, K]
     dist = np.where(has, dist, np.inf)
+    na = job.no_agreement  # [I, K]
+    if na.any():  # exactly at an explicit no-agreement status quo: that band, no anchor
+        span = (job.scale[1] - job.scale[0])[:, None]
+        at_na = ((dist <= 1e-9 * span) & na).any(axis=-1)  # [n, M, I]
+        dist = np.where(na, np.where(at_na[..., None], 0.0, np.inf),
+                        np.where(at_na[..., None], np.inf, dist))
     band = np.argmin(dist, axis=-1)  # lower anchor on a tie (anchors sorted)
     banded = valid & has.any(axis=1)
     bcell = (np.arange(m)[:, None] * i + np.arange(i)[None, :]) * k
@@ -248,6 +270,10 @@ def _run_block(job: SimulationJob, block: int) -> tuple[np.ndarray, dict[str, np
         "split": split.astype(np.int64),
         "split_count": all_banded.sum(axis=0).astype(np.int64),
     }
+
+
+def _has_no_agreement(issue: Issue) -> bool:
+    return issue.no_agreement is not None and issue.status_quo is not None
 
 
 # ---- running and reducing ----------------------------------------------------------------
@@ -398,6 +424,8 @@ class _Accumulator:
         for k, issue in enumerate(sc.issues):
             for j, a in enumerate(sorted(issue.anchors, key=lambda a: a.value)):
                 labels[k, j] = a.label
+            if _has_no_agreement(issue):
+                labels[k, len(issue.anchors)] = issue.no_agreement
         with np.errstate(invalid="ignore", divide="ignore"):
             banded = self.ints["band"].sum(axis=-1, keepdims=True)
             band_p = np.where(banded > 0, self.ints["band"] / np.maximum(banded, 1), np.nan)
@@ -514,6 +542,10 @@ class Simulation:
         anchors = self.anchors(issue)
         hits = anchor_matches(anchors, anchor)
         if len(hits) == 1:
+            return hits[0]
+        if hits and not isinstance(anchor, str):
+            # a number names the anchor there, not an explicit no-agreement band at the same
+            # value (listed after the anchors)
             return hits[0]
         raise DetenteError(f"issue {issue!r} has no single anchor matching {anchor!r} "
                            f"(anchors: {anchor_choices(anchors)})")

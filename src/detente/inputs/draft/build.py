@@ -197,7 +197,10 @@ def build_review(article: Article, *, gazetteer: Gazetteer, found: Found,
             q.cues[:] = list(dict.fromkeys([*q.cues, *(c.kind for c in st.cues)]))
         cues = list(dict.fromkeys(c for q in quotes.values() for c in q.cues))
         proposed.append(ProposedStance(
-            accept=existing is not None or cues != ["no stance"],
+            # a new stance whose cues say only that the actor takes none (or merely watches:
+            # "observing but not leading") is proposed unaccepted: no invented stance
+            accept=existing is not None or not ("no stance" in cues
+                                                and set(cues) <= {"no stance", "considers"}),
             actor=actor, issue=issue, in_scenario=existing is not None, cues=cues,
             quotes=list(quotes.values()),
             position=existing.position if existing else None,

@@ -2,8 +2,9 @@
 
 Each cue class is a list of word patterns (matched case-insensitively as whole
 words): demands, rejects, offers, holds back, considers, supports, no stance
-("not directly addressed"), accepts. A stance proposal whose only cue is
-"no stance" is proposed with ``accept: false``.
+("not directly addressed", "not leading"), accepts. A new stance proposal
+whose cues are "no stance", alone or with "considers" only ("observing but not
+leading this deal"), is proposed with ``accept: false``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ CUES: dict[str, tuple[str, ...]] = {
                  r"endors(?:e|es|ed|ing)", r"welcom(?:e|es|ed)", r"favou?r(?:s|ed)?",
                  r"advocat(?:e|es|ed|ing)", r"prefer(?:s|red)?", r"recogni[sz](?:e|es|ed)"),
     "no stance": (r"not (?:directly )?addressed", r"no (?:stated )?position", r"silent on",
-                  r"(?:has|have) not commented", r"declined to comment"),
+                  r"(?:has|have) not commented", r"declined to comment", r"not leading"),
     "accepts": (r"agree(?:s|d)?", r"accept(?:s|ed)?", r"approv(?:e|es|ed)",
                 r"sign(?:s|ed)"),
 }

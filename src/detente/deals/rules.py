@@ -1,0 +1,195 @@
+"""The structure of a negotiation compiled onto a deal space, and one acceptability test.
+
+A scenario may say who can deliver a move on an issue (``controlled_by``),
+whose consent a move needs (``vetoes``), which outcomes an actor will not
+accept (red lines), which offers are conditional (linkages), which actors
+form a bloc, and which pressures move the no-deal values (see
+``docs/scenarios.md``). :class:`Rules` holds those facts as arrays over the
+options of a :class:`~detente.deals.space.OutcomeSpace`, and
+:func:`acceptable` is the one test every tool uses (deals, ZOPA, logrolls,
+phasing, and later proposals). A package ``x`` is **acceptable** when
+
+1. it *moves* something: some issue's option differs from its no-deal option
+   (the explicit ``no-agreement`` option, else the option at the status quo;
+   an issue without a status quo always counts as moved);
+2. no moved option crosses a red line (leaving an issue unsettled crosses
+   none: it is not an agreement);
+3. no linkage is broken: for each linkage, if its offer's condition holds
+   at the package's values, so does its requirement;
+4. every *consenting party* prefers it to no deal: ``u_a(x) > β_a`` for each
+   actor ``a`` holding a veto on some moved issue (an issue without declared
+   vetoes needs everyone's consent).
+
+A scenario without structure has no rules (``None``) and the deal tools take
+their plain path, in which every actor must prefer a deal to its BATNA.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from detente.scenario import Scenario
+
+from .space import NO_AGREEMENT, OutcomeSpace
+
+
+@dataclass(frozen=True)
+class LinkRule:
+    """One linkage over option indices: ``offer[o]`` and ``requires[o]`` say whether each
+    option of the offer's (requirement's) issue meets its condition."""
+
+    actor: str
+    text: str
+    offer_issue: int
+    offer: np.ndarray
+    requires_issue: int
+    requires: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Rules:
+    """The structure over a deal space (``I`` issues, ``A`` actors, ``n_i`` options).
+
+    - ``reference[I]``: each issue's no-deal option (−1: none, every option moves);
+    - ``crosses[i][o, A]``: option ``o`` of issue ``i`` crosses actor ``a``'s red line;
+    - ``veto[I, A]``: a move on issue ``i`` needs ``a``'s consent;
+    - ``deliver[I, A]``: ``a`` can deliver a move on issue ``i``;
+    - ``links``: the linkages; ``party_weight[A]``: 1/(bloc size) for members of a
+      declared bloc, 1 otherwise (a bloc counts once).
+    """
+
+    actors: tuple[str, ...]
+    issues: tuple[str, ...]
+    reference: np.ndarray
+    crosses: tuple[np.ndarray, ...]
+    red_line_text: Mapping[tuple[int, int], str]
+    veto: np.ndarray
+    deliver: np.ndarray
+    links: tuple[LinkRule, ...]
+    party_weight: np.ndarray
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, space: OutcomeSpace) -> Rules:
+        actors = scenario.actor_ids
+        n_a = len(actors)
+        reference = np.full(len(space.issues), -1, dtype=np.int64)
+        crosses, text = [], {}
+        for i, issue in enumerate(scenario.issues):
+            names, values = space.option_names[i], space.option_values[i]
+            if issue.no_agreement is not None and NO_AGREEMENT in names:
+                reference[i] = names.index(NO_AGREEMENT)
+            elif issue.status_quo is not None:
+                hits = np.flatnonzero(np.isclose(values, issue.status_quo))
+                reference[i] = int(hits[0]) if hits.size else -1
+            c = np.zeros((len(names), n_a), dtype=bool)
+            for st in scenario.stances:
+                if st.issue != issue.id:
+                    continue
+                a = actors.index(st.actor)
+                for line in st.red_lines:
+                    text[(a, i)] = (text.get((a, i), "") + "; " if (a, i) in text else "") + (
+                        line.describe())
+                    for o, (name, value) in enumerate(zip(names, values, strict=True)):
+                        c[o, a] |= line.excludes(float(value), name)
+            if reference[i] >= 0:
+                c[reference[i]] = False  # leaving the issue unsettled crosses no red line
+            crosses.append(c)
+        veto = np.array([[issue.holds_veto(a) for a in actors] for issue in scenario.issues],
+                        dtype=bool).reshape(len(scenario.issues), n_a)
+        deliver = np.array([[issue.can_deliver(a) for a in actors] for issue in scenario.issues],
+                           dtype=bool).reshape(len(scenario.issues), n_a)
+        links = []
+        for link in scenario.linkages:
+            oi = space.issues.index(link.offer.issue)
+            ri = space.issues.index(link.requires.issue)
+            links.append(LinkRule(
+                link.actor, link.describe(),
+                oi, np.array([link.offer.holds(float(v)) for v in space.option_values[oi]]),
+                ri, np.array([link.requires.holds(float(v)) for v in space.option_values[ri]]),
+            ))
+        weight = np.ones(n_a)
+        for a, actor in enumerate(actors):
+            bloc = scenario.bloc_of(actor)
+            if bloc is not None:
+                weight[a] = 1.0 / sum(x.bloc == bloc.id for x in scenario.actors)
+        return cls(actors, space.issues, reference, tuple(crosses), text, veto, deliver,
+                   tuple(links), weight)
+
+    # ---- per package ------------------------------------------------------------------
+    def moved(self, options: np.ndarray) -> np.ndarray:
+        """``M[..., I]``: which issues a package moves from no deal."""
+        options = np.asarray(options, dtype=np.int64)
+        return (self.reference < 0) | (options != self.reference)
+
+    def consenting(self, options: np.ndarray) -> np.ndarray:
+        """``C[..., A]``: the actors whose consent a package needs (a veto on a moved issue)."""
+        m = self.moved(options).astype(np.int64)
+        return (m @ self.veto.astype(np.int64)) > 0
+
+    def structural_ok(self, options: np.ndarray) -> np.ndarray:
+        """``ok[...]``: moves something, crosses no red line and breaks no linkage."""
+        options = np.asarray(options, dtype=np.int64)
+        ok = self.moved(options).any(axis=-1)
+        for i, c in enumerate(self.crosses):
+            ok &= ~c[options[..., i]].any(axis=-1)
+        for link in self.links:
+            ok &= ~(link.offer[options[..., link.offer_issue]]
+                    & ~link.requires[options[..., link.requires_issue]])
+        return ok
+
+    def acceptable(self, options: np.ndarray, u: np.ndarray, batna: np.ndarray) -> np.ndarray:
+        """``ok[...]`` of packages ``options[..., I]`` with utilities ``u[..., A]`` and
+        no-deal values ``batna[A]``: see the module docstring."""
+        return self.structural_ok(options) & (
+            (u > batna) | ~self.consenting(options)).all(axis=-1)
+
+    def explain(self, options: np.ndarray, u: np.ndarray, batna: np.ndarray) -> Verdict:
+        """Why one package is (not) acceptable, labelled."""
+        options = np.asarray(options, dtype=np.int64)
+        crossed = [f"{self.actors[a]}'s red line on {self.issues[i]} ({self.red_line_text[a, i]})"
+                   for i, c in enumerate(self.crosses) for a in np.flatnonzero(c[options[i]])]
+        broken = [link.text for link in self.links
+                  if link.offer[options[link.offer_issue]]
+                  and not link.requires[options[link.requires_issue]]]
+        need = self.consenting(options)
+        refuse = [self.actors[a] for a in np.flatnonzero(need & ~(u > batna))]
+        moves = bool(self.moved(options).any())
+        return Verdict(
+            acceptable=moves and not crossed and not broken and not refuse,
+            moves=moves,
+            red_lines=tuple(crossed),
+            linkages=tuple(broken),
+            vetoed_by=tuple(refuse),
+            consent_of=tuple(self.actors[a] for a in np.flatnonzero(need)),
+        )
+
+    def delivered_by(self, issue: int) -> tuple[str, ...]:
+        """Who can deliver a move on ``issue``."""
+        return tuple(self.actors[a] for a in np.flatnonzero(self.deliver[issue]))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The acceptability of one package, and the reasons when it is not."""
+
+    acceptable: bool
+    moves: bool
+    red_lines: tuple[str, ...]
+    linkages: tuple[str, ...]
+    vetoed_by: tuple[str, ...]
+    consent_of: tuple[str, ...]
+
+    def reasons(self) -> list[str]:
+        out = [] if self.moves else ["it moves nothing from no deal"]
+        out += [f"crosses {r}" for r in self.red_lines]
+        out += [f"breaks the linkage {t}" for t in self.linkages]
+        out += [f"{a} (holding a veto) prefers no deal" for a in self.vetoed_by]
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"acceptable": self.acceptable, "consent_of": list(self.consent_of),
+                "reasons": self.reasons()}
