@@ -597,7 +597,7 @@ class Scenario(_Frozen):
         for key, items in (("blocs", blocs), ("pressures", pressures), ("shocks", shocks)):
             _check_unique(items, key, "id", add)
         check_structure(Parts(actors, issues, stances, sources, blocs, linkages, pressures,
-                              shocks), add)
+                              shocks), _skip_declared(add, declared))
 
         if problems:
             raise ScenarioError(problems, file=file)
@@ -954,12 +954,13 @@ def _declared_ids(raw: Any) -> set[str]:
 
 def _skip_declared(add: _Add, declared: Mapping[str, set[str]]) -> _Add:
     """``add`` without the "unknown actor/issue" problems of ids that are declared (their
-    record failed validation and has its own problem)."""
+    record failed validation and has its own problem), wherever the reference stands:
+    a stance, a veto, a red line's bloc, a linked offer."""
     def filtered(path: Path, found: str, expected: str) -> None:
-        if path and path[-1] in ("actor", "issue") and found.startswith("unknown "):
-            value = found.split(" ", 2)[2].strip("'\"")
-            if value in declared[f"{path[-1]}s"]:
-                return
+        kind, _, value = found.partition(" ")[2].partition(" ")
+        if (found.startswith("unknown ") and kind in ("actor", "issue")
+                and value.strip("'\"") in declared[f"{kind}s"]):
+            return
         add(path, found, expected)
     return filtered
 
