@@ -1017,29 +1017,29 @@ def check_structure(parts: Parts, add: _Add) -> None:
             add(("issues", index, "options"), "an option named 'no-agreement'",
                 "another name: 'no-agreement' is the explicit no-deal option")
     for index, st in parts.stances:
-        issue = issue_by_id.get(st.issue)
+        on = issue_by_id.get(st.issue)
         for k, line in enumerate(st.red_lines):
             path: Path = ("stances", index, "red_lines", k)
             sources(path, line.sources)
-            if issue is None or not issue.low < issue.high:
+            if on is None or not on.low < on.high:
                 continue
-            names = [o.name for o in issue.options]
+            names = [o.name for o in on.options]
             for j, name in enumerate(line.options):
                 if name not in names:
                     add(path + ("options", j), f"unknown option {name!r}",
-                        f"an option of issue {issue.id!r} ({', '.join(names) or 'none'})")
+                        f"an option of issue {on.id!r} ({', '.join(names) or 'none'})")
             bounds = [(key, getattr(line, key)) for key in ("above", "below")]
             if line.range is not None:
                 bounds += [("range", line.range[0]), ("range", line.range[1])]
             for key, value in bounds:
-                if value is not None and not issue.low <= value <= issue.high:
+                if value is not None and not on.low <= value <= on.high:
                     add(path + (key,), f"red line at {value:g} outside the scale",
-                        _within_scale(issue))
+                        _within_scale(on))
     for index, actor in parts.actors:
-        for pressure in actor.batna_pressure:
-            if pressure not in pressure_ids:
-                _unknown(add, ("actors", index, "batna_pressure", pressure), "pressure",
-                         pressure, pressure_ids)
+        for named in actor.batna_pressure:
+            if named not in pressure_ids:
+                _unknown(add, ("actors", index, "batna_pressure", named), "pressure",
+                         named, pressure_ids)
     for index, bloc in parts.blocs:  # members: the actors naming it (none is allowed)
         sources(("blocs", index), bloc.sources)
     for index, pressure in parts.pressures:
@@ -1051,9 +1051,9 @@ def check_structure(parts: Parts, add: _Add) -> None:
                 "a range that contains the stated value")
     for index, shock in parts.shocks:
         sources(("shocks", index), shock.sources)
-        for pressure in shock.changes:
-            if pressure not in pressure_ids:
-                _unknown(add, ("shocks", index, "changes", pressure), "pressure", pressure,
+        for named in shock.changes:
+            if named not in pressure_ids:
+                _unknown(add, ("shocks", index, "changes", named), "pressure", named,
                          pressure_ids)
     _check_linkages(parts.linkages, actor_ids, issue_by_id, sources, add)
 

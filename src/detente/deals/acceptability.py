@@ -34,7 +34,7 @@ def acceptable(problem: DealProblem, options: np.ndarray,
     key_beta = problem.key_batna if batna is None or problem.keys is None else None
     if key_beta is None:  # other BATNAs on stated utilities: compare in utility units
         keys, key_beta = u, beta
-    return problem.accepts(keys, key_beta).all(axis=-1)
+    return np.asarray(problem.accepts(keys, key_beta).all(axis=-1))
 
 
 def verdict(problem: DealProblem, deal: Mapping[str, Any] | str | np.ndarray) -> Verdict:

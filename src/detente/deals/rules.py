@@ -77,7 +77,8 @@ class Rules:
         actors = scenario.actor_ids
         n_a = len(actors)
         reference = np.full(len(space.issues), -1, dtype=np.int64)
-        crosses, text = [], {}
+        crosses: list[np.ndarray] = []
+        text: dict[tuple[int, int], str] = {}
         for i, issue in enumerate(scenario.issues):
             names, values = space.option_names[i], space.option_values[i]
             if issue.no_agreement is not None and NO_AGREEMENT in names:
@@ -133,7 +134,7 @@ class Rules:
     def structural_ok(self, options: np.ndarray) -> np.ndarray:
         """``ok[...]``: moves something, crosses no red line and breaks no linkage."""
         options = np.asarray(options, dtype=np.int64)
-        ok = self.moved(options).any(axis=-1)
+        ok = np.asarray(self.moved(options).any(axis=-1))
         for i, c in enumerate(self.crosses):
             ok &= ~c[options[..., i]].any(axis=-1)
         for link in self.links:
@@ -144,13 +145,14 @@ class Rules:
     def acceptable(self, options: np.ndarray, u: np.ndarray, batna: np.ndarray) -> np.ndarray:
         """``ok[...]`` of packages ``options[..., I]`` with utilities ``u[..., A]`` and
         no-deal values ``batna[A]``: see the module docstring."""
-        return self.structural_ok(options) & (
-            (u > batna) | ~self.consenting(options)).all(axis=-1)
+        return np.asarray(self.structural_ok(options) & (
+            (u > batna) | ~self.consenting(options)).all(axis=-1))
 
     def explain(self, options: np.ndarray, u: np.ndarray, batna: np.ndarray) -> Verdict:
         """Why one package is (not) acceptable, labelled."""
         options = np.asarray(options, dtype=np.int64)
-        crossed = [f"{self.actors[a]}'s red line on {self.issues[i]} ({self.red_line_text[a, i]})"
+        crossed = [f"{self.actors[a]}'s red line on {self.issues[i]} "
+                   f"({self.red_line_text[int(a), i]})"
                    for i, c in enumerate(self.crosses) for a in np.flatnonzero(c[options[i]])]
         broken = [link.text for link in self.links
                   if link.offer[options[link.offer_issue]]

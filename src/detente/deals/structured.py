@@ -90,7 +90,7 @@ def _option_sets(problem: DealProblem, rules: Rules) -> tuple[list[np.ndarray], 
     for i, crosses in enumerate(rules.crosses):
         n = problem.space.sizes[i]
         ref = int(rules.reference[i])
-        ok = ~crosses.any(axis=1)
+        ok = np.asarray(~crosses.any(axis=1))
         if ref >= 0:
             ok[ref] = False
         moving.append(np.flatnonzero(ok))

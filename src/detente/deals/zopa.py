@@ -165,13 +165,13 @@ def zopa(
                 keep = np.lexsort((idx, -score))[:top]
                 open_best[actor] = (idx[keep], score[keep])
         if batna_draws is not None:
-            inside_d = (u[:, None, :] >= batna_draws[None, :, :]
+            inside_d: np.ndarray = (u[:, None, :] >= batna_draws[None, :, :]
                         if problem.acceptance == "at_least"
                         else u[:, None, :] > batna_draws[None, :, :])
             if rules is not None:
-                inside_d = (inside_d | ~need[:, None, :]).all(axis=2) & fits[:, None]
+                inside_d = np.asarray((inside_d | ~need[:, None, :]).all(axis=2) & fits[:, None])
             else:
-                inside_d = inside_d.all(axis=2)
+                inside_d = np.asarray(inside_d.all(axis=2))
             expected += float(inside_d.mean(axis=1).sum())
             assert nonempty is not None
             nonempty |= inside_d.any(axis=0)

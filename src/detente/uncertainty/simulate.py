@@ -118,6 +118,7 @@ class SimulationJob:
         for n, issue in enumerate(issues):
             vals = sorted(a.value for a in issue.anchors)
             if _has_no_agreement(issue):
+                assert issue.status_quo is not None  # a no-agreement label names the status quo
                 vals.append(issue.status_quo)
             out[n, : len(vals)] = vals
         return out
