@@ -1009,9 +1009,7 @@ def check_structure(parts: Parts, add: _Add) -> None:
             for k, actor in enumerate(getattr(issue, key)):
                 if actor not in actor_ids:
                     _unknown(add, ("issues", index, key, k), "actor", actor, actor_ids)
-        if issue.no_agreement is not None and issue.status_quo is None:
-            add(("issues", index, "no_agreement"), "a no-agreement label without a status quo",
-                "a status_quo: the value no agreement leaves the issue at")
+        # (a no-agreement label without a status quo has nothing to label: it is inert)
         if issue.no_agreement is not None and any(o.name == "no-agreement"
                                                   for o in issue.options):
             add(("issues", index, "options"), "an option named 'no-agreement'",

@@ -98,7 +98,7 @@ shocks:
 """
     probs = _problems(text, "b2.yaml")
     assert "unknown pressure 'war'" in probs["actors[0].batna_pressure.war"].found
-    assert "without a status quo" in probs["issues[0].no_agreement"].found
+    assert "issues[0].no_agreement" not in probs  # inert without a status quo
     assert "'no-agreement'" in probs["issues[1].options"].found
     assert "exactly one of above, below" in probs["stances[0].red_lines[1]"].expected
     assert "unknown source 'nope'" in probs["blocs[0].sources[0]"].found
