@@ -50,6 +50,7 @@ from detente.templates import scenario_template
 if TYPE_CHECKING:
     from detente.deals import DealProblem, DealReport, PhaseReport
     from detente.deals.pair import PairView
+    from detente.deals.proposal_report import ProposalsReport
     from detente.present.brief import BriefData
     from detente.store import History
     from detente.uncertainty.levers import LeverResult
@@ -486,6 +487,45 @@ def analyse_deals(
     problem = deal_problem(scenario, utility=utility, batna=batna, acceptance=acceptance,
                            format=format, shocks=shocks)
     return analyse(problem, drops=dict(drops or {}), draws=draws, seed=seed)
+
+
+def proposals(
+    scenario: ScenarioLike = None,
+    *,
+    utility: str = "linear",
+    acceptance: str | None = None,
+    draws: int = 0,
+    seed: int = 0,
+    models: Iterable[str] | None = None,
+    amend_rule: str = "fewest",
+    amendments: bool = True,
+    format: str | None = None,
+    shocks: Sequence[str] = (),
+) -> ProposalsReport:
+    """The plans on the table (``proposals`` in the scenario), judged.
+
+    Per proposal: each actor's utility against its no-deal value, who accepts,
+    who blocks and by how much, red lines crossed, linkages broken, the mean
+    distance (in scale spans) to each model's forecast (``models``, default the
+    forecast defaults), and with ``draws > 0`` each actor's probability of
+    accepting under the stated uncertainty (``seed``). A blocked proposal gets
+    its smallest amendment by ``amend_rule`` (``"fewest"``: fewest issues moved,
+    then least movement; ``"nash"``: the largest Nash product over the veto
+    holders), unless ``amendments`` is false. ``utility``, ``acceptance`` and
+    ``shocks`` as in :func:`deal_problem`.
+    """
+    from detente.deals.proposal_report import evaluate_proposals
+
+    sc = _scenario(scenario, format)
+    if not sc.proposals:
+        raise DetenteError(f"scenario {sc.name!r} has no proposals: add a 'proposals' section "
+                           "(see docs/scenarios.md)")
+    problem = deal_problem(sc, utility=utility, acceptance=acceptance, shocks=shocks)
+    fs = forecast(sc, models) if models is None or list(models) else None
+    points = {f.model: f.point for f in fs} if fs is not None else {}
+    return evaluate_proposals(problem, sc, forecasts=points, draws=draws, seed=seed,
+                              amend_rule=amend_rule,  # type: ignore[arg-type]
+                              amendments=amendments)
 
 
 def logrolls(
