@@ -144,3 +144,16 @@ def test_cli_table_and_json():
         "eu-roadmap"}
     res = runner.invoke(app, ["proposals", "../shared/data/decide/" ])
     assert res.exit_code != 0 and "Traceback" not in res.output
+
+
+def test_acceptance_grid_figure_escapes_and_shapes():
+    from detente.present.figures import acceptance_grid
+    rep = api.proposals(models=[], draws=100)
+    fig = acceptance_grid(rep)
+    heat = fig.data[0]
+    assert len(heat.y) == len(rep.entries) and len(heat.x) == len(rep.actors)
+    assert all(0 <= v <= 1 for row in heat.z for v in row)
+    point = acceptance_grid(api.proposals(models=[]))
+    margins = {e.judgement.compiled.proposal.id: e.judgement.margins for e in rep.entries}
+    first = point.data[0].y[0]
+    np.testing.assert_allclose(point.data[0].z[0], margins[first])
