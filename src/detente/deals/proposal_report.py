@@ -70,6 +70,7 @@ class ProposalsReport:
                 "date": None if p.date is None else p.date.isoformat(),
                 "sources": list(p.sources), "assumptions": p.assumptions,
                 "package": self.label(j.compiled.options), "open": list(p.open),
+                "phases": [{"name": ph.name, "issues": list(ph.issues)} for ph in p.phases],
                 "stated": {k: v for k, v in p.package.items()},
                 "snapped": [{"issue": i, "point": v, "option": o}
                             for i, v, o in j.compiled.snapped],

@@ -49,24 +49,23 @@ def ranking_table(data: dict[str, Any]) -> Table:
     return t
 
 
-def grid_table(data: dict[str, Any]) -> Table:
-    """Plan × actor: margin over no deal (``u − β``), ``*`` where the actor's consent is
-    needed; with draws, the probability the actor accepts."""
+def grid_table(data: dict[str, Any], *, probability: bool = False) -> Table:
+    """Plan × actor: margin over no deal (``u − β``) or, with ``probability``, the share
+    of draws in which the actor accepts; ``*`` where the actor's consent is needed."""
     actors = list(data["proposals"][0]["actors"]) if data["proposals"] else []
-    draws = data["draws"]
-    t = Table(title="Margin over no deal (u − β); * = consent needed"
-              + ("; P(accepts)" if draws else ""), title_justify="left")
-    t.add_column("plan")
+    title = (f"P(accepts) over {data['draws']} draws" if probability
+             else "Margin over no deal (u − β)")
+    t = Table(title=title + "; * = consent needed", title_justify="left")
+    t.add_column("plan", max_width=24, overflow="ellipsis", no_wrap=True)
     for a in actors:
-        t.add_column(Text(a), justify="right")
+        t.add_column(Text(a), justify="right", no_wrap=True)
     for p in data["proposals"]:
         cells = []
         for a in actors:
             info = p["actors"][a]
-            cell = f"{info['margin']:+.2f}{'*' if info['veto_needed'] else ' '}"
-            if "p_accept" in info:
-                cell += f" {info['p_accept']:.0%}"
-            cells.append(cell)
+            star = "*" if info["veto_needed"] else " "
+            cells.append(f"{info['p_accept']:.0%}{star}" if probability
+                         else f"{info['margin']:+.3f}{star}")
         t.add_row(Text(p["id"]), *cells)
     return t
 
@@ -75,12 +74,16 @@ def proposals_view(report: ProposalsReport) -> list[RenderableType]:
     """The ranking, the acceptance grid, each plan's details and amendment, common ground."""
     data = report.to_dict()
     out: list[RenderableType] = [ranking_table(data), grid_table(data)]
+    if data["draws"]:
+        out.append(grid_table(data, probability=True))
     for p in data["proposals"]:
         lines = Text()
         lines.append(f"{p['id']}", style="bold")
         lines.append(f" — {p['title']} ({p['proposer']}, {p['date'] or 'undated'}; "
                      f"sources: {', '.join(p['sources']) or 'none'})\n")
         lines.append("  package: " + _package(p["package"], p["stated"], p["open"]) + "\n")
+        for k, phase in enumerate(p["phases"], start=1):
+            lines.append(f"  phase {k}, {phase['name']}: {', '.join(phase['issues'])}\n")
         for s in p["snapped"]:
             lines.append(f"  {s['issue']}: point {s['point']:g} judged at option "
                          f"{s['option']}\n")
@@ -92,8 +95,9 @@ def proposals_view(report: ProposalsReport) -> list[RenderableType]:
         a = p["amendment"]
         if a is not None:
             changed = ", ".join(f"{i}→{a['package'][i]}" for i in a["changed"])
-            lines.append(f"  smallest amendment ({a['rule']}): {changed} "
-                         f"(movement {a['movement']:.2f} spans)\n")
+            what = ("smallest amendment (fewest issues, then least movement)"
+                    if a["rule"] == "fewest" else "amendment (largest Nash product)")
+            lines.append(f"  {what}: {changed} (movement {a['movement']:.2f} spans)\n")
         elif not p["amendment_found"]:
             lines.append("  no amendment makes it acceptable with the proposer better off\n")
         out.append(lines)
