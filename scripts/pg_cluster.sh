@@ -22,9 +22,15 @@ pg_install() {
         echo "pg_cluster: PostgreSQL is missing and installing it needs root (apt-get install postgresql)" >&2
         return 1
     fi
+    # no system cluster: the tests start their own (Debian's postinst would create and
+    # start "main" otherwise)
+    if [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
+        mkdir -p /etc/postgresql-common
+        echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+    fi
     local tries=0
     until DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-          && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; do
+          && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold postgresql >/dev/null; do
         tries=$((tries + 1))
         if (( tries >= 10 )); then echo "pg_cluster: apt-get failed" >&2; return 1; fi
         sleep 6   # another apt run holds the dpkg lock

@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "detente"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "atomic", "json_values", "notes"),
     ("scenario", "scenarios", "templates", "anchors", "utility_space", "extras"),
-    ("formats", "arrays"),
+    ("formats", "arrays", "diagnostics", "exchange_control"),
     ("power", "engines", "models"),
     ("deals", "uncertainty", "backtest", "inputs", "genius_export"),
     ("results",),

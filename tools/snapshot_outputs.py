@@ -108,6 +108,10 @@ def commands() -> list[tuple[str, list[str]]]:
         ("check-deu", ["check", deu, "-m", "compromise"]),
         ("backtest-deu", ["backtest", deu, "--limit", "12", "--bootstrap", "50",
                           "--csv", "out/backtest.csv"]),
+        ("backtest-deu-fit", ["backtest", deu, "--limit", "60", "--bootstrap", "0",
+                              "-m", "compromise", "-m", "median", "--fit-ensemble",
+                              "out/weights.json", "--ensemble-member", "compromise",
+                              "--ensemble-member", "median"]),
         ("backtest-deu-shapley", ["backtest", deu, "--limit", "8", "--bootstrap", "0",
                                   "-m", "compromise", "-m", "median", "-c", "shapley-shubik"]),
         ("errors-param", ["forecast", "-p", "bad"]),
@@ -158,6 +162,7 @@ def main() -> None:
             shutil.rmtree(work / "out", ignore_errors=True)
             (work / "out").mkdir()
             start = time.perf_counter()
+            sys.argv = ["detente", *argv]  # the weights file records the command line
             res = runner.invoke(app, argv, env={"COLUMNS": "120"})
             took = time.perf_counter() - start
             text = [f"$ detente {' '.join(argv)}", f"exit {res.exit_code}",

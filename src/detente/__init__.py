@@ -29,6 +29,7 @@ from detente.api import (
     delphi_history,
     delphi_round,
     draft_article,
+    estimate_simulation,
     exchanges,
     forecast,
     levers,
@@ -112,6 +113,7 @@ __all__ = [
     "scenario_schema",
     "what_if",
     "sensitivity",
+    "estimate_simulation",
     "simulate",
     *_LAZY,
 ]

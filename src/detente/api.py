@@ -14,6 +14,7 @@ when their function is first called, so ``import detente`` stays quick.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from detente.atomic import write_text_atomic
 from detente.errors import DetenteError, ModelInputError, Problem
 from detente.extras import extras_of
 from detente.formats.genius import GeniusDomain, read_genius_domain
-from detente.models.base import Model
+from detente.models.base import Forecast, Model
 from detente.models.registry import (
     DEFAULT_MODELS,
     available_models,
@@ -42,6 +43,7 @@ from detente.results import (
     ForecastSet,
     LogrollSet,
     ModelInfo,
+    Skipped,
 )
 from detente.scenario import Scenario
 from detente.scenarios import DEFAULT, bundled_path, resolve
@@ -77,6 +79,7 @@ __all__ = [
     "delphi_history",
     "delphi_round",
     "draft_article",
+    "estimate_simulation",
     "exchanges",
     "fit_ensemble",
     "forecast",
@@ -256,7 +259,28 @@ def forecast(
     sc = _scenario(scenario, format)
     extras = extras_of(sc)  # what a model takes from the file (KTAB settings, DEU context)
     chosen = [m.bind(extras) for m in resolve_models(models, params=params)]
-    return ForecastSet(sc, tuple(m.forecast(sc, seed=seed) for m in chosen))
+    done: list[Forecast] = []
+    skipped: list[Skipped] = []
+    first: ModelInputError | None = None
+    for m in chosen:
+        try:
+            done.append(m.forecast(sc, seed=seed))
+        except ModelInputError as exc:  # this model cannot run here; the others still do
+            first = first or exc
+            skipped.append(Skipped(m.name, _one_line(exc)))
+    if not done and first is not None:
+        raise first
+    return ForecastSet(sc, tuple(done), tuple(skipped))
+
+
+def _one_line(error: ModelInputError) -> str:
+    """A model's input problems as one line: the first, and how many more."""
+    if not error.problems:
+        return str(error).splitlines()[0]
+    p = error.problems[0]
+    more = len(error.problems) - 1
+    return (f"{p.field}: found {p.found}; expected {p.expected}"
+            + (f" (and {more} more)" if more else ""))
 
 
 def exchanges(
@@ -285,7 +309,7 @@ def exchanges(
     sc = _scenario(scenario, format)
     model = Exchange(rounds=rounds, variant=variant, rule=rule)  # type: ignore[arg-type]
     fc = model.bind(extras_of(sc)).forecast(sc, seed=seed)
-    found = tuple(round_one(sc, model)) if candidates else None
+    found = tuple(c.to_dict() for c in round_one(sc, model)) if candidates else None
     return ExchangeRun(sc, fc, rounds, seed, found, controlled=controlled_only)
 
 
@@ -348,6 +372,25 @@ def simulate(
     if note is not None:
         sim.dataset.attrs["uncertainty_defaults"] = note
     return sim
+
+
+PILOT_DRAWS = 256
+"""Draws of the pilot run that :func:`estimate_simulation` times."""
+
+
+def estimate_simulation(scenario: ScenarioLike = None,
+                        models: Iterable[str | Model] | None = None, *, draws: int,
+                        params: Params | None = None, format: str | None = None,
+                        calibrated_uncertainty: bool = False) -> float:
+    """Seconds a :func:`simulate` run of ``draws`` would take here, from timing a pilot of
+    :data:`PILOT_DRAWS` draws and scaling linearly (``t · draws / pilot``; the cost per draw
+    is constant, so this over-states short runs by the pilot's fixed cost)."""
+    sc = _scenario(scenario, format)
+    pilot = min(draws, PILOT_DRAWS)
+    start = time.perf_counter()
+    simulate(sc, models, draws=pilot, params=params, keep_draws=False,
+             calibrated_uncertainty=calibrated_uncertainty)
+    return (time.perf_counter() - start) * draws / pilot
 
 
 def load_simulation(path: str | os.PathLike[str]) -> Simulation:
@@ -867,6 +910,7 @@ def loads(text: str | bytes, *, name: str = "upload.yaml",
     """Parse one scenario from text (or a file's bytes) held in memory, such as an upload;
     ``name`` is only used to pick the format by its extension and to name the source in
     error messages (never opened)."""
+    formats.check_size(len(text), name)
     if isinstance(text, bytes):
         text = formats.decode(text, name)
     fmt = format or formats.detect_format(Path(name), text)

@@ -15,7 +15,9 @@ import numpy as np
 
 
 def json_number(value: Any) -> float | None:
-    """``float(value)``, or ``None`` when it is NaN or infinite."""
+    """``float(value)``, or ``None`` when it is ``None``, NaN or infinite."""
+    if value is None:
+        return None
     number = float(value)
     return number if math.isfinite(number) else None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,14 +19,54 @@ if TYPE_CHECKING:
     from detente.backtest.run import BacktestResult
     from detente.backtest.scoring import Score
     from detente.deals.logrolls import Logroll
+    from detente.diagnostics import IssueNote
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A model that could not run on the scenario, and why (one line)."""
+
+    model: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"model": self.model, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A forecast without a value on one issue, and why (one line)."""
+
+    model: str
+    issue: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"model": self.model, "issue": self.issue, "reason": self.reason}
 
 
 @dataclass(frozen=True, eq=False)
 class ForecastSet:
-    """The forecasts of several models on one scenario, keyed by model name."""
+    """The forecasts of several models on one scenario, keyed by model name; ``skipped``
+    names the models that could not run on it, each with its reason."""
 
     scenario: Scenario
     forecasts: tuple[Forecast, ...]
+    skipped: tuple[Skipped, ...] = ()
+
+    def gaps(self) -> list[Gap]:
+        """Every (model, issue) without a value, with the reason: the issue's degenerate
+        inputs (:mod:`detente.diagnostics`) where it has them."""
+        from detente.diagnostics import issue_notes
+
+        notes = {n.issue: n.reason for n in issue_notes(self.scenario)}
+        out = []
+        for f in self.forecasts:
+            for k, issue in enumerate(self.scenario.issues):
+                if math.isnan(float(f.outcome[0, k])):
+                    out.append(Gap(f.model, issue.id, notes.get(
+                        issue.id, "the model reached no value on this issue")))
+        return out
 
     def __iter__(self) -> Iterator[Forecast]:
         return iter(self.forecasts)
@@ -72,6 +113,8 @@ class ForecastSet:
             "as_of": self.scenario.as_of.isoformat() if self.scenario.as_of else None,
             "note": NEUTRAL_NOTE,
             "forecasts": [f.to_dict(trajectory=trajectory) for f in self.forecasts],
+            "skipped": [s.to_dict() for s in self.skipped],
+            "gaps": [g.to_dict() for g in self.gaps()],
         }
 
     def to_json(self, **kwargs: Any) -> str:
@@ -120,6 +163,13 @@ class CheckReport:
 
     scenarios: tuple[Scenario, ...]
     models: tuple[str, ...] = ()
+
+    def warnings(self) -> list[tuple[str, IssueNote]]:
+        """(scenario name, note) for every degenerate issue: valid input on which models
+        have little or nothing to work with (:func:`detente.diagnostics.issue_notes`)."""
+        from detente.diagnostics import issue_notes
+
+        return [(sc.name, note) for sc in self.scenarios for note in issue_notes(sc)]
 
 
 @dataclass(frozen=True, eq=False)

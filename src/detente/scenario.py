@@ -896,9 +896,14 @@ def _check_issues(issues: list[tuple[int, Issue]], add: _Add) -> None:
         rng = f"a value within the scale {issue.low:g}..{issue.high:g}"
         if issue.status_quo is not None and not issue.low <= issue.status_quo <= issue.high:
             add(path + ("status_quo",), short(issue.status_quo), rng)
+        anchored: set[float] = set()
         for k, anchor in enumerate(issue.anchors):
             if not issue.low <= anchor.value <= issue.high:
                 add(path + ("anchors", k), f"anchor at {anchor.value:g}", rng)
+            if anchor.value in anchored:  # YAML keys anchors by value: one label per point
+                add(path + ("anchors", k), f"a second anchor at {anchor.value:g}",
+                    "one label per value")
+            anchored.add(anchor.value)
         seen: set[str] = set()
         for k, option in enumerate(issue.options):
             if not issue.low <= option.value <= issue.high:

@@ -12,7 +12,7 @@ frontier by comparing every pair of acceptable outcomes.
   times their weight) / maxutility)``; an EXCLUDES rectangle counts when a bound
   fails;
 - acceptable: utility at least the reservation value (0 when absent);
-- names trimmed.
+- names trimmed; a bare ``&`` read as the character.
 
 Also writes small random GENIUS folders (decimal numbers, ties likely, stray
 spaces, lower bounds, weights not summing to 1) for the oracle tests.
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
@@ -89,7 +90,9 @@ def read(folder: Path) -> tuple[list[dict], dict[str, dict]]:
     """``(issues, {profile file stem: party})`` of a GENIUS folder."""
     domain, parties = None, {}
     for f in sorted(folder.glob("*.xml")):
-        root = ET.fromstring(f.read_text(encoding="utf-8"))
+        # GENIUS's own parser reads a bare "&" as the character (an ANAC 2015 domain has one)
+        text = re.sub(r"&(?![#\w.-]+;)", "&amp;", f.read_text(encoding="utf-8"))
+        root = ET.fromstring(text)
         if root.tag == "negotiation_template":
             domain = root
         else:

@@ -130,10 +130,43 @@ def test_names_are_trimmed_in_domain_and_profiles(tmp_path):
     assert _frontier(rep) == {(founders, "high"), ("none", "high")}
 
 
+def test_a_bare_ampersand_is_read_as_genius_reads_it(tmp_path):
+    # not well-formed XML, but GENIUS's parser reads it and an ANAC 2015 domain (zoning plan:
+    # "all to two(farmer & mun.)") has it in the domain and every profile; escaped "&amp;"
+    # and character references keep their XML meaning
+    split, amp = "farmer & town", "fish &amp; chips"
+    folder = _write(tmp_path, _domain([("Land", [split, "town"]), ("Food", [amp, "soup&#33;"])]), {
+        "a": _profile([("Land", {split: "1", "town": "0"}), ("Food", {amp: "1", "soup&#33;": "0"})],
+                      ["0.5", "0.5"]),
+        "b": _profile([("Land", {split: "0", "town": "1"}), ("Food", {amp: "1", "soup!": "0"})],
+                      ["0.5", "0.5"]),
+    })
+    s = detente.load(folder / "t-domain.xml")
+    assert [o.name for o in s.issue("Land").options] == ["farmer & town", "town"]
+    assert [o.name for o in s.issue("Food").options] == ["fish & chips", "soup!"]
+    rep = deals.analyse(detente.deal_problem(folder))
+    assert _frontier(rep) == {("farmer & town", "fish & chips"), ("town", "fish & chips")}
+
+
 def test_names_equal_after_trimming_are_one_name_twice(tmp_path):
     (tmp_path / "t-domain.xml").write_text(_domain([("x", ["a", "a "])]))
     with pytest.raises(FormatError, match="repeated item value"):
         read_genius_domain(tmp_path / "t-domain.xml", profiles=[])
+
+
+def test_an_item_listed_twice_is_one_value(tmp_path):
+    # GENIUS compares discrete values by their text, so an item written twice (the ANAC 2012
+    # flight-booking domain lists "Sep4_2011" twice) is one value, not a refusal
+    dom = _domain([("date", ["Sep2", "Sep4", "Sep4"]), ("price", ["low", "high"])])
+    folder = _write(tmp_path, dom, {
+        "a": _profile([("date", {"Sep2": "1", "Sep4": "2"}), ("price", {"low": "1", "high": "0"})],
+                      ["0.5", "0.5"]),
+        "b": _profile([("date", {"Sep2": "2", "Sep4": "1"}), ("price", {"low": "0", "high": "1"})],
+                      ["0.5", "0.5"]),
+    })
+    problem = detente.deal_problem(folder)
+    assert problem.space.option_names[0] == ("Sep2", "Sep4") and problem.space.size == 4
+    assert len(_frontier(deals.analyse(problem))) == 4
 
 
 # ---- 3. exact ties ----------------------------------------------------------------------
@@ -249,6 +282,23 @@ def test_reservation_equal_to_a_deal_is_accepted_by_default_for_genius(tmp_path)
     above = deals.analyse(detente.deal_problem(folder, acceptance="above"))
     assert _frontier(above) == {("y", "n", "y")}
     assert above.zopa.size == 1
+
+
+def test_an_unreadable_discount_is_read_as_genius_reads_it(tmp_path):
+    # GENIUS catches a discount factor it cannot parse and keeps its default 1, and replaces
+    # one outside (0, 1] by 1; a real ANAC 2011 profile writes value="s". The deal tools do
+    # not use the discount, so such a file is read, not refused.
+    dom = _domain([("i1", ["y", "n"])])
+    prof = _profile([("i1", {"y": "1", "n": "0"})], ["1"])
+    folder = _write(tmp_path, dom, {
+        "a": prof.replace("</objective>", '</objective><discount_factor value="s"/>'),
+        "b": prof.replace("</objective>", '</objective><discount_factor value="1.5"/>'),
+        "c": prof.replace("</objective>", '</objective><discount_factor value="0.25"/>')})
+    domain = read_genius_domain(folder)
+    assert domain.scenario.metadata["genius"]["discount"] == {"a": 1.0, "b": 1.0, "c": 0.25}
+    assert {a: u.reservation for a, u in domain.spaces.actors.items()} == dict.fromkeys("abc", 0)
+    # reservation 0, acceptance at least it: both deals acceptable, (y) dominates (n)
+    assert _frontier(deals.analyse(detente.deal_problem(folder))) == {("y",)}
 
 
 def test_acceptance_is_a_named_option_for_detente_scenarios(ukraine):

@@ -189,20 +189,20 @@ def test_ukraine_drones_for_tomahawks(ukraine):
     gain = d_tom * sal["UKR", "tomahawks"] - d_drones * sal["UKR", "drones"]
 
     cands = candidates(ukraine)
-    trade = [c for c in cands if {c["i"]["actor"], c["j"]["actor"]} == {"UKR", "USA"}
-             and {c["i"]["supplies"], c["j"]["supplies"]} == {"drones", "tomahawks"}]
+    trade = [c for c in cands if {c.i.actor, c.j.actor} == {"UKR", "USA"}
+             and {c.i.supplies, c.j.supplies} == {"drones", "tomahawks"}]
     [c] = trade
-    assert c["admissible"]
-    ukr = c["i"] if c["i"]["actor"] == "UKR" else c["j"]
-    usa = c["j"] if ukr is c["i"] else c["i"]
-    assert ukr["supplies"] == "drones" and usa["supplies"] == "tomahawks"
-    assert (ukr["from"], ukr["to"]) == (60.0, pytest.approx(90.0))
-    assert usa["from"] == 25.0 and usa["to"] == pytest.approx(usa_to, rel=1e-9)
-    assert c["gain"] == pytest.approx(gain, rel=1e-9)
-    assert [x["gain"] for x in cands if x["admissible"]].index(c["gain"]) == 2
+    assert c.admissible
+    ukr = c.i if c.i.actor == "UKR" else c.j
+    usa = c.j if ukr is c.i else c.i
+    assert ukr.supplies == "drones" and usa.supplies == "tomahawks"
+    assert (ukr.start, ukr.to) == (60.0, pytest.approx(90.0))
+    assert usa.start == 25.0 and usa.to == pytest.approx(usa_to, rel=1e-9)
+    assert c.gain == pytest.approx(gain, rel=1e-9)
+    assert [x.gain for x in cands if x.admissible].index(c.gain) == 2
     top = cands[0]
-    assert {top["i"]["actor"], top["j"]["actor"]} == {"UKR", "USA"}
-    assert {top["i"]["supplies"], top["j"]["supplies"]} == {"tunnel", "drones"}
+    assert {top.i.actor, top.j.actor} == {"UKR", "USA"}
+    assert {top.i.supplies, top.j.supplies} == {"tunnel", "drones"}
 
     fc = Exchange().forecast(ukraine)
     log = fc.details.exchanges

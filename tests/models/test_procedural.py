@@ -23,6 +23,7 @@ def scenario(positions: dict[str, float], q: float, caps: dict[str, float] | Non
 
 
 def forecast(sc: Scenario, **params) -> float:
+    params.setdefault("style", "setter")
     return float(detente.get_model("procedural", **params).forecast(sc).outcome[0, 0])
 
 
@@ -73,6 +74,26 @@ def test_vectorised_over_draws():
     arrays = detente.arrays.compile_scenario(sc, draws=4)
     pos = np.array(arrays.position)
     pos[1, 3, 0] = 45.0  # draw 1: c moves to 45 -> win set (30, 60)
-    out = detente.get_model("procedural", setter="com").forecast(
+    out = detente.get_model("procedural", setter="com", style="setter").forecast(
         arrays.with_values(position=pos)).outcome[:, 0]
     np.testing.assert_allclose(out, [90.0, 60.0, 90.0, 90.0])
+
+
+def test_backtest_takes_the_rules_from_each_case(data_dir):
+    from detente.backtest.deu import load_cases
+    from detente.backtest.procedure import procedural_params, quota_for, with_council_votes
+    from detente.backtest.run import run_backtest
+
+    cases = [c for c in load_cases(data_dir / "deu" / "deu_i_ii.tsv")
+             if c.reference_point is not None][:12]
+    res = run_backtest(cases, ["procedural"])
+    for k, case in enumerate(cases):
+        params = procedural_params(case)
+        assert params["setter"] == "com" and params["vetoes"] == ("ep",)  # all COD
+        assert params["quota"] == quota_for(case)
+        votes = with_council_votes(case).scenario
+        want = detente.get_model("procedural", **params).forecast(votes).outcome[0, 0]
+        assert res.forecasts["procedural"][k] == want
+    unan = next(c for c in load_cases(data_dir / "deu" / "deu_i_ii.tsv")
+                if c.voting_rule.lower().startswith("unan"))
+    assert quota_for(unan) == 1.0

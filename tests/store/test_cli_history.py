@@ -63,7 +63,9 @@ def test_add_show_and_export(db, tmp_path):
     res = invoke("add", str(scenario), "--as-of", "2025-11-07", "--note", "two days on",
                  "--db", db)
     assert res.exit_code == 0, res.output
-    assert "version #1" in res.output
+    assert "added as version #1" in res.output
+    again = invoke("add", str(scenario), "--as-of", "2025-11-07", "--db", db)
+    assert "already stored as version #1" in again.output
     shown = json.loads(invoke("show", "1", "--db", db, "-f", "json").output)
     assert shown["note"] == "two days on" and shown["as_of"] == "2025-11-07"
     assert shown["scenario"]["name"] == "ukraine-2025-11"
@@ -111,3 +113,31 @@ def test_python_api(tmp_path):
         assert frame.loc[(3, "compromise", "donetsk"), "forecast"] == pytest.approx(
             detente.forecast("ukraine-2025-11", models=["compromise"])["compromise"]
             .point["donetsk"])
+
+
+def test_diff_against_a_file_not_stored(db, tmp_path):
+    assert invoke("import", "ukraine-2025-11", "--db", db).exit_code == 0
+    data = detente.load("ukraine-2025-11").to_dict()
+    data["stances"] = [dict(s, position=40, position_uncertainty={"low": 30, "high": 60})
+                       if (s["actor"], s["issue"]) == ("USA", "tomahawks") else s
+                       for s in data["stances"]]
+    edited = tmp_path / "edited.yaml"
+    detente.save(detente.Scenario.from_dict(data), edited)
+    res = invoke("diff", "@-1", str(edited), "--db", db, "-m", "median", "-f", "json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["b"]["id"] is None and out["a"]["as_of"] == "2025-11-05"
+    assert [c["key"] for c in out["changes"]] == ["USA/tomahawks"]
+    move = next(m for m in out["attribution"]["moves"] if m["issue"] == "tomahawks")
+    assert move["move"] == pytest.approx(move["contributions"]["stance USA/tomahawks"])
+    assert "not stored" in " ".join(invoke("diff", "@-1", str(edited), "--db", db,
+                                           "-m", "median").output.split())
+    assert len(json.loads(invoke("log", "--db", db, "-f", "json").output)) == 3  # nothing added
+
+
+def test_rm(db):
+    assert invoke("import", "ukraine-2025-11", "--db", db).exit_code == 0
+    res = invoke("rm", "@1", "--db", db)
+    assert res.exit_code == 0 and "removed version #1" in res.output
+    assert [v["id"] for v in json.loads(invoke("log", "--db", db, "-f", "json").output)] == [2, 3]
+    assert invoke("rm", "1", "--db", db).exit_code == 1

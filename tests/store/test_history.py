@@ -146,6 +146,8 @@ def test_default_location_is_the_user_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("DETENTE_DB", str(tmp_path / "env.sqlite"))
     assert dbmod.resolve_url(None) == f"sqlite:///{tmp_path / 'env.sqlite'}"
     assert dbmod.resolve_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert dbmod.resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert dbmod.resolve_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
 
 
 def test_two_histories_need_a_name(db_url, ukraine):
@@ -157,3 +159,27 @@ def test_two_histories_need_a_name(db_url, ukraine):
             h.timeline()
         assert h.timeline("a-copy", models=["median"]).versions[0].history == "a-copy"
         assert h.counts()["scenarios"] == 1
+
+
+def test_diff_as_a_frame(db_url, talks):
+    with History(db_url) as h:
+        for e in talks:
+            h.add(e.scenario, as_of=e.as_of, note=e.note, history=e.history)
+        frame = h.diff("@1", "@2", models=["compromise"]).to_frame()
+        sums = frame.groupby(level=["model", "issue"])["contribution"].sum()
+        moves = frame.groupby(level=["model", "issue"])["move"].first()
+        assert (sums - moves).abs().max() < 1e-9
+        assert frame.loc[("compromise", "tomahawks", "stance USA/tomahawks"), "contribution"] < 0
+
+
+def test_remove_a_version(db_url, ukraine):
+    with History(db_url) as h:
+        first = h.add(ukraine)
+        second = h.add(ukraine, as_of="2025-11-06")
+        h.timeline(models=["compromise"])
+        assert h.remove(first.id) == first
+        assert h.counts() == {"scenarios": 1, "versions": 1, "forecasts": 1, "simulations": 0}
+        h.remove(f"@{second.as_of}")
+        assert h.counts() == {"scenarios": 0, "versions": 0, "forecasts": 0, "simulations": 0}
+        with pytest.raises(DetenteError, match="no such version"):
+            h.remove(first.id)

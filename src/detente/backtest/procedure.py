@@ -19,10 +19,12 @@ position for them; the quota is a share of the votes of those with one).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from detente.backtest.deu import Case, make_case
 from detente.power.council import ERA_BY_NAME
+from detente.scenario import Scenario
 
 INSTITUTIONS = ("com", "ep")
 
@@ -54,3 +56,14 @@ def procedural_params(case: Case) -> dict[str, Any]:
 def with_council_votes(case: Case) -> Case:
     """The case with capabilities from the era's Council votes (institutions 1)."""
     return make_case(case.scenario, capability="council-votes")
+
+
+def procedural_inputs(case: Case) -> tuple[Scenario, dict[str, Any]]:
+    """The scenario (Council-vote capabilities) and parameters the procedural model gets."""
+    return with_council_votes(case).scenario, procedural_params(case)
+
+
+#: models whose parameters come from each case's rules in a backtest (others run as given)
+CASE_RULES: dict[str, Callable[[Case], tuple[Scenario, dict[str, Any]]]] = {
+    "procedural": procedural_inputs,
+}

@@ -47,9 +47,10 @@ def proposal_scenario(cases: Sequence[Case]) -> Scenario:
             actors.setdefault(actor["id"], actor)
         issues.extend(data["issues"])
         stances.extend(data["stances"])
+    first = cases[0].scenario
     return Scenario.from_dict({
         "name": cases[0].proposal,
-        "title": f"{cases[0].context.proposal_name or cases[0].proposal} "
+        "title": f"{first.metadata.get('proposal_name') or cases[0].proposal} "
                  f"({len(cases)} issues)",
         "actors": list(actors.values()),
         "issues": issues,

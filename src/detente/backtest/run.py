@@ -10,6 +10,10 @@ that are not models of bargaining:
   position and a salience (the literature's "median position" benchmark; the
   registry's ``median`` model is the capability × salience *weighted* median).
 
+Models listed in :data:`detente.backtest.procedure.CASE_RULES` (the
+procedural model) get their parameters and capabilities from each case's
+procedure, voting rule and era; parameters given by the caller override them.
+
 Models that need a status quo are scored on the issues that have one. A
 model that fails on an issue (any exception) gets no forecast there; the
 failure is counted and the first message kept, so one bad model cannot stop
@@ -26,8 +30,10 @@ from typing import Any
 import numpy as np
 
 from detente.backtest.deu import Case, actors_with_salience
+from detente.backtest.procedure import CASE_RULES
 from detente.backtest.scoring import Score, score
 from detente.errors import ModelInputError
+from detente.json_values import json_number
 from detente.models.base import Model
 from detente.models.registry import available_models, get_model
 
@@ -100,7 +106,7 @@ class BacktestResult:
             }
             for m, f in self.forecasts.items():
                 v = float(f[k])
-                row[m] = None if np.isnan(v) else v
+                row[m] = json_number(v)
                 row[f"{m}_error"] = (None if np.isnan(v) or c.outcome is None
                                      else abs(v - c.outcome))
             rows.append(row)
@@ -136,11 +142,18 @@ def run_backtest(
         if name in BASELINES:
             out[:] = [baseline_forecast(name, c) for c in cases]
         else:
-            model = entry if isinstance(entry, Model) else get_model(name, **params.get(name, {}))
+            given = params.get(name, {})
+            model = entry if isinstance(entry, Model) else get_model(name, **given)
+            rules = None if isinstance(entry, Model) else CASE_RULES.get(name)
             for k, case in enumerate(cases):
                 try:
-                    bound = model.bind(case.extras)
-                    out[k] = bound.forecast(case.scenario, seed=seed).outcome[0, 0]
+                    scenario = case.scenario
+                    bound = model
+                    if rules is not None:  # the case's procedure sets the model's rules
+                        scenario, rule_params = rules(case)
+                        bound = get_model(name, **{**rule_params, **given})
+                    bound = bound.bind(case.extras)
+                    out[k] = bound.forecast(scenario, seed=seed).outcome[0, 0]
                 except ModelInputError:
                     pass  # e.g. needs a status quo the issue lacks (Model.check): not scored
                 except Exception as exc:  # a failing model must not stop the run

@@ -15,6 +15,7 @@ from detente.cli.options import ForceOpt, TableJsonOpt
 from detente.cli.panel import reflow_help
 from detente.errors import DetenteError
 from detente.present.inputs import review_table
+from detente.present.text import counts
 
 
 class ExtractorName(enum.StrEnum):
@@ -101,7 +102,6 @@ def _apply(review: str, output: Path | None, force: bool, out_format: OutputForm
                                        "quotes_checked": applied.quotes_checked}))
         return
     err_console.print(
-        f"wrote {output}: {sc.name} as of {sc.as_of}, {len(sc.actors)} actors, "
-        f"{len(sc.issues)} issues, {len(sc.stances)} stances"
+        f"wrote {output}: {sc.name} as of {sc.as_of}, {counts(sc)}"
         + ("" if applied.quotes_checked else " (article not found or changed: quotes not "
            "re-checked)"), highlight=False)

@@ -19,7 +19,7 @@ from detente.cli.options import (
     SeedOpt,
 )
 from detente.present.exchanges import exchange_logs
-from detente.present.tables import forecast_table, models_table, rounds_view
+from detente.present.tables import forecast_view, models_table, rounds_view
 from detente.present.terminal import for_stream
 from detente.present.text import forecast_csv
 
@@ -52,7 +52,7 @@ def forecast(
     if output is OutputFormat.csv:
         typer.echo(for_stream(forecast_csv(result), sys.stdout), nl=False, color=True)
         return
-    console.print(forecast_table(result))
+    show(forecast_view(result))
     if exchanges:
         show(exchange_logs(result))
     if rounds:

@@ -10,7 +10,14 @@ import typer
 
 from detente import api
 from detente.cli.common import OutputFormat, console, guard
-from detente.cli.options import FromOpt, ParamOpt, SeedOpt, TableJsonOpt
+from detente.cli.options import (
+    FormatOpt,
+    FromOpt,
+    ParamOpt,
+    ScenarioFileArg,
+    SeedOpt,
+    TableJsonOpt,
+)
 from detente.errors import DetenteError
 from detente.present.history import (
     attribution_tables,
@@ -40,7 +47,6 @@ HistoryArg = Annotated[str | None, typer.Argument(
     help="History name (default: the only one in the database).", show_default=False)]
 ModelsOpt = Annotated[list[str] | None, typer.Option(
     "--model", "-m", help="Model (repeatable). Default: " + ", ".join(api.DEFAULT_MODELS) + ".")]
-FormatOpt = TableJsonOpt
 
 
 def _models(model: list[str] | None, param: list[str] | None) -> list[Any]:
@@ -54,7 +60,7 @@ def _json(data: Any) -> None:
 @app.command("add")
 @guard
 def add(
-    file: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+    file: ScenarioFileArg,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Date of this version (YYYY-MM-DD). Default: the scenario's as_of.")
     ] = None,
@@ -68,14 +74,17 @@ def add(
     """Store a scenario as a dated version (adding the same one again changes nothing)."""
     scenario = api.load(file, format=fmt)
     with api.open_history(db) as h:
+        before = h.counts()["versions"]
         version = h.add(scenario, as_of=as_of, note=note, history=history)
-    console.print(f"version #{version.id} of {version.history}, as of {version.as_of}, "
-                  f"scenario {version.scenario_hash}", highlight=False)
+        new = h.counts()["versions"] > before
+    head = "added as version" if new else "already stored as version"
+    console.print(f"{head} #{version.id} of {version.history}, as of {version.as_of}, "
+                  f"scenario {version.scenario_hash} ({h.where})", highlight=False)
 
 
 @app.command("log")
 @guard
-def log(name: HistoryArg = None, db: DbOpt = None, output: FormatOpt = OutputFormat.table
+def log(name: HistoryArg = None, db: DbOpt = None, output: TableJsonOpt = OutputFormat.table
         ) -> None:
     """List the versions (of one history, or all), oldest first."""
     with api.open_history(db) as h:
@@ -89,12 +98,26 @@ def log(name: HistoryArg = None, db: DbOpt = None, output: FormatOpt = OutputFor
         console.print(log_table(versions, title=f"History ({where})"))
 
 
+@app.command("rm")
+@guard
+def rm(
+    ref: Annotated[str, typer.Argument(help="Version: id, NAME@N, NAME@DATE or hash prefix.")],
+    db: DbOpt = None,
+) -> None:
+    """Delete one version (its scenario and cached results go too when no other version
+    holds that scenario)."""
+    with api.open_history(db) as h:
+        version = h.remove(ref)
+    console.print(f"removed version #{version.id} of {version.history} "
+                  f"(as of {version.as_of}, scenario {version.scenario_hash})", highlight=False)
+
+
 @app.command("show")
 @guard
 def show(
     ref: Annotated[str, typer.Argument(help="Version: id, NAME@N, NAME@DATE or hash prefix.")],
     db: DbOpt = None,
-    output: FormatOpt = OutputFormat.table,
+    output: TableJsonOpt = OutputFormat.table,
     save: Annotated[Path | None, typer.Option(
         help="Also write the version's scenario to this file (format from the extension).")
     ] = None,
@@ -112,24 +135,32 @@ def show(
     console.print(comparative_table(scenario))
 
 
+def _version_or_file(ref: str) -> Any:
+    """A scenario when ``ref`` names an existing file, else the version reference itself."""
+    return api.load(ref) if Path(ref).is_file() else ref
+
+
 @app.command("diff")
 @guard
 def diff(
-    a: Annotated[str, typer.Argument(help="Older version (id, NAME@N, NAME@DATE, hash).")],
-    b: Annotated[str, typer.Argument(help="Newer version.")],
+    a: Annotated[str, typer.Argument(help="Older version (id, NAME@N, NAME@DATE, hash), or a "
+                                     "scenario file not stored.")],
+    b: Annotated[str, typer.Argument(help="Newer version, or a scenario file (to see what "
+                                     "adding it would change).")],
     model: ModelsOpt = None,
     param: ParamOpt = None,
     seed: SeedOpt = 0,
     samples: Annotated[int, typer.Option(
         min=1, help="Random orders for the Shapley estimate beyond 12 changes.")] = 2000,
     db: DbOpt = None,
-    output: FormatOpt = OutputFormat.table,
+    output: TableJsonOpt = OutputFormat.table,
 ) -> None:
     """What changed between two versions and how much each change moved each forecast
     (Shapley attribution: exact up to 12 changes, sampled beyond; shares sum to the move)."""
     chosen = _models(model, param)
     with api.open_history(db) as h:
-        result = h.diff(a, b, models=chosen, seed=seed, samples=samples)
+        result = h.diff(_version_or_file(a), _version_or_file(b), models=chosen, seed=seed,
+                        samples=samples)
     if output == OutputFormat.json:
         _json(result.to_dict())
         return
@@ -156,8 +187,7 @@ def timeline(
         "many draws where missing, and show their 5–95% ranges. Without it, ranges appear "
         "where a simulation is already stored.")] = None,
     db: DbOpt = None,
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
-                      ] = OutputFormat.table,
+    output: FormatOpt = OutputFormat.table,
 ) -> None:
     """Each model's forecast per issue across the versions of a history (from the cache
     where computed before)."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+import detente
 from detente.cli import backtest as backtest_cmd
 from detente.cli import deals as deals_cmd
 from detente.cli import draft as draft_cmd
@@ -16,6 +19,7 @@ from detente.cli import report as report_cmd
 from detente.cli import scenario_cmds, structure_cmds
 from detente.cli import serve as serve_cmd
 from detente.cli import simulate as simulate_cmd
+from detente.cli.common import Group
 
 app = typer.Typer(
     name="detente",
@@ -28,7 +32,29 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"detente {detente.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True,
+                           callback=_print_version)
+    ] = False,
+) -> None:
+    """Forecast and broker multi-party, multi-issue negotiations.
+
+    Every forecast is what a model derives from the scenario's stated, sourced assumptions,
+    not a statement of fact. With no scenario, commands that take one run the bundled
+    'ukraine-2025-11'. Exit codes: 0 success, 1 bad input, 2 usage error.
+    """
 
 app.command("forecast")(forecast_cmd.forecast)
 app.command("exchanges")(exchanges_cmd.exchanges)

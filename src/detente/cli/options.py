@@ -21,6 +21,8 @@ ScenarioArg = Annotated[
     typer.Argument(help="Scenario file (YAML, CSV, decide, KTAB, ...) or bundled name. "
                    f"Default: the bundled '{api.DEFAULT}'."),
 ]
+ScenarioFileArg = Annotated[str, typer.Argument(help="Scenario file or bundled name.")]
+"""A scenario that must be named (no default)."""
 DealScenarioArg = Annotated[
     str | None,
     typer.Argument(help="Scenario file, GENIUS folder or bundled name "
@@ -32,8 +34,21 @@ FromOpt = Annotated[
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
 ]
-TableJsonOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")]
-"""``--format`` of a command that writes no CSV (it says so when asked for one)."""
+
+
+def _table_or_json(value: OutputFormat) -> OutputFormat:
+    if value is OutputFormat.csv:
+        raise typer.BadParameter("this command writes table or json, not csv")
+    return value
+
+
+TableJsonOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="table or json.", metavar="<table|json>",
+                 callback=_table_or_json),
+]
+"""``--format`` of a command that writes no CSV: csv is neither offered in ``--help`` nor
+accepted (a usage error, exit code 2)."""
 ModelsOpt = Annotated[
     list[str] | None,
     typer.Option("--model", "-m", help="Model to run (repeatable). Default: "

@@ -18,7 +18,6 @@ from detente.cli.options import (
     TableJsonOpt,
     UtilityOpt,
 )
-from detente.json_values import json_ready
 from detente.present.proposals import proposals_view
 
 
@@ -47,6 +46,6 @@ def proposals(
     rep = api.proposals(scenario, draws=draws, seed=seed, amend_rule=amend, models=model,
                         utility=utility, acceptance=acceptance, format=fmt)
     if output == OutputFormat.json:
-        console.print_json(json.dumps(json_ready(rep.to_dict())))
+        console.print_json(json.dumps(rep.to_dict()))
         return
     show(proposals_view(rep))

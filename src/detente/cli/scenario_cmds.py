@@ -9,9 +9,10 @@ import typer
 
 from detente import api
 from detente.cli.common import console, err_console, guard
-from detente.cli.options import ForceOpt, FromOpt, ScenarioArg
+from detente.cli.options import ForceOpt, FromOpt, ScenarioArg, ScenarioFileArg
 from detente.present.tables import comparative_table
 from detente.present.terminal import styled
+from detente.present.text import counts
 
 
 @guard
@@ -28,7 +29,7 @@ def table(
 
 @guard
 def check(
-    scenario: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+    scenario: ScenarioFileArg,
     model: Annotated[
         list[str] | None,
         typer.Option("--model", "-m", help="Also check what these models need (repeatable)."),
@@ -38,8 +39,10 @@ def check(
     """Validate a scenario and print every problem (exit code 1 if there are any)."""
     report = api.check(scenario, models=model or (), format=fmt)
     for sc in report.scenarios:
-        console.print(styled("[green]ok[/] {}: {} actors, {} issues, {} stances", sc.name,
-                             len(sc.actors), len(sc.issues), len(sc.stances)))
+        console.print(styled("[green]ok[/] {}: {}", sc.name, counts(sc)))
+    for name, note in report.warnings():
+        err_console.print(styled("[yellow]warning:[/] {}: issue {}: {}", name, note.issue,
+                                 note.reason), soft_wrap=True)
 
 
 @guard

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import enum
 import json
+import time
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from detente import api
 from detente.cli.common import console, err_console, guard, show
@@ -22,6 +31,7 @@ from detente.cli.options import (
     TableJsonOpt,
 )
 from detente.errors import DetenteError
+from detente.present.text import duration
 from detente.present.uncertainty import levers_view, sensitivity_view, simulation_view
 
 
@@ -38,6 +48,35 @@ class Method(enum.StrEnum):
 class By(enum.StrEnum):
     input = "input"
     actor = "actor"
+
+
+ESTIMATE_FROM = 50_000
+"""Runs of more draws are timed on a pilot first (the estimate goes to stderr)."""
+LONG_RUN_SECONDS = 120
+"""Runs estimated longer than this need ``--yes``."""
+
+
+def _refuse_long_run(seconds: float, draws: int, yes: bool) -> None:
+    err_console.print(f"estimate: {draws:,} draws take about {duration(seconds)} here",
+                      highlight=False)
+    if seconds > LONG_RUN_SECONDS and not yes:
+        raise DetenteError(f"not started: about {duration(seconds)} is over "
+                           f"{LONG_RUN_SECONDS} s; pass --yes to run it, or fewer --draws")
+
+
+def _progress(bar: Progress, task: TaskID) -> Callable[[int, int], None]:
+    """Update the bar on a terminal; on a pipe or file, a plain line on stderr at most every
+    5 s (a bar would not show there)."""
+    last = [time.monotonic()]
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done)
+        now = time.monotonic()
+        if not err_console.is_terminal and (now - last[0] >= 5 or done == total):
+            last[0] = now
+            err_console.print(f"simulating: {done:,}/{total:,} draws", highlight=False)
+
+    return update
 
 
 @guard
@@ -64,6 +103,8 @@ def simulate(
         help="Give inputs without a stated distribution the default uncertainty calibrated "
              "on EU decisions (docs/accuracy.md; the output says how well it covered "
              "real outcomes).")] = False,
+    yes: Annotated[bool, typer.Option(
+        "--yes", "-y", help=f"Run even when the estimate is over {LONG_RUN_SECONDS} s.")] = False,
 ) -> None:
     """Outcome distributions under the scenario's declared uncertainty (Monte Carlo).
 
@@ -71,14 +112,16 @@ def simulate(
     each labelled band (nearest anchor), and how often the models land on
     different anchors. A saved .nc file can be given as SCENARIO to show it again.
     """
-    if output is OutputFormat.csv:
-        raise DetenteError("simulate writes table or json (save labelled arrays with --save)")
     if scenario and scenario.endswith(".nc"):
         sim = api.load_simulation(scenario)
         sc = None
     else:
         sc = api.load(scenario, format=fmt)
         params = api.parse_params(param)
+        if draws > ESTIMATE_FROM:
+            _refuse_long_run(api.estimate_simulation(
+                sc, model or None, draws=draws, params=params,
+                calibrated_uncertainty=calibrated_uncertainty), draws, yes)
         with Progress(TextColumn("[bold]simulating[/]"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err_console, transient=True,
                       disable=output is OutputFormat.json) as bar:
@@ -87,7 +130,7 @@ def simulate(
                                scheduler=scheduler, workers=workers, chunk_size=chunk_size,
                                params=params, keep_draws=False,
                                calibrated_uncertainty=calibrated_uncertainty,
-                               progress=lambda done, total: bar.update(task, completed=done))
+                               progress=_progress(bar, task))
     if save:
         path = sim.save(save)
         err_console.print(f"saved {path}", highlight=False)

@@ -9,10 +9,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from detente import api, formats
+from detente import api
 from detente.cli.common import OutputFormat, console, err_console, guard
 from detente.errors import DetenteError
-from detente.scenarios import DEFAULT
 
 
 @guard
@@ -29,7 +28,7 @@ def schema(
         return
     if output.exists() and not force:
         raise DetenteError(f"{output}: exists; pass --force to overwrite it")
-    formats.write_text_atomic(output, text)
+    api.write_text(output, text)
     err_console.print(f"wrote {output}", highlight=False)
 
 
@@ -40,7 +39,7 @@ def _num(x: float | None, fmt: str = "+.3g") -> str:
 @guard
 def pressures(
     scenario: Annotated[
-        str | None, typer.Argument(help=f"Scenario file or bundled name (default: {DEFAULT}).")
+        str | None, typer.Argument(help=f"Scenario file or bundled name (default: {api.DEFAULT}).")
     ] = None,
     deal: Annotated[
         str | None, typer.Option(help="issue=option,...: over which changes is it acceptable?")
@@ -53,7 +52,7 @@ def pressures(
     """Pressure levers and named shocks: how they move the no-deal values and the deals."""
     if output is OutputFormat.csv:
         raise DetenteError("--format csv is not available here; use table or json")
-    data = api.pressures(scenario or DEFAULT, deal=deal, utility=utility)
+    data = api.pressures(scenario or api.DEFAULT, deal=deal, utility=utility)
     if output is OutputFormat.json:
         console.print_json(json.dumps(data))
         return

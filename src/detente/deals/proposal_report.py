@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from detente.json_values import json_ready
 from detente.notes import neutral_note
 from detente.scenario import Scenario
 
@@ -85,11 +86,12 @@ class ProposalsReport:
                     "changed": list(e.amendment.changed), "movement": e.amendment.movement},
                 "amendment_found": (not e.blocked) or e.amendment is not None,
             })
-        return {"scenario": self.scenario, "draws": self.draws, "amendment_rule": self.rule,
+        return json_ready({"scenario": self.scenario, "draws": self.draws,
+                           "amendment_rule": self.rule,
                 "proposals": out,
                 "common_ground": {"agreed": self.common.agreed,
                                   "ranges": {k: list(v) for k, v in self.common.ranges.items()}},
-                "note": neutral_note("Utilities, acceptances and amendments")}
+                "note": neutral_note("Utilities, acceptances and amendments")})
 
 
 def evaluate_proposals(problem: DealProblem, scenario: Scenario, *,

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from detente.errors import DetenteError
+from detente.json_values import json_number
 
 from .space import DEFAULT_CHUNK
 from .utility import DealProblem
@@ -76,7 +77,7 @@ class Zopa:
             "actors": {
                 a: {
                     "batna": float(self.batna[k]),
-                    "margin": None if np.isnan(self.margin[k]) else float(self.margin[k]),
+                    "margin": json_number(self.margin[k]),
                     "ruled_out": int(self.ruled_out[k]),
                     "sole_blocker": int(self.sole_blocker[k]),
                 }

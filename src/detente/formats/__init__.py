@@ -43,8 +43,23 @@ def format_module(name: str) -> ModuleType:
         ) from None
 
 
+MAX_BYTES = 16 * 1024 * 1024
+"""Largest scenario file read (16 MiB; the largest real one in ``shared/data`` is under
+1 MiB): a bigger file is refused at once, before minutes of parsing."""
+
+
+def check_size(n_bytes: int, name: str) -> None:
+    """Refuse input larger than :data:`MAX_BYTES`, naming its size and the limit."""
+    if n_bytes > MAX_BYTES:
+        raise DetenteError(f"{name}: {n_bytes / 2**20:.1f} MiB is larger than the "
+                           f"{MAX_BYTES // 2**20} MiB a scenario file may have; is it the "
+                           "right file?")
+
+
 def _read_text(path: Path) -> str:
     try:
+        if path.is_file():
+            check_size(path.stat().st_size, str(path))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise DetenteError(f"{path}: no such file") from None

@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from detente.errors import DetenteError, FormatError, Problem, ScenarioError
@@ -90,6 +90,11 @@ LEAD_COLUMNS = ("prnrnmc", "isnrnmc", "prnr", "prname", "isnr", "type", "council
 REQUIRED = ("prnr", "isnr", "out")
 MISSING = {"", "na", "n/a", ".", "nan"}
 MISSING_DATE = {"", "999", "na", "."}
+
+
+def _at_line(line: int) -> Callable[[Any], int]:
+    """Every problem of a row is located at the row's line."""
+    return lambda _path: line
 
 
 def sniff(text: str) -> bool:
@@ -156,7 +161,7 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
         seen[isnr] = n
         try:
             scenarios.append(
-                Scenario.from_dict(scenario_data, file=file, locate=lambda _p, n=n: n)
+                Scenario.from_dict(scenario_data, file=file, locate=_at_line(n))
             )
         except ScenarioError as exc:
             problems.extend(exc.problems)
@@ -194,7 +199,7 @@ def _row_to_dict(cells: dict[str, str], actors: Sequence[str], extra_cols: Seque
         bad("prnr", line, "an empty proposal id", "a proposal id such as d00032")
     if not isnr:
         bad("isnr", line, "an empty issue id", "an issue id such as d00032i1")
-    stances = []
+    stances: list[dict[str, Any]] = []
     missing_salience = []
     for a in actors:
         pos = _number(cells, f"p{a}", line, bad)

@@ -33,7 +33,14 @@ file's decimal text), which the deal tools take as a parameter
   is then not a sum of terms);
 - **acceptance**: a deal is acceptable to a party when its utility is *at
   least* its ``reservation`` value (GENIUS's rule; a missing reservation is
-  0, GENIUS's default).
+  0, GENIUS's default; one that is not a number is refused, although GENIUS
+  would silently use 0, because it changes every deal result);
+- **discount factor**: kept in the metadata; one that is not a number or lies
+  outside (0, 1] is 1, as GENIUS reads it (a real ANAC 2011 profile writes
+  ``value="s"``).
+
+A bare ``&`` in a name (not well-formed XML, but GENIUS's own parser reads
+it, and an ANAC 2015 domain has one) is read as the character ``&``.
 
 Names are trimmed everywhere (issue names, item values, in the domain and in
 every profile), so ``" Accessory"`` and ``"Accessory"`` are one name.
@@ -47,7 +54,10 @@ share), capability 1, ``batna`` the reservation value; an issue's weight ->
 the stance's ``salience`` (weight over the sum of weights), the best-valued
 option -> its ``position`` (nonlinear spaces: equal saliences, the option
 covered by the most rectangle utility); ``discount_factor`` ->
-``metadata.genius.discount[actor]``. Real-valued issues are refused.
+``metadata.genius.discount[actor]``. Real-valued issues are refused, with that reason:
+the deal tools enumerate deals, and choosing a grid for a continuous issue
+would be detente's assumption, not the file's (none of the ANAC 2010–2016
+linear domains checked has one).
 
 :func:`loads` takes the domain file (or one profile file) and finds the other
 files beside it; :func:`read_genius_domain` takes a folder or explicit files.
@@ -127,9 +137,16 @@ def _line(text: str, needle: str) -> int | None:
     return None if match is None else text.count("\n", 0, match.start()) + 1
 
 
+_BARE_AMP = re.compile(r"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z_][A-Za-z0-9_.-]*;)")
+"""An ``&`` that starts no character or entity reference (not well-formed XML)."""
+
+
 def _parse(text: str, file: str | None) -> Element:
+    """The root element; a bare ``&`` (GENIUS's own parser reads it as the character, and
+    the ANAC 2015 zoning-plan domain writes ``"all to two(farmer & mun.)"``) is read as
+    ``&``, as GENIUS reads it."""
     try:
-        return DET.fromstring(text)
+        return DET.fromstring(_BARE_AMP.sub("&amp;", text))
     except DefusedXmlException as exc:
         _fail(file, f"forbidden XML construct ({type(exc).__name__})", "plain XML without "
               "entities or external references")
@@ -169,7 +186,10 @@ def _domain_issue(node: Element, position: int, text: str,
         if not values or any(v is None for v in values):
             _fail(file, f"discrete issue {name!r} without item values",
                   "<item value=\"...\"/> children", text, where)
-        names = [str(v).strip() for v in values]
+        # the same item text twice is one value to GENIUS (its values are equal by text; the
+        # ANAC 2012 flight-booking domain lists "Sep4_2011" twice): keep the first
+        raw = list(dict.fromkeys(str(v) for v in values))
+        names = [v.strip() for v in raw]
         twins = sorted({n for n in names if names.count(n) > 1})
         if twins:
             _fail(file, f"issue {name!r} with repeated item value(s) {', '.join(map(repr, twins))}"
@@ -190,8 +210,9 @@ def _domain_issue(node: Element, position: int, text: str,
         opts = {str(v): float(v) for v in range(lo, hi + 1)}
         return {"id": name, "index": index, "low": float(lo), "high": float(hi),
                 "options": opts, "kind": "integer", "lower": lo}
-    _fail(file, f"issue {name!r} of type {kind!r}", "a discrete or integer issue "
-          "(real-valued GENIUS issues are not supported)", text, where)
+    _fail(file, f"issue {name!r} of type {kind!r}", "a discrete or integer issue: detente "
+          "enumerates deals, and a real-valued issue has no finite set of options (rewrite it "
+          "as an integer issue on a grid of your choice to analyse it)", text, where)
 
 
 def _domain_issues(root: Element, text: str, file: str | None) -> list[dict[str, Any]]:
@@ -363,20 +384,39 @@ def _covered(rects: Sequence[Rectangle], spec: dict[str, Any]) -> str:
 # ---- one party --------------------------------------------------------------------
 
 
+def _lenient(raw: str | None) -> Fraction | None:
+    """An attribute's decimal text as an exact rational, or None when it is not a number."""
+    try:
+        return None if raw is None else Fraction(raw.strip())
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
 def _reservation(root: Element, text: str, file: str | None) -> Fraction:
+    """The reservation value (0 when absent, GENIUS's default). One that is not a number is
+    refused: GENIUS would silently use 0, which changes every deal result."""
     res = root.find("reservation")
     if res is None:
         return Fraction(0)
     return _decimal(res.get("value", "0"), "a reservation value", file, text, "<reservation")
 
 
+def _discount(root: Element) -> float | None:
+    """The discount factor: None when absent; 1 when not a number or outside (0, 1] (GENIUS
+    ignores an unreadable one and replaces one outside (0, 1] by 1). A real ANAC 2011
+    profile (IS_BT_Acquisition_IS_20) writes ``value="s"``."""
+    disc = root.find("discount_factor")
+    if disc is None:
+        return None
+    value = _lenient(disc.get("value"))
+    return 1.0 if value is None or not 0 < value <= 1 else float(value)
+
+
 def _party(actor: str, text: str, file: str | None, issues: list[dict[str, Any]],
            ) -> tuple[ActorUtility, list[dict[str, Any]], float | None, str]:
     """One utility space: its stated utility, its stances, discount and kind."""
     root = _parse(text, file)
-    disc = root.find("discount_factor")
-    discount = None if disc is None else float(_decimal(
-        disc.get("value", "1"), "a discount factor", file, text, "<discount_factor"))
+    discount = _discount(root)
     reservation = _reservation(root, text, file)
     node = _utility_node(root)
     stances = []

@@ -53,7 +53,7 @@ class _Lines(TreeBuilder):
         self.parser: Any = None
         self._keep: list[Element] = []
 
-    def start(self, tag: str, attrs: dict[str, str]) -> Element:  # type: ignore[override]
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
         el = super().start(tag, attrs)
         self.lines[id(el)] = self.parser.parser.CurrentLineNumber
         self._keep.append(el)
@@ -137,7 +137,7 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
     stances: list[dict[str, Any]] = []
     where: dict[tuple[Any, ...], int | None] = {("issues",): line(dims_el)}
     for a_idx, a_el in enumerate(actor_els):
-        path = ("actors", a_idx)
+        path: tuple[Any, ...] = ("actors", a_idx)
         where[path] = line(a_el)
         name = text_of(a_el.find("name"))
         if not name:

@@ -235,17 +235,17 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
     issue_index = {item.get("id"): k for k, item in enumerate(data["issues"])}
     for sub in ("anchors", "options"):
         for line, row in sections.get(sub, []):
-            k = issue_index.get(row.get("issue"))
-            if k is None:
+            at = issue_index.get(row.get("issue"))
+            if at is None:
                 problems.append(Problem((sub,), f"unknown issue {row.get('issue')!r}",
                                         "an issue id from the #issues section", file, line))
                 continue
-            entries = data["issues"][k].setdefault(sub, [])
+            entries = data["issues"][at].setdefault(sub, [])
             if sub == "anchors":
                 entries.append({"value": row.get("value"), "label": row.get("label")})
             else:
                 entries.append({"name": row.get("name"), "value": row.get("value")})
-            lines[("issues", k, sub, len(entries) - 1)] = line
+            lines[("issues", at, sub, len(entries) - 1)] = line
 
     if problems:
         raise FormatError(problems, file=file)

@@ -37,12 +37,66 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
+MAX_FLOW_DEPTH = 64
+"""Deepest ``[``/``{`` nesting read (a scenario needs 3; PyYAML's scanner slows
+quadratically with depth, so deeper input is refused before parsing)."""
+MAX_NODES = 200_000
+"""Most values a document may expand to once aliases (``*name``) are followed: a
+"billion laughs" file of a few lines expands to billions."""
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest bracket nesting in ``text`` (quotes ignored: an upper bound for a guard)."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes the document holds with every alias expanded (each shared node counted
+    once per reference), computed once per distinct node."""
+    sizes: dict[int, int] = {}
+    order: list[yaml.Node] = []
+    stack: list[yaml.Node] = [root]
+    while stack:  # iterative post-order: children before parents
+        node = stack.pop()
+        if id(node) in sizes:
+            continue
+        sizes[id(node)] = -1
+        order.append(node)
+        stack.extend(_children(node))
+    for node in reversed(order):
+        total = 1 + sum(sizes[id(c)] for c in _children(node))
+        sizes[id(node)] = min(total, MAX_NODES + 1)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
 def loads(text: str, *, file: str | None = None) -> list[Scenario]:
     # one parse: the node tree gives the lines, the same tree is then constructed
+    if _flow_depth(text) > MAX_FLOW_DEPTH:
+        raise FormatError([Problem((), f"brackets nested too deeply (over {MAX_FLOW_DEPTH} levels)",
+                                   "a scenario of ordinary depth", file)], file=file)
     loader: _Loader | None = None
     try:
         loader = _Loader(text)  # rejects unprintable characters
         root = loader.get_single_node()
+        if root is not None and _expanded_size(root) > MAX_NODES:
+            raise FormatError([Problem((), f"aliases (*name) that expand to more than "
+                                           f"{MAX_NODES:,} values", "a scenario of ordinary "
+                                           "size (write repeated parts out)", file)], file=file)
         data = None if root is None else loader.construct_document(root)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -95,5 +149,5 @@ def _ordered(data: dict[str, Any]) -> dict[str, Any]:
     # the structure before the stances, so that the (long) stance list stays the last
     # section before any metadata, where tools that append stances expect it
     order = ["name", "title", "as_of", "description", "sources", "actors", "issues", "blocs",
-             "linkages", "pressures", "shocks", "stances", "metadata"]
+             "linkages", "pressures", "shocks", "proposals", "stances", "metadata"]
     return {k: data[k] for k in order if k in data}

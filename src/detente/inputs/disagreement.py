@@ -21,11 +21,11 @@ separately (the panel keeps a stance given by at least ``min_share`` of them).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 from detente.inputs.panel import PanelResult, StanceProvenance
+from detente.json_values import json_number as fin
 from detente.models.base import Model
 from detente.scenario import Scenario
 from detente.uncertainty.sensitivity import sensitivity
@@ -51,9 +51,6 @@ class Disagreement:
     moves: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        def fin(x: float | None) -> float | None:
-            return None if x is None or math.isnan(x) else x
-
         return {"actor": self.actor, "issue": self.issue, "kind": self.kind,
                 "values": dict(self.values), "combined": self.combined,
                 "spread": self.spread, "share": self.share,

@@ -90,8 +90,9 @@ class Procedural(Model):
       players): actor ids that vote; their capabilities weigh the votes.
     - ``quota`` (default 0.5): share of the voters' capability a decision
       needs, in (0, 1] (1 = unanimity).
-    - ``style`` (default ``"setter"``): target ``"setter"`` (the setter's
-      position) or ``"compromise"`` (the weighted mean of positions).
+    - ``style`` (default ``"compromise"``, chosen by proposal-grouped CV on
+      DEU I/II in all six splits: docs/accuracy.md): target ``"compromise"``
+      (the weighted mean of positions) or ``"setter"`` (the setter's position).
     """
 
     name = "procedural"
@@ -101,7 +102,7 @@ class Procedural(Model):
     vetoes: tuple[str, ...] = ()
     voters: tuple[str, ...] | None = None
     quota: float = 0.5
-    style: Style = "setter"
+    style: Style = "compromise"
 
     constraints: ClassVar[Mapping[str, Constraint]] = {
         "quota": Number(above=0, high=1),

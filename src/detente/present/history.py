@@ -24,14 +24,24 @@ def _signed(x: float) -> str:
 
 
 def log_table(versions: Sequence[Version], *, title: str = "History") -> Table:
-    """One row per version: id, history, date, hash, note, sources."""
+    """One row per version: id, date, scenario hash (its first 8 digits, enough to refer
+    to it), note, sources; and the history's name, in the title when there is one."""
+    names = sorted({v.history for v in versions})
+    several = len(names) > 1
+    if not several and names:
+        title = f"{title}: {names[0]}"
     table = Table(title=title, title_justify="left", show_lines=True)
-    for col, kw in (("Id", {"justify": "right"}), ("History", {}), ("As of", {}),
-                    ("Scenario", {}), ("Note", {"max_width": 70}), ("Sources", {"max_width": 30})):
-        table.add_column(col, **kw)
+    table.add_column("Id", justify="right")
+    if several:
+        table.add_column("History", overflow="fold")
+    table.add_column("As of", no_wrap=True)
+    table.add_column("Scenario", no_wrap=True)
+    table.add_column("Note", min_width=20, max_width=70)
+    table.add_column("Sources", max_width=30, overflow="fold")
     for v in versions:
-        table.add_row(str(v.id), v.history, v.as_of.isoformat(), v.scenario_hash, v.note,
-                      ", ".join(s.id for s in v.sources) or "—")
+        cells = [str(v.id), *([v.history] if several else []), v.as_of.isoformat(),
+                 v.scenario_hash[:8], v.note, ", ".join(s.id for s in v.sources) or "—"]
+        table.add_row(*cells)
     return table
 
 
@@ -81,7 +91,7 @@ def timeline_table(timeline: Timeline) -> Table:
 def changes_table(vd: VersionDiff) -> Table:
     """What changed between the two versions, entry by entry, with its evidence."""
     a, b = vd.a, vd.b
-    table = Table(title=f"Changes from #{a.id} ({a.as_of}) to #{b.id} ({b.as_of})",
+    table = Table(title=f"Changes from {a.label} to {b.label}",
                   title_justify="left", show_lines=True)
     table.add_column("Kind")
     table.add_column("Entry", style="bold")

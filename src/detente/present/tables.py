@@ -49,6 +49,26 @@ def forecast_table(result: ForecastSet) -> Table:
     return table
 
 
+def forecast_notes(result: ForecastSet) -> list[Text]:
+    """One line under the forecast table per model that could not run and per issue left
+    without a value (``—``), with the reason."""
+    lines = [Text(f"skipped {s.model}: {visible(s.reason)}", style="yellow")
+             for s in result.skipped]
+    by_issue: dict[tuple[str, str], list[str]] = {}
+    for g in result.gaps():
+        by_issue.setdefault((g.issue, g.reason), []).append(g.model)
+    names = {i.id: i.name for i in result.scenario.issues}
+    for (issue, reason), models in by_issue.items():
+        lines.append(Text(f"— on {visible(names[issue])} ({', '.join(models)}): "
+                          f"{visible(reason)}", style="yellow"))
+    return lines
+
+
+def forecast_view(result: ForecastSet) -> list[RenderableType]:
+    """The forecast table, then its notes (skipped models, issues without a value)."""
+    return [forecast_table(result), *forecast_notes(result)]
+
+
 def rounds_view(result: ForecastSet) -> list[RenderableType]:
     """Per forecast: the outcome by round, then each round's records where it has them."""
     out: list[RenderableType] = []

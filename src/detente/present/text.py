@@ -11,6 +11,29 @@ from typing import Any
 import yaml
 
 from detente.results import BacktestReport, ForecastSet
+from detente.scenario import Scenario
+
+
+def plural(n: int, word: str) -> str:
+    """``1 issue``, ``2 issues``, ``0 issues`` (English plural by adding s)."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def duration(seconds: float) -> str:
+    """``42 s``, ``3.5 min``, ``2.1 h``, ``4.0 days``: a run time at a glance."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.1f} min"
+    if seconds < 172_800:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86_400:,.1f} days"
+
+
+def counts(scenario: Scenario) -> str:
+    """``3 actors, 1 issue, 3 stances``: the size of a scenario in words."""
+    return ", ".join([plural(len(scenario.actors), "actor"), plural(len(scenario.issues), "issue"),
+                      plural(len(scenario.stances), "stance")])
 
 
 def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:

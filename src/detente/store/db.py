@@ -48,13 +48,19 @@ def default_path() -> Path:
 
 
 def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
-    """A SQLAlchemy URL from ``db`` (a URL or a file path), ``$DETENTE_DB``, or the default."""
+    """A SQLAlchemy URL from ``db`` (a URL or a file path), ``$DETENTE_DB``, or the default.
+
+    A plain ``postgresql://`` (or ``postgres://``) URL gets the psycopg 3 driver that
+    detente depends on."""
     given = os.fspath(db) if db is not None else os.environ.get(ENV_VAR) or None
     if given is None:
         path = default_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{path}"
     if "://" in given:
+        scheme, rest = given.split("://", 1)
+        if scheme in ("postgresql", "postgres"):  # the driver detente ships: psycopg 3
+            return f"postgresql+psycopg://{rest}"
         return given
     return f"sqlite:///{Path(given).expanduser().resolve()}"
 

@@ -16,22 +16,24 @@ import math
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from detente.errors import DetenteError
 from detente.extras import extras_of
+from detente.json_values import json_number as _num
 from detente.models.base import Model
 from detente.models.registry import DEFAULT_MODELS, get_model
 from detente.scenario import Scenario, Source
 from detente.store import db as dbmod
-from detente.store.diff import ScenarioDiff, diff_scenarios
+from detente.store.diff import Change, ScenarioDiff, diff_scenarios
+from detente.store.portable import read_versions, write_export
 from detente.store.schema import ForecastRow, ScenarioRow, SimulationRow, VersionRow
 
 _CHUNK = 500  # rows per IN (...) look-up
@@ -56,8 +58,19 @@ class Version:
     sources: tuple[Source, ...]
     added_at: dt.datetime
 
+    @property
+    def stored(self) -> bool:
+        """False for a scenario compared without being added (:func:`unsaved`)."""
+        return self.id > 0
+
+    @property
+    def label(self) -> str:
+        return (f"#{self.id} ({self.as_of})" if self.stored
+                else f"{self.history} ({self.as_of}, not stored)")
+
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "history": self.history, "scenario_hash": self.scenario_hash,
+        return {"id": self.id if self.stored else None, "history": self.history,
+                "scenario_hash": self.scenario_hash,
                 "as_of": self.as_of.isoformat(), "note": self.note,
                 "sources": [s.model_dump(mode="json", exclude_none=True) for s in self.sources],
                 "added_at": self.added_at.isoformat()}
@@ -114,6 +127,25 @@ class VersionDiff:
     a: Version
     b: Version
     diff: ScenarioDiff
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per model, issue and attributed change: its share of the move."""
+        att = self.diff.attributed
+        if att is None:
+            return []
+        return [{"model": model, "issue": issue, "change": f"{c.kind} {c.key}",
+                 "contribution": _num(att.contribution[j, m, k]),
+                 "move": _num(att.move[m, k])}
+                for m, model in enumerate(att.models) for k, issue in enumerate(att.issues)
+                for j, c in enumerate(att.changes)]
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame of :meth:`rows`, indexed by model, issue and change."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows(), columns=["model", "issue", "change", "contribution",
+                                                  "move"]).set_index(["model", "issue",
+                                                                      "change"])
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -212,6 +244,20 @@ class History:
                 VersionRow.history == name, VersionRow.scenario_hash == scenario.hash,
                 VersionRow.as_of == when)).scalar_one()
             return _version(row)
+
+    def remove(self, ref: str | int | Version) -> Version:
+        """Delete one version (a mistaken add). Its scenario, and the results cached on
+        it, go too when no other version holds that scenario; one transaction."""
+        version = ref if isinstance(ref, Version) else self.get(ref)
+        with self._write() as s:
+            s.execute(delete(VersionRow).where(VersionRow.id == version.id))
+            still = s.scalar(select(func.count()).select_from(VersionRow)
+                             .where(VersionRow.scenario_hash == version.scenario_hash))
+            if not still:
+                for table in (ForecastRow, SimulationRow):
+                    s.execute(delete(table).where(table.scenario_hash == version.scenario_hash))
+                s.execute(delete(ScenarioRow).where(ScenarioRow.hash == version.scenario_hash))
+        return version
 
     def histories(self) -> list[str]:
         """The names of the histories in the store."""
@@ -433,15 +479,20 @@ class History:
                         for v in versions),
         )
 
-    def diff(self, a: str | int | Version, b: str | int | Version, *,
+    def _side(self, ref: str | int | Version | Scenario) -> tuple[Version, Scenario]:
+        if isinstance(ref, Scenario):
+            return unsaved(ref), ref
+        version = ref if isinstance(ref, Version) else self.get(ref)
+        return version, self.scenario(version)
+
+    def diff(self, a: str | int | Version | Scenario, b: str | int | Version | Scenario, *,
              models: Sequence[str | Model] | None = None, seed: int | None = 0,
              rng: np.random.Generator | None = None, samples: int = 2000) -> VersionDiff:
         """What changed from version ``a`` to ``b`` and how much each change moved each
         model's forecast (Shapley; exact up to 12 changes, else ``samples`` random
-        orders from ``rng``, default seeded with 0)."""
-        va = a if isinstance(a, Version) else self.get(a)
-        vb = b if isinstance(b, Version) else self.get(b)
-        sa, sb = self.scenario(va), self.scenario(vb)
+        orders from ``rng``, default seeded with 0). Either side may be a scenario not
+        stored (an edited file, to see what adding it would change)."""
+        (va, sa), (vb, sb) = self._side(a), self._side(b)
         result = diff_scenarios(sa, sb, _models(models or DEFAULT_MODELS), seed=seed,
                                 rng=rng if rng is not None else np.random.default_rng(0),
                                 samples=samples)
@@ -451,8 +502,6 @@ class History:
     def export(self, path: str | os.PathLike[str], *, history: str | None = None) -> Path:
         """Write the versions (of one history, or all) with their whole scenarios to a
         portable JSON file (atomically); :meth:`import_file` reads it back."""
-        from detente.store.portable import write_export
-
         versions = self.versions(history)
         scenarios = self._scenarios([v.scenario_hash for v in versions])
         return write_export(Path(path), versions, scenarios)
@@ -460,8 +509,6 @@ class History:
     def import_file(self, path: str | os.PathLike[str]) -> list[Version]:
         """Add every version of an export file or a bundled history (by name);
         versions already stored are not duplicated."""
-        from detente.store.portable import read_versions
-
         return [self.add(e.scenario, as_of=e.as_of, note=e.note, sources=e.sources,
                          history=e.history) for e in read_versions(path)]
 
@@ -477,16 +524,19 @@ class History:
 
 def _with_sources(result: ScenarioDiff, a: Version, b: Version) -> ScenarioDiff:
     """Add the versions' own source lists to the changes (they need not be the scenario's)."""
-    from dataclasses import replace
-
-    from detente.store.diff import Change
-
     ids_a = {s.id: s for s in a.sources}
     ids_b = {s.id: s for s in b.sources}
     listed = {c.key for c in result.changes if c.kind == "source"}
     extra = [Change("source", k, "added") for k in ids_b if k not in ids_a and k not in listed]
     extra += [Change("source", k, "removed") for k in ids_a if k not in ids_b and k not in listed]
     return replace(result, changes=result.changes + tuple(extra)) if extra else result
+
+
+def unsaved(scenario: Scenario) -> Version:
+    """A version record for a scenario that is not in the store (id 0)."""
+    return Version(id=0, history=scenario.name, scenario_hash=scenario.hash,
+                   as_of=scenario.as_of or dt.date.today(), note="not stored",
+                   sources=scenario.sources, added_at=dt.datetime.now(dt.UTC))
 
 
 def _version(row: VersionRow) -> Version:
@@ -516,11 +566,6 @@ def _params(model: Model) -> str:
 
 def _seed(seed: int | None) -> int:
     return -1 if seed is None else int(seed)
-
-
-def _num(x: float) -> float | None:
-    x = float(x)
-    return None if math.isnan(x) else x
 
 
 def _point(forecast: Any) -> dict[str, float | None]:

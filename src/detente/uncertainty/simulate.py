@@ -629,8 +629,10 @@ class Simulation:
         try:
             with xr.open_dataset(path, engine="h5netcdf") as ds:
                 data = ds.load()
-        except (OSError, ValueError) as exc:
-            raise DetenteError(f"{path}: not a detente simulation file ({exc})") from None
+        except Exception as exc:  # HDF5 reports a damaged file in many ways
+            # (OSError, ValueError, RuntimeError, KeyError from h5py): all mean "not readable"
+            raise DetenteError(f"{path}: not a detente simulation file "
+                               f"({type(exc).__name__}: {exc})") from None
         if "draws" not in data.attrs or "quantiles" not in data:
             raise DetenteError(f"{path}: not a detente simulation file")
         return cls(data, path)

@@ -40,6 +40,8 @@ parameters and the run over rounds) and :mod:`.details` (the exchange log).
 """
 
 from detente.models.exchange.details import (
+    CandidateExchange,
+    CandidateSide,
     ExchangeDetails,
     ExchangeSide,
     ExecutedExchange,
@@ -47,5 +49,5 @@ from detente.models.exchange.details import (
 )
 from detente.models.exchange.model import Exchange, candidates, run_exchange
 
-__all__ = ["Exchange", "ExchangeDetails", "ExchangeSide", "ExecutedExchange", "Externalities",
-           "candidates", "run_exchange"]
+__all__ = ["CandidateExchange", "CandidateSide", "Exchange", "ExchangeDetails", "ExchangeSide",
+           "ExecutedExchange", "Externalities", "candidates", "run_exchange"]

@@ -64,6 +64,34 @@ class ExecutedExchange(Details):
 
 
 @dataclass(frozen=True)
+class CandidateSide(Details):
+    """One side of a candidate exchange, on the scale of the issue it would give on."""
+
+    actor: str
+    supplies: str
+    demands: str
+    start: float
+    to: float
+    gain: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"actor": self.actor, "supplies": self.supplies, "demands": self.demands,
+                "from": self.start, "to": self.to, "gain": self.gain}
+
+
+@dataclass(frozen=True)
+class CandidateExchange(Details):
+    """A candidate exchange of round 1 before any is executed: its two sides (``i`` the
+    demander of the first issue, ``j`` its supplier), the gain, and whether it is
+    admissible."""
+
+    i: CandidateSide
+    j: CandidateSide
+    gain: float
+    admissible: bool
+
+
+@dataclass(frozen=True)
 class ExchangeDetails(Details):
     """An exchange-model run: ``rounds`` run, ``exchanges_per_round`` (draw 0) and, when
     the model keeps its log, every executed exchange in order (``exchanges``)."""

@@ -22,7 +22,13 @@ from detente.models.base import (
     Trajectory,
 )
 from detente.models.compromise import weighted_mean
-from detente.models.exchange.details import ExchangeDetails, ExecutedExchange, log_entries
+from detente.models.exchange.details import (
+    CandidateExchange,
+    CandidateSide,
+    ExchangeDetails,
+    ExecutedExchange,
+    log_entries,
+)
 from detente.models.exchange.pairing import issue_pairs
 from detente.models.exchange.round import RoundState
 
@@ -150,7 +156,7 @@ def run_exchange(
 
 
 
-def candidates(data: Any, model: Exchange | None = None) -> list[dict[str, Any]]:
+def candidates(data: Any, model: Exchange | None = None) -> list[CandidateExchange]:
     """The first round's candidate exchanges of draw 0, as computed before any is executed.
 
     Each: the two actors with what each supplies and demands, the moves and
@@ -170,20 +176,20 @@ def candidates(data: Any, model: Exchange | None = None) -> list[dict[str, Any]]
         return []
     c = state.cands
     scale, low = (arrays.high - arrays.low) / 100.0, arrays.low
-    out: list[dict[str, Any]] = []
+    out: list[CandidateExchange] = []
     for n in np.flatnonzero(c.demander >= 0):
         a, b, p, q = int(c.demander[n]), int(c.supplier[n]), int(c.demanded[n]), int(c.offered[n])
-        out.append({
-            "i": {"actor": arrays.actors[a], "supplies": arrays.issues[q],
-                  "demands": arrays.issues[p], "from": float(x[0, a, q] * scale[q] + low[q]),
-                  "to": float(state.voting[0, n] * scale[q] + low[q]),
-                  "gain": float(state.side_gain[0, n])},
-            "j": {"actor": arrays.actors[b], "supplies": arrays.issues[p],
-                  "demands": arrays.issues[q], "from": float(x[0, b, p] * scale[p] + low[p]),
-                  "to": float(state.voting[1, n] * scale[p] + low[p]),
-                  "gain": float(state.side_gain[1, n])},
-            "gain": float(state.gain[n]),
-            "admissible": bool(state.valid[n]),
-        })
-    out.sort(key=lambda e: -e["gain"] if e["admissible"] else np.inf)
+        out.append(CandidateExchange(
+            i=CandidateSide(arrays.actors[a], arrays.issues[q], arrays.issues[p],
+                            float(x[0, a, q] * scale[q] + low[q]),
+                            float(state.voting[0, n] * scale[q] + low[q]),
+                            float(state.side_gain[0, n])),
+            j=CandidateSide(arrays.actors[b], arrays.issues[p], arrays.issues[q],
+                            float(x[0, b, p] * scale[p] + low[p]),
+                            float(state.voting[1, n] * scale[p] + low[p]),
+                            float(state.side_gain[1, n])),
+            gain=float(state.gain[n]),
+            admissible=bool(state.valid[n]),
+        ))
+    out.sort(key=lambda e: -e.gain if e.admissible else np.inf)
     return out

@@ -43,6 +43,12 @@ class Candidates:
     inner: np.ndarray  # group code of the pair: 0 for A×D, 1 for B×C
     n_per_draw: int
 
+    @classmethod
+    def empty(cls) -> Candidates:
+        """No candidates (a scenario with fewer than two issues)."""
+        none = np.zeros(0, dtype=np.intp)
+        return cls(none, none, none, none, none, np.zeros(0, dtype=np.int8), 0)
+
 
 # the pairs of group codes that trade: A (right of O on both issues, code 0) with D (left on
 # both, 3), then B (left on p only, 1) with C (left on q only, 2); the index is ``inner``

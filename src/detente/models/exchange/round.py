@@ -21,6 +21,7 @@ from detente.models.exchange.pairing import (
     EPS,
     TIE,
     TOL,
+    Candidates,
     Executed,
     find_candidates,
 )
@@ -44,9 +45,9 @@ class RoundState:
         self.partner_shift = np.zeros((d_, a_, i_))  # recorded partner shifts per demander
         self.supplied = np.zeros((d_, a_, i_), dtype=bool)
         self.o_start = o_start
-        c = find_candidates(x0, ok, sal, o_start, pairs) if pairs.size else None
+        c = find_candidates(x0, ok, sal, o_start, pairs) if pairs.size else Candidates.empty()
         self.cands = c
-        n = 0 if c is None else c.demander.size
+        n = c.demander.size
         self.n_candidates = n
         self.executed_per_draw = np.zeros(d_, dtype=np.int64)
         if n == 0:
