@@ -974,7 +974,8 @@ def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
     (``models``, default every model but the ensemble), the Monte Carlo distributions
     of the ``simulated`` ones (``draws``, 0 for none), what moves each issue (Morris
     elementary effects and tornado swings of ``sensitivity_model``) and the
-    ``top_deals`` packages every party prefers to no deal."""
+    ``top_deals`` packages every party prefers to no deal; with proposals in the
+    scenario, the plans on the table judged over the same ``draws``."""
     from detente.present.brief import BriefData
 
     sc = _scenario(scenario)
@@ -985,8 +986,9 @@ def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
     sens = sensitivity(sc, sensitivity_model, method="morris", samples=sensitivity_samples,
                        seed=seed)
     deals_report = analyse_deals(sc, seed=seed)
+    plans = proposals(sc, draws=draws, seed=seed, models=[]) if sc.proposals else None
     return BriefData(scenario=sc, result=result, simulation=sim, sensitivity=sens,
-                     deals=deals_report.to_dict(top=top_deals), seed=seed)
+                     deals=deals_report.to_dict(top=top_deals), seed=seed, proposals=plans)
 
 
 def scenario_schema() -> dict[str, Any]:

@@ -157,3 +157,15 @@ def test_acceptance_grid_figure_escapes_and_shapes():
     margins = {e.judgement.compiled.proposal.id: e.judgement.margins for e in rep.entries}
     first = point.data[0].y[0]
     np.testing.assert_allclose(point.data[0].z[0], margins[first])
+
+
+def test_brief_shows_the_plans_with_escaped_titles():
+    from detente.present.brief import render_html
+    sc = api.load()
+    first = sc.proposals[0].model_copy(update={"title": "<b>plan</b> & co"})
+    sc = sc.replace(proposals=(first, *sc.proposals[1:]))
+    data = api.brief(sc, models=["compromise"], simulated=(), draws=50,
+                     sensitivity_samples=2)
+    html = render_html(data)
+    assert "The plans on the table" in html and "fig-plans" in html
+    assert "&lt;b&gt;plan&lt;/b&gt; &amp; co" in html and "<b>plan</b>" not in html
