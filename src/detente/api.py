@@ -557,8 +557,12 @@ def proposals(
     holders), unless ``amendments`` is false. ``utility``, ``acceptance`` and
     ``shocks`` as in :func:`deal_problem`.
     """
+    from detente.deals.amendments import AMEND_RULES
     from detente.deals.proposal_report import evaluate_proposals
 
+    if amend_rule not in AMEND_RULES:
+        raise DetenteError(f"amendment rule {amend_rule!r}: expected one of "
+                           f"{', '.join(AMEND_RULES)}")
     sc = _scenario(scenario, format)
     if not sc.proposals:
         raise DetenteError(f"scenario {sc.name!r} has no proposals: add a 'proposals' section "

@@ -169,3 +169,32 @@ def test_brief_shows_the_plans_with_escaped_titles():
     html = render_html(data)
     assert "The plans on the table" in html and "fig-plans" in html
     assert "&lt;b&gt;plan&lt;/b&gt; &amp; co" in html and "<b>plan</b>" not in html
+
+
+def test_schema_accepts_the_bundled_proposals_and_csv_errors_name_the_line(tmp_path):
+    import jsonschema
+    import yaml
+
+    from detente.formats import scenario_csv
+    from detente.scenarios import bundled_path
+    raw = json.loads(json.dumps(yaml.safe_load(bundled_path("ukraine-2025-11").read_text()),
+                                default=str))  # dates as the strings a JSON file holds
+    jsonschema.validate(raw, api.scenario_schema())
+    bad = {**raw, "proposals": [{"id": "p", "proposer": "RUS", "package": []}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, api.scenario_schema())
+    text = scenario_csv.dumps(api.load())
+    row = next(k for k, line in enumerate(text.splitlines(), start=1)
+               if line.startswith("kyiv-ceasefire,donetsk,"))
+    text = text.replace("kyiv-ceasefire,donetsk,no-cession", "kyiv-ceasefire,donetsk,half")
+    with pytest.raises(ScenarioError) as err:
+        scenario_csv.loads(text, file="plans.csv")
+    [p] = err.value.problems
+    assert p.line == row and p.path[-2:] == ("package", "donetsk")
+    assert "unknown option 'half'" in p.found
+
+
+def test_unknown_amendment_rule_is_a_clear_error():
+    from detente.errors import DetenteError
+    with pytest.raises(DetenteError, match="amendment rule"):
+        api.proposals(amend_rule="biggest", models=[])
