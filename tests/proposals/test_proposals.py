@@ -142,8 +142,16 @@ def test_cli_table_and_json():
     assert {p["id"] for p in data["proposals"]} == {
         "moscow-demand", "kyiv-ceasefire", "washington-negotiated", "london-phased",
         "eu-roadmap"}
-    res = runner.invoke(app, ["proposals", "../shared/data/decide/" ])
-    assert res.exit_code != 0 and "Traceback" not in res.output
+
+
+
+def test_cli_without_proposals_says_so(tmp_path):
+    import yaml
+    path = tmp_path / "plain.yaml"
+    path.write_text(yaml.safe_dump(_base()))
+    res = CliRunner().invoke(app, ["proposals", str(path)])
+    assert res.exit_code == 1 and "has no proposals" in res.output
+    assert "Traceback" not in res.output
 
 
 def test_acceptance_grid_figure_escapes_and_shapes():
