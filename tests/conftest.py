@@ -41,6 +41,7 @@ def hostile_dict(text: str = HOSTILE) -> dict:
     issue = {i["id"]: f"{i['id']} {text}" for i in data["issues"]}
     # the CSV format separates a stance's sources with ';', so source ids go without it
     source = {s["id"]: f"{s['id']} {text}".replace(";", ",") for s in data["sources"]}
+    option = {name: f"{name} {text}" for i in data["issues"] for name in i.get("options", {})}
     data["name"], data["title"], data["description"] = text, text, text
     for s in data["sources"]:
         s.update(id=source[s["id"]], title=text, publisher=text, note=text)
@@ -55,7 +56,37 @@ def hostile_dict(text: str = HOSTILE) -> dict:
     for st in data["stances"]:
         st.update(actor=actor[st["actor"]], issue=issue[st["issue"]], evidence=text)
         st["sources"] = [source[s] for s in st.get("sources", [])]
+        for line in st.get("red_lines", []):
+            line["sources"] = [source[s] for s in line.get("sources", [])]
+            line["options"] = [option[o] for o in line.get("options", [])]
+    _hostile_structure(data, actor, issue, source, option, text)
     return data
+
+
+def _hostile_structure(data: dict, actor: dict, issue: dict, source: dict, option: dict,
+                       text: str) -> None:
+    """The references of the structure (issue 11) and the proposals (issue 20) renamed with
+    the ids they point to, and their free text set to ``text``."""
+    for i in data["issues"]:
+        for key in ("controlled_by", "vetoes"):
+            if key in i:
+                i[key] = [actor[a] for a in i[key]]
+    for key in ("blocs", "pressures", "shocks"):
+        for item in data.get(key, []):
+            item["sources"] = [source[s] for s in item.get("sources", [])]
+    for link in data.get("linkages", []):
+        link.update(actor=actor[link["actor"]], evidence=text,
+                    sources=[source[s] for s in link.get("sources", [])])
+        for part in ("offer", "requires"):
+            link[part]["issue"] = issue[link[part]["issue"]]
+    for p in data.get("proposals", []):
+        p.update(proposer=actor[p["proposer"]], title=text, evidence=text, assumptions=text,
+                 sources=[source[s] for s in p.get("sources", [])],
+                 open=[issue[i] for i in p.get("open", [])],
+                 package={issue[i]: option.get(v, v) if isinstance(v, str) else v
+                          for i, v in p["package"].items()})
+        for phase in p.get("phases", []):
+            phase.update(name=text, issues=[issue[i] for i in phase["issues"]])
 
 
 @pytest.fixture(scope="session")
