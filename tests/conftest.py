@@ -41,7 +41,6 @@ def hostile_dict(text: str = HOSTILE) -> dict:
     issue = {i["id"]: f"{i['id']} {text}" for i in data["issues"]}
     # the CSV format separates a stance's sources with ';', so source ids go without it
     source = {s["id"]: f"{s['id']} {text}".replace(";", ",") for s in data["sources"]}
-    option = {name: f"{name} {text}" for i in data["issues"] for name in i.get("options", {})}
     data["name"], data["title"], data["description"] = text, text, text
     for s in data["sources"]:
         s.update(id=source[s["id"]], title=text, publisher=text, note=text)
@@ -57,33 +56,49 @@ def hostile_dict(text: str = HOSTILE) -> dict:
         st.update(actor=actor[st["actor"]], issue=issue[st["issue"]], evidence=text)
         st["sources"] = [source[s] for s in st.get("sources", [])]
         for line in st.get("red_lines", []):
-            line["sources"] = [source[s] for s in line.get("sources", [])]
-            line["options"] = [option[o] for o in line.get("options", [])]
-    _hostile_structure(data, actor, issue, source, option, text)
+            line.update(evidence=text, sources=[source[s] for s in line.get("sources", [])])
+    _hostile_structure(data, text, actor, issue, source)
     return data
 
 
-def _hostile_structure(data: dict, actor: dict, issue: dict, source: dict, option: dict,
-                       text: str) -> None:
-    """The references of the structure (issue 11) and the proposals (issue 20) renamed with
-    the ids they point to, and their free text set to ``text``."""
+def _hostile_structure(data: dict, text: str, actor: dict, issue: dict, source: dict) -> None:
+    """The same for the scenario structure (control, vetoes, linkages, blocs, pressures)."""
     for i in data["issues"]:
         for key in ("controlled_by", "vetoes"):
             if key in i:
                 i[key] = [actor[a] for a in i[key]]
-    for key in ("blocs", "pressures", "shocks"):
-        for item in data.get(key, []):
-            item["sources"] = [source[s] for s in item.get("sources", [])]
+        if "no_agreement" in i:
+            i["no_agreement"] = text
     for link in data.get("linkages", []):
         link.update(actor=actor[link["actor"]], evidence=text,
                     sources=[source[s] for s in link.get("sources", [])])
         for part in ("offer", "requires"):
             link[part]["issue"] = issue[link[part]["issue"]]
+    for bloc in data.get("blocs", []):
+        members = [a for a in data["actors"] if a.get("bloc") == text]
+        bloc.update(id=f"{bloc['id']} {text}", name=text, coordinator=text, description=text,
+                    sources=[source[s] for s in bloc.get("sources", [])])
+        for a in members:
+            a["bloc"] = bloc["id"]
+    for key in ("pressures", "shocks"):
+        for item in data.get(key, []):
+            item.update(name=text, description=text,
+                        sources=[source[s] for s in item.get("sources", [])])
+    _hostile_proposals(data, text, actor, issue, source)
+
+
+def _hostile_proposals(data: dict, text: str, actor: dict, issue: dict, source: dict) -> None:
+    """The same for the proposals (issue 20): ids they name renamed, free text ``text``."""
+    options = {i["id"]: list(i.get("options", {})) for i in data["issues"]}
+
+    def option(issue_id: str, name: str) -> str:  # options were renamed to "<name> <text>"
+        return next((o for o in options[issue_id] if o == f"{name} {text}"), name)
+
     for p in data.get("proposals", []):
         p.update(proposer=actor[p["proposer"]], title=text, evidence=text, assumptions=text,
                  sources=[source[s] for s in p.get("sources", [])],
                  open=[issue[i] for i in p.get("open", [])],
-                 package={issue[i]: option.get(v, v) if isinstance(v, str) else v
+                 package={issue[i]: option(issue[i], v) if isinstance(v, str) else v
                           for i, v in p["package"].items()})
         for phase in p.get("phases", []):
             phase.update(name=text, issues=[issue[i] for i in phase["issues"]])

@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("scenario", "scenarios", "templates", "anchors", "utility_space", "extras"),
     ("formats", "arrays", "diagnostics", "exchange_control"),
     ("power", "engines", "models"),
-    ("deals", "uncertainty", "backtest", "inputs", "genius_export"),
+    ("deals", "uncertainty", "backtest", "inputs", "genius_export", "exchange_control"),
     ("results",),
     ("present", "store"),
     ("api",),

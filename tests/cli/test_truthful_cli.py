@@ -186,6 +186,7 @@ def test_check_warns_when_every_actor_is_at_one_point(tmp_path):
 def test_a_model_that_cannot_run_is_skipped_with_its_reason(tmp_path):
     data = _template(tmp_path)
     del data["issues"][0]["status_quo"]  # procedural needs one; the others do not
+    data["issues"][0].pop("no_agreement", None)  # (which labels the status quo)
     path = _write(tmp_path, data)
     res = invoke("forecast", path, "-m", "compromise", "-m", "procedural")
     assert res.exit_code == 0, res.output

@@ -151,7 +151,8 @@ def test_template_checks_and_runs(tmp_path):
     path = tmp_path / "t.yaml"
     assert runner.invoke(app, ["new", "t", "-o", str(path)]).exit_code == 0
     sc = detente.load(path)
-    assert sc.has_structure and sc.linkages and sc.pressures and sc.shocks
+    assert sc.has_structure and sc.pressures and sc.shocks and sc.issues[0].vetoes
+    assert sc.stance("A", "issue1").red_lines
     assert runner.invoke(app, ["deals", str(path)]).exit_code == 0
     assert runner.invoke(app, ["pressures", str(path)]).exit_code == 0
 

@@ -79,7 +79,7 @@ def _plain_flags(command: Any, ctx: Any) -> None:
             shown = param.metavar
         else:
             continue
-        param.display_type_rich = lambda ctx, shown=shown: shown  # type: ignore[attr-defined]
+        param.display_type_rich = lambda ctx, shown=shown: shown  # type: ignore[method-assign,misc]
     if isinstance(command, TyperGroup):
         for sub in command.commands.values():
             _plain_flags(sub, ctx)

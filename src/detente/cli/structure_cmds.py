@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 
 from detente import api
-from detente.cli.common import OutputFormat, console, err_console, guard
+from detente.cli.common import console, err_console, guard
+from detente.cli.options import OutputFormat, ScenarioArg
 from detente.errors import DetenteError
 
 
@@ -38,9 +39,7 @@ def _num(x: float | None, fmt: str = "+.3g") -> str:
 
 @guard
 def pressures(
-    scenario: Annotated[
-        str | None, typer.Argument(help=f"Scenario file or bundled name (default: {api.DEFAULT}).")
-    ] = None,
+    scenario: ScenarioArg = None,
     deal: Annotated[
         str | None, typer.Option(help="issue=option,...: over which changes is it acceptable?")
     ] = None,
@@ -52,7 +51,7 @@ def pressures(
     """Pressure levers and named shocks: how they move the no-deal values and the deals."""
     if output is OutputFormat.csv:
         raise DetenteError("--format csv is not available here; use table or json")
-    data = api.pressures(scenario or api.DEFAULT, deal=deal, utility=utility)
+    data = api.pressures(scenario, deal=deal, utility=utility)
     if output is OutputFormat.json:
         console.print_json(json.dumps(data))
         return

@@ -257,7 +257,24 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
 
 
 def _list(cell: str) -> list[str]:
+    """A ``;``-separated list, or a JSON list (what the writer uses for ids holding ``;``)."""
+    text = cell.strip(SPACE)
+    if text.startswith("["):
+        try:
+            value = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            value = None
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
     return [x.strip(SPACE) for x in cell.split(";") if x.strip(SPACE)]
+
+
+def _join(ids: Iterable[str]) -> str:
+    """The cell of a list of ids: ``;``-separated, or a JSON list when an id needs it."""
+    ids = list(ids)
+    if any(";" in i or i != i.strip(SPACE) or i.startswith("[") for i in ids):
+        return json.dumps(ids, ensure_ascii=False)
+    return ";".join(ids)
 
 
 def _pairs(cell: str) -> dict[str, Any]:
@@ -421,7 +438,7 @@ def _write_structure(out: list[list[Any]], scenario: Scenario) -> None:
     _section(out, "redlines", (
         {"actor": st.actor, "issue": st.issue, "above": r.above, "below": r.below,
          "low": r.range[0] if r.range else None, "high": r.range[1] if r.range else None,
-         "options": ";".join(r.options), "sources": ";".join(r.sources), "evidence": r.evidence}
+         "options": _join(r.options), "sources": ";".join(r.sources), "evidence": r.evidence}
         for st in scenario.stances for r in st.red_lines))
     _section(out, "blocs", (
         {"id": b.id, "name": b.name, "correlation": b.correlation, "coordinator": b.coordinator,
@@ -470,8 +487,8 @@ def dumps(scenario: Scenario) -> str:
         for a in scenario.actors))
     _section(out, "issues", (
         {"id": i.id, "name": i.name, "low": i.low, "high": i.high, "status_quo": i.status_quo,
-         "description": i.description, "controlled_by": ";".join(i.controlled_by),
-         "vetoes": ";".join(i.vetoes), "no_agreement": i.no_agreement}
+         "description": i.description, "controlled_by": _join(i.controlled_by),
+         "vetoes": _join(i.vetoes), "no_agreement": i.no_agreement}
         for i in scenario.issues))
     _section(out, "anchors", ({"issue": i.id, "value": a.value, "label": a.label}
                               for i in scenario.issues for a in i.anchors))

@@ -543,6 +543,10 @@ class Simulation:
         hits = anchor_matches(anchors, anchor)
         if len(hits) == 1:
             return hits[0]
+        if hits and not isinstance(anchor, str):
+            # a number names the anchor there, not an explicit no-agreement band at the same
+            # value (listed after the anchors)
+            return hits[0]
         raise DetenteError(f"issue {issue!r} has no single anchor matching {anchor!r} "
                            f"(anchors: {anchor_choices(anchors)})")
 
