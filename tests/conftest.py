@@ -101,7 +101,8 @@ def _hostile_proposals(data: dict, text: str, actor: dict, issue: dict, source: 
                  package={issue[i]: option(issue[i], v) if isinstance(v, str) else v
                           for i, v in p["package"].items()})
         for phase in p.get("phases", []):
-            phase.update(name=text, issues=[issue[i] for i in phase["issues"]])
+            phase.update(name=f"{phase['name']} {text}",  # names stay unique
+                         issues=[issue[i] for i in phase["issues"]])
 
 
 @pytest.fixture(scope="session")

@@ -1169,6 +1169,9 @@ def check_proposals(proposals: list[tuple[int, Proposal]], actors: list[tuple[in
                 add(path + ("open", k), f"issue {issue_id!r} both in the package and open",
                     "an issue the package does not settle")
         for k, phase in enumerate(prop.phases):
+            if any(other.name == phase.name for other in prop.phases[:k]):
+                add(path + ("phases", k, "name"), f"a second phase named {phase.name!r}",
+                    "a name of its own for each phase")
             for j, issue_id in enumerate(phase.issues):
                 if issue_id not in prop.package:
                     add(path + ("phases", k, "issues", j),

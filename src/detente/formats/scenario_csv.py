@@ -19,8 +19,8 @@ header; rows follow until the next section. Sections::
                 requires_value,sources,evidence
     #pressures  id,name,value,description,sources, value_<dist columns>
     #shocks     id,name,pressure,change,description,sources   one row per changed pressure
-    #proposals  id,title,proposer,date,sources,open,evidence,assumptions
-    #packages   proposal,issue,option,point,phase   one row per issue a proposal settles
+    #proposals  id,title,proposer,date,sources,evidence,assumptions
+    #packages   proposal,issue,option,point,phase,open   one row per issue a proposal names
     #metadata   key,value            value as JSON
 
 The structure columns (see docs/scenarios.md): an issue's ``controlled_by``
@@ -30,9 +30,10 @@ an explicit no-agreement status quo; an actor's ``batna_pressure`` is
 ``below``, ``low`` and ``high`` (a range) or ``options`` (``;``-separated). A
 linkage's ``*_op`` is ``at_least``, ``at_most``, ``above`` or ``below`` (or
 ``>=``, ``<=``, ``>``, ``<``). Rows of ``#shocks`` with the same id are one
-shock. A proposal's ``open`` is ``;``-separated issue ids; a ``#packages`` row
-gives an ``option`` name or a ``point`` on the scale, and an optional ``phase``
-name (phases in the order they first appear).
+shock. A ``#packages`` row gives an ``option`` name or a ``point`` on the
+scale and an optional ``phase`` name (phases in the order they first appear),
+or ``open`` = ``yes`` for an issue the proposal leaves open (one row per issue,
+so any issue id can be written).
 
 Distribution columns for a quantity ``q``: ``q_dist`` (uniform, triangular,
 normal), ``q_low``, ``q_high``, ``q_mode``, ``q_mean``, ``q_sd``; empty when
@@ -78,9 +79,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "pressures": ("id", "name", "value", "description", "sources",
                   *(f"value_{k}" for k in _DIST)),
     "shocks": ("id", "name", "pressure", "change", "description", "sources"),
-    "proposals": ("id", "title", "proposer", "date", "sources", "open", "evidence",
-                  "assumptions"),
-    "packages": ("proposal", "issue", "option", "point", "phase"),
+    "proposals": ("id", "title", "proposer", "date", "sources", "evidence", "assumptions"),
+    "packages": ("proposal", "issue", "option", "point", "phase", "open"),
     "metadata": ("key", "value"),
 }
 _OPS = {"at_least": "at_least", ">=": "at_least", "at_most": "at_most", "<=": "at_most",
@@ -358,10 +358,9 @@ def _read_proposals(sections: dict[str, list[tuple[int, dict[str, str]]]],
     """The #proposals and #packages sections into ``data["proposals"]``."""
     at: dict[str, dict[str, Any]] = {}
     for index, (line, row) in enumerate(sections.get("proposals", [])):
-        prop: dict[str, Any] = {k: v for k, v in row.items() if k not in ("sources", "open")}
-        for key in ("sources", "open"):
-            if key in row:
-                prop[key] = _list(row[key])
+        prop: dict[str, Any] = {k: v for k, v in row.items() if k != "sources"}
+        if "sources" in row:
+            prop["sources"] = _list(row["sources"])
         prop["package"] = {}
         at[row.get("id", "")] = prop
         data.setdefault("proposals", []).append(prop)
@@ -373,6 +372,9 @@ def _read_proposals(sections: dict[str, list[tuple[int, dict[str, str]]]],
                                     "a proposal id from the #proposals section", file, line))
             continue
         issue = row.get("issue", "")
+        if row.get("open", "").lower() in ("yes", "true", "1"):
+            prop.setdefault("open", []).append(issue)
+            continue
         choice: Any = row.get("option")
         if choice is None and "point" in row:
             try:
@@ -395,17 +397,19 @@ def _write_proposals(out: list[list[Any]], scenario: Scenario) -> None:
     _section(out, "proposals", (
         {"id": p.id, "title": p.title, "proposer": p.proposer,
          "date": None if p.date is None else p.date.isoformat(),
-         "sources": ";".join(p.sources), "open": ";".join(p.open), "evidence": p.evidence,
+         "sources": ";".join(p.sources), "evidence": p.evidence,
          "assumptions": p.assumptions} for p in scenario.proposals))
 
     def phase_of(p: Any, issue: str) -> str | None:
         return next((ph.name for ph in p.phases if issue in ph.issues), None)
 
-    _section(out, "packages", (
+    _section(out, "packages", [
         {"proposal": p.id, "issue": issue,
          "option": choice if isinstance(choice, str) else None,
          "point": None if isinstance(choice, str) else choice, "phase": phase_of(p, issue)}
-        for p in scenario.proposals for issue, choice in p.package.items()))
+        for p in scenario.proposals for issue, choice in p.package.items()]
+        + [{"proposal": p.id, "issue": issue, "open": "yes"}
+           for p in scenario.proposals for issue in p.open])
 
 
 def _dist_cells(dist: Distribution | None, prefix: str) -> dict[str, Any]:
