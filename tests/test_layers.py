@@ -18,8 +18,8 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "detente"
 # Lowest first; a module may import its own layer and those below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "atomic", "json_values", "notes"),
-    ("scenario", "scenarios", "templates", "anchors", "utility_space", "extras"),
-    ("formats", "arrays", "diagnostics", "exchange_control"),
+    ("scenario", "scenarios", "templates", "anchors", "utility_space", "extras", "diagnostics"),
+    ("formats", "arrays"),
     ("power", "engines", "models"),
     ("deals", "uncertainty", "backtest", "inputs", "genius_export", "exchange_control"),
     ("results",),

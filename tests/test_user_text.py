@@ -85,16 +85,16 @@ def test_levers_names_hostile_issue(hostile_file: Path, hostile: Scenario):
 
 def test_json_outputs_give_the_text_back_exactly(hostile_file: Path, hostile: Scenario):
     res = invoke("forecast", str(hostile_file), "-f", "json")
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert data["scenario"] == HOSTILE
     assert data["forecasts"][0]["issues"] == list(hostile.issue_ids)
-    deals = json.loads(invoke("deals", str(hostile_file), "-f", "json").output)
+    deals = json.loads(invoke("deals", str(hostile_file), "-f", "json").stdout)
     assert deals["actors"] == list(hostile.actor_ids)
     # options are named with the text; "no-agreement" (an issue left unsettled) is not
     options = deals["solutions"]["nash"]["options"].values()
     assert any(HOSTILE in option for option in options)
     assert all(HOSTILE in option or option == "no-agreement" for option in options)
-    sim = json.loads(invoke("simulate", str(hostile_file), "-n", "100", "-f", "json").output)
+    sim = json.loads(invoke("simulate", str(hostile_file), "-n", "100", "-f", "json").stdout)
     assert {r["issue"] for r in sim["summary"]} == set(hostile.issue_ids)
 
 
@@ -243,7 +243,7 @@ def test_any_text_never_crashes_a_command(tmp_path_factory, text: str):
         assert res.exit_code == 0, res.output
         assert "\x1b" not in res.output or args[-1] == "csv"
     res = invoke("forecast", str(path), "-m", "median", "-f", "json")
-    assert json.loads(res.output)["scenario"] == sc.name
+    assert json.loads(res.stdout)["scenario"] == sc.name
 
 
 def test_history_commands_print_user_text_literally(tmp_path: Path, hostile_file: Path):

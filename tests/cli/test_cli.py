@@ -27,7 +27,7 @@ def test_forecast_bundled_table():
 def test_forecast_json_and_csv(ukraine):
     res = invoke("forecast", "ukraine-2025-11", "-m", "compromise", "-m", "nash", "-f", "json")
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert [f["model"] for f in data["forecasts"]] == ["compromise", "nash"]
     expected = detente.get_model("compromise").forecast(ukraine).point["donetsk"]
     assert data["forecasts"][0]["outcome"]["donetsk"] == expected

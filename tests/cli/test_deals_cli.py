@@ -15,7 +15,7 @@ runner = CliRunner()
 def test_deals_json():
     res = runner.invoke(app, ["deals", "--format", "json", "--drop", "RUS=0.1"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     sizes = [len(i.options) + (i.no_agreement is not None)
              for i in detente.load("ukraine-2025-11").issues]
     assert data["deals"] == int(np.prod(sizes)) and data["frontier_size"] > 0
@@ -28,7 +28,7 @@ def test_logrolls_and_phase_tables():
     res = runner.invoke(app, ["phase", "--deal", "tomahawks=conditional,drones=full",
                               "--format", "json"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     # the two moved issues have fubini(2) = 3 orderings; drones before Tomahawks breaks
     # Ukraine's linked offer, leaving 2
     assert data["plans_examined"] == fubini(2) == 3
@@ -58,7 +58,7 @@ def test_deals_on_a_genius_folder_and_file_states_the_acceptance_rule(tmp_path):
     for target in (tmp_path, tmp_path / "t-domain.xml"):
         res = runner.invoke(app, ["deals", str(target), "--format", "json"])
         assert res.exit_code == 0, res.output
-        data = json.loads(res.output)
+        data = json.loads(res.stdout)
         assert data["acceptance"]["rule"] == "at_least"
         # price 11 is worth exactly 0.5 to both: at least the reservation value of each
         assert data["zopa"]["size"] == 1 and data["frontier_size"] == 1

@@ -90,4 +90,4 @@ def test_cli_simulate_on_the_cluster_matches_local(dask_engine):
     on_dask = runner.invoke(app, [*args, "--scheduler", address])
     local = runner.invoke(app, args)
     assert on_dask.exit_code == 0, on_dask.output
-    assert json.loads(on_dask.output) == json.loads(local.output)
+    assert json.loads(on_dask.stdout) == json.loads(local.stdout)

@@ -75,6 +75,14 @@ def test_absurd_nesting_is_an_error_not_a_crash():
         scenario_yaml.loads(deep, file="deep.yaml")
 
 
+def test_brackets_inside_strings_are_not_nesting():
+    """The depth guard reads the parser's events: 200 unclosed '[' in a quoted title (terminal
+    escape sequences, Rich markup) are text, not 200 levels of lists."""
+    text = GOOD.replace("name: t", 'name: "' + "\\x1b[31m" * 200 + '"')
+    (sc,) = scenario_yaml.loads(text, file="escapes.yaml")
+    assert sc.name.count("[") == 200
+
+
 def test_merge_keys_read_as_with_safe_load():
     text = GOOD.replace("  - id: B\n", "  - &b {id: B, capability: 2}\n  - {<<: *b, id: C}\n")
     (sc,) = scenario_yaml.loads(text, file="m.yaml")

@@ -57,7 +57,7 @@ def test_cli_disagreement(panel_files):
     res = runner.invoke(app, ["panel", "disagreement", *map(str, panel_files), "-n", "64",
                               "-f", "json"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert {d["actor"] for d in data["disagreements"]} == {"RUS", "USA"}
     res = runner.invoke(app, ["panel", "disagreement", *map(str, panel_files), "-n", "64"],
                         env={"COLUMNS": "200"})
@@ -99,7 +99,7 @@ def test_delphi_misuse_is_a_message(tmp_path, panel_files):
     res = runner.invoke(app, ["panel", "delphi", str(folder), *map(str, panel_files)])
     assert res.exit_code == 1 and "already holds" in res.output
     res = runner.invoke(app, ["panel", "delphi", str(folder), "--history", "-f", "json"])
-    assert res.exit_code == 0 and json.loads(res.output)[0]["round"] == 1
+    assert res.exit_code == 0 and json.loads(res.stdout)[0]["round"] == 1
 
 
 def test_delphi_rounds_are_kept_in_the_history_store(tmp_path, panel_files, _own_store):

@@ -507,14 +507,14 @@ def test_cli_forecast_eum_every_reference_file(data_dir):
     for path in files:
         res = _cli("forecast", str(path), "--model", "eum", "-f", "json")
         assert res.exit_code == 0, (path.name, res.output)
-        data = json.loads(res.output)
+        data = json.loads(res.stdout)
         assert data["forecasts"][0]["model"] == "eum"
     res = _cli("forecast", str(files[0]), "--model", "eum", "--rounds", "-p", "eum.q=0.5")
     assert res.exit_code == 0, res.output
     emission = str(data_dir / "eum" / "dmasad__ExampleActors.csv")
     res = _cli("forecast", emission, "-m", "eum", "-p", "eum.preset=scholz-code", "-f", "json")
     assert res.exit_code == 0, res.output
-    assert json.loads(res.output)["forecasts"][0]["outcome"]["issue"] == pytest.approx(9.671,
+    assert json.loads(res.stdout)["forecasts"][0]["outcome"]["issue"] == pytest.approx(9.671,
                                                                                       abs=1e-3)
     res = _cli("forecast", str(files[0]), "--model", "eum", "-p", "eum.q=7")
     assert res.exit_code == 1

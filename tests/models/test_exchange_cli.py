@@ -21,7 +21,7 @@ def test_exchanges_table_and_json():
     result = runner.invoke(app, ["exchanges", "--rounds", "2", "--format", "json",
                                  "--candidates"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert {e["round"] for e in data["exchanges"]} == {1, 2}
     assert data["candidates"][0]["admissible"]
     assert set(data["outcome"]) == {"donetsk", "tomahawks", "drones", "sequencing", "tunnel"}
@@ -46,7 +46,7 @@ def test_forecast_with_exchanges(data_dir):
     result = runner.invoke(app, ["forecast", path, "-m", "exchange", "--exchanges",
                                  "-f", "json"])
     assert result.exit_code == 0, result.output
-    [fc] = json.loads(result.output)["forecasts"]
+    [fc] = json.loads(result.stdout)["forecasts"]
     assert len(fc["details"]["exchanges"]) > 400
     result = runner.invoke(app, ["forecast", path, "--exchanges"])
     assert result.exit_code == 1

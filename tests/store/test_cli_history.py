@@ -125,7 +125,7 @@ def test_diff_against_a_file_not_stored(db, tmp_path):
     detente.save(detente.Scenario.from_dict(data), edited)
     res = invoke("diff", "@-1", str(edited), "--db", db, "-m", "median", "-f", "json")
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
+    out = json.loads(res.stdout)
     assert out["b"]["id"] is None and out["a"]["as_of"] == "2025-11-05"
     assert [c["key"] for c in out["changes"]] == ["USA/tomahawks"]
     move = next(m for m in out["attribution"]["moves"] if m["issue"] == "tomahawks")

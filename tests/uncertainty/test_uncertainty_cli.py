@@ -35,7 +35,7 @@ def test_simulate_json_is_reproducible_and_engine_independent():
     b = invoke("simulate", "-n", "2000", "-m", "median", "-f", "json", "--seed", "3",
                "--workers", "1", "--chunk-size", "1")
     assert a.exit_code == 0, a.output
-    da, db = json.loads(a.output), json.loads(b.output)
+    da, db = json.loads(a.stdout), json.loads(b.stdout)
     assert da == db
     row = da["summary"][0]
     assert row["model"] == "median" and row["issue"] == "donetsk"
@@ -60,7 +60,7 @@ def test_sensitivity_table_and_json():
     res = invoke("sensitivity", "-m", "median", "--method", "morris", "-n", "10",
                  "--by", "actor", "-f", "json", "-i", "tomahawks")
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert data["method"] == "morris"
     assert {r["input"] for r in data["indices"]} == {"RUS", "UKR", "USA", "EU", "GBR"}
     assert invoke("sensitivity", "-i", "nowhere").exit_code == 1
@@ -71,7 +71,7 @@ def test_levers_table_json_and_errors():
     assert res.exit_code == 0, res.output
     assert "capability" in res.output and "cannot reach it alone" in res.output
     res = invoke("levers", "-i", "tomahawks", "-t", "60", "-a", "USA", "-f", "json")
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert data["interval"] == [60.0, None]
     assert {lv["actor"] for lv in data["levers"]} == {"USA"}
     assert invoke("levers", "-i", "donetsk").exit_code == 2

@@ -25,7 +25,7 @@ def client() -> TestClient:
 def cli_json(*args: str) -> dict:
     res = CliRunner().invoke(cli, list(args))
     assert res.exit_code == 0, res.output
-    return json.loads(res.output)
+    return json.loads(res.stdout)
 
 
 def test_forecast_json_is_the_cli_json(client: TestClient):

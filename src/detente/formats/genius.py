@@ -43,7 +43,9 @@ A bare ``&`` in a name (not well-formed XML, but GENIUS's own parser reads
 it, and an ANAC 2015 domain has one) is read as the character ``&``.
 
 Names are trimmed everywhere (issue names, item values, in the domain and in
-every profile), so ``" Accessory"`` and ``"Accessory"`` are one name.
+every profile), so ``" Accessory"`` and ``"Accessory"`` are one name. An item
+written twice with the same text is one value (GENIUS compares values by
+text); two items equal only after trimming are refused as ambiguous.
 
 Mapping onto the scenario: domain ``objective`` name -> scenario ``name``
 (else the file stem); a discrete issue -> an issue on a 0..100 scale whose

@@ -45,16 +45,26 @@ MAX_NODES = 200_000
 "billion laughs" file of a few lines expands to billions."""
 
 
-def _flow_depth(text: str) -> int:
-    """The deepest bracket nesting in ``text`` (quotes ignored: an upper bound for a guard)."""
-    depth = deepest = 0
-    for ch in text:
-        if ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in "]}":
-            depth = max(0, depth - 1)
-    return deepest
+def _too_deep(text: str) -> bool:
+    """Whether the document nests collections more than ``MAX_FLOW_DEPTH`` deep.
+
+    Read from the parser's event stream (iterative, stopped at the first level too deep),
+    so brackets inside strings (``"[bold]"``, escape sequences) do not count; the
+    composer that builds the node tree recurses once per level and is not reached for
+    such documents. Malformed YAML is left for the real parse to report with its line.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_FLOW_DEPTH:
+                    return True
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return False
+    return False
 
 
 def _expanded_size(root: yaml.Node) -> int:
@@ -86,8 +96,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def loads(text: str, *, file: str | None = None) -> list[Scenario]:
     # one parse: the node tree gives the lines, the same tree is then constructed
-    if _flow_depth(text) > MAX_FLOW_DEPTH:
-        raise FormatError([Problem((), f"brackets nested too deeply (over {MAX_FLOW_DEPTH} levels)",
+    if _too_deep(text):
+        raise FormatError([Problem((), "lists or mappings nested too deeply "
+                                       f"(over {MAX_FLOW_DEPTH} levels)",
                                    "a scenario of ordinary depth", file)], file=file)
     loader: _Loader | None = None
     try:
