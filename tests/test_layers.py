@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("formats", "arrays"),
     ("power", "engines", "models"),
     ("deals", "uncertainty", "backtest", "inputs", "genius_export", "exchange_control"),
-    ("results",),
+    ("diagnostics", "results"),
     ("present", "store"),
     ("api",),
     ("cli", "web", "__init__", "__main__"),

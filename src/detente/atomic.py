@@ -28,6 +28,10 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
     try:
         _replace(target, write)
     except OSError as exc:
+        blocker = next((p for p in target.parents if p.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            raise DetenteError(f"{target}: cannot write: {blocker} is a file, not a "
+                               "folder") from None
         raise DetenteError(f"{target}: cannot write ({exc.strerror or exc})") from None
     return target
 

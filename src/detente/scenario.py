@@ -28,6 +28,11 @@ Locator = Callable[[Path], int | None]
 """Maps a field path to the line it came from (``None`` when unknown)."""
 
 
+MAX_MAGNITUDE = 1e100
+"""Largest capability and scale end a scenario may hold: products and sums of them stay
+finite in every model (a float overflows near 1.8e308)."""
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -48,7 +53,9 @@ class Actor(_Frozen):
 
     id: str = Field(min_length=1)
     name: str = ""
-    capability: float = Field(default=1.0, ge=0, allow_inf_nan=False)
+    # at most 1e100 (only ratios matter): capability × salience × position must not
+    # overflow a float in the models' sums (1e308 made the compromise inf; issue 17's fuzzer)
+    capability: float = Field(default=1.0, ge=0, le=MAX_MAGNITUDE, allow_inf_nan=False)
     capability_uncertainty: Distribution | None = None
     # Gaussian-copula correlation (0..1) of this actor's uncertain saliences / positions
     # across issues in Monte Carlo draws (see docs/uncertainty.md); None = independent.
@@ -102,7 +109,7 @@ class Distribution(_Frozen):
     @model_validator(mode="after")
     def _check(self) -> Distribution:
         if self.high < self.low:
-            raise ValueError(f"high ({self.high}) is below low ({self.low})")
+            raise ValueError(f"low <= high (here low is {self.low:g} and high {self.high:g})")
         if self.kind == "triangular":
             if self.mode is None:
                 raise ValueError("a triangular distribution needs 'mode'")
@@ -124,8 +131,8 @@ class Issue(_Frozen):
 
     id: str = Field(min_length=1)
     name: str = ""
-    low: float = Field(default=0.0, allow_inf_nan=False)
-    high: float = Field(default=100.0, allow_inf_nan=False)
+    low: float = Field(default=0.0, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)
+    high: float = Field(default=100.0, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)
     anchors: tuple[Anchor, ...] = ()
     status_quo: float | None = Field(default=None, allow_inf_nan=False)
     options: tuple[Option, ...] = ()
@@ -624,14 +631,18 @@ class Scenario(_Frozen):
         _check_unique(issues, "issues", "id", add)
         _check_unique(sources, "sources", "id", add)
         _check_issues(issues, add)
-        _check_stances(stances, actors, issues, sources, add)
-        _check_invalid_stance_refs(data.get("stances"), stances, actors, issues, add)
+        # an actor or issue whose own record is invalid is reported there, not again as
+        # "unknown" in every stance that names it
+        declared = {kind: _declared_ids(data.get(kind)) for kind in ("actors", "issues")}
+        _check_stances(stances, actors, issues, sources, _skip_declared(add, declared))
+        _check_invalid_stance_refs(data.get("stances"), stances, actors, issues,
+                                   _skip_declared(add, declared))
         for key, items in (("blocs", blocs), ("pressures", pressures), ("shocks", shocks)):
             _check_unique(items, key, "id", add)
         check_structure(Parts(actors, issues, stances, sources, blocs, linkages, pressures,
-                              shocks), add)
+                              shocks), _skip_declared(add, declared))
         _check_unique(proposals, "proposals", "id", add)
-        check_proposals(proposals, actors, issues, sources, add)
+        check_proposals(proposals, actors, issues, sources, _skip_declared(add, declared))
 
         if problems:
             raise ScenarioError(problems, file=file)
@@ -991,6 +1002,26 @@ def _check_invalid_stance_refs(
         if (issue is not None and issue.low < issue.high and isinstance(position, int | float)
                 and math.isfinite(position) and not issue.low <= position <= issue.high):
             add(("stances", index, "position"), short(position), _within_scale(issue))
+
+
+def _declared_ids(raw: Any) -> set[str]:
+    """The ids written in a list of records, valid or not."""
+    if not isinstance(raw, list | tuple):
+        return set()
+    return {r["id"] for r in raw if isinstance(r, Mapping) and isinstance(r.get("id"), str)}
+
+
+def _skip_declared(add: _Add, declared: Mapping[str, set[str]]) -> _Add:
+    """``add`` without the "unknown actor/issue" problems of ids that are declared (their
+    record failed validation and has its own problem), wherever the reference stands:
+    a stance, a veto, a red line's bloc, a linked offer."""
+    def filtered(path: Path, found: str, expected: str) -> None:
+        kind, _, value = found.partition(" ")[2].partition(" ")
+        if (found.startswith("unknown ") and kind in ("actor", "issue")
+                and value.strip("'\"") in declared[f"{kind}s"]):
+            return
+        add(path, found, expected)
+    return filtered
 
 
 def _unknown(add: _Add, path: Path, kind: str, value: str, ids: Iterable[str]) -> None:

@@ -10,7 +10,6 @@ import typer
 from detente import api
 from detente.cli.common import console, guard, show
 from detente.cli.options import FromOpt, OutputFormat, ScenarioArg, SeedOpt, TableJsonOpt
-from detente.errors import DetenteError
 from detente.present.exchanges import exchange_view
 
 
@@ -28,23 +27,23 @@ def exchanges(
     output: TableJsonOpt = OutputFormat.table,
     seed: SeedOpt = 0,
     fmt: FromOpt = None,
+    top: Annotated[int, typer.Option(min=1, help="Exchanges to list in the table (the JSON "
+                                     "holds all).")] = 20,
     controlled_only: Annotated[bool, typer.Option(
         "--controlled-only",
         help="List only exchanges in which each side gives on an issue it delivers or holds "
              "a veto on (the model runs unchanged; this filters its log).")] = False,
 ) -> None:
-    """Run the exchange model and list every executed exchange, round by round.
+    """Run the exchange model and list the executed exchanges, round by round (--top of them).
 
     A trade moves the positions actors take. Where the scenario says who delivers an
     issue (controlled_by) or must consent (vetoes), a side giving on an issue it does
     not control is starred (JSON: "controls": false).
     """
-    if output is OutputFormat.csv:
-        raise DetenteError("--format csv is not available here; use table or json")
     run = api.exchanges(scenario, rounds=rounds, variant=variant, rule=rule, seed=seed,
                         candidates=show_candidates, format=fmt,
                         controlled_only=controlled_only)
     if output is OutputFormat.json:
         console.print_json(json.dumps(run.to_dict()))
         return
-    show(exchange_view(run))
+    show(exchange_view(run, top=top))

@@ -51,7 +51,8 @@ def convert(
     target: Annotated[Path, typer.Argument(
         help="Output file (format from its extension; .xml and .tsv need --to).")],
     to: Annotated[
-        str | None, typer.Option("--to", help="Output format: " + ", ".join(api.format_names()))
+        str | None, typer.Option("--to", help="Output format: "
+                                 + ", ".join(api.format_names(writable=True)))
     ] = None,
     fmt: FromOpt = None,
     force: ForceOpt = False,

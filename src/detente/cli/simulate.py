@@ -52,6 +52,8 @@ class By(enum.StrEnum):
 
 ESTIMATE_FROM = 50_000
 """Runs of more draws are timed on a pilot first (the estimate goes to stderr)."""
+PROGRESS_EVERY = 5.0
+"""Seconds between progress lines on a pipe."""
 LONG_RUN_SECONDS = 120
 """Runs estimated longer than this need ``--yes``."""
 
@@ -65,15 +67,19 @@ def _refuse_long_run(seconds: float, draws: int, yes: bool) -> None:
 
 
 def _progress(bar: Progress, task: TaskID) -> Callable[[int, int], None]:
-    """Update the bar on a terminal; on a pipe or file, a plain line on stderr at most every
-    5 s (a bar would not show there)."""
+    """Update the bar on a terminal; on a pipe or file (where a bar does not show), a plain
+    line on stderr every 5 s, and at the end of a run that printed one (a short run stays
+    quiet)."""
     last = [time.monotonic()]
+    printed = [False]
 
     def update(done: int, total: int) -> None:
         bar.update(task, completed=done)
         now = time.monotonic()
-        if not err_console.is_terminal and (now - last[0] >= 5 or done == total):
-            last[0] = now
+        if err_console.is_terminal:
+            return
+        if now - last[0] >= PROGRESS_EVERY or (done == total and printed[0]):
+            last[0], printed[0] = now, True
             err_console.print(f"simulating: {done:,}/{total:,} draws", highlight=False)
 
     return update
@@ -158,7 +164,8 @@ def sensitivity(
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
 ) -> None:
-    """Which uncertain inputs move each issue's forecast most (SALib), with tornado bars."""
+    """Which uncertain inputs move each issue's forecast most (SALib), with the forecast at
+    each input's low and high end (tornado columns) and the swing between them."""
     if output is OutputFormat.csv:
         raise DetenteError("sensitivity writes table or json")
     sc = api.load(scenario, format=fmt)

@@ -34,6 +34,11 @@ def format_names() -> tuple[str, ...]:
     return tuple(_FORMATS)
 
 
+def writable_names() -> tuple[str, ...]:
+    """The formats a scenario can be written in (the others are read only)."""
+    return tuple(n for n in _FORMATS if hasattr(format_module(n), "dumps"))
+
+
 def format_module(name: str) -> ModuleType:
     try:
         return importlib.import_module(_FORMATS[name])
@@ -135,11 +140,11 @@ def write(scenario: Scenario, path: str | os.PathLike[str], *, format: str | Non
     path = Path(path)
     if format is None:
         suffix = path.suffix.lower()
-        matches = _by_extension(suffix)
+        matches = [n for n in _by_extension(suffix) if n in writable_names()]
         if not matches:
             raise DetenteError(
                 f"{path}: cannot tell the format from the extension {suffix or '(none)'}; "
-                f"give one of: {', '.join(format_names())}"
+                f"give one of: {', '.join(writable_names())}"
             )
         # several formats share an extension: take the one named after it (.csv -> csv),
         # else insist on a choice rather than guess

@@ -23,7 +23,8 @@ def _cell(values: dict[str, float], intervals: dict[str, tuple[float, float]], k
     text = Text(_fmt(values[key], pct))
     low, high = intervals.get(key, (math.nan, math.nan))
     if not math.isnan(low):
-        text.append(f"\n{_fmt(low, pct, 1)}–{_fmt(high, pct, 1)}", style="dim")
+        # "[low, high]" as in docs/accuracy.md; at 80 columns it wraps after the comma
+        text.append(f"\n[{_fmt(low, pct, 1)}, {_fmt(high, pct, 1)}]", style="dim")
     return text
 
 
@@ -41,7 +42,9 @@ def backtest_table(report: BacktestReport) -> Table:
     )
     table.add_column("Model", no_wrap=True)
     for head in ("Issues", "MAE", "Median AE", "RMSE", "≤ 10", "≤ 20", "Win vs compromise"):
-        table.add_column(head, justify="right")
+        # never cut a number: the widest single word of the column stays whole
+        table.add_column(head, justify="right", overflow="fold",
+                         min_width=max(6, *map(len, head.split())))
     for s in sorted(report.scores, key=lambda s: (math.isnan(s.values["mae"]),
                                                   s.values["mae"])):
         v, iv = s.values, s.intervals

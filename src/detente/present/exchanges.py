@@ -56,13 +56,19 @@ def candidates_table(rows: Sequence[Mapping[str, Any]]) -> Table:
     return out
 
 
-def exchange_view(run: ExchangeRun) -> list[RenderableType]:
-    """``detente exchanges``: candidates (if asked for), the log, each issue's outcome."""
+def exchange_view(run: ExchangeRun, *, top: int | None = None) -> list[RenderableType]:
+    """``detente exchanges``: candidates (if asked for), the log (its first ``top`` rows,
+    default all, under a one-line summary), each issue's outcome."""
     sc, fc = run.scenario, run.forecast
     out: list[RenderableType] = []
     if run.candidates is not None:
         out.append(candidates_table(run.candidates))
-    out.append(exchange_log_table(run.log, title=f"Exchanges in {sc.name} ({run.rounds} rounds)"))
+    log = run.log
+    rounds_used = len({e.get("round") for e in log})
+    out.append(exchange_log_table(
+        log, limit=top,
+        title=f"Exchanges in {sc.name}: {len(log)} in {rounds_used} of {run.rounds} rounds, "
+              f"total gain {sum(e['gain'] for e in log):.4f}"))
     table = Table(title="Expected outcome", title_justify="left")
     table.add_column("issue")
     table.add_column("start", justify="right")

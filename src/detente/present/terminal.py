@@ -19,7 +19,7 @@ from __future__ import annotations
 import json as _json
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderHook, RenderResult
@@ -146,3 +146,14 @@ def for_stream(text: str, stream: IO[str]) -> str:
 def join(values: Iterable[Any], sep: str = ", ") -> str:
     """User values joined as plain text with control characters visible."""
     return sep.join(visible(str(v)) for v in values)
+
+
+class ByWidth:
+    """A renderable built for the width it is printed at: ``build(width)`` chooses what fits
+    (e.g. a table that leaves out a picture column at 80 columns rather than cut numbers)."""
+
+    def __init__(self, build: Callable[[int], RenderableType]) -> None:
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.build(options.max_width)
