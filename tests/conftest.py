@@ -64,8 +64,8 @@ def _hostile_structure(data: dict, text: str, actor: dict, issue: dict, source: 
     left out: every reference to a renamed id would repeat ``text``, whose unbalanced
     brackets then exceed the YAML reader's bracket-depth guard (a quote-blind upper
     bound). Hostile text in the structure is covered by tests/structure."""
-    for key in ("blocs", "linkages", "pressures", "shocks"):
-        data.pop(key, None)
+    for key in ("blocs", "linkages", "pressures", "shocks", "proposals"):
+        data.pop(key, None)  # proposals likewise (hostile plan titles: tests/proposals)
     for i in data["issues"]:
         for key in ("controlled_by", "vetoes", "no_agreement"):
             i.pop(key, None)

@@ -124,6 +124,8 @@ def test_csv_refuses_a_source_id_it_cannot_hold(tmp_path: Path, ukraine: Scenari
                 *data.get("pressures", []), *data.get("shocks", []),
                 *(r for s_ in data["stances"] for r in s_.get("red_lines", []))]:
         st_["sources"] = ["a;b" if s == first else s for s in st_.get("sources", [])]
+    for plan in data.get("proposals", []):  # issue 20: the plans cite it too
+        plan["sources"] = ["a;b" if s == first else s for s in plan.get("sources", [])]
     with pytest.raises(detente.DetenteError, match=r"sources\[0\]\.id.*';'"):
         detente.save(Scenario.from_dict(data), tmp_path / "x.csv")
     assert not (tmp_path / "x.csv").exists()
@@ -163,6 +165,9 @@ def test_issue_19_examples_print_literally(tmp_path: Path):
     for issue in data["issues"]:  # and where the structure names it
         for key in ("controlled_by", "vetoes"):
             issue[key] = ["RUS[/]" if a == "RUS" else a for a in issue.get(key, [])]
+    for plan in data.get("proposals", []):  # and the plans it proposes (issue 20)
+        if plan["proposer"] == "RUS":
+            plan["proposer"] = "RUS[/]"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     res = invoke("deals", str(path))
     assert res.exit_code == 0 and "RUS[/]" in res.output

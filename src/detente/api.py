@@ -52,6 +52,7 @@ from detente.templates import scenario_template
 if TYPE_CHECKING:
     from detente.deals import DealProblem, DealReport, PhaseReport
     from detente.deals.pair import PairView
+    from detente.deals.proposal_report import ProposalsReport
     from detente.engines import Engine
     from detente.present.brief import BriefData
     from detente.store import History
@@ -617,6 +618,49 @@ def _plain_scenario(source: Scenario | GeniusDomain) -> Scenario:
     return source.scenario if isinstance(source, GeniusDomain) else source
 
 
+def proposals(
+    scenario: ScenarioLike = None,
+    *,
+    utility: str = "linear",
+    acceptance: str | None = None,
+    draws: int = 0,
+    seed: int = 0,
+    models: Iterable[str] | None = None,
+    amend_rule: str = "fewest",
+    amendments: bool = True,
+    format: str | None = None,
+    shocks: Sequence[str] = (),
+) -> ProposalsReport:
+    """The plans on the table (``proposals`` in the scenario), judged.
+
+    Per proposal: each actor's utility against its no-deal value, who accepts,
+    who blocks and by how much, red lines crossed, linkages broken, the mean
+    distance (in scale spans) to each model's forecast (``models``, default the
+    forecast defaults), and with ``draws > 0`` each actor's probability of
+    accepting under the stated uncertainty (``seed``). A blocked proposal gets
+    its smallest amendment by ``amend_rule`` (``"fewest"``: fewest issues moved,
+    then least movement; ``"nash"``: the largest Nash product over the veto
+    holders), unless ``amendments`` is false. ``utility``, ``acceptance`` and
+    ``shocks`` as in :func:`deal_problem`.
+    """
+    from detente.deals.amendments import AMEND_RULES
+    from detente.deals.proposal_report import evaluate_proposals
+
+    if amend_rule not in AMEND_RULES:
+        raise DetenteError(f"amendment rule {amend_rule!r}: expected one of "
+                           f"{', '.join(AMEND_RULES)}")
+    sc = _scenario(scenario, format)
+    if not sc.proposals:
+        raise DetenteError(f"scenario {sc.name!r} has no proposals: add a 'proposals' section "
+                           "(see docs/scenarios.md)")
+    problem = deal_problem(sc, utility=utility, acceptance=acceptance, shocks=shocks)
+    fs = forecast(sc, models) if models is None or list(models) else None
+    points = {f.model: f.point for f in fs} if fs is not None else {}
+    return evaluate_proposals(problem, sc, forecasts=points, draws=draws, seed=seed,
+                              amend_rule=amend_rule,  # type: ignore[arg-type]
+                              amendments=amendments)
+
+
 def logrolls(
     scenario: ScenarioLike = None,
     *,
@@ -1046,7 +1090,8 @@ def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
     (``models``, default every model but the ensemble), the Monte Carlo distributions
     of the ``simulated`` ones (``draws``, 0 for none), what moves each issue (Morris
     elementary effects and tornado swings of ``sensitivity_model``) and the
-    ``top_deals`` packages every party prefers to no deal."""
+    ``top_deals`` packages every party prefers to no deal; with proposals in the
+    scenario, the plans on the table judged over the same ``draws``."""
     from detente.present.brief import BriefData
 
     sc = _scenario(scenario)
@@ -1057,8 +1102,9 @@ def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
     sens = sensitivity(sc, sensitivity_model, method="morris", samples=sensitivity_samples,
                        seed=seed)
     deals_report = analyse_deals(sc, seed=seed)
+    plans = proposals(sc, draws=draws, seed=seed, models=[]) if sc.proposals else None
     return BriefData(scenario=sc, result=result, simulation=sim, sensitivity=sens,
-                     deals=deals_report.to_dict(top=top_deals), seed=seed)
+                     deals=deals_report.to_dict(top=top_deals), seed=seed, proposals=plans)
 
 
 def scenario_schema() -> dict[str, Any]:

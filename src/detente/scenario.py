@@ -391,6 +391,37 @@ class Stance(_Frozen):
     """Outcomes this actor will not accept on this issue (hard constraints)."""
 
 
+class ProposalPhase(_Frozen):
+    """One stage of a phased proposal: the issues it settles, in order."""
+
+    name: str = Field(min_length=1)
+    issues: tuple[str, ...] = Field(min_length=1)
+    description: str = ""
+
+
+class Proposal(_Frozen):
+    """A plan on the table, as its proposer stated it (``proposals`` in a scenario).
+
+    ``package`` gives, per issue it covers, an option name or a point on the
+    issue's scale (a point is judged at the nearest option of the deal space).
+    Issues it leaves out stay at no deal (the status quo); ``open`` names issues
+    the plan explicitly leaves for later (also judged at no deal, but shown as
+    open). ``phases`` optionally orders the covered issues.
+    """
+
+    id: str = Field(min_length=1)
+    title: str = ""
+    proposer: str = Field(min_length=1)
+    date: dt.date | None = None
+    sources: tuple[str, ...] = ()
+    evidence: str = ""
+    package: dict[str, str | float] = Field(min_length=1)
+    open: tuple[str, ...] = ()
+    phases: tuple[ProposalPhase, ...] = ()
+    assumptions: str = ""
+    """What the scenario assumes beyond its sources (the numbers, with ranges)."""
+
+
 class Scenario(_Frozen):
     """One negotiation as known on one date (``as_of``), with its sources.
 
@@ -410,6 +441,8 @@ class Scenario(_Frozen):
     linkages: tuple[Linkage, ...] = ()
     pressures: tuple[Pressure, ...] = ()
     shocks: tuple[Shock, ...] = ()
+    proposals: tuple[Proposal, ...] = ()
+    """Plans on the table (optional; they change no model's numbers)."""
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     # ---- look-ups -------------------------------------------------------------
@@ -513,6 +546,15 @@ class Scenario(_Frozen):
                 for sub in ("sources", "evidence", "description", "coordinator"):
                     if sub in item and not item[sub]:
                         item.pop(sub)
+        if not data["proposals"]:
+            data.pop("proposals")
+        for prop in data.get("proposals", ()):
+            for key in ("title", "sources", "evidence", "open", "phases", "assumptions"):
+                if not prop[key]:
+                    prop.pop(key)
+            for phase in prop.get("phases", ()):
+                if not phase["description"]:
+                    phase.pop("description")
         for source in data["sources"]:
             for key in ("title", "publisher"):
                 if not source[key]:
@@ -558,7 +600,7 @@ class Scenario(_Frozen):
             raise ScenarioError(problems, file=file)
 
         known = {"name", "title", "as_of", "description", "sources", "actors", "issues",
-                 "stances", "blocs", "linkages", "pressures", "shocks", "metadata"}
+                 "stances", "blocs", "linkages", "pressures", "shocks", "proposals", "metadata"}
         for key in data:
             if key not in known:
                 add((str(key),), "an unknown key", f"one of {', '.join(sorted(known))}")
@@ -578,6 +620,7 @@ class Scenario(_Frozen):
         linkages = _validate_list(data, "linkages", Linkage, _normalise_plain, add)
         pressures = _validate_list(data, "pressures", Pressure, _normalise_pressure, add)
         shocks = _validate_list(data, "shocks", Shock, _normalise_plain, add)
+        proposals = _validate_list(data, "proposals", Proposal, _normalise_proposal, add)
 
         if not data.get("actors"):
             add(("actors",), "no actors", "at least one actor")
@@ -598,6 +641,8 @@ class Scenario(_Frozen):
             _check_unique(items, key, "id", add)
         check_structure(Parts(actors, issues, stances, sources, blocs, linkages, pressures,
                               shocks), _skip_declared(add, declared))
+        _check_unique(proposals, "proposals", "id", add)
+        check_proposals(proposals, actors, issues, sources, _skip_declared(add, declared))
 
         if problems:
             raise ScenarioError(problems, file=file)
@@ -612,6 +657,7 @@ class Scenario(_Frozen):
             linkages=tuple(k for _, k in linkages),
             pressures=tuple(p for _, p in pressures),
             shocks=tuple(k for _, k in shocks),
+            proposals=tuple(p for _, p in proposals),
         )
 
 
@@ -628,6 +674,19 @@ class _TopLevel(_Frozen):
 
 def _normalise_plain(raw: Any) -> Any:
     return raw
+
+
+def _normalise_proposal(raw: Any) -> Any:
+    """``source: id`` for ``sources: [id]``; ``open: issue`` for ``open: [issue]``."""
+    if not isinstance(raw, Mapping):
+        return raw
+    out = dict(raw)
+    if "source" in out and "sources" not in out:
+        out["sources"] = out.pop("source")
+    for key in ("sources", "open"):
+        if isinstance(out.get(key), str):
+            out[key] = [out[key]]
+    return out
 
 
 def _normalise_actor(raw: Any) -> Any:
@@ -1104,6 +1163,51 @@ def _cycle_through(edges: Mapping[str, set[str]], start: str, nxt: str) -> list[
     return None
 
 
+def check_proposals(proposals: list[tuple[int, Proposal]], actors: list[tuple[int, Actor]],
+                    issues: list[tuple[int, Issue]], sources: list[tuple[int, Source]],
+                    add: _Add) -> None:
+    """Cross-references of the proposals: proposer, issues, options, points, phases, sources."""
+    actor_ids = {a.id for _, a in actors}
+    issue_by_id = {i.id: i for _, i in issues}
+    source_ids = {s.id for _, s in sources}
+    for index, prop in proposals:
+        path: Path = ("proposals", index)
+        if prop.proposer not in actor_ids:
+            _unknown(add, path + ("proposer",), "actor", prop.proposer, actor_ids)
+        for k, src in enumerate(prop.sources):
+            if src not in source_ids:
+                add(path + ("sources", k), f"unknown source {src!r}",
+                    f"one of the scenario's sources ({', '.join(sorted(source_ids)) or 'none'})")
+        for issue_id, choice in prop.package.items():
+            issue = issue_by_id.get(issue_id)
+            where = path + ("package", issue_id)
+            if issue is None:
+                _unknown(add, where, "issue", issue_id, issue_by_id)
+            elif isinstance(choice, str):
+                names = [o.name for o in issue.options]
+                if choice not in names:
+                    add(where, f"unknown option {choice!r}",
+                        f"an option of issue {issue.id!r} ({', '.join(names) or 'none'}) "
+                        "or a point on its scale")
+            elif not issue.low <= choice <= issue.high:
+                add(where, f"point {choice:g} outside the scale", _within_scale(issue))
+        for k, issue_id in enumerate(prop.open):
+            if issue_id not in issue_by_id:
+                _unknown(add, path + ("open", k), "issue", issue_id, issue_by_id)
+            elif issue_id in prop.package:
+                add(path + ("open", k), f"issue {issue_id!r} both in the package and open",
+                    "an issue the package does not settle")
+        for k, phase in enumerate(prop.phases):
+            if any(other.name == phase.name for other in prop.phases[:k]):
+                add(path + ("phases", k, "name"), f"a second phase named {phase.name!r}",
+                    "a name of its own for each phase")
+            for j, issue_id in enumerate(phase.issues):
+                if issue_id not in prop.package:
+                    add(path + ("phases", k, "issues", j),
+                        f"issue {issue_id!r} not in the package",
+                        f"an issue the package settles ({', '.join(prop.package)})")
+
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a scenario file (YAML or JSON), as detente reads it.
 
@@ -1138,6 +1242,9 @@ def json_schema() -> dict[str, Any]:
     for name in ("capability_uncertainty", "batna_uncertainty"):
         defs["Actor"]["properties"][name] = dist
     defs["Pressure"]["properties"]["uncertainty"] = dist
+    proposal = defs["Proposal"]["properties"]
+    proposal["source"] = {"type": "string"}
+    proposal["sources"] = proposal["open"] = ids
     defs["Distribution"]["properties"]["dist"] = defs["Distribution"]["properties"]["kind"]
     defs["Distribution"].get("required", []).clear()
     defs["Distribution"]["required"] = ["low", "high"]

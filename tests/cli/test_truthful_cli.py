@@ -26,7 +26,9 @@ def invoke(*args: str, columns: int = 80):
 
 def _template(tmp_path: Path) -> dict:
     api.new_scenario("demo", tmp_path / "t.yaml", force=True)
-    return yaml.safe_load((tmp_path / "t.yaml").read_text())
+    data = yaml.safe_load((tmp_path / "t.yaml").read_text())
+    data.pop("proposals", None)  # these tests edit issues and stances a plan may name
+    return data
 
 
 def _write(tmp_path: Path, data: dict, name: str = "s.yaml") -> str:

@@ -84,8 +84,11 @@ def test_changes_are_found_and_classified(ukraine):
     b["stances"] = [dict(s, position=70) if (s["actor"], s["issue"]) == ("USA", "donetsk")
                     else s for s in b["stances"]]
     b["sources"] = [*data["sources"], {"id": "new-report", "title": "a later report"}]
+    # a proposal goes with its proposer (issue 20)
+    b["proposals"] = [p for p in data["proposals"] if p["proposer"] != "GBR"]
     found = {(c.kind, c.key, c.action) for c, _ in compare(data, b)}
     assert found == {("actor", "GBR", "removed"), ("actor", "TUR", "added"),
+                     ("structure", "proposals/london-phased", "removed"),
                      ("structure", "USA", "changed"), ("stance", "USA/donetsk", "changed"),
                      ("source", "new-report", "added")}
     # applying every change gives b; applying none gives a (up to the order of entries,

@@ -206,3 +206,10 @@ def test_stored_versions_and_their_timeline(tmp_path, ukraine):
         assert no_store.get(f"/api/histories/{ukraine.name}/timeline").status_code == 404
     finally:
         history.close()
+
+
+def test_proposals_are_the_cli_json_and_have_a_figure(client: TestClient):
+    got = client.get(f"/api/scenarios/{BUNDLED}/proposals?draws=200&seed=1").json()
+    assert got == cli_json("proposals", BUNDLED, "--draws", "200", "--seed", "1", "-f", "json")
+    fig = client.get(f"/api/scenarios/{BUNDLED}/figures/plans?draws=100")
+    assert fig.status_code == 200 and fig.json()["data"][0]["type"] == "heatmap"

@@ -14,6 +14,7 @@ from detente.cli import exchanges as exchanges_cmd
 from detente.cli import forecast as forecast_cmd
 from detente.cli import history as history_cmd
 from detente.cli import panel as panel_cmd
+from detente.cli import proposals as proposals_cmd
 from detente.cli import report as report_cmd
 from detente.cli import scenario_cmds, structure_cmds
 from detente.cli import serve as serve_cmd
@@ -69,6 +70,7 @@ app.command("levers")(simulate_cmd.levers)
 app.command("deals")(deals_cmd.deals)
 app.command("logrolls")(deals_cmd.logrolls)
 app.command("phase")(deals_cmd.phase)
+app.command("proposals")(proposals_cmd.proposals)
 app.command("pressures")(structure_cmds.pressures)
 app.command("schema")(structure_cmds.schema)
 app.add_typer(history_cmd.app, name="history")

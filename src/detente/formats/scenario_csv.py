@@ -19,6 +19,8 @@ header; rows follow until the next section. Sections::
                 requires_value,sources,evidence
     #pressures  id,name,value,description,sources, value_<dist columns>
     #shocks     id,name,pressure,change,description,sources   one row per changed pressure
+    #proposals  id,title,proposer,date,sources,evidence,assumptions
+    #packages   proposal,issue,option,point,phase,open   one row per issue a proposal names
     #metadata   key,value            value as JSON
 
 The structure columns (see docs/scenarios.md): an issue's ``controlled_by``
@@ -28,7 +30,10 @@ an explicit no-agreement status quo; an actor's ``batna_pressure`` is
 ``below``, ``low`` and ``high`` (a range) or ``options`` (``;``-separated). A
 linkage's ``*_op`` is ``at_least``, ``at_most``, ``above`` or ``below`` (or
 ``>=``, ``<=``, ``>``, ``<``). Rows of ``#shocks`` with the same id are one
-shock.
+shock. A ``#packages`` row gives an ``option`` name or a ``point`` on the
+scale and an optional ``phase`` name (phases in the order they first appear),
+or ``open`` = ``yes`` for an issue the proposal leaves open (one row per issue,
+so any issue id can be written).
 
 Distribution columns for a quantity ``q``: ``q_dist`` (uniform, triangular,
 normal), ``q_low``, ``q_high``, ``q_mode``, ``q_mean``, ``q_sd``; empty when
@@ -74,6 +79,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "pressures": ("id", "name", "value", "description", "sources",
                   *(f"value_{k}" for k in _DIST)),
     "shocks": ("id", "name", "pressure", "change", "description", "sources"),
+    "proposals": ("id", "title", "proposer", "date", "sources", "evidence", "assumptions"),
+    "packages": ("proposal", "issue", "option", "point", "phase", "open"),
     "metadata": ("key", "value"),
 }
 _OPS = {"at_least": "at_least", ">=": "at_least", "at_most": "at_most", "<=": "at_most",
@@ -95,6 +102,8 @@ _REQUIRED = {
                  "requires_op", "requires_value"),
     "pressures": ("id",),
     "shocks": ("id", "pressure", "change"),
+    "proposals": ("id", "proposer"),
+    "packages": ("proposal", "issue"),
 }
 
 
@@ -221,6 +230,7 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
             lines[(key, index)] = line
         data[key] = items
     _read_structure(sections, data, lines, problems, file)
+    _read_proposals(sections, data, lines, problems, file)
 
     issue_index = {item.get("id"): k for k, item in enumerate(data["issues"])}
     for sub in ("anchors", "options"):
@@ -342,6 +352,66 @@ def _read_structure(sections: dict[str, list[tuple[int, dict[str, str]]]], data:
         lines[("shocks", len(shocks) - 1, "changes", row.get("pressure", ""))] = line
 
 
+def _read_proposals(sections: dict[str, list[tuple[int, dict[str, str]]]],
+                    data: dict[str, Any], lines: dict[Path, int], problems: list[Problem],
+                    file: str | None) -> None:
+    """The #proposals and #packages sections into ``data["proposals"]``."""
+    at: dict[str, dict[str, Any]] = {}
+    for index, (line, row) in enumerate(sections.get("proposals", [])):
+        prop: dict[str, Any] = {k: v for k, v in row.items() if k != "sources"}
+        if "sources" in row:
+            prop["sources"] = _list(row["sources"])
+        prop["package"] = {}
+        at[row.get("id", "")] = prop
+        data.setdefault("proposals", []).append(prop)
+        lines[("proposals", index)] = line
+    for line, row in sections.get("packages", []):
+        prop = at.get(row.get("proposal", ""))
+        if prop is None:
+            problems.append(Problem(("packages",), f"unknown proposal {row.get('proposal')!r}",
+                                    "a proposal id from the #proposals section", file, line))
+            continue
+        issue = row.get("issue", "")
+        if row.get("open", "").lower() in ("yes", "true", "1"):
+            prop.setdefault("open", []).append(issue)
+            continue
+        choice: Any = row.get("option")
+        if choice is None and "point" in row:
+            try:
+                choice = float(row["point"])
+            except ValueError:
+                choice = row["point"]
+        prop["package"][issue] = choice
+        index = data["proposals"].index(prop)
+        lines[("proposals", index, "package", issue)] = line
+        if row.get("phase"):
+            phases = prop.setdefault("phases", [])
+            phase = next((p for p in phases if p["name"] == row["phase"]), None)
+            if phase is None:
+                phase = {"name": row["phase"], "issues": []}
+                phases.append(phase)
+            phase["issues"].append(issue)
+
+
+def _write_proposals(out: list[list[Any]], scenario: Scenario) -> None:
+    _section(out, "proposals", (
+        {"id": p.id, "title": p.title, "proposer": p.proposer,
+         "date": None if p.date is None else p.date.isoformat(),
+         "sources": ";".join(p.sources), "evidence": p.evidence,
+         "assumptions": p.assumptions} for p in scenario.proposals))
+
+    def phase_of(p: Any, issue: str) -> str | None:
+        return next((ph.name for ph in p.phases if issue in ph.issues), None)
+
+    _section(out, "packages", [
+        {"proposal": p.id, "issue": issue,
+         "option": choice if isinstance(choice, str) else None,
+         "point": None if isinstance(choice, str) else choice, "phase": phase_of(p, issue)}
+        for p in scenario.proposals for issue, choice in p.package.items()]
+        + [{"proposal": p.id, "issue": issue, "open": "yes"}
+           for p in scenario.proposals for issue in p.open])
+
+
 def _dist_cells(dist: Distribution | None, prefix: str) -> dict[str, Any]:
     if dist is None:
         return {}
@@ -435,6 +505,7 @@ def dumps(scenario: Scenario) -> str:
          **_dist_cells(s.salience_uncertainty, "salience")}
         for s in scenario.stances))
     _write_structure(out, scenario)
+    _write_proposals(out, scenario)
     _section(out, "metadata", ({"key": k, "value": json.dumps(v)}
                                for k, v in scenario.metadata.items()))
     buf = io.StringIO()

@@ -4,6 +4,9 @@
 2. What would move it? (the inputs whose stated range moves each forecast most)
 3. Which packages could every party accept? (deals each prefers to no deal)
 
+and, when the scenario states proposals, which of the plans on the table every
+party holding a veto could accept.
+
 :func:`detente.api.brief` computes a :class:`BriefData`; :func:`render_html`
 only formats it. The page embeds plotly.js from the installed ``plotly``
 package, so it opens without a network. Jinja2 autoescapes every user text;
@@ -47,6 +50,7 @@ class BriefData:
     sensitivity: Any  # detente.uncertainty.sensitivity.Sensitivity
     deals: dict[str, Any]
     seed: int = 0
+    proposals: Any = None  # detente.deals.proposal_report.ProposalsReport | None
 
 
 @cache
@@ -140,9 +144,13 @@ def render_html(data: BriefData, *, generated: dt.datetime | None = None) -> str
         figs[f"tornado-{issue.id}"] = figure_json(
             figures.tornado(data.sensitivity, issue.id, top=6, scenario=sc))
     deals = data.deals
+    plans = data.proposals.to_dict() if data.proposals is not None else None
+    if data.proposals is not None:
+        figs["plans"] = figure_json(figures.acceptance_grid(data.proposals))
     sources = {s.id: s for s in sc.sources}
     return environment().get_template("brief.html.j2").render(
         sc=sc, note=NEUTRAL_NOTE, where=_where(data), movers=_movers(data), deals=deals,
+        plans=plans,
         sources=sources, simulation=data.simulation, sens=data.sensitivity,
         result=data.result, seed=data.seed, figures=figs, plotly_js=plotly_js(),
         stance_sources=stance_sources, assumption=ASSUMPTION,

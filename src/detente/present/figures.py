@@ -29,6 +29,7 @@ from detente.scenario import Scenario
 
 if TYPE_CHECKING:
     from detente.deals.pair import PairView
+    from detente.deals.proposal_report import ProposalsReport
     from detente.models.base import Forecast
     from detente.uncertainty.sensitivity import Sensitivity
     from detente.uncertainty.simulate import Simulation
@@ -228,6 +229,48 @@ def pareto(view: PairView) -> go.Figure:
     shown = f"{len(u):,} of {view.total:,} deals" if view.sampled else f"{view.total:,} deals"
     fig = _layout(fig, f"{a} and {b}: {shown}", height=520)
     fig.update_layout(margin={"l": 70})
+    return fig
+
+
+def acceptance_grid(report: ProposalsReport) -> go.Figure:
+    """Plan × actor: each actor's margin over no deal (``u − β``, diverging colours: green
+    accepts, red prefers no deal), or with draws its probability of accepting; a ``*``
+    marks whose consent the plan needs. Plans in the report's ranking order."""
+    data = report.to_dict()
+    plans = data["proposals"]
+    actors = list(report.actors)
+    with_draws = bool(data["draws"])
+    z, text, hover = [], [], []
+    for p in plans:
+        row, cells, hovers = [], [], []
+        for a in actors:
+            info = p["actors"][a]
+            value = info["p_accept"] if with_draws else info["margin"]
+            star = "*" if info["veto_needed"] else ""
+            row.append(value)
+            cells.append(f"{value:.0%}{star}" if with_draws else f"{value:+.2f}{star}")
+            hovers.append(f"{label(p['id'])} / {label(a)}: u {info['utility']:.3f}, "
+                          f"no deal {info['no_deal']:.3f}"
+                          + ("; consent needed" if star else ""))
+        z.append(row)
+        text.append(cells)
+        hover.append(hovers)
+    if with_draws:
+        scale = {"colorscale": "RdYlGn", "zmin": 0.0, "zmax": 1.0}
+    else:
+        top = max((abs(v) for row in z for v in row), default=1.0) or 1.0
+        scale = {"colorscale": "RdYlGn", "zmid": 0.0, "zmin": -top, "zmax": top}
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[label(a) for a in actors], y=[_short(p["id"]) for p in plans],
+        text=text, texttemplate="%{text}", customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>",
+        colorbar={"title": "P(accepts)" if with_draws else "u − β"}, **scale))
+    fig.update_yaxes(autorange="reversed")
+    what = (f"probability each actor accepts ({data['draws']} draws)" if with_draws
+            else "margin over no deal")
+    fig = _layout(fig, f"Plans on the table: {what}; * = consent needed",
+                  height=160 + 40 * len(plans))
+    _note(fig)
     return fig
 
 

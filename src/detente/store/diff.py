@@ -65,8 +65,10 @@ class Change:
 
     @property
     def moves_forecasts(self) -> bool:
-        """Whether the change can move a forecast (sources and titles cannot)."""
-        return self.kind not in ("source", "scenario")
+        """Whether the change can move a forecast (sources, titles and the proposals on
+        the table cannot: no model reads them)."""
+        return self.kind not in ("source", "scenario") and \
+            self.key.partition("/")[0] != "proposals"
 
     def describe(self) -> str:
         if self.action != "changed":
@@ -280,10 +282,12 @@ def compose(a: Mapping[str, Any], b: Mapping[str, Any], units: Sequence[_Unit]) 
 def names(record: Mapping[str, Any], kind: str, ids: set[str]) -> bool:
     """Whether a structure record names one of ``ids`` (actors or issues, by ``kind``) in a
     field whose name says so (``issue``, ``if_issue``, ``actors``, ``members`` for actors)."""
-    words = ("actor", "member", "proposer") if kind == "actor" else ("issue",)
+    words = ("actor", "member", "proposer") if kind == "actor" else ("issue", "package", "open")
     for name, value in record.items():
         if not any(w in str(name).lower() for w in words):
             continue
+        if isinstance(value, Mapping):  # a proposal's package: {issue: option}
+            value = list(value)
         if (isinstance(value, str) and value in ids) or \
                 (isinstance(value, list) and any(v in ids for v in value if isinstance(v, str))):
             return True

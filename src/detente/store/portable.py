@@ -201,6 +201,29 @@ def _drop_structure(data: dict[str, Any], kind: str, key: str) -> None:
                     issue[field] = [a for a in issue[field] if a != key]
     if "linkages" in data:
         data["linkages"] = links
+    _drop_from_proposals(data, kind, key)
+
+
+def _drop_from_proposals(data: dict[str, Any], kind: str, key: str) -> None:
+    """Proposals by a removed actor go; a removed issue leaves every package, ``open`` list
+    and phase (a proposal left settling nothing goes)."""
+    if "proposals" not in data:
+        return
+    kept = []
+    for prop in data["proposals"]:
+        if kind != "issue":
+            if prop.get("proposer") != key:
+                kept.append(prop)
+            continue
+        prop = dict(prop)
+        prop["package"] = {k: v for k, v in (prop.get("package") or {}).items() if k != key}
+        prop["open"] = [i for i in prop.get("open") or [] if i != key]
+        phases = [{**ph, "issues": [i for i in ph.get("issues", []) if i != key]}
+                  for ph in prop.get("phases") or []]
+        prop["phases"] = [ph for ph in phases if ph["issues"]]
+        if prop["package"]:
+            kept.append(prop)
+    data["proposals"] = kept
 
 
 def apply_change(data: dict[str, Any], change: Any, where: str) -> None:
@@ -209,7 +232,7 @@ def apply_change(data: dict[str, Any], change: Any, where: str) -> None:
     A change names one entry and what to do: ``{stance: ACTOR/ISSUE, set: {...}}``
     (creating the stance if absent), ``{stance: ..., remove: true}``, the same for
     ``actor: ID`` and ``issue: ID`` (removing an actor or issue removes its
-    stances and the linkages, vetoes and control that name it), plus ``source`` (a
+    stances and the linkages, vetoes, control and proposals that name it), plus ``source`` (a
     source id) and ``because`` (the paraphrased evidence), which a manifest must give
     for every change.
     """

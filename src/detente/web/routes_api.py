@@ -140,6 +140,15 @@ def deals(request: Request, ref: str, top: Annotated[int, Query(ge=1, le=100)] =
     return api.analyse_deals(sc, utility=utility, robust=robust).to_dict(top=top)
 
 
+@router.get("/scenarios/{ref}/proposals",
+            summary="The plans on the table (as `detente proposals --format json`)")
+def proposals(request: Request, ref: str,
+              draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 0,
+              seed: Annotated[int, Query(ge=0)] = 0, amend: str = "fewest") -> dict[str, Any]:
+    sc = store(request).get(ref).scenario
+    return api.proposals(sc, draws=draws, seed=seed, amend_rule=amend).to_dict()
+
+
 @router.get("/scenarios/{ref}/simulate",
             summary="Monte Carlo (as `detente simulate --format json`)")
 def simulate(request: Request, ref: str, model: ModelsQ = None,
@@ -162,7 +171,8 @@ def sensitivity(request: Request, ref: str, model: str = "compromise", method: s
 
 
 @router.get("/scenarios/{ref}/figures/{kind}", summary="A Plotly figure as JSON: scales, "
-            "trajectories (model=), histograms (draws=), pareto (a=, b=), tornado (issue=)")
+            "trajectories (model=), histograms (draws=), pareto (a=, b=), tornado (issue=), "
+            "plans (draws=)")
 def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
            a: str | None = None, b: str | None = None, issue: str | None = None,
            draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000) -> Response:
@@ -184,9 +194,11 @@ def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
         sens = api.sensitivity(sc, _known((model or ["compromise"])[0]), method="morris",
                                samples=8)
         fig = figures.tornado(sens, chosen, scenario=sc)
+    elif kind == "plans":
+        fig = figures.acceptance_grid(api.proposals(sc, draws=draws, models=[]))
     else:
         raise DetenteError(f"unknown figure {kind[:40]!r}; expected scales, trajectories, "
-                           "histograms, pareto or tornado")
+                           "histograms, pareto, tornado or plans")
     return Response(figure_json(fig), media_type="application/json")
 
 
