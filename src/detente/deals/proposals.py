@@ -27,7 +27,7 @@ from detente.scenario import Proposal, Scenario
 
 from .acceptability import acceptable, verdict
 from .rules import Verdict
-from .utility import DealProblem, distance_value
+from .utility import DealProblem, UtilityKind, distance_value
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarr
     sal = np.asarray(arrays.salience) * np.asarray(arrays.mask)[None]
     total = sal.sum(axis=2, keepdims=True)
     w = np.divide(sal, total, out=np.zeros_like(sal), where=total > 0)  # [D, A, I]
-    kind = problem.utility if problem.utility in ("linear", "quadratic") else "linear"
+    kind: UtilityKind = "quadratic" if problem.utility == "quadratic" else "linear"
     n_d, n_a = pos.shape[0], pos.shape[1]
     u = np.zeros((n_d, packages.shape[0], n_a))
     ref = np.zeros((n_d, n_a))

@@ -366,14 +366,14 @@ def _read_proposals(sections: dict[str, list[tuple[int, dict[str, str]]]],
         data.setdefault("proposals", []).append(prop)
         lines[("proposals", index)] = line
     for line, row in sections.get("packages", []):
-        prop = at.get(row.get("proposal", ""))
-        if prop is None:
+        owner = at.get(row.get("proposal", ""))
+        if owner is None:
             problems.append(Problem(("packages",), f"unknown proposal {row.get('proposal')!r}",
                                     "a proposal id from the #proposals section", file, line))
             continue
         issue = row.get("issue", "")
         if row.get("open", "").lower() in ("yes", "true", "1"):
-            prop.setdefault("open", []).append(issue)
+            owner.setdefault("open", []).append(issue)
             continue
         choice: Any = row.get("option")
         if choice is None and "point" in row:
@@ -381,11 +381,11 @@ def _read_proposals(sections: dict[str, list[tuple[int, dict[str, str]]]],
                 choice = float(row["point"])
             except ValueError:
                 choice = row["point"]
-        prop["package"][issue] = choice
-        index = data["proposals"].index(prop)
+        owner["package"][issue] = choice
+        index = data["proposals"].index(owner)
         lines[("proposals", index, "package", issue)] = line
         if row.get("phase"):
-            phases = prop.setdefault("phases", [])
+            phases = owner.setdefault("phases", [])
             phase = next((p for p in phases if p["name"] == row["phase"]), None)
             if phase is None:
                 phase = {"name": row["phase"], "issues": []}
