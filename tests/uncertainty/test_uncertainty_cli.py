@@ -28,6 +28,8 @@ def test_simulate_table_save_and_reload(tmp_path):
     again = invoke("simulate", str(out))
     assert again.exit_code == 0, again.output
     assert "3,000 draws, seed 5" in again.output
+    # the file keeps the issues' names: the reloaded table is titled as the first was
+    assert "Donetsk territory (donetsk)" in again.output
 
 
 def test_simulate_json_is_reproducible_and_engine_independent():

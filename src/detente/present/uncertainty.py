@@ -93,7 +93,9 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
     rows = sim.summary_rows()
     lo_q, hi_q = (k for k in (min(rows[0], key=_qkey), max(rows[0], key=_qkey)))
     for issue in sim.issues:
-        name = scenario.issue(issue).name if scenario is not None else issue
+        name = (scenario.issue(issue).name if scenario is not None
+                else str(ds["issue_name"].sel(issue=issue).values) if "issue_name" in ds
+                else issue)  # files saved before the names were kept
         out.append(ByWidth(functools.partial(_issue_table, sim, issue, name, rows, lo_q, hi_q)))
         anchors = sim.anchors(issue)
         if anchors:

@@ -460,6 +460,8 @@ class _Accumulator:
             "closer_probability": ((*mi, "anchor", "anchor_other"), closer_p),
             "disagreement": (("model", "model_other", "issue"), disagree),
             "any_disagreement": (("issue",), split),
+            # kept so a saved simulation shows the issues' names without its scenario
+            "issue_name": (("issue",), np.array([i.name or i.id for i in sc.issues], dtype=str)),
         }
         if self.outcome is not None:
             data["outcome"] = (("draw", "model", "issue"), self.outcome)
