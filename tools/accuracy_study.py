@@ -297,18 +297,14 @@ def stack_cv(F: np.ndarray, y: np.ndarray, groups: np.ndarray, train: np.ndarray
              test: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Convex LAD stacking (L1 pull toward column 0), λ by inner grouped CV; CV and held out."""
     from detente.backtest.ensemble_fit import fit_lad
-    from detente.backtest.splits import grouped_folds
+    from detente.backtest.splits import fold_tests
 
     prior = np.zeros(F.shape[1])
     prior[0] = 1.0
 
     def cv_pred(rows: np.ndarray, lam: float, fseed: int) -> np.ndarray:
-        idx = np.flatnonzero(rows)
-        fold = grouped_folds(groups[idx], 5, fseed)
         out = np.full(len(y), np.nan)
-        for f in range(5):
-            te = np.zeros(len(y), dtype=bool)
-            te[idx[fold == f]] = True
+        for te in fold_tests(rows, groups, 5, fseed):
             w = fit_lad(F[rows & ~te], y[rows & ~te], lam, prior)
             out[te] = F[te] @ w
         return out
@@ -317,12 +313,8 @@ def stack_cv(F: np.ndarray, y: np.ndarray, groups: np.ndarray, train: np.ndarray
         scores = [(mae(cv_pred(rows, lam, seed + 1), y, rows), -lam) for lam in STACK_LAMBDAS]
         return -min(scores)[1]
 
-    idx = np.flatnonzero(train)
-    fold = grouped_folds(groups[idx], 5, seed)
     cv = np.full(len(y), np.nan)
-    for f in range(5):
-        te = np.zeros(len(y), dtype=bool)
-        te[idx[fold == f]] = True
+    for te in fold_tests(train, groups, 5, seed):
         lam = choose(train & ~te)
         w = fit_lad(F[train & ~te], y[train & ~te], lam, prior)
         cv[te] = F[te] @ w
@@ -454,7 +446,7 @@ def choose_defaults(Q: np.ndarray, y: np.ndarray, rows: np.ndarray, model: int =
 
 
 def step_calibrate(study: Study) -> None:
-    from detente.backtest.splits import grouped_folds
+    from detente.backtest.splits import fold_tests
 
     Q = calibration_quantiles(study)
     grid = calibration_grid()
@@ -465,12 +457,8 @@ def step_calibrate(study: Study) -> None:
           f"chosen for {CAL_MODELS[0]} (the default Nash form)\n")
     rows_out = []
     for sp in study.splits:
-        idx = np.flatnonzero(sp.train)
-        fold = grouped_folds(study.groups[idx], 5, sp.seed)
         cv_q = np.full(Q.shape[1:], np.nan)
-        for f in range(5):
-            te = np.zeros(len(y), dtype=bool)
-            te[idx[fold == f]] = True
+        for te in fold_tests(sp.train, study.groups, 5, sp.seed):
             g = choose_defaults(Q, y, sp.train & ~te)
             cv_q[te] = Q[g, te]
         g = choose_defaults(Q, y, sp.train)

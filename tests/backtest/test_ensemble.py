@@ -13,9 +13,9 @@ from detente.backtest.ensemble_fit import (
     SHIPPED_MEMBERS,
     evaluate,
     fit_lad,
-    grouped_folds,
     member_table,
 )
+from detente.backtest.splits import grouped_folds
 from detente.extras import extras_of
 from detente.models.ensemble import WEIGHTS_FILE, Ensemble, load_spec, member_forecasts
 from detente.models.registry import available_models

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detente.backtest.protocol import mae
-from detente.backtest.splits import CV_FOLDS, grouped_folds
+from detente.backtest.splits import CV_FOLDS, fold_tests
 
 LAMBDAS: tuple[float, ...] = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 1e4, 1e5)
 
@@ -81,14 +81,11 @@ def choose_lambda(d: Design, y: np.ndarray, groups: np.ndarray, rows: np.ndarray
                   folds: int = CV_FOLDS, seed: int = 0,
                   lambdas: Sequence[float] = LAMBDAS) -> float:
     """λ with the lowest grouped-CV MAE on ``rows`` (ties: the larger λ)."""
-    idx = np.flatnonzero(rows)
-    fold = grouped_folds(groups[idx], folds, seed)
+    tests = fold_tests(rows, groups, folds, seed)
     best, best_mae = lambdas[-1], np.inf
     for lam in sorted(lambdas, reverse=True):
         pred = np.full(len(y), np.nan)
-        for f in range(folds):
-            test = np.zeros(len(y), dtype=bool)
-            test[idx[fold == f]] = True
+        for test in tests:
             pred[test] = _fit_predict(d, y, rows & ~test, test, lam)[test]
         score = mae(pred, y, rows)
         if score < best_mae - 1e-9:
@@ -111,13 +108,9 @@ def evaluate_correction(d: Design, y: np.ndarray, groups: np.ndarray, train: np.
                         test: np.ndarray, *, seed: int, folds: int = CV_FOLDS
                         ) -> CorrectionResult:
     """Nested grouped CV on ``train`` (λ chosen inside each fold), final fit, held-out forecasts."""
-    idx = np.flatnonzero(train)
-    fold = grouped_folds(groups[idx], folds, seed)
     cv = np.full(len(y), np.nan)
     lams = []
-    for f in range(folds):
-        inner_test = np.zeros(len(y), dtype=bool)
-        inner_test[idx[fold == f]] = True
+    for inner_test in fold_tests(train, groups, folds, seed):
         inner_train = train & ~inner_test
         lam = choose_lambda(d, y, groups, inner_train, folds=folds, seed=seed + 1)
         lams.append(lam)

@@ -40,6 +40,7 @@ from scipy.optimize import linprog
 from detente.arrays import compile_scenario
 from detente.atomic import write_text_atomic
 from detente.backtest.deu import Case
+from detente.backtest.splits import fold_tests
 from detente.models.ensemble import (
     SETS,
     combine,
@@ -143,25 +144,14 @@ def predict(table: MemberTable, weights: dict[str, dict[str, float]],
     return out
 
 
-def grouped_folds(groups: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """Fold number per issue; every proposal's issues in one fold."""
-    labels = np.unique(groups)
-    order = rng.permutation(len(labels))
-    fold_of = {labels[j]: pos % k for pos, j in enumerate(order)}
-    return np.array([fold_of[g] for g in groups])
-
-
 def choose_lambda(table: MemberTable, rows: np.ndarray, k: int,
                   rng: np.random.Generator) -> float:
     """λ with the lowest grouped-CV MAE on ``rows`` (ties: the larger λ)."""
-    folds = grouped_folds(table.groups[rows], k, rng)
-    idx = np.flatnonzero(rows)
+    tests = fold_tests(rows, table.groups, k, rng)
     best, best_mae = LAMBDAS[-1], np.inf
     for lam in reversed(LAMBDAS):
         pred = np.full(len(table.y), np.nan)
-        for f in range(k):
-            test = np.zeros(len(table.y), dtype=bool)
-            test[idx[folds == f]] = True
+        for test in tests:
             train = rows & ~test
             pred[test] = predict(table, fit_spec(table, train, lam), test)[test]
         mae = float(np.nanmean(np.abs(pred[rows] - table.y[rows])))
@@ -192,13 +182,9 @@ def evaluate(table: MemberTable, *, folds: int = 5, held_out_share: float = 0.25
     train = ~test & ~np.isnan(table.y)
     base = table.column(BASELINE)
 
-    fold_of = grouped_folds(table.groups[train], folds, rng)
-    idx = np.flatnonzero(train)
     cv_pred = np.full(len(table.y), np.nan)
     lambdas = []
-    for f in range(folds):
-        fold_test = np.zeros(len(table.y), dtype=bool)
-        fold_test[idx[fold_of == f]] = True
+    for fold_test in fold_tests(train, table.groups, folds, rng):
         fold_train = train & ~fold_test
         lam = choose_lambda(table, fold_train, folds, rng)
         lambdas.append(lam)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detente.backtest.scoring import cluster_weights
-from detente.backtest.splits import CV_FOLDS, Split, grouped_folds
+from detente.backtest.splits import CV_FOLDS, Split, fold_tests
 
 
 def mae(forecast: np.ndarray, y: np.ndarray, rows: np.ndarray | None = None) -> float:
@@ -53,13 +53,9 @@ def cv_select(F: np.ndarray, y: np.ndarray, groups: np.ndarray, rows: np.ndarray
 
     Returns the forecasts (NaN off ``rows``) and the column chosen in each fold.
     """
-    idx = np.flatnonzero(rows)
-    fold = grouped_folds(groups[idx], folds, seed)
     out = np.full(len(y), np.nan)
     chosen = []
-    for f in range(folds):
-        test = np.zeros(len(y), dtype=bool)
-        test[idx[fold == f]] = True
+    for test in fold_tests(rows, groups, folds, seed):
         k = select(F, y, rows & ~test)
         chosen.append(k)
         out[test] = F[test, k]

@@ -80,11 +80,13 @@ def all_splits(groups: Sequence[str] | np.ndarray, seeds: Sequence[int] = SPLIT_
     return [make_split(groups, s, share=share) for s in seeds]
 
 
-def grouped_folds(groups: Sequence[str] | np.ndarray, k: int, seed: int) -> np.ndarray:
+def grouped_folds(groups: Sequence[str] | np.ndarray, k: int,
+                  seed: int | np.random.Generator) -> np.ndarray:
     """Fold number (0..k−1) per case; every proposal's cases in one fold.
 
     Proposals are dealt to folds round-robin in a seeded random order, so
-    fold sizes in proposals differ by at most one.
+    fold sizes in proposals differ by at most one. ``seed`` may be a
+    Generator (the ensemble fit draws several fold assignments from one).
     """
     if k < 2:
         raise ValueError(f"cross-validation needs at least 2 folds (got {k})")
@@ -94,3 +96,17 @@ def grouped_folds(groups: Sequence[str] | np.ndarray, k: int, seed: int) -> np.n
     fold_of = np.empty(len(labels), dtype=int)
     fold_of[order] = np.arange(len(labels)) % k
     return fold_of[inverse]
+
+
+def fold_tests(rows: np.ndarray, groups: Sequence[str] | np.ndarray, k: int,
+               seed: int | np.random.Generator) -> list[np.ndarray]:
+    """The k proposal-grouped folds of the cases in ``rows``, each as a boolean mask over
+    all cases (a fold's test rows; its training rows are ``rows & ~mask``)."""
+    idx = np.flatnonzero(rows)
+    fold = grouped_folds(np.asarray(groups)[idx], k, seed)
+    masks = []
+    for f in range(k):
+        test = np.zeros(len(rows), dtype=bool)
+        test[idx[fold == f]] = True
+        masks.append(test)
+    return masks
