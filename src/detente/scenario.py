@@ -597,7 +597,7 @@ class Scenario(_Frozen):
         for key, items in (("blocs", blocs), ("pressures", pressures), ("shocks", shocks)):
             _check_unique(items, key, "id", add)
         check_structure(Parts(actors, issues, stances, sources, blocs, linkages, pressures,
-                              shocks), add)
+                              shocks), _skip_declared(add, declared))
 
         if problems:
             raise ScenarioError(problems, file=file)
@@ -956,10 +956,10 @@ def _skip_declared(add: _Add, declared: Mapping[str, set[str]]) -> _Add:
     """``add`` without the "unknown actor/issue" problems of ids that are declared (their
     record failed validation and has its own problem)."""
     def filtered(path: Path, found: str, expected: str) -> None:
-        if path and path[-1] in ("actor", "issue") and found.startswith("unknown "):
-            value = found.split(" ", 2)[2].strip("'\"")
-            if value in declared[f"{path[-1]}s"]:
-                return
+        words = found.split(" ", 2)
+        if (len(words) == 3 and words[0] == "unknown" and words[1] in ("actor", "issue")
+                and words[2].strip("'\"") in declared[f"{words[1]}s"]):
+            return
         add(path, found, expected)
     return filtered
 
