@@ -52,6 +52,7 @@ from detente.templates import scenario_template
 if TYPE_CHECKING:
     from detente.deals import DealProblem, DealReport, PhaseReport
     from detente.deals.pair import PairView
+    from detente.engines import Engine
     from detente.present.brief import BriefData
     from detente.store import History
     from detente.uncertainty.levers import LeverResult
@@ -252,16 +253,30 @@ def forecast(
     params: Params | None = None,
     seed: int | None = 0,
     format: str | None = None,
+    draws: int | None = 0,
+    interval: float = 0.8,
+    engine: str | Engine = "local",
+    chunk_size: int | None = None,
 ) -> ForecastSet:
-    """Run several models on one scenario.
+    """Run several models on one scenario, optionally with each forecast's distribution.
 
     ``models`` are names (see :func:`models`) or model instances (default:
     compromise, median and Nash); ``params`` maps a model name to its keyword
     parameters; ``seed`` (default 0) feeds the models with randomness.
+
+    ``draws`` (default 0: the points only) > 0 also runs a Monte Carlo of that many
+    draws over the scenario's declared uncertainty (:func:`simulate`) and attaches, per
+    model and issue, the median, the central ``interval`` (default 0.8) and the likeliest
+    anchor band, flagging a point that lies outside the interval or in another band
+    (:mod:`detente.uncertainty.distribution`). ``draws=None`` takes the default rule
+    (:func:`detente.uncertainty.distribution.default_draws`: 1,000 draws, 250 for eum,
+    exchange and smp). A scenario without declared uncertainty gets no distribution.
+    ``engine`` and ``chunk_size`` only decide where the draws run, never the numbers.
     """
     sc = _scenario(scenario, format)
     extras = extras_of(sc)  # what a model takes from the file (KTAB settings, DEU context)
-    chosen = [m.bind(extras) for m in resolve_models(models, params=params)]
+    resolved = resolve_models(models, params=params)
+    chosen = [m.bind(extras) for m in resolved]
     done: list[Forecast] = []
     skipped: list[Skipped] = []
     first: ModelInputError | None = None
@@ -273,7 +288,15 @@ def forecast(
             skipped.append(Skipped(m.name, _one_line(exc)))
     if not done and first is not None:
         raise first
-    return ForecastSet(sc, tuple(done), tuple(skipped))
+    result = ForecastSet(sc, tuple(done), tuple(skipped))
+    if draws == 0:
+        return result
+    if draws is not None and draws < 0:
+        raise DetenteError(f"--draws must be 0 or more (got {draws})")
+    ran = [m for m, b in zip(resolved, chosen, strict=True)
+           if b.name not in {x.model for x in skipped}]
+    return _with_distributions(result, ran, draws=draws, interval=interval, seed=seed,
+                               engine=engine, chunk_size=chunk_size)
 
 
 def _one_line(error: ModelInputError) -> str:
@@ -284,6 +307,42 @@ def _one_line(error: ModelInputError) -> str:
     more = len(error.problems) - 1
     return (f"{p.field}: found {p.found}; expected {p.expected}"
             + (f" (and {more} more)" if more else ""))
+
+
+def _with_distributions(result: ForecastSet, models: Sequence[Model], *, draws: int | None,
+                        interval: float, seed: int | None, engine: str | Engine,
+                        chunk_size: int | None) -> ForecastSet:
+    """``result`` with the distributions of its forecasts: one simulation per number of
+    draws (the default rule gives the heavy models fewer), all with the same seed."""
+    from dataclasses import replace
+
+    from detente.uncertainty.distribution import (
+        default_draws,
+        distributions_of,
+        interval_quantiles,
+    )
+    from detente.uncertainty.sampling import input_space
+
+    quantiles = interval_quantiles(interval)
+    sc = result.scenario
+    if input_space(sc).size == 0:
+        return result
+    if seed is None:  # one seed for every group, and the points' own
+        import numpy as np
+
+        seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
+    groups: dict[int, list[Model]] = {}
+    for m in models:
+        groups.setdefault(draws if draws is not None else default_draws(m.name), []).append(m)
+    found = {}
+    for n, members in groups.items():
+        sim = simulate(sc, members, draws=n, seed=seed, engine=engine, chunk_size=chunk_size,
+                       quantiles=quantiles, keep_draws=False)
+        for d in distributions_of(sim, sc, interval):
+            found[(d.model, d.issue)] = d
+    ordered = tuple(found[(f.model, i)] for i in sc.issue_ids for f in result
+                    if (f.model, i) in found)
+    return replace(result, distributions=ordered, interval=interval)
 
 
 def exchanges(
@@ -326,7 +385,7 @@ def simulate(
     draws: int = 10_000,
     seed: int | None = 0,
     params: Params | None = None,
-    engine: str = "local",
+    engine: str | Engine = "local",
     scheduler: str | None = None,
     workers: int | None = None,
     chunk_size: int | None = None,
@@ -520,19 +579,42 @@ def analyse_deals(
     draws: int = 0,
     seed: int = 0,
     format: str | None = None,
+    robust: int = 0,
     shocks: Sequence[str] = (),
 ) -> DealReport:
     """Pareto frontier above the BATNAs, ZOPA and bargaining solutions.
 
     ``utility``, ``batna``, ``acceptance`` and ``shocks`` as in :func:`deal_problem`;
     ``drops`` (actor -> D) asks which deals open if that actor's BATNA fell by
-    D; ``draws > 0`` samples uncertain BATNAs with ``seed``.
+    D; ``draws > 0`` samples uncertain BATNAs with ``seed``. ``robust > 0``
+    (default 0) also gives every frontier deal its survival probability: the
+    share of ``robust`` draws of the stated uncertainty (positions, saliences,
+    capabilities, BATNAs) in which it stays acceptable (:mod:`detente.deals.robust`),
+    and ranks the deals by it (``DealReport.robust``).
     """
-    from detente.deals import analyse
+    from detente.deals import analyse, with_survival
 
-    problem = deal_problem(scenario, utility=utility, batna=batna, acceptance=acceptance,
+    source = _deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, batna=batna, acceptance=acceptance,
                            format=format, shocks=shocks)
-    return analyse(problem, drops=dict(drops or {}), draws=draws, seed=seed)
+    report = analyse(problem, drops=dict(drops or {}), draws=draws, seed=seed)
+    if robust:
+        report = with_survival(report, _plain_scenario(source), draws=robust, seed=seed)
+    return report
+
+
+def _deal_source(scenario: ScenarioLike | GeniusDomain, format: str | None
+                 ) -> Scenario | GeniusDomain:
+    """The scenario or GENIUS negotiation a deal analysis reads (loaded once)."""
+    if isinstance(scenario, Scenario | GeniusDomain):
+        return scenario
+    path = resolve(scenario or DEFAULT)
+    genius = format == "genius" or (format is None and _is_genius(path))
+    return read_genius_domain(path) if genius else formats.read(path, format=format)
+
+
+def _plain_scenario(source: Scenario | GeniusDomain) -> Scenario:
+    return source.scenario if isinstance(source, GeniusDomain) else source
 
 
 def logrolls(
@@ -541,12 +623,17 @@ def logrolls(
     utility: str = "linear",
     actors: Sequence[str] | None = None,
     format: str | None = None,
+    robust: int = 0,
+    seed: int = 0,
 ) -> LogrollSet:
     """Pairs of actors and issues where each side gains more than it gives, best first;
-    ``actors`` keeps the trades involving any of them (default: all)."""
+    ``actors`` keeps the trades involving any of them (default: all). ``robust > 0``
+    (default 0) adds each trade's survival: the share of ``robust`` draws (``seed``) of
+    the stated uncertainty in which both sides still gain."""
     from detente.deals import logrolls as find
 
-    problem = deal_problem(scenario, utility=utility, format=format)
+    source = _deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, format=format)
     found = find(problem)
     if actors:
         unknown = set(actors) - set(problem.actors)
@@ -554,7 +641,12 @@ def logrolls(
             raise DetenteError(f"unknown actor(s) {', '.join(sorted(unknown))}; actors are "
                                f"{', '.join(problem.actors)}")
         found = [r for r in found if r.a in actors or r.b in actors]
-    return LogrollSet(tuple(found))
+    if not robust:
+        return LogrollSet(tuple(found))
+    from detente.deals.robust import logroll_survival
+
+    return LogrollSet(tuple(found), logroll_survival(problem, _plain_scenario(source), found,
+                                                     draws=robust, seed=seed))
 
 
 def phase(
@@ -565,16 +657,24 @@ def phase(
     utility: str = "linear",
     batna: Mapping[str, float] | None = None,
     format: str | None = None,
+    robust: int = 0,
+    seed: int = 0,
 ) -> PhaseReport:
     """Order a deal's issues into self-enforcing phases, or price the guarantee needed.
 
     ``deal``: ``"issue=option,..."`` or a mapping (other issues at the status
     quo); default the Nash bargaining deal. ``top``: plans to keep (default 5).
+    ``robust > 0`` (default 0) adds, over ``robust`` draws (``seed``) of the stated
+    uncertainty, the share in which the deal is acceptable and, per plan, the share in
+    which it also needs no more guarantee than at the point estimate.
     """
+    from dataclasses import replace
+
     from detente.deals import analyse
     from detente.deals import phase as order
 
-    problem = deal_problem(scenario, utility=utility, batna=batna, format=format)
+    source = _deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, batna=batna, format=format)
     if deal is None:
         rep = analyse(problem)
         nash = rep.solutions["nash"]
@@ -583,7 +683,15 @@ def phase(
         chosen = rep.frontier_options[nash]
     else:
         chosen = problem.parse_deal(deal)
-    return order(problem, chosen, top=top)
+    report = order(problem, chosen, top=top)
+    if not robust or not report.plans:
+        return report
+    from detente.deals.robust import plan_survival
+
+    found = plan_survival(problem, _plain_scenario(source), chosen,
+                          [p.phases for p in report.plans], [p.guarantee for p in report.plans],
+                          draws=robust, seed=seed)
+    return replace(report, robust=found)
 
 
 # ---- backtest --------------------------------------------------------------------------

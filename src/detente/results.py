@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from detente.backtest.run import BacktestResult
     from detente.backtest.scoring import Score
     from detente.deals.logrolls import Logroll
+    from detente.deals.robust import Survival
     from detente.diagnostics import IssueNote
+    from detente.uncertainty.distribution import OutcomeDistribution
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,24 @@ class Gap:
 @dataclass(frozen=True, eq=False)
 class ForecastSet:
     """The forecasts of several models on one scenario, keyed by model name; ``skipped``
-    names the models that could not run on it, each with its reason."""
+    names the models that could not run on it, each with its reason.
+
+    ``distributions`` (empty unless asked for, see :func:`detente.api.forecast`) holds
+    each model's Monte Carlo distribution per issue, with the central ``interval``.
+    """
 
     scenario: Scenario
     forecasts: tuple[Forecast, ...]
     skipped: tuple[Skipped, ...] = ()
+    distributions: tuple[OutcomeDistribution, ...] = ()
+    interval: float | None = None
+
+    def distribution(self, model: str, issue: str) -> OutcomeDistribution | None:
+        """The distribution of ``model``'s forecast on ``issue`` (None if not computed)."""
+        for d in self.distributions:
+            if d.model == model and d.issue == issue:
+                return d
+        return None
 
     def gaps(self) -> list[Gap]:
         """Every (model, issue) without a value, with the reason: the issue's degenerate
@@ -107,7 +122,7 @@ class ForecastSet:
         return pd.DataFrame(self.rows()).set_index("issue")
 
     def to_dict(self, *, trajectory: bool = False) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "scenario": self.scenario.name,
             "scenario_hash": self.scenario.hash,
             "as_of": self.scenario.as_of.isoformat() if self.scenario.as_of else None,
@@ -116,6 +131,10 @@ class ForecastSet:
             "skipped": [s.to_dict() for s in self.skipped],
             "gaps": [g.to_dict() for g in self.gaps()],
         }
+        if self.distributions:  # only when asked for: the points-only JSON is unchanged
+            out["interval"] = self.interval
+            out["distributions"] = [d.to_dict() for d in self.distributions]
+        return out
 
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_dict(**kwargs), indent=2)
@@ -220,6 +239,8 @@ class LogrollSet:
     """Logrolls found, best first."""
 
     logrolls: tuple[Logroll, ...]
+    survival: Survival | None = None
+    """P(both traders still gain) per logroll across the stated uncertainty, if computed."""
 
     def __len__(self) -> int:
         return len(self.logrolls)
@@ -227,8 +248,13 @@ class LogrollSet:
     def to_dict(self, *, top: int | None = None) -> dict[str, Any]:
         shown = self.logrolls if top is None else self.logrolls[:top]
         # a salience ratio is infinite where one side gives nothing: JSON says null
-        return {"logrolls": [json_ready(r.to_dict()) for r in shown],
-                "total": len(self.logrolls)}
+        rows = [json_ready(r.to_dict()) for r in shown]
+        out: dict[str, Any] = {"logrolls": rows, "total": len(self.logrolls)}
+        if self.survival is not None:
+            for row, p in zip(rows, self.survival.probability, strict=False):
+                row["survival"] = float(p)
+            out["robust"] = self.survival.to_dict()
+        return out
 
 
 @dataclass(frozen=True, eq=False)

@@ -91,3 +91,13 @@ def test_cli_simulate_on_the_cluster_matches_local(dask_engine):
     local = runner.invoke(app, args)
     assert on_dask.exit_code == 0, on_dask.output
     assert json.loads(on_dask.stdout) == json.loads(local.stdout)
+
+
+def test_forecast_distributions_same_on_dask(ukraine, dask_engine):
+    # issue 12: each forecast's distribution does not depend on the engine or chunk size
+    from detente import api
+
+    local = api.forecast(ukraine, ["compromise", "eum"], draws=300, seed=5)
+    on_dask = api.forecast(ukraine, ["compromise", "eum"], draws=300, seed=5,
+                           engine=dask_engine, chunk_size=64)
+    assert local.distributions and local.to_json() == on_dask.to_json()

@@ -21,6 +21,12 @@ from detente.cli.options import (
 )
 from detente.present.deals import deals_view, logrolls_table, phase_view
 
+RobustOpt = Annotated[
+    int,
+    typer.Option("--robust", min=0, help="Draws of the stated uncertainty (positions, "
+                 "saliences, capabilities, BATNAs) for each result's survival probability: "
+                 "the share of draws in which it still holds; 0: none."),
+]
 ShockOpt = Annotated[
     list[str] | None,
     typer.Option("--shock", help="Apply a named shock of the scenario to its pressures "
@@ -44,15 +50,18 @@ def deals(
     shock: ShockOpt = None,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    robust: RobustOpt = 500,
 ) -> None:
-    """Top deals, Pareto frontier size, ZOPA and bargaining solutions.
+    """Top deals, Pareto frontier size, ZOPA and bargaining solutions, and the deals most
+    likely to survive the stated uncertainty.
 
     With a structured scenario a deal counts only if it crosses no red line, breaks no
     linked offer and every actor holding a veto on a moved issue prefers it to no deal.
     """
     rep = api.analyse_deals(scenario, utility=utility, batna=api.parse_pairs(batna, "--batna"),
                             acceptance=acceptance, drops=api.parse_pairs(drop, "--drop"),
-                            draws=draws, seed=seed, format=fmt, shocks=tuple(shock or ()))
+                            draws=draws, seed=seed, format=fmt, shocks=tuple(shock or ()),
+                            robust=robust)
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict(top=top)))
         return
@@ -67,9 +76,13 @@ def logrolls(
     utility: UtilityOpt = "linear",
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    robust: RobustOpt = 500,
+    seed: SeedOpt = 0,
 ) -> None:
-    """Pairs of actors and issues where each side gains more than it gives."""
-    found = api.logrolls(scenario, utility=utility, actors=actor or None, format=fmt)
+    """Pairs of actors and issues where each side gains more than it gives, with the share
+    of draws of the stated uncertainty in which both sides still gain."""
+    found = api.logrolls(scenario, utility=utility, actors=actor or None, format=fmt,
+                         robust=robust, seed=seed)
     if output == OutputFormat.json:
         console.print_json(json.dumps(found.to_dict(top=top)))
         return
@@ -88,10 +101,14 @@ def phase(
     batna: BatnaOpt = None,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    robust: RobustOpt = 500,
+    seed: SeedOpt = 0,
 ) -> None:
-    """Order a deal's issues into self-enforcing phases, or price the guarantee needed."""
+    """Order a deal's issues into self-enforcing phases, or price the guarantee needed;
+    with how often the deal and each plan survive the stated uncertainty."""
     res = api.phase(scenario, deal=deal, top=top, utility=utility,
-                    batna=api.parse_pairs(batna, "--batna"), format=fmt)
+                    batna=api.parse_pairs(batna, "--batna"), format=fmt, robust=robust,
+                    seed=seed)
     if output == OutputFormat.json:
         console.print_json(json.dumps(res.to_dict()))
         return

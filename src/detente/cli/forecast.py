@@ -42,10 +42,27 @@ def forecast(
         typer.Option("--exchanges", help="Also show the exchange model's log of trades "
                      "(with --model exchange); in JSON it is in each forecast's details."),
     ] = False,
+    draws: Annotated[
+        int | None,
+        typer.Option("--draws", "-n", min=0, help="Monte Carlo draws for each forecast's "
+                     "distribution (median, interval, likeliest band); 0: points only. "
+                     "Default: 1000, 250 for eum, exchange and smp."),
+    ] = None,
+    interval: Annotated[
+        float,
+        typer.Option("--interval", min=0.01, max=0.99,
+                     help="The central interval shown with each forecast."),
+    ] = 0.8,
 ) -> None:
-    """Forecast the settlement of every issue with one or more models."""
+    """Forecast the settlement of every issue with one or more models.
+
+    Each forecast comes with its distribution over the scenario's declared
+    uncertainty; ⚠ marks a point outside its central interval or in another band
+    than the likeliest one.
+    """
     sc = api.load(scenario, format=fmt)
-    result = api.forecast(sc, models=model or None, params=api.parse_params(param), seed=seed)
+    result = api.forecast(sc, models=model or None, params=api.parse_params(param), seed=seed,
+                          draws=draws, interval=interval)
     if output is OutputFormat.json:
         console.print_json(result.to_json(trajectory=rounds or exchanges))
         return

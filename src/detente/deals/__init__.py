@@ -15,7 +15,7 @@ from typing import Any
 from detente.scenario import Scenario
 
 from .acceptability import acceptable, verdict
-from .analysis import DealReport, analyse, frontier
+from .analysis import DealReport, analyse, frontier, with_survival
 from .logrolls import Logroll, logrolls
 from .pareto import deal_frontier, pareto_indices, pareto_mask
 from .phasing import PhaseReport, Plan, phase
@@ -91,5 +91,6 @@ __all__ = [
     "shock_effects",
     "utilitarian",
     "verdict",
+    "with_survival",
     "zopa",
 ]

@@ -16,6 +16,7 @@ from detente.scenario import Scenario
 from detente.utility_space import Acceptance, UtilitySpaces
 
 from .pareto import deal_frontier, pareto_mask
+from .robust import Survival, survival
 from .solutions import SOLUTIONS, all_solutions
 from .space import DEFAULT_CHUNK, DEFAULT_GRID
 from .structured import acceptable_frontier, party_scores, structured_solutions
@@ -44,13 +45,37 @@ class DealReport:
     frontier_utility: np.ndarray
     solutions: Mapping[str, int | None]
     zopa: Zopa
+    survival: Survival | None = None
+    """Each frontier deal's survival probability across the stated uncertainty, when
+    computed (:func:`with_survival`)."""
 
     @property
     def frontier_size(self) -> int:
         return len(self.frontier_options)
 
     def deal(self, row: int) -> dict[str, Any]:
-        return describe_deal(self.problem, self.frontier_options[row])
+        out = describe_deal(self.problem, self.frontier_options[row])
+        if self.survival is not None:
+            out["survival"] = float(self.survival.probability[row])
+        return out
+
+    def _nash_score(self) -> np.ndarray:
+        """Log Nash product of gains over BATNA (with structure: the parties' weighted
+        geometric mean gain)."""
+        if self.problem.rules is not None:
+            return np.asarray(party_scores(self.problem, self.frontier_options,
+                                           self.frontier_utility)["nash"])
+        gain = self.frontier_utility - self.problem.batna
+        return np.log(np.clip(gain, 1e-300, None)).sum(axis=1)
+
+    def robust(self, n: int = 5) -> list[dict[str, Any]]:
+        """The ``n`` frontier deals most likely to stay acceptable across the stated
+        uncertainty (survival probability, then Nash product); empty if not computed."""
+        if self.survival is None:
+            return []
+        score = self._nash_score()
+        order = np.lexsort((np.arange(len(score)), -score, -self.survival.probability))[:n]
+        return [self.deal(int(r)) for r in order]
 
     def solution(self, name: str) -> dict[str, Any] | None:
         row = self.solutions[name]
@@ -59,18 +84,13 @@ class DealReport:
     def top(self, n: int = 5) -> list[dict[str, Any]]:
         """The ``n`` frontier deals with the largest Nash product of gains over BATNA
         (with structure: the parties' weighted geometric mean gain, see ``structured``)."""
-        if self.problem.rules is not None:
-            score = party_scores(self.problem, self.frontier_options,
-                                 self.frontier_utility)["nash"]
-        else:
-            gain = self.frontier_utility - self.problem.batna
-            score = np.log(np.clip(gain, 1e-300, None)).sum(axis=1)
+        score = self._nash_score()
         order = np.lexsort((np.arange(len(score)), -score))[:n]
         return [self.deal(int(r)) for r in order]
 
     def to_dict(self, top: int = 5) -> dict[str, Any]:
         p = self.problem
-        return {
+        out = {
             "note": NOTE,
             "actors": list(p.actors),
             "issues": list(p.issues),
@@ -85,6 +105,9 @@ class DealReport:
             "top": self.top(top),
             "zopa": self.zopa.to_dict(),
         }
+        if self.survival is not None:  # only when asked for
+            out["robust"] = {**self.survival.to_dict(), "deals": self.robust(top)}
+        return out
 
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_dict(**kwargs), indent=2)
@@ -225,6 +248,16 @@ def analyse(
     bd = problem.sample_batna(np.random.default_rng(seed), draws) if draws else None
     z = zopa(problem, drops=dict(drops or {}), batna_draws=bd)
     return DealReport(problem, opts, util, sols, z)
+
+
+def with_survival(report: DealReport, scenario: Scenario, *, draws: int, seed: int = 0
+                  ) -> DealReport:
+    """``report`` with each frontier deal's survival probability over ``draws`` draws of
+    the scenario's stated uncertainty (:func:`detente.deals.robust.survival`)."""
+    from dataclasses import replace
+
+    found = survival(report.problem, scenario, report.frontier_options, draws=draws, seed=seed)
+    return replace(report, survival=found)
 
 
 def _structure_summary(p: DealProblem) -> dict[str, Any]:

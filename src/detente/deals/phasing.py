@@ -59,7 +59,7 @@ import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -68,6 +68,9 @@ from detente.errors import DetenteError
 from .logrolls import gain_table
 from .rules import Rules
 from .utility import DealProblem
+
+if TYPE_CHECKING:
+    from .robust import PlanSurvival
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ class PhaseReport:
     (``None``: no structure, every plan)."""
     delivered_by: dict[str, tuple[str, ...]] | None = None
     """Who can deliver each phased issue (with structure)."""
+    robust: PlanSurvival | None = None
+    """The deal's and each plan's survival across the stated uncertainty, if computed."""
 
     @property
     def best(self) -> Plan | None:
@@ -132,6 +137,7 @@ class PhaseReport:
                 "delivered_by": {k: list(v) for k, v in self.delivered_by.items()}}
                if self.delivered_by else {}),
             "plans": [p.to_dict() for p in self.plans],
+            **({"robust": self.robust.to_dict()} if self.robust is not None else {}),
         }
 
 

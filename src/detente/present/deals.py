@@ -29,6 +29,21 @@ def _smallest_margin(d: dict[str, Any]) -> float:
     return min(d["margin"][a] for a in d.get("consent_of") or d["margin"])
 
 
+def _deals_table(title: str, deals: list[dict[str, Any]]) -> Table:
+    """Deals with their margins over BATNA and, when computed, their survival."""
+    tt = Table(title=title, title_justify="left")
+    tt.add_column("deal")
+    tt.add_column("margins", justify="right")
+    if any("survival" in d for d in deals):
+        tt.add_column("survives", justify="right")
+    for d in deals:
+        cells = [_deal_text(d), " ".join(f"{a} {m:+.3f}" for a, m in d["margin"].items())]
+        if "survival" in d:
+            cells.append(f"{d['survival']:.0%}")
+        tt.add_row(*cells)
+    return tt
+
+
 def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     """Counts, each actor's BATNA and margin, the bargaining solutions, the ``top`` deals
     by Nash product, which deals open if a BATNA fell, and uncertain BATNAs."""
@@ -51,15 +66,21 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     s.add_column("solution")
     s.add_column("deal")
     s.add_column("smallest margin", justify="right")
+    robust = "robust" in data
+    if robust:
+        s.add_column("survives", justify="right")
     for name, d in data["solutions"].items():
-        s.add_row(name, _deal_text(d), "—" if d is None else f"{_smallest_margin(d):+.3f}")
+        cells = [name, _deal_text(d), "—" if d is None else f"{_smallest_margin(d):+.3f}"]
+        if robust:
+            cells.append("—" if d is None else f"{d['survival']:.0%}")
+        s.add_row(*cells)
     out.append(s)
-    tt = Table(title=f"Top {top} deals (Nash product of gains)", title_justify="left")
-    tt.add_column("deal")
-    tt.add_column("margins", justify="right")
-    for d in data["top"]:
-        tt.add_row(_deal_text(d), " ".join(f"{a} {m:+.3f}" for a, m in d["margin"].items()))
-    out.append(tt)
+    out.append(_deals_table(f"Top {top} deals (Nash product of gains)", data["top"]))
+    if "robust" in data:
+        r = data["robust"]
+        out.append(_deals_table(
+            f"Most robust {top} deals: P(acceptable to every party) over {r['draws']:,} "
+            f"draws of {', '.join(r['varied']) or 'nothing'}", r["deals"]))
     for o in z["openings"]:
         out.append(Text(f"If {o['actor']}'s BATNA fell by {o['drop']:g}: "
                         f"{o['count']} more deals enter the ZOPA"))
@@ -76,13 +97,22 @@ def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
     """The ``top`` logrolls: what each side gets, both net gains and salience ratios."""
     rows = [r.to_dict() for r in found.logrolls[:top]]
     t = Table(title=f"Logrolls ({len(found)} found; best {len(rows)})", title_justify="left")
-    for col in ("A gets", "B gets", "net A", "net B", "salience ratios"):
-        t.add_column(col, justify="right" if col.startswith("net") else "left")
-    for r in rows:
-        t.add_row(f"{r['a']}: {r['issue_a']}→{r['option_a']}",
-                  f"{r['b']}: {r['issue_b']}→{r['option_b']}",
-                  f"{r['net_a']:+.3f}", f"{r['net_b']:+.3f}",
-                  f"{r['salience_ratio_a']:.2f} vs {r['salience_ratio_b']:.2f}")
+    robust = found.survival is not None
+    for col in ("A gets", "B gets", "net A", "net B", "salience ratios") + (
+            ("survives",) if robust else ()):
+        t.add_column(col, justify="right" if col.startswith("net") or col == "survives"
+                     else "left")
+    for k, r in enumerate(rows):
+        cells = [f"{r['a']}: {r['issue_a']}→{r['option_a']}",
+                 f"{r['b']}: {r['issue_b']}→{r['option_b']}",
+                 f"{r['net_a']:+.3f}", f"{r['net_b']:+.3f}",
+                 f"{r['salience_ratio_a']:.2f} vs {r['salience_ratio_b']:.2f}"]
+        if found.survival is not None:
+            cells.append(f"{found.survival.probability[k]:.0%}")
+        t.add_row(*cells)
+    if found.survival is not None:
+        t.caption = (f"survives: share of {found.survival.draws:,} draws of the stated "
+                     "uncertainty in which both sides still gain")
     return t
 
 
@@ -105,9 +135,20 @@ def phase_view(report: PhaseReport) -> list[RenderableType]:
     t.add_column("self-enforcing")
     t.add_column("guarantee needed", justify="right")
     t.add_column("who needs it")
-    for p in data["plans"]:
+    robust = data.get("robust")
+    if robust:
+        t.add_column("survives", justify="right")
+    for k, p in enumerate(data["plans"]):
         who = ", ".join(f"{a} {v:.3f}" for a, v in p["shortfall"].items() if v > 1e-12)
-        t.add_row(" | ".join("+".join(ph) for ph in p["phases"]),
-                  "yes" if p["self_enforcing"] else "no", f"{p['guarantee']:.3f}", who or "—")
+        cells = [" | ".join("+".join(ph) for ph in p["phases"]),
+                 "yes" if p["self_enforcing"] else "no", f"{p['guarantee']:.3f}", who or "—"]
+        if robust:
+            cells.append(f"{robust['plans'][k]:.0%}")
+        t.add_row(*cells)
     out.append(t)
+    if robust:
+        out.append(Text(f"Over {robust['draws']:,} draws of the stated uncertainty the deal "
+                        f"is acceptable to every party in {robust['deal']:.0%}; survives: the "
+                        "share in which it is and the plan needs no more guarantee than at "
+                        "the point estimate.", style="dim"))
     return out

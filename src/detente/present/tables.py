@@ -17,6 +17,7 @@ from detente.notes import NEUTRAL_NOTE
 from detente.present.terminal import literal, visible
 from detente.results import ForecastSet, ModelInfo, round_records
 from detente.scenario import Issue, Scenario
+from detente.uncertainty.distribution import OutcomeDistribution
 
 
 def _value_with_anchor(issue: Issue, value: float | None) -> Text:
@@ -29,12 +30,43 @@ def _value_with_anchor(issue: Issue, value: float | None) -> Text:
     return text
 
 
+def _with_distribution(issue: Issue, value: float, dist: OutcomeDistribution | None) -> Text:
+    """The point and its anchor, then (when computed) the median and central interval,
+    the likeliest band's share and a ⚠ when the point sits in a tail."""
+    text = _value_with_anchor(issue, value)
+    if dist is None:
+        return text
+    text.append(f"\nmed {dist.median:.0f} [{dist.low:.0f}–{dist.high:.0f}]", style="cyan")
+    if dist.likeliest is not None and dist.likeliest_p is not None:
+        text.append(f"\n{dist.likeliest_p:.0%} ≈ {visible(dist.likeliest)}", style="cyan")
+    if dist.point_outside:
+        text.append("\n⚠ point outside interval", style="yellow")
+    elif dist.band_differs:
+        text.append("\n⚠ likeliest band differs", style="yellow")
+    return text
+
+
+def distribution_caption(result: ForecastSet) -> str:
+    """What the distribution lines under each point mean (empty without them)."""
+    if not result.distributions:
+        return ""
+    counts = sorted({d.draws for d in result.distributions})
+    level = result.interval or 0.8
+    return (f"Under each point: median [central {level:.0%} interval] and the likeliest "
+            f"anchor's share over {'/'.join(f'{n:,}' for n in counts)} Monte Carlo draws of "
+            "the declared uncertainty; ⚠ = the point lies in a tail of its own distribution.")
+
+
 def forecast_table(result: ForecastSet) -> Table:
-    """Per issue: status quo, each model's forecast and its nearest labelled anchor."""
+    """Per issue: status quo, each model's forecast and its nearest labelled anchor, with
+    its distribution when the result carries one."""
     scenario = result.scenario
+    caption = NEUTRAL_NOTE
+    if result.distributions:
+        caption = f"{distribution_caption(result)}\n{NEUTRAL_NOTE}"
     table = Table(
         title=scenario.title or scenario.name,
-        caption=NEUTRAL_NOTE,
+        caption=caption,
         show_lines=True,
         title_justify="left",
     )
@@ -45,7 +77,8 @@ def forecast_table(result: ForecastSet) -> Table:
         table.add_column(_model_label(f), max_width=34, overflow="fold")
     for k, issue in enumerate(scenario.issues):
         cells: list[Any] = [issue.name, _value_with_anchor(issue, issue.status_quo)]
-        cells += [_value_with_anchor(issue, float(f.outcome[0, k])) for f in result]
+        cells += [_with_distribution(issue, float(f.outcome[0, k]),
+                                     result.distribution(f.model, issue.id)) for f in result]
         table.add_row(*cells)
     return table
 

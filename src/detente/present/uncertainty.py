@@ -6,6 +6,7 @@ import functools
 import math
 from typing import TYPE_CHECKING, Any
 
+from rich import box
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -116,44 +117,95 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
     return out
 
 
+def curve_spark(values: Any, low: float, high: float) -> str:
+    """A response curve as a sparkline on the issue's scale ``[low, high]`` (▁ low … █
+    high; a blank for no outcome)."""
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            out.append(" ")
+            continue
+        share = min(max((float(v) - low) / ((high - low) or 1.0), 0.0), 1.0)
+        out.append(_SPARK[1 + round(7 * share)])
+    return "".join(out)
+
+
+def _bar(swing: float, widest: float, width: int = 8) -> str:
+    """A tornado bar: ``swing`` against the widest of the table."""
+    if math.isnan(swing) or widest <= 0:
+        return ""
+    return "█" * max(1 if swing > 0 else 0, round(width * swing / widest))
+
+
 def sensitivity_view(res: Sensitivity, scenario: Scenario, *, by: str = "input",
                      issues: list[str] | None = None, top: int = 8) -> list[RenderableType]:
     """Per issue, the ``top`` inputs (``by="actor"``: whole actors) by total-order index
-    (Sobol) or μ* (Morris), with the forecast at each input's low and high end (tornado)."""
+    (Sobol) or μ* (Morris), with the forecast at each input's low and high end and its
+    min–max over the whole range (tornado bar, response curve), then the inputs whose
+    effect is non-monotone (a knife-edge the ends hide) or interaction-dominated."""
+    from detente.uncertainty.sensitivity import INTERACTION_GAP, MONOTONE_TOL
+
     by_input = by == "input"
-    key, conf = ("ST", "ST_conf") if res.method == "sobol" else ("mu_star", "mu_star_conf")
+    key = "ST" if res.method == "sobol" else "mu_star"
     out: list[RenderableType] = []
     for name in issues or scenario.issue_ids:
         ranked = res.ranked(name, top=top)
         iss = scenario.issue(name)
         table = Table(title=styled("{} [dim]({})[/]: {}, point {}", iss.name, name, res.model,
-                                   _fmt(res.point[name])), title_justify="left")
-        table.add_column("input" if by_input else "actor", no_wrap=True)
+                                   _fmt(res.point[name])), title_justify="left",
+                      box=box.SIMPLE_HEAD, pad_edge=False)
+        nd = 0 if iss.high - iss.low >= 20 else 1
+        table.add_column("input" if by_input else "actor", overflow="fold")
         if res.method == "sobol":
-            table.add_column("S1", justify="right")
-        table.add_column(key, justify="right")
+            table.add_column("S1", justify="right", no_wrap=True)
+        table.add_column("ST" if key == "ST" else "μ*", justify="right", no_wrap=True)
         if by_input:
-            table.add_column("range", justify="right")
-            table.add_column("forecast at low … high", justify="right")
-        table.add_column("swing", justify="right")
+            table.add_column("ends (min–max)", justify="right", no_wrap=True)
+            table.add_column("curve", no_wrap=True)
+        table.add_column("swing", no_wrap=True)
+        widest = float(ranked["swing"].max()) if len(ranked) else 0.0
         for inp, row in ranked.iterrows():
-            cells = [str(inp)]
+            cells = [str(inp) + (" ⚠" if _flagged(row, by_input) else "")]
             if res.method == "sobol":
                 cells.append(f"{row['S1']:.2f}")
-            cells.append(f"{row[key]:.2f} ± {row[conf]:.2f}")
+            cells.append(f"{row[key]:.2f}")
             if by_input:
-                cells += [f"{row['low']:g}…{row['high']:g}",
-                          f"{_fmt(row['outcome_low'])} … {_fmt(row['outcome_high'])}"]
-            cells.append(_fmt(row["swing"]))
+                cells += [f"{_fmt(row['outcome_low'], nd)}…{_fmt(row['outcome_high'], nd)} "
+                          f"({_fmt(row['outcome_min'], nd)}–{_fmt(row['outcome_max'], nd)})",
+                          curve_spark(row["curve"], iss.low, iss.high)]
+            cells.append(f"{_fmt(row['swing'], nd)} {_bar(float(row['swing']), widest, 6)}")
             table.add_row(*cells)
         out.append(table)
+        out += _sensitivity_flags(ranked, by_input, res.method)
+    crit = (f"ST − S1 ≥ {INTERACTION_GAP:g}" if res.method == "sobol" else "σ > μ*")
     terms = ("S1: share of the forecast's variance due to the input alone; ST: the share "
-             "including its interactions with other inputs (± bootstrap half-width)"
-             if res.method == "sobol" else
-             "mu_star: mean absolute elementary effect of the input (± its confidence)")
-    out.append(Text(f"{res.method}, N = {res.samples}, seed {res.seed}; {terms}; swing: the "
-                    "forecast's change as the input alone moves across its declared range.",
-                    style="dim"))
+             "including its interactions with other inputs" if res.method == "sobol" else
+             "μ*: mean absolute elementary effect of the input")
+    out.append(Text(f"{res.method}, N = {res.samples}, seed {res.seed}; {terms} (confidence "
+                    "half-widths in the JSON); ends: the forecast with the input alone at the low and high "
+                    "end of its declared range; (min–max) and curve: over 9 values across it; "
+                    "swing: |high end − low end|. "
+                    f"⚠ non-monotone: rises and falls by more than {MONOTONE_TOL:.0%} of the "
+                    f"scale; interaction-dominated: {crit}.", style="dim"))
+    return out
+
+
+def _flagged(row: Any, by_input: bool) -> bool:
+    return bool(row.get("interaction", False)) or (by_input and bool(row["non_monotone"]))
+
+
+def _sensitivity_flags(ranked: Any, by_input: bool, method: str) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    if by_input:
+        for inp, row in ranked[ranked["non_monotone"].astype(bool)].iterrows():
+            out.append(_line(
+                f"  ⚠ {inp}: non-monotone — {_fmt(row['outcome_low'])} and "
+                f"{_fmt(row['outcome_high'])} at the ends, yet {_fmt(row['outcome_min'])}–"
+                f"{_fmt(row['outcome_max'])} in between (a knife-edge)"))
+    inter = [str(i) for i, row in ranked.iterrows() if row.get("interaction", False)]
+    if inter:
+        what = "ST − S1" if method == "sobol" else "σ > μ*"
+        out.append(_line(f"  ⚠ interaction-dominated ({what}): {', '.join(inter)}"))
     return out
 
 
@@ -167,21 +219,43 @@ def levers_view(res: LeverResult, scenario: Scenario, *, show: int = 10) -> list
     if res.already:
         out.append("The forecast is already there.")
         return out
-    table = Table(title_justify="left")
-    for col in ("actor", "lever", "now", "needed", "change", "forecast then",
-                "in stated range"):
-        table.add_column(col, justify="left" if col in ("actor", "lever") else "right")
+    table = Table(title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("actor", "lever", "now", "needed", "change", "then", "in range", "curve"):
+        table.add_column(col, justify="left" if col in ("actor", "lever", "curve") else "right",
+                         no_wrap=col != "actor")
     shown = [lv for lv in res.levers if lv.reachable][:show]
     for lv in shown:
         nd = 2 if lv.kind == "salience" else 1
         within = {True: "yes", False: "no", None: "—"}[lv.within_uncertainty]
-        table.add_row(lv.actor, lv.kind, _fmt(lv.current, nd), _fmt(lv.needed, nd),
-                      f"{lv.change:+.{nd}f}", _fmt(lv.outcome), within)
+        marks = ("↺" if lv.counter_intuitive else "") + ("⚠" if lv.non_monotone else "")
+        table.add_row(lv.actor, f"{lv.kind} {marks}".rstrip(), _fmt(lv.current, nd),
+                      _fmt(lv.needed, nd), f"{lv.change:+.{nd}f}", _fmt(lv.outcome), within,
+                      curve_spark(lv.curve, iss.low, iss.high))
     if shown:
         out.append(table)
+        out += _lever_warnings(shown)
     unreachable = [f"{lv.actor} {lv.kind}" for lv in res.levers if not lv.reachable]
     if not shown:
         out.append("No single lever reaches the target within its range.")
     if unreachable:
         out.append(Text(f"cannot reach it alone: {', '.join(unreachable)}", style="dim"))
+    out.append(Text("then: the forecast after the change; in range: within the input's stated "
+                    "uncertainty; curve: the forecast as the input alone moves from the low to "
+                    "the high end of its range (▁ low … █ high on the issue's scale).",
+                    style="dim"))
+    return out
+
+
+def _lever_warnings(levers: list[Any]) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    against = [f"{lv.actor} {lv.kind} ({lv.change:+.2g})" for lv in levers
+               if lv.counter_intuitive]
+    if against:
+        out.append(_line("  ↺ works against the intuitive direction: " + ", ".join(against)
+                         + " (a position moved away from the target, or more weight for an "
+                         "actor standing on the other side, or less for one on its side)"))
+    bumpy = [f"{lv.actor} {lv.kind}" for lv in levers if lv.non_monotone]
+    if bumpy:
+        out.append(_line("  ⚠ non-monotone response (rises and falls across the range; "
+                         "see curve): " + ", ".join(bumpy)))
     return out

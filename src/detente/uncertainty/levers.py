@@ -25,6 +25,21 @@ to the boundary of T (to ``tol`` of the range). Changes are compared on one
 footing by ``share``: |Δ| / the lever's range (scale span, 1, or the
 largest capability). Models with randomness are evaluated with one seeded
 generator.
+
+Each lever also carries its response ``curve`` (the forecast at ``CURVE_POINTS``
+evenly spaced values of its range, read off the grid) and two warnings:
+
+- ``non_monotone``: along the whole grid the forecast both rises and falls by
+  more than ``MONOTONE_TOL`` of the issue's scale, so "more of this input"
+  has no single direction of effect;
+- ``counter_intuitive``: the change needed goes against the intuitive
+  direction. For a position that is towards the target (t = +1 when the
+  target lies above the forecast, −1 below): a move of sign −t is
+  counter-intuitive. For a salience or capability it is more weight for an
+  actor whose position lies on the target's side of the forecast,
+  sign(x_a − f) = t, and less weight otherwise; for an actor standing exactly
+  at the forecast the target's near edge e takes the forecast's place,
+  sign(x_a − e) = t.
 """
 
 from __future__ import annotations
@@ -48,6 +63,11 @@ from detente.uncertainty.sampling import stated_inputs
 LeverKind = Literal["position", "salience", "capability"]
 KINDS: tuple[LeverKind, ...] = ("position", "salience", "capability")
 CAPABILITY_REACH = 4.0
+CURVE_POINTS = 9
+"""Points of a lever's response curve as reported (read off the search grid)."""
+MONOTONE_TOL = 0.01
+"""A rise and a fall each larger than this share of the issue's scale make a lever's
+response non-monotone."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +81,9 @@ class Lever:
     outcome: float | None
     range: tuple[float, float]
     within_uncertainty: bool | None = None
+    curve: tuple[float, ...] = ()
+    non_monotone: bool = False
+    counter_intuitive: bool = False
 
     @property
     def reachable(self) -> bool:
@@ -81,7 +104,9 @@ class Lever:
         return {"actor": self.actor, "kind": self.kind, "current": self.current,
                 "needed": self.needed, "change": self.change, "share": json_number(self.share),
                 "outcome": self.outcome, "reachable": self.reachable,
-                "within_uncertainty": self.within_uncertainty, "range": list(self.range)}
+                "within_uncertainty": self.within_uncertainty, "range": list(self.range),
+                "curve": [json_number(v) for v in self.curve],
+                "non_monotone": self.non_monotone, "counter_intuitive": self.counter_intuitive}
 
 
 @dataclass(frozen=True)
@@ -219,16 +244,45 @@ def find_levers(
         fail = np.where(good, fail, mid)
     final = _evaluate(model, base, specs, k_issue, succ[:, None], seed)[:, 0]
 
+    from detente.uncertainty.sensitivity import non_monotone
+
+    pick = np.round(np.linspace(0, grid - 1, CURVE_POINTS)).astype(int)
+    tol = MONOTONE_TOL * (iss.high - iss.low)
+    toward_target = 1.0 if current < interval[0] else -1.0
+    near_edge = interval[0] if toward_target > 0 else interval[1]
+    a_of = {a: k for k, a in enumerate(base.actors)}
     levers = []
     for j, spec in enumerate(specs):
         needed = float(succ[j]) if found[j] else None
         within = None
         if needed is not None and spec.declared is not None:
             within = bool(spec.declared.low <= needed <= spec.declared.high)
+        x_a = float(base.position[0, a_of[spec.actor], k_issue])
+        # where the actor pulls: its side of the forecast (at the forecast: of the target)
+        stands = x_a - current if x_a != current else x_a - near_edge
+        against = needed is not None and _against_intuition(
+            spec.kind, needed - spec.current, toward_target, stands)
         levers.append(Lever(spec.actor, spec.kind, float(spec.current), needed,
-                            float(final[j]) if found[j] else None, spec.range, within))
+                            float(final[j]) if found[j] else None, spec.range, within,
+                            curve=tuple(float(v) for v in outcome[j, pick]),
+                            non_monotone=non_monotone(outcome[j], tol),
+                            counter_intuitive=against))
     levers.sort(key=lambda lv: (lv.share, lv.actor, KINDS.index(lv.kind)))
     return LeverResult(model.name, issue, label, interval, current, already, tuple(levers))
+
+
+def _against_intuition(kind: LeverKind, change: float, toward: float, stands: float) -> bool:
+    """Whether a ``change`` of a lever of ``kind`` goes against the intuitive direction
+    (see the module docstring); ``toward`` is ±1, the target's side of the forecast, and
+    ``stands`` the actor's position minus the forecast."""
+    if change == 0:
+        return False
+    if kind == "position":
+        return bool(np.sign(change) == -toward)
+    if stands == 0:
+        return False
+    intuitive = 1.0 if np.sign(stands) == toward else -1.0
+    return bool(np.sign(change) == -intuitive)
 
 
 class _Spec(NamedTuple):

@@ -15,6 +15,16 @@ Two views, both over the inputs of :func:`~detente.uncertainty.sampling.input_sp
   end of its declared range, all others at their stated values; the swing
   |f(high) − f(low)| of the model's forecast ranks the inputs, and the two
   outcomes are the bars of a tornado plot around the point forecast.
+- **The response over the whole range.** The ends can hide what happens in
+  between (a knife-edge: equal outcomes at both ends, another one inside), so
+  each input is also moved across ``grid`` evenly spaced values of its range
+  (ends included), others at their stated values: ``outcome_min`` and
+  ``outcome_max`` over the grid, the ``curve`` itself, and ``non_monotone``
+  when the outcome both rises and falls along the grid by more than
+  ``MONOTONE_TOL`` of the issue's scale.
+- **Flags.** ``interaction`` marks an input whose effect works mostly through
+  others: Sobol ST − S1 ≥ ``INTERACTION_GAP`` (0.2), or Morris σ > μ* (the
+  elementary effects vary more than their mean size).
 
 Issues whose outcome never varies get indices of 0; issues with no outcome
 in some sample (NaN) get NaN.
@@ -40,6 +50,13 @@ from detente.uncertainty.sampling import InputSpace, input_space
 Method = Literal["sobol", "morris"]
 EVAL_CHUNK = 16384
 """Rows of the SALib sample evaluated at once (bounds memory)."""
+GRID = 9
+"""Values per input in the whole-range scan (ends included)."""
+MONOTONE_TOL = 0.01
+"""A rise and a fall each larger than this share of the issue's scale make a response
+non-monotone."""
+INTERACTION_GAP = 0.2
+"""Sobol ST − S1 at or above this marks an input as interaction-dominated."""
 SALIB_SEED_FOR_ZERO = 2**32
 """SALib's Sobol analysis reads a seed of 0 as no seed (an unseeded bootstrap, so the
 confidence half-widths changed from run to run); seed 0 is handed to it as this instead."""
@@ -71,7 +88,8 @@ class Sensitivity:
             out = idx.join(tor, on="input") if len(idx) else idx
         else:
             out = idx.join(tor.set_index("input")[["low", "high", "outcome_low",
-                                                   "outcome_high", "swing"]])
+                                                   "outcome_high", "swing", "outcome_min",
+                                                   "outcome_max", "non_monotone", "curve"]])
         out = out.sort_values([key, "swing"], ascending=False, na_position="last")
         return out.head(top) if top else out
 
@@ -147,6 +165,7 @@ def sensitivity(
                 if groups:
                     row["group"] = name
                 row.update({key: float(vals[j]) for key, vals in res.items()})
+                row["interaction"] = interaction_dominated(row)
                 rows.append(row)
 
     import pandas as pd
@@ -159,16 +178,39 @@ def sensitivity(
         base = tornado["point"][k]
         for j, inp in enumerate(space.inputs):
             lo, hi = tornado["low"][j, k], tornado["high"][j, k]
+            curve = tornado["curve"][j, :, k]
+            span = scenario.issues[k].high - scenario.issues[k].low
             tor_rows.append({
                 "issue": issue, "input": inp.name, "group": inp.actor, "kind": inp.kind,
                 "point": float(base), "low": float(inp.declared.low),
                 "high": float(inp.declared.high),
                 "outcome_low": float(lo), "outcome_high": float(hi),
                 "swing": float(abs(hi - lo)),
+                "outcome_min": float(np.nanmin(np.r_[curve, lo, hi])),
+                "outcome_max": float(np.nanmax(np.r_[curve, lo, hi])),
+                "non_monotone": non_monotone(curve, MONOTONE_TOL * span),
+                "curve": [float(v) for v in curve],
             })
     point = {i: float(v) for i, v in zip(scenario.issue_ids, tornado["point"], strict=True)}
     return Sensitivity(model.name, method, int(n), seed, point, pd.DataFrame(rows),
                        pd.DataFrame(tor_rows))
+
+
+def non_monotone(curve: np.ndarray, tol: float) -> bool:
+    """Whether ``curve`` both rises and falls by more than ``tol`` (NaN: never)."""
+    steps = np.diff(np.asarray(curve, dtype=float))
+    if np.isnan(steps).any():
+        return False
+    return bool(steps.max(initial=0.0) > tol and -steps.min(initial=0.0) > tol)
+
+
+def interaction_dominated(row: dict[str, Any]) -> bool:
+    """Sobol: ST − S1 ≥ ``INTERACTION_GAP``; Morris: σ > μ* (NaN: no)."""
+    if "ST" in row:
+        gap = row["ST"] - row["S1"]
+        return bool(np.isfinite(gap) and gap >= INTERACTION_GAP)
+    sigma, mu = row.get("sigma", math.nan), row.get("mu_star", math.nan)
+    return bool(np.isfinite(sigma) and np.isfinite(mu) and mu > 0 and sigma > mu)
 
 
 def _evaluate(space: InputSpace, model: Model, u: np.ndarray, seed: int) -> np.ndarray:
@@ -207,4 +249,12 @@ def _tornado(space: InputSpace, model: Model, seed: int) -> dict[str, np.ndarray
     vals[k + np.arange(k), np.arange(k)] = highs
     out = np.asarray(model.forecast(space.apply(vals), rng=np.random.default_rng(seed)).outcome,
                      dtype=float)
-    return {"low": out[:k], "high": out[k : 2 * k], "point": out[2 * k]}
+    # the whole-range scan: input j at GRID values, others at their points (one batch)
+    steps = np.linspace(0.0, 1.0, GRID)
+    scan = np.repeat(point_vals[None, :], k * GRID, axis=0)
+    rows = np.arange(k * GRID).reshape(k, GRID)
+    for j in range(k):
+        scan[rows[j], j] = lows[j] + (highs[j] - lows[j]) * steps
+    curve = np.asarray(model.forecast(space.apply(scan), rng=np.random.default_rng(seed))
+                       .outcome, dtype=float).reshape(k, GRID, -1)
+    return {"low": out[:k], "high": out[k : 2 * k], "point": out[2 * k], "curve": curve}

@@ -117,9 +117,11 @@ def edit(request: Request, ref: str, body: Edits) -> dict[str, Any]:
 
 @router.get("/scenarios/{ref}/forecast", summary="Forecast (as `detente forecast --format json`)")
 def forecast(request: Request, ref: str, model: ModelsQ = None, seed: int = 0,
-             rounds: bool = False) -> dict[str, Any]:
+             rounds: bool = False, draws: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+             interval: Annotated[float, Query(gt=0, lt=1)] = 0.8) -> dict[str, Any]:
     sc = store(request).get(ref).scenario
-    return api.forecast(sc, models=model or None, seed=seed).to_dict(trajectory=rounds)
+    return api.forecast(sc, models=model or None, seed=seed, draws=draws,
+                        interval=interval).to_dict(trajectory=rounds)
 
 
 @router.post("/scenarios/{ref}/whatif", summary="Re-forecast with some stances moved")
@@ -132,9 +134,10 @@ def what_if(request: Request, ref: str, body: WhatIf) -> dict[str, Any]:
 
 @router.get("/scenarios/{ref}/deals", summary="Deals (as `detente deals --format json`)")
 def deals(request: Request, ref: str, top: Annotated[int, Query(ge=1, le=100)] = 5,
-          utility: str = "linear") -> dict[str, Any]:
+          utility: str = "linear",
+          robust: Annotated[int, Query(ge=0, le=100_000)] = 500) -> dict[str, Any]:
     sc = store(request).get(ref).scenario
-    return api.analyse_deals(sc, utility=utility).to_dict(top=top)
+    return api.analyse_deals(sc, utility=utility, robust=robust).to_dict(top=top)
 
 
 @router.get("/scenarios/{ref}/simulate",
