@@ -182,8 +182,9 @@ def sensitivity_view(res: Sensitivity, scenario: Scenario, *, by: str = "input",
              "including its interactions with other inputs" if res.method == "sobol" else
              "μ*: mean absolute elementary effect of the input")
     out.append(Text(f"{res.method}, N = {res.samples}, seed {res.seed}; {terms} (confidence "
-                    "half-widths in the JSON); ends: the forecast with the input alone at the low and high "
-                    "end of its declared range; (min–max) and curve: over 9 values across it; "
+                    "half-widths in the JSON); ends: the forecast with the input alone at the "
+                    "low and high end of its declared range; (min–max) and curve: over 9 values "
+                    "across it; "
                     "swing: |high end − low end|. "
                     f"⚠ non-monotone: rises and falls by more than {MONOTONE_TOL:.0%} of the "
                     f"scale; interaction-dominated: {crit}.", style="dim"))
