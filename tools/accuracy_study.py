@@ -6,7 +6,8 @@ Usage (from the repository root, the data beside it):
     python tools/accuracy_study.py procedural    # step 3: the procedural model
     python tools/accuracy_study.py proposals     # step 2: multi-issue proposals, exchange
     python tools/accuracy_study.py correction    # step 4: learned correction, ensemble
-    python tools/accuracy_study.py calibrate     # step 5: calibrated intervals
+    python tools/accuracy_study.py calibrate     # step 5: input-uncertainty defaults (failed)
+    python tools/accuracy_study.py intervals     # step 5: residual intervals [--write]
     python tools/accuracy_study.py all
 
 Per-case forecasts of models without fitted parameters are cached under
@@ -495,21 +496,106 @@ def step_calibrate(study: Study) -> None:
           + "; ".join(f"{grid[g]} {best[g]:.3f}" for g in top))
 
 
+# ---- step 5b: residual (conformal) intervals ----------------------------------------
+
+
+def residual_columns(study: Study) -> dict[str, np.ndarray]:
+    """The default form of every model whose intervals ship, per scored issue (cached)."""
+    from detente.backtest.residual_fit import CALIBRATED_MODELS
+
+    cols = {}
+    for name, on_proposals in CALIBRATED_MODELS:
+        key = "nash-linear-worst" if name == "nash" else name
+        cols[name] = (proposal_columns(study, f"{name}/decide") if on_proposals
+                      else study.model(key, name))
+    return cols
+
+
+def step_intervals(study: Study, write: bool = False) -> None:
+    import json
+
+    from detente.backtest.residual_fit import (
+        CANDIDATES,
+        LEVELS,
+        build_calibration,
+        candidate_name,
+        evaluate_split,
+        scales,
+    )
+    from detente.uncertainty.residual import RESIDUAL_FILE, issue_inputs
+
+    cols = residual_columns(study)
+    inputs = [issue_inputs(c.scenario, c.issue) for c in study.cases]
+    spans = np.array([c.scenario.issue(c.issue).high - c.scenario.issue(c.issue).low
+                      for c in study.cases], dtype=float)
+    print("## Step 5b: residual (split-conformal) intervals\n")
+    print("candidates: " + ", ".join(candidate_name(c) for c in CANDIDATES)
+          + "; chosen per model and split by grouped 5-fold CV on the training part "
+          "(mean interval score at 50% and 80%), calibrated on the whole training part, "
+          "scored once held out\n")
+    rows, summary = [], {}
+    for name, f in cols.items():
+        S = scales(inputs, f, spans)
+        for sp in study.splits:
+            r = evaluate_split(f, S, study.y, study.groups, sp)
+            summary.setdefault(name, []).append(r)
+            rows.append([str(sp.seed), name, r.chosen,
+                         " / ".join(f"{100 * c:.0f}%" for c in r.coverage),
+                         " / ".join(f"{w:.1f}" for w in r.width),
+                         " / ".join(f"{100 * c:.0f}%" for c in r.span_coverage)
+                         + " (" + " / ".join(f"{w:.1f}" for w in r.span_width) + ")",
+                         str(r.issues)])
+    levels = " / ".join(f"{100 * v:.0f}" for v in LEVELS)
+    print(table(rows, ["split", "model", "chosen in CV", f"held-out coverage {levels}",
+                       f"held-out mean width {levels}",
+                       f"plain ±|error|: coverage (width) {levels}",
+                       "held-out issues"]))
+    print("\nSummary over the six splits (held out):\n")
+    out = []
+    for name, rs in summary.items():
+        cov = np.array([r.coverage for r in rs])
+        within = (np.abs(cov - np.array(LEVELS)) <= 0.05).sum(axis=0)
+        out.append([name, *(f"{100 * cov[:, i].mean():.1f}% ({100 * cov[:, i].min():.0f}–"
+                            f"{100 * cov[:, i].max():.0f}%), {within[i]}/6 within 5"
+                            for i in range(len(LEVELS))),
+                    " / ".join(f"{np.mean([r.width[i] for r in rs]):.1f}"
+                               for i in range(len(LEVELS))),
+                    " / ".join(f"{100 * np.mean([r.span_coverage[i] for r in rs]):.1f}% "
+                               f"({np.mean([r.span_width[i] for r in rs]):.1f})"
+                               for i in range(len(LEVELS)))])
+    print(table(out, ["model", "mean coverage 50% (range), splits within 5 points",
+                      "mean coverage 80% (range), splits within 5 points",
+                      "mean width 50 / 80", "plain ±|error|: coverage (width) 50 / 80"]))
+    data = build_calibration(study.path, cols)
+    print("\nshipped (chosen by grouped CV on all scored issues): "
+          + "; ".join(f"{m}: {candidate_name((c['construction'], c['floor']))}"
+                      for m, c in data["models"].items()))
+    if write:
+        RESIDUAL_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {RESIDUAL_FILE}")
+
+
 STEPS = {"nash": step_nash, "proposals": step_proposals, "procedural": step_procedural,
-         "correction": step_correction, "calibrate": step_calibrate}
+         "correction": step_correction, "calibrate": step_calibrate,
+         "intervals": step_intervals}
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("step", choices=[*STEPS, "all"])
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--write", action="store_true",
+                        help="intervals: write src/detente/uncertainty/residual_calibration.json")
     args = parser.parse_args(argv)
     study = Study(args.data)
     print(f"data: {args.data.name} (sha256 {study.digest}…), {len(study.cases)} scored issues, "
           f"{len(set(study.groups))} proposals; split seeds {', '.join(map(str, SPLIT_SEEDS))}\n")
     for name, step in STEPS.items():
         if args.step in (name, "all"):
-            step(study)
+            if name == "intervals":
+                step_intervals(study, write=args.write)
+            else:
+                step(study)
             print()
 
 
