@@ -8,6 +8,7 @@ Usage (from the repository root, the data beside it):
     python tools/accuracy_study.py correction    # step 4: learned correction, ensemble
     python tools/accuracy_study.py calibrate     # step 5: input-uncertainty defaults (failed)
     python tools/accuracy_study.py intervals     # step 5: residual intervals [--write]
+    python tools/accuracy_study.py deals         # step 2b: deal tools on whole proposals
     python tools/accuracy_study.py all
 
 Per-case forecasts of models without fitted parameters are cached under
@@ -496,6 +497,82 @@ def step_calibrate(study: Study) -> None:
           + "; ".join(f"{grid[g]} {best[g]:.3f}" for g in top))
 
 
+# ---- step 2b: deal tools on whole proposals ------------------------------------------
+
+
+def deal_columns(study: Study) -> dict[str, np.ndarray]:
+    """The deal tools' package per proposal, per scored issue (cached)."""
+    from detente.backtest.deal_backtest import DEAL_GRID, NASH_RESTARTS, proposal_deal_columns
+
+    names = ("deal-nash/worst", "deal-nash/status-quo", "deal-utilitarian")
+    files = {n: CACHE / f"{study.digest}-{n.replace('/', '_')}-{DEAL_GRID}-{NASH_RESTARTS}.npy"
+             for n in names}
+    if all(f.exists() for f in files.values()):
+        return {n: np.load(f) for n, f in files.items()}
+    every = load_cases(study.path, capability="equal", scoreable_only=False)
+    cols = proposal_deal_columns(study.cases, every, seed=0)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for n, f in files.items():
+        np.save(f, cols[n])
+    return cols
+
+
+def greedy_check(study: Study, grid: int = 21) -> str:
+    """How often coordinate ascent finds the exact Nash package (enumeration; proposals of up
+    to 3 issues, ``grid`` options per issue)."""
+    from detente.backtest.deal_backtest import (
+        best_nash_package,
+        deal_problem_of,
+        exhaustive_nash,
+        worst_disagreement,
+    )
+    from detente.backtest.proposals import proposal_cases
+
+    every = load_cases(study.path, capability="equal", scoreable_only=False)
+    same = total = 0
+    for pc in proposal_cases(every, study.cases):
+        if len(pc.scenario.issues) > 3:
+            continue
+        problem = deal_problem_of(pc.scenario, grid)
+        for d in (worst_disagreement(problem), problem.batna):
+            exact = exhaustive_nash(problem, d)
+            found = best_nash_package(problem, pc.scenario, d, np.random.default_rng(0))
+            total += 1
+            same += (exact is None and found is None) or (
+                exact is not None and found is not None and bool((exact == found).all()))
+    return f"{same} of {total}"
+
+
+def step_deals(study: Study) -> None:
+    cols = deal_columns(study)
+    exchange = proposal_columns(study, "exchange/decide")
+    y, g, comp = study.y, study.groups, study.compromise
+    print("## Step 2b: deal tools on whole proposals\n")
+    print("coordinate ascent = exhaustive Nash package (grid 21, proposals of ≤ 3 issues, "
+          f"worst and status-quo disagreement): {greedy_check(study)}\n")
+    names = list(cols)
+    training_scores(study, [*names, "exchange", "compromise"],
+                    np.column_stack([*cols.values(), exchange, comp]))
+    print("\nwhole file (every proposal; partly the training data of every split): "
+          + ", ".join(f"{n} {f2(mae(v, y))} ({int((~np.isnan(v)).sum())} issues)"
+                      for n, v in {**cols, "exchange": exchange, "compromise": comp}.items())
+          + "\n")
+    print("Choosing among the deal tools by grouped CV (on issues where all three forecast):\n")
+    choice_report(study, names, np.column_stack(list(cols.values())))
+    print("\nHeld-out gain over compromise of each tool as it is (MAE points; 95% "
+          "proposal-clustered bootstrap, 1000 replicates, seed 0); held-out MAE in brackets "
+          "after the gain:\n")
+    out = []
+    for n, v in {**cols, "exchange (decide)": exchange}.items():
+        cells, gains = [], []
+        for sp in study.splits:
+            point, lo, hi = gain_interval(v, comp, y, g, sp.test)
+            cells.append(f"{point:+.2f} [{lo:+.1f}, {hi:+.1f}] ({f2(mae(v, y, sp.test))})")
+            gains.append(point)
+        out.append([n, *cells, f"{np.mean(gains):+.2f}"])
+    print(table(out, ["tool", *map(str, SPLIT_SEEDS), "mean"]))
+
+
 # ---- step 5b: residual (conformal) intervals ----------------------------------------
 
 
@@ -577,7 +654,7 @@ def step_intervals(study: Study, write: bool = False) -> None:
 
 STEPS = {"nash": step_nash, "proposals": step_proposals, "procedural": step_procedural,
          "correction": step_correction, "calibrate": step_calibrate,
-         "intervals": step_intervals}
+         "intervals": step_intervals, "deals": step_deals}
 
 
 def main(argv: list[str] | None = None) -> None:
