@@ -9,6 +9,7 @@ Usage (from the repository root, the data beside it):
     python tools/accuracy_study.py calibrate     # step 5: input-uncertainty defaults (failed)
     python tools/accuracy_study.py intervals     # step 5: residual intervals [--write]
     python tools/accuracy_study.py deals         # step 2b: deal tools on whole proposals
+    python tools/accuracy_study.py target        # step 6: nash variants × blends, in CV
     python tools/accuracy_study.py all
 
 Per-case forecasts of models without fitted parameters are cached under
@@ -573,6 +574,56 @@ def step_deals(study: Study) -> None:
     print(table(out, ["tool", *map(str, SPLIT_SEEDS), "mean"]))
 
 
+# ---- step 6: one more attempt at the target --------------------------------------------
+
+TARGET_BLENDS = (0.5, 0.75, 1.0, 1.25, 1.5)
+TARGET_SCHEMES = ("equal", "council-votes", "shapley-shubik", "banzhaf")
+
+
+def target_candidates(study: Study) -> tuple[list[str], np.ndarray]:
+    """nash (worst disagreement; linear, quadratic) under each capability scheme, blended with
+    compromise at weight α (α > 1 moves away from compromise), clipped to the scale."""
+    from detente.backtest.deu import make_case
+
+    names, cols = [], []
+    for utility in ("linear", "quadratic"):
+        for scheme in TARGET_SCHEMES:
+            if scheme == "equal":
+                f = study.model(f"nash-{utility}-worst", "nash", utility=utility,
+                                disagreement="worst")
+            else:
+                model = get_model("nash", utility=utility, disagreement="worst")
+
+                def run(k: int, case: Case, model=model, scheme: str = scheme) -> float:
+                    sc = make_case(case.scenario, capability=scheme).scenario
+                    return float(model.forecast(sc).outcome[0, 0])
+
+                f = study.column(f"nash-{utility}-worst-{scheme}", run)
+            for a in TARGET_BLENDS:
+                names.append(f"{utility}/{scheme}/α={a:g}")
+                cols.append(np.clip(a * f + (1 - a) * study.compromise, 0, 100))
+    return names, np.column_stack(cols)
+
+
+def step_target(study: Study) -> None:
+    names, F = target_candidates(study)
+    y, g, comp = study.y, study.groups, study.compromise
+    print("## Step 6: nash variant, capability scheme and blend weight chosen in CV\n")
+    print(f"{len(names)} candidates: utility (linear, quadratic) × capabilities "
+          f"{TARGET_SCHEMES} × α {TARGET_BLENDS} (forecast = α nash + (1 − α) compromise)\n")
+    results = choice_report(study, names, F)
+    cells, gains, big = [], [], 0
+    for r, sp in zip(results, study.splits, strict=True):
+        f = F[:, names.index(r.chosen)]
+        point, lo, hi = gain_interval(f, comp, y, g, sp.test)
+        cells.append(f"{point:+.2f} [{lo:+.1f}, {hi:+.1f}]")
+        gains.append(point)
+        big += point >= 1.5
+    print("\nheld-out gain of the CV choice over compromise: " + "; ".join(
+        f"{sp.seed} {c}" for sp, c in zip(study.splits, cells, strict=True))
+          + f"; mean {np.mean(gains):+.2f}; ≥ 1.5 in {big} of 6")
+
+
 # ---- step 5b: residual (conformal) intervals ----------------------------------------
 
 
@@ -625,7 +676,7 @@ def step_intervals(study: Study, write: bool = False) -> None:
     levels = " / ".join(f"{100 * v:.0f}" for v in LEVELS)
     print(table(rows, ["split", "model", "chosen in CV", f"held-out coverage {levels}",
                        f"held-out mean width {levels}",
-                       f"plain ±|error|: coverage (width) {levels}",
+                       f"plain ± error quantile: coverage (width) {levels}",
                        "held-out issues"]))
     print("\nSummary over the six splits (held out):\n")
     out = []
@@ -642,7 +693,7 @@ def step_intervals(study: Study, write: bool = False) -> None:
                                for i in range(len(LEVELS)))])
     print(table(out, ["model", "mean coverage 50% (range), splits within 5 points",
                       "mean coverage 80% (range), splits within 5 points",
-                      "mean width 50 / 80", "plain ±|error|: coverage (width) 50 / 80"]))
+                      "mean width 50 / 80", "plain ± error quantile: coverage (width) 50 / 80"]))
     data = build_calibration(study.path, cols)
     print("\nshipped (chosen by grouped CV on all scored issues): "
           + "; ".join(f"{m}: {candidate_name((c['construction'], c['floor']))}"
@@ -654,7 +705,7 @@ def step_intervals(study: Study, write: bool = False) -> None:
 
 STEPS = {"nash": step_nash, "proposals": step_proposals, "procedural": step_procedural,
          "correction": step_correction, "calibrate": step_calibrate,
-         "intervals": step_intervals, "deals": step_deals}
+         "intervals": step_intervals, "deals": step_deals, "target": step_target}
 
 
 def main(argv: list[str] | None = None) -> None:
