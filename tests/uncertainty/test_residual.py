@@ -130,3 +130,15 @@ def test_a_scenario_with_stated_uncertainty_is_simulated_as_before(ukraine):
     result = api.forecast(ukraine, ["compromise"], draws=50)
     assert result.interval_source == "simulation" and result.interval_note is None
     assert {d.draws for d in result.distributions} == {50}
+
+
+def test_caption_names_models_without_an_error_record():
+    from detente.present.tables import distribution_caption
+
+    sc = Scenario.from_dict(PLAIN)
+    only = api.forecast(sc, ["ensemble"], draws=None)
+    assert only.distributions == () and only.without_interval == ("ensemble",)
+    assert "ensemble has no error record" in distribution_caption(only)
+    both = api.forecast(sc, ["compromise", "ensemble"], draws=None)
+    text = distribution_caption(both)
+    assert "203 issues of 76 EU decisions" in text and "None for ensemble" in text

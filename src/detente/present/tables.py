@@ -52,8 +52,10 @@ def _with_distribution(issue: Issue, value: float, dist: OutcomeDistribution | N
 def distribution_caption(result: ForecastSet) -> str:
     """What the distribution lines under each point mean (empty without them)."""
     if result.without_interval and not result.distributions:
+        verb = "has" if len(result.without_interval) == 1 else "have"
         return (f"No interval: the scenario states no uncertainty and "
-                f"{', '.join(result.without_interval)} has no error record to take one from.")
+                f"{', '.join(result.without_interval)} {verb} no error record to take one "
+                "from.")
     if not result.distributions:
         return ""
     level = result.interval or 0.8
