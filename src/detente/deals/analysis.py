@@ -106,7 +106,8 @@ class DealReport:
             "zopa": self.zopa.to_dict(),
         }
         if self.survival is not None:  # only when asked for
-            out["robust"] = {**self.survival.to_dict(), "deals": self.robust(top)}
+            out["robust"] = {**self.survival.to_dict(), "deals": self.robust(top),
+                             "ranked_by": "survival probability, ties by Nash product"}
         return out
 
     def to_json(self, **kwargs: Any) -> str:

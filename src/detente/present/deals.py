@@ -112,7 +112,9 @@ def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
         t.add_row(*cells)
     if found.survival is not None:
         t.caption = (f"survives: share of {found.survival.draws:,} draws of the stated "
-                     "uncertainty in which both sides still gain")
+                     "uncertainty in which the trade still passes every test above (both "
+                     "gain on net, someone gives; with structure, control or veto and an "
+                     f"acceptable package). Ranked by {found.ranked_by}.")
     return t
 
 
@@ -150,5 +152,6 @@ def phase_view(report: PhaseReport) -> list[RenderableType]:
         out.append(Text(f"Over {robust['draws']:,} draws of the stated uncertainty the deal "
                         f"is acceptable to every party in {robust['deal']:.0%}; survives: the "
                         "share in which it is and the plan needs no more guarantee than at "
-                        "the point estimate.", style="dim"))
+                        f"the point estimate. Plans ranked by {data['ranked_by']}.",
+                        style="dim"))
     return out
