@@ -265,3 +265,28 @@ def test_deal_draws_carry_the_drawn_capabilities_and_blocs_share_them(ukraine):
     eu, gbr = problem.actors.index("EU"), problem.actors.index("GBR")
     # the Europe bloc (correlation 1): both at the same quantile of their own ranges
     np.testing.assert_allclose((caps[:, eu] - 40) / 35, (caps[:, gbr] - 25) / 20, atol=1e-9)
+
+
+def test_weighted_solution_moves_with_drawn_capabilities():
+    # a at 0, b at 100, both BATNAs 0; the asymmetric Nash deal maximises
+    # c_a log(1 − x) + c_b log x over x in {0, .25, .5, .75, 1}: with c_a = 1 it stays at
+    # .5 iff 0.585 < c_b < 1.709 (log 1.5 / log 2 and log 2 / log(3/2)); c_b uniform on
+    # [0.2, 5]: probability (1.709 − 0.585) / 4.8 = 0.234. The symmetric Nash deal never moves.
+    sc = Scenario.from_dict({
+        "name": "clout",
+        "actors": [{"id": "a", "capability": 1, "batna": 0.0},
+                   {"id": "b", "capability": 1, "capability_uncertainty": [0.2, 5],
+                    "batna": 0.0}],
+        "issues": [{"id": "x", "options": {"p0": 0, "p25": 25, "p50": 50, "p75": 75,
+                                             "p100": 100}}],
+        "stances": [{"actor": "a", "issue": "x", "position": 0, "salience": 1},
+                    {"actor": "b", "issue": "x", "position": 100, "salience": 1}],
+    })
+    rep = api.analyse_deals(sc, robust=3000, seed=0)
+    assert rep.survival.varied == ("capability",)
+    assert rep.stability["nash"] == 1.0
+    assert rep.stability["asymmetric_nash"] == pytest.approx(0.234, abs=0.03)
+    data = rep.to_dict()
+    assert data["solutions"]["asymmetric_nash"]["same_in_draws"] == rep.stability[
+        "asymmetric_nash"]
+    assert data["robust"]["solutions_unchanged"]["nash"] == 1.0

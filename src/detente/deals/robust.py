@@ -34,7 +34,7 @@ BATNAs vary, where declared.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -167,6 +167,51 @@ def logroll_survival(problem: DealProblem, scenario: Scenario, found: Sequence[L
         ok += holds(drawn, found, batna=beta)
         n += 1
     return Survival(ok / n, draws if n > 1 or draws == 1 else 0, seed, kinds)
+
+
+MAX_STABILITY_DEALS = 1 << 16
+"""Largest deal space whose solutions are recomputed in every draw (every deal is
+scored in each draw)."""
+
+
+def solution_stability(problem: DealProblem, scenario: Scenario,
+                       solutions: Mapping[str, np.ndarray | None], *,
+                       draws: int = DEFAULT_ROBUST_DRAWS, seed: int = 0
+                       ) -> dict[str, float] | None:
+    """Per bargaining solution, the share of draws in which it picks the same package as
+    at the point (``solutions``: name → option row, ``None`` for no deal): in each draw
+    every deal is scored with the drawn utilities, no-deal values and capabilities (what
+    the asymmetric Nash solution weighs), the Pareto frontier of the acceptable ones is
+    taken (ordered by total utility, then option indices, as the analysis orders it) and
+    each solution recomputed (:func:`detente.deals.analysis.solve`). ``None`` when
+    nothing is drawn, the space exceeds :data:`MAX_STABILITY_DEALS` deals, or utilities
+    are stated (GENIUS) rather than built from positions."""
+    from .analysis import solve
+    from .pareto import pareto_mask
+
+    kinds = varied(problem, scenario)
+    if (draws < 1 or not kinds or problem.keys is not None or not problem.additive
+            or problem.space.size > MAX_STABILITY_DEALS):
+        return None
+    every = problem.space.decode(np.arange(problem.space.size, dtype=np.int64))
+    same = dict.fromkeys(solutions, 0)
+    for drawn, beta in drawn_problems(problem, scenario, draws=draws, seed=seed):
+        drawn = drawn.with_batna(beta)
+        ok = acceptable(drawn, every)
+        opts = every[ok]
+        util = drawn.utilities_of(opts)
+        keep = pareto_mask(util)
+        opts, util = opts[keep], util[keep]
+        order = np.lexsort(tuple(opts.T[::-1]) + (-util.sum(axis=1),))
+        opts, util = opts[order], util[order]
+        rows = solve(drawn, opts, util)
+        for name, point in solutions.items():
+            row = rows.get(name)
+            if point is None:
+                same[name] += row is None
+            elif row is not None and np.array_equal(opts[row], point):
+                same[name] += 1
+    return {name: n / draws for name, n in same.items()}
 
 
 @dataclass(frozen=True, eq=False)

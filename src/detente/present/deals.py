@@ -67,13 +67,21 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     s.add_column("deal")
     s.add_column("smallest margin", justify="right")
     robust = "robust" in data
+    stable = robust and data["robust"].get("solutions_unchanged") is not None
     if robust:
         s.add_column("survives", justify="right")
+    if stable:
+        s.add_column("same deal", justify="right")
     for name, d in data["solutions"].items():
         cells = [name, _deal_text(d), "—" if d is None else f"{_smallest_margin(d):+.3f}"]
         if robust:
             cells.append("—" if d is None else f"{d['survival']:.0%}")
+        if stable:
+            cells.append(f"{data['robust']['solutions_unchanged'][name]:.0%}")
         s.add_row(*cells)
+    if stable:
+        s.caption = ("same deal: share of the draws in which the solution, recomputed with "
+                     "the drawn utilities, BATNAs and capabilities, picks this package")
     out.append(s)
     out.append(_deals_table(f"Top {top} deals (Nash product of gains)", data["top"]))
     if "robust" in data:
