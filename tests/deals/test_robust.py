@@ -13,6 +13,7 @@ from detente import api
 from detente.cli.main import app
 from detente.deals import DealProblem
 from detente.deals.robust import _redrawn, acceptable, survival
+from detente.errors import DetenteError
 from detente.scenario import Scenario
 from detente.uncertainty.sampling import input_space
 
@@ -206,6 +207,15 @@ def test_phased_plans_are_ranked_by_survival_and_priced_as_phase_does(ukraine):
     data = ph.to_dict()
     assert data["ranked_by"].startswith("survival") and data["robust"]["plans"] == list(p)
     assert api.phase(ukraine, robust=0).to_dict()["ranked_by"].startswith("the guarantee")
+
+
+def test_python_defaults_match_the_cli(ukraine):
+    # detente deals/logrolls/phase default to --robust 500; so do the facade functions
+    assert api.logrolls(ukraine).survival.draws == 500
+    assert api.phase(ukraine).robust.plans.draws == 500
+    assert api.logrolls(ukraine, robust=0).survival is None
+    with pytest.raises(DetenteError):
+        api.logrolls(ukraine, robust=-1)
 
 
 # ---- pressures and capabilities in the deal draws ----------------------------------------
