@@ -122,6 +122,7 @@ class PhaseReport:
 
     @property
     def best(self) -> Plan | None:
+        """The first plan in the report's order (:attr:`ranked_by`)."""
         return self.plans[0] if self.plans else None
 
     @property
