@@ -1062,11 +1062,10 @@ FAST_MODELS: tuple[str, ...] = ("compromise", "median", "nash", "eum")
 
 BRIEF_DRAWS = 200
 """Draws per model for the intervals of the brief and the web forecast page: compact, so
-that ``detente report`` on the bundled scenario stays quick (all seven models' intervals
-take about 5 s there on the 2-core machine, against about 7 s with ``detente forecast``'s
-default 1,000/250), while the 80% interval's ends move by a point or two against 1,000
-draws. A scenario that states no uncertainty gets the models' residual intervals instead,
-at no cost."""
+that ``detente report`` on the bundled scenario stays quick (20.8 s against 17.1 s without
+intervals, three runs each on the loaded 2-core machine), while the 80% interval's ends
+lie on average 0.9 points (largest 5.6) from those of 2,000 draws there. A scenario that
+states no uncertainty gets the models' residual intervals instead, at no cost."""
 
 
 def loads(text: str | bytes, *, name: str = "upload.yaml",
