@@ -12,7 +12,14 @@ from detente.notes import neutral_note
 from detente.scenario import Scenario
 
 from .amendments import Amendment, AmendRule, CommonGround, amend, common_ground
-from .proposals import ProposalJudgement, compile_proposal, judge, judge_with_draws
+from .proposals import (
+    POINT_CANNOT_BE_HELD,
+    ProposalJudgement,
+    compile_proposal,
+    judge,
+    judge_with_draws,
+    with_points,
+)
 from .utility import DealProblem
 
 
@@ -73,7 +80,8 @@ class ProposalsReport:
                 "package": self.label(j.compiled.options), "open": list(p.open),
                 "phases": [{"name": ph.name, "issues": list(ph.issues)} for ph in p.phases],
                 "stated": {k: v for k, v in p.package.items()},
-                "snapped": [{"issue": i, "point": v, "option": o}
+                "between_options": list(j.compiled.points),
+                "snapped": [{"issue": i, "point": v, "option": o, "why": POINT_CANNOT_BE_HELD}
                             for i, v, o in j.compiled.snapped],
                 "acceptable": j.verdict.acceptable, "reasons": j.verdict.reasons(),
                 "vetoed_by": {a: float(-j.margins[self.actors.index(a)])
@@ -99,9 +107,10 @@ def evaluate_proposals(problem: DealProblem, scenario: Scenario, *,
                        draws: int = 0, seed: int = 0, amend_rule: AmendRule = "fewest",
                        amendments: bool = True) -> ProposalsReport:
     """Judge every proposal of ``scenario`` on ``problem`` (see :mod:`.proposals`)."""
-    compiled = [compile_proposal(problem, scenario, p) for p in scenario.proposals]
+    problem, base = with_points(problem, scenario)
+    compiled = [compile_proposal(problem, scenario, p, base=base) for p in scenario.proposals]
     judged = judge_with_draws(problem, scenario, judge(problem, compiled), draws=draws,
-                              seed=seed)
+                              seed=seed, base=base)
     entries = []
     spans = np.array([issue.span for issue in scenario.issues])
     for j in judged:

@@ -84,9 +84,11 @@ def proposals_view(report: ProposalsReport) -> list[RenderableType]:
         lines.append("  package: " + _package(p["package"], p["stated"], p["open"]) + "\n")
         for k, phase in enumerate(p["phases"], start=1):
             lines.append(f"  phase {k}, {phase['name']}: {', '.join(phase['issues'])}\n")
+        for issue in p["between_options"]:
+            lines.append(f"  {issue}: a point between options, judged at its own value\n")
         for s in p["snapped"]:
             lines.append(f"  {s['issue']}: point {s['point']:g} judged at option "
-                         f"{s['option']}\n")
+                         f"{s['option']} ({s['why']})\n")
         for reason in p["reasons"] or ["acceptable to every party whose consent it needs"]:
             lines.append(f"  - {reason}\n")
         if p["distance_to_forecast"]:
