@@ -12,6 +12,7 @@ from detente.notes import neutral_note
 from detente.scenario import Scenario
 
 from .amendments import Amendment, AmendRule, CommonGround, amend, common_ground
+from .proposal_phases import PhasedPlanJudgement, judge_phases
 from .proposals import (
     POINT_CANNOT_BE_HELD,
     ProposalJudgement,
@@ -32,6 +33,8 @@ class ProposalEntry:
     """Per model: mean over issues of ``|x_i − f_i| / L_i`` (0: the model's forecast)."""
     amendment: Amendment | None
     blocked: bool
+    phasing: PhasedPlanJudgement | None = None
+    """The plan's own phases judged by the phasing rules (``None``: it states none)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class ProposalsReport:
                 "sources": list(p.sources), "assumptions": p.assumptions,
                 "package": self.label(j.compiled.options), "open": list(p.open),
                 "phases": [{"name": ph.name, "issues": list(ph.issues)} for ph in p.phases],
+                "phasing": None if e.phasing is None else e.phasing.to_dict(),
                 "stated": {k: v for k, v in p.package.items()},
                 "between_options": list(j.compiled.points),
                 "snapped": [{"issue": i, "point": v, "option": o, "why": POINT_CANNOT_BE_HELD}
@@ -125,7 +129,9 @@ def evaluate_proposals(problem: DealProblem, scenario: Scenario, *,
         if blocked and amendments:
             proposer = problem.actors.index(j.compiled.proposal.proposer)
             amendment = amend(problem, j.compiled.options, proposer, rule=amend_rule)
-        entries.append(ProposalEntry(j, distance, amendment, blocked))
+        entries.append(ProposalEntry(j, distance, amendment, blocked,
+                                     judge_phases(problem, j.compiled.options,
+                                                  j.compiled.proposal)))
     packages = (np.stack([c.options for c in compiled]) if compiled
                 else np.zeros((0, len(problem.issues)), dtype=np.int64))
     settles = np.array([[issue in c.proposal.package for issue in problem.issues]

@@ -70,6 +70,35 @@ def grid_table(data: dict[str, Any], *, probability: bool = False) -> Table:
     return t
 
 
+def _phasing(ph: dict[str, Any]) -> Text:
+    """A plan's own stages as judged: who delivers each, linkages broken, who would
+    defect there and by how much; then whether the plan enforces itself."""
+    out = Text("  its phases, as stated, under the phasing rules:\n")
+    for k, step in enumerate(ph["steps"], start=1):
+        moves = "; ".join(f"{i} (delivered by {', '.join(who) or 'nobody'})"
+                          for i, who in step["delivered_by"].items()) or "moves nothing"
+        out.append(f"    stage {k}, ")
+        out.append(Text(step["name"]))
+        out.append(": ")
+        out.append(Text(moves))
+        out.append("\n")
+        for text in step["linkages_broken"]:
+            out.append("      not deliverable: breaks the linkage ")
+            out.append(Text(text))
+            out.append("\n")
+        for a, gain in step["would_defect"].items():
+            out.append(f"      {a} would gain {gain:.3f} over completing by defecting here\n")
+    if ph["unphased"]:
+        out.append(f"    ({', '.join(ph['unphased'])}: in no stated phase, judged as a last "
+                   "stage)\n")
+    short = ", ".join(f"{a} {t:.3f}" for a, t in ph["shortfall"].items() if t > 1e-12)
+    who = ", ".join(ph["can_defect"]) or "nobody"
+    out.append("    self-enforcing" if ph["self_enforcing"]
+               else f"    not self-enforcing: guarantees needed {short}")
+    out.append(f" (only {who} can defect)\n")
+    return out
+
+
 def proposals_view(report: ProposalsReport) -> list[RenderableType]:
     """The ranking, the acceptance grid, each plan's details and amendment, common ground."""
     data = report.to_dict()
@@ -82,8 +111,8 @@ def proposals_view(report: ProposalsReport) -> list[RenderableType]:
         lines.append(f" — {p['title']} ({p['proposer']}, {p['date'] or 'undated'}; "
                      f"sources: {', '.join(p['sources']) or 'none'})\n")
         lines.append("  package: " + _package(p["package"], p["stated"], p["open"]) + "\n")
-        for k, phase in enumerate(p["phases"], start=1):
-            lines.append(f"  phase {k}, {phase['name']}: {', '.join(phase['issues'])}\n")
+        if p["phasing"] is not None:
+            lines.append(_phasing(p["phasing"]))
         for issue in p["between_options"]:
             lines.append(f"  {issue}: a point between options, judged at its own value\n")
         for s in p["snapped"]:
