@@ -196,8 +196,10 @@ def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarr
                     base: tuple[int, ...] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``u[D, K, A]`` of packages ``[K, I]`` and no-deal values ``β[D, A]`` over ``draws``.
 
-    Positions and saliences come from ``input_space(scenario).sample`` (the same
-    draws as ``detente simulate`` with this seed); stated BATNAs and pressures
+    Positions and saliences come from ``input_space(scenario).sample`` with its
+    default kinds (the same draws as ``detente simulate`` and the robust deals with
+    this seed; the capabilities drawn with them do not enter whether a party accepts
+    a plan, which it judges on its own utility); stated BATNAs and pressures
     from :meth:`DealProblem.sample_batna`; a BATNA derived from the status quo is
     recomputed on each draw's positions and saliences, over each issue's own options
     (``base``: how many; the points :func:`with_points` added do not move it).
@@ -208,7 +210,7 @@ def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarr
         raise DetenteError("draws need the distance utilities of a scenario, not stated "
                            "utility tables")
     packages = np.asarray(packages, dtype=np.int64)
-    arrays = input_space(scenario, ("position", "salience")).sample(seed, 0, draws)
+    arrays = input_space(scenario).sample(seed, 0, draws)
     pos = np.nan_to_num(np.asarray(arrays.position))  # no stance: weight 0, value unused
     sal = np.asarray(arrays.salience) * np.asarray(arrays.mask)[None]
     total = sal.sum(axis=2, keepdims=True)
