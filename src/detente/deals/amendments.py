@@ -232,11 +232,11 @@ def _masks(problem: DealProblem) -> tuple[list[np.ndarray], list[np.ndarray]]:
     if rules is None:
         return ([np.zeros(n, dtype=bool) for n in problem.space.sizes],
                 [np.ones((n, n_a), dtype=bool) for n in problem.space.sizes])
-    cross = [c.any(axis=1) for c in rules.crosses]
-    need = []
+    cross = [np.asarray(c.any(axis=1), dtype=bool) for c in rules.crosses]
+    need: list[np.ndarray] = []
     for i, n in enumerate(problem.space.sizes):
         moved = (rules.reference[i] < 0) | (np.arange(n) != rules.reference[i])
-        need.append(moved[:, None] & rules.veto[i][None, :])
+        need.append(np.asarray(moved[:, None] & rules.veto[i][None, :], dtype=bool))
     return cross, need
 
 
