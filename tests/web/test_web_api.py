@@ -244,3 +244,13 @@ def test_plans_page_without_plans_and_with_a_bad_rule(client: TestClient, ukrain
     bad = client.get(f"/s/{BUNDLED}/plans?amend=biggest&draws=0",
                      headers={"accept": "text/html"})
     assert bad.status_code == 400 and "amendment rule" in bad.text
+
+
+def test_plans_page_escapes_plan_text(client: TestClient, ukraine):
+    from ..conftest import HOSTILE
+    first = ukraine.proposals[0].model_copy(update={"title": HOSTILE})
+    text = detente.api.dumps(ukraine.replace(proposals=(first, *ukraine.proposals[1:])))
+    ref = client.post("/api/scenarios", files={"file": ("plans.yaml", text)}).json()["id"]
+    page = client.get(f"/s/{ref}/plans?draws=0").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "\\x1b[31mRED" in page
