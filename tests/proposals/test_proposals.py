@@ -276,3 +276,19 @@ def test_point_the_space_cannot_hold_is_said():
     for part in proposals_view(rep):
         console.print(part)
     assert "judged at option hi" in console.export_text()
+
+
+def test_p_agreed_is_the_robust_deals_survival():
+    """The proposals' draws (all plans and draws at once) are the robust deals' draws
+    (one problem per draw): P(agreed) of a package is its survival probability."""
+    from detente.deals.robust import survival
+    sc = api.load()
+    problem = api.deal_problem(sc)
+    y = problem.space.decode(np.arange(problem.space.size))
+    packages = np.concatenate([
+        np.stack([compile_proposal(problem, sc, p).options for p in sc.proposals]),
+        y[acceptable(problem, y)][:12]])  # and some packages that are sometimes agreed
+    _, agreed = acceptance_probabilities(problem, sc, packages, draws=200, seed=4)
+    want = survival(problem, sc, packages, draws=200, seed=4).probability
+    np.testing.assert_allclose(agreed, want, atol=1e-12)
+    assert agreed.max() > 0 and agreed.min() < 1

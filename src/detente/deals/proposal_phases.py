@@ -38,7 +38,7 @@ import numpy as np
 from detente.scenario import Proposal
 
 from .logrolls import gain_table
-from .phasing import broken_after, defection_values, evaluate_plans
+from .phasing import broken_after, defection_values, plan_shortfalls
 from .utility import DealProblem
 
 NOT_PHASED = "not phased"
@@ -130,10 +130,9 @@ def judge_phases(problem: DealProblem, options: np.ndarray,
     phi = np.array([[stage[int(i)] for i in changed]], dtype=np.int64).reshape(1, len(changed))
     party = (rules.consenting(options) if rules is not None
              else np.ones(problem.n_actors, dtype=bool))
+    short, _ = plan_shortfalls(problem, options, changed, phi)  # phase()'s pricing
     g = gain_table(problem)[:, changed, options[changed]][party]  # [A', m]
-    beta = (problem.batna - problem.reference.sum(axis=1))[party]
     who = [a for a, p in zip(problem.actors, party, strict=True) if p]
-    short, _ = evaluate_plans(g, beta, phi)
     final = g.sum(axis=1)
     steps = []
     for k, name in enumerate(names):
@@ -152,4 +151,5 @@ def judge_phases(problem: DealProblem, options: np.ndarray,
     return PhasedPlanJudgement(
         steps=tuple(steps), unphased=tuple(problem.issues[i] for i in rest),
         can_defect=tuple(who),
-        shortfall={a: float(x) for a, x in zip(who, short[0], strict=True)})
+        shortfall={a: float(x) for a, x, p in zip(problem.actors, short[0], party, strict=True)
+                   if p})

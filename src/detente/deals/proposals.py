@@ -33,6 +33,7 @@ from detente.errors import DetenteError
 from detente.scenario import Proposal, Scenario
 
 from .acceptability import acceptable, verdict
+from .robust import NO_DEAL_STREAM
 from .rules import Rules, Verdict
 from .space import NO_AGREEMENT, OutcomeSpace
 from .utility import DealProblem, UtilityKind, _distance_tables, distance_value
@@ -200,11 +201,14 @@ def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarr
     default kinds (the same draws as ``detente simulate`` and the robust deals with
     this seed; the capabilities drawn with them do not enter whether a party accepts
     a plan, which it judges on its own utility); stated BATNAs and pressures
-    from :meth:`DealProblem.sample_batna`; a BATNA derived from the status quo is
+    from :meth:`DealProblem.sample_batna` on the robust deals' no-deal stream
+    (:data:`~detente.deals.robust.NO_DEAL_STREAM`), so a plan's P(agreed) is the
+    survival probability :func:`detente.deals.robust.survival` gives its package,
+    computed for every plan and draw at once; a BATNA derived from the status quo is
     recomputed on each draw's positions and saliences, over each issue's own options
     (``base``: how many; the points :func:`with_points` added do not move it).
     """
-    from detente.uncertainty.sampling import input_space
+    from detente.uncertainty.sampling import block_generator, input_space
 
     if problem.keys is not None or problem.terms is not None or problem.cap is not None:
         raise DetenteError("draws need the distance utilities of a scenario, not stated "
@@ -226,8 +230,7 @@ def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarr
         table *= w[:, :, i, None]  # [D, A, n_i]
         u += np.moveaxis(table[:, :, packages[:, i]], 1, 2)
         ref += _at_status_quo(table[:, :, :base[i]], values[:base[i]], issue.status_quo)
-    rng = np.random.default_rng([seed, 1])
-    sampled = problem.sample_batna(rng, draws)
+    sampled = problem.sample_batna(block_generator(seed, 0, NO_DEAL_STREAM), draws)
     derived = np.array([s.startswith("status quo") for s in problem.batna_source])
     beta = np.where(derived[None], sampled + ref - problem.reference.sum(axis=1)[None], sampled)
     return u, beta
