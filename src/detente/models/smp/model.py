@@ -25,6 +25,7 @@ from detente.models.base import (
     Trajectory,
 )
 from detente.models.compromise import weighted_mean
+from detente.models.smp.batch_run import pad_turns, run_rows
 from detente.models.smp.details import SmpDetails, turn_rows
 from detente.models.smp.primitives import state_distance
 from detente.models.smp.prng import KTAB_DEFAULT_SEED, KtabPRNG
@@ -172,32 +173,50 @@ class SpatialModelOfPolitics(Model):
 
     # ---- entry point ------------------------------------------------------------------
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
-        seed = self.ktab_seed
-        if seed is None and self.ktab is not None and self.ktab.seed is not None:
-            seed = self.ktab.seed
         groups = self._groups(arrays)
-        acc = self._accommodation(arrays)
         span = arrays.high - arrays.low
         pos01 = (fill_missing(arrays) - arrays.low) / span
         sal = np.where(arrays.mask[None], arrays.salience, 0.0)
         cap = np.asarray(arrays.capability, dtype=float)
-        runs = [  # [draw][group] -> turns
-            [self.simulate(pos01[d][:, g], sal[d][:, g], cap[d], acc, rng, seed) for g in groups]
-            for d in range(arrays.n_draws)
-        ]
-        position, ideal, prob = stack_runs(runs, groups, arrays.n_actors, arrays.n_issues)
-        position = position * span + arrays.low
-        ideal = ideal * span + arrays.low
+        runs = self._run_groups(pos01, sal, cap, groups, self._accommodation(arrays), rng)
+        position = runs.position * span + arrays.low
+        ideal = runs.ideal * span + arrays.low
         wmean = weighted_mean(position, (cap[:, :, None] * sal)[:, None])  # [D, R, I]
-        likely = most_probable(position, prob, groups)
+        likely = most_probable(position, runs.prob, groups)
         outcome_path = likely if self.readout == "most_probable" else wmean
-        details = self._details(arrays, groups, runs[0], position[0], ideal[0], prob[0],
+        details = self._details(arrays, groups, runs.first, position[0], ideal, runs.prob[0],
                                 likely, wmean)
         return ModelOutput(
             outcome=outcome_path[:, -1].copy(),
             trajectory=Trajectory(outcome=outcome_path, position=position),
             details=details,
         )
+
+    @property
+    def batched(self) -> bool:
+        """Whether a batch of draws runs as one array computation (:mod:`.batch_run`):
+        every deterministic run without a replayed KTAB schedule. Stochastic runs draw
+        their random numbers one draw after the other from one stream, so they run
+        draw by draw (:meth:`simulate`), as do runs replaying ``ktab_schedule``."""
+        return self.state_transitions == "Deterministic" and self.ktab_schedule is None
+
+    def _run_groups(
+        self, pos01: np.ndarray, sal: np.ndarray, cap: np.ndarray, groups: list[list[int]],
+        acc: np.ndarray | None, rng: np.random.Generator,
+    ) -> GroupRuns:
+        """Every draw and issue group: batched over draws (:attr:`batched`), else one
+        :meth:`simulate` per draw and group (the reference)."""
+        if self.batched:
+            return batched_runs(self, pos01, sal, cap, groups, acc)
+        seed = self.ktab_seed
+        if seed is None and self.ktab is not None and self.ktab.seed is not None:
+            seed = self.ktab.seed
+        runs = [  # [draw][group] -> turns
+            [self.simulate(pos01[d][:, g], sal[d][:, g], cap[d], acc, rng, seed) for g in groups]
+            for d in range(pos01.shape[0])
+        ]
+        position, ideal, prob = stack_runs(runs, groups, pos01.shape[1], pos01.shape[2])
+        return GroupRuns(position, prob, ideal[0], runs[0])
 
     def _details(
         self, arrays: ScenarioArrays, groups: list[list[int]], runs: list[list[Turn]],
@@ -351,6 +370,37 @@ def fill_missing(arrays: ScenarioArrays) -> np.ndarray:
     mean = weighted_mean(pos, arrays.weight)[:, None, :]  # NaN where nobody has weight
     fill = np.where(np.isnan(mean), (arrays.low + arrays.high) / 2, mean)
     return np.where(arrays.mask[None], pos, fill)
+
+
+@dataclass(frozen=True)
+class GroupRuns:
+    """The runs of every draw and group: ``position[D, R, A, I]`` and ``prob[D, R, G, A]``
+    (on [0, 1]; shorter runs padded with their last state), the first draw's
+    ``ideal[R, A, I]`` and its turns per group (``first``)."""
+
+    position: np.ndarray
+    prob: np.ndarray
+    ideal: np.ndarray
+    first: list[list[Turn]]
+
+
+def batched_runs(
+    model: SpatialModelOfPolitics, pos01: np.ndarray, sal: np.ndarray, cap: np.ndarray,
+    groups: list[list[int]], acc: np.ndarray | None,
+) -> GroupRuns:
+    """Every group's runs over all draws at once (:func:`~.batch_run.run_rows`)."""
+    n_draws, n_act, n_iss = pos01.shape
+    per = [run_rows(model, pos01[:, :, g], sal[:, :, g], cap, acc) for g in groups]
+    n_rounds = max(r.position.shape[1] for r in per)
+    position = np.empty((n_draws, n_rounds, n_act, n_iss))
+    prob = np.empty((n_draws, n_rounds, len(groups), n_act))
+    ideal = np.empty((n_rounds, n_act, n_iss))
+    for gi, (g, run) in enumerate(zip(groups, per, strict=True)):
+        position[..., g] = pad_turns(run.position, n_rounds)
+        prob[:, :, gi] = pad_turns(run.prob, n_rounds)
+        for r in range(n_rounds):
+            ideal[r][:, g] = run.trace[min(r, len(run.trace) - 1)].ideal
+    return GroupRuns(position, prob, ideal, [run.trace for run in per])
 
 
 def stack_runs(
