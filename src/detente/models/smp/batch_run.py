@@ -3,22 +3,24 @@
 Every row runs the turns of :mod:`.batch_turn` until its own stop rule holds
 (after turn ``t >= min_turns`` when ``D(t−1, t) / (D(0, 1) + min_sig_delta) <
 min_delta_ratio``, or at ``max_turns``), so rows stop at different turns: a
-``moving`` mask keeps the rows still running, each turn computes only those,
+list of the rows still running keeps them, each turn computes only those,
 and a row that has stopped holds its last state (as the single run's history is
-padded). The rows are taken in chunks of at most :data:`CELL_BUDGET` ``/ A³`` so
-that no intermediate array exceeds about 8 MB whatever the number of draws.
+padded). Each turn takes the live rows in slices of at most
+:data:`CELL_BUDGET` ``/ A³`` so that no intermediate array exceeds about 8 MB
+whatever the number of draws.
 
-Only the first row keeps the records of its turns (:class:`~.turn.Turn` with
-its ideals, risk attitudes, probabilities and what every actor did), for the
-model's details; for all rows the run keeps positions and position
-probabilities, every turn.
+What is kept: for every row its new positions and position probabilities in
+each turn it ran (only the rows that ran it: most runs stop after two or three
+turns, a few run to ``max_turns``); for the first row alone, the records of its
+turns (:class:`~.turn.Turn` with ideals, risk attitudes and what every actor
+did) for the model's details.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,14 +35,23 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RowsRun:
-    """Runs of ``B`` rows: ``position[B, T + 1, A, K]`` and ``prob[B, T + 1, A]`` every turn
-    (on [0, 1]; a row that stopped early holds its last state), ``turns[B]`` (turns run
-    per row) and ``trace`` (the first row's states, turn 0 to its last)."""
+    """Runs of ``B`` rows (positions on [0, 1]), kept sparse: the starting state
+    (``start_pos[B, A, K]``, ``start_prob[B, A]``), then per turn ``t >= 1`` only the rows
+    that ran it (``rows[t − 1]``) with their new positions and position probabilities
+    (``pos[t − 1][L, A, K]``, ``prob[t − 1][L, A]``); ``turns[B]`` (turns run per row) and
+    ``trace`` (the first row's states, turn 0 to its last)."""
 
-    position: np.ndarray
-    prob: np.ndarray
+    start_pos: np.ndarray
+    start_prob: np.ndarray
+    rows: list[np.ndarray]
+    pos: list[np.ndarray]
+    prob: list[np.ndarray]
     turns: np.ndarray
     trace: list[Turn]
+
+    @property
+    def n_turns(self) -> int:
+        return len(self.rows)
 
 
 def run_rows(
@@ -48,55 +59,61 @@ def run_rows(
     accommodation: np.ndarray | None = None,
 ) -> RowsRun:
     """Run the deterministic SMP on every row of ``pos[B, A, K]`` (on [0, 1]),
-    ``sal[B, A, K]`` and ``cap[B, A]``, in chunks of bounded memory."""
+    ``sal[B, A, K]`` and ``cap[B, A]``, until each row has stopped; ``st`` holds the rows
+    still running (``live``)."""
     n_rows, n = cap.shape
     acc = np.eye(n) if accommodation is None else np.asarray(accommodation, dtype=float)
-    step = max(1, CELL_BUDGET // max(n**3, 1))
-    parts = [run_chunk(model, np.array(pos[lo:lo + step], dtype=float), sal[lo:lo + step],
-                       cap[lo:lo + step], acc)
-             for lo in range(0, n_rows, step)]
-    if len(parts) == 1:
-        return parts[0]
-    length = max(p.position.shape[1] for p in parts)
-    return RowsRun(
-        position=np.concatenate([pad_turns(p.position, length) for p in parts]),
-        prob=np.concatenate([pad_turns(p.prob, length) for p in parts]),
-        turns=np.concatenate([p.turns for p in parts]),
-        trace=parts[0].trace,
-    )
-
-
-def run_chunk(
-    model: SpatialModelOfPolitics, pos: np.ndarray, sal: np.ndarray, cap: np.ndarray,
-    acc: np.ndarray,
-) -> RowsRun:
-    """Every row of one chunk, until each has stopped; ``st`` holds the rows still
-    running (``live``), the histories hold every row."""
-    n_rows = cap.shape[0]
-    st = assess_rows(model, pos, pos.copy(), sal, cap)
-    positions, probs = [st.pos], [st.prob]
-    trace = [trace_state(st, None)]
+    step = max(1, CELL_BUDGET // max(n**3, 1))  # rows a slice
+    pos = np.array(pos, dtype=float)
+    st = joined([assess_rows(model, pos[s], pos[s].copy(), sal[s], cap[s])
+                 for s in slices(n_rows, step)])
+    out = RowsRun(st.pos, st.prob, [], [], [], np.zeros(n_rows, dtype=int),
+                  [trace_state(st, None)])
     live = np.arange(n_rows)
-    turns = np.zeros(n_rows, dtype=int)
     d01 = np.zeros(n_rows)
     it = 0
     while live.size:
         it += 1
-        new_pos, new_ideal, choices = step_rows(model, st, acc)
-        nxt = assess_rows(model, new_pos, new_ideal, st.sal, st.cap)
-        dxy = state_distances(st.pos, new_pos)
+        nxt, choices = advance(model, st, acc, step)
+        dxy = state_distances(st.pos, nxt.pos)
         if it == 1:
             d01 = dxy
         quiet = dxy / (d01[live] + model.min_sig_delta) < model.min_delta_ratio
         stop = (it >= model.max_turns) | ((it >= model.min_turns) & quiet)
         if live[0] == 0:
-            trace.append(trace_state(nxt, choices))
-        positions.append(replace_rows(positions[-1], live, nxt.pos))
-        probs.append(replace_rows(probs[-1], live, nxt.prob))
-        turns[live] = it
+            out.trace.append(trace_state(nxt, choices))
+        out.rows.append(live)
+        out.pos.append(nxt.pos)
+        out.prob.append(nxt.prob)
+        out.turns[live] = it
         live = live[~stop]
         st = nxt if not stop.any() else take_rows(nxt, ~stop)
-    return RowsRun(np.stack(positions, axis=1), np.stack(probs, axis=1), turns, trace)
+    return out
+
+
+def advance(model: SpatialModelOfPolitics, st: RowState, acc: np.ndarray, step: int
+            ) -> tuple[RowState, RowChoices]:
+    """One turn of every row of ``st``, ``step`` rows at a time: the assessed new state and
+    what every actor did."""
+    states, choices = [], []
+    for s in slices(st.cap.shape[0], step):
+        part = take_rows(st, s) if s.stop - s.start < st.cap.shape[0] else st
+        new_pos, new_ideal, done = step_rows(model, part, acc)
+        states.append(assess_rows(model, new_pos, new_ideal, part.sal, part.cap))
+        choices.append(done)
+    return joined(states), joined(choices)
+
+
+def slices(n: int, step: int) -> list[slice]:
+    return [slice(lo, min(n, lo + step)) for lo in range(0, n, step)]
+
+
+def joined(parts: list[Any]) -> Any:
+    """One dataclass of arrays from ``parts`` of consecutive rows."""
+    if len(parts) == 1:
+        return parts[0]
+    return type(parts[0])(**{f.name: np.concatenate([getattr(p, f.name) for p in parts])
+                             for f in dataclasses.fields(parts[0])})
 
 
 def trace_state(st: RowState, choices: RowChoices | None) -> Turn:
@@ -108,23 +125,6 @@ def trace_state(st: RowState, choices: RowChoices | None) -> Turn:
     return out
 
 
-def take_rows(st: RowState, rows: np.ndarray) -> RowState:
+def take_rows(st: RowState, rows: np.ndarray | slice) -> RowState:
     """The state of ``rows`` only (indices or a mask)."""
     return RowState(**{f.name: getattr(st, f.name)[rows] for f in dataclasses.fields(st)})
-
-
-def replace_rows(whole: np.ndarray, rows: np.ndarray, part: np.ndarray) -> np.ndarray:
-    """A copy of ``whole`` with ``rows`` replaced by ``part``."""
-    if rows.size == whole.shape[0]:
-        return part
-    out = whole.copy()
-    out[rows] = part
-    return out
-
-
-def pad_turns(values: np.ndarray, length: int) -> np.ndarray:
-    """Repeat the last turn of ``values[B, T, ...]`` until it has ``length`` turns."""
-    have = values.shape[1]
-    if have == length:
-        return values
-    return np.concatenate([values, np.repeat(values[:, -1:], length - have, axis=1)], axis=1)

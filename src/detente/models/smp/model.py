@@ -25,8 +25,8 @@ from detente.models.base import (
     Trajectory,
 )
 from detente.models.compromise import weighted_mean
-from detente.models.smp.batch_run import pad_turns, run_rows
 from detente.models.smp.details import SmpDetails, turn_rows
+from detente.models.smp.paths import Scale, SmpPaths, batched_paths, reference_paths
 from detente.models.smp.primitives import state_distance
 from detente.models.smp.prng import KTAB_DEFAULT_SEED, KtabPRNG
 from detente.models.smp.schedule import check_schedule
@@ -178,18 +178,18 @@ class SpatialModelOfPolitics(Model):
         pos01 = (fill_missing(arrays) - arrays.low) / span
         sal = np.where(arrays.mask[None], arrays.salience, 0.0)
         cap = np.asarray(arrays.capability, dtype=float)
-        runs = self._run_groups(pos01, sal, cap, groups, self._accommodation(arrays), rng)
-        position = runs.position * span + arrays.low
-        ideal = runs.ideal * span + arrays.low
-        wmean = weighted_mean(position, (cap[:, :, None] * sal)[:, None])  # [D, R, I]
-        likely = most_probable(position, runs.prob, groups)
-        outcome_path = likely if self.readout == "most_probable" else wmean
-        details = self._details(arrays, groups, runs.first, position[0], ideal, runs.prob[0],
-                                likely, wmean)
+        scale = Scale(low=arrays.low, span=span, weight=cap[:, :, None] * sal)
+        acc = self._accommodation(arrays)
+        if self.batched:
+            paths = batched_paths(self, pos01, sal, cap, groups, acc, scale)
+        else:
+            paths = reference_paths(self._simulate_draws(pos01, sal, cap, groups, acc, rng),
+                                    groups, scale)
+        outcome_path = paths.likely if self.readout == "most_probable" else paths.wmean
         return ModelOutput(
             outcome=outcome_path[:, -1].copy(),
-            trajectory=Trajectory(outcome=outcome_path, position=position),
-            details=details,
+            trajectory=Trajectory(outcome=outcome_path, position=paths.position),
+            details=self._details(arrays, groups, paths),
         )
 
     @property
@@ -200,45 +200,38 @@ class SpatialModelOfPolitics(Model):
         draw by draw (:meth:`simulate`), as do runs replaying ``ktab_schedule``."""
         return self.state_transitions == "Deterministic" and self.ktab_schedule is None
 
-    def _run_groups(
+    def _simulate_draws(
         self, pos01: np.ndarray, sal: np.ndarray, cap: np.ndarray, groups: list[list[int]],
         acc: np.ndarray | None, rng: np.random.Generator,
-    ) -> GroupRuns:
-        """Every draw and issue group: batched over draws (:attr:`batched`), else one
-        :meth:`simulate` per draw and group (the reference)."""
-        if self.batched:
-            return batched_runs(self, pos01, sal, cap, groups, acc)
+    ) -> list[list[list[Turn]]]:
+        """One :meth:`simulate` per draw and group (the reference path): ``[D][G]`` turns."""
         seed = self.ktab_seed
         if seed is None and self.ktab is not None and self.ktab.seed is not None:
             seed = self.ktab.seed
-        runs = [  # [draw][group] -> turns
+        return [
             [self.simulate(pos01[d][:, g], sal[d][:, g], cap[d], acc, rng, seed) for g in groups]
             for d in range(pos01.shape[0])
         ]
-        position, ideal, prob = stack_runs(runs, groups, pos01.shape[1], pos01.shape[2])
-        return GroupRuns(position, prob, ideal[0], runs[0])
 
-    def _details(
-        self, arrays: ScenarioArrays, groups: list[list[int]], runs: list[list[Turn]],
-        position: np.ndarray, ideal: np.ndarray, prob: np.ndarray,
-        likely: np.ndarray, wmean: np.ndarray,
-    ) -> SmpDetails:
+    def _details(self, arrays: ScenarioArrays, groups: list[list[int]], paths: SmpPaths
+                 ) -> SmpDetails:
+        """The first draw's records."""
         actors, issues = arrays.actors, arrays.issues
-        n_rounds = position.shape[0]
+        n_rounds = paths.prob.shape[0]
         return SmpDetails(
             parameters={f: getattr(self, f) for f in KTAB_NAMES.values()},
             groups=[[issues[k] for k in g] for g in groups],
-            turns=[len(t) - 1 for t in runs],
+            turns=[len(t) - 1 for t in paths.first],
             readout=self.readout,
-            most_probable={iid: float(likely[0, -1, k]) for k, iid in enumerate(issues)},
-            weighted_mean={iid: float(wmean[0, -1, k]) for k, iid in enumerate(issues)},
-            ideal=ideal.tolist(),
+            most_probable={iid: float(paths.likely[0, -1, k]) for k, iid in enumerate(issues)},
+            weighted_mean={iid: float(paths.wmean[0, -1, k]) for k, iid in enumerate(issues)},
+            ideal=paths.ideal.tolist(),
             probability=[  # group by group, turn by turn
-                {actors[a]: float(prob[r, gi, a]) for a in range(len(actors))}
+                {actors[a]: float(paths.prob[r, gi, a]) for a in range(len(actors))}
                 for gi in range(len(groups)) for r in range(n_rounds)
             ],
-            risk=[[float(x) for x in t.risk] for t in runs[0]],
-            rounds=turn_rows(actors, issues, groups, runs, position, prob),
+            risk=[[float(x) for x in t.risk] for t in paths.first[0]],
+            rounds=turn_rows(actors, issues, groups, paths.first, paths.position[0], paths.prob),
         )
 
     def bind(self, extras: ScenarioExtras) -> SpatialModelOfPolitics:
@@ -370,65 +363,3 @@ def fill_missing(arrays: ScenarioArrays) -> np.ndarray:
     mean = weighted_mean(pos, arrays.weight)[:, None, :]  # NaN where nobody has weight
     fill = np.where(np.isnan(mean), (arrays.low + arrays.high) / 2, mean)
     return np.where(arrays.mask[None], pos, fill)
-
-
-@dataclass(frozen=True)
-class GroupRuns:
-    """The runs of every draw and group: ``position[D, R, A, I]`` and ``prob[D, R, G, A]``
-    (on [0, 1]; shorter runs padded with their last state), the first draw's
-    ``ideal[R, A, I]`` and its turns per group (``first``)."""
-
-    position: np.ndarray
-    prob: np.ndarray
-    ideal: np.ndarray
-    first: list[list[Turn]]
-
-
-def batched_runs(
-    model: SpatialModelOfPolitics, pos01: np.ndarray, sal: np.ndarray, cap: np.ndarray,
-    groups: list[list[int]], acc: np.ndarray | None,
-) -> GroupRuns:
-    """Every group's runs over all draws at once (:func:`~.batch_run.run_rows`)."""
-    n_draws, n_act, n_iss = pos01.shape
-    per = [run_rows(model, pos01[:, :, g], sal[:, :, g], cap, acc) for g in groups]
-    n_rounds = max(r.position.shape[1] for r in per)
-    position = np.empty((n_draws, n_rounds, n_act, n_iss))
-    prob = np.empty((n_draws, n_rounds, len(groups), n_act))
-    ideal = np.empty((n_rounds, n_act, n_iss))
-    for gi, (g, run) in enumerate(zip(groups, per, strict=True)):
-        position[..., g] = pad_turns(run.position, n_rounds)
-        prob[:, :, gi] = pad_turns(run.prob, n_rounds)
-        for r in range(n_rounds):
-            ideal[r][:, g] = run.trace[min(r, len(run.trace) - 1)].ideal
-    return GroupRuns(position, prob, ideal, [run.trace for run in per])
-
-
-def stack_runs(
-    runs: list[list[list[Turn]]], groups: list[list[int]], n_act: int, n_iss: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``position[D, R, A, I]``, ``ideal[D, R, A, I]`` (on [0, 1]) and ``prob[D, R, G, A]``
-    from the turns of every draw and group; a group that stopped early holds its last state."""
-    n_draws = len(runs)
-    n_rounds = max(len(t) for per in runs for t in per)
-    position = np.empty((n_draws, n_rounds, n_act, n_iss))
-    ideal = np.empty_like(position)
-    prob = np.full((n_draws, n_rounds, len(groups), n_act), np.nan)
-    for d, per_group in enumerate(runs):
-        for gi, (g, turns) in enumerate(zip(groups, per_group, strict=True)):
-            for r in range(n_rounds):
-                t = turns[min(r, len(turns) - 1)]
-                position[d, r][:, g] = t.pos
-                ideal[d, r][:, g] = t.ideal
-                prob[d, r, gi] = t.prob
-    return position, ideal, prob
-
-
-def most_probable(position: np.ndarray, prob: np.ndarray, groups: list[list[int]]) -> np.ndarray:
-    """``[D, R, I]``: per group, the position of the first actor holding the likeliest one."""
-    n_draws, n_rounds, _, n_iss = position.shape
-    likely = np.empty((n_draws, n_rounds, n_iss))
-    for gi, g in enumerate(groups):
-        best = np.argmax(prob[:, :, gi], axis=-1)
-        take = np.take_along_axis(position[..., g], best[:, :, None, None], axis=2)
-        likely[..., g] = take[:, :, 0, :]
-    return likely

@@ -18,6 +18,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from detente.errors import DetenteError
@@ -40,10 +42,15 @@ def add_up(x: np.ndarray, axis: int) -> np.ndarray:
     n = x.shape[axis]
     if n < 2 or n >= SHORT_SUM:
         return x.sum(axis=axis)
-    xs = np.moveaxis(x, axis, 0)
-    out = xs[0] + xs[1]
+    after: tuple[slice, ...] = (slice(None),) * (x.ndim - 1 - axis % x.ndim)
+
+    def term(k: int) -> np.ndarray:
+        index: tuple[Any, ...] = (Ellipsis, k, *after)
+        return x[index]
+
+    out = term(0) + term(1)
     for k in range(2, n):
-        out += xs[k]
+        out += term(k)
     return out
 
 
