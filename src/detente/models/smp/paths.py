@@ -9,10 +9,10 @@ group) and the capability × salience weighted mean of the positions.
 Two builders give the same numbers: :func:`reference_paths` from one list of
 turns per draw and group (:meth:`~.model.SpatialModelOfPolitics.simulate`),
 and :func:`batched_paths` from the batched runs (:func:`~.batch_run.run_rows`),
-which keep only the rows that moved in each turn. The latter lays the paths
-out round by round (``[R, D, ...]`` in memory, given back as ``[D, R, ...]``
-views), so padding a round is one contiguous copy, and computes the read-outs
-of a round only for the draws that moved in it.
+which keep only the rows that moved in each turn. The latter writes and
+reads out, round by round, only the draws that moved in that round, and at
+the end repeats each draw's last round to the end in one write per draw: every
+number of the padded paths is written once.
 """
 
 from __future__ import annotations
@@ -95,58 +95,62 @@ def batched_paths(
     model: SpatialModelOfPolitics, pos01: np.ndarray, sal: np.ndarray, cap: np.ndarray,
     groups: list[list[int]], acc: np.ndarray | None, scale: Scale,
 ) -> SmpPaths:
-    """Every group's runs over all draws at once, laid out round by round: each round
-    copies the last and rewrites the draws that moved in it, with their read-outs."""
+    """Every group's runs over all draws at once; each round writes (and reads out) only
+    the draws that moved in it, then every draw's last round is repeated to the end."""
     per = [run_rows(model, pos01[:, :, g], sal[:, :, g], cap, acc) for g in groups]
     n_rounds = 1 + max(run.n_turns for run in per)
     n_draws, n_act, n_iss = pos01.shape
-    position = np.empty((n_rounds, n_draws, n_act, n_iss))
-    likely = np.empty((n_rounds, n_draws, n_iss))
+    position = np.empty((n_draws, n_rounds, n_act, n_iss))
+    likely = np.empty((n_draws, n_rounds, n_iss))
     wmean = np.empty_like(likely)
     prob_now = np.stack([run.start_prob for run in per], axis=1)  # [D, G, A]
     prob0 = np.empty((n_rounds, len(groups), n_act))
-    position[0] = pos01 * scale.span + scale.low
-    likely[0] = most_probable(position[0][:, None], prob_now[:, None], groups)[:, 0]
-    wmean[0] = weighted_mean(position[0], scale.weight)
+    last = np.zeros(n_draws, dtype=int)  # each draw's last round that moved
+    position[:, 0] = pos01 * scale.span + scale.low
+    likely[:, 0] = most_probable(position[:, :1], prob_now[:, None], groups)[:, 0]
+    wmean[:, 0] = weighted_mean(position[:, 0], scale.weight)
     prob0[0] = prob_now[0]
     for t in range(1, n_rounds):
-        position[t] = position[t - 1]
-        likely[t] = likely[t - 1]
-        wmean[t] = wmean[t - 1]
-        rows = move_round(position[t], prob_now, per, groups, t, scale)
-        at = position[t][rows]
-        likely[t][rows] = most_probable(at[:, None], prob_now[rows][:, None], groups)[:, 0]
-        wmean[t][rows] = weighted_mean(at, scale.weight[rows])
+        rows, at = move_round(position[:, t - 1], prob_now, per, groups, t, scale)
+        position[rows, t] = at
+        likely[rows, t] = most_probable(at[:, None], prob_now[rows][:, None], groups)[:, 0]
+        wmean[rows, t] = weighted_mean(at, scale.weight[rows])
+        last[rows] = t
         prob0[t] = prob_now[0]
+    for values in (position, likely, wmean):
+        hold_last(values, last)
     ideal = np.empty((n_rounds, n_act, n_iss))
     for g, run in zip(groups, per, strict=True):
         for r in range(n_rounds):
             ideal[r][:, g] = run.trace[min(r, len(run.trace) - 1)].ideal
-    return SmpPaths(
-        position=position.transpose(1, 0, 2, 3),
-        likely=likely.transpose(1, 0, 2),
-        wmean=wmean.transpose(1, 0, 2),
-        prob=prob0,
-        ideal=ideal * scale.span + scale.low,
-        first=[run.trace for run in per],
-    )
+    return SmpPaths(position, likely, wmean, prob0, ideal * scale.span + scale.low,
+                    [run.trace for run in per])
 
 
 def move_round(
-    position: np.ndarray, prob: np.ndarray, per: list[RowsRun], groups: list[list[int]],
+    before: np.ndarray, prob: np.ndarray, per: list[RowsRun], groups: list[list[int]],
     t: int, scale: Scale,
-) -> np.ndarray:
-    """Write turn ``t`` of every group into ``position[D, A, I]`` (on the issues' scales)
-    and ``prob[D, G, A]``; the draws that moved in any group."""
-    actors = np.arange(position.shape[1])
-    moved = []
-    for gi, (g, run) in enumerate(zip(groups, per, strict=True)):
-        if t <= run.n_turns:
-            rows, cols = run.rows[t - 1], np.asarray(g)
-            position[np.ix_(rows, actors, cols)] = run.pos[t - 1] * scale.span[g] + scale.low[g]
-            prob[rows, gi] = run.prob[t - 1]
-            moved.append(rows)
-    return np.unique(np.concatenate(moved))
+) -> tuple[np.ndarray, np.ndarray]:
+    """Turn ``t`` of every group: the draws that moved in any group (sorted) and their
+    positions after it (``[L, A, I]`` on the issues' scales, from ``before[D, A, I]``);
+    ``prob[D, G, A]`` is updated in place."""
+    running = [(gi, run.rows[t - 1]) for gi, run in enumerate(per) if t <= run.n_turns]
+    rows = np.unique(np.concatenate([rr for _, rr in running]))
+    at = before[rows]
+    actors = np.arange(before.shape[1])
+    for gi, rr in running:
+        g = groups[gi]
+        at[np.ix_(np.searchsorted(rows, rr), actors, np.asarray(g))] = (
+            per[gi].pos[t - 1] * scale.span[g] + scale.low[g])
+        prob[rr, gi] = per[gi].prob[t - 1]
+    return rows, at
+
+
+def hold_last(values: np.ndarray, last: np.ndarray) -> None:
+    """Repeat each draw's round ``last[d]`` of ``values[D, R, ...]`` in every later round."""
+    for r in np.unique(last[last < values.shape[1] - 1]):
+        rows = np.flatnonzero(last == r)
+        values[rows, r + 1:] = values[rows, r][:, None]
 
 
 def most_probable(position: np.ndarray, prob: np.ndarray, groups: list[list[int]]) -> np.ndarray:
