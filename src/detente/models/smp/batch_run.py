@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -31,6 +31,8 @@ from detente.models.smp.turn import Turn, records
 
 if TYPE_CHECKING:
     from detente.models.smp.model import SpatialModelOfPolitics
+
+Rows = TypeVar("Rows", RowState, RowChoices)
 
 
 @dataclass(frozen=True)
@@ -105,11 +107,13 @@ def advance(model: SpatialModelOfPolitics, st: RowState, acc: np.ndarray, step: 
 
 
 def slices(n: int, step: int) -> list[slice]:
+    """``0 … n`` in slices of ``step``."""
     return [slice(lo, min(n, lo + step)) for lo in range(0, n, step)]
 
 
-def joined(parts: list[Any]) -> Any:
-    """One dataclass of arrays from ``parts`` of consecutive rows."""
+def joined(parts: list[Rows]) -> Rows:
+    """One :class:`~.batch_turn.RowState` (or :class:`~.batch_turn.RowChoices`) from
+    ``parts`` of consecutive rows."""
     if len(parts) == 1:
         return parts[0]
     return type(parts[0])(**{f.name: np.concatenate([getattr(p, f.name) for p in parts])
