@@ -99,7 +99,7 @@ def test_chunks_do_not_change_the_numbers(ukraine, monkeypatch: pytest.MonkeyPat
     arrays = input_space(ukraine).sample(3, 0, 40)
     model = SpatialModelOfPolitics()
     whole = model.forecast(arrays)
-    monkeypatch.setattr("detente.models.smp.batch_run.CELL_BUDGET", 125 * 7)  # 7 rows a chunk
+    monkeypatch.setattr("detente.models.smp.batch_run.ROW_BUDGET", 125 * 7)  # 7 rows a chunk
     monkeypatch.setattr(batch_challenges, "CELL_BUDGET", 125 * 3)  # and 3 challengers
     assert_same(model.forecast(arrays), whole)
 
