@@ -31,8 +31,8 @@ from detente.models.smp.turn import Turn, records
 if TYPE_CHECKING:
     from detente.models.smp.model import SpatialModelOfPolitics
 
-#: numbers per intermediate array of a slice of rows (about 2 MB: cache-sized, measured
-#: a little faster than 8 MB or 0.5 MB on the bundled scenario)
+#: numbers per intermediate array of a slice of rows (about 2 MB; 8 MB and 0.5 MB
+#: measured within the noise of it on the bundled scenario)
 ROW_BUDGET = 250_000
 
 Rows = TypeVar("Rows", RowState, RowChoices)
