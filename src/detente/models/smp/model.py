@@ -66,7 +66,9 @@ class SpatialModelOfPolitics(Model):
     (``w = s² P²``), each actor picks among its bargains by a probabilistic
     Condorcet election, and ideals move by ``ideal ← M x + (1 − Σ_j M_ij) ideal``;
     utilities are ``u = (1 − d)(1 + d R)`` of salience-weighted distances ``d``.
-    The package docstring gives every formula.
+    The package docstring gives every formula. Many draws of a deterministic run
+    are one array computation (:attr:`batched`), with the numbers of one
+    :meth:`simulate` per draw bit for bit.
 
     Parameters with KTAB's names and defaults (``docs/models/smp.md`` maps them):
     ``victory_prob_model`` (default ``"Linear"``), ``pce_model``
