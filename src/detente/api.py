@@ -1145,6 +1145,7 @@ def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
     deal; with proposals in the scenario, the plans on the table judged over the same
     ``draws``."""
     from detente.present.brief import BriefData
+    from detente.uncertainty.sampling import input_space
 
     if interval_draws < 0:
         raise DetenteError(f"interval draws must be 0 or more (got {interval_draws})")
@@ -1153,8 +1154,6 @@ def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
     result = forecast(sc, chosen, seed=seed, draws=interval_draws, interval=interval)
     sim = simulate(sc, [m for m in simulated if m in chosen], draws=draws,
                    seed=seed) if draws else None
-    from detente.uncertainty.sampling import input_space
-
     sens = sensitivity(sc, sensitivity_model, method="morris", samples=sensitivity_samples,
                        seed=seed) if input_space(sc).size else None  # nothing stated to vary
     deals_report = analyse_deals(sc, seed=seed, robust=0)
