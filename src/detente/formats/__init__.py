@@ -15,6 +15,7 @@ from types import ModuleType
 
 from detente.atomic import write_text_atomic
 from detente.errors import DetenteError, FormatError, Problem
+from detente.inputs import files
 from detente.scenario import Scenario
 
 # the order is the order of content sniffing: most specific first
@@ -55,24 +56,11 @@ MAX_BYTES = 16 * 1024 * 1024
 
 def check_size(n_bytes: int, name: str) -> None:
     """Refuse input larger than :data:`MAX_BYTES`, naming its size and the limit."""
-    if n_bytes > MAX_BYTES:
-        raise DetenteError(f"{name}: {n_bytes / 2**20:.1f} MiB is larger than the "
-                           f"{MAX_BYTES // 2**20} MiB a scenario file may have; is it the "
-                           "right file?")
+    files.check_size(n_bytes, name, limit=MAX_BYTES, what="scenario file")
 
 
 def _read_text(path: Path) -> str:
-    try:
-        if path.is_file():
-            check_size(path.stat().st_size, str(path))
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DetenteError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DetenteError(f"{path}: is a directory, expected a scenario file") from None
-    except OSError as exc:
-        raise DetenteError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode(raw, str(path))
+    return decode(files.read_bytes(path, what="scenario file", max_bytes=MAX_BYTES), str(path))
 
 
 def decode(raw: bytes, name: str) -> str:
