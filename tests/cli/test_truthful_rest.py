@@ -4,6 +4,7 @@ list, estimate guards before long runs, one reader of user files."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,37 @@ def test_scenario_files_and_articles_share_one_reader(tmp_path):
     for missing in (formats.read, files.read_text):
         with pytest.raises(DetenteError, match="no such file"):
             missing(tmp_path / "nope.yaml")
+
+
+# ---- logrolls that fail the salience test are marked -------------------------------------
+
+
+def _two_issue(tmp_path: Path, *, sq_j: float | None = 50) -> str:
+    """A and B trade: A gets ``i`` and gives on ``j``; both net gains are positive, but
+    with equal saliences the ratios (1.00 vs 1.00) do not favour the trade."""
+    issue = {"scale": [0, 100], "options": {"low": 0, "mid": 50, "high": 100}}
+    data = {
+        "name": "trade", "as_of": "2025-01-01",
+        "sources": [{"id": "s", "title": "t", "note": "n"}],
+        "actors": [{"id": "A", "capability": 50}, {"id": "B", "capability": 50}],
+        "issues": [{"id": "i", "status_quo": 0, **issue},
+                   {"id": "j", **({} if sq_j is None else {"status_quo": sq_j}), **issue}],
+        "stances": [{"actor": a, "issue": i, "position": p, "salience": 0.5, "sources": ["s"]}
+                    for a, i, p in (("A", "i", 100), ("A", "j", 40), ("B", "i", 30),
+                                    ("B", "j", 0))],
+    }
+    return _write(tmp_path, data)
+
+
+def test_logrolls_mark_trades_the_salience_ratios_do_not_favour(tmp_path):
+    path = _two_issue(tmp_path)
+    data = json.loads(invoke("logrolls", path, "--robust", "0", "-f", "json").stdout)
+    assert data["logrolls"] and not data["logrolls"][0]["salience_supports"]
+    res = invoke("logrolls", path, "--robust", "0")
+    assert res.exit_code == 0, res.output
+    assert "1.00 vs 1.00 ⚠" in res.stdout
+    text = " ".join(res.stdout.split())
+    assert "⚠: the ratios do not favour the trade" in text
+    # the bundled scenario's trade is favoured by its ratios: no mark, no legend of it
+    plain = invoke("logrolls", "--robust", "0")
+    assert "⚠" not in plain.stdout and "vs" in plain.stdout

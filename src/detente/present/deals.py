@@ -8,6 +8,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from detente.present.legends import SALIENCE_MARK, legend_line, more_line
 from detente.present.terminal import styled
 from detente.results import LogrollSet
 
@@ -93,8 +94,19 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     return out
 
 
+def _ratios(r: dict[str, Any]) -> str:
+    """``1.17 vs 1.25 ⚠``: the salience ratios, marked where they do not favour the trade."""
+    text = f"{_ratio(r['salience_ratio_a'])} vs {_ratio(r['salience_ratio_b'])}"
+    return text if r["salience_supports"] else f"{text} {SALIENCE_MARK}"
+
+
+def _ratio(x: float | None) -> str:
+    return "inf" if x is None or x == float("inf") else f"{x:.2f}"
+
+
 def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
-    """The ``top`` logrolls: what each side gets, both net gains and salience ratios."""
+    """The ``top`` logrolls: what each side gets, both net gains and salience ratios (marked
+    where they do not favour the trade), with a legend of the marks shown."""
     rows = [r.to_dict() for r in found.logrolls[:top]]
     t = Table(title=f"Logrolls ({len(found)} found; best {len(rows)})", title_justify="left")
     robust = found.survival is not None
@@ -105,14 +117,19 @@ def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
     for k, r in enumerate(rows):
         cells = [f"{r['a']}: {r['issue_a']}→{r['option_a']}",
                  f"{r['b']}: {r['issue_b']}→{r['option_b']}",
-                 f"{r['net_a']:+.3f}", f"{r['net_b']:+.3f}",
-                 f"{r['salience_ratio_a']:.2f} vs {r['salience_ratio_b']:.2f}"]
+                 f"{r['net_a']:+.3f}", f"{r['net_b']:+.3f}", _ratios(r)]
         if found.survival is not None:
             cells.append(f"{found.survival.probability[k]:.0%}")
         t.add_row(*cells)
+    shown = [SALIENCE_MARK] if any(not r["salience_supports"] for r in rows) else []
     if found.survival is not None:
-        t.caption = (f"survives: share of {found.survival.draws:,} draws of the stated "
-                     "uncertainty in which both sides still gain")
+        shown.append("survives")
+    notes = [legend_line("logrolls", shown)] if shown else []
+    if len(found) > len(rows):
+        notes.append(more_line(len(found) - len(rows)))
+    if notes:
+        t.caption = "\n".join(notes)
+        t.caption_justify = "left"
     return t
 
 
