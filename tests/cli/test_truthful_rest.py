@@ -84,3 +84,15 @@ def test_logrolls_mark_trades_the_salience_ratios_do_not_favour(tmp_path):
     # the bundled scenario's trade is favoured by its ratios: no mark, no legend of it
     plain = invoke("logrolls", "--robust", "0")
     assert "⚠" not in plain.stdout and "vs" in plain.stdout
+
+
+# ---- phase lists the issues it leaves as they are ----------------------------------------
+
+
+def test_phase_lists_issues_left_at_the_status_quo():
+    data = json.loads(invoke("phase", "--robust", "0", "-f", "json").stdout)
+    phased = {i for p in data["plans"] for ph in p["phases"] for i in ph}
+    assert data["unchanged"] and set(data["unchanged"]) | phased == set(data["deal"])
+    assert not set(data["unchanged"]) & phased
+    text = " ".join(invoke("phase", "--robust", "0").stdout.split())
+    assert f"unchanged: {', '.join(data['unchanged'])}" in text

@@ -147,6 +147,11 @@ def phase_view(report: PhaseReport) -> list[RenderableType]:
             f"{data['deliverable_plans']} deliver no linked offer before its condition; "
             "steps delivered by: " + "; ".join(f"{i}: {', '.join(who) or 'anyone'}"
                                                for i, who in data["delivered_by"].items())))
+    if data["unchanged"]:
+        out.append(Text(f"unchanged: {', '.join(data['unchanged'])} (the deal leaves "
+                        f"{'it' if len(data['unchanged']) == 1 else 'them'} as "
+                        f"{'it is' if len(data['unchanged']) == 1 else 'they are'}; not "
+                        "phased)"))
     t = Table(title="Best plans", title_justify="left")
     t.add_column("phases")
     t.add_column("self-enforcing")
