@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -45,7 +45,7 @@ from detente.results import (
     ModelInfo,
     Skipped,
 )
-from detente.scenario import Scenario
+from detente.scenario import Scenario, field_line
 from detente.scenarios import DEFAULT, bundled_path, resolve
 from detente.templates import scenario_template
 
@@ -208,8 +208,25 @@ def check(path_or_name: str | os.PathLike[str] | None = None, *,
             except ModelInputError as exc:
                 problems.extend(exc.problems)
     if problems:
-        raise ModelInputError(problems)
+        raise located(ModelInputError(problems), path_or_name, format=format)
     return CheckReport(tuple(scenarios), tuple(models))
+
+
+def located(error: ModelInputError, source: ScenarioLike, *,
+            format: str | None = None) -> ModelInputError:
+    """``error`` with the file and line of each problem's field, where the scenario came
+    from a file (a model's needs are found after reading, on the arrays, which keep no
+    lines): a missing field points at its record, as the readers' messages do."""
+    if isinstance(source, Scenario) or not error.problems:
+        return error
+    path = resolve(source or DEFAULT)
+    try:
+        locate = formats.locator(path, format=format)
+    except DetenteError:  # read once already; a file changed since keeps its bare name
+        locate = None
+    return ModelInputError([
+        p if p.file else replace(p, file=str(path), line=p.line or field_line(locate, p.path))
+        for p in error.problems])
 
 
 # ---- models and forecasts ------------------------------------------------------------
@@ -285,6 +302,7 @@ def forecast(
         try:
             done.append(m.forecast(sc, seed=seed))
         except ModelInputError as exc:  # this model cannot run here; the others still do
+            exc = located(exc, scenario, format=format)
             first = first or exc
             skipped.append(Skipped(m.name, _one_line(exc)))
     if not done and first is not None:
@@ -306,8 +324,7 @@ def _one_line(error: ModelInputError) -> str:
         return str(error).splitlines()[0]
     p = error.problems[0]
     more = len(error.problems) - 1
-    return (f"{p.field}: found {p.found}; expected {p.expected}"
-            + (f" (and {more} more)" if more else ""))
+    return str(p) + (f" (and {more} more)" if more else "")
 
 
 def _with_distributions(result: ForecastSet, models: Sequence[Model], *, draws: int | None,
@@ -315,7 +332,6 @@ def _with_distributions(result: ForecastSet, models: Sequence[Model], *, draws: 
                         chunk_size: int | None) -> ForecastSet:
     """``result`` with the distributions of its forecasts: one simulation per number of
     draws (the default rule gives the heavy models fewer), all with the same seed."""
-    from dataclasses import replace
 
     from detente.uncertainty.distribution import (
         default_draws,
@@ -712,7 +728,6 @@ def phase(
     uncertainty, the share in which the deal is acceptable and, per plan, the share in
     which it also needs no more guarantee than at the point estimate.
     """
-    from dataclasses import replace
 
     from detente.deals import analyse
     from detente.deals import phase as order

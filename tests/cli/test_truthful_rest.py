@@ -96,3 +96,30 @@ def test_phase_lists_issues_left_at_the_status_quo():
     assert not set(data["unchanged"]) & phased
     text = " ".join(invoke("phase", "--robust", "0").stdout.split())
     assert f"unchanged: {', '.join(data['unchanged'])}" in text
+
+
+# ---- a model's unmet needs name the file and line ----------------------------------------
+
+
+def _line_of(path: str, text: str) -> int:
+    return next(n for n, line in enumerate(Path(path).read_text().splitlines(), 1)
+                if line.lstrip("- ").startswith(text))
+
+
+def test_a_missing_status_quo_names_file_line_and_field(tmp_path):
+    path = _two_issue(tmp_path, sq_j=None)
+    where = f"{path}:{_line_of(path, 'id: j')}: issues[1].status_quo"
+    alone = invoke("forecast", path, "-m", "nash", "-p", "nash.disagreement=status-quo",
+                   "-n", "0")
+    assert alone.exit_code == 1 and where in " ".join(alone.output.split())
+    checked = invoke("check", path, "-m", "procedural")
+    assert checked.exit_code == 1 and where in " ".join(checked.output.split())
+    skipped = invoke("forecast", path, "-m", "procedural", "-m", "median", "-n", "0",
+                     columns=200)
+    assert skipped.exit_code == 0 and f"skipped procedural: {where}" in skipped.stdout
+    # the same from the CSV form of the scenario: the issue's row
+    csv_path = str(tmp_path / "s.csv")
+    api.convert(path, csv_path)
+    res = invoke("check", csv_path, "-m", "procedural")
+    assert f"{csv_path}:{_line_of(csv_path, 'j,')}: issues[1].status_quo" in " ".join(
+        res.output.split())

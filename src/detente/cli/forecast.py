@@ -60,9 +60,9 @@ def forecast(
     uncertainty; ⚠ marks a point outside its central interval or in another band
     than the likeliest one.
     """
-    sc = api.load(scenario, format=fmt)
-    result = api.forecast(sc, models=model or None, params=api.parse_params(param), seed=seed,
-                          draws=draws, interval=interval)
+    # the file, not a loaded scenario: a model's unmet needs then name its file and line
+    result = api.forecast(scenario, models=model or None, params=api.parse_params(param),
+                          seed=seed, draws=draws, interval=interval, format=fmt)
     if output is OutputFormat.json:
         console.print_json(result.to_json(trajectory=rounds or exchanges))
         return

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 from detente.atomic import write_text_atomic
 from detente.errors import DetenteError, FormatError, Problem
+from detente.errors import Path as ErrorPath
 from detente.inputs import files
 from detente.scenario import Scenario
 
@@ -103,6 +105,16 @@ def read_all(path: str | os.PathLike[str], *, format: str | None = None) -> list
     text = _read_text(path)
     name = format or detect_format(path, text)
     return format_module(name).loads(text, file=str(path))
+
+
+def locator(path: str | os.PathLike[str], *, format: str | None = None
+            ) -> Callable[[ErrorPath], int | None] | None:
+    """The line of each field in a scenario file (YAML and CSV scenarios; ``None`` for the
+    other formats), for problems found after reading such as a model's needs."""
+    path = Path(path)
+    text = _read_text(path)
+    make = getattr(format_module(format or detect_format(path, text)), "locator", None)
+    return None if make is None else make(text)
 
 
 def read(path: str | os.PathLike[str], *, format: str | None = None) -> Scenario:
