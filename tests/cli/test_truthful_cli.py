@@ -263,7 +263,7 @@ def test_exchanges_top_and_summary(data_dir):
     res = invoke("exchanges", path, "--top", "3", columns=200)
     assert res.exit_code == 0, res.output
     assert f"{len(run.log)} in " in res.output and "total gain" in res.output
-    assert f"{len(run.log) - 3} more not shown" in res.output
+    assert f"… {len(run.log) - 3} more (use --top)" in res.output
     body = [line for line in res.output.splitlines() if re.match(r"│\s+\d+ │", line)]
     assert len(body) == 3
 

@@ -5,6 +5,7 @@ list, estimate guards before long runs, one reader of user files."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,44 @@ def test_a_missing_status_quo_names_file_line_and_field(tmp_path):
     res = invoke("check", csv_path, "-m", "procedural")
     assert f"{csv_path}:{_line_of(csv_path, 'j,')}: issues[1].status_quo" in " ".join(
         res.output.split())
+
+
+# ---- --top on every list -------------------------------------------------------------------
+
+LISTS = [("deals",), ("logrolls",), ("phase",), ("levers",), ("sensitivity",), ("proposals",),
+         ("exchanges",), ("history", "log"), ("panel", "disagreement")]
+
+
+@pytest.mark.parametrize("argv", LISTS, ids=" ".join)
+def test_every_list_offers_the_shared_top(argv):
+    import typer.main
+
+    from detente.cli.options import TopOpt
+
+    cmd = typer.main.get_command(app)
+    for name in argv:
+        cmd = cmd.commands[name]
+    top = next(p for p in cmd.params if p.name == "top")
+    assert top.opts == ["--top"] and top.help == TopOpt.__metadata__[0].help
+
+
+@pytest.mark.parametrize("argv", [
+    ("deals", "--robust", "0"), ("phase", "--robust", "0"), ("proposals",), ("exchanges",),
+    ("sensitivity", "-n", "16", "-i", "donetsk"),
+], ids=lambda a: a[0])
+def test_top_cuts_the_list_and_counts_the_rest(argv):
+    res = invoke(*argv, "--top", "1")
+    assert res.exit_code == 0, res.output
+    assert re.search(r"… [\d,]+ more \(use --top\)", res.stdout)
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80
+
+
+def test_logrolls_top_counts_the_rest(tmp_path):
+    data = yaml.safe_load(Path(_two_issue(tmp_path)).read_text())
+    data["actors"].append({"id": "C", "capability": 50})
+    data["stances"] += [{"actor": "C", "issue": i, "position": p, "salience": 0.5,
+                         "sources": ["s"]} for i, p in (("i", 20), ("j", 10))]
+    res = invoke("logrolls", _write(tmp_path, data), "--robust", "0", "--top", "1")
+    total = json.loads(invoke("logrolls", _write(tmp_path, data), "--robust", "0", "-f",
+                              "json").stdout)["total"]
+    assert total > 1 and f"… {total - 1} more (use --top)" in res.stdout

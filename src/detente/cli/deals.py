@@ -17,6 +17,7 @@ from detente.cli.options import (
     OutputFormat,
     SeedOpt,
     TableJsonOpt,
+    TopOpt,
     UtilityOpt,
 )
 from detente.present.deals import deals_view, logrolls_table, phase_view
@@ -37,7 +38,7 @@ ShockOpt = Annotated[
 @guard
 def deals(
     scenario: DealScenarioArg = None,
-    top: Annotated[int, typer.Option(min=1, help="Top deals to list.")] = 5,
+    top: TopOpt = 5,
     utility: UtilityOpt = "linear",
     batna: BatnaOpt = None,
     acceptance: AcceptanceOpt = None,
@@ -71,7 +72,7 @@ def deals(
 @guard
 def logrolls(
     scenario: DealScenarioArg = None,
-    top: Annotated[int, typer.Option(min=1, help="Trades to list.")] = 10,
+    top: TopOpt = 10,
     actor: Annotated[list[str] | None, typer.Option(help="Only trades involving these.")] = None,
     utility: UtilityOpt = "linear",
     output: TableJsonOpt = OutputFormat.table,
@@ -96,7 +97,7 @@ def phase(
         str | None,
         typer.Option(help="issue=option,... (others at the status quo; default: the Nash deal)."),
     ] = None,
-    top: Annotated[int, typer.Option(min=1, help="Plans to list.")] = 5,
+    top: TopOpt = 5,
     utility: UtilityOpt = "linear",
     batna: BatnaOpt = None,
     output: TableJsonOpt = OutputFormat.table,

@@ -9,7 +9,14 @@ import typer
 
 from detente import api
 from detente.cli.common import console, guard, show
-from detente.cli.options import FromOpt, OutputFormat, ScenarioArg, SeedOpt, TableJsonOpt
+from detente.cli.options import (
+    FromOpt,
+    OutputFormat,
+    ScenarioArg,
+    SeedOpt,
+    TableJsonOpt,
+    TopOpt,
+)
 from detente.present.exchanges import exchange_view
 
 
@@ -27,8 +34,7 @@ def exchanges(
     output: TableJsonOpt = OutputFormat.table,
     seed: SeedOpt = 0,
     fmt: FromOpt = None,
-    top: Annotated[int, typer.Option(min=1, help="Exchanges to list in the table (the JSON "
-                                     "holds all).")] = 20,
+    top: TopOpt = 20,
     controlled_only: Annotated[bool, typer.Option(
         "--controlled-only",
         help="List only exchanges in which each side gives on an issue it delivers or holds "

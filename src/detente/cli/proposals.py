@@ -16,6 +16,7 @@ from detente.cli.options import (
     ScenarioArg,
     SeedOpt,
     TableJsonOpt,
+    TopOpt,
     UtilityOpt,
 )
 from detente.present.proposals import proposals_view
@@ -38,6 +39,7 @@ def proposals(
     acceptance: AcceptanceOpt = None,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    top: TopOpt = 10,
 ) -> None:
     """Judge the scenario's proposals: who accepts each, who blocks and by how much,
     red lines crossed, distance to each model's forecast, the smallest amendment of a
@@ -48,4 +50,4 @@ def proposals(
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict()))
         return
-    show(proposals_view(rep))
+    show(proposals_view(rep, top=top))

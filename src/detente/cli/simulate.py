@@ -29,6 +29,7 @@ from detente.cli.options import (
     ScenarioArg,
     SeedOpt,
     TableJsonOpt,
+    TopOpt,
 )
 from detente.errors import DetenteError
 from detente.present.text import duration
@@ -159,7 +160,7 @@ def sensitivity(
     issue: Annotated[list[str] | None, typer.Option(
         "--issue", "-i", help="Issue(s) to show (repeatable). Default: all.")] = None,
     by: Annotated[By, typer.Option(help="Rank single inputs or whole actors.")] = By.input,
-    top: Annotated[int, typer.Option(min=1, help="Rows per issue.")] = 8,
+    top: TopOpt = 8,
     seed: SeedOpt = 0,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
@@ -188,7 +189,7 @@ def levers(
     param: ParamOpt = None,
     actor: Annotated[list[str] | None, typer.Option(
         "--actor", "-a", help="Only this actor's levers (repeatable).")] = None,
-    show_: Annotated[int, typer.Option("--show", min=1, help="Levers to show.")] = 10,
+    top: TopOpt = 10,
     seed: SeedOpt = 0,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
@@ -203,4 +204,4 @@ def levers(
     if output is OutputFormat.json:
         console.print_json(json.dumps(res.to_dict()))
         return
-    show(levers_view(res, sc, show=show_))
+    show(levers_view(res, sc, top=top))

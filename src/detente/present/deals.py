@@ -30,9 +30,12 @@ def _smallest_margin(d: dict[str, Any]) -> float:
     return min(d["margin"][a] for a in d.get("consent_of") or d["margin"])
 
 
-def _deals_table(title: str, deals: list[dict[str, Any]]) -> Table:
-    """Deals with their margins over BATNA and, when computed, their survival."""
-    tt = Table(title=title, title_justify="left")
+def _deals_table(title: str, deals: list[dict[str, Any]], *, total: int) -> Table:
+    """Deals with their margins over BATNA and, when computed, their survival; ``total``
+    deals qualified (the rest counted under the table)."""
+    tt = Table(title=title, title_justify="left", caption_justify="left")
+    if total > len(deals):
+        tt.caption = more_line(total - len(deals))
     tt.add_column("deal")
     tt.add_column("margins", justify="right")
     if any("survival" in d for d in deals):
@@ -76,12 +79,14 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
             cells.append("—" if d is None else f"{d['survival']:.0%}")
         s.add_row(*cells)
     out.append(s)
-    out.append(_deals_table(f"Top {top} deals (Nash product of gains)", data["top"]))
+    out.append(_deals_table(f"Top {top} deals (Nash product of gains)", data["top"],
+                            total=data["frontier_size"]))
     if "robust" in data:
         r = data["robust"]
         out.append(_deals_table(
             f"Most robust {top} deals: P(acceptable to every party) over {r['draws']:,} "
-            f"draws of {', '.join(r['varied']) or 'nothing'}", r["deals"]))
+            f"draws of {', '.join(r['varied']) or 'nothing'}", r["deals"],
+            total=data["frontier_size"]))
     for o in z["openings"]:
         out.append(Text(f"If {o['actor']}'s BATNA fell by {o['drop']:g}: "
                         f"{o['count']} more deals enter the ZOPA"))
@@ -134,6 +139,17 @@ def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
 
 
 def phase_view(report: PhaseReport) -> list[RenderableType]:
+    """The deal, what it leaves unchanged, how many plans were examined and are
+    self-enforcing, and the best plans with the guarantee each needs and who needs it
+    (the rest counted)."""
+    out = _phase_view(report)
+    ranked = report.n_deliverable if report.n_deliverable is not None else report.n_plans
+    if ranked > len(report.plans):
+        out.append(Text(more_line(ranked - len(report.plans))))
+    return out
+
+
+def _phase_view(report: PhaseReport) -> list[RenderableType]:
     """The deal, how many plans were examined and are self-enforcing, and the best plans
     with the guarantee each needs and who needs it."""
     data = report.to_dict()
