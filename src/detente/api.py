@@ -38,6 +38,7 @@ from detente.models.registry import (
 from detente.results import (
     BacktestReport,
     CheckReport,
+    DealWork,
     EnsembleFit,
     ExchangeRun,
     ForecastSet,
@@ -620,6 +621,37 @@ def analyse_deals(
     return report
 
 
+DEAL_PILOT = 4096
+"""Deals whose utilities :func:`estimate_deals` times."""
+
+
+def estimate_deals(scenario: ScenarioLike | GeniusDomain = None, *, utility: str = "linear",
+                   draws: int = 0, deal_space: bool = True, packages: int = 0,
+                   package_draws: int = 0, format: str | None = None) -> DealWork:
+    """How long a pass over the deal space would take here, before it starts.
+
+    Every deal's utility for every actor once (``deal_space``: deals, phase without a
+    deal, amendments and the brief do it), plus once per BATNA draw (``draws``), plus
+    ``packages`` judged in each of ``package_draws`` draws (proposals); timed on a pilot
+    of :data:`DEAL_PILOT` deals and scaled linearly (a lower bound, see
+    :class:`~detente.results.DealWork`). The space is counted, never enumerated.
+    """
+    import numpy as np
+
+    source = _deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, format=format)
+    space = problem.space
+    size = space.size if deal_space else 0
+    pilot = min(space.size, DEAL_PILOT)
+    start = time.perf_counter()
+    problem.utilities_of(space.decode(np.arange(pilot, dtype=np.int64)))
+    per_deal = (time.perf_counter() - start) / max(pilot, 1)
+    passes = 1 + max(draws, 0)
+    return DealWork(deals=size, actors=problem.n_actors, passes=passes,
+                    seconds=per_deal * (size * passes + packages * package_draws),
+                    packages=packages, package_draws=package_draws)
+
+
 def _deal_source(scenario: ScenarioLike | GeniusDomain, format: str | None
                  ) -> Scenario | GeniusDomain:
     """The scenario or GENIUS negotiation a deal analysis reads (loaded once)."""
@@ -1097,6 +1129,14 @@ def deal_pair(scenario: ScenarioLike | GeniusDomain, a: str, b: str, *,
     return pair_view(deal_problem(scenario, utility=utility), a, b)
 
 
+def brief_simulated(models: Iterable[str] | None = None,
+                    simulated: Iterable[str] = FAST_MODELS) -> list[str]:
+    """The models :func:`brief` runs a Monte Carlo of: the ``simulated`` ones among
+    ``models`` (default every model but the ensemble)."""
+    chosen = list(models) if models else [m for m in available_models() if m != "ensemble"]
+    return [m for m in simulated if m in chosen]
+
+
 def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
           simulated: Iterable[str] = FAST_MODELS, draws: int = 1000, seed: int = 0,
           sensitivity_model: str = "compromise", sensitivity_samples: int = 8,
@@ -1112,7 +1152,7 @@ def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
     sc = _scenario(scenario)
     chosen = list(models) if models else [m for m in available_models() if m != "ensemble"]
     result = forecast(sc, chosen, seed=seed)
-    sim = simulate(sc, [m for m in simulated if m in chosen], draws=draws,
+    sim = simulate(sc, brief_simulated(chosen, simulated), draws=draws,
                    seed=seed) if draws else None
     sens = sensitivity(sc, sensitivity_model, method="morris", samples=sensitivity_samples,
                        seed=seed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,48 @@ def test_logrolls_top_counts_the_rest(tmp_path):
     total = json.loads(invoke("logrolls", _write(tmp_path, data), "--robust", "0", "-f",
                               "json").stdout)["total"]
     assert total > 1 and f"… {total - 1} more (use --top)" in res.stdout
+
+
+# ---- estimate guards before long deal runs -------------------------------------------------
+
+
+def _huge(tmp_path: Path) -> str:
+    """20 issues of 5 options, 6 actors: 5^20 ≈ 9.5e13 deals (days of work)."""
+    data = {
+        "name": "huge", "as_of": "2025-01-01",
+        "sources": [{"id": "s", "title": "t", "note": "n"}],
+        "actors": [{"id": f"A{a}", "capability": 10 + a, "batna": 0.1} for a in range(6)],
+        "issues": [{"id": f"i{k}", "scale": [0, 100], "status_quo": 50} for k in range(20)],
+        "stances": [{"actor": f"A{a}", "issue": f"i{k}", "position": (37 * a + 11 * k) % 101,
+                     "salience": 0.5, "sources": ["s"]} for a in range(6) for k in range(20)],
+    }
+    return _write(tmp_path, data, "huge.yaml")
+
+
+@pytest.mark.parametrize("argv", [("deals",), ("phase",), ("report", "-n", "0")],
+                         ids=lambda a: a[0])
+def test_a_huge_deal_space_is_estimated_and_refused_at_once(tmp_path, argv):
+    path = _huge(tmp_path)
+    extra = ("-o", str(tmp_path / "b.html")) if argv[0] == "report" else ()
+    start = time.perf_counter()
+    res = runner.invoke(app, [argv[0], path, *argv[1:], *extra], env={"COLUMNS": "80"})
+    assert time.perf_counter() - start < 60  # refused before any pass over the space
+    assert res.exit_code == 1
+    assert "estimate: 95,367,431,640,625 deals × 6 actors × 1 pass" in res.stderr
+    assert "not started" in res.stderr and "--yes" in res.stderr
+    assert not (tmp_path / "b.html").exists()
+
+
+def test_phase_of_a_given_deal_needs_no_pass_over_the_space(tmp_path):
+    res = invoke("phase", _huge(tmp_path), "--deal", "i0=0,i1=100", "--robust", "0")
+    assert "estimate" not in res.stderr and res.exit_code == 0, res.output
+
+
+def test_proposals_with_runaway_draws_are_refused():
+    res = invoke("proposals", "--draws", "1000000000000")
+    assert res.exit_code == 1 and "packages ×" in res.stderr and "not started" in res.stderr
+
+
+def test_ordinary_deal_runs_print_no_estimate():
+    res = invoke("deals", "--robust", "0")
+    assert res.exit_code == 0 and "estimate" not in res.stderr

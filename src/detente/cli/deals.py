@@ -9,6 +9,7 @@ import typer
 
 from detente import api
 from detente.cli.common import console, guard, show
+from detente.cli.guards import refuse_long_deals
 from detente.cli.options import (
     AcceptanceOpt,
     BatnaOpt,
@@ -19,6 +20,7 @@ from detente.cli.options import (
     TableJsonOpt,
     TopOpt,
     UtilityOpt,
+    YesOpt,
 )
 from detente.present.deals import deals_view, logrolls_table, phase_view
 
@@ -52,6 +54,7 @@ def deals(
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
     robust: RobustOpt = 500,
+    yes: YesOpt = False,
 ) -> None:
     """Top deals, Pareto frontier size, ZOPA and bargaining solutions, and the deals most
     likely to survive the stated uncertainty.
@@ -59,6 +62,8 @@ def deals(
     With a structured scenario a deal counts only if it crosses no red line, breaks no
     linked offer and every actor holding a veto on a moved issue prefers it to no deal.
     """
+    refuse_long_deals(api.estimate_deals(scenario, utility=utility, draws=draws, format=fmt),
+                      yes)
     rep = api.analyse_deals(scenario, utility=utility, batna=api.parse_pairs(batna, "--batna"),
                             acceptance=acceptance, drops=api.parse_pairs(drop, "--drop"),
                             draws=draws, seed=seed, format=fmt, shocks=tuple(shock or ()),
@@ -104,9 +109,12 @@ def phase(
     fmt: FromOpt = None,
     robust: RobustOpt = 500,
     seed: SeedOpt = 0,
+    yes: YesOpt = False,
 ) -> None:
     """Order a deal's issues into self-enforcing phases, or price the guarantee needed;
     with how often the deal and each plan survive the stated uncertainty."""
+    refuse_long_deals(api.estimate_deals(scenario, utility=utility, deal_space=deal is None,
+                                         format=fmt), yes)
     res = api.phase(scenario, deal=deal, top=top, utility=utility,
                     batna=api.parse_pairs(batna, "--batna"), format=fmt, robust=robust,
                     seed=seed)

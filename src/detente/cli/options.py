@@ -71,6 +71,11 @@ TopOpt = Annotated[
                  "--top)' line counts the rest."),
 ]
 """``--top N`` of every command that prints a list (each command picks its default)."""
+YesOpt = Annotated[
+    bool,
+    typer.Option("--yes", "-y", help="Run even when the estimate (printed on stderr before a "
+                 "long run) is over 2 min."),
+]
 AcceptanceOpt = Annotated[
     str | None,
     typer.Option(help="above (u > BATNA) or at-least (u >= BATNA); default: at-least for "

@@ -9,6 +9,7 @@ import typer
 
 from detente import api
 from detente.cli.common import console, guard, show
+from detente.cli.guards import refuse_long_deals
 from detente.cli.options import (
     AcceptanceOpt,
     FromOpt,
@@ -18,6 +19,7 @@ from detente.cli.options import (
     TableJsonOpt,
     TopOpt,
     UtilityOpt,
+    YesOpt,
 )
 from detente.present.proposals import proposals_view
 
@@ -40,12 +42,16 @@ def proposals(
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
     top: TopOpt = 10,
+    yes: YesOpt = False,
 ) -> None:
     """Judge the scenario's proposals: who accepts each, who blocks and by how much,
     red lines crossed, distance to each model's forecast, the smallest amendment of a
     blocked plan, and what every plan agrees on. With --draws, the probability that each
     actor accepts and that every party holding a veto does (the ranking)."""
-    rep = api.proposals(scenario, draws=draws, seed=seed, amend_rule=amend, models=model,
+    sc = api.load(scenario, format=fmt)
+    refuse_long_deals(api.estimate_deals(sc, utility=utility, packages=len(sc.proposals),
+                                         package_draws=draws), yes)
+    rep = api.proposals(sc, draws=draws, seed=seed, amend_rule=amend, models=model,
                         utility=utility, acceptance=acceptance, format=fmt)
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict()))

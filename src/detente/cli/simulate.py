@@ -20,6 +20,7 @@ from rich.progress import (
 
 from detente import api
 from detente.cli.common import console, err_console, guard, show
+from detente.cli.guards import SIMULATE_ESTIMATE_FROM, refuse_long_run
 from detente.cli.options import (
     DrawsOpt,
     FromOpt,
@@ -30,9 +31,9 @@ from detente.cli.options import (
     SeedOpt,
     TableJsonOpt,
     TopOpt,
+    YesOpt,
 )
 from detente.errors import DetenteError
-from detente.present.text import duration
 from detente.present.uncertainty import levers_view, sensitivity_view, simulation_view
 
 
@@ -51,20 +52,8 @@ class By(enum.StrEnum):
     actor = "actor"
 
 
-ESTIMATE_FROM = 50_000
-"""Runs of more draws are timed on a pilot first (the estimate goes to stderr)."""
 PROGRESS_EVERY = 5.0
 """Seconds between progress lines on a pipe."""
-LONG_RUN_SECONDS = 120
-"""Runs estimated longer than this need ``--yes``."""
-
-
-def _refuse_long_run(seconds: float, draws: int, yes: bool) -> None:
-    err_console.print(f"estimate: {draws:,} draws take about {duration(seconds)} here",
-                      highlight=False)
-    if seconds > LONG_RUN_SECONDS and not yes:
-        raise DetenteError(f"not started: about {duration(seconds)} is over "
-                           f"{LONG_RUN_SECONDS} s; pass --yes to run it, or fewer --draws")
 
 
 def _progress(bar: Progress, task: TaskID) -> Callable[[int, int], None]:
@@ -110,8 +99,7 @@ def simulate(
         help="Give inputs without a stated distribution the default uncertainty calibrated "
              "on EU decisions (docs/accuracy.md; the output says how well it covered "
              "real outcomes).")] = False,
-    yes: Annotated[bool, typer.Option(
-        "--yes", "-y", help=f"Run even when the estimate is over {LONG_RUN_SECONDS} s.")] = False,
+    yes: YesOpt = False,
 ) -> None:
     """Outcome distributions under the scenario's declared uncertainty (Monte Carlo).
 
@@ -125,10 +113,10 @@ def simulate(
     else:
         sc = api.load(scenario, format=fmt)
         params = api.parse_params(param)
-        if draws > ESTIMATE_FROM:
-            _refuse_long_run(api.estimate_simulation(
+        if draws > SIMULATE_ESTIMATE_FROM:
+            refuse_long_run(api.estimate_simulation(
                 sc, model or None, draws=draws, params=params,
-                calibrated_uncertainty=calibrated_uncertainty), draws, yes)
+                calibrated_uncertainty=calibrated_uncertainty), f"{draws:,} draws", yes)
         with Progress(TextColumn("[bold]simulating[/]"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err_console, transient=True,
                       disable=output is OutputFormat.json) as bar:
