@@ -3,10 +3,10 @@ without ``--yes`` (``simulate``, ``deals``, ``phase``, ``proposals``, ``report``
 
 from __future__ import annotations
 
+from detente import api
 from detente.cli.common import err_console
 from detente.errors import DetenteError
 from detente.present.text import duration
-from detente.results import DealWork
 
 SIMULATE_ESTIMATE_FROM = 50_000
 """Monte Carlo runs of more draws are timed on a pilot first (the estimate on stderr)."""
@@ -33,7 +33,7 @@ def refuse_long_run(seconds: float, what: str, yes: bool, *, too_big: bool = Fal
                            "smaller (fewer --draws, options or issues)")
 
 
-def refuse_long_deals(work: DealWork, yes: bool) -> None:
+def refuse_long_deals(work: api.DealWork, yes: bool) -> None:
     """The deal tools' guard: quiet below :data:`DEAL_ESTIMATE_FROM` utilities; above, the
     estimate on stderr, and a refusal without ``yes`` past :data:`LONG_DEAL_WORK`
     utilities or :data:`LONG_RUN_SECONDS` (the pilot's seconds are a lower bound)."""

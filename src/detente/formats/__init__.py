@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+from detente import reading
 from detente.atomic import write_text_atomic
 from detente.errors import DetenteError, FormatError, Problem
 from detente.errors import Path as ErrorPath
-from detente.inputs import files
 from detente.scenario import Scenario
 
 # the order is the order of content sniffing: most specific first
@@ -58,11 +58,11 @@ MAX_BYTES = 16 * 1024 * 1024
 
 def check_size(n_bytes: int, name: str) -> None:
     """Refuse input larger than :data:`MAX_BYTES`, naming its size and the limit."""
-    files.check_size(n_bytes, name, limit=MAX_BYTES, what="scenario file")
+    reading.check_size(n_bytes, name, limit=MAX_BYTES, what="scenario file")
 
 
 def _read_text(path: Path) -> str:
-    return decode(files.read_bytes(path, what="scenario file", max_bytes=MAX_BYTES), str(path))
+    return decode(reading.read_bytes(path, what="scenario file", max_bytes=MAX_BYTES), str(path))
 
 
 def decode(raw: bytes, name: str) -> str:
