@@ -47,7 +47,8 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
              "still gain net at the stated positions"),
         Term("inf", "a ratio over a salience of 0: the side does not care about the issue "
              "it gives (JSON: null)"),
-        _survives("both sides still gain"),
+        _survives("the trade still passes every test above (both gain on net, someone "
+                  "gives; with structure, control or veto and an acceptable package)"),
     ),
 }
 
