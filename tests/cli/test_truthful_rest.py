@@ -17,6 +17,7 @@ from detente import api, formats
 from detente.cli.main import app
 from detente.errors import DetenteError
 from detente.inputs import files
+from detente.present import legends
 
 runner = CliRunner()
 
@@ -211,3 +212,37 @@ def test_proposals_with_runaway_draws_are_refused():
 def test_ordinary_deal_runs_print_no_estimate():
     res = invoke("deals", "--robust", "0")
     assert res.exit_code == 0 and "estimate" not in res.stderr
+
+
+# ---- --explain: one source of legend text ---------------------------------------------------
+
+
+@pytest.mark.parametrize("command", list(legends.LEGENDS))
+def test_every_long_legend_has_explain(command):
+    import typer.main
+
+    cmd = typer.main.get_command(app).commands[command]
+    assert any(p.opts == ["--explain"] for p in cmd.params)
+
+
+@pytest.mark.parametrize("argv", [("logrolls", "--robust", "0"), ("deals", "--robust", "0"),
+                                  ("phase", "--robust", "0"), ("proposals",),
+                                  ("exchanges", "--top", "3"), ("forecast", "-n", "0")],
+                         ids=lambda a: a[0])
+def test_explain_prints_every_term_within_80_columns(argv):
+    res = invoke(*argv, "--explain")
+    assert res.exit_code == 0, res.output
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80
+    text = " ".join(res.stdout.split())
+    assert f"Terms in `detente {argv[0]}`" in text
+    for term in legends.terms(argv[0]):
+        assert " ".join(term.meaning.split()) in text
+    assert "Terms in" not in invoke(*argv).stdout  # only when asked
+
+
+def test_short_legends_and_docs_come_from_the_same_text():
+    from detente.present.uncertainty import SIMULATION_LEGEND
+
+    assert legends.meaning("simulate", "differs") in SIMULATION_LEGEND
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "output-terms.md").read_text()
+    assert doc == legends.markdown(), "regenerate docs/output-terms.md from present/legends.py"

@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 
 from detente import api
-from detente.cli.common import console, guard, show
+from detente.cli.common import console, explain, guard, show
 from detente.cli.guards import refuse_long_deals
 from detente.cli.options import (
     AcceptanceOpt,
     BatnaOpt,
     DealScenarioArg,
+    ExplainOpt,
     FromOpt,
     OutputFormat,
     SeedOpt,
@@ -55,6 +56,7 @@ def deals(
     fmt: FromOpt = None,
     robust: RobustOpt = 500,
     yes: YesOpt = False,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Top deals, Pareto frontier size, ZOPA and bargaining solutions, and the deals most
     likely to survive the stated uncertainty.
@@ -72,6 +74,7 @@ def deals(
         console.print_json(json.dumps(rep.to_dict(top=top)))
         return
     show(deals_view(rep, top=top))
+    explain("deals", explain_)
 
 
 @guard
@@ -84,6 +87,7 @@ def logrolls(
     fmt: FromOpt = None,
     robust: RobustOpt = 500,
     seed: SeedOpt = 0,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Pairs of actors and issues where each side gains more than it gives, with the share
     of draws of the stated uncertainty in which each trade still passes its tests (ranked
@@ -94,6 +98,7 @@ def logrolls(
         console.print_json(json.dumps(found.to_dict(top=top)))
         return
     console.print(logrolls_table(found, top=top))
+    explain("logrolls", explain_)
 
 
 @guard
@@ -111,6 +116,7 @@ def phase(
     robust: RobustOpt = 500,
     seed: SeedOpt = 0,
     yes: YesOpt = False,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Order a deal's issues into self-enforcing phases, or price the guarantee needed;
     with how often the deal and each plan survive the stated uncertainty."""
@@ -123,3 +129,4 @@ def phase(
         console.print_json(json.dumps(res.to_dict()))
         return
     show(phase_view(res))
+    explain("phase", explain_)

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from detente import api
-from detente.cli.common import console, guard, show
+from detente.cli.common import console, explain, guard, show
 from detente.cli.options import (
+    ExplainOpt,
     FromOpt,
     OutputFormat,
     ScenarioArg,
@@ -39,6 +40,7 @@ def exchanges(
         "--controlled-only",
         help="List only exchanges in which each side gives on an issue it delivers or holds "
              "a veto on (the model runs unchanged; this filters its log).")] = False,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Run the exchange model and list the executed exchanges, round by round (--top of them).
 
@@ -53,3 +55,4 @@ def exchanges(
         console.print_json(json.dumps(run.to_dict()))
         return
     show(exchange_view(run, top=top))
+    explain("exchanges", explain_)

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from detente import api
-from detente.cli.common import console, guard, show
+from detente.cli.common import console, explain, guard, show
 from detente.cli.options import (
+    ExplainOpt,
     FormatOpt,
     FromOpt,
     ModelsOpt,
@@ -53,6 +54,7 @@ def forecast(
         typer.Option("--interval", min=0.01, max=0.99,
                      help="The central interval shown with each forecast."),
     ] = 0.8,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Forecast the settlement of every issue with one or more models.
 
@@ -74,6 +76,7 @@ def forecast(
         show(exchange_logs(result))
     if rounds:
         show(rounds_view(result))
+    explain("forecast", explain_)
 
 
 def models() -> None:

@@ -71,6 +71,11 @@ TopOpt = Annotated[
                  "--top)' line counts the rest."),
 ]
 """``--top N`` of every command that prints a list (each command picks its default)."""
+ExplainOpt = Annotated[
+    bool,
+    typer.Option("--explain", help="Also print what each term of the output means "
+                 "(columns, marks, words)."),
+]
 YesOpt = Annotated[
     bool,
     typer.Option("--yes", "-y", help="Run even when the estimate (printed on stderr before a "

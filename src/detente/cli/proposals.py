@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 
 from detente import api
-from detente.cli.common import console, guard, show
+from detente.cli.common import console, explain, guard, show
 from detente.cli.guards import refuse_long_deals
 from detente.cli.options import (
     AcceptanceOpt,
+    ExplainOpt,
     FromOpt,
     OutputFormat,
     ScenarioArg,
@@ -43,6 +44,7 @@ def proposals(
     fmt: FromOpt = None,
     top: TopOpt = 10,
     yes: YesOpt = False,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Judge the scenario's proposals: who accepts each, who blocks and by how much,
     red lines crossed, distance to each model's forecast, the smallest amendment of a
@@ -57,3 +59,4 @@ def proposals(
         console.print_json(json.dumps(rep.to_dict()))
         return
     show(proposals_view(rep, top=top))
+    explain("proposals", explain_)

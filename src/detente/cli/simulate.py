@@ -19,10 +19,11 @@ from rich.progress import (
 )
 
 from detente import api
-from detente.cli.common import console, err_console, guard, show
+from detente.cli.common import console, err_console, explain, guard, show
 from detente.cli.guards import SIMULATE_ESTIMATE_FROM, refuse_long_run
 from detente.cli.options import (
     DrawsOpt,
+    ExplainOpt,
     FromOpt,
     ModelsOpt,
     OutputFormat,
@@ -100,6 +101,7 @@ def simulate(
              "on EU decisions (docs/accuracy.md; the output says how well it covered "
              "real outcomes).")] = False,
     yes: YesOpt = False,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Outcome distributions under the scenario's declared uncertainty (Monte Carlo).
 
@@ -133,6 +135,7 @@ def simulate(
         console.print_json(json.dumps(sim.to_dict()))
         return
     show(simulation_view(sim, sc))
+    explain("simulate", explain_)
 
 
 @guard
@@ -152,6 +155,7 @@ def sensitivity(
     seed: SeedOpt = 0,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Which uncertain inputs move each issue's forecast most (SALib), with the forecast at
     each input's low and high end (tornado columns) and the swing between them."""
@@ -164,6 +168,7 @@ def sensitivity(
         console.print_json(json.dumps(res.to_dict()))
         return
     show(sensitivity_view(res, sc, by=by.value, issues=issue or None, top=top))
+    explain("sensitivity", explain_)
 
 
 @guard
@@ -181,6 +186,7 @@ def levers(
     seed: SeedOpt = 0,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    explain_: ExplainOpt = False,
 ) -> None:
     """The smallest change to one actor's position, salience or capability that moves
     the forecast on an issue to a target."""
@@ -193,3 +199,4 @@ def levers(
         console.print_json(json.dumps(res.to_dict()))
         return
     show(levers_view(res, sc, top=top))
+    explain("levers", explain_)

@@ -179,7 +179,7 @@ def _phase_view(report: PhaseReport) -> list[RenderableType]:
                         f"{'it is' if len(data['unchanged']) == 1 else 'they are'}; not "
                         "phased)"))
     t = Table(title="Best plans", title_justify="left")
-    t.add_column("phases")
+    t.add_column("phases", overflow="fold")
     t.add_column("self-enforcing")
     t.add_column("guarantee needed", justify="right")
     t.add_column("who needs it")

@@ -31,7 +31,86 @@ def _survives(what: str) -> Term:
                 "of draws (0: none)")
 
 
+POINT = Term("point", "the forecast with every input at its stated value")
+MEDIAN = Term("med [low–high]", "the median and the central interval (80% unless "
+              "--interval says otherwise) of the forecast over Monte Carlo draws of the "
+              "declared uncertainty")
+LIKELIEST = Term("likeliest", "the anchor (labelled point of the scale) nearest to most "
+                 "draws, with the share of draws nearest to it")
+DIFFERS = Term("differs", "the share of draws in which this model's nearest anchor differs "
+               "from another model's (the mean over the other models)")
+TAIL = Term("⚠", "the point lies outside its own central interval, or in another band "
+            "than the likeliest one: the stated values sit in a tail of the declared "
+            "uncertainty")
+
 LEGENDS: Mapping[str, tuple[Term, ...]] = {
+    "forecast": (
+        Term("Status quo", "the issue's status_quo (— where the scenario states none)"),
+        POINT, Term("≈ label", "the anchor nearest to the point"), MEDIAN, LIKELIEST, TAIL,
+        Term("—", "no value: the reason is printed under the table (JSON: gaps)"),
+        Term("skipped", "a model that cannot run on this scenario, with the reason (JSON: "
+             "skipped); the other models still run"),
+    ),
+    "simulate": (
+        POINT,
+        Term("mean ± sd", "the mean and standard deviation of the forecast over the draws"),
+        Term("median, 05–95%", "the median and the 5–95% range of the forecast over the "
+             "draws"),
+        Term("P(nearest anchor)", "per anchor, the share of draws whose forecast lies "
+             "nearest to it"),
+        LIKELIEST, DIFFERS,
+        Term("histogram", "the forecast's distribution over the scale (▁ few … █ many "
+             "draws); shown at 96 columns and wider"),
+    ),
+    "sensitivity": (
+        Term("S1", "Sobol first-order index: the share of the forecast's variance due to "
+             "the input alone"),
+        Term("ST", "Sobol total index: the share including the input's interactions with "
+             "other inputs; ST − S1 large means interaction-dominated"),
+        Term("μ*", "Morris: the mean absolute elementary effect of the input"),
+        Term("ends (min–max)", "the forecast with the input alone at the low and high end "
+             "of its declared range, then the lowest and highest over 9 values across it"),
+        Term("curve", "the forecast over those 9 values (▁ low … █ high on the issue's "
+             "scale)"),
+        Term("swing", "|forecast at the high end − at the low end|, with a tornado bar "
+             "against the widest of the table"),
+        Term("⚠", "non-monotone (rises and falls across the range: a knife-edge the ends "
+             "hide) or interaction-dominated"),
+    ),
+    "levers": (
+        Term("lever", "the actor's input that is changed: position, salience or capability"),
+        Term("now, needed, change", "the input's stated value, the value that moves the "
+             "forecast to the target, and the difference"),
+        Term("then", "the forecast after the change"),
+        Term("in range", "whether the needed value lies within the input's stated "
+             "uncertainty (— where none is stated)"),
+        Term("curve", "the forecast as the input alone moves from the low to the high end "
+             "of its range (▁ low … █ high on the issue's scale)"),
+        Term("↺", "works against the intuitive direction (a position moved away from the "
+             "target, or more weight for an actor on the other side)"),
+        Term("⚠", "non-monotone response: the forecast rises and falls across the range"),
+        Term("cannot reach it alone", "inputs no value of which, all else at the stated "
+             "values, reaches the target"),
+    ),
+    "deals": (
+        Term("ZOPA", "zone of possible agreement: the deals every party whose consent is "
+             "needed prefers to no deal"),
+        Term("Pareto frontier", "ZOPA deals no other deal improves for someone without "
+             "making someone worse off"),
+        Term("BATNA", "an actor's utility of no deal (0..1), from its stated BATNA or the "
+             "status quo (with pressures where declared)"),
+        Term("best margin", "the most the actor gains over its BATNA in any ZOPA deal (— "
+             "when the ZOPA is empty)"),
+        Term("rules out", "deals below the actor's BATNA (that it would refuse)"),
+        Term("alone", "deals that only this actor refuses: every other party accepts them"),
+        Term("margins", "each actor's utility minus its BATNA in that deal"),
+        Term("smallest margin", "the smallest margin over the parties whose consent the "
+             "deal needs"),
+        Term("consent of", "the veto holders of the issues the deal moves"),
+        _survives("the deal stays acceptable to every party"),
+        Term("same deal", "the share of draws in which the solution, recomputed with the "
+             "drawn inputs, picks this package"),
+    ),
     "logrolls": (
         Term("A gets, B gets", "the issue each side gets moved its way and the option it "
              "moves to; every other issue stays at the status quo"),
@@ -49,6 +128,43 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
              "it gives (JSON: null)"),
         _survives("the trade still passes every test above (both gain on net, someone "
                   "gives; with structure, control or veto and an acceptable package)"),
+    ),
+    "phase": (
+        Term("phases", "the deal's moved issues in the order they are implemented; | "
+             "separates phases, + joins issues moved at the same time"),
+        Term("unchanged", "issues the deal leaves as they are: not phased"),
+        Term("self-enforcing", "no party gains by defecting at any phase (keeping what it "
+             "got, withholding what costs it) rather than seeing the plan through"),
+        Term("guarantee needed", "the total extra utility, held in escrow until the end, "
+             "that makes the plan self-enforcing (0 for a self-enforcing plan)"),
+        Term("who needs it", "the parties short of that guarantee, and by how much"),
+        _survives("the deal is acceptable and the plan needs no more guarantee than at "
+                  "the point estimate"),
+    ),
+    "proposals": (
+        Term("P(agreed)", "the share of draws in which every party whose consent the plan "
+             "needs accepts it (agreed: yes or no at the stated values)"),
+        Term("blocked by (margin short)", "the veto holders who refuse, and how far below "
+             "their no-deal value the plan leaves them; red lines crossed and linkages "
+             "broken"),
+        Term("u − β", "an actor's utility of the plan minus its no-deal value"),
+        Term("*", "the actor's consent is needed (it holds a veto on an issue the plan "
+             "moves)"),
+        Term("amendment", "the smallest change (by --amend) that makes a blocked plan "
+             "acceptable with the proposer still better off"),
+        Term("common ground", "issues on which every plan agrees, and the range the plans "
+             "span"),
+    ),
+    "exchanges": (
+        Term("gives on", "the issue on which the actor shifts its position toward the "
+             "partner's"),
+        Term("from → to", "the shift of the actor's stated position"),
+        Term("gain", "the utility gain the model credits to the exchange (by --rule and "
+             "--variant)"),
+        Term("*", "gives on an issue it neither delivers nor holds a veto on: a shift of "
+             "its stated position, not something it could hand over"),
+        Term("start, final", "the issue's expected outcome before the first round and "
+             "after the last"),
     ),
 }
 
@@ -87,6 +203,11 @@ def explain_view(command: str) -> list[RenderableType]:
     return [table]
 
 
+def _cell(text: str) -> str:
+    """Text in a Markdown table cell: a pipe escaped."""
+    return text.replace("|", "\\|")
+
+
 def markdown(commands: Iterable[str] | None = None) -> str:
     """The legends as Markdown (one section per command), for ``docs/output-terms.md``."""
     out = ["# Terms in the output", "",
@@ -95,7 +216,7 @@ def markdown(commands: Iterable[str] | None = None) -> str:
            "under the tables).", ""]
     for command in commands or LEGENDS:
         out += [f"## `detente {command}`", "", "| term | meaning |", "| --- | --- |"]
-        out += [f"| {t.name} | {t.meaning} |" for t in LEGENDS[command]]
+        out += [f"| `{t.name}` | {_cell(t.meaning)} |" for t in LEGENDS[command]]
         out.append("")
     return "\n".join(out)
 
