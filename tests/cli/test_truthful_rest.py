@@ -246,3 +246,16 @@ def test_short_legends_and_docs_come_from_the_same_text():
     assert legends.meaning("simulate", "differs") in SIMULATION_LEGEND
     doc = (Path(__file__).resolve().parents[2] / "docs" / "output-terms.md").read_text()
     assert doc == legends.markdown(), "regenerate docs/output-terms.md from present/legends.py"
+
+
+def test_the_pareto_frontier_of_many_actors_is_found_not_a_traceback():
+    """Past 16 actors the grid pre-filter (2 cells per axis) would need 2^A cells: numpy
+    raised "maximum supported dimension ... 64" on the 200-actor KTAB file."""
+    import numpy as np
+
+    from detente.deals.pareto import pareto_mask
+
+    rng = np.random.default_rng(0)
+    pts = rng.random((600, 70))
+    pts[0] = 2.0  # dominates every other point
+    assert pareto_mask(pts).tolist() == [True] + [False] * 599
