@@ -59,7 +59,7 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
         Term("P(nearest anchor)", "per anchor, the share of draws whose forecast lies "
              "nearest to it"),
         LIKELIEST, DIFFERS,
-        Term("histogram", "the forecast's distribution over the scale (▁ few … █ many "
+        Term("histogram", "the forecast's distribution over the scale (▁ few to █ many "
              "draws); shown at 96 columns and wider"),
     ),
     "sensitivity": (
