@@ -57,7 +57,9 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
         styled("[bold]{}[/] deals; [bold]{}[/] in the ZOPA ({:.1%}); Pareto frontier within "
                "it: [bold]{}[/]", data["deals"], z["size"], z["share"], data["frontier_size"]),
         Text(f"Acceptance: {data['acceptance']['text']}.")]
-    t = Table(title="Actors (utility 0..1)", title_justify="left")
+    t = Table(title="Actors (utility 0..1)", title_justify="left", caption_justify="left",
+              caption=legend_line("deals", ("best margin", "rules out", "alone"))
+              + " --explain: every term.")
     for col in ("actor", "BATNA", "source", "best margin", "rules out", "alone"):
         t.add_column(col, justify="left" if col in ("actor", "source") else "right")
     for a, info in z["actors"].items():

@@ -101,8 +101,10 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
              "status quo (with pressures where declared)"),
         Term("best margin", "the most the actor gains over its BATNA in any ZOPA deal (— "
              "when the ZOPA is empty)"),
-        Term("rules out", "deals below the actor's BATNA (that it would refuse)"),
-        Term("alone", "deals that only this actor refuses: every other party accepts them"),
+        Term("rules out", "deals below the actor's BATNA among those that need its "
+             "consent: the deals it would block"),
+        Term("alone", "deals only this actor blocks: every other party whose consent is "
+             "needed accepts them"),
         Term("margins", "each actor's utility minus its BATNA in that deal"),
         Term("smallest margin", "the smallest margin over the parties whose consent the "
              "deal needs"),
