@@ -209,11 +209,11 @@ def check(path_or_name: str | os.PathLike[str] | None = None, *,
             except ModelInputError as exc:
                 problems.extend(exc.problems)
     if problems:
-        raise located(ModelInputError(problems), path_or_name, format=format)
+        raise _located(ModelInputError(problems), path_or_name, format=format)
     return CheckReport(tuple(scenarios), tuple(models))
 
 
-def located(error: ModelInputError, source: ScenarioLike, *,
+def _located(error: ModelInputError, source: ScenarioLike, *,
             format: str | None = None) -> ModelInputError:
     """``error`` with the file and line of each problem's field, where the scenario came
     from a file (a model's needs are found after reading, on the arrays, which keep no
@@ -308,7 +308,7 @@ def forecast(
         try:
             done.append(m.forecast(sc, seed=seed))
         except ModelInputError as exc:  # this model cannot run here; the others still do
-            exc = located(exc, scenario, format=format)
+            exc = _located(exc, scenario, format=format)
             first = first or exc
             skipped.append(Skipped(m.name, _one_line(exc)))
     if not done and first is not None:
