@@ -60,7 +60,8 @@ def forecast(
 
     Each forecast comes with its distribution over the scenario's declared
     uncertainty; ⚠ marks a point outside its central interval or in another band
-    than the likeliest one.
+    than the likeliest one. A scenario that declares no uncertainty gets instead
+    each model's interval from its errors on EU decisions with known outcomes.
     """
     # the file, not a loaded scenario: a model's unmet needs then name its file and line
     result = api.forecast(scenario, models=model or None, params=api.parse_params(param),
