@@ -47,6 +47,9 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
     "forecast": (
         Term("Status quo", "the issue's status_quo (— where the scenario states none)"),
         POINT, Term("≈ label", "the anchor nearest to the point"), MEDIAN, LIKELIEST, TAIL,
+        Term("[low–high] from errors", "where the scenario states no uncertainty: the "
+             "model's central interval from its errors on EU decisions with known "
+             "outcomes (docs/accuracy.md)"),
         Term("—", "no value: the reason is printed under the table (JSON: gaps)"),
         Term("skipped", "a model that cannot run on this scenario, with the reason (JSON: "
              "skipped); the other models still run"),
