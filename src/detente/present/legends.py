@@ -157,6 +157,13 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
              "moves)"),
         Term("amendment", "the smallest change (by --amend) that makes a blocked plan "
              "acceptable with the proposer still better off"),
+        Term("distance to forecasts", "the mean distance, in shares of each issue's "
+             "scale, from the plan's package to each model's forecast"),
+        Term("its phases", "a plan's stated stages under the phasing rules of `detente "
+             "phase`: who delivers each step, who would gain by defecting there, and the "
+             "guarantee needed where the plan is not self-enforcing"),
+        Term("movement … spans", "how far an amendment moves the plan: the sum of the "
+             "moves, each in shares of its issue's scale"),
         Term("common ground", "issues on which every plan agrees, and the range the plans "
              "span"),
     ),
