@@ -1109,7 +1109,7 @@ FAST_MODELS: tuple[str, ...] = ("compromise", "median", "nash", "eum")
 
 BRIEF_DRAWS = 200
 """Draws per model for the intervals of the brief and the web forecast page: compact, so
-that ``detente report`` on the bundled scenario stays quick (20.8 s against 17.1 s without
+that ``detente report`` on the bundled scenario stays quick (14.6 s against 12.0 s without
 intervals, three runs each on the loaded 2-core machine), while the 80% interval's ends
 lie on average 0.9 points (largest 5.6) from those of 2,000 draws there. A scenario that
 states no uncertainty gets the models' residual intervals instead, at no cost."""
