@@ -130,7 +130,7 @@ def run_exchange(
     for r in range(model.rounds):
         o_start = _forecast(x0, w)
         state = RoundState(x0, sal, w, ok, wsum, o_start, pairs, model, rng)
-        steps = state.run()
+        steps = state.run(record_first=model.log)
         voting = state.position
         outcome_traj.append(_forecast(voting, w))
         position_traj.append(voting.copy())
