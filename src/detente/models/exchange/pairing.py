@@ -71,16 +71,12 @@ def find_candidates(x0: np.ndarray, ok: np.ndarray, sal: np.ndarray, outcome: np
     d_ = x0.shape[0]
     p, q = pairs[:, 0], pairs[:, 1]
     code = group_code(x0, ok, outcome, p, q)  # [D, A, P]
-    rows = []
-    for block, (g1, g2) in enumerate(PAIRED_GROUPS):
-        first = code == g1  # [D, A, P]
-        second = code == g2
-        m = first[:, :, None, :] & second[:, None, :, :]  # [D, A, A, P]
-        dd, aa, bb, pp = np.nonzero(m)
-        rows.append(np.stack([dd, pp, np.full_like(dd, block), aa, bb]))
-    allrows = np.concatenate(rows, axis=1)
-    order = np.lexsort(allrows[::-1])  # by draw, pair, block, first actor, second actor
-    dd, pp, block, aa, bb = allrows[:, order]
+    code = code.transpose(0, 2, 1)  # [D, P, A]
+    # [D, P, group pair, A, A]: its nonzeros come in decide's order of creation (by draw,
+    # issue pair, group pair, first actor, second actor)
+    m = np.stack([(code == g1)[:, :, :, None] & (code == g2)[:, :, None, :]
+                  for g1, g2 in PAIRED_GROUPS], axis=2)
+    dd, pp, block, aa, bb = np.nonzero(m)
     # roles: i demands p and supplies q; i is the one with the larger s_p/s_q
     sa_p, sa_q = sal[dd, aa, p[pp]], sal[dd, aa, q[pp]]
     sb_p, sb_q = sal[dd, bb, p[pp]], sal[dd, bb, q[pp]]

@@ -376,14 +376,15 @@ class RoundState:
                           new_recorded: list[np.ndarray]) -> None:
         """Recompute the candidates ``cand`` that share a supply or demand issue of an actor
         with the executed exchange ``ex[exi]``, after decide's history updates."""
-        c = self.cands
+        # in one draw, an (actor, issue) is one flat index: compare those
         e = ex[exi]
-        ea, eb, ep, eq = c.demander[e], c.supplier[e], c.demanded[e], c.offered[e]
-        ci, cj, cp, cq = c.demander[cand], c.supplier[cand], c.demanded[cand], c.offered[cand]
-        sup_i = ((ci == ea) & (cq == eq)) | ((ci == eb) & (cq == ep))
-        sup_j = ((cj == ea) & (cp == eq)) | ((cj == eb) & (cp == ep))
-        dem = (((ci == eb) & (cp == eq)) | ((cj == eb) & (cq == eq))
-               | ((ci == ea) & (cp == ep)) | ((cj == ea) & (cq == ep)))
+        ea_q, eb_p = self.supply[0, e], self.supply[1, e]  # (a, q), (b, p)
+        eb_q, ea_p = self.across[0, e], self.across[1, e]  # (b, q), (a, p)
+        ci_q, cj_p = self.supply[0, cand], self.supply[1, cand]
+        cj_q, ci_p = self.across[0, cand], self.across[1, cand]
+        sup_i = (ci_q == ea_q) | (ci_q == eb_p)
+        sup_j = (cj_p == ea_q) | (cj_p == eb_p)
+        dem = (ci_p == eb_q) | (cj_q == eb_q) | (ci_p == ea_p) | (cj_q == ea_p)
         # decide keeps a supplier's previous move in its history when its supply moved
         for side, sup in ((0, sup_i), (1, sup_j)):
             s = cand[sup]
@@ -393,12 +394,12 @@ class RoundState:
             self.moved_up[side, s] |= m > 0
         # the recorded partner position seen by candidates with the same demander/supplier
         na, nb = new_recorded
-        hit_i = (ci == ea) & (cj == eb) & (cq == eq)
-        hit_j = (ci == eb) & (cj == ea) & (cp == eq)
+        hit_i = (ci_q == ea_q) & (cj_q == eb_q)  # same i, j and q
+        hit_j = (ci_p == eb_q) & (cj_p == ea_q)  # i = b, j = a, p = q
         self.recorded[0, cand[hit_i]] = na[exi[hit_i]]
         self.recorded[1, cand[hit_j]] = na[exi[hit_j]]
-        hit_i = (ci == eb) & (cj == ea) & (cq == ep)
-        hit_j = (ci == ea) & (cj == eb) & (cp == ep)
+        hit_i = (ci_q == eb_p) & (cj_q == ea_p)  # i = b, j = a, q = p
+        hit_j = (ci_p == ea_p) & (cj_p == eb_p)  # same i, j and p
         self.recorded[0, cand[hit_i]] = nb[exi[hit_i]]
         self.recorded[1, cand[hit_j]] = nb[exi[hit_j]]
         self._calculate(cand[sup_i | sup_j | dem])
