@@ -83,7 +83,8 @@ class RoundState:
         self.block_max = np.full(n // c.block, -np.inf)
         self._mark = np.zeros(n, dtype=bool)  # scratch for finding disturbed candidates
         self._calculate(np.flatnonzero(c.demander >= 0))
-        self.involved, self.involved_start = self._involvement_index()
+        self.by_supply = self._index_by(self.supply)
+        self.by_across = self._index_by(self.across)
 
     def _index(self, c: Candidates) -> None:
         """Flat indices of every candidate: side 0 is the demander i (supplies q), side 1
@@ -108,16 +109,14 @@ class RoundState:
         u = rng.random(d_ * c.n_random).reshape(d_, c.n_random)[:, :npd].ravel()
         return lo + u * (hi - lo)
 
-    def _involvement_index(self) -> tuple[np.ndarray, np.ndarray]:
-        """(draw, actor, issue) -> the live candidates that involve the actor on the issue,
-        as a sorted member list and the start of each key's run in it."""
-        live = self.cands.demander >= 0
-        keys = np.concatenate([self.across[1], self.supply[0], self.supply[1], self.across[0]])
-        members = np.tile(np.arange(self.n_candidates), 4)
-        keep = np.tile(live, 4)
-        keys, members = keys[keep], members[keep]
-        order = np.argsort(keys, kind="stable")
-        return members[order], np.searchsorted(keys[order], np.arange(self._pos.size + 1))
+    def _index_by(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Flat (draw, actor, issue) -> the live candidates with it in ``keys[side]`` for a
+        side, as a member list sorted by key and the start of each key's run in it."""
+        live = np.tile(self.cands.demander >= 0, 2)
+        members = np.tile(np.arange(self.n_candidates), 2)[live]
+        flat = keys.reshape(-1)[live]
+        order = np.argsort(flat, kind="stable")
+        return members[order], np.searchsorted(flat[order], np.arange(self._pos.size + 1))
 
     # ---- the equal-gain (or given-rate) solution for a subset of candidates -----------
 
@@ -351,19 +350,19 @@ class RoundState:
         supplied[f_b] = True
 
     def _disturbed(self, ex: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The still admissible candidates (ascending) that involve an actor of ``ex`` on one
-        of its two issues, each with the index (into ``ex``) of the exchange that disturbs
-        it: the one executed in its draw."""
-        keys = np.concatenate([self.supply[0, ex], self.across[1, ex],
-                               self.supply[1, ex], self.across[0, ex]])
-        lo, hi = self.involved_start[keys], self.involved_start[keys + 1]
-        total = int((hi - lo).sum())
-        if total == 0:
-            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-        offs = np.arange(total) - np.repeat(np.cumsum(hi - lo) - (hi - lo), hi - lo)
-        hit = self.involved[np.repeat(lo, hi - lo) + offs]
+        """The still admissible candidates (ascending) that an execution of ``ex`` disturbs,
+        each with the index (into ``ex``) of the exchange executed in its draw: those in
+        which a side supplies what an actor of ``ex`` supplied (the same actor and issue),
+        or a side's partner is an actor of ``ex`` on that actor's demand issue."""
         mark = self._mark
-        mark[hit] = True
+        for (members, start), keys in ((self.by_supply, self.supply[:, ex]),
+                                       (self.by_across, self.across[:, ex])):
+            keys = keys.reshape(-1)
+            lo, hi = start[keys], start[keys + 1]
+            total = int((hi - lo).sum())
+            if total:
+                offs = np.arange(total) - np.repeat(np.cumsum(hi - lo) - (hi - lo), hi - lo)
+                mark[members[np.repeat(lo, hi - lo) + offs]] = True
         cand = np.flatnonzero(mark)
         mark[cand] = False
         cand = cand[self.valid[cand]]
@@ -384,7 +383,6 @@ class RoundState:
         cj_q, ci_p = self.across[0, cand], self.across[1, cand]
         sup_i = (ci_q == ea_q) | (ci_q == eb_p)
         sup_j = (cj_p == ea_q) | (cj_p == eb_p)
-        dem = (ci_p == eb_q) | (cj_q == eb_q) | (ci_p == ea_p) | (cj_q == ea_p)
         # decide keeps a supplier's previous move in its history when its supply moved
         for side, sup in ((0, sup_i), (1, sup_j)):
             s = cand[sup]
@@ -402,4 +400,4 @@ class RoundState:
         hit_j = (ci_p == ea_p) & (cj_p == eb_p)  # same i, j and p
         self.recorded[0, cand[hit_i]] = nb[exi[hit_i]]
         self.recorded[1, cand[hit_j]] = nb[exi[hit_j]]
-        self._calculate(cand[sup_i | sup_j | dem])
+        self._calculate(cand)
