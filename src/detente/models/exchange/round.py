@@ -190,20 +190,23 @@ class RoundState:
             good &= ((m < 0) & ~self.moved_up[side, idx]) | ((m > 0) & ~self.moved_down[side, idx])
         return good
 
-    def _outcome_at(self, idx: np.ndarray, side: int, value: np.ndarray) -> np.ndarray:
+    def _outcome_at(self, idx: np.ndarray, side: int, *values: np.ndarray
+                    ) -> list[np.ndarray]:
         """decide's in-round forecast on the issue that ``side`` of candidates ``idx``
-        supplies, with the supplier at ``value``."""
+        supplies, with the supplier at each of ``values``."""
         f_s, cell = self.supply[side, idx], self.issue_cell[side, idx]
         w = self._w[f_s]
+        total = self._wsum[cell]
         if self.paper_rule:
             own = self._pos[f_s]
-            return (self._sum_now[cell] + w * (value - own)) / self._wsum[cell]
+            base = self._sum_now[cell]
+            return [(base + w * (v - own)) / total for v in values]
         x0 = self._start[f_s]
         rec = self.recorded[side, idx]
         recorded = ~np.isnan(rec)
         base = self._sum_start[cell] + self._shift[self.across[side, idx]]
         base = base - np.where(recorded, w * (np.where(recorded, rec, x0) - x0), 0.0)
-        return (base + w * (value - x0)) / self._wsum[cell]
+        return [(base + w * (v - x0)) / total for v in values]
 
     def _check_outcome(self, idx: np.ndarray, side: int) -> None:
         """Cut a move whose forecast would pass the partner's position (decide's check_nbs)."""
@@ -212,8 +215,7 @@ class RoundState:
         xs = self._pos[f_s]
         ys = self.voting[side, idx]
         target = self._demand[self.across[side, idx]]
-        n0 = self._outcome_at(idx, side, xs)
-        n1 = self._outcome_at(idx, side, ys)
+        n0, n1 = self._outcome_at(idx, side, xs, ys)
         a0, a1 = target - n0, target - n1
         a0 = np.where(np.abs(a0) <= TOL, 0.0, a0)
         a1 = np.where(np.abs(a1) <= TOL, 0.0, a1)
@@ -316,8 +318,8 @@ class RoundState:
             "gain": self.gain[ex].copy(),
         }
         for side, yv in ((0, ya), (1, yb)):
-            record[f"o0_{side}"] = self._outcome_at(ex, side, self._pos[self.supply[side, ex]])
-            record[f"o1_{side}"] = self._outcome_at(ex, side, yv)
+            record[f"o0_{side}"], record[f"o1_{side}"] = self._outcome_at(
+                ex, side, self._pos[self.supply[side, ex]], yv)
         return record
 
     def _record_partner_positions(self, ex: np.ndarray) -> list[np.ndarray]:
