@@ -63,11 +63,12 @@ def child_reference(spec: dict) -> dict:
     arrays = input_space(sc).sample(1, 0, draws)
     model = detente.get_model(spec["model"]).bind(extras_of(sc))
     model.forecast(arrays.take(slice(0, 1)), seed=1)  # warm-up
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for d in range(draws):
         model.forecast(arrays.take(slice(d, d + 1)), seed=1)
-    seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "rate": draws / seconds, "peak_mb": _peak_mb()}
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"seconds": seconds, "rate": draws / seconds, "cpu_rate": draws / cpu,
+            "peak_mb": _peak_mb()}
 
 
 def child_simulate(spec: dict) -> dict:
@@ -83,14 +84,20 @@ def child_simulate(spec: dict) -> dict:
         from detente.engines.dask import DaskEngine
 
         eng = DaskEngine(n_workers=spec["workers"])
+        # the workers' imports, as the warm-up above did in this process
+        simulate(sc, models, draws=128, seed=2, engine=eng, chunk_size=64, block_size=64,
+                 keep_draws=False)
     worker_mb = float("nan")
     try:
+        worker_cpu = eng.client.run(time.process_time) if eng is not None else {}
         t0, c0 = time.perf_counter(), time.process_time()
         sim = simulate(sc, models, draws=spec["draws"], seed=1,
                        engine=eng if eng is not None else "local", workers=spec["workers"],
                        chunk_size=spec.get("chunk_size"), keep_draws=False)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-        if eng is not None:
+        if eng is not None:  # the work ran in the worker processes: their CPU time too
+            after = eng.client.run(time.process_time)
+            cpu += sum(after[w] - worker_cpu.get(w, 0.0) for w in after)
             worker_mb = max(eng.client.run(_peak_mb).values())
     finally:
         if eng is not None:
@@ -98,7 +105,7 @@ def child_simulate(spec: dict) -> dict:
     if spec.get("out"):
         sim.save(spec["out"])
     return {"seconds": seconds, "cpu": cpu, "rate": spec["draws"] / seconds,
-            "peak_mb": _peak_mb(), "worker_peak_mb": worker_mb}
+            "cpu_rate": spec["draws"] / cpu, "peak_mb": _peak_mb(), "worker_peak_mb": worker_mb}
 
 
 def run(kind: str, spec: dict) -> dict:
@@ -115,8 +122,8 @@ def _load() -> str:
 
 def per_model(models: list[str], reference_draws: int, model_draws: int) -> dict[str, float]:
     """Part 1 and 2: the per-model table; returns each model's vectorised rate."""
-    header = (f"{'model':<12}{'reference draws/s':>19}{'vectorised draws/s':>20}{'ratio':>8}"
-              f"{'ref MB':>8}{'vec MB':>8}")
+    header = (f"{'model':<12}{'ref draws/s':>12}{'vec draws/s':>12}{'ratio':>8}"
+              f"{'ref /cpu-s':>11}{'vec /cpu-s':>11}{'ratio':>8}{'ref MB':>8}{'vec MB':>8}")
     print(f"\nper model, one worker: reference = Model.forecast once per draw "
           f"({reference_draws} draws); vectorised = simulate ({model_draws:,} draws)")
     print(header)
@@ -127,10 +134,12 @@ def per_model(models: list[str], reference_draws: int, model_draws: int) -> dict
         vec = run("simulate", {"models": [m], "draws": model_draws, "engine": "local",
                                "workers": 1})
         rates[m] = vec["rate"]
-        print(f"{m:<12}{ref['rate']:>19,.0f}{vec['rate']:>20,.0f}"
-              f"{vec['rate'] / ref['rate']:>7.1f}x{ref['peak_mb']:>8.0f}{vec['peak_mb']:>8.0f}",
-              flush=True)
-    print(f"(load average {_load()})")
+        print(f"{m:<12}{ref['rate']:>12,.0f}{vec['rate']:>12,.0f}"
+              f"{vec['rate'] / ref['rate']:>7.1f}x{ref['cpu_rate']:>11,.0f}"
+              f"{vec['cpu_rate']:>11,.0f}{vec['cpu_rate'] / ref['cpu_rate']:>7.1f}x"
+              f"{ref['peak_mb']:>8.0f}{vec['peak_mb']:>8.0f}", flush=True)
+    print("(draws/s: wall clock; /cpu-s: draws per CPU second of the process, which a\n"
+          f" loaded machine does not distort; load average {_load()})")
     return rates
 
 
@@ -143,7 +152,7 @@ def joint(models: list[str], draws: int, rates: dict[str, float]) -> None:
 
     print(f"\nall {len(models)} models together, {draws:,} draws, {WORKERS} workers")
     header = (f"{'engine':<8}{'chunk':>8}{'seconds':>9}{'cpu s':>8}{'draws/s':>10}"
-              f"{'peak MB':>9}{'worker MB':>10}")
+              f"{'/cpu-s':>8}{'peak MB':>9}{'worker MB':>10}")
     print(header)
     print("-" * len(header))
     results = {}
@@ -154,7 +163,7 @@ def joint(models: list[str], draws: int, rates: dict[str, float]) -> None:
                                  "workers": WORKERS, "chunk_size": chunk, "out": out})
             results[engine] = r
             print(f"{engine:<8}{chunk or 'auto':>8}{r['seconds']:>9.1f}{r['cpu']:>8.1f}"
-                  f"{r['rate']:>10,.0f}{r['peak_mb']:>9.0f}{r['worker_peak_mb']:>10.0f}",
+                  f"{r['rate']:>10,.0f}{r['cpu_rate']:>8,.0f}{r['peak_mb']:>9.0f}{r['worker_peak_mb']:>10.0f}",
                   flush=True)
         local, dask = (Simulation.load(Path(tmp) / f"{e}.nc") for e in ("local", "dask"))
         xr.testing.assert_identical(local.dataset, dask.dataset)
@@ -162,6 +171,8 @@ def joint(models: list[str], draws: int, rates: dict[str, float]) -> None:
     print(f"(load average {_load()})")
     # the sum of single-model seconds on one worker: what the joint run costs on one core
     one_core = sum(draws / rates[m] for m in models if m in rates)
+    print("(cpu s: the process's CPU time, with the Dask workers' added; worker MB: the\n"
+          " largest Dask worker's peak)")
     if one_core:
         print(f"one worker, models one after the other (from the per-model rates): "
               f"{one_core:.1f} s for {draws:,} draws")
