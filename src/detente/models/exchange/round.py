@@ -24,6 +24,8 @@ from detente.models.exchange.pairing import (
     find_candidates,
 )
 
+SLICE = 1 << 16  # candidates solved at once when a round starts
+
 #: one pass of a round: the draws that executed an exchange, the candidates executed (one
 #: per draw) and, when kept, what the log needs of draw 0's (see :meth:`RoundState._record`)
 Step = tuple[np.ndarray, np.ndarray, dict[str, np.ndarray] | None]
@@ -82,7 +84,9 @@ class RoundState:
         self.sort_key = np.full(n, -np.inf)  # gain where admissible, -inf elsewhere
         self.block_max = np.full(n // c.block, -np.inf)
         self._mark = np.zeros(n, dtype=bool)  # scratch for finding disturbed candidates
-        self._calculate(np.flatnonzero(c.demander >= 0))
+        live = np.flatnonzero(c.demander >= 0)
+        for part in range(0, live.size, SLICE):  # bounded temporaries; each stands alone
+            self._calculate(live[part : part + SLICE])
         self.by_supply = self._index_by(self.supply)
         self.by_across = self._index_by(self.across)
 
