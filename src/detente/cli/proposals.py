@@ -40,7 +40,8 @@ def proposals(
     fmt: FromOpt = None,
 ) -> None:
     """Judge the scenario's proposals: who accepts each, who blocks and by how much,
-    red lines crossed, distance to each model's forecast, the smallest amendment of a
+    red lines crossed, distance to each model's forecast, a plan's stated phases step by
+    step (who delivers, deliverable, who would defect), the smallest amendment of a
     blocked plan, and what every plan agrees on. With --draws, the probability that each
     actor accepts and that every party holding a veto does (the ranking)."""
     rep = api.proposals(scenario, draws=draws, seed=seed, amend_rule=amend, models=model,
