@@ -67,7 +67,7 @@ def pareto_mask(points: np.ndarray) -> np.ndarray:
     if a == 1:
         return pts[:, 0] == pts[:, 0].max()
     idx = np.arange(n)
-    if a >= 3:
+    if a >= 3 and 2**a <= _GRID_CELLS:  # past 16 actors a grid of 2 per axis is too big
         idx = _grid_prune(pts, idx)
     sub = pts[idx]
     order = np.lexsort(sub.T[::-1])[::-1]  # lexicographically descending

@@ -119,6 +119,9 @@ class PhaseReport:
     """Who can deliver each phased issue (with structure)."""
     robust: PlanSurvival | None = None
     """The deal's and each plan's survival across the stated uncertainty, if computed."""
+    unchanged: tuple[str, ...] = ()
+    """Issues the deal leaves as they are, so not phased: at the status quo (no deal, with
+    structure); without structure, issues whose move changes no actor's utility."""
 
     @property
     def best(self) -> Plan | None:
@@ -146,6 +149,7 @@ class PhaseReport:
                 "delivered_by": {k: list(v) for k, v in self.delivered_by.items()}}
                if self.delivered_by else {}),
             "plans": [p.to_dict() for p in self.plans],
+            "unchanged": list(self.unchanged),
             "ranked_by": self.ranked_by,
             **({"robust": self.robust.to_dict()} if self.robust is not None else {}),
         }
@@ -281,6 +285,7 @@ def phase(
         n_deliverable=len(phi),
         delivered_by=({} if rules is None else
                       {problem.issues[i]: rules.delivered_by(int(i)) for i in changed}),
+        unchanged=tuple(x for i, x in enumerate(problem.issues) if i not in set(changed)),
     )
 
 

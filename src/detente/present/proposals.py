@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.notes import neutral_note
+from detente.present.legends import more_line
 
 if TYPE_CHECKING:
     from detente.deals.proposal_report import ProposalsReport
@@ -161,10 +162,16 @@ def common_ground_lines(data: dict[str, Any]) -> list[str]:
 CLOSING = "Under these assumptions, the model finds the above. "
 
 
-def proposals_view(report: ProposalsReport) -> list[RenderableType]:
-    """The ranking, the acceptance grid, each plan's details and amendment, common ground."""
+def proposals_view(report: ProposalsReport, *, top: int | None = None) -> list[RenderableType]:
+    """The ranking, the acceptance grid, each plan's details and amendment (the ``top``
+    best plans; the rest counted), common ground (over every plan)."""
     data = report.to_dict()
-    out: list[RenderableType] = [ranking_table(data), grid_table(data)]
+    hidden = max(0, len(data["proposals"]) - top) if top is not None else 0
+    data = {**data, "proposals": data["proposals"][:top]}
+    out: list[RenderableType] = [ranking_table(data)]
+    if hidden:
+        out.append(Text(more_line(hidden)))
+    out.append(grid_table(data))
     if data["draws"]:
         out.append(grid_table(data, probability=True))
     for p in data["proposals"]:
