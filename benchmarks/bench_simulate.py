@@ -1,5 +1,6 @@
 """Monte Carlo throughput of all seven models: draws per second against the per-draw
-reference, and 10^5 draws of all of them in process and on a local Dask cluster.
+reference, and 10^5 draws of all of them on threads, local processes and a local Dask
+cluster.
 
 Run on demand (not part of the test suite):
 
@@ -20,8 +21,9 @@ resident memory (``ru_maxrss``) is its own:
    simulation in a process also pays ~1-2 s for importing xarray, which
    imports dask.array when it builds its first Dataset).
 3. **All seven together** on ``--draws`` draws (default 10^5) with two
-   workers: the local engine (threads) and a local Dask cluster (two worker
-   processes, two blocks per task). The two summaries must be identical
+   workers: the local engine (threads), the processes engine (a pool of two
+   spawned worker processes) and a local Dask cluster (two worker processes,
+   two blocks per task). The three summaries must be identical
    (``xarray.testing.assert_identical`` on the saved results); the claim
    checked is 10^5 draws of all seven models in under 60 s on 2 cores.
 
@@ -79,26 +81,34 @@ def child_simulate(spec: dict) -> dict:
     sc = detente.load(SCENARIO)
     models = spec["models"]
     simulate(sc, models, draws=64, seed=2, workers=1, keep_draws=False)  # imports, caches
-    eng = None
-    if spec["engine"] == "dask":
-        from detente.engines.dask import DaskEngine
+    from detente.engines import Engine, ProcessEngine
+    from detente.engines.dask import DaskEngine
 
-        eng = DaskEngine(n_workers=spec["workers"])
+    eng: Engine | None = None
+    cluster: DaskEngine | None = None
+    if spec["engine"] == "dask":
+        eng = cluster = DaskEngine(n_workers=spec["workers"])
         # the workers' imports, as the warm-up above did in this process
         simulate(sc, models, draws=128, seed=2, engine=eng, chunk_size=64, block_size=64,
                  keep_draws=False)
+    elif spec["engine"] == "processes":
+        eng = ProcessEngine(workers=spec["workers"])  # spawned: the workers are children
     worker_mb = float("nan")
     try:
-        worker_cpu = eng.client.run(time.process_time) if eng is not None else {}
+        worker_cpu = cluster.client.run(time.process_time) if cluster is not None else {}
         t0, c0 = time.perf_counter(), time.process_time()
         sim = simulate(sc, models, draws=spec["draws"], seed=1,
                        engine=eng if eng is not None else "local", workers=spec["workers"],
                        chunk_size=spec.get("chunk_size"), keep_draws=False)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-        if eng is not None:  # the work ran in the worker processes: their CPU time too
-            after = eng.client.run(time.process_time)
+        if spec["engine"] == "processes":  # the pool's workers have exited: reaped children
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu += children.ru_utime + children.ru_stime
+            worker_mb = children.ru_maxrss / 1024
+        if cluster is not None:  # the work ran in the worker processes: their CPU time too
+            after = cluster.client.run(time.process_time)
             cpu += sum(after[w] - worker_cpu.get(w, 0.0) for w in after)
-            worker_mb = max(eng.client.run(_peak_mb).values())
+            worker_mb = max(cluster.client.run(_peak_mb).values())
     finally:
         if eng is not None:
             eng.close()
@@ -144,7 +154,7 @@ def per_model(models: list[str], reference_draws: int, model_draws: int) -> dict
 
 
 def joint(models: list[str], draws: int, rates: dict[str, float]) -> None:
-    """Part 3: all models together, local threads and a local Dask cluster; identical."""
+    """Part 3: all models together: threads, processes, a local Dask cluster; identical."""
     import xarray as xr
 
     from detente.uncertainty import Simulation
@@ -157,7 +167,8 @@ def joint(models: list[str], draws: int, rates: dict[str, float]) -> None:
     print("-" * len(header))
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for engine, chunk in (("local", None), ("dask", 2 * DEFAULT_BLOCK_SIZE)):
+        for engine, chunk in (("local", None), ("processes", None),
+                              ("dask", 2 * DEFAULT_BLOCK_SIZE)):
             out = str(Path(tmp) / f"{engine}.nc")
             r = run("simulate", {"models": models, "draws": draws, "engine": engine,
                                  "workers": WORKERS, "chunk_size": chunk, "out": out})
@@ -165,14 +176,17 @@ def joint(models: list[str], draws: int, rates: dict[str, float]) -> None:
             print(f"{engine:<8}{chunk or 'auto':>8}{r['seconds']:>9.1f}{r['cpu']:>8.1f}"
                   f"{r['rate']:>10,.0f}{r['cpu_rate']:>8,.0f}{r['peak_mb']:>9.0f}{r['worker_peak_mb']:>10.0f}",
                   flush=True)
-        local, dask = (Simulation.load(Path(tmp) / f"{e}.nc") for e in ("local", "dask"))
+        local, procs, dask = (Simulation.load(Path(tmp) / f"{e}.nc")
+                              for e in ("local", "processes", "dask"))
+        xr.testing.assert_identical(local.dataset, procs.dataset)
         xr.testing.assert_identical(local.dataset, dask.dataset)
-        print("local and Dask summaries identical (xarray.testing.assert_identical): yes")
+        print("local, processes and Dask summaries identical "
+              "(xarray.testing.assert_identical): yes")
     print(f"(load average {_load()})")
     # the sum of single-model seconds on one worker: what the joint run costs on one core
     one_core = sum(draws / rates[m] for m in models if m in rates)
-    print("(cpu s: the process's CPU time, with the Dask workers' added; worker MB: the\n"
-          " largest Dask worker's peak)")
+    print("(cpu s: the process's CPU time, with the worker processes' added; worker MB:\n"
+          " the largest worker process's peak)")
     if one_core:
         print(f"one worker, models one after the other (from the per-model rates): "
               f"{one_core:.1f} s for {draws:,} draws")

@@ -40,6 +40,7 @@ from detente.present.uncertainty import levers_view, sensitivity_view, simulatio
 
 class EngineName(enum.StrEnum):
     local = "local"
+    processes = "processes"
     dask = "dask"
 
 
@@ -83,12 +84,13 @@ def simulate(
     model: ModelsOpt = None,
     param: ParamOpt = None,
     seed: SeedOpt = 0,
-    engine: Annotated[EngineName, typer.Option(help="local (threads) or dask.")
+    engine: Annotated[EngineName, typer.Option(
+        help="local (threads), processes (a local process pool) or dask.")
                       ] = EngineName.local,
     scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address (tcp://host:port); implies --engine dask.")] = None,
     workers: Annotated[int | None, typer.Option(
-        min=1, help="Threads (local) or worker processes (dask local cluster).")] = None,
+        min=1, help="Threads (local) or worker processes (processes, dask local cluster).")] = None,
     chunk_size: Annotated[int | None, typer.Option(
         min=1, help="Draws per task (rounded up to whole blocks); speed only.")] = None,
     save: Annotated[str | None, typer.Option(

@@ -1,4 +1,5 @@
-"""Where chunks of work run: in this process (threads) or on a Dask cluster.
+"""Where chunks of work run: in this process (threads), in local worker processes or on
+a Dask cluster.
 
 An engine maps a pure, picklable function ``fn(job, *task)`` over a list of
 tasks and yields the results as they complete (in any order). Callers make
@@ -10,19 +11,23 @@ from __future__ import annotations
 
 from detente.engines.base import Engine
 from detente.engines.local import LocalEngine
+from detente.engines.processes import ProcessEngine
 from detente.errors import DetenteError
 
-ENGINES = ("local", "dask")
+ENGINES = ("local", "processes", "dask")
 
 
 def get_engine(name: str = "local", *, scheduler: str | None = None,
                workers: int | None = None) -> Engine:
-    """An engine by name: ``local`` (threads) or ``dask`` (``scheduler`` address or a
+    """An engine by name: ``local`` (threads), ``processes`` (a local process pool of
+    ``workers``) or ``dask`` (``scheduler`` address or a
     local cluster of ``workers`` processes). A scheduler address implies ``dask``."""
     if scheduler and name == "local":
         name = "dask"
     if name == "local":
         return LocalEngine(workers=workers)
+    if name == "processes":
+        return ProcessEngine(workers=workers)
     if name == "dask":
         from detente.engines.dask import DaskEngine
 
@@ -30,4 +35,4 @@ def get_engine(name: str = "local", *, scheduler: str | None = None,
     raise DetenteError(f"unknown engine {name!r}; available: {', '.join(ENGINES)}")
 
 
-__all__ = ["ENGINES", "Engine", "LocalEngine", "get_engine"]
+__all__ = ["ENGINES", "Engine", "LocalEngine", "ProcessEngine", "get_engine"]

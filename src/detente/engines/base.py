@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any
 
 
@@ -47,3 +48,23 @@ def cpu_count() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def bounded_unordered(submit: Callable[[tuple[Any, ...]], Future[Any]],
+                      tasks: Sequence[tuple[Any, ...]], limit: int) -> Iterator[Any]:
+    """Yield the results of ``submit(task)`` for every task as they complete, with at
+    most ``limit`` futures pending at once (the executors' shared loop)."""
+    pending: set[Future[Any]] = set()
+    queue = iter(tasks)
+    for task in queue:
+        pending.add(submit(task))
+        if len(pending) >= limit:
+            break
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in done:
+            yield fut.result()
+        for task in queue:
+            pending.add(submit(task))
+            if len(pending) >= limit:
+                break

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from detente.engines.base import Engine, cpu_count
+from detente.engines.base import Engine, bounded_unordered, cpu_count
 
 
 class LocalEngine(Engine):
@@ -32,17 +32,4 @@ class LocalEngine(Engine):
         limit = self._workers * self._in_flight
         with ThreadPoolExecutor(max_workers=self._workers,
                                 thread_name_prefix="detente") as pool:
-            pending: set[Future[Any]] = set()
-            queue = iter(tasks)
-            for task in queue:
-                pending.add(pool.submit(fn, job, *task))
-                if len(pending) >= limit:
-                    break
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    yield fut.result()
-                for task in queue:
-                    pending.add(pool.submit(fn, job, *task))
-                    if len(pending) >= limit:
-                        break
+            yield from bounded_unordered(lambda task: pool.submit(fn, job, *task), tasks, limit)
