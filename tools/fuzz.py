@@ -2,24 +2,36 @@
 
 Usage::
 
-    python tools/fuzz.py --cases 100000 [--seed 1] [--timeout 5] [--log fuzz.jsonl]
+    python tools/fuzz.py --cases 100000 [--seed 1] [--timeout 5] [--hard-limit 10]
+                         [--log fails.jsonl] [--summary summary.json] [--every 1000]
 
-Hypothesis draws each case (a reader or a command, and an input built from a
-valid seed file or from nothing); the case runs under a per-case wall-clock
-limit. Counted outcomes:
+Hypothesis draws each case (a reader or a command line, and an input built from a
+valid seed file or from nothing), in batches of ``--batch`` cases (each batch its own
+Hypothesis run, seeded from ``--seed`` and the batch number, so memory stays flat).
+Commands run in-process through Click's test runner on one Click command built once.
+Time is the process's CPU time (``ITIMER_PROF``; the machine may be shared, so wall
+time measures the neighbours as much as the case); a wall-clock limit of
+``max(60, 8 × hard limit)`` seconds guards against a case that waits without
+computing. Counted outcomes:
 
 - ``ok``: a read returned valid scenarios / a command exited 0, 1 or 2;
 - ``clean``: a read raised :class:`~detente.errors.DetenteError` with a message;
 - ``traceback``: any other exception (a bug);
-- ``hang``: a case over the time limit;
+- ``slow``: finished, but over ``--timeout`` CPU seconds; split into ``slow_valid``
+  (the input is a valid scenario and the work legitimately large: a performance
+  finding) and ``slow_rejected`` (a rejection that took too long: a bug);
+- ``killed``: stopped at ``--hard-limit`` CPU seconds (or the wall guard); split the
+  same way by whether the input file reads as a valid scenario;
 - ``violation``: an invariant broken without an exception:
   a read returns something other than a list of scenarios, a valid scenario
   does not round-trip through YAML, a forecast lies outside its issue's scale,
-  a command exits with a code other than 0/1/2, a command's JSON does not parse.
+  a command exits with a code other than 0/1/2, a command's JSON does not parse,
+  ``convert`` exits 0 but its output does not read back (in the format it wrote).
 
-The summary goes to stdout as one JSON object; each failing case (input cut
-to 2,000 characters) to ``--log`` as a JSON line. ``tests/test_fuzz_all.py``
-runs a short slice of the same cases.
+"Over 5 s" in the issue's sense is ``slow + killed``. The summary goes to stdout as
+one JSON object (and to ``--summary`` at each progress line); each failing or slow case
+(input cut to 2,000 characters) to ``--log`` as a JSON line.
+``tests/test_fuzz_slice.py`` runs a short slice of the same cases.
 """
 
 from __future__ import annotations
@@ -40,13 +52,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # one thread: CPU time is the case's own, neighbours spared
 
-import detente
-from detente import api, formats
-from detente.errors import DetenteError
-from detente.scenario import Scenario
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402 (after the thread settings)
+from hypothesis import strategies as st  # noqa: E402 (after the thread settings)
+
+import detente  # noqa: E402 (after the thread settings)
+from detente import api, formats  # noqa: E402 (after the thread settings)
+from detente.errors import DetenteError  # noqa: E402 (after the thread settings)
+from detente.scenario import Scenario  # noqa: E402 (after the thread settings)
 
 SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 HOSTILE_NUMBERS = ["nan", "NaN", "inf", "-inf", "Infinity", "1e308", "1e999", "-1e999", "-0",
@@ -59,19 +74,31 @@ class CaseTimeout(BaseException):
     """Raised by the alarm when a case runs over its time (BaseException: not swallowed)."""
 
 
+BAD = ("traceback", "slow_rejected", "killed_rejected", "violation")
+"""Outcomes that are bugs (a slow case on a valid input is a performance finding)."""
+LOGGED = (*BAD, "slow_valid", "killed_valid")
+
+
 @dataclass
 class Tally:
     counts: Counter[str] = field(default_factory=Counter)
     by_target: Counter[str] = field(default_factory=Counter)
+    cpu_by_target: Counter[str] = field(default_factory=Counter)
     log: list[dict[str, Any]] = field(default_factory=list)
-    max_log: int = 200
+    max_log: int = 400
 
-    def record(self, outcome: str, target: str, text: str = "", detail: str = "") -> None:
+    def record(self, outcome: str, target: str, text: str = "", detail: str = "",
+               cpu: float = 0.0, wall: float = 0.0, argv: tuple[str, ...] = ()) -> None:
         self.counts[outcome] += 1
         self.counts["cases"] += 1
         self.by_target[target] += 1
-        if outcome in {"traceback", "hang", "violation"} and len(self.log) < self.max_log:
-            self.log.append({"outcome": outcome, "target": target, "detail": detail[-3000:],
+        self.cpu_by_target[target] += cpu
+        if wall > 5.0:
+            self.counts["wall_over_5s"] += 1
+        if outcome in LOGGED and len(self.log) < self.max_log:
+            self.log.append({"case": self.counts["cases"], "outcome": outcome,
+                             "target": target, "argv": list(argv), "cpu": round(cpu, 2),
+                             "wall": round(wall, 2), "detail": detail[-3000:],
                              "input": text[:2000]})
 
 
@@ -263,8 +290,19 @@ COMMANDS: list[tuple[str, ...]] = [
     ("forecast", "-f", "csv"), ("forecast", "-m", "eum", "-m", "smp"), ("forecast",),
     ("exchanges", "--top", "3"), ("deals", "-f", "json"), ("logrolls",), ("phase",),
     ("convert", "{file}", "{out}.yaml"), ("convert", "{file}", "{out}.csv"),
-    ("simulate", "-n", "20", "-f", "json"), ("levers",), ("report", "-o", "{out}.html"),
+    ("convert", "{file}", "{out}.xml"), ("convert", "{file}", "{out}.csv", "--to", "ktab-csv"),
+    ("convert", "{file}", "{out}.csv", "--to", "eum-csv"),
+    ("convert", "{file}", "{out}.txt", "--to", "decide"),
+    ("convert", "{file}", "{out}.tsv", "--to", "deu"),
+    ("simulate", "-n", "20", "-f", "json"), ("levers", "-i", "{issue}", "-t", "{mid}"),
+    ("sensitivity", "-n", "8", "-f", "json"), ("proposals",), ("pressures",),
+    ("report", "-o", "{out}.html"), ("backtest", "--limit", "3"),
+    ("draft", "{file}"), ("draft", "{file}", "--into", "ukraine-2025-11", "-f", "json"),
+    ("history", "add", "{file}", "--db", "{out}.sqlite"),
+    ("panel", "combine", "{file}", "{file}", "-o", "{out}.yaml"),
 ]
+"""Every command that reads a scenario or a text file (``serve`` is a web server, covered
+by the web tests; ``models``, ``schema`` and ``new`` read no input)."""
 EXTENSIONS = [".yaml", ".yml", ".csv", ".tsv", ".xml", ".txt", ".json", ""]
 
 
@@ -286,49 +324,90 @@ def cases() -> st.SearchStrategy[Case]:
 
 
 class Runner:
-    """Runs cases in one temporary folder; knows the saved simulation for ``.nc`` cases."""
+    """Runs cases in one temporary folder; knows the saved simulation for ``.nc`` cases.
 
-    def __init__(self, root: Path, timeout: float, tally: Tally) -> None:
+    ``timeout``: CPU seconds over which a finished case counts as slow; ``hard_limit``:
+    CPU seconds at which a case is stopped (and counted as killed)."""
+
+    def __init__(self, root: Path, timeout: float, tally: Tally,
+                 hard_limit: float | None = None) -> None:
+        import typer.main
         from typer.testing import CliRunner
 
         from detente.cli.main import app
 
         self.root, self.timeout, self.tally = root, timeout, tally
+        self.hard_limit = hard_limit if hard_limit is not None else 2 * timeout
+        self.wall_limit = max(60.0, 8 * self.hard_limit)
+        # Typer rebuilds its Click command on every CliRunner.invoke (0.25 s of
+        # signature inspection per call); build it once and hand the runner that.
         self.cli, self.app = CliRunner(), app
+        self.command = typer.main.get_command(app)
         self.nc = root / "seed.nc"
         api.simulate("ukraine-2025-11", models=["compromise"], draws=16).save(self.nc)
         self.nc_bytes = self.nc.read_bytes()
 
     @contextlib.contextmanager
     def limit(self) -> Iterator[None]:
+        """Raise :class:`CaseTimeout` after ``hard_limit`` CPU seconds or ``wall_limit``
+        wall seconds, whichever comes first."""
         def alarm(signum: int, frame: Any) -> None:
             raise CaseTimeout()
 
-        old = signal.signal(signal.SIGALRM, alarm)
-        signal.setitimer(signal.ITIMER_REAL, self.timeout)
+        old_prof = signal.signal(signal.SIGPROF, alarm)
+        old_real = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_PROF, self.hard_limit)
+        signal.setitimer(signal.ITIMER_REAL, self.wall_limit)
         try:
             yield
         finally:
+            signal.setitimer(signal.ITIMER_PROF, 0)
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
+            signal.signal(signal.SIGPROF, old_prof)
+            signal.signal(signal.SIGALRM, old_real)
 
     def run(self, case: Case) -> None:
-        start = time.perf_counter()
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        killed = False
         try:
             with self.limit():
                 outcome, detail = self._dispatch(case)
         except CaseTimeout:
-            outcome, detail = "hang", f"over {self.timeout} s"
+            killed, outcome, detail = True, "killed", ""
         except DetenteError as exc:
             outcome, detail = ("clean", "") if str(exc) else ("violation", "empty message")
-        except RecursionError:
+        except Exception:  # RecursionError included: a bug like any other
             outcome, detail = "traceback", traceback.format_exc()
+        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+        if killed or (outcome in {"ok", "clean"} and cpu > self.timeout):
+            kind = "killed" if killed else "slow"
+            valid = self._input_is_valid(case)
+            detail = (f"{'stopped at' if killed else 'took'} {cpu:.1f} s CPU ({wall:.1f} s "
+                      f"wall); input {'is' if valid else 'is not'} a valid scenario; "
+                      f"ended {outcome}")
+            outcome = f"{kind}_{'valid' if valid else 'rejected'}"
+        target = case.target.split(":")[0] + ":" + case.target.split(":")[-1]
+        self.tally.record(outcome, target, case.text, detail, cpu, wall, case.extra[1:])
+
+    def _input_is_valid(self, case: Case) -> bool:
+        """Whether the case's input reads as valid scenarios (under the same limits)."""
+        kind, _, arg = case.target.partition(":")
+        try:
+            with self.limit():
+                if kind == "reader":
+                    formats.format_module(arg).loads(case.text, file="fuzz")
+                elif kind in {"detect", "cmd"}:
+                    ext = ("" if arg == "none" else arg) if kind == "detect" else case.extra[0]
+                    path = self.root / f"valid{ext}"
+                    path.write_text(case.text, encoding="utf-8", errors="surrogatepass")
+                    api.load_all(path)
+                else:
+                    return False
+        except (CaseTimeout, DetenteError):
+            return False
         except Exception:
-            outcome, detail = "traceback", traceback.format_exc()
-        if outcome in {"ok", "clean"} and time.perf_counter() - start > self.timeout:
-            outcome, detail = "hang", f"took {time.perf_counter() - start:.1f} s"
-        self.tally.record(outcome, case.target.split(":")[0] + ":" + case.target.split(":")[-1],
-                          case.text, detail)
+            return False
+        return True
 
     def _dispatch(self, case: Case) -> tuple[str, str]:
         kind, _, arg = case.target.partition(":")
@@ -378,17 +457,23 @@ class Runner:
         return ("ok", "") if sim is not None else ("violation", "load_simulation returned None")
 
     def _command(self, case: Case) -> tuple[str, str]:
+        from unittest import mock
+
+        import typer.testing
+
         ext, *argv = case.extra
         path = self.root / f"in{ext}"
         path.write_text(case.text, encoding="utf-8", errors="surrogatepass")
         out = self.root / "out"
         for leftover in self.root.glob("out*"):
             leftover.unlink()
-        args = [a.format(file=path, out=out) for a in argv]
+        issue, mid = self._first_issue(path) if "{issue}" in argv else ("x", "50")
+        args = [a.format(file=path, out=out, issue=issue, mid=mid) for a in argv]
         if "{file}" not in " ".join(argv):
             args.append(str(path))
-        result = self.cli.invoke(self.app, args, catch_exceptions=True,
-                                 env={"COLUMNS": "80"})
+        with mock.patch.object(typer.testing, "_get_command", lambda _app: self.command):
+            result = self.cli.invoke(self.app, args, catch_exceptions=True,
+                                     env={"COLUMNS": "80"})
         if isinstance(result.exception, CaseTimeout):
             raise result.exception
         if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -401,64 +486,121 @@ class Runner:
                 json.loads(result.stdout)
             except ValueError as exc:
                 return "violation", f"{' '.join(argv)}: stdout is not JSON ({exc})"
+        if result.exit_code == 0 and argv[0] == "convert":
+            wrong = self._written_reads_back(args)
+            if wrong:
+                return "violation", wrong
         if result.exit_code != 0 and "Traceback" in result.output:
             return "traceback", result.output[-2000:]
         return "ok", ""
 
+    @staticmethod
+    def _first_issue(path: Path) -> tuple[str, str]:
+        """The first issue's id and the midpoint of its scale (for ``levers``), or
+        ``("x", "50")`` when the file does not read."""
+        try:
+            sc = api.load_all(path)[0]
+        except DetenteError:
+            return "x", "50"
+        issue = sc.issues[0]
+        return issue.id, f"{(issue.low + issue.high) / 2:g}"
 
-def run(n_cases: int, *, seed: int = 0, timeout: float = 5.0,
-        progress: Callable[[Tally], None] | None = None, every: int = 1000) -> Tally:
-    """Run ``n_cases`` Hypothesis-drawn cases; the tally of their outcomes."""
+    @staticmethod
+    def _written_reads_back(args: list[str]) -> str:
+        """'' if the file ``convert`` wrote reads back in the format it was written in."""
+        target = Path(args[2])
+        fmt = args[args.index("--to") + 1] if "--to" in args else None
+        if not target.exists():
+            return f"convert exited 0 but wrote no {target.name}"
+        try:
+            api.load_all(target, format=fmt)
+        except DetenteError as exc:
+            return f"convert wrote {target.name} ({fmt or 'by extension'}) that does not " \
+                   f"read back: {str(exc)[:500]}"
+        return ""
+
+
+def run(n_cases: int, *, seed: int = 0, timeout: float = 5.0, hard_limit: float | None = None,
+        batch: int = 1000, progress: Callable[[Tally], None] | None = None,
+        every: int = 1000) -> Tally:
+    """Run ``n_cases`` Hypothesis-drawn cases in batches of ``batch`` (batch ``b`` seeded
+    with ``seed * 1_000_003 + b``); the tally of their outcomes."""
+    from hypothesis import seed as hseed
+
     tally = Tally()
     with tempfile.TemporaryDirectory(prefix="detente-fuzz-") as tmp:
-        runner = Runner(Path(tmp), timeout, tally)
+        runner = Runner(Path(tmp), timeout, tally, hard_limit)
+        for b, start in enumerate(range(0, n_cases, batch)):
+            size = min(batch, n_cases - start)
 
-        @settings(max_examples=n_cases, deadline=None, database=None, derandomize=False,
-                  phases=[Phase.generate], suppress_health_check=list(HealthCheck))
-        @given(case=cases())
-        def one(case: Case) -> None:
-            runner.run(case)
-            if progress and tally.counts["cases"] % every == 0:
-                progress(tally)
+            @settings(max_examples=size, deadline=None, database=None, derandomize=False,
+                      phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+            @given(case=cases())
+            def one(case: Case) -> None:
+                runner.run(case)
+                if progress and tally.counts["cases"] % every == 0:
+                    progress(tally)
 
-        from hypothesis import seed as hseed
-
-        hseed(seed)(one)()
+            hseed(seed * 1_000_003 + b)(one)()
     return tally
 
 
-def summary(tally: Tally, started: float) -> dict[str, Any]:
+def summary(tally: Tally, started: float, cpu_started: float = 0.0) -> dict[str, Any]:
     c = tally.counts
+    seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
+    over = sum(c[k] for k in ("slow_valid", "slow_rejected", "killed_valid", "killed_rejected"))
     return {"cases": c["cases"], "ok": c["ok"], "clean_errors": c["clean"],
-            "tracebacks": c["traceback"], "hangs": c["hang"], "violations": c["violation"],
-            "seconds": round(time.perf_counter() - started, 1),
-            "by_target": dict(sorted(tally.by_target.items()))}
+            "tracebacks": c["traceback"], "over_budget": over,
+            "slow_valid": c["slow_valid"], "slow_rejected": c["slow_rejected"],
+            "killed_valid": c["killed_valid"], "killed_rejected": c["killed_rejected"],
+            "violations": c["violation"], "wall_over_5s": c["wall_over_5s"],
+            "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
+            "cases_per_s": round(c["cases"] / seconds, 2) if seconds else None,
+            "cases_per_cpu_s": round(c["cases"] / cpu, 2) if cpu else None,
+            "by_target": dict(sorted(tally.by_target.items())),
+            "cpu_by_target": {k: round(v, 1) for k, v in sorted(tally.cpu_by_target.items())}}
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=1000, help="cases to run (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="Hypothesis seed")
-    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per case")
-    parser.add_argument("--log", type=Path, default=None, help="JSON lines of failing cases")
+    parser.add_argument("--timeout", type=float, default=5.0,
+                        help="CPU seconds over which a case counts as slow (default 5)")
+    parser.add_argument("--hard-limit", type=float, default=None,
+                        help="CPU seconds at which a case is stopped (default 2 x timeout)")
+    parser.add_argument("--batch", type=int, default=1000, help="cases per Hypothesis run")
+    parser.add_argument("--log", type=Path, default=None,
+                        help="JSON lines of failing and slow cases")
+    parser.add_argument("--summary", type=Path, default=None,
+                        help="the latest summary (JSON), rewritten at each progress line")
     parser.add_argument("--every", type=int, default=1000, help="progress every N cases")
     args = parser.parse_args(argv)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
 
-    def progress(tally: Tally) -> None:
-        print(json.dumps(summary(tally, started)), file=sys.stderr, flush=True)
+    def report(tally: Tally, final: bool = False) -> None:
+        line = summary(tally, started, cpu_started) | {"finished": final, "seed": args.seed,
+                                                       "argv": sys.argv[1:]}
+        print(json.dumps(line), file=sys.stderr, flush=True)
+        if args.summary:
+            _write(args.summary, json.dumps(line, indent=2) + "\n")
         if args.log:
-            args.log.write_text("".join(json.dumps(r) + "\n" for r in tally.log))
+            _write(args.log, "".join(json.dumps(r) + "\n" for r in tally.log))
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
     os.environ.setdefault("COLUMNS", "80")
-    tally = run(args.cases, seed=args.seed, timeout=args.timeout, progress=progress,
-                every=args.every)
-    if args.log:
-        args.log.write_text("".join(json.dumps(r) + "\n" for r in tally.log))
-    print(json.dumps(summary(tally, started), indent=2))
-    bad = tally.counts["traceback"] + tally.counts["hang"] + tally.counts["violation"]
-    return 1 if bad else 0
+    tally = run(args.cases, seed=args.seed, timeout=args.timeout, hard_limit=args.hard_limit,
+                batch=args.batch, progress=report, every=args.every)
+    report(tally, final=True)
+    print(json.dumps(summary(tally, started, cpu_started), indent=2))
+    return 1 if any(tally.counts[k] for k in BAD) else 0
 
 
 if __name__ == "__main__":
