@@ -132,6 +132,12 @@ def seed_texts() -> dict[str, list[str]]:
 
 
 SEEDS = seed_texts()
+GENIUS_FOLDER: dict[str, str] = {}
+with contextlib.suppress(ImportError):
+    from detente.genius_export import dumps_genius
+
+    GENIUS_FOLDER = dumps_genius(detente.load("ukraine-2025-11"))
+"""A valid GENIUS folder (a domain and one profile per actor), by file name."""
 ALL_SEEDS = [t for texts in SEEDS.values() for t in texts]
 
 
@@ -359,8 +365,10 @@ def cases(kind: str | None = None) -> st.SearchStrategy[Case]:
         lambda n: hostile_text(n).map(lambda t: Case(f"reader:{n}", t)))
     detect = st.tuples(st.sampled_from(EXTENSIONS), hostile_text(None)).map(
         lambda p: Case(f"detect:{p[0] or 'none'}", p[1]))
-    genius = st.tuples(hostile_text("genius"), st.sampled_from(SEEDS["genius"])).map(
-        lambda p: Case("genius", p[0], (p[1],)))
+    names_g = list(GENIUS_FOLDER)
+    genius = st.sampled_from(names_g).flatmap(lambda name: st.one_of(
+        mutated([GENIUS_FOLDER[name]]), mutated([GENIUS_FOLDER[name]]), hostile_text("genius"),
+    ).map(lambda t: Case("genius", t, (name,))))
     nc = st.tuples(st.integers(0, 10**9), st.sampled_from(["flip", "cut", "junk", "zero"])).map(
         lambda p: Case("nc", "", (str(p[0]), p[1])))
     command = st.tuples(st.sampled_from(COMMANDS), command_inputs()).map(
@@ -433,7 +441,7 @@ class Runner:
                       f"ended {outcome}")
             outcome = f"{kind}_{'valid' if valid else 'rejected'}"
         target = case.target.split(":")[0] + ":" + case.target.split(":")[-1]
-        self.tally.record(outcome, target, case.text, detail, cpu, wall, case.extra[1:])
+        self.tally.record(outcome, target, case.text, detail, cpu, wall, case.extra)
 
     def _input_is_valid(self, case: Case) -> bool:
         """Whether the case's input reads as valid scenarios (under the same limits)."""
@@ -468,10 +476,9 @@ class Runner:
             folder.mkdir(exist_ok=True)
             for old in folder.iterdir():
                 old.unlink()
-            (folder / "f-domain.xml").write_text(case.text if "<objective" in case.text
-                                                 else case.extra[0], encoding="utf-8",
-                                                 errors="surrogatepass")
-            (folder / "f-a.xml").write_text(case.text, encoding="utf-8", errors="surrogatepass")
+            for name, text in GENIUS_FOLDER.items():  # the valid folder, one file replaced
+                (folder / name).write_text(case.text if name == case.extra[0] else text,
+                                           encoding="utf-8", errors="surrogatepass")
             domain = api.load_genius(folder)
             return self._verdict([domain.scenario])
         if kind == "nc":
