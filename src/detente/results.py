@@ -240,16 +240,26 @@ class LogrollSet:
 
     logrolls: tuple[Logroll, ...]
     survival: Survival | None = None
-    """P(both traders still gain) per logroll across the stated uncertainty, if computed."""
+    """Per logroll, the share of draws of the stated uncertainty in which it still passes
+    the finder's tests, if computed; the logrolls are then ranked by it."""
 
     def __len__(self) -> int:
         return len(self.logrolls)
+
+    @property
+    def ranked_by(self) -> str:
+        """How the logrolls are ordered."""
+        point = "the smaller of the two net gains at the point estimate"
+        if self.survival is None:
+            return point
+        return f"survival probability, ties by {point}"
 
     def to_dict(self, *, top: int | None = None) -> dict[str, Any]:
         shown = self.logrolls if top is None else self.logrolls[:top]
         # a salience ratio is infinite where one side gives nothing: JSON says null
         rows = [json_ready(r.to_dict()) for r in shown]
-        out: dict[str, Any] = {"logrolls": rows, "total": len(self.logrolls)}
+        out: dict[str, Any] = {"logrolls": rows, "total": len(self.logrolls),
+                               "ranked_by": self.ranked_by}
         if self.survival is not None:
             for row, p in zip(rows, self.survival.probability, strict=False):
                 row["survival"] = float(p)

@@ -80,7 +80,8 @@ def logrolls(
     seed: SeedOpt = 0,
 ) -> None:
     """Pairs of actors and issues where each side gains more than it gives, with the share
-    of draws of the stated uncertainty in which both sides still gain."""
+    of draws of the stated uncertainty in which each trade still passes its tests (ranked
+    by that share)."""
     found = api.logrolls(scenario, utility=utility, actors=actor or None, format=fmt,
                          robust=robust, seed=seed)
     if output == OutputFormat.json:

@@ -48,6 +48,9 @@ class DealReport:
     survival: Survival | None = None
     """Each frontier deal's survival probability across the stated uncertainty, when
     computed (:func:`with_survival`)."""
+    stability: Mapping[str, float] | None = None
+    """Per bargaining solution, the share of the same draws in which it picks the same
+    package (:func:`detente.deals.robust.solution_stability`), when computed."""
 
     @property
     def frontier_size(self) -> int:
@@ -79,7 +82,12 @@ class DealReport:
 
     def solution(self, name: str) -> dict[str, Any] | None:
         row = self.solutions[name]
-        return None if row is None else self.deal(row)
+        if row is None:
+            return None
+        out = self.deal(row)
+        if self.stability is not None:
+            out["same_in_draws"] = self.stability[name]
+        return out
 
     def top(self, n: int = 5) -> list[dict[str, Any]]:
         """The ``n`` frontier deals with the largest Nash product of gains over BATNA
@@ -106,7 +114,10 @@ class DealReport:
             "zopa": self.zopa.to_dict(),
         }
         if self.survival is not None:  # only when asked for
-            out["robust"] = {**self.survival.to_dict(), "deals": self.robust(top)}
+            out["robust"] = {**self.survival.to_dict(), "deals": self.robust(top),
+                             "ranked_by": "survival probability, ties by Nash product",
+                             "solutions_unchanged": (dict(self.stability)
+                                                     if self.stability is not None else None)}
         return out
 
     def to_json(self, **kwargs: Any) -> str:
@@ -237,27 +248,44 @@ def analyse(
         acceptance=acceptance, shocks=shocks)
     if problem.rules is not None:
         opts, util = acceptable_frontier(problem)
-        sols = structured_solutions(problem, opts, util)
     else:
         opts = frontier(problem)
         util = problem.utilities_of(opts)
-        sols = all_solutions(problem.keys_of(opts), problem.key_batna, problem.capability,
-                             strict=problem.acceptance == "above",
-                             scale=problem.key_scale) if len(opts) else dict.fromkeys(
-                                 SOLUTIONS)
+    sols = solve(problem, opts, util)
     bd = problem.sample_batna(np.random.default_rng(seed), draws) if draws else None
     z = zopa(problem, drops=dict(drops or {}), batna_draws=bd)
     return DealReport(problem, opts, util, sols, z)
 
 
+def solve(problem: DealProblem, opts: np.ndarray, util: np.ndarray) -> dict[str, int | None]:
+    """Each bargaining solution's row among the frontier deals ``opts[S, I]`` with
+    utilities ``util[S, A]`` (``None``: no deal): with structure the consenting parties'
+    (:func:`~detente.deals.structured.structured_solutions`), else every actor's
+    (:func:`~detente.deals.solutions.all_solutions`, capabilities weighing the asymmetric
+    Nash product)."""
+    if problem.rules is not None:
+        return dict(structured_solutions(problem, opts, util))
+    if not len(opts):
+        return dict.fromkeys(SOLUTIONS)
+    return dict(all_solutions(problem.keys_of(opts), problem.key_batna, problem.capability,
+                              strict=problem.acceptance == "above", scale=problem.key_scale))
+
+
 def with_survival(report: DealReport, scenario: Scenario, *, draws: int, seed: int = 0
                   ) -> DealReport:
     """``report`` with each frontier deal's survival probability over ``draws`` draws of
-    the scenario's stated uncertainty (:func:`detente.deals.robust.survival`)."""
+    the scenario's stated uncertainty (:func:`detente.deals.robust.survival`) and how
+    often each bargaining solution stays the same package over the same draws
+    (:func:`detente.deals.robust.solution_stability`)."""
     from dataclasses import replace
 
+    from .robust import solution_stability
+
     found = survival(report.problem, scenario, report.frontier_options, draws=draws, seed=seed)
-    return replace(report, survival=found)
+    points = {name: None if row is None else report.frontier_options[row]
+              for name, row in report.solutions.items()}
+    stable = solution_stability(report.problem, scenario, points, draws=draws, seed=seed)
+    return replace(report, survival=found, stability=stable)
 
 
 def _structure_summary(p: DealProblem) -> dict[str, Any]:

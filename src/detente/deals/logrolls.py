@@ -32,6 +32,7 @@ BATNA (:mod:`detente.deals.rules`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,8 +140,7 @@ def logrolls(
         get_b = delta[:, None, :, None, :]
         give_b = -delta[:, :, None, :, None]
         net_a, net_b = get_a - give_a, get_b - give_b
-        ok = (get_a > eps) & (get_b > eps) & (net_a > eps) & (net_b > eps) & (
-            (give_a > eps) | (give_b > eps))
+        ok = trade_test(get_a, give_a, get_b, give_b, eps)
         ok &= ~diag[None, :, :, None, None]
         if rules is not None:  # b gives on i, a gives on j; the package must be acceptable
             ok &= can_give.T[:, :, None, None, None] & can_give[:, a][None, None, :, None, None]
@@ -176,25 +176,79 @@ def logrolls(
     return out
 
 
+def trade_test(get_a: np.ndarray, give_a: np.ndarray, get_b: np.ndarray,
+               give_b: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+    """The logroll test on each side's get and give (broadcasting): both get something,
+    both net gains are positive, and at least one side gives something."""
+    return ((get_a > eps) & (get_b > eps) & (get_a - give_a > eps) & (get_b - give_b > eps)
+            & ((give_a > eps) | (give_b > eps)))
+
+
+def holds(problem: DealProblem, found: Sequence[Logroll], *, batna: np.ndarray | None = None,
+          eps: float = 1e-12) -> np.ndarray:
+    """``ok[T]``: whether each trade in ``found`` passes every test :func:`logrolls` applies,
+    in ``problem`` (e.g. one draw's utilities) with no-deal values ``batna`` (default the
+    problem's): :func:`trade_test`, two distinct issues, and with structure the givers'
+    control or veto and the package's acceptability. What :mod:`detente.deals.robust`
+    re-tests in each draw."""
+    if not found:
+        return np.zeros(0, dtype=bool)
+    a, b, i, j, oi, oj = _trade_index(problem, found)
+    delta = gain_table(problem)
+    ok = trade_test(delta[a, i, oi], -delta[a, j, oj], delta[b, j, oj], -delta[b, i, oi], eps)
+    ok &= i != j
+    rules = problem.rules
+    if rules is not None:
+        can_give = rules.deliver | rules.veto  # [I, A]
+        ok &= can_give[i, b] & can_give[j, a]
+        ok &= _package_ok(problem, delta, i, j, oi, oj, np.ones(len(i), dtype=bool), batna)
+    return ok
+
+
+def _trade_index(problem: DealProblem, found: Sequence[Logroll]) -> tuple[np.ndarray, ...]:
+    """``(a, b, i, j, o_i, o_j)`` index arrays of the trades ``found``."""
+    a_of = {x: k for k, x in enumerate(problem.actors)}
+    i_of = {x: k for k, x in enumerate(problem.issues)}
+    names = problem.space.option_names
+    i = np.array([i_of[r.issue_a] for r in found], dtype=np.int64)
+    j = np.array([i_of[r.issue_b] for r in found], dtype=np.int64)
+    return (np.array([a_of[r.a] for r in found], dtype=np.int64),
+            np.array([a_of[r.b] for r in found], dtype=np.int64), i, j,
+            np.array([names[k].index(r.option_a) for k, r in zip(i, found, strict=True)],
+                     dtype=np.int64),
+            np.array([names[k].index(r.option_b) for k, r in zip(j, found, strict=True)],
+                     dtype=np.int64))
+
+
 def _acceptable_pairs(problem: DealProblem, delta: np.ndarray) -> np.ndarray:
     """``ok[i, j, oi, oj]``: the package moving issue ``i`` to ``oi`` and ``j`` to ``oj``
     (the rest at no deal) is acceptable (:meth:`~detente.deals.rules.Rules.acceptable`)."""
-    rules = problem.rules
-    assert rules is not None
     _, n_i, n_o = delta.shape
-    base = np.where(rules.reference >= 0, rules.reference, 0)
     i, j, oi, oj = (g.ravel() for g in np.meshgrid(*(np.arange(n) for n in (n_i, n_i, n_o,
                                                                              n_o)),
                                                    indexing="ij"))
-    valid = (i != j) & (oi < np.array(problem.space.sizes)[i]) & (
-        oj < np.array(problem.space.sizes)[j])
+    sizes = np.array(problem.space.sizes)
+    valid = (i != j) & (oi < sizes[i]) & (oj < sizes[j])
+    return _package_ok(problem, delta, i, j, oi, oj, valid).reshape(n_i, n_i, n_o, n_o)
+
+
+def _package_ok(problem: DealProblem, delta: np.ndarray, i: np.ndarray, j: np.ndarray,
+                oi: np.ndarray, oj: np.ndarray, valid: np.ndarray,
+                batna: np.ndarray | None = None) -> np.ndarray:
+    """``ok[T]``: the packages moving issue ``i`` to ``oi`` and ``j`` to ``oj`` (the rest at
+    no deal, each actor's utility its no-deal value plus the two moves' gains) are
+    acceptable under ``problem.rules`` against ``batna`` (default the problem's)."""
+    rules = problem.rules
+    assert rules is not None
+    base = np.where(rules.reference >= 0, rules.reference, 0)
+    n = np.arange(len(i))
     rows = np.repeat(base[None, :], len(i), axis=0)
-    rows[np.arange(len(i)), i] = np.where(valid, oi, 0)
-    rows[np.arange(len(i)), j] = np.where(valid, oj, rows[np.arange(len(i)), j])
-    gain = np.nan_to_num(delta[:, i, oi] + delta[:, j, oj]).T  # [rows, A]
+    rows[n, i] = np.where(valid, oi, 0)
+    rows[n, j] = np.where(valid, oj, rows[n, j])
+    gain = np.nan_to_num(delta[:, i, oi] + delta[:, j, oj]).T  # [T, A]
     u = problem.reference.sum(axis=1)[None, :] + gain
-    ok = valid & rules.acceptable(rows, u, problem.batna)
-    return ok.reshape(n_i, n_i, n_o, n_o)
+    beta = problem.batna if batna is None else np.asarray(batna, dtype=float)
+    return valid & rules.acceptable(rows, u, beta)
 
 
 def _weights(problem: DealProblem) -> np.ndarray:

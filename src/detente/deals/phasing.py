@@ -122,7 +122,16 @@ class PhaseReport:
 
     @property
     def best(self) -> Plan | None:
+        """The first plan in the report's order (:attr:`ranked_by`)."""
         return self.plans[0] if self.plans else None
+
+    @property
+    def ranked_by(self) -> str:
+        """How the plans are ordered."""
+        point = "the guarantee needed, then fewer phases"
+        if self.robust is None:
+            return point
+        return f"survival probability, ties by {point}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -137,6 +146,7 @@ class PhaseReport:
                 "delivered_by": {k: list(v) for k, v in self.delivered_by.items()}}
                if self.delivered_by else {}),
             "plans": [p.to_dict() for p in self.plans],
+            "ranked_by": self.ranked_by,
             **({"robust": self.robust.to_dict()} if self.robust is not None else {}),
         }
 
@@ -186,6 +196,26 @@ def evaluate_plans(g: np.ndarray, beta: np.ndarray, phi: np.ndarray,
     return short, worst
 
 
+def plan_shortfalls(problem: DealProblem, options: np.ndarray, changed: np.ndarray,
+                    phi: np.ndarray, batna: np.ndarray | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Shortfall and worst defection ``[P, A]`` of plans ``φ[P, m]`` that phase the issues
+    ``changed[m]`` of the deal ``options[I]``, against no-deal values ``batna`` (default
+    the problem's): :func:`evaluate_plans` on each actor's gains from the status quo;
+    with structure only the parties whose consent the deal needs can defect (the others
+    get zeros). The one pricing :func:`phase` and the robust plans use."""
+    beta = (problem.batna if batna is None else np.asarray(batna, dtype=float)) - \
+        problem.reference.sum(axis=1)
+    g = gain_table(problem)[:, changed, options[changed]]  # [A, m]
+    if problem.rules is None:
+        return evaluate_plans(g, beta, phi)
+    party = problem.rules.consenting(options)
+    short = np.zeros((len(phi), problem.n_actors))
+    worst = np.zeros((len(phi), problem.n_actors))
+    short[:, party], worst[:, party] = evaluate_plans(g[party], beta[party], phi)
+    return short, worst
+
+
 def phase(
     problem: DealProblem,
     deal: Mapping[str, Any] | str | np.ndarray,
@@ -217,13 +247,7 @@ def phase(
     n_candidates = len(phi)
     if rules is not None:
         phi = phi[_deliverable(rules, options, changed, phi)]
-        # only the parties whose consent the deal needs can defect from it
-        party = rules.consenting(options)
-        short = np.zeros((len(phi), problem.n_actors))
-        worst = np.zeros((len(phi), problem.n_actors))
-        short[:, party], worst[:, party] = evaluate_plans(g[party], beta[party], phi)
-    else:
-        short, worst = evaluate_plans(g, beta, phi)
+    short, worst = plan_shortfalls(problem, options, changed, phi)
     total = short.sum(axis=1)
     n_phase = phi.max(axis=1) + 1 if len(changed) else np.ones(len(phi), dtype=np.int64)
     rank = np.lexsort((np.arange(len(phi)), n_phase, np.round(total, 12)))[:top]

@@ -1,20 +1,32 @@
 """Robust deals: how often a package stays acceptable across the stated uncertainty.
 
 A package that every party accepts at the point estimate may do so by a hair.
-:func:`survival` draws the scenario's uncertain inputs (positions, saliences,
-capabilities and BATNAs, as declared; :mod:`detente.uncertainty.sampling`,
-the same draws and seeds as :func:`detente.uncertainty.simulate.simulate`),
-rebuilds every actor's utility of each package in each draw by the problem's
-distance rule,
+:func:`survival` draws the scenario's uncertain inputs and rebuilds the deal
+problem in each draw:
 
-    u_a(x) = Σ_i w_ai v(|x_i − p_ai| / span_i),  w_ai = s_ai / Σ_j s_aj,
+- positions, saliences and capabilities: the draws of
+  :mod:`detente.uncertainty.sampling` (the same draws and seeds as
+  :func:`detente.uncertainty.simulate.simulate`, so members of a declared bloc
+  share their draw); every actor's utility of each package is rebuilt by the
+  problem's distance rule,
 
-and its no-deal value (a stated BATNA as drawn; a status-quo BATNA as the
-drawn utility of the status quo; a BATNA given on the command line as given),
-and applies the problem's one acceptability test (:func:`acceptable`) in each
-draw. The *survival probability* of a package is the share of draws in which
-it is acceptable. Capabilities are drawn too but do not enter the acceptance
-test (a party accepts or refuses a package on its own utility).
+      u_a(x) = Σ_i w_ai v(|x_i − p_ai| / span_i),  w_ai = s_ai / Σ_j s_aj,
+
+  and the drawn capabilities replace the point ones (what the capability-weighted
+  solutions read);
+- no-deal values: :meth:`DealProblem.sample_batna` on a stream of their own
+  (:data:`NO_DEAL_STREAM`): a stated uncertain BATNA is drawn; each pressure
+  with a stated uncertainty is drawn and moves the BATNAs that depend on it by
+  ``c_ap (v_p − stated_p)``; a status-quo BATNA moves with the drawn utility of
+  the status quo; a BATNA given on the command line stays as given.
+
+In each draw the problem's one acceptability test (:func:`acceptable`) is
+applied. The *survival probability* of a package is the share of draws in which
+it is acceptable. Logrolls are re-tested in each draw with every test the
+logroll finder applies (:func:`detente.deals.logrolls.holds`), phased plans by
+the deal's acceptability and the guarantee the plan needs (:func:`plan_survival`);
+both are then ranked by survival, ties in their point-estimate order
+(:func:`by_survival`).
 
 Stated utilities (GENIUS spaces) are not rebuilt from positions: only their
 BATNAs vary, where declared.
@@ -22,7 +34,7 @@ BATNAs vary, where declared.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +48,13 @@ if TYPE_CHECKING:
     from .logrolls import Logroll
 
 DEFAULT_ROBUST_DRAWS = 500
-"""Draws for the survival probabilities by default."""
+"""Draws for the survival probabilities by default (CLI and Python API alike)."""
+
+NO_DEAL_STREAM = 1 << 31 | 1
+"""The random stream of the no-deal values' draws (stream 0 is the model inputs', the
+models' streams lie in 1 … 2³¹: :func:`detente.uncertainty.simulate.model_stream`)."""
+
+SURVIVAL_RANKING = "survival probability, ties in point-estimate order"
 
 
 def acceptable(problem: DealProblem, options: np.ndarray,
@@ -51,7 +69,7 @@ def acceptable(problem: DealProblem, options: np.ndarray,
 
 @dataclass(frozen=True, eq=False)
 class Survival:
-    """Survival probabilities of packages across ``draws`` draws with ``seed``."""
+    """Survival probabilities of results across ``draws`` draws with ``seed``."""
 
     probability: np.ndarray  # [S]
     draws: int
@@ -59,33 +77,62 @@ class Survival:
     varied: tuple[str, ...]
     """What was drawn: kinds of inputs with declared uncertainty."""
 
+    def take(self, order: np.ndarray) -> Survival:
+        """The same survival with the results reordered (``probability[order]``)."""
+        return replace(self, probability=np.asarray(self.probability)[order])
+
     def to_dict(self) -> dict[str, Any]:
         return {"draws": self.draws, "seed": self.seed, "varied": list(self.varied)}
 
 
+def by_survival(probability: np.ndarray) -> np.ndarray:
+    """The order that ranks results by survival probability, highest first; equal ones
+    keep their given (point-estimate) order (a stable sort)."""
+    return np.argsort(-np.asarray(probability, dtype=float), kind="stable")
+
+
 def drawn_problems(problem: DealProblem, scenario: Scenario, *, draws: int, seed: int
                    ) -> Iterator[tuple[DealProblem, np.ndarray]]:
-    """Each draw's problem (utilities rebuilt from the drawn positions and saliences) and
-    no-deal values ``β[A]``; the draws of :mod:`detente.uncertainty.sampling` with ``seed``."""
-    from detente.uncertainty.sampling import input_space
+    """Each draw's problem (utilities rebuilt from the drawn positions and saliences, the
+    drawn capabilities) and no-deal values ``β[A]`` (see the module docstring)."""
+    from detente.uncertainty.sampling import block_generator, input_space
 
     space = input_space(scenario)
-    values = space.from_unit(space.sample_unit(seed, 0, draws))
-    arrays = space.apply(values)
-    stated = space.batna(values)
+    arrays = space.apply(space.from_unit(space.sample_unit(seed, 0, draws)))
+    sampled = problem.sample_batna(block_generator(seed, 0, NO_DEAL_STREAM), draws)
     rebuild = problem.weight is not None and problem.keys is None and problem.terms is None
+    capability = np.asarray(arrays.capability, dtype=float)
     for d in range(draws):
-        drawn = problem
+        drawn = replace(problem, capability=capability[d].copy())
         if rebuild:
-            drawn = _redrawn(problem, scenario, np.asarray(arrays.position[d]),
+            drawn = _redrawn(drawn, scenario, np.asarray(arrays.position[d]),
                              np.asarray(arrays.salience[d]))
-        yield drawn, _batna(problem, drawn, stated[d], scenario)
+        yield drawn, _batna(problem, drawn, sampled[d])
 
 
-def _varied(scenario: Scenario) -> tuple[str, ...]:
+def varied(problem: DealProblem, scenario: Scenario) -> tuple[str, ...]:
+    """The kinds of input the deal draws vary: those with a declared uncertainty among
+    positions, saliences, capabilities, BATNAs and pressures (that some BATNA depends on)."""
     from detente.uncertainty.sampling import input_space
 
-    return tuple(sorted({x.kind for x in input_space(scenario).inputs}))
+    kinds: set[str] = {x.kind for x in input_space(scenario).inputs}
+    if any(d is not None and d.high > d.low and not s.startswith("given")
+           for d, s in zip(problem.batna_dist, problem.batna_source, strict=False)):
+        kinds.add("batna")
+    pressured = [s.endswith(" + pressures") for s in problem.batna_source]
+    if problem.pressure_effect is not None and any(
+            d is not None and d.high > d.low and np.any(problem.pressure_effect[pressured, p])
+            for p, (d, _) in enumerate(problem.pressure_dist)):
+        kinds.add("pressure")
+    return tuple(sorted(kinds))
+
+
+def _draw_pairs(problem: DealProblem, scenario: Scenario, draws: int, seed: int,
+                kinds: tuple[str, ...]) -> Iterable[tuple[DealProblem, np.ndarray]]:
+    """The draws, or the point estimate alone when nothing is drawn."""
+    if draws < 1 or not kinds:
+        return [(problem, problem.batna)]
+    return drawn_problems(problem, scenario, draws=draws, seed=seed)
 
 
 def survival(problem: DealProblem, scenario: Scenario, options: np.ndarray, *,
@@ -93,46 +140,78 @@ def survival(problem: DealProblem, scenario: Scenario, options: np.ndarray, *,
     """The share of ``draws`` draws in which each package ``options[S, I]`` is acceptable
     (see the module docstring)."""
     options = np.asarray(options, dtype=np.int64).reshape(-1, len(problem.issues))
-    varied = _varied(scenario)
-    if draws < 1 or not varied or len(options) == 0:
+    kinds = varied(problem, scenario)
+    if draws < 1 or not kinds or len(options) == 0:
         point = acceptable(problem, options).astype(float) if len(options) else np.zeros(0)
-        return Survival(point, 0, seed, varied)
+        return Survival(point, 0, seed, kinds)
     ok = np.zeros(len(options), dtype=np.int64)
     for drawn, beta in drawn_problems(problem, scenario, draws=draws, seed=seed):
         ok += acceptable(drawn, options, beta)
-    return Survival(ok / draws, draws, seed, varied)
+    return Survival(ok / draws, draws, seed, kinds)
 
 
 def logroll_survival(problem: DealProblem, scenario: Scenario, found: Sequence[Logroll], *,
                      draws: int = DEFAULT_ROBUST_DRAWS, seed: int = 0) -> Survival:
-    """The share of draws in which each logroll still holds: both traders' net gains stay
-    positive, ``Δ_a(i, o_i) + Δ_a(j, o_j) > 0`` and the same for ``b``
-    (:mod:`detente.deals.logrolls`)."""
-    from .logrolls import gain_table
+    """The share of draws in which each logroll still holds: it passes every test the
+    logroll finder applies (:func:`detente.deals.logrolls.holds`: both sides get
+    something and gain on net, someone gives, and with structure the givers' control or
+    veto and the package's acceptability against the drawn no-deal values)."""
+    from .logrolls import holds
 
-    varied = _varied(scenario)
+    kinds = varied(problem, scenario)
     if not found:
-        return Survival(np.zeros(0), draws, seed, varied)
-    a_of = {a: k for k, a in enumerate(problem.actors)}
-    i_of = {i: k for k, i in enumerate(problem.issues)}
-    names = problem.space.option_names
-    ia = np.array([i_of[r.issue_a] for r in found])
-    ib = np.array([i_of[r.issue_b] for r in found])
-    oa = np.array([names[i].index(r.option_a) for i, r in zip(ia, found, strict=True)])
-    ob = np.array([names[i].index(r.option_b) for i, r in zip(ib, found, strict=True)])
-    aa = np.array([a_of[r.a] for r in found])
-    bb = np.array([a_of[r.b] for r in found])
-    pairs = [(problem, problem.batna)] if draws < 1 or not varied else drawn_problems(
-        problem, scenario, draws=draws, seed=seed)
+        return Survival(np.zeros(0), draws, seed, kinds)
     ok = np.zeros(len(found), dtype=np.int64)
     n = 0
-    for drawn, _ in pairs:
-        delta = gain_table(drawn)
-        net_a = delta[aa, ia, oa] + delta[aa, ib, ob]
-        net_b = delta[bb, ia, oa] + delta[bb, ib, ob]
-        ok += (net_a > 0) & (net_b > 0)
+    for drawn, beta in _draw_pairs(problem, scenario, draws, seed, kinds):
+        ok += holds(drawn, found, batna=beta)
         n += 1
-    return Survival(ok / n, draws if n > 1 or draws == 1 else 0, seed, varied)
+    return Survival(ok / n, draws if n > 1 or draws == 1 else 0, seed, kinds)
+
+
+MAX_STABILITY_DEALS = 1 << 16
+"""Largest deal space whose solutions are recomputed in every draw (every deal is
+scored in each draw)."""
+
+
+def solution_stability(problem: DealProblem, scenario: Scenario,
+                       solutions: Mapping[str, np.ndarray | None], *,
+                       draws: int = DEFAULT_ROBUST_DRAWS, seed: int = 0
+                       ) -> dict[str, float] | None:
+    """Per bargaining solution, the share of draws in which it picks the same package as
+    at the point (``solutions``: name → option row, ``None`` for no deal): in each draw
+    every deal is scored with the drawn utilities, no-deal values and capabilities (what
+    the asymmetric Nash solution weighs), the Pareto frontier of the acceptable ones is
+    taken (ordered by total utility, then option indices, as the analysis orders it) and
+    each solution recomputed (:func:`detente.deals.analysis.solve`). ``None`` when
+    nothing is drawn, the space exceeds :data:`MAX_STABILITY_DEALS` deals, or utilities
+    are stated (GENIUS) rather than built from positions."""
+    from .analysis import solve
+    from .pareto import pareto_mask
+
+    kinds = varied(problem, scenario)
+    if (draws < 1 or not kinds or problem.keys is not None or not problem.additive
+            or problem.space.size > MAX_STABILITY_DEALS):
+        return None
+    every = problem.space.decode(np.arange(problem.space.size, dtype=np.int64))
+    same = dict.fromkeys(solutions, 0)
+    for drawn, beta in drawn_problems(problem, scenario, draws=draws, seed=seed):
+        drawn = drawn.with_batna(beta)
+        ok = acceptable(drawn, every)
+        opts = every[ok]
+        util = drawn.utilities_of(opts)
+        keep = pareto_mask(util)
+        opts, util = opts[keep], util[keep]
+        order = np.lexsort(tuple(opts.T[::-1]) + (-util.sum(axis=1),))
+        opts, util = opts[order], util[order]
+        rows = solve(drawn, opts, util)
+        for name, point in solutions.items():
+            row = rows.get(name)
+            if point is None:
+                same[name] += row is None
+            elif row is not None and np.array_equal(opts[row], point):
+                same[name] += 1
+    return {name: n / draws for name, n in same.items()}
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,31 +234,29 @@ def plan_survival(problem: DealProblem, scenario: Scenario, options: np.ndarray,
     """For a deal ``options[I]`` and its phased ``plans`` (issue ids per phase) with their
     ``guarantees`` at the point: the share of draws in which the deal is acceptable, and
     per plan the share in which it is acceptable *and* the guarantee the plan needs
-    (the actors' summed shortfalls, :func:`detente.deals.phasing.evaluate_plans`) is at
-    most its point value (so a self-enforcing plan must stay self-enforcing)."""
-    from .logrolls import gain_table
-    from .phasing import evaluate_plans
+    (the consenting parties' summed shortfalls, as :func:`detente.deals.phasing.phase`
+    prices it: :func:`detente.deals.phasing.plan_shortfalls`) is at most its point value
+    (so a self-enforcing plan must stay self-enforcing)."""
+    from .phasing import plan_shortfalls
 
-    varied = _varied(scenario)
+    kinds = varied(problem, scenario)
     options = np.asarray(options, dtype=np.int64)
     moved = [i for p in plans[:1] for phase in p for i in phase]
-    cols = [problem.issues.index(i) for i in moved]
+    changed = np.array([problem.issues.index(i) for i in moved], dtype=np.int64)
     phi = np.array([[next(k for k, phase in enumerate(p) if i in phase) for i in moved]
                     for p in plans], dtype=np.int64).reshape(len(plans), len(moved))
-    pairs = [(problem, problem.batna)] if draws < 1 or not varied else drawn_problems(
-        problem, scenario, draws=draws, seed=seed)
+    limit = np.asarray(guarantees, dtype=float) + 1e-12
     deal_ok = 0
     plan_ok = np.zeros(len(plans), dtype=np.int64)
     n = 0
-    for drawn, beta in pairs:
+    for drawn, beta in _draw_pairs(problem, scenario, draws, seed, kinds):
         n += 1
         if not acceptable(drawn, options[None], beta)[0]:
             continue
         deal_ok += 1
-        g = gain_table(drawn)[:, cols, options[cols]]
-        short, _ = evaluate_plans(g, beta - drawn.reference.sum(axis=1), phi)
-        plan_ok += short.sum(axis=1) <= np.asarray(guarantees, dtype=float) + 1e-12
-    return PlanSurvival(deal_ok / n, Survival(plan_ok / n, draws if n > 1 else 0, seed, varied))
+        short, _ = plan_shortfalls(drawn, options, changed, phi, beta)
+        plan_ok += short.sum(axis=1) <= limit
+    return PlanSurvival(deal_ok / n, Survival(plan_ok / n, draws if n > 1 else 0, seed, kinds))
 
 
 def _redrawn(problem: DealProblem, scenario: Scenario, pos: np.ndarray,
@@ -203,16 +280,12 @@ def _redrawn(problem: DealProblem, scenario: Scenario, pos: np.ndarray,
     return replace(problem, tables=tuple(tables), weight=weight, reference=reference)
 
 
-def _batna(point: DealProblem, drawn: DealProblem, stated: np.ndarray,
-           scenario: Scenario) -> np.ndarray:
-    """One draw's no-deal values: by each BATNA's source (see the module docstring); a
-    pressure's shift (``+ pressures``) is kept at its point value."""
-    beta = point.batna.copy()
+def _batna(point: DealProblem, drawn: DealProblem, sampled: np.ndarray) -> np.ndarray:
+    """One draw's no-deal values: ``sampled`` (:meth:`DealProblem.sample_batna`: stated
+    BATNAs and pressures drawn), a status-quo BATNA moved by the drawn utility of the
+    status quo."""
+    beta = np.array(sampled, dtype=float)
     for a, source in enumerate(point.batna_source):
-        base = source.split(" + ")[0]
-        if base == "status quo":
+        if source.split(" + ")[0] == "status quo":
             beta[a] += drawn.reference[a].sum() - point.reference[a].sum()
-        elif base == "scenario" and not np.isnan(stated[a]):
-            stated_point = scenario.actors[a].batna
-            beta[a] += stated[a] - (stated_point if stated_point is not None else stated[a])
     return beta

@@ -347,17 +347,44 @@ class DealProblem:
         return out
 
     def sample_batna(self, rng: np.random.Generator, draws: int) -> np.ndarray:
-        """``B[draws, A]``: BATNA draws (the point value where no uncertainty is given)."""
+        """``B[draws, A]``: BATNA draws (the point value where no uncertainty is given).
+
+        A stated BATNA with a declared distribution is drawn from it (an actor whose
+        BATNA was given as an argument keeps it: the draw is made but not used, so the
+        other draws stay the same), plus its pressures' shift at their values; then
+        each uncertain pressure is drawn (:meth:`sample_pressures`) and moves the BATNAs
+        that carry pressures by ``c · (v − stated)``. One piece for every deal tool
+        that varies no-deal values (ZOPA, proposals, robust deals).
+        """
         out = np.repeat(self.batna[None, :], draws, axis=0)
+        pressured = np.array([s.endswith(" + pressures") for s in self.batna_source], dtype=bool)
+        at_point = (self.pressure_effect @ self.pressure_value
+                    if self.pressure_effect is not None and self.pressure_value is not None
+                    else np.zeros(self.n_actors))
         for a, dist in enumerate(self.batna_dist or ()):
             if dist is not None:
-                out[:, a] = sample_distribution(dist, rng, draws)
-        if self.pressure_effect is not None and self.pressure_value is not None:
-            for p, (dist, stated) in enumerate(self.pressure_dist):
-                if dist is not None:
+                drawn = sample_distribution(dist, rng, draws)
+                if not self.batna_source[a].startswith("given"):
+                    out[:, a] = drawn + (at_point[a] if pressured[a] else 0.0)
+        values = self.sample_pressures(rng, draws)
+        if values is not None and self.pressure_effect is not None:
+            effect = np.where(pressured[:, None], self.pressure_effect, 0.0)
+            for p, (_, stated) in enumerate(self.pressure_dist):
+                if self.pressure_dist[p][0] is not None:
                     # a draw replaces the stated value; shocks stay added on top
-                    drawn = sample_distribution(dist, rng, draws)
-                    out += np.outer(drawn - stated, self.pressure_effect[:, p])
+                    out += np.outer(values[:, p] - stated, effect[:, p])
+        return out
+
+    def sample_pressures(self, rng: np.random.Generator, draws: int) -> np.ndarray | None:
+        """``v[draws, P]``: draws of the pressures with a declared uncertainty (the stated
+        value elsewhere), in pressure order; ``None`` when no BATNA depends on a pressure."""
+        if self.pressure_effect is None or self.pressure_value is None:
+            return None
+        out = np.repeat(np.array([[v for _, v in self.pressure_dist]], dtype=float), draws,
+                        axis=0).reshape(draws, len(self.pressure_dist))
+        for p, (dist, _) in enumerate(self.pressure_dist):
+            if dist is not None:
+                out[:, p] = sample_distribution(dist, rng, draws)
         return out
 
     def with_batna(self, batna: np.ndarray) -> DealProblem:

@@ -67,13 +67,21 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     s.add_column("deal")
     s.add_column("smallest margin", justify="right")
     robust = "robust" in data
+    stable = robust and data["robust"].get("solutions_unchanged") is not None
     if robust:
         s.add_column("survives", justify="right")
+    if stable:
+        s.add_column("same deal", justify="right")
     for name, d in data["solutions"].items():
         cells = [name, _deal_text(d), "—" if d is None else f"{_smallest_margin(d):+.3f}"]
         if robust:
             cells.append("—" if d is None else f"{d['survival']:.0%}")
+        if stable:
+            cells.append(f"{data['robust']['solutions_unchanged'][name]:.0%}")
         s.add_row(*cells)
+    if stable:
+        s.caption = ("same deal: share of the draws in which the solution, recomputed with "
+                     "the drawn utilities, BATNAs and capabilities, picks this package")
     out.append(s)
     out.append(_deals_table(f"Top {top} deals (Nash product of gains)", data["top"]))
     if "robust" in data:
@@ -112,7 +120,9 @@ def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
         t.add_row(*cells)
     if found.survival is not None:
         t.caption = (f"survives: share of {found.survival.draws:,} draws of the stated "
-                     "uncertainty in which both sides still gain")
+                     "uncertainty in which the trade still passes every test above (both "
+                     "gain on net, someone gives; with structure, control or veto and an "
+                     f"acceptable package). Ranked by {found.ranked_by}.")
     return t
 
 
@@ -150,5 +160,6 @@ def phase_view(report: PhaseReport) -> list[RenderableType]:
         out.append(Text(f"Over {robust['draws']:,} draws of the stated uncertainty the deal "
                         f"is acceptable to every party in {robust['deal']:.0%}; survives: the "
                         "share in which it is and the plan needs no more guarantee than at "
-                        "the point estimate.", style="dim"))
+                        f"the point estimate. Plans ranked by {data['ranked_by']}.",
+                        style="dim"))
     return out
