@@ -35,3 +35,32 @@ def test_a_slice_of_the_fuzzer_finds_nothing(fuzz):
     assert c["cases"] == 66
     assert not any(c[k] for k in fuzz.BAD), tally.log[:3]
     assert c["ok"] + c["clean"] + c["slow_valid"] + c["killed_valid"] == 66
+
+
+def test_slow_and_stopped_cases_are_told_apart(fuzz, tmp_path):
+    """A case over the CPU budget counts as slow, one stopped at the hard limit as killed,
+    each split by whether its input is a valid scenario (a performance finding) or not."""
+    tally = fuzz.Tally()
+    valid = next(t for t in fuzz.SEEDS["yaml"] if "ukraine" in t)
+    broken = valid.replace("actors:", "actors: [", 1)
+    runner = fuzz.Runner(tmp_path, timeout=0.0, tally=tally, hard_limit=60.0)
+    runner.run(fuzz.Case("reader:yaml", valid))
+    runner.run(fuzz.Case("reader:yaml", broken))
+    assert (tally.counts["slow_valid"], tally.counts["slow_rejected"]) == (1, 1)
+    runner.hard_limit = 1e-3
+    runner.run(fuzz.Case("cmd:simulate", valid, (".yaml", "simulate", "-n", "20000")))
+    assert tally.counts["killed_valid"] == 1
+    assert [r["outcome"] for r in tally.log] == ["slow_valid", "slow_rejected", "killed_valid"]
+
+
+def test_commands_get_valid_seeds_under_their_own_extension(fuzz):
+    from detente import api
+
+    pairs = fuzz.command_seeds()
+    assert any("ukraine-2025-11" in text for text, _ in pairs)  # the bundled scenario
+    assert {ext for _, ext in pairs} >= {".yaml", ".csv", ".xml", ".tsv"}
+    big = fuzz.command_seeds(max_cells=10**6, min_cells=fuzz.MAX_COMMAND_CELLS + 1)
+    assert big and not set(big) & set(pairs)
+    for text, ext in big:
+        assert ext in api.formats.format_module(api.formats.detect_format(
+            __import__("pathlib").Path("x" + ext), text)).EXTENSIONS

@@ -312,14 +312,17 @@ COMMANDS: list[tuple[str, ...]] = [
 by the web tests; ``models``, ``schema`` and ``new`` read no input)."""
 EXTENSIONS = [".yaml", ".yml", ".csv", ".tsv", ".xml", ".txt", ".json", ""]
 MAX_COMMAND_CELLS = 80
-"""Largest actors x issues of a valid seed given to commands: ``deals`` and ``phase`` on the
-11 x 11 decide file or the 27 x 6 KTAB file take 20-60 CPU seconds (no estimate guard
-yet), which says nothing new at every repetition; readers still get every seed."""
+"""Largest actors x issues of a valid seed given to commands by default: ``deals`` and
+``phase`` on the 11 x 11 decide file or the 27 x 6 KTAB file take 20-60 CPU seconds (no
+estimate guard yet), which says nothing new at every repetition; readers still get every
+seed, and ``--max-cells`` (with ``--mix command``) runs commands on the large ones."""
 
 
-def command_seeds() -> list[tuple[str, str]]:
+def command_seeds(max_cells: int = MAX_COMMAND_CELLS,
+                  min_cells: int = 0) -> list[tuple[str, str]]:
     """(text, extension) of each seed commands run on, with its format's own extension:
-    every unreadable seed, and readable ones of at most ``MAX_COMMAND_CELLS`` cells."""
+    every unreadable seed (when ``min_cells`` is 0), and readable ones of ``min_cells`` to
+    ``max_cells`` actor-issue cells."""
     out = []
     for fmt, texts in SEEDS.items():
         if fmt == "genius":  # a folder format: the genius target covers it
@@ -330,15 +333,16 @@ def command_seeds() -> list[tuple[str, str]]:
                 cells = max(len(s.actors) * len(s.issues) for s in module.loads(text, file="s"))
             except DetenteError:
                 cells = 0
-            if cells <= MAX_COMMAND_CELLS:
+            if min_cells <= cells <= max_cells:
                 out.append((text, module.EXTENSIONS[0]))
     return out
 
 
-def command_inputs() -> st.SearchStrategy[tuple[str, str]]:
+def command_inputs(max_cells: int = MAX_COMMAND_CELLS,
+                   min_cells: int = 0) -> st.SearchStrategy[tuple[str, str]]:
     """A command's input and its file's extension: a valid seed as it is, with one hostile
     number, with up to five mutations, or junk or a seed under a wrong extension."""
-    pairs = command_seeds()
+    pairs = command_seeds(max_cells, min_cells)
     pair = st.sampled_from(pairs)
 
     def mutate(p: tuple[str, str], **kw: Any) -> st.SearchStrategy[tuple[str, str]]:
@@ -358,8 +362,10 @@ MIX = ("reader", "command", "detect", "reader", "command", "genius", "reader", "
 Hypothesis's own choice among branches of ``one_of`` favours the first ones)."""
 
 
-def cases(kind: str | None = None) -> st.SearchStrategy[Case]:
-    """Cases of one kind (reader, detect, genius, nc, command), or of any kind."""
+def cases(kind: str | None = None, *, max_cells: int = MAX_COMMAND_CELLS,
+          min_cells: int = 0) -> st.SearchStrategy[Case]:
+    """Cases of one kind (reader, detect, genius, nc, command), or of any kind; commands
+    get valid seeds of ``min_cells`` to ``max_cells`` actor-issue cells."""
     names = list(formats.format_names())
     reader = st.sampled_from(names).flatmap(
         lambda n: hostile_text(n).map(lambda t: Case(f"reader:{n}", t)))
@@ -371,10 +377,14 @@ def cases(kind: str | None = None) -> st.SearchStrategy[Case]:
     ).map(lambda t: Case("genius", t, (name,))))
     nc = st.tuples(st.integers(0, 10**9), st.sampled_from(["flip", "cut", "junk", "zero"])).map(
         lambda p: Case("nc", "", (str(p[0]), p[1])))
-    command = st.tuples(st.sampled_from(COMMANDS), command_inputs()).map(
+    command = st.tuples(st.sampled_from(COMMANDS), command_inputs(max_cells, min_cells)).map(
         lambda p: Case("cmd:" + p[0][0], p[1][0], (p[1][1], *p[0])))
     kinds = {"reader": reader, "detect": detect, "genius": genius, "nc": nc, "command": command}
     return kinds[kind] if kind else st.one_of(*(kinds[k] for k in MIX))
+
+
+VALID_LIMIT = 20.0
+"""CPU seconds allowed to read a slow case's input again to tell whether it is valid."""
 
 
 class Runner:
@@ -402,15 +412,15 @@ class Runner:
         self.nc_bytes = self.nc.read_bytes()
 
     @contextlib.contextmanager
-    def limit(self) -> Iterator[None]:
-        """Raise :class:`CaseTimeout` after ``hard_limit`` CPU seconds or ``wall_limit``
-        wall seconds, whichever comes first."""
+    def limit(self, cpu: float | None = None) -> Iterator[None]:
+        """Raise :class:`CaseTimeout` after ``cpu`` (default ``hard_limit``) CPU seconds or
+        ``wall_limit`` wall seconds, whichever comes first."""
         def alarm(signum: int, frame: Any) -> None:
             raise CaseTimeout()
 
         old_prof = signal.signal(signal.SIGPROF, alarm)
         old_real = signal.signal(signal.SIGALRM, alarm)
-        signal.setitimer(signal.ITIMER_PROF, self.hard_limit)
+        signal.setitimer(signal.ITIMER_PROF, self.hard_limit if cpu is None else cpu)
         signal.setitimer(signal.ITIMER_REAL, self.wall_limit)
         try:
             yield
@@ -444,10 +454,11 @@ class Runner:
         self.tally.record(outcome, target, case.text, detail, cpu, wall, case.extra)
 
     def _input_is_valid(self, case: Case) -> bool:
-        """Whether the case's input reads as valid scenarios (under the same limits)."""
+        """Whether the case's input reads as valid scenarios (a read over ``VALID_LIMIT``
+        CPU seconds counts as not: a slow read is a bug)."""
         kind, _, arg = case.target.partition(":")
         try:
-            with self.limit():
+            with self.limit(VALID_LIMIT):
                 if kind == "reader":
                     formats.format_module(arg).loads(case.text, file="fuzz")
                 elif kind in {"detect", "cmd"}:
@@ -575,9 +586,11 @@ class Runner:
 
 def run(n_cases: int, *, seed: int = 0, timeout: float = 5.0, hard_limit: float | None = None,
         batch: int = 1000, progress: Callable[[Tally], None] | None = None,
-        every: int = 1000) -> Tally:
+        every: int = 1000, mix: tuple[str, ...] = MIX, max_cells: int = MAX_COMMAND_CELLS,
+        min_cells: int = 0) -> Tally:
     """Run ``n_cases`` Hypothesis-drawn cases in batches of ``batch`` (batch ``b`` of kind
-    ``MIX[b % len(MIX)]``, seeded with ``seed * 1_000_003 + b``); the tally of outcomes."""
+    ``mix[b % len(mix)]``, seeded with ``seed * 1_000_003 + b``); the tally of outcomes.
+    Commands get valid seeds of ``min_cells`` to ``max_cells`` actor-issue cells."""
     from hypothesis import seed as hseed
 
     tally = Tally()
@@ -588,7 +601,7 @@ def run(n_cases: int, *, seed: int = 0, timeout: float = 5.0, hard_limit: float 
 
             @settings(max_examples=size, deadline=None, database=None, derandomize=False,
                       phases=[Phase.generate], suppress_health_check=list(HealthCheck))
-            @given(case=cases(MIX[b % len(MIX)]))
+            @given(case=cases(mix[b % len(mix)], max_cells=max_cells, min_cells=min_cells))
             def one(case: Case) -> None:
                 runner.run(case)
                 if progress and tally.counts["cases"] % every == 0:
@@ -635,6 +648,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--summary", type=Path, default=None,
                         help="the latest summary (JSON), rewritten at each progress line")
     parser.add_argument("--every", type=int, default=1000, help="progress every N cases")
+    parser.add_argument("--mix", default=",".join(MIX),
+                        help="kinds of the batches in turn (reader, detect, genius, nc, command)")
+    parser.add_argument("--max-cells", type=int, default=MAX_COMMAND_CELLS,
+                        help="largest valid seed (actors x issues) given to commands")
+    parser.add_argument("--min-cells", type=int, default=0,
+                        help="smallest valid seed given to commands (above 0: no invalid seeds)")
     args = parser.parse_args(argv)
     started, cpu_started = time.perf_counter(), time.process_time()
 
@@ -650,7 +669,9 @@ def main(argv: list[str] | None = None) -> int:
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
     os.environ.setdefault("COLUMNS", "80")
     tally = run(args.cases, seed=args.seed, timeout=args.timeout, hard_limit=args.hard_limit,
-                batch=args.batch, progress=report, every=args.every)
+                batch=args.batch, progress=report, every=args.every,
+                mix=tuple(args.mix.split(",")), max_cells=args.max_cells,
+                min_cells=args.min_cells)
     report(tally, final=True)
     print(json.dumps(summary(tally, started, cpu_started), indent=2))
     return 1 if any(tally.counts[k] for k in BAD) else 0
