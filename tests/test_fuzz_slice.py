@@ -42,7 +42,7 @@ def test_slow_and_stopped_cases_are_told_apart(fuzz, tmp_path):
     each split by whether its input is a valid scenario (a performance finding) or not."""
     tally = fuzz.Tally()
     valid = next(t for t in fuzz.SEEDS["yaml"] if "ukraine" in t)
-    broken = valid.replace("actors:", "actors: [", 1)
+    broken = valid.replace("\nissues:", "\nissuez:", 1)  # read in full, then refused
     runner = fuzz.Runner(tmp_path, timeout=0.0, tally=tally, hard_limit=60.0)
     runner.run(fuzz.Case("reader:yaml", valid))
     runner.run(fuzz.Case("reader:yaml", broken))
@@ -64,3 +64,18 @@ def test_commands_get_valid_seeds_under_their_own_extension(fuzz):
     for text, ext in big:
         assert ext in api.formats.format_module(api.formats.detect_format(
             __import__("pathlib").Path("x" + ext), text)).EXTENSIONS
+
+
+def test_command_json_outside_its_scales_is_a_wrong_answer(fuzz, tmp_path):
+    import detente
+
+    path = tmp_path / "s.yaml"
+    path.write_text(detente.api.dumps(detente.load("ukraine-2025-11"), "yaml"), encoding="utf-8")
+    issue = detente.load("ukraine-2025-11").issues[0]
+    inside = {"forecasts": [{"model": "m", "outcome": {issue.id: issue.low}}]}
+    outside = {"forecasts": [{"model": "m", "outcome": {issue.id: issue.high + 1}}]}
+    assert fuzz.numbers_within_scales("forecast", inside, path) == ""
+    assert "outside" in fuzz.numbers_within_scales("forecast", outside, path)
+    mixed = {"summary": [{"issue": issue.id, "model": "m", "point": issue.low,
+                          "q05": issue.low + 2, "q50": issue.low + 1}]}
+    assert "out of order" in fuzz.numbers_within_scales("simulate", mixed, path)

@@ -282,6 +282,44 @@ def check_forecast(sc: Scenario) -> str:
     return ""
 
 
+def numbers_within_scales(command: str, data: Any, path: Path) -> str:
+    """'' if a command's JSON keeps each forecast within its issue's scale (``forecast``:
+    every model's outcome; ``simulate``: point, mean and quantiles, quantiles in order)."""
+    if command not in {"forecast", "simulate"}:
+        return ""
+    try:
+        scenario = api.load_all(path)[0]
+    except DetenteError:
+        return f"{command} exited 0 on a file that does not read"
+    scales = {i.id: (min(i.low, i.high), max(i.low, i.high)) for i in scenario.issues}
+
+    def outside(issue: str, value: Any) -> str:
+        if value is None or issue not in scales:
+            return ""
+        lo, hi = scales[issue]
+        tol = 1e-9 * max(1.0, abs(lo), abs(hi))
+        ok = isinstance(value, (int, float)) and lo - tol <= value <= hi + tol
+        return "" if ok else f"{value!r} on {issue!r}, outside [{lo}, {hi}]"
+
+    if command == "forecast":
+        for f in data.get("forecasts", []):
+            for issue, value in (f.get("outcome") or {}).items():
+                wrong = outside(issue, value)
+                if wrong:
+                    return f"{f.get('model')} forecasts {wrong}"
+        return ""
+    for row in data.get("summary", []):
+        qs = [row[k] for k in sorted(row) if k[:1] == "q" and k[1:].isdigit()
+              and row[k] is not None]
+        if qs != sorted(qs):
+            return f"{row.get('model')} quantiles out of order on {row.get('issue')!r}: {qs}"
+        for key in ("point", "mean", *[k for k in row if k[:1] == "q" and k[1:].isdigit()]):
+            wrong = outside(row.get("issue"), row.get(key))
+            if wrong:
+                return f"{row.get('model')} {key} {wrong}"
+    return ""
+
+
 # ---- cases ----------------------------------------------------------------------------
 
 
@@ -547,9 +585,12 @@ class Runner:
             return "violation", f"exit code {result.exit_code}: {result.output[-500:]}"
         if result.exit_code == 0 and "json" in argv:
             try:
-                json.loads(result.stdout)
+                data = json.loads(result.stdout)
             except ValueError as exc:
                 return "violation", f"{' '.join(argv)}: stdout is not JSON ({exc})"
+            wrong = numbers_within_scales(argv[0], data, path)
+            if wrong:
+                return "violation", f"{' '.join(argv)}: {wrong}"
         if result.exit_code == 0 and argv[0] == "convert":
             wrong = self._written_reads_back(args)
             if wrong:
