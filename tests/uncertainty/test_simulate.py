@@ -198,3 +198,27 @@ def test_memory_stays_bounded_as_draws_grow(ukraine):
 
     small, large = peak(32_768), peak(262_144)
     assert large < 1.5 * small  # 8x the draws, about the same peak
+
+
+def test_a_saved_simulation_carries_a_checksum_and_damage_is_refused(tmp_path):
+    """Found by tools/fuzz.py: four flipped bytes in a saved .nc (HDF5 dimension metadata)
+    made loading loop forever inside HDF5, and flips in the data loaded silently; a saved
+    file now ends with a SHA-256 line, checked before HDF5 reads a byte."""
+    from detente.uncertainty.simulate import CHECKSUM_TAG
+
+    path = tmp_path / "s.nc"
+    sim = detente.simulate("ukraine-2025-11", models=["compromise"], draws=16)
+    sim.save(path)
+    raw = path.read_bytes()
+    assert raw[-82:-65] == CHECKSUM_TAG
+    again = detente.api.load_simulation(path)
+    np.testing.assert_array_equal(again.dataset["quantiles"].values,
+                                  sim.dataset["quantiles"].values)
+    for offset in (3872, len(raw) // 2, len(raw) - 100):
+        damaged = bytearray(raw)
+        damaged[offset] ^= 0x5A
+        path.write_bytes(bytes(damaged))
+        with pytest.raises(DetenteError, match="damaged"):
+            detente.api.load_simulation(path)
+    path.write_bytes(raw[:-82])  # saved before checksums: still read
+    assert detente.api.load_simulation(path).dataset.attrs["draws"] == 16
