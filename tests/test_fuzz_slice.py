@@ -79,3 +79,16 @@ def test_command_json_outside_its_scales_is_a_wrong_answer(fuzz, tmp_path):
     mixed = {"summary": [{"issue": issue.id, "model": "m", "point": issue.low,
                           "q05": issue.low + 2, "q50": issue.low + 1}]}
     assert "out of order" in fuzz.numbers_within_scales("simulate", mixed, path)
+
+
+def test_a_case_that_hangs_in_c_is_stopped_and_counted(fuzz, tmp_path):
+    """Loading a damaged .nc once looped inside HDF5, beyond any signal: such cases run in
+    a forked child, killed after 4 x the hard limit."""
+    import time
+
+    runner = fuzz.Runner(tmp_path, timeout=5.0, tally=fuzz.Tally(), hard_limit=0.05)
+    with pytest.raises(fuzz.CaseTimeout):
+        runner._in_child(lambda: time.sleep(30))
+    assert runner._in_child(lambda: None) == ("ok", "")
+    outcome, detail = runner._in_child(lambda: 1 / 0)
+    assert outcome == "traceback" and "ZeroDivisionError" in detail
