@@ -6,7 +6,10 @@ Usage (from the repository root, the data beside it):
     python tools/accuracy_study.py procedural    # step 3: the procedural model
     python tools/accuracy_study.py proposals     # step 2: multi-issue proposals, exchange
     python tools/accuracy_study.py correction    # step 4: learned correction, ensemble
-    python tools/accuracy_study.py calibrate     # step 5: calibrated intervals
+    python tools/accuracy_study.py calibrate     # step 5: input-uncertainty defaults (failed)
+    python tools/accuracy_study.py intervals     # step 5: residual intervals [--write]
+    python tools/accuracy_study.py deals         # step 2b: deal tools on whole proposals
+    python tools/accuracy_study.py target        # step 6: nash variants × blends, in CV
     python tools/accuracy_study.py all
 
 Per-case forecasts of models without fitted parameters are cached under
@@ -495,21 +498,232 @@ def step_calibrate(study: Study) -> None:
           + "; ".join(f"{grid[g]} {best[g]:.3f}" for g in top))
 
 
+# ---- step 2b: deal tools on whole proposals ------------------------------------------
+
+
+def deal_columns(study: Study) -> dict[str, np.ndarray]:
+    """The deal tools' package per proposal, per scored issue (cached)."""
+    from detente.backtest.deal_backtest import DEAL_GRID, NASH_RESTARTS, proposal_deal_columns
+
+    names = ("deal-nash/worst", "deal-nash/status-quo", "deal-utilitarian")
+    files = {n: CACHE / f"{study.digest}-{n.replace('/', '_')}-{DEAL_GRID}-{NASH_RESTARTS}.npy"
+             for n in names}
+    if all(f.exists() for f in files.values()):
+        return {n: np.load(f) for n, f in files.items()}
+    every = load_cases(study.path, capability="equal", scoreable_only=False)
+    cols = proposal_deal_columns(study.cases, every, seed=0)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for n, f in files.items():
+        np.save(f, cols[n])
+    return cols
+
+
+def greedy_check(study: Study, grid: int = 21) -> str:
+    """How often coordinate ascent finds the exact Nash package (enumeration; proposals of up
+    to 3 issues, ``grid`` options per issue)."""
+    from detente.backtest.deal_backtest import (
+        best_nash_package,
+        deal_problem_of,
+        exhaustive_nash,
+        worst_disagreement,
+    )
+    from detente.backtest.proposals import proposal_cases
+
+    every = load_cases(study.path, capability="equal", scoreable_only=False)
+    same = total = 0
+    for pc in proposal_cases(every, study.cases):
+        if len(pc.scenario.issues) > 3:
+            continue
+        problem = deal_problem_of(pc.scenario, grid)
+        for d in (worst_disagreement(problem), problem.batna):
+            exact = exhaustive_nash(problem, d)
+            found = best_nash_package(problem, pc.scenario, d, np.random.default_rng(0))
+            total += 1
+            same += (exact is None and found is None) or (
+                exact is not None and found is not None and bool((exact == found).all()))
+    return f"{same} of {total}"
+
+
+def step_deals(study: Study) -> None:
+    cols = deal_columns(study)
+    exchange = proposal_columns(study, "exchange/decide")
+    y, g, comp = study.y, study.groups, study.compromise
+    print("## Step 2b: deal tools on whole proposals\n")
+    print("coordinate ascent = exhaustive Nash package (grid 21, proposals of ≤ 3 issues, "
+          f"worst and status-quo disagreement): {greedy_check(study)}\n")
+    names = list(cols)
+    training_scores(study, [*names, "exchange", "compromise"],
+                    np.column_stack([*cols.values(), exchange, comp]))
+    print("\nwhole file (every proposal; partly the training data of every split): "
+          + ", ".join(f"{n} {f2(mae(v, y))} ({int((~np.isnan(v)).sum())} issues)"
+                      for n, v in {**cols, "exchange": exchange, "compromise": comp}.items())
+          + "\n")
+    print("Choosing among the deal tools by grouped CV (on issues where all three forecast):\n")
+    choice_report(study, names, np.column_stack(list(cols.values())))
+    print("\nHeld-out gain over compromise of each tool as it is (MAE points; 95% "
+          "proposal-clustered bootstrap, 1000 replicates, seed 0); held-out MAE in brackets "
+          "after the gain:\n")
+    out = []
+    for n, v in {**cols, "exchange (decide)": exchange}.items():
+        cells, gains = [], []
+        for sp in study.splits:
+            point, lo, hi = gain_interval(v, comp, y, g, sp.test)
+            cells.append(f"{point:+.2f} [{lo:+.1f}, {hi:+.1f}] ({f2(mae(v, y, sp.test))})")
+            gains.append(point)
+        out.append([n, *cells, f"{np.mean(gains):+.2f}"])
+    print(table(out, ["tool", *map(str, SPLIT_SEEDS), "mean"]))
+
+
+# ---- step 6: one more attempt at the target --------------------------------------------
+
+TARGET_BLENDS = (0.5, 0.75, 1.0, 1.25, 1.5)
+TARGET_SCHEMES = ("equal", "council-votes", "shapley-shubik", "banzhaf")
+
+
+def target_candidates(study: Study) -> tuple[list[str], np.ndarray]:
+    """nash (worst disagreement; linear, quadratic) under each capability scheme, blended with
+    compromise at weight α (α > 1 moves away from compromise), clipped to the scale."""
+    from detente.backtest.deu import make_case
+
+    names, cols = [], []
+    for utility in ("linear", "quadratic"):
+        for scheme in TARGET_SCHEMES:
+            if scheme == "equal":
+                f = study.model(f"nash-{utility}-worst", "nash", utility=utility,
+                                disagreement="worst")
+            else:
+                model = get_model("nash", utility=utility, disagreement="worst")
+
+                def run(k: int, case: Case, model=model, scheme: str = scheme) -> float:
+                    sc = make_case(case.scenario, capability=scheme).scenario
+                    return float(model.forecast(sc).outcome[0, 0])
+
+                f = study.column(f"nash-{utility}-worst-{scheme}", run)
+            for a in TARGET_BLENDS:
+                names.append(f"{utility}/{scheme}/α={a:g}")
+                cols.append(np.clip(a * f + (1 - a) * study.compromise, 0, 100))
+    return names, np.column_stack(cols)
+
+
+def step_target(study: Study) -> None:
+    names, F = target_candidates(study)
+    y, g, comp = study.y, study.groups, study.compromise
+    print("## Step 6: nash variant, capability scheme and blend weight chosen in CV\n")
+    print(f"{len(names)} candidates: utility (linear, quadratic) × capabilities "
+          f"{TARGET_SCHEMES} × α {TARGET_BLENDS} (forecast = α nash + (1 − α) compromise)\n")
+    results = choice_report(study, names, F)
+    cells, gains, big = [], [], 0
+    for r, sp in zip(results, study.splits, strict=True):
+        f = F[:, names.index(r.chosen)]
+        point, lo, hi = gain_interval(f, comp, y, g, sp.test)
+        cells.append(f"{point:+.2f} [{lo:+.1f}, {hi:+.1f}]")
+        gains.append(point)
+        big += point >= 1.5
+    print("\nheld-out gain of the CV choice over compromise: " + "; ".join(
+        f"{sp.seed} {c}" for sp, c in zip(study.splits, cells, strict=True))
+          + f"; mean {np.mean(gains):+.2f}; ≥ 1.5 in {big} of 6")
+
+
+# ---- step 5b: residual (conformal) intervals ----------------------------------------
+
+
+def residual_columns(study: Study) -> dict[str, np.ndarray]:
+    """The default form of every model whose intervals ship, per scored issue (cached)."""
+    from detente.backtest.residual_fit import CALIBRATED_MODELS
+
+    cols = {}
+    for name, on_proposals in CALIBRATED_MODELS:
+        key = "nash-linear-worst" if name == "nash" else name
+        cols[name] = (proposal_columns(study, f"{name}/decide") if on_proposals
+                      else study.model(key, name))
+    return cols
+
+
+def step_intervals(study: Study, write: bool = False) -> None:
+    import json
+
+    from detente.backtest.residual_fit import (
+        CANDIDATES,
+        LEVELS,
+        build_calibration,
+        candidate_name,
+        evaluate_split,
+        scales,
+    )
+    from detente.uncertainty.residual import RESIDUAL_FILE, issue_inputs
+
+    cols = residual_columns(study)
+    inputs = [issue_inputs(c.scenario, c.issue) for c in study.cases]
+    spans = np.array([c.scenario.issue(c.issue).high - c.scenario.issue(c.issue).low
+                      for c in study.cases], dtype=float)
+    print("## Step 5b: residual (split-conformal) intervals\n")
+    print("candidates: " + ", ".join(candidate_name(c) for c in CANDIDATES)
+          + "; chosen per model and split by grouped 5-fold CV on the training part "
+          "(mean interval score at 50% and 80%), calibrated on the whole training part, "
+          "scored once held out\n")
+    rows, summary = [], {}
+    for name, f in cols.items():
+        S = scales(inputs, f, spans)
+        for sp in study.splits:
+            r = evaluate_split(f, S, study.y, study.groups, sp)
+            summary.setdefault(name, []).append(r)
+            rows.append([str(sp.seed), name, r.chosen,
+                         " / ".join(f"{100 * c:.0f}%" for c in r.coverage),
+                         " / ".join(f"{w:.1f}" for w in r.width),
+                         " / ".join(f"{100 * c:.0f}%" for c in r.span_coverage)
+                         + " (" + " / ".join(f"{w:.1f}" for w in r.span_width) + ")",
+                         str(r.issues)])
+    levels = " / ".join(f"{100 * v:.0f}" for v in LEVELS)
+    print(table(rows, ["split", "model", "chosen in CV", f"held-out coverage {levels}",
+                       f"held-out mean width {levels}",
+                       f"plain ± error quantile: coverage (width) {levels}",
+                       "held-out issues"]))
+    print("\nSummary over the six splits (held out):\n")
+    out = []
+    for name, rs in summary.items():
+        cov = np.array([r.coverage for r in rs])
+        within = (np.abs(cov - np.array(LEVELS)) <= 0.05).sum(axis=0)
+        out.append([name, *(f"{100 * cov[:, i].mean():.1f}% ({100 * cov[:, i].min():.0f}–"
+                            f"{100 * cov[:, i].max():.0f}%), {within[i]}/6 within 5"
+                            for i in range(len(LEVELS))),
+                    " / ".join(f"{np.mean([r.width[i] for r in rs]):.1f}"
+                               for i in range(len(LEVELS))),
+                    " / ".join(f"{100 * np.mean([r.span_coverage[i] for r in rs]):.1f}% "
+                               f"({np.mean([r.span_width[i] for r in rs]):.1f})"
+                               for i in range(len(LEVELS)))])
+    print(table(out, ["model", "mean coverage 50% (range), splits within 5 points",
+                      "mean coverage 80% (range), splits within 5 points",
+                      "mean width 50 / 80", "plain ± error quantile: coverage (width) 50 / 80"]))
+    data = build_calibration(study.path, cols)
+    print("\nshipped (chosen by grouped CV on all scored issues): "
+          + "; ".join(f"{m}: {candidate_name((c['construction'], c['floor']))}"
+                      for m, c in data["models"].items()))
+    if write:
+        RESIDUAL_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {RESIDUAL_FILE}")
+
+
 STEPS = {"nash": step_nash, "proposals": step_proposals, "procedural": step_procedural,
-         "correction": step_correction, "calibrate": step_calibrate}
+         "correction": step_correction, "calibrate": step_calibrate,
+         "intervals": step_intervals, "deals": step_deals, "target": step_target}
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("step", choices=[*STEPS, "all"])
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--write", action="store_true",
+                        help="intervals: write src/detente/uncertainty/residual_calibration.json")
     args = parser.parse_args(argv)
     study = Study(args.data)
     print(f"data: {args.data.name} (sha256 {study.digest}…), {len(study.cases)} scored issues, "
           f"{len(set(study.groups))} proposals; split seeds {', '.join(map(str, SPLIT_SEEDS))}\n")
     for name, step in STEPS.items():
         if args.step in (name, "all"):
-            step(study)
+            if name == "intervals":
+                step_intervals(study, write=args.write)
+            else:
+                step(study)
             print()
 
 

@@ -276,7 +276,11 @@ def forecast(
     points (proposals, the brief, figures), and the distributions cost time (bundled
     scenario: 0.02 s for the default three models' points against 0.3 s with the default
     draws; all seven models 0.7 s against 7.3 s). Pass ``draws=None`` for the CLI's
-    numbers. A scenario without declared uncertainty gets no distribution.
+    numbers. A scenario that declares no uncertainty gets, instead of draws, each model's
+    *residual* interval: the central ``interval`` from the model's errors on EU decisions
+    with known outcomes (DEU I/II; :mod:`detente.uncertainty.residual`), marked
+    ``source="residual"`` with a note saying so; models without such a calibration (or run
+    with other parameters) are listed in ``without_interval``.
     ``engine`` and ``chunk_size`` only decide where the draws run, never the numbers.
     """
     sc = _scenario(scenario, format)
@@ -331,8 +335,11 @@ def _with_distributions(result: ForecastSet, models: Sequence[Model], *, draws: 
 
     quantiles = interval_quantiles(interval)
     sc = result.scenario
-    if input_space(sc).size == 0:
-        return result
+    if input_space(sc).size == 0:  # nothing stated to simulate: the models' own error record
+        from detente.uncertainty.residual import residual_distributions
+
+        dists, missing = residual_distributions(result.forecasts, sc, interval)
+        return replace(result, distributions=dists, interval=interval, without_interval=missing)
     if seed is None:  # one seed for every group, and the points' own
         import numpy as np
 

@@ -53,7 +53,10 @@ class ForecastSet:
     names the models that could not run on it, each with its reason.
 
     ``distributions`` (empty unless asked for, see :func:`detente.api.forecast`) holds
-    each model's Monte Carlo distribution per issue, with the central ``interval``.
+    each model's Monte Carlo distribution per issue, with the central ``interval``; for a
+    scenario that states no uncertainty, each model's *residual* interval from its errors
+    on real outcomes instead (:mod:`detente.uncertainty.residual`), and
+    ``without_interval`` names the models that have no such calibration.
     """
 
     scenario: Scenario
@@ -61,6 +64,17 @@ class ForecastSet:
     skipped: tuple[Skipped, ...] = ()
     distributions: tuple[OutcomeDistribution, ...] = ()
     interval: float | None = None
+    without_interval: tuple[str, ...] = ()
+
+    @property
+    def interval_source(self) -> str | None:
+        """"simulation" or "residual" (see the class), None without distributions."""
+        return self.distributions[0].source if self.distributions else None
+
+    @property
+    def interval_note(self) -> str | None:
+        """Where residual intervals come from (None for simulated ones or none)."""
+        return self.distributions[0].basis if self.distributions else None
 
     def distribution(self, model: str, issue: str) -> OutcomeDistribution | None:
         """The distribution of ``model``'s forecast on ``issue`` (None if not computed)."""
@@ -131,8 +145,11 @@ class ForecastSet:
             "skipped": [s.to_dict() for s in self.skipped],
             "gaps": [g.to_dict() for g in self.gaps()],
         }
-        if self.distributions:  # only when asked for: the points-only JSON is unchanged
+        if self.distributions or self.without_interval:  # only when asked for
             out["interval"] = self.interval
+            out["interval_source"] = self.interval_source
+            out["interval_note"] = self.interval_note
+            out["without_interval"] = list(self.without_interval)
             out["distributions"] = [d.to_dict() for d in self.distributions]
         return out
 

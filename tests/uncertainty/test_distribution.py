@@ -76,7 +76,7 @@ def test_cli_table_and_json_carry_the_distribution():
     assert max(len(line) for line in res.output.splitlines()) <= 80
 
 
-def test_scenario_without_uncertainty_gets_no_distribution(ukraine):
+def test_scenario_without_uncertainty_gets_residual_intervals_not_draws(ukraine):
     data = ukraine.to_dict()
     for st in data["stances"]:
         st.pop("position_uncertainty", None)
@@ -89,4 +89,6 @@ def test_scenario_without_uncertainty_gets_no_distribution(ukraine):
 
     plain = Scenario.from_dict(data)
     assert input_space(plain).size == 0
-    assert api.forecast(plain, ["compromise"], draws=100).distributions == ()
+    dists = api.forecast(plain, ["compromise"], draws=100).distributions
+    assert len(dists) == len(plain.issues)
+    assert {d.source for d in dists} == {"residual"} and {d.draws for d in dists} == {0}

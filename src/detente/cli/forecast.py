@@ -58,7 +58,8 @@ def forecast(
 
     Each forecast comes with its distribution over the scenario's declared
     uncertainty; ⚠ marks a point outside its central interval or in another band
-    than the likeliest one.
+    than the likeliest one. A scenario that declares no uncertainty gets instead
+    each model's interval from its errors on EU decisions with known outcomes.
     """
     sc = api.load(scenario, format=fmt)
     result = api.forecast(sc, models=model or None, params=api.parse_params(param), seed=seed,

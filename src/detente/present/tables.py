@@ -36,6 +36,9 @@ def _with_distribution(issue: Issue, value: float, dist: OutcomeDistribution | N
     text = _value_with_anchor(issue, value)
     if dist is None:
         return text
+    if dist.source == "residual":  # no draws: an interval from the model's errors
+        text.append(f"\n[{dist.low:.0f}–{dist.high:.0f}] from errors", style="cyan")
+        return text
     text.append(f"\nmed {dist.median:.0f} [{dist.low:.0f}–{dist.high:.0f}]", style="cyan")
     if dist.likeliest is not None and dist.likeliest_p is not None:
         text.append(f"\n{dist.likeliest_p:.0%} ≈ {visible(dist.likeliest)}", style="cyan")
@@ -48,10 +51,20 @@ def _with_distribution(issue: Issue, value: float, dist: OutcomeDistribution | N
 
 def distribution_caption(result: ForecastSet) -> str:
     """What the distribution lines under each point mean (empty without them)."""
+    if result.without_interval and not result.distributions:
+        verb = "has" if len(result.without_interval) == 1 else "have"
+        return (f"No interval: the scenario states no uncertainty and "
+                f"{', '.join(result.without_interval)} {verb} no error record to take one "
+                "from.")
     if not result.distributions:
         return ""
-    counts = sorted({d.draws for d in result.distributions})
     level = result.interval or 0.8
+    if result.interval_source == "residual":
+        text = f"Under each point: central {level:.0%} {result.interval_note}."
+        if result.without_interval:
+            text += f" None for {', '.join(result.without_interval)} (no error record)."
+        return text
+    counts = sorted({d.draws for d in result.distributions})
     return (f"Under each point: median [central {level:.0%} interval] and the likeliest "
             f"anchor's share over {'/'.join(f'{n:,}' for n in counts)} Monte Carlo draws of "
             "the declared uncertainty; ⚠ = the point lies in a tail of its own distribution.")
@@ -62,7 +75,7 @@ def forecast_table(result: ForecastSet) -> Table:
     its distribution when the result carries one."""
     scenario = result.scenario
     caption = NEUTRAL_NOTE
-    if result.distributions:
+    if result.distributions or result.without_interval:
         caption = f"{distribution_caption(result)}\n{NEUTRAL_NOTE}"
     table = Table(
         title=scenario.title or scenario.name,

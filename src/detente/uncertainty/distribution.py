@@ -13,6 +13,12 @@ distribution back next to the point, per model and issue:
   and ``band_differs`` (the likeliest band is not the point's band). Either
   one says the headline number sits in a tail of its own distribution.
 
+For a scenario that states no uncertainty there is nothing to simulate; its
+forecasts instead carry an interval from the model's own errors on real
+outcomes (:mod:`detente.uncertainty.residual`): ``source="residual"``,
+``draws`` 0, the median the point itself, no band shares, and ``basis`` the
+sentence saying where the interval comes from.
+
 How many draws by default (:func:`default_draws`): ``LIGHT_DRAWS`` for the
 closed-form models and ``HEAVY_DRAWS`` for the round-based ones
 (``HEAVY_MODELS``: eum, exchange, smp), so that ``detente forecast`` stays
@@ -70,6 +76,11 @@ class OutcomeDistribution:
     point_band_p: float | None
     likeliest: str | None
     likeliest_p: float | None
+    #: "simulation" (Monte Carlo over the declared uncertainty) or "residual" (the model's
+    #: errors on real outcomes, for a scenario that states no uncertainty)
+    source: str = "simulation"
+    #: where a residual interval comes from (None for a simulated one)
+    basis: str | None = None
 
     @property
     def point_outside(self) -> bool:
@@ -95,7 +106,8 @@ class OutcomeDistribution:
                 "interval": [json_number(self.low), json_number(self.high)],
                 "point_band": self.point_band, "point_band_p": _num(self.point_band_p),
                 "likeliest": self.likeliest, "likeliest_p": _num(self.likeliest_p),
-                "point_outside": self.point_outside, "band_differs": self.band_differs}
+                "point_outside": self.point_outside, "band_differs": self.band_differs,
+                "source": self.source, "basis": self.basis}
 
 
 def _num(x: float | None) -> float | None:
