@@ -222,3 +222,26 @@ def test_a_saved_simulation_carries_a_checksum_and_damage_is_refused(tmp_path):
             detente.api.load_simulation(path)
     path.write_bytes(raw[:-82])  # saved before checksums: still read
     assert detente.api.load_simulation(path).dataset.attrs["draws"] == 16
+
+
+def test_a_file_without_checksum_is_read_in_a_child_first(tmp_path, monkeypatch):
+    """A file without the checksum line is read by a child process first, killed after
+    PROBE_SECONDS: the fuzzer's damaged file looped inside HDF5 for good (here a child that
+    never ends stands in for it)."""
+    import importlib
+    import time
+
+    sim_module = importlib.import_module("detente.uncertainty.simulate")
+
+    path = tmp_path / "old.nc"
+    detente.simulate("ukraine-2025-11", models=["compromise"], draws=16).save(path)
+    path.write_bytes(path.read_bytes()[:-82])
+    monkeypatch.setattr(sim_module, "PROBE_SECONDS", 1.0)
+    monkeypatch.setattr(sim_module, "_PROBE", "import time\ntime.sleep(60)\n")
+    start = time.perf_counter()
+    with pytest.raises(DetenteError, match="did not finish reading it within 1 s"):
+        detente.api.load_simulation(path)
+    assert time.perf_counter() - start < 30
+    monkeypatch.setattr(sim_module, "_PROBE", "import os\nos.abort()\n")
+    with pytest.raises(DetenteError, match="crashed"):
+        detente.api.load_simulation(path)

@@ -79,6 +79,37 @@ digits and a newline): a damaged saved simulation is refused before HDF5 reads i
 flipped bytes in HDF5's dimension metadata made it loop forever)."""
 _CHECKSUM_LEN = len(CHECKSUM_TAG) + 64 + 1
 
+PROBE_SECONDS = 60.0
+"""Wall seconds a child process gets to read a simulation file without a checksum line."""
+
+_PROBE = """import sys, h5netcdf
+with h5netcdf.File(sys.argv[1], "r") as f:
+    [v[...] for v in f.variables.values()]
+"""
+
+
+def _probe_unchecked(path: Path, seconds: float | None = None) -> None:
+    """Read a simulation file that has no checksum line (saved before checksums, or not by
+    detente) in a child Python first (about 0.3 s): a damaged one can make HDF5 loop
+    forever or crash in C, beyond any signal. A child that does not finish within
+    ``seconds`` is killed and the file refused; any other failure is left to the real read
+    to report."""
+    import subprocess
+    import sys
+
+    seconds = PROBE_SECONDS if seconds is None else seconds
+    try:
+        done = subprocess.run([sys.executable, "-c", _PROBE, str(path)], capture_output=True,
+                              timeout=seconds, check=False)
+    except subprocess.TimeoutExpired:
+        raise DetenteError(f"{path}: damaged (HDF5 did not finish reading it within "
+                           f"{seconds:g} s; files saved by this version carry a checksum "
+                           "and are checked at once)") from None
+    if done.returncode < 0:
+        raise DetenteError(f"{path}: damaged (HDF5 crashed reading it, signal "
+                           f"{-done.returncode})")
+
+
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 DEFAULT_BINS = 1000
 KEEP_DRAWS_UP_TO = 100_000
@@ -658,6 +689,8 @@ class Simulation:
                 raise DetenteError(f"{path}: damaged (its checksum does not match its content; "
                                    "the file changed after detente wrote it)")
             source = io.BytesIO(body)
+        else:
+            _probe_unchecked(path)
         try:
             with xr.open_dataset(source, engine="h5netcdf") as ds:
                 data = ds.load()
