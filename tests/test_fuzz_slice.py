@@ -92,3 +92,16 @@ def test_a_case_that_hangs_in_c_is_stopped_and_counted(fuzz, tmp_path):
     assert runner._in_child(lambda: None) == ("ok", "")
     outcome, detail = runner._in_child(lambda: 1 / 0)
     assert outcome == "traceback" and "ZeroDivisionError" in detail
+
+
+def test_nc_cases_judge_the_netcdf_bytes(fuzz, tmp_path):
+    """A cut inside the checksum line leaves the saved netCDF whole (it loads, as saved: not
+    a wrong answer, as the 10^5 run's one violation first said); damaged netCDF bytes
+    under a checksum are refused."""
+    import random
+
+    runner = fuzz.Runner(tmp_path, timeout=5.0, tally=fuzz.Tally())
+    n = len(runner.nc_bytes)
+    inside = next(s for s in range(10**6) if n - 82 <= random.Random(s).randrange(n) < n)
+    assert runner._nc(inside, "cut") == ("ok", "")
+    assert runner._nc(1, "flip")[0] == "clean"
