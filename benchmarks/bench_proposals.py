@@ -74,10 +74,24 @@ def main() -> None:
          f"; {found}")
     _, w, c = timed(lambda: amend(problem, packages[k], proposer, rule="nash"))
     line("amend by the Nash rule (a full scan of the space)", w, c, 2)
+    # worst cases: nothing acceptable, so every layer or every block is visited. First
+    # trivially (no-deal values of 1 that no package reaches); then with each actor's
+    # no-deal value at its 90th percentile over the space, which each actor alone can
+    # beat but no package beats for all
     strict = DealProblem.from_scenario(sc, batna={a_.id: 1.0 for a_ in sc.actors})
     none, w, c = timed(lambda: amend(strict, packages[k], proposer))
-    line("amend, worst case (nothing acceptable: every layer visited)", w, c, 2,
+    line("amend, nothing acceptable (no-deal values of 1)", w, c, 2,
          f"; found: {none is not None}")
+    u = problem.utilities_of(problem.space.decode(np.arange(problem.space.size)))
+    q90 = np.quantile(u, 0.9, axis=0)
+    tight = DealProblem.from_scenario(sc, batna={a_.id: float(b)
+                                                 for a_, b in zip(sc.actors, q90, strict=True)})
+    n_ok = int(acceptable(tight, problem.space.decode(np.arange(problem.space.size))).sum())
+    del u
+    for rule in ("fewest", "nash"):
+        none, w, c = timed(lambda rule=rule: amend(tight, packages[k], proposer, rule=rule))
+        line(f"amend ({rule}), nothing acceptable ({n_ok} packages pass the 90th-percentile "
+             "no-deal values)", w, c, 2, f"; found: {none is not None}")
 
 
 if __name__ == "__main__":

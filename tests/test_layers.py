@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "detente"
 
 # Lowest first; a module may import its own layer and those below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "atomic", "json_values", "notes"),
+    ("errors", "atomic", "reading", "json_values", "notes"),
     ("scenario", "scenarios", "templates", "anchors", "utility_space", "extras", "diagnostics"),
     ("formats", "arrays"),
     ("power", "engines", "models"),

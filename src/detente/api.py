@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -38,6 +38,7 @@ from detente.models.registry import (
 from detente.results import (
     BacktestReport,
     CheckReport,
+    DealWork,
     EnsembleFit,
     ExchangeRun,
     ForecastSet,
@@ -45,7 +46,7 @@ from detente.results import (
     ModelInfo,
     Skipped,
 )
-from detente.scenario import Scenario
+from detente.scenario import Scenario, field_line
 from detente.scenarios import DEFAULT, bundled_path, resolve
 from detente.templates import scenario_template
 
@@ -208,8 +209,25 @@ def check(path_or_name: str | os.PathLike[str] | None = None, *,
             except ModelInputError as exc:
                 problems.extend(exc.problems)
     if problems:
-        raise ModelInputError(problems)
+        raise _located(ModelInputError(problems), path_or_name, format=format)
     return CheckReport(tuple(scenarios), tuple(models))
+
+
+def _located(error: ModelInputError, source: ScenarioLike, *,
+            format: str | None = None) -> ModelInputError:
+    """``error`` with the file and line of each problem's field, where the scenario came
+    from a file (a model's needs are found after reading, on the arrays, which keep no
+    lines): a missing field points at its record, as the readers' messages do."""
+    if isinstance(source, Scenario) or not error.problems:
+        return error
+    path = resolve(source or DEFAULT)
+    try:
+        locate = formats.locator(path, format=format)
+    except DetenteError:  # read once already; a file changed since keeps its bare name
+        locate = None
+    return ModelInputError([
+        p if p.file else replace(p, file=str(path), line=p.line or field_line(locate, p.path))
+        for p in error.problems])
 
 
 # ---- models and forecasts ------------------------------------------------------------
@@ -294,6 +312,7 @@ def forecast(
         try:
             done.append(m.forecast(sc, seed=seed))
         except ModelInputError as exc:  # this model cannot run here; the others still do
+            exc = _located(exc, scenario, format=format)
             first = first or exc
             skipped.append(Skipped(m.name, _one_line(exc)))
     if not done and first is not None:
@@ -315,8 +334,7 @@ def _one_line(error: ModelInputError) -> str:
         return str(error).splitlines()[0]
     p = error.problems[0]
     more = len(error.problems) - 1
-    return (f"{p.field}: found {p.found}; expected {p.expected}"
-            + (f" (and {more} more)" if more else ""))
+    return str(p) + (f" (and {more} more)" if more else "")
 
 
 def _with_distributions(result: ForecastSet, models: Sequence[Model], *, draws: int | None,
@@ -324,7 +342,6 @@ def _with_distributions(result: ForecastSet, models: Sequence[Model], *, draws: 
                         chunk_size: int | None) -> ForecastSet:
     """``result`` with the distributions of its forecasts: one simulation per number of
     draws (the default rule gives the heavy models fewer), all with the same seed."""
-    from dataclasses import replace
 
     from detente.uncertainty.distribution import (
         default_draws,
@@ -619,6 +636,37 @@ def analyse_deals(
     return report
 
 
+DEAL_PILOT = 4096
+"""Deals whose utilities :func:`estimate_deals` times."""
+
+
+def estimate_deals(scenario: ScenarioLike | GeniusDomain = None, *, utility: str = "linear",
+                   draws: int = 0, deal_space: bool = True, packages: int = 0,
+                   package_draws: int = 0, format: str | None = None) -> DealWork:
+    """How long a pass over the deal space would take here, before it starts.
+
+    Every deal's utility for every actor once (``deal_space``: deals, phase without a
+    deal, amendments and the brief do it), plus once per BATNA draw (``draws``), plus
+    ``packages`` judged in each of ``package_draws`` draws (proposals); timed on a pilot
+    of :data:`DEAL_PILOT` deals and scaled linearly (a lower bound, see
+    :class:`~detente.results.DealWork`). The space is counted, never enumerated.
+    """
+    import numpy as np
+
+    source = _deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, format=format)
+    space = problem.space
+    size = space.size if deal_space else 0
+    pilot = min(space.size, DEAL_PILOT)
+    start = time.perf_counter()
+    problem.utilities_of(space.decode(np.arange(pilot, dtype=np.int64)))
+    per_deal = (time.perf_counter() - start) / max(pilot, 1)
+    passes = 1 + max(draws, 0)
+    return DealWork(deals=size, actors=problem.n_actors, passes=passes,
+                    seconds=per_deal * (size * passes + packages * package_draws),
+                    packages=packages, package_draws=package_draws)
+
+
 def _deal_source(scenario: ScenarioLike | GeniusDomain, format: str | None
                  ) -> Scenario | GeniusDomain:
     """The scenario or GENIUS negotiation a deal analysis reads (loaded once)."""
@@ -749,7 +797,6 @@ def phase(
     guarantee than at the point estimate, and ranks the kept plans by that share, ties in
     the point order (smallest guarantee first).
     """
-    from dataclasses import replace
 
     from detente.deals import analyse
     from detente.deals import phase as order
@@ -1122,6 +1169,14 @@ def deal_pair(scenario: ScenarioLike | GeniusDomain, a: str, b: str, *,
     return pair_view(deal_problem(scenario, utility=utility), a, b)
 
 
+def brief_simulated(models: Iterable[str] | None = None,
+                    simulated: Iterable[str] = FAST_MODELS) -> list[str]:
+    """The models :func:`brief` runs a Monte Carlo of: the ``simulated`` ones among
+    ``models`` (default every model but the ensemble)."""
+    chosen = list(models) if models else [m for m in available_models() if m != "ensemble"]
+    return [m for m in simulated if m in chosen]
+
+
 def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
           simulated: Iterable[str] = FAST_MODELS, draws: int = 1000, seed: int = 0,
           sensitivity_model: str = "compromise", sensitivity_samples: int = 8,
@@ -1137,7 +1192,7 @@ def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
     sc = _scenario(scenario)
     chosen = list(models) if models else [m for m in available_models() if m != "ensemble"]
     result = forecast(sc, chosen, seed=seed)
-    sim = simulate(sc, [m for m in simulated if m in chosen], draws=draws,
+    sim = simulate(sc, brief_simulated(chosen, simulated), draws=draws,
                    seed=seed) if draws else None
     sens = sensitivity(sc, sensitivity_model, method="morris", samples=sensitivity_samples,
                        seed=seed)

@@ -315,3 +315,40 @@ class EnsembleFit:
     members: tuple[str, ...]
     path: Path
     unused: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DealWork:
+    """How much work a pass over a deal space is (``api.estimate_deals``): every deal's
+    utility for every actor, once plus once per BATNA draw, and the seconds that takes
+    here by a timed pilot (a lower bound: the frontier search on top of it grows faster
+    than linearly with the number of actors)."""
+
+    deals: int
+    actors: int
+    passes: int
+    seconds: float
+    packages: int = 0
+    """Packages judged in every draw of the stated uncertainty (proposals)."""
+    package_draws: int = 0
+
+    @property
+    def evaluations(self) -> int:
+        """``actors × (deals × passes + packages × package_draws)``: utilities computed."""
+        return self.actors * (self.deals * self.passes + self.packages * self.package_draws)
+
+    def describe(self) -> str:
+        """``390,625 deals × 4 actors × 1 pass``: what the evaluations count."""
+        parts = []
+        if self.deals:
+            parts.append(f"{self.deals:,} deals × {self.actors} actors × {self.passes} "
+                         f"pass{'es' if self.passes != 1 else ''}")
+        if self.packages and self.package_draws:
+            parts.append(f"{self.packages} packages × {self.actors} actors × "
+                         f"{self.package_draws:,} draws")
+        return " + ".join(parts) or "nothing to evaluate"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"deals": self.deals, "actors": self.actors, "passes": self.passes,
+                "packages": self.packages, "package_draws": self.package_draws,
+                "evaluations": self.evaluations, "seconds": self.seconds}

@@ -593,7 +593,7 @@ class Scenario(_Frozen):
         problems: list[Problem] = []
 
         def add(path: Path, found: str, expected: str) -> None:
-            problems.append(Problem(path, found, expected, file, _line(locate, path)))
+            problems.append(Problem(path, found, expected, file, field_line(locate, path)))
 
         if not isinstance(data, Mapping):
             add((), f"{type(data).__name__} {short(data)}", "a mapping with name, actors, issues")
@@ -787,7 +787,9 @@ def _num_key(value: float) -> float | int:
 _Add = Callable[[Path, str, str], None]
 
 
-def _line(locate: Locator | None, path: Path) -> int | None:
+def field_line(locate: Locator | None, path: Path) -> int | None:
+    """The line of the field at ``path``, or of its nearest enclosing element that has one
+    (a missing field points at its record)."""
     if locate is None:
         return None
     if "red_lines" in path:  # a single red line may be written as `red_line: {...}`

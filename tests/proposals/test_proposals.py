@@ -206,3 +206,89 @@ def test_unknown_amendment_rule_is_a_clear_error():
     from detente.errors import DetenteError
     with pytest.raises(DetenteError, match="amendment rule"):
         api.proposals(amend_rule="biggest", models=[])
+
+
+def _with_point_plans(red_line: bool = False) -> dict:
+    data = _base()
+    if red_line:  # B will not accept x above 90: the option 100 crosses it, the point 80 not
+        data["stances"][1] = {**data["stances"][1], "red_line": {"above": 90}}
+    return {**data, "proposals": [
+        {"id": "between", "proposer": "B", "package": {"x": 80, "y": "some"}},
+        {"id": "named", "proposer": "A", "package": {"x": "hi"}}]}
+
+
+def test_point_between_options_is_judged_at_its_own_value():
+    from detente.deals.proposal_report import evaluate_proposals
+    from detente.scenario import Scenario
+    sc = Scenario.from_dict(_with_point_plans(red_line=True))
+    problem = DealProblem.from_scenario(sc)
+    rep = evaluate_proposals(problem, sc, amendments=False)
+    data = {p["id"]: p for p in rep.to_dict()["proposals"]}
+    p = data["between"]
+    assert p["between_options"] == ["x"] and p["snapped"] == []
+    assert p["package"]["x"] == "80"
+    # u_a = Σ_i w_ai (1 − |x_i − p_ai| / span): A at (100, 0) with saliences (1, .2),
+    # B at (0, 100) with saliences (.5, .5); the plan puts x at 80 and y at 50
+    want_a = (1.0 * (1 - 20 / 100) + 0.2 * (1 - 50 / 100)) / 1.2
+    want_b = (0.5 * (1 - 80 / 100) + 0.5 * (1 - 50 / 100)) / 1.0
+    assert p["actors"]["A"]["utility"] == pytest.approx(want_a)
+    assert p["actors"]["B"]["utility"] == pytest.approx(want_b)
+    # judged at 80, B's red line (nothing above 90) is not crossed; at the nearest
+    # option, 100, it would be (as the plan at hi shows)
+    assert p["red_lines"] == [] and data["named"]["red_lines"]
+    # the no-deal values and the other plan's numbers do not move with the added point
+    np.testing.assert_allclose(rep.entries[0].judgement.batna, problem.batna)
+    plain = evaluate_proposals(problem, sc.replace(proposals=sc.proposals[1:]),
+                               amendments=False).to_dict()["proposals"][0]
+    assert plain["actors"] == data["named"]["actors"]
+
+
+def test_point_draws_keep_the_no_deal_values():
+    from detente.deals.proposal_report import evaluate_proposals
+    from detente.scenario import Scenario
+    data = _with_point_plans()
+    data["stances"][0] = {**data["stances"][0], "uncertainty": {"position": [80, 100]}}
+    sc = Scenario.from_dict(data)
+    problem = DealProblem.from_scenario(sc)
+    both = evaluate_proposals(problem, sc, draws=300, seed=1, amendments=False)
+    alone = evaluate_proposals(problem, sc.replace(proposals=sc.proposals[1:]), draws=300,
+                               seed=1, amendments=False)
+    named = next(e for e in both.entries if e.judgement.compiled.proposal.id == "named")
+    np.testing.assert_array_equal(named.judgement.p_accept,
+                                  alone.entries[0].judgement.p_accept)
+
+
+def test_point_the_space_cannot_hold_is_said():
+    from detente.deals.proposal_report import evaluate_proposals
+    from detente.present.proposals import proposals_view
+    from detente.scenario import Scenario
+    sc = Scenario.from_dict(_with_point_plans())
+    tables = {"A": {"x": {"lo": 0.0, "mid": 0.9, "hi": 1.0}}}  # stated per option
+    problem = DealProblem.from_scenario(sc, tables=tables)
+    rep = evaluate_proposals(problem, sc, amendments=False)
+    p = next(p for p in rep.to_dict()["proposals"] if p["id"] == "between")
+    assert p["between_options"] == []
+    assert p["snapped"] == [{"issue": "x", "point": 80.0, "option": "hi",
+                             "why": p["snapped"][0]["why"]}]
+    assert "cannot hold" in p["snapped"][0]["why"]
+    from rich.console import Console
+    console = Console(width=80, record=True)
+    for part in proposals_view(rep):
+        console.print(part)
+    assert "judged at option hi" in console.export_text()
+
+
+def test_p_agreed_is_the_robust_deals_survival():
+    """The proposals' draws (all plans and draws at once) are the robust deals' draws
+    (one problem per draw): P(agreed) of a package is its survival probability."""
+    from detente.deals.robust import survival
+    sc = api.load()
+    problem = api.deal_problem(sc)
+    y = problem.space.decode(np.arange(problem.space.size))
+    packages = np.concatenate([
+        np.stack([compile_proposal(problem, sc, p).options for p in sc.proposals]),
+        y[acceptable(problem, y)][:12]])  # and some packages that are sometimes agreed
+    _, agreed = acceptance_probabilities(problem, sc, packages, draws=200, seed=4)
+    want = survival(problem, sc, packages, draws=200, seed=4).probability
+    np.testing.assert_allclose(agreed, want, atol=1e-12)
+    assert agreed.max() > 0 and agreed.min() < 1

@@ -29,7 +29,8 @@ if CHROMIUM is None:  # scripts/test.sh installs it (apt-get install chromium)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 BUNDLED = "ukraine-2025-11"
 PAGES = {"index": "/", "scenario": f"/s/{BUNDLED}", "whatif": f"/s/{BUNDLED}/whatif",
-         "deals": f"/s/{BUNDLED}/deals", "simulate": f"/s/{BUNDLED}/simulate?draws=500",
+         "deals": f"/s/{BUNDLED}/deals", "plans": f"/s/{BUNDLED}/plans?draws=300",
+         "simulate": f"/s/{BUNDLED}/simulate?draws=500",
          "edit": f"/s/{BUNDLED}/edit", "timeline": f"/t/{BUNDLED}"}
 
 
@@ -109,9 +110,22 @@ def test_every_page_loads_without_console_errors(server: str, watched: Watched):
     for name, path in PAGES.items():
         watched.open(server + path)
         assert watched.errors == [], (name, watched.errors)
-        if name in ("scenario", "deals", "simulate", "timeline"):
+        if name in ("scenario", "deals", "plans", "simulate", "timeline"):
             assert watched.page.locator(".js-plotly-plot").count() >= 1, name
         watched.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_the_plans_page_draws_its_grid_and_is_reached_from_the_scenario(
+        server: str, watched: Watched):
+    watched.open(server + f"/s/{BUNDLED}")
+    watched.page.click("#plans-link")
+    watched.page.wait_for_load_state("networkidle")
+    assert watched.page.url.endswith(f"/s/{BUNDLED}/plans")
+    heat = watched.page.locator("#fig-plans .heatmaplayer")
+    assert heat.count() == 1  # the plan × actor acceptance grid, drawn by plotly
+    rows = watched.page.locator("#plans-ranked tr")
+    assert rows.count() == 1 + len(detente.load(BUNDLED).proposals)
+    assert watched.errors == []
 
 
 def test_dragging_a_slider_changes_the_forecast(server: str, watched: Watched):

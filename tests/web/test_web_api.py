@@ -213,3 +213,44 @@ def test_proposals_are_the_cli_json_and_have_a_figure(client: TestClient):
     assert got == cli_json("proposals", BUNDLED, "--draws", "200", "--seed", "1", "-f", "json")
     fig = client.get(f"/api/scenarios/{BUNDLED}/figures/plans?draws=100")
     assert fig.status_code == 200 and fig.json()["data"][0]["type"] == "heatmap"
+
+
+def test_plans_page_shows_the_cli_rows_and_links_from_the_scenario(client: TestClient):
+    from detente.present.proposals import grid_rows, plan_lines, ranking_rows
+    page = client.get(f"/s/{BUNDLED}/plans?draws=150&seed=2")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    text = page.text
+    data = detente.api.proposals(BUNDLED, draws=150, seed=2).to_dict()  # the CLI's report
+    for row in ranking_rows(data):  # the ranking, best first, as the CLI lists it
+        assert f"<b>{row['id']}</b>" in text and row["blockers"] in text
+    order = [text.index(f"<b>{r['id']}</b>") for r in ranking_rows(data)]
+    assert order == sorted(order)
+    for _, cells in grid_rows(data)[2] + grid_rows(data, probability=True)[2]:
+        assert all(f'<td class="num">{c}</td>' in text for c in cells)
+    from markupsafe import escape
+    for p in data["proposals"]:  # every detail line, amendments and phases included
+        assert all(str(escape(line)) in text for line in plan_lines(p))
+    assert 'id="fig-plans"' in text and 'data-figure="fig-plans"' in text
+    assert "not predictions of fact" in text and "Under these assumptions" in text
+    assert f'href="/s/{BUNDLED}/plans"' in client.get(f"/s/{BUNDLED}").text
+
+
+def test_plans_page_without_plans_and_with_a_bad_rule(client: TestClient, ukraine):
+    text = detente.api.dumps(ukraine.replace(proposals=()))
+    ref = client.post("/api/scenarios", files={"file": ("plain.yaml", text)}).json()["id"]
+    page = client.get(f"/s/{ref}/plans")
+    assert page.status_code == 200 and "states no plans" in page.text
+    assert 'id="plans-link"' not in client.get(f"/s/{ref}").text
+    bad = client.get(f"/s/{BUNDLED}/plans?amend=biggest&draws=0",
+                     headers={"accept": "text/html"})
+    assert bad.status_code == 400 and "amendment rule" in bad.text
+
+
+def test_plans_page_escapes_plan_text(client: TestClient, ukraine):
+    from ..conftest import HOSTILE
+    first = ukraine.proposals[0].model_copy(update={"title": HOSTILE})
+    text = detente.api.dumps(ukraine.replace(proposals=(first, *ukraine.proposals[1:])))
+    ref = client.post("/api/scenarios", files={"file": ("plans.yaml", text)}).json()["id"]
+    page = client.get(f"/s/{ref}/plans?draws=0").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "\\x1b[31mRED" in page

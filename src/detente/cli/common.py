@@ -12,6 +12,7 @@ from typer.core import TyperGroup, TyperOption
 
 from detente.cli.options import OutputFormat
 from detente.errors import DetenteError, ScenarioError
+from detente.present.legends import explain_view
 from detente.present.terminal import make_console, styled
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,7 +25,7 @@ EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_USAGE", "Group", "OutputFormat", "console", "err_console",
-           "guard", "show"]
+           "explain", "guard", "show"]
 
 
 def show(items: Iterable[RenderableType], *, to: Console | None = None) -> None:
@@ -32,6 +33,12 @@ def show(items: Iterable[RenderableType], *, to: Console | None = None) -> None:
     out = to or console
     for item in items:
         out.print(item)
+
+
+def explain(command: str, on: bool) -> None:
+    """``--explain``: print the legend of ``command``'s terms (after its table)."""
+    if on:
+        show(explain_view(command))
 
 
 def print_problems(error: DetenteError) -> None:

@@ -8,16 +8,20 @@ from typing import Annotated
 import typer
 
 from detente import api
-from detente.cli.common import console, guard, show
+from detente.cli.common import console, explain, guard, show
+from detente.cli.guards import refuse_long_deals
 from detente.cli.options import (
     AcceptanceOpt,
     BatnaOpt,
     DealScenarioArg,
+    ExplainOpt,
     FromOpt,
     OutputFormat,
     SeedOpt,
     TableJsonOpt,
+    TopOpt,
     UtilityOpt,
+    YesOpt,
 )
 from detente.present.deals import deals_view, logrolls_table, phase_view
 
@@ -37,7 +41,7 @@ ShockOpt = Annotated[
 @guard
 def deals(
     scenario: DealScenarioArg = None,
-    top: Annotated[int, typer.Option(min=1, help="Top deals to list.")] = 5,
+    top: TopOpt = 5,
     utility: UtilityOpt = "linear",
     batna: BatnaOpt = None,
     acceptance: AcceptanceOpt = None,
@@ -51,6 +55,8 @@ def deals(
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
     robust: RobustOpt = 500,
+    yes: YesOpt = False,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Top deals, Pareto frontier size, ZOPA and bargaining solutions, and the deals most
     likely to survive the stated uncertainty.
@@ -58,6 +64,8 @@ def deals(
     With a structured scenario a deal counts only if it crosses no red line, breaks no
     linked offer and every actor holding a veto on a moved issue prefers it to no deal.
     """
+    refuse_long_deals(api.estimate_deals(scenario, utility=utility, draws=draws, format=fmt),
+                      yes)
     rep = api.analyse_deals(scenario, utility=utility, batna=api.parse_pairs(batna, "--batna"),
                             acceptance=acceptance, drops=api.parse_pairs(drop, "--drop"),
                             draws=draws, seed=seed, format=fmt, shocks=tuple(shock or ()),
@@ -66,18 +74,20 @@ def deals(
         console.print_json(json.dumps(rep.to_dict(top=top)))
         return
     show(deals_view(rep, top=top))
+    explain("deals", explain_)
 
 
 @guard
 def logrolls(
     scenario: DealScenarioArg = None,
-    top: Annotated[int, typer.Option(min=1, help="Trades to list.")] = 10,
+    top: TopOpt = 10,
     actor: Annotated[list[str] | None, typer.Option(help="Only trades involving these.")] = None,
     utility: UtilityOpt = "linear",
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
     robust: RobustOpt = 500,
     seed: SeedOpt = 0,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Pairs of actors and issues where each side gains more than it gives, with the share
     of draws of the stated uncertainty in which each trade still passes its tests (ranked
@@ -88,6 +98,7 @@ def logrolls(
         console.print_json(json.dumps(found.to_dict(top=top)))
         return
     console.print(logrolls_table(found, top=top))
+    explain("logrolls", explain_)
 
 
 @guard
@@ -97,16 +108,20 @@ def phase(
         str | None,
         typer.Option(help="issue=option,... (others at the status quo; default: the Nash deal)."),
     ] = None,
-    top: Annotated[int, typer.Option(min=1, help="Plans to list.")] = 5,
+    top: TopOpt = 5,
     utility: UtilityOpt = "linear",
     batna: BatnaOpt = None,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
     robust: RobustOpt = 500,
     seed: SeedOpt = 0,
+    yes: YesOpt = False,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Order a deal's issues into self-enforcing phases, or price the guarantee needed;
     with how often the deal and each plan survive the stated uncertainty."""
+    refuse_long_deals(api.estimate_deals(scenario, utility=utility, deal_space=deal is None,
+                                         format=fmt), yes)
     res = api.phase(scenario, deal=deal, top=top, utility=utility,
                     batna=api.parse_pairs(batna, "--batna"), format=fmt, robust=robust,
                     seed=seed)
@@ -114,3 +129,4 @@ def phase(
         console.print_json(json.dumps(res.to_dict()))
         return
     show(phase_view(res))
+    explain("phase", explain_)

@@ -8,8 +8,16 @@ from typing import Annotated
 import typer
 
 from detente import api
-from detente.cli.common import console, guard, show
-from detente.cli.options import FromOpt, OutputFormat, ScenarioArg, SeedOpt, TableJsonOpt
+from detente.cli.common import console, explain, guard, show
+from detente.cli.options import (
+    ExplainOpt,
+    FromOpt,
+    OutputFormat,
+    ScenarioArg,
+    SeedOpt,
+    TableJsonOpt,
+    TopOpt,
+)
 from detente.present.exchanges import exchange_view
 
 
@@ -27,12 +35,12 @@ def exchanges(
     output: TableJsonOpt = OutputFormat.table,
     seed: SeedOpt = 0,
     fmt: FromOpt = None,
-    top: Annotated[int, typer.Option(min=1, help="Exchanges to list in the table (the JSON "
-                                     "holds all).")] = 20,
+    top: TopOpt = 20,
     controlled_only: Annotated[bool, typer.Option(
         "--controlled-only",
         help="List only exchanges in which each side gives on an issue it delivers or holds "
              "a veto on (the model runs unchanged; this filters its log).")] = False,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Run the exchange model and list the executed exchanges, round by round (--top of them).
 
@@ -47,3 +55,4 @@ def exchanges(
         console.print_json(json.dumps(run.to_dict()))
         return
     show(exchange_view(run, top=top))
+    explain("exchanges", explain_)

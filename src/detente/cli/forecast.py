@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from detente import api
-from detente.cli.common import console, guard, show
+from detente.cli.common import console, explain, guard, show
 from detente.cli.options import (
+    ExplainOpt,
     FormatOpt,
     FromOpt,
     ModelsOpt,
@@ -53,6 +54,7 @@ def forecast(
         typer.Option("--interval", min=0.01, max=0.99,
                      help="The central interval shown with each forecast."),
     ] = 0.8,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Forecast the settlement of every issue with one or more models.
 
@@ -61,9 +63,9 @@ def forecast(
     than the likeliest one. A scenario that declares no uncertainty gets instead
     each model's interval from its errors on EU decisions with known outcomes.
     """
-    sc = api.load(scenario, format=fmt)
-    result = api.forecast(sc, models=model or None, params=api.parse_params(param), seed=seed,
-                          draws=draws, interval=interval)
+    # the file, not a loaded scenario: a model's unmet needs then name its file and line
+    result = api.forecast(scenario, models=model or None, params=api.parse_params(param),
+                          seed=seed, draws=draws, interval=interval, format=fmt)
     if output is OutputFormat.json:
         console.print_json(result.to_json(trajectory=rounds or exchanges))
         return
@@ -75,6 +77,7 @@ def forecast(
         show(exchange_logs(result))
     if rounds:
         show(rounds_view(result))
+    explain("forecast", explain_)
 
 
 def models() -> None:

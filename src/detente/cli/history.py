@@ -17,6 +17,7 @@ from detente.cli.options import (
     ScenarioFileArg,
     SeedOpt,
     TableJsonOpt,
+    TopOpt,
 )
 from detente.errors import DetenteError
 from detente.present.history import (
@@ -84,8 +85,8 @@ def add(
 
 @app.command("log")
 @guard
-def log(name: HistoryArg = None, db: DbOpt = None, output: TableJsonOpt = OutputFormat.table
-        ) -> None:
+def log(name: HistoryArg = None, db: DbOpt = None,
+        output: TableJsonOpt = OutputFormat.table, top: TopOpt = 50) -> None:
     """List the versions (of one history, or all), oldest first."""
     with api.open_history(db) as h:
         versions = h.versions(name)
@@ -95,7 +96,7 @@ def log(name: HistoryArg = None, db: DbOpt = None, output: TableJsonOpt = Output
     elif not versions:
         console.print(f"no versions in {where}", highlight=False)
     else:
-        console.print(log_table(versions, title=f"History ({where})"))
+        console.print(log_table(versions, title=f"History ({where})", top=top))
 
 
 @app.command("rm")

@@ -65,6 +65,22 @@ UtilityOpt = Annotated[str, typer.Option(help="Utility from distance: linear or 
 BatnaOpt = Annotated[
     list[str] | None, typer.Option("--batna", help="ACTOR=VALUE: override a BATNA (0..1).")
 ]
+TopOpt = Annotated[
+    int,
+    typer.Option("--top", min=1, help="How many to list in the table; a '… N more (use "
+                 "--top)' line counts the rest."),
+]
+"""``--top N`` of every command that prints a list (each command picks its default)."""
+ExplainOpt = Annotated[
+    bool,
+    typer.Option("--explain", help="Also print what each term of the output means "
+                 "(columns, marks, words)."),
+]
+YesOpt = Annotated[
+    bool,
+    typer.Option("--yes", "-y", help="Run even when the estimate (printed on stderr before a "
+                 "long run) is over 2 min."),
+]
 AcceptanceOpt = Annotated[
     str | None,
     typer.Option(help="above (u > BATNA) or at-least (u >= BATNA); default: at-least for "

@@ -13,7 +13,7 @@ import typer
 
 from detente import api
 from detente.cli.common import OutputFormat, console, err_console, guard
-from detente.cli.options import ForceOpt, ParamOpt, SeedOpt, TableJsonOpt
+from detente.cli.options import ForceOpt, ParamOpt, SeedOpt, TableJsonOpt, TopOpt
 from detente.errors import DetenteError
 from detente.present.inputs import (
     delphi_history_table,
@@ -131,7 +131,7 @@ def disagreement(
     threshold: Annotated[float, typer.Option(
         min=0.0, max=1.0, help="A swing of this share of the scale moves the forecast.")
     ] = 0.05,
-    top: Annotated[int, typer.Option(min=1, help="Rows shown.")] = 20,
+    top: TopOpt = 20,
     seed: SeedOpt = 0,
     out_format: FormatOpt = OutputFormat.table,
 ) -> None:

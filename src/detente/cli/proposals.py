@@ -8,15 +8,19 @@ from typing import Annotated
 import typer
 
 from detente import api
-from detente.cli.common import console, guard, show
+from detente.cli.common import console, explain, guard, show
+from detente.cli.guards import refuse_long_deals
 from detente.cli.options import (
     AcceptanceOpt,
+    ExplainOpt,
     FromOpt,
     OutputFormat,
     ScenarioArg,
     SeedOpt,
     TableJsonOpt,
+    TopOpt,
     UtilityOpt,
+    YesOpt,
 )
 from detente.present.proposals import proposals_view
 
@@ -38,14 +42,22 @@ def proposals(
     acceptance: AcceptanceOpt = None,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    top: TopOpt = 10,
+    yes: YesOpt = False,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Judge the scenario's proposals: who accepts each, who blocks and by how much,
-    red lines crossed, distance to each model's forecast, the smallest amendment of a
+    red lines crossed, distance to each model's forecast, a plan's stated phases step by
+    step (who delivers, deliverable, who would defect), the smallest amendment of a
     blocked plan, and what every plan agrees on. With --draws, the probability that each
     actor accepts and that every party holding a veto does (the ranking)."""
-    rep = api.proposals(scenario, draws=draws, seed=seed, amend_rule=amend, models=model,
+    sc = api.load(scenario, format=fmt)
+    refuse_long_deals(api.estimate_deals(sc, utility=utility, packages=len(sc.proposals),
+                                         package_draws=draws), yes)
+    rep = api.proposals(sc, draws=draws, seed=seed, amend_rule=amend, models=model,
                         utility=utility, acceptance=acceptance, format=fmt)
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict()))
         return
-    show(proposals_view(rep))
+    show(proposals_view(rep, top=top))
+    explain("proposals", explain_)

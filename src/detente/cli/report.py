@@ -9,7 +9,8 @@ import typer
 
 from detente import api
 from detente.cli.common import err_console, guard
-from detente.cli.options import FromOpt, ScenarioArg
+from detente.cli.guards import SIMULATE_ESTIMATE_FROM, refuse_long_deals, refuse_long_run
+from detente.cli.options import FromOpt, ScenarioArg, YesOpt
 from detente.errors import DetenteError
 from detente.present.brief import html_to_pdf, render_html
 
@@ -29,6 +30,7 @@ def report(
     seed: Annotated[int, typer.Option(min=0, help="Seed: same seed, same brief.")] = 0,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     fmt: FromOpt = None,
+    yes: YesOpt = False,
 ) -> None:
     """Write a one-page brief: where the settlement is likely to land, what would move it,
     and which packages every party could accept; every number with its source."""
@@ -38,6 +40,12 @@ def report(
     if output.exists() and not force:
         raise DetenteError(f"{output}: exists; pass --force to overwrite it")
     sc = api.load(scenario, format=fmt)
+    if draws > SIMULATE_ESTIMATE_FROM:
+        simulated = api.brief_simulated(model or None)
+        refuse_long_run(api.estimate_simulation(sc, simulated, draws=draws),
+                        f"{draws:,} draws", yes)
+    refuse_long_deals(api.estimate_deals(sc, packages=len(sc.proposals),
+                                         package_draws=draws), yes)
     page = render_html(api.brief(sc, models=model or None, draws=draws, seed=seed))
     if suffix == ".pdf":
         html_to_pdf(page, output)

@@ -19,9 +19,11 @@ from rich.progress import (
 )
 
 from detente import api
-from detente.cli.common import console, err_console, guard, show
+from detente.cli.common import console, err_console, explain, guard, show
+from detente.cli.guards import SIMULATE_ESTIMATE_FROM, refuse_long_run
 from detente.cli.options import (
     DrawsOpt,
+    ExplainOpt,
     FromOpt,
     ModelsOpt,
     OutputFormat,
@@ -29,9 +31,10 @@ from detente.cli.options import (
     ScenarioArg,
     SeedOpt,
     TableJsonOpt,
+    TopOpt,
+    YesOpt,
 )
 from detente.errors import DetenteError
-from detente.present.text import duration
 from detente.present.uncertainty import levers_view, sensitivity_view, simulation_view
 
 
@@ -50,20 +53,8 @@ class By(enum.StrEnum):
     actor = "actor"
 
 
-ESTIMATE_FROM = 50_000
-"""Runs of more draws are timed on a pilot first (the estimate goes to stderr)."""
 PROGRESS_EVERY = 5.0
 """Seconds between progress lines on a pipe."""
-LONG_RUN_SECONDS = 120
-"""Runs estimated longer than this need ``--yes``."""
-
-
-def _refuse_long_run(seconds: float, draws: int, yes: bool) -> None:
-    err_console.print(f"estimate: {draws:,} draws take about {duration(seconds)} here",
-                      highlight=False)
-    if seconds > LONG_RUN_SECONDS and not yes:
-        raise DetenteError(f"not started: about {duration(seconds)} is over "
-                           f"{LONG_RUN_SECONDS} s; pass --yes to run it, or fewer --draws")
 
 
 def _progress(bar: Progress, task: TaskID) -> Callable[[int, int], None]:
@@ -109,8 +100,8 @@ def simulate(
         help="Give inputs without a stated distribution the default uncertainty calibrated "
              "on EU decisions (docs/accuracy.md; the output says how well it covered "
              "real outcomes).")] = False,
-    yes: Annotated[bool, typer.Option(
-        "--yes", "-y", help=f"Run even when the estimate is over {LONG_RUN_SECONDS} s.")] = False,
+    yes: YesOpt = False,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Outcome distributions under the scenario's declared uncertainty (Monte Carlo).
 
@@ -124,10 +115,10 @@ def simulate(
     else:
         sc = api.load(scenario, format=fmt)
         params = api.parse_params(param)
-        if draws > ESTIMATE_FROM:
-            _refuse_long_run(api.estimate_simulation(
+        if draws > SIMULATE_ESTIMATE_FROM:
+            refuse_long_run(api.estimate_simulation(
                 sc, model or None, draws=draws, params=params,
-                calibrated_uncertainty=calibrated_uncertainty), draws, yes)
+                calibrated_uncertainty=calibrated_uncertainty), f"{draws:,} draws", yes)
         with Progress(TextColumn("[bold]simulating[/]"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err_console, transient=True,
                       disable=output is OutputFormat.json) as bar:
@@ -144,6 +135,7 @@ def simulate(
         console.print_json(json.dumps(sim.to_dict()))
         return
     show(simulation_view(sim, sc))
+    explain("simulate", explain_)
 
 
 @guard
@@ -159,10 +151,11 @@ def sensitivity(
     issue: Annotated[list[str] | None, typer.Option(
         "--issue", "-i", help="Issue(s) to show (repeatable). Default: all.")] = None,
     by: Annotated[By, typer.Option(help="Rank single inputs or whole actors.")] = By.input,
-    top: Annotated[int, typer.Option(min=1, help="Rows per issue.")] = 8,
+    top: TopOpt = 8,
     seed: SeedOpt = 0,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Which uncertain inputs move each issue's forecast most (SALib), with the forecast at
     each input's low and high end (tornado columns) and the swing between them."""
@@ -175,6 +168,7 @@ def sensitivity(
         console.print_json(json.dumps(res.to_dict()))
         return
     show(sensitivity_view(res, sc, by=by.value, issues=issue or None, top=top))
+    explain("sensitivity", explain_)
 
 
 @guard
@@ -188,10 +182,11 @@ def levers(
     param: ParamOpt = None,
     actor: Annotated[list[str] | None, typer.Option(
         "--actor", "-a", help="Only this actor's levers (repeatable).")] = None,
-    show_: Annotated[int, typer.Option("--show", min=1, help="Levers to show.")] = 10,
+    top: TopOpt = 10,
     seed: SeedOpt = 0,
     output: TableJsonOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    explain_: ExplainOpt = False,
 ) -> None:
     """The smallest change to one actor's position, salience or capability that moves
     the forecast on an issue to a target."""
@@ -203,4 +198,5 @@ def levers(
     if output is OutputFormat.json:
         console.print_json(json.dumps(res.to_dict()))
         return
-    show(levers_view(res, sc, show=show_))
+    show(levers_view(res, sc, top=top))
+    explain("levers", explain_)

@@ -67,8 +67,8 @@ def pareto_mask(points: np.ndarray) -> np.ndarray:
     if a == 1:
         return pts[:, 0] == pts[:, 0].max()
     idx = np.arange(n)
-    if a >= 3 and 2**a <= _GRID_CELLS:  # beyond 16 actors the grid (2^a cells) costs more
-        idx = _grid_prune(pts, idx)     # than it saves, and numpy has no axes past 64
+    if a >= 3 and 2**a <= _GRID_CELLS:  # past 16 actors a grid of 2 per axis is too big
+        idx = _grid_prune(pts, idx)
     sub = pts[idx]
     order = np.lexsort(sub.T[::-1])[::-1]  # lexicographically descending
     srt = sub[order]

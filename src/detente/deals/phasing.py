@@ -119,6 +119,9 @@ class PhaseReport:
     """Who can deliver each phased issue (with structure)."""
     robust: PlanSurvival | None = None
     """The deal's and each plan's survival across the stated uncertainty, if computed."""
+    unchanged: tuple[str, ...] = ()
+    """Issues the deal leaves as they are, so not phased: at the status quo (no deal, with
+    structure); without structure, issues whose move changes no actor's utility."""
 
     @property
     def best(self) -> Plan | None:
@@ -146,6 +149,7 @@ class PhaseReport:
                 "delivered_by": {k: list(v) for k, v in self.delivered_by.items()}}
                if self.delivered_by else {}),
             "plans": [p.to_dict() for p in self.plans],
+            "unchanged": list(self.unchanged),
             "ranked_by": self.ranked_by,
             **({"robust": self.robust.to_dict()} if self.robust is not None else {}),
         }
@@ -187,13 +191,20 @@ def evaluate_plans(g: np.ndarray, beta: np.ndarray, phi: np.ndarray,
         n_phase = f.max(axis=1) + 1 if m else np.zeros(len(f), dtype=np.int64)
         w = np.broadcast_to(beta, (len(f), n_a)).copy()
         for k in range(m):
-            before = (f < k).astype(float)
-            now = (f == k).astype(float)
-            d = before @ g.T + now @ pos.T
+            d = defection_values(g, f, k, pos)
             w = np.where((k < n_phase)[:, None], np.maximum(w, d), w)
         worst[s:s + chunk] = w
         short[s:s + chunk] = np.maximum(0.0, w - final)
     return short, worst
+
+
+def defection_values(g: np.ndarray, phi: np.ndarray, k: int,
+                     pos: np.ndarray | None = None) -> np.ndarray:
+    """``D[P, A]``: what defecting in phase ``k`` of plans ``φ[P, m]`` is worth to each
+    actor, ``D_a(k) = Σ_i g_ai [φ_i < k] + Σ_i max(g_ai, 0) [φ_i = k]`` (``pos``:
+    ``max(g, 0)``, if already at hand)."""
+    pos = np.maximum(g, 0.0) if pos is None else pos
+    return (phi < k).astype(float) @ g.T + (phi == k).astype(float) @ pos.T
 
 
 def plan_shortfalls(problem: DealProblem, options: np.ndarray, changed: np.ndarray,
@@ -274,6 +285,7 @@ def phase(
         n_deliverable=len(phi),
         delivered_by=({} if rules is None else
                       {problem.issues[i]: rules.delivered_by(int(i)) for i in changed}),
+        unchanged=tuple(x for i, x in enumerate(problem.issues) if i not in set(changed)),
     )
 
 
@@ -282,14 +294,24 @@ def _deliverable(rules: Rules, options: np.ndarray, changed: np.ndarray,
     """``ok[P]``: plans after each of whose phases no linkage is broken (a conditional
     offer is delivered only with, or after, what it is conditional on)."""
     ok = np.ones(len(phi), dtype=bool)
-    ref = np.where(rules.reference >= 0, rules.reference, options)
     for k in range(phi.shape[1] if phi.size else 0):
-        rows = np.repeat(options[None, :], len(phi), axis=0)
-        rows[:, changed] = np.where(phi <= k, options[changed][None, :], ref[changed][None, :])
-        for link in rules.links:
-            ok &= ~(link.offer[rows[:, link.offer_issue]]
-                    & ~link.requires[rows[:, link.requires_issue]])
+        ok &= ~broken_after(rules, options, changed, phi, k).any(axis=1)
     return ok
+
+
+def broken_after(rules: Rules, options: np.ndarray, changed: np.ndarray, phi: np.ndarray,
+                 k: int) -> np.ndarray:
+    """``B[P, L]``: the linkages of ``rules`` broken once phases ``0 … k`` of plans
+    ``φ[P, m]`` are delivered (the issues ``changed[m]`` of later phases still at no
+    deal): an offer delivered before what it is conditional on."""
+    ref = np.where(rules.reference >= 0, rules.reference, options)
+    rows = np.repeat(options[None, :], len(phi), axis=0)
+    rows[:, changed] = np.where(phi <= k, options[changed][None, :], ref[changed][None, :])
+    out = np.zeros((len(phi), len(rules.links)), dtype=bool)
+    for j, link in enumerate(rules.links):
+        out[:, j] = link.offer[rows[:, link.offer_issue]] & ~link.requires[
+            rows[:, link.requires_issue]]
+    return out
 
 
 def fubini(m: int) -> int:

@@ -12,7 +12,15 @@ from detente.notes import neutral_note
 from detente.scenario import Scenario
 
 from .amendments import Amendment, AmendRule, CommonGround, amend, common_ground
-from .proposals import ProposalJudgement, compile_proposal, judge, judge_with_draws
+from .proposal_phases import PhasedPlanJudgement, judge_phases
+from .proposals import (
+    POINT_CANNOT_BE_HELD,
+    ProposalJudgement,
+    compile_proposal,
+    judge,
+    judge_with_draws,
+    with_points,
+)
 from .utility import DealProblem
 
 
@@ -25,6 +33,8 @@ class ProposalEntry:
     """Per model: mean over issues of ``|x_i − f_i| / L_i`` (0: the model's forecast)."""
     amendment: Amendment | None
     blocked: bool
+    phasing: PhasedPlanJudgement | None = None
+    """The plan's own phases judged by the phasing rules (``None``: it states none)."""
 
 
 @dataclass(frozen=True)
@@ -72,8 +82,10 @@ class ProposalsReport:
                 "sources": list(p.sources), "assumptions": p.assumptions,
                 "package": self.label(j.compiled.options), "open": list(p.open),
                 "phases": [{"name": ph.name, "issues": list(ph.issues)} for ph in p.phases],
+                "phasing": None if e.phasing is None else e.phasing.to_dict(),
                 "stated": {k: v for k, v in p.package.items()},
-                "snapped": [{"issue": i, "point": v, "option": o}
+                "between_options": list(j.compiled.points),
+                "snapped": [{"issue": i, "point": v, "option": o, "why": POINT_CANNOT_BE_HELD}
                             for i, v, o in j.compiled.snapped],
                 "acceptable": j.verdict.acceptable, "reasons": j.verdict.reasons(),
                 "vetoed_by": {a: float(-j.margins[self.actors.index(a)])
@@ -99,9 +111,10 @@ def evaluate_proposals(problem: DealProblem, scenario: Scenario, *,
                        draws: int = 0, seed: int = 0, amend_rule: AmendRule = "fewest",
                        amendments: bool = True) -> ProposalsReport:
     """Judge every proposal of ``scenario`` on ``problem`` (see :mod:`.proposals`)."""
-    compiled = [compile_proposal(problem, scenario, p) for p in scenario.proposals]
+    problem, base = with_points(problem, scenario)
+    compiled = [compile_proposal(problem, scenario, p, base=base) for p in scenario.proposals]
     judged = judge_with_draws(problem, scenario, judge(problem, compiled), draws=draws,
-                              seed=seed)
+                              seed=seed, base=base)
     entries = []
     spans = np.array([issue.span for issue in scenario.issues])
     for j in judged:
@@ -116,7 +129,9 @@ def evaluate_proposals(problem: DealProblem, scenario: Scenario, *,
         if blocked and amendments:
             proposer = problem.actors.index(j.compiled.proposal.proposer)
             amendment = amend(problem, j.compiled.options, proposer, rule=amend_rule)
-        entries.append(ProposalEntry(j, distance, amendment, blocked))
+        entries.append(ProposalEntry(j, distance, amendment, blocked,
+                                     judge_phases(problem, j.compiled.options,
+                                                  j.compiled.proposal)))
     packages = (np.stack([c.options for c in compiled]) if compiled
                 else np.zeros((0, len(problem.issues)), dtype=np.int64))
     settles = np.array([[issue in c.proposal.package for issue in problem.issues]

@@ -1,8 +1,15 @@
 """Judging the plans on the table: who accepts each, who blocks it, and by how much.
 
 A proposal (``Scenario.proposals``) is compiled to one package of option
-indices ``x[I]`` on the deal space: an option by name, a point at the nearest
-option, and an issue it leaves out or open at its no-deal option. Each
+indices ``x[I]`` on the deal space: an option by name, and an issue it leaves
+out or open at its no-deal option. A point on an issue's scale that is not one
+of its options is judged at its own value: :func:`with_points` adds the plans'
+points to the deal space as options of their own (utilities by the distance
+rule, which is defined on the whole scale; red lines and linkages by their
+stated values), keeping the no-deal values as they were. Where the utilities
+are stated per option (utility tables, GENIUS spaces), the deal space cannot
+hold a point between options: it is judged at the nearest option and the
+output says so. Each
 actor's utility ``u_a(x)`` and no-deal value ``β_a`` are the deal layer's
 (:mod:`detente.deals.utility`); acceptability is :func:`detente.deals.acceptable`
 (with structure: no red line crossed, no linkage broken, every veto holder on a
@@ -18,7 +25,7 @@ judged on every draw at once: ``u[D, K, A] = Σ_i w_dai v_dai(x_ki)`` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -26,42 +33,115 @@ from detente.errors import DetenteError
 from detente.scenario import Proposal, Scenario
 
 from .acceptability import acceptable, verdict
-from .rules import Verdict
-from .utility import DealProblem, UtilityKind, distance_value
+from .robust import NO_DEAL_STREAM
+from .rules import Rules, Verdict
+from .space import NO_AGREEMENT, OutcomeSpace
+from .utility import DealProblem, UtilityKind, _distance_tables, distance_value
+
+POINT_CANNOT_BE_HELD = ("the utilities are stated per option, so the deal space cannot hold a "
+                        "point between them")
 
 
 @dataclass(frozen=True)
 class CompiledProposal:
-    """A proposal on the deal space: ``options[I]``, and the points moved to an option."""
+    """A proposal on the deal space: ``options[I]``, its points between options judged at
+    their own value, and those the deal space cannot hold (judged at the nearest option)."""
 
     proposal: Proposal
     options: np.ndarray
     snapped: tuple[tuple[str, float, str], ...]
-    """``(issue, stated point, option used)`` where a point is not an option."""
+    """``(issue, stated point, option used)`` where a point could not be held."""
+    points: tuple[str, ...] = ()
+    """Issues the plan puts at a point between options, judged at that point."""
 
 
-def compile_proposal(problem: DealProblem, scenario: Scenario,
-                     proposal: Proposal) -> CompiledProposal:
-    """The package of one proposal as option indices (see the module docstring)."""
+def _matching(names: tuple[str, ...], values: np.ndarray, point: float) -> int | None:
+    """The option at ``point`` (not the explicit no-agreement option: a plan that states
+    the status quo's value settles the issue there), if any."""
+    for o, (name, value) in enumerate(zip(names, values, strict=True)):
+        if name != NO_AGREEMENT and np.isclose(value, point):
+            return o
+    return None
+
+
+def compile_proposal(problem: DealProblem, scenario: Scenario, proposal: Proposal, *,
+                     base: tuple[int, ...] | None = None) -> CompiledProposal:
+    """The package of one proposal as option indices (see the module docstring); run
+    :func:`with_points` on ``problem`` first to judge points at their own value (``base``:
+    the number of each issue's own options, the rest being the points it added)."""
+    del scenario  # the package reads only the problem's space (kept for symmetry)
     space = problem.space
+    base = space.sizes if base is None else base
     out = np.array(problem.reference_options, dtype=np.int64)
-    snapped = []
+    snapped, points = [], []
     for issue_id, choice in proposal.package.items():
         i = space.issues.index(issue_id)
         names, values = space.option_names[i], space.option_values[i]
         if isinstance(choice, str):
             out[i] = names.index(choice)
             continue
-        o = int(np.argmin(np.abs(values - float(choice))))
-        out[i] = o
-        if not np.isclose(values[o], float(choice)):
+        o = _matching(names, values, float(choice))
+        if o is None:
+            o = int(np.argmin(np.abs(values - float(choice))))
             snapped.append((issue_id, float(choice), names[o]))
+        elif o >= base[i]:
+            points.append(issue_id)
+        out[i] = o
     missing = [space.issues[i] for i in np.flatnonzero(out < 0)]
     if missing:
         raise DetenteError(f"proposal {proposal.id!r} leaves {', '.join(missing)} out, and "
                            "no status quo says where no deal leaves them: give an option")
-    del scenario  # the package reads only the problem's space (kept for symmetry)
-    return CompiledProposal(proposal, out, tuple(snapped))
+    return CompiledProposal(proposal, out, tuple(snapped), tuple(points))
+
+
+def with_points(problem: DealProblem,
+                scenario: Scenario) -> tuple[DealProblem, tuple[int, ...]]:
+    """``problem`` with each point a proposal states between options added as an option
+    of its own (named by its value), where the utilities allow it.
+
+    A point is held when the problem's utilities on its issue are the distance rule's
+    (``w_ai v(|x − p_ai| / span)``, defined on the whole scale): no stated utilities
+    (:attr:`DealProblem.keys`, terms, caps) and the issue's table equal to the rule's on
+    its options. The new options come after the issue's own, so every package keeps its
+    deal number in the first options; the no-deal values (``batna``, ``reference``)
+    stay as computed on the deal space; red lines and linkages are recompiled on the
+    values (a red line naming options leaves a point alone). Also returns the number of
+    each issue's own options.
+    """
+    space = problem.space
+    if problem.keys is not None or problem.terms is not None or problem.cap is not None:
+        return problem, space.sizes
+    extra: list[list[float]] = [[] for _ in space.issues]
+    for prop in scenario.proposals:
+        for issue_id, choice in prop.package.items():
+            i = space.issues.index(issue_id)
+            if isinstance(choice, str) or _matching(space.option_names[i],
+                                                    space.option_values[i], float(choice)) \
+                    is not None:
+                continue
+            if not any(np.isclose(v, float(choice)) for v in extra[i]):
+                extra[i].append(float(choice))
+    if not any(extra):
+        return problem, space.sizes
+    names, values = list(space.option_names), list(space.option_values)
+    for i, points in enumerate(extra):
+        taken = set(names[i])
+        new = [f"{v:g}" if f"{v:g}" not in taken else f"point {v:g}" for v in points]
+        names[i] = names[i] + tuple(new)
+        values[i] = np.append(values[i], points)
+    wide = OutcomeSpace(space.issues, tuple(names), tuple(values))
+    kind: UtilityKind = "quadratic" if problem.utility == "quadratic" else "linear"
+    _, rule = _distance_tables(scenario, wide, kind, {})
+    tables = list(problem.tables)
+    for i, points in enumerate(extra):
+        n = space.sizes[i]
+        if points and np.allclose(rule[i][:n], problem.tables[i], rtol=0, atol=1e-12):
+            tables[i] = rule[i]
+        else:  # stated per option here: keep the deal space's options only
+            names[i], values[i] = space.option_names[i], space.option_values[i]
+    wide = OutcomeSpace(space.issues, tuple(names), tuple(values))
+    rules = None if problem.rules is None else Rules.from_scenario(scenario, wide)
+    return replace(problem, space=wide, tables=tuple(tables), rules=rules), space.sizes
 
 
 @dataclass(frozen=True)
@@ -113,21 +193,28 @@ def package_values(problem: DealProblem, options: np.ndarray) -> np.ndarray:
 
 
 def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarray,
-                    *, draws: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                    *, draws: int, seed: int = 0,
+                    base: tuple[int, ...] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``u[D, K, A]`` of packages ``[K, I]`` and no-deal values ``β[D, A]`` over ``draws``.
 
-    Positions and saliences come from ``input_space(scenario).sample`` (the same
-    draws as ``detente simulate`` with this seed); stated BATNAs and pressures
-    from :meth:`DealProblem.sample_batna`; a BATNA derived from the status quo is
-    recomputed on each draw's positions and saliences.
+    Positions and saliences come from ``input_space(scenario).sample`` with its
+    default kinds (the same draws as ``detente simulate`` and the robust deals with
+    this seed; the capabilities drawn with them do not enter whether a party accepts
+    a plan, which it judges on its own utility); stated BATNAs and pressures
+    from :meth:`DealProblem.sample_batna` on the robust deals' no-deal stream
+    (:data:`~detente.deals.robust.NO_DEAL_STREAM`), so a plan's P(agreed) is the
+    survival probability :func:`detente.deals.robust.survival` gives its package,
+    computed for every plan and draw at once; a BATNA derived from the status quo is
+    recomputed on each draw's positions and saliences, over each issue's own options
+    (``base``: how many; the points :func:`with_points` added do not move it).
     """
-    from detente.uncertainty.sampling import input_space
+    from detente.uncertainty.sampling import block_generator, input_space
 
     if problem.keys is not None or problem.terms is not None or problem.cap is not None:
         raise DetenteError("draws need the distance utilities of a scenario, not stated "
                            "utility tables")
     packages = np.asarray(packages, dtype=np.int64)
-    arrays = input_space(scenario, ("position", "salience")).sample(seed, 0, draws)
+    arrays = input_space(scenario).sample(seed, 0, draws)
     pos = np.nan_to_num(np.asarray(arrays.position))  # no stance: weight 0, value unused
     sal = np.asarray(arrays.salience) * np.asarray(arrays.mask)[None]
     total = sal.sum(axis=2, keepdims=True)
@@ -136,14 +223,14 @@ def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarr
     n_d, n_a = pos.shape[0], pos.shape[1]
     u = np.zeros((n_d, packages.shape[0], n_a))
     ref = np.zeros((n_d, n_a))
+    base = problem.space.sizes if base is None else base
     for i, issue in enumerate(scenario.issues):
         values = problem.space.option_values[i]
         table = distance_value(values[None, None, :], pos[:, :, i, None], issue.span, kind)
         table *= w[:, :, i, None]  # [D, A, n_i]
         u += np.moveaxis(table[:, :, packages[:, i]], 1, 2)
-        ref += _at_status_quo(table, values, issue.status_quo)
-    rng = np.random.default_rng([seed, 1])
-    sampled = problem.sample_batna(rng, draws)
+        ref += _at_status_quo(table[:, :, :base[i]], values[:base[i]], issue.status_quo)
+    sampled = problem.sample_batna(block_generator(seed, 0, NO_DEAL_STREAM), draws)
     derived = np.array([s.startswith("status quo") for s in problem.batna_source])
     beta = np.where(derived[None], sampled + ref - problem.reference.sum(axis=1)[None], sampled)
     return u, beta
@@ -163,11 +250,13 @@ def _at_status_quo(table: np.ndarray, values: np.ndarray, sq: float | None) -> n
 
 
 def acceptance_probabilities(problem: DealProblem, scenario: Scenario, packages: np.ndarray,
-                             *, draws: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                             *, draws: int, seed: int = 0, base: tuple[int, ...] | None = None
+                             ) -> tuple[np.ndarray, np.ndarray]:
     """``P[K, A]`` that each actor prefers each package to no deal, and ``agreed[K]``: that
-    the package is acceptable (structure kept, every party whose consent it needs in)."""
+    the package is acceptable (structure kept, every party whose consent it needs in);
+    ``base`` as in :func:`drawn_utilities`."""
     packages = np.asarray(packages, dtype=np.int64)
-    u, beta = drawn_utilities(problem, scenario, packages, draws=draws, seed=seed)
+    u, beta = drawn_utilities(problem, scenario, packages, draws=draws, seed=seed, base=base)
     ok = u > beta[:, None, :] if problem.acceptance == "above" else u >= beta[:, None, :]
     if problem.rules is not None:
         need = problem.rules.consenting(packages)  # [K, A]
@@ -180,15 +269,16 @@ def acceptance_probabilities(problem: DealProblem, scenario: Scenario, packages:
 
 
 def judge_with_draws(problem: DealProblem, scenario: Scenario,
-                     judged: list[ProposalJudgement], *, draws: int,
-                     seed: int = 0) -> list[ProposalJudgement]:
+                     judged: list[ProposalJudgement], *, draws: int, seed: int = 0,
+                     base: tuple[int, ...] | None = None) -> list[ProposalJudgement]:
     """The same judgements with acceptance probabilities over ``draws``."""
     from dataclasses import replace
 
     if not judged or draws <= 0:
         return judged
     packages = np.stack([j.compiled.options for j in judged])
-    p, agreed = acceptance_probabilities(problem, scenario, packages, draws=draws, seed=seed)
+    p, agreed = acceptance_probabilities(problem, scenario, packages, draws=draws, seed=seed,
+                                         base=base)
     return [replace(j, p_accept=p[k], p_agreed=float(agreed[k])) for k, j in enumerate(judged)]
 
 

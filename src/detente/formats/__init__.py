@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+from detente import reading
 from detente.atomic import write_text_atomic
 from detente.errors import DetenteError, FormatError, Problem
+from detente.errors import Path as ErrorPath
 from detente.scenario import Scenario
 
 # the order is the order of content sniffing: most specific first
@@ -55,24 +58,11 @@ MAX_BYTES = 16 * 1024 * 1024
 
 def check_size(n_bytes: int, name: str) -> None:
     """Refuse input larger than :data:`MAX_BYTES`, naming its size and the limit."""
-    if n_bytes > MAX_BYTES:
-        raise DetenteError(f"{name}: {n_bytes / 2**20:.1f} MiB is larger than the "
-                           f"{MAX_BYTES // 2**20} MiB a scenario file may have; is it the "
-                           "right file?")
+    reading.check_size(n_bytes, name, limit=MAX_BYTES, what="scenario file")
 
 
 def _read_text(path: Path) -> str:
-    try:
-        if path.is_file():
-            check_size(path.stat().st_size, str(path))
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DetenteError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DetenteError(f"{path}: is a directory, expected a scenario file") from None
-    except OSError as exc:
-        raise DetenteError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode(raw, str(path))
+    return decode(reading.read_bytes(path, what="scenario file", max_bytes=MAX_BYTES), str(path))
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -115,6 +105,16 @@ def read_all(path: str | os.PathLike[str], *, format: str | None = None) -> list
     text = _read_text(path)
     name = format or detect_format(path, text)
     return format_module(name).loads(text, file=str(path))
+
+
+def locator(path: str | os.PathLike[str], *, format: str | None = None
+            ) -> Callable[[ErrorPath], int | None] | None:
+    """The line of each field in a scenario file (YAML and CSV scenarios; ``None`` for the
+    other formats), for problems found after reading such as a model's needs."""
+    path = Path(path)
+    text = _read_text(path)
+    make = getattr(format_module(format or detect_format(path, text)), "locator", None)
+    return None if make is None else make(text)
 
 
 def read(path: str | os.PathLike[str], *, format: str | None = None) -> Scenario:

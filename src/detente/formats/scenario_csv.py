@@ -47,7 +47,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from detente.errors import FormatError, Path, Problem
@@ -186,6 +186,24 @@ def _dist(row: dict[str, str], prefix: str) -> dict[str, str] | None:
 
 
 def loads(text: str, *, file: str | None = None) -> list[Scenario]:
+    data, lines = _parse(text, file)
+
+    def locate(path: Path) -> int | None:
+        return lines.get(path)
+
+    return [Scenario.from_dict(data, file=file, locate=locate)]
+
+
+def locator(text: str) -> Callable[[Path], int | None]:
+    """The line of each field of a file already read once (for problems found later, such
+    as a model's needs)."""
+    _, lines = _parse(text, None)
+    return lines.get
+
+
+def _parse(text: str, file: str | None) -> tuple[dict[str, Any], dict[Path, int]]:
+    """The scenario's plain data and the line of each item; a FormatError lists every
+    problem of the layout."""
     sections = _sections(text, file)
     lines: dict[Path, int] = {}
     problems: list[Problem] = []
@@ -249,11 +267,7 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
 
     if problems:
         raise FormatError(problems, file=file)
-
-    def locate(path: Path) -> int | None:
-        return lines.get(path)
-
-    return [Scenario.from_dict(data, file=file, locate=locate)]
+    return data, lines
 
 
 def _list(cell: str) -> list[str]:

@@ -6,6 +6,7 @@ the data is constructed from that tree, and each field path is looked up there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -130,6 +131,17 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
         if loader is not None:
             loader.dispose()
     return [Scenario.from_dict(data, file=file, locate=lambda path: locate(root, path))]
+
+
+def locator(text: str) -> Callable[[Path], int | None]:
+    """The line of each field of a scenario file already read once (so well-formed): for
+    problems found after reading, such as a model's needs (``api.check``)."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return lambda path: locate(root, path)
 
 
 def locate(root: yaml.Node | None, path: Path) -> int | None:

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from detente.errors import DetenteError
+from detente.reading import read_bytes
 
-
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The file's bytes; a missing file, a folder or an unreadable file is a DetenteError."""
-    p = Path(path)
-    try:
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise DetenteError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise DetenteError(f"{p}: is a folder, expected a file") from None
-    except OSError as exc:
-        raise DetenteError(f"{p}: cannot read ({exc.strerror or exc})") from None
+__all__ = ["decode_text", "looks_binary", "read_bytes", "read_text"]
 
 
 def looks_binary(raw: bytes) -> bool:

@@ -8,6 +8,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from detente.present.legends import SALIENCE_MARK, legend_line, more_line
 from detente.present.terminal import styled
 from detente.results import LogrollSet
 
@@ -29,9 +30,12 @@ def _smallest_margin(d: dict[str, Any]) -> float:
     return min(d["margin"][a] for a in d.get("consent_of") or d["margin"])
 
 
-def _deals_table(title: str, deals: list[dict[str, Any]]) -> Table:
-    """Deals with their margins over BATNA and, when computed, their survival."""
-    tt = Table(title=title, title_justify="left")
+def _deals_table(title: str, deals: list[dict[str, Any]], *, total: int) -> Table:
+    """Deals with their margins over BATNA and, when computed, their survival; ``total``
+    deals qualified (the rest counted under the table)."""
+    tt = Table(title=title, title_justify="left", caption_justify="left")
+    if total > len(deals):
+        tt.caption = more_line(total - len(deals))
     tt.add_column("deal")
     tt.add_column("margins", justify="right")
     if any("survival" in d for d in deals):
@@ -53,7 +57,9 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
         styled("[bold]{}[/] deals; [bold]{}[/] in the ZOPA ({:.1%}); Pareto frontier within "
                "it: [bold]{}[/]", data["deals"], z["size"], z["share"], data["frontier_size"]),
         Text(f"Acceptance: {data['acceptance']['text']}.")]
-    t = Table(title="Actors (utility 0..1)", title_justify="left")
+    t = Table(title="Actors (utility 0..1)", title_justify="left", caption_justify="left",
+              caption=legend_line("deals", ("best margin", "rules out", "alone"))
+              + " --explain: every term.")
     for col in ("actor", "BATNA", "source", "best margin", "rules out", "alone"):
         t.add_column(col, justify="left" if col in ("actor", "source") else "right")
     for a, info in z["actors"].items():
@@ -83,12 +89,14 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
         s.caption = ("same deal: share of the draws in which the solution, recomputed with "
                      "the drawn utilities, BATNAs and capabilities, picks this package")
     out.append(s)
-    out.append(_deals_table(f"Top {top} deals (Nash product of gains)", data["top"]))
+    out.append(_deals_table(f"Top {top} deals (Nash product of gains)", data["top"],
+                            total=data["frontier_size"]))
     if "robust" in data:
         r = data["robust"]
         out.append(_deals_table(
             f"Most robust {top} deals: P(acceptable to every party) over {r['draws']:,} "
-            f"draws of {', '.join(r['varied']) or 'nothing'}", r["deals"]))
+            f"draws of {', '.join(r['varied']) or 'nothing'}", r["deals"],
+            total=data["frontier_size"]))
     for o in z["openings"]:
         out.append(Text(f"If {o['actor']}'s BATNA fell by {o['drop']:g}: "
                         f"{o['count']} more deals enter the ZOPA"))
@@ -101,8 +109,19 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     return out
 
 
+def _ratios(r: dict[str, Any]) -> str:
+    """``1.17 vs 1.25 ⚠``: the salience ratios, marked where they do not favour the trade."""
+    text = f"{_ratio(r['salience_ratio_a'])} vs {_ratio(r['salience_ratio_b'])}"
+    return text if r["salience_supports"] else f"{text} {SALIENCE_MARK}"
+
+
+def _ratio(x: float | None) -> str:
+    return "inf" if x is None or x == float("inf") else f"{x:.2f}"
+
+
 def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
-    """The ``top`` logrolls: what each side gets, both net gains and salience ratios."""
+    """The ``top`` logrolls: what each side gets, both net gains and salience ratios (marked
+    where they do not favour the trade), with a legend of the marks shown."""
     rows = [r.to_dict() for r in found.logrolls[:top]]
     t = Table(title=f"Logrolls ({len(found)} found; best {len(rows)})", title_justify="left")
     robust = found.survival is not None
@@ -113,20 +132,36 @@ def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
     for k, r in enumerate(rows):
         cells = [f"{r['a']}: {r['issue_a']}→{r['option_a']}",
                  f"{r['b']}: {r['issue_b']}→{r['option_b']}",
-                 f"{r['net_a']:+.3f}", f"{r['net_b']:+.3f}",
-                 f"{r['salience_ratio_a']:.2f} vs {r['salience_ratio_b']:.2f}"]
+                 f"{r['net_a']:+.3f}", f"{r['net_b']:+.3f}", _ratios(r)]
         if found.survival is not None:
             cells.append(f"{found.survival.probability[k]:.0%}")
         t.add_row(*cells)
+    shown = [SALIENCE_MARK] if any(not r["salience_supports"] for r in rows) else []
     if found.survival is not None:
-        t.caption = (f"survives: share of {found.survival.draws:,} draws of the stated "
-                     "uncertainty in which the trade still passes every test above (both "
-                     "gain on net, someone gives; with structure, control or veto and an "
-                     f"acceptable package). Ranked by {found.ranked_by}.")
+        shown.append("survives")
+    notes = [legend_line("logrolls", shown)] if shown else []
+    if found.survival is not None:
+        notes.append(f"{found.survival.draws:,} draws; ranked by {found.ranked_by}.")
+    if len(found) > len(rows):
+        notes.append(more_line(len(found) - len(rows)))
+    if notes:
+        t.caption = "\n".join(notes)
+        t.caption_justify = "left"
     return t
 
 
 def phase_view(report: PhaseReport) -> list[RenderableType]:
+    """The deal, what it leaves unchanged, how many plans were examined and are
+    self-enforcing, and the best plans with the guarantee each needs and who needs it
+    (the rest counted)."""
+    out = _phase_view(report)
+    ranked = report.n_deliverable if report.n_deliverable is not None else report.n_plans
+    if ranked > len(report.plans):
+        out.append(Text(more_line(ranked - len(report.plans))))
+    return out
+
+
+def _phase_view(report: PhaseReport) -> list[RenderableType]:
     """The deal, how many plans were examined and are self-enforcing, and the best plans
     with the guarantee each needs and who needs it."""
     data = report.to_dict()
@@ -140,8 +175,13 @@ def phase_view(report: PhaseReport) -> list[RenderableType]:
             f"{data['deliverable_plans']} deliver no linked offer before its condition; "
             "steps delivered by: " + "; ".join(f"{i}: {', '.join(who) or 'anyone'}"
                                                for i, who in data["delivered_by"].items())))
+    if data["unchanged"]:
+        out.append(Text(f"unchanged: {', '.join(data['unchanged'])} (the deal leaves "
+                        f"{'it' if len(data['unchanged']) == 1 else 'them'} as "
+                        f"{'it is' if len(data['unchanged']) == 1 else 'they are'}; not "
+                        "phased)"))
     t = Table(title="Best plans", title_justify="left")
-    t.add_column("phases")
+    t.add_column("phases", overflow="fold")
     t.add_column("self-enforcing")
     t.add_column("guarantee needed", justify="right")
     t.add_column("who needs it")

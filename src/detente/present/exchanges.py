@@ -10,6 +10,7 @@ from rich.table import Table
 
 from detente.errors import DetenteError
 from detente.exchange_control import UNCONTROLLED, UNCONTROLLED_NOTE
+from detente.present.legends import more_line
 from detente.results import ExchangeRun, ForecastSet, exchange_log
 
 _SIDES = ("actor", "gives on", "from → to", "partner", "gives on", "from → to", "gain")
@@ -30,7 +31,7 @@ def _supplies(side: Mapping[str, Any]) -> str:
 def exchange_log_table(log: Sequence[Mapping[str, Any]], title: str = "Exchanges",
                        *, limit: int | None = None) -> Table:
     """One row per executed exchange: each side's supply issue, shift and gain."""
-    table = Table(title=title, title_justify="left")
+    table = Table(title=title, title_justify="left", caption_justify="left")
     for col in ("round", *_SIDES):
         table.add_column(col, justify="right" if col in ("round", "gain") else "left")
     rows = list(log) if limit is None else list(log)[:limit]
@@ -38,7 +39,7 @@ def exchange_log_table(log: Sequence[Mapping[str, Any]], title: str = "Exchanges
         table.add_row(str(e.get("round", "")), *_sides(e), f"{e['gain']:.4f}")
     notes = []
     if limit is not None and len(log) > limit:
-        notes.append(f"{len(log) - limit} more not shown")
+        notes.append(more_line(len(log) - limit))
     if any(e[s].get("controls") is False for e in rows for s in ("i", "j")):
         notes.append(UNCONTROLLED_NOTE)
     if notes:

@@ -9,6 +9,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from detente.present.legends import more_line
 from detente.results import NEUTRAL_NOTE
 from detente.store.history import Timeline, Version, VersionDiff
 
@@ -23,9 +24,11 @@ def _signed(x: float) -> str:
     return "±0.0" if abs(x) < 0.05 else f"{x:+.1f}"
 
 
-def log_table(versions: Sequence[Version], *, title: str = "History") -> Table:
+def log_table(versions: Sequence[Version], *, title: str = "History",
+              top: int | None = None) -> Table:
     """One row per version: id, date, scenario hash (its first 8 digits, enough to refer
-    to it), note, sources; and the history's name, in the title when there is one."""
+    to it), note, sources; and the history's name, in the title when there is one. With
+    ``top``, the first ``top`` versions, the rest counted under the table."""
     names = sorted({v.history for v in versions})
     several = len(names) > 1
     if not several and names:
@@ -38,6 +41,10 @@ def log_table(versions: Sequence[Version], *, title: str = "History") -> Table:
     table.add_column("Scenario", no_wrap=True)
     table.add_column("Note", min_width=20, max_width=70)
     table.add_column("Sources", max_width=30, overflow="fold")
+    if top is not None and len(versions) > top:
+        table.caption = more_line(len(versions) - top)
+        table.caption_justify = "left"
+        versions = versions[:top]
     for v in versions:
         cells = [str(v.id), *([v.history] if several else []), v.as_of.isoformat(),
                  v.scenario_hash[:8], v.note, ", ".join(s.id for s in v.sources) or "—"]

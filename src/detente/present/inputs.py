@@ -17,6 +17,7 @@ from detente.inputs.delphi import RoundSummary
 from detente.inputs.disagreement import DisagreementReport
 from detente.inputs.draft.review import Review
 from detente.inputs.panel import PanelResult, ValueProvenance
+from detente.present.legends import more_line
 
 
 def _t(value: Any, style: str = "") -> Text:
@@ -78,6 +79,8 @@ def disagreement_table(report: DisagreementReport, *, top: int | None = None) ->
                       _t("yes", "bold red") if d.moves else _t("no", "dim"))
     if not report.items:
         table.caption = "the analysts agree on every number"
+    elif len(items) < len(report.items):
+        table.caption = f"{table.caption}\n{more_line(len(report.items) - len(items))}"
     return table
 
 

@@ -11,6 +11,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from detente.present.legends import legend_line, more_line
 from detente.present.terminal import ByWidth, styled
 from detente.scenario import Scenario
 
@@ -44,11 +45,8 @@ def _line(text: str) -> Text:
     return Text(text)
 
 
-SIMULATION_LEGEND = (
-    "point: the forecast with every input at its stated value; likeliest: the anchor nearest "
-    "to most draws (share of draws); differs: share of draws in which this model's nearest "
-    "anchor differs from another model's (mean over the others); the histogram column "
-    "shows at 96 columns and wider.")
+SIMULATION_LEGEND = legend_line("simulate", ("point", "likeliest", "differs", "histogram"))
+"""The short legend under ``detente simulate`` (``--explain`` gives every term)."""
 
 
 def _issue_table(sim: Simulation, issue: str, name: str, rows: list[dict[str, Any]],
@@ -178,11 +176,13 @@ def sensitivity_view(res: Sensitivity, scenario: Scenario, *, by: str = "input",
             cells.append(f"{_fmt(row['swing'], nd)} {_bar(float(row['swing']), widest, 6)}")
             table.add_row(*cells)
         out.append(table)
+        hidden = len(res.ranked(name)) - len(ranked)
+        if hidden > 0:
+            out.append(_line(more_line(hidden)))
         out += _sensitivity_flags(ranked, by_input, res.method)
     crit = (f"ST − S1 ≥ {INTERACTION_GAP:g}" if res.method == "sobol" else "σ > μ*")
-    terms = ("S1: share of the forecast's variance due to the input alone; ST: the share "
-             "including its interactions with other inputs" if res.method == "sobol" else
-             "μ*: mean absolute elementary effect of the input")
+    terms = legend_line("sensitivity", ("S1", "ST") if res.method == "sobol" else ("μ*",))
+    terms = terms.rstrip(".")
     out.append(Text(f"{res.method}, N = {res.samples}, seed {res.seed}; {terms} (confidence "
                     "half-widths in the JSON); ends: the forecast with the input alone at the "
                     "low and high end of its declared range; (min–max) and curve: over 9 values "
@@ -211,9 +211,9 @@ def _sensitivity_flags(ranked: Any, by_input: bool, method: str) -> list[Rendera
     return out
 
 
-def levers_view(res: LeverResult, scenario: Scenario, *, show: int = 10) -> list[RenderableType]:
-    """The forecast now and the target, then the ``show`` easiest levers that reach it
-    and the actors' inputs that cannot reach it alone."""
+def levers_view(res: LeverResult, scenario: Scenario, *, top: int = 10) -> list[RenderableType]:
+    """The forecast now and the target, then the ``top`` easiest levers that reach it (the
+    rest counted) and the actors' inputs that cannot reach it alone."""
     iss = scenario.issue(res.issue)
     out: list[RenderableType] = [
         styled("[bold]{}[/] under {}: now {}; target: {}", iss.name, res.model,
@@ -225,7 +225,8 @@ def levers_view(res: LeverResult, scenario: Scenario, *, show: int = 10) -> list
     for col in ("actor", "lever", "now", "needed", "change", "then", "in range", "curve"):
         table.add_column(col, justify="left" if col in ("actor", "lever", "curve") else "right",
                          no_wrap=col != "actor")
-    shown = [lv for lv in res.levers if lv.reachable][:show]
+    reachable = [lv for lv in res.levers if lv.reachable]
+    shown = reachable[:top]
     for lv in shown:
         nd = 2 if lv.kind == "salience" else 1
         within = {True: "yes", False: "no", None: "—"}[lv.within_uncertainty]
@@ -236,15 +237,14 @@ def levers_view(res: LeverResult, scenario: Scenario, *, show: int = 10) -> list
     if shown:
         out.append(table)
         out += _lever_warnings(shown)
+        if len(reachable) > len(shown):
+            out.append(_line(more_line(len(reachable) - len(shown))))
     unreachable = [f"{lv.actor} {lv.kind}" for lv in res.levers if not lv.reachable]
     if not shown:
         out.append("No single lever reaches the target within its range.")
     if unreachable:
         out.append(Text(f"cannot reach it alone: {', '.join(unreachable)}", style="dim"))
-    out.append(Text("then: the forecast after the change; in range: within the input's stated "
-                    "uncertainty; curve: the forecast as the input alone moves from the low to "
-                    "the high end of its range (▁ low … █ high on the issue's scale).",
-                    style="dim"))
+    out.append(Text(legend_line("levers", ("then", "in range", "curve")), style="dim"))
     return out
 
 

@@ -1,4 +1,4 @@
-"""The pages: scenarios, one scenario, what-if, deals, simulation, editing, API list.
+"""The pages: scenarios, one scenario, what-if, deals, plans, simulation, editing, API list.
 
 Pages render with the brief's Jinja2 environment (autoescape on); figures go
 into ``<script type="application/json">`` blocks through
@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from detente import api
 from detente.notes import NEUTRAL_NOTE
 from detente.present import figures
+from detente.present import proposals as present_plans
 from detente.present.brief import TEMPLATES as BRIEF_TEMPLATES
 from detente.present.brief import figure_json, script_json, stance_sources
 from detente.present.terminal import visible
@@ -148,6 +149,31 @@ def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
         if first != second else {}
     return page("deals.html.j2", entry=entry, sc=sc, deals=report, a=first, b=second,
                 figures=figs)
+
+
+@router.get("/s/{ref}/plans", response_class=HTMLResponse)
+def plans_page(request: Request, ref: str,
+               draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 1000,
+               seed: Annotated[int, Query(ge=0)] = 0, amend: str = "fewest") -> HTMLResponse:
+    """The plans on the table: ``api.proposals`` shown by :mod:`detente.present.proposals`
+    (the CLI's rows and lines), with the acceptance grid figure."""
+    entry = store(request).get(ref)
+    sc = entry.scenario
+    if not sc.proposals:
+        return page("plans.html.j2", entry=entry, sc=sc, data=None, draws=draws, seed=seed,
+                    amend=amend, figures={})
+    report = api.proposals(sc, draws=draws, seed=seed, amend_rule=amend)
+    data = report.to_dict()
+    grids = [present_plans.grid_rows(data)]
+    if data["draws"]:
+        grids.append(present_plans.grid_rows(data, probability=True))
+    plans = [{"heading": present_plans.plan_heading(p), "lines": present_plans.plan_lines(p)}
+             for p in data["proposals"]]
+    return page("plans.html.j2", entry=entry, sc=sc, data=data, draws=draws, seed=seed,
+                amend=amend, ranking=present_plans.ranking_rows(data), grids=grids,
+                plans=plans, common=present_plans.common_ground_lines(data),
+                closing=present_plans.CLOSING,
+                figures={"plans": figure_json(figures.acceptance_grid(report))})
 
 
 @router.get("/s/{ref}/simulate", response_class=HTMLResponse)

@@ -51,8 +51,12 @@ the PCE, risk attitudes, bargains), :mod:`.challenges` (who challenges whom,
 and what each expects), :mod:`.turn` (one turn: bargains, queues, elections,
 ideals), :mod:`.schedule` (the order of the queues, and replaying a recorded
 KTAB thread schedule), :mod:`.prng` (KTAB's random numbers), :mod:`.model`
-(parameters, the run over groups and draws, the read-out) and
-:mod:`.details` (the records of a run).
+(parameters, the run over groups and draws) and :mod:`.details` (the records
+of a run). Many draws run as one array computation: :mod:`.batch_turn` (a turn
+over rows), :mod:`.batch_challenges` (challenges over rows), :mod:`.batch_run`
+(the turns of every row until each stops) and :mod:`.paths` (the padded paths
+on the issues' scales and the two read-outs, for both the batch and the
+per-draw reference).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from detente.models.base import (
 )
 from detente.models.compromise import weighted_mean
 from detente.models.smp.details import SmpDetails, turn_rows
+from detente.models.smp.paths import Scale, SmpPaths, batched_paths, reference_paths
 from detente.models.smp.primitives import state_distance
 from detente.models.smp.prng import KTAB_DEFAULT_SEED, KtabPRNG
 from detente.models.smp.schedule import check_schedule
@@ -65,7 +66,9 @@ class SpatialModelOfPolitics(Model):
     (``w = s² P²``), each actor picks among its bargains by a probabilistic
     Condorcet election, and ideals move by ``ideal ← M x + (1 − Σ_j M_ij) ideal``;
     utilities are ``u = (1 − d)(1 + d R)`` of salience-weighted distances ``d``.
-    The package docstring gives every formula.
+    The package docstring gives every formula. Many draws of a deterministic run
+    are one array computation (:attr:`batched`), with the numbers of one
+    :meth:`simulate` per draw bit for bit.
 
     Parameters with KTAB's names and defaults (``docs/models/smp.md`` maps them):
     ``victory_prob_model`` (default ``"Linear"``), ``pce_model``
@@ -172,54 +175,65 @@ class SpatialModelOfPolitics(Model):
 
     # ---- entry point ------------------------------------------------------------------
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
-        seed = self.ktab_seed
-        if seed is None and self.ktab is not None and self.ktab.seed is not None:
-            seed = self.ktab.seed
         groups = self._groups(arrays)
-        acc = self._accommodation(arrays)
         span = arrays.high - arrays.low
         pos01 = (fill_missing(arrays) - arrays.low) / span
         sal = np.where(arrays.mask[None], arrays.salience, 0.0)
         cap = np.asarray(arrays.capability, dtype=float)
-        runs = [  # [draw][group] -> turns
-            [self.simulate(pos01[d][:, g], sal[d][:, g], cap[d], acc, rng, seed) for g in groups]
-            for d in range(arrays.n_draws)
-        ]
-        position, ideal, prob = stack_runs(runs, groups, arrays.n_actors, arrays.n_issues)
-        position = position * span + arrays.low
-        ideal = ideal * span + arrays.low
-        wmean = weighted_mean(position, (cap[:, :, None] * sal)[:, None])  # [D, R, I]
-        likely = most_probable(position, prob, groups)
-        outcome_path = likely if self.readout == "most_probable" else wmean
-        details = self._details(arrays, groups, runs[0], position[0], ideal[0], prob[0],
-                                likely, wmean)
+        scale = Scale(low=arrays.low, span=span, weight=cap[:, :, None] * sal)
+        acc = self._accommodation(arrays)
+        if self.batched:
+            paths = batched_paths(self, pos01, sal, cap, groups, acc, scale)
+        else:
+            paths = reference_paths(self._simulate_draws(pos01, sal, cap, groups, acc, rng),
+                                    groups, scale)
+        outcome_path = paths.likely if self.readout == "most_probable" else paths.wmean
         return ModelOutput(
             outcome=outcome_path[:, -1].copy(),
-            trajectory=Trajectory(outcome=outcome_path, position=position),
-            details=details,
+            trajectory=Trajectory(outcome=outcome_path, position=paths.position),
+            details=self._details(arrays, groups, paths),
         )
 
-    def _details(
-        self, arrays: ScenarioArrays, groups: list[list[int]], runs: list[list[Turn]],
-        position: np.ndarray, ideal: np.ndarray, prob: np.ndarray,
-        likely: np.ndarray, wmean: np.ndarray,
-    ) -> SmpDetails:
+    @property
+    def batched(self) -> bool:
+        """Whether a batch of draws runs as one array computation (:mod:`.batch_run`):
+        every deterministic run without a replayed KTAB schedule. Stochastic runs draw
+        their random numbers one draw after the other from one stream, so they run
+        draw by draw (:meth:`simulate`), as do runs replaying ``ktab_schedule``."""
+        return self.state_transitions == "Deterministic" and self.ktab_schedule is None
+
+    def _simulate_draws(
+        self, pos01: np.ndarray, sal: np.ndarray, cap: np.ndarray, groups: list[list[int]],
+        acc: np.ndarray | None, rng: np.random.Generator,
+    ) -> list[list[list[Turn]]]:
+        """One :meth:`simulate` per draw and group (the reference path): ``[D][G]`` turns."""
+        seed = self.ktab_seed
+        if seed is None and self.ktab is not None and self.ktab.seed is not None:
+            seed = self.ktab.seed
+        return [
+            [self.simulate(pos01[d][:, g], sal[d][:, g], cap[d], acc, rng, seed) for g in groups]
+            for d in range(pos01.shape[0])
+        ]
+
+    def _details(self, arrays: ScenarioArrays, groups: list[list[int]], paths: SmpPaths
+                 ) -> SmpDetails:
+        """The first draw's records."""
         actors, issues = arrays.actors, arrays.issues
-        n_rounds = position.shape[0]
+        n_rounds = paths.prob.shape[0]
         return SmpDetails(
             parameters={f: getattr(self, f) for f in KTAB_NAMES.values()},
             groups=[[issues[k] for k in g] for g in groups],
-            turns=[len(t) - 1 for t in runs],
+            turns=[len(t) - 1 for t in paths.first],
             readout=self.readout,
-            most_probable={iid: float(likely[0, -1, k]) for k, iid in enumerate(issues)},
-            weighted_mean={iid: float(wmean[0, -1, k]) for k, iid in enumerate(issues)},
-            ideal=ideal.tolist(),
+            most_probable={iid: float(paths.likely[0, -1, k]) for k, iid in enumerate(issues)},
+            weighted_mean={iid: float(paths.wmean[0, -1, k]) for k, iid in enumerate(issues)},
+            ideal=paths.ideal.tolist(),
             probability=[  # group by group, turn by turn
-                {actors[a]: float(prob[r, gi, a]) for a in range(len(actors))}
+                {actors[a]: float(paths.prob[r, gi, a]) for a in range(len(actors))}
                 for gi in range(len(groups)) for r in range(n_rounds)
             ],
-            risk=[[float(x) for x in t.risk] for t in runs[0]],
-            rounds=turn_rows(actors, issues, groups, runs, position, prob),
+            risk=[[float(x) for x in t.risk] for t in paths.first[0]],
+            rounds=turn_rows(actors, issues, groups, paths.first, paths.position[0], paths.prob),
         )
 
     def bind(self, extras: ScenarioExtras) -> SpatialModelOfPolitics:
@@ -351,34 +365,3 @@ def fill_missing(arrays: ScenarioArrays) -> np.ndarray:
     mean = weighted_mean(pos, arrays.weight)[:, None, :]  # NaN where nobody has weight
     fill = np.where(np.isnan(mean), (arrays.low + arrays.high) / 2, mean)
     return np.where(arrays.mask[None], pos, fill)
-
-
-def stack_runs(
-    runs: list[list[list[Turn]]], groups: list[list[int]], n_act: int, n_iss: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``position[D, R, A, I]``, ``ideal[D, R, A, I]`` (on [0, 1]) and ``prob[D, R, G, A]``
-    from the turns of every draw and group; a group that stopped early holds its last state."""
-    n_draws = len(runs)
-    n_rounds = max(len(t) for per in runs for t in per)
-    position = np.empty((n_draws, n_rounds, n_act, n_iss))
-    ideal = np.empty_like(position)
-    prob = np.full((n_draws, n_rounds, len(groups), n_act), np.nan)
-    for d, per_group in enumerate(runs):
-        for gi, (g, turns) in enumerate(zip(groups, per_group, strict=True)):
-            for r in range(n_rounds):
-                t = turns[min(r, len(turns) - 1)]
-                position[d, r][:, g] = t.pos
-                ideal[d, r][:, g] = t.ideal
-                prob[d, r, gi] = t.prob
-    return position, ideal, prob
-
-
-def most_probable(position: np.ndarray, prob: np.ndarray, groups: list[list[int]]) -> np.ndarray:
-    """``[D, R, I]``: per group, the position of the first actor holding the likeliest one."""
-    n_draws, n_rounds, _, n_iss = position.shape
-    likely = np.empty((n_draws, n_rounds, n_iss))
-    for gi, g in enumerate(groups):
-        best = np.argmax(prob[:, :, gi], axis=-1)
-        take = np.take_along_axis(position[..., g], best[:, :, None, None], axis=2)
-        likely[..., g] = take[:, :, 0, :]
-    return likely

@@ -18,13 +18,51 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from detente.errors import DetenteError
 
+#: numpy adds fewer terms than this one after the other (more: pairwise)
+SHORT_SUM = 8
 MIN_COALITION = 1e-8  # KTAB Model::coalitions
 MIN_CHALLENGE_COALITION = 1e-10  # KTAB SMPState::probEduChlg
 MIN_BARGAIN_WEIGHT = 1e-6  # KTAB interpBrgnSnPm / interpBrgnS2PMax
+
+
+def add_up(x: np.ndarray, axis: int) -> np.ndarray:
+    """``x.sum(axis)``, bit for bit, faster over a short axis.
+
+    numpy adds fewer than :data:`SHORT_SUM` terms one after the other whatever the
+    memory layout; over such an axis the same additions written out over whole slices
+    skip numpy's per-row overhead (large over the SMP's axes of 3 to 7 actors or
+    issues). Longer axes are left to numpy's own (pairwise) summation.
+    """
+    n = x.shape[axis]
+    if n < 2 or n >= SHORT_SUM:
+        return x.sum(axis=axis)
+    after: tuple[slice, ...] = (slice(None),) * (x.ndim - 1 - axis % x.ndim)
+
+    def term(k: int) -> np.ndarray:
+        index: tuple[Any, ...] = (Ellipsis, k, *after)
+        return x[index]
+
+    out = term(0) + term(1)
+    for k in range(2, n):
+        out += term(k)
+    return out
+
+
+def multiply_up(x: np.ndarray) -> np.ndarray:
+    """``np.prod(x, axis=-1)``, bit for bit: numpy multiplies one term after the other."""
+    n = x.shape[-1]
+    if n < 2 or n >= 4 * SHORT_SUM:
+        return np.prod(x, axis=-1)
+    out = x[..., 0] * x[..., 1]
+    for k in range(2, n):
+        out *= x[..., k]
+    return out
 
 
 def vote(rule: str, weight: np.ndarray | float, du: np.ndarray) -> np.ndarray:
@@ -96,10 +134,10 @@ def coalitions(rule: str, weight: np.ndarray, util: np.ndarray) -> np.ndarray:
     if rule != "ASymProsp":
         # every other rule is exactly antisymmetric (v_k(j, i) = −v_k(i, j) bit for bit),
         # so the negative parts of the lower triangle are the positive parts of the upper
-        c = np.maximum(v, 0.0, out=v).sum(axis=-3) + MIN_COALITION
+        c = add_up(np.maximum(v, 0.0, out=v), -3) + MIN_COALITION
     else:
-        pos = np.maximum(v, 0.0).sum(axis=-3)
-        neg = np.maximum(-v, 0.0).sum(axis=-3)
+        pos = add_up(np.maximum(v, 0.0), -3)
+        neg = add_up(np.maximum(-v, 0.0), -3)
         lower = np.tril(np.ones((n, n), dtype=bool), -1)
         c = np.where(lower, pos, np.swapaxes(neg, -1, -2)) + MIN_COALITION
     c[..., idx, idx] = MIN_COALITION
@@ -129,8 +167,8 @@ def pce(pce_model: str, vpm: str, c: np.ndarray) -> np.ndarray:
     vp = victory_matrix(vpm, c)
     n = c.shape[-1]
     if pce_model == "Conditional":  # batched over any leading axes
-        prod = np.prod(vp, axis=-1)
-        total = prod.sum(axis=-1, keepdims=True)
+        prod = multiply_up(vp)
+        total = add_up(prod, -1)[..., None]
         if np.all((total > 0) & np.isfinite(total)):
             return prod / total
         logp = np.log(vp).sum(axis=-1)  # the product underflowed: same ratio, in logs
@@ -171,45 +209,50 @@ def scalar_pce(
 
 
 def big_r(p: np.ndarray, big_r_range: str) -> np.ndarray:
-    """Risk attitudes from position probabilities.
+    """Risk attitudes from position probabilities ``p[..., A]`` (one set per leading index).
 
     ``Min``: ``(p − p_min)/(p_max − p_min)`` in [0, 1]; ``Mid``:
     ``(3p − (p_max + 2 p_min)) / (2 (p_max − p_min))`` in [−1/2, 1]; ``Max``:
     ``(2p − (p_max + p_min)) / (p_max − p_min)`` in [−1, 1]. All zero when
     every probability is equal (KTAB divides by zero there).
     """
-    pmin, pmax = p.min(), p.max()
+    pmin = p.min(axis=-1, keepdims=True)
+    pmax = p.max(axis=-1, keepdims=True)
     span = pmax - pmin
-    if not span > 0:
-        return np.zeros_like(p)
-    if big_r_range == "Min":
-        return (p - pmin) / span
-    if big_r_range == "Mid":
-        return (3 * p - (pmax + 2 * pmin)) / (2 * span)
-    return (2 * p - (pmax + pmin)) / span
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if big_r_range == "Min":
+            r = (p - pmin) / span
+        elif big_r_range == "Mid":
+            r = (3 * p - (pmax + 2 * pmin)) / (2 * span)
+        else:
+            r = (2 * p - (pmax + pmin)) / span
+    return np.where(span > 0, r, 0.0)
 
 
 def estimated_risk(r: np.ndarray, adjust: str) -> np.ndarray:
-    """``R[h, i]``: h's estimate of i's risk attitude (anchored on its own, ``R_h``)."""
-    rh, ri = r[:, None], r[None, :]
+    """``R[..., h, i]``: h's estimate of i's risk attitude (anchored on its own, ``R_h``)."""
+    rh, ri = r[..., :, None], r[..., None, :]
+    square = (*r.shape, r.shape[-1])
     if adjust == "Full":
-        return np.broadcast_to(ri, (r.size, r.size))
+        return np.broadcast_to(ri, square)
     if adjust == "TwoThirds":
         return (rh + 2.0 * ri) / 3.0
     if adjust == "Half":
         return (rh + ri) / 2
     if adjust == "OneThird":
         return (2.0 * rh + ri) / 3.0
-    return np.broadcast_to(rh, (r.size, r.size))
+    return np.broadcast_to(rh, square)
 
 
 def distances(ideal: np.ndarray, pos: np.ndarray, sal: np.ndarray) -> np.ndarray:
-    """``d[a, b] = sqrt(Σ_k (s_ak (ideal_ak − x_bk))² / Σ_k s_ak²)`` (0 if ``Σ s² = 0``)."""
-    diff = (ideal[:, None, :] - pos[None, :, :]) * sal[:, None, :]
-    ss = (sal * sal).sum(axis=1)
-    num = (diff * diff).sum(axis=2)
+    """``d[..., a, b] = sqrt(Σ_k (s_ak (ideal_ak − x_bk))² / Σ_k s_ak²)`` (0 if ``Σ s² = 0``);
+    any leading axes are rows of independent runs."""
+    diff = (ideal[..., :, None, :] - pos[..., None, :, :]) * sal[..., :, None, :]
+    ss = add_up(sal * sal, -1)
+    num = add_up(diff * diff, -1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(ss[:, None] > 0, np.sqrt(num / np.where(ss > 0, ss, 1.0)[:, None]), 0.0)
+        return np.where(ss[..., :, None] > 0,
+                        np.sqrt(num / np.where(ss > 0, ss, 1.0)[..., :, None]), 0.0)
 
 
 def round4(x: np.ndarray) -> np.ndarray:
@@ -252,7 +295,12 @@ def interpolate(
 
 def state_distance(a: np.ndarray, b: np.ndarray) -> float:
     """``Σ_actors ‖a − b‖`` (Euclidean over dimensions)."""
-    return float(np.sqrt(((a - b) ** 2).sum(axis=1)).sum())
+    return float(state_distances(a, b))
+
+
+def state_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``Σ_actors ‖a − b‖`` per row of ``a[..., A, K]`` and ``b[..., A, K]``."""
+    return add_up(np.sqrt(add_up((a - b) ** 2, -1)), -1)
 
 
 def unique_positions(pos: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -261,13 +309,20 @@ def unique_positions(pos: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarra
     An actor is matched to the *last* unique position within ``tol`` (KTAB's
     ``posProb`` scans them all and keeps the last match).
     """
-    n = pos.shape[0]
-    close = np.sqrt(((pos[:, None, :] - pos[None, :, :]) ** 2).sum(axis=2)) < tol
-    uniq: list[int] = []
+    first, rep = unique_rows(pos[None], tol)
+    return np.flatnonzero(first[0]), rep[0]
+
+
+def unique_rows(pos: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`unique_positions` for every row of ``pos[B, A, K]``: ``first[B, A]`` (the
+    actor holds the first copy of a position: no earlier such actor within ``tol``) and
+    ``rep[B, A]`` (the rank, among those, of the last one within ``tol`` of the actor)."""
+    n_rows, n = pos.shape[:2]
+    close = np.sqrt(add_up((pos[:, :, None, :] - pos[:, None, :, :]) ** 2, -1)) < tol
+    first = np.zeros((n_rows, n), dtype=bool)
     for a in range(n):
-        if not any(close[a, u] for u in uniq):
-            uniq.append(a)
-    u_arr = np.array(uniq)
-    match = close[:, u_arr]
-    last = match.shape[1] - 1 - np.argmax(match[:, ::-1], axis=1)
-    return u_arr, last
+        first[:, a] = ~(close[:, a, :a] & first[:, :a]).any(axis=-1)
+    match = close & first[:, None, :]
+    last = n - 1 - np.argmax(match[..., ::-1], axis=-1)
+    rank = np.cumsum(first, axis=-1) - 1
+    return first, np.take_along_axis(rank, last, axis=-1)

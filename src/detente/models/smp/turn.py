@@ -239,14 +239,23 @@ def bargain_values(
 def turn_records(target: np.ndarray, pwin: np.ndarray, gain: np.ndarray, chosen: np.ndarray,
                  bargains: Bargains) -> list[TurnRecord]:
     """One :class:`TurnRecord` per actor."""
+    ids = np.maximum(chosen, 0)
+    took_init = np.where(chosen >= 0, np.array(bargains.initiator + [-1])[ids], -1)
+    took_rcvr = np.where(chosen >= 0, np.array(bargains.receiver + [-1])[ids], -1)
+    return records(target, pwin, gain, took_init, took_rcvr)
+
+
+def records(target: np.ndarray, pwin: np.ndarray, gain: np.ndarray,
+            took_init: np.ndarray, took_rcvr: np.ndarray) -> list[TurnRecord]:
+    """One :class:`TurnRecord` per actor from its target (−1: none), ``p_win``, ``gain``
+    and the initiator and receiver of the bargain it took (−1: none)."""
     out = []
     for a in range(target.size):
         rec = TurnRecord(actor=a)
         if target[a] >= 0:
             rec = TurnRecord(a, int(target[a]), float(pwin[a]), float(gain[a]))
-        if chosen[a] >= 0:
-            b = chosen[a]
-            took = (int(bargains.initiator[b]), int(bargains.receiver[b]))
+        if took_init[a] >= 0:
+            took = (int(took_init[a]), int(took_rcvr[a]))
             rec = TurnRecord(rec.actor, rec.target, rec.p_win, rec.gain, took)
         out.append(rec)
     return out

@@ -1,0 +1,261 @@
+"""Issue 17, the rest: logrolls that fail their own test marked, unchanged issues of a
+phased deal listed, the Nash status-quo error located, ``--explain``, ``--top`` on every
+list, estimate guards before long runs, one reader of user files."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from detente import api, formats
+from detente.cli.main import app
+from detente.errors import DetenteError
+from detente.inputs import files
+from detente.present import legends
+
+runner = CliRunner()
+
+
+def invoke(*args: str, columns: int = 80):
+    return runner.invoke(app, list(args), env={"COLUMNS": str(columns)})
+
+
+def _template(tmp_path: Path) -> dict:
+    api.new_scenario("demo", tmp_path / "t.yaml", force=True)
+    return yaml.safe_load((tmp_path / "t.yaml").read_text())
+
+
+def _write(tmp_path: Path, data: dict, name: str = "s.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return str(path)
+
+
+# ---- one reader of user files ------------------------------------------------------------
+
+
+def test_scenario_files_and_articles_share_one_reader(tmp_path):
+    """A folder where a file should be reads the same for a scenario and an article."""
+    folder = tmp_path / "dir.yaml"
+    folder.mkdir()
+    with pytest.raises(DetenteError) as scen:
+        formats.read(folder)
+    with pytest.raises(DetenteError) as text:
+        files.read_text(folder)
+    assert str(scen.value) == f"{folder}: is a folder, expected a scenario file"
+    assert str(text.value) == f"{folder}: is a folder, expected a file"
+    for missing in (formats.read, files.read_text):
+        with pytest.raises(DetenteError, match="no such file"):
+            missing(tmp_path / "nope.yaml")
+
+
+# ---- logrolls that fail the salience test are marked -------------------------------------
+
+
+def _two_issue(tmp_path: Path, *, sq_j: float | None = 50) -> str:
+    """A and B trade: A gets ``i`` and gives on ``j``; both net gains are positive, but
+    with equal saliences the ratios (1.00 vs 1.00) do not favour the trade."""
+    issue = {"scale": [0, 100], "options": {"low": 0, "mid": 50, "high": 100}}
+    data = {
+        "name": "trade", "as_of": "2025-01-01",
+        "sources": [{"id": "s", "title": "t", "note": "n"}],
+        "actors": [{"id": "A", "capability": 50}, {"id": "B", "capability": 50}],
+        "issues": [{"id": "i", "status_quo": 0, **issue},
+                   {"id": "j", **({} if sq_j is None else {"status_quo": sq_j}), **issue}],
+        "stances": [{"actor": a, "issue": i, "position": p, "salience": 0.5, "sources": ["s"]}
+                    for a, i, p in (("A", "i", 100), ("A", "j", 40), ("B", "i", 30),
+                                    ("B", "j", 0))],
+    }
+    return _write(tmp_path, data)
+
+
+def test_logrolls_mark_trades_the_salience_ratios_do_not_favour(tmp_path):
+    path = _two_issue(tmp_path)
+    data = json.loads(invoke("logrolls", path, "--robust", "0", "-f", "json").stdout)
+    assert data["logrolls"] and not data["logrolls"][0]["salience_supports"]
+    res = invoke("logrolls", path, "--robust", "0")
+    assert res.exit_code == 0, res.output
+    assert "1.00 vs 1.00 ⚠" in res.stdout
+    text = " ".join(res.stdout.split())
+    assert "⚠: the ratios do not favour the trade" in text
+    # the bundled scenario's trade is favoured by its ratios: no mark, no legend of it
+    plain = invoke("logrolls", "--robust", "0")
+    assert "⚠" not in plain.stdout and "vs" in plain.stdout
+
+
+# ---- phase lists the issues it leaves as they are ----------------------------------------
+
+
+def test_phase_lists_issues_left_at_the_status_quo():
+    data = json.loads(invoke("phase", "--robust", "0", "-f", "json").stdout)
+    phased = {i for p in data["plans"] for ph in p["phases"] for i in ph}
+    assert data["unchanged"] and set(data["unchanged"]) | phased == set(data["deal"])
+    assert not set(data["unchanged"]) & phased
+    text = " ".join(invoke("phase", "--robust", "0").stdout.split())
+    assert f"unchanged: {', '.join(data['unchanged'])}" in text
+
+
+# ---- a model's unmet needs name the file and line ----------------------------------------
+
+
+def _line_of(path: str, text: str) -> int:
+    return next(n for n, line in enumerate(Path(path).read_text().splitlines(), 1)
+                if line.lstrip("- ").startswith(text))
+
+
+def test_a_missing_status_quo_names_file_line_and_field(tmp_path):
+    path = _two_issue(tmp_path, sq_j=None)
+    where = f"{path}:{_line_of(path, 'id: j')}: issues[1].status_quo"
+    alone = invoke("forecast", path, "-m", "nash", "-p", "nash.disagreement=status-quo",
+                   "-n", "0")
+    assert alone.exit_code == 1 and where in " ".join(alone.output.split())
+    checked = invoke("check", path, "-m", "procedural")
+    assert checked.exit_code == 1 and where in " ".join(checked.output.split())
+    skipped = invoke("forecast", path, "-m", "procedural", "-m", "median", "-n", "0",
+                     columns=200)
+    assert skipped.exit_code == 0 and f"skipped procedural: {where}" in skipped.stdout
+    # the same from the CSV form of the scenario: the issue's row
+    csv_path = str(tmp_path / "s.csv")
+    api.convert(path, csv_path)
+    res = invoke("check", csv_path, "-m", "procedural")
+    assert f"{csv_path}:{_line_of(csv_path, 'j,')}: issues[1].status_quo" in " ".join(
+        res.output.split())
+
+
+# ---- --top on every list -------------------------------------------------------------------
+
+LISTS = [("deals",), ("logrolls",), ("phase",), ("levers",), ("sensitivity",), ("proposals",),
+         ("exchanges",), ("history", "log"), ("panel", "disagreement")]
+
+
+@pytest.mark.parametrize("argv", LISTS, ids=" ".join)
+def test_every_list_offers_the_shared_top(argv):
+    import typer.main
+
+    from detente.cli.options import TopOpt
+
+    cmd = typer.main.get_command(app)
+    for name in argv:
+        cmd = cmd.commands[name]
+    top = next(p for p in cmd.params if p.name == "top")
+    assert top.opts == ["--top"] and top.help == TopOpt.__metadata__[0].help
+
+
+@pytest.mark.parametrize("argv", [
+    ("deals", "--robust", "0"), ("phase", "--robust", "0"), ("proposals",), ("exchanges",),
+    ("sensitivity", "-n", "16", "-i", "donetsk"),
+], ids=lambda a: a[0])
+def test_top_cuts_the_list_and_counts_the_rest(argv):
+    res = invoke(*argv, "--top", "1")
+    assert res.exit_code == 0, res.output
+    assert re.search(r"… [\d,]+ more \(use --top\)", res.stdout)
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80
+
+
+def test_logrolls_top_counts_the_rest(tmp_path):
+    data = yaml.safe_load(Path(_two_issue(tmp_path)).read_text())
+    data["actors"].append({"id": "C", "capability": 50})
+    data["stances"] += [{"actor": "C", "issue": i, "position": p, "salience": 0.5,
+                         "sources": ["s"]} for i, p in (("i", 20), ("j", 10))]
+    res = invoke("logrolls", _write(tmp_path, data), "--robust", "0", "--top", "1")
+    total = json.loads(invoke("logrolls", _write(tmp_path, data), "--robust", "0", "-f",
+                              "json").stdout)["total"]
+    assert total > 1 and f"… {total - 1} more (use --top)" in res.stdout
+
+
+# ---- estimate guards before long deal runs -------------------------------------------------
+
+
+def _huge(tmp_path: Path) -> str:
+    """20 issues of 5 options, 6 actors: 5^20 ≈ 9.5e13 deals (days of work)."""
+    data = {
+        "name": "huge", "as_of": "2025-01-01",
+        "sources": [{"id": "s", "title": "t", "note": "n"}],
+        "actors": [{"id": f"A{a}", "capability": 10 + a, "batna": 0.1} for a in range(6)],
+        "issues": [{"id": f"i{k}", "scale": [0, 100], "status_quo": 50} for k in range(20)],
+        "stances": [{"actor": f"A{a}", "issue": f"i{k}", "position": (37 * a + 11 * k) % 101,
+                     "salience": 0.5, "sources": ["s"]} for a in range(6) for k in range(20)],
+    }
+    return _write(tmp_path, data, "huge.yaml")
+
+
+@pytest.mark.parametrize("argv", [("deals",), ("phase",), ("report", "-n", "0")],
+                         ids=lambda a: a[0])
+def test_a_huge_deal_space_is_estimated_and_refused_at_once(tmp_path, argv):
+    path = _huge(tmp_path)
+    extra = ("-o", str(tmp_path / "b.html")) if argv[0] == "report" else ()
+    start = time.perf_counter()
+    res = runner.invoke(app, [argv[0], path, *argv[1:], *extra], env={"COLUMNS": "80"})
+    assert time.perf_counter() - start < 60  # refused before any pass over the space
+    assert res.exit_code == 1
+    assert "estimate: 95,367,431,640,625 deals × 6 actors × 1 pass" in res.stderr
+    assert "not started" in res.stderr and "--yes" in res.stderr
+    assert not (tmp_path / "b.html").exists()
+
+
+def test_phase_of_a_given_deal_needs_no_pass_over_the_space(tmp_path):
+    res = invoke("phase", _huge(tmp_path), "--deal", "i0=0,i1=100", "--robust", "0")
+    assert "estimate" not in res.stderr and res.exit_code == 0, res.output
+
+
+def test_proposals_with_runaway_draws_are_refused():
+    res = invoke("proposals", "--draws", "1000000000000")
+    assert res.exit_code == 1 and "packages ×" in res.stderr and "not started" in res.stderr
+
+
+def test_ordinary_deal_runs_print_no_estimate():
+    res = invoke("deals", "--robust", "0")
+    assert res.exit_code == 0 and "estimate" not in res.stderr
+
+
+# ---- --explain: one source of legend text ---------------------------------------------------
+
+
+@pytest.mark.parametrize("command", list(legends.LEGENDS))
+def test_every_long_legend_has_explain(command):
+    import typer.main
+
+    cmd = typer.main.get_command(app).commands[command]
+    assert any(p.opts == ["--explain"] for p in cmd.params)
+
+
+@pytest.mark.parametrize("argv", [("logrolls", "--robust", "0"), ("deals", "--robust", "0"),
+                                  ("phase", "--robust", "0"), ("proposals",),
+                                  ("exchanges", "--top", "3"), ("forecast", "-n", "0")],
+                         ids=lambda a: a[0])
+def test_explain_prints_every_term_within_80_columns(argv):
+    res = invoke(*argv, "--explain")
+    assert res.exit_code == 0, res.output
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80
+    text = " ".join(res.stdout.split())
+    assert f"Terms in `detente {argv[0]}`" in text
+    for term in legends.terms(argv[0]):
+        assert " ".join(term.meaning.split()) in text
+    assert "Terms in" not in invoke(*argv).stdout  # only when asked
+
+
+def test_short_legends_and_docs_come_from_the_same_text():
+    from detente.present.uncertainty import SIMULATION_LEGEND
+
+    assert legends.meaning("simulate", "differs") in SIMULATION_LEGEND
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "output-terms.md").read_text()
+    assert doc == legends.markdown(), "regenerate docs/output-terms.md from present/legends.py"
+
+
+def test_the_pareto_frontier_of_many_actors_is_found_not_a_traceback():
+    """Past 16 actors the grid pre-filter (2 cells per axis) would need 2^A cells: numpy
+    raised "maximum supported dimension ... 64" on the 200-actor KTAB file."""
+    import numpy as np
+
+    from detente.deals.pareto import pareto_mask
+
+    rng = np.random.default_rng(0)
+    pts = rng.random((600, 70))
+    pts[0] = 2.0  # dominates every other point
+    assert pareto_mask(pts).tolist() == [True] + [False] * 599
