@@ -1107,6 +1107,13 @@ def apply_draft(
 FAST_MODELS: tuple[str, ...] = ("compromise", "median", "nash", "eum")
 """Models quick enough to re-run on every slider move in the what-if view."""
 
+BRIEF_DRAWS = 200
+"""Draws per model for the intervals of the brief and the web forecast page: compact, so
+that ``detente report`` on the bundled scenario stays quick (14.6 s against 12.0 s without
+intervals, three runs each on the loaded 2-core machine), while the 80% interval's ends
+lie on average 0.9 points (largest 5.6) from those of 2,000 draws there. A scenario that
+states no uncertainty gets the models' residual intervals instead, at no cost."""
+
 
 def loads(text: str | bytes, *, name: str = "upload.yaml",
           format: str | None = None) -> Scenario:
@@ -1180,22 +1187,30 @@ def brief_simulated(models: Iterable[str] | None = None,
 def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
           simulated: Iterable[str] = FAST_MODELS, draws: int = 1000, seed: int = 0,
           sensitivity_model: str = "compromise", sensitivity_samples: int = 8,
-          top_deals: int = 5) -> BriefData:
+          top_deals: int = 5, interval_draws: int = BRIEF_DRAWS,
+          interval: float = 0.8) -> BriefData:
     """Everything the one-page brief shows, computed once: every model's forecast
-    (``models``, default every model but the ensemble), the Monte Carlo distributions
-    of the ``simulated`` ones (``draws``, 0 for none), what moves each issue (Morris
-    elementary effects and tornado swings of ``sensitivity_model``) and the
-    ``top_deals`` packages every party prefers to no deal; with proposals in the
-    scenario, the plans on the table judged over the same ``draws``."""
+    (``models``, default every model but the ensemble) with its median and central
+    ``interval`` (default 0.8) from ``interval_draws`` draws per model (default
+    :data:`BRIEF_DRAWS`; 0 for points only; a scenario that states no uncertainty gets
+    the models' residual intervals, see :func:`forecast`), the Monte Carlo
+    distributions of the ``simulated`` ones for the histograms (``draws``, 0 for
+    none), what moves each issue (Morris elementary effects and tornado swings of
+    ``sensitivity_model``) and the ``top_deals`` packages every party prefers to no
+    deal; with proposals in the scenario, the plans on the table judged over the same
+    ``draws``."""
     from detente.present.brief import BriefData
+    from detente.uncertainty.sampling import input_space
 
+    if interval_draws < 0:
+        raise DetenteError(f"interval draws must be 0 or more (got {interval_draws})")
     sc = _scenario(scenario)
     chosen = list(models) if models else [m for m in available_models() if m != "ensemble"]
-    result = forecast(sc, chosen, seed=seed)
+    result = forecast(sc, chosen, seed=seed, draws=interval_draws, interval=interval)
     sim = simulate(sc, brief_simulated(chosen, simulated), draws=draws,
                    seed=seed) if draws else None
     sens = sensitivity(sc, sensitivity_model, method="morris", samples=sensitivity_samples,
-                       seed=seed)
+                       seed=seed) if input_space(sc).size else None  # nothing stated to vary
     deals_report = analyse_deals(sc, seed=seed, robust=0)
     plans = proposals(sc, draws=draws, seed=seed, models=[]) if sc.proposals else None
     return BriefData(scenario=sc, result=result, simulation=sim, sensitivity=sens,

@@ -121,6 +121,48 @@ def test_draws_equal_separate_runs(data_dir):
     assert not np.allclose(together.outcome[0], together.outcome[1])
 
 
+@pytest.mark.parametrize("rule", ["decide", "paper"])
+def test_a_batch_of_draws_equals_draw_by_draw_runs_exactly(ukraine, rule):
+    # the bundled scenario's declared uncertainty, plus a many-actor case whose busiest draws
+    # need more than one block of candidate slots while others fit in one
+    from detente.uncertainty.sampling import input_space
+
+    model = Exchange(rounds=4, rule=rule)
+    sampled = input_space(ukraine).sample(3, 0, 12)
+    base = compile_scenario(many_actor_scenario(30, 3), draws=4)
+    rng = np.random.default_rng(2)
+    lo, hi = base.low, base.high
+    pos = np.clip(base.position + rng.normal(0, 0.05, base.position.shape) * (hi - lo), lo, hi)
+    keep = np.ones(base.position.shape, dtype=bool)
+    keep[1, 10:] = False  # draw 1: fewer actors, so far fewer candidates than the others
+    mixed = base.with_values(position=np.where(keep, pos, base.position),
+                             capability=np.where(keep[:, :, 0], base.capability, 1e-9))
+    for arrays in (sampled, mixed):
+        together = model.forecast(arrays)
+        for d in range(arrays.n_draws):
+            alone = model.forecast(arrays.take(slice(d, d + 1)))
+            np.testing.assert_array_equal(together.outcome[d], alone.outcome[0])
+            np.testing.assert_array_equal(together.trajectory.position[d],
+                                          alone.trajectory.position[0])
+        first = model.forecast(arrays.take(slice(0, 1)))
+        assert together.details.to_dict() == first.details.to_dict()  # the log is draw 0's
+    assert not np.array_equal(together.outcome[0], together.outcome[2])
+
+
+def many_actor_scenario(n_actors: int, n_issues: int) -> Scenario:
+    rng = np.random.default_rng(n_actors)
+    issues = [f"p{k}" for k in range(n_issues)]
+    return Scenario.from_dict({
+        "name": "many",
+        "actors": [{"id": f"a{a}", "capability": float(rng.uniform(0.1, 1))}
+                   for a in range(n_actors)],
+        "issues": [{"id": i} for i in issues],
+        "stances": [{"actor": f"a{a}", "issue": i, "position": float(rng.uniform(0, 100)),
+                     "salience": float(rng.uniform(0.1, 1))}
+                    for a in range(n_actors) for i in issues],
+    })
+
+
 def test_random_rate_is_reproducible_and_both_sides_gain(data_dir):
     scenario = detente.load(data_dir / "decide" / "copenhagen.csv")
     model = Exchange(variant="random-rate", rounds=3)

@@ -17,7 +17,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def brief(tmp_path_factory: pytest.TempPathFactory) -> str:
     out = tmp_path_factory.mktemp("brief") / "brief.html"
-    res = runner.invoke(app, ["report", "-o", str(out), "-n", "300"])
+    res = runner.invoke(app, ["report", "-o", str(out), "-n", "300", "--interval-draws", "50"])
     assert res.exit_code == 0, res.output
     return out.read_text(encoding="utf-8")
 
@@ -37,7 +37,8 @@ def test_brief_answers_the_three_questions(brief: str, ukraine):
         assert issue.name.replace('"', "&#34;") in brief
     for model in ("compromise", "median", "nash", "eum", "exchange", "smp"):
         assert f"model output ({model})" in brief
-    assert "5–95% of draws" in brief and "300 Monte Carlo draws" in brief
+    assert "central 80% interval" in brief and "300 Monte Carlo draws" in brief
+    assert "50 Monte Carlo draws" in brief and "interval: simulation, 50 draws" in brief
     assert "not predictions of fact" in brief
 
 

@@ -27,6 +27,11 @@ def report(
     draws: Annotated[int, typer.Option(
         "--draws", "-n", min=0, help="Monte Carlo draws for the fast models' distributions "
         "(0: no simulation).")] = 1000,
+    interval_draws: Annotated[int, typer.Option(
+        "--interval-draws", min=0, help="Monte Carlo draws per model for each forecast's "
+        "median and 80% interval (0: points only). A scenario that states no uncertainty "
+        "gets each model's interval from its errors on EU decisions instead.")
+    ] = api.BRIEF_DRAWS,
     seed: Annotated[int, typer.Option(min=0, help="Seed: same seed, same brief.")] = 0,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     fmt: FromOpt = None,
@@ -46,7 +51,8 @@ def report(
                         f"{draws:,} draws", yes)
     refuse_long_deals(api.estimate_deals(sc, packages=len(sc.proposals),
                                          package_draws=draws), yes)
-    page = render_html(api.brief(sc, models=model or None, draws=draws, seed=seed))
+    page = render_html(api.brief(sc, models=model or None, draws=draws, seed=seed,
+                                 interval_draws=interval_draws))
     if suffix == ".pdf":
         html_to_pdf(page, output)
     else:

@@ -1,6 +1,8 @@
 """The one-page brief: a self-contained HTML page that answers three questions.
 
-1. Where is the settlement likely to land? (every model; distributions where simulated)
+1. Where is the settlement likely to land? (every model, with its interval and where the
+   interval comes from: simulated from the stated uncertainty, or the model's errors on
+   EU decisions when the scenario states none)
 2. What would move it? (the inputs whose stated range moves each forecast most)
 3. Which packages could every party accept? (deals each prefers to no deal)
 
@@ -32,6 +34,7 @@ import plotly.io as pio
 from detente.atomic import write_atomic
 from detente.errors import DetenteError
 from detente.present import figures
+from detente.present.intervals import forecast_grid, interval_basis
 from detente.present.terminal import visible
 from detente.results import NEUTRAL_NOTE, ForecastSet
 from detente.scenario import Scenario
@@ -47,7 +50,7 @@ class BriefData:
     scenario: Scenario
     result: ForecastSet
     simulation: Any  # detente.uncertainty.simulate.Simulation | None
-    sensitivity: Any  # detente.uncertainty.sensitivity.Sensitivity
+    sensitivity: Any  # detente.uncertainty.sensitivity.Sensitivity | None (no ranges stated)
     deals: dict[str, Any]
     seed: int = 0
     proposals: Any = None  # detente.deals.proposal_report.ProposalsReport | None
@@ -90,35 +93,11 @@ def stance_sources(scenario: Scenario, actor: str, issue: str) -> str:
     return ", ".join(st.sources) if st is not None and st.sources else ASSUMPTION
 
 
-def _where(data: BriefData) -> list[dict[str, Any]]:
-    """Per issue: status quo, each model's forecast, and the simulated spread."""
-    sc, sim = data.scenario, data.simulation
-    summary = {(r["issue"], r["model"]): r for r in sim.summary_rows()} if sim else {}
-    out = []
-    for k, issue in enumerate(sc.issues):
-        models: list[dict[str, Any]] = []
-        for f in data.result:
-            value = float(f.outcome[0, k])
-            anchor = issue.nearest_anchor(value)
-            row = summary.get((issue.id, f.model))
-            models.append({
-                "model": f.model, "value": value, "anchor": anchor.label if anchor else "",
-                "q05": row and row.get("q05"), "q50": row and row.get("q50"),
-                "q95": row and row.get("q95"),
-                "likeliest": row and row.get("likeliest"),
-                "likeliest_p": row and row.get("likeliest_p"),
-            })
-        values = [float(m["value"]) for m in models]
-        sq_anchor = issue.nearest_anchor(issue.status_quo) if issue.status_quo is not None \
-            else None
-        out.append({"issue": issue, "models": models, "low": min(values), "high": max(values),
-                    "sq_anchor": sq_anchor.label if sq_anchor else ""})
-    return out
-
-
 def _movers(data: BriefData, top: int = 3) -> list[dict[str, Any]]:
     """Per issue: the inputs whose stated range moves the forecast most (tornado swing)."""
     sc, sens = data.scenario, data.sensitivity
+    if sens is None:
+        return []
     out = []
     for issue in sc.issues:
         rows = sens.tornado[sens.tornado["issue"] == issue.id]
@@ -140,16 +119,20 @@ def render_html(data: BriefData, *, generated: dt.datetime | None = None) -> str
     figs = {"scales": figure_json(figures.issue_scales(sc, data.result, data.simulation))}
     if data.simulation is not None:
         figs["histograms"] = figure_json(figures.histograms(data.simulation, sc))
-    for issue in sc.issues:
+    for issue in sc.issues if data.sensitivity is not None else ():
         figs[f"tornado-{issue.id}"] = figure_json(
             figures.tornado(data.sensitivity, issue.id, top=6, scenario=sc))
     deals = data.deals
+    where = forecast_grid(data.result)
     plans = data.proposals.to_dict() if data.proposals is not None else None
     if data.proposals is not None:
         figs["plans"] = figure_json(figures.acceptance_grid(data.proposals))
     sources = {s.id: s for s in sc.sources}
     return environment().get_template("brief.html.j2").render(
-        sc=sc, note=NEUTRAL_NOTE, where=_where(data), movers=_movers(data), deals=deals,
+        sc=sc, note=NEUTRAL_NOTE, where=where, movers=_movers(data), deals=deals,
+        basis=interval_basis(data.result, seed=data.seed),
+        level=f"{data.result.interval or 0.8:.0%}",
+        flagged=any(m["flag"] for w in where for m in w["models"]),
         plans=plans,
         sources=sources, simulation=data.simulation, sens=data.sensitivity,
         result=data.result, seed=data.seed, figures=figs, plotly_js=plotly_js(),

@@ -47,8 +47,12 @@ def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def forecast_csv(result: ForecastSet) -> str:
-    """One row per issue: status quo, then each model's forecast and nearest anchor."""
-    return csv_text(result.rows())
+    """One row per issue: status quo, then each model's forecast and nearest anchor; with
+    distributions, each model's median and central interval, the interval's level and
+    source appended (:func:`detente.present.intervals.interval_rows`)."""
+    from detente.present.intervals import interval_rows
+
+    return csv_text(interval_rows(result))
 
 
 def backtest_csv(report: BacktestReport) -> str:

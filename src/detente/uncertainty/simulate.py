@@ -35,8 +35,14 @@ block order (Chan et al.'s pairwise update)
     M2 = M2_a + M2_b + δ² n_a n_b / n,
 
 so the result is the same bit for bit whatever the chunk size or engine.
-Memory: one chunk of draws per worker plus O(blocks) small numbers, unless
-``keep_draws`` asks for every outcome.
+Every model of a chunk of blocks is a task of its own (a model's random
+stream depends only on its block, not on which models run beside it), so all
+workers have work even when there are fewer blocks than workers; the caller
+stacks a chunk's outcomes ``[n, M, I]`` once its last model is done and
+summarises them block by block. Memory: one model's run on one chunk per
+worker, the outcomes of the chunks in flight (a chunk holds at most
+``DEFAULT_BLOCK_SIZE`` draws unless ``chunk_size`` asks for more), plus
+O(blocks) small numbers, unless ``keep_draws`` asks for every outcome.
 """
 
 from __future__ import annotations
@@ -199,22 +205,47 @@ class ChunkStats:
     outcome: np.ndarray | None = None  # [n, M, I] when keep_draws
 
 
-def run_blocks(job: SimulationJob, first: int, stop: int) -> ChunkStats:
-    """Sample and run blocks ``first … stop − 1`` of ``job``; summarise each block.
+def model_outcomes(job: SimulationJob, first: int, stop: int, model: int
+                   ) -> tuple[int, int, np.ndarray]:
+    """Outcomes ``[n, I]`` of ``job.models[model]`` over blocks ``first … stop − 1``: one
+    task (a block's models run as separate tasks, so that every worker has work however
+    few blocks there are). Returns ``(first, model, outcomes)``."""
+    out = [block_model_outcome(job, b, model) for b in range(first, stop)]
+    return first, model, np.concatenate(out)
 
-    Blocks are folded in as they are run, so a chunk holds one block's outcomes
-    at a time (all of them only when ``keep_draws``).
-    """
+
+def block_arrays(job: SimulationJob, block: int) -> Any:
+    """The sampled inputs of one block of draws (n = block size, less at the end)."""
+    start = block * job.block_size
+    n = min(job.block_size, job.draws - start)
+    space = job.space
+    if space.size:
+        return space.sample(job.seed, start, start + n, block_size=job.block_size)
+    return compile_scenario(job.scenario, n)
+
+
+def block_model_outcome(job: SimulationJob, block: int, model: int) -> np.ndarray:
+    """Outcomes ``[n, I]`` of one model on one block, from the model's own random stream
+    of that block (so the same whichever task, engine or other models run it)."""
+    m = job.models[model]
+    rng = block_generator(job.seed, block, model_stream(m.name))
+    return np.asarray(m.forecast(block_arrays(job, block), rng=rng).outcome, dtype=float)
+
+
+def block_outcomes(job: SimulationJob, block: int) -> np.ndarray:
+    """Outcomes ``[n, M, I]`` of one block of draws."""
+    return np.stack([block_model_outcome(job, block, m) for m in range(len(job.models))],
+                    axis=1)
+
+
+def summarise_chunk(job: SimulationJob, first: int, x: np.ndarray) -> ChunkStats:
+    """Summaries of the consecutive blocks ``first …`` whose outcomes ``x[n, M, I]`` are
+    given, each block on its own."""
     moments: dict[str, list[np.ndarray]] = {"count": [], "mean": [], "m2": []}
     counts: dict[str, np.ndarray] = {}
-    kept: list[np.ndarray] = []
     lo = hi = None
-    draws = 0
-    for b in range(first, stop):
-        x, s = _run_block(job, b)
-        draws += x.shape[0]
-        if job.keep_draws:
-            kept.append(x)
+    for start in range(0, x.shape[0], job.block_size):
+        s = block_summary(job, x[start : start + job.block_size])
         for key, parts in moments.items():
             parts.append(s[key])
         lo = s["min"] if lo is None else np.fmin(lo, s["min"])
@@ -230,29 +261,14 @@ def run_blocks(job: SimulationJob, first: int, stop: int) -> ChunkStats:
         minimum=lo,
         maximum=hi,
         counts=counts,
-        draws=draws,
-        outcome=np.concatenate(kept) if job.keep_draws else None,
+        draws=x.shape[0],
+        outcome=x if job.keep_draws else None,
     )
 
 
-def block_outcomes(job: SimulationJob, block: int) -> np.ndarray:
-    """Outcomes ``[n, M, I]`` of one block of draws (n = block size, less at the end)."""
-    start = block * job.block_size
-    n = min(job.block_size, job.draws - start)
-    space = job.space
-    if space.size:
-        arrays = space.sample(job.seed, start, start + n, block_size=job.block_size)
-    else:
-        arrays = compile_scenario(job.scenario, n)
-    outs = []
-    for model in job.models:
-        rng = block_generator(job.seed, block, model_stream(model.name))
-        outs.append(np.asarray(model.forecast(arrays, rng=rng).outcome, dtype=float))
-    return np.stack(outs, axis=1)
-
-
-def _run_block(job: SimulationJob, block: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    x = block_outcomes(job, block)
+def block_summary(job: SimulationJob, x: np.ndarray) -> dict[str, np.ndarray]:
+    """Moments, histogram, band and disagreement tallies of one block's outcomes
+    ``x[n, M, I]``."""
     _, m, i = x.shape
     valid = ~np.isnan(x)
     count = valid.sum(axis=0)
@@ -296,7 +312,7 @@ def _run_block(job: SimulationJob, block: int) -> tuple[np.ndarray, dict[str, np
     all_banded = banded.all(axis=1)
     split = ((band != band[:, :1, :]).any(axis=1) & all_banded).sum(axis=0)
 
-    return x, {
+    return {
         "count": count.astype(np.int64),
         "mean": mean,
         "m2": m2,
@@ -372,11 +388,19 @@ def simulate(
                                                                workers=workers)
     try:
         per_chunk = _blocks_per_chunk(job.n_blocks, eng.workers, chunk_size, block_size)
-        tasks = [(b, min(b + per_chunk, job.n_blocks))
-                 for b in range(0, job.n_blocks, per_chunk)]
+        n_models = len(job.models)
+        tasks = [(b, min(b + per_chunk, job.n_blocks), m)
+                 for b in range(0, job.n_blocks, per_chunk) for m in range(n_models)]
         acc = _Accumulator(job)
-        for stats in eng.map_unordered(run_blocks, job, tasks):
-            acc.add(stats)
+        parts: dict[int, dict[int, np.ndarray]] = {}  # chunk -> model -> outcomes
+        for first, m, outcome in eng.map_unordered(model_outcomes, job, tasks):
+            got = parts.setdefault(first, {})
+            got[m] = outcome
+            if len(got) < n_models:
+                continue
+            del parts[first]
+            x = np.stack([got[k] for k in range(n_models)], axis=1)
+            acc.add(summarise_chunk(job, first, x))
             if progress is not None:
                 progress(acc.done, draws)
     finally:
@@ -390,8 +414,9 @@ def _blocks_per_chunk(n_blocks: int, workers: int, chunk_size: int | None,
                       block_size: int) -> int:
     if chunk_size is not None:
         return max(1, -(-chunk_size // block_size))
-    # about four chunks per worker, at most 16 blocks each (bounded memory)
-    return max(1, min(16, -(-n_blocks // (4 * workers))))
+    # about four chunks per worker, each of at most one default block of draws (the
+    # outcomes of a chunk's models wait in the caller until its last model is done)
+    return max(1, min(DEFAULT_BLOCK_SIZE // block_size, -(-n_blocks // (4 * workers))))
 
 
 def _labels(names: Sequence[str]) -> list[str]:

@@ -205,9 +205,12 @@ def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
 @router.get("/scenarios/{ref}/brief", summary="The one-page brief (as `detente report`)",
             response_class=HTMLResponse)
 def brief(request: Request, ref: str, draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 1000,
-          seed: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+          seed: Annotated[int, Query(ge=0)] = 0,
+          interval_draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = api.BRIEF_DRAWS,
+          ) -> HTMLResponse:
     sc = store(request).get(ref).scenario
-    return HTMLResponse(render_html(api.brief(sc, draws=draws, seed=seed)))
+    return HTMLResponse(render_html(api.brief(sc, draws=draws, seed=seed,
+                                              interval_draws=interval_draws)))
 
 
 @router.get("/histories", summary="Stored versions, by history (with `detente serve --db`)")

@@ -21,6 +21,7 @@ from detente.present import figures
 from detente.present import proposals as present_plans
 from detente.present.brief import TEMPLATES as BRIEF_TEMPLATES
 from detente.present.brief import figure_json, script_json, stance_sources
+from detente.present.intervals import forecast_grid, interval_basis
 from detente.present.terminal import visible
 from detente.scenario import Scenario
 from detente.web.routes_api import MAX_DRAWS, _timeline, store, summary
@@ -111,14 +112,19 @@ def _comparative(sc: Scenario) -> list[dict[str, Any]]:
 
 
 @router.get("/s/{ref}", response_class=HTMLResponse)
-def scenario_page(request: Request, ref: str) -> HTMLResponse:
+def scenario_page(request: Request, ref: str,
+                  draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = api.BRIEF_DRAWS,
+                  seed: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+    """``draws``: Monte Carlo draws per model for each forecast's median and interval (the
+    brief's default; 0 for points only)."""
     entry = store(request).get(ref)
     sc = entry.scenario
-    result = api.forecast(sc, models=list(PAGE_MODELS))
+    result = api.forecast(sc, models=list(PAGE_MODELS), draws=draws, seed=seed)
     figs = {"scales": figure_json(figures.issue_scales(sc, result)),
             "eum": figure_json(figures.trajectories(result["eum"], sc))}
     return page("scenario.html.j2", entry=entry, sc=sc, rows=_comparative(sc),
-                forecast=result.rows(), models=result.models, figures=figs)
+                grid=forecast_grid(result), basis=interval_basis(result, seed=seed),
+                models=result.models, figures=figs)
 
 
 @router.get("/s/{ref}/whatif", response_class=HTMLResponse)

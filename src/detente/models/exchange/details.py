@@ -123,7 +123,7 @@ def log_entries(state: RoundState, steps: list[Any], arrays: ScenarioArrays, rou
     c = state.cands
     scale = (arrays.high - arrays.low) / 100.0
     for draws, chosen, rec in steps:
-        if draws.size == 0 or draws[0] != 0:
+        if draws.size == 0 or draws[0] != 0 or rec is None:
             continue
         e = int(chosen[0])
         a, b, p, q = int(c.demander[e]), int(c.supplier[e]), int(c.demanded[e]), int(c.offered[e])

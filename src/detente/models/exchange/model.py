@@ -119,21 +119,22 @@ def run_exchange(
     rng: np.random.Generator,
 ) -> ModelOutput:
     """Run ``model.rounds`` rounds on normalised positions ``x_start[D, A, I]``."""
-    d_, _, i_ = x_start.shape
+    d_, a_, i_ = x_start.shape
     pairs = issue_pairs(i_)
     wsum = w.sum(axis=1)  # [D, I]
     x0 = x_start.copy()
     outcome_traj = [_forecast(x0, w)]
-    position_traj = [x0.copy()]
+    positions = np.empty((d_, model.rounds + 1, a_, i_))  # [D, R+1, A, I], filled in place
+    positions[:, 0] = x0
     log: list[list[ExecutedExchange]] = []
     counts = np.zeros((model.rounds, d_), dtype=np.int64)
     for r in range(model.rounds):
         o_start = _forecast(x0, w)
         state = RoundState(x0, sal, w, ok, wsum, o_start, pairs, model, rng)
-        steps = state.run()
+        steps = state.run(record_first=model.log)
         voting = state.position
         outcome_traj.append(_forecast(voting, w))
-        position_traj.append(voting.copy())
+        positions[:, r + 1] = voting
         counts[r] = state.executed_per_draw
         if model.log:
             log.append(log_entries(state, steps, arrays, r + 1))
@@ -143,17 +144,19 @@ def run_exchange(
             x0 = np.where(moved, x0 + weight * (voting - x0), x0)
         else:
             x0 = voting.copy()
+        del state, steps, voting  # free this round's candidates before the next round's
     outcome = np.stack(outcome_traj, axis=1)  # [D, R+1, I]
-    positions = np.stack(position_traj, axis=1)  # [D, R+1, A, I]
-    positions = np.where(arrays.mask[None, None], positions, np.nan)
-    traj = Trajectory(outcome=_denorm(outcome, arrays), position=_denorm(positions, arrays))
+    # on the issues' scales, in place (the same numbers as _denorm; the largest array)
+    np.multiply(positions, (arrays.high - arrays.low) / 100.0, out=positions)
+    np.add(positions, arrays.low, out=positions)
+    positions[:, :, ~arrays.mask] = np.nan
+    traj = Trajectory(outcome=_denorm(outcome, arrays), position=positions)
     details = ExchangeDetails(
         rounds=model.rounds,
         exchanges_per_round=counts[:, 0].tolist(),
         exchanges=[e for round_log in log for e in round_log] if model.log else None,
     )
     return ModelOutput(outcome=traj.outcome[:, -1], trajectory=traj, details=details)
-
 
 
 def candidates(data: Any, model: Exchange | None = None) -> list[CandidateExchange]:

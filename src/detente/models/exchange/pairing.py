@@ -18,11 +18,7 @@ import numpy as np
 EPS = 1e-10  # decide's thresholds for a gain and a move
 TOL = 1e-9  # slack for comparisons that are exact in decide's Decimal arithmetic
 TIE = 1e-12  # relative: gains closer than this are a tie (earliest candidate wins)
-BLOCK = 256  # candidates per block of the running maxima used to pick the next exchange
-
-#: executed candidates (one per draw): their draws, demanders, suppliers, demanded and
-#: offered issues
-Executed = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+BLOCK = 256  # at most this many candidates per block of the running maxima (see below)
 
 
 @dataclass
@@ -42,6 +38,8 @@ class Candidates:
     offered: np.ndarray
     inner: np.ndarray  # group code of the pair: 0 for A×D, 1 for B×C
     n_per_draw: int
+    block: int = 1  # slots per block of the running maxima; divides ``n_per_draw``
+    n_random: int = 0  # slots per draw of the random-rate draws (see :func:`slot_layout`)
 
     @classmethod
     def empty(cls) -> Candidates:
@@ -73,16 +71,12 @@ def find_candidates(x0: np.ndarray, ok: np.ndarray, sal: np.ndarray, outcome: np
     d_ = x0.shape[0]
     p, q = pairs[:, 0], pairs[:, 1]
     code = group_code(x0, ok, outcome, p, q)  # [D, A, P]
-    rows = []
-    for block, (g1, g2) in enumerate(PAIRED_GROUPS):
-        first = code == g1  # [D, A, P]
-        second = code == g2
-        m = first[:, :, None, :] & second[:, None, :, :]  # [D, A, A, P]
-        dd, aa, bb, pp = np.nonzero(m)
-        rows.append(np.stack([dd, pp, np.full_like(dd, block), aa, bb]))
-    allrows = np.concatenate(rows, axis=1)
-    order = np.lexsort(allrows[::-1])  # by draw, pair, block, first actor, second actor
-    dd, pp, block, aa, bb = allrows[:, order]
+    code = code.transpose(0, 2, 1)  # [D, P, A]
+    # [D, P, group pair, A, A]: its nonzeros come in decide's order of creation (by draw,
+    # issue pair, group pair, first actor, second actor)
+    m = np.stack([(code == g1)[:, :, :, None] & (code == g2)[:, :, None, :]
+                  for g1, g2 in PAIRED_GROUPS], axis=2)
+    dd, pp, block, aa, bb = np.nonzero(m)
     # roles: i demands p and supplies q; i is the one with the larger s_p/s_q
     sa_p, sa_q = sal[dd, aa, p[pp]], sal[dd, aa, q[pp]]
     sb_p, sb_q = sal[dd, bb, p[pp]], sal[dd, bb, q[pp]]
@@ -90,8 +84,7 @@ def find_candidates(x0: np.ndarray, ok: np.ndarray, sal: np.ndarray, outcome: np
     ci = np.where(swap, bb, aa)
     cj = np.where(swap, aa, bb)
     counts = np.bincount(dd, minlength=d_)
-    n_max = int(counts.max()) if counts.size else 0
-    n_max = -(-n_max // BLOCK) * BLOCK  # whole blocks per draw (for the block maxima)
+    n_max, width, n_random = slot_layout(int(counts.max()) if counts.size else 0)
     # pad every draw to the same number of slots (dead slots have ci == -1)
     start = np.concatenate([[0], np.cumsum(counts)[:-1]])
     slot = np.arange(dd.size) - start[dd]
@@ -111,7 +104,27 @@ def find_candidates(x0: np.ndarray, ok: np.ndarray, sal: np.ndarray, outcome: np
         offered=padded(q[pp], 0),
         inner=padded(block.astype(np.int8), -1),
         n_per_draw=n_max,
+        block=width,
+        n_random=n_random,
     )
+
+
+def slot_layout(most: int) -> tuple[int, int, int]:
+    """Slots per draw, slots per block and random-rate slots per draw for a round whose
+    busiest draw has ``most`` candidates.
+
+    A draw with at most :data:`BLOCK` candidates is one block of exactly ``most``
+    slots (so a batch of small scenarios carries no dead padding); more are cut
+    into whole blocks of :data:`BLOCK`. Which candidate is executed does not
+    depend on the block width (the first slot within the tie tolerance of the
+    best). The random-rate variant draws ``n_random`` numbers per draw, ``most``
+    rounded up to whole blocks of :data:`BLOCK`, and uses the first slots of each
+    draw's row: the numbers it drew when every draw was padded that way.
+    """
+    n_random = -(-most // BLOCK) * BLOCK
+    if most <= BLOCK:
+        return most, max(most, 1), n_random
+    return n_random, BLOCK, n_random
 
 
 

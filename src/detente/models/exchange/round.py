@@ -17,18 +17,29 @@ from __future__ import annotations
 import numpy as np
 
 from detente.models.exchange.pairing import (
-    BLOCK,
     EPS,
     TIE,
     TOL,
     Candidates,
-    Executed,
     find_candidates,
 )
 
+SLICE = 1 << 16  # candidates solved at once when a round starts
+
+#: one pass of a round: the draws that executed an exchange, the candidates executed (one
+#: per draw) and, when kept, what the log needs of draw 0's (see :meth:`RoundState._record`)
+Step = tuple[np.ndarray, np.ndarray, dict[str, np.ndarray] | None]
+
 
 class RoundState:
-    """One round: candidates, the positions so far, and decide's bookkeeping."""
+    """One round: candidates, the positions so far, and decide's bookkeeping.
+
+    Every per-candidate read goes through flat indices into the ``[D, A, I]``
+    arrays (``supply[side]``: the side's own position on the issue it supplies;
+    ``across[side]``: its partner's position on that issue) and the ``[D, I]``
+    arrays (``issue_cell[side]``: the draw's entry for that issue), computed once
+    per round, so a step costs a few one-dimensional gathers per candidate.
+    """
 
     def __init__(self, x0, sal, w, ok, wsum, o_start, pairs, model, rng):
         self.start = x0  # positions at the round's start (0..100) [D, A, I]
@@ -45,6 +56,12 @@ class RoundState:
         self.partner_shift = np.zeros((d_, a_, i_))  # recorded partner shifts per demander
         self.supplied = np.zeros((d_, a_, i_), dtype=bool)
         self.o_start = o_start
+        # flat views (reads and writes through them act on the arrays above)
+        self._start, self._sal, self._w = x0.ravel(), sal.ravel(), w.ravel()
+        self._pos, self._shift = self.position.reshape(-1), self.partner_shift.reshape(-1)
+        self._wsum, self._sum_start = wsum.ravel(), self.sum_start.reshape(-1)
+        self._sum_now = self.sum_now.reshape(-1)
+        self._demand = self._pos if self.paper_rule else self._start
         c = find_candidates(x0, ok, sal, o_start, pairs) if pairs.size else Candidates.empty()
         self.cands = c
         n = c.demander.size
@@ -52,6 +69,7 @@ class RoundState:
         self.executed_per_draw = np.zeros(d_, dtype=np.int64)
         if n == 0:
             return
+        self._index(c)
         self.rate = self._rates(rng)  # k: the demanded issue's shift per offered one
         # decide's history of each side's supply moves in a candidate: down, up, their sum
         self.moved_down = np.zeros((2, n), dtype=bool)
@@ -64,56 +82,59 @@ class RoundState:
         self.side_gain = np.zeros((2, n))
         self.valid = np.zeros(n, dtype=bool)
         self.sort_key = np.full(n, -np.inf)  # gain where admissible, -inf elsewhere
-        self.block_max = np.full(n // BLOCK, -np.inf)
-        self._calculate(np.flatnonzero(c.demander >= 0))
-        self.involved, self.involved_start = self._involvement_index()
+        self.block_max = np.full(n // c.block, -np.inf)
+        self._mark = np.zeros(n, dtype=bool)  # scratch for finding disturbed candidates
+        live = np.flatnonzero(c.demander >= 0)
+        for part in range(0, live.size, SLICE):  # bounded temporaries; each stands alone
+            self._calculate(live[part : part + SLICE])
+        self.by_supply = self._index_by(self.supply)
+        self.by_across = self._index_by(self.across)
+
+    def _index(self, c: Candidates) -> None:
+        """Flat indices of every candidate: side 0 is the demander i (supplies q), side 1
+        the supplier j (supplies p); dead slots point at actor 0."""
+        _, a_, i_ = self.shape
+        ci, cj = np.maximum(c.demander, 0), np.maximum(c.supplier, 0)
+        row_i, row_j = (c.draw * a_ + ci) * i_, (c.draw * a_ + cj) * i_
+        self.supply = np.stack([row_i + c.offered, row_j + c.demanded])  # [2, N]
+        self.across = np.stack([row_j + c.offered, row_i + c.demanded])  # [2, N]
+        self.issue_cell = np.stack([c.draw * i_ + c.offered, c.draw * i_ + c.demanded])
 
     def _rates(self, rng: np.random.Generator) -> np.ndarray:
         """``k`` per candidate: ``(s_ip + s_jp)/(s_iq + s_jq)`` (equal gain), or drawn between
         the two rates at which one side gains nothing (random rate)."""
-        c, sal = self.cands, self.salience
-        ci, cj = np.maximum(c.demander, 0), np.maximum(c.supplier, 0)
-        cd, cp, cq = c.draw, c.demanded, c.offered
-        s_ip, s_iq = sal[cd, ci, cp], sal[cd, ci, cq]
-        s_jp, s_jq = sal[cd, cj, cp], sal[cd, cj, cq]
+        c, sal = self.cands, self._sal
+        s_ip, s_iq = sal[self.across[1]], sal[self.supply[0]]
+        s_jp, s_jq = sal[self.supply[1]], sal[self.across[0]]
         if self.model.variant == "equal-gain":
             return (s_ip + s_jp) / (s_iq + s_jq)
         lo, hi = s_jp / s_jq, s_ip / s_iq
-        return lo + rng.random(self.n_candidates) * (hi - lo)
+        d_, npd = self.shape[0], c.n_per_draw
+        u = rng.random(d_ * c.n_random).reshape(d_, c.n_random)[:, :npd].ravel()
+        return lo + u * (hi - lo)
 
-    def _involvement_index(self) -> tuple[np.ndarray, np.ndarray]:
-        """(draw, actor, issue) -> the live candidates that involve the actor on the issue,
-        as a sorted member list and the start of each key's run in it."""
-        c = self.cands
-        d_, a_, i_ = self.shape
-        live = c.demander >= 0
-        ci, cj = np.maximum(c.demander, 0), np.maximum(c.supplier, 0)
-        cd, cp, cq = c.draw, c.demanded, c.offered
-        keys = np.concatenate([
-            (cd * a_ + ci) * i_ + cp, (cd * a_ + ci) * i_ + cq,
-            (cd * a_ + cj) * i_ + cp, (cd * a_ + cj) * i_ + cq,
-        ])
-        members = np.tile(np.arange(self.n_candidates), 4)
-        keep = np.tile(live, 4)
-        keys, members = keys[keep], members[keep]
-        order = np.argsort(keys, kind="stable")
-        return members[order], np.searchsorted(keys[order], np.arange(d_ * a_ * i_ + 1))
+    def _index_by(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Flat (draw, actor, issue) -> the live candidates with it in ``keys[side]`` for a
+        side, as a member list sorted by key and the start of each key's run in it."""
+        live = np.tile(self.cands.demander >= 0, 2)
+        members = np.tile(np.arange(self.n_candidates), 2)[live]
+        flat = keys.reshape(-1)[live]
+        order = np.argsort(flat, kind="stable")
+        return members[order], np.searchsorted(flat[order], np.arange(self._pos.size + 1))
 
     # ---- the equal-gain (or given-rate) solution for a subset of candidates -----------
 
     def _calculate(self, idx: np.ndarray) -> None:
-        c, pos, x0, sal = self.cands, self.position, self.start, self.salience
-        w, ws = self.weight, self.weight_total
         if idx.size == 0:
             return
-        d, ci, cj = c.draw[idx], c.demander[idx], c.supplier[idx]
-        p, q = c.demanded[idx], c.offered[idx]
+        pos, sal, w, ws = self._pos, self._sal, self._w, self._wsum
+        f_iq, f_jp = self.supply[0, idx], self.supply[1, idx]
+        f_jq, f_ip = self.across[0, idx], self.across[1, idx]
         k = self.rate[idx]
-        demand_src = pos if self.paper_rule else x0
-        xi_d, xj_d = demand_src[d, ci, p], demand_src[d, cj, q]
-        xi_s, xj_s = pos[d, ci, q], pos[d, cj, p]
-        w_iq, w_jp = w[d, ci, q], w[d, cj, p]
-        wp, wq = ws[d, p], ws[d, q]
+        xi_d, xj_d = self._demand[f_ip], self._demand[f_jq]
+        xi_s, xj_s = pos[f_iq], pos[f_jp]
+        w_iq, w_jp = w[f_iq], w[f_jp]
+        wp, wq = ws[self.issue_cell[1, idx]], ws[self.issue_cell[0, idx]]
         dist_j, dist_i = np.abs(xi_d - xj_s), np.abs(xj_d - xi_s)
         dp = dist_j * w_jp / wp
         dq = k * dp
@@ -128,7 +149,7 @@ class RoundState:
         mj = np.where(xj_s > xi_d, -mj, mj)
         yi = np.where(over, xj_d, xi_s + mi)
         yj = np.where(over, xj_s + mj, xi_d)
-        s_ip, s_iq, s_jp, s_jq = sal[d, ci, p], sal[d, ci, q], sal[d, cj, p], sal[d, cj, q]
+        s_ip, s_iq, s_jp, s_jq = sal[f_ip], sal[f_iq], sal[f_jp], sal[f_jq]
         gi = dp * s_ip - dq * s_iq
         gj = dq * s_jq - dp * s_jp
         self.move[0, idx], self.move[1, idx] = mi, mj
@@ -146,10 +167,13 @@ class RoundState:
         self._touch(idx)
 
     def _touch(self, idx: np.ndarray) -> None:
-        """Refresh the sort keys of ``idx`` and the maxima of their blocks."""
+        """Refresh the sort keys of ``idx`` (ascending) and the maxima of their blocks."""
         self.sort_key[idx] = np.where(self.valid[idx], self.gain[idx], -np.inf)
-        blocks = np.unique(idx // BLOCK)
-        self.block_max[blocks] = self.sort_key.reshape(-1, BLOCK)[blocks].max(axis=1)
+        width = self.cands.block
+        blocks = idx // width
+        if blocks.size > 1:  # distinct blocks (a repeated one would only be refreshed twice)
+            blocks = blocks[np.concatenate([[True], blocks[1:] != blocks[:-1]])]
+        self.block_max[blocks] = self.sort_key.reshape(-1, width)[blocks].max(axis=1)
 
     def _set_gain(self, idx: np.ndarray, gi: np.ndarray, gj: np.ndarray) -> None:
         self.side_gain[0, idx], self.side_gain[1, idx] = gi, gj
@@ -159,11 +183,10 @@ class RoundState:
             self.gain[idx] = np.minimum(gi, gj)
 
     def _moves_ok(self, idx: np.ndarray) -> np.ndarray:
-        c = self.cands
         good = np.ones(idx.size, dtype=bool)
-        for side, (actor, issue) in enumerate(((c.demander, c.offered), (c.supplier, c.demanded))):
+        for side in (0, 1):
             m = self.move[side, idx]
-            start = self.position[c.draw[idx], actor[idx], issue[idx]]
+            start = self._pos[self.supply[side, idx]]
             am = np.abs(m)
             y = start + m
             good &= (am <= 100) & (am > EPS) & (y >= -TOL) & (y <= 100 + TOL)
@@ -171,34 +194,32 @@ class RoundState:
             good &= ((m < 0) & ~self.moved_up[side, idx]) | ((m > 0) & ~self.moved_down[side, idx])
         return good
 
-    def _outcome_at(self, idx, side, d, s_actor, issue, t_actor, value):
-        """decide's in-round forecast on ``issue`` with the supplier at ``value``."""
-        w = self.weight[d, s_actor, issue]
+    def _outcome_at(self, idx: np.ndarray, side: int, *values: np.ndarray
+                    ) -> list[np.ndarray]:
+        """decide's in-round forecast on the issue that ``side`` of candidates ``idx``
+        supplies, with the supplier at each of ``values``."""
+        f_s, cell = self.supply[side, idx], self.issue_cell[side, idx]
+        w = self._w[f_s]
+        total = self._wsum[cell]
         if self.paper_rule:
-            own = self.position[d, s_actor, issue]
-            return (self.sum_now[d, issue] + w * (value - own)) / self.weight_total[d, issue]
-        x0 = self.start[d, s_actor, issue]
+            own = self._pos[f_s]
+            base = self._sum_now[cell]
+            return [(base + w * (v - own)) / total for v in values]
+        x0 = self._start[f_s]
         rec = self.recorded[side, idx]
         recorded = ~np.isnan(rec)
-        base = self.sum_start[d, issue] + self.partner_shift[d, t_actor, issue]
+        base = self._sum_start[cell] + self._shift[self.across[side, idx]]
         base = base - np.where(recorded, w * (np.where(recorded, rec, x0) - x0), 0.0)
-        return (base + w * (value - x0)) / self.weight_total[d, issue]
+        return [(base + w * (v - x0)) / total for v in values]
 
     def _check_outcome(self, idx: np.ndarray, side: int) -> None:
         """Cut a move whose forecast would pass the partner's position (decide's check_nbs)."""
-        c = self.cands
-        d = c.draw[idx]
-        if side == 0:
-            sa, ta, s_iss, t_iss = c.demander[idx], c.supplier[idx], c.offered[idx], c.demanded[idx]
-        else:
-            sa, ta, s_iss, t_iss = c.supplier[idx], c.demander[idx], c.demanded[idx], c.offered[idx]
         other = 1 - side
-        xs = self.position[d, sa, s_iss]
+        f_s = self.supply[side, idx]
+        xs = self._pos[f_s]
         ys = self.voting[side, idx]
-        demand_src = self.position if self.paper_rule else self.start
-        target = demand_src[d, ta, s_iss]
-        n0 = self._outcome_at(idx, side, d, sa, s_iss, ta, xs)
-        n1 = self._outcome_at(idx, side, d, sa, s_iss, ta, ys)
+        target = self._demand[self.across[side, idx]]
+        n0, n1 = self._outcome_at(idx, side, xs, ys)
         a0, a1 = target - n0, target - n1
         a0 = np.where(np.abs(a0) <= TOL, 0.0, a0)
         a1 = np.where(np.abs(a1) <= TOL, 0.0, a1)
@@ -208,47 +229,54 @@ class RoundState:
         if not cross.any():
             return
         sel = idx[cross]
-        d, sa, ta, s_iss, t_iss = d[cross], sa[cross], ta[cross], s_iss[cross], t_iss[cross]
-        xs, target = xs[cross], target[cross]
-        w_s = self.weight[d, sa, s_iss]
-        ws_s = self.weight_total[d, s_iss]
+        f_s, xs, target = f_s[cross], xs[cross], target[cross]
+        f_t = self.supply[other, sel]  # the partner on the issue it supplies
+        f_sd = self.across[other, sel]  # the supplier on the partner's supply issue
+        f_ts = self.across[side, sel]  # the partner on the supplier's supply issue
+        cell_s, cell_t = self.issue_cell[side, sel], self.issue_cell[other, sel]
+        w_s = self._w[f_s]
+        ws_s = self._wsum[cell_s]
         if self.paper_rule:
-            here = self.sum_now[d, s_iss]
+            here = self._sum_now[cell_s]
         else:
             rec = self.recorded[side, sel]
             recorded = ~np.isnan(rec)
-            x0s = self.start[d, sa, s_iss]
-            here = self.sum_start[d, s_iss] + self.partner_shift[d, ta, s_iss] + np.where(
+            x0s = self._start[f_s]
+            here = self._sum_start[cell_s] + self._shift[f_ts] + np.where(
                 recorded, 0.0, w_s * (xs - x0s))
         delta = np.abs((target * ws_s - here) / w_s)
         r_s = delta * w_s / ws_s
         k = self.rate[sel]
         r_t = r_s / k if side == 0 else r_s * k
-        w_t = self.weight[d, ta, t_iss]
-        m_t = np.abs(r_t * self.weight_total[d, t_iss] / w_t)
-        xt = self.position[d, ta, t_iss]
-        s_demand = demand_src[d, sa, t_iss]
+        w_t = self._w[f_t]
+        m_t = np.abs(r_t * self._wsum[cell_t] / w_t)
+        xt = self._pos[f_t]
+        s_demand = self._demand[f_sd]
         m_t = np.where(xt > s_demand, -m_t, m_t)
         m_s = np.where(xs > target, -delta, delta)
         self.move[side, sel], self.move[other, sel] = m_s, m_t
         self.voting[side, sel], self.voting[other, sel] = xs + m_s, xt + m_t
-        sal = self.salience
+        sal = self._sal
         # gains: the supplier S loses r_s on its supply issue and gains r_t on its demand issue
-        g_s = r_t * sal[d, sa, t_iss] - r_s * sal[d, sa, s_iss]
-        g_t = r_s * sal[d, ta, s_iss] - r_t * sal[d, ta, t_iss]
+        g_s = r_t * sal[f_sd] - r_s * sal[f_s]
+        g_t = r_s * sal[f_ts] - r_t * sal[f_t]
         gi, gj = (g_s, g_t) if side == 0 else (g_t, g_s)
         self._set_gain(sel, gi, gj)
 
     # ---- executing ----------------------------------------------------------------------
 
-    def run(self) -> list[tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]]:
-        steps: list[tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]] = []
+    def run(self, *, record_first: bool = True) -> list[Step]:
+        """Execute exchanges until no draw has an admissible one left; one step per pass
+        (one exchange in every draw that still has one). ``record_first``: keep what the
+        log needs of draw 0's exchanges (see :meth:`_record`)."""
+        steps: list[Step] = []
         if self.n_candidates == 0:
             return steps
         d_ = self.shape[0]
         npd = self.cands.n_per_draw
-        nb = npd // BLOCK
-        blocks = self.sort_key.reshape(-1, BLOCK)
+        width = self.cands.block
+        nb = npd // width
+        blocks = self.sort_key.reshape(-1, width)
         while True:
             bm = self.block_max.reshape(d_, nb)
             best = bm.max(axis=1)
@@ -262,106 +290,105 @@ class RoundState:
             fb = np.argmax(bm[draws] >= floor[:, None], axis=1)
             gb = draws * nb + fb
             slot = np.argmax(blocks[gb] >= floor[:, None], axis=1)
-            chosen = gb * BLOCK + slot
-            steps.append((draws, chosen, self._execute(chosen)))
+            chosen = gb * width + slot
+            record = self._record(chosen[:1]) if record_first and draws[0] == 0 else None
+            self._execute(chosen)
+            steps.append((draws, chosen, record))
             self.executed_per_draw[draws] += 1
         return steps
 
-    def _execute(self, ex: np.ndarray) -> dict[str, np.ndarray]:
-        """Execute candidates ``ex`` (one per draw): record them, move both suppliers to
-        their voting positions, and recompute the candidates they disturb."""
-        c = self.cands
-        who = (c.draw[ex], c.demander[ex], c.supplier[ex], c.demanded[ex], c.offered[ex])
-        record = self._record(ex, who)
+    def _execute(self, ex: np.ndarray) -> None:
+        """Execute candidates ``ex`` (one per draw, ascending): move both suppliers to their
+        voting positions, and recompute the candidates they disturb."""
         self.valid[ex] = False
         self._touch(ex)
-        new_recorded = self._record_partner_positions(ex, who)
-        self._move_suppliers(ex, who)
-        cand, exi = self._disturbed(ex, who)
+        new_recorded = self._record_partner_positions(ex)
+        self._move_suppliers(ex)
+        cand, exi = self._disturbed(ex)
         if cand.size:
-            self._update_disturbed(who, cand, exi, new_recorded)
-        return record
+            self._update_disturbed(ex, cand, exi, new_recorded)
 
-    def _record(self, ex: np.ndarray, who: Executed) -> dict[str, np.ndarray]:
-        """What the log needs of executed candidates ``ex``: moves (``ma``, ``mb``), start
-        (``xa``, ``xb``) and voting positions (``ya``, ``yb``) of the demander's and the
-        supplier's side, their gains, and the forecast before and after on both issues."""
-        d, a, b, p, q = who
+    def _record(self, ex: np.ndarray) -> dict[str, np.ndarray]:
+        """What the log needs of candidates ``ex`` about to be executed: moves (``ma``,
+        ``mb``), start (``xa``, ``xb``) and voting positions (``ya``, ``yb``) of the
+        demander's and the supplier's side, their gains, and the forecast before and after
+        on both issues."""
         ya, yb = self.voting[0, ex].copy(), self.voting[1, ex].copy()
         record: dict[str, np.ndarray] = {
             "ma": self.move[0, ex].copy(), "mb": self.move[1, ex].copy(),
-            "xa": self.position[d, a, q].copy(), "xb": self.position[d, b, p].copy(),
+            "xa": self._pos[self.supply[0, ex]], "xb": self._pos[self.supply[1, ex]],
             "ya": ya, "yb": yb,
             "gi": self.side_gain[0, ex].copy(), "gj": self.side_gain[1, ex].copy(),
             "gain": self.gain[ex].copy(),
         }
-        for side, (sa, ta, iss, yv) in enumerate(((a, b, q, ya), (b, a, p, yb))):
-            o0 = self._outcome_at(ex, side, d, sa, iss, ta, self.position[d, sa, iss])
-            o1 = self._outcome_at(ex, side, d, sa, iss, ta, yv)
-            record[f"o0_{side}"], record[f"o1_{side}"] = o0, o1
+        for side, yv in ((0, ya), (1, yb)):
+            record[f"o0_{side}"], record[f"o1_{side}"] = self._outcome_at(
+                ex, side, self._pos[self.supply[side, ex]], yv)
         return record
 
-    def _record_partner_positions(self, ex: np.ndarray, who: Executed) -> list[np.ndarray]:
+    def _record_partner_positions(self, ex: np.ndarray) -> list[np.ndarray]:
         """decide records each supplier's new position for its demanding partner (keeping an
         earlier record that went further); returns the new records of both sides."""
-        d, a, b, p, q = who
         out = []
-        for side, (sa, ta, iss) in enumerate(((a, b, q), (b, a, p))):
+        for side in (0, 1):
+            f_s = self.supply[side, ex]
             yv = self.voting[side, ex]
             old = self.recorded[side, ex]
-            start = self.start[d, sa, iss]
+            start = self._start[f_s]
             has = ~np.isnan(old)
             oldv = np.where(has, old, start)
             keep_old = np.where(start <= oldv, oldv < yv, oldv > yv)
             new = np.where(has & keep_old, oldv, yv)
-            self.partner_shift[d, ta, iss] += self.weight[d, sa, iss] * (new - oldv)
+            self._shift[self.across[side, ex]] += self._w[f_s] * (new - oldv)
             out.append(new)
         return out
 
-    def _move_suppliers(self, ex: np.ndarray, who: Executed) -> None:
+    def _move_suppliers(self, ex: np.ndarray) -> None:
         """Both sides of ``ex`` take their voting positions on the issue they supply."""
-        d, a, b, p, q = who
+        f_a, f_b = self.supply[0, ex], self.supply[1, ex]
         ya, yb = self.voting[0, ex], self.voting[1, ex]
-        self.sum_now[d, q] += self.weight[d, a, q] * (ya - self.position[d, a, q])
-        self.sum_now[d, p] += self.weight[d, b, p] * (yb - self.position[d, b, p])
-        self.position[d, a, q] = ya
-        self.position[d, b, p] = yb
-        self.supplied[d, a, q] = True
-        self.supplied[d, b, p] = True
+        self._sum_now[self.issue_cell[0, ex]] += self._w[f_a] * (ya - self._pos[f_a])
+        self._sum_now[self.issue_cell[1, ex]] += self._w[f_b] * (yb - self._pos[f_b])
+        self._pos[f_a] = ya
+        self._pos[f_b] = yb
+        supplied = self.supplied.reshape(-1)
+        supplied[f_a] = True
+        supplied[f_b] = True
 
-    def _disturbed(self, ex: np.ndarray, who: Executed) -> tuple[np.ndarray, np.ndarray]:
-        """The still admissible candidates that involve an actor of ``ex`` on one of its two
-        issues, each with the index (into ``ex``) of the exchange that disturbs it."""
-        d, a, b, p, q = who
-        a_, i_ = self.shape[1], self.shape[2]
-        keys = np.concatenate([(d * a_ + a) * i_ + q, (d * a_ + a) * i_ + p,
-                               (d * a_ + b) * i_ + p, (d * a_ + b) * i_ + q])
-        lo, hi = self.involved_start[keys], self.involved_start[keys + 1]
-        total = int((hi - lo).sum())
-        if total == 0:
-            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-        owner = np.repeat(np.arange(keys.size), hi - lo)
-        offs = np.arange(total) - np.repeat(np.cumsum(hi - lo) - (hi - lo), hi - lo)
-        cand = self.involved[lo[owner] + offs]
-        exi = np.tile(np.arange(ex.size), 4)[owner]
-        cand, first = np.unique(cand, return_index=True)
-        exi = exi[first]
-        live = self.valid[cand]
-        return cand[live], exi[live]
+    def _disturbed(self, ex: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The still admissible candidates (ascending) that an execution of ``ex`` disturbs,
+        each with the index (into ``ex``) of the exchange executed in its draw: those in
+        which a side supplies what an actor of ``ex`` supplied (the same actor and issue),
+        or a side's partner is an actor of ``ex`` on that actor's demand issue."""
+        mark = self._mark
+        for (members, start), keys in ((self.by_supply, self.supply[:, ex]),
+                                       (self.by_across, self.across[:, ex])):
+            keys = keys.reshape(-1)
+            lo, hi = start[keys], start[keys + 1]
+            total = int((hi - lo).sum())
+            if total:
+                offs = np.arange(total) - np.repeat(np.cumsum(hi - lo) - (hi - lo), hi - lo)
+                mark[members[np.repeat(lo, hi - lo) + offs]] = True
+        cand = np.flatnonzero(mark)
+        mark[cand] = False
+        cand = cand[self.valid[cand]]
+        d = self.cands.draw
+        slot = np.zeros(self.shape[0], dtype=np.intp)  # draw -> its exchange's index in ex
+        slot[d[ex]] = np.arange(ex.size)
+        return cand, slot[d[cand]]
 
-    def _update_disturbed(self, who: Executed, cand: np.ndarray, exi: np.ndarray,
+    def _update_disturbed(self, ex: np.ndarray, cand: np.ndarray, exi: np.ndarray,
                           new_recorded: list[np.ndarray]) -> None:
         """Recompute the candidates ``cand`` that share a supply or demand issue of an actor
-        with the executed exchange ``exi`` (an index into ``who``), after decide's history
-        updates."""
-        c = self.cands
-        _, a, b, p, q = who
-        ea, eb, ep, eq = a[exi], b[exi], p[exi], q[exi]
-        ci, cj, cp, cq = c.demander[cand], c.supplier[cand], c.demanded[cand], c.offered[cand]
-        sup_i = ((ci == ea) & (cq == eq)) | ((ci == eb) & (cq == ep))
-        sup_j = ((cj == ea) & (cp == eq)) | ((cj == eb) & (cp == ep))
-        dem = (((ci == eb) & (cp == eq)) | ((cj == eb) & (cq == eq))
-               | ((ci == ea) & (cp == ep)) | ((cj == ea) & (cq == ep)))
+        with the executed exchange ``ex[exi]``, after decide's history updates."""
+        # in one draw, an (actor, issue) is one flat index: compare those
+        e = ex[exi]
+        ea_q, eb_p = self.supply[0, e], self.supply[1, e]  # (a, q), (b, p)
+        eb_q, ea_p = self.across[0, e], self.across[1, e]  # (b, q), (a, p)
+        ci_q, cj_p = self.supply[0, cand], self.supply[1, cand]
+        cj_q, ci_p = self.across[0, cand], self.across[1, cand]
+        sup_i = (ci_q == ea_q) | (ci_q == eb_p)
+        sup_j = (cj_p == ea_q) | (cj_p == eb_p)
         # decide keeps a supplier's previous move in its history when its supply moved
         for side, sup in ((0, sup_i), (1, sup_j)):
             s = cand[sup]
@@ -371,12 +398,12 @@ class RoundState:
             self.moved_up[side, s] |= m > 0
         # the recorded partner position seen by candidates with the same demander/supplier
         na, nb = new_recorded
-        hit_i = (ci == ea) & (cj == eb) & (cq == eq)
-        hit_j = (ci == eb) & (cj == ea) & (cp == eq)
+        hit_i = (ci_q == ea_q) & (cj_q == eb_q)  # same i, j and q
+        hit_j = (ci_p == eb_q) & (cj_p == ea_q)  # i = b, j = a, p = q
         self.recorded[0, cand[hit_i]] = na[exi[hit_i]]
         self.recorded[1, cand[hit_j]] = na[exi[hit_j]]
-        hit_i = (ci == eb) & (cj == ea) & (cq == ep)
-        hit_j = (ci == ea) & (cj == eb) & (cp == ep)
+        hit_i = (ci_q == eb_p) & (cj_q == ea_p)  # i = b, j = a, q = p
+        hit_j = (ci_p == ea_p) & (cj_p == eb_p)  # same i, j and p
         self.recorded[0, cand[hit_i]] = nb[exi[hit_i]]
         self.recorded[1, cand[hit_j]] = nb[exi[hit_j]]
-        self._calculate(cand[sup_i | sup_j | dem])
+        self._calculate(cand)
