@@ -155,3 +155,18 @@ def test_an_infinite_position_is_reported_once():
     found = [(p.field, p.expected) for p in info.value.problems]
     assert found == [("stances[0].position", "a finite number"),
                      ("stances[0].salience", "a number <= 1.0")]
+
+
+@pytest.mark.parametrize("bad", [".nan", "-nan", ".inf", "-.inf"])
+def test_a_pressure_coefficient_must_be_finite(bad):
+    """Found by tools/fuzz.py (final run, seed 43 case 30,641): ``infrastructure: -nan`` in an
+    actor's batna_pressure was read as NaN without a word (the YAML round trip then
+    differed, NaN never equalling itself); now refused with its line."""
+    import detente
+    from detente import api
+
+    text = api.dumps(detente.load("ukraine-2025-11"), "yaml")
+    assert "infrastructure: -0.03" in text
+    with pytest.raises(ScenarioError, match=r"batna_pressure\.infrastructure.*finite"):
+        api.loads(text.replace("infrastructure: -0.03", f"infrastructure: {bad}"),
+                  name="s.yaml")

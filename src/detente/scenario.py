@@ -18,11 +18,14 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
-from typing import Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from detente.errors import Path, Problem, ScenarioError, short
+
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+"""A number that is not NaN or infinite (pressure coefficients, shock changes)."""
 
 Locator = Callable[[Path], int | None]
 """Maps a field path to the line it came from (``None`` when unknown)."""
@@ -66,7 +69,7 @@ class Actor(_Frozen):
     batna: float | None = Field(default=None, allow_inf_nan=False)
     """No-deal value on the deal utility scale (0..1; see ``detente.deals``); derived if None."""
     batna_uncertainty: Distribution | None = None
-    batna_pressure: dict[str, float] = Field(default_factory=dict)
+    batna_pressure: dict[str, FiniteFloat] = Field(default_factory=dict)
     """``{pressure: c}``: the BATNA moves by ``c`` per unit of that pressure variable."""
 
     @model_validator(mode="after")
@@ -365,7 +368,7 @@ class Shock(_Frozen):
 
     id: str = Field(min_length=1)
     name: str = ""
-    changes: dict[str, float] = Field(min_length=1)
+    changes: dict[str, FiniteFloat] = Field(min_length=1)
     description: str = ""
     sources: tuple[str, ...] = ()
 

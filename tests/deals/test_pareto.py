@@ -49,3 +49,14 @@ def test_deal_frontier_equals_enumeration_pruned_by_batna():
         want = brute(u) & ((u > floor).all(axis=1) if floor is not None else True)
         assert sorted(p.space.encode(opts).tolist()) == np.flatnonzero(want).tolist()
         np.testing.assert_allclose(util, p.utilities_of(opts))
+
+
+@pytest.mark.parametrize("n_actors", [16, 17, 70, 200])
+def test_many_actors_match_brute_force(n_actors):
+    """Found by tools/fuzz.py: ``deals`` on KTAB's 200-actor file raised numpy's "maximum
+    supported dimension ... 64" from the grid pruning (2^actors cells, also 134 MB and
+    most of the time at 27 actors); past 16 actors the exact sweep runs alone."""
+    rng = np.random.default_rng(n_actors)
+    u = rng.integers(0, 3, (400, n_actors)).astype(float)
+    u[:150] = rng.random((150, n_actors))
+    np.testing.assert_array_equal(pareto_mask(u), brute(u))

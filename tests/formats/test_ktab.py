@@ -125,3 +125,16 @@ def test_both_ktab_writers_put_stances_on_0_100_the_same_way() -> None:
     for back in (csv_back, xml_back):
         assert (back.stance("A", "x").position, back.stance("A", "x").salience) == (75, 0.25)
         assert (back.stance("B", "x").position, back.stance("B", "x").salience) == (50, 0)
+
+
+def test_ktab_csv_refuses_saliences_its_reader_rejects() -> None:
+    """Found by tools/fuzz.py: the bundled scenario (saliences summing to 2.8 for RUS) was
+    written as a KTAB CSV that KTAB and ``ktab_csv.loads`` reject; now the write is refused
+    by name, and KTAB XML still holds it."""
+    import detente
+    from detente.errors import DetenteError
+
+    sc = detente.load("ukraine-2025-11")
+    with pytest.raises(DetenteError, match=r"sum to at most 100.*RUS \(280\)"):
+        dumps(sc, "ktab-csv")
+    assert ktab_xml.loads(dumps(sc, "ktab-xml"))[0].issue_ids == sc.issue_ids

@@ -198,3 +198,50 @@ def test_memory_stays_bounded_as_draws_grow(ukraine):
 
     small, large = peak(32_768), peak(262_144)
     assert large < 1.5 * small  # 8x the draws, about the same peak
+
+
+def test_a_saved_simulation_carries_a_checksum_and_damage_is_refused(tmp_path):
+    """Found by tools/fuzz.py: four flipped bytes in a saved .nc (HDF5 dimension metadata)
+    made loading loop forever inside HDF5, and flips in the data loaded silently; a saved
+    file now ends with a SHA-256 line, checked before HDF5 reads a byte."""
+    from detente.uncertainty.simulate import CHECKSUM_TAG
+
+    path = tmp_path / "s.nc"
+    sim = detente.simulate("ukraine-2025-11", models=["compromise"], draws=16)
+    sim.save(path)
+    raw = path.read_bytes()
+    assert raw[-82:-65] == CHECKSUM_TAG
+    again = detente.api.load_simulation(path)
+    np.testing.assert_array_equal(again.dataset["quantiles"].values,
+                                  sim.dataset["quantiles"].values)
+    for offset in (3872, len(raw) // 2, len(raw) - 100):
+        damaged = bytearray(raw)
+        damaged[offset] ^= 0x5A
+        path.write_bytes(bytes(damaged))
+        with pytest.raises(DetenteError, match="damaged"):
+            detente.api.load_simulation(path)
+    path.write_bytes(raw[:-82])  # saved before checksums: still read
+    assert detente.api.load_simulation(path).dataset.attrs["draws"] == 16
+
+
+def test_a_file_without_checksum_is_read_in_a_child_first(tmp_path, monkeypatch):
+    """A file without the checksum line is read by a child process first, killed after
+    PROBE_SECONDS: the fuzzer's damaged file looped inside HDF5 for good (here a child that
+    never ends stands in for it)."""
+    import importlib
+    import time
+
+    sim_module = importlib.import_module("detente.uncertainty.simulate")
+
+    path = tmp_path / "old.nc"
+    detente.simulate("ukraine-2025-11", models=["compromise"], draws=16).save(path)
+    path.write_bytes(path.read_bytes()[:-82])
+    monkeypatch.setattr(sim_module, "PROBE_SECONDS", 1.0)
+    monkeypatch.setattr(sim_module, "_PROBE", "import time\ntime.sleep(60)\n")
+    start = time.perf_counter()
+    with pytest.raises(DetenteError, match="did not finish reading it within 1 s"):
+        detente.api.load_simulation(path)
+    assert time.perf_counter() - start < 30
+    monkeypatch.setattr(sim_module, "_PROBE", "import os\nos.abort()\n")
+    with pytest.raises(DetenteError, match="crashed"):
+        detente.api.load_simulation(path)

@@ -21,7 +21,7 @@ import csv
 import io
 from typing import Any
 
-from detente.errors import FormatError, Problem, short
+from detente.errors import DetenteError, FormatError, Problem, short
 from detente.formats.ktab_common import coordinates, dimension_issues, number
 from detente.scenario import Scenario
 
@@ -163,6 +163,20 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
 
 
 def dumps(scenario: Scenario) -> str:
+    """The scenario as KTAB's CSV; refused when an actor's saliences sum over 1 (over 100
+    on KTAB's scale), which KTAB and :func:`loads` reject (KTAB XML holds such scenarios)."""
+    over = []
+    for actor in scenario.actors:
+        total = sum(coordinates(scenario, actor.id, issue)[1] for issue in scenario.issues)
+        if total > 100.0 + 1e-9:
+            over.append(f"{actor.id} ({total:g})")
+    if over:
+        raise DetenteError(
+            f"KTAB's CSV needs each actor's saliences (0..100) to sum to at most 100; in "
+            f"scenario {scenario.name!r} they sum to more for {len(over)} actor(s): "
+            f"{', '.join(over[:5])}{', ...' if len(over) > 5 else ''}. Write KTAB XML "
+            "(--to ktab-xml), or lower the saliences"
+        )
     meta = scenario.metadata.get("ktab") or {}
     sal_heads = meta.get("salience_headers") or []
     if len(sal_heads) != len(scenario.issues):

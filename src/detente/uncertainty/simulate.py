@@ -47,6 +47,8 @@ O(blocks) small numbers, unless ``keep_draws`` asks for every outcome.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import math
 import os
@@ -76,6 +78,43 @@ from detente.uncertainty.sampling import (
     block_generator,
     input_space,
 )
+
+CHECKSUM_TAG = b"\n#detente-sha256:"
+"""Starts the line :meth:`Simulation.save` appends after the netCDF bytes (then 64 hex
+digits and a newline): a damaged saved simulation is refused before HDF5 reads it (a few
+flipped bytes in HDF5's dimension metadata made it loop forever)."""
+_CHECKSUM_LEN = len(CHECKSUM_TAG) + 64 + 1
+
+PROBE_SECONDS = 60.0
+"""Wall seconds a child process gets to read a simulation file without a checksum line."""
+
+_PROBE = """import sys, h5netcdf
+with h5netcdf.File(sys.argv[1], "r") as f:
+    [v[...] for v in f.variables.values()]
+"""
+
+
+def _probe_unchecked(path: Path, seconds: float | None = None) -> None:
+    """Read a simulation file that has no checksum line (saved before checksums, or not by
+    detente) in a child Python first (about 0.3 s): a damaged one can make HDF5 loop
+    forever or crash in C, beyond any signal. A child that does not finish within
+    ``seconds`` is killed and the file refused; any other failure is left to the real read
+    to report."""
+    import subprocess
+    import sys
+
+    seconds = PROBE_SECONDS if seconds is None else seconds
+    try:
+        done = subprocess.run([sys.executable, "-c", _PROBE, str(path)], capture_output=True,
+                              timeout=seconds, check=False)
+    except subprocess.TimeoutExpired:
+        raise DetenteError(f"{path}: damaged (HDF5 did not finish reading it within "
+                           f"{seconds:g} s; files saved by this version carry a checksum "
+                           "and are checked at once)") from None
+    if done.returncode < 0:
+        raise DetenteError(f"{path}: damaged (HDF5 crashed reading it, signal "
+                           f"{-done.returncode})")
+
 
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 DEFAULT_BINS = 1000
@@ -647,8 +686,16 @@ class Simulation:
         return out
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the dataset to netCDF-4 (h5netcdf), atomically."""
-        return write_atomic(path, lambda tmp: self.dataset.to_netcdf(tmp, engine="h5netcdf"))
+        """Write the dataset to netCDF-4 (h5netcdf), atomically, followed by a checksum line
+        (``CHECKSUM_TAG`` and the SHA-256 of the bytes before it; HDF5 ignores bytes past its
+        end), so that :meth:`load` refuses a damaged file before HDF5 reads it."""
+        def write(tmp: Path) -> None:
+            self.dataset.to_netcdf(tmp, engine="h5netcdf")
+            body = tmp.read_bytes()
+            with open(tmp, "ab") as fh:
+                fh.write(CHECKSUM_TAG + hashlib.sha256(body).hexdigest().encode() + b"\n")
+
+        return write_atomic(path, write)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Simulation:
@@ -658,8 +705,19 @@ class Simulation:
         path = Path(path)
         if not path.is_file():
             raise DetenteError(f"{path}: no such simulation file")
+        source: Path | io.BytesIO = path
+        raw = path.read_bytes()
+        tail = raw[-_CHECKSUM_LEN:]
+        if tail.startswith(CHECKSUM_TAG):  # written by save(): read only the bytes it wrote
+            body = raw[:-_CHECKSUM_LEN]
+            if hashlib.sha256(body).hexdigest().encode() != tail[len(CHECKSUM_TAG):-1]:
+                raise DetenteError(f"{path}: damaged (its checksum does not match its content; "
+                                   "the file changed after detente wrote it)")
+            source = io.BytesIO(body)
+        else:
+            _probe_unchecked(path)
         try:
-            with xr.open_dataset(path, engine="h5netcdf") as ds:
+            with xr.open_dataset(source, engine="h5netcdf") as ds:
                 data = ds.load()
         except Exception as exc:  # HDF5 reports a damaged file in many ways
             # (OSError, ValueError, RuntimeError, KeyError from h5py): all mean "not readable"
