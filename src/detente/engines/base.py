@@ -42,6 +42,36 @@ class Engine(ABC):
         self.close()
 
 
+class PoolEngine(Engine):
+    """An engine with a pool of ``workers`` (default: every usable core): one worker, or a
+    single task, runs inline; otherwise at most ``workers × in_flight`` tasks are pending
+    at once (:func:`bounded_unordered`), so memory stays bounded however many tasks
+    there are. Subclasses say how a pool runs (:meth:`_map_pooled`)."""
+
+    def __init__(self, workers: int | None = None, *, in_flight: int = 2):
+        self._workers = max(1, workers or cpu_count())
+        self._in_flight = max(1, in_flight)
+
+    @property
+    def workers(self) -> int:
+        return self._workers
+
+    def map_unordered(
+        self, fn: Callable[..., Any], job: Any, tasks: Sequence[tuple[Any, ...]]
+    ) -> Iterator[Any]:
+        if self._workers == 1 or len(tasks) <= 1:
+            for task in tasks:
+                yield fn(job, *task)
+            return
+        yield from self._map_pooled(fn, job, tasks, self._workers * self._in_flight)
+
+    @abstractmethod
+    def _map_pooled(self, fn: Callable[..., Any], job: Any,
+                    tasks: Sequence[tuple[Any, ...]], limit: int) -> Iterator[Any]:
+        """Yield ``fn(job, *task)`` for each task as it completes, at most ``limit``
+        pending."""
+
+
 def cpu_count() -> int:
     """Cores this process may use."""
     try:

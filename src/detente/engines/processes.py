@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from detente.engines.base import Engine, bounded_unordered, cpu_count
+from detente.engines.base import PoolEngine, bounded_unordered
 from detente.errors import DetenteError
 
 START_METHODS = ("spawn", "forkserver", "fork")
@@ -42,7 +42,7 @@ def _run_task(fn: Callable[..., Any], task: tuple[Any, ...]) -> Any:
     return fn(_WORKER_JOB, *task)
 
 
-class ProcessEngine(Engine):
+class ProcessEngine(PoolEngine):
     """Run tasks in ``workers`` processes (default: every usable core; 1 runs inline).
 
     ``fn`` must be picklable (a module-level function) and so must the job and the
@@ -59,22 +59,11 @@ class ProcessEngine(Engine):
         if start_method not in START_METHODS:
             raise DetenteError(f"unknown start method {start_method!r}; "
                                f"available: {', '.join(START_METHODS)}")
-        self._workers = max(1, workers or cpu_count())
-        self._in_flight = max(1, in_flight)
+        super().__init__(workers, in_flight=in_flight)
         self.start_method = start_method
 
-    @property
-    def workers(self) -> int:
-        return self._workers
-
-    def map_unordered(
-        self, fn: Callable[..., Any], job: Any, tasks: Sequence[tuple[Any, ...]]
-    ) -> Iterator[Any]:
-        if self._workers == 1 or len(tasks) <= 1:
-            for task in tasks:
-                yield fn(job, *task)
-            return
-        limit = self._workers * self._in_flight
+    def _map_pooled(self, fn: Callable[..., Any], job: Any,
+                    tasks: Sequence[tuple[Any, ...]], limit: int) -> Iterator[Any]:
         context = multiprocessing.get_context(self.start_method)
         with ProcessPoolExecutor(max_workers=min(self._workers, len(tasks)),
                                  mp_context=context, initializer=_init_worker,
