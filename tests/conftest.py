@@ -25,6 +25,22 @@ def ukraine():
     return detente.load("ukraine-2025-11")
 
 
+@pytest.fixture(scope="session")
+def ukraine_plain(ukraine):
+    """The bundled scenario with every stated uncertainty removed (positions, saliences,
+    capabilities, and any scenario-wide range)."""
+    from detente.scenario import Scenario
+
+    data = ukraine.to_dict()
+    for stance in data["stances"]:
+        stance.pop("position_uncertainty", None)
+        stance.pop("salience_uncertainty", None)
+    for actor in data["actors"]:
+        actor.pop("capability_uncertainty", None)
+    data.pop("uncertainty", None)
+    return Scenario.from_dict(data)
+
+
 HOSTILE = ("<script>alert(1)</script> [bold red]x[/bold red] [/] :100: "
            "[link=file:///etc/passwd]click[/link] \x1b[31mRED\x1b[0m \x1b]0;owned\x07 end")
 """Issue 19: HTML, Rich markup, an emoji code, a terminal hyperlink and raw escape sequences

@@ -22,16 +22,9 @@ BUNDLED = "ukraine-2025-11"
 
 
 @pytest.fixture(scope="module")
-def plain(ukraine) -> Scenario:
+def plain(ukraine_plain) -> Scenario:
     """The bundled scenario with every stated uncertainty removed."""
-    data = ukraine.to_dict()
-    for st in data["stances"]:
-        st.pop("position_uncertainty", None)
-        st.pop("salience_uncertainty", None)
-    for a in data["actors"]:
-        a.pop("capability_uncertainty", None)
-    data.pop("uncertainty", None)
-    return Scenario.from_dict(data)
+    return ukraine_plain
 
 
 def _rows(text: str) -> list[dict[str, str]]:

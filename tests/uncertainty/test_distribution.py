@@ -76,18 +76,10 @@ def test_cli_table_and_json_carry_the_distribution():
     assert max(len(line) for line in res.output.splitlines()) <= 80
 
 
-def test_scenario_without_uncertainty_gets_residual_intervals_not_draws(ukraine):
-    data = ukraine.to_dict()
-    for st in data["stances"]:
-        st.pop("position_uncertainty", None)
-        st.pop("salience_uncertainty", None)
-    for a in data["actors"]:
-        a.pop("capability_uncertainty", None)
-    data.pop("uncertainty", None)
-    from detente.scenario import Scenario
+def test_scenario_without_uncertainty_gets_residual_intervals_not_draws(ukraine_plain):
     from detente.uncertainty.sampling import input_space
 
-    plain = Scenario.from_dict(data)
+    plain = ukraine_plain
     assert input_space(plain).size == 0
     dists = api.forecast(plain, ["compromise"], draws=100).distributions
     assert len(dists) == len(plain.issues)

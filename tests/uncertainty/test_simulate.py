@@ -29,18 +29,8 @@ class Noisy(Model):
         return single_round(arrays, base + rng.normal(0.0, 1.0, base.shape))
 
 
-def without_uncertainty(sc: Scenario) -> Scenario:
-    data = sc.to_dict()
-    for actor in data["actors"]:
-        actor.pop("capability_uncertainty", None)
-    for stance in data["stances"]:
-        stance.pop("position_uncertainty", None)
-        stance.pop("salience_uncertainty", None)
-    return Scenario.from_dict(data)
-
-
-def test_zero_uncertainty_every_draw_is_the_point_forecast(ukraine):
-    sc = without_uncertainty(ukraine)
+def test_zero_uncertainty_every_draw_is_the_point_forecast(ukraine_plain):
+    sc = ukraine_plain
     sim = simulate(sc, draws=1000, seed=3, block_size=256)
     ds = sim.dataset
     point = detente.forecast(sc)
