@@ -600,7 +600,7 @@ def deal_problem(
 
 
 def analyse_deals(
-    scenario: ScenarioLike = None,
+    scenario: ScenarioLike | GeniusDomain = None,
     *,
     utility: str = "linear",
     batna: Mapping[str, float] | None = None,
@@ -626,7 +626,7 @@ def analyse_deals(
     """
     from detente.deals import analyse, with_survival
 
-    source = _deal_source(scenario, format)
+    source = load_deal_source(scenario, format)
     problem = deal_problem(source, utility=utility, batna=batna, acceptance=acceptance,
                            format=format, shocks=shocks)
     report = analyse(problem, drops=dict(drops or {}), draws=draws, seed=seed)
@@ -653,7 +653,7 @@ def estimate_deals(scenario: ScenarioLike | GeniusDomain = None, *, utility: str
     """
     import numpy as np
 
-    source = _deal_source(scenario, format)
+    source = load_deal_source(scenario, format)
     problem = deal_problem(source, utility=utility, format=format)
     space = problem.space
     size = space.size if deal_space else 0
@@ -667,9 +667,11 @@ def estimate_deals(scenario: ScenarioLike | GeniusDomain = None, *, utility: str
                     packages=packages, package_draws=package_draws)
 
 
-def _deal_source(scenario: ScenarioLike | GeniusDomain, format: str | None
-                 ) -> Scenario | GeniusDomain:
-    """The scenario or GENIUS negotiation a deal analysis reads (loaded once)."""
+def load_deal_source(scenario: ScenarioLike | GeniusDomain = None,
+                     format: str | None = None) -> Scenario | GeniusDomain:
+    """The scenario or GENIUS negotiation a deal analysis reads: a loaded one as it is,
+    a path or name read once (so a caller estimating first and analysing next reads the
+    file once, passing the result to both)."""
     if isinstance(scenario, Scenario | GeniusDomain):
         return scenario
     path = resolve(scenario or DEFAULT)
@@ -736,7 +738,7 @@ def proposals(
 
 
 def logrolls(
-    scenario: ScenarioLike = None,
+    scenario: ScenarioLike | GeniusDomain = None,
     *,
     utility: str = "linear",
     actors: Sequence[str] | None = None,
@@ -756,7 +758,7 @@ def logrolls(
     """
     from detente.deals import logrolls as find
 
-    source = _deal_source(scenario, format)
+    source = load_deal_source(scenario, format)
     problem = deal_problem(source, utility=utility, format=format)
     found = find(problem)
     if actors:
@@ -776,7 +778,7 @@ def logrolls(
 
 
 def phase(
-    scenario: ScenarioLike = None,
+    scenario: ScenarioLike | GeniusDomain = None,
     *,
     deal: str | Mapping[str, Any] | None = None,
     top: int = 5,
@@ -801,7 +803,7 @@ def phase(
     from detente.deals import analyse
     from detente.deals import phase as order
 
-    source = _deal_source(scenario, format)
+    source = load_deal_source(scenario, format)
     problem = deal_problem(source, utility=utility, batna=batna, format=format)
     if deal is None:
         rep = analyse(problem)

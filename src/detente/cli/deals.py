@@ -64,9 +64,9 @@ def deals(
     With a structured scenario a deal counts only if it crosses no red line, breaks no
     linked offer and every actor holding a veto on a moved issue prefers it to no deal.
     """
-    refuse_long_deals(api.estimate_deals(scenario, utility=utility, draws=draws, format=fmt),
-                      yes)
-    rep = api.analyse_deals(scenario, utility=utility, batna=api.parse_pairs(batna, "--batna"),
+    source = api.load_deal_source(scenario, format=fmt)
+    refuse_long_deals(api.estimate_deals(source, utility=utility, draws=draws), yes)
+    rep = api.analyse_deals(source, utility=utility, batna=api.parse_pairs(batna, "--batna"),
                             acceptance=acceptance, drops=api.parse_pairs(drop, "--drop"),
                             draws=draws, seed=seed, format=fmt, shocks=tuple(shock or ()),
                             robust=robust)
@@ -120,9 +120,10 @@ def phase(
 ) -> None:
     """Order a deal's issues into self-enforcing phases, or price the guarantee needed;
     with how often the deal and each plan survive the stated uncertainty."""
-    refuse_long_deals(api.estimate_deals(scenario, utility=utility, deal_space=deal is None,
-                                         format=fmt), yes)
-    res = api.phase(scenario, deal=deal, top=top, utility=utility,
+    source = api.load_deal_source(scenario, format=fmt)
+    refuse_long_deals(api.estimate_deals(source, utility=utility, deal_space=deal is None),
+                      yes)
+    res = api.phase(source, deal=deal, top=top, utility=utility,
                     batna=api.parse_pairs(batna, "--batna"), format=fmt, robust=robust,
                     seed=seed)
     if output == OutputFormat.json:
