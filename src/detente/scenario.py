@@ -129,6 +129,10 @@ class Distribution(_Frozen):
 Actor.model_rebuild()
 
 
+NO_AGREEMENT_BAND = 0.025
+"""The default half-width of an issue's no-agreement band, as a share of its span."""
+
+
 class Issue(_Frozen):
     """One dimension bargained over: a scale ``[low, high]`` with anchors."""
 
@@ -147,6 +151,29 @@ class Issue(_Frozen):
     no_agreement: str | None = None
     """When set, the status quo is the explicit no-agreement outcome with this label:
     distinct from every anchor and option (deals add it as its own option)."""
+    no_agreement_band: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    """Half-width, on the scale, of the band around the status quo that a forecast reads
+    as the explicit no-agreement outcome (nothing moved); ``None``: 2.5% of the span."""
+    stops_fighting: tuple[str | float, ...] = ()
+    """Options (by name) or anchors and options (by value) that stop or pause the fighting on the
+    fronts this issue covers (``fronts``); empty: the issue stops no fighting."""
+    fronts: tuple[str, ...] = ()
+    """The fronts (``Scenario.fronts``) its ``stops_fighting`` outcomes cover (empty: every
+    front of the scenario)."""
+
+    def stops(self, name: str | None, value: float) -> bool:
+        """Whether the outcome ``name`` (an option's name, or ``None``) at ``value`` stops or
+        pauses the fighting on this issue's fronts. The explicit no-agreement outcome
+        never does, whatever number it shares with an anchor."""
+        if name == "no-agreement" and self.no_agreement is not None:
+            return False
+        for mark in self.stops_fighting:
+            if isinstance(mark, str):
+                if mark == name:
+                    return True
+            elif abs(float(mark) - value) <= 1e-9 * max(self.span, 1e-300):
+                return True
+        return False
 
     @model_validator(mode="after")
     def _default_name(self) -> Issue:
@@ -175,10 +202,20 @@ class Issue(_Frozen):
             return None
         return min(self.anchors, key=lambda a: (abs(a.value - value), a.value))
 
+    @property
+    def band_width(self) -> float:
+        """Half-width of the no-agreement band (``no_agreement_band``, default 2.5% of the
+        span): a forecast this close to the status quo moved nothing."""
+        if self.no_agreement_band is not None:
+            return self.no_agreement_band
+        return NO_AGREEMENT_BAND * self.span
+
     def is_no_agreement(self, value: float) -> bool:
-        """Whether ``value`` is the explicit no-agreement status quo (within 1e-9 of the span)."""
+        """Whether ``value`` reads as the explicit no-agreement status quo: within the
+        no-agreement band around it (:attr:`band_width`, plus 1e-9 of the span)."""
         return (self.no_agreement is not None and self.status_quo is not None
-                and abs(value - self.status_quo) <= 1e-9 * max(self.span, 1e-300))
+                and abs(value - self.status_quo)
+                <= self.band_width + 1e-9 * max(self.span, 1e-300))
 
     def can_deliver(self, actor: str) -> bool:
         """Whether ``actor`` can deliver a move here (anyone, when ``controlled_by`` is unset)."""
@@ -341,6 +378,26 @@ class Bloc(_Frozen):
         return self
 
 
+class Front(_Frozen):
+    """A place where fighting goes on; issues' ``stops_fighting`` outcomes stop it on the
+    fronts they cover, and ``during: fighting`` pressures run while it goes on."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    description: str = ""
+    sources: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _default_name(self) -> Front:
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+        return self
+
+
+WHOLE_WAR = "war"
+"""The one front of a scenario that marks outcomes as stopping fighting but names none."""
+
+
 class Pressure(_Frozen):
     """A named variable that no-deal values depend on (battlefield trend, oil revenue).
 
@@ -355,6 +412,12 @@ class Pressure(_Frozen):
     uncertainty: Distribution | None = None
     description: str = ""
     sources: tuple[str, ...] = ()
+    during: Literal["no_agreement", "fighting"] = "no_agreement"
+    """What keeps the pressure on: ``no_agreement`` (the default: it enters the no-deal
+    value only, and every package is free of it) or ``fighting`` (it runs, for every
+    actor who bears it, under any package that leaves fighting on one of its fronts)."""
+    fronts: tuple[str, ...] = ()
+    """With ``during: fighting``: the fronts it runs on (empty: every front)."""
 
     @model_validator(mode="after")
     def _default_name(self) -> Pressure:
@@ -446,6 +509,9 @@ class Scenario(_Frozen):
     shocks: tuple[Shock, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     """Plans on the table (optional; they change no model's numbers)."""
+    fronts: tuple[Front, ...] = ()
+    """Where fighting goes on (optional; issues that stop fighting without naming a front
+    cover all of it, one front called :data:`WHOLE_WAR` when none is declared)."""
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     # ---- look-ups -------------------------------------------------------------
@@ -485,7 +551,8 @@ class Scenario(_Frozen):
         return bool(
             self.blocs or self.linkages or self.pressures or self.shocks
             or any(s.red_lines for s in self.stances)
-            or any(i.controlled_by or i.vetoes or i.no_agreement for i in self.issues)
+            or any(i.controlled_by or i.vetoes or i.no_agreement or i.stops_fighting
+                   for i in self.issues)
             or any(a.batna_pressure for a in self.actors)
         )
 
@@ -501,6 +568,12 @@ class Scenario(_Frozen):
                 return p
         raise KeyError(f"no pressure {pressure_id!r}; pressures are "
                        f"{', '.join(p.id for p in self.pressures) or 'none'}")
+
+    @property
+    def front_ids(self) -> tuple[str, ...]:
+        """The fronts fighting goes on: the declared ones, else one for the whole war
+        (:data:`WHOLE_WAR`)."""
+        return tuple(f.id for f in self.fronts) or (WHOLE_WAR,)
 
     def shock(self, shock_id: str) -> Shock:
         for k in self.shocks:
@@ -531,9 +604,20 @@ class Scenario(_Frozen):
             if not actor.get("batna_pressure"):
                 actor.pop("batna_pressure", None)
         for issue in data["issues"]:
-            for key in ("controlled_by", "vetoes"):
+            for key in ("controlled_by", "vetoes", "stops_fighting", "fronts"):
                 if not issue.get(key):
                     issue.pop(key, None)
+        for pressure in data["pressures"]:
+            if pressure.get("during") == "no_agreement":
+                pressure.pop("during")
+            if not pressure.get("fronts"):
+                pressure.pop("fronts", None)
+        if not data["fronts"]:
+            data.pop("fronts")
+        for front in data.get("fronts", ()):
+            for key in ("description", "sources"):
+                if not front[key]:
+                    front.pop(key)
         for stance in data["stances"]:
             for key in ("sources", "evidence", "red_lines"):
                 if not stance[key]:
@@ -603,7 +687,8 @@ class Scenario(_Frozen):
             raise ScenarioError(problems, file=file)
 
         known = {"name", "title", "as_of", "description", "sources", "actors", "issues",
-                 "stances", "blocs", "linkages", "pressures", "shocks", "proposals", "metadata"}
+                 "stances", "blocs", "linkages", "pressures", "shocks", "proposals", "metadata",
+                 "fronts"}
         for key in data:
             if key not in known:
                 add((str(key),), "an unknown key", f"one of {', '.join(sorted(known))}")
@@ -624,6 +709,7 @@ class Scenario(_Frozen):
         pressures = _validate_list(data, "pressures", Pressure, _normalise_pressure, add)
         shocks = _validate_list(data, "shocks", Shock, _normalise_plain, add)
         proposals = _validate_list(data, "proposals", Proposal, _normalise_proposal, add)
+        fronts = _validate_list(data, "fronts", Front, _normalise_plain, add)
 
         if not data.get("actors"):
             add(("actors",), "no actors", "at least one actor")
@@ -646,6 +732,8 @@ class Scenario(_Frozen):
                               shocks), _skip_declared(add, declared))
         _check_unique(proposals, "proposals", "id", add)
         check_proposals(proposals, actors, issues, sources, _skip_declared(add, declared))
+        _check_unique(fronts, "fronts", "id", add)
+        check_fighting(fronts, issues, pressures, sources, add)
 
         if problems:
             raise ScenarioError(problems, file=file)
@@ -661,6 +749,7 @@ class Scenario(_Frozen):
             pressures=tuple(p for _, p in pressures),
             shocks=tuple(k for _, k in shocks),
             proposals=tuple(p for _, p in proposals),
+            fronts=tuple(f for _, f in fronts),
         )
 
 
@@ -706,6 +795,9 @@ def _normalise_pressure(raw: Any) -> Any:
     if isinstance(raw, Mapping) and "uncertainty" in raw:
         raw = dict(raw)
         raw["uncertainty"] = _normalise_distribution(raw["uncertainty"])
+    if isinstance(raw, Mapping) and isinstance(raw.get("fronts"), str):
+        raw = dict(raw)
+        raw["fronts"] = [raw["fronts"]]
     return raw
 
 
@@ -729,9 +821,11 @@ def _normalise_issue(raw: Any) -> Any:
     options = raw.get("options")
     if isinstance(options, Mapping):
         raw["options"] = [{"name": k, "value": v} for k, v in options.items()]
-    for key in ("controlled_by", "vetoes"):
+    for key in ("controlled_by", "vetoes", "fronts"):
         if isinstance(raw.get(key), str):
             raw[key] = [raw[key]]
+    if isinstance(raw.get("stops_fighting"), str | int | float):
+        raw["stops_fighting"] = [raw["stops_fighting"]]
     return raw
 
 
@@ -1118,6 +1212,43 @@ def check_structure(parts: Parts, add: _Add) -> None:
                 _unknown(add, ("shocks", index, "changes", named), "pressure", named,
                          pressure_ids)
     _check_linkages(parts.linkages, actor_ids, issue_by_id, sources, add)
+
+
+def check_fighting(fronts: list[tuple[int, Front]], issues: list[tuple[int, Issue]],
+                   pressures: list[tuple[int, Pressure]], sources: list[tuple[int, Source]],
+                   add: _Add) -> None:
+    """Cross-references of where fighting goes on: fronts named by issues and pressures
+    are declared, every ``stops_fighting`` mark is an option or an anchor of its issue."""
+    front_ids = {f.id for _, f in fronts}
+    source_ids = {s.id for _, s in sources}
+    for index, front in fronts:
+        for k, src in enumerate(front.sources):
+            if src not in source_ids:
+                add(("fronts", index, "sources", k), f"unknown source {src!r}",
+                    f"one of the scenario's sources ({', '.join(sorted(source_ids)) or 'none'})")
+    for kind, items in (("issues", issues), ("pressures", pressures)):
+        for index, item in items:
+            for k, front_id in enumerate(item.fronts):
+                if front_id not in front_ids:
+                    _unknown(add, (kind, index, "fronts", k), "front", front_id, front_ids)
+    for index, pressure in pressures:
+        if pressure.fronts and pressure.during != "fighting":
+            add(("pressures", index, "fronts"), "fronts on a pressure that is not a cost of "
+                "fighting", "during: fighting beside fronts (or no fronts)")
+    for index, issue in issues:
+        names = [o.name for o in issue.options]
+        values = sorted({a.value for a in issue.anchors} | {o.value for o in issue.options})
+        for k, mark in enumerate(issue.stops_fighting):
+            if isinstance(mark, str):
+                if mark not in names:
+                    add(("issues", index, "stops_fighting", k), f"unknown option {mark!r}",
+                        f"an option of issue {issue.id!r} ({', '.join(names) or 'none'}) or "
+                        "the value of one of its anchors")
+            elif not any(abs(float(mark) - v) <= 1e-9 * max(issue.span, 1e-300)
+                         for v in values):
+                add(("issues", index, "stops_fighting", k), f"no anchor at {float(mark):g}",
+                    f"the value of an anchor or option of issue {issue.id!r} "
+                    f"({', '.join(f'{v:g}' for v in values) or 'none'}) or an option's name")
 
 
 def _check_linkages(linkages: list[tuple[int, Linkage]], actor_ids: set[str],

@@ -33,6 +33,7 @@ from detente.errors import DetenteError
 from detente.scenario import Proposal, Scenario
 
 from .acceptability import acceptable, verdict
+from .fighting import Fighting, fighting_under, kept_shift, refold, stance_tables
 from .robust import NO_DEAL_STREAM
 from .rules import Rules, Verdict
 from .space import NO_AGREEMENT, OutcomeSpace
@@ -109,7 +110,8 @@ def with_points(problem: DealProblem,
     each issue's own options.
     """
     space = problem.space
-    if problem.keys is not None or problem.terms is not None or problem.cap is not None:
+    if problem.keys is not None or problem.cap is not None or (
+            problem.terms is not None and problem.fighting is None):
         return problem, space.sizes
     extra: list[list[float]] = [[] for _ in space.issues]
     for prop in scenario.proposals:
@@ -132,16 +134,22 @@ def with_points(problem: DealProblem,
     wide = OutcomeSpace(space.issues, tuple(names), tuple(values))
     kind: UtilityKind = "quadratic" if problem.utility == "quadratic" else "linear"
     _, rule = _distance_tables(scenario, wide, kind, {})
-    tables = list(problem.tables)
+    own = stance_tables(problem)  # the costs of fighting are folded in again below
+    tables = list(own)
     for i, points in enumerate(extra):
         n = space.sizes[i]
-        if points and np.allclose(rule[i][:n], problem.tables[i], rtol=0, atol=1e-12):
+        if points and np.allclose(rule[i][:n], own[i], rtol=0, atol=1e-12):
             tables[i] = rule[i]
         else:  # stated per option here: keep the deal space's options only
             names[i], values[i] = space.option_names[i], space.option_values[i]
     wide = OutcomeSpace(space.issues, tuple(names), tuple(values))
     rules = None if problem.rules is None else Rules.from_scenario(scenario, wide)
-    return replace(problem, space=wide, tables=tuple(tables), rules=rules), space.sizes
+    out = replace(problem, space=wide, rules=rules,
+                  fighting=(None if problem.fighting is None
+                            else Fighting.from_scenario(scenario, wide)))
+    reference = problem.reference if problem.reference_kept is None else (
+        problem.reference - problem.reference_kept)
+    return refold(out, tables, reference, None), space.sizes
 
 
 @dataclass(frozen=True)
@@ -210,7 +218,8 @@ def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarr
     """
     from detente.uncertainty.sampling import block_generator, input_space
 
-    if problem.keys is not None or problem.terms is not None or problem.cap is not None:
+    if problem.keys is not None or problem.cap is not None or (
+            problem.terms is not None and problem.fighting is None):
         raise DetenteError("draws need the distance utilities of a scenario, not stated "
                            "utility tables")
     packages = np.asarray(packages, dtype=np.int64)
@@ -230,9 +239,16 @@ def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarr
         table *= w[:, :, i, None]  # [D, A, n_i]
         u += np.moveaxis(table[:, :, packages[:, i]], 1, 2)
         ref += _at_status_quo(table[:, :, :base[i]], values[:base[i]], issue.status_quo)
-    sampled = problem.sample_batna(block_generator(seed, 0, NO_DEAL_STREAM), draws)
+    sampled, levels = problem.sample_no_deal(block_generator(seed, 0, NO_DEAL_STREAM), draws)
     derived = np.array([s.startswith("status quo") for s in problem.batna_source])
-    beta = np.where(derived[None], sampled + ref - problem.reference.sum(axis=1)[None], sampled)
+    stance_ref = problem.reference.sum(axis=1) - (
+        0.0 if problem.reference_kept is None else problem.reference_kept.sum(axis=1))
+    beta = np.where(derived[None], sampled + ref - stance_ref[None], sampled)
+    if problem.fighting is not None:  # the costs of fighting each package keeps, per draw
+        state = fighting_under(problem, packages)
+        u += state.kept[None]
+        if levels is not None:
+            u += np.moveaxis(kept_shift(problem, packages, levels), 0, 1)
     return u, beta
 
 

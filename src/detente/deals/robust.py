@@ -42,6 +42,7 @@ import numpy as np
 
 from detente.scenario import Scenario
 
+from .fighting import refold
 from .utility import DealProblem, _reference, distance_value
 
 if TYPE_CHECKING:
@@ -99,14 +100,16 @@ def drawn_problems(problem: DealProblem, scenario: Scenario, *, draws: int, seed
 
     space = input_space(scenario)
     arrays = space.apply(space.from_unit(space.sample_unit(seed, 0, draws)))
-    sampled = problem.sample_batna(block_generator(seed, 0, NO_DEAL_STREAM), draws)
-    rebuild = problem.weight is not None and problem.keys is None and problem.terms is None
+    sampled, levels = problem.sample_no_deal(block_generator(seed, 0, NO_DEAL_STREAM), draws)
+    rebuild = problem.weight is not None and problem.keys is None and (
+        problem.terms is None or problem.fighting is not None)  # fighting's terms refold
     capability = np.asarray(arrays.capability, dtype=float)
     for d in range(draws):
         drawn = replace(problem, capability=capability[d].copy())
         if rebuild:
             drawn = _redrawn(drawn, scenario, np.asarray(arrays.position[d]),
-                             np.asarray(arrays.salience[d]))
+                             np.asarray(arrays.salience[d]),
+                             None if levels is None else levels[d])
         yield drawn, _batna(problem, drawn, sampled[d])
 
 
@@ -260,9 +263,10 @@ def plan_survival(problem: DealProblem, scenario: Scenario, options: np.ndarray,
 
 
 def _redrawn(problem: DealProblem, scenario: Scenario, pos: np.ndarray,
-             sal: np.ndarray) -> DealProblem:
+             sal: np.ndarray, levels: np.ndarray | None = None) -> DealProblem:
     """The problem with utilities rebuilt from one draw's positions and saliences
-    ``[A, I]`` (stances not stated weigh nothing)."""
+    ``[A, I]`` (stances not stated weigh nothing), the costs of fighting kept at the
+    draw's pressure levels ``levels`` (:func:`detente.deals.fighting.refold`)."""
     stated = np.zeros(sal.shape, dtype=bool)
     actors, issues = problem.actors, problem.issues
     for st in scenario.stances:
@@ -277,7 +281,7 @@ def _redrawn(problem: DealProblem, scenario: Scenario, pos: np.ndarray,
                            problem.utility)  # type: ignore[arg-type]
         tables.append(np.where(stated[:, i][None, :], v, 0.0) * weight[:, i])
     reference, _ = _reference(scenario, problem.space, tables)
-    return replace(problem, tables=tuple(tables), weight=weight, reference=reference)
+    return refold(replace(problem, weight=weight), tables, reference, levels)
 
 
 def _batna(point: DealProblem, drawn: DealProblem, sampled: np.ndarray) -> np.ndarray:
@@ -286,6 +290,12 @@ def _batna(point: DealProblem, drawn: DealProblem, sampled: np.ndarray) -> np.nd
     status quo."""
     beta = np.array(sampled, dtype=float)
     for a, source in enumerate(point.batna_source):
-        if source.split(" + ")[0] == "status quo":
-            beta[a] += drawn.reference[a].sum() - point.reference[a].sum()
+        if source.split(" + ")[0] == "status quo":  # the stance part: pressures are drawn
+            beta[a] += _stance_reference(drawn)[a] - _stance_reference(point)[a]
     return beta
+
+
+def _stance_reference(problem: DealProblem) -> np.ndarray:
+    """``[A]``: the status quo's utility without the costs of fighting it keeps."""
+    total = problem.reference.sum(axis=1)
+    return total if problem.reference_kept is None else total - problem.reference_kept.sum(1)

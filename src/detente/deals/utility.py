@@ -59,6 +59,7 @@ from detente.errors import DetenteError
 from detente.scenario import Distribution, Scenario
 from detente.utility_space import ACCEPTANCE_RULES, Acceptance, UtilitySpaces
 
+from .fighting import Fighting, fold, kept_at
 from .rules import Rules
 from .space import DEFAULT_CHUNK, DEFAULT_GRID, NO_AGREEMENT, OutcomeSpace
 from .stated import SCREEN, Keys, Terms, compile_spaces
@@ -119,6 +120,23 @@ class DealProblem:
     pressure_value: np.ndarray | None = None
     """``v[P]``: the pressures' values used in ``batna`` (after shocks)."""
     pressures: tuple[str, ...] = ()
+    fighting: Fighting | None = None
+    """Where fighting goes on and which pressures are its costs (``None``: no pressure is
+    a cost of fighting); its kept costs are in ``tables``/``terms`` (see
+    :mod:`detente.deals.fighting`)."""
+    fighting_where: np.ndarray | None = None
+    """``[P]``: the issue whose table holds each cost of fighting (``-1``: terms)."""
+    reference_kept: np.ndarray | None = None
+    """``[A, I]``: the part of ``reference`` that is kept costs of fighting."""
+
+    @property
+    def borne_effect(self) -> np.ndarray | None:
+        """``c[A, P]`` of the actors whose no-deal value carries pressures (zero rows for a
+        BATNA given as it is): what each actor bears of each pressure."""
+        if self.pressure_effect is None:
+            return None
+        pressured = np.array([s.endswith(" + pressures") for s in self.batna_source])
+        return np.where(pressured[:, None], self.pressure_effect, 0.0)
 
     @property
     def issues(self) -> tuple[str, ...]:
@@ -181,6 +199,16 @@ class DealProblem:
                 if not (batna and actor.id in batna) and actor.batna_pressure:
                     point[a] += shift[a]
                     source[a] += " + pressures"
+        war = Fighting.from_scenario(scenario, space) if spaces is None and effect.size \
+            else None
+        if war is not None:
+            borne = np.where(np.array([s.endswith(" + pressures") for s in source])[:, None],
+                             effect, 0.0)  # a BATNA given as it is carries no pressure
+            out_tables, fight_terms, where = fold(war, borne, value, out_tables)
+            kept = kept_at(war, borne, value, where, ref_opts, len(actors))
+            reference = reference + kept
+            extra = {"terms": fight_terms, "fighting": war, "fighting_where": where,
+                     "reference_kept": kept}
         return cls(
             actors=actors,
             space=space,
@@ -279,6 +307,10 @@ class DealProblem:
 
     def require_additive(self, what: str) -> None:
         """An error naming ``what`` when utilities are not additive over issues."""
+        if self.terms is not None and self.fighting is not None:
+            raise DetenteError(f"{what} needs utilities that add up over issues; here the "
+                               "costs of fighting run until several issues together stop "
+                               "it (give each front one issue that stops its fighting)")
         if self.terms is not None:
             raise DetenteError(f"{what} needs utilities that add up over issues; these have "
                                "hyper-rectangle terms (a nonlinear utility space)")
@@ -347,7 +379,14 @@ class DealProblem:
         return out
 
     def sample_batna(self, rng: np.random.Generator, draws: int) -> np.ndarray:
-        """``B[draws, A]``: BATNA draws (the point value where no uncertainty is given).
+        """``B[draws, A]``: the no-deal values of :meth:`sample_no_deal`."""
+        return self.sample_no_deal(rng, draws)[0]
+
+    def sample_no_deal(self, rng: np.random.Generator, draws: int
+                       ) -> tuple[np.ndarray, np.ndarray | None]:
+        """``B[draws, A]``: BATNA draws (the point value where no uncertainty is given),
+        and ``v[draws, P]``: the pressures' levels in each draw (``None``: no BATNA depends
+        on a pressure), which the costs of fighting a package keeps follow.
 
         A stated BATNA with a declared distribution is drawn from it (an actor whose
         BATNA was given as an argument keeps it: the draw is made but not used, so the
@@ -367,13 +406,17 @@ class DealProblem:
                 if not self.batna_source[a].startswith("given"):
                     out[:, a] = drawn + (at_point[a] if pressured[a] else 0.0)
         values = self.sample_pressures(rng, draws)
+        levels = None
         if values is not None and self.pressure_effect is not None:
+            assert self.pressure_value is not None
             effect = np.where(pressured[:, None], self.pressure_effect, 0.0)
+            levels = np.repeat(self.pressure_value[None, :], draws, axis=0)
             for p, (_, stated) in enumerate(self.pressure_dist):
                 if self.pressure_dist[p][0] is not None:
                     # a draw replaces the stated value; shocks stay added on top
                     out += np.outer(values[:, p] - stated, effect[:, p])
-        return out
+                    levels[:, p] += values[:, p] - stated
+        return out, levels
 
     def sample_pressures(self, rng: np.random.Generator, draws: int) -> np.ndarray | None:
         """``v[draws, P]``: draws of the pressures with a declared uncertainty (the stated

@@ -19,13 +19,17 @@ header; rows follow until the next section. Sections::
                 requires_value,sources,evidence
     #pressures  id,name,value,description,sources, value_<dist columns>
     #shocks     id,name,pressure,change,description,sources   one row per changed pressure
+    #fronts     id,name,description,sources
     #proposals  id,title,proposer,date,sources,evidence,assumptions
     #packages   proposal,issue,option,point,phase,open   one row per issue a proposal names
     #metadata   key,value            value as JSON
 
 The structure columns (see docs/scenarios.md): an issue's ``controlled_by``
 and ``vetoes`` are ``;``-separated actor ids and ``no_agreement`` the label of
-an explicit no-agreement status quo; an actor's ``batna_pressure`` is
+an explicit no-agreement status quo, ``stops_fighting`` the ``;``-separated options
+(names) or anchors (values) that stop fighting on the issue's ``fronts``; a
+pressure's ``during`` is ``fighting`` for a cost of fighting (empty: no agreement)
+and ``fronts`` where it runs; an actor's ``batna_pressure`` is
 ``pressure=coefficient;...``. A red line row gives one of ``above``,
 ``below``, ``low`` and ``high`` (a range) or ``options`` (``;``-separated). A
 linkage's ``*_op`` is ``at_least``, ``at_most``, ``above`` or ``below`` (or
@@ -66,7 +70,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
                "position_correlation", "batna", *(f"batna_{k}" for k in _DIST),
                "batna_pressure"),
     "issues": ("id", "name", "low", "high", "status_quo", "description", "controlled_by",
-               "vetoes", "no_agreement"),
+               "vetoes", "no_agreement", "no_agreement_band", "stops_fighting", "fronts"),
     "anchors": ("issue", "value", "label"),
     "options": ("issue", "name", "value"),
     "stances": ("actor", "issue", "position", "salience", "sources", "evidence",
@@ -77,7 +81,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "linkages": ("actor", "offer_issue", "offer_op", "offer_value", "requires_issue",
                  "requires_op", "requires_value", "sources", "evidence"),
     "pressures": ("id", "name", "value", "description", "sources",
-                  *(f"value_{k}" for k in _DIST)),
+                  *(f"value_{k}" for k in _DIST), "during", "fronts"),
+    "fronts": ("id", "name", "description", "sources"),
     "shocks": ("id", "name", "pressure", "change", "description", "sources"),
     "proposals": ("id", "title", "proposer", "date", "sources", "evidence", "assumptions"),
     "packages": ("proposal", "issue", "option", "point", "phase", "open"),
@@ -101,6 +106,7 @@ _REQUIRED = {
     "linkages": ("actor", "offer_issue", "offer_op", "offer_value", "requires_issue",
                  "requires_op", "requires_value"),
     "pressures": ("id",),
+    "fronts": ("id",),
     "shocks": ("id", "pressure", "change"),
     "proposals": ("id", "proposer"),
     "packages": ("proposal", "issue"),
@@ -239,9 +245,12 @@ def _parse(text: str, file: str | None) -> tuple[dict[str, Any], dict[Path, int]
             if key == "stances" and "sources" in item:
                 item["sources"] = [s.strip(SPACE) for s in item["sources"].split(";")
                                    if s.strip(SPACE)]
-            for col in ("controlled_by", "vetoes"):
+            for col in ("controlled_by", "vetoes", "fronts"):
                 if col in item:
                     item[col] = _list(item[col])
+            if "stops_fighting" in item:
+                item["stops_fighting"] = [_name_or_number(x)
+                                          for x in _list(item["stops_fighting"])]
             if "batna_pressure" in item:
                 item["batna_pressure"] = _pairs(item["batna_pressure"])
             items.append(item)
@@ -346,10 +355,17 @@ def _read_structure(sections: dict[str, list[tuple[int, dict[str, str]]]], data:
         dist = _dist(row, "value")
         if dist:
             pressure["uncertainty"] = dist
-        if "sources" in pressure:
-            pressure["sources"] = _list(pressure["sources"])
+        for key in ("sources", "fronts"):
+            if key in pressure:
+                pressure[key] = _list(pressure[key])
         data.setdefault("pressures", []).append(pressure)
         lines[("pressures", index)] = line
+    for index, (line, row) in enumerate(sections.get("fronts", [])):
+        front: dict[str, Any] = dict(row)
+        if "sources" in front:
+            front["sources"] = _list(front["sources"])
+        data.setdefault("fronts", []).append(front)
+        lines[("fronts", index)] = line
     shocks: dict[str, dict[str, Any]] = {}
     for line, row in sections.get("shocks", []):
         shock = shocks.get(row["id"])
@@ -426,6 +442,15 @@ def _write_proposals(out: list[list[Any]], scenario: Scenario) -> None:
            for p in scenario.proposals for issue in p.open])
 
 
+def _name_or_number(text: str) -> str | float:
+    """A ``stops_fighting`` entry: an anchor's value when it reads as a number, else an
+    option's name."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
 def _dist_cells(dist: Distribution | None, prefix: str) -> dict[str, Any]:
     if dist is None:
         return {}
@@ -472,8 +497,12 @@ def _write_structure(out: list[list[Any]], scenario: Scenario) -> None:
          "sources": ";".join(k.sources), "evidence": k.evidence} for k in scenario.linkages))
     _section(out, "pressures", (
         {"id": p.id, "name": p.name, "value": p.value, "description": p.description,
-         "sources": ";".join(p.sources), **_dist_cells(p.uncertainty, "value")}
+         "sources": ";".join(p.sources), **_dist_cells(p.uncertainty, "value"),
+         "during": None if p.during == "no_agreement" else p.during, "fronts": _join(p.fronts)}
         for p in scenario.pressures))
+    _section(out, "fronts", (
+        {"id": f.id, "name": f.name, "description": f.description,
+         "sources": ";".join(f.sources)} for f in scenario.fronts))
     _section(out, "shocks", (
         {"id": k.id, "name": k.name, "pressure": p, "change": v, "description": k.description,
          "sources": ";".join(k.sources)} for k in scenario.shocks for p, v in k.changes.items()))
@@ -506,7 +535,11 @@ def dumps(scenario: Scenario) -> str:
     _section(out, "issues", (
         {"id": i.id, "name": i.name, "low": i.low, "high": i.high, "status_quo": i.status_quo,
          "description": i.description, "controlled_by": _join(i.controlled_by),
-         "vetoes": _join(i.vetoes), "no_agreement": i.no_agreement}
+         "vetoes": _join(i.vetoes), "no_agreement": i.no_agreement,
+         "no_agreement_band": i.no_agreement_band,
+         "stops_fighting": _join(tuple(m if isinstance(m, str) else _fmt(float(m))
+                                       for m in i.stops_fighting)),
+         "fronts": _join(i.fronts)}
         for i in scenario.issues))
     _section(out, "anchors", ({"issue": i.id, "value": a.value, "label": a.label}
                               for i in scenario.issues for a in i.anchors))

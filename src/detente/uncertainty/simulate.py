@@ -15,8 +15,9 @@ save to and load from netCDF. Per model and issue it holds
   this one), the lower anchor on a tie, as :meth:`Issue.nearest_anchor`; on an
   issue whose status quo is the explicit no-agreement outcome
   (``Issue.no_agreement``), that outcome is one more band, last, holding the
-  outcomes exactly at the status quo (e.g. Nash's no-deal result), which then
-  count for no anchor sharing its number;
+  outcomes within ``Issue.band_width`` of the status quo (``no_agreement_band``,
+  default 2.5% of the span: a model that moved nothing, e.g. Nash's no-deal
+  result), which then count for no anchor;
 - ``closer_probability[anchor, anchor_other]``:
   P(|x − anchor| < |x − anchor_other|), e.g. P(closer to "ceded" than to
   "frozen");
@@ -178,6 +179,11 @@ class SimulationJob:
         return out
 
     @cached_property
+    def band_width(self) -> np.ndarray:
+        """``[I]``: each issue's no-agreement band half-width (:attr:`Issue.band_width`)."""
+        return np.array([i.band_width for i in self.scenario.issues], dtype=float)
+
+    @cached_property
     def scale(self) -> tuple[np.ndarray, np.ndarray]:
         return (np.array([i.low for i in self.scenario.issues]),
                 np.array([i.high for i in self.scenario.issues]))
@@ -295,9 +301,9 @@ def block_summary(job: SimulationJob, x: np.ndarray) -> dict[str, np.ndarray]:
     dist = np.abs(x[..., None] - anchors)  # [n, M, I, K]
     dist = np.where(has, dist, np.inf)
     na = job.no_agreement  # [I, K]
-    if na.any():  # exactly at an explicit no-agreement status quo: that band, no anchor
+    if na.any():  # within an explicit no-agreement band: that band, no anchor
         span = (job.scale[1] - job.scale[0])[:, None]
-        at_na = ((dist <= 1e-9 * span) & na).any(axis=-1)  # [n, M, I]
+        at_na = ((dist <= job.band_width[:, None] + 1e-9 * span) & na).any(axis=-1)
         dist = np.where(na, np.where(at_na[..., None], 0.0, np.inf),
                         np.where(at_na[..., None], np.inf, dist))
     band = np.argmin(dist, axis=-1)  # lower anchor on a tie (anchors sorted)
