@@ -18,7 +18,8 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "detente"
 # Lowest first; a module may import its own layer and those below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "atomic", "reading", "json_values", "notes"),
-    ("scenario", "scenarios", "templates", "anchors", "utility_space", "extras", "diagnostics"),
+    ("scenario", "scenarios", "templates", "anchors", "utility_space", "extras", "diagnostics",
+     "violations"),
     ("formats", "arrays"),
     ("power", "engines", "models"),
     ("deals", "uncertainty", "backtest", "inputs", "genius_export", "exchange_control"),

@@ -365,14 +365,16 @@ def _with_distributions(result: ForecastSet, models: Sequence[Model], *, draws: 
     for m in models:
         groups.setdefault(draws if draws is not None else default_draws(m.name), []).append(m)
     found = {}
+    shares = {}
     for n, members in groups.items():
         sim = simulate(sc, members, draws=n, seed=seed, engine=engine, chunk_size=chunk_size,
                        quantiles=quantiles, keep_draws=False)
         for d in distributions_of(sim, sc, interval):
             found[(d.model, d.issue)] = d
+        shares.update({m: (s, n) for m, s in sim.rule_shares().items()})
     ordered = tuple(found[(f.model, i)] for i in sc.issue_ids for f in result
                     if (f.model, i) in found)
-    return replace(result, distributions=ordered, interval=interval)
+    return replace(result, distributions=ordered, interval=interval, rule_shares=shares)
 
 
 def exchanges(

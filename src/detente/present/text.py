@@ -49,10 +49,24 @@ def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
 def forecast_csv(result: ForecastSet) -> str:
     """One row per issue: status quo, then each model's forecast and nearest anchor; with
     distributions, each model's median and central interval, the interval's level and
-    source appended (:func:`detente.present.intervals.interval_rows`)."""
+    source appended (:func:`detente.present.intervals.interval_rows`); in a scenario with
+    red lines, linkages or sole control, each model's ``<model>_breaks``: the rules its
+    forecast breaks on that issue (rule id, ``=share`` of draws where there are draws,
+    ``(draws only)`` when the point does not break it)."""
     from detente.present.intervals import interval_rows
 
-    return csv_text(interval_rows(result))
+    rows = interval_rows(result)
+    found = result.violations()
+    from detente.violations import forecast_rules
+
+    if len(forecast_rules(result.scenario)):  # a scenario with rules to break
+        for row in rows:
+            for f in result:
+                row[f"{f.model}_breaks"] = "; ".join(
+                    v.rule.id + ("" if v.share is None else f"={v.share:.4g}")
+                    + ("" if v.at_point else " (draws only)")
+                    for v in found if v.model == f.model and row["issue"] in v.rule.issues)
+    return csv_text(rows)
 
 
 def backtest_csv(report: BacktestReport) -> str:

@@ -79,6 +79,7 @@ from detente.uncertainty.sampling import (
     block_generator,
     input_space,
 )
+from detente.violations import ForecastRules, forecast_rules
 
 CHECKSUM_TAG = b"\n#detente-sha256:"
 """Starts the line :meth:`Simulation.save` appends after the netCDF bytes (then 64 hex
@@ -179,6 +180,12 @@ class SimulationJob:
         return out
 
     @cached_property
+    def rules(self) -> ForecastRules:
+        """The scenario's red lines, linkages and sole-controlled issues, which the draws'
+        outcomes are checked against (:mod:`detente.violations`)."""
+        return forecast_rules(self.scenario)
+
+    @cached_property
     def band_width(self) -> np.ndarray:
         """``[I]``: each issue's no-agreement band half-width (:attr:`Issue.band_width`)."""
         return np.array([i.band_width for i in self.scenario.issues], dtype=float)
@@ -190,8 +197,9 @@ class SimulationJob:
 
 
 COUNTS: tuple[str, ...] = ("hist", "band", "closer", "disagree", "pair_count", "split",
-                           "split_count")
-"""The integer tallies of a block, summed over blocks: ``hist[M, I, bins]``,
+                           "split_count", "broken")
+"""The integer tallies of a block, summed over blocks: ``broken[M, R]`` (draws breaking
+each of the scenario's rules, :mod:`detente.violations`), ``hist[M, I, bins]``,
 ``band[M, I, K]``, ``closer[M, I, K, K]``, ``disagree[M, M, I]``,
 ``pair_count[M, M, I]``, ``split[I]``, ``split_count[I]`` (int64)."""
 
@@ -318,7 +326,11 @@ def block_summary(job: SimulationJob, x: np.ndarray) -> dict[str, np.ndarray]:
     all_banded = banded.all(axis=1)
     split = ((band != band[:, :1, :]).any(axis=1) & all_banded).sum(axis=0)
 
+    rules = job.rules
+    broken = (rules.broken(x).sum(axis=0) if len(rules)
+              else np.zeros((m, 0), dtype=np.int64))  # [M, R]: draws breaking each rule
     return {
+        "broken": broken.astype(np.int64),
         "count": count.astype(np.int64),
         "mean": mean,
         "m2": m2,
@@ -535,6 +547,13 @@ class _Accumulator:
         }
         if self.outcome is not None:
             data["outcome"] = (("draw", "model", "issue"), self.outcome)
+        rules = job.rules
+        coords_extra: dict[str, Any] = {}
+        if len(rules):  # only a scenario with red lines, linkages or sole control has these
+            data["rule_broken"] = (("model", "rule"), self.ints["broken"] / job.draws)
+            data["rule_kind"] = (("rule",), np.array([r.kind for r in rules.rules], dtype=str))
+            data["rule_text"] = (("rule",), np.array([r.text for r in rules.rules], dtype=str))
+            coords_extra["rule"] = list(rules.ids)
         attrs = {
             "title": "detente Monte Carlo simulation",
             "scenario": sc.name,
@@ -549,7 +568,7 @@ class _Accumulator:
         }
         coords = {"model": models, "model_other": models, "issue": issues,
                   "quantile": list(quantiles), "anchor": np.arange(anchors.shape[1]),
-                  "anchor_other": np.arange(anchors.shape[1])}
+                  "anchor_other": np.arange(anchors.shape[1]), **coords_extra}
         return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
@@ -592,6 +611,15 @@ class Simulation:
     @property
     def models(self) -> list[str]:
         return [str(m) for m in self.dataset["model"].values]
+
+    def rule_shares(self) -> dict[str, np.ndarray]:
+        """Per model, the share of draws breaking each rule of the scenario (in
+        :func:`detente.violations.forecast_rules` order); empty when it has none (or the
+        simulation was saved before rules were counted)."""
+        if "rule_broken" not in self.dataset:
+            return {}
+        shares = np.asarray(self.dataset["rule_broken"].values, dtype=float)
+        return {m: shares[k] for k, m in enumerate(self.models)}
 
     @property
     def issues(self) -> list[str]:

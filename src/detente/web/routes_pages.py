@@ -23,6 +23,7 @@ from detente.present.brief import TEMPLATES as BRIEF_TEMPLATES
 from detente.present.brief import figure_json, script_json, stance_sources
 from detente.present.intervals import forecast_grid, interval_basis
 from detente.present.terminal import visible
+from detente.present.violations import violation_items
 from detente.scenario import Scenario
 from detente.web.routes_api import MAX_DRAWS, _timeline, store, summary
 
@@ -124,7 +125,8 @@ def scenario_page(request: Request, ref: str,
             "eum": figure_json(figures.trajectories(result["eum"], sc))}
     return page("scenario.html.j2", entry=entry, sc=sc, rows=_comparative(sc),
                 grid=forecast_grid(result), basis=interval_basis(result, seed=seed),
-                models=result.models, figures=figs)
+                models=result.models, figures=figs,
+                violations=violation_items(result.violations()))
 
 
 @router.get("/s/{ref}/whatif", response_class=HTMLResponse)
