@@ -17,7 +17,7 @@ rule is broken when:
   crosses no red line;
 - **linkage**: the offer's condition holds and the requirement's does not (an
   offer on an issue left at no agreement is not made);
-- **sole control**: the issue has exactly one actor in ``controlled_by``, the
+- **sole control**: exactly one actor can deliver the issue (``controlled_by``), the
   outcome moved from the status quo by more than the issue's band
   (:attr:`~detente.scenario.Issue.band_width`) and lies farther from that
   actor's stated position than the status quo does: the one party that can
@@ -55,6 +55,26 @@ class Rule:
     actor: str | None = None
     source: RedLine | Linkage | None = None
     """The scenario's red line or linkage (``None`` for sole control)."""
+    drawn: int | None = None
+    """For a red line with an uncertain bound: its column in :func:`draw_red_lines`."""
+
+
+def uncertain_red_lines(scenario: Scenario) -> list[tuple[int, int]]:
+    """``(stance index, red line index)`` of every red line whose bound is uncertain, in
+    scenario order (the columns of :func:`draw_red_lines`)."""
+    return [(s, k) for s, st in enumerate(scenario.stances)
+            for k, line in enumerate(st.red_lines) if line.uncertainty is not None]
+
+
+def draw_red_lines(scenario: Scenario, rng: np.random.Generator, n: int) -> np.ndarray:
+    """``b[n, L]``: ``n`` draws of each uncertain red line's bound, uniform over its
+    ``uncertainty`` range (one column per :func:`uncertain_red_lines` entry)."""
+    found = uncertain_red_lines(scenario)
+    out = np.empty((n, len(found)))
+    for c, (s, k) in enumerate(found):
+        lo, hi = scenario.stances[s].red_lines[k].uncertainty or (0.0, 0.0)
+        out[:, c] = rng.uniform(lo, hi, n)
+    return out
 
 
 def red_line_of(rule: Rule) -> RedLine:
@@ -81,9 +101,10 @@ class ForecastRules:
     def ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.rules)
 
-    def broken(self, x: np.ndarray) -> np.ndarray:
+    def broken(self, x: np.ndarray, bounds: np.ndarray | None = None) -> np.ndarray:
         """``[..., R]``: whether each rule is broken by outcomes ``x[..., I]`` (a NaN outcome
-        breaks nothing)."""
+        breaks nothing); ``bounds[n, L]`` (:func:`draw_red_lines`, ``n`` the first axis of
+        ``x``) puts each uncertain red line at its drawn bound, draw by draw."""
         x = np.asarray(x, dtype=float)
         sc = self.scenario
         index = {i.id: k for k, i in enumerate(sc.issues)}
@@ -95,18 +116,24 @@ class ForecastRules:
                 assert stance is not None
                 issue = sc.issue(issue_id)
                 v = x[..., index[issue_id]]
-                out[..., r] = (_excluded(stance.red_lines[int(k)], issue, v)
-                               & ~_unsettled(issue, v))
+                line = stance.red_lines[int(k)]
+                if bounds is not None and rule.drawn is not None:
+                    b = bounds[:, rule.drawn].reshape((-1,) + (1,) * (v.ndim - 1))
+                    with np.errstate(invalid="ignore"):
+                        hit = v > b if line.above is not None else v < b
+                else:
+                    hit = _excluded(line, issue, v)
+                out[..., r] = hit & ~_unsettled(issue, v)
             elif rule.kind == "linkage":
                 link = sc.linkages[int(rule.id.split(":")[1])]
                 offer = x[..., index[link.offer.issue]]
                 need = x[..., index[link.requires.issue]]
-                made = _holds(link.offer, offer) & ~_unsettled(sc.issue(link.offer.issue),
-                                                                offer)
-                out[..., r] = made & ~_holds(link.requires, need)
+                made = (_holds(link.offer, sc.issue(link.offer.issue), offer)
+                        & ~_unsettled(sc.issue(link.offer.issue), offer))
+                out[..., r] = made & ~_holds(link.requires, sc.issue(link.requires.issue), need)
             else:
                 issue = sc.issue(rule.issues[0])
-                stance = sc.stance(issue.controlled_by[0], issue.id)
+                stance = sc.stance(issue.deliverers[0], issue.id)
                 assert stance is not None and issue.status_quo is not None
                 v = x[..., index[issue.id]]
                 p, sq = stance.position, issue.status_quo
@@ -121,18 +148,22 @@ def forecast_rules(scenario: Scenario) -> ForecastRules:
     """Every red line, linkage and sole-controlled issue of ``scenario`` (an issue whose
     one controller states no position, or without a status quo, has no control rule)."""
     rules: list[Rule] = []
-    for st in scenario.stances:
+    drawn = {key: c for c, key in enumerate(uncertain_red_lines(scenario))}
+    for s, st in enumerate(scenario.stances):
         for k, line in enumerate(st.red_lines):
+            text = line.describe() + ("" if line.uncertainty is None else
+                                      f", really anywhere in {line.uncertainty[0]:g}.."
+                                      f"{line.uncertainty[1]:g}")
             rules.append(Rule(f"red_line:{st.actor}:{st.issue}:{k}", "red_line",
-                              f"{st.actor}'s red line on {st.issue} ({line.describe()})",
-                              (st.issue,), st.actor, line))
+                              f"{st.actor}'s red line on {st.issue} ({text})",
+                              (st.issue,), st.actor, line, drawn.get((s, k))))
     for k, link in enumerate(scenario.linkages):
         rules.append(Rule(f"linkage:{k}", "linkage", f"{link.actor}'s linkage ({link.describe()})",
                           (link.offer.issue, link.requires.issue), link.actor, link))
     for issue in scenario.issues:
-        if len(issue.controlled_by) != 1 or issue.status_quo is None:
+        if len(issue.deliverers) != 1 or issue.status_quo is None:
             continue
-        who = issue.controlled_by[0]
+        who = issue.deliverers[0]
         stance = scenario.stance(who, issue.id)
         if stance is None:
             continue
@@ -236,7 +267,22 @@ def _excluded(line: RedLine, issue: Issue, v: np.ndarray) -> np.ndarray:
         return np.asarray((v >= line.range[0]) & (v <= line.range[1]))
 
 
-def _holds(cond: Condition, v: np.ndarray) -> np.ndarray:
+def _nearest_option(issue: Issue, v: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    """Whether the option nearest each outcome (the no-agreement outcome within its band)
+    is one of ``names``."""
+    values = np.array([o.value for o in issue.options], dtype=float)
+    hit = np.array([o.name in names for o in issue.options], dtype=bool)
+    out = np.zeros(np.shape(v), dtype=bool)
+    if len(values):
+        near = np.argmin(np.abs(np.nan_to_num(v, nan=np.inf)[..., None] - values), axis=-1)
+        out = hit[near] & ~np.isnan(v)
+    unsettled = _unsettled(issue, v)
+    return np.where(unsettled, "no-agreement" in names, out & ~unsettled)
+
+
+def _holds(cond: Condition, issue: Issue, v: np.ndarray) -> np.ndarray:
+    if cond.options:
+        return _nearest_option(issue, v, cond.options)
     with np.errstate(invalid="ignore"):
         if cond.at_least is not None:
             return np.asarray(v >= cond.at_least)

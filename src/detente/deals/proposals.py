@@ -32,9 +32,10 @@ import numpy as np
 from detente.errors import DetenteError
 from detente.scenario import Proposal, Scenario
 
+from . import guarantees
 from .acceptability import acceptable, verdict
 from .fighting import Fighting, fighting_under, kept_shift, refold, stance_tables
-from .robust import NO_DEAL_STREAM
+from .robust import NO_DEAL_STREAM, red_line_draws
 from .rules import Rules, Verdict
 from .space import NO_AGREEMENT, OutcomeSpace
 from .utility import DealProblem, UtilityKind, _distance_tables, distance_value
@@ -237,6 +238,8 @@ def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarr
         values = problem.space.option_values[i]
         table = distance_value(values[None, None, :], pos[:, :, i, None], issue.span, kind)
         table *= w[:, :, i, None]  # [D, A, n_i]
+        table = np.moveaxis(guarantees.adjust(issue, problem.actors, values,
+                                              np.moveaxis(table, 1, 2)), 2, 1)
         u += np.moveaxis(table[:, :, packages[:, i]], 1, 2)
         ref += _at_status_quo(table[:, :, :base[i]], values[:base[i]], issue.status_quo)
     sampled, levels = problem.sample_no_deal(block_generator(seed, 0, NO_DEAL_STREAM), draws)
@@ -276,11 +279,15 @@ def acceptance_probabilities(problem: DealProblem, scenario: Scenario, packages:
     ok = u > beta[:, None, :] if problem.acceptance == "above" else u >= beta[:, None, :]
     if problem.rules is not None:
         need = problem.rules.consenting(packages)  # [K, A]
-        structural = problem.rules.structural_ok(packages)  # [K]
+        structural = problem.rules.structural_ok(packages)[None]  # [1 or D, K]
+        lines = red_line_draws(problem, scenario, seed, draws)
+        if lines is not None:  # uncertain red lines, drawn like the robust deals' ones
+            structural = np.stack([problem.rules.with_red_lines(
+                scenario, problem.space, b).structural_ok(packages) for b in lines])
     else:
         need = np.ones(packages.shape[0:1] + (problem.n_actors,), dtype=bool)
-        structural = np.ones(packages.shape[0], dtype=bool)
-    agreed = (ok | ~need[None]).all(axis=2).mean(axis=0) * structural
+        structural = np.ones((1, packages.shape[0]), dtype=bool)
+    agreed = ((ok | ~need[None]).all(axis=2) & structural).mean(axis=0)
     return ok.mean(axis=0), agreed
 
 

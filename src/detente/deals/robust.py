@@ -42,6 +42,7 @@ import numpy as np
 
 from detente.scenario import Scenario
 
+from . import guarantees
 from .fighting import refold
 from .utility import DealProblem, _reference, distance_value
 
@@ -104,13 +105,33 @@ def drawn_problems(problem: DealProblem, scenario: Scenario, *, draws: int, seed
     rebuild = problem.weight is not None and problem.keys is None and (
         problem.terms is None or problem.fighting is not None)  # fighting's terms refold
     capability = np.asarray(arrays.capability, dtype=float)
+    lines = red_line_draws(problem, scenario, seed, draws)
     for d in range(draws):
         drawn = replace(problem, capability=capability[d].copy())
+        if lines is not None and problem.rules is not None:
+            drawn = replace(drawn, rules=problem.rules.with_red_lines(scenario, problem.space,
+                                                                      lines[d]))
         if rebuild:
             drawn = _redrawn(drawn, scenario, np.asarray(arrays.position[d]),
                              np.asarray(arrays.salience[d]),
                              None if levels is None else levels[d])
         yield drawn, _batna(problem, drawn, sampled[d])
+
+
+RED_LINE_STREAM = 1 << 31 | 2
+"""The random stream of uncertain red lines' bounds (as in ``simulate``)."""
+
+
+def red_line_draws(problem: DealProblem, scenario: Scenario, seed: int,
+                   draws: int) -> np.ndarray | None:
+    """``b[draws, L]``: each uncertain red line's bound per draw, on a stream of its own
+    (``None``: the scenario states no uncertain red line, or the problem has no rules)."""
+    from detente.uncertainty.sampling import block_generator
+    from detente.violations import draw_red_lines, uncertain_red_lines
+
+    if problem.rules is None or not uncertain_red_lines(scenario):
+        return None
+    return draw_red_lines(scenario, block_generator(seed, 0, RED_LINE_STREAM), draws)
 
 
 def varied(problem: DealProblem, scenario: Scenario) -> tuple[str, ...]:
@@ -119,6 +140,9 @@ def varied(problem: DealProblem, scenario: Scenario) -> tuple[str, ...]:
     from detente.uncertainty.sampling import input_space
 
     kinds: set[str] = {x.kind for x in input_space(scenario).inputs}
+    if problem.rules is not None and any(line.uncertainty is not None
+                                         for st in scenario.stances for line in st.red_lines):
+        kinds.add("red line")
     if any(d is not None and d.high > d.low and not s.startswith("given")
            for d, s in zip(problem.batna_dist, problem.batna_source, strict=False)):
         kinds.add("batna")
@@ -279,7 +303,8 @@ def _redrawn(problem: DealProblem, scenario: Scenario, pos: np.ndarray,
         values = problem.space.option_values[i]
         v = distance_value(values[:, None], np.nan_to_num(pos[:, i]), issue.span,
                            problem.utility)  # type: ignore[arg-type]
-        tables.append(np.where(stated[:, i][None, :], v, 0.0) * weight[:, i])
+        tables.append(guarantees.adjust(issue, problem.actors, values,
+                                        np.where(stated[:, i][None, :], v, 0.0) * weight[:, i]))
     reference, _ = _reference(scenario, problem.space, tables)
     return refold(replace(problem, weight=weight), tables, reference, levels)
 

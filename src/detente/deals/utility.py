@@ -59,6 +59,7 @@ from detente.errors import DetenteError
 from detente.scenario import Distribution, Scenario
 from detente.utility_space import ACCEPTANCE_RULES, Acceptance, UtilitySpaces
 
+from . import guarantees
 from .fighting import Fighting, fold, kept_at
 from .rules import Rules
 from .space import DEFAULT_CHUNK, DEFAULT_GRID, NO_AGREEMENT, OutcomeSpace
@@ -493,7 +494,7 @@ def _distance_tables(scenario: Scenario, space: OutcomeSpace, utility: UtilityKi
                 v[:, a] = [float(table[name]) for name in space.option_names[i]]
         v = np.where(np.isnan(pos[:, i])[None, :] & ~_has_table(given, actors, issue.id),
                      0.0, v)
-        out.append(v * weight[:, i])
+        out.append(guarantees.adjust(issue, actors, values, v * weight[:, i]))
     return weight, out
 
 

@@ -32,7 +32,7 @@ import numpy as np
 from detente.errors import DetenteError
 from detente.json_values import json_number
 
-from .fighting import kept_shift
+from .fighting import fighting_under, kept_shift
 from .space import DEFAULT_CHUNK
 from .utility import DealProblem
 
@@ -212,4 +212,8 @@ def describe_deal(problem: DealProblem, options: np.ndarray) -> dict[str, Any]:
     if problem.rules is not None:
         out["consent_of"] = list(problem.rules.explain(np.asarray(options), u,
                                                        problem.batna).consent_of)
+    if problem.fighting is not None:  # what the package leaves of the war
+        state = fighting_under(problem, np.asarray(options))
+        out["war"] = {**state.to_dict(problem.actors),
+                      "settlement": not bool(state.continues.any())}
     return out

@@ -29,11 +29,16 @@ and ``vetoes`` are ``;``-separated actor ids and ``no_agreement`` the label of
 an explicit no-agreement status quo, ``stops_fighting`` the ``;``-separated options
 (names) or anchors (values) that stop fighting on the issue's ``fronts``; a
 pressure's ``during`` is ``fighting`` for a cost of fighting (empty: no agreement)
-and ``fronts`` where it runs; an actor's ``batna_pressure`` is
+and ``fronts`` where it runs; an issue's ``guarantors`` are ``actor=cost/credibility``
+(``;``-separated), ``beneficiaries`` actor ids and ``lifted_by``
+``option=actor|actor;...``; a red line's ``uncertain_low``/``uncertain_high`` where
+its bound may really lie; an actor's ``capability_by_issue`` is ``issue=value;...``
+and its ``batna_pressure`` is
 ``pressure=coefficient;...``. A red line row gives one of ``above``,
 ``below``, ``low`` and ``high`` (a range) or ``options`` (``;``-separated). A
 linkage's ``*_op`` is ``at_least``, ``at_most``, ``above`` or ``below`` (or
-``>=``, ``<=``, ``>``, ``<``). Rows of ``#shocks`` with the same id are one
+``>=``, ``<=``, ``>``, ``<``), or ``options`` with ``*_value`` the ``;``-separated
+option names. Rows of ``#shocks`` with the same id are one
 shock. A ``#packages`` row gives an ``option`` name or a ``point`` on the
 scale and an optional ``phase`` name (phases in the order they first appear),
 or ``open`` = ``yes`` for an issue the proposal leaves open (one row per issue,
@@ -68,15 +73,16 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "actors": ("id", "name", "capability", "bloc", "description",
                *(f"capability_{k}" for k in _DIST), "salience_correlation",
                "position_correlation", "batna", *(f"batna_{k}" for k in _DIST),
-               "batna_pressure"),
+               "batna_pressure", "capability_by_issue"),
     "issues": ("id", "name", "low", "high", "status_quo", "description", "controlled_by",
-               "vetoes", "no_agreement", "no_agreement_band", "stops_fighting", "fronts"),
+               "vetoes", "no_agreement", "no_agreement_band", "stops_fighting", "fronts",
+               "guarantors", "beneficiaries", "lifted_by"),
     "anchors": ("issue", "value", "label"),
     "options": ("issue", "name", "value"),
     "stances": ("actor", "issue", "position", "salience", "sources", "evidence",
                 *(f"position_{k}" for k in _DIST), *(f"salience_{k}" for k in _DIST)),
     "redlines": ("actor", "issue", "above", "below", "low", "high", "options", "sources",
-                 "evidence"),
+                 "evidence", "uncertain_low", "uncertain_high"),
     "blocs": ("id", "name", "correlation", "coordinator", "description", "sources"),
     "linkages": ("actor", "offer_issue", "offer_op", "offer_value", "requires_issue",
                  "requires_op", "requires_value", "sources", "evidence"),
@@ -253,6 +259,15 @@ def _parse(text: str, file: str | None) -> tuple[dict[str, Any], dict[Path, int]
                                           for x in _list(item["stops_fighting"])]
             if "batna_pressure" in item:
                 item["batna_pressure"] = _pairs(item["batna_pressure"])
+            if "capability_by_issue" in item:
+                item["capability_by_issue"] = _pairs(item["capability_by_issue"])
+            if "beneficiaries" in item:
+                item["beneficiaries"] = _list(item["beneficiaries"])
+            if "guarantors" in item:
+                item["guarantors"] = [_guarantor(part) for part in _list(item["guarantors"])]
+            if "lifted_by" in item:
+                item["lifted_by"] = {k: (v or "").split("|")
+                                     for k, v in _pairs(item["lifted_by"]).items()}
             items.append(item)
             lines[(key, index)] = line
         data[key] = items
@@ -300,6 +315,18 @@ def _join(ids: Iterable[str]) -> str:
     return ";".join(ids)
 
 
+def _guarantor(part: str) -> dict[str, Any]:
+    """``USA=0.05/0.6`` -> ``{"actor": "USA", "cost": "0.05", "credibility": "0.6"}``."""
+    actor, _, rest = part.partition("=")
+    cost, _, credibility = rest.partition("/")
+    out: dict[str, Any] = {"actor": actor.strip()}
+    if cost.strip():
+        out["cost"] = cost.strip()
+    if credibility.strip():
+        out["credibility"] = credibility.strip()
+    return out
+
+
 def _pairs(cell: str) -> dict[str, Any]:
     """``a=1;b=-0.5`` -> ``{"a": "1", "b": "-0.5"}`` (the scenario checks the numbers)."""
     out: dict[str, Any] = {}
@@ -324,6 +351,8 @@ def _read_structure(sections: dict[str, list[tuple[int, dict[str, str]]]], data:
                                if key in row}
         if "low" in row or "high" in row:
             red["range"] = [row.get("low"), row.get("high")]
+        if "uncertain_low" in row or "uncertain_high" in row:
+            red["uncertainty"] = [row.get("uncertain_low"), row.get("uncertain_high")]
         for key in ("options", "sources"):
             if key in row:
                 red[key] = _list(row[key])
@@ -340,9 +369,13 @@ def _read_structure(sections: dict[str, list[tuple[int, dict[str, str]]]], data:
         link: dict[str, Any] = {"actor": row.get("actor")}
         for part in ("offer", "requires"):
             op = row.get(f"{part}_op", "")
+            if op == "options":
+                link[part] = {"issue": row.get(f"{part}_issue"),
+                              "options": _list(row.get(f"{part}_value", ""))}
+                continue
             if op not in _OPS:
                 problems.append(Problem(("linkages", index, f"{part}_op"), repr(op),
-                                        f"one of {', '.join(_OPS)}", file, line))
+                                        f"one of {', '.join(_OPS)}, options", file, line))
                 continue
             link[part] = {"issue": row.get(f"{part}_issue"), _OPS[op]: row.get(f"{part}_value")}
         for key in ("sources", "evidence"):
@@ -481,13 +514,18 @@ def _write_structure(out: list[list[Any]], scenario: Scenario) -> None:
     _section(out, "redlines", (
         {"actor": st.actor, "issue": st.issue, "above": r.above, "below": r.below,
          "low": r.range[0] if r.range else None, "high": r.range[1] if r.range else None,
-         "options": _join(r.options), "sources": ";".join(r.sources), "evidence": r.evidence}
+         "options": _join(r.options), "sources": ";".join(r.sources), "evidence": r.evidence,
+         "uncertain_low": r.uncertainty[0] if r.uncertainty else None,
+         "uncertain_high": r.uncertainty[1] if r.uncertainty else None}
         for st in scenario.stances for r in st.red_lines))
     _section(out, "blocs", (
         {"id": b.id, "name": b.name, "correlation": b.correlation, "coordinator": b.coordinator,
          "description": b.description, "sources": ";".join(b.sources)} for b in scenario.blocs))
 
     def cond(prefix: str, c: Any) -> dict[str, Any]:
+        if c.options:
+            return {f"{prefix}_issue": c.issue, f"{prefix}_op": "options",
+                    f"{prefix}_value": _join(c.options)}
         op = next(k for k in ("at_least", "at_most", "above", "below")
                   if getattr(c, k) is not None)
         return {f"{prefix}_issue": c.issue, f"{prefix}_op": op, f"{prefix}_value": c.bound}
@@ -530,7 +568,9 @@ def dumps(scenario: Scenario) -> str:
          "salience_correlation": a.salience_correlation,
          "position_correlation": a.position_correlation, "batna": a.batna,
          **_dist_cells(a.batna_uncertainty, "batna"),
-         "batna_pressure": ";".join(f"{k}={_fmt(v)}" for k, v in a.batna_pressure.items())}
+         "batna_pressure": ";".join(f"{k}={_fmt(v)}" for k, v in a.batna_pressure.items()),
+         "capability_by_issue": ";".join(f"{k}={_fmt(v)}"
+                                         for k, v in a.capability_by_issue.items())}
         for a in scenario.actors))
     _section(out, "issues", (
         {"id": i.id, "name": i.name, "low": i.low, "high": i.high, "status_quo": i.status_quo,
@@ -539,7 +579,11 @@ def dumps(scenario: Scenario) -> str:
          "no_agreement_band": i.no_agreement_band,
          "stops_fighting": _join(tuple(m if isinstance(m, str) else _fmt(float(m))
                                        for m in i.stops_fighting)),
-         "fronts": _join(i.fronts)}
+         "fronts": _join(i.fronts),
+         "guarantors": ";".join(f"{g.actor}={_fmt(g.cost)}/{_fmt(g.credibility)}"
+                                for g in i.guarantors),
+         "beneficiaries": _join(i.beneficiaries),
+         "lifted_by": ";".join(f"{k}={'|'.join(v)}" for k, v in i.lifted_by.items())}
         for i in scenario.issues))
     _section(out, "anchors", ({"issue": i.id, "value": a.value, "label": a.label}
                               for i in scenario.issues for a in i.anchors))

@@ -79,7 +79,7 @@ from detente.uncertainty.sampling import (
     block_generator,
     input_space,
 )
-from detente.violations import ForecastRules, forecast_rules
+from detente.violations import ForecastRules, draw_red_lines, forecast_rules
 
 CHECKSUM_TAG = b"\n#detente-sha256:"
 """Starts the line :meth:`Simulation.save` appends after the netCDF bytes (then 64 hex
@@ -125,6 +125,11 @@ KEEP_DRAWS_UP_TO = 100_000
 
 Progress = Callable[[int, int], None]
 """Called with (draws done, draws in all) as chunks complete."""
+
+
+RED_LINE_STREAM = 1 << 31 | 2
+"""The random stream of the uncertain red lines' bounds (stream 0 is the inputs', the
+models' lie in 1 … 2³¹, the deal tools' no-deal values use ``1 << 31 | 1``)."""
 
 
 def model_stream(name: str) -> int:
@@ -259,7 +264,8 @@ def summarise_chunk(job: SimulationJob, first: int, x: np.ndarray) -> ChunkStats
     counts: dict[str, np.ndarray] = {}
     lo = hi = None
     for start in range(0, x.shape[0], job.block_size):
-        s = block_summary(job, x[start : start + job.block_size])
+        s = block_summary(job, x[start : start + job.block_size],
+                          first + start // job.block_size)
         for key, parts in moments.items():
             parts.append(s[key])
         lo = s["min"] if lo is None else np.fmin(lo, s["min"])
@@ -280,9 +286,10 @@ def summarise_chunk(job: SimulationJob, first: int, x: np.ndarray) -> ChunkStats
     )
 
 
-def block_summary(job: SimulationJob, x: np.ndarray) -> dict[str, np.ndarray]:
+def block_summary(job: SimulationJob, x: np.ndarray, block: int = 0
+                  ) -> dict[str, np.ndarray]:
     """Moments, histogram, band and disagreement tallies of one block's outcomes
-    ``x[n, M, I]``."""
+    ``x[n, M, I]`` (``block``: its number, which seeds the draws of uncertain red lines)."""
     _, m, i = x.shape
     valid = ~np.isnan(x)
     count = valid.sum(axis=0)
@@ -327,7 +334,11 @@ def block_summary(job: SimulationJob, x: np.ndarray) -> dict[str, np.ndarray]:
     split = ((band != band[:, :1, :]).any(axis=1) & all_banded).sum(axis=0)
 
     rules = job.rules
-    broken = (rules.broken(x).sum(axis=0) if len(rules)
+    bounds = None
+    if any(r.drawn is not None for r in rules.rules):  # uncertain red lines: their own stream
+        bounds = draw_red_lines(job.scenario, block_generator(job.seed, block, RED_LINE_STREAM),
+                                x.shape[0])
+    broken = (rules.broken(x, bounds).sum(axis=0) if len(rules)
               else np.zeros((m, 0), dtype=np.int64))  # [M, R]: draws breaking each rule
     return {
         "broken": broken.astype(np.int64),
