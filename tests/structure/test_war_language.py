@@ -188,3 +188,71 @@ def test_no_rules_no_violation_keys(tmp_path):
                                          "salience": 1}]})
     r = api.forecast(s, ["compromise"])
     assert "violations" not in r.to_dict() and r.violations() == []
+
+
+# ---- red lines known as a range; capability per issue ---------------------------------
+
+
+def _floor(uncertainty=(50, 100), clout=None) -> Scenario:
+    return Scenario.from_dict({
+        "name": "floor",
+        "actors": [{"id": "R", "capability": 3, "capability_by_issue": clout or {}},
+                   {"id": "U"}],
+        "issues": [{"id": "x", "options": {"a": 0, "b": 50, "c": 75, "d": 100},
+                    "status_quo": 50, "no_agreement": "fighting",
+                    "vetoes": ["R", "U"]},
+                   {"id": "y", "options": {"n": 0, "s": 100}, "status_quo": 0}],
+        "stances": [
+            {"actor": "R", "issue": "x", "position": 100, "salience": 0.5,
+             "red_line": {"below": 50, "uncertainty": list(uncertainty)}},
+            {"actor": "U", "issue": "x", "position": 0, "salience": 0.5},
+            {"actor": "R", "issue": "y", "position": 100, "salience": 0.5},
+            {"actor": "U", "issue": "y", "position": 100, "salience": 0.5},
+        ],
+    })
+
+
+def test_red_line_range_is_drawn_by_robust_deals_and_simulate():
+    from detente.deals.robust import survival
+    from detente.uncertainty.simulate import simulate
+
+    s = _floor()
+    p = DealProblem.from_scenario(s)
+    deal = p.parse_deal("x=c,y=s")  # 75: acceptable while Moscow's floor is at most 75
+    surv = survival(p, s, deal[None], draws=400, seed=1)
+    assert "red line" in surv.varied
+    assert 0.35 < surv.probability[0] < 0.65  # P(U(50, 100) <= 75) = 0.5
+    sim = simulate(s, ["compromise"], draws=400, seed=1)
+    shares = sim.rule_shares()["compromise"]
+    point = float(sim.dataset["point"].values[0, 0])
+    assert 50 < point < 100  # crossed in the share of draws whose floor lies above it
+    assert 0 < shares[0] < 1
+
+
+def test_capability_by_issue_moves_the_capability_weighted_forecast():
+    r = api.forecast(_floor(clout={"x": 1}), ["compromise"])
+    r0 = api.forecast(_floor(), ["compromise"])
+    x, x0 = r["compromise"].outcome[0], r0["compromise"].outcome[0]
+    assert x[0] < x0[0]  # R has less clout on x: the compromise moves towards U
+    assert x[1] == pytest.approx(x0[1])
+
+
+@pytest.mark.parametrize(("patch", "field", "found"), [
+    (lambda d: d["stances"][0]["red_line"].update(uncertainty=[50, 140]),
+     "stances[0].red_lines[0].uncertainty", "red line at 140 outside the scale"),
+    (lambda d: d["actors"][0].update(capability_by_issue={"z": 5}),
+     "actors[0].capability_by_issue.z", "unknown issue 'z'"),
+])
+def test_bad_range_or_capability_names_file_line_and_field(tmp_path, patch, field, found):
+    import yaml
+
+    data = _floor(clout={"x": 1}).to_dict()
+    data["stances"][0]["red_line"] = data["stances"][0].pop("red_lines")[0]
+    patch(data)
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ScenarioError) as err:
+        load(str(path))
+    text = str(err.value)
+    assert "bad.yaml" in text and field in text and found in text
+    assert all(p.line is not None for p in err.value.problems)
