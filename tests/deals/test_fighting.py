@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from detente import api, load
-from detente.deals import DealProblem, acceptable, verdict
+from detente.deals import DealProblem, acceptable
 from detente.deals.fighting import fighting_under, stance_tables
 from detente.deals.logrolls import logrolls
 from detente.deals.pressures import acceptance_intervals
@@ -47,24 +47,79 @@ def test_fighting_on_any_front_gives_no_relief_term_by_term(bundled):
     assert borne[ukr] < 0 and state.relief[~on][:, ukr].min() > 0
 
 
+def _old_rule(s: Scenario) -> Scenario:
+    """The same scenario with every pressure back on the old rule (no-deal value only)."""
+    data = s.to_dict()
+    for pr in data["pressures"]:
+        pr.pop("during", None)
+        pr.pop("fronts", None)
+    return Scenario.from_dict(data)
+
+
 def test_a_package_leaving_fighting_on_cannot_buy_acceptance_with_relief(bundled):
+    """The tunnel alone changes nothing about the war: under the old rule it bought each
+    side the relief of a war that goes on; now each keeps exactly the costs it bears."""
     p = DealProblem.from_scenario(bundled)
+    old = DealProblem.from_scenario(_old_rule(bundled))
     tunnel_only = p.parse_deal("tunnel=studied")
-    u = p.utilities_of(tunnel_only[None])[0] - p.batna
-    # before: UKR +0.009 on 0.045 of relief it never gets; RUS +0.021 on 0.015 of
-    # battlefield gains it keeps
-    assert u[p.actors.index("UKR")] == pytest.approx(0.009 - 0.045, abs=1e-3)
-    assert u[p.actors.index("RUS")] == pytest.approx(0.021 + 0.015, abs=1e-3)
+    state = fighting_under(p, tunnel_only)
+    assert state.continues.all()
+    new_margin = p.utilities_of(tunnel_only[None])[0] - p.batna
+    old_margin = old.utilities_of(tunnel_only[None])[0] - old.batna
+    np.testing.assert_allclose(old_margin - new_margin, -state.kept, atol=1e-12)
+    ukr = p.actors.index("UKR")
+    assert state.kept[ukr] < 0 and new_margin[ukr] < old_margin[ukr]
 
 
-def test_freeze_line_and_no_agreement_differ_for_those_bearing_the_war(bundled):
+def test_no_agreement_is_its_own_point_of_the_war(bundled):
+    """Where the fighting stops, no agreement is a distinct row for those who bear the war."""
     p = DealProblem.from_scenario(bundled)
-    i = p.issues.index("donetsk")
-    names = p.space.option_names[i]
-    t = p.tables[i]
-    freeze, none = t[names.index("freeze-line")], t[names.index("no-agreement")]
-    for a in ("RUS", "UKR"):
-        assert freeze[p.actors.index(a)] != none[p.actors.index(a)]
+    assert p.fighting is not None
+    stopping = [i for i, st in enumerate(p.fighting.stops) if st.any()]
+    assert stopping
+    for i in stopping:
+        none = p.space.option_names[i].index("no-agreement")
+        for a in ("RUS", "UKR"):
+            k = p.actors.index(a)
+            for o in np.flatnonzero(p.fighting.stops[i].any(axis=1)):
+                assert p.tables[i][o, k] != p.tables[i][none, k]
+
+
+def test_a_package_that_leaves_the_war_on_is_not_a_settlement(bundled):
+    from detente.present.deals import _deal_text
+
+    rep = api.analyse_deals(bundled, robust=0)
+    listed = rep.to_dict(top=rep.frontier_size)["top"]
+    assert listed
+    for d in listed:
+        assert d["war"]["settlement"] == (not d["war"]["fighting_continues"])
+        assert ("[fighting continues" in _deal_text(d)) == bool(d["war"]["fighting_continues"])
+    tunnel_only = rep.problem.parse_deal("tunnel=studied")
+    from detente.deals.zopa import describe_deal
+
+    d = describe_deal(rep.problem, tunnel_only)
+    assert not d["war"]["settlement"] and "[fighting continues: war]" in _deal_text(d)
+
+
+def test_without_the_tunnel_russia_and_ukraine_can_both_accept(bundled):
+    p = DealProblem.from_scenario(bundled)
+    opts = _every(p)
+    t = p.issues.index("tunnel")
+    no_tunnel = opts[:, t] == p.space.option_names[t].index("no-agreement")
+    ok = acceptable(p, opts) & no_tunnel
+    assert p.rules is not None
+    need = p.rules.consenting(opts)
+    r, u = p.actors.index("RUS"), p.actors.index("UKR")
+    both = ok & need[:, r] & need[:, u]
+    assert both.sum() > 0
+    # every such package stops the fighting: each is a settlement
+    assert (~fighting_under(p, opts[both]).continues.any(axis=1)).all()
+
+
+def test_old_rule_without_during(bundled):
+    """A pressure without ``during`` enters the no-deal value only, as before."""
+    p = DealProblem.from_scenario(_old_rule(bundled))
+    assert p.fighting is None and p.terms is None
 
 
 def test_pressure_lever_leaves_fighting_packages_alone(bundled):
@@ -121,26 +176,23 @@ def test_several_issues_stopping_one_war_is_exact_by_enumeration():
         logrolls(p)
 
 
-def test_old_rule_without_during(bundled):
-    """A pressure without ``during`` enters the no-deal value only, as before."""
+def test_deals_draws_keep_fighting_costs_with_the_draw(bundled):
+    """A package that leaves fighting on survives the same draws whatever the pressures
+    draw (its kept costs move with the no-deal value); one that stops it does not."""
+    from detente.deals.robust import survival
+
     data = bundled.to_dict()
     for pr in data["pressures"]:
-        pr.pop("during", None)
-    old = Scenario.from_dict(data)
-    p = DealProblem.from_scenario(old)
-    assert p.fighting is None and p.terms is None
-    assert verdict(p, "tunnel=studied").acceptable  # the issue's complaint, reproduced
-
-
-def test_deals_draws_keep_fighting_costs_with_the_draw(bundled):
-    """A package that leaves fighting on survives the same share of draws whatever the
-    pressures draw (its kept costs move with the no-deal value)."""
-    rep = api.analyse_deals(bundled, robust=80, seed=1)
-    p = rep.problem
-    on = fighting_under(p, rep.frontier_options).continues.any(axis=1)
-    assert acceptable(p, rep.frontier_options).all()
-    assert on.any()
-    assert rep.survival is not None and rep.survival.draws == 80
+        pr.pop("uncertainty", None)
+    fixed = Scenario.from_dict(data)
+    p, q = DealProblem.from_scenario(bundled), DealProblem.from_scenario(fixed)
+    packages = np.stack([p.parse_deal("tunnel=studied"),
+                         p.parse_deal("tomahawks=conditional,drones=full")])
+    on = fighting_under(p, packages).continues.any(axis=1)
+    assert on.all()
+    a = survival(p, bundled, packages, draws=120, seed=4).probability
+    b = survival(q, fixed, packages, draws=120, seed=4).probability
+    np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize(("patch", "field", "found"), [

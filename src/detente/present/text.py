@@ -56,16 +56,6 @@ def forecast_csv(result: ForecastSet) -> str:
     from detente.present.intervals import interval_rows
 
     rows = interval_rows(result)
-    found = result.violations()
-    from detente.violations import forecast_rules
-
-    if len(forecast_rules(result.scenario)):  # a scenario with rules to break
-        for row in rows:
-            for f in result:
-                row[f"{f.model}_breaks"] = "; ".join(
-                    v.rule.id + ("" if v.share is None else f"={v.share:.4g}")
-                    + ("" if v.at_point else " (draws only)")
-                    for v in found if v.model == f.model and row["issue"] in v.rule.issues)
     return csv_text(rows)
 
 

@@ -58,6 +58,8 @@ def _short_link(rule_id: str, v: Violation) -> str:
     link = linkage_of(v.rule)
 
     def cond(c: Any) -> str:
+        if c.options:
+            return f"{c.issue}={'|'.join(c.options)}"
         key = next(k for k in _OPS if getattr(c, k) is not None)
         return f"{c.issue}{_OPS[key]}{getattr(c, key):g}"
 
@@ -83,3 +85,25 @@ def violation_items(found: Sequence[Violation]) -> list[dict[str, Any]]:
     return [{"model": v.model, "kind": v.rule.kind, "text": phrase(v),
              "rule": v.rule.text, "share": None if v.share is None else 100 * v.share,
              "at_point": v.at_point} for v in found]
+
+
+def add_break_cells(result: ForecastSet, rows: list[dict[str, Any]], *,
+                    shares: bool = False) -> list[dict[str, Any]]:
+    """``rows`` (one per issue) with each model's ``<model>_breaks``: the rules its point
+    forecast breaks on that issue (rule ids); with ``shares``, ``<model>_break_shares``
+    instead: every rule broken on that issue in some draw, ``id=share`` of the draws.
+    Unchanged for a scenario without rules."""
+    from detente.violations import forecast_rules
+
+    if not len(forecast_rules(result.scenario)):
+        return rows
+    found = result.violations()
+    for row in rows:
+        for f in result:
+            mine = [v for v in found if v.model == f.model and row["issue"] in v.rule.issues]
+            if shares:
+                row[f"{f.model}_break_shares"] = "; ".join(
+                    f"{v.rule.id}={v.share:.4g}" for v in mine if v.share is not None)
+            else:
+                row[f"{f.model}_breaks"] = "; ".join(v.rule.id for v in mine if v.at_point)
+    return rows
