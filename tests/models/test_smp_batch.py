@@ -145,3 +145,15 @@ def test_tiled_challenges_equal_the_whole_array_formula() -> None:
             p, du = tiles.own_challenges_tiled(model, st, threads=threads)
             np.testing.assert_array_equal(p, p_ref)
             np.testing.assert_array_equal(du, du_ref)
+
+
+@pytest.mark.parametrize("params", VARIANTS, ids=lambda p: ",".join(p) or "defaults")
+def test_outcomes_alone_are_the_forecasts_outcomes(ukraine, params: dict[str, Any]) -> None:
+    """What a Monte Carlo run keeps (:meth:`outcomes`, no padded paths) is the forecast's
+    outcome bit for bit."""
+    arrays = input_space(ukraine).sample(1, 0, 30)
+    model = SpatialModelOfPolitics(**params)
+    want = model.forecast(arrays, seed=5).outcome
+    got = model.outcomes(arrays, np.random.default_rng(5))
+    np.testing.assert_array_equal(got, want)
+    assert not np.isnan(got).all()

@@ -229,7 +229,7 @@ def block_model_outcome(job: SimulationJob, block: int, model: int) -> np.ndarra
     of that block (so the same whichever task, engine or other models run it)."""
     m = job.models[model]
     rng = block_generator(job.seed, block, model_stream(m.name))
-    return np.asarray(m.forecast(block_arrays(job, block), rng=rng).outcome, dtype=float)
+    return np.asarray(m.outcomes(block_arrays(job, block), rng), dtype=float)
 
 
 def block_outcomes(job: SimulationJob, block: int) -> np.ndarray:
