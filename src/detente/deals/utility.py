@@ -388,20 +388,20 @@ class DealProblem:
         return np.array([s.endswith(" + pressures") for s in self.batna_source], dtype=bool)
 
     def pressure_shift(self, values: np.ndarray, reference: np.ndarray,
-                       only: list[bool] | None = None) -> np.ndarray:
+                       only: list[bool] | None = None, *, per_actor: bool = False
+                       ) -> np.ndarray:
         """``Δβ[..., A]``: how pressures at ``values`` move the BATNAs from where they are at
         ``reference[P]``: ``Δβ_a = Σ_p c_ap (v_p − r_p)`` over the actors whose BATNA
         carries pressures (:attr:`pressured`), summed pressure by pressure (``only``:
         the pressures to count). ``values`` is ``[..., P]`` (the same for every actor)
-        or ``[..., A, P]`` (each actor's own view of them, as in the outlook)."""
+        or, with ``per_actor``, ``[..., A, P]`` (each actor's own view of them, as in
+        the outlook)."""
         values = np.asarray(values, dtype=float)
-        if self.pressure_effect is None:
-            return np.zeros(values.shape[:-1] if values.ndim > 1 else (), dtype=float)[
-                ..., None] * np.zeros(self.n_actors)
-        effect = np.where(self.pressured[:, None], self.pressure_effect, 0.0)
-        per_actor = values.ndim >= 2 and values.shape[-2:] == (self.n_actors, effect.shape[1])
         lead = values.shape[:-2] if per_actor else values.shape[:-1]
         out = np.zeros(lead + (self.n_actors,))
+        if self.pressure_effect is None:
+            return out
+        effect = np.where(self.pressured[:, None], self.pressure_effect, 0.0)
         for p in range(effect.shape[1]):
             if only is not None and not only[p]:
                 continue

@@ -331,3 +331,19 @@ def _truncnorm_ppf(u: np.ndarray, mean: np.ndarray, sd: np.ndarray, low: np.ndar
     z = ndtri(np.clip(pa + uu * (pb - pa), pa, pb))
     z = np.where(flip, -z, z)
     return np.clip(mean + sd * z, low, high)
+
+
+def distribution_ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
+    """Values of ``dist`` at the quantiles ``u`` (its inverse CDF, the same formulas as the
+    input space's): a caller that draws its uniforms itself keeps its random numbers the
+    same whatever the distribution (common random numbers across variants)."""
+    u = np.asarray(u, dtype=float)
+    if dist.kind == "uniform":
+        return _uniform_ppf(u, np.float64(dist.low), np.float64(dist.high))
+    if dist.kind == "triangular":
+        assert dist.mode is not None  # validated by Distribution
+        return _triangular_ppf(u, np.float64(dist.low), np.float64(dist.mode),
+                               np.float64(dist.high))
+    assert dist.mean is not None and dist.sd is not None  # validated by Distribution
+    return _truncnorm_ppf(u, np.float64(dist.mean), np.float64(dist.sd), np.float64(dist.low),
+                          np.float64(dist.high))
