@@ -338,12 +338,12 @@ def distribution_ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
     input space's): a caller that draws its uniforms itself keeps its random numbers the
     same whatever the distribution (common random numbers across variants)."""
     u = np.asarray(u, dtype=float)
+
+    def arg(x: float | None) -> np.ndarray:
+        return np.full(u.shape, np.nan if x is None else x, dtype=float)
+
     if dist.kind == "uniform":
-        return _uniform_ppf(u, np.float64(dist.low), np.float64(dist.high))
+        return _uniform_ppf(u, arg(dist.low), arg(dist.high))
     if dist.kind == "triangular":
-        assert dist.mode is not None  # validated by Distribution
-        return _triangular_ppf(u, np.float64(dist.low), np.float64(dist.mode),
-                               np.float64(dist.high))
-    assert dist.mean is not None and dist.sd is not None  # validated by Distribution
-    return _truncnorm_ppf(u, np.float64(dist.mean), np.float64(dist.sd), np.float64(dist.low),
-                          np.float64(dist.high))
+        return _triangular_ppf(u, arg(dist.low), arg(dist.mode), arg(dist.high))
+    return _truncnorm_ppf(u, arg(dist.mean), arg(dist.sd), arg(dist.low), arg(dist.high))
