@@ -3,7 +3,8 @@
 After an agreement in month ``t*`` the pressures move by the stated post-agreement
 trends (rearmament during a ceasefire, revenue restored by sanctions relief), and each
 party's value of reneging — going back to fighting — is its no-deal value at those
-pressures, ``R_a(s)`` for ``s = 1 … M`` months (:mod:`detente.outlook.paths`). A party
+pressures, judged ``H`` months ahead at the trend it expected when it agreed,
+``R_a(s)`` for ``s = 1 … M`` months (:mod:`detente.outlook.paths`). A party
 *prefers to renege* within ``M`` months when ``max_s R_a(s) > u_a(x)`` (Fearon 1995;
 Powell 2006: a shift in power that the agreement cannot bind). The package *holds*
 on a path when no party whose consent it needs prefers to renege.

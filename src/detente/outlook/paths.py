@@ -15,7 +15,10 @@ terms are the package the chosen bargaining solution picks then
 (:func:`detente.deals.analysis.solve` over the Pareto frontier of the acceptable
 packages, :func:`detente.deals.pareto.pareto_mask`). After an agreement, each party's
 value of reneging over the next ``M`` months is its no-deal value at the pressures
-moved by the stated post-agreement trends (:func:`detente.outlook.processes.after_agreement`).
+moved by the stated post-agreement trends (:func:`detente.outlook.processes.after_agreement`),
+judged as fighting would be judged again — ``H`` months ahead at the trend each party
+expected when it agreed: ``R_a(s) = β̃_a + Σ_p c_ap (v_p(t* + s) + H m_ap(t*) − v_p)``.
+Without a post-agreement move, ``R_a = β_a(t*) < u_a``: the package holds.
 
 Every block of paths draws from its own random streams (:data:`OUTLOOK_STREAM` for
 the processes, :data:`detente.deals.robust.NO_DEAL_STREAM` for stated BATNA
@@ -184,7 +187,8 @@ def one_block(job: OutlookJob, block: int) -> BlockResult:
     if job.holding and len(done) and job.hold_months > 0:
         value = paths.value[done, agreed[done]]  # [m, P]
         later = after_agreement(job.processes, value, job.hold_months)  # [m, M, P]
-        view = later[:, :, None, :] + job.lookahead * job.processes.after  # [m, M, A, P]
+        expected = paths.expected[done, agreed[done]]  # [m, A, P], as at agreement
+        view = later[:, :, None, :] + job.lookahead * expected[:, None]  # [m, M, A, P]
         renege[done] = no_deal_values(job, base[done][:, None, :], view).max(axis=1)
 
     grid = np.clip(((beta - HIST_LOW) / (HIST_HIGH - HIST_LOW) * HIST_BINS).astype(np.int64),
