@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -63,7 +64,8 @@ def test_bad_options_exit_with_a_message(tmp_path):
 
 def test_a_bad_scenario_names_file_and_line(tmp_path):
     path = tmp_path / "bad.yaml"
-    text = open(_file(tmp_path, war())).read().replace("volatility: 0.0", "volatility: -1.0")
+    text = Path(_file(tmp_path, war())).read_text().replace("volatility: 0.0",
+                                                             "volatility: -1.0")
     path.write_text(text)
     res = runner.invoke(app, ["outlook", str(path), "--no-drivers", "--paths", "10"])
     assert res.exit_code == 1
