@@ -1386,13 +1386,3 @@ def json_schema() -> dict[str, Any]:
     defs["Distribution"].get("required", []).clear()
     defs["Distribution"]["required"] = ["low", "high"]
     return schema
-
-
-def require_status_quo(scenario: Scenario, model: str) -> list[Problem]:
-    """Problems for every issue without a status quo, for models that need one."""
-    return [
-        Problem(("issues", k, "status_quo"), "no status quo",
-                f"a status quo on the issue's scale (model {model!r} needs one)")
-        for k, issue in enumerate(scenario.issues)
-        if issue.status_quo is None
-    ]
