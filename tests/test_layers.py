@@ -21,7 +21,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("scenario", "scenarios", "templates", "anchors", "utility_space", "extras", "diagnostics"),
     ("formats", "arrays"),
     ("power", "engines", "models"),
-    ("deals", "uncertainty", "backtest", "inputs", "genius_export", "exchange_control"),
+    ("deals", "uncertainty", "backtest", "inputs", "genius_export", "exchange_control",
+     "outlook"),
     ("diagnostics", "results"),
     ("present", "store"),
     ("api",),
@@ -29,7 +30,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 )
 RANK = {part: rank for rank, parts in enumerate(LAYERS) for part in parts}
 # The numerical layers know nothing of files: they never import formats.
-NO_FILES = ("scenario", "arrays", "power", "engines", "models", "deals", "uncertainty")
+NO_FILES = ("scenario", "arrays", "power", "engines", "models", "deals", "uncertainty",
+            "outlook")
 # Known edges that run back up, each to be removed by the change that moves the code
 # (none left: the ensemble takes its Council capabilities from an explicit provider).
 KNOWN_UPWARD: frozenset[tuple[str, str]] = frozenset()
