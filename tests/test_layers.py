@@ -151,3 +151,17 @@ def test_the_checks_see_a_name_taken_from_the_package(tmp_path):
     path = tmp_path / "m.py"
     path.write_text("def f():\n    from detente import __version__, scenario\n")
     assert _detente_parts(imports_of("detente.store.m", path)) == {"__init__", "scenario"}
+
+
+def test_the_import_graph_tool_draws_every_part_and_no_upward_arrow():
+    """``tools/import_graph.py`` draws the floors and arrows this test checks (issue 30)."""
+    import subprocess
+
+    tool = SRC.parent.parent / "tools" / "import_graph.py"
+    done = subprocess.run([sys.executable, str(tool), "--format", "text"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    drawn = done.stdout
+    for part in RANK:
+        assert part in drawn
+    assert "api -> models" in drawn and "models -> api" not in drawn
