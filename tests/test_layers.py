@@ -126,6 +126,8 @@ def test_cli_imports_only_the_facade_errors_and_presenters(module):
                 if name == "detente" and any(
                         n.startswith(CLI_MAY_IMPORT) for n in imports_of(module, MODULES[module])):
                     continue
+                if name == "detente" and module == "detente.cli.main":
+                    continue  # ``detente.__version__`` (the package's __init__ imports nothing)
                 bad.append(name)
         elif top not in sys.stdlib_module_names and top not in CLI_THIRD_PARTY and top != "":
             bad.append(name)
