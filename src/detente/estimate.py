@@ -12,9 +12,9 @@ Here the cost is modelled as ``seconds(n) = fixed + per_unit · n``:
 1. a **warm-up** run (``warm`` units; its time is thrown away: it pays the imports and
    first-call costs that the real run, in the same process afterwards, will not pay);
 2. two timed pilots of ``n₁ < n₂`` units; ``per_unit = (t₂ − t₁)/(n₂ − n₁)`` and
-   ``fixed = t₁ − per_unit · n₁`` (each clamped at 0; a ``per_unit`` that timing noise
+   ``fixed = t₂ − per_unit · n₂`` (each clamped at 0; a ``per_unit`` that timing noise
    makes smaller than ``t₂/(4·n₂)`` is raised to it, so that noise cannot make a long
-   run look free).
+   run look free, and the line then goes through the larger pilot).
 
 :func:`fit` is the arithmetic alone (tested on recorded timings), :func:`measure` runs the
 pilots with a given clock. Any operation whose cost grows with one count (draws,
@@ -59,7 +59,7 @@ def fit(n1: int, t1: float, n2: int, t2: float) -> CostModel:
     floor = NOISE_FLOOR * t2 / n2 if n2 > 0 else 0.0
     slope = (t2 - t1) / (n2 - n1) if n2 > n1 else 0.0
     per_unit = max(slope, floor)
-    fixed = max(t1 - per_unit * n1, 0.0)
+    fixed = max(t2 - per_unit * n2, 0.0)  # = t1 − per_unit·n1 unless the floor applied
     return CostModel(fixed, per_unit, ((n1, t1), (n2, t2)))
 
 
