@@ -61,6 +61,8 @@ if TYPE_CHECKING:  # what the names below are, for type checkers and editors
     from detente.models import Forecast, available_models, get_model
     from detente.scenario import Actor, Issue, Scenario, Source, Stance
 
+from detente.version import __version__
+
 # Every name is imported on first use (PEP 562), so ``import detente`` (and with it
 # ``detente --version``) loads nothing but this file: name → (module, attribute).
 _LAZY = {
@@ -136,6 +138,7 @@ __all__ = [
     "Source",
     "Stance",
     "StanceChange",
+    "__version__",
     "analyse_deals",
     "apply_draft",
     "available_models",
@@ -181,7 +184,6 @@ __all__ = [
     "what_if",
 ]
 
-__version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:

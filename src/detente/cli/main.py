@@ -114,7 +114,7 @@ app = typer.Typer(
 
 def _print_version(value: bool) -> None:
     if value:
-        from detente import __version__
+        from detente.version import __version__
 
         typer.echo(f"detente {__version__}")
         raise typer.Exit()
