@@ -679,7 +679,7 @@ def estimate_deals(scenario: ScenarioLike | GeniusDomain = None, *, utility: str
                     packages=packages, package_draws=package_draws)
 
 
-DEALS_PILOTS = (8, 32)
+DEALS_PILOTS = (16, 64)
 """Robust draws of the two timed survival pilots of :func:`deals_cost`."""
 PACKAGE_PILOTS = (50, 400)
 """Draws of the two timed pilots of :func:`proposals_cost`."""
