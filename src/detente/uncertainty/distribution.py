@@ -173,7 +173,8 @@ class OutcomeDistribution:
                 "point_band": self.point_band, "point_band_p": _num(self.point_band_p),
                 "likeliest": self.likeliest, "likeliest_p": _num(self.likeliest_p),
                 "point_outside": self.point_outside, "band_differs": self.band_differs,
-                "likeliest_clear": self.likeliest_clear, "runner_up": self.runner_up,
+                "likeliest_clear": self.likeliest_clear if self.likeliest is not None else None,
+                "runner_up": self.runner_up,
                 "runner_up_p": _num(self.runner_up_p), "tail_p": _num(self.tail_p),
                 "source": self.source, "basis": self.basis}
 
