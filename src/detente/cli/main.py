@@ -69,6 +69,10 @@ COMMANDS: dict[str, Lazy] = {
     "pressures": Lazy("detente.cli.structure_cmds", "pressures",
                       "Pressure levers and named shocks: how they move the no-deal values "
                       "and the deals."),
+    "outlook": Lazy("detente.cli.outlook", "outlook",
+                    "Month by month over many paths of the pressures: when an acceptable "
+                    "package exists, when one is agreed and on what terms, and whether it "
+                    "holds as power shifts."),
     "schema": Lazy("detente.cli.structure_cmds", "schema",
                    "The JSON Schema of a scenario file (for editors and validators)."),
     "draft": Lazy("detente.cli.draft", "draft",

@@ -42,7 +42,6 @@ are reproducible and do not depend on the engine or chunk size.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -241,7 +240,3 @@ def _tail_share(hist: np.ndarray, edges: np.ndarray, point: float, median: float
     below = float(np.interp(point, edges, cum)) / total  # F(point)
     return below if point <= median else 1.0 - below
 
-
-def by_model(dists: Sequence[OutcomeDistribution]) -> dict[tuple[str, str], OutcomeDistribution]:
-    """The distributions keyed by (model, issue)."""
-    return {(d.model, d.issue): d for d in dists}
