@@ -72,6 +72,7 @@ from detente.models.base import Model
 from detente.models.registry import resolve_models
 from detente.notes import neutral_note
 from detente.scenario import Issue, Scenario
+from detente.uncertainty.distribution import beyond_noise
 from detente.uncertainty.sampling import (
     DEFAULT_BLOCK_SIZE,
     InputSpace,
@@ -678,6 +679,11 @@ class Simulation:
                         row["likeliest"] = anchors[top][1]
                         row["likeliest_value"] = anchors[top][0]
                         row["likeliest_p"] = float(probs[top])
+                        rest = np.delete(np.nan_to_num(probs), top)
+                        second = float(rest.max()) if rest.size else 0.0
+                        # beyond sampling noise (docs/uncertainty.md): ahead of the runner-up
+                        row["likeliest_clear"] = second == 0 or beyond_noise(
+                            float(probs[top]), second, self.draws)
                 others = [o for o in self.models if o != model]
                 if others:
                     vals = d["disagreement"].sel(model_other=others).values
