@@ -305,7 +305,9 @@ def _redrawn(problem: DealProblem, scenario: Scenario, pos: np.ndarray,
                            problem.utility)  # type: ignore[arg-type]
         tables.append(guarantees.adjust(issue, problem.actors, values,
                                         np.where(stated[:, i][None, :], v, 0.0) * weight[:, i]))
-    reference, _ = _reference(scenario, problem.space, tables)
+    reference, _ = _reference(scenario, problem.space, tables,
+                              np.where(stated, pos, np.nan), weight,
+                              problem.utility)  # type: ignore[arg-type]
     return refold(replace(problem, weight=weight), tables, reference, levels)
 
 
