@@ -30,7 +30,9 @@ def backtest(
                      "model plus the baselines reference-point and median-position."),
     ] = None,
     capability: Annotated[
-        Capability, typer.Option("--capability", "-c", help="How actors' capabilities are set.")
+        Capability, typer.Option("--capability", "-c", metavar="<scheme>",
+                                 help="How actors' capabilities are set: "
+                                 + ", ".join(api.capability_schemes()) + ".")
     ] = Capability.equal,  # type: ignore[attr-defined]
     limit: Annotated[
         int | None, typer.Option(help="Score only the first N scoreable issues (quick runs).")

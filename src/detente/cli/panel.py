@@ -41,9 +41,9 @@ app = typer.Typer(
         "Several analysts' estimates of one negotiation: combine them per stance, see where "
         "they disagree and whether it moves the forecast, run Delphi rounds.\n\n"
         "Each analyst's file is a whole scenario (any format; only the stances may differ "
-        "from the others') or a compact CSV of stances (actor,issue,position,salience,"
-        "position_low,position_high,salience_low,salience_high,evidence,sources) applied to "
-        "--base. The analyst is named by the file's stem."
+        "from the others') or a compact CSV of stances (columns actor, issue, position, "
+        "salience, position_low, position_high, salience_low, salience_high, evidence, "
+        "sources) applied to --base. The analyst is named by the file's stem."
     ),
     no_args_is_help=True,
 )
