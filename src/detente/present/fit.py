@@ -9,10 +9,10 @@ HTML table does instead:
 1. every column gets at least its *minimum* width (its longest word, or its whole
    content where it does not wrap) and at most its *maximum* (its longest line);
 2. if the maxima fit, the table is printed as it is;
-3. else if the minima fit, each column gets its minimum plus a share of the spare
-   width in proportion to how much more it could use
-   (``w_i = min_i + spare · (max_i − min_i) / Σ (max_j − min_j)``), so words wrap
-   between words only;
+3. else if the minima fit, each column gets its minimum and the spare width is shared
+   out by water-filling: every column still short of its maximum gets an equal share,
+   capped at what it needs, until the width is used up (short columns end up whole,
+   long text takes the rest); words wrap between words only;
 4. else no column layout keeps every word whole, and the table is *stacked*: one
    block per row, its first cell as a heading and each other cell under its
    column's header (``header: value``), so every number and identifier is kept.
@@ -88,18 +88,22 @@ def widths(table: Table, console: Console, options: ConsoleOptions) -> list[int]
     if sum(mins) > room:
         return None
     spare = room - sum(mins)
-    grow = [hi - lo for lo, hi in zip(mins, maxs, strict=True)]
-    total = sum(grow)
-    shares = [spare * g // total if total else 0 for g in grow]
-    left = spare - sum(shares)
-    # the rounding remainder goes to the columns that can still grow, widest need first
-    for i in sorted(range(len(grow)), key=lambda i: -grow[i]):
-        if left <= 0:
-            break
-        if mins[i] + shares[i] < maxs[i]:
-            shares[i] += 1
-            left -= 1
-    return [lo + s for lo, s in zip(mins, shares, strict=True)]
+    sizes = list(mins)
+    need = {i: hi - lo for i, (lo, hi) in enumerate(zip(mins, maxs, strict=True)) if hi > lo}
+    # water-filling: every column still short gets an equal share of what is left, capped
+    # at what it needs, so short columns are whole and long text takes the remainder
+    while spare > 0 and need:
+        share = max(1, spare // len(need))
+        for i in sorted(need, key=lambda i: need[i]):
+            give = min(share, need[i], spare)
+            sizes[i] += give
+            need[i] -= give
+            spare -= give
+            if not need[i]:
+                del need[i]
+            if not spare:
+                break
+    return sizes
 
 
 def _with_widths(table: Table, sizes: list[int]) -> Table:

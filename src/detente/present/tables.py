@@ -14,6 +14,7 @@ from detente.errors import DetenteError
 from detente.models.base import Forecast
 from detente.models.registry import model_class
 from detente.notes import NEUTRAL_NOTE
+from detente.present.legends import TAIL
 from detente.present.terminal import literal, visible
 from detente.results import ForecastSet, ModelInfo, round_records
 from detente.scenario import Issue, Scenario
@@ -67,7 +68,7 @@ def distribution_caption(result: ForecastSet) -> str:
     counts = sorted({d.draws for d in result.distributions})
     return (f"Under each point: median [central {level:.0%} interval] and the likeliest "
             f"anchor's share over {'/'.join(f'{n:,}' for n in counts)} Monte Carlo draws of "
-            "the declared uncertainty; ⚠ = the point lies in a tail of its own distribution.")
+            f"the declared uncertainty; ⚠ {TAIL.meaning}.")
 
 
 def forecast_table(result: ForecastSet) -> Table:
