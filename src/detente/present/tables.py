@@ -102,6 +102,9 @@ def forecast_notes(result: ForecastSet) -> list[Text]:
     without a value (``—``), with the reason."""
     lines = [Text(f"skipped {s.model}: {visible(s.reason)}", style="yellow")
              for s in result.skipped]
+    lines += [Text(f"— status quo of {visible(i.name)}: the scenario states none "
+                   "(status_quo)", style="yellow")
+              for i in result.scenario.issues if i.status_quo is None]
     by_issue: dict[tuple[str, str], list[str]] = {}
     for g in result.gaps():
         by_issue.setdefault((g.issue, g.reason), []).append(g.model)
