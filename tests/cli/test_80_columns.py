@@ -92,7 +92,8 @@ COMMANDS: dict[str, list[str]] = {
     "panel-disagreement": ["panel", "disagreement", "{dir}/alice.yaml", "{dir}/bob.yaml",
                            "{dir}/carol.yaml"],
 }
-SLOW = {"sensitivity": ["sensitivity", "ukraine-2025-11", "-n", "64"],
+SLOW = {"outlook": ["outlook", "ukraine-2025-11"],
+        "sensitivity": ["sensitivity", "ukraine-2025-11", "-n", "64"],
         "levers": ["levers", "ukraine-2025-11", "--issue", "donetsk", "--target",
                    "no-cession"]}
 
@@ -121,14 +122,17 @@ def test_slow_command_keeps_every_word_at_80_columns(name, setting):
 
 
 def _all_commands() -> list[list[str]]:
+    import click
     from typer.main import get_command
 
     root = get_command(app)
+    ctx = click.Context(root)
     out: list[list[str]] = [[]]
-    for name, cmd in root.commands.items():  # type: ignore[attr-defined]
+    for name in root.list_commands(ctx):  # type: ignore[attr-defined]
         out.append([name])
-        for sub in getattr(cmd, "commands", {}):
-            out.append([name, sub])
+        cmd = root.get_command(ctx, name)  # type: ignore[attr-defined]
+        if isinstance(cmd, click.Group):
+            out += [[name, sub] for sub in cmd.list_commands(click.Context(cmd))]
     return out
 
 

@@ -72,6 +72,7 @@ from detente.models.base import Model
 from detente.models.registry import resolve_models
 from detente.notes import neutral_note
 from detente.scenario import Issue, Scenario
+from detente.uncertainty.distribution import beyond_noise
 from detente.uncertainty.sampling import (
     DEFAULT_BLOCK_SIZE,
     InputSpace,
@@ -230,12 +231,6 @@ def block_model_outcome(job: SimulationJob, block: int, model: int) -> np.ndarra
     m = job.models[model]
     rng = block_generator(job.seed, block, model_stream(m.name))
     return np.asarray(m.forecast(block_arrays(job, block), rng=rng).outcome, dtype=float)
-
-
-def block_outcomes(job: SimulationJob, block: int) -> np.ndarray:
-    """Outcomes ``[n, M, I]`` of one block of draws."""
-    return np.stack([block_model_outcome(job, block, m) for m in range(len(job.models))],
-                    axis=1)
 
 
 def summarise_chunk(job: SimulationJob, first: int, x: np.ndarray) -> ChunkStats:
@@ -652,6 +647,11 @@ class Simulation:
                         row["likeliest"] = anchors[top][1]
                         row["likeliest_value"] = anchors[top][0]
                         row["likeliest_p"] = float(probs[top])
+                        rest = np.delete(np.nan_to_num(probs), top)
+                        second = float(rest.max()) if rest.size else 0.0
+                        # beyond sampling noise (docs/uncertainty.md): ahead of the runner-up
+                        row["likeliest_clear"] = second == 0 or beyond_noise(
+                            float(probs[top]), second, self.draws)
                 others = [o for o in self.models if o != model]
                 if others:
                     vals = d["disagreement"].sel(model_other=others).values
