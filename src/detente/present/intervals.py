@@ -20,6 +20,7 @@ from typing import Any
 
 from detente.results import ForecastSet
 from detente.uncertainty.distribution import OutcomeDistribution
+from detente.uncertainty.synthesis import measured_coverage
 
 RESIDUAL_LABEL = "model's errors on EU decisions (DEU I/II)"
 """The short source label of a residual interval (the full sentence is the note)."""
@@ -41,14 +42,16 @@ def _interval_cell(dist: OutcomeDistribution | None) -> dict[str, Any]:
     if dist is None:
         return {"has_interval": False, "median": None, "low": None, "high": None,
                 "level": None, "interval_source": None, "source_label": None,
-                "likeliest": None, "likeliest_p": None, "flag": None}
+                "likeliest": None, "likeliest_p": None, "flag": None, "coverage": None}
     flag = ("point outside its central interval" if dist.point_outside
             else "likeliest band differs from the point's" if dist.band_differs else None)
     return {"has_interval": True, "median": _number(dist.median), "low": _number(dist.low),
             "high": _number(dist.high), "level": dist.level, "interval_source": dist.source,
             "source_label": source_label(dist), "likeliest": dist.likeliest,
             "likeliest_p": None if dist.likeliest_p is None else 100 * dist.likeliest_p,
-            "flag": flag}
+            "flag": flag,
+            # the share of held-out real outcomes such an interval held, where measured
+            "coverage": measured_coverage(dist.model, dist.source, dist.level)}
 
 
 def forecast_grid(result: ForecastSet) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from detente.notes import neutral_note
 from detente.present.legends import more_line
+from detente.present.wording import SHARE_AGREED
 
 if TYPE_CHECKING:
     from detente.deals.proposal_report import ProposalsReport
@@ -74,7 +75,7 @@ def ranking_table(data: dict[str, Any]) -> Table:
               title_justify="left")
     t.add_column("plan")
     t.add_column("by")
-    t.add_column("P(agreed)" if draws else "agreed", justify="right")
+    t.add_column(SHARE_AGREED if draws else "agreed", justify="right")
     t.add_column("blocked by (margin short)")
     for r in ranking_rows(data):
         t.add_row(Text(r["id"]), Text(r["proposer"]), r["agreed"], Text(r["blockers"]))

@@ -16,8 +16,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from detente import api
+from detente.deals.story import TIE_TOLERANCE
 from detente.notes import NEUTRAL_NOTE
-from detente.present import figures
+from detente.present import figures, wording
 from detente.present import proposals as present_plans
 from detente.present.brief import TEMPLATES as BRIEF_TEMPLATES
 from detente.present.brief import figure_json, script_json, stance_sources
@@ -92,8 +93,20 @@ def index(request: Request) -> HTMLResponse:
 @router.get("/t/{name}", response_class=HTMLResponse)
 def timeline_page(request: Request, name: str) -> HTMLResponse:
     result = _timeline(request, name, None, 0)
-    figs = {"timeline": figure_json(figures.timeline(result.rows()))}
+    figs = {"timeline": figure_json(figures.timeline(result.rows(),
+                                                     names=_issue_names(request, result)))}
     return page("timeline.html.j2", name=name, result=result, figures=figs)
+
+
+def _issue_names(request: Request, result: Any) -> dict[str, str]:
+    """Issue id → name, from the newest stored version of a timeline (ids otherwise)."""
+    for version in reversed(result.versions):
+        try:
+            sc = store(request).get(f"v-{version.id}").scenario
+        except Exception:
+            continue
+        return {i.id: i.name for i in sc.issues}
+    return {}
 
 
 def _comparative(sc: Scenario) -> list[dict[str, Any]]:
@@ -154,7 +167,7 @@ def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
     figs = {"pareto": figure_json(figures.pareto(api.deal_pair(sc, first, second)))} \
         if first != second else {}
     return page("deals.html.j2", entry=entry, sc=sc, deals=report, a=first, b=second,
-                figures=figs)
+                figures=figs, w=wording, tolerance=TIE_TOLERANCE)
 
 
 @router.get("/s/{ref}/plans", response_class=HTMLResponse)
@@ -178,7 +191,9 @@ def plans_page(request: Request, ref: str,
     return page("plans.html.j2", entry=entry, sc=sc, data=data, draws=draws, seed=seed,
                 amend=amend, ranking=present_plans.ranking_rows(data), grids=grids,
                 plans=plans, common=present_plans.common_ground_lines(data),
-                closing=present_plans.CLOSING,
+                closing=present_plans.CLOSING, share_agreed=wording.SHARE_AGREED,
+                share_agreed_meaning=wording.SHARE_AGREED_MEANING.format(
+                    draws=f"{data['draws']:,}"),
                 figures={"plans": figure_json(figures.acceptance_grid(report))})
 
 

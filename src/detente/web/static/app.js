@@ -24,7 +24,8 @@ async function callJSON(method, url, body) {
 function drawFigures() {
   document.querySelectorAll("script[data-figure]").forEach(function (el) {
     const fig = JSON.parse(el.textContent);
-    Plotly.newPlot(el.dataset.figure, fig.data, fig.layout, {responsive: true, displaylogo: false});
+    Plotly.newPlot(el.dataset.figure, fig.data, fig.layout,
+      {responsive: true, displaylogo: false, displayModeBar: el.dataset.modebar !== "off"});
   });
 }
 
