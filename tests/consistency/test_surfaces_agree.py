@@ -180,7 +180,7 @@ def _check_brief(t: Tally, sc: Scenario, *, models: list[str] | None = None,
     data = api.brief(sc, models=models, draws=draws, interval_draws=interval_draws,
                      sensitivity_samples=4)
     html = render_html(data)
-    page1, annex = html.split('<section class="annex"', 1)
+    page1, _annex = html.split('<section class="annex"', 1)
     text1, text = _text(page1), _text(html)
     rule = data.deals["story"]["consent_rule"]
     t.check("wording", _every_party_ok(text, rule), f"{sc.name} brief")

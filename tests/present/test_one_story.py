@@ -234,3 +234,20 @@ def test_json_carries_the_story(ukraine):
     assert set(first) >= {"verdict", "consent_of", "parties", "alternatives", "survival"}
     assert np.isclose(first["parties"]["UKR"]["margin"],
                       first["parties"]["UKR"]["utility"] - first["parties"]["UKR"]["batna"])
+
+
+def test_history_diff_flags_the_knife_edge_it_credits(tmp_path):
+    """The US moving away from a transfer was credited +49.7 in EUM as "exact Shapley
+    values" with no flag; along the path of that move EUM's forecast rises and falls."""
+    db = str(tmp_path / "h.sqlite")
+    assert runner.invoke(app, ["history", "import", "ukraine-2025-11", "--db", db]).exit_code == 0
+    res = runner.invoke(app, ["history", "diff", "@1", "@3", "--db", db, "-m", "eum",
+                              "-f", "json"])
+    assert res.exit_code == 0, res.output
+    moves = {m["issue"]: m for m in json.loads(res.output)["attribution"]["moves"]}
+    assert "stance USA/tomahawks" in moves["tomahawks"]["knife_edges"]
+    assert moves["donetsk"]["knife_edges"] == {}  # smooth moves stay unflagged
+    res = runner.invoke(app, ["history", "diff", "@1", "@3", "--db", db, "-m", "eum"],
+                        env={"COLUMNS": "160"})
+    text = " ".join(res.output.split())
+    assert "stance USA/tomahawks ⚠" in text and "knife-edge" in text
