@@ -1,6 +1,6 @@
 """Fixtures of the consistency suite: random scenarios, small negotiations with named
-options, with or without structure (control, vetoes, red lines), some with stated uncertainty so that
-survival has something to draw. Deterministic in the seed."""
+options, with or without structure (control, vetoes, red lines), some with stated
+uncertainty so that survival has something to draw. Deterministic in the seed."""
 
 from __future__ import annotations
 
