@@ -320,9 +320,9 @@ def acceptance_grid(report: ProposalsReport) -> go.Figure:
         z=z, x=[label(a) for a in actors], y=[_short(p["id"]) for p in plans],
         text=text, texttemplate="%{text}", customdata=hover,
         hovertemplate="%{customdata}<extra></extra>",
-        colorbar={"title": "P(accepts)" if with_draws else "u − β"}, **scale))
+        colorbar={"title": "share of draws<br>accepting" if with_draws else "u − β"}, **scale))
     fig.update_yaxes(autorange="reversed")
-    what = (f"probability each actor accepts ({data['draws']} draws)" if with_draws
+    what = (f"share of {data['draws']} draws in which each actor accepts" if with_draws
             else "margin over no deal")
     fig = _layout(fig, f"Plans on the table: {what}; * = consent needed",
                   height=160 + 40 * len(plans))

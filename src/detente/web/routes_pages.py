@@ -23,6 +23,7 @@ from detente.present import proposals as present_plans
 from detente.present.brief import TEMPLATES as BRIEF_TEMPLATES
 from detente.present.brief import figure_json, script_json, stance_sources
 from detente.present.intervals import forecast_grid, interval_basis
+from detente.present.palette import model_colours
 from detente.present.terminal import visible
 from detente.scenario import Scenario
 from detente.web.routes_api import MAX_DRAWS, _timeline, store, summary
@@ -135,9 +136,19 @@ def scenario_page(request: Request, ref: str,
     result = api.forecast(sc, models=list(PAGE_MODELS), draws=draws, seed=seed)
     figs = {"scales": figure_json(figures.issue_scales(sc, result)),
             "eum": figure_json(figures.trajectories(result["eum"], sc))}
+    deals = _deal_story(sc)
     return page("scenario.html.j2", entry=entry, sc=sc, rows=_comparative(sc),
                 grid=forecast_grid(result), basis=interval_basis(result, seed=seed),
-                models=result.models, figures=figs)
+                models=result.models, figures=figs, w=wording,
+                story=deals.get("story"), deal_count=deals.get("deals", 0))
+
+
+def _deal_story(sc: Scenario) -> dict[str, Any]:
+    """The deal analysis the scenario page summarises (empty when it cannot be made, e.g.
+    a deal space too large to go through on a page request)."""
+    if api.estimate_deals(sc).seconds > 5:
+        return {}
+    return api.analyse_deals(sc, robust=0).to_dict(top=3)
 
 
 @router.get("/s/{ref}/whatif", response_class=HTMLResponse)
@@ -148,7 +159,7 @@ def whatif_page(request: Request, ref: str) -> HTMLResponse:
     data = {"ref": entry.ref, "models": list(result.models), "actors": list(sc.actor_ids),
             "issues": [{"id": i.id, "name": i.name, "low": i.low, "high": i.high,
                         "anchors": [[a.value, a.label] for a in i.anchors]} for i in sc.issues],
-            "forecast": result.to_dict()}
+            "forecast": result.to_dict(), "colours": model_colours(list(result.models))}
     return page("whatif.html.j2", entry=entry, sc=sc, forecast=result.rows(),
                 models=result.models, data=script_json(data))
 
