@@ -1231,7 +1231,23 @@ def _brief_page_one(result: ForecastSet, sens: Any, sc: Scenario) -> dict[str, A
     that could change the answer (:mod:`detente.uncertainty.synthesis`)."""
     from detente.uncertainty.synthesis import synthesis_of, turning_inputs
 
-    return {"synthesis": synthesis_of(result), "turning": turning_inputs(sens, sc)}
+    return {"synthesis": synthesis_of(result), "turning": turning_inputs(sens, sc),
+            "outlook": _brief_outlook(sc)}
+
+
+BRIEF_OUTLOOK_PATHS = 2000
+"""Paths of the pressures behind the brief's outlook (``detente outlook`` runs 10,000)."""
+
+
+def _brief_outlook(sc: Scenario) -> Any:
+    """The outlook for page 1 of the brief, where the scenario states pressures to run it
+    on (``None`` otherwise, or when it cannot run on this scenario)."""
+    if not sc.pressures:
+        return None
+    try:
+        return outlook(sc, paths=BRIEF_OUTLOOK_PATHS, drivers=False, seed=0)
+    except DetenteError:
+        return None
 
 
 def scenario_schema() -> dict[str, Any]:

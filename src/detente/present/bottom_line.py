@@ -177,8 +177,29 @@ def page_one(data: Any) -> dict[str, Any]:
         "survival_draws": draws,
         "zopa": wording.zopa_sentence(story, data.deals["deals"]) if story else "",
         "outside_view": data.outside_view,
-        "outlook": data.outlook,
+        "outlook": outlook_text(data.outlook),
     }
+
+
+OUTLOOK_MONTHS = (3, 6, 12, 24)
+
+
+def outlook_text(found: Any) -> str:
+    """The outlook in one sentence: the model probability of agreement by month (paths of
+    the stated pressures), the median month, and how often the agreed package holds."""
+    if found is None:
+        return ""
+    months = [m for m in OUTLOOK_MONTHS if m < len(found.p_agreed_by)]
+    by = ", ".join(f"{m} months {100 * float(found.p_agreed_by[m]):.0f}%" for m in months)
+    text = (f"Probability of an agreement by {by}, over {found.paths:,} simulated paths of "
+            f"the stated pressures (the outlook model: "
+            f"{found.rule.describe()})")
+    if found.median_agreed is not None:
+        text += f"; median month of agreement {found.median_agreed}"
+    if found.holds is not None:
+        text += f"; the agreed package holds for {found.hold_months} months in " \
+                f"{100 * found.holds:.0f}% of paths"
+    return text + "."
 
 
 __all__ = ["page_one", "strip_svg"]

@@ -169,8 +169,8 @@ def render_html(data: BriefData, *, generated: dt.datetime | None = None,
         figures.issue_scales(sc, data.result, data.simulation)))}
     if data.simulation is not None:
         figs["histograms"] = figure_json(_printable(figures.histograms(data.simulation, sc)))
-    for issue in sc.issues if data.sensitivity is not None else ():
-        figs[f"tornado-{issue.id}"] = figure_json(
+    for k, issue in enumerate(sc.issues if data.sensitivity is not None else ()):
+        figs[f"tornado-{k}"] = figure_json(
             figures.tornado(data.sensitivity, issue.id, top=6, scenario=sc))
     deals = data.deals
     where = forecast_grid(data.result)
