@@ -75,6 +75,10 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
         Text(f"Acceptance: {data['acceptance']['text']}."),
         Text(wording.zopa_sentence(data["story"], data["deals"])
              + f" Consent: {wording.CONSENT_RULE[data['story']['consent_rule']]}.")]
+    if data.get("shocks"):
+        out.append(styled("After shock {}: the pressures are moved by it before the no-deal "
+                          "values are computed (see `detente pressures`).",
+                          ", ".join(data["shocks"])))
     t = Table(title="Actors (utility 0..1)", title_justify="left", caption_justify="left",
               caption=legend_line("deals", ("best margin", "rules out", "alone"))
               + " --explain: every term.")
