@@ -1393,6 +1393,7 @@ def outlook(
     drivers: bool = True,
     driver_paths: int = 1000,
     top: int = 5,
+    parties: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
     format: str | None = None,
 ) -> Outlook:
@@ -1400,7 +1401,8 @@ def outlook(
     over ``paths`` month-by-month paths of the scenario's pressures
     (:func:`detente.outlook.outlook`; ``rule`` is ``consecutive:K`` or ``hazard:H``).
     ``seed`` fixes the result; ``engine``, ``workers`` and ``chunk_size`` only decide
-    where it runs."""
+    where it runs. ``parties``: only packages needing every one of these actors' consent
+    count (the outlook of a settlement between them)."""
     from detente.outlook import outlook as run
     from detente.outlook import parse_rule
 
@@ -1408,4 +1410,5 @@ def outlook(
                rule=parse_rule(rule), solution=solution, lookahead=lookahead,
                hold_months=hold_months, coverage=coverage, utility=utility, engine=engine,
                scheduler=scheduler, workers=workers, chunk_size=chunk_size, drivers=drivers,
-               driver_paths=driver_paths, top=top, progress=progress)
+               driver_paths=driver_paths, top=top, parties=tuple(parties),
+               progress=progress)
