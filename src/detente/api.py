@@ -1249,3 +1249,23 @@ def pressures(
         "levers": [lv.to_dict() for lv in pressure_levers(problem, deal=deal)],
         "shocks": shock_effects(sc, utility=utility),
     }
+
+
+# ---- evidence from real wars (detente.evidence) ------------------------------------------
+
+def capabilities(scenario: ScenarioLike = None, *, year: int, measure: str = "cinc",
+                 non_state: str = "keep", scale: str = "total",
+                 data: str | os.PathLike[str] | None = None,
+                 format: str | None = None) -> Any:
+    """State actors' capabilities from the COW NMC data (CINC or one of its six components)
+    in ``year``; non-state actors kept or summed over ``cow_members`` (``non_state``);
+    ``scale`` "total" keeps the replaced actors' sum, "share" writes raw shares. Returns a
+    :class:`detente.evidence.capabilities.CapabilityReport` (its ``scenario`` is the new one).
+    """
+    from detente.evidence import ops
+
+    try:
+        return ops.capabilities(_scenario(scenario, format), year=year, measure=measure,
+                                rule=non_state, scale=scale, data=data)
+    except ModelInputError as exc:
+        raise _located(exc, scenario, format=format) from None

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from detente.conflict_facts import ConflictFacts, check_conflict
 from detente.errors import Path, Problem, ScenarioError, short
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
@@ -71,6 +72,12 @@ class Actor(_Frozen):
     batna_uncertainty: Distribution | None = None
     batna_pressure: dict[str, FiniteFloat] = Field(default_factory=dict)
     """``{pressure: c}``: the BATNA moves by ``c`` per unit of that pressure variable."""
+    cow_code: int | None = Field(default=None, ge=1, le=9999)
+    """COW state code for ``detente capabilities`` (None: matched by name or alias)."""
+    cow_members: tuple[int, ...] = ()
+    """COW codes of a non-state actor's member states (the ``members`` rule)."""
+    capability_source: str | None = None
+    """Id of the source the capability rests on (e.g. the COW NMC data set and year)."""
 
     @model_validator(mode="after")
     def _default_name(self) -> Actor:
@@ -446,6 +453,8 @@ class Scenario(_Frozen):
     shocks: tuple[Shock, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     """Plans on the table (optional; they change no model's numbers)."""
+    conflict: ConflictFacts | None = None
+    """Facts about the war, for its reference class (optional; they change no forecast)."""
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     # ---- look-ups -------------------------------------------------------------
@@ -530,6 +539,8 @@ class Scenario(_Frozen):
         for actor in data["actors"]:
             if not actor.get("batna_pressure"):
                 actor.pop("batna_pressure", None)
+            if not actor.get("cow_members"):
+                actor.pop("cow_members", None)
         for issue in data["issues"]:
             for key in ("controlled_by", "vetoes"):
                 if not issue.get(key):
@@ -603,12 +614,14 @@ class Scenario(_Frozen):
             raise ScenarioError(problems, file=file)
 
         known = {"name", "title", "as_of", "description", "sources", "actors", "issues",
-                 "stances", "blocs", "linkages", "pressures", "shocks", "proposals", "metadata"}
+                 "stances", "blocs", "linkages", "pressures", "shocks", "proposals", "metadata",
+                 "conflict"}
         for key in data:
             if key not in known:
                 add((str(key),), "an unknown key", f"one of {', '.join(sorted(known))}")
 
-        top = {k: data.get(k) for k in ("name", "title", "as_of", "description", "metadata")}
+        top = {k: data.get(k)
+               for k in ("name", "title", "as_of", "description", "metadata", "conflict")}
         top = {k: v for k, v in top.items() if v is not None}
         if not data.get("name"):
             add(("name",), short(data.get("name")), "a non-empty scenario name")
@@ -645,6 +658,13 @@ class Scenario(_Frozen):
         check_structure(Parts(actors, issues, stances, sources, blocs, linkages, pressures,
                               shocks), _skip_declared(add, declared))
         _check_unique(proposals, "proposals", "id", add)
+        source_ids = [s.id for _, s in sources]
+        for k, actor in actors:
+            if actor.capability_source is not None and actor.capability_source not in source_ids:
+                add(("actors", k, "capability_source"), repr(actor.capability_source),
+                    "the id of a source of the scenario")
+        check_conflict(top_obj.conflict if top_obj else None, [a.id for _, a in actors],
+                       source_ids, add)
         check_proposals(proposals, actors, issues, sources, _skip_declared(add, declared))
 
         if problems:
@@ -670,6 +690,7 @@ class _TopLevel(_Frozen):
     as_of: dt.date | None = None
     description: str = ""
     metadata: dict[str, Any] = Field(default_factory=dict)
+    conflict: ConflictFacts | None = None
 
 
 # ---- normalising the hand-written shorthands ------------------------------------

@@ -10,6 +10,7 @@ import detente
 from detente.cli import backtest as backtest_cmd
 from detente.cli import deals as deals_cmd
 from detente.cli import draft as draft_cmd
+from detente.cli import evidence as evidence_cmd
 from detente.cli import exchanges as exchanges_cmd
 from detente.cli import forecast as forecast_cmd
 from detente.cli import history as history_cmd
@@ -78,6 +79,7 @@ app.add_typer(panel_cmd.app, name="panel")
 app.command("draft")(draft_cmd.draft)
 app.command("report")(report_cmd.report)
 app.command("serve")(serve_cmd.serve)
+app.command("capabilities")(evidence_cmd.capabilities)
 
 
 def main() -> None:
