@@ -89,3 +89,74 @@ def capabilities(
     if output is not None:
         api.save(report.scenario, output, force=force)
         err_console.print(f"wrote {output}", highlight=False)
+
+
+class ConflictType(enum.StrEnum):
+    interstate = "interstate"
+    intrastate = "intrastate"
+    internationalized = "internationalized"
+    extrasystemic = "extrasystemic"
+
+
+class Incompatibility(enum.StrEnum):
+    territory = "territory"
+    government = "government"
+    both = "both"
+
+
+@guard
+def baserates(
+    scenario: Annotated[
+        str | None, typer.Argument(help="Scenario with a conflict: block (default: the "
+                                   "bundled one, unless facts are given below).")
+    ] = None,
+    type_: Annotated[
+        ConflictType | None, typer.Option("--type", help="UCDP type of conflict.")
+    ] = None,
+    incompatibility: Annotated[
+        Incompatibility | None, typer.Option(help="What is fought over.")
+    ] = None,
+    intensity: Annotated[
+        int | None, typer.Option(min=1, max=2, help="1: 25–999 battle deaths a year; "
+                                 "2: 1,000 or more.")
+    ] = None,
+    years_fought: Annotated[
+        float | None, typer.Option("--years-fought", min=0, help="Years fought so far.")
+    ] = None,
+    major_power: Annotated[
+        bool | None, typer.Option("--major-power/--no-major-power",
+                                  help="Whether a COW major power fights.")
+    ] = None,
+    capability_ratio: Annotated[
+        float | None, typer.Option(min=1, help="Stronger side's CINC over the weaker's.")
+    ] = None,
+    min_cases: Annotated[
+        int, typer.Option(min=1, help="Widen the class until this many cases match.")
+    ] = 10,
+    min_at_risk: Annotated[
+        int, typer.Option(min=1, help="... and this many lasted as long as this conflict.")
+    ] = 5,
+    cases: Annotated[bool, typer.Option("--cases/--no-cases", help="List the cases.")] = True,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="List at most N cases per class (longest).")
+    ] = None,
+    data: DataOpt = None,
+    fmt: TableJsonOpt = OutputFormat.table,
+    from_format: FromOpt = None,
+) -> None:
+    """The outside view: historical cases like this conflict, how long they lasted
+    (Kaplan–Meier), how they ended, and P(ending within 6/12/24 months | lasted so far)."""
+    from detente import api
+    from detente.present.evidence import baserates_view
+
+    months = None if years_fought is None else 12 * years_fought
+    rates = api.baserates(
+        scenario, type=type_.value if type_ else None,
+        incompatibility=incompatibility.value if incompatibility else None,
+        intensity=intensity, months_fought=months, major_power=major_power,
+        capability_ratio=capability_ratio, min_cases=min_cases, min_at_risk=min_at_risk,
+        data=data, format=from_format)
+    if fmt is OutputFormat.json:
+        console.print_json(json.dumps(rates.to_dict(), default=str))
+    else:
+        show(baserates_view(rates, cases=cases, limit=limit))

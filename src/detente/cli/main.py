@@ -80,6 +80,7 @@ app.command("draft")(draft_cmd.draft)
 app.command("report")(report_cmd.report)
 app.command("serve")(serve_cmd.serve)
 app.command("capabilities")(evidence_cmd.capabilities)
+app.command("baserates")(evidence_cmd.baserates)
 
 
 def main() -> None:

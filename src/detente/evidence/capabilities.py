@@ -117,7 +117,7 @@ def shares(nmc: pd.DataFrame, year: int) -> pd.DataFrame:
     return out
 
 
-def _match(actor_id: str, name: str, cow_code: int | None, states: pd.DataFrame,
+def match_state(actor_id: str, name: str, cow_code: int | None, states: pd.DataFrame,
            present: set[int]) -> tuple[int | None, str]:
     if cow_code is not None:
         return cow_code, "cow_code"
@@ -169,7 +169,7 @@ def apply_capabilities(scenario: Scenario, nmc: pd.DataFrame, states: pd.DataFra
     problems: list[Problem] = []
     rows: list[CapabilityRow] = []
     for k, actor in enumerate(scenario.actors):
-        code, how = _match(actor.id, actor.name, actor.cow_code, states, present)
+        code, how = match_state(actor.id, actor.name, actor.cow_code, states, present)
         if actor.cow_code is not None and actor.cow_code not in known:
             problems.append(Problem(("actors", k, "cow_code"), str(actor.cow_code),
                                     "a COW state code (see cow_states.csv)"))

@@ -165,11 +165,6 @@ def _codes(cell: object) -> tuple[int, ...]:
     return tuple(int(x) for x in str(cell).replace(";", ",").split(",") if x.strip().isdigit())
 
 
-def _union(cells: pd.Series) -> str:
-    codes = sorted({c for cell in cells for c in _codes(cell)})
-    return ",".join(map(str, codes))
-
-
 def read_ucdp(path: str | os.PathLike[str]) -> Conflicts:
     """UCDP/PRIO armed conflict-years and their episodes.
 
@@ -191,8 +186,15 @@ def read_ucdp(path: str | os.PathLike[str]) -> Conflicts:
     key = ["conflict_id", "year"]
     firsts = raw.sort_values("_line").groupby(key, sort=True)
     years = firsts.first().reset_index()
-    years["gwno_a_2nd"] = firsts["gwno_a_2nd"].agg(_union).to_numpy()
-    years["gwno_b_2nd"] = firsts["gwno_b_2nd"].agg(_union).to_numpy()
+    supporters: dict[tuple[int, int], tuple[set[int], set[int]]] = {}
+    for cid, year, a2, b2 in zip(raw["conflict_id"], raw["year"], raw["gwno_a_2nd"],
+                                 raw["gwno_b_2nd"], strict=True):
+        sets = supporters.setdefault((int(cid), int(year)), (set(), set()))
+        sets[0].update(_codes(a2))
+        sets[1].update(_codes(b2))
+    keys = list(zip(years["conflict_id"].astype(int), years["year"].astype(int), strict=True))
+    years["gwno_a_2nd"] = [",".join(map(str, sorted(supporters[k][0]))) for k in keys]
+    years["gwno_b_2nd"] = [",".join(map(str, sorted(supporters[k][1]))) for k in keys]
     years["ep_end"] = firsts["ep_end"].max().to_numpy().astype(bool)
     years["ep_end_date"] = firsts["ep_end_date"].max().to_numpy()
     years["n_supporters"] = [len(_codes(a)) + len(_codes(b))
