@@ -1304,3 +1304,17 @@ def ending_by_month(scenario: ScenarioLike = None, *, months: int = 24, **facts:
     ``high``, ``at_risk``): the outside view, to show beside a model's P(agreement by month).
     """
     return baserates(scenario, months=months, **facts).ending
+
+
+def evidence_backtest(file: str | os.PathLike[str], *, split_year: int, bootstrap: int = 1000,
+                      seed: int = 0, participants: str | os.PathLike[str] | None = None,
+                      data: str | os.PathLike[str] | None = None) -> Any:
+    """Termination models fitted on years <= ``split_year`` of a UCDP conflict-year file
+    (P(episode ends this year)) or a GML dispute file (P(negotiated settlement) at onset),
+    scored on the later years against the reference-class base rate: Brier, log score,
+    calibration, n, with conflict-clustered bootstrap intervals. Returns
+    :class:`detente.evidence.backtest.EvidenceBacktest`."""
+    from detente.evidence import ops
+
+    return ops.evidence_backtest(file, split_year=split_year, bootstrap=bootstrap, seed=seed,
+                                 participants=participants, data=data)

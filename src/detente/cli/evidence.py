@@ -160,3 +160,45 @@ def baserates(
         console.print_json(json.dumps(rates.to_dict(), default=str))
     else:
         show(baserates_view(rates, cases=cases, limit=limit))
+
+
+@app.command("backtest")
+@guard
+def backtest(
+    file: Annotated[Path, typer.Argument(help="A UCDP armed conflict file (conflict-years) "
+                                         "or a GML militarized dispute file.")],
+    split_year: Annotated[
+        int, typer.Option("--split-year", help="Fit on years up to this one; score the later "
+                          "years.")
+    ] = ...,  # type: ignore[assignment]
+    bootstrap: Annotated[
+        int, typer.Option(min=10, help="Bootstrap replicates (clustered by conflict).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    participants: Annotated[
+        Path | None, typer.Option(help="A dispute file's participants (default: "
+                                  "gml_mid_participants.csv beside it).")
+    ] = None,
+    figure: Annotated[
+        Path | None, typer.Option(help="Write the reliability diagram (HTML) here.")
+    ] = None,
+    data: DataOpt = None,
+    fmt: TableJsonOpt = OutputFormat.table,
+) -> None:
+    """Termination models fitted on years <= --split-year, scored on later years against
+    the reference-class base rate (Brier, log score, calibration, n, with intervals)."""
+    from detente import api
+    from detente.present.evidence import backtest_view
+
+    result = api.evidence_backtest(file, split_year=split_year, bootstrap=bootstrap,
+                                   seed=seed, participants=participants, data=data)
+    if fmt is OutputFormat.json:
+        console.print_json(json.dumps(result.to_dict()))
+    else:
+        show(backtest_view(result))
+    if figure is not None:
+        from detente.present.figures import reliability
+
+        fig = reliability({m.name: m.calibration for m in result.models})
+        api.write_text(figure, fig.to_html(include_plotlyjs=True, full_html=True))
+        err_console.print(f"wrote {figure}", highlight=False)

@@ -81,6 +81,7 @@ app.command("report")(report_cmd.report)
 app.command("serve")(serve_cmd.serve)
 app.command("capabilities")(evidence_cmd.capabilities)
 app.command("baserates")(evidence_cmd.baserates)
+app.add_typer(evidence_cmd.app, name="evidence")
 
 
 def main() -> None:

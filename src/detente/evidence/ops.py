@@ -17,6 +17,7 @@ import pandas as pd
 
 from detente.errors import ModelInputError, Problem
 from detente.evidence import datasets, readers
+from detente.evidence.backtest import EvidenceBacktest
 from detente.evidence.capabilities import CapabilityReport, apply_capabilities, match_state
 from detente.evidence.majors import is_major
 from detente.evidence.readers import DAYS_PER_MONTH
@@ -205,3 +206,37 @@ def describe(scenario: Scenario | None, overrides: dict[str, Any], *,
         return base
     return replace(base, **given, described_by=base.described_by + " with options "
                    + ", ".join(sorted(given)))
+
+
+# ---- termination backtest -----------------------------------------------------------------
+
+def evidence_backtest(file: str | os.PathLike[str], *, split_year: int, bootstrap: int = 1000,
+                      seed: int = 0, participants: str | os.PathLike[str] | None = None,
+                      data: DataDir = None) -> EvidenceBacktest:
+    """The termination backtest of a UCDP conflict-year file or a GML dispute file (the
+    kind is read from its header; a dispute file's participants are read from
+    ``participants`` or the file of that name beside it). Capability ratios use the NMC
+    file of the war data folder when it is found (else that feature is left out)."""
+    from pathlib import Path
+
+    from detente.errors import DetenteError
+    from detente.evidence import features
+    from detente.evidence.backtest import run
+
+    kind = readers.detect(file)
+    try:
+        cinc: Any = cinc_lookup(readers.read_capabilities(datasets.data_file(datasets.NMC,
+                                                                             data)))
+    except DetenteError:
+        cinc = None
+    if kind == "ucdp":
+        task = features.conflict_years(readers.read_ucdp(file), cinc)
+    elif kind == "disputes":
+        beside = Path(file).with_name(datasets.MID_PARTICIPANTS)
+        parts = participants or (beside if beside.is_file() else None)
+        task = features.dispute_onsets(readers.read_disputes(file, parts), cinc)
+    else:
+        raise DetenteError(f"{file}: a {kind} file; expected a UCDP armed conflict file or "
+                           "a GML militarized dispute file")
+    return run(task, split_year=split_year, bootstrap=bootstrap,
+               rng=np.random.default_rng(seed))

@@ -18,6 +18,7 @@ from rich.text import Text
 from detente.evidence.reference import band_label
 
 if TYPE_CHECKING:
+    from detente.evidence.backtest import EvidenceBacktest
     from detente.evidence.capabilities import CapabilityReport
     from detente.evidence.reference import BaseRates, Match
 
@@ -214,4 +215,53 @@ def _war_cases(rates: BaseRates, limit: int | None) -> Table:
     for row in shown.itertuples():
         table.add_row(str(row.warnum), str(getattr(row, label)), str(row.years),
                       f"{row.start_year}–{row.end_year}", str(row.outcome))
+    return table
+
+
+def _ci(pair: tuple[float, float], digits: int = 3, sign: bool = False) -> str:
+    fmt = f"{{:{'+' if sign else ''}.{digits}f}}"
+    return "[" + ", ".join(fmt.format(v) for v in pair) + "]"
+
+
+def backtest_view(result: EvidenceBacktest) -> Iterable[RenderableType]:
+    """Every candidate's held-out Brier and log scores with intervals, its difference from
+    the reference-class base rate, its CV score in the training years; the verdict; the
+    selected model's reliability table."""
+    table = Table(
+        title=f"Held-out scores, {result.unit}s of {result.test_years[0]}–"
+              f"{result.test_years[1]} (fitted on years ≤ {result.split_year}): "
+              f"P({result.outcome})",
+        caption=f"n = {result.n_test} held-out {result.unit}s in {result.test_groups} "
+                f"clusters ({result.n_train} for training); Brier: lower is better; log score: "
+                "higher is better; Δ vs the reference-class base rate (negative Brier Δ = "
+                "better); 95% intervals; * = chosen by CV in the training years",
+        title_justify="left", show_lines=True)
+    for head in ("Model", "CV Brier", "Brier", "Δ Brier", "Log score", "Δ log", "n"):
+        table.add_column(head, justify="left" if head == "Model" else "right")
+    for m in result.models:
+        name = m.name + (" *" if m.selected else "") + (
+            "\n" + ", ".join(f"{k}={v}" for k, v in m.params.items()) if m.params else "")
+        table.add_row(
+            name, f"{m.cv_brier:.4f}",
+            f"{m.brier:.4f}\n{_ci(m.brier_interval, 4)}",
+            f"{m.brier_vs_base:+.4f}\n{_ci(m.brier_vs_base_interval, 4, True)}",
+            f"{m.log_score:.3f}\n{_ci(m.log_score_interval)}",
+            f"{m.log_vs_base:+.3f}\n{_ci(m.log_vs_base_interval, 3, True)}", str(m.n))
+    yield table
+    yield Text(result.verdict(), style="bold")
+    yield calibration_table(result.selected.name, result.selected.calibration)
+    yield calibration_table(result.base.name, result.base.calibration)
+    for note in result.notes:
+        yield Text(note, style="dim")
+
+
+def calibration_table(name: str, rows: list[dict[str, object]]) -> Table:
+    """A reliability table: per probability bin, cases, mean forecast, observed rate."""
+    table = Table(title=f"Calibration of {name} on the held-out years", title_justify="left")
+    for head in ("Forecast bin", "n", "Mean forecast", "Observed"):
+        table.add_column(head, justify="right")
+    for r in rows:
+        if r["n"]:
+            table.add_row(str(r["bin"]), str(r["n"]), f"{r['predicted']:.3f}",
+                          f"{r['observed']:.3f}")
     return table
