@@ -156,6 +156,8 @@ def fit_all(task: Task, train: pd.DataFrame) -> list[Fitted]:
     Native thread pools (OpenMP, BLAS) are held to one thread: on these small tables
     threads only contend, and on a loaded 2-core machine a fit took 40 times longer with
     them (measured: gradient boosting 93 s with, 2 s without, at load 20)."""
+    import sklearn.ensemble
+    import sklearn.linear_model  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
