@@ -16,8 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from detente import __version__
 from detente.errors import DetenteError, ModelInputError, ScenarioError
+from detente.version import __version__
 from detente.web import routes_api, routes_pages
 from detente.web.security import DEFAULT_MAX_BODY, BodyLimit, SecurityHeaders, TokenGuard
 from detente.web.store import DEFAULT_CAPACITY, NotFound, ScenarioStore
