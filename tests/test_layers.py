@@ -18,11 +18,12 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "detente"
 # Lowest first; a module may import its own layer and those below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "atomic", "reading", "json_values", "notes", "version", "yaml_text"),
-    ("scenario", "scenarios", "templates", "anchors", "utility_space", "extras", "diagnostics"),
+    ("scenario", "conflict_facts", "scenarios", "templates", "anchors", "utility_space",
+     "extras", "diagnostics"),
     ("formats", "arrays"),
     ("power", "engines", "models"),
     ("deals", "uncertainty", "backtest", "inputs", "genius_export", "exchange_control",
-     "outlook"),
+     "outlook", "evidence"),
     ("diagnostics", "results"),
     ("present", "store"),
     ("api",),
