@@ -144,3 +144,23 @@ def test_a_later_file_of_the_same_columns_reads(war_dir: Path, tmp_path: Path) -
     # and an earlier cut of the file reads too (no year range is assumed)
     early = [r for r in rows if int(r["year"]) <= 1980]
     assert readers.read_ucdp(_write(tmp_path / "early.csv", early)).last_year == 1980
+
+
+def test_later_disputes_with_missing_codes_read(war_dir: Path, tmp_path: Path) -> None:
+    """Later disputes (after the file's last start year) with the source's -9 codes read;
+    their settlement is 'missing', and the termination task leaves them out."""
+    from detente.evidence import features
+
+    rows = _rows(war_dir / "gml_mid_disputes.csv")
+    last = max(int(r["styear"]) for r in rows)
+    top = max(int(r["dispnum"]) for r in rows)
+    later = [*rows,
+             {**rows[0], "dispnum": str(top + 1), "styear": str(last + 5), "stmon": "-9",
+              "settle": "-9", "outcome": "-9"},
+             {**rows[1], "dispnum": str(top + 2), "styear": str(last + 6), "settle": "1"}]
+    data = readers.read_disputes(_write(tmp_path / "mid_later.csv", later))
+    tail = data.disputes.set_index("dispnum")
+    assert tail.loc[top + 1, "settlement"] == "missing"
+    assert tail.loc[top + 2, "settlement"] == "negotiated"
+    task = features.dispute_onsets(data)
+    assert top + 2 in set(task.table["group"]) and top + 1 not in set(task.table["group"])

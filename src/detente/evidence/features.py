@@ -18,7 +18,7 @@ the outcome ``y`` and the features, which use only what was known when the forec
   later); a major power among them; the log capability ratio of the originating sides
   from the previous year's CINC. Never hostility, fatalities, actions, reciprocation,
   duration or outcome, which are known only later. Disputes whose settlement is coded
-  *unclear* are left out (their outcome is unknown).
+  *unclear* (or missing, -9) are left out (their outcome is unknown).
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def conflict_years(conflicts: Conflicts, cinc: object | None = None) -> Task:
 def dispute_onsets(disputes: Disputes, cinc: object | None = None) -> Task:
     """The GML dispute-onset task (see the module's docstring)."""
     d = disputes.disputes
-    d = d[d["settle"] != 4].reset_index(drop=True)
+    d = d[d["settle"].isin([1, 2, 3])].reset_index(drop=True)  # unclear or missing: out
     parts = disputes.participants
     orig_a: dict[int, list[int]] = {}
     orig_b: dict[int, list[int]] = {}

@@ -43,6 +43,12 @@ MID_OUTCOMES = {1: "victory side A", 2: "victory side B", 3: "yield by side A",
                 4: "yield by side B", 5: "stalemate", 6: "compromise", 7: "released",
                 8: "unclear", 9: "joins an ongoing war"}
 MID_SETTLEMENTS = {1: "negotiated", 2: "imposed", 3: "none", 4: "unclear"}
+MISSING = (-9, -8)
+"""The source codes for missing and not applicable, allowed in every coded COW/MID column."""
+
+
+def _label(table: dict[int, str], value: object) -> str:
+    return table.get(int(value), "missing") if pd.notna(value) else "missing"  # type: ignore[call-overload]
 
 UCDP_COLUMNS = (
     Column("conflict_id"), Column("year"), Column("gwno_a", "str"),
@@ -58,26 +64,29 @@ UCDP_TYPES = ("extrasystemic", "interstate", "intrastate", "II")
 INTER_COLUMNS = (
     Column("warnum"), Column("ccode1"), Column("ccode2"), Column("year"),
     Column("sidea1", codes=(1, 2)), Column("initiator1", codes=(0, 1)),
-    Column("outcome1", required=False, codes=tuple(INTER_OUTCOMES)),
+    Column("outcome1", required=False, codes=(*INTER_OUTCOMES, *MISSING)),
     Column("batdeath1", required=False), Column("resume", codes=(0, 1)),
 )
 INTRA_COLUMNS = (
     Column("warnum"), Column("warname", "str"), Column("wartype", "str"), Column("year"),
     Column("ccodea"), Column("sidea", "str", required=False),
     Column("sideb", "str", required=False),
-    Column("intnl", codes=(0, 1)), Column("outcome", codes=tuple(INTRA_OUTCOMES)),
+    Column("intnl", codes=(0, 1, *MISSING)),
+    Column("outcome", codes=(*INTRA_OUTCOMES, *MISSING)),
     Column("sideadeaths", required=False), Column("sidebdeaths", required=False),
 )
 DISPUTE_COLUMNS = (
     Column("dispnum"), Column("styear"), Column("stmon"),
-    Column("outcome", codes=tuple(MID_OUTCOMES)), Column("settle", codes=tuple(MID_SETTLEMENTS)),
-    Column("fatality", codes=(-9, 0, 1, 2, 3, 4, 5, 6)), Column("mindur"), Column("maxdur"),
-    Column("hiact"), Column("hostlev", codes=(1, 2, 3, 4, 5)), Column("recip", codes=(0, 1)),
+    Column("outcome", codes=(*MID_OUTCOMES, *MISSING)),
+    Column("settle", codes=(*MID_SETTLEMENTS, *MISSING)),
+    Column("fatality", codes=(0, 1, 2, 3, 4, 5, 6, *MISSING)), Column("mindur"),
+    Column("maxdur"), Column("hiact"), Column("hostlev", codes=(1, 2, 3, 4, 5, *MISSING)),
+    Column("recip", codes=(0, 1, *MISSING)),
 )
 PARTICIPANT_COLUMNS = (
     Column("dispnum"), Column("ccode"), Column("styear"), Column("stmon"),
     Column("endyear"), Column("endmon"), Column("sidea", codes=(0, 1)), Column("hiact"),
-    Column("orig", codes=(0, 1)),
+    Column("orig", codes=(0, 1, *MISSING)),
 )
 NMC_COMPONENTS = ("milex", "milper", "irst", "pec", "tpop", "upop")
 NMC_COLUMNS = (Column("ccode"), Column("year"),
@@ -269,8 +278,7 @@ def read_cow_interstate(path: str | os.PathLike[str]) -> Wars:
         outcome=("outcome1", "last"), battle_deaths=("batdeath", "max"),
         first_year=("year", "min"), last_year=("year", "max")).reset_index()
     parts = parts.rename(columns={"ccode1": "ccode"})
-    parts["outcome_label"] = parts["outcome"].map(
-        lambda v: INTER_OUTCOMES.get(int(v), "unknown") if pd.notna(v) else "unknown")
+    parts["outcome_label"] = parts["outcome"].map(lambda v: _label(INTER_OUTCOMES, v))
     wars = raw.groupby("warnum").agg(
         start_year=("year", "min"), end_year=("year", "max"), years=("year", "nunique"),
         resume=("resume", "max"), line=("_line", "min")).reset_index()
@@ -304,7 +312,7 @@ def read_cow_intrastate(path: str | os.PathLike[str]) -> Wars:
                  intervention=("intnl", "max"), outcome_code=("outcome", "last"),
                  line=("_line", "min")).reset_index()
     wars["intervention"] = wars["intervention"].astype(bool)
-    wars["outcome"] = wars["outcome_code"].map(lambda v: INTRA_OUTCOMES[int(v)])
+    wars["outcome"] = wars["outcome_code"].map(lambda v: _label(INTRA_OUTCOMES, v))
     wars["censored"] = wars["outcome_code"].eq(5)
     deaths = (raw["sideadeaths"].where(raw["sideadeaths"] >= 0).astype("Float64")
               .fillna(0) + raw["sidebdeaths"].where(raw["sidebdeaths"] >= 0)
@@ -329,8 +337,8 @@ def read_disputes(path: str | os.PathLike[str],
         k = int(np.flatnonzero(dup.to_numpy())[0])
         raise FormatError([Problem(("dispnum",), f"{disputes['dispnum'].iloc[k]} again",
                                    "one row per dispute", file, int(disputes["_line"].iloc[k]))])
-    disputes["outcome_label"] = disputes["outcome"].map(lambda v: MID_OUTCOMES[int(v)])
-    disputes["settlement"] = disputes["settle"].map(lambda v: MID_SETTLEMENTS[int(v)])
+    disputes["outcome_label"] = disputes["outcome"].map(lambda v: _label(MID_OUTCOMES, v))
+    disputes["settlement"] = disputes["settle"].map(lambda v: _label(MID_SETTLEMENTS, v))
     parts = None
     if participants is not None:
         pfile = str(participants)
