@@ -411,10 +411,17 @@ OUTSIDE_VIEW = ("Outside view: frequencies among historical cases like this one,
 
 def _band(fig: go.Figure, x: Sequence[float], low: Sequence[float], high: Sequence[float],
           colour: str, shape: str = "linear") -> None:
-    fig.add_trace(go.Scatter(x=list(x) + list(x)[::-1], y=list(high) + list(low)[::-1],
-                             fill="toself", fillcolor=colour, opacity=0.18,
-                             line={"width": 0, "shape": shape}, hoverinfo="skip",
-                             showlegend=False))
+    """A shaded band between ``low`` and ``high`` (the lower edge drawn invisibly, the upper
+    filled down to it), stepped like its curve when ``shape`` is ``hv``."""
+    fig.add_trace(go.Scatter(x=list(x), y=list(low), mode="lines", hoverinfo="skip",
+                             line={"width": 0, "shape": shape}, showlegend=False))
+    fig.add_trace(go.Scatter(x=list(x), y=list(high), mode="lines", hoverinfo="skip",
+                             line={"width": 0, "shape": shape}, fill="tonexty",
+                             fillcolor=_rgba(colour, 0.18), showlegend=False))
+
+
+def _below_legend(fig: go.Figure) -> None:
+    fig.update_layout(legend={"orientation": "h", "y": -0.22}, margin={"b": 110})
 
 
 def ending_by_month(curve: Any, *, agreement: Mapping[str, Sequence[float]] | None = None,
@@ -443,7 +450,9 @@ def ending_by_month(curve: Any, *, agreement: Mapping[str, Sequence[float]] | No
     fig.update_xaxes(title_text="months from now")
     fig.add_annotation(text=OUTSIDE_VIEW, xref="paper", yref="paper", x=0, y=1.0, yshift=28,
                        showarrow=False, font={"size": 10, "color": "#666"}, xanchor="left")
-    return _layout(fig, "Chance of ending, month by month", height=420)
+    fig = _layout(fig, "Chance of ending, month by month", height=440)
+    _below_legend(fig)
+    return fig
 
 
 def survival_curve(km: Any, *, title: str = "Duration of similar conflicts") -> go.Figure:
@@ -460,7 +469,9 @@ def survival_curve(km: Any, *, title: str = "Duration of similar conflicts") -> 
     fig.update_xaxes(title_text="months since the episode began")
     fig.add_annotation(text=OUTSIDE_VIEW, xref="paper", yref="paper", x=0, y=1.0, yshift=28,
                        showarrow=False, font={"size": 10, "color": "#666"}, xanchor="left")
-    return _layout(fig, title, height=420)
+    fig = _layout(fig, title, height=440)
+    _below_legend(fig)
+    return fig
 
 
 def reliability(tables: Mapping[str, Sequence[Mapping[str, Any]]], *,
