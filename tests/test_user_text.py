@@ -122,7 +122,8 @@ def test_csv_refuses_a_source_id_it_cannot_hold(tmp_path: Path, ukraine: Scenari
     first = ukraine.sources[0].id
     for st_ in [*data["stances"], *data.get("linkages", []), *data.get("blocs", []),
                 *data.get("pressures", []), *data.get("shocks", []),
-                *(r for s_ in data["stances"] for r in s_.get("red_lines", []))]:
+                *(r for s_ in data["stances"] for r in s_.get("red_lines", [])),
+                *([data["conflict"]] if data.get("conflict") else [])]:
         st_["sources"] = ["a;b" if s == first else s for s in st_.get("sources", [])]
     for plan in data.get("proposals", []):  # issue 20: the plans cite it too
         plan["sources"] = ["a;b" if s == first else s for s in plan.get("sources", [])]
