@@ -36,12 +36,15 @@ MEDIAN = Term("med [low–high]", "the median and the central interval (80% unle
               "--interval says otherwise) of the forecast over Monte Carlo draws of the "
               "declared uncertainty")
 LIKELIEST = Term("likeliest", "the anchor (labelled point of the scale) nearest to most "
-                 "draws, with the share of draws nearest to it")
+                 "draws, with the share of draws nearest to it; \"tie\" when its lead over "
+                 "the next band is within sampling error at the draws used (95% Wilson "
+                 "interval of its share of the two, see docs/uncertainty.md)")
 DIFFERS = Term("differs", "the share of draws in which this model's nearest anchor differs "
                "from another model's (the mean over the other models)")
 TAIL = Term("⚠", "the point lies outside its own central interval, or in another band "
             "than the likeliest one: the stated values sit in a tail of the declared "
-            "uncertainty")
+            "uncertainty; shown only when it holds beyond sampling error at the draws used "
+            "(95% Wilson interval, see docs/uncertainty.md)")
 
 LEGENDS: Mapping[str, tuple[Term, ...]] = {
     "forecast": (

@@ -41,7 +41,12 @@ def _with_distribution(issue: Issue, value: float, dist: OutcomeDistribution | N
         return text
     text.append(f"\nmed {dist.median:.0f} [{dist.low:.0f}–{dist.high:.0f}]", style="cyan")
     if dist.likeliest is not None and dist.likeliest_p is not None:
-        text.append(f"\n{dist.likeliest_p:.0%} ≈ {visible(dist.likeliest)}", style="cyan")
+        if dist.likeliest_clear:
+            text.append(f"\n{dist.likeliest_p:.0%} ≈ {visible(dist.likeliest)}", style="cyan")
+        else:  # a lead within sampling noise: both bands, no winner
+            text.append(f"\ntie: {dist.likeliest_p:.0%} ≈ {visible(dist.likeliest)}, "
+                        f"{dist.runner_up_p or 0:.0%} ≈ {visible(dist.runner_up or '')}",
+                        style="cyan")
     if dist.point_outside:
         text.append("\n⚠ point outside interval", style="yellow")
     elif dist.band_differs:
@@ -67,7 +72,9 @@ def distribution_caption(result: ForecastSet) -> str:
     counts = sorted({d.draws for d in result.distributions})
     return (f"Under each point: median [central {level:.0%} interval] and the likeliest "
             f"anchor's share over {'/'.join(f'{n:,}' for n in counts)} Monte Carlo draws of "
-            "the declared uncertainty; ⚠ = the point lies in a tail of its own distribution.")
+            "the declared uncertainty; ⚠ = the point lies in a tail of its own distribution. "
+            "A band, or a ⚠, is shown only when it holds beyond sampling error at these draws "
+            "(95% Wilson interval); \"tie\" = the two likeliest bands are within it.")
 
 
 def forecast_table(result: ForecastSet) -> Table:

@@ -112,6 +112,10 @@ class DataConsole(Console):
         kwargs.setdefault("emoji", False)
         kwargs.setdefault("highlight", False)
         super().__init__(**kwargs)
+        if kwargs.get("width") is None:  # read $COLUMNS when printing, not when created:
+            self._width = None  # the CLI's consoles are made when a command is first run
+        if kwargs.get("height") is None:
+            self._height = None
         self.push_render_hook(_ControlHook())
 
     def render_str(self, text: str, **kwargs: Any) -> Text:
