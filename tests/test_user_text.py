@@ -166,6 +166,10 @@ def test_issue_19_examples_print_literally(tmp_path: Path):
     for issue in data["issues"]:  # and where the structure names it
         for key in ("controlled_by", "vetoes"):
             issue[key] = ["RUS[/]" if a == "RUS" else a for a in issue.get(key, [])]
+    for side in ("side_a", "side_b"):  # and the sides of the war (conflict: block)
+        if data.get("conflict"):
+            data["conflict"][side] = ["RUS[/]" if a == "RUS" else a
+                                      for a in data["conflict"].get(side, [])]
     for plan in data.get("proposals", []):  # and the plans it proposes (issue 20)
         if plan["proposer"] == "RUS":
             plan["proposer"] = "RUS[/]"
