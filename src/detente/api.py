@@ -1304,10 +1304,39 @@ def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
                    seed=seed) if draws else None
     sens = sensitivity(sc, sensitivity_model, method="morris", samples=sensitivity_samples,
                        seed=seed) if input_space(sc).size else None  # nothing stated to vary
-    deals_report = analyse_deals(sc, seed=seed, robust=0)
+    deals_report = analyse_deals(sc, seed=seed, robust=BRIEF_ROBUST)
     plans = proposals(sc, draws=draws, seed=seed, models=[]) if sc.proposals else None
     return BriefData(scenario=sc, result=result, simulation=sim, sensitivity=sens,
-                     deals=deals_report.to_dict(top=top_deals), seed=seed, proposals=plans)
+                     deals=deals_report.to_dict(top=top_deals), seed=seed, proposals=plans,
+                     **_brief_page_one(result, sens, sc))
+
+
+BRIEF_ROBUST = 200
+"""Draws of the stated uncertainty behind the brief's survival of each package."""
+
+
+def _brief_page_one(result: ForecastSet, sens: Any, sc: Scenario) -> dict[str, Any]:
+    """What page 1 of the brief adds: the weighted synthesis per issue and the inputs
+    that could change the answer (:mod:`detente.uncertainty.synthesis`)."""
+    from detente.uncertainty.synthesis import synthesis_of, turning_inputs
+
+    return {"synthesis": synthesis_of(result), "turning": turning_inputs(sens, sc),
+            "outlook": _brief_outlook(sc)}
+
+
+BRIEF_OUTLOOK_PATHS = 2000
+"""Paths of the pressures behind the brief's outlook (``detente outlook`` runs 10,000)."""
+
+
+def _brief_outlook(sc: Scenario) -> Any:
+    """The outlook for page 1 of the brief, where the scenario states pressures to run it
+    on (``None`` otherwise, or when it cannot run on this scenario)."""
+    if not sc.pressures:
+        return None
+    try:
+        return outlook(sc, paths=BRIEF_OUTLOOK_PATHS, drivers=False, seed=0)
+    except DetenteError:
+        return None
 
 
 def scenario_schema() -> dict[str, Any]:
