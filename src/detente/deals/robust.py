@@ -146,7 +146,7 @@ def varied(problem: DealProblem, scenario: Scenario) -> tuple[str, ...]:
     if any(d is not None and d.high > d.low and not s.startswith("given")
            for d, s in zip(problem.batna_dist, problem.batna_source, strict=False)):
         kinds.add("batna")
-    pressured = [s.endswith(" + pressures") for s in problem.batna_source]
+    pressured = [" + pressures" in s for s in problem.batna_source]
     if problem.pressure_effect is not None and any(
             d is not None and d.high > d.low and np.any(problem.pressure_effect[pressured, p])
             for p, (d, _) in enumerate(problem.pressure_dist)):

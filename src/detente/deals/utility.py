@@ -134,6 +134,8 @@ class DealProblem:
     pressure_value: np.ndarray | None = None
     """``v[P]``: the pressures' values used in ``batna`` (after shocks)."""
     pressures: tuple[str, ...] = ()
+    shocks: tuple[str, ...] = ()
+    """The named shocks applied to the pressures (ids, as ``--shock`` takes them)."""
     fighting: Fighting | None = None
     """Where fighting goes on and which pressures are its costs (``None``: no pressure is
     a cost of fighting); its kept costs are in ``tables``/``terms`` (see
@@ -149,8 +151,7 @@ class DealProblem:
         BATNA given as it is): what each actor bears of each pressure."""
         if self.pressure_effect is None:
             return None
-        pressured = np.array([s.endswith(" + pressures") for s in self.batna_source])
-        return np.where(pressured[:, None], self.pressure_effect, 0.0)
+        return np.where(self.pressured[:, None], self.pressure_effect, 0.0)
 
     @property
     def issues(self) -> tuple[str, ...]:
@@ -213,14 +214,18 @@ class DealProblem:
         effect, value = _pressure_terms(scenario, shocks, pressures)
         if effect.size:
             shift = effect @ value
+            moved = {k.id: set(k.changes) for k in scenario.shocks if k.id in shocks}
             for a, actor in enumerate(scenario.actors):
                 if not (batna and actor.id in batna) and actor.batna_pressure:
                     point[a] += shift[a]
                     source[a] += " + pressures"
+                    hit = [k for k in dict.fromkeys(shocks)
+                           if moved.get(k, set()) & set(actor.batna_pressure)]
+                    source[a] += "".join(f" + shock {k}" for k in hit)
         war = Fighting.from_scenario(scenario, space) if spaces is None and effect.size \
             else None
         if war is not None:
-            borne = np.where(np.array([s.endswith(" + pressures") for s in source])[:, None],
+            borne = np.where(np.array([" + pressures" in s for s in source])[:, None],
                              effect, 0.0)  # a BATNA given as it is carries no pressure
             out_tables, fight_terms, where = fold(war, borne, value, out_tables)
             kept = kept_at(war, borne, value, where, ref_opts, len(actors))
@@ -245,6 +250,7 @@ class DealProblem:
             pressure_dist=tuple((p.uncertainty, p.value) for p in scenario.pressures),
             pressure_value=value if effect.size else None,
             pressures=tuple(p.id for p in scenario.pressures),
+            shocks=tuple(dict.fromkeys(shocks)),
             **extra,
         )
 
@@ -445,7 +451,7 @@ class DealProblem:
     @property
     def pressured(self) -> np.ndarray:
         """``[A]``: whose BATNA carries the pressures (not one given as an argument)."""
-        return np.array([s.endswith(" + pressures") for s in self.batna_source], dtype=bool)
+        return np.array([" + pressures" in s for s in self.batna_source], dtype=bool)
 
     def pressure_shift(self, values: np.ndarray, reference: np.ndarray,
                        only: list[bool] | None = None, *, per_actor: bool = False
