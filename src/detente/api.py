@@ -1094,20 +1094,20 @@ def delphi_round(
     files: Iterable[str | os.PathLike[str]] = (),
     *,
     base: Scenario | str | os.PathLike[str] | None = None,
-    store: bool = True,
+    store: bool | None = None,
     db: str | os.PathLike[str] | None = None,
 ) -> RoundSummary:
     """Open a Delphi panel in ``folder`` (with the analysts' ``files``) or, without files,
     close the round the analysts revised and hand out the next.
 
-    The rounds are kept as files in ``folder`` and, with ``store`` (default), in the
-    history store ``db`` (see :func:`open_history`): each analyst's estimates and the
+    The rounds are kept as files in ``folder`` and, when :func:`delphi_store` says so, in
+    the history store ``db`` (see :func:`open_history`): each analyst's estimates and the
     panel's median as versions noted "Delphi round k" (see :mod:`detente.inputs.delphi`).
     """
     from detente.inputs import delphi
 
     paths = list(files)
-    history = open_history(db) if store else None
+    history = open_history(db) if delphi_store(store, db) is not None else None
     try:
         if paths:
             return delphi.start(paths, folder, base=_scenario_or_load(base), store=history)
@@ -1115,6 +1115,18 @@ def delphi_round(
     finally:
         if history is not None:
             history.close()
+
+
+def delphi_store(store: bool | None, db: str | os.PathLike[str] | None = None) -> str | None:
+    """Where :func:`delphi_round` keeps the rounds (the store's URL, password hidden), or
+    ``None`` for files only. ``store=True`` keeps them (in ``db``, ``$DETENTE_DB`` or the
+    default store), ``False`` never; ``None`` (the default) only when a store is named
+    (``db`` or ``$DETENTE_DB``): the default store is never written to unasked."""
+    from detente.store.db import ENV_VAR, display, resolve_url
+
+    if store is False or (store is None and db is None and not os.environ.get(ENV_VAR)):
+        return None
+    return display(resolve_url(db))
 
 
 def delphi_history(folder: str | os.PathLike[str]) -> list[dict[str, Any]]:
@@ -1292,10 +1304,39 @@ def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
                    seed=seed) if draws else None
     sens = sensitivity(sc, sensitivity_model, method="morris", samples=sensitivity_samples,
                        seed=seed) if input_space(sc).size else None  # nothing stated to vary
-    deals_report = analyse_deals(sc, seed=seed, robust=0)
+    deals_report = analyse_deals(sc, seed=seed, robust=BRIEF_ROBUST)
     plans = proposals(sc, draws=draws, seed=seed, models=[]) if sc.proposals else None
     return BriefData(scenario=sc, result=result, simulation=sim, sensitivity=sens,
-                     deals=deals_report.to_dict(top=top_deals), seed=seed, proposals=plans)
+                     deals=deals_report.to_dict(top=top_deals), seed=seed, proposals=plans,
+                     **_brief_page_one(result, sens, sc))
+
+
+BRIEF_ROBUST = 200
+"""Draws of the stated uncertainty behind the brief's survival of each package."""
+
+
+def _brief_page_one(result: ForecastSet, sens: Any, sc: Scenario) -> dict[str, Any]:
+    """What page 1 of the brief adds: the weighted synthesis per issue and the inputs
+    that could change the answer (:mod:`detente.uncertainty.synthesis`)."""
+    from detente.uncertainty.synthesis import synthesis_of, turning_inputs
+
+    return {"synthesis": synthesis_of(result), "turning": turning_inputs(sens, sc),
+            "outlook": _brief_outlook(sc)}
+
+
+BRIEF_OUTLOOK_PATHS = 2000
+"""Paths of the pressures behind the brief's outlook (``detente outlook`` runs 10,000)."""
+
+
+def _brief_outlook(sc: Scenario) -> Any:
+    """The outlook for page 1 of the brief, where the scenario states pressures to run it
+    on (``None`` otherwise, or when it cannot run on this scenario)."""
+    if not sc.pressures:
+        return None
+    try:
+        return outlook(sc, paths=BRIEF_OUTLOOK_PATHS, drivers=False, seed=0)
+    except DetenteError:
+        return None
 
 
 def scenario_schema() -> dict[str, Any]:
@@ -1352,6 +1393,7 @@ def outlook(
     drivers: bool = True,
     driver_paths: int = 1000,
     top: int = 5,
+    parties: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
     format: str | None = None,
 ) -> Outlook:
@@ -1359,7 +1401,8 @@ def outlook(
     over ``paths`` month-by-month paths of the scenario's pressures
     (:func:`detente.outlook.outlook`; ``rule`` is ``consecutive:K`` or ``hazard:H``).
     ``seed`` fixes the result; ``engine``, ``workers`` and ``chunk_size`` only decide
-    where it runs."""
+    where it runs. ``parties``: only packages needing every one of these actors' consent
+    count (the outlook of a settlement between them)."""
     from detente.outlook import outlook as run
     from detente.outlook import parse_rule
 
@@ -1367,4 +1410,5 @@ def outlook(
                rule=parse_rule(rule), solution=solution, lookahead=lookahead,
                hold_months=hold_months, coverage=coverage, utility=utility, engine=engine,
                scheduler=scheduler, workers=workers, chunk_size=chunk_size, drivers=drivers,
-               driver_paths=driver_paths, top=top, progress=progress)
+               driver_paths=driver_paths, top=top, parties=tuple(parties),
+               progress=progress)

@@ -14,11 +14,16 @@ This module imports nothing of detente and nothing heavier than Typer/Click.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib
 import inspect
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import click
 import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup, TyperOption
@@ -53,11 +58,74 @@ def first_paragraph(text: str | None) -> str:
     return " ".join(inspect.cleandoc(text or "").split("\n\n")[0].split())
 
 
+def reflow(text: str | None) -> str | None:
+    """Help text as paragraphs that the terminal wraps at its own width: a single line
+    break inside a paragraph (the docstring's layout in the source) becomes a space;
+    blank lines, list items (``- ``) and click's ``\\b`` blocks are kept."""
+    if not text:
+        return text
+    paragraphs = []
+    for para in re.split(r"\n[ \t]*\n", text.strip()):
+        if para.lstrip().startswith("\b"):
+            paragraphs.append(para)
+            continue
+        lines: list[str] = []
+        for line in (raw.strip() for raw in para.splitlines()):
+            if lines and not line.startswith(("- ", "* ", "• ")):
+                lines[-1] += " " + line
+            else:
+                lines.append(line)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+@contextlib.contextmanager
+def _fitting_help() -> Iterator[None]:
+    """Typer prints help through a console it builds itself; for one help text that
+    console's tables keep their words whole (:class:`detente.present.fit.FitTables`:
+    no ``--calibrated-uncertai…`` or ``das`` / ``k``). Imported here: only help pays."""
+    from typer import rich_utils
+
+    from detente.present.fit import FitTables
+
+    made = rich_utils._get_rich_console
+
+    def fitting_console(stderr: bool = False) -> Any:
+        out = made(stderr=stderr)
+        out.push_render_hook(FitTables())
+        return out
+
+    rich_utils._get_rich_console = fitting_console
+    try:
+        yield
+    finally:
+        rich_utils._get_rich_console = made
+
+
+def _fitted_help(format_help: Any) -> Any:
+    """``format_help`` run under :func:`_fitting_help`."""
+
+    @functools.wraps(format_help)
+    def wrapper(ctx: Any, formatter: Any) -> Any:
+        with _fitting_help():
+            return format_help(ctx, formatter)
+
+    wrapper.fitted = True  # type: ignore[attr-defined]
+    return wrapper
+
+
 def _plain_flags(command: Any, ctx: Any) -> None:
     """Show a boolean flag as ``--force``, not ``--force <bool>``, and an option's own metavar
     (``<table|json>``) where it has one: Typer's help prints the value type of every option
-    and ignores a metavar."""
+    and ignores a metavar. Help texts are reflowed (:func:`reflow`) and printed with tables
+    that keep words whole (:func:`_fitting_help`)."""
+    command.help = reflow(command.help)
+    if not getattr(command.format_help, "fitted", False) and not isinstance(command,
+                                                                             LazyGroup):
+        command.format_help = _fitted_help(command.format_help)
     for param in [*command.params, command.get_help_option(ctx)]:
+        if isinstance(param, click.Parameter) and getattr(param, "help", None):
+            param.help = reflow(param.help)  # type: ignore[attr-defined]
         if not isinstance(param, TyperOption):
             continue
         if param.is_flag:
@@ -124,6 +192,7 @@ class LazyGroup(TyperGroup):
         _plain_flags(self, ctx)
         self._listing = True
         try:
-            super().format_help(ctx, formatter)
+            with _fitting_help():
+                super().format_help(ctx, formatter)
         finally:
             self._listing = False

@@ -113,6 +113,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     cls=Detente,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 

@@ -132,6 +132,8 @@ class DealProblem:
     pressure_value: np.ndarray | None = None
     """``v[P]``: the pressures' values used in ``batna`` (after shocks)."""
     pressures: tuple[str, ...] = ()
+    shocks: tuple[str, ...] = ()
+    """The named shocks applied to the pressures (ids, as ``--shock`` takes them)."""
 
     @property
     def issues(self) -> tuple[str, ...]:
@@ -194,10 +196,14 @@ class DealProblem:
         effect, value = _pressure_terms(scenario, shocks, pressures)
         if effect.size:
             shift = effect @ value
+            moved = {k.id: set(k.changes) for k in scenario.shocks if k.id in shocks}
             for a, actor in enumerate(scenario.actors):
                 if not (batna and actor.id in batna) and actor.batna_pressure:
                     point[a] += shift[a]
                     source[a] += " + pressures"
+                    hit = [k for k in dict.fromkeys(shocks)
+                           if moved.get(k, set()) & set(actor.batna_pressure)]
+                    source[a] += "".join(f" + shock {k}" for k in hit)
         return cls(
             actors=actors,
             space=space,
@@ -216,6 +222,7 @@ class DealProblem:
             pressure_dist=tuple((p.uncertainty, p.value) for p in scenario.pressures),
             pressure_value=value if effect.size else None,
             pressures=tuple(p.id for p in scenario.pressures),
+            shocks=tuple(dict.fromkeys(shocks)),
             **extra,
         )
 

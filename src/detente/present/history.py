@@ -26,27 +26,30 @@ def _signed(x: float) -> str:
 
 def log_table(versions: Sequence[Version], *, title: str = "History",
               top: int | None = None) -> Table:
-    """One row per version: id, date, scenario hash (its first 8 digits, enough to refer
-    to it), note, sources; and the history's name, in the title when there is one. With
-    ``top``, the first ``top`` versions, the rest counted under the table."""
+    """One row per version: its reference (``@N``, or ``NAME@N`` with several histories:
+    what ``show``, ``diff`` and ``rm`` take), date, scenario hash (its first 8 digits,
+    enough to refer to it), note, sources; and the history's name, in the title when
+    there is one. With ``top``, the first ``top`` versions, the rest counted under the
+    table."""
     names = sorted({v.history for v in versions})
     several = len(names) > 1
     if not several and names:
         title = f"{title}: {names[0]}"
-    table = Table(title=title, title_justify="left", show_lines=True)
-    table.add_column("Id", justify="right")
-    if several:
-        table.add_column("History", overflow="fold")
+    table = Table(title=title, title_justify="left", show_lines=True,
+                  caption="Ref: what `detente history show/diff/rm` take"
+                  + ("" if several else f" (@N for {names[0]}@N)" if names else ""),
+                  caption_justify="left")
+    table.add_column("Ref")
     table.add_column("As of", no_wrap=True)
     table.add_column("Scenario", no_wrap=True)
-    table.add_column("Note", min_width=20, max_width=70)
-    table.add_column("Sources", max_width=30, overflow="fold")
+    table.add_column("Note", max_width=70)
+    table.add_column("Sources")
     if top is not None and len(versions) > top:
         table.caption = more_line(len(versions) - top)
         table.caption_justify = "left"
         versions = versions[:top]
     for v in versions:
-        cells = [str(v.id), *([v.history] if several else []), v.as_of.isoformat(),
+        cells = [v.ref if several else f"@{v.position}", v.as_of.isoformat(),
                  v.scenario_hash[:8], v.note, ", ".join(s.id for s in v.sources) or "—"]
         table.add_row(*cells)
     return table
@@ -54,7 +57,7 @@ def log_table(versions: Sequence[Version], *, title: str = "History",
 
 def version_table(version: Version) -> Table:
     """One version's record, field by field."""
-    table = Table(title=f"Version {version.id} of {version.history}", title_justify="left",
+    table = Table(title=f"Version {version.ref}", title_justify="left",
                   show_header=False)
     table.add_column("Field", style="bold")
     table.add_column("Value", max_width=90)
@@ -82,7 +85,8 @@ def timeline_table(timeline: Timeline) -> Table:
         table.add_column(issue, justify="right")
     for v, version in enumerate(timeline.versions):
         for m, model in enumerate(timeline.models):
-            cells: list[Any] = [f"{version.as_of.isoformat()} #{version.id}" if m == 0 else "",
+            cells: list[Any] = [f"{version.as_of.isoformat()} @{version.position}" if m == 0
+                                else "",
                                 model]
             for issue in timeline.issues:
                 value = timeline.point[v][m].get(issue)
@@ -93,6 +97,26 @@ def timeline_table(timeline: Timeline) -> Table:
                 cells.append(text)
             table.add_row(*cells)
     return table
+
+
+def timeline_gaps(timeline: Timeline) -> list[Text]:
+    """The reason for each ``—`` of :func:`timeline_table`, one line per issue and version:
+    the issue is not in that version's scenario (no model has a value), or the models
+    named reached no value on it."""
+    lines = []
+    for v, version in enumerate(timeline.versions):
+        for issue in timeline.issues:
+            missing = [m for m, model in enumerate(timeline.models)
+                       if timeline.point[v][m].get(issue) is None]
+            if not missing:
+                continue
+            where = f"@{version.position} ({version.as_of.isoformat()})"
+            if len(missing) == len(timeline.models):
+                why = "the issue is not in that version's scenario (or no stance on it)"
+            else:
+                why = "no value from " + ", ".join(timeline.models[m] for m in missing)
+            lines.append(Text(f"— {issue} at {where}: {why}", style="yellow"))
+    return lines
 
 
 def changes_table(vd: VersionDiff) -> Table:
@@ -115,6 +139,14 @@ def changes_table(vd: VersionDiff) -> Table:
     return table
 
 
+KNIFE = "⚠"
+KNIFE_LEGEND = ("⚠ knife-edge: the forecast does not follow this change smoothly: moved "
+                "alone step by step from its old to its new value it rises and falls, or "
+                "with different other changes it moves in opposite directions (then its "
+                "smallest and largest marginal effect in brackets); its share is no stable "
+                "credit, as `detente sensitivity` flags a non-monotone input.")
+
+
 def attribution_tables(vd: VersionDiff, *, threshold: float = 0.05) -> list[Table]:
     """Per model: each issue's move and the changes that made it (Shapley shares)."""
     att = vd.diff.attributed
@@ -130,13 +162,27 @@ def attribution_tables(vd: VersionDiff, *, threshold: float = 0.05) -> list[Tabl
                         ("After", {"justify": "right"}), ("Move", {"justify": "right"}),
                         ("Moved by", {"max_width": 60})):
             table.add_column(col, **kw)
+        edge = att.knife_edge
+        flagged = False
         for k, issue in enumerate(att.issues):
             share = att.contribution[:, m, k]
             order = sorted(range(len(att.changes)), key=lambda j: -abs(share[j]))
-            parts = [f"{_signed(share[j])}  {att.changes[j].kind} {att.changes[j].key}"
-                     for j in order if abs(share[j]) >= threshold]
+            parts = []
+            for j in order:
+                if abs(share[j]) < threshold and not edge[j, m, k]:
+                    continue
+                text = f"{_signed(share[j])}  {att.changes[j].kind} {att.changes[j].key}"
+                if edge[j, m, k]:
+                    assert att.marginal_low is not None and att.marginal_high is not None
+                    lo, hi = float(att.marginal_low[j, m, k]), float(att.marginal_high[j, m, k])
+                    text += f" {KNIFE}" + (f" ({_signed(lo)} to {_signed(hi)})"
+                                           if lo < 0 < hi else "")
+                    flagged = True
+                parts.append(text)
             table.add_row(issue, _num(att.before[m, k]), _num(att.after[m, k]),
                           _signed(float(att.move[m, k])), "\n".join(parts) or "—")
+        if flagged:
+            table.caption = f"{KNIFE_LEGEND}\n{NEUTRAL_NOTE}"
         out.append(table)
     return out
 

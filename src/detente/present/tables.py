@@ -14,6 +14,7 @@ from detente.errors import DetenteError
 from detente.models.base import Forecast
 from detente.models.registry import model_class
 from detente.notes import NEUTRAL_NOTE
+from detente.present.legends import TAIL
 from detente.present.terminal import literal, visible
 from detente.results import ForecastSet, ModelInfo, round_records
 from detente.scenario import Issue, Scenario
@@ -72,9 +73,9 @@ def distribution_caption(result: ForecastSet) -> str:
     counts = sorted({d.draws for d in result.distributions})
     return (f"Under each point: median [central {level:.0%} interval] and the likeliest "
             f"anchor's share over {'/'.join(f'{n:,}' for n in counts)} Monte Carlo draws of "
-            "the declared uncertainty; ⚠ = the point lies in a tail of its own distribution. "
-            "A band, or a ⚠, is shown only when it holds beyond sampling error at these draws "
-            "(95% Wilson interval); \"tie\" = the two likeliest bands are within it.")
+            f"the declared uncertainty; ⚠ {TAIL.meaning}. A band, too, is shown only when it "
+            "holds beyond sampling error at these draws; \"tie\" = the two likeliest bands "
+            "are within it.")
 
 
 def forecast_table(result: ForecastSet) -> Table:
@@ -108,6 +109,9 @@ def forecast_notes(result: ForecastSet) -> list[Text]:
     without a value (``—``), with the reason."""
     lines = [Text(f"skipped {s.model}: {visible(s.reason)}", style="yellow")
              for s in result.skipped]
+    lines += [Text(f"— status quo of {visible(i.name)}: the scenario states none "
+                   "(status_quo)", style="yellow")
+              for i in result.scenario.issues if i.status_quo is None]
     by_issue: dict[tuple[str, str], list[str]] = {}
     for g in result.gaps():
         by_issue.setdefault((g.issue, g.reason), []).append(g.model)
