@@ -144,8 +144,12 @@ def test_token_required_when_set():
                        ).status_code == 401
     ok = guarded.get("/api/scenarios", headers={"Authorization": f"Bearer {TOKEN}"})
     assert ok.status_code == 200
-    first = guarded.get(f"/?token={TOKEN}")
-    assert first.status_code == 200 and "detente_token" in first.headers["set-cookie"]
+    # the token leaves the address bar: a redirect to the same page, and a session cookie
+    first = guarded.get(f"/s/{BUNDLED}?draws=0&token={TOKEN}", follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == f"/s/{BUNDLED}?draws=0"
+    cookie = first.headers["set-cookie"]
+    assert "detente_token" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain HTTP here; see test_security for HTTPS
     assert guarded.get("/api/scenarios").status_code == 200  # the cookie now carries it
 
 

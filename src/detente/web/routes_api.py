@@ -14,17 +14,22 @@ from detente.errors import DetenteError
 from detente.present import figures
 from detente.present.brief import figure_json, render_html
 from detente.web.edit import apply_edits
+from detente.web.limits import MAX_DRAWS, MAX_ROBUST, MAX_SAMPLES, Limits
 from detente.web.store import Entry, NotFound, ScenarioStore
 
 router = APIRouter(prefix="/api")
 
-MAX_DRAWS = 20_000
-"""Largest Monte Carlo run one request may ask for (keeps a request within seconds)."""
 MAX_UPLOAD = 1_000_000
 
 
 def store(request: Request) -> ScenarioStore:
     return request.app.state.store
+
+
+def limit(request: Request, **asked: int | None) -> None:
+    """Refuse work over the server's limits (:class:`~detente.web.limits.Limits`)."""
+    limits: Limits = request.app.state.limits
+    limits.check(**asked)
 
 
 def summary(entry: Entry) -> dict[str, Any]:
@@ -34,6 +39,9 @@ def summary(entry: Entry) -> dict[str, Any]:
             "actors": len(sc.actors), "issues": len(sc.issues), "stances": len(sc.stances)}
 
 
+MAX_SEED = 2**63 - 1
+"""Largest seed (the history store keeps seeds as 64-bit integers)."""
+SeedQ = Annotated[int, Query(ge=0, le=MAX_SEED, description="Seed: same seed, same result.")]
 ModelsQ = Annotated[list[str] | None, Query(
     description="Model to run (repeatable); default: " + ", ".join(api.DEFAULT_MODELS))]
 
@@ -65,7 +73,7 @@ class WhatIf(BaseModel):
 
     changes: list[Change] = Field(default_factory=list, max_length=500)
     models: list[str] | None = None
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
 
 
 @router.get("/scenarios", summary="The scenarios served: bundled and uploaded")
@@ -103,6 +111,12 @@ def get_scenario(request: Request, ref: str) -> dict[str, Any]:
     return {**summary(entry), "scenario": entry.scenario.to_dict()}
 
 
+@router.delete("/scenarios/{ref}", summary="Delete an upload", status_code=204)
+def delete_upload(request: Request, ref: str) -> Response:
+    store(request).remove(ref)
+    return Response(status_code=204)
+
+
 @router.get("/scenarios/{ref}/yaml", summary="One scenario as YAML text")
 def get_yaml(request: Request, ref: str) -> Response:
     return Response(api.dumps(store(request).get(ref).scenario), media_type="text/yaml")
@@ -116,9 +130,10 @@ def edit(request: Request, ref: str, body: Edits) -> dict[str, Any]:
 
 
 @router.get("/scenarios/{ref}/forecast", summary="Forecast (as `detente forecast --format json`)")
-def forecast(request: Request, ref: str, model: ModelsQ = None, seed: int = 0,
-             rounds: bool = False, draws: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+def forecast(request: Request, ref: str, model: ModelsQ = None, seed: SeedQ = 0,
+             rounds: bool = False, draws: Annotated[int | None, Query(ge=0, le=MAX_DRAWS)] = None,
              interval: Annotated[float, Query(gt=0, lt=1)] = 0.8) -> dict[str, Any]:
+    limit(request, draws=draws)
     sc = store(request).get(ref).scenario
     return api.forecast(sc, models=model or None, seed=seed, draws=draws,
                         interval=interval).to_dict(trajectory=rounds)
@@ -135,7 +150,8 @@ def what_if(request: Request, ref: str, body: WhatIf) -> dict[str, Any]:
 @router.get("/scenarios/{ref}/deals", summary="Deals (as `detente deals --format json`)")
 def deals(request: Request, ref: str, top: Annotated[int, Query(ge=1, le=100)] = 5,
           utility: str = "linear",
-          robust: Annotated[int, Query(ge=0, le=100_000)] = 500) -> dict[str, Any]:
+          robust: Annotated[int, Query(ge=0, le=MAX_ROBUST)] = 500) -> dict[str, Any]:
+    limit(request, robust=robust)
     sc = store(request).get(ref).scenario
     return api.analyse_deals(sc, utility=utility, robust=robust).to_dict(top=top)
 
@@ -144,7 +160,8 @@ def deals(request: Request, ref: str, top: Annotated[int, Query(ge=1, le=100)] =
             summary="The plans on the table (as `detente proposals --format json`)")
 def proposals(request: Request, ref: str,
               draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 0,
-              seed: Annotated[int, Query(ge=0)] = 0, amend: str = "fewest") -> dict[str, Any]:
+              seed: SeedQ = 0, amend: str = "fewest") -> dict[str, Any]:
+    limit(request, draws=draws)
     sc = store(request).get(ref).scenario
     return api.proposals(sc, draws=draws, seed=seed, amend_rule=amend).to_dict()
 
@@ -153,7 +170,8 @@ def proposals(request: Request, ref: str,
             summary="Monte Carlo (as `detente simulate --format json`)")
 def simulate(request: Request, ref: str, model: ModelsQ = None,
              draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000,
-             seed: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+             seed: SeedQ = 0) -> dict[str, Any]:
+    limit(request, draws=draws)
     sc = store(request).get(ref).scenario
     return api.simulate(sc, model or None, draws=draws, seed=seed).to_dict()
 
@@ -161,8 +179,9 @@ def simulate(request: Request, ref: str, model: ModelsQ = None,
 @router.get("/scenarios/{ref}/sensitivity",
             summary="Sensitivity (as `detente sensitivity --format json`)")
 def sensitivity(request: Request, ref: str, model: str = "compromise", method: str = "morris",
-                samples: Annotated[int, Query(ge=2, le=256)] = 8,
-                seed: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                samples: Annotated[int, Query(ge=2, le=MAX_SAMPLES)] = 8,
+                seed: SeedQ = 0) -> dict[str, Any]:
+    limit(request, samples=samples)
     sc = store(request).get(ref).scenario
     if method not in ("sobol", "morris"):
         raise DetenteError(f"method {method[:40]!r}: expected sobol or morris")
@@ -176,6 +195,7 @@ def sensitivity(request: Request, ref: str, model: str = "compromise", method: s
 def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
            a: str | None = None, b: str | None = None, issue: str | None = None,
            draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000) -> Response:
+    limit(request, draws=draws)
     sc = store(request).get(ref).scenario
     if kind == "scales":
         fig = figures.issue_scales(sc, api.forecast(sc, models=model or None))
@@ -205,9 +225,10 @@ def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
 @router.get("/scenarios/{ref}/brief", summary="The one-page brief (as `detente report`)",
             response_class=HTMLResponse)
 def brief(request: Request, ref: str, draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 1000,
-          seed: Annotated[int, Query(ge=0)] = 0,
+          seed: SeedQ = 0,
           interval_draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = api.BRIEF_DRAWS,
           ) -> HTMLResponse:
+    limit(request, draws=max(draws, interval_draws))
     sc = store(request).get(ref).scenario
     return HTMLResponse(render_html(api.brief(sc, draws=draws, seed=seed,
                                               interval_draws=interval_draws)))
@@ -224,7 +245,7 @@ def histories(request: Request) -> dict[str, list[dict[str, Any]]]:
 @router.get("/histories/{name}/timeline",
             summary="Forecasts across versions (as `detente history timeline --format json`)")
 def timeline(request: Request, name: str, model: ModelsQ = None,
-             seed: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+             seed: SeedQ = 0) -> dict[str, Any]:
     return _timeline(request, name, model, seed).to_dict()
 
 
@@ -232,6 +253,10 @@ def _timeline(request: Request, name: str, models: list[str] | None, seed: int) 
     history = store(request).history
     if history is None:
         raise NotFound("this server has no history store (start it with --db)")
+    if name not in history.histories():
+        shown = name if len(name) <= 40 else name[:37] + "..."
+        raise NotFound(f"no history named {shown!r} (histories: "
+                       f"{', '.join(history.histories()) or 'none'})")
     return history.timeline(name, models=models or None, seed=seed)
 
 

@@ -24,7 +24,10 @@ from detente.present.brief import figure_json, script_json, stance_sources
 from detente.present.intervals import forecast_grid, interval_basis
 from detente.present.terminal import visible
 from detente.scenario import Scenario
-from detente.web.routes_api import MAX_DRAWS, _timeline, store, summary
+from detente.web.errors import wants_html
+from detente.web.limits import MAX_DRAWS
+from detente.web.routes_api import SeedQ, _timeline, limit, store, summary
+from detente.web.security import CSRF_TOKEN
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,6 +49,7 @@ def environment() -> jinja2.Environment:
     env.filters["visible"] = lambda v: visible(str(v))
     env.filters["num"] = lambda v, nd=1: "—" if v is None else f"{v:.{nd}f}"
     env.globals["note"] = NEUTRAL_NOTE
+    env.globals["csrf_token"] = CSRF_TOKEN.get
     return env
 
 
@@ -55,8 +59,7 @@ def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
 
 def error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
     """JSON for the API (and any client that does not ask for HTML), a page otherwise."""
-    wants_html = "text/html" in request.headers.get("accept", "")
-    if request.url.path.startswith("/api") or not wants_html:
+    if not wants_html(request.url.path, request.headers.get("accept", "")):
         return JSONResponse(body, status_code=status)
     return page("error.html.j2", status=status, status_code=status, body=body)
 
@@ -114,9 +117,10 @@ def _comparative(sc: Scenario) -> list[dict[str, Any]]:
 @router.get("/s/{ref}", response_class=HTMLResponse)
 def scenario_page(request: Request, ref: str,
                   draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = api.BRIEF_DRAWS,
-                  seed: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+                  seed: SeedQ = 0) -> HTMLResponse:
     """``draws``: Monte Carlo draws per model for each forecast's median and interval (the
     brief's default; 0 for points only)."""
+    limit(request, draws=draws)
     entry = store(request).get(ref)
     sc = entry.scenario
     result = api.forecast(sc, models=list(PAGE_MODELS), draws=draws, seed=seed)
@@ -160,9 +164,10 @@ def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
 @router.get("/s/{ref}/plans", response_class=HTMLResponse)
 def plans_page(request: Request, ref: str,
                draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 1000,
-               seed: Annotated[int, Query(ge=0)] = 0, amend: str = "fewest") -> HTMLResponse:
+               seed: SeedQ = 0, amend: str = "fewest") -> HTMLResponse:
     """The plans on the table: ``api.proposals`` shown by :mod:`detente.present.proposals`
     (the CLI's rows and lines), with the acceptance grid figure."""
+    limit(request, draws=draws)
     entry = store(request).get(ref)
     sc = entry.scenario
     if not sc.proposals:
@@ -185,7 +190,8 @@ def plans_page(request: Request, ref: str,
 @router.get("/s/{ref}/simulate", response_class=HTMLResponse)
 def simulate_page(request: Request, ref: str,
                   draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000,
-                  seed: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+                  seed: SeedQ = 0) -> HTMLResponse:
+    limit(request, draws=draws)
     entry = store(request).get(ref)
     sc = entry.scenario
     sim = api.simulate(sc, list(api.FAST_MODELS), draws=draws, seed=seed)
