@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "detente"
 
 # Lowest first; a module may import its own layer and those below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "atomic", "reading", "json_values", "notes"),
+    ("errors", "atomic", "reading", "json_values", "notes", "version", "yaml_text"),
     ("scenario", "scenarios", "templates", "anchors", "utility_space", "extras", "diagnostics"),
     ("formats", "arrays"),
     ("power", "engines", "models"),
@@ -82,6 +82,10 @@ def _detente_parts(names: set[str]) -> set[str]:
             continue
         if (SRC / parts[1]).is_dir() or (SRC / f"{parts[1]}.py").is_file():
             out.add(parts[1])
+        elif len(parts) == 2:
+            # ``from detente import X`` where X is no module: X comes from the package's
+            # ``__init__``, which imports the facade (the top floor)
+            out.add("__init__")
     return out
 
 
@@ -137,3 +141,11 @@ def test_the_checks_see_an_upward_import(tmp_path):
     path = tmp_path / "m.py"
     path.write_text("def f():\n    from detente.api import load\nfrom .. import results\n")
     assert _detente_parts(imports_of("detente.models.m", path)) == {"api", "results"}
+
+
+def test_the_checks_see_a_name_taken_from_the_package(tmp_path):
+    """``from detente import __version__`` runs the package's ``__init__`` (and so the
+    facade): it counts as an import of the top floor, not as nothing."""
+    path = tmp_path / "m.py"
+    path.write_text("def f():\n    from detente import __version__, scenario\n")
+    assert _detente_parts(imports_of("detente.store.m", path)) == {"__init__", "scenario"}

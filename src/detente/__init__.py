@@ -60,6 +60,7 @@ from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, Problem, ScenarioError
 from detente.models import Forecast, available_models, get_model
 from detente.scenario import Actor, Issue, Scenario, Source, Stance
+from detente.version import __version__
 
 _LAZY = {
     "Simulation": ("detente.uncertainty.simulate", "Simulation"),
@@ -71,6 +72,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "__version__",
     "Actor",
     "DetenteError",
     "Forecast",
@@ -124,7 +126,6 @@ __all__ = [
     *_LAZY,
 ]
 
-__version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:

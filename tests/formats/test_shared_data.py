@@ -12,13 +12,16 @@ from detente.errors import ScenarioError
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 FLAWED = {"decide/copenhagen_with_errors.csv", "ktab/smpExample.xml"}
 NOT_SCENARIOS = {"README.md", "ktab/ktab-china-2014.json"}  # documentation, coded outcomes
+# data sets that are not negotiations: the war, dispute and conflict data (detente.evidence
+# reads them; tests/evidence checks that)
+NOT_SCENARIO_FOLDERS = ("ktab/reference/", "war/")
 
 
 def scenario_files() -> list[str]:
     out = []
     for path in sorted(SHARED_DATA.rglob("*")):
         rel = path.relative_to(SHARED_DATA).as_posix()
-        if path.is_file() and rel not in NOT_SCENARIOS and not rel.startswith("ktab/reference/"):
+        if path.is_file() and rel not in NOT_SCENARIOS and not rel.startswith(NOT_SCENARIO_FOLDERS):
             out.append(rel)
     return out
 

@@ -80,7 +80,7 @@ def test_cache_key_includes_detente_version(db_url, ukraine, monkeypatch):
         v = h.add(ukraine)
         h.forecasts([v], ["compromise"])
         original = detente.__version__
-        monkeypatch.setattr(detente, "__version__", "999.0")
+        monkeypatch.setattr(detente.version, "__version__", "999.0")
         h.forecasts([v], ["compromise"])
         with h._write() as s:
             versions = sorted(s.scalars(select(ForecastRow.detente_version)))

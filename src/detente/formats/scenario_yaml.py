@@ -13,6 +13,7 @@ import yaml
 
 from detente.errors import FormatError, Path, Problem
 from detente.scenario import Scenario
+from detente.yaml_text import dump_yaml
 
 NAME = "yaml"
 EXTENSIONS = (".yaml", ".yml")
@@ -170,7 +171,7 @@ def locate(root: yaml.Node | None, path: Path) -> int | None:
 
 def dumps(scenario: Scenario) -> str:
     data = scenario.to_dict()
-    return yaml.safe_dump(_ordered(data), sort_keys=False, allow_unicode=True, width=88)
+    return dump_yaml(_ordered(data), width=88)
 
 
 def _ordered(data: dict[str, Any]) -> dict[str, Any]:

@@ -45,6 +45,7 @@ from detente.formats.scenario_yaml import dumps as yaml_dumps
 from detente.inputs.analysts import AnalystEstimates, read_estimates
 from detente.inputs.panel import combine
 from detente.scenario import Scenario
+from detente.yaml_text import dump_yaml
 
 
 class History(Protocol):
@@ -200,8 +201,7 @@ def _close(estimates: Sequence[AnalystEstimates], k: int, root: Path,
     summary = summarise(estimates, k, str(here), previous)
     if store is not None:
         summary = replace(summary, stored_as=keep_round(store, estimates, k, root.resolve().name))
-    write_text_atomic(here / SUMMARY, yaml.safe_dump(summary.to_dict(), sort_keys=False,
-                                                     allow_unicode=True, width=88))
+    write_text_atomic(here / SUMMARY, dump_yaml(summary.to_dict(), width=88))
     nxt = root / f"round-{k + 1}"
     for e in estimates:
         write_text_atomic(nxt / f"{e.analyst}.yaml", feedback_yaml(e.scenario, summary))
@@ -251,7 +251,7 @@ def feedback_yaml(scenario: Scenario, summary: RoundSummary) -> str:
                          + f"; yours {st['position']:g} / {st['salience']:g}")
             for reason in s.reasons:
                 lines.append(f"  #   reason given: {reason}")
-        item = yaml.safe_dump([st], sort_keys=False, allow_unicode=True, width=86)
+        item = dump_yaml([st], width=86)
         lines.append("\n".join("  " + ln for ln in item.rstrip("\n").splitlines()))
     mine = {(st["actor"], st["issue"]) for st in stances}
     missing = [s for s in summary.stances if (s.actor, s.issue) not in mine]

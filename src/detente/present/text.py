@@ -8,10 +8,9 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import yaml
-
 from detente.results import BacktestReport, ForecastSet
 from detente.scenario import Scenario
+from detente.yaml_text import dump_yaml
 
 
 def plural(n: int, word: str) -> str:
@@ -62,5 +61,4 @@ def backtest_csv(report: BacktestReport) -> str:
 
 def yaml_text(data: Any) -> str:
     """Plain data as block YAML, keys in their order, text as written (not escaped)."""
-    text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    return text
+    return dump_yaml(data)

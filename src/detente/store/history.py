@@ -25,6 +25,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from detente import version as _version_module
 from detente.errors import DetenteError
 from detente.extras import extras_of
 from detente.json_values import json_number as _num
@@ -41,9 +42,8 @@ _INTERVAL = ("q05", "q95")
 
 
 def _detente_version() -> str:
-    from detente import __version__
-
-    return __version__
+    """The running version, read at call time (a cache key must follow an upgrade)."""
+    return _version_module.__version__
 
 
 @dataclass(frozen=True)

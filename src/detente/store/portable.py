@@ -28,6 +28,7 @@ import yaml
 
 from detente.errors import DetenteError
 from detente.scenario import Scenario, Source
+from detente.version import __version__
 
 if TYPE_CHECKING:
     from detente.store.history import Version
@@ -51,7 +52,6 @@ class Entry:
 def write_export(path: Path, versions: Sequence[Version], scenarios: Mapping[str, Scenario]
                  ) -> Path:
     """Write ``versions`` (with their whole scenarios) to ``path`` as JSON, atomically."""
-    from detente import __version__
     from detente.formats import write_text_atomic
 
     doc = {

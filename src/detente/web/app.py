@@ -17,8 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from detente import __version__
 from detente.errors import DetenteError
+from detente.version import __version__
 from detente.web import routes_api, routes_pages
 from detente.web.errors import ErrorBoundary, error_body, validation_body
 from detente.web.limits import Limits

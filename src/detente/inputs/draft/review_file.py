@@ -14,6 +14,7 @@ from detente.errors import FormatError, Problem, ScenarioError, short
 from detente.formats.scenario_yaml import locate
 from detente.inputs.draft.review import Review
 from detente.inputs.files import read_text
+from detente.yaml_text import dump_yaml
 
 HEADER = """\
 # detente draft review: proposals drawn from a news article, for an analyst to check.
@@ -36,7 +37,7 @@ HEADER = """\
 def dumps_review(review: Review) -> str:
     """The review as YAML with an explanatory header."""
     data = review.model_dump(mode="json")
-    return HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return HEADER + dump_yaml(data, width=100)
 
 
 def write_review(review: Review, path: str | os.PathLike[str]) -> Path:
