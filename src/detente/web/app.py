@@ -9,7 +9,8 @@ logged once (:mod:`detente.web.errors`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,8 +20,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from detente.errors import DetenteError
 from detente.version import __version__
-from detente.web import routes_api, routes_pages
+from detente.web import routes_api, routes_jobs, routes_pages
 from detente.web.errors import ErrorBoundary, error_body, validation_body
+from detente.web.jobs import Busy, JobFailed, JobManager, JobNotFound
 from detente.web.limits import Limits
 from detente.web.security import (
     DEFAULT_MAX_BODY,
@@ -36,28 +38,35 @@ from detente.web.store import DEFAULT_CAPACITY, Full, NotFound, ScenarioStore
 def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
                capacity: int = DEFAULT_CAPACITY, history: Any = None,
                allowed_hosts: Sequence[str] | None = None,
-               limits: Limits | None = None) -> FastAPI:
+               limits: Limits | None = None, jobs: JobManager | None = None) -> FastAPI:
     """A new app. ``token``: required on every request when set (``detente serve`` sets it
     when bound beyond loopback); ``max_body``: largest request body in bytes;
     ``capacity``: uploads kept in memory (further uploads are refused, never an earlier
     one dropped); ``history``: a :class:`detente.History` whose versions and timelines the
     app shows (read only); ``allowed_hosts``: the Host names answered (``None``: any;
     ``detente serve`` always gives its list, see :func:`~detente.web.security.allowed_hosts`);
-    ``limits``: what one request may ask (:class:`~detente.web.limits.Limits`).
+    ``limits``: what one request may ask (:class:`~detente.web.limits.Limits`);
+    ``jobs``: where heavy work runs (:class:`~detente.web.jobs.JobManager`; default: two
+    worker processes).
     """
     app = FastAPI(title="detente", version=__version__, docs_url=None, redoc_url=None,
+                  lifespan=_lifespan,
                   description="Forecast and broker multi-party, multi-issue negotiations. "
                   "Every forecast is what a model derives from the scenario's stated, sourced "
                   "assumptions, not a statement of fact. JSON bodies are those of the CLI's "
                   "--format json.")
     app.state.store = ScenarioStore(capacity, history=history)
     app.state.limits = limits or Limits()
+    app.state.jobs = jobs or JobManager()
     app.include_router(routes_api.router)
+    app.include_router(routes_jobs.router)
     app.include_router(routes_pages.router)
 
     @app.exception_handler(DetenteError)
     async def _user_error(request: Request, exc: DetenteError) -> Response:
-        status = 404 if isinstance(exc, NotFound) else 429 if isinstance(exc, Full) else 400
+        status = (404 if isinstance(exc, NotFound | JobNotFound) else
+                  429 if isinstance(exc, Full | Busy) else
+                  500 if isinstance(exc, JobFailed) else 400)
         return routes_pages.error_response(request, status, error_body(exc))
 
     @app.exception_handler(RequestValidationError)
@@ -77,3 +86,12 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
     app.add_middleware(ErrorBoundary)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On start, get the job runner ready; on shutdown, cancel unfinished jobs (their
+    worker processes are stopped)."""
+    app.state.jobs.warm()
+    yield
+    app.state.jobs.close()

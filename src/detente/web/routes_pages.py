@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import jinja2
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from detente import api
 from detente.notes import NEUTRAL_NOTE
@@ -25,9 +26,12 @@ from detente.present.intervals import forecast_grid, interval_basis
 from detente.present.terminal import visible
 from detente.scenario import Scenario
 from detente.web.errors import wants_html
+from detente.web.jobs import Job
 from detente.web.limits import MAX_DRAWS
-from detente.web.routes_api import SeedQ, _timeline, limit, store, summary
+from detente.web.routes_api import SeedQ, _timeline, entry_of, limit, store, summary
+from detente.web.routes_jobs import Pending, run_job
 from detente.web.security import CSRF_TOKEN
+from detente.web.store import Entry
 
 router = APIRouter(include_in_schema=False)
 
@@ -55,6 +59,18 @@ def environment() -> jinja2.Environment:
 
 def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(environment().get_template(template).render(**context), status_code=status)
+
+
+PAGE_WAIT = 60.0
+"""Seconds a page waits for its job before showing that it is still working."""
+
+
+def working(job: Job) -> HTMLResponse:
+    """The page of a job still running: it reloads itself (joining the same job) until
+    the job is done."""
+    response = page("job.html.j2", status=202, job=job.public())
+    response.headers["refresh"] = "2"
+    return response
 
 
 def error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
@@ -115,20 +131,28 @@ def _comparative(sc: Scenario) -> list[dict[str, Any]]:
 
 
 @router.get("/s/{ref}", response_class=HTMLResponse)
-def scenario_page(request: Request, ref: str,
-                  draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = api.BRIEF_DRAWS,
-                  seed: SeedQ = 0) -> HTMLResponse:
+async def scenario_page(request: Request, ref: str,
+                        draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = api.BRIEF_DRAWS,
+                        seed: SeedQ = 0) -> Response:
     """``draws``: Monte Carlo draws per model for each forecast's median and interval (the
-    brief's default; 0 for points only)."""
+    brief's default; 0 for points only; a job)."""
     limit(request, draws=draws)
-    entry = store(request).get(ref)
+    entry = await entry_of(request, ref)
     sc = entry.scenario
-    result = api.forecast(sc, models=list(PAGE_MODELS), draws=draws, seed=seed)
-    figs = {"scales": figure_json(figures.issue_scales(sc, result)),
-            "eum": figure_json(figures.trajectories(result["eum"], sc))}
-    return page("scenario.html.j2", entry=entry, sc=sc, rows=_comparative(sc),
-                grid=forecast_grid(result), basis=interval_basis(result, seed=seed),
-                models=result.models, figures=figs)
+    try:
+        result = await run_job(request, "forecast", entry, {
+            "models": list(PAGE_MODELS), "draws": draws, "seed": seed}, PAGE_WAIT)
+    except Pending as pending:
+        return working(pending.job)
+
+    def render() -> HTMLResponse:
+        figs = {"scales": figure_json(figures.issue_scales(sc, result)),
+                "eum": figure_json(figures.trajectories(result["eum"], sc))}
+        return page("scenario.html.j2", entry=entry, sc=sc, rows=_comparative(sc),
+                    grid=forecast_grid(result), basis=interval_basis(result, seed=seed),
+                    models=result.models, figures=figs)
+
+    return await run_in_threadpool(render)
 
 
 @router.get("/s/{ref}/whatif", response_class=HTMLResponse)
@@ -162,18 +186,27 @@ def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
 
 
 @router.get("/s/{ref}/plans", response_class=HTMLResponse)
-def plans_page(request: Request, ref: str,
-               draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 1000,
-               seed: SeedQ = 0, amend: str = "fewest") -> HTMLResponse:
+async def plans_page(request: Request, ref: str,
+                     draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 1000,
+                     seed: SeedQ = 0, amend: str = "fewest") -> Response:
     """The plans on the table: ``api.proposals`` shown by :mod:`detente.present.proposals`
     (the CLI's rows and lines), with the acceptance grid figure."""
     limit(request, draws=draws)
-    entry = store(request).get(ref)
+    entry = await entry_of(request, ref)
     sc = entry.scenario
     if not sc.proposals:
         return page("plans.html.j2", entry=entry, sc=sc, data=None, draws=draws, seed=seed,
                     amend=amend, figures={})
-    report = api.proposals(sc, draws=draws, seed=seed, amend_rule=amend)
+    try:
+        report = await run_job(request, "proposals", entry, {
+            "draws": draws, "seed": seed, "amend_rule": amend}, PAGE_WAIT)
+    except Pending as pending:
+        return working(pending.job)
+    return await run_in_threadpool(_plans, entry, report, draws, seed, amend)
+
+
+def _plans(entry: Entry, report: Any, draws: int, seed: int, amend: str) -> HTMLResponse:
+    sc = entry.scenario
     data = report.to_dict()
     grids = [present_plans.grid_rows(data)]
     if data["draws"]:
@@ -188,18 +221,26 @@ def plans_page(request: Request, ref: str,
 
 
 @router.get("/s/{ref}/simulate", response_class=HTMLResponse)
-def simulate_page(request: Request, ref: str,
-                  draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000,
-                  seed: SeedQ = 0) -> HTMLResponse:
+async def simulate_page(request: Request, ref: str,
+                        draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000,
+                        seed: SeedQ = 0) -> Response:
     limit(request, draws=draws)
-    entry = store(request).get(ref)
+    entry = await entry_of(request, ref)
     sc = entry.scenario
-    sim = api.simulate(sc, list(api.FAST_MODELS), draws=draws, seed=seed)
-    figs = {"histograms": figure_json(figures.histograms(sim, sc)),
-            "scales": figure_json(figures.issue_scales(
-                sc, api.forecast(sc, models=list(api.FAST_MODELS), seed=seed), sim))}
-    return page("simulate.html.j2", entry=entry, sc=sc, rows=sim.summary_rows(), sim=sim,
-                figures=figs)
+    try:
+        sim = await run_job(request, "simulate", entry, {
+            "models": list(api.FAST_MODELS), "draws": draws, "seed": seed}, PAGE_WAIT)
+    except Pending as pending:
+        return working(pending.job)
+
+    def render() -> HTMLResponse:
+        figs = {"histograms": figure_json(figures.histograms(sim, sc)),
+                "scales": figure_json(figures.issue_scales(
+                    sc, api.forecast(sc, models=list(api.FAST_MODELS), seed=seed), sim))}
+        return page("simulate.html.j2", entry=entry, sc=sc, rows=sim.summary_rows(), sim=sim,
+                    figures=figs)
+
+    return await run_in_threadpool(render)
 
 
 @router.get("/s/{ref}/edit", response_class=HTMLResponse)
