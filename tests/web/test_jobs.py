@@ -201,3 +201,24 @@ def test_a_job_nobody_waits_for_is_cancelled(live: int):
         _until(lambda: state() == "cancelled", 30, 0.2)
     except AssertionError:
         raise AssertionError(f"still {state()}: {_get(live, '/api/jobs')[1]!r}") from None
+
+
+@pytest.mark.slow
+def test_jobs_on_a_dask_cluster():
+    """``--dask ADDRESS``: the same answers from a Dask worker; a user's mistake is a 400."""
+    from distributed import LocalCluster
+
+    from detente.web.jobs import JobManager
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None, host="127.0.0.1") as cluster, \
+            TestClient(create_app(jobs=JobManager(dask=cluster.scheduler_address))) as c:
+        res = c.get(f"/api/scenarios/{BUNDLED}/simulate?draws=100&model=median&wait=120")
+        out = CliRunner().invoke(cli, ["simulate", BUNDLED, "-n", "100", "-m", "median",
+                                       "-f", "json"])
+        assert res.status_code == 200 and res.json() == json.loads(out.stdout)
+        bad = c.get(f"/api/scenarios/{BUNDLED}/simulate?draws=100&model=nope&wait=120")
+        assert bad.status_code == 400 and "unknown model 'nope'" in bad.json()["error"]
+        job = c.get(f"/api/scenarios/{BUNDLED}/simulate?draws=20000&wait=0").json()
+        c.delete(job["href"])
+        assert _until(lambda: c.get(job["href"]).json()["state"] == "cancelled", 30)

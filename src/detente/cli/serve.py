@@ -9,6 +9,7 @@ import typer
 
 from detente import api
 from detente.cli.common import err_console, guard
+from detente.web.jobs import JobLimits, JobManager
 from detente.web.limits import MAX_DRAWS, MAX_ROBUST, MAX_SAMPLES, Limits
 from detente.web.security import DEFAULT_MAX_BODY, allowed_hosts, check_bind
 from detente.web.store import DEFAULT_CAPACITY
@@ -44,6 +45,17 @@ def serve(
     max_samples: Annotated[int, typer.Option(
         min=2, max=MAX_SAMPLES, help="Samples one sensitivity request may ask for.")
         ] = MAX_SAMPLES,
+    job_workers: Annotated[int, typer.Option(
+        min=1, help="Heavy jobs (simulate, deals with survival, plans with draws, "
+        "sensitivity, the brief) run at once, each in a worker process.")] = 2,
+    max_jobs: Annotated[int, typer.Option(
+        min=1, help="Jobs queued or running in all; past it a request is refused (429).")
+        ] = 64,
+    max_jobs_per_user: Annotated[int, typer.Option(
+        min=1, help="Jobs queued or running for one client address.")] = 4,
+    dask: Annotated[str | None, typer.Option(
+        help="Run jobs on this Dask scheduler (tcp://HOST:PORT) instead of local worker "
+        "processes.", show_default=False)] = None,
 ) -> None:
     """Serve the web app: scenarios, figures, what-if sliders, deals, simulation, upload
     and editing, and a JSON API (OpenAPI at /openapi.json, listed at /api-docs)."""
@@ -56,7 +68,9 @@ def serve(
     history = api.open_history(db, read_only=True) if db else None
     app = create_app(token=token, max_body=max_body, history=history, capacity=max_uploads,
                      allowed_hosts=allowed_hosts(host, allow_host or ()),
-                     limits=Limits(draws=max_draws, robust=max_robust, samples=max_samples))
+                     limits=Limits(draws=max_draws, robust=max_robust, samples=max_samples),
+                     jobs=JobManager(JobLimits(workers=job_workers, max_jobs=max_jobs,
+                                               per_owner=max_jobs_per_user), dask=dask))
     shown = f"[{host}]" if ":" in host else host
     err_console.print(f"detente: serving on http://{shown}:{port}/ (Ctrl-C to stop)")
     try:
