@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from detente.deals.pair import PairView
     from detente.deals.proposal_report import ProposalsReport
     from detente.engines import Engine
+    from detente.outlook import Outlook
     from detente.present.brief import BriefData
     from detente.store import History
     from detente.uncertainty.levers import LeverResult
@@ -95,6 +96,7 @@ __all__ = [
     "logrolls",
     "new_scenario",
     "open_history",
+    "outlook",
     "panel_combine",
     "panel_disagreement",
     "parse_pairs",
@@ -1251,3 +1253,43 @@ def pressures(
         "levers": [lv.to_dict() for lv in pressure_levers(problem, deal=deal)],
         "shocks": shock_effects(sc, utility=utility),
     }
+
+
+# ---- the outlook over time -------------------------------------------------------------
+
+
+def outlook(
+    scenario: ScenarioLike = None,
+    *,
+    months: int = 24,
+    paths: int = 10_000,
+    seed: int = 0,
+    rule: str = "consecutive:2",
+    solution: str = "nash",
+    lookahead: float = 6.0,
+    hold_months: int = 12,
+    coverage: float = 0.9,
+    utility: str = "linear",
+    engine: str | Engine = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    chunk_size: int | None = None,
+    drivers: bool = True,
+    driver_paths: int = 1000,
+    top: int = 5,
+    progress: Callable[[int, int], None] | None = None,
+    format: str | None = None,
+) -> Outlook:
+    """When a deal becomes possible, on what terms, and whether it holds: Monte Carlo
+    over ``paths`` month-by-month paths of the scenario's pressures
+    (:func:`detente.outlook.outlook`; ``rule`` is ``consecutive:K`` or ``hazard:H``).
+    ``seed`` fixes the result; ``engine``, ``workers`` and ``chunk_size`` only decide
+    where it runs."""
+    from detente.outlook import outlook as run
+    from detente.outlook import parse_rule
+
+    return run(_scenario(scenario, format), months=months, paths=paths, seed=seed,
+               rule=parse_rule(rule), solution=solution, lookahead=lookahead,
+               hold_months=hold_months, coverage=coverage, utility=utility, engine=engine,
+               scheduler=scheduler, workers=workers, chunk_size=chunk_size, drivers=drivers,
+               driver_paths=driver_paths, top=top, progress=progress)

@@ -66,12 +66,6 @@ class ScenarioArrays:
         w = self.capability[:, :, None] * self.salience
         return np.where(self.mask[None], w, 0.0)
 
-    def filled_position(self, fill: float | np.ndarray | None = None) -> np.ndarray:
-        """Positions with the missing ones replaced (default: the scale's midpoint)."""
-        if fill is None:
-            fill = (self.low + self.high) / 2
-        return np.where(self.mask[None], self.position, np.broadcast_to(fill, self.position.shape))
-
     def take(self, draws: slice | np.ndarray) -> ScenarioArrays:
         """A subset of draws (for chunked engines)."""
         return replace(

@@ -85,10 +85,6 @@ class ScenarioError(DetenteError):
             head += f" in {file}"
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in probs))
 
-    def with_file(self, file: str) -> ScenarioError:
-        return ScenarioError(self.problems, file=file)
-
-
 class FormatError(ScenarioError):
     """A file could not be read in the format it was taken for."""
 

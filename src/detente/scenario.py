@@ -71,6 +71,8 @@ class Actor(_Frozen):
     batna_uncertainty: Distribution | None = None
     batna_pressure: dict[str, FiniteFloat] = Field(default_factory=dict)
     """``{pressure: c}``: the BATNA moves by ``c`` per unit of that pressure variable."""
+    expectations: dict[str, Expectation] = Field(default_factory=dict)
+    """``{pressure: expectation}``: this actor's own view of how a pressure moves."""
 
     @model_validator(mode="after")
     def _default_name(self) -> Actor:
@@ -124,6 +126,60 @@ class Distribution(_Frozen):
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
+
+
+class Process(_Frozen):
+    """How a pressure moves month by month (for ``detente outlook``; optional).
+
+    ``v_{t+1} = clip(v_t + μ + σ ε_t + shocks_t, low, high)`` with ``μ = trend`` (per
+    month, in the pressure's unit; drawn per path from ``trend_uncertainty`` when
+    given), ``σ = volatility`` (the standard deviation of a month's change, >= 0) and
+    ``ε_t`` standard normal. After an agreement the pressure moves by
+    ``after_agreement`` per month instead (a stated power shift: rearmament during a
+    ceasefire, revenue restored by sanctions relief; 0: it stays where it was).
+    Sourced (``sources``) or marked as an assumption (``assumption``: what is assumed,
+    with the range).
+    """
+
+    trend: FiniteFloat = 0.0
+    trend_uncertainty: Distribution | None = None
+    volatility: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    low: float | None = Field(default=None, allow_inf_nan=False)
+    high: float | None = Field(default=None, allow_inf_nan=False)
+    after_agreement: FiniteFloat = 0.0
+    sources: tuple[str, ...] = ()
+    assumption: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> Process:
+        if self.low is not None and self.high is not None and self.high < self.low:
+            raise ValueError(f"low <= high (here low is {self.low:g} and high {self.high:g})")
+        dist = self.trend_uncertainty
+        if dist is not None and not dist.low <= self.trend <= dist.high:
+            raise ValueError(f"a trend range {dist.low:g}..{dist.high:g} that contains the "
+                             f"trend {self.trend:g}")
+        return self
+
+
+class Expectation(_Frozen):
+    """What one actor expects a pressure to do per month (its own ``trend``), and the share
+    of the gap to the actual trend it closes each month as fighting reveals it
+    (``convergence``, 0..1): ``m_{t+1} = m_t + λ (μ − m_t)``. Sourced or marked as an
+    assumption, like a :class:`Process`."""
+
+    trend: FiniteFloat
+    trend_uncertainty: Distribution | None = None
+    convergence: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
+    sources: tuple[str, ...] = ()
+    assumption: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> Expectation:
+        dist = self.trend_uncertainty
+        if dist is not None and not dist.low <= self.trend <= dist.high:
+            raise ValueError(f"a trend range {dist.low:g}..{dist.high:g} that contains the "
+                             f"trend {self.trend:g}")
+        return self
 
 
 Actor.model_rebuild()
@@ -355,6 +411,8 @@ class Pressure(_Frozen):
     uncertainty: Distribution | None = None
     description: str = ""
     sources: tuple[str, ...] = ()
+    process: Process | None = None
+    """How it moves per month (``detente outlook``); ``None``: it stays at ``value``."""
 
     @model_validator(mode="after")
     def _default_name(self) -> Pressure:
@@ -371,6 +429,11 @@ class Shock(_Frozen):
     changes: dict[str, FiniteFloat] = Field(min_length=1)
     description: str = ""
     sources: tuple[str, ...] = ()
+    monthly_probability: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
+    """The chance it happens in any one month (``detente outlook``); ``None``: applied by
+    hand only (``--shock``)."""
+    recurring: bool = False
+    """Whether it can happen again (default: at most once per path)."""
 
     @model_validator(mode="after")
     def _default_name(self) -> Shock:
@@ -528,8 +591,13 @@ class Scenario(_Frozen):
                 if not issue[key]:
                     issue.pop(key)
         for actor in data["actors"]:
-            if not actor.get("batna_pressure"):
-                actor.pop("batna_pressure", None)
+            for key in ("batna_pressure", "expectations"):
+                if not actor.get(key):
+                    actor.pop(key, None)
+        for shock in data["shocks"]:
+            if not shock.get("recurring"):
+                shock.pop("recurring", None)
+        _drop_empty_process_fields(data)
         for issue in data["issues"]:
             for key in ("controlled_by", "vetoes"):
                 if not issue.get(key):
@@ -636,7 +704,8 @@ class Scenario(_Frozen):
         _check_issues(issues, add)
         # an actor or issue whose own record is invalid is reported there, not again as
         # "unknown" in every stance that names it
-        declared = {kind: _declared_ids(data.get(kind)) for kind in ("actors", "issues")}
+        declared = {kind: _declared_ids(data.get(kind))
+                    for kind in ("actors", "issues", "pressures")}
         _check_stances(stances, actors, issues, sources, _skip_declared(add, declared))
         _check_invalid_stance_refs(data.get("stances"), stances, actors, issues,
                                    _skip_declared(add, declared))
@@ -699,14 +768,43 @@ def _normalise_actor(raw: Any) -> Any:
     for key in ("capability_uncertainty", "batna_uncertainty"):
         if key in raw:
             raw[key] = _normalise_distribution(raw[key])
+    if isinstance(raw.get("expectations"), Mapping):
+        raw["expectations"] = {k: _normalise_process(v)
+                               for k, v in raw["expectations"].items()}
     return raw
 
 
 def _normalise_pressure(raw: Any) -> Any:
-    if isinstance(raw, Mapping) and "uncertainty" in raw:
+    if isinstance(raw, Mapping) and ("uncertainty" in raw or "process" in raw):
         raw = dict(raw)
-        raw["uncertainty"] = _normalise_distribution(raw["uncertainty"])
+        if "uncertainty" in raw:
+            raw["uncertainty"] = _normalise_distribution(raw["uncertainty"])
+        if "process" in raw:
+            raw["process"] = _normalise_process(raw["process"])
     return raw
+
+
+def _normalise_process(raw: Any) -> Any:
+    """A process or an expectation: ``trend_uncertainty: [low, high]`` and ``source: id``."""
+    if not isinstance(raw, Mapping):
+        return raw
+    raw = dict(raw)
+    if "trend_uncertainty" in raw:
+        raw["trend_uncertainty"] = _normalise_distribution(raw["trend_uncertainty"])
+    if "source" in raw and "sources" not in raw:
+        src = raw.pop("source")
+        raw["sources"] = [src] if isinstance(src, str) else src
+    return raw
+
+
+def _drop_empty_process_fields(data: dict[str, Any]) -> None:
+    """Leave out the unset parts of processes and expectations in the canonical form."""
+    records = [p["process"] for p in data["pressures"] if p.get("process")]
+    records += [e for a in data["actors"] for e in a.get("expectations", {}).values()]
+    for rec in records:
+        for key in ("sources", "assumption"):
+            if not rec.get(key):
+                rec.pop(key, None)
 
 
 def _normalise_issue(raw: Any) -> Any:
@@ -1022,7 +1120,7 @@ def _skip_declared(add: _Add, declared: Mapping[str, set[str]]) -> _Add:
     a stance, a veto, a red line's bloc, a linked offer."""
     def filtered(path: Path, found: str, expected: str) -> None:
         kind, _, value = found.partition(" ")[2].partition(" ")
-        if (found.startswith("unknown ") and kind in ("actor", "issue")
+        if (found.startswith("unknown ") and kind in ("actor", "issue", "pressure")
                 and value.strip("'\"") in declared[f"{kind}s"]):
             return
         add(path, found, expected)
@@ -1111,6 +1209,7 @@ def check_structure(parts: Parts, add: _Add) -> None:
             add(("pressures", index, "uncertainty"),
                 f"range {dist.low:g}..{dist.high:g} that excludes the value {pressure.value:g}",
                 "a range that contains the stated value")
+    _check_processes(parts, pressure_ids, sources, add)
     for index, shock in parts.shocks:
         sources(("shocks", index), shock.sources)
         for named in shock.changes:
@@ -1118,6 +1217,36 @@ def check_structure(parts: Parts, add: _Add) -> None:
                 _unknown(add, ("shocks", index, "changes", named), "pressure", named,
                          pressure_ids)
     _check_linkages(parts.linkages, actor_ids, issue_by_id, sources, add)
+
+
+def _check_processes(parts: Parts, pressure_ids: set[str],
+                     sources: Callable[[Path, Iterable[str]], None], add: _Add) -> None:
+    """Processes and expectations: known pressures, sources, sourced or marked as assumed,
+    bounds that hold the stated value."""
+    def stated(path: Path, rec: Process | Expectation) -> None:
+        sources(path, rec.sources)
+        if not rec.sources and not rec.assumption:
+            add(path, "no sources and no assumption note",
+                "sources: [...] or assumption: '...' (what is assumed, with its range)")
+
+    for index, pressure in parts.pressures:
+        proc = pressure.process
+        if proc is None:
+            continue
+        path: Path = ("pressures", index, "process")
+        stated(path, proc)
+        for key in ("low", "high"):
+            bound = getattr(proc, key)
+            if bound is not None and (bound > pressure.value if key == "low"
+                                      else bound < pressure.value):
+                add(path + (key,), f"{key} {bound:g} that excludes the value "
+                    f"{pressure.value:g}", "bounds that contain the pressure's stated value")
+    for index, actor in parts.actors:
+        for named, expectation in actor.expectations.items():
+            path = ("actors", index, "expectations", named)
+            if named not in pressure_ids:
+                _unknown(add, path, "pressure", named, pressure_ids)
+            stated(path, expectation)
 
 
 def _check_linkages(linkages: list[tuple[int, Linkage]], actor_ids: set[str],
@@ -1247,6 +1376,9 @@ def json_schema() -> dict[str, Any]:
     for name in ("capability_uncertainty", "batna_uncertainty"):
         defs["Actor"]["properties"][name] = dist
     defs["Pressure"]["properties"]["uncertainty"] = dist
+    for name in ("Process", "Expectation"):
+        defs[name]["properties"]["trend_uncertainty"] = dist
+        defs[name]["properties"]["source"] = {"type": "string"}
     proposal = defs["Proposal"]["properties"]
     proposal["source"] = {"type": "string"}
     proposal["sources"] = proposal["open"] = ids
@@ -1254,13 +1386,3 @@ def json_schema() -> dict[str, Any]:
     defs["Distribution"].get("required", []).clear()
     defs["Distribution"]["required"] = ["low", "high"]
     return schema
-
-
-def require_status_quo(scenario: Scenario, model: str) -> list[Problem]:
-    """Problems for every issue without a status quo, for models that need one."""
-    return [
-        Problem(("issues", k, "status_quo"), "no status quo",
-                f"a status quo on the issue's scale (model {model!r} needs one)")
-        for k, issue in enumerate(scenario.issues)
-        if issue.status_quo is None
-    ]

@@ -13,6 +13,7 @@ from detente.cli import draft as draft_cmd
 from detente.cli import exchanges as exchanges_cmd
 from detente.cli import forecast as forecast_cmd
 from detente.cli import history as history_cmd
+from detente.cli import outlook as outlook_cmd
 from detente.cli import panel as panel_cmd
 from detente.cli import proposals as proposals_cmd
 from detente.cli import report as report_cmd
@@ -72,6 +73,7 @@ app.command("logrolls")(deals_cmd.logrolls)
 app.command("phase")(deals_cmd.phase)
 app.command("proposals")(proposals_cmd.proposals)
 app.command("pressures")(structure_cmds.pressures)
+app.command("outlook")(outlook_cmd.outlook)
 app.command("schema")(structure_cmds.schema)
 app.add_typer(history_cmd.app, name="history")
 app.add_typer(panel_cmd.app, name="panel")

@@ -30,11 +30,11 @@ def acceptable(problem: DealProblem, options: np.ndarray,
     u = problem.utilities_of(options)
     if problem.rules is not None:
         return problem.rules.acceptable(options, u, beta)
-    keys = problem.keys_of(options) if problem.keys is not None else u
-    key_beta = problem.key_batna if batna is None or problem.keys is None else None
-    if key_beta is None:  # other BATNAs on stated utilities: compare in utility units
-        keys, key_beta = u, beta
-    return np.asarray(problem.accepts(keys, key_beta).all(axis=-1))
+    if problem.keys is not None and batna is None:  # stated utilities: the exact keys
+        return np.asarray(problem.accepts(problem.keys_of(options),
+                                          problem.key_batna).all(axis=-1))
+    # floats, or other BATNAs on stated utilities (compared in utility units)
+    return np.asarray(problem.accepts(u, beta).all(axis=-1))
 
 
 def verdict(problem: DealProblem, deal: Mapping[str, Any] | str | np.ndarray) -> Verdict:

@@ -179,7 +179,9 @@ def evaluate_plans(g: np.ndarray, beta: np.ndarray, phi: np.ndarray,
     """For plans ``φ[P, m]`` and gains ``g[A, m]``: shortfall and worst defection ``[P, A]``.
 
     ``D_a(k) = Σ_i g_ai [φ_i < k] + Σ_i max(g_ai, 0) [φ_i = k]``; the worst
-    defection is ``max(β_a, max_k D_a(k))`` over the plan's phases.
+    defection is ``max(β_a, max_k D_a(k))`` over the plan's phases. ``beta`` is ``[A]``,
+    or ``[P, A]`` for a no-deal value of its own per plan row (the outlook prices one
+    plan against many paths' reneging values at once).
     """
     n_a, m = g.shape
     final = g.sum(axis=1)
@@ -189,7 +191,8 @@ def evaluate_plans(g: np.ndarray, beta: np.ndarray, phi: np.ndarray,
     for s in range(0, len(phi), chunk):
         f = phi[s:s + chunk].astype(np.int64)
         n_phase = f.max(axis=1) + 1 if m else np.zeros(len(f), dtype=np.int64)
-        w = np.broadcast_to(beta, (len(f), n_a)).copy()
+        b = beta if np.ndim(beta) == 1 else beta[s:s + chunk]
+        w = np.broadcast_to(b, (len(f), n_a)).copy()
         for k in range(m):
             d = defection_values(g, f, k, pos)
             w = np.where((k < n_phase)[:, None], np.maximum(w, d), w)
@@ -214,7 +217,8 @@ def plan_shortfalls(problem: DealProblem, options: np.ndarray, changed: np.ndarr
     ``changed[m]`` of the deal ``options[I]``, against no-deal values ``batna`` (default
     the problem's): :func:`evaluate_plans` on each actor's gains from the status quo;
     with structure only the parties whose consent the deal needs can defect (the others
-    get zeros). The one pricing :func:`phase` and the robust plans use."""
+    get zeros). The one pricing :func:`phase`, the robust plans and the outlook's
+    guarantees use; ``batna`` may be ``[P, A]``, one row per plan row."""
     beta = (problem.batna if batna is None else np.asarray(batna, dtype=float)) - \
         problem.reference.sum(axis=1)
     g = gain_table(problem)[:, changed, options[changed]]  # [A, m]
@@ -223,7 +227,7 @@ def plan_shortfalls(problem: DealProblem, options: np.ndarray, changed: np.ndarr
     party = problem.rules.consenting(options)
     short = np.zeros((len(phi), problem.n_actors))
     worst = np.zeros((len(phi), problem.n_actors))
-    short[:, party], worst[:, party] = evaluate_plans(g[party], beta[party], phi)
+    short[:, party], worst[:, party] = evaluate_plans(g[party], beta[..., party], phi)
     return short, worst
 
 

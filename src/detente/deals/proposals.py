@@ -32,7 +32,7 @@ import numpy as np
 from detente.errors import DetenteError
 from detente.scenario import Proposal, Scenario
 
-from .acceptability import acceptable, verdict
+from .acceptability import verdict
 from .robust import NO_DEAL_STREAM
 from .rules import Rules, Verdict
 from .space import NO_AGREEMENT, OutcomeSpace
@@ -182,13 +182,6 @@ def judge(problem: DealProblem, compiled: list[CompiledProposal]) -> list[Propos
     return out
 
 
-def package_values(problem: DealProblem, options: np.ndarray) -> np.ndarray:
-    """``x[..., I]`` on each issue's scale, of option-index packages."""
-    options = np.asarray(options, dtype=np.int64)
-    return np.stack([problem.space.option_values[i][options[..., i]]
-                     for i in range(len(problem.issues))], axis=-1)
-
-
 # ---- under uncertainty ------------------------------------------------------------------
 
 
@@ -280,8 +273,3 @@ def judge_with_draws(problem: DealProblem, scenario: Scenario,
     p, agreed = acceptance_probabilities(problem, scenario, packages, draws=draws, seed=seed,
                                          base=base)
     return [replace(j, p_accept=p[k], p_agreed=float(agreed[k])) for k, j in enumerate(judged)]
-
-
-def point_acceptable(problem: DealProblem, packages: np.ndarray) -> np.ndarray:
-    """``ok[K]`` on the point values (the one acceptability test)."""
-    return acceptable(problem, packages)

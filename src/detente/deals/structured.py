@@ -118,10 +118,13 @@ def _linkage_cells(rules: Rules, allowed: list[np.ndarray]):
 
 def party_scores(problem: DealProblem, options: np.ndarray, util: np.ndarray,
                  batna: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """Each solution's score of acceptable deals ``options[S, I]`` (see module docstring)."""
+    """Each solution's score of acceptable deals ``options[S, I]`` (see module docstring):
+    ``[S]``, or ``[..., S]`` for no-deal values ``batna[..., A]`` (one row per set of
+    no-deal values, as the outlook scores many paths at once)."""
     rules = problem.rules
     assert rules is not None
     beta = problem.batna if batna is None else np.asarray(batna, dtype=float)
+    beta = beta[..., None, :]  # [..., 1, A] against the deals' [S, A]
     need = rules.consenting(options)
     gain = util - beta
     safe = np.where(need, np.clip(gain, 1e-300, None), 1.0)
@@ -130,32 +133,44 @@ def party_scores(problem: DealProblem, options: np.ndarray, util: np.ndarray,
     def mean_log(weight: np.ndarray) -> np.ndarray:
         w = np.where(need, weight[None, :], 0.0)
         total = w.sum(axis=1)
-        return np.divide((w * log_g).sum(axis=1), total, out=np.full(len(w), -np.inf),
-                         where=total > 0)
+        mean = (w * log_g).sum(axis=-1)
+        return np.where(total > 0, mean / np.where(total > 0, total, 1.0), -np.inf)
 
     best = util.max(axis=0) if len(util) else np.zeros(problem.n_actors)
     span = np.where(best - beta > 0, best - beta, 1.0)
     return {
         "nash": mean_log(rules.party_weight),
         "asymmetric_nash": mean_log(problem.capability),
-        "kalai_smorodinsky": np.where(need, gain / span, np.inf).min(axis=1),
-        "egalitarian": np.where(need, gain, np.inf).min(axis=1),
-        "utilitarian": util @ rules.party_weight,
+        "kalai_smorodinsky": np.where(need, gain / span, np.inf).min(axis=-1),
+        "egalitarian": np.where(need, gain, np.inf).min(axis=-1),
+        "utilitarian": np.broadcast_to(util @ rules.party_weight, gain.shape[:-1]),
     }
 
 
 def structured_solutions(problem: DealProblem, options: np.ndarray, util: np.ndarray,
                          batna: np.ndarray | None = None) -> dict[str, int | None]:
     """The row of each solution among acceptable deals (``None`` if there are none)."""
+    if not len(util):
+        return {name: None for name in party_scores(problem, options, util, batna)}
+    beta = problem.batna if batna is None else np.asarray(batna, dtype=float)
+    picks = solution_rows(problem, options, util, beta[None, :])
+    return {name: int(rows[0]) for name, rows in picks.items()}
+
+
+def solution_rows(problem: DealProblem, options: np.ndarray, util: np.ndarray,
+                  batna: np.ndarray) -> dict[str, np.ndarray]:
+    """``rows[k]``: each solution's row among the acceptable deals ``options[S, I]``
+    (``S >= 1``) for each of ``k`` sets of no-deal values ``batna[k, A]``: the best
+    score, within a relative ``1e-12``, then the larger total utility, then the earlier
+    deal."""
     scores = party_scores(problem, options, util, batna)
     total = util.sum(axis=1)
-    out: dict[str, int | None] = {}
+    out: dict[str, np.ndarray] = {}
     for name, score in scores.items():
-        if not len(score):
-            out[name] = None
-            continue
-        top = score.max()
-        tol = 1e-12 * max(1.0, abs(top)) if np.isfinite(top) else 0.0
-        near = np.flatnonzero(score >= top - tol)
-        out[name] = int(near[np.argmax(total[near])])
+        top = score.max(axis=-1, keepdims=True)
+        finite = np.isfinite(top)
+        tol = np.where(finite, 1e-12 * np.maximum(1.0, np.abs(np.where(finite, top, 0.0))),
+                       0.0)
+        near = score >= top - tol
+        out[name] = np.argmax(np.where(near, total, -np.inf), axis=-1)
     return out

@@ -353,11 +353,25 @@ class DealProblem:
         BATNA was given as an argument keeps it: the draw is made but not used, so the
         other draws stay the same), plus its pressures' shift at their values; then
         each uncertain pressure is drawn (:meth:`sample_pressures`) and moves the BATNAs
-        that carry pressures by ``c · (v − stated)``. One piece for every deal tool
-        that varies no-deal values (ZOPA, proposals, robust deals).
+        that carry pressures by ``c · (v − stated)`` (:meth:`pressure_shift`). One piece
+        for every deal tool that varies no-deal values (ZOPA, proposals, robust deals,
+        the outlook).
         """
+        out = self.sample_stated_batna(rng, draws)
+        values = self.sample_pressures(rng, draws)
+        if values is not None:
+            # a draw replaces the stated value; shocks stay added on top
+            stated = np.array([v for _, v in self.pressure_dist], dtype=float)
+            drawn = [d is not None for d, _ in self.pressure_dist]
+            out += self.pressure_shift(values, stated, only=drawn)
+        return out
+
+    def sample_stated_batna(self, rng: np.random.Generator, draws: int) -> np.ndarray:
+        """``B[draws, A]``: the point BATNAs with each stated BATNA distribution drawn
+        (plus its pressures' shift at their values); the pressures themselves are not
+        drawn here (:meth:`sample_batna` does both)."""
         out = np.repeat(self.batna[None, :], draws, axis=0)
-        pressured = np.array([s.endswith(" + pressures") for s in self.batna_source], dtype=bool)
+        pressured = self.pressured
         at_point = (self.pressure_effect @ self.pressure_value
                     if self.pressure_effect is not None and self.pressure_value is not None
                     else np.zeros(self.n_actors))
@@ -366,13 +380,35 @@ class DealProblem:
                 drawn = sample_distribution(dist, rng, draws)
                 if not self.batna_source[a].startswith("given"):
                     out[:, a] = drawn + (at_point[a] if pressured[a] else 0.0)
-        values = self.sample_pressures(rng, draws)
-        if values is not None and self.pressure_effect is not None:
-            effect = np.where(pressured[:, None], self.pressure_effect, 0.0)
-            for p, (_, stated) in enumerate(self.pressure_dist):
-                if self.pressure_dist[p][0] is not None:
-                    # a draw replaces the stated value; shocks stay added on top
-                    out += np.outer(values[:, p] - stated, effect[:, p])
+        return out
+
+    @property
+    def pressured(self) -> np.ndarray:
+        """``[A]``: whose BATNA carries the pressures (not one given as an argument)."""
+        return np.array([s.endswith(" + pressures") for s in self.batna_source], dtype=bool)
+
+    def pressure_shift(self, values: np.ndarray, reference: np.ndarray,
+                       only: list[bool] | None = None, *, per_actor: bool = False
+                       ) -> np.ndarray:
+        """``Δβ[..., A]``: how pressures at ``values`` move the BATNAs from where they are at
+        ``reference[P]``: ``Δβ_a = Σ_p c_ap (v_p − r_p)`` over the actors whose BATNA
+        carries pressures (:attr:`pressured`), summed pressure by pressure (``only``:
+        the pressures to count). ``values`` is ``[..., P]`` (the same for every actor)
+        or, with ``per_actor``, ``[..., A, P]`` (each actor's own view of them, as in
+        the outlook)."""
+        values = np.asarray(values, dtype=float)
+        lead = values.shape[:-2] if per_actor else values.shape[:-1]
+        out = np.zeros(lead + (self.n_actors,))
+        if self.pressure_effect is None:
+            return out
+        effect = np.where(self.pressured[:, None], self.pressure_effect, 0.0)
+        for p in range(effect.shape[1]):
+            if only is not None and not only[p]:
+                continue
+            if per_actor:
+                out += (values[..., :, p] - reference[p]) * effect[:, p]
+            else:
+                out += (values[..., p] - reference[p])[..., None] * effect[:, p]
         return out
 
     def sample_pressures(self, rng: np.random.Generator, draws: int) -> np.ndarray | None:

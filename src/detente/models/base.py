@@ -31,7 +31,7 @@ import numpy as np
 
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.errors import DetenteError, ModelInputError, Problem
-from detente.extras import ScenarioExtras
+from detente.extras import ScenarioExtras, extras_of
 from detente.json_values import json_number, json_ready
 from detente.scenario import Scenario
 
@@ -238,7 +238,9 @@ class Model(ABC):
 
         The SMP takes a KTAB file's settings, the ensemble the Council rules of
         an EU issue; every caller that runs a model on a loaded scenario binds
-        it first (``model.bind(extras_of(scenario))``).
+        it first. :meth:`forecast` does so itself when given a scenario, so only a caller
+        that compiles the arrays on its own (a Monte Carlo run) binds by hand:
+        ``model.bind(extras_of(scenario))``. Binding twice is binding once.
         """
         return self
 
@@ -252,16 +254,19 @@ class Model(ABC):
         """Run the model on a scenario (or its arrays) and return a :class:`Forecast`.
 
         ``seed`` makes a run reproducible; pass ``rng`` instead to share one
-        generator across calls (the seed is then recorded as ``None``).
+        generator across calls (the seed is then recorded as ``None``). Given a
+        scenario, the model first takes what it needs from the scenario's extras
+        (:meth:`bind`); given arrays, it runs as it is.
         """
+        model = self.bind(extras_of(data)) if isinstance(data, Scenario) else self
         arrays = compile_scenario(data) if isinstance(data, Scenario) else data
-        self.check(arrays)
+        model.check(arrays)
         if rng is None:
             rng = np.random.default_rng(seed)
-        out = self._run(arrays, rng)
+        out = model._run(arrays, rng)
         return Forecast(
-            model=self.name,
-            params=self.get_params(),
+            model=model.name,
+            params=model.get_params(),
             actors=arrays.actors,
             issues=arrays.issues,
             outcome=out.outcome,

@@ -127,11 +127,6 @@ def _gain(x: np.ndarray, p: np.ndarray, reach: np.ndarray, utility: str) -> np.n
     return reach - np.abs(x - p)
 
 
-def _slope(x: np.ndarray, p: np.ndarray, utility: str) -> np.ndarray:
-    """g'_a(x): sign(p − x) (linear) or 2 (p − x) (quadratic)."""
-    return 2.0 * (p - x) if utility == "quadratic" else np.sign(p - x)
-
-
 def _nash_objective(x: np.ndarray, p: np.ndarray, w: np.ndarray, reach: np.ndarray,
                     utility: str) -> np.ndarray:
     """Σ_a w_a log g_a(x) over the actor axis (-2); −∞ where a weighted actor does not gain.

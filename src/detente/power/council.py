@@ -120,11 +120,6 @@ class Era:
         quota = math.ceil(sum(pop) * self.quota / 100 - 1e-9)
         return VotingGame(pop, quota, self.min_members, self.blocking_min)
 
-    def unanimity_game(self) -> VotingGame:
-        n = len(self.members)
-        return VotingGame((1,) * n, n)
-
-
 def _date(s: str) -> dt.date:
     return dt.date.fromisoformat(s)
 

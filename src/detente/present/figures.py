@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from detente.deals.pair import PairView
     from detente.deals.proposal_report import ProposalsReport
     from detente.models.base import Forecast
+    from detente.outlook import Outlook
     from detente.uncertainty.sensitivity import Sensitivity
     from detente.uncertainty.simulate import Simulation
 
@@ -346,3 +347,57 @@ def _when(row: Mapping[str, Any]) -> Any:
 
 def _value(row: Mapping[str, Any]) -> Any:
     return row.get("forecast", row.get("value"))
+
+
+def outlook_fan(result: Outlook) -> go.Figure:
+    """Month by month, each actor's no-deal value under its own expectation: the median
+    (line) and the 25–75% and 5–95% bands over the paths (a fan chart)."""
+    fan = result.batna_fan  # [T+1, A, 5]: quantiles 5, 25, 50, 75, 95%
+    months = list(range(result.months + 1))
+    fig = go.Figure()
+    for k, actor in enumerate(result.actors):
+        colour = _colour(k)
+        name = label(actor)
+        for lo, hi, alpha in ((0, 4, 0.12), (1, 3, 0.25)):
+            fig.add_trace(go.Scatter(
+                x=months + months[::-1],
+                y=list(fan[:, k, hi]) + list(fan[::-1, k, lo]),
+                fill="toself", fillcolor=_rgba(colour, alpha), line={"width": 0},
+                hoverinfo="skip", showlegend=False, legendgroup=name))
+        fig.add_trace(go.Scatter(x=months, y=fan[:, k, 2], mode="lines", name=name,
+                                 legendgroup=name, line={"color": colour},
+                                 customdata=[name] * len(months),
+                                 hovertemplate="%{customdata}, month %{x}: median no-deal "
+                                               "value %{y:.3f}<extra></extra>"))
+    fig.update_xaxes(title_text="month")
+    fig.update_yaxes(title_text="no-deal value (utility 0..1)")
+    fig = _layout(fig, "No-deal values under each actor's own expectation (bands 5–95%, "
+                       "25–75%)", height=420)
+    fig.update_layout(margin={"l": 70})
+    _note(fig)
+    return fig
+
+
+def outlook_curve(result: Outlook) -> go.Figure:
+    """Cumulative curves: P(an acceptable package exists by month t) and P(agreement by
+    month t), with P(open in month t)."""
+    months = list(range(result.months + 1))
+    fig = go.Figure()
+    for k, (y, name) in enumerate(((result.p_exists_by, "acceptable package exists by t"),
+                                   (result.p_agreed_by, "agreement by t"),
+                                   (result.p_open, "range open in month t"))):
+        fig.add_trace(go.Scatter(x=months, y=list(y), mode="lines", name=name,
+                                 line={"color": _colour(k), "shape": "hv",
+                                       "dash": "dot" if k == 2 else "solid"},
+                                 hovertemplate="month %{x}: %{y:.0%}<extra></extra>"))
+    fig.update_xaxes(title_text="month")
+    fig.update_yaxes(title_text="share of paths", range=[0, 1.02], tickformat=".0%")
+    fig = _layout(fig, "When a deal becomes possible and when it is agreed", height=380)
+    fig.update_layout(margin={"l": 70})
+    _note(fig)
+    return fig
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"

@@ -29,7 +29,6 @@ are reproducible and do not depend on the engine or chunk size.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,8 +150,3 @@ def distributions_of(sim: Any, scenario: Scenario, level: float = DEFAULT_LEVEL
                 point_band=point_band, point_band_p=point_band_p, likeliest=likeliest,
                 likeliest_p=likeliest_p))
     return tuple(out)
-
-
-def by_model(dists: Sequence[OutcomeDistribution]) -> dict[tuple[str, str], OutcomeDistribution]:
-    """The distributions keyed by (model, issue)."""
-    return {(d.model, d.issue): d for d in dists}

@@ -331,3 +331,19 @@ def _truncnorm_ppf(u: np.ndarray, mean: np.ndarray, sd: np.ndarray, low: np.ndar
     z = ndtri(np.clip(pa + uu * (pb - pa), pa, pb))
     z = np.where(flip, -z, z)
     return np.clip(mean + sd * z, low, high)
+
+
+def distribution_ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
+    """Values of ``dist`` at the quantiles ``u`` (its inverse CDF, the same formulas as the
+    input space's): a caller that draws its uniforms itself keeps its random numbers the
+    same whatever the distribution (common random numbers across variants)."""
+    u = np.asarray(u, dtype=float)
+
+    def arg(x: float | None) -> np.ndarray:
+        return np.full(u.shape, np.nan if x is None else x, dtype=float)
+
+    if dist.kind == "uniform":
+        return _uniform_ppf(u, arg(dist.low), arg(dist.high))
+    if dist.kind == "triangular":
+        return _triangular_ppf(u, arg(dist.low), arg(dist.mode), arg(dist.high))
+    return _truncnorm_ppf(u, arg(dist.mean), arg(dist.sd), arg(dist.low), arg(dist.high))

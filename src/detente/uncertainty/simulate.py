@@ -232,12 +232,6 @@ def block_model_outcome(job: SimulationJob, block: int, model: int) -> np.ndarra
     return np.asarray(m.forecast(block_arrays(job, block), rng=rng).outcome, dtype=float)
 
 
-def block_outcomes(job: SimulationJob, block: int) -> np.ndarray:
-    """Outcomes ``[n, M, I]`` of one block of draws."""
-    return np.stack([block_model_outcome(job, block, m) for m in range(len(job.models))],
-                    axis=1)
-
-
 def summarise_chunk(job: SimulationJob, first: int, x: np.ndarray) -> ChunkStats:
     """Summaries of the consecutive blocks ``first …`` whose outcomes ``x[n, M, I]`` are
     given, each block on its own."""

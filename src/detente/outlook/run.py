@@ -1,0 +1,142 @@
+"""The outlook's Monte Carlo: paths in blocks, on any engine, reduced in block order.
+
+:func:`outlook` checks its settings, compiles the deal problem, the candidates and the
+processes once, maps :func:`detente.outlook.paths.run_blocks` over ranges of blocks on
+an engine (``local`` threads, ``processes`` or ``dask``, as ``simulate``), and puts
+the per-path results back in block order, so the same seed gives the same output
+bit for bit whatever the engine and the chunk size. Then it summarises
+(:class:`detente.outlook.result.Outlook`), prices guarantees for the packages most
+often agreed (:mod:`detente.outlook.holding`) and, unless asked not to, finds which
+input moves the median month most (:mod:`detente.outlook.drivers`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from detente.deals.solutions import SOLUTIONS
+from detente.deals.utility import DealProblem
+from detente.engines import Engine, get_engine
+from detente.errors import DetenteError
+from detente.scenario import Scenario
+
+from .agreement import AgreementRule
+from .candidates import candidates, reachable
+from .paths import BlockResult, OutlookJob, run_blocks
+from .processes import Processes
+from .result import Outlook, Reduced
+
+MAX_MONTHS = 600
+"""Longest horizon (50 years): a war's outlook beyond that says nothing."""
+MAX_PATHS = 10_000_000
+DEFAULT_BLOCK_SIZE = 1024
+"""Paths per random-stream block (part of what makes a seeded run reproducible)."""
+MAX_LOOKAHEAD = 120.0
+
+Progress = Callable[[int, int], None]
+
+
+def check_settings(*, months: int, paths: int, rule: AgreementRule, solution: str,
+                   lookahead: float, hold_months: int, coverage: float,
+                   block_size: int, seed: int) -> None:
+    """A :class:`DetenteError` naming the first setting out of range, before any work."""
+    if not 1 <= months <= MAX_MONTHS:
+        raise DetenteError(f"months must be 1 to {MAX_MONTHS} (got {months})")
+    if not 1 <= paths <= MAX_PATHS:
+        raise DetenteError(f"paths must be 1 to {MAX_PATHS:,} (got {paths})")
+    if solution not in SOLUTIONS:
+        raise DetenteError(f"solution {solution!r}: expected one of {', '.join(SOLUTIONS)}")
+    if not 0 <= lookahead <= MAX_LOOKAHEAD:
+        raise DetenteError(f"lookahead must be 0 to {MAX_LOOKAHEAD:g} months (got {lookahead:g})")
+    if not 0 <= hold_months <= MAX_MONTHS:
+        raise DetenteError(f"hold months must be 0 to {MAX_MONTHS} (got {hold_months})")
+    if not 0 < coverage <= 1:
+        raise DetenteError(f"coverage must lie in (0, 1] (got {coverage:g})")
+    if block_size < 1:
+        raise DetenteError(f"block size must be at least 1 (got {block_size})")
+    if seed < 0:
+        raise DetenteError(f"seed must be >= 0 (got {seed})")
+    rule.check(months)
+
+
+def make_job(scenario: Scenario, *, months: int = 24, paths: int = 10_000, seed: int = 0,
+             rule: AgreementRule | None = None, solution: str = "nash",
+             lookahead: float = 6.0, hold_months: int = 12, coverage: float = 0.9,
+             block_size: int = DEFAULT_BLOCK_SIZE, utility: str = "linear",
+             problem: DealProblem | None = None) -> OutlookJob:
+    """The checked, compiled job (deal problem, candidates, processes)."""
+    rule = rule or AgreementRule()
+    check_settings(months=months, paths=paths, rule=rule, solution=solution,
+                   lookahead=lookahead, hold_months=hold_months, coverage=coverage,
+                   block_size=block_size, seed=seed)
+    problem = problem or DealProblem.from_scenario(scenario, utility=utility)  # type: ignore[arg-type]
+    return OutlookJob(problem, Processes.from_scenario(scenario, problem),
+                      reachable(problem, candidates(problem)),
+                      months, paths, seed, rule, solution, float(lookahead), hold_months,
+                      block_size)
+
+
+def run_job(job: OutlookJob, *, engine: str | Engine = "local", scheduler: str | None = None,
+            workers: int | None = None, chunk_size: int | None = None,
+            progress: Progress | None = None) -> Reduced:
+    """Every path of ``job``, reduced in block order (engine-independent)."""
+    if chunk_size is not None and chunk_size < 1:
+        raise DetenteError(f"chunk size must be at least 1 (got {chunk_size})")
+    own = not isinstance(engine, Engine)
+    eng = engine if isinstance(engine, Engine) else get_engine(engine, scheduler=scheduler,
+                                                               workers=workers)
+    try:
+        per = (max(1, -(-chunk_size // job.block_size)) if chunk_size is not None
+               else max(1, -(-job.n_blocks // (4 * eng.workers))))
+        tasks = [(b, min(b + per, job.n_blocks)) for b in range(0, job.n_blocks, per)]
+        parts: dict[int, BlockResult] = {}
+        done = 0
+        for res in eng.map_unordered(run_blocks, job, tasks):
+            parts[res.first_block] = res
+            done += len(res.agreed)
+            if progress is not None:
+                progress(done, job.paths)
+    finally:
+        if own:
+            eng.close()
+    ordered = [parts[k] for k in sorted(parts)]
+    return Reduced(
+        first_open=np.concatenate([p.first_open for p in ordered]),
+        agreed=np.concatenate([p.agreed for p in ordered]),
+        package=np.concatenate([p.package for p in ordered]),
+        batna_at_agreement=np.concatenate([p.batna_at_agreement for p in ordered]),
+        renege=np.concatenate([p.renege for p in ordered]),
+        open_count=np.sum([p.open_count for p in ordered], axis=0),
+        hist=np.sum([p.hist for p in ordered], axis=0),
+    )
+
+
+def outlook(scenario: Scenario, *, months: int = 24, paths: int = 10_000, seed: int = 0,
+            rule: AgreementRule | None = None, solution: str = "nash",
+            lookahead: float = 6.0, hold_months: int = 12, coverage: float = 0.9,
+            block_size: int = DEFAULT_BLOCK_SIZE, utility: str = "linear",
+            engine: str | Engine = "local", scheduler: str | None = None,
+            workers: int | None = None, chunk_size: int | None = None,
+            drivers: bool = True, driver_paths: int = 1000, top: int = 5,
+            progress: Progress | None = None) -> Outlook:
+    """The outlook of ``scenario`` over ``months`` months and ``paths`` paths (see the
+    package docstring). ``seed`` and ``block_size`` fix the result; ``engine``,
+    ``workers`` and ``chunk_size`` only decide where it is computed."""
+    job = make_job(scenario, months=months, paths=paths, seed=seed, rule=rule,
+                   solution=solution, lookahead=lookahead, hold_months=hold_months,
+                   coverage=coverage, block_size=block_size, utility=utility)
+    if drivers and driver_paths < 1:
+        raise DetenteError(f"driver paths must be at least 1 (got {driver_paths})")
+    reduced = run_job(job, engine=engine, scheduler=scheduler, workers=workers,
+                      chunk_size=chunk_size, progress=progress)
+    found: list[dict[str, Any]] | None = None
+    if drivers:
+        from .drivers import timing_drivers
+
+        small = replace(job, paths=min(driver_paths, paths), holding=False)
+        found = timing_drivers(scenario, small)
+    return Outlook.build(scenario, job, reduced, coverage=coverage, top=top, drivers=found)

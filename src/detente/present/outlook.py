@@ -1,0 +1,140 @@
+"""Views of the outlook: an 80-column table, CSV rows and a summary for the brief."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from detente.present.terminal import styled
+from detente.present.text import csv_text
+
+if TYPE_CHECKING:
+    from detente.outlook import Outlook
+
+SHOWN_MONTHS = (0, 1, 2, 3, 6, 9, 12, 18, 24, 36, 48, 60, 120, 240, 360, 480, 600)
+"""The months the table lists (those within the horizon, and the horizon itself)."""
+
+
+def _month(m: int | None, months: int) -> str:
+    return f"after month {months}" if m is None else f"month {m}"
+
+
+def _deal(d: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in d.items() if v != "no-agreement")
+
+
+def shown_months(months: int) -> list[int]:
+    return sorted({t for t in SHOWN_MONTHS if t <= months} | {months})
+
+
+def outlook_view(result: Outlook, *, drivers: int = 5) -> list[RenderableType]:
+    """Per month P(open), P(exists by), P(agreed by); terms; packages; holding; drivers."""
+    d = result.to_dict()
+    out: list[RenderableType] = [
+        styled("[bold]{}[/]: {} paths over {} months, seed {}; {}; terms by the {} solution; "
+               "no-deal values judged {:g} months ahead.", d["scenario"], f"{d['paths']:,}",
+               d["months"], d["seed"], d["rule"]["text"], d["solution"], d["lookahead"]),
+        styled("Median month an acceptable package first exists: [bold]{}[/]; median month "
+               "of agreement: [bold]{}[/]; P(agreement by month {}): [bold]{:.0%}[/].",
+               _month(d["median_month_open"], d["months"]),
+               _month(d["median_month_agreed"], d["months"]), d["months"],
+               d["p_agreed_by_horizon"]),
+    ]
+    t = Table(title="By month", title_justify="left")
+    for col in ("month", "P(open)", "P(exists by)", "P(agreed by)"):
+        t.add_column(col, justify="right")
+    rows = d["by_month"]
+    for m in shown_months(result.months):
+        r = rows[m]
+        t.add_row(str(m), f"{r['p_open']:.0%}", f"{r['p_exists_by']:.0%}",
+                  f"{r['p_agreed_by']:.0%}")
+    out.append(t)
+    if d["packages"]:
+        p = Table(title="Packages most often agreed", title_justify="left")
+        p.add_column("package (issues left unsettled omitted)", overflow="fold", max_width=44)
+        p.add_column("share", justify="right")
+        p.add_column("month", justify="right")
+        p.add_column("holds", justify="right")
+        for pk in d["packages"]:
+            p.add_row(_deal(pk["deal"]) or "(none)", f"{pk['share']:.0%}",
+                      "—" if pk["median_month"] is None else str(pk["median_month"]),
+                      "—" if "holds" not in pk else f"{pk['holds']:.0%}")
+        p.caption = (f"share: of all paths; month: median month of agreement; holds: no "
+                     f"party prefers to renege within {d['hold_months']} months")
+        p.caption_justify = "left"
+        out.append(p)
+        g = Table(title=f"Guarantees by phase (most often agreed package; "
+                        f"{d['coverage']:.0%} of its paths)", title_justify="left")
+        g.add_column("phases", overflow="fold", max_width=36)
+        g.add_column("no guarantee", justify="right")
+        g.add_column("guarantee needed", overflow="fold", max_width=28)
+        for plan in d["packages"][0].get("plans", []):
+            need = {a: v for a, v in plan["guarantee"].items() if v > 1e-12}
+            g.add_row(" → ".join("+".join(ph) for ph in plan["phases"]),
+                      f"{plan['self_enforcing']:.0%}",
+                      ", ".join(f"{a} {v:.3f}" for a, v in need.items()) or "none")
+        if d["packages"][0].get("plans"):
+            g.caption = ("no guarantee: share of the package's paths on which the plan is "
+                         "self-enforcing; guarantee: escrowed utility each party needs")
+            g.caption_justify = "left"
+            out.append(g)
+    terms = Table(title="Terms at agreement, per issue (share of agreements)",
+                  title_justify="left")
+    terms.add_column("issue")
+    terms.add_column("options", overflow="fold", max_width=60)
+    for issue, shares in d["terms"].items():
+        ranked = sorted(shares.items(), key=lambda kv: -kv[1])
+        terms.add_row(issue, ", ".join(f"{o} {s:.0%}" for o, s in ranked) or "—")
+    if any(d["terms"].values()):
+        out.append(terms)
+    if d["holds"] is not None:
+        out.append(Text(f"P(no party prefers to renege within {d['hold_months']} months | "
+                        f"agreed): {d['holds']:.0%}"))
+    if d["drivers"]:
+        dr = Table(title="What drives the timing (median month at each end)",
+                   title_justify="left")
+        dr.add_column("input", overflow="fold", max_width=30)
+        dr.add_column("low", justify="right")
+        dr.add_column("high", justify="right")
+        dr.add_column("median", justify="right")
+        dr.add_column("P(agreed)", justify="right")
+        for row in d["drivers"][:drivers]:
+            dr.add_row(row["input"], f"{row['low']:g}", f"{row['high']:g}",
+                       f"{_m(row['median_month_low'])}→{_m(row['median_month_high'])}",
+                       f"{row['p_agreed_low']:.0%}→{row['p_agreed_high']:.0%}")
+        dr.caption = "—: not by the horizon; each input alone at the ends of its range"
+        dr.caption_justify = "left"
+        out.append(dr)
+    out.append(Text(d["note"], style="dim"))
+    return out
+
+
+def _m(month: int | None) -> str:
+    return "—" if month is None else str(month)
+
+
+def outlook_csv(result: Outlook) -> str:
+    """One row per month: the probabilities and each actor's median no-deal value."""
+    return csv_text(result.month_rows())
+
+
+def outlook_summary(result: Outlook) -> dict[str, Any]:
+    """The few numbers a one-page brief shows: when, on what terms, whether it holds."""
+    d = result.to_dict()
+    top = d["packages"][0] if d["packages"] else None
+    at12 = d["by_month"][min(12, result.months)]["p_agreed_by"]
+    return {
+        "months": d["months"], "paths": d["paths"],
+        "median_month_open": d["median_month_open"],
+        "median_month_agreed": d["median_month_agreed"],
+        "p_agreed_by_12": at12 if result.months >= 12 else None,
+        "p_agreed_by_horizon": d["p_agreed_by_horizon"],
+        "package": None if top is None else top["deal"],
+        "package_share": None if top is None else top["share"],
+        "holds": None if top is None else top.get("holds"),
+        "rule": d["rule"]["text"],
+        "note": d["note"],
+    }
