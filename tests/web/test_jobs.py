@@ -188,8 +188,13 @@ def test_a_job_nobody_waits_for_is_cancelled(live: int):
     sock = socket.create_connection(("127.0.0.1", live))
     sock.sendall(f"GET /api/scenarios/{BUNDLED}/simulate?draws=20000&seed=77 HTTP/1.1\r\n"
                  f"Host: 127.0.0.1:{live}\r\n\r\n".encode())
-    job = _until(lambda: next((j for j in json.loads(_get(live, "/api/jobs")[1])
-                               if "seed=77" in j["label"]), None), 60, 0.2)
+    try:
+        job = _until(lambda: next((j for j in json.loads(_get(live, "/api/jobs")[1])
+                                   if "seed=77" in j["label"]), None), 60, 0.2)
+    except AssertionError:
+        sock.settimeout(1)
+        raise AssertionError(f"no job: {sock.recv(2000)!r}; "
+                             f"{_get(live, '/api/jobs')[1]!r}") from None
     assert job["state"] in ("queued", "running")
     sock.close()  # the client goes away
 

@@ -304,10 +304,12 @@ class JobManager:
         with self._lock:
             self._expire()
             known = self._by_key.get(key)
-            if known is not None and known.state in (QUEUED, RUNNING, DONE):
+            if known is not None and not known.cancel_asked.is_set() and known.state in (
+                    QUEUED, RUNNING, DONE):
                 known.touch()
                 return known
-            active = [j for j in self._jobs.values() if j.state in (QUEUED, RUNNING)]
+            active = [j for j in self._jobs.values()
+                      if j.state in (QUEUED, RUNNING) and not j.cancel_asked.is_set()]
             if len(active) >= self.limits.max_jobs:
                 raise Busy(f"this server has {len(active)} jobs queued or running, its limit "
                            "(--max-jobs): try again in a while")
@@ -352,7 +354,7 @@ class JobManager:
         """Forget finished jobs older than ``keep`` (under the lock)."""
         cutoff = time.time() - self.limits.keep
         for job in [j for j in self._jobs.values()
-                    if j.state in FINISHED and (j.finished or 0) < cutoff]:
+                    if j.done.is_set() and j.finished is not None and j.finished < cutoff]:
             del self._jobs[job.id]
             if self._by_key.get(job.key) is job:
                 del self._by_key[job.key]
@@ -376,6 +378,7 @@ class JobManager:
     def cancel(self, job_id: str) -> Job:
         job = self.get(job_id)
         job.cancel_asked.set()
+        job.done.wait(timeout=5)  # the worker is stopped within a poll, usually
         return job
 
     def for_polling(self, job: Job) -> None:

@@ -250,24 +250,32 @@ CLI and the API take more)."""
 
 
 @router.get("/s/{ref}/outlook", response_class=HTMLResponse)
-def outlook_page(request: Request, ref: str,
-                 months: Annotated[int, Query(ge=1, le=OUTLOOK_MONTHS)] = 24,
-                 paths: Annotated[int, Query(ge=1, le=OUTLOOK_PATHS)] = 2000,
-                 seed: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
-    """The outlook over time (``api.outlook``, no drivers): by month, the packages most
-    often agreed with their guarantees by phase, the terms, and the two figures."""
+async def outlook_page(request: Request, ref: str,
+                       months: Annotated[int, Query(ge=1, le=OUTLOOK_MONTHS)] = 24,
+                       paths: Annotated[int, Query(ge=1, le=OUTLOOK_PATHS)] = 2000,
+                       seed: SeedQ = 0) -> Response:
+    """The outlook over time (``api.outlook``, no drivers; a job): by month, the packages
+    most often agreed with their guarantees by phase, the terms, and the two figures."""
     from detente.present.outlook import shown_months
 
-    entry = store(request).get(ref)
+    entry = await entry_of(request, ref)
     sc = entry.scenario
-    result = api.outlook(sc, months=months, paths=paths, seed=seed, drivers=False,
-                         workers=1)
-    out = result.to_dict()
-    figs = {"outlook-curve": figure_json(figures.outlook_curve(result)),
-            "outlook-fan": figure_json(figures.outlook_fan(result))}
-    return page("outlook.html.j2", entry=entry, sc=sc, out=out,
-                months=[out["by_month"][t] for t in shown_months(months)],
-                max_months=OUTLOOK_MONTHS, max_paths=OUTLOOK_PATHS, figures=figs)
+    try:
+        result = await run_job(request, "outlook", entry, {
+            "months": months, "paths": paths, "seed": seed, "drivers": False,
+            "workers": 1}, PAGE_WAIT)
+    except Pending as pending:
+        return working(pending.job)
+
+    def render() -> HTMLResponse:
+        out = result.to_dict()
+        figs = {"outlook-curve": figure_json(figures.outlook_curve(result)),
+                "outlook-fan": figure_json(figures.outlook_fan(result))}
+        return page("outlook.html.j2", entry=entry, sc=sc, out=out,
+                    months=[out["by_month"][t] for t in shown_months(months)],
+                    max_months=OUTLOOK_MONTHS, max_paths=OUTLOOK_PATHS, figures=figs)
+
+    return await run_in_threadpool(render)
 
 
 @router.get("/s/{ref}/edit", response_class=HTMLResponse)

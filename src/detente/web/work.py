@@ -16,7 +16,7 @@ from detente import api
 from detente.errors import DetenteError
 from detente.scenario import Scenario
 
-KINDS = ("simulate", "deals", "proposals", "sensitivity", "brief", "forecast")
+KINDS = ("simulate", "deals", "proposals", "sensitivity", "brief", "forecast", "outlook")
 """The operations that run as jobs (each the API function of the same name)."""
 
 
@@ -36,6 +36,8 @@ def compute(kind: str, scenario: Mapping[str, Any], params: Mapping[str, Any]) -
         return api.brief(sc, **p)
     if kind == "forecast":
         return api.forecast(sc, **p)
+    if kind == "outlook":
+        return api.outlook(sc, **p)
     raise DetenteError(f"unknown job kind {kind[:40]!r}; expected {', '.join(KINDS)}")
 
 
