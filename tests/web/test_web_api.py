@@ -184,7 +184,8 @@ def test_openapi_and_static(client: TestClient):
 def test_figures_and_brief(client: TestClient):
     for kind in ("scales", "trajectories?model=eum", "histograms?draws=100",
                  "pareto?a=RUS&b=UKR", "tornado?issue=donetsk"):
-        res = client.get(f"/api/scenarios/{BUNDLED}/figures/{kind}?wait=120")
+        sep = "&" if "?" in kind else "?"
+        res = client.get(f"/api/scenarios/{BUNDLED}/figures/{kind}{sep}wait=120")
         assert res.status_code == 200, kind
         assert res.json()["data"]
     brief = client.get(f"/api/scenarios/{BUNDLED}/brief?draws=100&wait=120")
