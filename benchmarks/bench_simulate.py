@@ -7,6 +7,10 @@ Run on demand (not part of the test suite):
     python benchmarks/bench_simulate.py                 # the full run (several minutes)
     python benchmarks/bench_simulate.py --quick         # 2,000-draw run, smaller samples
     python benchmarks/bench_simulate.py --draws 20000   # another size for the joint run
+    python benchmarks/bench_simulate.py --skip-per-model --models compromise,median,nash \
+        --draws 1000000 --engines local --before /work/main/src   # a million, vs older code
+
+Needs only the project's own dependencies (Dask's ``distributed`` is one of them).
 
 Three parts, each configuration in a fresh subprocess so that its peak
 resident memory (``ru_maxrss``) is its own:
@@ -118,9 +122,11 @@ def child_simulate(spec: dict) -> dict:
             "cpu_rate": spec["draws"] / cpu, "peak_mb": _peak_mb(), "worker_peak_mb": worker_mb}
 
 
-def run(kind: str, spec: dict) -> dict:
+def run(kind: str, spec: dict, src: Path | None = None) -> dict:
+    """One configuration in a fresh process; ``src``: import detente from that tree."""
+    env = dict(os.environ, PYTHONPATH=str(src)) if src else None
     proc = subprocess.run([sys.executable, __file__, "--child", kind, json.dumps(spec)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise SystemExit(f"{kind} {spec} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -153,8 +159,12 @@ def per_model(models: list[str], reference_draws: int, model_draws: int) -> dict
     return rates
 
 
-def joint(models: list[str], draws: int, rates: dict[str, float]) -> None:
-    """Part 3: all models together: threads, processes, a local Dask cluster; identical."""
+def joint(models: list[str], draws: int, rates: dict[str, float],
+          engines: tuple[str, ...] = ("local", "processes", "dask"),
+          before: Path | None = None) -> None:
+    """Part 3: all models together: threads, processes, a local Dask cluster; identical.
+    ``before``: the same run on the default engine with another source tree, for the
+    ratio of time and memory."""
     import xarray as xr
 
     from detente.uncertainty import Simulation
@@ -169,6 +179,8 @@ def joint(models: list[str], draws: int, rates: dict[str, float]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for engine, chunk in (("local", None), ("processes", None),
                               ("dask", 2 * DEFAULT_BLOCK_SIZE)):
+            if engine not in engines:
+                continue
             out = str(Path(tmp) / f"{engine}.nc")
             r = run("simulate", {"models": models, "draws": draws, "engine": engine,
                                  "workers": WORKERS, "chunk_size": chunk, "out": out})
@@ -176,12 +188,28 @@ def joint(models: list[str], draws: int, rates: dict[str, float]) -> None:
             print(f"{engine:<8}{chunk or 'auto':>8}{r['seconds']:>9.1f}{r['cpu']:>8.1f}"
                   f"{r['rate']:>10,.0f}{r['cpu_rate']:>8,.0f}{r['peak_mb']:>9.0f}{r['worker_peak_mb']:>10.0f}",
                   flush=True)
-        local, procs, dask = (Simulation.load(Path(tmp) / f"{e}.nc")
-                              for e in ("local", "processes", "dask"))
-        xr.testing.assert_identical(local.dataset, procs.dataset)
-        xr.testing.assert_identical(local.dataset, dask.dataset)
-        print("local, processes and Dask summaries identical "
+        saved = [Simulation.load(Path(tmp) / f"{e}.nc") for e in results]
+        for other in saved[1:]:
+            xr.testing.assert_identical(saved[0].dataset, other.dataset)
+        print(f"{', '.join(results)} summaries identical "
               "(xarray.testing.assert_identical): yes")
+        if before is not None:
+            out = str(Path(tmp) / "before.nc")
+            r = run("simulate", {"models": models, "draws": draws, "engine": "local",
+                                 "workers": WORKERS, "out": out}, src=before)
+            now = results.get("local")
+            print(f"before ({before}), local: {r['seconds']:.1f} s, {r['cpu']:.1f} CPU s, "
+                  f"peak {r['peak_mb']:.0f} MB", end="")
+            if now:
+                print(f"; ratio before/now: wall {r['seconds'] / now['seconds']:.2f}, CPU "
+                      f"{r['cpu'] / now['cpu']:.2f}, peak {r['peak_mb'] / now['peak_mb']:.2f}",
+                      end="")
+                same = Simulation.load(out).dataset.equals(saved[0].dataset)
+                print(f"; same numbers: {'yes' if same else 'NO'}", end="")
+            print()
+    if "dask" in results and "processes" in results:
+        print(f"Dask CPU / process engine CPU: "
+              f"{results['dask']['cpu'] / results['processes']['cpu']:.2f} (target <= 1.3)")
     print(f"(load average {_load()})")
     # the sum of single-model seconds on one worker: what the joint run costs on one core
     one_core = sum(draws / rates[m] for m in models if m in rates)
@@ -211,6 +239,11 @@ def main() -> None:
                         help="comma-separated models (default: all seven)")
     parser.add_argument("--skip-per-model", action="store_true",
                         help="only the joint run")
+    parser.add_argument("--engines", default="local,processes,dask",
+                        help="comma-separated engines of the joint run (default: all three)")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="another source tree (its src/): the joint run on the default "
+                             "engine with it too, and the ratios")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -224,7 +257,7 @@ def main() -> None:
     reference_draws = args.reference_draws or (50 if args.quick else 300)
     print(f"cores: {os.cpu_count()}, load average {_load()}, scenario {SCENARIO}")
     rates = {} if args.skip_per_model else per_model(models, reference_draws, model_draws)
-    joint(models, draws, rates)
+    joint(models, draws, rates, tuple(args.engines.split(",")), args.before)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "detente"
 
 # Lowest first; a module may import its own layer and those below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "atomic", "reading", "json_values", "notes", "version", "yaml_text"),
+    ("errors", "atomic", "reading", "json_values", "notes", "version", "yaml_text",
+     "estimate"),
     ("scenario", "scenarios", "templates", "anchors", "utility_space", "extras", "diagnostics"),
     ("formats", "arrays"),
     ("power", "engines", "models"),
@@ -37,7 +38,7 @@ NO_FILES = ("scenario", "arrays", "power", "engines", "models", "deals", "uncert
 KNOWN_UPWARD: frozenset[tuple[str, str]] = frozenset()
 # `detente serve` starts the web app, which sits beside the CLI on the top layer
 CLI_MAY_IMPORT = ("detente.api", "detente.errors", "detente.present", "detente.cli",
-                  "detente.web")
+                  "detente.web", "detente.version")
 CLI_THIRD_PARTY = ("typer", "rich", "click", "uvicorn")
 
 

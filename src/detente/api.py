@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from detente.deals.pair import PairView
     from detente.deals.proposal_report import ProposalsReport
     from detente.engines import Engine
+    from detente.estimate import CostModel
     from detente.outlook import Outlook
     from detente.present.brief import BriefData
     from detente.store import History
@@ -468,23 +469,34 @@ def simulate(
     return sim
 
 
-PILOT_DRAWS = 256
-"""Draws of the pilot run that :func:`estimate_simulation` times."""
+SIMULATE_PILOTS = (128, 1024)
+"""Draws of the two timed pilots of :func:`simulation_cost` (after a 32-draw warm-up)."""
+
+
+def simulation_cost(scenario: ScenarioLike = None,
+                    models: Iterable[str | Model] | None = None, *, draws: int,
+                    params: Params | None = None, format: str | None = None,
+                    calibrated_uncertainty: bool = False) -> CostModel:
+    """The cost of a :func:`simulate` run here as ``fixed + per_draw · draws``
+    (:mod:`detente.estimate`): a 32-draw warm-up (imports, first calls), then pilots of
+    :data:`SIMULATE_PILOTS` draws timed and fitted."""
+    from detente.estimate import measure
+
+    sc = _scenario(scenario, format)
+    return measure(lambda n: simulate(sc, models, draws=n, params=params, keep_draws=False,
+                                      calibrated_uncertainty=calibrated_uncertainty),
+                   units=draws, pilots=SIMULATE_PILOTS, warm=32)
 
 
 def estimate_simulation(scenario: ScenarioLike = None,
                         models: Iterable[str | Model] | None = None, *, draws: int,
                         params: Params | None = None, format: str | None = None,
                         calibrated_uncertainty: bool = False) -> float:
-    """Seconds a :func:`simulate` run of ``draws`` would take here, from timing a pilot of
-    :data:`PILOT_DRAWS` draws and scaling linearly (``t · draws / pilot``; the cost per draw
-    is constant, so this over-states short runs by the pilot's fixed cost)."""
-    sc = _scenario(scenario, format)
-    pilot = min(draws, PILOT_DRAWS)
-    start = time.perf_counter()
-    simulate(sc, models, draws=pilot, params=params, keep_draws=False,
-             calibrated_uncertainty=calibrated_uncertainty)
-    return (time.perf_counter() - start) * draws / pilot
+    """Seconds a :func:`simulate` run of ``draws`` would take here
+    (:func:`simulation_cost`; before issue 31 one pilot was scaled linearly, counting its
+    fixed costs once per 256 draws)."""
+    return simulation_cost(scenario, models, draws=draws, params=params, format=format,
+                           calibrated_uncertainty=calibrated_uncertainty).seconds(draws)
 
 
 def load_simulation(path: str | os.PathLike[str]) -> Simulation:
@@ -667,6 +679,71 @@ def estimate_deals(scenario: ScenarioLike | GeniusDomain = None, *, utility: str
     return DealWork(deals=size, actors=problem.n_actors, passes=passes,
                     seconds=per_deal * (size * passes + packages * package_draws),
                     packages=packages, package_draws=package_draws)
+
+
+DEALS_PILOTS = (16, 64)
+"""Robust draws of the two timed survival pilots of :func:`deals_cost`."""
+PACKAGE_PILOTS = (50, 400)
+"""Draws of the two timed pilots of :func:`proposals_cost`."""
+
+
+def deals_cost(scenario: ScenarioLike | GeniusDomain = None, *, utility: str = "linear",
+               robust: int | None = None, format: str | None = None) -> CostModel:
+    """The cost of :func:`analyse_deals` here as ``fixed + per_draw · robust``: the
+    analysis of the deal space timed once (after a warm-up run), the survival over the
+    robust draws fitted on pilots of :data:`DEALS_PILOTS` draws (:mod:`detente.estimate`).
+    It runs the analysis twice: for a space too large for that, :func:`estimate_deals`
+    gives a lower bound without running it."""
+    from detente.deals import analyse, with_survival
+    from detente.estimate import CostModel, measure
+
+    source = load_deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, format=format)
+    analyse(problem)  # warm-up
+    start = time.perf_counter()
+    report = analyse(problem)
+    space = CostModel(time.perf_counter() - start, 0.0)
+    robust = _robust_draws(robust)
+    if not robust:
+        return space
+    plain = _plain_scenario(source)
+    return space + measure(lambda n: with_survival(report, plain, draws=n), units=robust,
+                           pilots=DEALS_PILOTS, warm=2)
+
+
+def proposals_cost(scenario: ScenarioLike = None, *, draws: int, utility: str = "linear",
+                   models: Iterable[str] | None = None,
+                   format: str | None = None) -> CostModel:
+    """The cost of :func:`proposals` here as ``fixed + per_draw · draws`` (the fixed part:
+    the plans on the point values, their amendments and the models' forecasts), fitted on
+    pilots of :data:`PACKAGE_PILOTS` draws after a warm-up (:mod:`detente.estimate`)."""
+    from detente.estimate import measure
+
+    sc = _scenario(scenario, format)
+    return measure(lambda n: proposals(sc, draws=n, utility=utility, models=models),
+                   units=max(draws, 1), pilots=PACKAGE_PILOTS, warm=10)
+
+
+def report_cost(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
+                draws: int = 1000, interval_draws: int | None = None,
+                format: str | None = None) -> CostModel:
+    """The cost of :func:`brief` here as ``fixed + per_draw · draws``: its Monte Carlo of
+    the fast models (:func:`simulation_cost`), the plans judged over the same draws
+    (:func:`proposals_cost`, its cost per draw), and the rest (the forecasts with their
+    ``interval_draws``, default :data:`BRIEF_DRAWS`, the sensitivity, the deals and the
+    plans on the point values) timed once as a fixed cost."""
+    from detente.estimate import CostModel
+
+    sc = _scenario(scenario, format)
+    chosen = list(models) if models else [m for m in available_models() if m != "ensemble"]
+    cost = simulation_cost(sc, brief_simulated(chosen), draws=draws) if draws else \
+        CostModel(0.0, 0.0)
+    if sc.proposals and draws:
+        cost = cost + CostModel(0.0, proposals_cost(sc, draws=draws, models=[]).per_unit)
+    start = time.perf_counter()
+    brief(sc, models=chosen, draws=0,
+          interval_draws=BRIEF_DRAWS if interval_draws is None else interval_draws)
+    return cost + CostModel(time.perf_counter() - start, 0.0)
 
 
 def load_deal_source(scenario: ScenarioLike | GeniusDomain = None,
@@ -1019,20 +1096,20 @@ def delphi_round(
     files: Iterable[str | os.PathLike[str]] = (),
     *,
     base: Scenario | str | os.PathLike[str] | None = None,
-    store: bool = True,
+    store: bool | None = None,
     db: str | os.PathLike[str] | None = None,
 ) -> RoundSummary:
     """Open a Delphi panel in ``folder`` (with the analysts' ``files``) or, without files,
     close the round the analysts revised and hand out the next.
 
-    The rounds are kept as files in ``folder`` and, with ``store`` (default), in the
-    history store ``db`` (see :func:`open_history`): each analyst's estimates and the
+    The rounds are kept as files in ``folder`` and, when :func:`delphi_store` says so, in
+    the history store ``db`` (see :func:`open_history`): each analyst's estimates and the
     panel's median as versions noted "Delphi round k" (see :mod:`detente.inputs.delphi`).
     """
     from detente.inputs import delphi
 
     paths = list(files)
-    history = open_history(db) if store else None
+    history = open_history(db) if delphi_store(store, db) is not None else None
     try:
         if paths:
             return delphi.start(paths, folder, base=_scenario_or_load(base), store=history)
@@ -1040,6 +1117,18 @@ def delphi_round(
     finally:
         if history is not None:
             history.close()
+
+
+def delphi_store(store: bool | None, db: str | os.PathLike[str] | None = None) -> str | None:
+    """Where :func:`delphi_round` keeps the rounds (the store's URL, password hidden), or
+    ``None`` for files only. ``store=True`` keeps them (in ``db``, ``$DETENTE_DB`` or the
+    default store), ``False`` never; ``None`` (the default) only when a store is named
+    (``db`` or ``$DETENTE_DB``): the default store is never written to unasked."""
+    from detente.store.db import ENV_VAR, display, resolve_url
+
+    if store is False or (store is None and db is None and not os.environ.get(ENV_VAR)):
+        return None
+    return display(resolve_url(db))
 
 
 def delphi_history(folder: str | os.PathLike[str]) -> list[dict[str, Any]]:

@@ -5,6 +5,10 @@ The new content goes to a temporary file in the same folder, is flushed to disk
 file system); on any failure the temporary file is removed and the target is
 untouched. Every file detente writes (scenarios, reports, weights, saved
 simulations) goes through :func:`write_atomic`.
+
+The temporary file is created private (``mkstemp`` makes it 0600), so before the
+rename it is given the mode any other tool would create: ``0666 & ~umask``
+(0644 under the usual umask 022), as ``open(path, "w")`` does.
 """
 
 from __future__ import annotations
@@ -46,6 +50,21 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     return write_atomic(path, write)
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where the system says it
+    (Linux: ``/proc/self/status``); elsewhere set and restored at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _replace(target: Path, write: Callable[[Path], None]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -53,6 +72,7 @@ def _replace(target: Path, write: Callable[[Path], None]) -> None:
     tmp = Path(name)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)

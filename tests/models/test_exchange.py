@@ -272,3 +272,19 @@ def test_ukraine_drones_for_tomahawks(ukraine):
 def test_bad_parameters_are_named_in_one_clear_error(params, named):
     with pytest.raises(DetenteError, match=f"model 'exchange': bad parameter {named}"):
         get_model("exchange", **params)
+
+
+def test_outcomes_alone_are_the_forecasts_outcomes(ukraine, monkeypatch):
+    """What a Monte Carlo run keeps (:meth:`Exchange.outcomes`, a few draws at a time,
+    without the log) is the forecast's outcome bit for bit."""
+    from detente.models.exchange import model as exchange_model
+    from detente.uncertainty.sampling import input_space
+
+    arrays = input_space(ukraine).sample(2, 0, 40)
+    monkeypatch.setattr(exchange_model, "OUTCOME_DRAWS", 7)
+    for variant in ("equal-gain", "random-rate"):
+        model = Exchange(variant=variant)
+        want = model.forecast(arrays, rng=np.random.default_rng(3)).outcome
+        got = model.outcomes(arrays, np.random.default_rng(3))
+        np.testing.assert_array_equal(got, want)
+    assert len(np.unique(got, axis=0)) > 1

@@ -13,7 +13,8 @@ from detente.arrays import ScenarioArrays, compile_scenario
 from detente.extras import extras_of
 from detente.formats import read
 from detente.models.base import Forecast
-from detente.models.smp import SpatialModelOfPolitics, batch_challenges
+from detente.models.smp import SpatialModelOfPolitics, batch_challenges, tiles
+from detente.models.smp.batch_turn import assess_rows
 from detente.uncertainty.sampling import input_space
 
 
@@ -108,3 +109,51 @@ def test_stochastic_runs_draw_by_draw(ukraine) -> None:
     model = SpatialModelOfPolitics(state_transitions="Stochastic")
     assert not model.batched
     assert not SpatialModelOfPolitics(ktab_schedule=[((0, 1), "0011")]).batched
+
+
+def test_tiles_threads_and_blocks_do_not_change_the_numbers(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thirteen actors (the tiled challenges): tiny tiles, two threads and votes formed
+    one option at a time give the numbers of the whole-array path, bit for bit."""
+    scenario = read(data_dir / "ktab" / "SOE-Pol-Comp.csv")
+    arrays = jittered(compile_scenario(scenario), 3, seed=4)
+    model = SpatialModelOfPolitics().bind(extras_of(scenario))
+    whole = model.forecast(arrays, seed=5)
+    monkeypatch.setattr(tiles, "TILE", 13 * 5 * 2)  # two challengers × five targets
+    monkeypatch.setattr(tiles, "TARGETS", 5)
+    monkeypatch.setattr(tiles, "THREAD_CELLS", 0)
+    monkeypatch.setattr("detente.models.smp.primitives.COALITION_CELLS", 13 * 13)
+    assert_same(model.forecast(arrays, seed=5), whole)
+
+
+def test_tiled_challenges_equal_the_whole_array_formula() -> None:
+    """:func:`own_challenges_tiled` gives :func:`own_challenges_rows`'s numbers bit for
+    bit, for every voting rule and third-party commitment, on one and two threads."""
+    rng = np.random.default_rng(11)
+    rows, n = 2, 21
+    pos = rng.uniform(size=(rows, n, 3))
+    ideal = np.clip(pos + rng.normal(0, 0.1, pos.shape), 0, 1)
+    sal = rng.uniform(0.05, 0.3, pos.shape)
+    cap = rng.uniform(10, 200, (rows, n))
+    for rule, commit in [("Prop", "SemiCommit"), ("ASymProsp", "SemiCommit"),
+                         ("PropCbc", "NoCommit"), ("Binary", "FullCommit")]:
+        model = SpatialModelOfPolitics(voting_rule=rule, third_party_commit=commit)
+        st = assess_rows(model, pos, ideal, sal, cap)
+        p_ref, du_ref = batch_challenges.own_challenges_rows(model, st, np.arange(n))
+        for threads in (1, 2):
+            p, du = tiles.own_challenges_tiled(model, st, threads=threads)
+            np.testing.assert_array_equal(p, p_ref)
+            np.testing.assert_array_equal(du, du_ref)
+
+
+@pytest.mark.parametrize("params", VARIANTS, ids=lambda p: ",".join(p) or "defaults")
+def test_outcomes_alone_are_the_forecasts_outcomes(ukraine, params: dict[str, Any]) -> None:
+    """What a Monte Carlo run keeps (:meth:`outcomes`, no padded paths) is the forecast's
+    outcome bit for bit."""
+    arrays = input_space(ukraine).sample(1, 0, 30)
+    model = SpatialModelOfPolitics(**params)
+    want = model.forecast(arrays, seed=5).outcome
+    got = model.outcomes(arrays, np.random.default_rng(5))
+    np.testing.assert_array_equal(got, want)
+    assert not np.isnan(got).all()

@@ -63,9 +63,9 @@ def test_add_show_and_export(db, tmp_path):
     res = invoke("add", str(scenario), "--as-of", "2025-11-07", "--note", "two days on",
                  "--db", db)
     assert res.exit_code == 0, res.output
-    assert "added as version #1" in res.output
+    assert "added as version ukraine-2025-11@1" in res.output
     again = invoke("add", str(scenario), "--as-of", "2025-11-07", "--db", db)
-    assert "already stored as version #1" in again.output
+    assert "already stored as version ukraine-2025-11@1" in again.output
     shown = json.loads(invoke("show", "1", "--db", db, "-f", "json").output)
     assert shown["note"] == "two days on" and shown["as_of"] == "2025-11-07"
     assert shown["scenario"]["name"] == "ukraine-2025-11"
@@ -138,6 +138,31 @@ def test_diff_against_a_file_not_stored(db, tmp_path):
 def test_rm(db):
     assert invoke("import", "ukraine-2025-11", "--db", db).exit_code == 0
     res = invoke("rm", "@1", "--db", db)
-    assert res.exit_code == 0 and "removed version #1" in res.output
+    assert res.exit_code == 0 and "removed version ukraine-2025-11@1" in res.output
     assert [v["id"] for v in json.loads(invoke("log", "--db", db, "-f", "json").output)] == [2, 3]
     assert invoke("rm", "1", "--db", db).exit_code == 1
+
+
+def test_one_reference_scheme_shown_by_log_and_taken_everywhere(db):
+    """Issue 31 item 8: `log` lists each version by the reference show/diff/rm take (its
+    place in the history, oldest first), and every output names versions that way."""
+    assert invoke("import", "ukraine-2025-11", "--db", db).exit_code == 0
+    log = invoke("log", "--db", db).output
+    rows = json.loads(invoke("log", "--db", db, "-f", "json").output)
+    assert [r["ref"] for r in rows] == [f"ukraine-2025-11@{n}" for n in (1, 2, 3)]
+    for r in rows:
+        n = r["ref"].split("@")[1]
+        assert f"@{n}" in log
+        shown = invoke("show", f"@{n}", "--db", db)
+        assert shown.exit_code == 0 and f"Version {r['ref']}" in shown.output
+        assert r["as_of"] in shown.output
+        assert json.loads(invoke("show", r["ref"], "--db", db, "-f", "json").output)["id"] == \
+            r["id"]
+    res = invoke("diff", "@1", "@2", "--db", db, "-m", "compromise")
+    assert "ukraine-2025-11@1 (2025-10-28)" in res.output
+    assert "ukraine-2025-11@2 (2025-10-31)" in res.output
+    timeline = invoke("timeline", "--db", db, "-m", "compromise").output
+    assert "@3" in timeline and "#3" not in timeline
+    # every — has its reason
+    assert "— drones at @1 (2025-10-28): the issue is not in that version's scenario" in \
+        " ".join(timeline.split())

@@ -235,3 +235,14 @@ def test_a_file_without_checksum_is_read_in_a_child_first(tmp_path, monkeypatch)
     monkeypatch.setattr(sim_module, "_PROBE", "import os\nos.abort()\n")
     with pytest.raises(DetenteError, match="crashed"):
         detente.api.load_simulation(path)
+
+
+def test_a_chunks_models_share_one_task_only_when_chunks_keep_every_worker_busy():
+    from detente.uncertainty.simulate import _tasks
+
+    # 7 chunks for 2 workers: one task per chunk and model, so both workers have work
+    assert _tasks(7, 1, 3, 2) == [(b, b + 1, m) for b in range(7) for m in range(3)]
+    # 62 chunks: the three models of a chunk in one task (inputs sampled once per block)
+    grouped = _tasks(62, 1, 3, 2)
+    assert grouped == [(b, b + 1, (0, 1, 2)) for b in range(62)]
+    assert _tasks(62, 1, 1, 2) == [(b, b + 1, 0) for b in range(62)]

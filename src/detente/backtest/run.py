@@ -94,6 +94,21 @@ class BacktestResult:
             for m, f in self.forecasts.items()
         ]
 
+    def identical_to(self, baseline: str = REFERENCE_MODEL) -> tuple[str, ...]:
+        """The models whose forecast equals ``baseline``'s on every issue both scored
+        (to 1e-9): e.g. the exchange model on one-issue cases, where it has nothing to
+        trade and keeps the compromise outcome."""
+        base = self.forecasts.get(baseline)
+        if base is None:
+            return ()
+        same = []
+        for m, f in self.forecasts.items():
+            both = ~(np.isnan(f) | np.isnan(base))
+            if m != baseline and both.any() and np.allclose(f[both], base[both], rtol=0,
+                                                              atol=1e-9):
+                same.append(m)
+        return tuple(same)
+
     def rows(self) -> list[dict[str, Any]]:
         """One plain row per issue: case facts, each model's forecast and absolute error."""
         rows = []

@@ -11,9 +11,14 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from detente import api
-from detente.cli.common import console, err_console, guard, show
-from detente.cli.options import FromOpt
-from detente.present.backtest import backtest_table, backtest_warnings, ensemble_fit_view
+from detente.cli.common import console, err_console, explain, guard, show
+from detente.cli.options import ExplainOpt, FromOpt
+from detente.present.backtest import (
+    backtest_notes,
+    backtest_table,
+    backtest_warnings,
+    ensemble_fit_view,
+)
 from detente.present.text import backtest_csv
 
 Capability = enum.StrEnum(  # type: ignore[misc]
@@ -30,7 +35,9 @@ def backtest(
                      "model plus the baselines reference-point and median-position."),
     ] = None,
     capability: Annotated[
-        Capability, typer.Option("--capability", "-c", help="How actors' capabilities are set.")
+        Capability, typer.Option("--capability", "-c", metavar="<scheme>",
+                                 help="How actors' capabilities are set: "
+                                 + ", ".join(api.capability_schemes()) + ".")
     ] = Capability.equal,  # type: ignore[attr-defined]
     limit: Annotated[
         int | None, typer.Option(help="Score only the first N scoreable issues (quick runs).")
@@ -54,6 +61,7 @@ def backtest(
                      + ", ".join(api.shipped_ensemble_members()) + "."),
     ] = None,
     fmt: FromOpt = None,
+    explain_: ExplainOpt = False,
 ) -> None:
     """Score models on real outcomes: MAE, median error, RMSE, hits within 10/20, win rate."""
     n_models = len(dict.fromkeys(model)) if model else len(api.backtest_models())
@@ -72,7 +80,9 @@ def backtest(
                               limit=limit, bootstrap=bootstrap, seed=seed, format=fmt,
                               progress=tick)
     console.print(backtest_table(report))
+    show(backtest_notes(report))
     show(backtest_warnings(report), to=err_console)
+    explain("backtest", explain_)
     if csv_path is not None:
         api.write_text(csv_path, backtest_csv(report))
         console.print(f"per-issue results: {csv_path}")

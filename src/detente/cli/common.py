@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console, RenderableType
-from typer.core import TyperGroup, TyperOption
 
+from detente.cli.group import LazyGroup as Group
 from detente.cli.options import OutputFormat
 from detente.errors import DetenteError, ScenarioError
 from detente.present.legends import explain_view
@@ -71,36 +71,3 @@ def guard(fn: F) -> F:
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def _plain_flags(command: Any, ctx: Any) -> None:
-    """Show a boolean flag as ``--force``, not ``--force <bool>``, and an option's own metavar
-    (``<table|json>``) where it has one: Typer's help prints the value type of every option
-    and ignores a metavar."""
-    for param in [*command.params, command.get_help_option(ctx)]:
-        if not isinstance(param, TyperOption):
-            continue
-        if param.is_flag:
-            shown = ""
-        elif param.metavar:
-            shown = param.metavar
-        else:
-            continue
-        param.display_type_rich = lambda ctx, shown=shown: shown  # type: ignore[method-assign,misc]
-    if isinstance(command, TyperGroup):
-        for sub in command.commands.values():
-            _plain_flags(sub, ctx)
-
-
-class Group(TyperGroup):
-    """The ``detente`` group: every command's help shows flags without a value type."""
-
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        command = super().get_command(ctx, cmd_name)
-        if command is not None:
-            _plain_flags(command, ctx)
-        return command
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        _plain_flags(self, ctx)
-        super().format_help(ctx, formatter)

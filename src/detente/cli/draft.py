@@ -12,7 +12,6 @@ import typer
 from detente import api
 from detente.cli.common import OutputFormat, console, err_console, guard
 from detente.cli.options import ForceOpt, TableJsonOpt
-from detente.cli.panel import reflow_help
 from detente.errors import DetenteError
 from detente.present.inputs import review_table
 from detente.present.text import counts
@@ -23,7 +22,6 @@ class ExtractorName(enum.StrEnum):
     llm = "llm"
 
 
-@reflow_help
 @guard
 def draft(
     target: Annotated[str, typer.Argument(

@@ -24,6 +24,7 @@ from detente.present.history import (
     attribution_tables,
     changes_table,
     log_table,
+    timeline_gaps,
     timeline_table,
     version_table,
 )
@@ -79,7 +80,7 @@ def add(
         version = h.add(scenario, as_of=as_of, note=note, history=history)
         new = h.counts()["versions"] > before
     head = "added as version" if new else "already stored as version"
-    console.print(f"{head} #{version.id} of {version.history}, as of {version.as_of}, "
+    console.print(f"{head} {version.ref}, as of {version.as_of}, "
                   f"scenario {version.scenario_hash} ({h.where})", highlight=False)
 
 
@@ -102,21 +103,23 @@ def log(name: HistoryArg = None, db: DbOpt = None,
 @app.command("rm")
 @guard
 def rm(
-    ref: Annotated[str, typer.Argument(help="Version: id, NAME@N, NAME@DATE or hash prefix.")],
+    ref: Annotated[str, typer.Argument(help="Version: NAME@N or @N (as `history log` lists "
+                   "it), NAME@DATE or a hash prefix.")],
     db: DbOpt = None,
 ) -> None:
     """Delete one version (its scenario and cached results go too when no other version
     holds that scenario)."""
     with api.open_history(db) as h:
         version = h.remove(ref)
-    console.print(f"removed version #{version.id} of {version.history} "
+    console.print(f"removed version {version.ref} "
                   f"(as of {version.as_of}, scenario {version.scenario_hash})", highlight=False)
 
 
 @app.command("show")
 @guard
 def show(
-    ref: Annotated[str, typer.Argument(help="Version: id, NAME@N, NAME@DATE or hash prefix.")],
+    ref: Annotated[str, typer.Argument(help="Version: NAME@N or @N (as `history log` lists "
+                   "it), NAME@DATE or a hash prefix.")],
     db: DbOpt = None,
     output: TableJsonOpt = OutputFormat.table,
     save: Annotated[Path | None, typer.Option(
@@ -144,8 +147,9 @@ def _version_or_file(ref: str) -> Any:
 @app.command("diff")
 @guard
 def diff(
-    a: Annotated[str, typer.Argument(help="Older version (id, NAME@N, NAME@DATE, hash), or a "
-                                     "scenario file not stored.")],
+    a: Annotated[str, typer.Argument(help="Older version (NAME@N or @N as `history log` "
+                                     "lists it, NAME@DATE, hash), or a scenario file not "
+                                     "stored.")],
     b: Annotated[str, typer.Argument(help="Newer version, or a scenario file (to see what "
                                      "adding it would change).")],
     model: ModelsOpt = None,
@@ -201,6 +205,8 @@ def timeline(
         console.out(csv_text(result.rows()), end="", highlight=False)
     else:
         console.print(timeline_table(result))
+        for line in timeline_gaps(result):
+            console.print(line)
 
 
 @app.command("export")

@@ -1,4 +1,13 @@
-"""The ``detente`` command: one Typer app; each command group lives in its own module."""
+"""The ``detente`` command: one Typer app; each command group lives in its own module.
+
+**Adding a command** (keep ``detente --help`` and ``--version`` quick): write it in its
+own module under ``detente/cli/`` and add one :class:`~detente.cli.group.Lazy` entry to
+``COMMANDS`` below: the command's name, its module and function (or ``typer.Typer``
+sub-app), and its one-line help, the first paragraph of its docstring (a test checks
+they match). Do **not** import command modules here or register them with
+``app.command(...)``: that imports every command's dependencies (SciPy, SQLAlchemy,
+pandas...) on every run, which ``tests/cli/test_startup.py`` refuses.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +15,91 @@ from typing import Annotated
 
 import typer
 
-import detente
-from detente.cli import backtest as backtest_cmd
-from detente.cli import deals as deals_cmd
-from detente.cli import draft as draft_cmd
-from detente.cli import exchanges as exchanges_cmd
-from detente.cli import forecast as forecast_cmd
-from detente.cli import history as history_cmd
-from detente.cli import outlook as outlook_cmd
-from detente.cli import panel as panel_cmd
-from detente.cli import proposals as proposals_cmd
-from detente.cli import report as report_cmd
-from detente.cli import scenario_cmds, structure_cmds
-from detente.cli import serve as serve_cmd
-from detente.cli import simulate as simulate_cmd
-from detente.cli.common import Group
+from detente.cli.group import Lazy, LazyGroup
+
+# name → where the command lives and its one-line help, in the order --help lists them
+COMMANDS: dict[str, Lazy] = {
+    "forecast": Lazy("detente.cli.forecast", "forecast",
+                     "Forecast the settlement of every issue with one or more models."),
+    "exchanges": Lazy("detente.cli.exchanges", "exchanges",
+                      "Run the exchange model and list the executed exchanges, round by "
+                      "round (--top of them)."),
+    "models": Lazy("detente.cli.forecast", "models", "List the available models."),
+    "table": Lazy("detente.cli.scenario_cmds", "table",
+                  "The comparative table: issues × actors' stated positions (labels and "
+                  "numbers)."),
+    "check": Lazy("detente.cli.scenario_cmds", "check",
+                  "Validate a scenario and print every problem (exit code 1 if there are "
+                  "any)."),
+    "convert": Lazy("detente.cli.scenario_cmds", "convert",
+                    "Convert a scenario between formats (the file is written atomically)."),
+    "new": Lazy("detente.cli.scenario_cmds", "new",
+                "Write a commented template scenario to start from."),
+    "backtest": Lazy("detente.cli.backtest", "backtest",
+                     "Score models on real outcomes: MAE, median error, RMSE, hits within "
+                     "10/20, win rate."),
+    "simulate": Lazy("detente.cli.simulate", "simulate",
+                     "Outcome distributions under the scenario's declared uncertainty "
+                     "(Monte Carlo)."),
+    "sensitivity": Lazy("detente.cli.simulate", "sensitivity",
+                        "Which uncertain inputs move each issue's forecast most (SALib), "
+                        "with the forecast at each input's low and high end (tornado "
+                        "columns) and the swing between them."),
+    "levers": Lazy("detente.cli.simulate", "levers",
+                   "The smallest change to one actor's position, salience or capability "
+                   "that moves the forecast on an issue to a target."),
+    "deals": Lazy("detente.cli.deals", "deals",
+                  "Top deals, Pareto frontier size, ZOPA and bargaining solutions, and the "
+                  "deals most likely to survive the stated uncertainty."),
+    "logrolls": Lazy("detente.cli.deals", "logrolls",
+                     "Pairs of actors and issues where each side gains more than it gives, "
+                     "with the share of draws of the stated uncertainty in which each trade "
+                     "still passes its tests (ranked by that share)."),
+    "phase": Lazy("detente.cli.deals", "phase",
+                  "Order a deal's issues into self-enforcing phases, or price the guarantee "
+                  "needed; with how often the deal and each plan survive the stated "
+                  "uncertainty."),
+    "proposals": Lazy("detente.cli.proposals", "proposals",
+                      "Judge the scenario's proposals: who accepts each, who blocks and by "
+                      "how much, red lines crossed, distance to each model's forecast, a "
+                      "plan's stated phases step by step (who delivers, deliverable, who "
+                      "would defect), the smallest amendment of a blocked plan, and what "
+                      "every plan agrees on. With --draws, the probability that each actor "
+                      "accepts and that every party holding a veto does (the ranking)."),
+    "pressures": Lazy("detente.cli.structure_cmds", "pressures",
+                      "Pressure levers and named shocks: how they move the no-deal values "
+                      "and the deals."),
+    "outlook": Lazy("detente.cli.outlook", "outlook",
+                    "Month by month over many paths of the pressures: when an acceptable "
+                    "package exists, when one is agreed and on what terms, and whether it "
+                    "holds as power shifts."),
+    "schema": Lazy("detente.cli.structure_cmds", "schema",
+                   "The JSON Schema of a scenario file (for editors and validators)."),
+    "draft": Lazy("detente.cli.draft", "draft",
+                  "Draft changes from a news article, or apply an edited draft."),
+    "report": Lazy("detente.cli.report", "report",
+                   "Write a one-page brief: where the settlement is likely to land, what "
+                   "would move it, and which packages every party could accept; every "
+                   "number with its source."),
+    "serve": Lazy("detente.cli.serve", "serve",
+                  "Serve the web app: scenarios, figures, what-if sliders, deals, "
+                  "simulation, upload and editing, and a JSON API (OpenAPI at "
+                  "/openapi.json, listed at /api-docs)."),
+    "history": Lazy("detente.cli.history", "app",
+                    "Dated versions of a scenario in a history database: add, log, show, "
+                    "diff (with what moved each forecast), timeline, export and import."),
+    "panel": Lazy("detente.cli.panel", "app",
+                  "Several analysts' estimates of one negotiation: combine them per stance, "
+                  "see where they disagree and whether it moves the forecast, run Delphi "
+                  "rounds."),
+}
+
+
+class Detente(LazyGroup):
+    """The root group: the commands of ``COMMANDS``, each imported when run."""
+
+    lazy = COMMANDS
+
 
 app = typer.Typer(
     name="detente",
@@ -33,13 +112,16 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    cls=Group,
+    cls=Detente,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
 def _print_version(value: bool) -> None:
     if value:
-        typer.echo(f"detente {detente.__version__}")
+        from detente.version import __version__
+
+        typer.echo(f"detente {__version__}")
         raise typer.Exit()
 
 
@@ -56,30 +138,6 @@ def _root(
     not a statement of fact. With no scenario, commands that take one run the bundled
     'ukraine-2025-11'. Exit codes: 0 success, 1 bad input, 2 usage error.
     """
-
-app.command("forecast")(forecast_cmd.forecast)
-app.command("exchanges")(exchanges_cmd.exchanges)
-app.command("models")(forecast_cmd.models)
-app.command("table")(scenario_cmds.table)
-app.command("check")(scenario_cmds.check)
-app.command("convert")(scenario_cmds.convert)
-app.command("new")(scenario_cmds.new)
-app.command("backtest")(backtest_cmd.backtest)
-app.command("simulate")(simulate_cmd.simulate)
-app.command("sensitivity")(simulate_cmd.sensitivity)
-app.command("levers")(simulate_cmd.levers)
-app.command("deals")(deals_cmd.deals)
-app.command("logrolls")(deals_cmd.logrolls)
-app.command("phase")(deals_cmd.phase)
-app.command("proposals")(proposals_cmd.proposals)
-app.command("pressures")(structure_cmds.pressures)
-app.command("outlook")(outlook_cmd.outlook)
-app.command("schema")(structure_cmds.schema)
-app.add_typer(history_cmd.app, name="history")
-app.add_typer(panel_cmd.app, name="panel")
-app.command("draft")(draft_cmd.draft)
-app.command("report")(report_cmd.report)
-app.command("serve")(serve_cmd.serve)
 
 
 def main() -> None:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import enum
-import inspect
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
@@ -24,26 +22,15 @@ from detente.present.inputs import (
 )
 from detente.present.text import yaml_text
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reflow_help(fn: F) -> F:
-    """Join the lines of each paragraph of ``fn``'s docstring (this Typer version keeps a
-    docstring's line breaks in ``--help``, breaking sentences mid-line)."""
-    doc = inspect.cleandoc(fn.__doc__ or "")
-    fn.__doc__ = "\n\n".join(" ".join(p.split()) for p in doc.split("\n\n"))
-    return fn
-
-
 app = typer.Typer(
     name="panel",
     help=(
         "Several analysts' estimates of one negotiation: combine them per stance, see where "
         "they disagree and whether it moves the forecast, run Delphi rounds.\n\n"
         "Each analyst's file is a whole scenario (any format; only the stances may differ "
-        "from the others') or a compact CSV of stances (actor,issue,position,salience,"
-        "position_low,position_high,salience_low,salience_high,evidence,sources) applied to "
-        "--base. The analyst is named by the file's stem."
+        "from the others') or a compact CSV of stances (columns actor, issue, position, "
+        "salience, position_low, position_high, salience_low, salience_high, evidence, "
+        "sources) applied to --base. The analyst is named by the file's stem."
     ),
     no_args_is_help=True,
 )
@@ -77,7 +64,6 @@ def _table_or_json(out_format: OutputFormat) -> None:
 
 
 @app.command("combine")
-@reflow_help
 @guard
 def combine(
     files: FilesArg,
@@ -116,7 +102,6 @@ def combine(
 
 
 @app.command("disagreement")
-@reflow_help
 @guard
 def disagreement(
     files: FilesArg,
@@ -152,7 +137,6 @@ def disagreement(
 
 
 @app.command("delphi")
-@reflow_help
 @guard
 def delphi(
     folder: Annotated[Path, typer.Argument(help="Folder that keeps the rounds.")],
@@ -162,9 +146,10 @@ def delphi(
     base: BaseOpt = None,
     history: Annotated[bool, typer.Option("--history", help="Show how the panel converged "
                                           "over the closed rounds.")] = False,
-    store: Annotated[bool, typer.Option(
-        "--store/--no-store", help="Also keep each closed round in the history store.")
-    ] = True,
+    store: Annotated[bool | None, typer.Option(
+        "--store/--no-store", help="Also keep each closed round in the history store "
+        "(default: only when --db or $DETENTE_DB names one; said before it is written).")
+    ] = None,
     db: Annotated[str | None, typer.Option(
         "--db", help="History database (file path or SQLAlchemy URL). Default: $DETENTE_DB, "
         "else history.sqlite in your data folder.")] = None,
@@ -176,9 +161,11 @@ def delphi(
     anonymous summary.yaml and hands each analyst FOLDER/round-(k+1)/<analyst>.yaml: their
     own estimates with the panel's summary above each stance, to revise in place.
 
-    With --store (default) each closed round is also kept in the history store: every
-    analyst's estimates as a version of history FOLDER:<analyst> and the panel's median
-    as a version of FOLDER:panel, noted "Delphi round k" (see `detente history log`)."""
+    With --store, --db or $DETENTE_DB each closed round is also kept in the history store
+    (said on stderr before it is written): every analyst's estimates as a version of
+    history FOLDER:<analyst> and the panel's median as a version of FOLDER:panel, noted
+    "Delphi round k" (see `detente history log`). Without them the rounds are files
+    only."""
     _table_or_json(out_format)
     if history:
         rounds = api.delphi_history(folder)
@@ -187,7 +174,14 @@ def delphi(
         else:
             console.print(delphi_history_table(rounds))
         return
-    summary = api.delphi_round(folder, files or [], base=base, store=store, db=db)
+    where = api.delphi_store(store, db)
+    if where is not None:
+        err_console.print(f"keeping the closed round in the history store {where} "
+                          f"(histories {folder.resolve().name}:<analyst> and "
+                          f"{folder.resolve().name}:panel; --no-store: files only)",
+                          highlight=False, soft_wrap=True)
+    summary = api.delphi_round(folder, files or [], base=base, store=where is not None,
+                               db=db)
     if out_format is OutputFormat.json:
         console.print_json(json.dumps(summary.to_dict()))
     else:

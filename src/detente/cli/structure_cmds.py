@@ -10,9 +10,10 @@ import typer
 from rich.table import Table
 
 from detente import api
-from detente.cli.common import console, err_console, guard
-from detente.cli.options import OutputFormat, ScenarioArg
+from detente.cli.common import console, err_console, explain, guard
+from detente.cli.options import ExplainOpt, OutputFormat, ScenarioArg, TableJsonOpt
 from detente.errors import DetenteError
+from detente.present.terminal import styled
 
 
 @guard
@@ -44,13 +45,13 @@ def pressures(
         str | None, typer.Option(help="issue=option,...: over which changes is it acceptable?")
     ] = None,
     utility: Annotated[str, typer.Option(help="linear or quadratic.")] = "linear",
-    output: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = OutputFormat.table,
+    output: TableJsonOpt = OutputFormat.table,
+    explain_: ExplainOpt = False,
 ) -> None:
-    """Pressure levers and named shocks: how they move the no-deal values and the deals."""
-    if output is OutputFormat.csv:
-        raise DetenteError("--format csv is not available here; use table or json")
+    """Pressure levers and named shocks: how they move the no-deal values and the deals.
+
+    Each shock is listed with its id, the name `detente deals --shock ID` takes.
+    """
     data = api.pressures(scenario, deal=deal, utility=utility)
     if output is OutputFormat.json:
         console.print_json(json.dumps(data))
@@ -75,16 +76,20 @@ def pressures(
     t.caption = ("opens/closes: the smallest rise / fall that lets a deal in / pushes one "
                  "out of the zone of agreement")
     console.print(t)
-    s = Table(title="Named shocks", title_justify="left")
-    for col in ("shock", "changes", "ZOPA", "Nash deal"):
+    s = Table(title="Named shocks (apply one with `detente deals --shock ID`)",
+              title_justify="left")
+    for col in ("--shock id", "changes", "ZOPA", "Nash deal"):
         s.add_column(col, justify="right" if col == "ZOPA" else "left")
     for row in data["shocks"]:
         nash = row["nash"]
-        s.add_row(row["name"], ", ".join(f"{k} {v:+g}" for k, v in row["changes"].items())
+        shock = (styled("[dim]{}[/]", row["name"]) if row["shock"] is None
+                 else styled("[bold]{}[/]\n{}", row["shock"], row["name"]))
+        s.add_row(shock, ", ".join(f"{k} {v:+g}" for k, v in row["changes"].items())
                   or "—", str(row["zopa"]),
                   "no acceptable deal" if nash is None else
                   ", ".join(f"{k}={v}" for k, v in nash["options"].items()))
     console.print(s)
-    console.print("[dim]What the deal model derives from the scenario's stated, sourced "
-                  "assumptions (pressure levels and their effect on no-deal values are "
-                  "assumptions); not predictions of fact.[/]")
+    console.print(styled("[dim]What the deal model derives from the scenario's stated, "
+                         "sourced assumptions (pressure levels and their effect on no-deal "
+                         "values are assumptions); not predictions of fact.[/]"))
+    explain("pressures", explain_)

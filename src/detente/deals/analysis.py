@@ -104,6 +104,7 @@ class DealReport:
             "issues": list(p.issues),
             "utility": p.utility,
             "acceptance": {"rule": p.acceptance, "text": ACCEPTANCE_TEXT[p.acceptance]},
+            "shocks": list(p.shocks),
             "batna": {a: {"value": float(p.batna[k]), "source": p.batna_source[k]}
                       for k, a in enumerate(p.actors)},
             **({"structure": _structure_summary(p)} if p.rules is not None else {}),

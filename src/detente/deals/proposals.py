@@ -2,13 +2,15 @@
 
 A proposal (``Scenario.proposals``) is compiled to one package of option
 indices ``x[I]`` on the deal space: an option by name, and an issue it leaves
-out or open at its no-deal option. A point on an issue's scale that is not one
-of its options is judged at its own value: :func:`with_points` adds the plans'
-points to the deal space as options of their own (utilities by the distance
-rule, which is defined on the whole scale; red lines and linkages by their
-stated values), keeping the no-deal values as they were. Where the utilities
-are stated per option (utility tables, GENIUS spaces), the deal space cannot
-hold a point between options: it is judged at the nearest option and the
+out or open at its no-deal option (the status quo itself: :func:`with_points`
+adds a status quo that lies between options as a point of its own). A point on
+an issue's scale that is not one of its options is judged at its own value:
+:func:`with_points` adds the plans' points to the deal space as options of their
+own (utilities by the distance rule, which is defined on the whole scale; red
+lines and linkages by their stated values), keeping the no-deal values as they
+were. Where the utilities are stated per option (utility tables, GENIUS
+spaces), the deal space cannot hold a point between options: it is judged at
+the nearest option and the
 output says so. Each
 actor's utility ``u_a(x)`` and no-deal value ``β_a`` are the deal layer's
 (:mod:`detente.deals.utility`); acceptability is :func:`detente.deals.acceptable`
@@ -36,7 +38,7 @@ from .acceptability import verdict
 from .robust import NO_DEAL_STREAM
 from .rules import Rules, Verdict
 from .space import NO_AGREEMENT, OutcomeSpace
-from .utility import DealProblem, UtilityKind, _distance_tables, distance_value
+from .utility import DealProblem, UtilityKind, _distance_tables, distance_value, value_at
 
 POINT_CANNOT_BE_HELD = ("the utilities are stated per option, so the deal space cannot hold a "
                         "point between them")
@@ -121,6 +123,13 @@ def with_points(problem: DealProblem,
                 continue
             if not any(np.isclose(v, float(choice)) for v in extra[i]):
                 extra[i].append(float(choice))
+    for i, issue in enumerate(scenario.issues):  # left out: judged at the status quo itself
+        sq = issue.status_quo
+        if sq is None or _matching(space.option_names[i], space.option_values[i], sq) \
+                is not None or any(np.isclose(v, sq) for v in extra[i]):
+            continue
+        if any(issue.id not in prop.package for prop in scenario.proposals):
+            extra[i].append(float(sq))
     if not any(extra):
         return problem, space.sizes
     names, values = list(space.option_names), list(space.option_values)
@@ -141,7 +150,14 @@ def with_points(problem: DealProblem,
             names[i], values[i] = space.option_names[i], space.option_values[i]
     wide = OutcomeSpace(space.issues, tuple(names), tuple(values))
     rules = None if problem.rules is None else Rules.from_scenario(scenario, wide)
-    return replace(problem, space=wide, tables=tuple(tables), rules=rules), space.sizes
+    ref_opts = np.array(problem.reference_options, dtype=np.int64)
+    for i, issue in enumerate(scenario.issues):
+        held = _matching(names[i][space.sizes[i]:], values[i][space.sizes[i]:],
+                         issue.status_quo) if issue.status_quo is not None else None
+        if held is not None and issue.no_agreement is None:
+            ref_opts[i] = space.sizes[i] + held
+    return replace(problem, space=wide, tables=tuple(tables), rules=rules,
+                   reference_options=ref_opts), space.sizes
 
 
 @dataclass(frozen=True)
@@ -222,24 +238,23 @@ def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarr
         table = distance_value(values[None, None, :], pos[:, :, i, None], issue.span, kind)
         table *= w[:, :, i, None]  # [D, A, n_i]
         u += np.moveaxis(table[:, :, packages[:, i]], 1, 2)
-        ref += _at_status_quo(table[:, :, :base[i]], values[:base[i]], issue.status_quo)
+        ref += _at_status_quo(table[:, :, :base[i]], issue.status_quo,
+                              pos[:, :, i], w[:, :, i], issue.span, kind)
     sampled = problem.sample_batna(block_generator(seed, 0, NO_DEAL_STREAM), draws)
     derived = np.array([s.startswith("status quo") for s in problem.batna_source])
     beta = np.where(derived[None], sampled + ref - problem.reference.sum(axis=1)[None], sampled)
     return u, beta
 
 
-def _at_status_quo(table: np.ndarray, values: np.ndarray, sq: float | None) -> np.ndarray:
-    """``[D, A]``: the weighted value at the status quo, interpolated between options as
-    :class:`DealProblem` does (the minimum over options where there is none)."""
+def _at_status_quo(table: np.ndarray, sq: float | None, position: np.ndarray,
+                   weight: np.ndarray, span: float, kind: UtilityKind) -> np.ndarray:
+    """``[D, A]``: the weighted value at the status quo as :class:`DealProblem` computes
+    it, ``w · v(status quo)`` by the distance rule at the point itself (``position``,
+    ``weight``: ``[D, A]``), or the minimum over the options ``table[D, A, n]`` where
+    there is no status quo."""
     if sq is None:
         return table.min(axis=2)
-    order = np.argsort(values)
-    v = values[order]
-    hi = int(np.clip(np.searchsorted(v, sq), 1, len(v) - 1)) if len(v) > 1 else 0
-    lo = max(hi - 1, 0)
-    t = 0.0 if v[hi] == v[lo] else float(np.clip((sq - v[lo]) / (v[hi] - v[lo]), 0, 1))
-    return (1 - t) * table[:, :, order[lo]] + t * table[:, :, order[hi]]
+    return value_at(sq, position, weight, span, kind)
 
 
 def acceptance_probabilities(problem: DealProblem, scenario: Scenario, packages: np.ndarray,

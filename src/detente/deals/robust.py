@@ -276,7 +276,9 @@ def _redrawn(problem: DealProblem, scenario: Scenario, pos: np.ndarray,
         v = distance_value(values[:, None], np.nan_to_num(pos[:, i]), issue.span,
                            problem.utility)  # type: ignore[arg-type]
         tables.append(np.where(stated[:, i][None, :], v, 0.0) * weight[:, i])
-    reference, _ = _reference(scenario, problem.space, tables)
+    reference, _ = _reference(scenario, problem.space, tables,
+                              np.where(stated, pos, np.nan), weight,
+                              problem.utility)  # type: ignore[arg-type]
     return replace(problem, tables=tuple(tables), weight=weight, reference=reference)
 
 

@@ -34,8 +34,12 @@ reservation values as BATNAs and the file's acceptance rule.
 optionally uncertain (``Actor.batna_uncertainty``); otherwise derived from
 the status quo: ``β_a = u_a(status quo)``, where an issue without a status
 quo counts as the actor's least-liked option on it (no deal gives it
-nothing there). Table utilities at a status quo between options are
-interpolated linearly between neighbouring options.
+nothing there). The status quo need not be one of an issue's options: the
+distance rule is defined on the whole scale, so ``v_ai(status quo)`` is the
+formula's value at that point (:func:`value_at`), never read off the options
+around it. Only a per-option utility table (``tables=``, stated GENIUS
+utilities), which has no value between its options, is interpolated linearly
+between the two options either side of an off-grid status quo.
 When the scenario names
 pressure variables, ``β_a = β_a⁰ + Σ_p c_ap · v_p`` with ``c_ap`` from
 ``Actor.batna_pressure`` and ``v_p`` the pressure's value (after any named
@@ -76,6 +80,15 @@ def distance_value(x: np.ndarray, position: np.ndarray, span: float | np.ndarray
     if kind == "quadratic":
         return 1.0 - d * d
     raise ValueError(f"unknown utility kind {kind!r}; use 'linear' or 'quadratic'")
+
+
+def value_at(x: float, position: np.ndarray, weight: np.ndarray, span: float,
+             kind: UtilityKind = "linear") -> np.ndarray:
+    """``w · v(x)``: the weighted distance-rule value of the point ``x`` (any point of the
+    scale, not only an option), elementwise over ``position`` and ``weight`` (any equal
+    shapes); a NaN position (no stance) has weight 0 and counts 0."""
+    return np.asarray(weight) * distance_value(np.asarray(x, dtype=float),
+                                               np.nan_to_num(position), span, kind)
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,6 +132,8 @@ class DealProblem:
     pressure_value: np.ndarray | None = None
     """``v[P]``: the pressures' values used in ``batna`` (after shocks)."""
     pressures: tuple[str, ...] = ()
+    shocks: tuple[str, ...] = ()
+    """The named shocks applied to the pressures (ids, as ``--shock`` takes them)."""
 
     @property
     def issues(self) -> tuple[str, ...]:
@@ -159,13 +174,17 @@ class DealProblem:
         unknown = set(batna or {}) - set(actors)
         if unknown:
             raise DetenteError(f"BATNA given for unknown actor(s): {', '.join(sorted(unknown))}")
-        weight, out_tables = _distance_tables(scenario, space, utility, dict(tables or {}))
+        given = dict(tables or {})
+        weight, out_tables = _distance_tables(scenario, space, utility, given)
+        ruled = ~np.array([_has_table(given, actors, i) for i in space.issues]).T
         extra: dict[str, Any] = {}
         if spaces is not None:
             compiled = compile_spaces(spaces, space, actors, batna)
             out_tables = list(compiled.tables)
             extra = {"terms": compiled.terms, "cap": compiled.cap, "keys": compiled.keys}
-        reference, ref_opts = _reference(scenario, space, out_tables)
+            ruled[:] = False  # stated per option: no formula between options
+        reference, ref_opts = _reference(scenario, space, out_tables,
+                                         _positions(scenario, space), weight, utility, ruled)
         point, source = reference.sum(axis=1), ["status quo"] * len(actors)
         for a, actor in enumerate(scenario.actors):
             if batna and actor.id in batna:
@@ -177,10 +196,14 @@ class DealProblem:
         effect, value = _pressure_terms(scenario, shocks, pressures)
         if effect.size:
             shift = effect @ value
+            moved = {k.id: set(k.changes) for k in scenario.shocks if k.id in shocks}
             for a, actor in enumerate(scenario.actors):
                 if not (batna and actor.id in batna) and actor.batna_pressure:
                     point[a] += shift[a]
                     source[a] += " + pressures"
+                    hit = [k for k in dict.fromkeys(shocks)
+                           if moved.get(k, set()) & set(actor.batna_pressure)]
+                    source[a] += "".join(f" + shock {k}" for k in hit)
         return cls(
             actors=actors,
             space=space,
@@ -199,6 +222,7 @@ class DealProblem:
             pressure_dist=tuple((p.uncertainty, p.value) for p in scenario.pressures),
             pressure_value=value if effect.size else None,
             pressures=tuple(p.id for p in scenario.pressures),
+            shocks=tuple(dict.fromkeys(shocks)),
             **extra,
         )
 
@@ -490,11 +514,28 @@ def _distance_tables(scenario: Scenario, space: OutcomeSpace, utility: UtilityKi
     return weight, out
 
 
-def _reference(scenario: Scenario, space: OutcomeSpace,
-               tables: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Per actor and issue, the weighted value at the status quo (interpolated between
-    options; the actor's minimum where there is none), and the status-quo options."""
+def _positions(scenario: Scenario, space: OutcomeSpace) -> np.ndarray:
+    """``p[A, I]``: stated positions (NaN where an actor takes no stance)."""
+    actors = scenario.actor_ids
+    pos = np.full((len(actors), len(space.issues)), np.nan)
+    for st in scenario.stances:
+        pos[actors.index(st.actor), space.issues.index(st.issue)] = st.position
+    return pos
+
+
+def _reference(scenario: Scenario, space: OutcomeSpace, tables: list[np.ndarray],
+               position: np.ndarray, weight: np.ndarray, kind: UtilityKind,
+               ruled: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per actor and issue, the weighted value at the status quo, and the status-quo
+    options (nearest option; the explicit no-agreement option where there is one).
+
+    ``reference[a, i] = w_ai v_ai(status quo)`` by the distance rule at the status quo
+    itself (:func:`value_at`) where ``ruled[a, i]`` (default: every pair); a pair whose
+    utilities are stated per option is read off its table at the status quo's option, or
+    interpolated between the options either side of it; an issue without a status quo
+    holds the actor's minimum over the options."""
     n_a = tables[0].shape[1]
+    ruled = np.ones((n_a, len(space.issues)), dtype=bool) if ruled is None else ruled
     reference = np.zeros((n_a, len(space.issues)))
     ref_opts = np.zeros(len(space.issues), dtype=np.int64)
     for i, issue in enumerate(scenario.issues):
@@ -503,13 +544,15 @@ def _reference(scenario: Scenario, space: OutcomeSpace,
         if sq is None:
             reference[:, i] = tables[i].min(axis=0)
             ref_opts[i] = -1
-        else:
-            order = np.argsort(values)
-            for a in range(n_a):
-                reference[a, i] = np.interp(sq, values[order], tables[i][order, a])
-            ref_opts[i] = int(np.argmin(np.abs(values - sq)))
-            if issue.no_agreement is not None:  # the explicit no-agreement option
-                ref_opts[i] = space.option_names[i].index(NO_AGREEMENT)
+            continue
+        order = np.argsort(values, kind="stable")
+        rule = value_at(sq, position[:, i], weight[:, i], issue.span, kind)
+        for a in range(n_a):
+            reference[a, i] = rule[a] if ruled[a, i] else np.interp(
+                sq, values[order], tables[i][order, a])
+        ref_opts[i] = int(np.argmin(np.abs(values - sq)))
+        if issue.no_agreement is not None:  # the explicit no-agreement option
+            ref_opts[i] = space.option_names[i].index(NO_AGREEMENT)
     return reference, ref_opts
 
 

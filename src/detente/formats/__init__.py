@@ -88,6 +88,9 @@ def detect_format(path: Path, text: str | None = None) -> str:
         text = _read_text(path)
     if len(by_ext) == 1:
         return by_ext[0]
+    if not text.strip():
+        raise FormatError([Problem((), "an empty file", "a scenario (`detente new NAME` "
+                                   "writes a template)", str(path))], file=str(path))
     candidates = by_ext or list(_FORMATS)
     for name in candidates:
         if format_module(name).sniff(text):

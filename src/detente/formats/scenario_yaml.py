@@ -120,9 +120,8 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise FormatError(
-            [Problem((), f"invalid YAML ({problem})", "well-formed YAML", file, line)], file=file
-        ) from None
+        found, expected = plain_yaml_error(problem)
+        raise FormatError([Problem((), found, expected, file, line)], file=file) from None
     except RecursionError:
         raise FormatError(
             [Problem((), "YAML nested too deeply to read", "a scenario of ordinary depth", file)],
@@ -131,7 +130,46 @@ def loads(text: str, *, file: str | None = None) -> list[Scenario]:
     finally:
         if loader is not None:
             loader.dispose()
+    if data is None:
+        raise FormatError([Problem((), "an empty file (no YAML content, or only comments)",
+                                   "a scenario: a mapping with name, actors and issues "
+                                   "(`detente new NAME` writes a template)", file)], file=file)
     return [Scenario.from_dict(data, file=file, locate=lambda path: locate(root, path))]
+
+
+_INDENT = "indentation that does not match the lines above"
+_INDENT_EXPECTED = "each key (or '- ' item) indented like the ones beside it, with spaces"
+_PLAIN_YAML: tuple[tuple[str, str, str], ...] = (
+    ("expected <block end>", _INDENT, _INDENT_EXPECTED),
+    ("did not find expected key", _INDENT, _INDENT_EXPECTED),
+    ("did not find expected '-' indicator", _INDENT, _INDENT_EXPECTED),
+    ("mapping values are not allowed here",
+     "a ':' where no key can start (a line indented deeper than the lines above, or a "
+     "value holding ': ')", "indentation like the lines above, and quotes around a value "
+     "that holds ': '"),
+    ("could not find expected ':'", "a line that is neither 'key: value' nor a list item",
+     "'key: value' lines (or '- item' lines) in a mapping"),
+    ("found character '\\t' that cannot start any token", "a tab", "spaces for indentation "
+     "(YAML does not allow tabs)"),
+    ("found undefined alias", "an alias (*name) with no anchor (&name) before it",
+     "an anchor defined before its alias, or a plain value"),
+    ("found duplicate anchor", "the same anchor (&name) twice", "each anchor once"),
+    ("found '<stream end>'", "the file ending inside an open bracket or quote",
+     "every bracket and quote closed"),
+    ("found unexpected end of stream", "the file ending inside a quoted value or a bracket",
+     "every quote and bracket closed"),
+)
+
+
+def plain_yaml_error(problem: str) -> tuple[str, str]:
+    """PyYAML's parser message (``expected <block end>, but found '<block mapping
+    start>'``) as what a person reads (``invalid YAML: indentation that does not match
+    the lines above``): the ``(found, expected)`` of a :class:`Problem`. Messages
+    without a plain wording keep PyYAML's text."""
+    for needle, found, expected in _PLAIN_YAML:
+        if needle in problem:
+            return f"invalid YAML: {found}", expected
+    return f"invalid YAML ({problem})", "well-formed YAML"
 
 
 def locator(text: str) -> Callable[[Path], int | None]:

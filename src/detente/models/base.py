@@ -277,6 +277,13 @@ class Model(ABC):
             scenario=data if isinstance(data, Scenario) else None,
         )
 
+    def outcomes(self, arrays: ScenarioArrays, rng: np.random.Generator) -> np.ndarray:
+        """The outcomes ``[D, I]`` alone, those of :meth:`forecast` bit for bit: what a
+        Monte Carlo run keeps of each draw. A model whose trajectories are large computes
+        them without (the SMP: its padded paths are 330 MB for 16,384 draws that run up to
+        100 turns); the default runs :meth:`forecast`."""
+        return self.forecast(arrays, rng=rng).outcome
+
     def check(self, arrays: ScenarioArrays) -> None:
         """Raise :class:`ModelInputError` if the model cannot run on these arrays."""
         if self.needs_status_quo:

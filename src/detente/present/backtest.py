@@ -8,6 +8,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from detente.present.legends import legend_line
 from detente.present.terminal import styled
 from detente.results import BacktestReport, EnsembleFit
 
@@ -36,15 +37,13 @@ def backtest_table(report: BacktestReport) -> Table:
     table = Table(
         title=f"Backtest on {report.dataset}: {len(result.cases)} issues, capability "
               f"'{result.capability}'",
-        caption="Absolute errors on the 0–100 scale; win rate = share of issues closer than "
-                "the compromise model (ties half)" + ci,
+        caption=legend_line("backtest", ("n", "MdAE", "≤10, ≤20", "win")) + ci,
         show_lines=True, title_justify="left",
     )
     table.add_column("Model", no_wrap=True)
-    for head in ("Issues", "MAE", "Median AE", "RMSE", "≤ 10", "≤ 20", "Win vs compromise"):
-        # never cut a number: the widest single word of the column stays whole
-        table.add_column(head, justify="right", overflow="fold",
-                         min_width=max(6, *map(len, head.split())))
+    # short headers, spelled out in the legend: the table keeps every number at 80 columns
+    for head in ("n", "MAE", "MdAE", "RMSE", "≤10", "≤20", "win"):
+        table.add_column(head, justify="right")
     for s in sorted(report.scores, key=lambda s: (math.isnan(s.values["mae"]),
                                                   s.values["mae"])):
         v, iv = s.values, s.intervals
@@ -52,6 +51,22 @@ def backtest_table(report: BacktestReport) -> Table:
                       _cell(v, iv, "rmse"), _cell(v, iv, "within_10", True),
                       _cell(v, iv, "within_20", True), _cell(v, iv, "win_rate", True))
     return table
+
+
+def backtest_notes(report: BacktestReport) -> list[RenderableType]:
+    """A line for the models whose forecasts equal the compromise model's on every issue
+    (the exchange model on one-issue cases), so equal scores are not read as a finding."""
+    same = report.result.identical_to("compromise")
+    if not same:
+        return []
+    line = styled("note: {} forecast exactly what the compromise model does on every issue "
+                  "here, so their scores are the compromise model's.", ", ".join(same))
+    if "exchange" in same:
+        line.append(" The exchange model trades concessions across issues; this backtest "
+                    "scores one issue per scenario, where it has nothing to trade and keeps "
+                    "the compromise outcome (docs/accuracy.md, step 2, scores it on whole "
+                    "multi-issue proposals).")
+    return [line]
 
 
 def backtest_warnings(report: BacktestReport) -> list[RenderableType]:

@@ -57,6 +57,10 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
         styled("[bold]{}[/] deals; [bold]{}[/] in the ZOPA ({:.1%}); Pareto frontier within "
                "it: [bold]{}[/]", data["deals"], z["size"], z["share"], data["frontier_size"]),
         Text(f"Acceptance: {data['acceptance']['text']}.")]
+    if data.get("shocks"):
+        out.append(styled("After shock {}: the pressures are moved by it before the no-deal "
+                          "values are computed (see `detente pressures`).",
+                          ", ".join(data["shocks"])))
     t = Table(title="Actors (utility 0..1)", title_justify="left", caption_justify="left",
               caption=legend_line("deals", ("best margin", "rules out", "alone"))
               + " --explain: every term.")

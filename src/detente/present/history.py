@@ -26,27 +26,30 @@ def _signed(x: float) -> str:
 
 def log_table(versions: Sequence[Version], *, title: str = "History",
               top: int | None = None) -> Table:
-    """One row per version: id, date, scenario hash (its first 8 digits, enough to refer
-    to it), note, sources; and the history's name, in the title when there is one. With
-    ``top``, the first ``top`` versions, the rest counted under the table."""
+    """One row per version: its reference (``@N``, or ``NAME@N`` with several histories:
+    what ``show``, ``diff`` and ``rm`` take), date, scenario hash (its first 8 digits,
+    enough to refer to it), note, sources; and the history's name, in the title when
+    there is one. With ``top``, the first ``top`` versions, the rest counted under the
+    table."""
     names = sorted({v.history for v in versions})
     several = len(names) > 1
     if not several and names:
         title = f"{title}: {names[0]}"
-    table = Table(title=title, title_justify="left", show_lines=True)
-    table.add_column("Id", justify="right")
-    if several:
-        table.add_column("History", overflow="fold")
+    table = Table(title=title, title_justify="left", show_lines=True,
+                  caption="Ref: what `detente history show/diff/rm` take"
+                  + ("" if several else f" (@N for {names[0]}@N)" if names else ""),
+                  caption_justify="left")
+    table.add_column("Ref")
     table.add_column("As of", no_wrap=True)
     table.add_column("Scenario", no_wrap=True)
-    table.add_column("Note", min_width=20, max_width=70)
-    table.add_column("Sources", max_width=30, overflow="fold")
+    table.add_column("Note", max_width=70)
+    table.add_column("Sources")
     if top is not None and len(versions) > top:
         table.caption = more_line(len(versions) - top)
         table.caption_justify = "left"
         versions = versions[:top]
     for v in versions:
-        cells = [str(v.id), *([v.history] if several else []), v.as_of.isoformat(),
+        cells = [v.ref if several else f"@{v.position}", v.as_of.isoformat(),
                  v.scenario_hash[:8], v.note, ", ".join(s.id for s in v.sources) or "—"]
         table.add_row(*cells)
     return table
@@ -54,7 +57,7 @@ def log_table(versions: Sequence[Version], *, title: str = "History",
 
 def version_table(version: Version) -> Table:
     """One version's record, field by field."""
-    table = Table(title=f"Version {version.id} of {version.history}", title_justify="left",
+    table = Table(title=f"Version {version.ref}", title_justify="left",
                   show_header=False)
     table.add_column("Field", style="bold")
     table.add_column("Value", max_width=90)
@@ -82,7 +85,8 @@ def timeline_table(timeline: Timeline) -> Table:
         table.add_column(issue, justify="right")
     for v, version in enumerate(timeline.versions):
         for m, model in enumerate(timeline.models):
-            cells: list[Any] = [f"{version.as_of.isoformat()} #{version.id}" if m == 0 else "",
+            cells: list[Any] = [f"{version.as_of.isoformat()} @{version.position}" if m == 0
+                                else "",
                                 model]
             for issue in timeline.issues:
                 value = timeline.point[v][m].get(issue)
@@ -93,6 +97,26 @@ def timeline_table(timeline: Timeline) -> Table:
                 cells.append(text)
             table.add_row(*cells)
     return table
+
+
+def timeline_gaps(timeline: Timeline) -> list[Text]:
+    """The reason for each ``—`` of :func:`timeline_table`, one line per issue and version:
+    the issue is not in that version's scenario (no model has a value), or the models
+    named reached no value on it."""
+    lines = []
+    for v, version in enumerate(timeline.versions):
+        for issue in timeline.issues:
+            missing = [m for m, model in enumerate(timeline.models)
+                       if timeline.point[v][m].get(issue) is None]
+            if not missing:
+                continue
+            where = f"@{version.position} ({version.as_of.isoformat()})"
+            if len(missing) == len(timeline.models):
+                why = "the issue is not in that version's scenario (or no stance on it)"
+            else:
+                why = "no value from " + ", ".join(timeline.models[m] for m in missing)
+            lines.append(Text(f"— {issue} at {where}: {why}", style="yellow"))
+    return lines
 
 
 def changes_table(vd: VersionDiff) -> Table:

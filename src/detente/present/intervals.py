@@ -41,14 +41,20 @@ def _interval_cell(dist: OutcomeDistribution | None) -> dict[str, Any]:
     if dist is None:
         return {"has_interval": False, "median": None, "low": None, "high": None,
                 "level": None, "interval_source": None, "source_label": None,
-                "likeliest": None, "likeliest_p": None, "flag": None}
+                "likeliest": None, "likeliest_p": None, "likeliest_clear": None,
+                "flag": None}
     flag = ("point outside its central interval" if dist.point_outside
             else "likeliest band differs from the point's" if dist.band_differs else None)
+    likeliest = dist.likeliest
+    likeliest_p = None if dist.likeliest_p is None else 100 * dist.likeliest_p
+    if likeliest is not None and not dist.likeliest_clear:  # a lead within sampling noise
+        likeliest = (f"tie: {likeliest} ({likeliest_p or 0:.0f}%) or {dist.runner_up} "
+                     f"({100 * (dist.runner_up_p or 0):.0f}%)")
+        likeliest_p = None
     return {"has_interval": True, "median": _number(dist.median), "low": _number(dist.low),
             "high": _number(dist.high), "level": dist.level, "interval_source": dist.source,
-            "source_label": source_label(dist), "likeliest": dist.likeliest,
-            "likeliest_p": None if dist.likeliest_p is None else 100 * dist.likeliest_p,
-            "flag": flag}
+            "source_label": source_label(dist), "likeliest": likeliest,
+            "likeliest_p": likeliest_p, "likeliest_clear": dist.likeliest_clear, "flag": flag}
 
 
 def forecast_grid(result: ForecastSet) -> list[dict[str, Any]]:

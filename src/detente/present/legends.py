@@ -36,12 +36,16 @@ MEDIAN = Term("med [low–high]", "the median and the central interval (80% unle
               "--interval says otherwise) of the forecast over Monte Carlo draws of the "
               "declared uncertainty")
 LIKELIEST = Term("likeliest", "the anchor (labelled point of the scale) nearest to most "
-                 "draws, with the share of draws nearest to it")
+                 "draws, with the share of draws nearest to it; \"tie\" when its lead over "
+                 "the next band is within sampling error at the draws used (95% Wilson "
+                 "interval of its share of the two, see docs/uncertainty.md)")
 DIFFERS = Term("differs", "the share of draws in which this model's nearest anchor differs "
                "from another model's (the mean over the other models)")
-TAIL = Term("⚠", "the point lies outside its own central interval, or in another band "
-            "than the likeliest one: the stated values sit in a tail of the declared "
-            "uncertainty")
+TAIL = Term("⚠", "point outside interval: the point lies outside its own central interval; "
+            "likeliest band differs: the point is inside it, but another anchor's band holds "
+            "more of the draws than the point's own; either is shown only when it holds "
+            "beyond sampling error at the draws used (95% Wilson interval, see "
+            "docs/uncertainty.md)")
 
 LEGENDS: Mapping[str, tuple[Term, ...]] = {
     "forecast": (
@@ -177,6 +181,40 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
              "its stated position, not something it could hand over"),
         Term("start, final", "the issue's expected outcome before the first round and "
              "after the last"),
+    ),
+    "pressures": (
+        Term("pressure", "a pressure variable of the scenario (its id): a level that moves "
+             "some actors' no-deal values (BATNAs) by their stated batna_pressure per unit"),
+        Term("value, range", "the pressure's stated level and the range it may take"),
+        Term("ZOPA now", "the number of deals in the zone of agreement at the stated levels"),
+        Term("at range ends", "the ZOPA size with the pressure at the low / high end of its "
+             "range"),
+        Term("opens a deal", "the smallest rise / fall of the pressure that lets a deal "
+             "into the zone of agreement (— none within reach)"),
+        Term("closes one", "the smallest rise / fall that pushes a deal out of it"),
+        Term("deal acceptable for", "with --deal: the changes of the pressure over which "
+             "that deal stays acceptable to every actor whose consent it needs"),
+        Term("--shock id", "the id that `detente deals --shock` takes; under it the shock's "
+             "name"),
+        Term("changes", "what the shock adds to each pressure"),
+        Term("ZOPA", "the number of deals in the zone of agreement after the shock"),
+        Term("Nash deal", "the Nash bargaining solution after the shock (none: no acceptable "
+             "deal)"),
+    ),
+    "backtest": (
+        Term("n", "the issues the model was scored on (with a known outcome and a "
+             "forecast)"),
+        Term("MAE", "mean absolute error on the 0–100 scale"),
+        Term("MdAE", "median absolute error"),
+        Term("RMSE", "root mean squared error"),
+        Term("≤10, ≤20", "the share of issues forecast within 10 / 20 points of the outcome"),
+        Term("win", "the share of issues on which the model is closer to the outcome than "
+             "the compromise model (ties count half)"),
+        Term("[low, high]", "the 95% confidence interval from a bootstrap that resamples "
+             "whole proposals (--bootstrap replicates; 0: none)"),
+        Term("identical to compromise", "a model whose forecasts equal the compromise "
+             "model's on every issue (the exchange model on one issue per scenario: "
+             "nothing to trade) is named under the table"),
     ),
 }
 

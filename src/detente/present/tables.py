@@ -14,6 +14,7 @@ from detente.errors import DetenteError
 from detente.models.base import Forecast
 from detente.models.registry import model_class
 from detente.notes import NEUTRAL_NOTE
+from detente.present.legends import TAIL
 from detente.present.terminal import literal, visible
 from detente.results import ForecastSet, ModelInfo, round_records
 from detente.scenario import Issue, Scenario
@@ -41,7 +42,12 @@ def _with_distribution(issue: Issue, value: float, dist: OutcomeDistribution | N
         return text
     text.append(f"\nmed {dist.median:.0f} [{dist.low:.0f}–{dist.high:.0f}]", style="cyan")
     if dist.likeliest is not None and dist.likeliest_p is not None:
-        text.append(f"\n{dist.likeliest_p:.0%} ≈ {visible(dist.likeliest)}", style="cyan")
+        if dist.likeliest_clear:
+            text.append(f"\n{dist.likeliest_p:.0%} ≈ {visible(dist.likeliest)}", style="cyan")
+        else:  # a lead within sampling noise: both bands, no winner
+            text.append(f"\ntie: {dist.likeliest_p:.0%} ≈ {visible(dist.likeliest)}, "
+                        f"{dist.runner_up_p or 0:.0%} ≈ {visible(dist.runner_up or '')}",
+                        style="cyan")
     if dist.point_outside:
         text.append("\n⚠ point outside interval", style="yellow")
     elif dist.band_differs:
@@ -67,7 +73,9 @@ def distribution_caption(result: ForecastSet) -> str:
     counts = sorted({d.draws for d in result.distributions})
     return (f"Under each point: median [central {level:.0%} interval] and the likeliest "
             f"anchor's share over {'/'.join(f'{n:,}' for n in counts)} Monte Carlo draws of "
-            "the declared uncertainty; ⚠ = the point lies in a tail of its own distribution.")
+            f"the declared uncertainty; ⚠ {TAIL.meaning}. A band, too, is shown only when it "
+            "holds beyond sampling error at these draws; \"tie\" = the two likeliest bands "
+            "are within it.")
 
 
 def forecast_table(result: ForecastSet) -> Table:
@@ -101,6 +109,9 @@ def forecast_notes(result: ForecastSet) -> list[Text]:
     without a value (``—``), with the reason."""
     lines = [Text(f"skipped {s.model}: {visible(s.reason)}", style="yellow")
              for s in result.skipped]
+    lines += [Text(f"— status quo of {visible(i.name)}: the scenario states none "
+                   "(status_quo)", style="yellow")
+              for i in result.scenario.issues if i.status_quo is None]
     by_issue: dict[tuple[str, str], list[str]] = {}
     for g in result.gaps():
         by_issue.setdefault((g.issue, g.reason), []).append(g.model)

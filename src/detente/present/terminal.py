@@ -10,6 +10,8 @@ escape sequences (colours, window titles, hyperlinks). So:
   in printed text shown visibly (``\\x1b``), whatever renderable carries it;
 - :func:`styled` builds styled text from a markup template written in code,
   with user values inserted as plain text (never parsed);
+- every table it prints keeps its words whole at the width printed
+  (:mod:`detente.present.fit`: wrapped between words, or stacked);
 - :func:`visible` is the plain-text rule on its own (for ``typer.echo`` of
   CSV to a terminal, and for HTML/JS, which escape separately).
 """
@@ -26,7 +28,10 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderHook, Re
 from rich.highlighter import JSONHighlighter
 from rich.markup import escape
 from rich.segment import Segment
+from rich.table import Table
 from rich.text import Text
+
+from detente.present.fit import Fitted
 
 # C0 and C1 controls except newline and tab, DEL, and the bidirectional overrides that
 # can make a terminal show text in another order than it is stored
@@ -86,7 +91,8 @@ class _VisibleControls:
         self.inner = inner
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for segment in console.render(self.inner, options):
+        inner = Fitted(self.inner) if isinstance(self.inner, Table) else self.inner
+        for segment in console.render(inner, options):
             if segment.control is None and has_control(segment.text):
                 yield Segment(visible(segment.text), segment.style)
             else:
@@ -112,6 +118,10 @@ class DataConsole(Console):
         kwargs.setdefault("emoji", False)
         kwargs.setdefault("highlight", False)
         super().__init__(**kwargs)
+        if kwargs.get("width") is None:  # read $COLUMNS when printing, not when created:
+            self._width = None  # the CLI's consoles are made when a command is first run
+        if kwargs.get("height") is None:
+            self._height = None
         self.push_render_hook(_ControlHook())
 
     def render_str(self, text: str, **kwargs: Any) -> Text:
@@ -156,4 +166,5 @@ class ByWidth:
         self.build = build
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield self.build(options.max_width)
+        built = self.build(options.max_width)
+        yield Fitted(built) if isinstance(built, Table) else built

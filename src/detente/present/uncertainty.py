@@ -69,7 +69,8 @@ def _issue_table(sim: Simulation, issue: str, name: str, rows: list[dict[str, An
     table.add_column("differs", justify="right", no_wrap=True, min_width=7)
     for row in (r for r in rows if r["issue"] == issue):
         counts, _ = sim.histogram(issue, row["model"], bins=10)
-        likely = (f"{row['likeliest_value']:g} ({_pct(row['likeliest_p'])})"
+        likely = (f"{row['likeliest_value']:g} ({_pct(row['likeliest_p'])}"
+                  f"{'' if row.get('likeliest_clear', True) else ', tie'})"
                   if "likeliest" in row else "—")
         table.add_row(row["model"], _fmt(row["point"]),
                       f"{_fmt(row['mean'])} ± {_fmt(row['sd'])}",

@@ -16,7 +16,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,9 @@ class Version:
     note: str
     sources: tuple[Source, ...]
     added_at: dt.datetime
+    position: int = field(default=0, compare=False)
+    """Its place in its history, oldest ``as_of`` first (1-based; 0: not known): the ``N``
+    of ``NAME@N``, the reference ``history log`` shows and every command takes."""
 
     @property
     def stored(self) -> bool:
@@ -64,12 +67,19 @@ class Version:
         return self.id > 0
 
     @property
+    def ref(self) -> str:
+        """``NAME@N``: how ``history log`` lists it and ``show``/``diff``/``rm`` take it
+        (``#ID``, the database id, only where the place is not known)."""
+        return f"{self.history}@{self.position}" if self.position else f"#{self.id}"
+
+    @property
     def label(self) -> str:
-        return (f"#{self.id} ({self.as_of})" if self.stored
+        return (f"{self.ref} ({self.as_of})" if self.stored
                 else f"{self.history} ({self.as_of}, not stored)")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id if self.stored else None, "history": self.history,
+        return {"id": self.id if self.stored else None,
+                "ref": self.ref if self.stored else None, "history": self.history,
                 "scenario_hash": self.scenario_hash,
                 "as_of": self.as_of.isoformat(), "note": self.note,
                 "sources": [s.model_dump(mode="json", exclude_none=True) for s in self.sources],
@@ -252,7 +262,14 @@ class History:
             row = s.execute(select(VersionRow).where(
                 VersionRow.history == name, VersionRow.scenario_hash == scenario.hash,
                 VersionRow.as_of == when)).scalar_one()
-            return _version(row)
+            added = _version(row)
+        return self._placed(added)
+
+    def _placed(self, version: Version) -> Version:
+        """``version`` with its :attr:`Version.position` in its history."""
+        if version.position:
+            return version
+        return next((v for v in self.versions(version.history) if v.id == version.id), version)
 
     def remove(self, ref: str | int | Version) -> Version:
         """Delete one version (a mistaken add). Its scenario, and the results cached on
@@ -281,16 +298,25 @@ class History:
         if history is not None:
             q = q.where(VersionRow.history == history)
         with self._write() as s:
-            return [_version(r) for r in s.scalars(q)]
+            rows = [_version(r) for r in s.scalars(q)]
+        place: dict[str, int] = {}
+        out = []
+        for v in rows:
+            place[v.history] = place.get(v.history, 0) + 1
+            out.append(replace(v, position=place[v.history]))
+        return out
 
     def get(self, ref: str | int, *, history: str | None = None) -> Version:
-        """A version by reference: its id (``3``), ``NAME@N`` (N-th version, 1-based;
-        ``@-1`` the latest), ``NAME@YYYY-MM-DD``, or a scenario-hash prefix (4+ hex digits).
-        ``@N`` and ``@DATE`` without a name use ``history`` or the only history.
+        """A version by reference: ``NAME@N`` (its :attr:`Version.ref`, as ``history log``
+        lists it: the N-th version oldest first, 1-based; ``@-1`` the latest),
+        ``NAME@YYYY-MM-DD``, a scenario-hash prefix (4+ hex digits), or its database id
+        (``#3``, ``3``, an int: the web app's and old scripts' form). ``@N`` and ``@DATE``
+        without a name use ``history`` or the only history.
         """
         text = str(ref).strip().lstrip("#")
         if text.isdigit():
-            return self._one(select(VersionRow).where(VersionRow.id == int(text)), text)
+            return self._placed(self._one(select(VersionRow).where(VersionRow.id == int(text)),
+                                          text))
         if "@" in text:
             name, _, which = text.partition("@")
             versions = self.versions(name or self._only_history(history))
@@ -315,7 +341,7 @@ class History:
             with self._write() as s:
                 rows = [_version(r) for r in s.scalars(q)]
             if rows and len({r.scenario_hash for r in rows}) == 1:
-                return rows[0]
+                return self._placed(rows[0])
             if rows:
                 raise DetenteError(f"{text}: more than one scenario hash starts so; give more")
         raise DetenteError(f"{ref}: no such version (give an id, NAME@N, NAME@DATE or a "

@@ -4,6 +4,7 @@ toward their voting positions; the forecast is the weighted mean of voting posit
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
@@ -35,6 +36,9 @@ from detente.models.exchange.round import RoundState
 Variant = Literal["equal-gain", "random-rate"]
 Rule = Literal["decide", "paper"]
 
+
+#: draws a slice of :meth:`Exchange.outcomes` (the equal-gain variant)
+OUTCOME_DRAWS = 4096
 
 @dataclass(frozen=True, kw_only=True)
 class Exchange(Model):
@@ -76,6 +80,19 @@ class Exchange(Model):
         "salience_weight": Number(),
         "log": Flag(),
     }
+
+    def outcomes(self, arrays: ScenarioArrays, rng: np.random.Generator) -> np.ndarray:
+        """The outcomes alone (:meth:`Model.outcomes`). The equal-gain variant draws no
+        random numbers and each draw's run is its own (a batch gives the numbers of one run
+        per draw), so it runs :data:`OUTCOME_DRAWS` draws at a time: a round's candidate
+        arrays (about 17 kB a draw on the bundled scenario) then stay near 70 MB instead of
+        growing with the block (270 MB for 16,384 draws)."""
+        if self.variant != "equal-gain":
+            return super().outcomes(arrays, rng)
+        quiet = dataclasses.replace(self, log=False)  # the log of draw 0 is not kept
+        return np.concatenate([
+            quiet.forecast(arrays.take(slice(lo, lo + OUTCOME_DRAWS)), rng=rng).outcome
+            for lo in range(0, arrays.n_draws, OUTCOME_DRAWS)])
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         x, sal, w, ok = normalised(arrays)

@@ -22,6 +22,7 @@ from detente.models.smp.primitives import (
     utility,
     vote,
 )
+from detente.models.smp.tiles import own_challenges_tiled
 
 if TYPE_CHECKING:
     from detente.models.smp.batch_turn import RowState
@@ -139,6 +140,17 @@ def best_challenges_rows(
     target = np.full((n_rows, n), -1)
     pwin = np.zeros((n_rows, n))
     gain = np.zeros((n_rows, n))
+    if n >= SHORT_SUM:  # sums over third parties are pairwise: tiles keep them so
+        p, du = own_challenges_tiled(model, st)
+        ar = np.arange(n)
+        du[:, ar, ar] = -np.inf
+        best = np.argmax(du, axis=-1)[..., None]
+        bdu = np.take_along_axis(du, best, axis=-1)[..., 0]
+        ok = bdu > model.min_sig_gain
+        target[:] = np.where(ok, best[..., 0], -1)
+        pwin[:] = np.where(ok, np.take_along_axis(p, best, axis=-1)[..., 0], 0.0)
+        gain[:] = np.where(ok, bdu, 0.0)
+        return target, pwin, gain
     chunk = max(1, CELL_BUDGET // max(n_rows * n * n, 1))
     own = own_challenges_last if n < SHORT_SUM else own_challenges_rows
     for lo in range(0, n, chunk):

@@ -201,7 +201,9 @@ def choose_rows(model: SpatialModelOfPolitics, st: RowState, bg: RowBargains) ->
         bb, kk = np.nonzero(length == size)
         slots = np.nonzero(member[bb, kk])[1].reshape(bb.size, size - 1)
         cols = np.concatenate([np.zeros((bb.size, 1), dtype=int), slots + 1], axis=1)
-        u_im = pick_options(values[bb], cols)  # [H, A, L]
+        # values[bb[h], :, cols[h]] as [H, A, L], laid out as pick_options lays it out
+        u_im = np.swapaxes(values[bb[:, None, None], np.arange(n)[None, None, :],
+                                  cols[:, :, None]], 1, 2)
         probs = pce(model.pce_model, model.victory_prob_model,
                     coalitions(model.voting_rule, st.cap[bb], u_im))
         slot[bb, kk] = cols[np.arange(bb.size), np.argmax(probs, axis=-1)] - 1

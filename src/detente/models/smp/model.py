@@ -26,7 +26,13 @@ from detente.models.base import (
 )
 from detente.models.compromise import weighted_mean
 from detente.models.smp.details import SmpDetails, turn_rows
-from detente.models.smp.paths import Scale, SmpPaths, batched_paths, reference_paths
+from detente.models.smp.paths import (
+    Scale,
+    SmpPaths,
+    batched_outcome,
+    batched_paths,
+    reference_paths,
+)
 from detente.models.smp.primitives import state_distance
 from detente.models.smp.prng import KTAB_DEFAULT_SEED, KtabPRNG
 from detente.models.smp.schedule import check_schedule
@@ -174,14 +180,29 @@ class SpatialModelOfPolitics(Model):
         return cls(**kwargs)
 
     # ---- entry point ------------------------------------------------------------------
-    def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
+    def _inputs(self, arrays: ScenarioArrays) -> tuple[
+            list[list[int]], np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, Scale]:
+        """Groups, positions on [0, 1], saliences (0 where unstated), capabilities, the
+        accommodation matrix and the issues' scales."""
         groups = self._groups(arrays)
         span = arrays.high - arrays.low
         pos01 = (fill_missing(arrays) - arrays.low) / span
         sal = np.where(arrays.mask[None], arrays.salience, 0.0)
         cap = np.asarray(arrays.capability, dtype=float)
         scale = Scale(low=arrays.low, span=span, weight=cap[:, :, None] * sal)
-        acc = self._accommodation(arrays)
+        return groups, pos01, sal, cap, self._accommodation(arrays), scale
+
+    def outcomes(self, arrays: ScenarioArrays, rng: np.random.Generator) -> np.ndarray:
+        """The outcomes alone (:meth:`Model.outcomes`): a batched run reads out each draw's
+        last state without building the padded paths."""
+        if not self.batched:
+            return super().outcomes(arrays, rng)
+        self.check(arrays)
+        groups, pos01, sal, cap, acc, scale = self._inputs(arrays)
+        return batched_outcome(self, pos01, sal, cap, groups, acc, scale)
+
+    def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
+        groups, pos01, sal, cap, acc, scale = self._inputs(arrays)
         if self.batched:
             paths = batched_paths(self, pos01, sal, cap, groups, acc, scale)
         else:

@@ -127,6 +127,29 @@ def batched_paths(
                     [run.trace for run in per])
 
 
+def batched_outcome(
+    model: SpatialModelOfPolitics, pos01: np.ndarray, sal: np.ndarray, cap: np.ndarray,
+    groups: list[list[int]], acc: np.ndarray | None, scale: Scale,
+) -> np.ndarray:
+    """``[D, I]``: the last round of :func:`batched_paths`'s read-out (``model.readout``),
+    bit for bit, from each group's last state per draw, without the padded paths (every
+    draw runs at least one turn, and a draw's last round holds every group's last state)."""
+    n_draws, n_act, n_iss = pos01.shape
+    final = np.empty((n_draws, n_act, n_iss))
+    prob = np.empty((n_draws, len(groups), n_act))
+    for gi, g in enumerate(groups):
+        run = run_rows(model, pos01[:, :, g], sal[:, :, g], cap, acc)
+        last, last_prob = run.start_pos.copy(), run.start_prob.copy()
+        for rows, pos, pr in zip(run.rows, run.pos, run.prob, strict=True):
+            last[rows] = pos
+            last_prob[rows] = pr
+        final[:, :, g] = last * scale.span[g] + scale.low[g]
+        prob[:, gi] = last_prob
+    if model.readout == "most_probable":
+        return most_probable(final[:, None], prob[:, None], groups)[:, 0]
+    return weighted_mean(final, scale.weight)
+
+
 def move_round(
     before: np.ndarray, prob: np.ndarray, per: list[RowsRun], groups: list[list[int]],
     t: int, scale: Scale,

@@ -29,6 +29,8 @@ SHORT_SUM = 8
 MIN_COALITION = 1e-8  # KTAB Model::coalitions
 MIN_CHALLENGE_COALITION = 1e-10  # KTAB SMPState::probEduChlg
 MIN_BARGAIN_WEIGHT = 1e-6  # KTAB interpBrgnSnPm / interpBrgnS2PMax
+#: votes formed at a time by :func:`coalitions` (512 kB)
+COALITION_CELLS = 65_536
 
 
 def add_up(x: np.ndarray, axis: int) -> np.ndarray:
@@ -126,18 +128,32 @@ def coalitions(rule: str, weight: np.ndarray, util: np.ndarray) -> np.ndarray:
     voting weight. As in KTAB, votes are cast on the lower triangle (i > j):
     the positive part goes to ``C_ij``, the negative part to ``C_ji``; the
     diagonal is ``1e-8``.
+
+    The votes ``[..., k, i, j]`` are formed a few options ``i`` at a time (at most
+    :data:`COALITION_CELLS` numbers): the same numbers, laid out as the whole array
+    would be (so the sums over actors add the same terms in the same order), without
+    an array of A³ numbers (1 GB at 500 actors) made and freed twice a turn.
     """
-    du = util[..., :, :, None] - util[..., :, None, :]  # [..., k, i, j]
-    v = vote(rule, weight[..., :, None, None], du)
     n = util.shape[-1]
+    step = max(1, COALITION_CELLS // max(util[..., 0].size * n, 1))
+    pos_parts, neg_parts = [], []
+    for lo in range(0, n, step):
+        du = util[..., :, lo:lo + step, None] - util[..., :, None, :]  # [..., k, i, j]
+        v = vote(rule, weight[..., :, None, None], du)
+        if rule != "ASymProsp":
+            # every other rule is exactly antisymmetric (v_k(j, i) = −v_k(i, j) bit for
+            # bit), so the negative parts of the lower triangle are the positive parts of
+            # the upper
+            pos_parts.append(add_up(np.maximum(v, 0.0, out=v), -3))
+        else:
+            pos_parts.append(add_up(np.maximum(v, 0.0), -3))
+            neg_parts.append(add_up(np.maximum(-v, 0.0), -3))
+    pos = pos_parts[0] if len(pos_parts) == 1 else np.concatenate(pos_parts, axis=-2)
     idx = np.arange(n)
     if rule != "ASymProsp":
-        # every other rule is exactly antisymmetric (v_k(j, i) = −v_k(i, j) bit for bit),
-        # so the negative parts of the lower triangle are the positive parts of the upper
-        c = add_up(np.maximum(v, 0.0, out=v), -3) + MIN_COALITION
+        c = pos + MIN_COALITION
     else:
-        pos = add_up(np.maximum(v, 0.0), -3)
-        neg = add_up(np.maximum(-v, 0.0), -3)
+        neg = neg_parts[0] if len(neg_parts) == 1 else np.concatenate(neg_parts, axis=-2)
         lower = np.tril(np.ones((n, n), dtype=bool), -1)
         c = np.where(lower, pos, np.swapaxes(neg, -1, -2)) + MIN_COALITION
     c[..., idx, idx] = MIN_COALITION

@@ -1,0 +1,198 @@
+"""The ``detente`` command group: commands registered by name, imported when run.
+
+``detente --version`` and ``detente --help`` must not pay for SciPy, SQLAlchemy,
+pandas or the history store (issue 31: they took 2 s). So the root group knows
+each command as a :class:`Lazy` entry (module, function, one-line help) and
+imports the command's module only when that command is run, or its own
+``--help`` is asked for. Listing the commands (``detente --help``) shows the
+one-line help from the entry without importing anything.
+
+This module imports nothing of detente and nothing heavier than Typer/Click.
+``tests/cli/test_startup.py`` checks the import graph of ``--version`` and
+``--help`` and that every entry's help line is the command's own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib
+import inspect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import click
+import typer
+import typer.main
+from typer.core import TyperCommand, TyperGroup, TyperOption
+
+
+@dataclass(frozen=True)
+class Lazy:
+    """A command known by where it lives: ``module.attr`` is a command function (run as
+    ``app.command(name)`` would) or a :class:`typer.Typer` sub-app (a command group);
+    ``help`` is its one-line help for the root's command list (the first paragraph of
+    its docstring or ``Typer(help=...)``: a test keeps the two equal)."""
+
+    module: str
+    attr: str
+    help: str
+
+    def load(self, name: str) -> Any:
+        """Import the module and build the Click command, named ``name``."""
+        target = getattr(importlib.import_module(self.module), self.attr)
+        if isinstance(target, typer.Typer):
+            command: Any = typer.main.get_group(target)
+        else:
+            command = typer.main.get_command_from_info(
+                typer.models.CommandInfo(name=name, callback=target),
+                pretty_exceptions_short=True, rich_markup_mode="rich")
+        command.name = name
+        return command
+
+
+def first_paragraph(text: str | None) -> str:
+    """The first paragraph of a help text, on one line (what the command list shows)."""
+    return " ".join(inspect.cleandoc(text or "").split("\n\n")[0].split())
+
+
+def reflow(text: str | None) -> str | None:
+    """Help text as paragraphs that the terminal wraps at its own width: a single line
+    break inside a paragraph (the docstring's layout in the source) becomes a space;
+    blank lines, list items (``- ``) and click's ``\\b`` blocks are kept."""
+    if not text:
+        return text
+    paragraphs = []
+    for para in re.split(r"\n[ \t]*\n", text.strip()):
+        if para.lstrip().startswith("\b"):
+            paragraphs.append(para)
+            continue
+        lines: list[str] = []
+        for line in (raw.strip() for raw in para.splitlines()):
+            if lines and not line.startswith(("- ", "* ", "• ")):
+                lines[-1] += " " + line
+            else:
+                lines.append(line)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+@contextlib.contextmanager
+def _fitting_help() -> Iterator[None]:
+    """Typer prints help through a console it builds itself; for one help text that
+    console's tables keep their words whole (:class:`detente.present.fit.FitTables`:
+    no ``--calibrated-uncertai…`` or ``das`` / ``k``). Imported here: only help pays."""
+    from typer import rich_utils
+
+    from detente.present.fit import FitTables
+
+    made = rich_utils._get_rich_console
+
+    def fitting_console(stderr: bool = False) -> Any:
+        out = made(stderr=stderr)
+        out.push_render_hook(FitTables())
+        return out
+
+    rich_utils._get_rich_console = fitting_console
+    try:
+        yield
+    finally:
+        rich_utils._get_rich_console = made
+
+
+def _fitted_help(format_help: Any) -> Any:
+    """``format_help`` run under :func:`_fitting_help`."""
+
+    @functools.wraps(format_help)
+    def wrapper(ctx: Any, formatter: Any) -> Any:
+        with _fitting_help():
+            return format_help(ctx, formatter)
+
+    wrapper.fitted = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _plain_flags(command: Any, ctx: Any) -> None:
+    """Show a boolean flag as ``--force``, not ``--force <bool>``, and an option's own metavar
+    (``<table|json>``) where it has one: Typer's help prints the value type of every option
+    and ignores a metavar. Help texts are reflowed (:func:`reflow`) and printed with tables
+    that keep words whole (:func:`_fitting_help`)."""
+    command.help = reflow(command.help)
+    if not getattr(command.format_help, "fitted", False) and not isinstance(command,
+                                                                             LazyGroup):
+        command.format_help = _fitted_help(command.format_help)
+    for param in [*command.params, command.get_help_option(ctx)]:
+        if isinstance(param, click.Parameter) and getattr(param, "help", None):
+            param.help = reflow(param.help)  # type: ignore[attr-defined]
+        if not isinstance(param, TyperOption):
+            continue
+        if param.is_flag:
+            shown = ""
+        elif param.metavar:
+            shown = param.metavar
+        else:
+            continue
+        param.display_type_rich = lambda ctx, shown=shown: shown  # type: ignore[method-assign,misc]
+    if isinstance(command, TyperGroup):
+        for sub in command.commands.values():  # loaded ones only (values() loads nothing)
+            _plain_flags(sub, ctx)
+
+
+class _Commands(dict[str, Any]):
+    """The group's loaded commands; looking one up by ``[name]`` loads a lazy one
+    (``get``, ``in`` and iteration see only what is loaded)."""
+
+    def __init__(self, group: LazyGroup, loaded: dict[str, Any]) -> None:
+        super().__init__(loaded)
+        self.group = group
+
+    def __missing__(self, name: str) -> Any:
+        command = self.group.load(name)
+        if command is None:
+            raise KeyError(name)
+        return command
+
+
+class LazyGroup(TyperGroup):
+    """A Typer group whose commands are :class:`Lazy` entries (``lazy``, set by the
+    subclass), plus any registered the usual way; every command's help shows flags without
+    a value type."""
+
+    lazy: ClassVar[dict[str, Lazy]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands(self, dict(self.commands))
+        self._listing = False
+
+    def load(self, name: str) -> Any:
+        """The command ``name``, imported and built on first use."""
+        command = self.commands.get(name)  # get() loads nothing
+        if command is None and name in self.lazy:
+            command = self.lazy[name].load(name)
+            self.add_command(command, name)
+        return command
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        eager = [n for n in super().list_commands(ctx) if n not in self.lazy]
+        return [*self.lazy, *eager]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if self._listing and cmd_name in self.lazy and cmd_name not in self.commands:
+            # the root's command list: the entry's help line, nothing imported
+            return TyperCommand(cmd_name, help=self.lazy[cmd_name].help)
+        command = self.load(cmd_name)
+        if command is not None:
+            _plain_flags(command, ctx)
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _plain_flags(self, ctx)
+        self._listing = True
+        try:
+            with _fitting_help():
+                super().format_help(ctx, formatter)
+        finally:
+            self._listing = False

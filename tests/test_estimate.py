@@ -1,0 +1,62 @@
+"""The estimators' arithmetic on recorded timings (issue 31, item 2).
+
+Timings recorded on the shared 2-core machine (load average 14) with
+``api.simulate(bundled, draws=n)`` in one process: a 32-draw warm-up took 12.3 s
+(imports, first calls), then 128 draws 0.738 s, 1,024 draws 0.967 s, 4,096 draws
+1.469 s, 16,384 draws 4.776 s and 100,000 draws 22.6 s. Before issue 31 the guard
+scaled one 256-draw pilot, run first (so paying the imports), linearly: the README's
+``detente simulate --draws 100000`` was estimated at 11.7 min and refused.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from detente.estimate import NOISE_FLOOR, CostModel, fit, measure
+
+WARM = 12.3
+PILOTS = {128: 0.738, 1024: 0.967}
+ACTUAL = {4096: 1.469, 16384: 4.776, 100_000: 22.6}
+
+
+def test_fixed_and_per_draw_costs_from_two_pilots():
+    cost = fit(128, PILOTS[128], 1024, PILOTS[1024])
+    assert cost.per_unit == pytest.approx((0.967 - 0.738) / 896)
+    assert cost.fixed == pytest.approx(0.738 - 128 * cost.per_unit)
+    for draws, seconds in ACTUAL.items():
+        assert 0.5 <= cost.seconds(draws) / seconds <= 2.0, draws
+    # the old rule: the first pilot (imports included) scaled linearly
+    old = (WARM + 0.877) * 100_000 / 256
+    assert old / ACTUAL[100_000] > 100
+
+
+def test_measure_throws_the_warm_up_away():
+    now = [0.0]
+    costs = {32: WARM, **PILOTS}
+
+    def run(n: int) -> None:
+        now[0] += costs[n]
+
+    cost = measure(run, units=100_000, pilots=(1024, 128), warm=32, clock=lambda: now[0])
+    assert [n for n, _ in cost.pilots] == [128, 1024]
+    assert [t for _, t in cost.pilots] == pytest.approx([0.738, 0.967])
+    assert 0.5 <= cost.seconds(100_000) / ACTUAL[100_000] <= 2.0
+
+
+def test_pilots_never_exceed_the_run():
+    ran: list[int] = []
+    measure(ran.append, units=100, pilots=(128, 1024), warm=32, clock=lambda: 0.0)
+    assert ran == [32, 100, 100]
+
+
+def test_noise_cannot_make_a_long_run_free():
+    # the larger pilot timed faster than the smaller (machine load): the slope is noise
+    cost = fit(128, 0.9, 1024, 0.8)
+    assert cost.per_unit == pytest.approx(NOISE_FLOOR * 0.8 / 1024)
+    assert cost.seconds(1024) == pytest.approx(0.8)  # through the larger pilot
+    assert fit(10, 1.0, 10, 1.0).seconds(10) == pytest.approx(1.0)
+
+
+def test_parts_add():
+    both = CostModel(1.0, 0.1) + CostModel(2.0, 0.2)
+    assert both.seconds(10) == pytest.approx(6.0)
