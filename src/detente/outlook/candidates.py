@@ -89,3 +89,14 @@ def reachable(problem: DealProblem, cand: Candidates) -> Candidates:
     floor = np.where(moving, -np.inf, problem.batna)
     keep = acceptable(problem, cand.options, floor)
     return Candidates(cand.options[keep], cand.utility[keep])
+
+
+def needing(problem: DealProblem, cand: Candidates, parties: tuple[str, ...]) -> Candidates:
+    """The candidates whose consent set holds every one of ``parties`` (without structure
+    every package needs everyone)."""
+    if problem.rules is None or not len(cand):
+        return cand
+    need = problem.rules.consenting(cand.options)
+    cols = [problem.actors.index(a) for a in parties]
+    keep = need[:, cols].all(axis=1)
+    return Candidates(cand.options[keep], cand.utility[keep])

@@ -72,6 +72,8 @@ class OutlookJob:
     hold_months: int
     block_size: int
     holding: bool = True
+    parties: tuple[str, ...] = ()
+    """Only packages needing these actors' consent are candidates (empty: any package)."""
 
     @cached_property
     def n_blocks(self) -> int:

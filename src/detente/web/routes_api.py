@@ -264,7 +264,8 @@ async def brief(request: Request, ref: str,
     limit(request, draws=max(draws, interval_draws))
     entry = await entry_of(request, ref)
     params = {"draws": draws, "seed": seed, "interval_draws": interval_draws}
-    return await answer(request, "brief", entry, params, wait, render_html)
+    return await answer(request, "brief", entry, params, wait,
+                        lambda r: render_html(r, served=True))
 
 
 @router.get("/histories", summary="Stored versions, by history (with `detente serve --db`)")
