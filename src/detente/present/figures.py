@@ -499,3 +499,97 @@ def outlook_curve(result: Outlook) -> go.Figure:
 def _rgba(hex_colour: str, alpha: float) -> str:
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+# ---- evidence from real wars (detente.evidence) ------------------------------------------
+
+OUTSIDE_VIEW = ("Outside view: frequencies among historical cases like this one, not a "
+                "forecast of this conflict")
+
+
+def _band(fig: go.Figure, x: Sequence[float], low: Sequence[float], high: Sequence[float],
+          colour: str, shape: str = "linear") -> None:
+    """A shaded band between ``low`` and ``high`` (the lower edge drawn invisibly, the upper
+    filled down to it), stepped like its curve when ``shape`` is ``hv``."""
+    fig.add_trace(go.Scatter(x=list(x), y=list(low), mode="lines", hoverinfo="skip",
+                             line={"width": 0, "shape": shape}, showlegend=False))
+    fig.add_trace(go.Scatter(x=list(x), y=list(high), mode="lines", hoverinfo="skip",
+                             line={"width": 0, "shape": shape}, fill="tonexty",
+                             fillcolor=_rgba(colour, 0.18), showlegend=False))
+
+
+def _below_legend(fig: go.Figure) -> None:
+    fig.update_layout(legend={"orientation": "h", "y": -0.22}, margin={"b": 110})
+
+
+def ending_by_month(curve: Any, *, agreement: Mapping[str, Sequence[float]] | None = None,
+                    agreement_label: str = "P(agreement by month), outlook model"
+                    ) -> go.Figure:
+    """P(ending within t months | lasted so far) of the reference class, with its 95%
+    band; with ``agreement`` (``{"months": [...], "p": [...]}`` and optional
+    ``low``/``high``), a model's P(agreement by month) beside it, each labelled."""
+    fig = go.Figure()
+    t = [float(m) for m in curve.months]
+    _band(fig, t, curve.low, curve.high, _colour(0), "hv")
+    fig.add_trace(go.Scatter(
+        x=t, y=list(curve.probability), mode="lines", line={"color": _colour(0),
+                                                             "shape": "hv"},
+        name=label(f"P(ending by month), reference class ({curve.at_risk} cases that "
+                   f"lasted {curve.lasted_months:.0f} months)"),
+        hovertemplate="month %{x}: %{y:.0%}<extra></extra>"))
+    if agreement is not None:
+        months = [float(m) for m in agreement["months"]]
+        if agreement.get("low") is not None and agreement.get("high") is not None:
+            _band(fig, months, agreement["low"], agreement["high"], _colour(1))
+        fig.add_trace(go.Scatter(x=months, y=list(agreement["p"]), mode="lines",
+                                 line={"color": _colour(1)}, name=label(agreement_label),
+                                 hovertemplate="month %{x}: %{y:.0%}<extra></extra>"))
+    fig.update_yaxes(range=[0, 1], tickformat=".0%", title_text="probability")
+    fig.update_xaxes(title_text="months from now")
+    fig.add_annotation(text=OUTSIDE_VIEW, xref="paper", yref="paper", x=0, y=1.0, yshift=28,
+                       showarrow=False, font={"size": 10, "color": "#666"}, xanchor="left")
+    fig = _layout(fig, "Chance of ending, month by month", height=440)
+    _below_legend(fig)
+    return fig
+
+
+def survival_curve(km: Any, *, title: str = "Duration of similar conflicts") -> go.Figure:
+    """Kaplan–Meier S(t) = P(still going after t months) with its 95% band (censored
+    cases count until they leave the data)."""
+    fig = go.Figure()
+    t = [0.0, *map(float, km.times)]
+    _band(fig, t, [1.0, *km.low], [1.0, *km.high], _colour(0), "hv")
+    fig.add_trace(go.Scatter(x=t, y=[1.0, *map(float, km.survival)], mode="lines",
+                             line={"color": _colour(0), "shape": "hv"},
+                             name=label(f"Kaplan–Meier, {km.n} cases ({km.n_events} ended)"),
+                             hovertemplate="%{x:.0f} months: %{y:.0%}<extra></extra>"))
+    fig.update_yaxes(range=[0, 1], tickformat=".0%", title_text="still going")
+    fig.update_xaxes(title_text="months since the episode began")
+    fig.add_annotation(text=OUTSIDE_VIEW, xref="paper", yref="paper", x=0, y=1.0, yshift=28,
+                       showarrow=False, font={"size": 10, "color": "#666"}, xanchor="left")
+    fig = _layout(fig, title, height=440)
+    _below_legend(fig)
+    return fig
+
+
+def reliability(tables: Mapping[str, Sequence[Mapping[str, Any]]], *,
+                title: str = "Calibration on held-out years") -> go.Figure:
+    """Reliability diagram: per model, the observed frequency against the mean predicted
+    probability in each bin (marker size ~ cases), beside the diagonal of perfect
+    calibration. ``tables``: model name -> rows with ``predicted``, ``observed``, ``n``."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect calibration",
+                             line={"color": "#999", "dash": "dot"}, hoverinfo="skip"))
+    for k, (name, rows) in enumerate(tables.items()):
+        rows = [r for r in rows if r["n"]]
+        n_max = max((r["n"] for r in rows), default=1)
+        fig.add_trace(go.Scatter(
+            x=[r["predicted"] for r in rows], y=[r["observed"] for r in rows],
+            mode="lines+markers", name=label(name), line={"color": _colour(k)},
+            marker={"size": [6 + 18 * (r["n"] / n_max) ** 0.5 for r in rows]},
+            customdata=[[r["n"]] for r in rows],
+            hovertemplate="predicted %{x:.2f}, observed %{y:.2f}, n %{customdata[0]}"
+                          "<extra></extra>"))
+    fig.update_xaxes(range=[0, 1], title_text="mean predicted probability")
+    fig.update_yaxes(range=[0, 1], title_text="observed frequency")
+    return _layout(fig, title, height=480)
