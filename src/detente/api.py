@@ -1024,13 +1024,15 @@ def load_genius(path: str | os.PathLike[str]) -> GeniusDomain:
     return read_genius_domain(resolve(path))
 
 
-def open_history(db: str | os.PathLike[str] | None = None) -> History:
+def open_history(db: str | os.PathLike[str] | None = None, *,
+                 read_only: bool = False) -> History:
     """The history store (:class:`detente.History`): a file path or a SQLAlchemy URL
     (``postgresql+psycopg://...``); default ``$DETENTE_DB``, else ``history.sqlite`` in
-    the user's data folder. Opening migrates the schema to this detente's revision."""
+    the user's data folder. Opening migrates the schema to this detente's revision.
+    ``read_only``: nothing is added, removed or cached."""
     from detente.store import History
 
-    return History(db)
+    return History(db, read_only=read_only)
 
 
 # ---- inputs: analysts' panels and articles turned into drafts ------------------------
