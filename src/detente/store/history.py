@@ -322,9 +322,12 @@ class History:
         without a name use ``history`` or the only history.
         """
         text = str(ref).strip().lstrip("#")
-        if text.isdigit():
-            return self._placed(self._one(select(VersionRow).where(VersionRow.id == int(text)),
-                                          text))
+        by_id = select(VersionRow).where(VersionRow.id == int(text)) if text.isdigit() else None
+        if by_id is not None:
+            with self._write() as s:
+                found = s.scalars(by_id).first() is not None
+            if found or len(text) < 4:  # 4+ digits and no such id: a hash prefix of digits
+                return self._placed(self._one(by_id, text))
         if "@" in text:
             name, _, which = text.partition("@")
             versions = self.versions(name or self._only_history(history))
