@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from detente import api, load
-from detente.deals import DealProblem
+from detente.deals import DealProblem, acceptable
 from detente.deals.fighting import fighting_under, stance_tables
 from detente.deals.logrolls import logrolls
 from detente.deals.pressures import acceptance_intervals
@@ -99,6 +99,21 @@ def test_a_package_that_leaves_the_war_on_is_not_a_settlement(bundled):
 
     d = describe_deal(rep.problem, tunnel_only)
     assert not d["war"]["settlement"] and "[fighting continues: war]" in _deal_text(d)
+
+
+def test_without_the_tunnel_russia_and_ukraine_can_both_accept(bundled):
+    p = DealProblem.from_scenario(bundled)
+    opts = _every(p)
+    t = p.issues.index("tunnel")
+    no_tunnel = opts[:, t] == p.space.option_names[t].index("no-agreement")
+    ok = acceptable(p, opts) & no_tunnel
+    assert p.rules is not None
+    need = p.rules.consenting(opts)
+    r, u = p.actors.index("RUS"), p.actors.index("UKR")
+    both = ok & need[:, r] & need[:, u]
+    assert both.sum() > 0
+    # every such package stops the fighting: each is a settlement
+    assert (~fighting_under(p, opts[both]).continues.any(axis=1)).all()
 
 
 def test_old_rule_without_during(bundled):
