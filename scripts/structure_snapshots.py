@@ -40,7 +40,7 @@ def files() -> list[str]:
     out = []
     for path in sorted(DATA.rglob("*")):
         rel = path.relative_to(DATA).as_posix()
-        if path.is_file() and rel not in SKIP and not rel.startswith("ktab/reference/"):
+        if path.is_file() and rel not in SKIP and not rel.startswith(("ktab/reference/", "war/")):
             out.append(rel)
     return out
 

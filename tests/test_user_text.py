@@ -122,7 +122,8 @@ def test_csv_refuses_a_source_id_it_cannot_hold(tmp_path: Path, ukraine: Scenari
     first = ukraine.sources[0].id
     for st_ in [*data["stances"], *data.get("linkages", []), *data.get("blocs", []),
                 *data.get("pressures", []), *data.get("shocks", []),
-                *(r for s_ in data["stances"] for r in s_.get("red_lines", []))]:
+                *(r for s_ in data["stances"] for r in s_.get("red_lines", [])),
+                *([data["conflict"]] if data.get("conflict") else [])]:
         st_["sources"] = ["a;b" if s == first else s for s in st_.get("sources", [])]
     for plan in data.get("proposals", []):  # issue 20: the plans cite it too
         plan["sources"] = ["a;b" if s == first else s for s in plan.get("sources", [])]
@@ -165,6 +166,10 @@ def test_issue_19_examples_print_literally(tmp_path: Path):
     for issue in data["issues"]:  # and where the structure names it
         for key in ("controlled_by", "vetoes"):
             issue[key] = ["RUS[/]" if a == "RUS" else a for a in issue.get(key, [])]
+    for side in ("side_a", "side_b"):  # and the sides of the war (conflict: block)
+        if data.get("conflict"):
+            data["conflict"][side] = ["RUS[/]" if a == "RUS" else a
+                                      for a in data["conflict"].get(side, [])]
     for plan in data.get("proposals", []):  # and the plans it proposes (issue 20)
         if plan["proposer"] == "RUS":
             plan["proposer"] = "RUS[/]"

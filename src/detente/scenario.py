@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from detente.conflict_facts import ConflictFacts, check_conflict
 from detente.errors import Path, Problem, ScenarioError, short
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
@@ -73,6 +74,12 @@ class Actor(_Frozen):
     """``{pressure: c}``: the BATNA moves by ``c`` per unit of that pressure variable."""
     expectations: dict[str, Expectation] = Field(default_factory=dict)
     """``{pressure: expectation}``: this actor's own view of how a pressure moves."""
+    cow_code: int | None = Field(default=None, ge=1, le=9999)
+    """COW state code for ``detente capabilities`` (None: matched by name or alias)."""
+    cow_members: tuple[int, ...] = ()
+    """COW codes of a non-state actor's member states (the ``members`` rule)."""
+    capability_source: str | None = None
+    """Id of the source the capability rests on (e.g. the COW NMC data set and year)."""
 
     @model_validator(mode="after")
     def _default_name(self) -> Actor:
@@ -509,6 +516,8 @@ class Scenario(_Frozen):
     shocks: tuple[Shock, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     """Plans on the table (optional; they change no model's numbers)."""
+    conflict: ConflictFacts | None = None
+    """Facts about the war, for its reference class (optional; they change no forecast)."""
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     # ---- look-ups -------------------------------------------------------------
@@ -591,7 +600,7 @@ class Scenario(_Frozen):
                 if not issue[key]:
                     issue.pop(key)
         for actor in data["actors"]:
-            for key in ("batna_pressure", "expectations"):
+            for key in ("batna_pressure", "expectations", "cow_members"):
                 if not actor.get(key):
                     actor.pop(key, None)
         for shock in data["shocks"]:
@@ -671,12 +680,14 @@ class Scenario(_Frozen):
             raise ScenarioError(problems, file=file)
 
         known = {"name", "title", "as_of", "description", "sources", "actors", "issues",
-                 "stances", "blocs", "linkages", "pressures", "shocks", "proposals", "metadata"}
+                 "stances", "blocs", "linkages", "pressures", "shocks", "proposals", "metadata",
+                 "conflict"}
         for key in data:
             if key not in known:
                 add((str(key),), "an unknown key", f"one of {', '.join(sorted(known))}")
 
-        top = {k: data.get(k) for k in ("name", "title", "as_of", "description", "metadata")}
+        top = {k: data.get(k)
+               for k in ("name", "title", "as_of", "description", "metadata", "conflict")}
         top = {k: v for k, v in top.items() if v is not None}
         if not data.get("name"):
             add(("name",), short(data.get("name")), "a non-empty scenario name")
@@ -714,6 +725,13 @@ class Scenario(_Frozen):
         check_structure(Parts(actors, issues, stances, sources, blocs, linkages, pressures,
                               shocks), _skip_declared(add, declared))
         _check_unique(proposals, "proposals", "id", add)
+        source_ids = [s.id for _, s in sources]
+        for k, actor in actors:
+            if actor.capability_source is not None and actor.capability_source not in source_ids:
+                add(("actors", k, "capability_source"), repr(actor.capability_source),
+                    "the id of a source of the scenario")
+        check_conflict(top_obj.conflict if top_obj else None, [a.id for _, a in actors],
+                       source_ids, add)
         check_proposals(proposals, actors, issues, sources, _skip_declared(add, declared))
 
         if problems:
@@ -739,6 +757,7 @@ class _TopLevel(_Frozen):
     as_of: dt.date | None = None
     description: str = ""
     metadata: dict[str, Any] = Field(default_factory=dict)
+    conflict: ConflictFacts | None = None
 
 
 # ---- normalising the hand-written shorthands ------------------------------------

@@ -78,3 +78,11 @@ def test_bundled_outlook_runs_and_summarises():
     assert s["months"] == 6 and 0 <= s["p_agreed_by_horizon"] <= 1
     assert "not predictions of fact" in s["note"]
     assert outlook_view(out)
+
+
+def test_parties_restrict_the_outlook_to_settlements_between_them():
+    out = api.outlook(months=6, paths=100, drivers=False, parties=("RUS", "UKR"))
+    assert out.parties == ("RUS", "UKR")
+    assert all({"RUS", "UKR"} <= set(p["consent_of"]) for p in out.packages)
+    res = runner.invoke(app, ["outlook", "--party", "XX", "--no-drivers", "--paths", "10"])
+    assert res.exit_code == 1 and "unknown actor(s) XX" in res.output

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 
 import detente
@@ -49,9 +48,12 @@ def test_trajectories_histograms_tornado_pareto_timeline(ukraine, result, sim):
     assert len(outcome) == len(ukraine.issues)
     assert list(outcome[0].y) == pytest.approx(result["eum"].trajectory.outcome[0, :, 0])
     hist = figures.histograms(sim, ukraine, bins=20)
-    bars = [t for t in hist.data if isinstance(t, go.Bar)]
+    bars = [t for t in hist.data if t.line.shape == "hvh"]  # one outline per model
     assert len(bars) == len(sim.issues) * len(sim.models)
     assert sum(bars[0].y) == pytest.approx(1.0)
+    assert hist.layout.yaxis.title.text == "share of draws"
+    colours = {t.name: t.line.color for t in bars}
+    assert len(set(colours.values())) == len(sim.models)  # distinct colours
     sens = api.sensitivity(ukraine, method="morris", samples=4)
     tor = figures.tornado(sens, "donetsk", top=4)
     assert len(tor.data[0].y) == 4

@@ -85,6 +85,16 @@ COMMANDS: dict[str, Lazy] = {
                   "Serve the web app: scenarios, figures, what-if sliders, deals, "
                   "simulation, upload and editing, and a JSON API (OpenAPI at "
                   "/openapi.json, listed at /api-docs)."),
+    "capabilities": Lazy("detente.cli.evidence", "capabilities",
+                         "Capabilities from the Correlates of War (CINC): state actors "
+                         "matched by cow_code, name or alias; each new value cites the data "
+                         "set and year as its source."),
+    "baserates": Lazy("detente.cli.evidence", "baserates",
+                      "The outside view: historical cases like this conflict, how long they "
+                      "lasted (Kaplan–Meier), how they ended, and P(ending within 6/12/24 "
+                      "months | lasted so far)."),
+    "evidence": Lazy("detente.cli.evidence", "app",
+                     "Evidence from real wars: termination models scored on later years."),
     "history": Lazy("detente.cli.history", "app",
                     "Dated versions of a scenario in a history database: add, log, show, "
                     "diff (with what moved each forecast), timeline, export and import."),

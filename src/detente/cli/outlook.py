@@ -45,6 +45,9 @@ def outlook(
     chunk_size: Annotated[int | None, typer.Option(
         "--chunk-size", min=1, help="Paths per task (speed only; same result).")] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Packages to list.")] = 5,
+    party: Annotated[list[str] | None, typer.Option(
+        "--party", help="Only packages that need this actor's consent (repeatable; e.g. "
+        "the warring parties, for the outlook of a settlement).")] = None,
     output: FormatOpt = OutputFormat.table,
     fmt: FromOpt = None,
 ) -> None:
@@ -61,7 +64,8 @@ def outlook(
                          solution=solution, lookahead=lookahead, hold_months=hold_months,
                          coverage=coverage, drivers=drivers, driver_paths=driver_paths,
                          engine=engine, scheduler=scheduler, workers=workers,
-                         chunk_size=chunk_size, top=top, format=fmt)
+                         chunk_size=chunk_size, top=top, parties=tuple(party or ()),
+                         format=fmt)
     if output == OutputFormat.json:
         console.print_json(json.dumps(result.to_dict()))
     elif output == OutputFormat.csv:

@@ -19,6 +19,7 @@ from .pareto import deal_frontier, pareto_mask
 from .robust import Survival, survival
 from .solutions import SOLUTIONS, all_solutions
 from .space import DEFAULT_CHUNK, DEFAULT_GRID
+from .story import PackageStory, collapse, package_story, zopa_summary
 from .structured import acceptable_frontier, party_scores, structured_solutions
 from .utility import DealProblem, Tables, UtilityKind
 from .zopa import Zopa, describe_deal, zopa
@@ -96,6 +97,46 @@ class DealReport:
         order = np.lexsort((np.arange(len(score)), -score))[:n]
         return [self.deal(int(r)) for r in order]
 
+    def _story(self, row: int) -> PackageStory:
+        surv = None if self.survival is None else float(self.survival.probability[row])
+        return package_story(self.problem, self.frontier_options[row], survival=surv)
+
+    def _ranked(self, by: str = "support") -> np.ndarray:
+        """Frontier rows best first: ``by="support"``: by survival (then Nash product)
+        when computed, else by Nash product; ``by="nash"``: by Nash product."""
+        score = self._nash_score()
+        if self.survival is None or by == "nash":
+            return np.lexsort((np.arange(len(score)), -score))
+        return np.lexsort((np.arange(len(score)), -score, -self.survival.probability))
+
+    def stories(self, top: int = 5, by: str = "support") -> list[PackageStory]:
+        """The ``top`` frontier packages, best supported first (``by``: see
+        :meth:`_ranked`), with packages of identical utilities collapsed into alternatives
+        (:func:`~detente.deals.story.collapse`)."""
+        return collapse([self._story(int(r)) for r in self._ranked(by)], keep=top)
+
+    def best(self) -> PackageStory | None:
+        """The best-supported package: the first of :meth:`stories` (``None``: no
+        acceptable package)."""
+        found = self.stories(1)
+        return found[0] if found else None
+
+    def story(self, top: int = 5) -> dict[str, Any]:
+        """What every surface says about this analysis (:mod:`detente.deals.story`): who
+        must consent, the ZOPA with its ties and distinct packages, the best-supported
+        packages collapsed, each solution's package."""
+        p = self.problem
+        return {
+            "consent_rule": "vetoes" if p.rules is not None else "everyone",
+            "zopa": zopa_summary(p, self.zopa.size),
+            "ranked_by": ("survival, then Nash product" if self.survival is not None
+                          else "Nash product"),
+            "packages": [s.to_dict() for s in self.stories(top)],
+            "by_nash": [s.to_dict() for s in self.stories(top, by="nash")],
+            "solutions": {name: (None if row is None else self._story(row).to_dict())
+                          for name, row in self.solutions.items()},
+        }
+
     def to_dict(self, top: int = 5) -> dict[str, Any]:
         p = self.problem
         out = {
@@ -113,6 +154,7 @@ class DealReport:
             "solutions": {name: self.solution(name) for name in SOLUTIONS},
             "top": self.top(top),
             "zopa": self.zopa.to_dict(),
+            "story": self.story(top),
         }
         if self.survival is not None:  # only when asked for
             out["robust"] = {**self.survival.to_dict(), "deals": self.robust(top),

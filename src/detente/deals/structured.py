@@ -120,7 +120,8 @@ def party_scores(problem: DealProblem, options: np.ndarray, util: np.ndarray,
                  batna: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Each solution's score of acceptable deals ``options[S, I]`` (see module docstring):
     ``[S]``, or ``[..., S]`` for no-deal values ``batna[..., A]`` (one row per set of
-    no-deal values, as the outlook scores many paths at once)."""
+    no-deal values, as the outlook scores many paths at once); ``util`` may be
+    ``[..., S, A]`` too (utilities that move with each row's pressures)."""
     rules = problem.rules
     assert rules is not None
     beta = problem.batna if batna is None else np.asarray(batna, dtype=float)
@@ -136,7 +137,8 @@ def party_scores(problem: DealProblem, options: np.ndarray, util: np.ndarray,
         mean = (w * log_g).sum(axis=-1)
         return np.where(total > 0, mean / np.where(total > 0, total, 1.0), -np.inf)
 
-    best = util.max(axis=0) if len(util) else np.zeros(problem.n_actors)
+    best = (util.max(axis=-2, keepdims=True) if util.shape[-2]
+            else np.zeros((1, problem.n_actors)))
     span = np.where(best - beta > 0, best - beta, 1.0)
     return {
         "nash": mean_log(rules.party_weight),
@@ -158,19 +160,27 @@ def structured_solutions(problem: DealProblem, options: np.ndarray, util: np.nda
 
 
 def solution_rows(problem: DealProblem, options: np.ndarray, util: np.ndarray,
-                  batna: np.ndarray) -> dict[str, np.ndarray]:
+                  batna: np.ndarray, among: np.ndarray | None = None
+                  ) -> dict[str, np.ndarray]:
     """``rows[k]``: each solution's row among the acceptable deals ``options[S, I]``
-    (``S >= 1``) for each of ``k`` sets of no-deal values ``batna[k, A]``: the best
-    score, within a relative ``1e-12``, then the larger total utility, then the earlier
-    deal."""
+    (``S >= 1``) for each of ``k`` sets of no-deal values ``batna[k, A]`` (utilities
+    ``util[S, A]`` or ``[k, S, A]``): the best score, within a relative ``1e-12``, then
+    the larger total utility, then the earlier deal. ``among[k, S]``: for each row, the
+    deals it chooses from (its frontier; default all); a coordinate's best over a set
+    equals its best over the set's frontier, so the Kalai–Smorodinsky ideal is the
+    same whichever of the two ``util`` holds."""
     scores = party_scores(problem, options, util, batna)
-    total = util.sum(axis=1)
+    total = util.sum(axis=-1)
     out: dict[str, np.ndarray] = {}
     for name, score in scores.items():
+        if among is not None:
+            score = np.where(among, score, -np.inf)
         top = score.max(axis=-1, keepdims=True)
         finite = np.isfinite(top)
         tol = np.where(finite, 1e-12 * np.maximum(1.0, np.abs(np.where(finite, top, 0.0))),
                        0.0)
         near = score >= top - tol
+        if among is not None:
+            near &= among
         out[name] = np.argmax(np.where(near, total, -np.inf), axis=-1)
     return out

@@ -4,10 +4,11 @@ A section starts with a line holding only ``#name`` (trailing commas are
 ignored, so files saved by spreadsheets still read); the next line is the
 header; rows follow until the next section. Sections::
 
-    #scenario   key,value            name, title, as_of, description
+    #scenario   key,value            name, title, as_of, description, conflict (as JSON)
     #sources    id,title,publisher,date,url,note
     #actors     id,name,capability,bloc,description, capability_<dist columns>,
-                salience_correlation, position_correlation, batna, batna_<dist columns>
+                salience_correlation, position_correlation, batna, batna_<dist columns>,
+                batna_pressure, cow_code, cow_members (;-separated), capability_source
     #issues     id,name,low,high,status_quo,description
     #anchors    issue,value,label
     #options    issue,name,value
@@ -64,7 +65,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "actors": ("id", "name", "capability", "bloc", "description",
                *(f"capability_{k}" for k in _DIST), "salience_correlation",
                "position_correlation", "batna", *(f"batna_{k}" for k in _DIST),
-               "batna_pressure"),
+               "batna_pressure", "cow_code", "cow_members", "capability_source"),
     "issues": ("id", "name", "low", "high", "status_quo", "description", "controlled_by",
                "vetoes", "no_agreement"),
     "anchors": ("issue", "value", "label"),
@@ -211,11 +212,18 @@ def _parse(text: str, file: str | None) -> tuple[dict[str, Any], dict[Path, int]
 
     for line, row in sections.get("scenario", []):
         key = row.get("key", "")
-        if key not in ("name", "title", "as_of", "description"):
+        if key not in ("name", "title", "as_of", "description", "conflict"):
             problems.append(Problem(("scenario",), f"key {key!r}",
-                                    "one of name, title, as_of, description", file, line))
+                                    "one of name, title, as_of, description, conflict", file,
+                                    line))
             continue
         data[key] = row.get("value", "")
+        if key == "conflict":
+            try:
+                data[key] = json.loads(data[key])
+            except (json.JSONDecodeError, RecursionError):
+                problems.append(Problem(("conflict",), "text that is not JSON",
+                                        "the conflict facts as a JSON object", file, line))
         lines[(key,)] = line
 
     for line, row in sections.get("metadata", []):
@@ -244,6 +252,8 @@ def _parse(text: str, file: str | None) -> tuple[dict[str, Any], dict[Path, int]
                     item[col] = _list(item[col])
             if "batna_pressure" in item:
                 item["batna_pressure"] = _pairs(item["batna_pressure"])
+            if "cow_members" in item:
+                item["cow_members"] = _list(item["cow_members"])
             items.append(item)
             lines[(key, index)] = line
         data[key] = items
@@ -493,6 +503,9 @@ def dumps(scenario: Scenario) -> str:
         value = getattr(scenario, key)
         if value:
             head.append({"key": key, "value": str(value)})
+    if scenario.conflict is not None:
+        head.append({"key": "conflict", "value": json.dumps(
+            scenario.conflict.model_dump(mode="json", exclude_none=True))})
     _section(out, "scenario", head)
     _section(out, "sources", (s.model_dump(mode="json") for s in scenario.sources))
     _section(out, "actors", (
@@ -501,7 +514,9 @@ def dumps(scenario: Scenario) -> str:
          "salience_correlation": a.salience_correlation,
          "position_correlation": a.position_correlation, "batna": a.batna,
          **_dist_cells(a.batna_uncertainty, "batna"),
-         "batna_pressure": ";".join(f"{k}={_fmt(v)}" for k, v in a.batna_pressure.items())}
+         "batna_pressure": ";".join(f"{k}={_fmt(v)}" for k, v in a.batna_pressure.items()),
+         "cow_code": a.cow_code, "cow_members": _join(map(str, a.cow_members)),
+         "capability_source": a.capability_source}
         for a in scenario.actors))
     _section(out, "issues", (
         {"id": i.id, "name": i.name, "low": i.low, "high": i.high, "status_quo": i.status_quo,

@@ -1,5 +1,9 @@
 """The packages that can ever be agreed, whatever the no-deal values.
 
+(With costs of fighting, packages are also grouped by which costs they keep: two that
+keep the same costs move together as the pressures move, so dominance between them
+holds at every level; see :mod:`detente.outlook.fighting`.)
+
 In any month the deal tools' answer is the bargaining solution over the Pareto
 frontier of the *acceptable* packages (:func:`detente.deals.acceptable`). A package
 ``x`` dominated by a package ``y`` that needs the consent of the same parties (and
@@ -23,6 +27,8 @@ from detente.deals.acceptability import acceptable
 from detente.deals.pareto import pareto_mask
 from detente.deals.utility import DealProblem
 from detente.errors import DetenteError
+
+from .fighting import runs_key
 
 MAX_OUTLOOK_DEALS = 1 << 18
 """Largest deal space the outlook enumerates once to find its candidates."""
@@ -58,7 +64,9 @@ def candidates(problem: DealProblem) -> Candidates:
         consent = np.ones((len(every), problem.n_actors), dtype=bool)
     util = problem.utilities_of(every)
     keep = np.zeros(len(every), dtype=bool)
-    groups, label = np.unique(consent, axis=0, return_inverse=True)
+    # packages keeping different costs of fighting move apart as the pressures move
+    key = np.concatenate([consent, runs_key(problem, every)], axis=1)
+    groups, label = np.unique(key, axis=0, return_inverse=True)
     for g in range(len(groups)):
         rows = np.flatnonzero(label.ravel() == g)
         keep[rows[pareto_mask(util[rows])]] = True
@@ -80,4 +88,15 @@ def reachable(problem: DealProblem, cand: Candidates) -> Candidates:
         return cand
     floor = np.where(moving, -np.inf, problem.batna)
     keep = acceptable(problem, cand.options, floor)
+    return Candidates(cand.options[keep], cand.utility[keep])
+
+
+def needing(problem: DealProblem, cand: Candidates, parties: tuple[str, ...]) -> Candidates:
+    """The candidates whose consent set holds every one of ``parties`` (without structure
+    every package needs everyone)."""
+    if problem.rules is None or not len(cand):
+        return cand
+    need = problem.rules.consenting(cand.options)
+    cols = [problem.actors.index(a) for a in parties]
+    keep = need[:, cols].all(axis=1)
     return Candidates(cand.options[keep], cand.utility[keep])

@@ -43,6 +43,7 @@ from detente.uncertainty.sampling import block_generator
 
 from .agreement import AgreementRule
 from .candidates import Candidates
+from .fighting import frontier_masks, has_costs, utility_shift
 from .processes import Processes, after_agreement, draw_paths, perceived
 
 OUTLOOK_STREAM = 1 << 31 | 2
@@ -71,6 +72,8 @@ class OutlookJob:
     hold_months: int
     block_size: int
     holding: bool = True
+    parties: tuple[str, ...] = ()
+    """Only packages needing these actors' consent are candidates (empty: any package)."""
 
     @cached_property
     def n_blocks(self) -> int:
@@ -131,8 +134,31 @@ def no_deal_values(job: OutlookJob, base: np.ndarray, value_hat: np.ndarray) -> 
     return base + p.pressure_shift(value_hat, p.pressure_value, per_actor=True)
 
 
-def pick_packages(job: OutlookJob, ok: np.ndarray, agreed: np.ndarray, beta: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
+SLICE = 128
+"""Paths tested at once when packages keep costs of fighting (bounds the memory of the
+``[paths, months, candidates, actors]`` utilities)."""
+
+
+def acceptable_packages(job: OutlookJob, beta: np.ndarray, view: np.ndarray) -> np.ndarray:
+    """``ok[n, T+1, C]``: the deal tools' test (:func:`detente.deals.acceptable`) of every
+    candidate on every path and month, against the no-deal values ``beta[n, T+1, A]``;
+    with costs of fighting, each candidate's utilities moved by the costs it keeps at each
+    actor's view ``view[n, T+1, A, P]`` (:func:`detente.outlook.fighting.utility_shift`:
+    ``u + k > β`` tested as ``u > β − k``)."""
+    problem, cand = job.problem, job.candidates
+    if not has_costs(problem):
+        return np.asarray(acceptable(problem, cand.options, beta[:, :, None, :]))
+    out = np.empty(beta.shape[:2] + (len(cand),), dtype=bool)
+    for s in range(0, len(beta), SLICE):
+        kept = utility_shift(problem, cand.options, view[s:s + SLICE])
+        assert kept is not None
+        out[s:s + SLICE] = acceptable(problem, cand.options, beta[s:s + SLICE, :, None, :]
+                                      - kept)
+    return out
+
+
+def pick_packages(job: OutlookJob, ok: np.ndarray, agreed: np.ndarray, beta: np.ndarray,
+                  view: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The candidate the chosen solution picks on each path in its month of agreement
     (−1: none) and the no-deal values then: the frontier of the acceptable candidates
     (:func:`~detente.deals.pareto.pareto_mask`), solved with the deal tools' solutions —
@@ -147,24 +173,40 @@ def pick_packages(job: OutlookJob, ok: np.ndarray, agreed: np.ndarray, beta: np.
     if not len(done):
         return package, at
     sets = ok[done, agreed[done]]  # [m, C]
+    kept = utility_shift(problem, cand.options, view[done, agreed[done]])  # [m, C, A]
     packed = np.packbits(sets, axis=1)
     _, first, group = np.unique(packed.view(np.dtype((np.void, packed.shape[1]))).ravel(),
                                 return_index=True, return_inverse=True)
     group = group.ravel()
     for g, k in enumerate(first):
         rows = np.flatnonzero(sets[k])
-        paths = done[group == g]
-        front = rows[pareto_mask(cand.utility[rows])]
+        members = np.flatnonzero(group == g)
+        paths = done[members]
         b = beta[paths, agreed[paths]]  # [k, A]
-        if problem.rules is not None:
-            pick = solution_rows(problem, cand.options[front], cand.utility[front],
-                                 b)[job.solution]
-        else:
-            pick = np.array([solve(problem.with_batna(x), cand.options[front],
-                                   cand.utility[front])[job.solution] for x in b])
-        package[paths] = front[pick]
+        if kept is None:  # the same utilities on every path: one frontier
+            front = rows[pareto_mask(cand.utility[rows])]
+            package[paths] = front[_solve(job, front, cand.utility[front], b)]
+        else:  # the costs kept move each path's utilities: a frontier per path
+            util = cand.utility[rows] + kept[members][:, rows]  # [k, S, A]
+            package[paths] = rows[_solve(job, rows, util, b, frontier_masks(util))]
         at[paths] = b
     return package, at
+
+
+def _solve(job: OutlookJob, rows: np.ndarray, util: np.ndarray, batna: np.ndarray,
+           among: np.ndarray | None = None) -> np.ndarray:
+    """``[k]``: the chosen solution's row among the candidates ``rows`` (utilities
+    ``util[S, A]`` or, per path, ``[k, S, A]``; ``among[k, S]``: each path's frontier,
+    default all ``rows``), for each of ``k`` no-deal values ``batna[k, A]``."""
+    problem, options = job.problem, job.candidates.options[rows]
+    if problem.rules is not None:
+        return solution_rows(problem, options, util, batna, among)[job.solution]
+    out = np.empty(len(batna), dtype=np.int64)
+    for k, x in enumerate(batna):
+        u = util if util.ndim == 2 else util[k]
+        keep = np.arange(len(rows)) if among is None else np.flatnonzero(among[k])
+        out[k] = keep[solve(problem.with_batna(x), options[keep], u[keep])[job.solution]]
+    return out
 
 
 def one_block(job: OutlookJob, block: int) -> BlockResult:
@@ -175,21 +217,30 @@ def one_block(job: OutlookJob, block: int) -> BlockResult:
     base = problem.sample_stated_batna(block_generator(job.seed, block, NO_DEAL_STREAM), n)
     paths = draw_paths(job.processes, block_generator(job.seed, block, OUTLOOK_STREAM), n,
                        job.months, n_a)
-    beta = no_deal_values(job, base[:, None, :], perceived(paths, job.lookahead))
-    ok = np.asarray(acceptable(problem, cand.options, beta[:, :, None, :]))  # [n, T+1, C]
+    view = perceived(paths, job.lookahead)  # [n, T+1, A, P]
+    beta = no_deal_values(job, base[:, None, :], view)
+    ok = acceptable_packages(job, beta, view)  # [n, T+1, C]
     open_: np.ndarray = np.asarray(ok.any(axis=-1))
     first_open = np.where(open_.any(axis=1), open_.argmax(axis=1), -1)
     agreed = job.rule.months(open_, paths.uniform)
 
-    package, at = pick_packages(job, ok, agreed, beta)
+    package, at = pick_packages(job, ok, agreed, beta, view)
     renege = np.full((n, n_a), np.nan)
     done = np.flatnonzero(package >= 0)
     if job.holding and len(done) and job.hold_months > 0:
         value = paths.value[done, agreed[done]]  # [m, P]
         later = after_agreement(job.processes, value, job.hold_months)  # [m, M, P]
         expected = paths.expected[done, agreed[done]]  # [m, A, P], as at agreement
-        view = later[:, :, None, :] + job.lookahead * expected[:, None]  # [m, M, A, P]
-        renege[done] = no_deal_values(job, base[done][:, None, :], view).max(axis=1)
+        after = later[:, :, None, :] + job.lookahead * expected[:, None]  # [m, M, A, P]
+        value_of = no_deal_values(job, base[done][:, None, :], after)  # [m, M, A]
+        # against the package's utility at the standard it was signed on: the costs of
+        # fighting it keeps move with the pressures too
+        for c in np.unique(package[done]):
+            rows = np.flatnonzero(package[done] == c)
+            kept = utility_shift(problem, cand.options[c:c + 1], after[rows])
+            if kept is not None:
+                value_of[rows] -= kept[..., 0, :]
+        renege[done] = value_of.max(axis=1)
 
     grid = np.clip(((beta - HIST_LOW) / (HIST_HIGH - HIST_LOW) * HIST_BINS).astype(np.int64),
                    0, HIST_BINS - 1)  # [n, T+1, A]

@@ -94,6 +94,7 @@ class Outlook:
     inputs: tuple[dict[str, Any], ...]
     drivers: tuple[dict[str, Any], ...] | None = None
     plans: dict[int, list[PlanGuarantee]] = field(default_factory=dict)
+    parties: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, scenario: Scenario, job: OutlookJob, r: Reduced, *, coverage: float,
@@ -144,7 +145,7 @@ class Outlook:
             median_open=median_month(r.first_open), median_agreed=median_month(r.agreed),
             terms=terms, packages=tuple(packages), holds=held, batna_fan=fan(r.hist),
             inputs=tuple(stated_inputs(scenario)),
-            drivers=None if drivers is None else tuple(drivers),
+            drivers=None if drivers is None else tuple(drivers), parties=job.parties,
         )
 
     # ---- output -------------------------------------------------------------------------
@@ -166,6 +167,7 @@ class Outlook:
             "rule": self.rule.to_dict(), "solution": self.solution,
             "lookahead": self.lookahead, "hold_months": self.hold_months,
             "coverage": self.coverage,
+            "parties": list(self.parties),
             "median_month_open": self.median_open,
             "median_month_agreed": self.median_agreed,
             "p_agreed_by_horizon": float(self.p_agreed_by[-1]),

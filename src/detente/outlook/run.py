@@ -25,7 +25,7 @@ from detente.errors import DetenteError
 from detente.scenario import Scenario
 
 from .agreement import AgreementRule
-from .candidates import candidates, reachable
+from .candidates import candidates, needing, reachable
 from .paths import BlockResult, OutlookJob, run_blocks
 from .processes import Processes
 from .result import Outlook, Reduced
@@ -67,17 +67,26 @@ def make_job(scenario: Scenario, *, months: int = 24, paths: int = 10_000, seed:
              rule: AgreementRule | None = None, solution: str = "nash",
              lookahead: float = 6.0, hold_months: int = 12, coverage: float = 0.9,
              block_size: int = DEFAULT_BLOCK_SIZE, utility: str = "linear",
-             problem: DealProblem | None = None) -> OutlookJob:
-    """The checked, compiled job (deal problem, candidates, processes)."""
+             parties: tuple[str, ...] = (), problem: DealProblem | None = None
+             ) -> OutlookJob:
+    """The checked, compiled job (deal problem, candidates, processes). ``parties``: only
+    packages that need the consent of every one of these actors count (e.g. the warring
+    parties, for the outlook of a settlement rather than of any package)."""
     rule = rule or AgreementRule()
     check_settings(months=months, paths=paths, rule=rule, solution=solution,
                    lookahead=lookahead, hold_months=hold_months, coverage=coverage,
                    block_size=block_size, seed=seed)
     problem = problem or DealProblem.from_scenario(scenario, utility=utility)  # type: ignore[arg-type]
-    return OutlookJob(problem, Processes.from_scenario(scenario, problem),
-                      reachable(problem, candidates(problem)),
+    unknown = sorted(set(parties) - set(problem.actors))
+    if unknown:
+        raise DetenteError(f"parties: unknown actor(s) {', '.join(unknown)}; actors are "
+                           f"{', '.join(problem.actors)}")
+    cand = reachable(problem, candidates(problem))
+    if parties:
+        cand = needing(problem, cand, parties)
+    return OutlookJob(problem, Processes.from_scenario(scenario, problem), cand,
                       months, paths, seed, rule, solution, float(lookahead), hold_months,
-                      block_size)
+                      block_size, parties=tuple(parties))
 
 
 def run_job(job: OutlookJob, *, engine: str | Engine = "local", scheduler: str | None = None,
@@ -122,13 +131,14 @@ def outlook(scenario: Scenario, *, months: int = 24, paths: int = 10_000, seed: 
             engine: str | Engine = "local", scheduler: str | None = None,
             workers: int | None = None, chunk_size: int | None = None,
             drivers: bool = True, driver_paths: int = 1000, top: int = 5,
-            progress: Progress | None = None) -> Outlook:
+            parties: tuple[str, ...] = (), progress: Progress | None = None) -> Outlook:
     """The outlook of ``scenario`` over ``months`` months and ``paths`` paths (see the
     package docstring). ``seed`` and ``block_size`` fix the result; ``engine``,
     ``workers`` and ``chunk_size`` only decide where it is computed."""
     job = make_job(scenario, months=months, paths=paths, seed=seed, rule=rule,
                    solution=solution, lookahead=lookahead, hold_months=hold_months,
-                   coverage=coverage, block_size=block_size, utility=utility)
+                   coverage=coverage, block_size=block_size, utility=utility,
+                   parties=parties)
     if drivers and driver_paths < 1:
         raise DetenteError(f"driver paths must be at least 1 (got {driver_paths})")
     reduced = run_job(job, engine=engine, scheduler=scheduler, workers=workers,

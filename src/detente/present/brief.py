@@ -54,6 +54,10 @@ class BriefData:
     deals: dict[str, Any]
     seed: int = 0
     proposals: Any = None  # detente.deals.proposal_report.ProposalsReport | None
+    synthesis: Any = ()  # list[detente.uncertainty.synthesis.IssueSynthesis | None]
+    turning: Any = ()  # the inputs that could change the answer (turning_inputs)
+    outside_view: Any = None  # reference-class P(ending by month), where available
+    outlook: Any = None  # P(agreement by month) of the outlook, where available
 
 
 @cache
@@ -73,6 +77,19 @@ def script_json(value: Any) -> str:
     """JSON that is safe inside ``<script>``: ``<``, ``>``, ``&`` as ``\\u`` escapes."""
     text = value if isinstance(value, str) else json.dumps(value)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+PRINT_HEIGHT = 860
+"""The tallest figure of the brief, in CSS pixels: one printed page (A4 or Letter) holds
+it whole, so no chart is split between pages."""
+
+
+def _printable(fig: Any) -> Any:
+    """``fig`` no taller than :data:`PRINT_HEIGHT`."""
+    height = fig.layout.height
+    if height is not None and height > PRINT_HEIGHT:
+        fig.update_layout(height=PRINT_HEIGHT)
+    return fig
 
 
 def figure_json(fig: Any) -> str:
@@ -113,14 +130,47 @@ def _movers(data: BriefData, top: int = 3) -> list[dict[str, Any]]:
     return out
 
 
-def render_html(data: BriefData, *, generated: dt.datetime | None = None) -> str:
-    """The brief as one self-contained HTML page."""
+DRAW_JS = """(function () {
+  function draw() {
+    document.querySelectorAll("script[data-figure]").forEach(function (el) {
+      var f = JSON.parse(el.textContent);
+      Plotly.newPlot(el.dataset.figure, f.data, f.layout,
+        {responsive: true, displaylogo: false, displayModeBar: el.dataset.modebar !== "off"});
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); }
+  else { draw(); }
+})();"""
+"""Draws the figures of the standalone brief (the web app's ``/static/app.js`` does the
+same for the served page, so the page needs no inline script under its CSP)."""
+
+
+def _model_label(model: str) -> str:
+    from detente.models.registry import available_models, model_class
+
+    base = model.split("@")[0]
+    return (model_class(base).label or base) if base in available_models() else model
+
+
+def render_html(data: BriefData, *, generated: dt.datetime | None = None,
+                served: bool = False) -> str:
+    """The brief as one HTML page: page 1 (the bottom line) and the annex.
+
+    Standalone (default) it embeds plotly.js and a short drawing script, so it opens
+    offline; ``served=True`` (the web app) it loads both from ``/static/`` and holds no
+    inline script, so it draws under a ``script-src 'self'`` Content-Security-Policy."""
+    from detente.present import wording
+    from detente.present.bottom_line import page_one
+    from detente.present.palette import model_colour
+    from detente.uncertainty.synthesis import coverage_note
+
     sc = data.scenario
-    figs = {"scales": figure_json(figures.issue_scales(sc, data.result, data.simulation))}
+    figs = {"scales": figure_json(_printable(
+        figures.issue_scales(sc, data.result, data.simulation)))}
     if data.simulation is not None:
-        figs["histograms"] = figure_json(figures.histograms(data.simulation, sc))
-    for issue in sc.issues if data.sensitivity is not None else ():
-        figs[f"tornado-{issue.id}"] = figure_json(
+        figs["histograms"] = figure_json(_printable(figures.histograms(data.simulation, sc)))
+    for k, issue in enumerate(sc.issues if data.sensitivity is not None else ()):
+        figs[f"tornado-{k}"] = figure_json(
             figures.tornado(data.sensitivity, issue.id, top=6, scenario=sc))
     deals = data.deals
     where = forecast_grid(data.result)
@@ -135,10 +185,28 @@ def render_html(data: BriefData, *, generated: dt.datetime | None = None) -> str
         flagged=any(m["flag"] for w in where for m in w["models"]),
         plans=plans,
         sources=sources, simulation=data.simulation, sens=data.sensitivity,
-        result=data.result, seed=data.seed, figures=figs, plotly_js=plotly_js(),
+        result=data.result, seed=data.seed, figures=figs,
+        plotly_js="" if served else plotly_js(), draw_js=DRAW_JS, served=served,
+        p1=page_one(data), palette=model_colour, story=deals.get("story", {}),
+        deals_story_sentence=wording.zopa_sentence(deals["story"], deals["deals"]),
+        consent_rule_text=wording.CONSENT_RULE[deals["story"]["consent_rule"]],
+        tie_text=wording.tie_note(_tolerance(deals)),
+        acceptable_to=wording.acceptable_to, consent_text=wording.consent_text,
+        margins_text=wording.margins_text, alternatives_text=wording.alternatives_text,
+        verdict_text=wording.verdict_text, input_words=wording.input_words,
+        share_agreed=wording.SHARE_AGREED,
+        share_agreed_meaning=wording.SHARE_AGREED_MEANING.format(
+            draws=plans["draws"] if plans else 0),
+        model_label=_model_label, stated_params=(), coverage_note=coverage_note(),
         stance_sources=stance_sources, assumption=ASSUMPTION,
         generated=(generated or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC"),
     )
+
+
+def _tolerance(deals: dict[str, Any]) -> float:
+    from detente.deals.story import TIE_TOLERANCE
+
+    return next((float(p["tolerance"]) for p in deals["story"]["packages"]), TIE_TOLERANCE)
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -8,6 +8,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from detente.present import wording
 from detente.present.legends import SALIENCE_MARK, legend_line, more_line
 from detente.present.terminal import styled
 from detente.results import LogrollSet
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 def _deal_text(d: dict[str, Any] | None) -> str:
     if d is None:
-        return "(none: no deal beats every BATNA)"
+        return "(none: no package is acceptable)"
     text = ", ".join(f"{k}={v}" for k, v in d["options"].items())
     if "consent_of" in d:  # a scenario with vetoes: whose consent the package needs
         text += f" [consent of {', '.join(d['consent_of'])}]"
@@ -31,18 +32,33 @@ def _smallest_margin(d: dict[str, Any]) -> float:
 
 
 def _deals_table(title: str, deals: list[dict[str, Any]], *, total: int) -> Table:
-    """Deals with their margins over BATNA and, when computed, their survival; ``total``
-    deals qualified (the rest counted under the table)."""
+    """Package stories (:meth:`DealReport.story`) with who must consent, the margins of
+    the needed parties (the others after them), their alternatives of identical
+    utilities and, when computed, their survival; ``total`` packages qualified (the rest
+    counted under the table)."""
     tt = Table(title=title, title_justify="left", caption_justify="left")
-    if total > len(deals):
-        tt.caption = more_line(total - len(deals))
-    tt.add_column("deal")
+    shown = sum(1 + len(d["alternatives"]) for d in deals)
+    notes = []
+    if any(d["ties"] for d in deals):
+        notes.append(f"=: {wording.tie_note(deals[0]['tolerance'])}")
+    if total > shown:
+        notes.append(more_line(total - shown))
+    if notes:
+        tt.caption = "\n".join(notes)
+    tt.add_column("package")
+    tt.add_column("consent of")
     tt.add_column("margins", justify="right")
-    if any("survival" in d for d in deals):
+    if any(d.get("survival") is not None for d in deals):
         tt.add_column("survives", justify="right")
     for d in deals:
-        cells = [_deal_text(d), " ".join(f"{a} {m:+.3f}" for a, m in d["margin"].items())]
-        if "survival" in d:
+        text = wording.options_text(d["options"])
+        alts = wording.alternatives_text(d)
+        if alts:
+            text += f" ({alts})"
+        if d["verdict"] != "acceptable":
+            text += f" [{wording.verdict_text(d)}]"
+        cells = [text, wording.consent_text(d), wording.margins_text(d)]
+        if d.get("survival") is not None:
             cells.append(f"{d['survival']:.0%}")
         tt.add_row(*cells)
     return tt
@@ -56,7 +72,9 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     out: list[RenderableType] = [
         styled("[bold]{}[/] deals; [bold]{}[/] in the ZOPA ({:.1%}); Pareto frontier within "
                "it: [bold]{}[/]", data["deals"], z["size"], z["share"], data["frontier_size"]),
-        Text(f"Acceptance: {data['acceptance']['text']}.")]
+        Text(f"Acceptance: {data['acceptance']['text']}."),
+        Text(wording.zopa_sentence(data["story"], data["deals"])
+             + f" Consent: {wording.CONSENT_RULE[data['story']['consent_rule']]}.")]
     if data.get("shocks"):
         out.append(styled("After shock {}: the pressures are moved by it before the no-deal "
                           "values are computed (see `detente pressures`).",
@@ -83,7 +101,11 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     if stable:
         s.add_column("same deal", justify="right")
     for name, d in data["solutions"].items():
-        cells = [name, _deal_text(d), "—" if d is None else f"{_smallest_margin(d):+.3f}"]
+        told = data["story"]["solutions"][name]
+        text = _deal_text(d) if told is None else (
+            f"{wording.options_text(told['options'])} [consent of "
+            f"{wording.consent_text(told)}]")
+        cells = [name, text, "—" if d is None else f"{_smallest_margin(d):+.3f}"]
         if robust:
             cells.append("—" if d is None else f"{d['survival']:.0%}")
         if stable:
@@ -93,13 +115,15 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
         s.caption = ("same deal: share of the draws in which the solution, recomputed with "
                      "the drawn utilities, BATNAs and capabilities, picks this package")
     out.append(s)
-    out.append(_deals_table(f"Top {top} deals (Nash product of gains)", data["top"],
+    story = data["story"]
+    out.append(_deals_table(f"Top {top} packages (Nash product of gains)", story["by_nash"],
                             total=data["frontier_size"]))
     if "robust" in data:
         r = data["robust"]
         out.append(_deals_table(
-            f"Most robust {top} deals: P(acceptable to every party) over {r['draws']:,} "
-            f"draws of {', '.join(r['varied']) or 'nothing'}", r["deals"],
+            f"Most robust {top} packages: survives = share of {r['draws']:,} draws of "
+            f"{', '.join(r['varied']) or 'nothing'} in which the package stays "
+            f"{wording.acceptable_to(story['consent_rule'])}", story["packages"],
             total=data["frontier_size"]))
     for o in z["openings"]:
         out.append(Text(f"If {o['actor']}'s BATNA fell by {o['drop']:g}: "
@@ -201,8 +225,10 @@ def _phase_view(report: PhaseReport) -> list[RenderableType]:
         t.add_row(*cells)
     out.append(t)
     if robust:
+        rule = "vetoes" if "delivered_by" in data else "everyone"
         out.append(Text(f"Over {robust['draws']:,} draws of the stated uncertainty the deal "
-                        f"is acceptable to every party in {robust['deal']:.0%}; survives: the "
+                        f"is {wording.acceptable_to(rule)} in {robust['deal']:.0%} (a share "
+                        "of draws, not a probability of agreement); survives: the "
                         "share in which it is and the plan needs no more guarantee than at "
                         f"the point estimate. Plans ranked by {data['ranked_by']}.",
                         style="dim"))

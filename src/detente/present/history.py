@@ -139,6 +139,14 @@ def changes_table(vd: VersionDiff) -> Table:
     return table
 
 
+KNIFE = "⚠"
+KNIFE_LEGEND = ("⚠ knife-edge: the forecast does not follow this change smoothly: moved "
+                "alone step by step from its old to its new value it rises and falls, or "
+                "with different other changes it moves in opposite directions (then its "
+                "smallest and largest marginal effect in brackets); its share is no stable "
+                "credit, as `detente sensitivity` flags a non-monotone input.")
+
+
 def attribution_tables(vd: VersionDiff, *, threshold: float = 0.05) -> list[Table]:
     """Per model: each issue's move and the changes that made it (Shapley shares)."""
     att = vd.diff.attributed
@@ -154,13 +162,27 @@ def attribution_tables(vd: VersionDiff, *, threshold: float = 0.05) -> list[Tabl
                         ("After", {"justify": "right"}), ("Move", {"justify": "right"}),
                         ("Moved by", {"max_width": 60})):
             table.add_column(col, **kw)
+        edge = att.knife_edge
+        flagged = False
         for k, issue in enumerate(att.issues):
             share = att.contribution[:, m, k]
             order = sorted(range(len(att.changes)), key=lambda j: -abs(share[j]))
-            parts = [f"{_signed(share[j])}  {att.changes[j].kind} {att.changes[j].key}"
-                     for j in order if abs(share[j]) >= threshold]
+            parts = []
+            for j in order:
+                if abs(share[j]) < threshold and not edge[j, m, k]:
+                    continue
+                text = f"{_signed(share[j])}  {att.changes[j].kind} {att.changes[j].key}"
+                if edge[j, m, k]:
+                    assert att.marginal_low is not None and att.marginal_high is not None
+                    lo, hi = float(att.marginal_low[j, m, k]), float(att.marginal_high[j, m, k])
+                    text += f" {KNIFE}" + (f" ({_signed(lo)} to {_signed(hi)})"
+                                           if lo < 0 < hi else "")
+                    flagged = True
+                parts.append(text)
             table.add_row(issue, _num(att.before[m, k]), _num(att.after[m, k]),
                           _signed(float(att.move[m, k])), "\n".join(parts) or "—")
+        if flagged:
+            table.caption = f"{KNIFE_LEGEND}\n{NEUTRAL_NOTE}"
         out.append(table)
     return out
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from detente.results import ForecastSet
 from detente.uncertainty.distribution import OutcomeDistribution
+from detente.uncertainty.synthesis import measured_coverage
 
 RESIDUAL_LABEL = "model's errors on EU decisions (DEU I/II)"
 """The short source label of a residual interval (the full sentence is the note)."""
@@ -42,7 +43,7 @@ def _interval_cell(dist: OutcomeDistribution | None) -> dict[str, Any]:
         return {"has_interval": False, "median": None, "low": None, "high": None,
                 "level": None, "interval_source": None, "source_label": None,
                 "likeliest": None, "likeliest_p": None, "likeliest_clear": None,
-                "flag": None}
+                "flag": None, "coverage": None}
     flag = ("point outside its central interval" if dist.point_outside
             else "likeliest band differs from the point's" if dist.band_differs else None)
     likeliest = dist.likeliest
@@ -54,7 +55,9 @@ def _interval_cell(dist: OutcomeDistribution | None) -> dict[str, Any]:
     return {"has_interval": True, "median": _number(dist.median), "low": _number(dist.low),
             "high": _number(dist.high), "level": dist.level, "interval_source": dist.source,
             "source_label": source_label(dist), "likeliest": likeliest,
-            "likeliest_p": likeliest_p, "likeliest_clear": dist.likeliest_clear, "flag": flag}
+            "likeliest_p": likeliest_p, "likeliest_clear": dist.likeliest_clear, "flag": flag,
+            # the share of held-out real outcomes such an interval held, where measured
+            "coverage": measured_coverage(dist.model, dist.source, dist.level)}
 
 
 def forecast_grid(result: ForecastSet) -> list[dict[str, Any]]:

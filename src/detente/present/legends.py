@@ -151,8 +151,10 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
                   "the point estimate"),
     ),
     "proposals": (
-        Term("P(agreed)", "the share of draws in which every party whose consent the plan "
-             "needs accepts it (agreed: yes or no at the stated values)"),
+        Term("agreed in (share of draws)", "the share of draws of the stated uncertainty "
+             "in which every party whose consent the plan needs prefers it to no deal: how "
+             "robust the verdict is to the inputs, not a probability of agreement (agreed: "
+             "yes or no at the stated values)"),
         Term("blocked by (margin short)", "the veto holders who refuse, and how far below "
              "their no-deal value the plan leaves them; red lines crossed and linkages "
              "broken"),

@@ -37,6 +37,8 @@ def outlook_view(result: Outlook, *, drivers: int = 5) -> list[RenderableType]:
         styled("[bold]{}[/]: {} paths over {} months, seed {}; {}; terms by the {} solution; "
                "no-deal values judged {:g} months ahead.", d["scenario"], f"{d['paths']:,}",
                d["months"], d["seed"], d["rule"]["text"], d["solution"], d["lookahead"]),
+        *([styled("Only packages that need the consent of {}.", ", ".join(d["parties"]))]
+          if d["parties"] else []),
         styled("Median month an acceptable package first exists: [bold]{}[/]; median month "
                "of agreement: [bold]{}[/]; P(agreement by month {}): [bold]{:.0%}[/].",
                _month(d["median_month_open"], d["months"]),

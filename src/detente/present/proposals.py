@@ -14,6 +14,7 @@ from rich.text import Text
 
 from detente.notes import neutral_note
 from detente.present.legends import more_line
+from detente.present.wording import SHARE_AGREED
 
 if TYPE_CHECKING:
     from detente.deals.proposal_report import ProposalsReport
@@ -31,8 +32,9 @@ def _package(package: dict[str, str], stated: dict[str, Any], open_: list[str]) 
 
 def ranking_rows(data: dict[str, Any]) -> list[dict[str, str]]:
     """One row per plan, best first: ``id``, ``title``, ``proposer``, ``agreed`` (P(all
-    veto holders accept) with draws, else yes/no) and ``blockers`` (who blocks and by how
-    much, red lines crossed, linkages broken). The CLI table and the web page show these."""
+    veto holders accept) with draws, else yes/no), ``blockers`` (who blocks and by how
+    much, red lines crossed, linkages broken) and ``consent`` (whose consent the plan
+    needs: the veto holders of the issues it moves). The CLI table and the web page show these."""
     rows = []
     for p in data["proposals"]:
         agreed = (f"{p['p_all_veto_holders_accept']:.0%}" if data["draws"]
@@ -42,8 +44,10 @@ def ranking_rows(data: dict[str, Any]) -> list[dict[str, str]]:
             parts.append(f"{len(p['red_lines'])} red line(s)")
         if p["linkages"]:
             parts.append(f"{len(p['linkages'])} linkage(s)")
+        consent = [a for a, info in p["actors"].items() if info.get("veto_needed")]
         rows.append({"id": p["id"], "title": p["title"], "proposer": p["proposer"],
-                     "agreed": agreed, "blockers": "; ".join(x for x in parts if x) or "—"})
+                     "agreed": agreed, "blockers": "; ".join(x for x in parts if x) or "—",
+                     "consent": ", ".join(consent) or "—"})
     return rows
 
 
@@ -53,7 +57,7 @@ def grid_rows(data: dict[str, Any], *, probability: bool = False
     deal (``u − β``) or, with ``probability``, the share of draws in which the actor
     accepts; ``*`` where the actor's consent is needed."""
     actors = list(data["proposals"][0]["actors"]) if data["proposals"] else []
-    title = (f"P(accepts) over {data['draws']} draws" if probability
+    title = (f"Accepts in (share of {data['draws']} draws)" if probability
              else "Margin over no deal (u − β)")
     rows = []
     for p in data["proposals"]:
@@ -74,7 +78,7 @@ def ranking_table(data: dict[str, Any]) -> Table:
               title_justify="left")
     t.add_column("plan")
     t.add_column("by")
-    t.add_column("P(agreed)" if draws else "agreed", justify="right")
+    t.add_column(SHARE_AGREED if draws else "agreed", justify="right")
     t.add_column("blocked by (margin short)")
     for r in ranking_rows(data):
         t.add_row(Text(r["id"]), Text(r["proposer"]), r["agreed"], Text(r["blockers"]))

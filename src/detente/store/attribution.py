@@ -42,6 +42,19 @@ class Attribution:
     exact: bool
     samples: int
     evaluations: int
+    marginal_low: np.ndarray | None = None
+    marginal_high: np.ndarray | None = None
+    """``[change, k]``: the smallest and largest marginal contribution ``v(S + i) − v(S)``
+    of each change over the subsets (exact) or orders (sampled) seen. When they have
+    opposite signs the change moves the forecast one way with some of the other changes
+    and the other way with others: a knife-edge, whose share is no stable credit."""
+
+    def knife_edge(self, tolerance: np.ndarray | float) -> np.ndarray:
+        """``[change, k]``: marginal contributions beyond ``±tolerance`` of both signs."""
+        if self.marginal_low is None or self.marginal_high is None:
+            return np.zeros_like(self.contribution, dtype=bool)
+        tol = np.asarray(tolerance, dtype=float)
+        return np.asarray((self.marginal_low < -tol) & (self.marginal_high > tol))
 
 
 def shapley(n: int, value: ValueFn, *, rng: np.random.Generator | None = None,
@@ -65,9 +78,11 @@ def shapley(n: int, value: ValueFn, *, rng: np.random.Generator | None = None,
     total = v(full) - v(0)
     if n == 0:
         return Attribution(np.zeros((0, total.size)), total, True, 0, len(cache))
+    low = np.full((n, total.size), np.inf)
+    high = np.full((n, total.size), -np.inf)
     if n <= exact_up_to:
-        contribution = _exact(n, v)
-        return Attribution(contribution, total, True, 0, len(cache))
+        contribution = _exact(n, v, low, high)
+        return Attribution(contribution, total, True, 0, len(cache), low, high)
     rng = rng if rng is not None else np.random.default_rng(0)
     contribution = np.zeros((n, total.size))
     for _ in range(samples):
@@ -76,12 +91,18 @@ def shapley(n: int, value: ValueFn, *, rng: np.random.Generator | None = None,
         for i in rng.permutation(n):
             mask |= 1 << int(i)
             after = v(mask)
-            contribution[i] += after - before
+            step = after - before
+            contribution[i] += step
+            np.minimum(low[i], step, out=low[i])
+            np.maximum(high[i], step, out=high[i])
             before = after
-    return Attribution(contribution / samples, total, False, samples, len(cache))
+    return Attribution(contribution / samples, total, False, samples, len(cache), low, high)
 
 
-def _exact(n: int, v: Callable[[int], np.ndarray]) -> np.ndarray:
+def _exact(n: int, v: Callable[[int], np.ndarray], low: np.ndarray | None = None,
+           high: np.ndarray | None = None) -> np.ndarray:
+    """Exact Shapley values; ``low`` / ``high`` (``[n, K]``, filled in place) receive the
+    smallest and largest marginal contribution of each change over every subset."""
     weights = [math.factorial(s) * math.factorial(n - s - 1) / math.factorial(n)
                for s in range(n)]
     out = np.zeros((n, v(0).size))
@@ -90,5 +111,9 @@ def _exact(n: int, v: Callable[[int], np.ndarray]) -> np.ndarray:
         base = v(mask)
         for i in range(n):
             if not mask >> i & 1:
-                out[i] += weights[size] * (v(mask | 1 << i) - base)
+                step = v(mask | 1 << i) - base
+                out[i] += weights[size] * step
+                if low is not None and high is not None:
+                    np.minimum(low[i], step, out=low[i])
+                    np.maximum(high[i], step, out=high[i])
     return out

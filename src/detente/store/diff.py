@@ -107,10 +107,83 @@ class Attributed:
     exact: bool
     samples: int
     evaluations: int
+    marginal_low: np.ndarray | None = None
+    marginal_high: np.ndarray | None = None
+    """``[c, m, k]``: the smallest and largest marginal contribution of each change (see
+    :class:`~detente.store.attribution.Attribution`)."""
+    spans: np.ndarray | None = None
+    """``[k]``: each issue's scale width (for the knife-edge tolerance)."""
+    path_edge: np.ndarray | None = None
+    """``[c, m, k]``: a position change along whose path (the position moved alone from
+    its old to its new value in :data:`PATH_POINTS` steps) the forecast both rises and
+    falls: a knife-edge the two ends hide."""
 
     @property
     def move(self) -> np.ndarray:
         return self.after - self.before
+
+    @property
+    def knife_edge(self) -> np.ndarray:
+        """``[c, m, k]``: the change moves the forecast by more than the sensitivity tools'
+        non-monotone tolerance (``MONOTONE_TOL`` of the scale) in both directions,
+        depending on which other changes come with it: a knife-edge, flagged as
+        ``detente sensitivity`` flags a non-monotone input."""
+        if self.marginal_low is None or self.marginal_high is None:
+            return np.zeros_like(self.contribution, dtype=bool)
+        from detente.uncertainty.sensitivity import MONOTONE_TOL
+
+        span = self.spans if self.spans is not None else np.full(len(self.issues), 100.0)
+        tol = MONOTONE_TOL * np.asarray(span, dtype=float)[None, None, :]
+        both = (self.marginal_low < -tol) & (self.marginal_high > tol)
+        if self.path_edge is not None:
+            both = both | self.path_edge
+        return np.asarray(both)
+
+
+PATH_POINTS = 9
+"""Points on the path of a changed position (ends included) checked for a knife-edge."""
+
+
+def _path_edges(da: Mapping[str, Any], db: Mapping[str, Any], units: Sequence[_Unit],
+                models: Sequence[Model], issues: Sequence[str], spans: np.ndarray,
+                seed: int | None) -> np.ndarray:
+    """``[c, m, k]``: for each change that moves one stance's position (and nothing
+    else), whether the forecast, with that position alone moved step by step from its old
+    to its new value, rises and falls by more than ``MONOTONE_TOL`` of the scale (the
+    test ``detente sensitivity`` applies across an input's range)."""
+    from detente.uncertainty.sensitivity import MONOTONE_TOL, non_monotone
+
+    m, k = len(models), len(issues)
+    out = np.zeros((len(units), m, k), dtype=bool)
+    base = compose(da, db, [])
+    for j, unit in enumerate(units):
+        if len(unit.sets) != 1 or unit.sets[0][0][0] != "stances":
+            continue
+        key, after = unit.sets[0]
+        at = next((n for n, st in enumerate(base.get("stances", []))
+                   if (st.get("actor"), st.get("issue")) == (key[1], key[2])), None)
+        if at is None or not isinstance(after, Mapping):
+            continue
+        old, new = base["stances"][at].get("position"), after.get("position")
+        if not isinstance(old, int | float) or not isinstance(new, int | float) or old == new:
+            continue
+        curve = []
+        for t in np.linspace(0.0, 1.0, PATH_POINTS):
+            data = copy.deepcopy(base)
+            data["stances"][at]["position"] = float(old + t * (new - old))
+            data["stances"][at].pop("position_uncertainty", None)
+            try:
+                sc = Scenario.from_dict(json.loads(json.dumps(data, default=str)))
+            except DetenteError:
+                break
+            curve.append(_forecasts(sc, models, issues, seed).reshape(m, k))
+        if len(curve) < PATH_POINTS:
+            continue
+        path = np.stack(curve)
+        for mm in range(m):
+            for kk in range(k):
+                out[j, mm, kk] = non_monotone(path[:, mm, kk], MONOTONE_TOL * spans[kk])
+    return out
 
 
 @dataclass(frozen=True)
@@ -349,13 +422,19 @@ def diff_scenarios(a: Scenario, b: Scenario, models: Sequence[Model], *, seed: i
         reason = f"applying only some of the changes gives an invalid scenario ({exc})"
         return ScenarioDiff(changes, None, reason, added, removed)
     m, k = len(models), len(common)
+    spans = np.array([b.issue(i).span for i in common])
     before = _forecasts(a, models, common, seed).reshape(m, k)
     after = before + result.total.reshape(m, k)
     attributed = Attributed(
         models=tuple(model.name for model in models), issues=common,
         changes=tuple(c for c, _ in players), before=before, after=after,
         contribution=result.contribution.reshape(len(units), m, k),
-        exact=result.exact, samples=result.samples, evaluations=result.evaluations)
+        exact=result.exact, samples=result.samples, evaluations=result.evaluations,
+        marginal_low=None if result.marginal_low is None
+        else result.marginal_low.reshape(len(units), m, k),
+        marginal_high=None if result.marginal_high is None
+        else result.marginal_high.reshape(len(units), m, k),
+        spans=spans, path_edge=_path_edges(da, db, units, models, common, spans, seed))
     return ScenarioDiff(changes, attributed, "", added, removed)
 
 

@@ -167,6 +167,7 @@ class VersionDiff:
         }
         att = self.diff.attributed
         if att is not None:
+            edges = att.knife_edge
             moves = []
             for m, model in enumerate(att.models):
                 for k, issue in enumerate(att.issues):
@@ -176,6 +177,13 @@ class VersionDiff:
                         "move": _num(att.move[m, k]),
                         "contributions": {f"{c.kind} {c.key}": _num(att.contribution[j, m, k])
                                           for j, c in enumerate(att.changes)},
+                        "knife_edges": {
+                            f"{c.kind} {c.key}": {
+                                "low": _num(att.marginal_low[j, m, k]),
+                                "high": _num(att.marginal_high[j, m, k])}
+                            for j, c in enumerate(att.changes) if edges[j, m, k]
+                            and att.marginal_low is not None
+                            and att.marginal_high is not None},
                     })
             out["attribution"] = {"exact": att.exact, "samples": att.samples,
                                   "evaluations": att.evaluations, "moves": moves}

@@ -210,7 +210,7 @@ def brief(request: Request, ref: str, draws: Annotated[int, Query(ge=0, le=MAX_D
           ) -> HTMLResponse:
     sc = store(request).get(ref).scenario
     return HTMLResponse(render_html(api.brief(sc, draws=draws, seed=seed,
-                                              interval_draws=interval_draws)))
+                                              interval_draws=interval_draws), served=True))
 
 
 @router.get("/histories", summary="Stored versions, by history (with `detente serve --db`)")

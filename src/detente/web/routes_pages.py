@@ -16,12 +16,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from detente import api
+from detente.deals.story import TIE_TOLERANCE
 from detente.notes import NEUTRAL_NOTE
-from detente.present import figures
+from detente.present import figures, wording
 from detente.present import proposals as present_plans
 from detente.present.brief import TEMPLATES as BRIEF_TEMPLATES
 from detente.present.brief import figure_json, script_json, stance_sources
 from detente.present.intervals import forecast_grid, interval_basis
+from detente.present.palette import model_colours
 from detente.present.terminal import visible
 from detente.scenario import Scenario
 from detente.web.routes_api import MAX_DRAWS, _timeline, store, summary
@@ -92,8 +94,20 @@ def index(request: Request) -> HTMLResponse:
 @router.get("/t/{name}", response_class=HTMLResponse)
 def timeline_page(request: Request, name: str) -> HTMLResponse:
     result = _timeline(request, name, None, 0)
-    figs = {"timeline": figure_json(figures.timeline(result.rows()))}
+    figs = {"timeline": figure_json(figures.timeline(result.rows(),
+                                                     names=_issue_names(request, result)))}
     return page("timeline.html.j2", name=name, result=result, figures=figs)
+
+
+def _issue_names(request: Request, result: Any) -> dict[str, str]:
+    """Issue id → name, from the newest stored version of a timeline (ids otherwise)."""
+    for version in reversed(result.versions):
+        try:
+            sc = store(request).get(f"v-{version.id}").scenario
+        except Exception:
+            continue
+        return {i.id: i.name for i in sc.issues}
+    return {}
 
 
 def _comparative(sc: Scenario) -> list[dict[str, Any]]:
@@ -122,9 +136,19 @@ def scenario_page(request: Request, ref: str,
     result = api.forecast(sc, models=list(PAGE_MODELS), draws=draws, seed=seed)
     figs = {"scales": figure_json(figures.issue_scales(sc, result)),
             "eum": figure_json(figures.trajectories(result["eum"], sc))}
+    deals = _deal_story(sc)
     return page("scenario.html.j2", entry=entry, sc=sc, rows=_comparative(sc),
                 grid=forecast_grid(result), basis=interval_basis(result, seed=seed),
-                models=result.models, figures=figs)
+                models=result.models, figures=figs, w=wording,
+                story=deals.get("story"), deal_count=deals.get("deals", 0))
+
+
+def _deal_story(sc: Scenario) -> dict[str, Any]:
+    """The deal analysis the scenario page summarises (empty when it cannot be made, e.g.
+    a deal space too large to go through on a page request)."""
+    if api.estimate_deals(sc).seconds > 5:
+        return {}
+    return api.analyse_deals(sc, robust=0).to_dict(top=3)
 
 
 @router.get("/s/{ref}/whatif", response_class=HTMLResponse)
@@ -135,7 +159,7 @@ def whatif_page(request: Request, ref: str) -> HTMLResponse:
     data = {"ref": entry.ref, "models": list(result.models), "actors": list(sc.actor_ids),
             "issues": [{"id": i.id, "name": i.name, "low": i.low, "high": i.high,
                         "anchors": [[a.value, a.label] for a in i.anchors]} for i in sc.issues],
-            "forecast": result.to_dict()}
+            "forecast": result.to_dict(), "colours": model_colours(list(result.models))}
     return page("whatif.html.j2", entry=entry, sc=sc, forecast=result.rows(),
                 models=result.models, data=script_json(data))
 
@@ -154,7 +178,7 @@ def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
     figs = {"pareto": figure_json(figures.pareto(api.deal_pair(sc, first, second)))} \
         if first != second else {}
     return page("deals.html.j2", entry=entry, sc=sc, deals=report, a=first, b=second,
-                figures=figs)
+                figures=figs, w=wording, tolerance=TIE_TOLERANCE)
 
 
 @router.get("/s/{ref}/plans", response_class=HTMLResponse)
@@ -178,7 +202,9 @@ def plans_page(request: Request, ref: str,
     return page("plans.html.j2", entry=entry, sc=sc, data=data, draws=draws, seed=seed,
                 amend=amend, ranking=present_plans.ranking_rows(data), grids=grids,
                 plans=plans, common=present_plans.common_ground_lines(data),
-                closing=present_plans.CLOSING,
+                closing=present_plans.CLOSING, share_agreed=wording.SHARE_AGREED,
+                share_agreed_meaning=wording.SHARE_AGREED_MEANING.format(
+                    draws=f"{data['draws']:,}"),
                 figures={"plans": figure_json(figures.acceptance_grid(report))})
 
 

@@ -24,7 +24,8 @@ async function callJSON(method, url, body) {
 function drawFigures() {
   document.querySelectorAll("script[data-figure]").forEach(function (el) {
     const fig = JSON.parse(el.textContent);
-    Plotly.newPlot(el.dataset.figure, fig.data, fig.layout, {responsive: true, displaylogo: false});
+    Plotly.newPlot(el.dataset.figure, fig.data, fig.layout,
+      {responsive: true, displaylogo: false, displayModeBar: el.dataset.modebar !== "off"});
   });
 }
 
@@ -59,11 +60,13 @@ function setupWhatIf() {
     const traces = forecast.forecasts.map(function (f) {
       return {x: info.issues.map(function (i) { return f.outcome[i.id]; }), y: names,
               mode: "markers", type: "scatter", name: plotlyText(f.model),
-              marker: {size: 13, symbol: "triangle-up"},
+              marker: {size: 13, symbol: "triangle-up", color: (info.colours || {})[f.model]},
               hovertemplate: "%{x:.1f}<extra>" + plotlyText(f.model) + "</extra>"};
     });
-    Plotly.react("whatif-chart", traces, {height: 110 + 45 * names.length, margin: {l: 170, t: 20, r: 10}, legend: {orientation: "h"},
-      xaxis: {range: [Math.min.apply(null, info.issues.map(function (i) { return i.low; })),
+    const narrow = document.getElementById("whatif-chart").clientWidth < 520;
+    Plotly.react("whatif-chart", traces, {height: 130 + 45 * names.length, margin: {l: narrow ? 110 : 170, t: 20, r: 10, b: 90},
+      legend: {orientation: "h", x: 0, y: 0, yref: "container", yanchor: "bottom"},
+      xaxis: {title: {text: "forecast on the issue's scale"}, range: [Math.min.apply(null, info.issues.map(function (i) { return i.low; })),
                       Math.max.apply(null, info.issues.map(function (i) { return i.high; }))]},
       template: "plotly_white"}, {displaylogo: false, responsive: true});
   }
