@@ -11,7 +11,9 @@ gains another loses) plus 10% noise. Timed, for the same utility points:
   process with a time limit, ``--timeout``, default 300 s).
 
 Run: ``python benchmarks/bench_deals.py [--timeout S]``. Prints times, ratios
-and whether the frontiers agree (same size, same set of utility vectors).
+and whether the frontiers agree (same size, same set of utility vectors). negmas is
+in the ``dev`` extra, not in the runtime dependencies: install it first with
+``pip install 'negmas>=0.11'`` (or the README's development set-up).
 """
 
 from __future__ import annotations

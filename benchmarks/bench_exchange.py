@@ -8,6 +8,11 @@ runs out, the rounds it finished are compared against detente on the same
 number of rounds, and when it finishes none the ratio is a lower bound.
 
     python benchmarks/bench_exchange.py [--quick] [--decide-timeout 300] [--rounds 10]
+
+Needs the ``dev`` extra (it borrows the oracle test's random scenarios, which import
+pytest: ``pip install 'pytest>=8'``, or all of it with the README's set-up) and decide's
+environment, which it builds on first use (``bash scripts/setup_decide_venv.sh``, or set
+``DECIDE_VENV`` to an existing one).
 """
 
 from __future__ import annotations

@@ -80,10 +80,11 @@ def _hostile_structure(data: dict, text: str, actor: dict, issue: dict, source: 
     left out: every reference to a renamed id would repeat ``text``, whose unbalanced
     brackets then exceed the YAML reader's bracket-depth guard (a quote-blind upper
     bound). Hostile text in the structure is covered by tests/structure."""
-    for key in ("blocs", "linkages", "pressures", "shocks", "proposals", "conflict"):
+    for key in ("blocs", "linkages", "pressures", "shocks", "proposals", "conflict", "fronts"):
         data.pop(key, None)  # proposals likewise (hostile plan titles: tests/proposals)
     for i in data["issues"]:
-        for key in ("controlled_by", "vetoes", "no_agreement"):
+        for key in ("controlled_by", "vetoes", "no_agreement", "stops_fighting", "fronts",
+                    "no_agreement_band"):
             i.pop(key, None)
     for a in data["actors"]:
         a.pop("batna_pressure", None)

@@ -53,7 +53,8 @@ def test_from_ktab_and_bind_agree_and_apply_the_file(data_dir: Path) -> None:
     assert settings is not None
     a = SpatialModelOfPolitics.from_ktab(settings).forecast(sc, seed=0)
     b = SpatialModelOfPolitics().bind(extras_of(sc)).forecast(sc, seed=0)
-    plain = SpatialModelOfPolitics().forecast(sc, seed=0)
+    # on bare arrays nothing binds: the defaults run (given the scenario, forecast binds)
+    plain = SpatialModelOfPolitics().forecast(detente.compile_scenario(sc), seed=0)
     np.testing.assert_array_equal(a.trajectory.position, b.trajectory.position)
     assert a.params == b.params and a.params["pce_model"] == "MarkovIncentive"
     assert plain.params["pce_model"] == "Conditional"

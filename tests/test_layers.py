@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "atomic", "reading", "json_values", "notes", "version", "yaml_text",
      "estimate"),
     ("scenario", "conflict_facts", "scenarios", "templates", "anchors", "utility_space",
-     "extras", "diagnostics"),
+     "extras", "diagnostics", "violations"),
     ("formats", "arrays"),
     ("power", "engines", "models"),
     ("deals", "uncertainty", "backtest", "inputs", "genius_export", "exchange_control",

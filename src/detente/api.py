@@ -368,14 +368,16 @@ def _with_distributions(result: ForecastSet, models: Sequence[Model], *, draws: 
     for m in models:
         groups.setdefault(draws if draws is not None else default_draws(m.name), []).append(m)
     found = {}
+    shares = {}
     for n, members in groups.items():
         sim = simulate(sc, members, draws=n, seed=seed, engine=engine, chunk_size=chunk_size,
                        quantiles=quantiles, keep_draws=False)
         for d in distributions_of(sim, sc, interval):
             found[(d.model, d.issue)] = d
+        shares.update({m: (s, n) for m, s in sim.rule_shares().items()})
     ordered = tuple(found[(f.model, i)] for i in sc.issue_ids for f in result
                     if (f.model, i) in found)
-    return replace(result, distributions=ordered, interval=interval)
+    return replace(result, distributions=ordered, interval=interval, rule_shares=shares)
 
 
 def exchanges(
@@ -1024,13 +1026,15 @@ def load_genius(path: str | os.PathLike[str]) -> GeniusDomain:
     return read_genius_domain(resolve(path))
 
 
-def open_history(db: str | os.PathLike[str] | None = None) -> History:
+def open_history(db: str | os.PathLike[str] | None = None, *,
+                 read_only: bool = False) -> History:
     """The history store (:class:`detente.History`): a file path or a SQLAlchemy URL
     (``postgresql+psycopg://...``); default ``$DETENTE_DB``, else ``history.sqlite`` in
-    the user's data folder. Opening migrates the schema to this detente's revision."""
+    the user's data folder. Opening migrates the schema to this detente's revision.
+    ``read_only``: nothing is added, removed or cached."""
     from detente.store import History
 
-    return History(db)
+    return History(db, read_only=read_only)
 
 
 # ---- inputs: analysts' panels and articles turned into drafts ------------------------

@@ -36,6 +36,9 @@ class ScenarioArrays:
     high: np.ndarray
     status_quo: np.ndarray
     scenario_hash: str = ""
+    issue_capability: np.ndarray | None = None
+    """``f[A, I]``: each actor's capability on each issue over its overall capability
+    (``Actor.capability_by_issue``; ``None``: one capability for every issue)."""
 
     def __post_init__(self) -> None:
         d, a, i = self.position.shape
@@ -62,8 +65,11 @@ class ScenarioArrays:
 
     @property
     def weight(self) -> np.ndarray:
-        """``capability × salience`` per draw, actor and issue (0 where no stance)."""
+        """``capability × salience`` per draw, actor and issue (0 where no stance), the
+        capability scaled per issue where the scenario states it (``issue_capability``)."""
         w = self.capability[:, :, None] * self.salience
+        if self.issue_capability is not None:
+            w = w * self.issue_capability[None]
         return np.where(self.mask[None], w, 0.0)
 
     def take(self, draws: slice | np.ndarray) -> ScenarioArrays:
@@ -86,6 +92,8 @@ class ScenarioArrays:
             low=self.low[idx],
             high=self.high[idx],
             status_quo=self.status_quo[idx],
+            issue_capability=(None if self.issue_capability is None
+                              else self.issue_capability[:, idx]),
         )
 
     def with_values(
@@ -122,6 +130,13 @@ def compile_scenario(scenario: Scenario, draws: int = 1) -> ScenarioArrays:
         pos[a_index[st.actor], i_index[st.issue]] = st.position
         sal[a_index[st.actor], i_index[st.issue]] = st.salience
     cap = np.array([a.capability for a in scenario.actors], dtype=float)
+    by_issue = None
+    if any(a.capability_by_issue for a in scenario.actors):
+        by_issue = np.ones((len(actors), len(issues)))
+        for k, actor in enumerate(scenario.actors):
+            for issue_id, value in actor.capability_by_issue.items():
+                by_issue[k, i_index[issue_id]] = (value / actor.capability
+                                                  if actor.capability > 0 else 0.0)
     sq = np.array(
         [np.nan if i.status_quo is None else i.status_quo for i in scenario.issues], dtype=float
     )
@@ -136,4 +151,5 @@ def compile_scenario(scenario: Scenario, draws: int = 1) -> ScenarioArrays:
         high=np.array([i.high for i in scenario.issues], dtype=float),
         status_quo=sq,
         scenario_hash=scenario.hash,
+        issue_capability=by_issue,
     )

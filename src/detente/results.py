@@ -7,6 +7,7 @@ import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from detente.deals.robust import Survival
     from detente.diagnostics import IssueNote
     from detente.uncertainty.distribution import OutcomeDistribution
+    from detente.violations import Violation
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,20 @@ class ForecastSet:
     distributions: tuple[OutcomeDistribution, ...] = ()
     interval: float | None = None
     without_interval: tuple[str, ...] = ()
+    rule_shares: Mapping[str, tuple[Any, int]] = dataclass_field(default_factory=dict)
+    """Per model, the share of its Monte Carlo draws breaking each of the scenario's rules
+    and the number of draws (:mod:`detente.violations`; empty without draws)."""
+
+    def violations(self) -> list[Violation]:
+        """Each red line crossed, linkage broken and issue moved against its sole controller
+        by each model's forecast, with the share of draws where there are draws."""
+        from detente.violations import forecast_rules, violations
+
+        rules = forecast_rules(self.scenario)
+        if not len(rules):
+            return []
+        points = {f.model: f.outcome[0] for f in self.forecasts}
+        return violations(rules, points, self.rule_shares or None)
 
     @property
     def interval_source(self) -> str | None:
@@ -145,6 +161,10 @@ class ForecastSet:
             "skipped": [s.to_dict() for s in self.skipped],
             "gaps": [g.to_dict() for g in self.gaps()],
         }
+        from detente.violations import forecast_rules
+
+        if len(forecast_rules(self.scenario)):  # only a scenario with rules to break
+            out["violations"] = [v.to_dict() for v in self.violations()]
         if self.distributions or self.without_interval:  # only when asked for
             out["interval"] = self.interval
             out["interval_source"] = self.interval_source

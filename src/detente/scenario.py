@@ -71,6 +71,12 @@ class Actor(_Frozen):
     """No-deal value on the deal utility scale (0..1; see ``detente.deals``); derived if None."""
     batna_uncertainty: Distribution | None = None
     batna_pressure: dict[str, FiniteFloat] = Field(default_factory=dict)
+    capability_by_issue: dict[str, Annotated[float, Field(ge=0, le=MAX_MAGNITUDE,
+                                                          allow_inf_nan=False)]] = Field(
+        default_factory=dict)
+    """Clout on particular issues where it differs from ``capability`` (who can move the
+    front line is not who can deliver missiles); the models that weigh capability ×
+    salience per issue read it, drawn capabilities scale it in proportion."""
     """``{pressure: c}``: the BATNA moves by ``c`` per unit of that pressure variable."""
     expectations: dict[str, Expectation] = Field(default_factory=dict)
     """``{pressure: expectation}``: this actor's own view of how a pressure moves."""
@@ -192,6 +198,24 @@ class Expectation(_Frozen):
 Actor.model_rebuild()
 
 
+class Guarantor(_Frozen):
+    """An actor that would deliver a security guarantee: what the fullest guarantee costs
+    it and how credible its delivery is."""
+
+    actor: str = Field(min_length=1)
+    cost: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
+    """Utility (0..1 scale) the guarantor gives up at the top of the scale; proportionally
+    less for a lesser guarantee, nothing at the status quo."""
+    credibility: float = Field(default=1.0, ge=0, le=1, allow_inf_nan=False)
+    """The chance it delivers when called on (1: certain)."""
+    sources: tuple[str, ...] = ()
+    evidence: str = ""
+
+
+NO_AGREEMENT_BAND = 0.025
+"""The default half-width of an issue's no-agreement band, as a share of its span."""
+
+
 class Issue(_Frozen):
     """One dimension bargained over: a scale ``[low, high]`` with anchors."""
 
@@ -210,6 +234,39 @@ class Issue(_Frozen):
     no_agreement: str | None = None
     """When set, the status quo is the explicit no-agreement outcome with this label:
     distinct from every anchor and option (deals add it as its own option)."""
+    no_agreement_band: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    """Half-width, on the scale, of the band around the status quo that a forecast reads
+    as the explicit no-agreement outcome (nothing moved); ``None``: 2.5% of the span."""
+    stops_fighting: tuple[str | float, ...] = ()
+    """Options (by name) or anchors and options (by value) that stop or pause the fighting on the
+    fronts this issue covers (``fronts``); empty: the issue stops no fighting."""
+    fronts: tuple[str, ...] = ()
+    """The fronts (``Scenario.fronts``) its ``stops_fighting`` outcomes cover (empty: every
+    front of the scenario)."""
+    guarantors: tuple[Guarantor, ...] = ()
+    """A security-guarantee issue: who delivers the guarantee, at what cost to them, how
+    credibly (:mod:`detente.deals.guarantees`); they are its ``controlled_by`` unless
+    that is given."""
+    beneficiaries: tuple[str, ...] = ()
+    """Who a guarantee protects: their value of a move on the issue is scaled by the
+    guarantors' combined credibility (empty: every actor that is not a guarantor)."""
+    lifted_by: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    """A sanctions issue: for each option, the actors whose measures it lifts; each must
+    deliver it and consent to a package that settles the issue there."""
+
+    def stops(self, name: str | None, value: float) -> bool:
+        """Whether the outcome ``name`` (an option's name, or ``None``) at ``value`` stops or
+        pauses the fighting on this issue's fronts. The explicit no-agreement outcome
+        never does, whatever number it shares with an anchor."""
+        if name == "no-agreement" and self.no_agreement is not None:
+            return False
+        for mark in self.stops_fighting:
+            if isinstance(mark, str):
+                if mark == name:
+                    return True
+            elif abs(float(mark) - value) <= 1e-9 * max(self.span, 1e-300):
+                return True
+        return False
 
     @model_validator(mode="after")
     def _default_name(self) -> Issue:
@@ -238,21 +295,41 @@ class Issue(_Frozen):
             return None
         return min(self.anchors, key=lambda a: (abs(a.value - value), a.value))
 
+    @property
+    def band_width(self) -> float:
+        """Half-width of the no-agreement band (``no_agreement_band``, default 2.5% of the
+        span): a forecast this close to the status quo moved nothing."""
+        if self.no_agreement_band is not None:
+            return self.no_agreement_band
+        return NO_AGREEMENT_BAND * self.span
+
     def is_no_agreement(self, value: float) -> bool:
-        """Whether ``value`` is the explicit no-agreement status quo (within 1e-9 of the span)."""
+        """Whether ``value`` reads as the explicit no-agreement status quo: within the
+        no-agreement band around it (:attr:`band_width`, plus 1e-9 of the span)."""
         return (self.no_agreement is not None and self.status_quo is not None
-                and abs(value - self.status_quo) <= 1e-9 * max(self.span, 1e-300))
+                and abs(value - self.status_quo)
+                <= self.band_width + 1e-9 * max(self.span, 1e-300))
+
+    @property
+    def deliverers(self) -> tuple[str, ...]:
+        """Who can deliver a move here: ``controlled_by``, else the guarantors of a
+        guarantee or the lifting actors of a sanctions issue (empty: not stated)."""
+        if self.controlled_by:
+            return self.controlled_by
+        found = [g.actor for g in self.guarantors]
+        found += [a for lifters in self.lifted_by.values() for a in lifters]
+        return tuple(dict.fromkeys(found))
 
     def can_deliver(self, actor: str) -> bool:
-        """Whether ``actor`` can deliver a move here (anyone, when ``controlled_by`` is unset)."""
-        return not self.controlled_by or actor in self.controlled_by
+        """Whether ``actor`` can deliver a move here (anyone, when nobody is stated)."""
+        return not self.deliverers or actor in self.deliverers
 
     def controls(self, actor: str) -> bool:
         """Whether ``actor`` can give something here: deliver a move or withhold consent
         (everyone, when neither ``controlled_by`` nor ``vetoes`` is set)."""
-        if not self.controlled_by and not self.vetoes:
+        if not self.deliverers and not self.vetoes:
             return True
-        return actor in self.controlled_by or actor in self.vetoes
+        return actor in self.deliverers or actor in self.vetoes
 
     def holds_veto(self, actor: str) -> bool:
         """Whether a move here needs ``actor``'s consent (everyone, when ``vetoes`` is unset)."""
@@ -279,6 +356,20 @@ class RedLine(_Frozen):
     options: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     evidence: str = ""
+    uncertainty: tuple[float, float] | None = None
+    """Where an ``above`` or ``below`` line may really lie, ``[low, high]`` on the scale
+    (drawn uniformly by ``simulate``, robust deals and proposals with draws); the stated
+    bound is the point value."""
+
+    def at(self, bound: float) -> RedLine:
+        """The same line with its ``above``/``below`` bound at ``bound``."""
+        key = "above" if self.above is not None else "below"
+        return self.model_copy(update={key: float(bound)})
+
+    @property
+    def bound(self) -> float | None:
+        """The ``above`` or ``below`` bound (``None`` for a range or options)."""
+        return self.above if self.above is not None else self.below
 
     @model_validator(mode="after")
     def _one_kind(self) -> RedLine:
@@ -289,6 +380,13 @@ class RedLine(_Frozen):
                              f"(found {', '.join(given) or 'none'})")
         if self.range is not None and self.range[1] < self.range[0]:
             raise ValueError(f"range {self.range[0]:g}..{self.range[1]:g} is reversed")
+        if self.uncertainty is not None:
+            if self.above is None and self.below is None:
+                raise ValueError("an uncertain red line needs above or below (the bound "
+                                 "that is uncertain)")
+            if self.uncertainty[1] < self.uncertainty[0]:
+                raise ValueError(f"uncertainty {self.uncertainty[0]:g}.."
+                                 f"{self.uncertainty[1]:g} is reversed")
         return self
 
     def excludes(self, value: float, option: str | None = None) -> bool:
@@ -314,31 +412,44 @@ class RedLine(_Frozen):
 
 
 class Condition(_Frozen):
-    """A condition on one issue's outcome: ``at_least``, ``at_most``, ``above`` or ``below``."""
+    """A condition on one issue's outcome: ``at_least``, ``at_most``, ``above``, ``below``
+    (a bound on the scale) or ``options`` (one of these named options)."""
 
     issue: str = Field(min_length=1)
     at_least: float | None = Field(default=None, allow_inf_nan=False)
     at_most: float | None = Field(default=None, allow_inf_nan=False)
     above: float | None = Field(default=None, allow_inf_nan=False)
     below: float | None = Field(default=None, allow_inf_nan=False)
+    options: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _one_bound(self) -> Condition:
         given = [k for k in ("at_least", "at_most", "above", "below")
-                 if getattr(self, k) is not None]
+                 if getattr(self, k) is not None] + (["options"] if self.options else [])
         if len(given) != 1:
-            raise ValueError("a condition needs exactly one of at_least, at_most, above, below "
-                             f"(found {', '.join(given) or 'none'})")
+            raise ValueError("a condition needs exactly one of at_least, at_most, above, "
+                             f"below, options (found {', '.join(given) or 'none'})")
         return self
 
     @property
-    def bound(self) -> float:
-        value = next(getattr(self, k) for k in ("at_least", "at_most", "above", "below")
-                     if getattr(self, k) is not None)
-        return float(value)
+    def bound(self) -> float | None:
+        """The bound on the scale (``None`` for a condition on named options)."""
+        value = next((getattr(self, k) for k in ("at_least", "at_most", "above", "below")
+                      if getattr(self, k) is not None), None)
+        return None if value is None else float(value)
+
+    def admits(self, value: float, option: str | None) -> bool:
+        """Whether the outcome ``option`` (its name, if it has one) at ``value`` meets the
+        condition; a condition on named options holds only for those options."""
+        if self.options:
+            return option is not None and option in self.options
+        return self.holds(value)
 
     def holds(self, value: float) -> bool:
-        """Whether an outcome at ``value`` meets the condition."""
+        """Whether an outcome at ``value`` meets the condition (a condition on named
+        options never holds for a bare value: use :meth:`admits`)."""
+        if self.options:
+            return False
         if self.at_least is not None:
             return value >= self.at_least
         if self.at_most is not None:
@@ -353,7 +464,7 @@ class Condition(_Frozen):
                           ("below", "below")):
             if getattr(self, key) is not None:
                 return f"{self.issue} {word} {getattr(self, key):g}"
-        return self.issue  # unreachable: validated
+        return f"{self.issue} " + " or ".join(self.options)
 
 
 class Linkage(_Frozen):
@@ -404,6 +515,26 @@ class Bloc(_Frozen):
         return self
 
 
+class Front(_Frozen):
+    """A place where fighting goes on; issues' ``stops_fighting`` outcomes stop it on the
+    fronts they cover, and ``during: fighting`` pressures run while it goes on."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    description: str = ""
+    sources: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _default_name(self) -> Front:
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+        return self
+
+
+WHOLE_WAR = "war"
+"""The one front of a scenario that marks outcomes as stopping fighting but names none."""
+
+
 class Pressure(_Frozen):
     """A named variable that no-deal values depend on (battlefield trend, oil revenue).
 
@@ -418,6 +549,12 @@ class Pressure(_Frozen):
     uncertainty: Distribution | None = None
     description: str = ""
     sources: tuple[str, ...] = ()
+    during: Literal["no_agreement", "fighting"] = "no_agreement"
+    """What keeps the pressure on: ``no_agreement`` (the default: it enters the no-deal
+    value only, and every package is free of it) or ``fighting`` (it runs, for every
+    actor who bears it, under any package that leaves fighting on one of its fronts)."""
+    fronts: tuple[str, ...] = ()
+    """With ``during: fighting``: the fronts it runs on (empty: every front)."""
     process: Process | None = None
     """How it moves per month (``detente outlook``); ``None``: it stays at ``value``."""
 
@@ -516,6 +653,9 @@ class Scenario(_Frozen):
     shocks: tuple[Shock, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     """Plans on the table (optional; they change no model's numbers)."""
+    fronts: tuple[Front, ...] = ()
+    """Where fighting goes on (optional; issues that stop fighting without naming a front
+    cover all of it, one front called :data:`WHOLE_WAR` when none is declared)."""
     conflict: ConflictFacts | None = None
     """Facts about the war, for its reference class (optional; they change no forecast)."""
     metadata: dict[str, Any] = Field(default_factory=dict)
@@ -557,9 +697,10 @@ class Scenario(_Frozen):
         return bool(
             self.blocs or self.linkages or self.pressures or self.shocks
             or any(s.red_lines for s in self.stances)
-            or any(i.controlled_by or i.vetoes or i.no_agreement for i in self.issues)
+            or any(i.controlled_by or i.vetoes or i.no_agreement or i.stops_fighting
+                   or i.guarantors or i.lifted_by for i in self.issues)
             or any(a.batna_pressure for a in self.actors)
-        )
+        )  # capability_by_issue is not structure: the forecast models read it
 
     def bloc_of(self, actor_id: str) -> Bloc | None:
         """The declared bloc ``actor_id`` belongs to (a bloc label not declared in
@@ -573,6 +714,12 @@ class Scenario(_Frozen):
                 return p
         raise KeyError(f"no pressure {pressure_id!r}; pressures are "
                        f"{', '.join(p.id for p in self.pressures) or 'none'}")
+
+    @property
+    def front_ids(self) -> tuple[str, ...]:
+        """The fronts fighting goes on: the declared ones, else one for the whole war
+        (:data:`WHOLE_WAR`)."""
+        return tuple(f.id for f in self.fronts) or (WHOLE_WAR,)
 
     def shock(self, shock_id: str) -> Shock:
         for k in self.shocks:
@@ -600,7 +747,7 @@ class Scenario(_Frozen):
                 if not issue[key]:
                     issue.pop(key)
         for actor in data["actors"]:
-            for key in ("batna_pressure", "expectations", "cow_members"):
+            for key in ("batna_pressure", "expectations", "cow_members", "capability_by_issue"):
                 if not actor.get(key):
                     actor.pop(key, None)
         for shock in data["shocks"]:
@@ -608,9 +755,25 @@ class Scenario(_Frozen):
                 shock.pop("recurring", None)
         _drop_empty_process_fields(data)
         for issue in data["issues"]:
-            for key in ("controlled_by", "vetoes"):
+            for key in ("controlled_by", "vetoes", "stops_fighting", "fronts", "guarantors",
+                        "beneficiaries", "lifted_by"):
                 if not issue.get(key):
                     issue.pop(key, None)
+            for g in issue.get("guarantors", ()):
+                for key in ("sources", "evidence"):
+                    if not g[key]:
+                        g.pop(key)
+        for pressure in data["pressures"]:
+            if pressure.get("during") == "no_agreement":
+                pressure.pop("during")
+            if not pressure.get("fronts"):
+                pressure.pop("fronts", None)
+        if not data["fronts"]:
+            data.pop("fronts")
+        for front in data.get("fronts", ()):
+            for key in ("description", "sources"):
+                if not front[key]:
+                    front.pop(key)
         for stance in data["stances"]:
             for key in ("sources", "evidence", "red_lines"):
                 if not stance[key]:
@@ -619,6 +782,8 @@ class Scenario(_Frozen):
                 for key in ("options", "sources", "evidence"):
                     if not line[key]:
                         line.pop(key)
+                if line.get("uncertainty") is not None:
+                    line["uncertainty"] = list(line["uncertainty"])
         for key in ("blocs", "linkages", "pressures", "shocks"):
             if not data[key]:
                 data.pop(key)
@@ -681,7 +846,7 @@ class Scenario(_Frozen):
 
         known = {"name", "title", "as_of", "description", "sources", "actors", "issues",
                  "stances", "blocs", "linkages", "pressures", "shocks", "proposals", "metadata",
-                 "conflict"}
+                 "fronts", "conflict"}
         for key in data:
             if key not in known:
                 add((str(key),), "an unknown key", f"one of {', '.join(sorted(known))}")
@@ -703,6 +868,7 @@ class Scenario(_Frozen):
         pressures = _validate_list(data, "pressures", Pressure, _normalise_pressure, add)
         shocks = _validate_list(data, "shocks", Shock, _normalise_plain, add)
         proposals = _validate_list(data, "proposals", Proposal, _normalise_proposal, add)
+        fronts = _validate_list(data, "fronts", Front, _normalise_plain, add)
 
         if not data.get("actors"):
             add(("actors",), "no actors", "at least one actor")
@@ -733,6 +899,8 @@ class Scenario(_Frozen):
         check_conflict(top_obj.conflict if top_obj else None, [a.id for _, a in actors],
                        source_ids, add)
         check_proposals(proposals, actors, issues, sources, _skip_declared(add, declared))
+        _check_unique(fronts, "fronts", "id", add)
+        check_fighting(fronts, issues, pressures, sources, actors, add)
 
         if problems:
             raise ScenarioError(problems, file=file)
@@ -748,6 +916,7 @@ class Scenario(_Frozen):
             pressures=tuple(p for _, p in pressures),
             shocks=tuple(k for _, k in shocks),
             proposals=tuple(p for _, p in proposals),
+            fronts=tuple(f for _, f in fronts),
         )
 
 
@@ -800,6 +969,9 @@ def _normalise_pressure(raw: Any) -> Any:
             raw["uncertainty"] = _normalise_distribution(raw["uncertainty"])
         if "process" in raw:
             raw["process"] = _normalise_process(raw["process"])
+    if isinstance(raw, Mapping) and isinstance(raw.get("fronts"), str):
+        raw = dict(raw)
+        raw["fronts"] = [raw["fronts"]]
     return raw
 
 
@@ -846,9 +1018,16 @@ def _normalise_issue(raw: Any) -> Any:
     options = raw.get("options")
     if isinstance(options, Mapping):
         raw["options"] = [{"name": k, "value": v} for k, v in options.items()]
-    for key in ("controlled_by", "vetoes"):
+    for key in ("controlled_by", "vetoes", "fronts"):
         if isinstance(raw.get(key), str):
             raw[key] = [raw[key]]
+    if isinstance(raw.get("stops_fighting"), str | int | float):
+        raw["stops_fighting"] = [raw["stops_fighting"]]
+    if isinstance(raw.get("beneficiaries"), str):
+        raw["beneficiaries"] = [raw["beneficiaries"]]
+    lifted = raw.get("lifted_by")
+    if isinstance(lifted, Mapping):
+        raw["lifted_by"] = {k: [v] if isinstance(v, str) else v for k, v in lifted.items()}
     return raw
 
 
@@ -1210,6 +1389,9 @@ def check_structure(parts: Parts, add: _Add) -> None:
             bounds = [(key, getattr(line, key)) for key in ("above", "below")]
             if line.range is not None:
                 bounds += [("range", line.range[0]), ("range", line.range[1])]
+            if line.uncertainty is not None:
+                bounds += [("uncertainty", line.uncertainty[0]),
+                           ("uncertainty", line.uncertainty[1])]
             for key, value in bounds:
                 if value is not None and not on.low <= value <= on.high:
                     add(path + (key,), f"red line at {value:g} outside the scale",
@@ -1236,6 +1418,73 @@ def check_structure(parts: Parts, add: _Add) -> None:
                 _unknown(add, ("shocks", index, "changes", named), "pressure", named,
                          pressure_ids)
     _check_linkages(parts.linkages, actor_ids, issue_by_id, sources, add)
+
+
+def check_fighting(fronts: list[tuple[int, Front]], issues: list[tuple[int, Issue]],
+                   pressures: list[tuple[int, Pressure]], sources: list[tuple[int, Source]],
+                   actors: list[tuple[int, Actor]], add: _Add) -> None:
+    """Cross-references of the war's language: fronts named by issues and pressures are
+    declared, every ``stops_fighting`` mark is an option or an anchor of its issue,
+    guarantors, beneficiaries and lifting actors are actors, lifted options exist."""
+    front_ids = {f.id for _, f in fronts}
+    source_ids = {s.id for _, s in sources}
+    for index, front in fronts:
+        for k, src in enumerate(front.sources):
+            if src not in source_ids:
+                add(("fronts", index, "sources", k), f"unknown source {src!r}",
+                    f"one of the scenario's sources ({', '.join(sorted(source_ids)) or 'none'})")
+    for kind, items in (("issues", issues), ("pressures", pressures)):
+        for index, item in items:
+            for k, front_id in enumerate(item.fronts):
+                if front_id not in front_ids:
+                    _unknown(add, (kind, index, "fronts", k), "front", front_id, front_ids)
+    for index, pressure in pressures:
+        if pressure.fronts and pressure.during != "fighting":
+            add(("pressures", index, "fronts"), "fronts on a pressure that is not a cost of "
+                "fighting", "during: fighting beside fronts (or no fronts)")
+    actor_ids = {a.id for _, a in actors}
+    issue_ids = {i.id for _, i in issues}
+    for index, actor in actors:
+        for named in actor.capability_by_issue:
+            if named not in issue_ids:
+                _unknown(add, ("actors", index, "capability_by_issue", named), "issue", named,
+                         issue_ids)
+    for index, issue in issues:
+        for j, g in enumerate(issue.guarantors):
+            if g.actor not in actor_ids:
+                _unknown(add, ("issues", index, "guarantors", j, "actor"), "actor", g.actor,
+                         actor_ids)
+            for k, src in enumerate(g.sources):
+                if src not in source_ids:
+                    add(("issues", index, "guarantors", j, "sources", k),
+                        f"unknown source {src!r}", "one of the scenario's sources "
+                        f"({', '.join(sorted(source_ids)) or 'none'})")
+        for j, who in enumerate(issue.beneficiaries):
+            if who not in actor_ids:
+                _unknown(add, ("issues", index, "beneficiaries", j), "actor", who, actor_ids)
+        option_names = [o.name for o in issue.options]
+        for name, lifters in issue.lifted_by.items():
+            if name not in option_names:
+                add(("issues", index, "lifted_by", name), f"unknown option {name!r}",
+                    f"an option of issue {issue.id!r} ({', '.join(option_names) or 'none'})")
+            for j, who in enumerate(lifters):
+                if who not in actor_ids:
+                    _unknown(add, ("issues", index, "lifted_by", name, j), "actor", who,
+                             actor_ids)
+    for index, issue in issues:
+        names = [o.name for o in issue.options]
+        values = sorted({a.value for a in issue.anchors} | {o.value for o in issue.options})
+        for k, mark in enumerate(issue.stops_fighting):
+            if isinstance(mark, str):
+                if mark not in names:
+                    add(("issues", index, "stops_fighting", k), f"unknown option {mark!r}",
+                        f"an option of issue {issue.id!r} ({', '.join(names) or 'none'}) or "
+                        "the value of one of its anchors")
+            elif not any(abs(float(mark) - v) <= 1e-9 * max(issue.span, 1e-300)
+                         for v in values):
+                add(("issues", index, "stops_fighting", k), f"no anchor at {float(mark):g}",
+                    f"the value of an anchor or option of issue {issue.id!r} "
+                    f"({', '.join(f'{v:g}' for v in values) or 'none'}) or an option's name")
 
 
 def _check_processes(parts: Parts, pressure_ids: set[str],
@@ -1285,7 +1534,15 @@ def _check_linkages(linkages: list[tuple[int, Linkage]], actor_ids: set[str],
             if issue is None:
                 _unknown(add, path + (part, "issue"), "issue", cond.issue, issue_by_id)
                 ok = False
-            elif issue.low < issue.high and not issue.low <= cond.bound <= issue.high:
+            elif cond.options:
+                names = [o.name for o in issue.options] + (
+                    ["no-agreement"] if issue.no_agreement is not None else [])
+                for j, name in enumerate(cond.options):
+                    if name not in names:
+                        add(path + (part, "options", j), f"unknown option {name!r}",
+                            f"an option of issue {issue.id!r} ({', '.join(names) or 'none'})")
+            elif (issue.low < issue.high and cond.bound is not None
+                  and not issue.low <= cond.bound <= issue.high):
                 key = next(k for k in ("at_least", "at_most", "above", "below")
                            if getattr(cond, k) is not None)
                 add(path + (part, key), f"{cond.bound:g} outside the scale", _within_scale(issue))

@@ -76,7 +76,8 @@ def test_logrolls_json_is_strict_json(tmp_path):
     for key in ("blocs", "linkages", "pressures", "shocks"):
         data.pop(key, None)
     for issue in data["issues"]:
-        for key in ("controlled_by", "vetoes", "no_agreement"):
+        for key in ("controlled_by", "vetoes", "no_agreement", "stops_fighting", "fronts",
+                    "no_agreement_band"):
             issue.pop(key, None)
     for st in data["stances"]:
         st.pop("red_lines", None)

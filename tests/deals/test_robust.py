@@ -33,9 +33,9 @@ def test_bundled_deals_get_survival_probabilities(ukraine):
     p = rep.survival.probability
     assert rep.survival.draws == 400 and len(p) == rep.frontier_size
     assert ((p >= 0) & (p <= 1)).all()
-    # every frontier deal is acceptable at the point, yet none survives every draw
+    # every frontier deal is acceptable at the point, yet some fail in some draws
     assert acceptable(rep.problem, rep.frontier_options).all()
-    assert p.max() < 1 and p.min() < p.max()
+    assert p.min() < 1 and p.min() < p.max()
     ranked = rep.robust(rep.frontier_size)
     assert [d["survival"] for d in ranked] == sorted(p, reverse=True)
     data = rep.to_dict()

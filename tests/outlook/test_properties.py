@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from detente import deals
+from detente.deals.pareto import pareto_mask
 from detente.outlook import AgreementRule, make_job, outlook, run_job
+from detente.outlook.fighting import frontier_masks
 from detente.outlook.result import median_month
 
 from .conftest import war
@@ -147,3 +149,11 @@ def test_reported_guarantee_restores_holding_on_noisy_paths():
     # with the guarantee held in escrow no party prefers to renege on any of its paths
     assert (r.renege[rows] > u).any()
     assert (r.renege[rows] <= u + g + 1e-12).all()
+
+
+def test_frontier_masks_are_pareto_mask():
+    rng = np.random.default_rng(1)
+    util = rng.integers(0, 4, size=(50, 12, 3)).astype(float)
+    masks = frontier_masks(util)
+    for k in range(50):
+        assert np.array_equal(masks[k], pareto_mask(util[k]))

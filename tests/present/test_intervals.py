@@ -39,9 +39,12 @@ def test_csv_appends_interval_columns_after_the_old_ones(ukraine):
     old_header = points.splitlines()[0].split(",")
     header = text.splitlines()[0].split(",")
     assert header[: len(old_header)] == old_header
-    assert header[len(old_header):] == [
+    added = [c for c in header[len(old_header):] if not c.endswith("_break_shares")]
+    assert added == [
         "compromise_median", "compromise_low", "compromise_high",
         "median_median", "median_low", "median_high", "interval_level", "interval_source"]
+    # the shares of draws breaking each rule come last (a scenario with rules)
+    assert header[-2:] == ["compromise_break_shares", "median_break_shares"]
     for old, new in zip(_rows(points), _rows(text), strict=True):
         assert {k: new[k] for k in old} == old  # the old columns' values unchanged
     for row in _rows(text):
@@ -58,11 +61,15 @@ def test_csv_appends_interval_columns_after_the_old_ones(ukraine):
 def test_cli_csv_with_and_without_draws():
     res = runner.invoke(app, ["forecast", "-f", "csv", "-m", "median", "-n", "40"])
     assert res.exit_code == 0, res.output
+    # the bundled scenario has red lines, linkages and sole control: the rules the point
+    # breaks, and (with draws) the shares of draws breaking them, come with the forecast
     assert res.output.splitlines()[0] == ("issue,name,status_quo,median,median_anchor,"
-                                          "median_median,median_low,median_high,"
-                                          "interval_level,interval_source")
+                                          "median_breaks,median_median,median_low,"
+                                          "median_high,interval_level,interval_source,"
+                                          "median_break_shares")
     res = runner.invoke(app, ["forecast", "-f", "csv", "-m", "median", "-n", "0"])
-    assert res.output.splitlines()[0] == "issue,name,status_quo,median,median_anchor"
+    assert res.output.splitlines()[0] == ("issue,name,status_quo,median,median_anchor,"
+                                          "median_breaks")
 
 
 def test_csv_of_a_scenario_without_uncertainty_says_residual(plain):

@@ -26,7 +26,7 @@ def test_every_change_is_sourced_and_is_what_the_diff_shows(talks):
         for change in changes:
             assert change["source"] == article
             assert len(change["because"]) > 40
-        expected = {c.get("stance") or c.get("issue") for c in changes}
+        expected = {c.get("stance") or c.get("issue") for c in changes if "proposal" not in c}
         later = next(e for e in talks if str(e.as_of) == str(item["derive"]["from"]))
         found = {c.key for c, _ in compare(talks[n].scenario.to_dict(), later.scenario.to_dict())
                  if c.moves_forecasts}
@@ -38,3 +38,15 @@ def test_every_change_is_sourced_and_is_what_the_diff_shows(talks):
                 stance = talks[n].scenario.stance(actor, issue)
                 assert article in stance.sources and stance.evidence == \
                     " ".join(change["set"]["evidence"].split())
+
+
+def test_no_version_holds_a_plan_made_after_its_date(talks):
+    """Issue 25: the 28 October version held Moscow's demand and London's plan, both made
+    later; each version now holds only the plans dated on or before its own date."""
+    assert talks[0].scenario.proposals == ()
+    for entry in talks:
+        for plan in entry.scenario.proposals:
+            assert plan.date is not None and plan.date <= entry.as_of, (entry.as_of, plan.id)
+    dated = {str(e.as_of): {p.id for p in e.scenario.proposals} for e in talks}
+    assert "london-phased" not in dated["2025-10-31"]
+    assert "moscow-demand" in dated["2025-10-31"]

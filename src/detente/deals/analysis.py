@@ -295,8 +295,9 @@ def analyse(
         opts = frontier(problem)
         util = problem.utilities_of(opts)
     sols = solve(problem, opts, util)
-    bd = problem.sample_batna(np.random.default_rng(seed), draws) if draws else None
-    z = zopa(problem, drops=dict(drops or {}), batna_draws=bd)
+    bd, levels = (problem.sample_no_deal(np.random.default_rng(seed), draws) if draws
+                  else (None, None))
+    z = zopa(problem, drops=dict(drops or {}), batna_draws=bd, level_draws=levels)
     return DealReport(problem, opts, util, sols, z)
 
 

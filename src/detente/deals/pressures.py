@@ -8,7 +8,10 @@ for every consenting party ``a``: an open interval ``(lo_x, hi_x)``, with
 
     c_ap > 0:  Δ < (u_a(x) − β_a) / c_ap,      c_ap < 0:  Δ > (u_a(x) − β_a) / c_ap,
 
-and, for ``c_ap = 0``, the whole line if ``u_a(x) > β_a`` and nothing otherwise.
+and, for ``c_ap = 0``, the whole line if ``u_a(x) > β_a`` and nothing otherwise. For a
+pressure that is a cost of fighting (:mod:`detente.deals.fighting`), a package that
+leaves its fighting on keeps the cost, which moves with the no-deal value: there
+``c_ap`` counts as 0.
 Streaming the deal space once gives every interval, hence exactly:
 
 - the ZOPA size at the stated value, and at the ends of the pressure's
@@ -75,7 +78,12 @@ def acceptance_intervals(problem: DealProblem, pressure: int, u: np.ndarray,
     acceptable (``lo ≥ hi``: never). Deals crossing a red line or breaking a linkage,
     or moving nothing, get an empty interval."""
     assert problem.pressure_effect is not None
-    c = problem.pressure_effect[:, pressure]
+    c = np.broadcast_to(problem.pressure_effect[:, pressure], u.shape)
+    rule = problem.fighting
+    if rule is not None and rule.fighting_pressures[pressure]:
+        # a cost of fighting moves a package that leaves fighting on as much as the
+        # no-deal value: only where the package stops it does the margin move
+        c = c * (~rule.runs(options)[:, pressure])[:, None]
     slack = u - problem.batna  # [n, A]
     if problem.rules is not None:
         need = problem.rules.consenting(options)

@@ -34,8 +34,10 @@ import numpy as np
 from detente.errors import DetenteError
 from detente.scenario import Proposal, Scenario
 
+from . import guarantees
 from .acceptability import verdict
-from .robust import NO_DEAL_STREAM
+from .fighting import Fighting, fighting_under, kept_shift, refold, stance_tables
+from .robust import NO_DEAL_STREAM, red_line_draws
 from .rules import Rules, Verdict
 from .space import NO_AGREEMENT, OutcomeSpace
 from .utility import DealProblem, UtilityKind, _distance_tables, distance_value, value_at
@@ -111,7 +113,8 @@ def with_points(problem: DealProblem,
     each issue's own options.
     """
     space = problem.space
-    if problem.keys is not None or problem.terms is not None or problem.cap is not None:
+    if problem.keys is not None or problem.cap is not None or (
+            problem.terms is not None and problem.fighting is None):
         return problem, space.sizes
     extra: list[list[float]] = [[] for _ in space.issues]
     for prop in scenario.proposals:
@@ -141,10 +144,11 @@ def with_points(problem: DealProblem,
     wide = OutcomeSpace(space.issues, tuple(names), tuple(values))
     kind: UtilityKind = "quadratic" if problem.utility == "quadratic" else "linear"
     _, rule = _distance_tables(scenario, wide, kind, {})
-    tables = list(problem.tables)
+    own = stance_tables(problem)  # the costs of fighting are folded in again below
+    tables = list(own)
     for i, points in enumerate(extra):
         n = space.sizes[i]
-        if points and np.allclose(rule[i][:n], problem.tables[i], rtol=0, atol=1e-12):
+        if points and np.allclose(rule[i][:n], own[i], rtol=0, atol=1e-12):
             tables[i] = rule[i]
         else:  # stated per option here: keep the deal space's options only
             names[i], values[i] = space.option_names[i], space.option_values[i]
@@ -156,8 +160,12 @@ def with_points(problem: DealProblem,
                          issue.status_quo) if issue.status_quo is not None else None
         if held is not None and issue.no_agreement is None:
             ref_opts[i] = space.sizes[i] + held
-    return replace(problem, space=wide, tables=tuple(tables), rules=rules,
-                   reference_options=ref_opts), space.sizes
+    out = replace(problem, space=wide, rules=rules, reference_options=ref_opts,
+                  fighting=(None if problem.fighting is None
+                            else Fighting.from_scenario(scenario, wide)))
+    reference = problem.reference if problem.reference_kept is None else (
+        problem.reference - problem.reference_kept)
+    return refold(out, tables, reference, None), space.sizes
 
 
 @dataclass(frozen=True)
@@ -219,7 +227,8 @@ def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarr
     """
     from detente.uncertainty.sampling import block_generator, input_space
 
-    if problem.keys is not None or problem.terms is not None or problem.cap is not None:
+    if problem.keys is not None or problem.cap is not None or (
+            problem.terms is not None and problem.fighting is None):
         raise DetenteError("draws need the distance utilities of a scenario, not stated "
                            "utility tables")
     packages = np.asarray(packages, dtype=np.int64)
@@ -237,12 +246,21 @@ def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarr
         values = problem.space.option_values[i]
         table = distance_value(values[None, None, :], pos[:, :, i, None], issue.span, kind)
         table *= w[:, :, i, None]  # [D, A, n_i]
+        table = np.moveaxis(guarantees.adjust(issue, problem.actors, values,
+                                              np.moveaxis(table, 1, 2)), 2, 1)
         u += np.moveaxis(table[:, :, packages[:, i]], 1, 2)
         ref += _at_status_quo(table[:, :, :base[i]], issue.status_quo,
                               pos[:, :, i], w[:, :, i], issue.span, kind)
-    sampled = problem.sample_batna(block_generator(seed, 0, NO_DEAL_STREAM), draws)
+    sampled, levels = problem.sample_no_deal(block_generator(seed, 0, NO_DEAL_STREAM), draws)
     derived = np.array([s.startswith("status quo") for s in problem.batna_source])
-    beta = np.where(derived[None], sampled + ref - problem.reference.sum(axis=1)[None], sampled)
+    stance_ref = problem.reference.sum(axis=1) - (
+        0.0 if problem.reference_kept is None else problem.reference_kept.sum(axis=1))
+    beta = np.where(derived[None], sampled + ref - stance_ref[None], sampled)
+    if problem.fighting is not None:  # the costs of fighting each package keeps, per draw
+        state = fighting_under(problem, packages)
+        u += state.kept[None]
+        if levels is not None:
+            u += np.moveaxis(kept_shift(problem, packages, levels), 0, 1)
     return u, beta
 
 
@@ -268,11 +286,15 @@ def acceptance_probabilities(problem: DealProblem, scenario: Scenario, packages:
     ok = u > beta[:, None, :] if problem.acceptance == "above" else u >= beta[:, None, :]
     if problem.rules is not None:
         need = problem.rules.consenting(packages)  # [K, A]
-        structural = problem.rules.structural_ok(packages)  # [K]
+        structural = problem.rules.structural_ok(packages)[None]  # [1 or D, K]
+        lines = red_line_draws(problem, scenario, seed, draws)
+        if lines is not None:  # uncertain red lines, drawn like the robust deals' ones
+            structural = np.stack([problem.rules.with_red_lines(
+                scenario, problem.space, b).structural_ok(packages) for b in lines])
     else:
         need = np.ones(packages.shape[0:1] + (problem.n_actors,), dtype=bool)
-        structural = np.ones(packages.shape[0], dtype=bool)
-    agreed = (ok | ~need[None]).all(axis=2).mean(axis=0) * structural
+        structural = np.ones((1, packages.shape[0]), dtype=bool)
+    agreed = ((ok | ~need[None]).all(axis=2) & structural).mean(axis=0)
     return ok.mean(axis=0), agreed
 
 

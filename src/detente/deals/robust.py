@@ -42,6 +42,8 @@ import numpy as np
 
 from detente.scenario import Scenario
 
+from . import guarantees
+from .fighting import refold
 from .utility import DealProblem, _reference, distance_value
 
 if TYPE_CHECKING:
@@ -99,15 +101,37 @@ def drawn_problems(problem: DealProblem, scenario: Scenario, *, draws: int, seed
 
     space = input_space(scenario)
     arrays = space.apply(space.from_unit(space.sample_unit(seed, 0, draws)))
-    sampled = problem.sample_batna(block_generator(seed, 0, NO_DEAL_STREAM), draws)
-    rebuild = problem.weight is not None and problem.keys is None and problem.terms is None
+    sampled, levels = problem.sample_no_deal(block_generator(seed, 0, NO_DEAL_STREAM), draws)
+    rebuild = problem.weight is not None and problem.keys is None and (
+        problem.terms is None or problem.fighting is not None)  # fighting's terms refold
     capability = np.asarray(arrays.capability, dtype=float)
+    lines = red_line_draws(problem, scenario, seed, draws)
     for d in range(draws):
         drawn = replace(problem, capability=capability[d].copy())
+        if lines is not None and problem.rules is not None:
+            drawn = replace(drawn, rules=problem.rules.with_red_lines(scenario, problem.space,
+                                                                      lines[d]))
         if rebuild:
             drawn = _redrawn(drawn, scenario, np.asarray(arrays.position[d]),
-                             np.asarray(arrays.salience[d]))
+                             np.asarray(arrays.salience[d]),
+                             None if levels is None else levels[d])
         yield drawn, _batna(problem, drawn, sampled[d])
+
+
+RED_LINE_STREAM = 1 << 31 | 2
+"""The random stream of uncertain red lines' bounds (as in ``simulate``)."""
+
+
+def red_line_draws(problem: DealProblem, scenario: Scenario, seed: int,
+                   draws: int) -> np.ndarray | None:
+    """``b[draws, L]``: each uncertain red line's bound per draw, on a stream of its own
+    (``None``: the scenario states no uncertain red line, or the problem has no rules)."""
+    from detente.uncertainty.sampling import block_generator
+    from detente.violations import draw_red_lines, uncertain_red_lines
+
+    if problem.rules is None or not uncertain_red_lines(scenario):
+        return None
+    return draw_red_lines(scenario, block_generator(seed, 0, RED_LINE_STREAM), draws)
 
 
 def varied(problem: DealProblem, scenario: Scenario) -> tuple[str, ...]:
@@ -116,10 +140,13 @@ def varied(problem: DealProblem, scenario: Scenario) -> tuple[str, ...]:
     from detente.uncertainty.sampling import input_space
 
     kinds: set[str] = {x.kind for x in input_space(scenario).inputs}
+    if problem.rules is not None and any(line.uncertainty is not None
+                                         for st in scenario.stances for line in st.red_lines):
+        kinds.add("red line")
     if any(d is not None and d.high > d.low and not s.startswith("given")
            for d, s in zip(problem.batna_dist, problem.batna_source, strict=False)):
         kinds.add("batna")
-    pressured = [s.endswith(" + pressures") for s in problem.batna_source]
+    pressured = [" + pressures" in s for s in problem.batna_source]
     if problem.pressure_effect is not None and any(
             d is not None and d.high > d.low and np.any(problem.pressure_effect[pressured, p])
             for p, (d, _) in enumerate(problem.pressure_dist)):
@@ -260,9 +287,10 @@ def plan_survival(problem: DealProblem, scenario: Scenario, options: np.ndarray,
 
 
 def _redrawn(problem: DealProblem, scenario: Scenario, pos: np.ndarray,
-             sal: np.ndarray) -> DealProblem:
+             sal: np.ndarray, levels: np.ndarray | None = None) -> DealProblem:
     """The problem with utilities rebuilt from one draw's positions and saliences
-    ``[A, I]`` (stances not stated weigh nothing)."""
+    ``[A, I]`` (stances not stated weigh nothing), the costs of fighting kept at the
+    draw's pressure levels ``levels`` (:func:`detente.deals.fighting.refold`)."""
     stated = np.zeros(sal.shape, dtype=bool)
     actors, issues = problem.actors, problem.issues
     for st in scenario.stances:
@@ -275,11 +303,12 @@ def _redrawn(problem: DealProblem, scenario: Scenario, pos: np.ndarray,
         values = problem.space.option_values[i]
         v = distance_value(values[:, None], np.nan_to_num(pos[:, i]), issue.span,
                            problem.utility)  # type: ignore[arg-type]
-        tables.append(np.where(stated[:, i][None, :], v, 0.0) * weight[:, i])
+        tables.append(guarantees.adjust(issue, problem.actors, values,
+                                        np.where(stated[:, i][None, :], v, 0.0) * weight[:, i]))
     reference, _ = _reference(scenario, problem.space, tables,
                               np.where(stated, pos, np.nan), weight,
                               problem.utility)  # type: ignore[arg-type]
-    return replace(problem, tables=tuple(tables), weight=weight, reference=reference)
+    return refold(replace(problem, weight=weight), tables, reference, levels)
 
 
 def _batna(point: DealProblem, drawn: DealProblem, sampled: np.ndarray) -> np.ndarray:
@@ -288,6 +317,12 @@ def _batna(point: DealProblem, drawn: DealProblem, sampled: np.ndarray) -> np.nd
     status quo."""
     beta = np.array(sampled, dtype=float)
     for a, source in enumerate(point.batna_source):
-        if source.split(" + ")[0] == "status quo":
-            beta[a] += drawn.reference[a].sum() - point.reference[a].sum()
+        if source.split(" + ")[0] == "status quo":  # the stance part: pressures are drawn
+            beta[a] += _stance_reference(drawn)[a] - _stance_reference(point)[a]
     return beta
+
+
+def _stance_reference(problem: DealProblem) -> np.ndarray:
+    """``[A]``: the status quo's utility without the costs of fighting it keeps."""
+    total = problem.reference.sum(axis=1)
+    return total if problem.reference_kept is None else total - problem.reference_kept.sum(1)

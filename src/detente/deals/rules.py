@@ -18,7 +18,8 @@ phasing, and later proposals). A package ``x`` is **acceptable** when
    at the package's values, so does its requirement;
 4. every *consenting party* prefers it to no deal: ``u_a(x) > β_a`` for each
    actor ``a`` holding a veto on some moved issue (an issue without declared
-   vetoes needs everyone's consent).
+   vetoes needs everyone's consent), and each actor whose measures an option
+   of the package lifts (a sanctions issue's ``lifted_by``).
 
 A scenario without structure has no rules (``None``) and the deal tools take
 their plain path, in which every actor must prefer a deal to its BATNA.
@@ -71,6 +72,10 @@ class Rules:
     deliver: np.ndarray
     links: tuple[LinkRule, ...]
     party_weight: np.ndarray
+    lifts: tuple[np.ndarray, ...] = ()
+    """Per issue ``[n_i, A]``: settling the issue at option ``o`` lifts actor ``a``'s
+    measures (a sanctions issue's ``lifted_by``), so it needs ``a``'s consent (empty:
+    no such issue)."""
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, space: OutcomeSpace) -> Rules:
@@ -86,7 +91,6 @@ class Rules:
             elif issue.status_quo is not None:
                 hits = np.flatnonzero(np.isclose(values, issue.status_quo))
                 reference[i] = int(hits[0]) if hits.size else -1
-            c = np.zeros((len(names), n_a), dtype=bool)
             for st in scenario.stances:
                 if st.issue != issue.id:
                     continue
@@ -94,11 +98,7 @@ class Rules:
                 for line in st.red_lines:
                     text[(a, i)] = (text.get((a, i), "") + "; " if (a, i) in text else "") + (
                         line.describe())
-                    for o, (name, value) in enumerate(zip(names, values, strict=True)):
-                        c[o, a] |= line.excludes(float(value), name)
-            if reference[i] >= 0:
-                c[reference[i]] = False  # leaving the issue unsettled crosses no red line
-            crosses.append(c)
+            crosses.append(_crosses(scenario, space, i, int(reference[i]), None))
         veto = np.array([[issue.holds_veto(a) for a in actors] for issue in scenario.issues],
                         dtype=bool).reshape(len(scenario.issues), n_a)
         deliver = np.array([[issue.can_deliver(a) for a in actors] for issue in scenario.issues],
@@ -109,16 +109,44 @@ class Rules:
             ri = space.issues.index(link.requires.issue)
             links.append(LinkRule(
                 link.actor, link.describe(),
-                oi, np.array([link.offer.holds(float(v)) for v in space.option_values[oi]]),
-                ri, np.array([link.requires.holds(float(v)) for v in space.option_values[ri]]),
+                oi, np.array([link.offer.admits(float(v), n) for n, v in
+                              zip(space.option_names[oi], space.option_values[oi], strict=True)]),
+                ri, np.array([link.requires.admits(float(v), n) for n, v in
+                              zip(space.option_names[ri], space.option_values[ri], strict=True)]),
             ))
         weight = np.ones(n_a)
         for a, actor in enumerate(actors):
             bloc = scenario.bloc_of(actor)
             if bloc is not None:
                 weight[a] = 1.0 / sum(x.bloc == bloc.id for x in scenario.actors)
+        lifts = []
+        for i, issue in enumerate(scenario.issues):
+            t = np.zeros((len(space.option_names[i]), n_a), dtype=bool)
+            for name, lifters in issue.lifted_by.items():
+                if name in space.option_names[i]:
+                    o = space.option_names[i].index(name)
+                    t[o] = [a in lifters for a in actors]
+            lifts.append(t)
         return cls(actors, space.issues, reference, tuple(crosses), text, veto, deliver,
-                   tuple(links), weight)
+                   tuple(links), weight,
+                   tuple(lifts) if any(t.any() for t in lifts) else ())
+
+    def with_red_lines(self, scenario: Scenario, space: OutcomeSpace,
+                       bounds: np.ndarray) -> Rules:
+        """These rules with each uncertain red line at its drawn bound ``bounds[L]``
+        (:func:`detente.violations.draw_red_lines`, one draw)."""
+        from dataclasses import replace
+
+        from detente.violations import uncertain_red_lines
+
+        drawn = {key: float(b) for key, b in zip(uncertain_red_lines(scenario), bounds,
+                                                  strict=True)}
+        touched = {scenario.stances[s].issue for s, _ in drawn}
+        crosses = tuple(
+            _crosses(scenario, space, i, int(self.reference[i]), drawn)
+            if issue in touched else c
+            for i, (issue, c) in enumerate(zip(space.issues, self.crosses, strict=True)))
+        return replace(self, crosses=crosses)
 
     # ---- per package ------------------------------------------------------------------
     def moved(self, options: np.ndarray) -> np.ndarray:
@@ -129,7 +157,11 @@ class Rules:
     def consenting(self, options: np.ndarray) -> np.ndarray:
         """``C[..., A]``: the actors whose consent a package needs (a veto on a moved issue)."""
         m = self.moved(options).astype(np.int64)
-        return (m @ self.veto.astype(np.int64)) > 0
+        need = (m @ self.veto.astype(np.int64)) > 0
+        options = np.asarray(options, dtype=np.int64)
+        for i, t in enumerate(self.lifts):  # an option lifting an actor's measures
+            need |= t[options[..., i]]
+        return need
 
     def structural_ok(self, options: np.ndarray) -> np.ndarray:
         """``ok[...]``: moves something, crosses no red line and breaks no linkage."""
@@ -172,6 +204,27 @@ class Rules:
     def delivered_by(self, issue: int) -> tuple[str, ...]:
         """Who can deliver a move on ``issue``."""
         return tuple(self.actors[a] for a in np.flatnonzero(self.deliver[issue]))
+
+
+def _crosses(scenario: Scenario, space: OutcomeSpace, i: int, reference: int,
+             drawn: Mapping[tuple[int, int], float] | None) -> np.ndarray:
+    """``[n_i, A]``: which options of issue ``i`` cross each actor's red lines (a line in
+    ``drawn``, keyed by stance and line index, at its drawn bound)."""
+    actors = scenario.actor_ids
+    names, values = space.option_names[i], space.option_values[i]
+    c = np.zeros((len(names), len(actors)), dtype=bool)
+    for s, st in enumerate(scenario.stances):
+        if st.issue != space.issues[i]:
+            continue
+        a = actors.index(st.actor)
+        for k, line in enumerate(st.red_lines):
+            if drawn is not None and (s, k) in drawn:
+                line = line.at(drawn[(s, k)])
+            for o, (name, value) in enumerate(zip(names, values, strict=True)):
+                c[o, a] |= line.excludes(float(value), name)
+    if reference >= 0:
+        c[reference] = False  # leaving the issue unsettled crosses no red line
+    return c
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,8 @@ from detente.errors import DetenteError
 from detente.scenario import Distribution, Scenario
 from detente.utility_space import ACCEPTANCE_RULES, Acceptance, UtilitySpaces
 
+from . import guarantees
+from .fighting import Fighting, fold, kept_at
 from .rules import Rules
 from .space import DEFAULT_CHUNK, DEFAULT_GRID, NO_AGREEMENT, OutcomeSpace
 from .stated import SCREEN, Keys, Terms, compile_spaces
@@ -134,6 +136,22 @@ class DealProblem:
     pressures: tuple[str, ...] = ()
     shocks: tuple[str, ...] = ()
     """The named shocks applied to the pressures (ids, as ``--shock`` takes them)."""
+    fighting: Fighting | None = None
+    """Where fighting goes on and which pressures are its costs (``None``: no pressure is
+    a cost of fighting); its kept costs are in ``tables``/``terms`` (see
+    :mod:`detente.deals.fighting`)."""
+    fighting_where: np.ndarray | None = None
+    """``[P]``: the issue whose table holds each cost of fighting (``-1``: terms)."""
+    reference_kept: np.ndarray | None = None
+    """``[A, I]``: the part of ``reference`` that is kept costs of fighting."""
+
+    @property
+    def borne_effect(self) -> np.ndarray | None:
+        """``c[A, P]`` of the actors whose no-deal value carries pressures (zero rows for a
+        BATNA given as it is): what each actor bears of each pressure."""
+        if self.pressure_effect is None:
+            return None
+        return np.where(self.pressured[:, None], self.pressure_effect, 0.0)
 
     @property
     def issues(self) -> tuple[str, ...]:
@@ -204,6 +222,16 @@ class DealProblem:
                     hit = [k for k in dict.fromkeys(shocks)
                            if moved.get(k, set()) & set(actor.batna_pressure)]
                     source[a] += "".join(f" + shock {k}" for k in hit)
+        war = Fighting.from_scenario(scenario, space) if spaces is None and effect.size \
+            else None
+        if war is not None:
+            borne = np.where(np.array([" + pressures" in s for s in source])[:, None],
+                             effect, 0.0)  # a BATNA given as it is carries no pressure
+            out_tables, fight_terms, where = fold(war, borne, value, out_tables)
+            kept = kept_at(war, borne, value, where, ref_opts, len(actors))
+            reference = reference + kept
+            extra = {"terms": fight_terms, "fighting": war, "fighting_where": where,
+                     "reference_kept": kept}
         return cls(
             actors=actors,
             space=space,
@@ -303,6 +331,10 @@ class DealProblem:
 
     def require_additive(self, what: str) -> None:
         """An error naming ``what`` when utilities are not additive over issues."""
+        if self.terms is not None and self.fighting is not None:
+            raise DetenteError(f"{what} needs utilities that add up over issues; here the "
+                               "costs of fighting run until several issues together stop "
+                               "it (give each front one issue that stops its fighting)")
         if self.terms is not None:
             raise DetenteError(f"{what} needs utilities that add up over issues; these have "
                                "hyper-rectangle terms (a nonlinear utility space)")
@@ -371,7 +403,14 @@ class DealProblem:
         return out
 
     def sample_batna(self, rng: np.random.Generator, draws: int) -> np.ndarray:
-        """``B[draws, A]``: BATNA draws (the point value where no uncertainty is given).
+        """``B[draws, A]``: the no-deal values of :meth:`sample_no_deal`."""
+        return self.sample_no_deal(rng, draws)[0]
+
+    def sample_no_deal(self, rng: np.random.Generator, draws: int
+                       ) -> tuple[np.ndarray, np.ndarray | None]:
+        """``B[draws, A]``: BATNA draws (the point value where no uncertainty is given),
+        and ``v[draws, P]``: the pressures' levels in each draw (``None``: no BATNA depends
+        on a pressure), which the costs of fighting a package keeps follow.
 
         A stated BATNA with a declared distribution is drawn from it (an actor whose
         BATNA was given as an argument keeps it: the draw is made but not used, so the
@@ -383,12 +422,15 @@ class DealProblem:
         """
         out = self.sample_stated_batna(rng, draws)
         values = self.sample_pressures(rng, draws)
+        levels = None
         if values is not None:
             # a draw replaces the stated value; shocks stay added on top
             stated = np.array([v for _, v in self.pressure_dist], dtype=float)
             drawn = [d is not None for d, _ in self.pressure_dist]
             out += self.pressure_shift(values, stated, only=drawn)
-        return out
+            assert self.pressure_value is not None
+            levels = self.pressure_value[None, :] + np.where(drawn, values - stated, 0.0)
+        return out, levels
 
     def sample_stated_batna(self, rng: np.random.Generator, draws: int) -> np.ndarray:
         """``B[draws, A]``: the point BATNAs with each stated BATNA distribution drawn
@@ -409,7 +451,7 @@ class DealProblem:
     @property
     def pressured(self) -> np.ndarray:
         """``[A]``: whose BATNA carries the pressures (not one given as an argument)."""
-        return np.array([s.endswith(" + pressures") for s in self.batna_source], dtype=bool)
+        return np.array([" + pressures" in s for s in self.batna_source], dtype=bool)
 
     def pressure_shift(self, values: np.ndarray, reference: np.ndarray,
                        only: list[bool] | None = None, *, per_actor: bool = False
@@ -510,7 +552,7 @@ def _distance_tables(scenario: Scenario, space: OutcomeSpace, utility: UtilityKi
                 v[:, a] = [float(table[name]) for name in space.option_names[i]]
         v = np.where(np.isnan(pos[:, i])[None, :] & ~_has_table(given, actors, issue.id),
                      0.0, v)
-        out.append(v * weight[:, i])
+        out.append(guarantees.adjust(issue, actors, values, v * weight[:, i]))
     return weight, out
 
 

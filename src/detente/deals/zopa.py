@@ -32,6 +32,7 @@ import numpy as np
 from detente.errors import DetenteError
 from detente.json_values import json_number
 
+from .fighting import fighting_under, kept_shift
 from .space import DEFAULT_CHUNK
 from .utility import DealProblem
 
@@ -100,13 +101,16 @@ def zopa(
     batna: np.ndarray | None = None,
     drops: dict[str, float] | None = None,
     batna_draws: np.ndarray | None = None,
+    level_draws: np.ndarray | None = None,
     top: int = 5,
     chunk: int = DEFAULT_CHUNK,
 ) -> Zopa:
     """Stream the deal space once and describe its ZOPA.
 
     ``drops`` maps an actor to a BATNA fall ``d`` to ask "which deals open
-    up"; ``batna_draws[D, A]`` adds the uncertain-BATNA summary.
+    up"; ``batna_draws[D, A]`` adds the uncertain-BATNA summary (``level_draws[D, P]``:
+    the pressures' levels in those draws, which the costs of fighting a package keeps
+    follow: :func:`detente.deals.fighting.kept_shift`).
     """
     beta = problem.batna if batna is None else np.asarray(batna, dtype=float)
     keys = problem.keys
@@ -165,9 +169,11 @@ def zopa(
                 keep = np.lexsort((idx, -score))[:top]
                 open_best[actor] = (idx[keep], score[keep])
         if batna_draws is not None:
-            inside_d: np.ndarray = (u[:, None, :] >= batna_draws[None, :, :]
-                        if problem.acceptance == "at_least"
-                        else u[:, None, :] > batna_draws[None, :, :])
+            u_d = u[:, None, :] if level_draws is None or problem.fighting is None else (
+                u[:, None, :] + kept_shift(problem, options, level_draws))
+            inside_d: np.ndarray = (u_d >= batna_draws[None, :, :]
+                                    if problem.acceptance == "at_least"
+                                    else u_d > batna_draws[None, :, :])
             if rules is not None:
                 inside_d = np.asarray((inside_d | ~need[:, None, :]).all(axis=2) & fits[:, None])
             else:
@@ -206,4 +212,8 @@ def describe_deal(problem: DealProblem, options: np.ndarray) -> dict[str, Any]:
     if problem.rules is not None:
         out["consent_of"] = list(problem.rules.explain(np.asarray(options), u,
                                                        problem.batna).consent_of)
+    if problem.fighting is not None:  # what the package leaves of the war
+        state = fighting_under(problem, np.asarray(options))
+        out["war"] = {**state.to_dict(problem.actors),
+                      "settlement": not bool(state.continues.any())}
     return out

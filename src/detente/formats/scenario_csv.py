@@ -20,17 +20,26 @@ header; rows follow until the next section. Sections::
                 requires_value,sources,evidence
     #pressures  id,name,value,description,sources, value_<dist columns>
     #shocks     id,name,pressure,change,description,sources   one row per changed pressure
+    #fronts     id,name,description,sources
     #proposals  id,title,proposer,date,sources,evidence,assumptions
     #packages   proposal,issue,option,point,phase,open   one row per issue a proposal names
     #metadata   key,value            value as JSON
 
 The structure columns (see docs/scenarios.md): an issue's ``controlled_by``
 and ``vetoes`` are ``;``-separated actor ids and ``no_agreement`` the label of
-an explicit no-agreement status quo; an actor's ``batna_pressure`` is
+an explicit no-agreement status quo, ``stops_fighting`` the ``;``-separated options
+(names) or anchors (values) that stop fighting on the issue's ``fronts``; a
+pressure's ``during`` is ``fighting`` for a cost of fighting (empty: no agreement)
+and ``fronts`` where it runs; an issue's ``guarantors`` are ``actor=cost/credibility``
+(``;``-separated), ``beneficiaries`` actor ids and ``lifted_by``
+``option=actor|actor;...``; a red line's ``uncertain_low``/``uncertain_high`` where
+its bound may really lie; an actor's ``capability_by_issue`` is ``issue=value;...``
+and its ``batna_pressure`` is
 ``pressure=coefficient;...``. A red line row gives one of ``above``,
 ``below``, ``low`` and ``high`` (a range) or ``options`` (``;``-separated). A
 linkage's ``*_op`` is ``at_least``, ``at_most``, ``above`` or ``below`` (or
-``>=``, ``<=``, ``>``, ``<``). Rows of ``#shocks`` with the same id are one
+``>=``, ``<=``, ``>``, ``<``), or ``options`` with ``*_value`` the ``;``-separated
+option names. Rows of ``#shocks`` with the same id are one
 shock. A ``#packages`` row gives an ``option`` name or a ``point`` on the
 scale and an optional ``phase`` name (phases in the order they first appear),
 or ``open`` = ``yes`` for an issue the proposal leaves open (one row per issue,
@@ -65,20 +74,23 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "actors": ("id", "name", "capability", "bloc", "description",
                *(f"capability_{k}" for k in _DIST), "salience_correlation",
                "position_correlation", "batna", *(f"batna_{k}" for k in _DIST),
-               "batna_pressure", "cow_code", "cow_members", "capability_source"),
+               "batna_pressure", "cow_code", "cow_members", "capability_source",
+               "capability_by_issue"),
     "issues": ("id", "name", "low", "high", "status_quo", "description", "controlled_by",
-               "vetoes", "no_agreement"),
+               "vetoes", "no_agreement", "no_agreement_band", "stops_fighting", "fronts",
+               "guarantors", "beneficiaries", "lifted_by"),
     "anchors": ("issue", "value", "label"),
     "options": ("issue", "name", "value"),
     "stances": ("actor", "issue", "position", "salience", "sources", "evidence",
                 *(f"position_{k}" for k in _DIST), *(f"salience_{k}" for k in _DIST)),
     "redlines": ("actor", "issue", "above", "below", "low", "high", "options", "sources",
-                 "evidence"),
+                 "evidence", "uncertain_low", "uncertain_high"),
     "blocs": ("id", "name", "correlation", "coordinator", "description", "sources"),
     "linkages": ("actor", "offer_issue", "offer_op", "offer_value", "requires_issue",
                  "requires_op", "requires_value", "sources", "evidence"),
     "pressures": ("id", "name", "value", "description", "sources",
-                  *(f"value_{k}" for k in _DIST)),
+                  *(f"value_{k}" for k in _DIST), "during", "fronts"),
+    "fronts": ("id", "name", "description", "sources"),
     "shocks": ("id", "name", "pressure", "change", "description", "sources"),
     "proposals": ("id", "title", "proposer", "date", "sources", "evidence", "assumptions"),
     "packages": ("proposal", "issue", "option", "point", "phase", "open"),
@@ -102,6 +114,7 @@ _REQUIRED = {
     "linkages": ("actor", "offer_issue", "offer_op", "offer_value", "requires_issue",
                  "requires_op", "requires_value"),
     "pressures": ("id",),
+    "fronts": ("id",),
     "shocks": ("id", "pressure", "change"),
     "proposals": ("id", "proposer"),
     "packages": ("proposal", "issue"),
@@ -247,11 +260,23 @@ def _parse(text: str, file: str | None) -> tuple[dict[str, Any], dict[Path, int]
             if key == "stances" and "sources" in item:
                 item["sources"] = [s.strip(SPACE) for s in item["sources"].split(";")
                                    if s.strip(SPACE)]
-            for col in ("controlled_by", "vetoes"):
+            for col in ("controlled_by", "vetoes", "fronts"):
                 if col in item:
                     item[col] = _list(item[col])
+            if "stops_fighting" in item:
+                item["stops_fighting"] = [_name_or_number(x)
+                                          for x in _list(item["stops_fighting"])]
             if "batna_pressure" in item:
                 item["batna_pressure"] = _pairs(item["batna_pressure"])
+            if "capability_by_issue" in item:
+                item["capability_by_issue"] = _pairs(item["capability_by_issue"])
+            if "beneficiaries" in item:
+                item["beneficiaries"] = _list(item["beneficiaries"])
+            if "guarantors" in item:
+                item["guarantors"] = [_guarantor(part) for part in _list(item["guarantors"])]
+            if "lifted_by" in item:
+                item["lifted_by"] = {k: (v or "").split("|")
+                                     for k, v in _pairs(item["lifted_by"]).items()}
             if "cow_members" in item:
                 item["cow_members"] = _list(item["cow_members"])
             items.append(item)
@@ -301,6 +326,18 @@ def _join(ids: Iterable[str]) -> str:
     return ";".join(ids)
 
 
+def _guarantor(part: str) -> dict[str, Any]:
+    """``USA=0.05/0.6`` -> ``{"actor": "USA", "cost": "0.05", "credibility": "0.6"}``."""
+    actor, _, rest = part.partition("=")
+    cost, _, credibility = rest.partition("/")
+    out: dict[str, Any] = {"actor": actor.strip()}
+    if cost.strip():
+        out["cost"] = cost.strip()
+    if credibility.strip():
+        out["credibility"] = credibility.strip()
+    return out
+
+
 def _pairs(cell: str) -> dict[str, Any]:
     """``a=1;b=-0.5`` -> ``{"a": "1", "b": "-0.5"}`` (the scenario checks the numbers)."""
     out: dict[str, Any] = {}
@@ -325,6 +362,8 @@ def _read_structure(sections: dict[str, list[tuple[int, dict[str, str]]]], data:
                                if key in row}
         if "low" in row or "high" in row:
             red["range"] = [row.get("low"), row.get("high")]
+        if "uncertain_low" in row or "uncertain_high" in row:
+            red["uncertainty"] = [row.get("uncertain_low"), row.get("uncertain_high")]
         for key in ("options", "sources"):
             if key in row:
                 red[key] = _list(row[key])
@@ -341,9 +380,13 @@ def _read_structure(sections: dict[str, list[tuple[int, dict[str, str]]]], data:
         link: dict[str, Any] = {"actor": row.get("actor")}
         for part in ("offer", "requires"):
             op = row.get(f"{part}_op", "")
+            if op == "options":
+                link[part] = {"issue": row.get(f"{part}_issue"),
+                              "options": _list(row.get(f"{part}_value", ""))}
+                continue
             if op not in _OPS:
                 problems.append(Problem(("linkages", index, f"{part}_op"), repr(op),
-                                        f"one of {', '.join(_OPS)}", file, line))
+                                        f"one of {', '.join(_OPS)}, options", file, line))
                 continue
             link[part] = {"issue": row.get(f"{part}_issue"), _OPS[op]: row.get(f"{part}_value")}
         for key in ("sources", "evidence"):
@@ -356,10 +399,17 @@ def _read_structure(sections: dict[str, list[tuple[int, dict[str, str]]]], data:
         dist = _dist(row, "value")
         if dist:
             pressure["uncertainty"] = dist
-        if "sources" in pressure:
-            pressure["sources"] = _list(pressure["sources"])
+        for key in ("sources", "fronts"):
+            if key in pressure:
+                pressure[key] = _list(pressure[key])
         data.setdefault("pressures", []).append(pressure)
         lines[("pressures", index)] = line
+    for index, (line, row) in enumerate(sections.get("fronts", [])):
+        front: dict[str, Any] = dict(row)
+        if "sources" in front:
+            front["sources"] = _list(front["sources"])
+        data.setdefault("fronts", []).append(front)
+        lines[("fronts", index)] = line
     shocks: dict[str, dict[str, Any]] = {}
     for line, row in sections.get("shocks", []):
         shock = shocks.get(row["id"])
@@ -436,6 +486,15 @@ def _write_proposals(out: list[list[Any]], scenario: Scenario) -> None:
            for p in scenario.proposals for issue in p.open])
 
 
+def _name_or_number(text: str) -> str | float:
+    """A ``stops_fighting`` entry: an anchor's value when it reads as a number, else an
+    option's name."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
 def _dist_cells(dist: Distribution | None, prefix: str) -> dict[str, Any]:
     if dist is None:
         return {}
@@ -466,13 +525,18 @@ def _write_structure(out: list[list[Any]], scenario: Scenario) -> None:
     _section(out, "redlines", (
         {"actor": st.actor, "issue": st.issue, "above": r.above, "below": r.below,
          "low": r.range[0] if r.range else None, "high": r.range[1] if r.range else None,
-         "options": _join(r.options), "sources": ";".join(r.sources), "evidence": r.evidence}
+         "options": _join(r.options), "sources": ";".join(r.sources), "evidence": r.evidence,
+         "uncertain_low": r.uncertainty[0] if r.uncertainty else None,
+         "uncertain_high": r.uncertainty[1] if r.uncertainty else None}
         for st in scenario.stances for r in st.red_lines))
     _section(out, "blocs", (
         {"id": b.id, "name": b.name, "correlation": b.correlation, "coordinator": b.coordinator,
          "description": b.description, "sources": ";".join(b.sources)} for b in scenario.blocs))
 
     def cond(prefix: str, c: Any) -> dict[str, Any]:
+        if c.options:
+            return {f"{prefix}_issue": c.issue, f"{prefix}_op": "options",
+                    f"{prefix}_value": _join(c.options)}
         op = next(k for k in ("at_least", "at_most", "above", "below")
                   if getattr(c, k) is not None)
         return {f"{prefix}_issue": c.issue, f"{prefix}_op": op, f"{prefix}_value": c.bound}
@@ -482,8 +546,12 @@ def _write_structure(out: list[list[Any]], scenario: Scenario) -> None:
          "sources": ";".join(k.sources), "evidence": k.evidence} for k in scenario.linkages))
     _section(out, "pressures", (
         {"id": p.id, "name": p.name, "value": p.value, "description": p.description,
-         "sources": ";".join(p.sources), **_dist_cells(p.uncertainty, "value")}
+         "sources": ";".join(p.sources), **_dist_cells(p.uncertainty, "value"),
+         "during": None if p.during == "no_agreement" else p.during, "fronts": _join(p.fronts)}
         for p in scenario.pressures))
+    _section(out, "fronts", (
+        {"id": f.id, "name": f.name, "description": f.description,
+         "sources": ";".join(f.sources)} for f in scenario.fronts))
     _section(out, "shocks", (
         {"id": k.id, "name": k.name, "pressure": p, "change": v, "description": k.description,
          "sources": ";".join(k.sources)} for k in scenario.shocks for p, v in k.changes.items()))
@@ -516,12 +584,22 @@ def dumps(scenario: Scenario) -> str:
          **_dist_cells(a.batna_uncertainty, "batna"),
          "batna_pressure": ";".join(f"{k}={_fmt(v)}" for k, v in a.batna_pressure.items()),
          "cow_code": a.cow_code, "cow_members": _join(map(str, a.cow_members)),
-         "capability_source": a.capability_source}
+         "capability_source": a.capability_source,
+         "capability_by_issue": ";".join(f"{k}={_fmt(v)}"
+                                         for k, v in a.capability_by_issue.items())}
         for a in scenario.actors))
     _section(out, "issues", (
         {"id": i.id, "name": i.name, "low": i.low, "high": i.high, "status_quo": i.status_quo,
          "description": i.description, "controlled_by": _join(i.controlled_by),
-         "vetoes": _join(i.vetoes), "no_agreement": i.no_agreement}
+         "vetoes": _join(i.vetoes), "no_agreement": i.no_agreement,
+         "no_agreement_band": i.no_agreement_band,
+         "stops_fighting": _join(tuple(m if isinstance(m, str) else _fmt(float(m))
+                                       for m in i.stops_fighting)),
+         "fronts": _join(i.fronts),
+         "guarantors": ";".join(f"{g.actor}={_fmt(g.cost)}/{_fmt(g.credibility)}"
+                                for g in i.guarantors),
+         "beneficiaries": _join(i.beneficiaries),
+         "lifted_by": ";".join(f"{k}={'|'.join(v)}" for k, v in i.lifted_by.items())}
         for i in scenario.issues))
     _section(out, "anchors", ({"issue": i.id, "value": a.value, "label": a.label}
                               for i in scenario.issues for a in i.anchors))

@@ -216,6 +216,8 @@ def _ordered(data: dict[str, Any]) -> dict[str, Any]:
     # the structure before the stances, so that the (long) stance list stays the last
     # section before any metadata, where tools that append stances expect it
     order = ["name", "title", "as_of", "description", "sources", "actors", "issues", "blocs",
-             "linkages", "pressures", "shocks", "proposals", "stances", "conflict", "metadata"]
-    first = {k: data[k] for k in order if k in data}
-    return {**first, **{k: v for k, v in data.items() if k not in first}}  # none dropped
+             "linkages", "pressures", "shocks", "proposals", "conflict"]
+    last = ("stances", "metadata")
+    head = {k: data[k] for k in order if k in data}
+    rest = {k: v for k, v in data.items() if k not in head and k not in last}  # none dropped
+    return {**head, **rest, **{k: data[k] for k in last if k in data}}

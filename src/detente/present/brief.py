@@ -36,6 +36,7 @@ from detente.errors import DetenteError
 from detente.present import figures
 from detente.present.intervals import forecast_grid, interval_basis
 from detente.present.terminal import visible
+from detente.present.violations import violation_items
 from detente.results import NEUTRAL_NOTE, ForecastSet
 from detente.scenario import Scenario
 
@@ -183,7 +184,7 @@ def render_html(data: BriefData, *, generated: dt.datetime | None = None,
         basis=interval_basis(data.result, seed=data.seed),
         level=f"{data.result.interval or 0.8:.0%}",
         flagged=any(m["flag"] for w in where for m in w["models"]),
-        plans=plans,
+        plans=plans, violations=violation_items(data.result.violations()),
         sources=sources, simulation=data.simulation, sens=data.sensitivity,
         result=data.result, seed=data.seed, figures=figs,
         plotly_js="" if served else plotly_js(), draw_js=DRAW_JS, served=served,

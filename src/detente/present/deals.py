@@ -23,6 +23,9 @@ def _deal_text(d: dict[str, Any] | None) -> str:
     text = ", ".join(f"{k}={v}" for k, v in d["options"].items())
     if "consent_of" in d:  # a scenario with vetoes: whose consent the package needs
         text += f" [consent of {', '.join(d['consent_of'])}]"
+    war = d.get("war")
+    if war is not None and war["fighting_continues"]:  # not a settlement of the war
+        text += f" [fighting continues: {', '.join(war['fighting_continues'])}]"
     return text
 
 

@@ -113,8 +113,13 @@ def interval_rows(result: ForecastSet) -> list[dict[str, Any]]:
     """:meth:`ForecastSet.rows` with, when the result carries distributions, each model's
     ``<model>_median``, ``<model>_low`` and ``<model>_high`` and then ``interval_level``
     and ``interval_source`` appended (existing columns unchanged and in their order;
-    empty cells for a model without an interval)."""
-    rows = result.rows()
+    empty cells for a model without an interval); in a scenario with red lines, linkages
+    or sole control, each model's ``<model>_breaks`` (rules its point breaks) first and,
+    with draws, ``<model>_break_shares`` last
+    (:func:`detente.present.violations.add_break_cells`)."""
+    from detente.present.violations import add_break_cells
+
+    rows = add_break_cells(result, result.rows())
     if not result.distributions:
         return rows
     for row in rows:
@@ -125,4 +130,6 @@ def interval_rows(result: ForecastSet) -> list[dict[str, Any]]:
             row[f"{f.model}_high"] = cell["high"]
         row["interval_level"] = result.interval
         row["interval_source"] = result.interval_source
+    if result.rule_shares:
+        add_break_cells(result, rows, shares=True)
     return rows

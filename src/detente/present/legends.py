@@ -116,6 +116,8 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
         Term("smallest margin", "the smallest margin over the parties whose consent the "
              "deal needs"),
         Term("consent of", "the veto holders of the issues the deal moves"),
+        Term("fighting continues", "the deal leaves fighting on at these fronts: it is "
+             "not a settlement of the war, and every party keeps the costs of fighting"),
         _survives("the deal stays acceptable to every party"),
         Term("same deal", "the share of draws in which the solution, recomputed with the "
              "drawn inputs, picks this package"),

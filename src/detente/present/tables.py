@@ -123,8 +123,11 @@ def forecast_notes(result: ForecastSet) -> list[Text]:
 
 
 def forecast_view(result: ForecastSet) -> list[RenderableType]:
-    """The forecast table, then its notes (skipped models, issues without a value)."""
-    return [forecast_table(result), *forecast_notes(result)]
+    """The forecast table, then its notes (skipped models, issues without a value), then
+    the rules each model's forecast breaks (:mod:`detente.present.violations`)."""
+    from detente.present.violations import violation_lines
+
+    return [forecast_table(result), *forecast_notes(result), *violation_lines(result)]
 
 
 def rounds_view(result: ForecastSet) -> list[RenderableType]:

@@ -64,10 +64,14 @@ def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
 def forecast_csv(result: ForecastSet) -> str:
     """One row per issue: status quo, then each model's forecast and nearest anchor; with
     distributions, each model's median and central interval, the interval's level and
-    source appended (:func:`detente.present.intervals.interval_rows`)."""
+    source appended (:func:`detente.present.intervals.interval_rows`); in a scenario with
+    red lines, linkages or sole control, each model's ``<model>_breaks``: the rules its
+    forecast breaks on that issue (rule id, ``=share`` of draws where there are draws,
+    ``(draws only)`` when the point does not break it)."""
     from detente.present.intervals import interval_rows
 
-    return csv_text(interval_rows(result))
+    rows = interval_rows(result)
+    return csv_text(rows)
 
 
 def backtest_csv(report: BacktestReport) -> str:

@@ -195,11 +195,19 @@ class History:
     data folder), then add versions, list them, forecast, diff and export.
 
     Use as a context manager (or call :meth:`close`) to release the database.
+    ``read_only``: versions cannot be added or removed and computed forecasts and
+    simulations are returned without being cached (opening still migrates the schema).
     """
 
-    def __init__(self, db: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, db: str | os.PathLike[str] | None = None, *,
+                 read_only: bool = False) -> None:
         self.url = dbmod.resolve_url(db)
+        self.read_only = read_only
         self._engine: Engine = dbmod.open_engine(self.url)
+
+    def _writable(self, what: str) -> None:
+        if self.read_only:
+            raise DetenteError(f"{what}: the history store {self.where} is open read only")
 
     # ---- life cycle ----------------------------------------------------------------------
     def close(self) -> None:
@@ -239,6 +247,7 @@ class History:
         ``as_of`` defaults to the scenario's own date (required if it has none);
         ``sources`` to the scenario's sources; ``history`` to its name.
         """
+        self._writable("add")
         when = _date(as_of) if as_of is not None else scenario.as_of
         if when is None:
             raise DetenteError(f"scenario {scenario.name!r} has no as_of date; give one "
@@ -273,6 +282,7 @@ class History:
     def remove(self, ref: str | int | Version) -> Version:
         """Delete one version (a mistaken add). Its scenario, and the results cached on
         it, go too when no other version holds that scenario; one transaction."""
+        self._writable("remove")
         version = ref if isinstance(ref, Version) else self.get(ref)
         with self._write() as s:
             s.execute(delete(VersionRow).where(VersionRow.id == version.id))
@@ -312,9 +322,12 @@ class History:
         without a name use ``history`` or the only history.
         """
         text = str(ref).strip().lstrip("#")
-        if text.isdigit():
-            return self._placed(self._one(select(VersionRow).where(VersionRow.id == int(text)),
-                                          text))
+        by_id = select(VersionRow).where(VersionRow.id == int(text)) if text.isdigit() else None
+        if by_id is not None:
+            with self._write() as s:
+                found = s.scalars(by_id).first() is not None
+            if found or len(text) < 4:  # 4+ digits and no such id: a hash prefix of digits
+                return self._placed(self._one(by_id, text))
         if "@" in text:
             name, _, which = text.partition("@")
             versions = self.versions(name or self._only_history(history))
@@ -413,6 +426,8 @@ class History:
 
     def _store_forecasts(self, computed: Mapping[tuple[str, str], Mapping[str, float | None]],
                          models: Mapping[str, Model], seed: int | None) -> None:
+        if self.read_only:  # computed for this answer only
+            return
         now = dt.datetime.now(dt.UTC)
         rows = [{"scenario_hash": h, "model": name, "params": _params(models[name]),
                  "seed": _seed(seed), "detente_version": _detente_version(),
@@ -455,7 +470,7 @@ class History:
                                  "summary": json.dumps(summary.get(m.name, {})),
                                  "computed_at": now})
             with self._write() as s:
-                for chunk in _chunks(rows):
+                for chunk in _chunks(rows if not self.read_only else []):
                     s.execute(self._insert(SimulationRow).values(chunk).on_conflict_do_nothing())
         return found
 

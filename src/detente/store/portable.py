@@ -231,18 +231,20 @@ def apply_change(data: dict[str, Any], change: Any, where: str) -> None:
 
     A change names one entry and what to do: ``{stance: ACTOR/ISSUE, set: {...}}``
     (creating the stance if absent), ``{stance: ..., remove: true}``, the same for
-    ``actor: ID`` and ``issue: ID`` (removing an actor or issue removes its
-    stances and the linkages, vetoes, control and proposals that name it), plus ``source`` (a
+    ``actor: ID``, ``issue: ID`` and ``proposal: ID`` (removing an actor or issue removes
+    its stances and the linkages, vetoes, control and proposals that name it; removing a
+    proposal takes a plan off the table that was not yet made), plus ``source`` (a
     source id) and ``because`` (the paraphrased evidence), which a manifest must give
     for every change.
     """
     if not isinstance(change, Mapping):
-        raise DetenteError(f"{where}: expected a mapping (stance/actor/issue, set or remove)")
+        raise DetenteError(f"{where}: expected a mapping (stance/actor/issue/proposal, set or "
+                           "remove)")
     if not change.get("source") or not change.get("because"):
         raise DetenteError(f"{where}: every change needs 'source' and 'because'")
-    kinds = [k for k in ("stance", "actor", "issue") if k in change]
+    kinds = [k for k in ("stance", "actor", "issue", "proposal") if k in change]
     if len(kinds) != 1:
-        raise DetenteError(f"{where}: name exactly one of stance, actor, issue")
+        raise DetenteError(f"{where}: name exactly one of stance, actor, issue, proposal")
     kind, key = kinds[0], str(change[kinds[0]])
     section = kind + "s"
     if kind == "stance":

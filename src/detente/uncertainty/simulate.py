@@ -15,8 +15,9 @@ save to and load from netCDF. Per model and issue it holds
   this one), the lower anchor on a tie, as :meth:`Issue.nearest_anchor`; on an
   issue whose status quo is the explicit no-agreement outcome
   (``Issue.no_agreement``), that outcome is one more band, last, holding the
-  outcomes exactly at the status quo (e.g. Nash's no-deal result), which then
-  count for no anchor sharing its number;
+  outcomes within ``Issue.band_width`` of the status quo (``no_agreement_band``,
+  default 2.5% of the span: a model that moved nothing, e.g. Nash's no-deal
+  result), which then count for no anchor;
 - ``closer_probability[anchor, anchor_other]``:
   P(|x − anchor| < |x − anchor_other|), e.g. P(closer to "ceded" than to
   "frozen");
@@ -79,6 +80,7 @@ from detente.uncertainty.sampling import (
     block_generator,
     input_space,
 )
+from detente.violations import ForecastRules, draw_red_lines, forecast_rules
 
 CHECKSUM_TAG = b"\n#detente-sha256:"
 """Starts the line :meth:`Simulation.save` appends after the netCDF bytes (then 64 hex
@@ -124,6 +126,11 @@ KEEP_DRAWS_UP_TO = 100_000
 
 Progress = Callable[[int, int], None]
 """Called with (draws done, draws in all) as chunks complete."""
+
+
+RED_LINE_STREAM = 1 << 31 | 2
+"""The random stream of the uncertain red lines' bounds (stream 0 is the inputs', the
+models' lie in 1 … 2³¹, the deal tools' no-deal values use ``1 << 31 | 1``)."""
 
 
 def model_stream(name: str) -> int:
@@ -179,14 +186,26 @@ class SimulationJob:
         return out
 
     @cached_property
+    def rules(self) -> ForecastRules:
+        """The scenario's red lines, linkages and sole-controlled issues, which the draws'
+        outcomes are checked against (:mod:`detente.violations`)."""
+        return forecast_rules(self.scenario)
+
+    @cached_property
+    def band_width(self) -> np.ndarray:
+        """``[I]``: each issue's no-agreement band half-width (:attr:`Issue.band_width`)."""
+        return np.array([i.band_width for i in self.scenario.issues], dtype=float)
+
+    @cached_property
     def scale(self) -> tuple[np.ndarray, np.ndarray]:
         return (np.array([i.low for i in self.scenario.issues]),
                 np.array([i.high for i in self.scenario.issues]))
 
 
 COUNTS: tuple[str, ...] = ("hist", "band", "closer", "disagree", "pair_count", "split",
-                           "split_count")
-"""The integer tallies of a block, summed over blocks: ``hist[M, I, bins]``,
+                           "split_count", "broken")
+"""The integer tallies of a block, summed over blocks: ``broken[M, R]`` (draws breaking
+each of the scenario's rules, :mod:`detente.violations`), ``hist[M, I, bins]``,
 ``band[M, I, K]``, ``closer[M, I, K, K]``, ``disagree[M, M, I]``,
 ``pair_count[M, M, I]``, ``split[I]``, ``split_count[I]`` (int64)."""
 
@@ -251,7 +270,8 @@ def summarise_chunk(job: SimulationJob, first: int, x: np.ndarray) -> ChunkStats
     counts: dict[str, np.ndarray] = {}
     lo = hi = None
     for start in range(0, x.shape[0], job.block_size):
-        s = block_summary(job, x[start : start + job.block_size])
+        s = block_summary(job, x[start : start + job.block_size],
+                          first + start // job.block_size)
         for key, parts in moments.items():
             parts.append(s[key])
         lo = s["min"] if lo is None else np.fmin(lo, s["min"])
@@ -272,9 +292,10 @@ def summarise_chunk(job: SimulationJob, first: int, x: np.ndarray) -> ChunkStats
     )
 
 
-def block_summary(job: SimulationJob, x: np.ndarray) -> dict[str, np.ndarray]:
+def block_summary(job: SimulationJob, x: np.ndarray, block: int = 0
+                  ) -> dict[str, np.ndarray]:
     """Moments, histogram, band and disagreement tallies of one block's outcomes
-    ``x[n, M, I]``."""
+    ``x[n, M, I]`` (``block``: its number, which seeds the draws of uncertain red lines)."""
     _, m, i = x.shape
     valid = ~np.isnan(x)
     count = valid.sum(axis=0)
@@ -301,9 +322,9 @@ def block_summary(job: SimulationJob, x: np.ndarray) -> dict[str, np.ndarray]:
     dist = np.abs(x[..., None] - anchors)  # [n, M, I, K]
     dist = np.where(has, dist, np.inf)
     na = job.no_agreement  # [I, K]
-    if na.any():  # exactly at an explicit no-agreement status quo: that band, no anchor
+    if na.any():  # within an explicit no-agreement band: that band, no anchor
         span = (job.scale[1] - job.scale[0])[:, None]
-        at_na = ((dist <= 1e-9 * span) & na).any(axis=-1)  # [n, M, I]
+        at_na = ((dist <= job.band_width[:, None] + 1e-9 * span) & na).any(axis=-1)
         dist = np.where(na, np.where(at_na[..., None], 0.0, np.inf),
                         np.where(at_na[..., None], np.inf, dist))
     band = np.argmin(dist, axis=-1)  # lower anchor on a tie (anchors sorted)
@@ -318,7 +339,15 @@ def block_summary(job: SimulationJob, x: np.ndarray) -> dict[str, np.ndarray]:
     all_banded = banded.all(axis=1)
     split = ((band != band[:, :1, :]).any(axis=1) & all_banded).sum(axis=0)
 
+    rules = job.rules
+    bounds = None
+    if any(r.drawn is not None for r in rules.rules):  # uncertain red lines: their own stream
+        bounds = draw_red_lines(job.scenario, block_generator(job.seed, block, RED_LINE_STREAM),
+                                x.shape[0])
+    broken = (rules.broken(x, bounds).sum(axis=0) if len(rules)
+              else np.zeros((m, 0), dtype=np.int64))  # [M, R]: draws breaking each rule
     return {
+        "broken": broken.astype(np.int64),
         "count": count.astype(np.int64),
         "mean": mean,
         "m2": m2,
@@ -556,6 +585,13 @@ class _Accumulator:
         }
         if self.outcome is not None:
             data["outcome"] = (("draw", "model", "issue"), self.outcome)
+        rules = job.rules
+        coords_extra: dict[str, Any] = {}
+        if len(rules):  # only a scenario with red lines, linkages or sole control has these
+            data["rule_broken"] = (("model", "rule"), self.ints["broken"] / job.draws)
+            data["rule_kind"] = (("rule",), np.array([r.kind for r in rules.rules], dtype=str))
+            data["rule_text"] = (("rule",), np.array([r.text for r in rules.rules], dtype=str))
+            coords_extra["rule"] = list(rules.ids)
         attrs = {
             "title": "detente Monte Carlo simulation",
             "scenario": sc.name,
@@ -570,7 +606,7 @@ class _Accumulator:
         }
         coords = {"model": models, "model_other": models, "issue": issues,
                   "quantile": list(quantiles), "anchor": np.arange(anchors.shape[1]),
-                  "anchor_other": np.arange(anchors.shape[1])}
+                  "anchor_other": np.arange(anchors.shape[1]), **coords_extra}
         return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
@@ -613,6 +649,15 @@ class Simulation:
     @property
     def models(self) -> list[str]:
         return [str(m) for m in self.dataset["model"].values]
+
+    def rule_shares(self) -> dict[str, np.ndarray]:
+        """Per model, the share of draws breaking each rule of the scenario (in
+        :func:`detente.violations.forecast_rules` order); empty when it has none (or the
+        simulation was saved before rules were counted)."""
+        if "rule_broken" not in self.dataset:
+            return {}
+        shares = np.asarray(self.dataset["rule_broken"].values, dtype=float)
+        return {m: shares[k] for k, m in enumerate(self.models)}
 
     @property
     def issues(self) -> list[str]:

@@ -3,28 +3,36 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from detente import api
 from detente.errors import DetenteError
 from detente.present import figures
 from detente.present.brief import figure_json, render_html
 from detente.web.edit import apply_edits
+from detente.web.limits import MAX_DRAWS, MAX_ROBUST, MAX_SAMPLES, Limits
+from detente.web.routes_jobs import API_WAIT, WaitQ, answer
 from detente.web.store import Entry, NotFound, ScenarioStore
 
 router = APIRouter(prefix="/api")
 
-MAX_DRAWS = 20_000
-"""Largest Monte Carlo run one request may ask for (keeps a request within seconds)."""
 MAX_UPLOAD = 1_000_000
 
 
 def store(request: Request) -> ScenarioStore:
     return request.app.state.store
+
+
+def limit(request: Request, **asked: int | None) -> None:
+    """Refuse work over the server's limits (:class:`~detente.web.limits.Limits`)."""
+    limits: Limits = request.app.state.limits
+    limits.check(**asked)
 
 
 def summary(entry: Entry) -> dict[str, Any]:
@@ -34,6 +42,9 @@ def summary(entry: Entry) -> dict[str, Any]:
             "actors": len(sc.actors), "issues": len(sc.issues), "stances": len(sc.stances)}
 
 
+MAX_SEED = 2**63 - 1
+"""Largest seed (the history store keeps seeds as 64-bit integers)."""
+SeedQ = Annotated[int, Query(ge=0, le=MAX_SEED, description="Seed: same seed, same result.")]
 ModelsQ = Annotated[list[str] | None, Query(
     description="Model to run (repeatable); default: " + ", ".join(api.DEFAULT_MODELS))]
 
@@ -65,7 +76,7 @@ class WhatIf(BaseModel):
 
     changes: list[Change] = Field(default_factory=list, max_length=500)
     models: list[str] | None = None
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
 
 
 @router.get("/scenarios", summary="The scenarios served: bundled and uploaded")
@@ -103,6 +114,12 @@ def get_scenario(request: Request, ref: str) -> dict[str, Any]:
     return {**summary(entry), "scenario": entry.scenario.to_dict()}
 
 
+@router.delete("/scenarios/{ref}", summary="Delete an upload", status_code=204)
+def delete_upload(request: Request, ref: str) -> Response:
+    store(request).remove(ref)
+    return Response(status_code=204)
+
+
 @router.get("/scenarios/{ref}/yaml", summary="One scenario as YAML text")
 def get_yaml(request: Request, ref: str) -> Response:
     return Response(api.dumps(store(request).get(ref).scenario), media_type="text/yaml")
@@ -115,13 +132,27 @@ def edit(request: Request, ref: str, body: Edits) -> dict[str, Any]:
     return summary(store(request).replace(ref, sc))
 
 
-@router.get("/scenarios/{ref}/forecast", summary="Forecast (as `detente forecast --format json`)")
-def forecast(request: Request, ref: str, model: ModelsQ = None, seed: int = 0,
-             rounds: bool = False, draws: Annotated[int | None, Query(ge=0, le=100_000)] = None,
-             interval: Annotated[float, Query(gt=0, lt=1)] = 0.8) -> dict[str, Any]:
-    sc = store(request).get(ref).scenario
-    return api.forecast(sc, models=model or None, seed=seed, draws=draws,
-                        interval=interval).to_dict(trajectory=rounds)
+async def entry_of(request: Request, ref: str) -> Entry:
+    """The scenario ``ref`` names (a stored version is read off the event loop)."""
+    return await run_in_threadpool(store(request).get, ref)
+
+
+@router.get("/scenarios/{ref}/forecast", summary="Forecast (as `detente forecast --format "
+            "json`); with draws, a job")
+async def forecast(request: Request, ref: str, model: ModelsQ = None, seed: SeedQ = 0,
+                   rounds: bool = False,
+                   draws: Annotated[int | None, Query(ge=0, le=MAX_DRAWS)] = None,
+                   interval: Annotated[float, Query(gt=0, lt=1)] = 0.8,
+                   wait: WaitQ = API_WAIT) -> Response:
+    limit(request, draws=draws)
+    entry = await entry_of(request, ref)
+    params: dict[str, Any] = {"models": model or None, "seed": seed, "draws": draws,
+                              "interval": interval}
+    if not draws:  # points only: light, answered here
+        result = await run_in_threadpool(lambda: api.forecast(entry.scenario, **params))
+        return JSONResponse(result.to_dict(trajectory=rounds))
+    return await answer(request, "forecast", entry, params, wait,
+                        lambda r: r.to_dict(trajectory=rounds))
 
 
 @router.post("/scenarios/{ref}/whatif", summary="Re-forecast with some stances moved")
@@ -132,85 +163,109 @@ def what_if(request: Request, ref: str, body: WhatIf) -> dict[str, Any]:
                         seed=body.seed).to_dict()
 
 
-@router.get("/scenarios/{ref}/deals", summary="Deals (as `detente deals --format json`)")
-def deals(request: Request, ref: str, top: Annotated[int, Query(ge=1, le=100)] = 5,
-          utility: str = "linear",
-          robust: Annotated[int, Query(ge=0, le=100_000)] = 500) -> dict[str, Any]:
-    sc = store(request).get(ref).scenario
-    return api.analyse_deals(sc, utility=utility, robust=robust).to_dict(top=top)
+@router.get("/scenarios/{ref}/deals", summary="Deals (as `detente deals --format json`); "
+            "with robust > 0, a job")
+async def deals(request: Request, ref: str, top: Annotated[int, Query(ge=1, le=100)] = 5,
+                utility: str = "linear",
+                robust: Annotated[int, Query(ge=0, le=MAX_ROBUST)] = 500,
+                wait: WaitQ = API_WAIT) -> Response:
+    limit(request, robust=robust)
+    entry = await entry_of(request, ref)
+    params = {"utility": utility, "robust": robust}
+    return await answer(request, "deals", entry, params, wait, lambda r: r.to_dict(top=top))
 
 
 @router.get("/scenarios/{ref}/proposals",
-            summary="The plans on the table (as `detente proposals --format json`)")
-def proposals(request: Request, ref: str,
-              draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 0,
-              seed: Annotated[int, Query(ge=0)] = 0, amend: str = "fewest") -> dict[str, Any]:
-    sc = store(request).get(ref).scenario
-    return api.proposals(sc, draws=draws, seed=seed, amend_rule=amend).to_dict()
+            summary="The plans on the table (as `detente proposals --format json`); a job")
+async def proposals(request: Request, ref: str,
+                    draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 0,
+                    seed: SeedQ = 0, amend: str = "fewest", wait: WaitQ = API_WAIT) -> Response:
+    limit(request, draws=draws)
+    entry = await entry_of(request, ref)
+    params = {"draws": draws, "seed": seed, "amend_rule": amend}
+    return await answer(request, "proposals", entry, params, wait, lambda r: r.to_dict())
 
 
 @router.get("/scenarios/{ref}/simulate",
-            summary="Monte Carlo (as `detente simulate --format json`)")
-def simulate(request: Request, ref: str, model: ModelsQ = None,
-             draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000,
-             seed: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-    sc = store(request).get(ref).scenario
-    return api.simulate(sc, model or None, draws=draws, seed=seed).to_dict()
+            summary="Monte Carlo (as `detente simulate --format json`); a job")
+async def simulate(request: Request, ref: str, model: ModelsQ = None,
+                   draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000,
+                   seed: SeedQ = 0, wait: WaitQ = API_WAIT) -> Response:
+    limit(request, draws=draws)
+    entry = await entry_of(request, ref)
+    params = {"models": model or None, "draws": draws, "seed": seed}
+    return await answer(request, "simulate", entry, params, wait, lambda r: r.to_dict())
 
 
 @router.get("/scenarios/{ref}/sensitivity",
-            summary="Sensitivity (as `detente sensitivity --format json`)")
-def sensitivity(request: Request, ref: str, model: str = "compromise", method: str = "morris",
-                samples: Annotated[int, Query(ge=2, le=256)] = 8,
-                seed: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-    sc = store(request).get(ref).scenario
+            summary="Sensitivity (as `detente sensitivity --format json`); a job")
+async def sensitivity(request: Request, ref: str, model: str = "compromise",
+                      method: str = "morris",
+                      samples: Annotated[int, Query(ge=2, le=MAX_SAMPLES)] = 8,
+                      seed: SeedQ = 0, wait: WaitQ = API_WAIT) -> Response:
+    limit(request, samples=samples)
     if method not in ("sobol", "morris"):
         raise DetenteError(f"method {method[:40]!r}: expected sobol or morris")
-    return api.sensitivity(sc, _known(model), method=method,  # type: ignore[arg-type]
-                           samples=samples, seed=seed).to_dict()
+    entry = await entry_of(request, ref)
+    params = {"model": _known(model), "method": method, "samples": samples, "seed": seed}
+    return await answer(request, "sensitivity", entry, params, wait, lambda r: r.to_dict())
 
 
 @router.get("/scenarios/{ref}/figures/{kind}", summary="A Plotly figure as JSON: scales, "
             "trajectories (model=), histograms (draws=), pareto (a=, b=), tornado (issue=), "
-            "plans (draws=)")
-def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
-           a: str | None = None, b: str | None = None, issue: str | None = None,
-           draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000) -> Response:
-    sc = store(request).get(ref).scenario
-    if kind == "scales":
-        fig = figures.issue_scales(sc, api.forecast(sc, models=model or None))
-    elif kind == "trajectories":
-        name = (model or ["eum"])[0]
-        fig = figures.trajectories(api.forecast(sc, models=[name])[name], sc)
-    elif kind == "histograms":
-        fig = figures.histograms(api.simulate(sc, model or None, draws=draws), sc)
-    elif kind == "pareto":
+            "plans (draws=); the last three as jobs")
+async def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
+                 a: str | None = None, b: str | None = None, issue: str | None = None,
+                 draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000,
+                 wait: WaitQ = API_WAIT) -> Response:
+    limit(request, draws=draws)
+    entry = await entry_of(request, ref)
+    sc = entry.scenario
+
+    def light() -> Any:
+        if kind == "scales":
+            return figures.issue_scales(sc, api.forecast(sc, models=model or None))
+        if kind == "trajectories":
+            name = (model or ["eum"])[0]
+            return figures.trajectories(api.forecast(sc, models=[name])[name], sc)
         first, second = a or sc.actor_ids[0], b or sc.actor_ids[1 % len(sc.actor_ids)]
-        fig = figures.pareto(api.deal_pair(sc, first, second))
+        return figures.pareto(api.deal_pair(sc, first, second))
+
+    if kind in ("scales", "trajectories", "pareto"):
+        fig = await run_in_threadpool(light)
+        return Response(figure_json(fig), media_type="application/json")
+    if kind == "histograms":
+        job: tuple[str, dict[str, Any], Any] = (
+            "simulate", {"models": model or None, "draws": draws, "seed": 0},
+            lambda r: figures.histograms(r, sc))
     elif kind == "tornado":
         chosen = issue or sc.issue_ids[0]
         if chosen not in sc.issue_ids:
             raise DetenteError(f"unknown issue {chosen!r}; issues are {', '.join(sc.issue_ids)}")
-        sens = api.sensitivity(sc, _known((model or ["compromise"])[0]), method="morris",
-                               samples=8)
-        fig = figures.tornado(sens, chosen, scenario=sc)
+        job = ("sensitivity", {"model": _known((model or ["compromise"])[0]),
+                               "method": "morris", "samples": 8, "seed": 0},
+               lambda r: figures.tornado(r, chosen, scenario=sc))
     elif kind == "plans":
-        fig = figures.acceptance_grid(api.proposals(sc, draws=draws, models=[]))
+        job = ("proposals", {"draws": draws, "models": []}, figures.acceptance_grid)
     else:
         raise DetenteError(f"unknown figure {kind[:40]!r}; expected scales, trajectories, "
                            "histograms, pareto, tornado or plans")
-    return Response(figure_json(fig), media_type="application/json")
+    name, params, make = job
+    return await answer(request, name, entry, params, wait,
+                        lambda r: json.loads(figure_json(make(r))))
 
 
-@router.get("/scenarios/{ref}/brief", summary="The one-page brief (as `detente report`)",
-            response_class=HTMLResponse)
-def brief(request: Request, ref: str, draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 1000,
-          seed: Annotated[int, Query(ge=0)] = 0,
-          interval_draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = api.BRIEF_DRAWS,
-          ) -> HTMLResponse:
-    sc = store(request).get(ref).scenario
-    return HTMLResponse(render_html(api.brief(sc, draws=draws, seed=seed,
-                                              interval_draws=interval_draws), served=True))
+@router.get("/scenarios/{ref}/brief", summary="The one-page brief (as `detente report`); "
+            "a job", response_class=HTMLResponse)
+async def brief(request: Request, ref: str,
+                draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 1000, seed: SeedQ = 0,
+                interval_draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = api.BRIEF_DRAWS,
+                wait: WaitQ = API_WAIT) -> Response:
+    limit(request, draws=max(draws, interval_draws))
+    entry = await entry_of(request, ref)
+    params = {"draws": draws, "seed": seed, "interval_draws": interval_draws}
+    return await answer(request, "brief", entry, params, wait,
+                        lambda r: render_html(r, served=True))
 
 
 @router.get("/histories", summary="Stored versions, by history (with `detente serve --db`)")
@@ -224,7 +279,7 @@ def histories(request: Request) -> dict[str, list[dict[str, Any]]]:
 @router.get("/histories/{name}/timeline",
             summary="Forecasts across versions (as `detente history timeline --format json`)")
 def timeline(request: Request, name: str, model: ModelsQ = None,
-             seed: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+             seed: SeedQ = 0) -> dict[str, Any]:
     return _timeline(request, name, model, seed).to_dict()
 
 
@@ -232,6 +287,10 @@ def _timeline(request: Request, name: str, models: list[str] | None, seed: int) 
     history = store(request).history
     if history is None:
         raise NotFound("this server has no history store (start it with --db)")
+    if name not in history.histories():
+        shown = name if len(name) <= 40 else name[:37] + "..."
+        raise NotFound(f"no history named {shown!r} (histories: "
+                       f"{', '.join(history.histories()) or 'none'})")
     return history.timeline(name, models=models or None, seed=seed)
 
 

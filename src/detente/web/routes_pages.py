@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import jinja2
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from detente import api
 from detente.deals.story import TIE_TOLERANCE
@@ -25,8 +26,15 @@ from detente.present.brief import figure_json, script_json, stance_sources
 from detente.present.intervals import forecast_grid, interval_basis
 from detente.present.palette import model_colours
 from detente.present.terminal import visible
+from detente.present.violations import violation_items
 from detente.scenario import Scenario
-from detente.web.routes_api import MAX_DRAWS, _timeline, store, summary
+from detente.web.errors import wants_html
+from detente.web.jobs import Job
+from detente.web.limits import MAX_DRAWS
+from detente.web.routes_api import SeedQ, _timeline, entry_of, limit, store, summary
+from detente.web.routes_jobs import Pending, run_job
+from detente.web.security import CSRF_TOKEN
+from detente.web.store import Entry
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,6 +56,7 @@ def environment() -> jinja2.Environment:
     env.filters["visible"] = lambda v: visible(str(v))
     env.filters["num"] = lambda v, nd=1: "—" if v is None else f"{v:.{nd}f}"
     env.globals["note"] = NEUTRAL_NOTE
+    env.globals["csrf_token"] = CSRF_TOKEN.get
     return env
 
 
@@ -55,10 +64,21 @@ def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(environment().get_template(template).render(**context), status_code=status)
 
 
+PAGE_WAIT = 60.0
+"""Seconds a page waits for its job before showing that it is still working."""
+
+
+def working(job: Job) -> HTMLResponse:
+    """The page of a job still running: it reloads itself (joining the same job) until
+    the job is done."""
+    response = page("job.html.j2", status=202, job=job.public())
+    response.headers["refresh"] = "2"
+    return response
+
+
 def error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
     """JSON for the API (and any client that does not ask for HTML), a page otherwise."""
-    wants_html = "text/html" in request.headers.get("accept", "")
-    if request.url.path.startswith("/api") or not wants_html:
+    if not wants_html(request.url.path, request.headers.get("accept", "")):
         return JSONResponse(body, status_code=status)
     return page("error.html.j2", status=status, status_code=status, body=body)
 
@@ -126,21 +146,31 @@ def _comparative(sc: Scenario) -> list[dict[str, Any]]:
 
 
 @router.get("/s/{ref}", response_class=HTMLResponse)
-def scenario_page(request: Request, ref: str,
-                  draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = api.BRIEF_DRAWS,
-                  seed: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+async def scenario_page(request: Request, ref: str,
+                        draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = api.BRIEF_DRAWS,
+                        seed: SeedQ = 0) -> Response:
     """``draws``: Monte Carlo draws per model for each forecast's median and interval (the
-    brief's default; 0 for points only)."""
-    entry = store(request).get(ref)
+    brief's default; 0 for points only; a job)."""
+    limit(request, draws=draws)
+    entry = await entry_of(request, ref)
     sc = entry.scenario
-    result = api.forecast(sc, models=list(PAGE_MODELS), draws=draws, seed=seed)
-    figs = {"scales": figure_json(figures.issue_scales(sc, result)),
-            "eum": figure_json(figures.trajectories(result["eum"], sc))}
-    deals = _deal_story(sc)
-    return page("scenario.html.j2", entry=entry, sc=sc, rows=_comparative(sc),
-                grid=forecast_grid(result), basis=interval_basis(result, seed=seed),
-                models=result.models, figures=figs, w=wording,
-                story=deals.get("story"), deal_count=deals.get("deals", 0))
+    try:
+        result = await run_job(request, "forecast", entry, {
+            "models": list(PAGE_MODELS), "draws": draws, "seed": seed}, PAGE_WAIT)
+    except Pending as pending:
+        return working(pending.job)
+
+    def render() -> HTMLResponse:
+        figs = {"scales": figure_json(figures.issue_scales(sc, result)),
+                "eum": figure_json(figures.trajectories(result["eum"], sc))}
+        deals = _deal_story(sc)
+        return page("scenario.html.j2", entry=entry, sc=sc, rows=_comparative(sc),
+                    grid=forecast_grid(result), basis=interval_basis(result, seed=seed),
+                    models=result.models, figures=figs, w=wording,
+                    story=deals.get("story"), deal_count=deals.get("deals", 0),
+                    violations=violation_items(result.violations()))
+
+    return await run_in_threadpool(render)
 
 
 def _deal_story(sc: Scenario) -> dict[str, Any]:
@@ -182,17 +212,27 @@ def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
 
 
 @router.get("/s/{ref}/plans", response_class=HTMLResponse)
-def plans_page(request: Request, ref: str,
-               draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 1000,
-               seed: Annotated[int, Query(ge=0)] = 0, amend: str = "fewest") -> HTMLResponse:
+async def plans_page(request: Request, ref: str,
+                     draws: Annotated[int, Query(ge=0, le=MAX_DRAWS)] = 1000,
+                     seed: SeedQ = 0, amend: str = "fewest") -> Response:
     """The plans on the table: ``api.proposals`` shown by :mod:`detente.present.proposals`
     (the CLI's rows and lines), with the acceptance grid figure."""
-    entry = store(request).get(ref)
+    limit(request, draws=draws)
+    entry = await entry_of(request, ref)
     sc = entry.scenario
     if not sc.proposals:
         return page("plans.html.j2", entry=entry, sc=sc, data=None, draws=draws, seed=seed,
                     amend=amend, figures={})
-    report = api.proposals(sc, draws=draws, seed=seed, amend_rule=amend)
+    try:
+        report = await run_job(request, "proposals", entry, {
+            "draws": draws, "seed": seed, "amend_rule": amend}, PAGE_WAIT)
+    except Pending as pending:
+        return working(pending.job)
+    return await run_in_threadpool(_plans, entry, report, draws, seed, amend)
+
+
+def _plans(entry: Entry, report: Any, draws: int, seed: int, amend: str) -> HTMLResponse:
+    sc = entry.scenario
     data = report.to_dict()
     grids = [present_plans.grid_rows(data)]
     if data["draws"]:
@@ -209,17 +249,26 @@ def plans_page(request: Request, ref: str,
 
 
 @router.get("/s/{ref}/simulate", response_class=HTMLResponse)
-def simulate_page(request: Request, ref: str,
-                  draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000,
-                  seed: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
-    entry = store(request).get(ref)
+async def simulate_page(request: Request, ref: str,
+                        draws: Annotated[int, Query(ge=1, le=MAX_DRAWS)] = 2000,
+                        seed: SeedQ = 0) -> Response:
+    limit(request, draws=draws)
+    entry = await entry_of(request, ref)
     sc = entry.scenario
-    sim = api.simulate(sc, list(api.FAST_MODELS), draws=draws, seed=seed)
-    figs = {"histograms": figure_json(figures.histograms(sim, sc)),
-            "scales": figure_json(figures.issue_scales(
-                sc, api.forecast(sc, models=list(api.FAST_MODELS), seed=seed), sim))}
-    return page("simulate.html.j2", entry=entry, sc=sc, rows=sim.summary_rows(), sim=sim,
-                figures=figs)
+    try:
+        sim = await run_job(request, "simulate", entry, {
+            "models": list(api.FAST_MODELS), "draws": draws, "seed": seed}, PAGE_WAIT)
+    except Pending as pending:
+        return working(pending.job)
+
+    def render() -> HTMLResponse:
+        figs = {"histograms": figure_json(figures.histograms(sim, sc)),
+                "scales": figure_json(figures.issue_scales(
+                    sc, api.forecast(sc, models=list(api.FAST_MODELS), seed=seed), sim))}
+        return page("simulate.html.j2", entry=entry, sc=sc, rows=sim.summary_rows(), sim=sim,
+                    figures=figs)
+
+    return await run_in_threadpool(render)
 
 
 OUTLOOK_MONTHS = 60
@@ -229,24 +278,32 @@ CLI and the API take more)."""
 
 
 @router.get("/s/{ref}/outlook", response_class=HTMLResponse)
-def outlook_page(request: Request, ref: str,
-                 months: Annotated[int, Query(ge=1, le=OUTLOOK_MONTHS)] = 24,
-                 paths: Annotated[int, Query(ge=1, le=OUTLOOK_PATHS)] = 2000,
-                 seed: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
-    """The outlook over time (``api.outlook``, no drivers): by month, the packages most
-    often agreed with their guarantees by phase, the terms, and the two figures."""
+async def outlook_page(request: Request, ref: str,
+                       months: Annotated[int, Query(ge=1, le=OUTLOOK_MONTHS)] = 24,
+                       paths: Annotated[int, Query(ge=1, le=OUTLOOK_PATHS)] = 2000,
+                       seed: SeedQ = 0) -> Response:
+    """The outlook over time (``api.outlook``, no drivers; a job): by month, the packages
+    most often agreed with their guarantees by phase, the terms, and the two figures."""
     from detente.present.outlook import shown_months
 
-    entry = store(request).get(ref)
+    entry = await entry_of(request, ref)
     sc = entry.scenario
-    result = api.outlook(sc, months=months, paths=paths, seed=seed, drivers=False,
-                         workers=1)
-    out = result.to_dict()
-    figs = {"outlook-curve": figure_json(figures.outlook_curve(result)),
-            "outlook-fan": figure_json(figures.outlook_fan(result))}
-    return page("outlook.html.j2", entry=entry, sc=sc, out=out,
-                months=[out["by_month"][t] for t in shown_months(months)],
-                max_months=OUTLOOK_MONTHS, max_paths=OUTLOOK_PATHS, figures=figs)
+    try:
+        result = await run_job(request, "outlook", entry, {
+            "months": months, "paths": paths, "seed": seed, "drivers": False,
+            "workers": 1}, PAGE_WAIT)
+    except Pending as pending:
+        return working(pending.job)
+
+    def render() -> HTMLResponse:
+        out = result.to_dict()
+        figs = {"outlook-curve": figure_json(figures.outlook_curve(result)),
+                "outlook-fan": figure_json(figures.outlook_fan(result))}
+        return page("outlook.html.j2", entry=entry, sc=sc, out=out,
+                    months=[out["by_month"][t] for t in shown_months(months)],
+                    max_months=OUTLOOK_MONTHS, max_paths=OUTLOOK_PATHS, figures=figs)
+
+    return await run_in_threadpool(render)
 
 
 @router.get("/s/{ref}/edit", response_class=HTMLResponse)

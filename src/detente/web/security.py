@@ -11,10 +11,12 @@ import hmac
 import ipaddress
 import json
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
-from http.cookies import SimpleCookie
+import secrets
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from contextvars import ContextVar
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from detente.errors import DetenteError
 
@@ -117,33 +119,158 @@ def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
 
 
 class TokenGuard:
-    """With a token set, every request must carry it: ``Authorization: Bearer TOKEN``, the
-    cookie set after a first visit with ``?token=TOKEN``, or that query parameter."""
+    """With a token set, every request must carry it: ``Authorization: Bearer TOKEN`` or
+    the session cookie. A page opened once with ``?token=TOKEN`` is answered with a
+    redirect to the same address without the token (so it leaves the address bar and the
+    history) that sets the cookie: HttpOnly, SameSite=Lax, Secure when the request came
+    over HTTPS (``X-Forwarded-Proto`` from a trusted proxy counts, see uvicorn's
+    ``--forwarded-allow-ips``)."""
 
     def __init__(self, app: ASGIApp, token: str | None):
         self.app, self.token = app, token
+
+    def _valid(self, candidate: str | None) -> bool:
+        return bool(candidate) and hmac.compare_digest(
+            str(candidate).encode(), str(self.token).encode())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.token:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        given = _bearer(headers.get(b"authorization", b""))
-        cookie = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1"))
-        from_cookie = cookie[TOKEN_COOKIE].value if TOKEN_COOKIE in cookie else None
-        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"),
+                         keep_blank_values=True)
         from_query = (query.get("token") or [None])[0]
-        for candidate in (given, from_cookie, from_query):
-            if candidate and hmac.compare_digest(candidate.encode(), self.token.encode()):
-                break
-        else:
-            await _json_response(send, 401, "this server needs its token: send "
-                                 "'Authorization: Bearer TOKEN' or open a page with ?token=TOKEN",
-                                 [(b"www-authenticate", b"Bearer")])
+        if self._valid(from_query) and scope.get("method") in ("GET", "HEAD"):
+            rest = urlencode([(k, v) for k, vs in query.items() if k != "token" for v in vs])
+            location = scope.get("path", "/") + (f"?{rest}" if rest else "")
+            await _redirect(send, location, session_cookie(
+                TOKEN_COOKIE, str(from_query), secure=scope.get("scheme") == "https"))
             return
-        if candidate is from_query and from_query:
-            set_cookie = (f"{TOKEN_COOKIE}={from_query}; HttpOnly; SameSite=Strict; "
-                          "Path=/").encode("latin-1")
+        if self._valid(_bearer(headers.get(b"authorization", b""))) or self._valid(
+                cookie_value(headers, TOKEN_COOKIE)):
+            await self.app(scope, receive, send)
+            return
+        await _json_response(send, 401, "this server needs its token: send "
+                             "'Authorization: Bearer TOKEN' or open a page with ?token=TOKEN",
+                             [(b"www-authenticate", b"Bearer")])
+
+
+def cookie_value(headers: dict[bytes, bytes], name: str) -> str | None:
+    """The value of cookie ``name`` in a request's headers, if sent."""
+    try:
+        cookie = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1"))
+    except CookieError:
+        return None
+    return cookie[name].value if name in cookie else None
+
+
+def session_cookie(name: str, value: str, *, secure: bool, max_age: int | None = None) -> bytes:
+    """A ``Set-Cookie`` value that scripts cannot read (HttpOnly), that other sites' pages
+    do not send along with their requests (SameSite=Lax), and that travels only over TLS
+    when the app is reached over HTTPS."""
+    parts = [f"{name}={value}", "HttpOnly", "SameSite=Lax", "Path=/"]
+    if secure:
+        parts.append("Secure")
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    return "; ".join(parts).encode("latin-1")
+
+
+async def _redirect(send: Send, location: str, cookie: bytes | None = None) -> None:
+    headers = [(b"location", location.encode("latin-1", "replace")),
+               (b"content-length", b"0"), (b"cache-control", b"no-store")]
+    if cookie is not None:
+        headers.append((b"set-cookie", cookie))
+    await send({"type": "http.response.start", "status": 303, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+"""Host names a server bound to loopback answers to (a DNS name an attacker controls
+that resolves to 127.0.0.1 is not among them: DNS rebinding)."""
+
+
+def allowed_hosts(bound: str, extra: Sequence[str] = ()) -> tuple[str, ...]:
+    """The Host names ``detente serve`` answers to: loopback's, the address it is bound to
+    (unless that is every address, 0.0.0.0 or ::) and each ``--allow-host``."""
+    names = [*LOOPBACK_HOSTS]
+    if bound not in ("0.0.0.0", "::", ""):
+        names.append(bound.strip("[]").lower())
+    names += [h.strip().strip("[]").lower() for h in extra if h.strip()]
+    return tuple(dict.fromkeys(names))
+
+
+def host_name(value: str) -> str:
+    """``"Example.org:8000"`` -> ``"example.org"``; ``"[::1]:80"`` -> ``"::1"``."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:].split("]", 1)[0]
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+class HostGuard:
+    """Answer 400 to a request whose ``Host`` is not in ``allowed`` (``None``: any): a
+    page on another name that resolves to this machine (DNS rebinding) gets nothing."""
+
+    def __init__(self, app: ASGIApp, allowed: Sequence[str] | None):
+        self.app = app
+        self.allowed = None if allowed is None else frozenset(h.lower() for h in allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.allowed is None:
+            await self.app(scope, receive, send)
+            return
+        host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+        if host_name(host) not in self.allowed:
+            shown = host[:60] or "(none)"
+            await _json_response(send, 400, f"Host {shown!r}: not a name this server answers "
+                                 "to (its administrator adds names with --allow-host)")
+            return
+        await self.app(scope, receive, send)
+
+
+CSRF_COOKIE = "detente_csrf"
+CSRF_HEADER = b"x-csrf-token"
+CSRF_TOKEN: ContextVar[str] = ContextVar("detente_csrf", default="")
+"""The CSRF token of the request being answered (pages put it in a meta tag)."""
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class CsrfGuard:
+    """Refuse (403) a state-changing request a browser sends on another site's behalf.
+
+    Every request gets a CSRF token (a random value in an HttpOnly cookie, given to the
+    page in a ``<meta name="csrf-token">``). A POST, PUT, PATCH or DELETE passes when it
+    carries ``Authorization`` (browsers never add it on their own) or when its ``Origin``,
+    if sent, is this server's own and its ``X-CSRF-Token`` header equals the cookie. A
+    client that is not a browser (neither Origin nor Sec-Fetch-Site: curl, scripts)
+    passes; every browser since 2020 sends both with a cross-site POST.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        cookie = cookie_value(headers, CSRF_COOKIE)
+        token = cookie if cookie and re.fullmatch(r"[A-Za-z0-9_-]{32,64}", cookie) else None
+        if scope.get("method") in _UNSAFE and b"authorization" not in headers:
+            refusal = _csrf_refusal(scope, headers, token)
+            if refusal:
+                await _json_response(send, 403, refusal)
+                return
+        fresh = token is None
+        reset = CSRF_TOKEN.set(token or secrets.token_urlsafe(32))
+        try:
+            if not fresh:
+                await self.app(scope, receive, send)
+                return
+            set_cookie = session_cookie(CSRF_COOKIE, CSRF_TOKEN.get(),
+                                        secure=scope.get("scheme") == "https")
 
             async def send_with_cookie(message: Message) -> None:
                 if message["type"] == "http.response.start":
@@ -152,8 +279,26 @@ class TokenGuard:
                 await send(message)
 
             await self.app(scope, receive, send_with_cookie)
-            return
-        await self.app(scope, receive, send)
+        finally:
+            CSRF_TOKEN.reset(reset)
+
+
+def _csrf_refusal(scope: Scope, headers: dict[bytes, bytes], token: str | None) -> str | None:
+    """Why a state-changing request is refused, or None when it may go on."""
+    origin = headers.get(b"origin")
+    browser = origin is not None or b"sec-fetch-site" in headers
+    if not browser:
+        return None
+    if origin is not None:
+        own = f"{scope.get('scheme', 'http')}://{headers.get(b'host', b'').decode('latin-1')}"
+        if origin.decode("latin-1").lower() != own.lower():
+            return (f"Origin {origin.decode('latin-1')[:60]!r} is not this server's: "
+                    "a page of another site cannot change anything here")
+    sent = headers.get(CSRF_HEADER, b"").decode("latin-1")
+    if not token or not sent or not hmac.compare_digest(sent.encode(), token.encode()):
+        return ("missing or wrong CSRF token (X-CSRF-Token): reload the page and try again; "
+                "scripts send 'Authorization: Bearer TOKEN' or no Origin")
+    return None
 
 
 def _bearer(value: bytes) -> str | None:

@@ -4,11 +4,13 @@ A request names a scenario by a reference: a bundled name (looked up among
 :func:`detente.scenarios.bundled_names`, never used as a path), the id of an
 upload (``u-`` and hex digits) or, when the app has a history store, a stored
 version (``v-`` and its number). Uploads are parsed from memory and held in this
-store, which belongs to one app instance, bounded in count (the oldest goes).
+store, which belongs to one app instance, bounded in count (a further upload is
+refused, none dropped).
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -26,6 +28,15 @@ DEFAULT_CAPACITY = 100
 
 class NotFound(DetenteError):
     """A reference that names no scenario (answered with 404)."""
+
+
+class Full(DetenteError):
+    """The store holds as many uploads as it may (answered with 429): a new upload is
+    refused rather than an earlier one dropped without a word."""
+
+
+_VERSION_REF = re.compile(r"v-([0-9]{1,18})", re.ASCII)
+"""A stored version's reference: ``v-`` and ASCII digits that fit a database integer."""
 
 
 @dataclass(frozen=True)
@@ -67,11 +78,12 @@ class ScenarioStore:
     def get(self, ref: str) -> Entry:
         if ref in bundled_names():
             return Entry(ref, _bundled(ref), "bundled")
-        if self.history is not None and ref.startswith("v-") and ref[2:].isdigit():
+        stored = _VERSION_REF.fullmatch(ref) if self.history is not None else None
+        if stored is not None:
             try:
-                version = self.history.get(int(ref[2:]))
+                version = self.history.get(int(stored.group(1)))
             except DetenteError:
-                raise NotFound(f"no stored version {ref[2:]}") from None
+                raise NotFound(f"no stored version {stored.group(1)}") from None
             return Entry(ref, self.history.scenario(version), "stored",
                          f"{version.history}@{version.as_of}")
         with self._lock:
@@ -83,12 +95,23 @@ class ScenarioStore:
         return entry
 
     def add(self, scenario: Scenario, filename: str = "") -> Entry:
+        """Keep an upload; refused (:class:`Full`) when the store holds ``capacity``."""
         entry = Entry(f"u-{secrets.token_hex(6)}", scenario, "uploaded", filename)
         with self._lock:
+            if len(self._uploads) >= self.capacity:
+                raise Full(f"this server holds {self.capacity} uploads, its limit: delete "
+                           "one (DELETE /api/scenarios/ID) or ask its administrator to raise "
+                           "--max-uploads")
             self._uploads[entry.ref] = entry
-            while len(self._uploads) > self.capacity:
-                self._uploads.popitem(last=False)
         return entry
+
+    def remove(self, ref: str) -> None:
+        """Forget an upload (bundled scenarios and stored versions stay)."""
+        with self._lock:
+            if self._uploads.pop(ref, None) is not None:
+                return
+        self.get(ref)  # NotFound for an unknown reference
+        raise DetenteError(f"{ref}: only uploads can be deleted here")
 
     def replace(self, ref: str, scenario: Scenario) -> Entry:
         """Put an edited scenario back: an upload in place, a bundled one as a new upload."""

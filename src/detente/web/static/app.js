@@ -9,6 +9,8 @@ function plotlyText(s) {
 
 async function callJSON(method, url, body) {
   const opts = {method: method, headers: {"Accept": "application/json"}};
+  const csrf = document.querySelector('meta[name="csrf-token"]');
+  if (csrf) { opts.headers["X-CSRF-Token"] = csrf.content; }
   if (body instanceof FormData) {
     opts.body = body;
   } else if (body !== undefined) {

@@ -1,0 +1,227 @@
+"""A team's load on one ``detente serve``, on loopback only: simulated users browsing
+pages, dragging what-if sliders, asking forecasts and now and then a heavy job.
+
+Run on demand (not part of the test suite), bounded in users, requests and time:
+
+    nice python benchmarks/bench_web_load.py                     # 200 users, 120 s
+    nice python benchmarks/bench_web_load.py --users 50 --seconds 30
+
+It starts ``detente serve`` on 127.0.0.1 (a free port) in a subprocess, waits until its
+job workers are warm, then runs ``--users`` users for ``--seconds`` (each stops at
+``--requests-per-user``), each choosing at random (seeded) among:
+
+* page (40 %): ``/``, ``/s/ID?draws=0``, ``/s/ID/whatif``, ``/s/ID/edit``;
+* whatif (35 %): ``POST /api/scenarios/ID/whatif`` moving one stance (a slider drag);
+* forecast (20 %): ``GET /api/scenarios/ID/forecast`` (points, default models);
+* heavy (5 %): ``GET .../simulate?draws=2000&seed=S&wait=0`` then polling the job
+  until it is done (few distinct seeds, so users share jobs as a team would).
+
+Printed: per route class the count, p50/p95/p99 latency and errors (5xx, refused
+connections, timeouts; a 429 is counted apart as a refusal by a limit), the light
+routes' p95 while heavy jobs were running, heavy jobs done, and the server's CPU
+seconds and peak memory (the server and its worker processes). Think time between a
+user's requests is 0.5-2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psutil
+
+BUNDLED = "ukraine-2025-11"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Tally:
+    seconds: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=dict)
+    light_while_heavy: list[float] = field(default_factory=list)
+    heavy_done: int = 0
+    heavy_running: int = 0
+
+    def add(self, kind: str, seconds: float, status: int) -> None:
+        self.seconds.setdefault(kind, []).append(seconds)
+        if status == 429:
+            self.refused[kind] = self.refused.get(kind, 0) + 1
+        elif status >= 500 or status <= 0:
+            self.errors[kind] = self.errors.get(kind, 0) + 1
+        if kind != "heavy" and self.heavy_running > 0:
+            self.light_while_heavy.append(seconds)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def user(n: int, base: str, tally: Tally, until: float, max_requests: int) -> None:
+    rng = random.Random(n)
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        for _ in range(max_requests):
+            if time.monotonic() >= until:
+                return
+            kind = rng.choices(["page", "whatif", "forecast", "heavy"], [40, 35, 20, 5])[0]
+            start = time.monotonic()
+            status = 0
+            try:
+                if kind == "page":
+                    path = rng.choice(["/", f"/s/{BUNDLED}?draws=0", f"/s/{BUNDLED}/whatif",
+                                       f"/s/{BUNDLED}/edit"])
+                    status = (await client.get(path, headers={"accept": "text/html"})
+                              ).status_code
+                elif kind == "whatif":
+                    body = {"changes": [{"actor": "RUS", "issue": "donetsk",
+                                         "position": rng.uniform(40, 100)}]}
+                    status = (await client.post(f"/api/scenarios/{BUNDLED}/whatif",
+                                                json=body)).status_code
+                elif kind == "forecast":
+                    status = (await client.get(f"/api/scenarios/{BUNDLED}/forecast")
+                              ).status_code
+                else:
+                    status = await heavy(client, rng, tally, until)
+            except httpx.HTTPError:
+                status = -1
+            tally.add(kind, time.monotonic() - start, status)
+            await asyncio.sleep(rng.uniform(0.5, 2.0))
+
+
+async def heavy(client: httpx.AsyncClient, rng: random.Random, tally: Tally,
+                until: float) -> int:
+    res = await client.get(f"/api/scenarios/{BUNDLED}/simulate",
+                           params={"draws": 2000, "seed": rng.randrange(8), "wait": 0})
+    if res.status_code not in (200, 202):
+        return res.status_code
+    if res.status_code == 200:
+        tally.heavy_done += 1
+        return 200
+    href = res.json()["href"]
+    tally.heavy_running += 1
+    try:
+        while time.monotonic() < until + 60:
+            await asyncio.sleep(1.0)
+            state = await client.get(href)
+            if state.status_code != 200:
+                return state.status_code
+            if state.json()["state"] == "done":
+                tally.heavy_done += 1
+                return 200
+            if state.json()["state"] in ("failed", "cancelled"):
+                return 500
+        return -1
+    finally:
+        tally.heavy_running -= 1
+
+
+def tree(proc: psutil.Process) -> list[psutil.Process]:
+    try:
+        return [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+async def watch(proc: psutil.Process, stop: asyncio.Event, peak: list[float]) -> None:
+    while not stop.is_set():
+        rss = 0.0
+        for p in tree(proc):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                rss += p.memory_info().rss
+        peak[0] = max(peak[0], rss)
+        await asyncio.sleep(0.5)
+
+
+def cpu_seconds(proc: psutil.Process) -> float:
+    total = 0.0
+    for p in tree(proc):
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system + t.children_user + t.children_system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+async def run(args: argparse.Namespace) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DETENTE_TOKEN": ""}
+    server = subprocess.Popen([sys.executable, "-m", "detente", "serve", "--port", str(port),
+                               "--job-workers", str(args.job_workers),
+                               "--max-jobs-per-user", str(args.users)],
+                              env=env, stderr=subprocess.DEVNULL)
+    proc = psutil.Process(server.pid)
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=300) as client:
+            for _ in range(600):
+                try:
+                    await client.get("/api/models")
+                    break
+                except httpx.HTTPError:
+                    await asyncio.sleep(0.2)
+            warm = await client.get(f"/api/scenarios/{BUNDLED}/simulate",
+                                    params={"draws": 10, "model": "median", "wait": 120})
+            assert warm.status_code == 200, warm.text
+        tally, stop, peak = Tally(), asyncio.Event(), [0.0]
+        cpu0, t0 = cpu_seconds(proc), time.monotonic()
+        watcher = asyncio.create_task(watch(proc, stop, peak))
+        until = t0 + args.seconds
+        await asyncio.gather(*(user(n, base, tally, until, args.requests_per_user)
+                               for n in range(args.users)))
+        wall = time.monotonic() - t0
+        stop.set()
+        await watcher
+        cpu = cpu_seconds(proc) - cpu0
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"{args.users} users, {wall:.0f} s wall, load average "
+          f"{os.getloadavg()[0]:.1f} at the end (2 cores shared)")
+    print(f"{'class':<10}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+          f"{'errors':>8}{'429':>6}")
+    for kind in ("page", "whatif", "forecast", "heavy"):
+        s = tally.seconds.get(kind, [])
+        print(f"{kind:<10}{len(s):>9}{pct(s, .5) * 1e3:>9.0f}{pct(s, .95) * 1e3:>9.0f}"
+              f"{pct(s, .99) * 1e3:>9.0f}{tally.errors.get(kind, 0):>8}"
+              f"{tally.refused.get(kind, 0):>6}")
+    light = tally.light_while_heavy
+    print(f"light requests while heavy jobs ran: {len(light)}, p95 {pct(light, .95) * 1e3:.0f} ms"
+          f" (target 100 ms)")
+    print(f"heavy jobs done: {tally.heavy_done} (heavy rows time submit + polling to done)")
+    print(f"server CPU: {cpu:.0f} s over {wall:.0f} s ({cpu / wall:.2f} cores); peak memory "
+          f"(server and workers): {peak[0] / 2**20:.0f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--requests-per-user", type=int, default=200)
+    parser.add_argument("--job-workers", type=int, default=2)
+    args = parser.parse_args()
+    if not (1 <= args.users <= 500 and 1 <= args.seconds <= 600):
+        parser.error("at most 500 users and 600 s")
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,303 @@
+"""Which of a scenario's rules a forecast breaks: red lines, linkages, sole control.
+
+The forecast models read positions, saliences, capabilities and the status quo;
+they do not read red lines, linked offers or who controls an issue. A forecast
+may therefore land where a party has said it will never agree. Nothing here
+moves or clips a forecast: it says which rules the forecast ignores, so that a
+reader sees it beside the numbers.
+
+For outcomes ``x[..., I]`` (a point forecast, or every draw of a simulation) a
+rule is broken when:
+
+- **red line** (actor ``a`` on issue ``i``): ``x_i`` is an outcome the line
+  excludes (``above``: ``x_i > b``; ``below``: ``x_i < b``; ``range``:
+  ``lo ≤ x_i ≤ hi``; ``options``: the option nearest ``x_i`` is one of them),
+  unless ``x_i`` reads as the explicit no-agreement outcome
+  (:meth:`~detente.scenario.Issue.is_no_agreement`): leaving an issue unsettled
+  crosses no red line;
+- **linkage**: the offer's condition holds and the requirement's does not (an
+  offer on an issue left at no agreement is not made);
+- **sole control**: exactly one actor can deliver the issue (``controlled_by``), the
+  outcome moved from the status quo by more than the issue's band
+  (:attr:`~detente.scenario.Issue.band_width`) and lies farther from that
+  actor's stated position than the status quo does: the one party that can
+  deliver the move would not.
+
+:func:`forecast_rules` compiles these once; :meth:`ForecastRules.broken` is
+vectorised over any leading axes, so a simulation counts them per block like its
+other tallies, and :func:`violations` lists, per model, each rule broken at the
+point or in some draw, with the share of draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from detente.scenario import Condition, Issue, Linkage, RedLine, Scenario
+
+Kind = Literal["red_line", "linkage", "control"]
+KINDS: tuple[Kind, ...] = ("red_line", "linkage", "control")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule a forecast can break; ``id`` is stable across runs of one scenario."""
+
+    id: str
+    kind: Kind
+    text: str
+    """What the rule says, in words (ids, not display names)."""
+    issues: tuple[str, ...]
+    actor: str | None = None
+    source: RedLine | Linkage | None = None
+    """The scenario's red line or linkage (``None`` for sole control)."""
+    drawn: int | None = None
+    """For a red line with an uncertain bound: its column in :func:`draw_red_lines`."""
+
+
+def uncertain_red_lines(scenario: Scenario) -> list[tuple[int, int]]:
+    """``(stance index, red line index)`` of every red line whose bound is uncertain, in
+    scenario order (the columns of :func:`draw_red_lines`)."""
+    return [(s, k) for s, st in enumerate(scenario.stances)
+            for k, line in enumerate(st.red_lines) if line.uncertainty is not None]
+
+
+def draw_red_lines(scenario: Scenario, rng: np.random.Generator, n: int) -> np.ndarray:
+    """``b[n, L]``: ``n`` draws of each uncertain red line's bound, uniform over its
+    ``uncertainty`` range (one column per :func:`uncertain_red_lines` entry)."""
+    found = uncertain_red_lines(scenario)
+    out = np.empty((n, len(found)))
+    for c, (s, k) in enumerate(found):
+        lo, hi = scenario.stances[s].red_lines[k].uncertainty or (0.0, 0.0)
+        out[:, c] = rng.uniform(lo, hi, n)
+    return out
+
+
+def red_line_of(rule: Rule) -> RedLine:
+    assert isinstance(rule.source, RedLine)
+    return rule.source
+
+
+def linkage_of(rule: Rule) -> Linkage:
+    assert isinstance(rule.source, Linkage)
+    return rule.source
+
+
+@dataclass(frozen=True, eq=False)
+class ForecastRules:
+    """A scenario's rules over outcome vectors ``x[..., I]``."""
+
+    scenario: Scenario
+    rules: tuple[Rule, ...]
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rules)
+
+    def broken(self, x: np.ndarray, bounds: np.ndarray | None = None) -> np.ndarray:
+        """``[..., R]``: whether each rule is broken by outcomes ``x[..., I]`` (a NaN outcome
+        breaks nothing); ``bounds[n, L]`` (:func:`draw_red_lines`, ``n`` the first axis of
+        ``x``) puts each uncertain red line at its drawn bound, draw by draw."""
+        x = np.asarray(x, dtype=float)
+        sc = self.scenario
+        index = {i.id: k for k, i in enumerate(sc.issues)}
+        out = np.zeros(x.shape[:-1] + (len(self.rules),), dtype=bool)
+        for r, rule in enumerate(self.rules):
+            if rule.kind == "red_line":
+                _, actor, issue_id, k = rule.id.split(":")
+                stance = sc.stance(actor, issue_id)
+                assert stance is not None
+                issue = sc.issue(issue_id)
+                v = x[..., index[issue_id]]
+                line = stance.red_lines[int(k)]
+                if bounds is not None and rule.drawn is not None:
+                    b = bounds[:, rule.drawn].reshape((-1,) + (1,) * (v.ndim - 1))
+                    with np.errstate(invalid="ignore"):
+                        hit = v > b if line.above is not None else v < b
+                else:
+                    hit = _excluded(line, issue, v)
+                out[..., r] = hit & ~_unsettled(issue, v)
+            elif rule.kind == "linkage":
+                link = sc.linkages[int(rule.id.split(":")[1])]
+                offer = x[..., index[link.offer.issue]]
+                need = x[..., index[link.requires.issue]]
+                made = (_holds(link.offer, sc.issue(link.offer.issue), offer)
+                        & ~_unsettled(sc.issue(link.offer.issue), offer))
+                out[..., r] = made & ~_holds(link.requires, sc.issue(link.requires.issue), need)
+            else:
+                issue = sc.issue(rule.issues[0])
+                stance = sc.stance(issue.deliverers[0], issue.id)
+                assert stance is not None and issue.status_quo is not None
+                v = x[..., index[issue.id]]
+                p, sq = stance.position, issue.status_quo
+                tol = 1e-9 * max(issue.span, 1e-300)
+                with np.errstate(invalid="ignore"):
+                    out[..., r] = ((np.abs(v - sq) > issue.band_width + tol)
+                                   & (np.abs(v - p) > np.abs(sq - p) + tol))
+        return out
+
+
+def forecast_rules(scenario: Scenario) -> ForecastRules:
+    """Every red line, linkage and sole-controlled issue of ``scenario`` (an issue whose
+    one controller states no position, or without a status quo, has no control rule)."""
+    rules: list[Rule] = []
+    drawn = {key: c for c, key in enumerate(uncertain_red_lines(scenario))}
+    for s, st in enumerate(scenario.stances):
+        for k, line in enumerate(st.red_lines):
+            text = line.describe() + ("" if line.uncertainty is None else
+                                      f", really anywhere in {line.uncertainty[0]:g}.."
+                                      f"{line.uncertainty[1]:g}")
+            rules.append(Rule(f"red_line:{st.actor}:{st.issue}:{k}", "red_line",
+                              f"{st.actor}'s red line on {st.issue} ({text})",
+                              (st.issue,), st.actor, line, drawn.get((s, k))))
+    for k, link in enumerate(scenario.linkages):
+        rules.append(Rule(f"linkage:{k}", "linkage", f"{link.actor}'s linkage ({link.describe()})",
+                          (link.offer.issue, link.requires.issue), link.actor, link))
+    for issue in scenario.issues:
+        if len(issue.deliverers) != 1 or issue.status_quo is None:
+            continue
+        who = issue.deliverers[0]
+        stance = scenario.stance(who, issue.id)
+        if stance is None:
+            continue
+        rules.append(Rule(f"control:{issue.id}", "control",
+                          f"only {who} delivers {issue.id} (stands at {stance.position:g}, "
+                          f"status quo {issue.status_quo:g})", (issue.id,), who))
+    return ForecastRules(scenario, tuple(rules))
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A rule one model's forecast breaks: at its point, and in a share of draws."""
+
+    model: str
+    rule: Rule
+    at_point: bool
+    point: Mapping[str, float]
+    """The forecast's values on the rule's issues."""
+    share: float | None = None
+    """Share of draws that break it (``None``: no draws)."""
+    draws: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "kind": self.rule.kind, "rule": self.rule.id,
+                "actor": self.rule.actor, "issues": list(self.rule.issues),
+                "text": self.rule.text, "at_point": self.at_point,
+                "point": {k: float(v) for k, v in self.point.items()},
+                "share": self.share, "draws": self.draws}
+
+    def phrase(self) -> str:
+        """One line: what the model does and which rule it ignores, with the share."""
+        values = ", ".join(f"{k} {v:.1f}" for k, v in self.point.items())
+        where = "at its point" if self.at_point else "not at its point"
+        share = "" if self.share is None else f"; in {self.share:.0%} of {self.draws:,} draws"
+        verb = {"red_line": "crosses", "linkage": "breaks", "control": "ignores"}[self.rule.kind]
+        return f"{self.model} {verb} {self.rule.text} ({values}) {where}{share}"
+
+
+def violations(rules: ForecastRules, points: Mapping[str, np.ndarray],
+               shares: Mapping[str, tuple[np.ndarray, int]] | None = None) -> list[Violation]:
+    """Per model (in ``points`` order) and rule (in scenario order): each rule broken at
+    the model's point ``points[model][I]`` or in a positive share of its draws
+    (``shares[model] = (share[R], draws)``)."""
+    ids = rules.scenario.issue_ids
+    out = []
+    for model, x in points.items():
+        at = rules.broken(np.asarray(x, dtype=float))
+        got = (shares or {}).get(model)
+        for r, rule in enumerate(rules.rules):
+            share = None if got is None else float(got[0][r])
+            if not at[r] and not share:
+                continue
+            point = {i: float(x[ids.index(i)]) for i in rule.issues}
+            out.append(Violation(model, rule, bool(at[r]), point, share,
+                                 None if got is None else got[1]))
+    return out
+
+
+def summary_line(found: Sequence[Violation], width: int = 80) -> str:
+    """The one line under a forecast table: how many rules each model breaks (``—``: none),
+    cut to ``width`` only at a model boundary (the full list is in the JSON and CSV)."""
+    if not found:
+        return "Rules broken: none (red lines, linkages, sole control)."
+    per: dict[str, int] = {}
+    for v in found:
+        per[v.model] = per.get(v.model, 0) + 1
+    head = "Rules broken (--explain lists them): "
+    parts = [f"{m} {n}" for m, n in per.items()]
+    line = head + ", ".join(parts)
+    return line if len(line) <= width else head + f"{len(found)} by {len(per)} models"
+
+
+def rows(found: Sequence[Violation]) -> list[dict[str, Any]]:
+    """One CSV row per violation."""
+    return [{"model": v.model, "kind": v.rule.kind, "rule": v.rule.id, "actor": v.rule.actor,
+             "text": v.rule.text,
+             "point": "; ".join(f"{k}={x:g}" for k, x in v.point.items()),
+             "at_point": "yes" if v.at_point else "no",
+             "share": None if v.share is None else round(v.share, 6), "draws": v.draws}
+            for v in found]
+
+
+# ---- vectorised pieces ------------------------------------------------------------------
+
+
+def _excluded(line: RedLine, issue: Issue, v: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        if line.options:
+            values = np.array([o.value for o in issue.options], dtype=float)
+            names = [o.name for o in issue.options]
+            hit = np.array([n in line.options for n in names], dtype=bool)
+            if not len(values):
+                return np.zeros(v.shape, dtype=bool)
+            near = np.argmin(np.abs(np.nan_to_num(v, nan=np.inf)[..., None] - values), axis=-1)
+            return np.asarray(hit[near] & ~np.isnan(v))
+        if line.above is not None:
+            return np.asarray(v > line.above)
+        if line.below is not None:
+            return np.asarray(v < line.below)
+        assert line.range is not None
+        return np.asarray((v >= line.range[0]) & (v <= line.range[1]))
+
+
+def _nearest_option(issue: Issue, v: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    """Whether the option nearest each outcome (the no-agreement outcome within its band)
+    is one of ``names``."""
+    values = np.array([o.value for o in issue.options], dtype=float)
+    hit = np.array([o.name in names for o in issue.options], dtype=bool)
+    out = np.zeros(np.shape(v), dtype=bool)
+    if len(values):
+        near = np.argmin(np.abs(np.nan_to_num(v, nan=np.inf)[..., None] - values), axis=-1)
+        out = hit[near] & ~np.isnan(v)
+    unsettled = _unsettled(issue, v)
+    return np.where(unsettled, "no-agreement" in names, out & ~unsettled)
+
+
+def _holds(cond: Condition, issue: Issue, v: np.ndarray) -> np.ndarray:
+    if cond.options:
+        return _nearest_option(issue, v, cond.options)
+    with np.errstate(invalid="ignore"):
+        if cond.at_least is not None:
+            return np.asarray(v >= cond.at_least)
+        if cond.at_most is not None:
+            return np.asarray(v <= cond.at_most)
+        if cond.above is not None:
+            return np.asarray(v > cond.above)
+        assert cond.below is not None
+        return np.asarray(v < cond.below)
+
+
+def _unsettled(issue: Issue, v: np.ndarray) -> np.ndarray:
+    """Outcomes that read as the explicit no-agreement outcome."""
+    if issue.no_agreement is None or issue.status_quo is None:
+        return np.zeros(np.shape(v), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.abs(v - issue.status_quo)
+                          <= issue.band_width + 1e-9 * max(issue.span, 1e-300))

@@ -1,0 +1,147 @@
+"""Jobs over HTTP: heavy routes wait a while for their job and otherwise answer 202 with
+its address; ``/api/jobs`` lists, shows, streams (server-sent events) and cancels them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from detente.errors import DetenteError
+from detente.web.jobs import DONE, FAILED, FINISHED, Job, JobFailed, JobManager
+from detente.web.store import Entry
+
+router = APIRouter(prefix="/api/jobs")
+
+API_WAIT = 25.0
+"""Seconds a heavy API request waits for its job by default before answering 202."""
+MAX_WAIT = 120.0
+
+WaitQ = Annotated[float, Query(ge=0, le=MAX_WAIT, description=(
+    "Seconds to wait for the result before answering 202 with the job's address "
+    "(0: answer 202 at once)"))]
+
+
+def manager(request: Request) -> JobManager:
+    return request.app.state.jobs
+
+
+def owner(request: Request) -> str:
+    """Who a job counts against: the client's address (behind a trusted proxy, the one
+    it forwards)."""
+    return request.client.host if request.client else "unknown"
+
+
+class Pending(Exception):
+    """The job has not finished within the wait: answer 202."""
+
+    def __init__(self, job: Job):
+        super().__init__(job.id)
+        self.job = job
+
+
+async def run_job(request: Request, kind: str, entry: Entry, params: Mapping[str, Any],
+                  wait: float, present: Callable[[Any], Any] | None = None) -> Any:
+    """The result of ``kind`` on ``entry`` with ``params``, computed as a job; raises
+    :class:`Pending` when not finished within ``wait`` seconds (the job runs on),
+    the job's :class:`DetenteError` for a user's mistake."""
+    jobs = manager(request)
+    label = f"{kind} {entry.ref} " + " ".join(f"{k}={v}" for k, v in params.items()
+                                              if v not in (None, [], ""))
+    job = await run_in_threadpool(jobs.submit, kind, entry.scenario, params,
+                                  owner=owner(request), label=label.strip())
+    if job.present is None:
+        job.present = present
+    if not await jobs.wait(job, wait, request.is_disconnected):
+        if not await request.is_disconnected():  # else nobody is left: it stops after grace
+            jobs.for_polling(job)
+        raise Pending(job)
+    return outcome(job)
+
+
+def outcome(job: Job) -> Any:
+    """A finished job's result, or its error raised."""
+    if job.state == DONE:
+        return job.result
+    if job.state == FAILED and job.user_error:
+        raise DetenteError(job.error or "failed")
+    if job.state == FAILED:
+        raise JobFailed(f"job {job.id} failed: {job.error}")
+    raise DetenteError(f"job {job.id} was cancelled")
+
+
+def pending_response(job: Job) -> JSONResponse:
+    return JSONResponse(job.public(), status_code=202,
+                        headers={"location": f"/api/jobs/{job.id}", "retry-after": "1"})
+
+
+async def answer(request: Request, kind: str, entry: Entry, params: Mapping[str, Any],
+                 wait: float, present: Callable[[Any], Any]) -> Response:
+    """A heavy API route's answer: ``present(result)`` as JSON (HTML for text) when the
+    job finishes within ``wait`` seconds, else 202 with the job's address."""
+    try:
+        result = await run_job(request, kind, entry, params, wait, present)
+    except Pending as pending:
+        return pending_response(pending.job)
+    shown = await run_in_threadpool(present, result)
+    return HTMLResponse(shown) if isinstance(shown, str) else JSONResponse(shown)
+
+
+@router.get("", summary="Your jobs (queued, running and recently finished)")
+def list_jobs(request: Request) -> list[dict[str, Any]]:
+    return [j.public() for j in manager(request).jobs(owner(request))]
+
+
+@router.get("/{job_id}", summary="A job's state (the result's address once done)")
+def get_job(request: Request, job_id: str) -> dict[str, Any]:
+    return manager(request).get(job_id).public()
+
+
+@router.get("/{job_id}/result", summary="A finished job's result (JSON, or HTML for a brief)")
+async def job_result(request: Request, job_id: str, wait: WaitQ = 0) -> Response:
+    jobs = manager(request)
+    job = jobs.get(job_id)
+    if not await jobs.wait(job, wait, request.is_disconnected):
+        jobs.for_polling(job)
+        return pending_response(job)
+    result = outcome(job)
+    shown = await run_in_threadpool(job.present, result) if job.present else result
+    if isinstance(shown, str):
+        return HTMLResponse(shown)
+    return JSONResponse(shown)
+
+
+@router.get("/{job_id}/events", summary="Server-sent events: the job's state on each change")
+async def job_events(request: Request, job_id: str) -> StreamingResponse:
+    jobs = manager(request)
+    job = jobs.get(job_id)
+
+    async def stream() -> AsyncIterator[str]:
+        job.watchers += 1
+        try:
+            last = None
+            while True:
+                now = job.public()
+                if now["state"] != last:
+                    last = now["state"]
+                    yield f"event: state\ndata: {json.dumps(now)}\n\n"
+                if job.state in FINISHED or await request.is_disconnected():
+                    return
+                await asyncio.sleep(0.25)
+        finally:
+            job.watchers -= 1
+            job.touch()
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"cache-control": "no-store"})
+
+
+@router.delete("/{job_id}", summary="Cancel a job (its worker is stopped)")
+def cancel_job(request: Request, job_id: str) -> dict[str, Any]:
+    return manager(request).cancel(job_id).public()

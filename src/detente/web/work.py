@@ -1,0 +1,48 @@
+"""The heavy operations the web app runs as jobs, as one picklable function.
+
+:func:`compute` runs in a worker process (or on a Dask worker): it gets a scenario as
+its canonical dict and the operation's parameters, calls :mod:`detente.api` as the
+CLI does, and returns the API's result object. Nothing here knows of HTTP.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from detente import api
+from detente.errors import DetenteError
+from detente.scenario import Scenario
+
+KINDS = ("simulate", "deals", "proposals", "sensitivity", "brief", "forecast", "outlook")
+"""The operations that run as jobs (each the API function of the same name)."""
+
+
+def compute(kind: str, scenario: Mapping[str, Any], params: Mapping[str, Any]) -> Any:
+    """``api.<kind>(scenario, **params)``: the result object the CLI would format."""
+    sc = Scenario.from_dict(dict(scenario), file="job")
+    p = dict(params)
+    if kind == "simulate":
+        return api.simulate(sc, p.pop("models", None), **p)
+    if kind == "deals":
+        return api.analyse_deals(sc, **p)
+    if kind == "proposals":
+        return api.proposals(sc, **p)
+    if kind == "sensitivity":
+        return api.sensitivity(sc, p.pop("model"), **p)
+    if kind == "brief":
+        return api.brief(sc, **p)
+    if kind == "forecast":
+        return api.forecast(sc, **p)
+    if kind == "outlook":
+        return api.outlook(sc, **p)
+    raise DetenteError(f"unknown job kind {kind[:40]!r}; expected {', '.join(KINDS)}")
+
+
+def lower_priority() -> None:
+    """Run a worker below the server's priority, so that light requests answered by the
+    server itself keep the CPU first when both want it."""
+    with contextlib.suppress(OSError):  # not allowed here: the same priority then
+        os.nice(10)
