@@ -1328,7 +1328,18 @@ def _brief_page_one(result: ForecastSet, sens: Any, sc: Scenario) -> dict[str, A
     from detente.uncertainty.synthesis import synthesis_of, turning_inputs
 
     return {"synthesis": synthesis_of(result), "turning": turning_inputs(sens, sc),
-            "outlook": _brief_outlook(sc)}
+            "outlook": _brief_outlook(sc), "outside_view": _brief_outside_view(sc)}
+
+
+def _brief_outside_view(sc: Scenario) -> Any:
+    """The reference class for page 1 of the brief, where the scenario states its conflict's
+    facts (``conflict:``) and the war data are at hand (``None`` otherwise)."""
+    if sc.conflict is None:
+        return None
+    try:
+        return baserates(sc)
+    except DetenteError:
+        return None
 
 
 BRIEF_OUTLOOK_PATHS = 2000

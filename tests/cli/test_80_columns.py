@@ -93,6 +93,11 @@ COMMANDS: dict[str, list[str]] = {
                            "{dir}/carol.yaml"],
 }
 SLOW = {"outlook": ["outlook", "ukraine-2025-11"],
+        "capabilities": ["capabilities", "ukraine-2025-11", "--cinc", "2022"],
+        "baserates": ["baserates"],
+        "evidence-backtest": ["evidence", "backtest",
+                              str(Path(DEU).parents[1] / "war" / "ucdp_acd_conflict_years.csv"),
+                              "--split-year", "2004"],
         "sensitivity": ["sensitivity", "ukraine-2025-11", "-n", "64"],
         "levers": ["levers", "ukraine-2025-11", "--issue", "donetsk", "--target",
                    "no-cession"]}

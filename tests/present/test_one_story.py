@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 
 from detente import api
 from detente.cli.main import app
-from detente.deals.story import TIE_TOLERANCE, package_story
+from detente.deals import DealProblem, analyse
+from detente.deals.story import TIE_TOLERANCE, package_story, zopa_members
 from detente.present import figures
 from detente.present.brief import render_html
 from detente.present.palette import model_colour
@@ -129,29 +130,73 @@ def test_web_brief_draws_under_script_src_self(client):
 
 # ---- 4. no false precision -------------------------------------------------------------
 
-def test_a_margin_within_the_tolerance_is_a_tie_not_acceptance(ukraine):
-    problem = api.deal_problem(ukraine)
-    deal = {"tomahawks": "conditional", "drones": "full"}
-    row = problem.parse_deal(deal)
-    u = problem.utilities_of(row[None])[0]
-    k = problem.actors.index("UKR")
-    tight = api.deal_problem(ukraine, batna={"UKR": float(u[k]) - 0.00018})
-    story = package_story(tight, row).to_dict()
-    assert story["parties"]["UKR"]["standing"] == "tie"
-    assert story["verdict"] == "tie" and not story["acceptable"]
+def _two_party_problem(batna: tuple[float, float]) -> DealProblem:
+    """Two parties, two issues; on i0 options 1 and 2 give every party the same value.
+    Utilities of (i0, i1): (0,0)=(0, .8), (1,0)=(2,0)=(.3, .5), (0,1)=(.2, .5),
+    (1,1)=(2,1)=(.5, .2)."""
+    t0 = np.array([[0.0, 0.5], [0.3, 0.2], [0.3, 0.2]])
+    t1 = np.array([[0.0, 0.3], [0.2, 0.0]])
+    return DealProblem.from_tables([t0, t1], batna=np.array(batna), actors=("A", "B"))
+
+
+@pytest.mark.parametrize(("margin", "standing", "verdict"), [
+    (0.00018, "tie", "tie"), (-0.00018, "tie", "tie"), (0.9 * TIE_TOLERANCE, "tie", "tie"),
+    (2 * TIE_TOLERANCE, "accepts", "acceptable"),
+    (-2 * TIE_TOLERANCE, "refuses", "not_acceptable")])
+def test_a_margin_within_the_tolerance_is_a_tie_not_acceptance(margin, standing, verdict):
     from detente.present.wording import verdict_text
 
-    assert verdict_text(story).startswith("a tie, not acceptance")
+    row = np.array([1, 0])  # utilities (.3, .5); A clearly accepts, B's margin is set
+    story = package_story(_two_party_problem((0.1, 0.5 - margin)), row).to_dict()
+    assert np.isclose(story["parties"]["B"]["margin"], margin, rtol=0, atol=1e-12)
+    assert story["parties"]["A"]["standing"] == "accepts"
+    assert story["parties"]["B"]["standing"] == standing
+    assert story["verdict"] == verdict and story["acceptable"] == (verdict == "acceptable")
+    if verdict == "tie":
+        assert story["ties"] == ["B"]
+        assert verdict_text(story).startswith("a tie, not acceptance")
 
 
-def test_packages_with_identical_utilities_are_collapsed(ukraine):
+def test_a_needed_party_within_the_tolerance_ties_in_the_bundled_scenario(ukraine):
+    """The same rule where vetoes decide who must consent (UKR's veto on drones). The
+    no-deal value is moved with ``with_batna`` so the package's utilities stay those of
+    the scenario (a BATNA given to ``deal_problem`` carries no costs of fighting, so it
+    would change UKR's utilities too)."""
+    problem = api.deal_problem(ukraine)
+    row = problem.parse_deal({"tomahawks": "conditional", "drones": "full"})
+    k = problem.actors.index("UKR")
+    batna = problem.batna.copy()
+    batna[k] = problem.utilities_of(row[None])[0][k] - 0.00018
+    story = package_story(problem.with_batna(batna), row).to_dict()
+    assert "UKR" in story["consent_of"]
+    assert np.isclose(story["parties"]["UKR"]["margin"], 0.00018, rtol=0, atol=1e-12)
+    assert story["parties"]["UKR"]["standing"] == "tie"
+    assert "UKR" in story["ties"] and not story["acceptable"]
+
+
+def test_packages_with_identical_utilities_are_collapsed():
+    report = analyse(_two_party_problem((0.1, 0.1)))
+    story = report.story(top=20)
+    # acceptable: (.2,.5), (.3,.5) twice, (.5,.2) twice -> 5 packages, 3 utility vectors
+    assert story["zopa"]["size"] == 5 and story["zopa"]["distinct"] == 3
+    shown = {tuple(s["options"].values()): s["alternatives"] for s in story["by_nash"]}
+    assert shown == {("1", "0"): [{"i0": "2", "i1": "0"}],
+                     ("1", "1"): [{"i0": "2", "i1": "1"}]}
+
+
+def test_the_bundled_scenario_lists_each_set_of_utilities_once(ukraine):
     report = api.analyse_deals(ukraine, robust=0)
     story = report.story(top=20)
-    assert story["zopa"]["size"] == 10 and story["zopa"]["distinct"] == 5
+    rows = zopa_members(report.problem)
+    assert rows is not None and story["zopa"]["size"] == len(rows) == report.zopa.size
+    vectors = {tuple(np.round(u, 9)) for u in report.problem.utilities_of(rows)}
+    assert story["zopa"]["distinct"] == len(vectors)
     shown = story["by_nash"]
     utils = [tuple(round(p["utility"], 9) for p in s["parties"].values()) for s in shown]
     assert len(utils) == len(set(utils))  # one row per distinct set of utilities
-    assert any(s["alternatives"] for s in shown)
+    listed = [s["options"] for s in shown] + [a for s in shown for a in s["alternatives"]]
+    frontier = [report.problem.space.labels(o) for o in report.frontier_options]
+    assert sorted(map(str, listed)) == sorted(map(str, frontier))  # none dropped
 
 
 def test_shares_of_draws_are_not_called_probabilities(client):

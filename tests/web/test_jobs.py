@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,6 +25,7 @@ from typer.testing import CliRunner
 
 from detente.cli.main import app as cli
 from detente.web.app import create_app
+from detente.web.jobs import CANCELLED, FINISHED, RUNNING, Job, JobManager
 
 BUNDLED = "ukraine-2025-11"
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -184,28 +186,62 @@ def test_light_requests_are_not_queued_behind_heavy_ones(live: int):
         assert _get(live, href, method="DELETE")[0] == 200
 
 
-def test_a_job_nobody_waits_for_is_cancelled(live: int):
-    sock = socket.create_connection(("127.0.0.1", live))
-    sock.sendall(f"GET /api/scenarios/{BUNDLED}/simulate?draws=20000&seed=77 HTTP/1.1\r\n"
-                 f"Host: 127.0.0.1:{live}\r\n\r\n".encode())
-    try:
-        job = _until(lambda: next((j for j in json.loads(_get(live, "/api/jobs")[1])
-                                   if "seed=77" in j["label"]), None), 60, 0.2)
-    except AssertionError:
-        sock.settimeout(1)
-        raise AssertionError(f"no job: {sock.recv(2000)!r}; "
-                             f"{_get(live, '/api/jobs')[1]!r}") from None
-    assert job["state"] in ("queued", "running")
-    sock.close()  # the client goes away
+@pytest.fixture
+def served() -> Iterator[tuple[int, JobManager]]:
+    """A real HTTP server (uvicorn) in this process, so the test sees the app's jobs and
+    their worker processes (children of this process) and can hold a worker still."""
+    import uvicorn
 
-    def state() -> str:
-        return next(j for j in json.loads(_get(live, "/api/jobs")[1])
-                    if j["id"] == job["id"])["state"]
-
+    app = create_app()
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, name="test-uvicorn", daemon=True)
+    thread.start()
     try:
-        _until(lambda: state() == "cancelled", 30, 0.2)
-    except AssertionError:
-        raise AssertionError(f"still {state()}: {_get(live, '/api/jobs')[1]!r}") from None
+        _until(lambda: server.started or not thread.is_alive(), 90)
+        assert server.started, "uvicorn did not start"
+        yield port, app.state.jobs
+    finally:
+        server.should_exit = True
+        thread.join(timeout=60)
+
+
+def _held_job(port: int, jobs: JobManager, seed: int) -> tuple[socket.socket, Job, Any]:
+    """Ask for a simulation on a raw connection (the default wait: the request waits for
+    the result) and stop its worker with SIGSTOP as soon as it exists, so the job cannot
+    finish on its own, however fast the machine: only a cancel ends it."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(f"GET /api/scenarios/{BUNDLED}/simulate?draws=20000&seed={seed} HTTP/1.1\r\n"
+                 f"Host: 127.0.0.1:{port}\r\n\r\n".encode())
+    job = _until(lambda: next((j for j in jobs.jobs() if f"seed={seed}" in j.label), None),
+                 60, 0.01)
+    proc = _until(lambda: _worker(job.id), 60, 0.01)
+    os.kill(proc.pid, signal.SIGSTOP)
+    return sock, job, proc
+
+
+def test_a_job_nobody_waits_for_is_cancelled(served: tuple[int, JobManager]):
+    port, jobs = served
+    for seed in (77, 78, 79):  # a worker done within ms of starting is retried, not passed
+        sock, job, proc = _held_job(port, jobs, seed)
+        if job.state == RUNNING:
+            break
+        sock.close()
+    try:
+        assert job.state == RUNNING, job.public()
+        _until(lambda: job.watchers == 1, 60, 0.01)  # the request waits for it
+        sock.close()  # the client goes away: nobody waits for the job any more
+        try:
+            _until(lambda: job.state in FINISHED, 60, 0.05)
+        except AssertionError:
+            raise AssertionError(f"still {job.state}: {job.public()}") from None
+        assert job.state == CANCELLED, job.public()
+        assert _until(lambda: not proc.is_alive(), 30), "the worker still runs"
+        assert proc.exitcode == -signal.SIGKILL
+    finally:
+        if proc.is_alive():
+            proc.kill()
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Annotated
 
@@ -18,8 +19,12 @@ from detente.cli.options import (
     ParamOpt,
     ScenarioArg,
     SeedOpt,
+    TableJsonOpt,
+    TopOpt,
 )
+from detente.errors import DetenteError
 from detente.present.exchanges import exchange_logs
+from detente.present.listings import models_json
 from detente.present.tables import forecast_view, models_table, rounds_view
 from detente.present.terminal import for_stream
 from detente.present.text import forecast_csv
@@ -54,6 +59,7 @@ def forecast(
         typer.Option("--interval", min=0.01, max=0.99,
                      help="The central interval shown with each forecast."),
     ] = 0.8,
+    top: TopOpt = 20,
     explain_: ExplainOpt = False,
 ) -> None:
     """Forecast the settlement of every issue with one or more models.
@@ -63,6 +69,10 @@ def forecast(
     than the likeliest one. A scenario that declares no uncertainty gets instead
     each model's interval from its errors on EU decisions with known outcomes.
     """
+    if exchanges and "exchange" not in (model or api.DEFAULT_MODELS):
+        # before any work or output: only the exchange model keeps a log of trades
+        raise DetenteError("--exchanges: no model run keeps an exchange log (add --model "
+                           "exchange)")
     # the file, not a loaded scenario: a model's unmet needs then name its file and line
     result = api.forecast(scenario, models=model or None, params=api.parse_params(param),
                           seed=seed, draws=draws, interval=interval, format=fmt)
@@ -74,12 +84,16 @@ def forecast(
         return
     show(forecast_view(result))
     if exchanges:
-        show(exchange_logs(result))
+        show(exchange_logs(result, top=top))
     if rounds:
         show(rounds_view(result))
     explain("forecast", explain_)
 
 
-def models() -> None:
+def models(output: TableJsonOpt = OutputFormat.table) -> None:
     """List the available models."""
-    console.print(models_table(api.list_models()))
+    infos = api.list_models()
+    if output is OutputFormat.json:
+        console.print_json(json.dumps(models_json(infos)))
+        return
+    console.print(models_table(infos))

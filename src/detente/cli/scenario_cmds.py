@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,15 @@ import typer
 
 from detente import api
 from detente.cli.common import console, err_console, guard
-from detente.cli.options import ForceOpt, FromOpt, ScenarioArg, ScenarioFileArg
+from detente.cli.options import (
+    ForceOpt,
+    FromOpt,
+    OutputFormat,
+    ScenarioArg,
+    ScenarioFileArg,
+    TableJsonOpt,
+)
+from detente.present.listings import check_json, comparative_json
 from detente.present.tables import comparative_table
 from detente.present.terminal import styled
 from detente.present.text import counts
@@ -22,9 +31,14 @@ def table(
         bool, typer.Option("--evidence", help="Show each stance's evidence note.")
     ] = False,
     fmt: FromOpt = None,
+    output: TableJsonOpt = OutputFormat.table,
 ) -> None:
     """The comparative table: issues × actors' stated positions (labels and numbers)."""
-    console.print(comparative_table(api.load(scenario, format=fmt), evidence=evidence))
+    sc = api.load(scenario, format=fmt)
+    if output is OutputFormat.json:
+        console.print_json(json.dumps(comparative_json(sc)))
+        return
+    console.print(comparative_table(sc, evidence=evidence))
 
 
 @guard
@@ -35,9 +49,13 @@ def check(
         typer.Option("--model", "-m", help="Also check what these models need (repeatable)."),
     ] = None,
     fmt: FromOpt = None,
+    output: TableJsonOpt = OutputFormat.table,
 ) -> None:
     """Validate a scenario and print every problem (exit code 1 if there are any)."""
     report = api.check(scenario, models=model or (), format=fmt)
+    if output is OutputFormat.json:
+        console.print_json(json.dumps(check_json(report)))
+        return
     for sc in report.scenarios:
         console.print(styled("[green]ok[/] {}: {}", sc.name, counts(sc)))
     for name, note in report.warnings():
@@ -49,7 +67,8 @@ def check(
 def convert(
     source: Annotated[str, typer.Argument(help="Input scenario file or bundled name.")],
     target: Annotated[Path, typer.Argument(
-        help="Output file (format from its extension; .xml and .tsv need --to).")],
+        help="Output file (format from its extension: .yaml, .csv, .xml writes KTAB XML; "
+        ".tsv fits decide and DEU, so it needs --to).")],
     to: Annotated[
         str | None, typer.Option("--to", help="Output format: "
                                  + ", ".join(api.format_names(writable=True)))

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from detente.present import wording
+from detente.present.evidence import outside_view_lines
 from detente.present.palette import model_colour
 from detente.present.terminal import visible
 from detente.uncertainty.synthesis import WEIGHT_RULE
@@ -176,12 +177,34 @@ def page_one(data: Any) -> dict[str, Any]:
         "best_alternatives": wording.alternatives_text(best) if best else "",
         "survival_draws": draws,
         "zopa": wording.zopa_sentence(story, data.deals["deals"]) if story else "",
-        "outside_view": data.outside_view,
+        "outside_view": outside_view_text(data.outside_view, data.outlook),
         "outlook": outlook_text(data.outlook),
     }
 
 
 OUTLOOK_MONTHS = (3, 6, 12, 24)
+
+WIDE_DISAGREEMENT = 0.25
+"""How far apart (in probability, at 12 months) the outlook's P(agreement) and the reference
+class's P(ending) must be for page 1 to say that they disagree widely."""
+
+
+def outside_view_text(rates: Any, found: Any) -> str:
+    """The outside view in plain sentences (each says what it is), and, beside the outlook,
+    whether the two disagree widely at 12 months (more than :data:`WIDE_DISAGREEMENT`)."""
+    if rates is None:
+        return ""
+    text = " ".join(outside_view_lines(rates))
+    if found is None or len(found.p_agreed_by) <= 12:
+        return text
+    model = float(found.p_agreed_by[12])
+    history, _, _ = rates.ending.within(12)
+    if abs(model - history) > WIDE_DISAGREEMENT:
+        text += (f" The two views disagree widely at 12 months: the outlook model gives "
+                 f"{100 * model:.0f}% for an agreement, history {100 * history:.0f}% for an "
+                 "end of the fighting; they measure different things, and each rests on "
+                 "its own assumptions.")
+    return text
 
 
 def outlook_text(found: Any) -> str:

@@ -9,7 +9,7 @@ from rich.console import RenderableType
 from rich.table import Table
 
 from detente.errors import DetenteError
-from detente.exchange_control import UNCONTROLLED, UNCONTROLLED_NOTE
+from detente.exchange_control import UNCONTROLLED, UNCONTROLLED_NOTE, mark_control
 from detente.present.legends import more_line
 from detente.results import ExchangeRun, ForecastSet, exchange_log
 
@@ -81,13 +81,16 @@ def exchange_view(run: ExchangeRun, *, top: int | None = None) -> list[Renderabl
     return out
 
 
-def exchange_logs(result: ForecastSet) -> list[RenderableType]:
-    """``detente forecast --exchanges``: the exchange log of each forecast that keeps one."""
+def exchange_logs(result: ForecastSet, *, top: int | None = None) -> list[RenderableType]:
+    """``detente forecast --exchanges``: the exchange log of each forecast that keeps one
+    (its first ``top`` rows), a side giving on an issue it does not control starred as in
+    ``detente exchanges``."""
     out: list[RenderableType] = []
     for f in result:
         log = exchange_log(f)
         if log is not None:
-            out.append(exchange_log_table(log, title=f"{f.model}: exchanges"))
+            out.append(exchange_log_table(mark_control(log, result.scenario), limit=top,
+                                          title=f"{f.model}: exchanges"))
     if not out:
         raise DetenteError("--exchanges: no model run keeps an exchange log "
                            "(add --model exchange)")

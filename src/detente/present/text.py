@@ -35,13 +35,29 @@ def counts(scenario: Scenario) -> str:
                       plural(len(scenario.stances), "stance")])
 
 
+CSV_DIGITS = 12
+"""Significant digits of a number in the CSV outputs: far beyond what any forecast means,
+and short of the float noise a computation leaves (``46.300000000000004`` is ``46.3``)."""
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: ``None`` empty, a float to :data:`CSV_DIGITS` significant
+    digits (``format(x, ".12g")``), anything else as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format(value, f".{CSV_DIGITS}g")
+    return value
+
+
 def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Rows as CSV with a header (the first row's keys); ``None`` is an empty cell."""
+    """Rows as CSV with a header (the first row's keys); ``None`` is an empty cell and
+    a float has at most :data:`CSV_DIGITS` significant digits (:func:`csv_cell`)."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
 
 

@@ -321,17 +321,21 @@ def block_summary(job: SimulationJob, x: np.ndarray, block: int = 0
     has = ~np.isnan(anchors)
     dist = np.abs(x[..., None] - anchors)  # [n, M, I, K]
     dist = np.where(has, dist, np.inf)
+    banded = valid & has.any(axis=1)
+    # closer: the plain |x - a| < |x - b| of the module docstring, on the raw distances
+    # (the no-agreement column at the status quo's value); only the band reading below
+    # sends a draw within the no-agreement band to that band and to no anchor
+    closer = ((dist[..., :, None] < dist[..., None, :]) & banded[..., None, None]).sum(axis=0)
+    band_dist = dist
     na = job.no_agreement  # [I, K]
     if na.any():  # within an explicit no-agreement band: that band, no anchor
         span = (job.scale[1] - job.scale[0])[:, None]
         at_na = ((dist <= job.band_width[:, None] + 1e-9 * span) & na).any(axis=-1)
-        dist = np.where(na, np.where(at_na[..., None], 0.0, np.inf),
-                        np.where(at_na[..., None], np.inf, dist))
-    band = np.argmin(dist, axis=-1)  # lower anchor on a tie (anchors sorted)
-    banded = valid & has.any(axis=1)
+        band_dist = np.where(na, np.where(at_na[..., None], 0.0, np.inf),
+                             np.where(at_na[..., None], np.inf, dist))
+    band = np.argmin(band_dist, axis=-1)  # lower anchor on a tie (anchors sorted)
     bcell = (np.arange(m)[:, None] * i + np.arange(i)[None, :]) * k
     band_counts = np.bincount((bcell + band)[banded], minlength=m * i * k).reshape(m, i, k)
-    closer = ((dist[..., :, None] < dist[..., None, :]) & banded[..., None, None]).sum(axis=0)
 
     # models that disagree (different nearest anchors)
     both = banded[:, :, None, :] & banded[:, None, :, :]
