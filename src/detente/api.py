@@ -1348,11 +1348,16 @@ BRIEF_OUTLOOK_PATHS = 2000
 
 def _brief_outlook(sc: Scenario) -> Any:
     """The outlook for page 1 of the brief, where the scenario states pressures to run it
-    on (``None`` otherwise, or when it cannot run on this scenario)."""
+    on (``None`` otherwise, or when it cannot run on this scenario). Where the scenario
+    marks costs of fighting, only settlements count as agreements (a package that leaves
+    the war going on is not the agreement page 1 speaks of)."""
+    from detente.deals.fighting import declares_fighting
+
     if not sc.pressures:
         return None
     try:
-        return outlook(sc, paths=BRIEF_OUTLOOK_PATHS, drivers=False, seed=0)
+        return outlook(sc, paths=BRIEF_OUTLOOK_PATHS, drivers=False, seed=0,
+                       settlements_only=declares_fighting(sc))
     except DetenteError:
         return None
 
@@ -1481,6 +1486,7 @@ def outlook(
     driver_paths: int = 1000,
     top: int = 5,
     parties: Sequence[str] = (),
+    settlements_only: bool = False,
     progress: Callable[[int, int], None] | None = None,
     format: str | None = None,
 ) -> Outlook:
@@ -1489,7 +1495,9 @@ def outlook(
     (:func:`detente.outlook.outlook`; ``rule`` is ``consecutive:K`` or ``hazard:H``).
     ``seed`` fixes the result; ``engine``, ``workers`` and ``chunk_size`` only decide
     where it runs. ``parties``: only packages needing every one of these actors' consent
-    count (the outlook of a settlement between them)."""
+    count (the outlook of a settlement between them). ``settlements_only``: only packages
+    under which no fighting continues count (:func:`detente.deals.fighting.settles`; no
+    change where the scenario marks no cost of fighting)."""
     from detente.outlook import outlook as run
     from detente.outlook import parse_rule
 
@@ -1498,4 +1506,4 @@ def outlook(
                hold_months=hold_months, coverage=coverage, utility=utility, engine=engine,
                scheduler=scheduler, workers=workers, chunk_size=chunk_size, drivers=drivers,
                driver_paths=driver_paths, top=top, parties=tuple(parties),
-               progress=progress)
+               settlements_only=settlements_only, progress=progress)
