@@ -73,17 +73,29 @@ Params = Mapping[str, Mapping[str, Any]]
 __all__ = [
     "DEFAULT",
     "DEFAULT_MODELS",
+    "StanceChange",
     "analyse_deals",
     "apply_draft",
     "backtest_models",
+    "baserates",
+    "brief",
+    "brief_simulated",
+    "capabilities",
     "capability_schemes",
     "check",
     "convert",
+    "deal_pair",
     "deal_problem",
+    "deals_cost",
     "delphi_history",
     "delphi_round",
+    "delphi_store",
     "draft_article",
+    "dumps",
+    "ending_by_month",
+    "estimate_deals",
     "estimate_simulation",
+    "evidence_backtest",
     "exchanges",
     "fit_ensemble",
     "forecast",
@@ -92,8 +104,10 @@ __all__ = [
     "list_models",
     "load",
     "load_all",
+    "load_deal_source",
     "load_genius",
     "load_simulation",
+    "loads",
     "logrolls",
     "new_scenario",
     "open_history",
@@ -103,13 +117,20 @@ __all__ = [
     "parse_pairs",
     "parse_params",
     "phase",
+    "pressures",
+    "proposals",
+    "proposals_cost",
+    "report_cost",
     "resolve_models",
     "run_backtest",
     "save",
     "save_review",
+    "scenario_schema",
     "sensitivity",
     "shipped_ensemble_members",
     "simulate",
+    "simulation_cost",
+    "what_if",
     "write_text",
 ]
 
@@ -1266,13 +1287,14 @@ def what_if(scenario: Scenario, changes: Iterable[StanceChange]) -> Scenario:
     return Scenario.from_dict(data)
 
 
-def deal_pair(scenario: ScenarioLike | GeniusDomain, a: str, b: str, *,
+def deal_pair(scenario: ScenarioLike | GeniusDomain, pair: tuple[str, str], *,
               utility: str = "linear") -> PairView:
-    """Two parties' utilities over the deal space (at most 5,000 deals, drawn when the
-    space is larger), their two-party Pareto frontier and ZOPA (``utility`` as in
-    :func:`deal_problem`)."""
+    """Two parties' (``pair``: two actor ids) utilities over the deal space (at most 5,000
+    deals, drawn when the space is larger), their two-party Pareto frontier and ZOPA
+    (``utility`` as in :func:`deal_problem`)."""
     from detente.deals.pair import pair_view
 
+    a, b = pair
     return pair_view(deal_problem(scenario, utility=utility), a, b)
 
 
