@@ -73,17 +73,29 @@ Params = Mapping[str, Mapping[str, Any]]
 __all__ = [
     "DEFAULT",
     "DEFAULT_MODELS",
+    "StanceChange",
     "analyse_deals",
     "apply_draft",
     "backtest_models",
+    "baserates",
+    "brief",
+    "brief_simulated",
+    "capabilities",
     "capability_schemes",
     "check",
     "convert",
+    "deal_pair",
     "deal_problem",
+    "deals_cost",
     "delphi_history",
     "delphi_round",
+    "delphi_store",
     "draft_article",
+    "dumps",
+    "ending_by_month",
+    "estimate_deals",
     "estimate_simulation",
+    "evidence_backtest",
     "exchanges",
     "fit_ensemble",
     "forecast",
@@ -92,8 +104,10 @@ __all__ = [
     "list_models",
     "load",
     "load_all",
+    "load_deal_source",
     "load_genius",
     "load_simulation",
+    "loads",
     "logrolls",
     "new_scenario",
     "open_history",
@@ -103,13 +117,20 @@ __all__ = [
     "parse_pairs",
     "parse_params",
     "phase",
+    "pressures",
+    "proposals",
+    "proposals_cost",
+    "report_cost",
     "resolve_models",
     "run_backtest",
     "save",
     "save_review",
+    "scenario_schema",
     "sensitivity",
     "shipped_ensemble_members",
     "simulate",
+    "simulation_cost",
+    "what_if",
     "write_text",
 ]
 
@@ -1266,13 +1287,14 @@ def what_if(scenario: Scenario, changes: Iterable[StanceChange]) -> Scenario:
     return Scenario.from_dict(data)
 
 
-def deal_pair(scenario: ScenarioLike | GeniusDomain, a: str, b: str, *,
+def deal_pair(scenario: ScenarioLike | GeniusDomain, pair: tuple[str, str], *,
               utility: str = "linear") -> PairView:
-    """Two parties' utilities over the deal space (at most 5,000 deals, drawn when the
-    space is larger), their two-party Pareto frontier and ZOPA (``utility`` as in
-    :func:`deal_problem`)."""
+    """Two parties' (``pair``: two actor ids) utilities over the deal space (at most 5,000
+    deals, drawn when the space is larger), their two-party Pareto frontier and ZOPA
+    (``utility`` as in :func:`deal_problem`)."""
     from detente.deals.pair import pair_view
 
+    a, b = pair
     return pair_view(deal_problem(scenario, utility=utility), a, b)
 
 
@@ -1348,11 +1370,16 @@ BRIEF_OUTLOOK_PATHS = 2000
 
 def _brief_outlook(sc: Scenario) -> Any:
     """The outlook for page 1 of the brief, where the scenario states pressures to run it
-    on (``None`` otherwise, or when it cannot run on this scenario)."""
+    on (``None`` otherwise, or when it cannot run on this scenario). Where the scenario
+    marks costs of fighting, only settlements count as agreements (a package that leaves
+    the war going on is not the agreement page 1 speaks of)."""
+    from detente.deals.fighting import declares_fighting
+
     if not sc.pressures:
         return None
     try:
-        return outlook(sc, paths=BRIEF_OUTLOOK_PATHS, drivers=False, seed=0)
+        return outlook(sc, paths=BRIEF_OUTLOOK_PATHS, drivers=False, seed=0,
+                       settlements_only=declares_fighting(sc))
     except DetenteError:
         return None
 
@@ -1481,6 +1508,7 @@ def outlook(
     driver_paths: int = 1000,
     top: int = 5,
     parties: Sequence[str] = (),
+    settlements_only: bool = False,
     progress: Callable[[int, int], None] | None = None,
     format: str | None = None,
 ) -> Outlook:
@@ -1489,7 +1517,9 @@ def outlook(
     (:func:`detente.outlook.outlook`; ``rule`` is ``consecutive:K`` or ``hazard:H``).
     ``seed`` fixes the result; ``engine``, ``workers`` and ``chunk_size`` only decide
     where it runs. ``parties``: only packages needing every one of these actors' consent
-    count (the outlook of a settlement between them)."""
+    count (the outlook of a settlement between them). ``settlements_only``: only packages
+    under which no fighting continues count (:func:`detente.deals.fighting.settles`; no
+    change where the scenario marks no cost of fighting)."""
     from detente.outlook import outlook as run
     from detente.outlook import parse_rule
 
@@ -1498,4 +1528,4 @@ def outlook(
                hold_months=hold_months, coverage=coverage, utility=utility, engine=engine,
                scheduler=scheduler, workers=workers, chunk_size=chunk_size, drivers=drivers,
                driver_paths=driver_paths, top=top, parties=tuple(parties),
-               progress=progress)
+               settlements_only=settlements_only, progress=progress)

@@ -57,7 +57,7 @@ def test_trajectories_histograms_tornado_pareto_timeline(ukraine, result, sim):
     sens = api.sensitivity(ukraine, method="morris", samples=4)
     tor = figures.tornado(sens, "donetsk", top=4)
     assert len(tor.data[0].y) == 4
-    view = api.deal_pair(ukraine, "RUS", "UKR")
+    view = api.deal_pair(ukraine, ("RUS", "UKR"))
     par = figures.pareto(view)
     front = next(t for t in par.data if t.name == "Pareto frontier")
     sizes = [len(i.options) + (i.no_agreement is not None) for i in ukraine.issues]

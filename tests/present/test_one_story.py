@@ -239,7 +239,7 @@ def test_positions_chart_labels_do_not_overprint_and_the_axis_is_numeric(ukraine
 
 
 def test_legends_stay_clear_of_axis_titles(ukraine):
-    par = figures.pareto(api.deal_pair(ukraine, "RUS", "UKR"))
+    par = figures.pareto(api.deal_pair(ukraine, ("RUS", "UKR")))
     assert par.layout.legend.yref == "container" and par.layout.legend.y == 0
     assert par.layout.legend.yanchor == "bottom" and par.layout.margin.b >= 100
 

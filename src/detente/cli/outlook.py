@@ -48,6 +48,10 @@ def outlook(
     party: Annotated[list[str] | None, typer.Option(
         "--party", help="Only packages that need this actor's consent (repeatable; e.g. "
         "the warring parties, for the outlook of a settlement).")] = None,
+    settlements_only: Annotated[bool, typer.Option(
+        "--settlements-only", help="Count only packages that stop the fighting (no front "
+        "left fighting) as agreements; no effect when the scenario marks no costs of "
+        "fighting.")] = False,
     output: FormatOpt = OutputFormat.table,
     fmt: FromOpt = None,
 ) -> None:
@@ -65,7 +69,7 @@ def outlook(
                          coverage=coverage, drivers=drivers, driver_paths=driver_paths,
                          engine=engine, scheduler=scheduler, workers=workers,
                          chunk_size=chunk_size, top=top, parties=tuple(party or ()),
-                         format=fmt)
+                         settlements_only=settlements_only, format=fmt)
     if output == OutputFormat.json:
         console.print_json(json.dumps(result.to_dict()))
     elif output == OutputFormat.csv:

@@ -46,6 +46,12 @@ if TYPE_CHECKING:
     from .utility import DealProblem
 
 
+def declares_fighting(scenario: Scenario) -> bool:
+    """Whether the scenario marks some pressure as a cost of fighting (``during:
+    fighting``): only then does it say which packages leave fighting on."""
+    return any(p.during == "fighting" for p in scenario.pressures)
+
+
 @dataclass(frozen=True, eq=False)
 class Fighting:
     """The compiled rule: fronts, what stops fighting on each, which pressures are costs
@@ -67,7 +73,7 @@ class Fighting:
     def from_scenario(cls, scenario: Scenario, space: OutcomeSpace) -> Fighting | None:
         """The rule of a scenario, ``None`` when it marks no pressure as a cost of fighting
         (then nothing changes)."""
-        if not any(p.during == "fighting" for p in scenario.pressures):
+        if not declares_fighting(scenario):
             return None
         fronts = scenario.front_ids
         stops = []
@@ -146,6 +152,13 @@ def fighting_under(problem: DealProblem, options: np.ndarray,
     kept = (runs & fight).astype(float) @ per_unit.T
     relief = -((~runs & fight).astype(float) @ per_unit.T)
     return FightingState(rule.fronts, go_on, runs, kept, relief)
+
+
+def settles(problem: DealProblem, options: np.ndarray) -> np.ndarray:
+    """``[...]``: whether each package ``options[..., I]`` is a settlement — fighting
+    continues on no front, ``¬ ∨_f continues_f(x)`` (:func:`fighting_under`). Every package
+    is one when the problem says nothing of fighting (nothing to settle)."""
+    return np.asarray(~fighting_under(problem, options).continues.any(axis=-1))
 
 
 def kept_shift(problem: DealProblem, options: np.ndarray, levels: np.ndarray) -> np.ndarray:

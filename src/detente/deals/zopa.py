@@ -32,7 +32,7 @@ import numpy as np
 from detente.errors import DetenteError
 from detente.json_values import json_number
 
-from .fighting import fighting_under, kept_shift
+from .fighting import fighting_under, kept_shift, settles
 from .space import DEFAULT_CHUNK
 from .utility import DealProblem
 
@@ -215,5 +215,5 @@ def describe_deal(problem: DealProblem, options: np.ndarray) -> dict[str, Any]:
     if problem.fighting is not None:  # what the package leaves of the war
         state = fighting_under(problem, np.asarray(options))
         out["war"] = {**state.to_dict(problem.actors),
-                      "settlement": not bool(state.continues.any())}
+                      "settlement": bool(settles(problem, np.asarray(options)))}
     return out

@@ -198,16 +198,11 @@ def match_episodes(conflicts: Conflicts, desc: Description, ratios: np.ndarray, 
     if desc.incompatibility:
         crit.append(Criterion("incompatibility", f"incompatibility = {desc.incompatibility}",
                               (ep["incompatibility"] == desc.incompatibility).to_numpy()))
-    if desc.major_power is not None:
-        crit.append(Criterion("major_power", f"major power fighting = {desc.major_power}",
-                              (ep["major_power"] == desc.major_power).to_numpy()))
+    crit += _major_power(ep, desc)
     if desc.intensity is not None:
         crit.append(Criterion("intensity", f"highest intensity = {desc.intensity}",
                               (ep["max_intensity"] == desc.intensity).to_numpy()))
-    if band_of(desc.capability_ratio) is not None:
-        crit.append(Criterion("capability_ratio",
-                              f"capability ratio {band_label(desc.capability_ratio)}",
-                              _band_mask(ratios, float(desc.capability_ratio or 1))))
+    crit += _capability_band(desc, ratios)
     months = ep["duration_months"].to_numpy()
 
     def enough(mask: np.ndarray) -> tuple[bool, dict[str, Any]]:
@@ -215,6 +210,22 @@ def match_episodes(conflicts: Conflicts, desc: Description, ratios: np.ndarray, 
         return n >= min_cases and at_risk >= min_at_risk, {"cases": n, "at_risk": at_risk}
 
     return widen("UCDP conflict episodes", ep, crit, enough=enough)
+
+
+def _major_power(cases: Any, desc: Description) -> list[Criterion]:
+    """The criterion "a major power fights", shared by episodes and wars (none if unstated)."""
+    if desc.major_power is None:
+        return []
+    return [Criterion("major_power", f"major power fighting = {desc.major_power}",
+                      (cases["major_power"] == desc.major_power).to_numpy())]
+
+
+def _capability_band(desc: Description, ratios: np.ndarray) -> list[Criterion]:
+    """The criterion "capability ratio in the conflict's band" (none if unstated)."""
+    if band_of(desc.capability_ratio) is None:
+        return []
+    return [Criterion("capability_ratio", f"capability ratio {band_label(desc.capability_ratio)}",
+                      _band_mask(ratios, float(desc.capability_ratio or 1)))]
 
 
 def match_wars(wars: Wars, desc: Description, ratios: np.ndarray, *,
@@ -233,13 +244,7 @@ def match_wars(wars: Wars, desc: Description, ratios: np.ndarray, *,
             crit.append(Criterion("incompatibility", f"war type = {wt}",
                                   (w["wartype"] == wt).to_numpy()))
     else:
-        if desc.major_power is not None:
-            crit.append(Criterion("major_power", f"major power fighting = {desc.major_power}",
-                                  (w["major_power"] == desc.major_power).to_numpy()))
-        if band_of(desc.capability_ratio) is not None:
-            crit.append(Criterion("capability_ratio",
-                                  f"capability ratio {band_label(desc.capability_ratio)}",
-                                  _band_mask(ratios, float(desc.capability_ratio or 1))))
+        crit += _major_power(w, desc) + _capability_band(desc, ratios)
 
     def enough(mask: np.ndarray) -> tuple[bool, dict[str, Any]]:
         return int(mask.sum()) >= min_cases, {"cases": int(mask.sum())}

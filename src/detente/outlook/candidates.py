@@ -15,6 +15,12 @@ candidates equals the frontier of all acceptable packages — the same set and t
 order (total utility descending, then option indices) as
 :func:`detente.deals.structured.acceptable_frontier` gives, so the bargaining
 solutions pick the same package.
+
+With ``settlements_only`` only settlements are enumerated — packages under which no
+fighting continues on any front (:func:`detente.deals.fighting.settles`, the deal layer's
+rule) — before the frontiers are taken, so a settlement dominated only by a package that
+leaves fighting on stays a candidate. A scenario that says nothing of fighting has every
+package a settlement, and nothing changes.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detente.deals.acceptability import acceptable
+from detente.deals.fighting import settles
 from detente.deals.pareto import pareto_mask
 from detente.deals.utility import DealProblem
 from detente.errors import DetenteError
@@ -45,8 +52,9 @@ class Candidates:
         return len(self.options)
 
 
-def candidates(problem: DealProblem) -> Candidates:
-    """The packages that may be on an acceptable frontier at some no-deal values."""
+def candidates(problem: DealProblem, *, settlements_only: bool = False) -> Candidates:
+    """The packages that may be on an acceptable frontier at some no-deal values (only
+    settlements, with ``settlements_only``; see the module docstring)."""
     if problem.keys is not None or not problem.additive:
         raise DetenteError("the outlook needs utilities from positions and saliences; these "
                            "are stated utilities (e.g. GENIUS), which it does not support")
@@ -56,6 +64,8 @@ def candidates(problem: DealProblem) -> Candidates:
                            f"{size:,} deals, the limit is {MAX_OUTLOOK_DEALS:,} (fewer "
                            "options per issue, or fewer issues)")
     every = problem.space.decode(np.arange(size, dtype=np.int64))
+    if settlements_only:
+        every = every[settles(problem, every)]
     rules = problem.rules
     if rules is not None:
         every = every[rules.structural_ok(every)]

@@ -74,6 +74,9 @@ class OutlookJob:
     holding: bool = True
     parties: tuple[str, ...] = ()
     """Only packages needing these actors' consent are candidates (empty: any package)."""
+    settlements_only: bool = False
+    """Only settlements (no fighting continues) are candidates; set only where the
+    scenario marks costs of fighting."""
 
     @cached_property
     def n_blocks(self) -> int:

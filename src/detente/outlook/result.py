@@ -95,6 +95,9 @@ class Outlook:
     drivers: tuple[dict[str, Any], ...] | None = None
     plans: dict[int, list[PlanGuarantee]] = field(default_factory=dict)
     parties: tuple[str, ...] = ()
+    settlements_only: bool = False
+    """Only settlements counted as agreements (packages under which no fighting continues;
+    :func:`detente.deals.fighting.settles`)."""
 
     @classmethod
     def build(cls, scenario: Scenario, job: OutlookJob, r: Reduced, *, coverage: float,
@@ -146,6 +149,7 @@ class Outlook:
             terms=terms, packages=tuple(packages), holds=held, batna_fan=fan(r.hist),
             inputs=tuple(stated_inputs(scenario)),
             drivers=None if drivers is None else tuple(drivers), parties=job.parties,
+            settlements_only=job.settlements_only,
         )
 
     # ---- output -------------------------------------------------------------------------
@@ -168,6 +172,7 @@ class Outlook:
             "lookahead": self.lookahead, "hold_months": self.hold_months,
             "coverage": self.coverage,
             "parties": list(self.parties),
+            "settlements_only": self.settlements_only,
             "median_month_open": self.median_open,
             "median_month_agreed": self.median_agreed,
             "p_agreed_by_horizon": float(self.p_agreed_by[-1]),

@@ -67,11 +67,14 @@ def make_job(scenario: Scenario, *, months: int = 24, paths: int = 10_000, seed:
              rule: AgreementRule | None = None, solution: str = "nash",
              lookahead: float = 6.0, hold_months: int = 12, coverage: float = 0.9,
              block_size: int = DEFAULT_BLOCK_SIZE, utility: str = "linear",
-             parties: tuple[str, ...] = (), problem: DealProblem | None = None
-             ) -> OutlookJob:
+             parties: tuple[str, ...] = (), settlements_only: bool = False,
+             problem: DealProblem | None = None) -> OutlookJob:
     """The checked, compiled job (deal problem, candidates, processes). ``parties``: only
     packages that need the consent of every one of these actors count (e.g. the warring
-    parties, for the outlook of a settlement rather than of any package)."""
+    parties, for the outlook of a settlement rather than of any package).
+    ``settlements_only``: only packages under which no fighting continues count
+    (:func:`detente.deals.fighting.settles`; no change where the scenario marks no cost
+    of fighting)."""
     rule = rule or AgreementRule()
     check_settings(months=months, paths=paths, rule=rule, solution=solution,
                    lookahead=lookahead, hold_months=hold_months, coverage=coverage,
@@ -81,12 +84,13 @@ def make_job(scenario: Scenario, *, months: int = 24, paths: int = 10_000, seed:
     if unknown:
         raise DetenteError(f"parties: unknown actor(s) {', '.join(unknown)}; actors are "
                            f"{', '.join(problem.actors)}")
-    cand = reachable(problem, candidates(problem))
+    cand = reachable(problem, candidates(problem, settlements_only=settlements_only))
     if parties:
         cand = needing(problem, cand, parties)
     return OutlookJob(problem, Processes.from_scenario(scenario, problem), cand,
                       months, paths, seed, rule, solution, float(lookahead), hold_months,
-                      block_size, parties=tuple(parties))
+                      block_size, parties=tuple(parties),
+                      settlements_only=settlements_only and problem.fighting is not None)
 
 
 def run_job(job: OutlookJob, *, engine: str | Engine = "local", scheduler: str | None = None,
@@ -131,14 +135,15 @@ def outlook(scenario: Scenario, *, months: int = 24, paths: int = 10_000, seed: 
             engine: str | Engine = "local", scheduler: str | None = None,
             workers: int | None = None, chunk_size: int | None = None,
             drivers: bool = True, driver_paths: int = 1000, top: int = 5,
-            parties: tuple[str, ...] = (), progress: Progress | None = None) -> Outlook:
+            parties: tuple[str, ...] = (), settlements_only: bool = False,
+            progress: Progress | None = None) -> Outlook:
     """The outlook of ``scenario`` over ``months`` months and ``paths`` paths (see the
     package docstring). ``seed`` and ``block_size`` fix the result; ``engine``,
     ``workers`` and ``chunk_size`` only decide where it is computed."""
     job = make_job(scenario, months=months, paths=paths, seed=seed, rule=rule,
                    solution=solution, lookahead=lookahead, hold_months=hold_months,
                    coverage=coverage, block_size=block_size, utility=utility,
-                   parties=parties)
+                   parties=parties, settlements_only=settlements_only)
     if drivers and driver_paths < 1:
         raise DetenteError(f"driver paths must be at least 1 (got {driver_paths})")
     reduced = run_job(job, engine=engine, scheduler=scheduler, workers=workers,

@@ -209,13 +209,17 @@ def outside_view_text(rates: Any, found: Any) -> str:
 
 def outlook_text(found: Any) -> str:
     """The outlook in one sentence: the model probability of agreement by month (paths of
-    the stated pressures), the median month, and how often the agreed package holds."""
+    the stated pressures), what counts as an agreement, the median month, and how often the
+    agreed package holds."""
+    from .outlook import agreement_words
+
     if found is None:
         return ""
     months = [m for m in OUTLOOK_MONTHS if m < len(found.p_agreed_by)]
     by = ", ".join(f"{m} months {100 * float(found.p_agreed_by[m]):.0f}%" for m in months)
     text = (f"Probability of an agreement by {by}, over {found.paths:,} simulated paths of "
-            f"the stated pressures (the outlook model: "
+            f"the stated pressures (the outlook model: an agreement is "
+            f"{agreement_words(found.settlements_only)}, "
             f"{found.rule.describe()})")
     if found.median_agreed is not None:
         text += f"; median month of agreement {found.median_agreed}"

@@ -26,6 +26,19 @@ def _deal(d: dict[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in d.items() if v != "no-agreement")
 
 
+SETTLEMENT_AGREEMENT = ("a package that stops the fighting, acceptable to every party whose "
+                        "consent is needed")
+"""What counts as an agreement when the outlook counts only settlements."""
+ANY_AGREEMENT = "any package acceptable to every party whose consent is needed"
+"""What counts as an agreement otherwise."""
+
+
+def agreement_words(settlements_only: bool) -> str:
+    """What the outlook counts as an agreement, in words (from the result's flag, never
+    from its text)."""
+    return SETTLEMENT_AGREEMENT if settlements_only else ANY_AGREEMENT
+
+
 def shown_months(months: int) -> list[int]:
     return sorted({t for t in SHOWN_MONTHS if t <= months} | {months})
 
@@ -37,6 +50,7 @@ def outlook_view(result: Outlook, *, drivers: int = 5) -> list[RenderableType]:
         styled("[bold]{}[/]: {} paths over {} months, seed {}; {}; terms by the {} solution; "
                "no-deal values judged {:g} months ahead.", d["scenario"], f"{d['paths']:,}",
                d["months"], d["seed"], d["rule"]["text"], d["solution"], d["lookahead"]),
+        styled("An agreement counts as {}.", agreement_words(d["settlements_only"])),
         *([styled("Only packages that need the consent of {}.", ", ".join(d["parties"]))]
           if d["parties"] else []),
         styled("Median month an acceptable package first exists: [bold]{}[/]; median month "

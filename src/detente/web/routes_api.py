@@ -229,7 +229,7 @@ async def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
             name = (model or ["eum"])[0]
             return figures.trajectories(api.forecast(sc, models=[name])[name], sc)
         first, second = a or sc.actor_ids[0], b or sc.actor_ids[1 % len(sc.actor_ids)]
-        return figures.pareto(api.deal_pair(sc, first, second))
+        return figures.pareto(api.deal_pair(sc, (first, second)))
 
     if kind in ("scales", "trajectories", "pareto"):
         fig = await run_in_threadpool(light)

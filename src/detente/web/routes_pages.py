@@ -205,7 +205,7 @@ def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
     second = ids[b] if b < len(ids) and ids[b] != first else next(
         (x for x in ids if x != first), first)
     report = api.analyse_deals(sc, robust=0).to_dict(top=10)  # the page shows no survival
-    figs = {"pareto": figure_json(figures.pareto(api.deal_pair(sc, first, second)))} \
+    figs = {"pareto": figure_json(figures.pareto(api.deal_pair(sc, (first, second))))} \
         if first != second else {}
     return page("deals.html.j2", entry=entry, sc=sc, deals=report, a=first, b=second,
                 figures=figs, w=wording, tolerance=TIE_TOLERANCE)

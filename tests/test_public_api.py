@@ -1,0 +1,46 @@
+"""One public API list (issue 30): ``detente.api.__all__`` names every public function and
+class the facade defines, and the package ``detente`` re-exports exactly that list (plus the
+data types), each name resolving on first use."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import detente
+from detente import api
+
+
+def _defined_in_api() -> set[str]:
+    return {name for name, obj in vars(api).items()
+            if not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
+            and getattr(obj, "__module__", "") == "detente.api"}
+
+
+def test_the_facade_lists_every_public_function_it_defines():
+    missing = _defined_in_api() - set(api.__all__)
+    assert not missing, f"add to detente.api.__all__: {sorted(missing)}"
+    absent = [n for n in api.__all__ if not hasattr(api, n)]
+    assert not absent, f"detente.api.__all__ names what api lacks: {absent}"
+
+
+# facade names that are also subpackages of detente: ``import detente.outlook`` binds the
+# package's attribute to the subpackage, so the function is reached as detente.api.outlook
+SUBPACKAGES = {p.name for p in Path(detente.__file__).parent.iterdir()
+               if (p / "__init__.py").is_file()}
+
+
+def test_the_package_exports_the_facade_list_exactly():
+    at_top = {n for n, (module, _) in detente._LAZY.items() if module == "detente.api"}
+    expected = set(api.__all__) - SUBPACKAGES
+    assert at_top == expected, (
+        f"only in detente: {sorted(at_top - expected)}; "
+        f"only in detente.api: {sorted(expected - at_top)}")
+    assert set(detente.__all__) == {"__version__", *detente._LAZY}
+
+
+def test_every_exported_name_resolves():
+    for name in detente.__all__:
+        assert getattr(detente, name) is not None, name
+    assert detente.load is api.load and detente.baserates is api.baserates
+    assert "outlook" in SUBPACKAGES and "outlook" not in detente.__all__
