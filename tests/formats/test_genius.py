@@ -80,6 +80,19 @@ def test_read_hand_written_domain(party):
     assert detente.load(party / "party-prof2.xml") == s
 
 
+def _genius_shift(p: DealProblem) -> np.ndarray:
+    """Per actor, what the export adds to every utility and the reservation value (0
+    whenever all the actor's packages are worth 0 to 1: then utilities are kept)."""
+    from detente.genius_export import genius_tables
+
+    shift = np.array([genius_tables([t[:, a] for t in p.tables])[1]
+                      for a in range(p.n_actors)])
+    u = p.utilities(np.arange(p.space.size))
+    inside = (u.min(axis=0) >= 0) & (u.max(axis=0) <= 1)
+    assert (shift[inside] == 0).all()
+    return shift
+
+
 def test_round_trip_keeps_utilities(ukraine, tmp_path):
     write_genius(ukraine, tmp_path)
     back = read_genius_domain(tmp_path)
@@ -88,8 +101,11 @@ def test_round_trip_keeps_utilities(ukraine, tmp_path):
     order = [p2.actors.index(a) for a in p1.actors]
     u1 = p1.utilities(np.arange(p1.space.size))
     u2 = p2.utilities(np.arange(p2.space.size))[:, order]
-    np.testing.assert_allclose(u1, u2, atol=1e-12)
-    np.testing.assert_allclose(p1.batna, p2.batna[order])
+    shift = _genius_shift(p1)
+    np.testing.assert_allclose(u1 + shift, u2, atol=1e-12)
+    np.testing.assert_allclose(p1.batna + shift, p2.batna[order])
+    # so every margin over the reservation value, and who accepts what, is kept
+    np.testing.assert_allclose(u1 - p1.batna, u2 - p2.batna[order], atol=1e-12)
 
 
 def test_errors_name_file_and_line(tmp_path):
@@ -131,6 +147,7 @@ def test_negmas_reads_our_files_with_the_same_utilities(ukraine, tmp_path):
         (tmp_path / name).write_text(text)
     ns = NScenario.from_genius_folder(tmp_path, ignore_discount=True)
     p = DealProblem.from_scenario(ukraine)
+    shift = _genius_shift(p)
     outcomes = list(ns.outcome_space.enumerate_or_sample())
     assert len(outcomes) == p.space.size
     for uf in ns.ufuns:
@@ -138,7 +155,8 @@ def test_negmas_reads_our_files_with_the_same_utilities(ukraine, tmp_path):
         a = p.actors.index(actor)
         for outcome in outcomes[::37]:
             opts = [p.space.option_names[i].index(str(v)) for i, v in enumerate(outcome)]
-            assert uf(outcome) == pytest.approx(p.utilities_of(np.array(opts))[a], abs=1e-9)
+            assert uf(outcome) == pytest.approx(p.utilities_of(np.array(opts))[a] + shift[a],
+                                                abs=1e-9)
     assert negmas is not None
 
 
@@ -195,3 +213,56 @@ def test_a_domain_alone_says_its_utility_spaces_are_missing(tmp_path):
     with pytest.raises(FormatError, match="no utility space beside it") as err:
         detente.load(tmp_path / "d-domain.xml")
     assert err.value.problems[0].file == str(tmp_path / "d-domain.xml")
+
+
+def test_negative_tables_are_moved_between_issues_not_written_negative(ukraine):
+    """Costs of fighting a package keeps (and a guarantor's cost) make some tables of the
+    bundled scenario negative; GENIUS allows no negative evaluation and no constant term,
+    so the export moves constants between an actor's issues and every sum stays."""
+    from detente.genius_export import genius_tables
+
+    p = DealProblem.from_scenario(ukraine)
+    assert any(t[:, a].min() < 0 for t in p.tables for a in range(p.n_actors)), \
+        "the bundled scenario no longer has a negative table: test moot"
+    rng = np.random.default_rng(7)
+    picks = np.stack([rng.integers(0, len(o), 200) for o in p.space.option_names], axis=1)
+    for a in range(p.n_actors):
+        cols, shift = genius_tables([t[:, a] for t in p.tables])
+        assert all(c.min() >= 0 for c in cols)
+        new = sum(c[picks[:, i]] for i, c in enumerate(cols))
+        old = sum(t[picks[:, i], a] for i, t in enumerate(p.tables))
+        np.testing.assert_allclose(new, old + shift, atol=1e-12)
+        assert 0 <= sum(float(c.min()) for c in cols) <= sum(float(c.max()) for c in cols) \
+            <= 1 + 1e-12
+
+
+@pytest.mark.parametrize(("cols", "shift"), [
+    ([[-0.3, 0.1], [0.05, 0.2], [0.0, 0.4]], 0.25),  # worst package −0.25: lifted to 0
+    ([[0.2, 0.6], [0.1, 0.5]], -0.1),  # best package 1.1: lowered to 1
+    ([[-0.1, 0.3], [0.2, 0.5]], 0.0),  # the negative issue paid back by the other
+])
+def test_genius_tables_shift_only_what_must_move(cols, shift):
+    from detente.genius_export import genius_tables
+
+    arrays = [np.array(c) for c in cols]
+    out, got = genius_tables(arrays)
+    assert got == pytest.approx(shift)
+    assert all(c.min() >= 0 for c in out)
+    for x in np.ndindex(*(len(c) for c in arrays)):
+        assert sum(c[k] for c, k in zip(out, x, strict=True)) == pytest.approx(
+            sum(c[k] for c, k in zip(arrays, x, strict=True)) + shift)
+    assert genius_tables([np.array([0.0, 0.8]), np.array([-0.3, 0.0])]) is None  # span 1.1
+
+
+def test_costs_only_several_issues_stop_together_are_refused(ukraine):
+    """Where two issues each stop the same fighting, its costs depend on both issues
+    together (rectangle terms), which a GENIUS linear-additive file cannot hold."""
+    from detente.scenario import Scenario
+
+    data = ukraine.to_dict()
+    (donetsk,) = [i for i in data["issues"] if i["id"] == "donetsk"]
+    donetsk["stops_fighting"] = [next(iter(donetsk["options"]))]
+    s = Scenario.from_dict(data)
+    assert DealProblem.from_scenario(s).terms is not None
+    with pytest.raises(detente.DetenteError, match="several issues together"):
+        dumps_genius(s)
