@@ -76,18 +76,19 @@ def hostile_dict(text: str = HOSTILE) -> dict:
 
 
 def _hostile_structure(data: dict, text: str, actor: dict, issue: dict, source: dict) -> None:
-    """The scenario structure (control, vetoes, red lines, linkages, blocs, pressures) is
-    left out: every reference to a renamed id would repeat ``text``, whose unbalanced
+    """The scenario structure (control, vetoes, red lines, linkages, blocs, pressures,
+    capability per issue, guarantors, beneficiaries, who lifts sanctions) is left out: every reference to a renamed id would repeat ``text``, whose unbalanced
     brackets then exceed the YAML reader's bracket-depth guard (a quote-blind upper
     bound). Hostile text in the structure is covered by tests/structure."""
     for key in ("blocs", "linkages", "pressures", "shocks", "proposals", "conflict", "fronts"):
         data.pop(key, None)  # proposals likewise (hostile plan titles: tests/proposals)
     for i in data["issues"]:
         for key in ("controlled_by", "vetoes", "no_agreement", "stops_fighting", "fronts",
-                    "no_agreement_band"):
+                    "no_agreement_band", "guarantors", "beneficiaries", "lifted_by"):
             i.pop(key, None)
     for a in data["actors"]:
         a.pop("batna_pressure", None)
+        a.pop("capability_by_issue", None)
     for st in data["stances"]:
         st.pop("red_lines", None)
 
