@@ -77,9 +77,10 @@ def hostile_dict(text: str = HOSTILE) -> dict:
 
 def _hostile_structure(data: dict, text: str, actor: dict, issue: dict, source: dict) -> None:
     """The scenario structure (control, vetoes, red lines, linkages, blocs, pressures,
-    capability per issue, guarantors, beneficiaries, who lifts sanctions) is left out: every reference to a renamed id would repeat ``text``, whose unbalanced
-    brackets then exceed the YAML reader's bracket-depth guard (a quote-blind upper
-    bound). Hostile text in the structure is covered by tests/structure."""
+    capability per issue, guarantors, beneficiaries, who lifts sanctions) is left out:
+    every reference to a renamed id would repeat ``text``, whose unbalanced brackets then
+    exceed the YAML reader's bracket-depth guard (a quote-blind upper bound). Hostile text
+    in the structure is covered by tests/structure."""
     for key in ("blocs", "linkages", "pressures", "shocks", "proposals", "conflict", "fronts"):
         data.pop(key, None)  # proposals likewise (hostile plan titles: tests/proposals)
     for i in data["issues"]:

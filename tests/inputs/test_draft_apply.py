@@ -29,11 +29,48 @@ def _edit(path, fn):
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
+def _blank(p: dict) -> bool:
+    """An accepted proposal of a new actor or stance that still lacks its numbers."""
+    return bool(p.get("accept")) and not p.get("in_scenario", True) and (
+        (p["kind"] == "actor" and p.get("capability") is None)
+        or (p["kind"] == "stance" and p.get("position") is None))
+
+
+def _new_and_blank(path) -> list[dict]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [p for p in data["proposed"] if _blank(p)]
+
+
+def _decline_blank(d) -> None:
+    for p in d["proposed"]:
+        if _blank(p):
+            p["accept"] = False
+
+
 def test_unedited_review_names_the_missing_numbers(review_file, tmp_path):
     out = tmp_path / "new.yaml"
+    blank = _new_and_blank(review_file)
     res = runner.invoke(app, ["draft", "apply", str(review_file), "-o", str(out)])
-    # the only new stance the draft proposes (Russia on drones, "Not directly addressed")
-    # is proposed with accept: false, so the unedited review applies and changes nothing
+    if not blank:
+        # nothing new is accepted without numbers: the unedited review changes nothing
+        assert res.exit_code == 0, res.output
+        assert detente.load(out).hash == detente.load("ukraine-2025-11").hash
+        return
+    # the draft accepts a new actor or stance (India, halting Russian oil imports: a
+    # stance on sanctions relief) whose numbers the analyst must give: each is named with
+    # the review's line, and nothing is written
+    assert res.exit_code == 1 and not out.exists()
+    text = " ".join(res.output.split())
+    for p in blank:
+        who = p["id"] if p["kind"] == "actor" else f"{p['actor']} on {p['issue']}"
+        assert who in text, who
+    assert "review.yaml:" in text
+
+
+def test_declining_the_new_proposals_changes_nothing(review_file, tmp_path):
+    _edit(review_file, _decline_blank)
+    out = tmp_path / "new.yaml"
+    res = runner.invoke(app, ["draft", "apply", str(review_file), "-o", str(out)])
     assert res.exit_code == 0, res.output
     assert detente.load(out).hash == detente.load("ukraine-2025-11").hash
 
@@ -52,6 +89,7 @@ def test_accepting_a_blank_stance_is_a_problem_at_its_line(review_file, tmp_path
 
 def test_edits_become_a_new_version(review_file, tmp_path):
     def edit(d):
+        _decline_blank(d)
         d["as_of"] = "2025-11-06"
         for p in d["proposed"]:
             if p["kind"] == "stance" and (p["actor"], p["issue"]) == ("RUS", "drones"):
@@ -76,9 +114,13 @@ def test_edits_become_a_new_version(review_file, tmp_path):
 
 
 def test_a_position_outside_its_range_is_reported(review_file, tmp_path):
-    _edit(review_file, lambda d: [p.update(position=0) for p in d["proposed"]
-                                  if p["kind"] == "stance" and p["actor"] == "RUS"
-                                  and p["issue"] == "donetsk"])
+    def edit(d):
+        _decline_blank(d)
+        for p in d["proposed"]:
+            if p["kind"] == "stance" and p["actor"] == "RUS" and p["issue"] == "donetsk":
+                p["position"] = 0
+
+    _edit(review_file, edit)
     with pytest.raises(ScenarioError) as exc:
         detente.apply_draft(review_file)
     assert "excludes the position 0" in str(exc.value)

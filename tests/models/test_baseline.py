@@ -180,7 +180,7 @@ def test_forecast_provenance_and_outputs(ukraine):
 
 def test_arrays_shape_and_mask(ukraine):
     arr = compile_scenario(ukraine, draws=4)
-    assert arr.position.shape == (4, 5, 5)
+    assert arr.position.shape == (4, len(ukraine.actors), len(ukraine.issues))
     r, d = ukraine.actor_ids.index("RUS"), ukraine.issue_ids.index("drones")
     assert not arr.mask[r, d] and np.isnan(arr.position[0, r, d]) and arr.weight[0, r, d] == 0
 

@@ -6,11 +6,12 @@ linkage couples two issues — but it is a disjoint union of products. Split
 the space by which issues move (``2^I`` patterns: each issue either at its
 no-deal option or at one of its other options that crosses no red line) and,
 for each linkage, by whether its offer's condition holds (if it does, the
-requirement's issue is cut to the options meeting the requirement). In each
-cell the consenting parties are fixed, so :func:`~detente.deals.pareto.deal_frontier`
-runs on the cut tables with the floor ``β_a`` for the parties and ``−∞`` for
-everyone else; the frontier of the union is the frontier of the cells'
-frontiers. Exact; up to ``MAX_ISSUES`` issues.
+requirement's issue is cut to the options meeting the requirement) and, on an
+issue whose options lift some actors' measures (``lifted_by``), by whose
+measures the option lifts. In each cell the consenting parties are fixed,
+so :func:`~detente.deals.pareto.deal_frontier` runs on the cut tables with the
+floor ``β_a`` for the parties and ``−∞`` for everyone else; the frontier of the
+union is the frontier of the cells' frontiers. Exact; up to ``MAX_ISSUES`` issues.
 
 **Solutions.** With ``g_a = u_a − β_a`` and ``P(x)`` the consenting parties of
 deal ``x`` (each weighted ``ω_a``: 1, or 1/(bloc size) so that a bloc counts
@@ -66,9 +67,9 @@ def acceptable_frontier(problem: DealProblem, batna: np.ndarray | None = None
         allowed = [moving[i] if m else staying[i] for i, m in enumerate(pattern)]
         if any(len(a) == 0 for a in allowed):
             continue
-        need = np.asarray(pattern, dtype=np.int64) @ rules.veto.astype(np.int64) > 0
-        floor = np.where(need, beta, -np.inf)
-        for cut in _linkage_cells(rules, allowed):
+        moved = np.asarray(pattern, dtype=np.int64) @ rules.veto.astype(np.int64) > 0
+        for cut, lifted in _lift_cells(rules, _linkage_cells(rules, allowed)):
+            floor = np.where(moved | lifted, beta, -np.inf)
             tables = [problem.tables[i][cut[i]] for i in range(n_i)]
             opts, util = deal_frontier(tables, floor)
             if len(opts):
@@ -111,6 +112,27 @@ def _linkage_cells(rules: Rules, allowed: list[np.ndarray]):
                 cut[link.requires_issue] = r[link.requires[r]]
         if all(len(c) for c in cut):
             yield cut
+
+
+def _lift_cells(rules: Rules, cells):
+    """Each cell cut further, on every issue whose options lift actors' measures, by
+    whose measures its options lift (``Rules.lifts``): ``(cut, lifted[A])``, ``lifted``
+    the actors whose consent the cut's lifting options need."""
+    n_a = len(rules.actors)
+    lifting = [i for i, t in enumerate(rules.lifts) if t.any()]
+    for cut in cells:
+        groups = []
+        for i in lifting:
+            rows = rules.lifts[i][cut[i]]
+            keys = {tuple(r) for r in rows.tolist()}
+            groups.append([(cut[i][(rows == np.array(k)).all(axis=1)], np.array(k, dtype=bool))
+                           for k in sorted(keys)])
+        for combo in itertools.product(*groups):
+            out, lifted = list(cut), np.zeros(n_a, dtype=bool)
+            for i, (opts, who) in zip(lifting, combo, strict=True):
+                out[i] = opts
+                lifted |= who
+            yield out, lifted
 
 
 # ---- solutions -------------------------------------------------------------------------
