@@ -17,13 +17,14 @@ def test_drones_for_tomahawks_logroll(ukraine):
     ukr_gets = trade.issue_a if trade.a == "UKR" else trade.issue_b
     assert ukr_gets == "tomahawks"
     assert trade.net_a > 0 and trade.net_b > 0
-    # each side weighs what it gets above what it gives (saliences read from the scenario)
+    # both ratios weigh Tomahawks against drones (saliences read from the scenario):
+    # Kyiv weighs the missiles more, relative to the drones, than Washington does
     sal = {(a, i): ukraine.stance(a, i).salience for a in ("UKR", "USA")
            for i in ("tomahawks", "drones")}
     assert trade.salience_supports
     assert trade.salience_ratio_a == pytest.approx(sal["UKR", "tomahawks"] / sal["UKR", "drones"])
-    assert trade.salience_ratio_b == pytest.approx(sal["USA", "drones"] / sal["USA", "tomahawks"])
-    assert trade.salience_ratio_a > 1 and trade.salience_ratio_b > 1
+    assert trade.salience_ratio_b == pytest.approx(sal["USA", "tomahawks"] / sal["USA", "drones"])
+    assert trade.salience_ratio_a > trade.salience_ratio_b
     # missiles on the linked offer's terms, for drone technology Kyiv really gives
     assert trade.option_a == "conditional" and trade.option_b != "none"
     usa_give = trade.give_b

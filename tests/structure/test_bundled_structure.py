@@ -191,14 +191,19 @@ def test_no_deal_is_never_printed_as_a_ceasefire(ukraine):
     outside = donetsk.nearest_anchor(53)
     assert outside.value == 50 and "fighting continues" not in outside.label
     # the Nash model in its unanimity form returns the status quo where no settlement
-    # makes everyone better off: that result is no agreement, never the ceasefire anchor
+    # makes everyone better off: that result is no agreement, never the settlement anchor
+    # (the freeze on the current line, which comes with a ceasefire)
     unanimity = ["-m", "nash", "-p", "nash.disagreement=status-quo"]
     res = runner.invoke(app, ["forecast", *unanimity, "--format", "json"])
     assert res.exit_code == 0, res.output
-    assert "ceasefire" not in json.dumps(json.loads(res.output)).split('"donetsk"')[1][:400]
-    res = runner.invoke(app, ["forecast", *unanimity])
-    # the status quo column and Nash's no-deal result: no ceasefire anywhere
-    assert "fighting continues" in " ".join(res.output.split()) and "ceasefire" not in res.output
+    point = json.loads(res.output)["forecasts"][0]["outcome"]["donetsk"]
+    assert donetsk.nearest_anchor(point).label == "no agreement, fighting continues"
+    res = runner.invoke(app, ["forecast", *unanimity], env={"COLUMNS": "200"})
+    # the status quo column and Nash's no-deal result: no freeze, no ceasefire, anywhere
+    shown = " ".join(res.output.split())
+    assert "no agreement, fighting continues" in shown
+    assert "no ceasefire, fighting continues" in shown
+    assert outside.label not in shown and "full ceasefire along the current line" not in shown
     data = json.loads(runner.invoke(app, ["deals", "-f", "json", "--top", "50"]).output)
     for d in [*data["top"], *(s for s in data["solutions"].values() if s)]:
         # leaving Donetsk unsettled is labelled as such; a frozen line is a deal needing both
