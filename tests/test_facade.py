@@ -61,7 +61,7 @@ def test_check_reports_every_models_needs(tmp_path, ukraine):
 def test_convert_and_new_scenario_refuse_to_overwrite(tmp_path):
     target = tmp_path / "u.csv"
     assert api.convert(None, target) == target
-    with pytest.raises(DetenteError, match="exists; pass --force"):
+    with pytest.raises(DetenteError, match="exists; pass force=True"):
         api.convert(None, target)
     assert api.convert("ukraine-2025-11", target, force=True) == target
     path = api.new_scenario("drill", tmp_path / "drill.yaml")

@@ -93,6 +93,7 @@ from detente.api._uncertainty import (
     simulation_cost,
 )
 from detente.models.registry import DEFAULT_MODELS, resolve_models
+from detente.requests import Execution, SimulationRequest
 from detente.results import DealWork
 from detente.scenarios import DEFAULT
 
@@ -102,6 +103,8 @@ __all__ = [
     "DEFAULT_MODELS",
     "FAST_MODELS",
     "DealWork",
+    "Execution",
+    "SimulationRequest",
     "StanceChange",
     "analyse_deals",
     "apply_draft",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from detente import formats
 from detente.api._scenarios import ScenarioLike, _scenario
-from detente.errors import DetenteError
+from detente.errors import DetenteError, OptionError
 from detente.formats.genius import GeniusDomain, read_genius_domain
 from detente.results import DealWork, LogrollSet
 from detente.scenario import Scenario
@@ -282,7 +282,7 @@ def phase(
         rep = analyse(problem)
         nash = rep.solutions["nash"]
         if nash is None:
-            raise DetenteError("no deal beats every BATNA; give one with --deal")
+            raise OptionError("no deal beats every BATNA; give one with {deal}")
         chosen = rep.frontier_options[nash]
     else:
         chosen = problem.parse_deal(deal)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from detente.api._models import Params
 from detente.api._scenarios import ScenarioLike, _located, _scenario
 from detente.api._uncertainty import simulate
-from detente.errors import DetenteError, ModelInputError
+from detente.errors import ModelInputError, OptionError
 from detente.extras import extras_of
 from detente.models.base import Forecast, Model
 from detente.models.registry import resolve_models
@@ -77,7 +77,7 @@ def forecast(
     if draws == 0:
         return result
     if draws is not None and draws < 0:
-        raise DetenteError(f"--draws must be 0 or more (got {draws})")
+        raise OptionError(f"{{draws}} must be 0 or more (got {draws})")
     ran = [m for m, b in zip(resolved, chosen, strict=True)
            if b.name not in {x.model for x in skipped}]
     return _with_distributions(result, ran, draws=draws, interval=interval, seed=seed,

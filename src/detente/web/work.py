@@ -25,7 +25,7 @@ def compute(kind: str, scenario: Mapping[str, Any], params: Mapping[str, Any]) -
     sc = Scenario.from_dict(dict(scenario), file="job")
     p = dict(params)
     if kind == "simulate":
-        return api.simulate(sc, p.pop("models", None), **p)
+        return api.simulate(sc, request=api.SimulationRequest.of(**p))
     if kind == "deals":
         return api.analyse_deals(sc, **p)
     if kind == "proposals":
