@@ -125,3 +125,28 @@ def test_no_cli_flag_in_a_message_below_the_cli():
                         and id(node) not in docs and flag.search(node.value)):
                     found.append(f"{path.relative_to(SRC)}:{node.lineno}: {node.value[:60]}")
     assert not found, found
+
+
+def test_a_deal_request_routes_the_problems_options_to_the_problem(ukraine):
+    from detente.requests import DealProblemRequest, DealRequest
+
+    req = DealRequest.of(utility="quadratic", acceptance="at-least", robust=0, draws=4)
+    assert req.problem == DealProblemRequest(utility="quadratic", acceptance="at_least")
+    assert (req.robust, req.draws) == (0, 4)
+    with pytest.raises(OptionError, match="robust must be None or an integer >= 0"):
+        DealRequest.of(robust=-1)
+    by_words = api.analyse_deals(ukraine, utility="quadratic", robust=0)
+    by_request = api.analyse_deals(ukraine, request=DealRequest.of(utility="quadratic",
+                                                                   robust=0))
+    assert by_words.to_dict() == by_request.to_dict()
+    assert by_words.to_dict() != api.analyse_deals(ukraine, robust=0).to_dict()
+
+
+def test_the_deals_package_takes_the_problems_options_by_their_declaration(ukraine):
+    from detente import deals
+    from detente.requests import DealProblemRequest
+
+    request, rest = DealProblemRequest.take({"utility": "quadratic", "top": 2})
+    assert request == DealProblemRequest(utility="quadratic") and rest == {"top": 2}
+    with pytest.raises(TypeError):  # an option neither the problem nor phase knows
+        deals.phase_deal(ukraine, "tomahawks=conditional", utility="quadratic", topp=2)

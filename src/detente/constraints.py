@@ -195,3 +195,11 @@ class Declaration:
             if own or inner is not None:
                 changes[name] = kind.of(inner, **own)
         return dataclasses.replace(base, **changes) if base is not None else cls(**changes)
+
+    @classmethod
+    def take(cls: type[D], options: Mapping[str, Any]) -> tuple[D, dict[str, Any]]:
+        """The declaration made of the ``options`` it declares, and the other options (for
+        a function that takes both, as ``deals.phase_deal`` does)."""
+        mine = set(cls.option_names()) | set(cls._nested())
+        return (cls.of(**{k: v for k, v in options.items() if k in mine}),
+                {k: v for k, v in options.items() if k not in mine})

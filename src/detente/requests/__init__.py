@@ -9,6 +9,7 @@ without importing the heavy packages that run them.
 """
 
 from detente.engines.execution import Execution
+from detente.requests.deals import DealProblemRequest, DealRequest
 from detente.requests.simulation import SimulationRequest
 
-__all__ = ["Execution", "SimulationRequest"]
+__all__ = ["DealProblemRequest", "DealRequest", "Execution", "SimulationRequest"]
