@@ -137,6 +137,46 @@ def outlook_csv(result: Outlook) -> str:
     return csv_text(result.month_rows())
 
 
+AGREEMENT_LABEL = "P(agreement by month): the outlook model"
+"""What the outlook's curve is, beside the outside view (what counts as an agreement is
+said after it, from the result's flag)."""
+
+
+def beside_outside_view(result: Outlook, rates: Any) -> dict[str, Any] | None:
+    """The outlook's P(agreement by month t) and the reference class's P(ending within t
+    months | lasted so far) side by side, month by month (the months the outlook table
+    shows, from 1), each labelled with what it is, and the outside view in sentences with
+    the note where the two disagree widely
+    (:func:`detente.present.bottom_line.outside_view_text`, which page 1 of the brief
+    uses too). ``rates``: :func:`detente.api.baserates` of the scenario, or ``None`` (then
+    ``None``: the scenario states no conflict to find a reference class for)."""
+    from .bottom_line import outside_view_text
+    from .evidence import AN_END
+
+    if rates is None:
+        return None
+    ending = rates.ending
+    rows = []
+    for m in shown_months(result.months):
+        if m < 1:
+            continue
+        p, low, high = ending.within(m) if m <= len(ending.months) else (None, None, None)
+        rows.append({"month": m, "agreement": float(result.p_agreed_by[m]),
+                     "ending": p, "low": low, "high": high})
+    return {
+        "agreement_label": f"{AGREEMENT_LABEL} (an agreement: "
+                           f"{agreement_words(result.settlements_only)}; "
+                           f"{result.paths:,} simulated paths of the stated pressures)",
+        "ending_label": (f"P(ending by month): the reference class, historical frequencies "
+                         f"among the {ending.at_risk} similar conflicts that had lasted "
+                         f"{ending.lasted_months:.0f} months ({AN_END}; "
+                         f"{100 * ending.level:.0f}% band), not a forecast "
+                         "of this conflict"),
+        "rows": rows,
+        "text": outside_view_text(rates, result),
+    }
+
+
 def outlook_summary(result: Outlook) -> dict[str, Any]:
     """The few numbers a one-page brief shows: when, on what terms, whether it holds."""
     d = result.to_dict()

@@ -283,8 +283,10 @@ async def outlook_page(request: Request, ref: str,
                        paths: Annotated[int, Query(ge=1, le=OUTLOOK_PATHS)] = 2000,
                        seed: SeedQ = 0) -> Response:
     """The outlook over time (``api.outlook``, no drivers; a job): by month, the packages
-    most often agreed with their guarantees by phase, the terms, and the two figures."""
-    from detente.present.outlook import shown_months
+    most often agreed with their guarantees by phase, the terms, and the two figures; where
+    the scenario states its conflict (``conflict:``), the outside view beside it (the
+    reference class's P(ending by month), ``api.outside_view``)."""
+    from detente.present.outlook import AGREEMENT_LABEL, beside_outside_view, shown_months
 
     entry = await entry_of(request, ref)
     sc = entry.scenario
@@ -299,7 +301,14 @@ async def outlook_page(request: Request, ref: str,
         out = result.to_dict()
         figs = {"outlook-curve": figure_json(figures.outlook_curve(result)),
                 "outlook-fan": figure_json(figures.outlook_fan(result))}
-        return page("outlook.html.j2", entry=entry, sc=sc, out=out,
+        rates = api.outside_view(sc, months=months)
+        beside = beside_outside_view(result, rates)
+        if beside is not None:
+            figs["outlook-outside-view"] = figure_json(figures.ending_by_month(
+                rates.ending, agreement={"months": list(range(1, months + 1)),
+                                         "p": list(result.p_agreed_by[1:])},
+                agreement_label=AGREEMENT_LABEL))
+        return page("outlook.html.j2", entry=entry, sc=sc, out=out, beside=beside,
                     months=[out["by_month"][t] for t in shown_months(months)],
                     max_months=OUTLOOK_MONTHS, max_paths=OUTLOOK_PATHS, figures=figs)
 
