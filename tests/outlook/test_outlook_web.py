@@ -66,3 +66,25 @@ def test_outlook_page_without_a_conflict_says_there_is_no_outside_view(two_party
     page = client.get(f"/s/{ref}/outlook?months=3&paths=50").text
     assert 'id="outlook-months"' in page and 'id="outlook-outside-view"' not in page
     assert "No outside view: the scenario states no conflict" in page
+
+
+def test_outlook_page_shows_what_each_named_guarantor_would_pledge(two_party_war):
+    import html
+
+    from detente.present.outlook import pledge_text
+
+    from .conftest import with_guarantors
+
+    # no-deal values of 0.85 (judged 6 months ahead) open the range only once the front has
+    # moved; after agreement it recedes, so resuming the fight pays
+    sc = with_guarantors(two_party_war(after=-1.0, batna=0.85), {"G": 0.5, "H": 0.3})
+    client = TestClient(create_app())
+    text = api.dumps(sc, "yaml")
+    ref = client.post("/api/scenarios", files={"file": ("g.yaml", text)}).json()["id"]
+    page = client.get(f"/s/{ref}/outlook?months=12&paths=60&seed=1").text
+    out = api.outlook(sc, months=12, paths=60, seed=1, drivers=False).to_dict()
+    plans = out["packages"][0]["plans"]
+    assert plans and plans[0]["by_guarantor"]  # the shift makes a guarantee necessary
+    for plan in plans:
+        assert html.escape(pledge_text(plan), quote=False) in page
+    assert "G 50%, H 30%" in page

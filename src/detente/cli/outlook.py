@@ -32,7 +32,8 @@ def outlook(
         "--hold-months", min=0, help="Months after agreement in which reneging is checked.")
     ] = 12,
     coverage: Annotated[float, typer.Option(
-        help="Share of paths the reported guarantees must cover (0..1].")] = 0.9,
+        help="Share of paths the reported guarantees must cover (0..1]; each guarantee "
+        "is also given as what the scenario's named guarantors would pledge.")] = 0.9,
     drivers: Annotated[bool, typer.Option(
         "--drivers/--no-drivers", help="Find which input moves the median month most.")
     ] = True,

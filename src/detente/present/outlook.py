@@ -97,6 +97,7 @@ def outlook_view(result: Outlook, *, drivers: int = 5) -> list[RenderableType]:
                          "self-enforcing; guarantee: escrowed utility each party needs")
             g.caption_justify = "left"
             out.append(g)
+            out.extend(_pledges_table(d["packages"][0]["plans"], d["guarantors"]))
     terms = Table(title="Terms at agreement, per issue (share of agreements)",
                   title_justify="left")
     terms.add_column("issue")
@@ -126,6 +127,34 @@ def outlook_view(result: Outlook, *, drivers: int = 5) -> list[RenderableType]:
         out.append(dr)
     out.append(Text(d["note"], style="dim"))
     return out
+
+
+def pledge_text(plan: dict[str, Any]) -> str:
+    """One plan's pledges by named guarantor, in words (``—`` when it needs none)."""
+    parts = [f"{g}: " + ", ".join(f"{v:.3f} to {a}" for a, v in to.items())
+             for g, to in plan["by_guarantor"].items()]
+    if plan["unpledged"]:
+        parts.append("no named guarantor can credibly cover " + ", ".join(plan["unpledged"]))
+    return "; ".join(parts) or "—"
+
+
+def _pledges_table(plans: list[dict[str, Any]], guarantors: dict[str, float]
+                   ) -> list[RenderableType]:
+    """The guarantee each named guarantor would pledge, per plan (the same plans)."""
+    if not guarantors:
+        return [Text("The scenario names no guarantor, so the guarantees above are not "
+                     "assigned to anyone.", style="dim")]
+    t = Table(title="Pledged by the named guarantors (same plans, same order)",
+              title_justify="left")
+    t.add_column("plan", justify="right")
+    t.add_column("face value each guarantor pledges", overflow="fold", max_width=66)
+    for k, plan in enumerate(plans, 1):
+        t.add_row(str(k), pledge_text(plan))
+    t.caption = ("believed at the chance that at least one delivers ("
+                 + ", ".join(f"{g} {c:.0%}" for g, c in guarantors.items())
+                 + "), so worth the escrow each party needs")
+    t.caption_justify = "left"
+    return [t]
 
 
 def _m(month: int | None) -> str:

@@ -286,7 +286,12 @@ async def outlook_page(request: Request, ref: str,
     most often agreed with their guarantees by phase, the terms, and the two figures; where
     the scenario states its conflict (``conflict:``), the outside view beside it (the
     reference class's P(ending by month), ``api.outside_view``)."""
-    from detente.present.outlook import AGREEMENT_LABEL, beside_outside_view, shown_months
+    from detente.present.outlook import (
+        AGREEMENT_LABEL,
+        beside_outside_view,
+        pledge_text,
+        shown_months,
+    )
 
     entry = await entry_of(request, ref)
     sc = entry.scenario
@@ -309,6 +314,7 @@ async def outlook_page(request: Request, ref: str,
                                          "p": list(result.p_agreed_by[1:])},
                 agreement_label=AGREEMENT_LABEL))
         return page("outlook.html.j2", entry=entry, sc=sc, out=out, beside=beside,
+                    pledge_text=pledge_text,
                     months=[out["by_month"][t] for t in shown_months(months)],
                     max_months=OUTLOOK_MONTHS, max_paths=OUTLOOK_PATHS, figures=figs)
 
