@@ -16,7 +16,9 @@ def test_outlook_page_shows_the_api_numbers():
     assert res.status_code == 200
     assert "default-src 'self'" in res.headers["content-security-policy"]
     page = res.text
-    out = api.outlook(BUNDLED, months=6, paths=150, seed=3, drivers=False).to_dict()
+    # as on page 1 of the brief, only settlements count by default
+    out = api.outlook(BUNDLED, months=6, paths=150, seed=3, drivers=False,
+                      settlements_only=True).to_dict()
     share = f"{100 * out['p_agreed_by_horizon']:.0f}%"
     assert f"P(agreement by month 6): <b>{share}</b>" in page
     assert 'id="outlook-months"' in page and 'data-figure="fig-outlook-curve"' in page
@@ -25,7 +27,8 @@ def test_outlook_page_shows_the_api_numbers():
 
 def test_outlook_page_refuses_out_of_range_requests():
     client = TestClient(create_app())
-    for query in ("months=0", "months=61", "paths=0", "paths=5001", "seed=-1"):
+    for query in ("months=0", "months=61", "paths=0", "paths=5001", "seed=-1",
+                  "agreement=some"):
         assert client.get(f"/s/{BUNDLED}/outlook?{query}").status_code == 422, query
 
 
@@ -39,7 +42,8 @@ def test_outlook_page_shows_the_outside_view_beside_it():
 
     client = TestClient(create_app())
     page = client.get(f"/s/{BUNDLED}/outlook?months=13&paths=150&seed=3").text
-    found = api.outlook(BUNDLED, months=13, paths=150, seed=3, drivers=False)
+    found = api.outlook(BUNDLED, months=13, paths=150, seed=3, drivers=False,
+                        settlements_only=True)
     rates = api.outside_view(BUNDLED, months=13)
     assert rates is not None  # the bundled scenario states its conflict
     assert 'id="outlook-outside-view"' in page and 'data-figure="fig-outlook-outside-view"' in page
@@ -82,9 +86,18 @@ def test_outlook_page_shows_what_each_named_guarantor_would_pledge(two_party_war
     text = api.dumps(sc, "yaml")
     ref = client.post("/api/scenarios", files={"file": ("g.yaml", text)}).json()["id"]
     page = client.get(f"/s/{ref}/outlook?months=12&paths=60&seed=1").text
-    out = api.outlook(sc, months=12, paths=60, seed=1, drivers=False).to_dict()
+    out = api.outlook(sc, months=12, paths=60, seed=1, drivers=False,
+                      settlements_only=True).to_dict()
     plans = out["packages"][0]["plans"]
     assert plans and plans[0]["by_guarantor"]  # the shift makes a guarantee necessary
     for plan in plans:
         assert html.escape(pledge_text(plan), quote=False) in page
     assert "G 50%, H 30%" in page
+
+
+def test_outlook_page_counts_any_package_on_request():
+    client = TestClient(create_app())
+    page = client.get(f"/s/{BUNDLED}/outlook?months=2&paths=40&seed=2&agreement=any").text
+    out = api.outlook(BUNDLED, months=2, paths=40, seed=2, drivers=False).to_dict()
+    assert f"P(agreement by month 2): <b>{100 * out['p_agreed_by_horizon']:.0f}%</b>" in page
+    assert "An agreement counts as any package acceptable" in page
