@@ -82,3 +82,22 @@ def test_named_guarantors_take_the_highest_credibility():
                            "guarantors": [{"actor": "G", "credibility": 0.7},
                                           {"actor": "A", "credibility": 0.2}]})
     assert named_guarantors(type(sc).from_dict(data).issues) == {"G": 0.7, "A": 0.2}
+
+
+def test_the_table_names_each_guarantors_pledge_within_80_columns(tmp_path):
+    from typer.testing import CliRunner
+
+    from detente import api
+    from detente.cli.main import app
+
+    path = tmp_path / "g.yaml"
+    api.save(with_guarantors(war(after=-0.5), {"G": 0.5, "H": 0.3}), path)
+    res = CliRunner().invoke(app, ["outlook", str(path), "--months", "12", "--paths", "50",
+                                   "--lookahead", "1", "--coverage", "1", "--no-drivers"],
+                             terminal_width=80)
+    assert res.exit_code == 0, res.output
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80
+    flat = " ".join(res.stdout.split())
+    face = 0.05 / (1 - 0.5 * 0.7)  # each side's need over the chance G or H delivers
+    assert f"G: {face:.3f} to A, {face:.3f} to B; H: {face:.3f} to A" in flat
+    assert "Pledged by the named guarantors" in flat and "G 50%, H 30%" in flat

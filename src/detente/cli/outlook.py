@@ -50,9 +50,10 @@ def outlook(
         "--party", help="Only packages that need this actor's consent (repeatable; e.g. "
         "the warring parties, for the outlook of a settlement).")] = None,
     settlements_only: Annotated[bool, typer.Option(
-        "--settlements-only", help="Count only packages that stop the fighting (no front "
-        "left fighting) as agreements; no effect when the scenario marks no costs of "
-        "fighting.")] = False,
+        "--settlements-only/--any-package", help="Count only packages that stop the "
+        "fighting (no front left fighting) as agreements, as the brief and the web app do "
+        "(no effect when the scenario marks no costs of fighting); --any-package counts "
+        "any acceptable package, e.g. an arms deal while the war goes on.")] = True,
     output: FormatOpt = OutputFormat.table,
     fmt: FromOpt = None,
 ) -> None:
