@@ -99,5 +99,5 @@ def test_the_table_names_each_guarantors_pledge_within_80_columns(tmp_path):
     assert max(len(line) for line in res.stdout.splitlines()) <= 80
     flat = " ".join(res.stdout.split())
     face = 0.05 / (1 - 0.5 * 0.7)  # each side's need over the chance G or H delivers
-    assert f"G: {face:.3f} to A, {face:.3f} to B; H: {face:.3f} to A" in flat
+    assert f"G: {face:.3f} for A, {face:.3f} for B; H: {face:.3f} for A" in flat
     assert "Pledged by the named guarantors" in flat and "G 50%, H 30%" in flat

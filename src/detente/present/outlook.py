@@ -131,7 +131,7 @@ def outlook_view(result: Outlook, *, drivers: int = 5) -> list[RenderableType]:
 
 def pledge_text(plan: dict[str, Any]) -> str:
     """One plan's pledges by named guarantor, in words (``—`` when it needs none)."""
-    parts = [f"{g}: " + ", ".join(f"{v:.3f} to {a}" for a, v in to.items())
+    parts = [f"{g}: " + ", ".join(f"{v:.3f} for {a}" for a, v in to.items())
              for g, to in plan["by_guarantor"].items()]
     if plan["unpledged"]:
         parts.append("no named guarantor can credibly cover " + ", ".join(plan["unpledged"]))
@@ -147,12 +147,14 @@ def _pledges_table(plans: list[dict[str, Any]], guarantors: dict[str, float]
     t = Table(title="Pledged by the named guarantors (same plans, same order)",
               title_justify="left")
     t.add_column("plan", justify="right")
-    t.add_column("face value each guarantor pledges", overflow="fold", max_width=66)
+    t.add_column("face value each guarantor stakes, for each party", overflow="fold",
+                 max_width=66)
     for k, plan in enumerate(plans, 1):
         t.add_row(str(k), pledge_text(plan))
-    t.caption = ("believed at the chance that at least one delivers ("
+    t.caption = ("a stake the party loses if it reneges (relief withdrawn, defence "
+                 "delivered), believed at the chance that at least one delivers ("
                  + ", ".join(f"{g} {c:.0%}" for g, c in guarantors.items())
-                 + "), so worth the escrow each party needs")
+                 + "), so worth the escrow the party needs")
     t.caption_justify = "left"
     return [t]
 
