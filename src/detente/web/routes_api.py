@@ -16,17 +16,21 @@ from detente.errors import DetenteError
 from detente.present import figures
 from detente.present.brief import figure_json, render_html
 from detente.web.edit import apply_edits
+from detente.web.jobs import register_presenter
 from detente.web.limits import MAX_DRAWS, MAX_ROBUST, MAX_SAMPLES, Limits
 from detente.web.routes_jobs import API_WAIT, WaitQ, answer
-from detente.web.store import Entry, NotFound, ScenarioStore
+from detente.web.security import workspace_of
+from detente.web.store import Entry, NotFound, Workspace
 
 router = APIRouter(prefix="/api")
 
 MAX_UPLOAD = 1_000_000
 
 
-def store(request: Request) -> ScenarioStore:
-    return request.app.state.store
+def store(request: Request) -> Workspace:
+    """The scenarios this request's user may see and change: the bundled ones, the
+    history store's versions, and their own workspace's uploads."""
+    return Workspace(request.app.state.store, workspace_of(request.scope))
 
 
 def limit(request: Request, **asked: int | None) -> None:
@@ -312,3 +316,14 @@ def _filename(name: str | None) -> str:
     base = (name or "upload.yaml").replace("\\", "/").rsplit("/", 1)[-1].strip()
     return base[:200] or "upload.yaml"
 
+
+
+# how a job taken over from a stopped server process shows its result at
+# /api/jobs/ID/result (the route that asked for it kept its own form in memory)
+for _kind, _present in {"simulate": lambda r: r.to_dict(), "deals": lambda r: r.to_dict(top=5),
+                        "proposals": lambda r: r.to_dict(),
+                        "sensitivity": lambda r: r.to_dict(),
+                        "forecast": lambda r: r.to_dict(),
+                        "outlook": lambda r: r.to_dict(),
+                        "brief": lambda r: render_html(r, served=True)}.items():
+    register_presenter(_kind, _present)
