@@ -98,6 +98,9 @@ COMMANDS: dict[str, Lazy] = {
     "history": Lazy("detente.cli.history", "app",
                     "Dated versions of a scenario in a history database: add, log, show, "
                     "diff (with what moved each forecast), timeline, export and import."),
+    "users": Lazy("detente.cli.users", "app",
+                  "The accounts of a shared server (`detente serve --accounts`): add, "
+                  "list, remove."),
     "panel": Lazy("detente.cli.panel", "app",
                   "Several analysts' estimates of one negotiation: combine them per stance, "
                   "see where they disagree and whether it moves the forecast, run Delphi "

@@ -111,7 +111,10 @@ class Job:
         """What ``GET /api/jobs/ID`` shows (never the result itself)."""
         now = time.time()
         out: dict[str, Any] = {
-            "id": self.id, "kind": self.kind, "label": self.label, "state": self.state,
+            "id": self.id, "kind": self.kind, "label": self.label,
+            # finished only once recorded: its result is then there for every process
+            "state": self.state if self.done.is_set() or self.state not in FINISHED
+            else RUNNING,
             "created": round(self.created, 3),
             "queued_s": round((self.started or self.finished or now) - self.created, 3),
             "running_s": round((self.finished or now) - self.started, 3)

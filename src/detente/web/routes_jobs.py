@@ -145,7 +145,7 @@ async def job_events(request: Request, job_id: str) -> StreamingResponse:
                 if now["state"] != last:
                     last = now["state"]
                     yield f"event: state\ndata: {json.dumps(now)}\n\n"
-                if job.state in FINISHED or await request.is_disconnected():
+                if now["state"] in FINISHED or await request.is_disconnected():
                     return
                 await asyncio.sleep(0.25)
         finally:

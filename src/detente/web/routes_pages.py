@@ -29,6 +29,7 @@ from detente.present.terminal import visible
 from detente.present.violations import violation_items
 from detente.scenario import Scenario
 from detente.web.errors import wants_html
+from detente.web.guards import check_deals
 from detente.web.jobs import Job
 from detente.web.limits import MAX_DRAWS
 from detente.web.routes_api import SeedQ, _timeline, entry_of, limit, store, summary
@@ -242,6 +243,7 @@ def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
     first = ids[a] if a < len(ids) else ids[0]
     second = ids[b] if b < len(ids) and ids[b] != first else next(
         (x for x in ids if x != first), first)
+    check_deals(sc)
     report = api.analyse_deals(sc, robust=0).to_dict(top=10)  # the page shows no survival
     figs = {"pareto": figure_json(figures.pareto(api.deal_pair(sc, (first, second))))} \
         if first != second else {}
@@ -261,6 +263,8 @@ async def plans_page(request: Request, ref: str,
     if not sc.proposals:
         return page("plans.html.j2", entry=entry, sc=sc, data=None, draws=draws, seed=seed,
                     amend=amend, figures={})
+    await run_in_threadpool(lambda: check_deals(
+        sc, packages=len(sc.proposals), package_draws=draws))
     try:
         report = await run_job(request, "proposals", entry, {
             "draws": draws, "seed": seed, "amend_rule": amend}, PAGE_WAIT)
