@@ -6,6 +6,7 @@ single-user local default needs no account.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -187,3 +188,32 @@ def test_the_local_default_needs_no_account():
         assert client.get("/api/scenarios").status_code == 200
         assert "Log out" not in client.get("/").text
         assert "needs no sign-in" in client.get("/login").text
+
+
+def test_users_cli_adds_lists_and_removes(tmp_path):
+    from typer.testing import CliRunner
+
+    from detente.cli.main import app as cli
+
+    db = str(tmp_path / "team.sqlite")
+    runner = CliRunner()
+    added = runner.invoke(cli, ["users", "add", "alice", "--db", db])
+    assert added.exit_code == 0, added.output
+    token = added.stdout.strip()
+    assert "shown this once" in added.stderr and len(token) >= 40
+    listed = runner.invoke(cli, ["users", "list", "--db", db, "-f", "json"])
+    assert [u["name"] for u in json.loads(listed.stdout)] == ["alice"]
+    assert token not in listed.stdout
+    with ServerStore(db) as server:
+        assert server.user_for(token) == "alice"
+    again = runner.invoke(cli, ["users", "add", "alice", "--db", db])
+    assert again.exit_code == 1 and "exists already" in again.output
+    bad = runner.invoke(cli, ["users", "add", "Al ice", "--db", db])
+    assert bad.exit_code == 1 and "lower-case" in bad.output and "Traceback" not in bad.output
+    assert runner.invoke(cli, ["users", "remove", "alice", "--db", db]).exit_code == 0
+    gone = runner.invoke(cli, ["users", "remove", "alice", "--db", db])
+    assert gone.exit_code == 1 and "no user 'alice'" in gone.output
+    # serving with --accounts and no users says how to add one
+    served = runner.invoke(cli, ["serve", "--db", db, "--accounts", "--port", "0"])
+    assert served.exit_code == 1 and "detente users add" in served.output
+    assert runner.invoke(cli, ["serve", "--workers", "2"]).exit_code != 0

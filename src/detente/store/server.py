@@ -108,11 +108,13 @@ class ServerStore:
         """Remove a user (their token stops working at once); their workspace's uploads go
         too, their unfinished jobs are cancelled."""
         with self._session() as s:
-            if not _run(s, delete(UserRow).where(UserRow.name == name)).rowcount:
-                raise DetenteError(f"no user {name[:70]!r} (users: "
-                                   f"{', '.join(u.name for u in self.users()) or 'none'})")
-            _run(s, delete(UploadRow).where(UploadRow.workspace == name))
-            _run(s, update(JobRow).where(JobRow.workspace == name).values(cancel=True))
+            removed = _run(s, delete(UserRow).where(UserRow.name == name)).rowcount
+            if removed:
+                _run(s, delete(UploadRow).where(UploadRow.workspace == name))
+                _run(s, update(JobRow).where(JobRow.workspace == name).values(cancel=True))
+        if not removed:
+            raise DetenteError(f"no user {name[:70]!r} (users: "
+                               f"{', '.join(u.name for u in self.users()) or 'none'})")
 
     def users(self) -> list[User]:
         with self._session() as s:

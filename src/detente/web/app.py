@@ -21,9 +21,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from detente.api import open_history
+from detente.api import open_history, open_server_store
 from detente.errors import DetenteError
-from detente.store.server import ServerStore as open_server_store
 from detente.version import __version__
 from detente.web import routes_api, routes_jobs, routes_pages
 from detente.web.errors import ErrorBoundary, error_body, validation_body
