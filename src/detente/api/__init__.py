@@ -53,7 +53,13 @@ from detente.api._deals import (
     phase,
     pressures,
 )
-from detente.api._evidence import baserates, capabilities, ending_by_month, evidence_backtest
+from detente.api._evidence import (
+    baserates,
+    capabilities,
+    ending_by_month,
+    evidence_backtest,
+    outside_view,
+)
 from detente.api._exchanges import exchanges
 from detente.api._forecast import forecast
 from detente.api._history import open_history
@@ -145,6 +151,7 @@ __all__ = [
     "open_history",
     "open_server_store",
     "outlook",
+    "outside_view",
     "panel_combine",
     "panel_disagreement",
     "parse_pairs",
