@@ -87,6 +87,16 @@ print("ok")
     assert run.stdout.strip() == "ok", run.stderr
 
 
+def test_forecast_builds_no_xarray_dataset():
+    # the intervals are read off the simulation's arrays; the Dataset (xarray, pandas and,
+    # through xarray's duck-array checks, dask: 1.5 s of CPU) is built only when asked for
+    loaded = _modules_after("forecast")
+    assert "detente.uncertainty.simulate" in loaded  # it did draw
+    heavy = sorted(m for m in loaded if m.split(".")[0] in ("xarray", "pandas", "dask",
+                                                             "sqlalchemy"))
+    assert not heavy, f"detente forecast imported {heavy[:8]}"
+
+
 def test_a_command_imports_only_its_own_module():
     loaded = _modules_after("models")
     assert "detente.cli.forecast" in loaded
