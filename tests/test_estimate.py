@@ -117,3 +117,16 @@ def test_no_draws_costs_the_part_done_once(bundled):
     sc, problem = bundled
     model = cost.deals_cost(problem, sc, robust=0, clock=iter([0.0, 0.25]).__next__)
     assert model.pilots == () and model.seconds(500) == pytest.approx(0.25)
+
+
+def test_a_slow_first_pilot_ends_the_timing():
+    ran: list[int] = []
+    now = [0.0]
+
+    def run(n: int) -> None:
+        ran.append(n)
+        now[0] += 0.2 * n  # 0.2 s a draw: 3.2 s for the first pilot of 16
+
+    cost = measure(run, units=500, pilots=(16, 64), warm=1, budget=2.0, clock=lambda: now[0])
+    assert ran == [1, 16]  # the 64-draw pilot was not run
+    assert cost.seconds(500) == pytest.approx(100.0)

@@ -40,6 +40,9 @@ PACKAGE_PILOTS = (64, 512)
 millisecond against a setup of a few hundredths of a second, so the pilots need more
 draws for the slope to show above the setup (about 0.1 s in all on the bundled scenario)."""
 WARM = 1
+BUDGET = 2.0
+"""A first pilot slower than this (seconds) ends the timing (:func:`measure`'s
+``budget``): the guard of a run of many minutes costs seconds, not a sixth of the run."""
 
 
 def _timed(run: Callable[[], object], clock: Callable[[], float]) -> tuple[object, float]:
@@ -53,7 +56,7 @@ def _per_draw(run: Callable[[int], object], draws: int, clock: Callable[[], floa
     """The draws' part: ``fixed`` (setting the draws up) plus ``per_unit`` per draw."""
     if draws <= 0:
         return CostModel(0.0, 0.0)
-    return measure(run, units=draws, pilots=pilots, warm=WARM, clock=clock)
+    return measure(run, units=draws, pilots=pilots, warm=WARM, budget=BUDGET, clock=clock)
 
 
 def deals_cost(problem: DealProblem, scenario: Scenario, *, robust: int, draws: int = 0,
@@ -78,10 +81,10 @@ def phase_cost(problem: DealProblem, scenario: Scenario, deal: np.ndarray | None
     and the phasing timed once, plus :func:`plan_survival` of the kept plans over
     ``robust`` draws fitted on pilots."""
     from .analysis import analyse
-    from .phasing import phase
+    from .phasing import PhaseReport, phase
     from .robust import plan_survival
 
-    def fixed() -> tuple[np.ndarray | None, object]:
+    def fixed() -> tuple[np.ndarray | None, PhaseReport | None]:
         chosen = deal
         if chosen is None:
             rep = analyse(problem)
@@ -91,11 +94,12 @@ def phase_cost(problem: DealProblem, scenario: Scenario, deal: np.ndarray | None
             chosen = rep.frontier_options[nash]
         return chosen, phase(problem, chosen, top=top)
 
-    (chosen, report), seconds = _timed(fixed, clock)  # type: ignore[misc]
-    cost = CostModel(seconds, 0.0)
-    plans = getattr(report, "plans", ())
-    if chosen is None or not plans:
+    start = clock()
+    chosen, report = fixed()
+    cost = CostModel(clock() - start, 0.0)
+    if chosen is None or report is None or not report.plans:
         return cost
+    plans = report.plans
     phases = [p.phases for p in plans]
     guarantees = [p.guarantee for p in plans]
     return cost + _per_draw(lambda n: plan_survival(problem, scenario, chosen, phases,
