@@ -122,10 +122,95 @@ def commands() -> list[tuple[str, list[str]]]:
         ("errors-deals-batna", ["deals", "--batna", "russia"]),
         ("errors-simulate-csv", ["simulate", "-f", "csv"]),
     ]
+    out += _later_commands()
     for cmd in ("forecast", "simulate", "sensitivity", "levers", "deals", "logrolls", "phase",
-                "exchanges", "backtest", "check", "convert", "table", "new"):
+                "exchanges", "backtest", "check", "convert", "table", "new", *LATER_HELP):
         out.append((f"help-{cmd}", [cmd, "--help"]))
     return out
+
+
+# the commands added since the first snapshot (proposals ... panel), on the bundled scenario;
+# the history store and the analysts' files live in state/ (kept between commands, made by
+# _prepare) so that their paths print the same in every run
+LATER_HELP = ("proposals", "pressures", "outlook", "schema", "draft", "report", "serve",
+              "capabilities", "baserates", "evidence", "history", "panel", "models")
+ARTICLE = ROOT.parent / "shared" / "sources" / "2025-11-05-donetsk-call-article.txt"
+UCDP = DATA / "war" / "ucdp_acd_conflict_years.csv"
+DB = ["--db", "state/h.sqlite"]
+ANALYSTS = ["state/alice.yaml", "state/bob.yaml", "state/carol.yaml"]
+
+
+def _later_commands() -> list[tuple[str, list[str]]]:
+    out: list[tuple[str, list[str]]] = []
+    for fmt in ("table", "json"):
+        out += [
+            (f"proposals-bundled-{fmt}", ["proposals", "-f", fmt, "--draws", "40"]),
+            (f"proposals-nash-{fmt}", ["proposals", "-f", fmt, "--amend", "nash",
+                                       "-m", "median", "--top", "3"]),
+            (f"pressures-bundled-{fmt}", ["pressures", "-f", fmt]),
+            (f"deals-shock-{fmt}", ["deals", "-f", fmt, "--shock", "oil-halt-confirmed",
+                                    "--robust", "20"]),
+            (f"baserates-{fmt}", ["baserates", "-f", fmt, "--limit", "5"]),
+            (f"capabilities-{fmt}", ["capabilities", "--cinc", "2022", "-f", fmt]),
+            (f"draft-{fmt}", ["draft", str(ARTICLE), "--into", "ukraine-2025-11", "-f", fmt]),
+            (f"history-log-{fmt}", ["history", "log", *DB, "-f", fmt]),
+            (f"history-diff-{fmt}", ["history", "diff", "@1", "@2", *DB, "-f", fmt]),
+            (f"panel-disagreement-{fmt}", ["panel", "disagreement", *ANALYSTS, "-f", fmt]),
+        ]
+    for fmt in ("table", "json", "csv"):
+        out.append((f"outlook-bundled-{fmt}", ["outlook", "-n", "200", "--driver-paths", "50",
+                                               "-f", fmt]))
+    out += [
+        ("outlook-settlements", ["outlook", "-n", "200", "--no-drivers", "--settlements-only",
+                                 "--party", "RUS", "--party", "UKR"]),
+        ("outlook-hazard", ["outlook", "-n", "100", "--no-drivers", "--rule", "hazard:0.5",
+                            "--months", "6"]),
+        ("proposals-none", ["proposals", str(DATA / "decide" / "copenhagen.csv")]),
+        ("schema", ["schema"]),
+        ("report-html", ["report", "-o", "out/brief.html", "--draws", "40",
+                         "--interval-draws", "20", "-y"]),
+        ("evidence-backtest", ["evidence", "backtest", str(UCDP), "--split-year", "2004",
+                               "--bootstrap", "20"]),
+        ("draft-review", ["draft", str(ARTICLE), "--into", "ukraine-2025-11",
+                          "-o", "out/review.yaml"]),
+        ("history-show", ["history", "show", "ukraine-2025-11@2", *DB]),
+        ("history-timeline", ["history", "timeline", *DB]),
+        ("history-export", ["history", "export", "out/h.json", *DB]),
+        ("panel-combine", ["panel", "combine", *ANALYSTS, "-o", "out/panel.yaml"]),
+        ("errors-forecast-draws", ["forecast", "--draws", "-1"]),
+        ("errors-outlook-rule", ["outlook", "--rule", "sometimes"]),
+        ("errors-proposals-amend", ["proposals", "--amend", "odd"]),
+    ]
+    return out
+
+
+def _masked(text: str, work: Path) -> str:
+    """``text`` with what differs from run to run masked: the temporary folder's path and the
+    times at which this run stored versions (today's UTC date with a time)."""
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    text = text.replace(str(work), "<work>")
+    return re.sub(re.escape(today) + r"[T ][0-9:.]+(\+00:00|Z)?", "<stored at>", text)
+
+
+def _prepare(runner: object, app: object) -> None:
+    """state/: the bundled history in a store, three analysts' files (Moscow's Donetsk
+    position at 100, 70, 90), as tests/cli/test_80_columns.py makes them."""
+    import copy
+
+    import detente
+    from detente.formats import write
+
+    Path("state").mkdir()
+    res = runner.invoke(app, ["history", "import", "ukraine-2025-11", *DB])  # type: ignore[attr-defined]
+    if res.exit_code != 0:
+        raise SystemExit(f"could not import the bundled history: {res.output}")
+    for path, pos in zip(ANALYSTS, (100, 70, 90), strict=True):
+        data = copy.deepcopy(detente.load("ukraine-2025-11").to_dict())
+        for st in data["stances"]:
+            if (st["actor"], st["issue"]) == ("RUS", "donetsk"):
+                st["position"] = pos
+                st.pop("position_uncertainty", None)
+        write(detente.Scenario.from_dict(data), path)
 
 
 def _first_actor(key: str) -> str:
@@ -156,6 +241,7 @@ def main() -> None:
     here = Path.cwd()
     os.chdir(work)
     try:
+        _prepare(runner, app)
         for name, argv in commands():
             if args.only and not re.search(args.only, name):
                 continue
@@ -173,7 +259,7 @@ def main() -> None:
                 if path.is_file():
                     text += [f"--- file {path.relative_to(work)}",
                              path.read_text(errors="replace")]
-            (outdir / f"{name}.txt").write_text("\n".join(text))
+            (outdir / f"{name}.txt").write_text(_masked("\n".join(text), work))
             print(f"{took:6.2f}s {name}", file=sys.stderr)
     finally:
         os.chdir(here)

@@ -18,8 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what the names below are, for type checkers and editors
     from detente.api import (
+        BRIEF_DRAWS,
         DEFAULT,
         DEFAULT_MODELS,
+        FAST_MODELS,
+        DealWork,
         StanceChange,
         analyse_deals,
         apply_draft,
@@ -96,6 +99,9 @@ _LAZY = {
     "deals_cost": ("detente.api", "deals_cost"),
     "DEFAULT": ("detente.api", "DEFAULT"),
     "DEFAULT_MODELS": ("detente.api", "DEFAULT_MODELS"),
+    "BRIEF_DRAWS": ("detente.api", "BRIEF_DRAWS"),
+    "FAST_MODELS": ("detente.api", "FAST_MODELS"),
+    "DealWork": ("detente.api", "DealWork"),
     "delphi_store": ("detente.api", "delphi_store"),
     "dumps": ("detente.api", "dumps"),
     "ending_by_month": ("detente.api", "ending_by_month"),
@@ -173,9 +179,12 @@ _LAZY = {
 # one public list: the facade's own (detente.api.__all__) and the data types, each
 # imported on first use; tests/test_public_api.py keeps it equal to detente.api's
 __all__ = [
+    "BRIEF_DRAWS",
     "DEFAULT",
     "DEFAULT_MODELS",
+    "FAST_MODELS",
     "Actor",
+    "DealWork",
     "DetenteError",
     "Forecast",
     "History",

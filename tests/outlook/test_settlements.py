@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from detente import api
+from detente.api._brief import _brief_outlook
 from detente.deals.fighting import settles
 from detente.outlook import make_job, run_job
 from detente.present.bottom_line import outlook_text
@@ -104,7 +105,7 @@ def test_the_brief_counts_only_settlements_on_the_bundled_scenario(ukraine):
     is a candidate of the unrestricted outlook and never of the brief's."""
     every = make_job(ukraine, months=3, paths=4)
     assert not settles(every.problem, every.candidates.options).all()
-    found = api._brief_outlook(ukraine)
+    found = _brief_outlook(ukraine)
     assert found is not None and found.settlements_only
     assert SETTLEMENT_AGREEMENT in outlook_text(found)
     job = make_job(ukraine, months=3, paths=4, settlements_only=True)
