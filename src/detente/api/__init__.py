@@ -50,6 +50,7 @@ from detente.api._deals import (
     logrolls,
     parse_pairs,
     phase,
+    phase_cost,
     pressures,
 )
 from detente.api._evidence import baserates, capabilities, ending_by_month, evidence_backtest
@@ -146,6 +147,7 @@ __all__ = [
     "parse_pairs",
     "parse_params",
     "phase",
+    "phase_cost",
     "pressures",
     "proposals",
     "proposals_cost",
