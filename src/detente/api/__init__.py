@@ -23,6 +23,7 @@ name never shadows an operation's, as ``detente.api.forecast`` is the function):
 ``_evidence``       capabilities, base rates, termination backtests
 ``_backtest``       backtests and ensemble fits
 ``_history``        the history store
+``_server``         the shared server's accounts, uploads and jobs (``detente serve``)
 ``_inputs``         analysts' panels, Delphi rounds, drafts from articles
 ``_brief``          the one-page brief and the models the web app re-runs live
 ==================  ===========================================================
@@ -53,7 +54,13 @@ from detente.api._deals import (
     phase_cost,
     pressures,
 )
-from detente.api._evidence import baserates, capabilities, ending_by_month, evidence_backtest
+from detente.api._evidence import (
+    baserates,
+    capabilities,
+    ending_by_month,
+    evidence_backtest,
+    outside_view,
+)
 from detente.api._exchanges import exchanges
 from detente.api._forecast import forecast
 from detente.api._history import open_history
@@ -85,6 +92,7 @@ from detente.api._scenarios import (
     what_if,
     write_text,
 )
+from detente.api._server import add_user, open_server_store, remove_user, users
 from detente.api._uncertainty import (
     estimate_simulation,
     levers,
@@ -104,6 +112,7 @@ __all__ = [
     "FAST_MODELS",
     "DealWork",
     "StanceChange",
+    "add_user",
     "analyse_deals",
     "apply_draft",
     "backtest_models",
@@ -141,7 +150,9 @@ __all__ = [
     "logrolls",
     "new_scenario",
     "open_history",
+    "open_server_store",
     "outlook",
+    "outside_view",
     "panel_combine",
     "panel_disagreement",
     "parse_pairs",
@@ -151,6 +162,7 @@ __all__ = [
     "pressures",
     "proposals",
     "proposals_cost",
+    "remove_user",
     "report_cost",
     "resolve_models",
     "run_backtest",
@@ -161,6 +173,7 @@ __all__ = [
     "shipped_ensemble_members",
     "simulate",
     "simulation_cost",
+    "users",
     "what_if",
     "write_text",
 ]
