@@ -124,8 +124,10 @@ def test_the_cli_flag_reaches_the_outlook(tmp_path):
     runner = CliRunner()
     base = ["outlook", str(path), "--months", "24", "--paths", "200", "--lookahead", "0",
             "--no-drivers", "--format", "json"]
-    every = json.loads(runner.invoke(app, base).stdout)
-    res = runner.invoke(app, [*base, "--settlements-only"])
+    every = json.loads(runner.invoke(app, [*base, "--any-package"]).stdout)
+    res = runner.invoke(app, base)  # settlements only by default, as in the brief
+    assert json.loads(runner.invoke(app, [*base, "--settlements-only"]).stdout) == \
+        json.loads(res.stdout)
     assert res.exit_code == 0, res.output
     settled = json.loads(res.stdout)
     assert settled["settlements_only"] and not every["settlements_only"]

@@ -23,6 +23,7 @@ name never shadows an operation's, as ``detente.api.forecast`` is the function):
 ``_evidence``       capabilities, base rates, termination backtests
 ``_backtest``       backtests and ensemble fits
 ``_history``        the history store
+``_server``         the shared server's accounts, uploads and jobs (``detente serve``)
 ``_inputs``         analysts' panels, Delphi rounds, drafts from articles
 ``_brief``          the one-page brief and the models the web app re-runs live
 ==================  ===========================================================
@@ -52,7 +53,13 @@ from detente.api._deals import (
     phase,
     pressures,
 )
-from detente.api._evidence import baserates, capabilities, ending_by_month, evidence_backtest
+from detente.api._evidence import (
+    baserates,
+    capabilities,
+    ending_by_month,
+    evidence_backtest,
+    outside_view,
+)
 from detente.api._exchanges import exchanges
 from detente.api._forecast import forecast
 from detente.api._history import open_history
@@ -84,6 +91,7 @@ from detente.api._scenarios import (
     what_if,
     write_text,
 )
+from detente.api._server import add_user, open_server_store, remove_user, users
 from detente.api._uncertainty import (
     estimate_simulation,
     levers,
@@ -93,6 +101,7 @@ from detente.api._uncertainty import (
     simulation_cost,
 )
 from detente.models.registry import DEFAULT_MODELS, resolve_models
+from detente.requests import DealProblemRequest, DealRequest, Execution, SimulationRequest
 from detente.results import DealWork
 from detente.scenarios import DEFAULT
 
@@ -101,8 +110,13 @@ __all__ = [
     "DEFAULT",
     "DEFAULT_MODELS",
     "FAST_MODELS",
+    "DealProblemRequest",
+    "DealRequest",
     "DealWork",
+    "Execution",
+    "SimulationRequest",
     "StanceChange",
+    "add_user",
     "analyse_deals",
     "apply_draft",
     "backtest_models",
@@ -140,7 +154,9 @@ __all__ = [
     "logrolls",
     "new_scenario",
     "open_history",
+    "open_server_store",
     "outlook",
+    "outside_view",
     "panel_combine",
     "panel_disagreement",
     "parse_pairs",
@@ -149,6 +165,7 @@ __all__ = [
     "pressures",
     "proposals",
     "proposals_cost",
+    "remove_user",
     "report_cost",
     "resolve_models",
     "run_backtest",
@@ -159,6 +176,7 @@ __all__ = [
     "shipped_ensemble_members",
     "simulate",
     "simulation_cost",
+    "users",
     "what_if",
     "write_text",
 ]

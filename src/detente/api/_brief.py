@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from detente.api._deals import analyse_deals
-from detente.api._evidence import baserates
+from detente.api._evidence import outside_view
 from detente.api._forecast import forecast
 from detente.api._outlook import outlook
 from detente.api._proposals import proposals, proposals_cost
@@ -93,14 +93,9 @@ def _brief_page_one(result: ForecastSet, sens: Any, sc: Scenario) -> dict[str, A
 
 
 def _brief_outside_view(sc: Scenario) -> Any:
-    """The reference class for page 1 of the brief, where the scenario states its conflict's
-    facts (``conflict:``) and the war data are at hand (``None`` otherwise)."""
-    if sc.conflict is None:
-        return None
-    try:
-        return baserates(sc)
-    except DetenteError:
-        return None
+    """The reference class for page 1 of the brief (:func:`outside_view`; ``None`` without
+    a ``conflict:`` block or the war data)."""
+    return outside_view(sc)
 
 
 BRIEF_OUTLOOK_PATHS = 2000

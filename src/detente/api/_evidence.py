@@ -58,6 +58,17 @@ def baserates(scenario: ScenarioLike = None, *, type: str | None = None,
                          data=data)
 
 
+def outside_view(scenario: ScenarioLike = None, *, months: int = 24,
+                 format: str | None = None) -> Any:
+    """The reference class of the scenario's own conflict (``conflict:``), to show beside a
+    model (page 1 of the brief, the web app's outlook page), with P(ending by month) for
+    ``months`` months; ``None`` where the scenario states no conflict or the war data are
+    not at hand (:func:`detente.evidence.ops.outside_view`)."""
+    from detente.evidence import ops
+
+    return ops.outside_view(_scenario(scenario, format), months=months)
+
+
 def ending_by_month(scenario: ScenarioLike = None, *, months: int = 24, **facts: Any) -> Any:
     """P(the conflict ends within t months | lasted so far), t = 1..``months``, with its
     95% band, from the reference class of :func:`baserates` (same arguments). Returns a

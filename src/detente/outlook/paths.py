@@ -43,7 +43,7 @@ from detente.uncertainty.sampling import block_generator
 
 from .agreement import AgreementRule
 from .candidates import Candidates
-from .fighting import frontier_masks, has_costs, utility_shift
+from .fighting import frontier_masks, keeps_costs, utility_shift
 from .processes import Processes, after_agreement, draw_paths, perceived
 
 OUTLOOK_STREAM = 1 << 31 | 2
@@ -103,9 +103,12 @@ class BlockResult:
     package: np.ndarray
     """``[n]``: the candidate agreed (−1: none)."""
     batna_at_agreement: np.ndarray
-    """``[n, A]``: the no-deal values in the month of agreement (NaN: none)."""
+    """``[n, A]``: the no-deal values in the month of agreement (NaN: none), on the agreed
+    package's own standard: less the costs of fighting it keeps (at each actor's view
+    then), so that ``u_a(x) > batna_a`` is the deal tools' test on its static utility."""
     renege: np.ndarray
-    """``[n, A]``: the highest value of reneging within the holding months (NaN: none)."""
+    """``[n, A]``: the highest value of reneging within the holding months (NaN: none), on
+    the same standard."""
     open_count: np.ndarray
     """``[T+1]``: paths with an acceptable package in each month."""
     hist: np.ndarray
@@ -138,8 +141,8 @@ def no_deal_values(job: OutlookJob, base: np.ndarray, value_hat: np.ndarray) -> 
 
 
 SLICE = 128
-"""Paths tested at once when packages keep costs of fighting (bounds the memory of the
-``[paths, months, candidates, actors]`` utilities)."""
+"""Paths tested at once (bounds the memory of the ``[paths, months, candidates, actors]``
+comparisons and, when packages keep costs of fighting, utilities)."""
 
 
 def acceptable_packages(job: OutlookJob, beta: np.ndarray, view: np.ndarray) -> np.ndarray:
@@ -149,23 +152,25 @@ def acceptable_packages(job: OutlookJob, beta: np.ndarray, view: np.ndarray) -> 
     actor's view ``view[n, T+1, A, P]`` (:func:`detente.outlook.fighting.utility_shift`:
     ``u + k > β`` tested as ``u > β − k``)."""
     problem, cand = job.problem, job.candidates
-    if not has_costs(problem):
-        return np.asarray(acceptable(problem, cand.options, beta[:, :, None, :]))
     out = np.empty(beta.shape[:2] + (len(cand),), dtype=bool)
+    kept_any = keeps_costs(problem, cand.options)  # else the same utilities throughout
     for s in range(0, len(beta), SLICE):
-        kept = utility_shift(problem, cand.options, view[s:s + SLICE])
-        assert kept is not None
-        out[s:s + SLICE] = acceptable(problem, cand.options, beta[s:s + SLICE, :, None, :]
-                                      - kept)
+        b = beta[s:s + SLICE, :, None, :]
+        if kept_any:
+            kept = utility_shift(problem, cand.options, view[s:s + SLICE])
+            assert kept is not None
+            b = b - kept
+        out[s:s + SLICE] = acceptable(problem, cand.options, b)
     return out
 
 
 def pick_packages(job: OutlookJob, ok: np.ndarray, agreed: np.ndarray, beta: np.ndarray,
                   view: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The candidate the chosen solution picks on each path in its month of agreement
-    (−1: none) and the no-deal values then: the frontier of the acceptable candidates
-    (:func:`~detente.deals.pareto.pareto_mask`), solved with the deal tools' solutions —
-    with structure all the paths sharing one acceptable set at once
+    (−1: none) and the no-deal values then (less the costs of fighting the package
+    keeps, as :attr:`BlockResult.batna_at_agreement` says): the frontier of the
+    acceptable candidates (:func:`~detente.deals.pareto.pareto_mask`), solved with the
+    deal tools' solutions — with structure all the paths sharing one acceptable set at once
     (:func:`~detente.deals.structured.solution_rows`), else path by path
     (:func:`~detente.deals.analysis.solve`)."""
     problem, cand = job.problem, job.candidates
@@ -189,10 +194,11 @@ def pick_packages(job: OutlookJob, ok: np.ndarray, agreed: np.ndarray, beta: np.
         if kept is None:  # the same utilities on every path: one frontier
             front = rows[pareto_mask(cand.utility[rows])]
             package[paths] = front[_solve(job, front, cand.utility[front], b)]
+            at[paths] = b
         else:  # the costs kept move each path's utilities: a frontier per path
             util = cand.utility[rows] + kept[members][:, rows]  # [k, S, A]
             package[paths] = rows[_solve(job, rows, util, b, frontier_masks(util))]
-        at[paths] = b
+            at[paths] = b - kept[members, package[paths]]  # on the package's standard
     return package, at
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import jinja2
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from detente import api
@@ -29,11 +29,18 @@ from detente.present.terminal import visible
 from detente.present.violations import violation_items
 from detente.scenario import Scenario
 from detente.web.errors import wants_html
+from detente.web.guards import check_deals
 from detente.web.jobs import Job
 from detente.web.limits import MAX_DRAWS
 from detente.web.routes_api import SeedQ, _timeline, entry_of, limit, store, summary
 from detente.web.routes_jobs import Pending, run_job
-from detente.web.security import CSRF_TOKEN
+from detente.web.security import (
+    CSRF_TOKEN,
+    CURRENT_USER,
+    TOKEN_COOKIE,
+    safe_next,
+    session_cookie,
+)
 from detente.web.store import Entry
 
 router = APIRouter(include_in_schema=False)
@@ -57,6 +64,7 @@ def environment() -> jinja2.Environment:
     env.filters["num"] = lambda v, nd=1: "—" if v is None else f"{v:.{nd}f}"
     env.globals["note"] = NEUTRAL_NOTE
     env.globals["csrf_token"] = CSRF_TOKEN.get
+    env.globals["current_user"] = CURRENT_USER.get
     return env
 
 
@@ -102,6 +110,37 @@ def static(name: str) -> Response:
         return JSONResponse({"error": f"no static file {name[:40]!r}"}, status_code=404)
     path, media = STATIC[name]
     return Response(path.read_bytes(), media_type=media)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    return page("login.html.j2", next=safe_next(next), problem="",
+                signs_in=request.app.state.signs_in)
+
+
+@router.post("/login")
+def login(request: Request, token: Annotated[str, Form(max_length=200)] = "",
+          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+    """Check the token and keep it in the session cookie (HttpOnly, SameSite=Lax, Secure
+    over HTTPS), then go on to ``next`` (a path on this server)."""
+    if request.app.state.sign_in(token.strip()) is None:
+        return page("login.html.j2", status=401, next=safe_next(next),
+                    problem="That token signs in no one here: check it, or ask the "
+                    "server's administrator for a new one.",
+                    signs_in=request.app.state.signs_in)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.headers.append("set-cookie", session_cookie(
+        TOKEN_COOKIE, token.strip(), secure=request.url.scheme == "https").decode("latin-1"))
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    """Forget the session cookie."""
+    response = RedirectResponse("/login", status_code=303)
+    response.headers.append("set-cookie", session_cookie(
+        TOKEN_COOKIE, "", secure=request.url.scheme == "https", max_age=0).decode("latin-1"))
+    return response
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -204,6 +243,7 @@ def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
     first = ids[a] if a < len(ids) else ids[0]
     second = ids[b] if b < len(ids) and ids[b] != first else next(
         (x for x in ids if x != first), first)
+    check_deals(sc)
     report = api.analyse_deals(sc, robust=0).to_dict(top=10)  # the page shows no survival
     figs = {"pareto": figure_json(figures.pareto(api.deal_pair(sc, (first, second))))} \
         if first != second else {}
@@ -223,6 +263,8 @@ async def plans_page(request: Request, ref: str,
     if not sc.proposals:
         return page("plans.html.j2", entry=entry, sc=sc, data=None, draws=draws, seed=seed,
                     amend=amend, figures={})
+    await run_in_threadpool(lambda: check_deals(
+        sc, packages=len(sc.proposals), package_draws=draws))
     try:
         report = await run_job(request, "proposals", entry, {
             "draws": draws, "seed": seed, "amend_rule": amend}, PAGE_WAIT)
@@ -281,17 +323,28 @@ CLI and the API take more)."""
 async def outlook_page(request: Request, ref: str,
                        months: Annotated[int, Query(ge=1, le=OUTLOOK_MONTHS)] = 24,
                        paths: Annotated[int, Query(ge=1, le=OUTLOOK_PATHS)] = 2000,
-                       seed: SeedQ = 0) -> Response:
+                       seed: SeedQ = 0,
+                       agreement: Literal["settlements", "any"] = "settlements") -> Response:
     """The outlook over time (``api.outlook``, no drivers; a job): by month, the packages
-    most often agreed with their guarantees by phase, the terms, and the two figures."""
-    from detente.present.outlook import shown_months
+    most often agreed with their guarantees by phase, the terms, and the two figures; where
+    the scenario states its conflict (``conflict:``), the outside view beside it (the
+    reference class's P(ending by month), ``api.outside_view``). By default only
+    settlements count as agreements (as on page 1 of the brief; no effect where the scenario
+    marks no costs of fighting); ``agreement=any`` counts any acceptable package."""
+    from detente.present.outlook import (
+        AGREEMENT_LABEL,
+        agreement_words,
+        beside_outside_view,
+        pledge_text,
+        shown_months,
+    )
 
     entry = await entry_of(request, ref)
     sc = entry.scenario
     try:
         result = await run_job(request, "outlook", entry, {
             "months": months, "paths": paths, "seed": seed, "drivers": False,
-            "workers": 1}, PAGE_WAIT)
+            "workers": 1, "settlements_only": agreement == "settlements"}, PAGE_WAIT)
     except Pending as pending:
         return working(pending.job)
 
@@ -299,7 +352,15 @@ async def outlook_page(request: Request, ref: str,
         out = result.to_dict()
         figs = {"outlook-curve": figure_json(figures.outlook_curve(result)),
                 "outlook-fan": figure_json(figures.outlook_fan(result))}
-        return page("outlook.html.j2", entry=entry, sc=sc, out=out,
+        rates = api.outside_view(sc, months=months)
+        beside = beside_outside_view(result, rates)
+        if beside is not None:
+            figs["outlook-outside-view"] = figure_json(figures.ending_by_month(
+                rates.ending, agreement={"months": list(range(1, months + 1)),
+                                         "p": list(result.p_agreed_by[1:])},
+                agreement_label=AGREEMENT_LABEL))
+        return page("outlook.html.j2", entry=entry, sc=sc, out=out, beside=beside,
+                    pledge_text=pledge_text, agreement_words=agreement_words,
                     months=[out["by_month"][t] for t in shown_months(months)],
                     max_months=OUTLOOK_MONTHS, max_paths=OUTLOOK_PATHS, figures=figs)
 
