@@ -13,7 +13,9 @@ Take a snapshot of the code before the change and one after, then compare::
     diff -r /tmp/snap-before /tmp/snap-after && echo identical
 
 ``--src`` puts another checkout's ``src`` first on the import path (default:
-this repository's). Runs take a few minutes (the backtest and the Monte Carlo
+this repository's). What varies run to run is masked: the temporary working folder
+(``<work>``), the time a history stamps on a version (``<time>``) and binary files
+(a database's free pages; what it holds is compared through the commands reading it). Runs take a few minutes (the backtest and the Monte Carlo
 commands use small sizes).
 """
 
@@ -48,6 +50,7 @@ FILES = {
     "ktab-xml-bad": "ktab/smpExample.xml",
 }
 MODELS = ["compromise", "median", "nash", "ensemble", "smp", "exchange", "eum"]
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)")
 SMALL = ["bundled", "copenhagen", "eum-sultan", "ktab-3dim"]  # for the heavier commands
 CONVERT_TO = ["yaml", "csv", "decide", "ktab-csv", "ktab-xml", "eum-csv", "deu", "genius"]
 SUFFIX = {"yaml": ".yaml", "csv": ".csv", "decide": ".decide.csv", "ktab-csv": ".ktab.csv",
@@ -122,10 +125,54 @@ def commands() -> list[tuple[str, list[str]]]:
         ("errors-deals-batna", ["deals", "--batna", "russia"]),
         ("errors-simulate-csv", ["simulate", "-f", "csv"]),
     ]
+    out += _later_commands()
     for cmd in ("forecast", "simulate", "sensitivity", "levers", "deals", "logrolls", "phase",
-                "exchanges", "backtest", "check", "convert", "table", "new"):
+                "exchanges", "backtest", "check", "convert", "table", "new", "proposals",
+                "pressures", "outlook", "schema", "report", "baserates", "capabilities",
+                "draft", "history", "panel", "evidence"):
         out.append((f"help-{cmd}", [cmd, "--help"]))
     return out
+
+
+def _later_commands() -> list[tuple[str, list[str]]]:
+    """The commands added after the first version of this tool (deal tools with every kind
+    of no-deal value, outlook, schema, brief, outside view, capabilities, draft, history)."""
+    article = str(ROOT.parent / "shared" / "sources" / "2025-11-05-donetsk-call-article.txt")
+    out: list[tuple[str, list[str]]] = [("schema", ["schema"])]
+    for fmt in ("table", "json"):
+        out += [
+            (f"pressures-bundled-{fmt}", ["pressures", "-f", fmt]),
+            (f"deals-bundled-shock-{fmt}", ["deals", "-f", fmt, "--shock", "three-villages"]),
+            (f"deals-bundled-batna-{fmt}", ["deals", "-f", fmt, "--batna", "UKR=0.2",
+                                            "--draws", "20"]),
+            (f"proposals-bundled-{fmt}", ["proposals", "-f", fmt]),
+            (f"proposals-bundled-draws-{fmt}", ["proposals", "-f", fmt, "--draws", "20"]),
+            (f"baserates-bundled-{fmt}", ["baserates", "-f", fmt, "--limit", "5"]),
+            (f"capabilities-bundled-{fmt}", ["capabilities", "--cinc", "2012", "-f", fmt]),
+            (f"draft-{fmt}", ["draft", article, "--into", "ukraine-2025-11", "-f", fmt]),
+        ]
+    for fmt in ("table", "json", "csv"):
+        out.append((f"outlook-bundled-{fmt}", ["outlook", "--months", "6", "-n", "200",
+                                               "--no-drivers", "-f", fmt]))
+    out += [
+        ("outlook-bundled-settlements", ["outlook", "--months", "6", "-n", "200",
+                                         "--no-drivers", "--settlements-only", "-f", "json"]),
+        ("report-bundled", ["report", "-o", "out/brief.html", "--draws", "50",
+                            "--interval-draws", "0"]),
+        ("history-import", ["history", "import", "ukraine-2025-11-history", "--db",
+                            "out/h.db"]),
+        ("history-log", ["history", "log", "--db", "out/h.db"]),
+        ("history-show", ["history", "show", "@2", "--db", "out/h.db"]),
+        ("history-diff", ["history", "diff", "@1", "@3", "--db", "out/h.db"]),
+        ("history-timeline", ["history", "timeline", "--db", "out/h.db"]),
+    ]
+    return out
+
+
+# Commands that need a file another command writes first: (name) -> argv run before it,
+# whose output is not recorded (only whether it succeeded).
+PREP = {name: ["history", "import", "ukraine-2025-11-history", "--db", "out/h.db"]
+        for name in ("history-log", "history-show", "history-diff", "history-timeline")}
 
 
 def _first_actor(key: str) -> str:
@@ -161,19 +208,31 @@ def main() -> None:
                 continue
             shutil.rmtree(work / "out", ignore_errors=True)
             (work / "out").mkdir()
+            prep = []
+            if name in PREP:
+                done = runner.invoke(app, PREP[name], env={"COLUMNS": "120"})
+                prep = [f"(prepared with: detente {' '.join(PREP[name])}: "
+                        f"exit {done.exit_code})"]
             start = time.perf_counter()
             sys.argv = ["detente", *argv]  # the weights file records the command line
             res = runner.invoke(app, argv, env={"COLUMNS": "120"})
             took = time.perf_counter() - start
-            text = [f"$ detente {' '.join(argv)}", f"exit {res.exit_code}",
+            text = [*prep, f"$ detente {' '.join(argv)}", f"exit {res.exit_code}",
                     "--- stdout", res.stdout, "--- stderr", res.stderr]
             if res.exception is not None and not isinstance(res.exception, SystemExit):
                 text += ["--- exception", f"{type(res.exception).__name__}: {res.exception}"]
             for path in sorted((work / "out").rglob("*")):
                 if path.is_file():
-                    text += [f"--- file {path.relative_to(work)}",
-                             path.read_text(errors="replace")]
-            (outdir / f"{name}.txt").write_text("\n".join(text))
+                    data = path.read_bytes()
+                    # a database file holds free pages and index order that vary run to
+                    # run: what it holds is compared through the commands that read it
+                    body = ("(binary file, not compared)" if b"\0" in data
+                            else data.decode(errors="replace"))
+                    text += [f"--- file {path.relative_to(work)}", body]
+            # the working folder is a fresh temporary one each run, and a history stamps
+            # each version with the time it was added
+            body = STAMP.sub("<time>", "\n".join(text).replace(str(work), "<work>"))
+            (outdir / f"{name}.txt").write_text(body)
             print(f"{took:6.2f}s {name}", file=sys.stderr)
     finally:
         os.chdir(here)
