@@ -13,10 +13,11 @@ Take a snapshot of the code before the change and one after, then compare::
     diff -r /tmp/snap-before /tmp/snap-after && echo identical
 
 ``--src`` puts another checkout's ``src`` first on the import path (default:
-this repository's). What varies run to run is masked: the temporary working folder
-(``<work>``), the time a history stamps on a version (``<time>``) and binary files
-(a database's free pages; what it holds is compared through the commands reading it). Runs take a few minutes (the backtest and the Monte Carlo
-commands use small sizes).
+this repository's). What varies run to run is masked: the temporary working
+folder (``<work>``), the time a history stamps on a version and the minute a
+brief was generated (``<time>``), and binary files (a database's free pages;
+what it holds is compared through the commands that read it). Runs take a few
+minutes (the backtest and the Monte Carlo commands use small sizes).
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ FILES = {
     "ktab-xml-bad": "ktab/smpExample.xml",
 }
 MODELS = ["compromise", "median", "nash", "ensemble", "smp", "exchange", "eum"]
-STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)")
+# the time a history stamps on a version, and the minute a brief was generated
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)"
+                   r"|\d{4}-\d\d-\d\d \d\d:\d\d UTC")
 SMALL = ["bundled", "copenhagen", "eum-sultan", "ktab-3dim"]  # for the heavier commands
 CONVERT_TO = ["yaml", "csv", "decide", "ktab-csv", "ktab-xml", "eum-csv", "deu", "genius"]
 SUFFIX = {"yaml": ".yaml", "csv": ".csv", "decide": ".decide.csv", "ktab-csv": ".ktab.csv",
@@ -229,8 +232,7 @@ def main() -> None:
                     body = ("(binary file, not compared)" if b"\0" in data
                             else data.decode(errors="replace"))
                     text += [f"--- file {path.relative_to(work)}", body]
-            # the working folder is a fresh temporary one each run, and a history stamps
-            # each version with the time it was added
+            # the working folder is a fresh temporary one each run; times are masked
             body = STAMP.sub("<time>", "\n".join(text).replace(str(work), "<work>"))
             (outdir / f"{name}.txt").write_text(body)
             print(f"{took:6.2f}s {name}", file=sys.stderr)
