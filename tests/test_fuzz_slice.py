@@ -54,7 +54,7 @@ def test_slow_and_stopped_cases_are_told_apart(fuzz, tmp_path):
 
 
 def test_commands_get_valid_seeds_under_their_own_extension(fuzz):
-    from detente import api
+    from detente import formats
 
     pairs = fuzz.command_seeds()
     assert any("ukraine-2025-11" in text for text, _ in pairs)  # the bundled scenario
@@ -62,7 +62,7 @@ def test_commands_get_valid_seeds_under_their_own_extension(fuzz):
     big = fuzz.command_seeds(max_cells=10**6, min_cells=fuzz.MAX_COMMAND_CELLS + 1)
     assert big and not set(big) & set(pairs)
     for text, ext in big:
-        assert ext in api.formats.format_module(api.formats.detect_format(
+        assert ext in formats.format_module(formats.detect_format(
             __import__("pathlib").Path("x" + ext), text)).EXTENSIONS
 
 

@@ -1,20 +1,28 @@
 """One public API list (issue 30): ``detente.api.__all__`` names every public function and
-class the facade defines, and the package ``detente`` re-exports exactly that list (plus the
-data types), each name resolving on first use."""
+class the facade's lane modules define, ``detente.api`` holds exactly that list, and the
+package ``detente`` re-exports it (plus the data types), each name resolving on first use."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
+import types
 from pathlib import Path
 
 import detente
 from detente import api
 
 
+def _lanes() -> list[types.ModuleType]:
+    return [importlib.import_module(f"detente.api.{m.name}")
+            for m in pkgutil.iter_modules(api.__path__)]
+
+
 def _defined_in_api() -> set[str]:
-    return {name for name, obj in vars(api).items()
+    return {name for lane in _lanes() for name, obj in vars(lane).items()
             if not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
-            and getattr(obj, "__module__", "") == "detente.api"}
+            and getattr(obj, "__module__", "") == lane.__name__}
 
 
 def test_the_facade_lists_every_public_function_it_defines():
@@ -22,6 +30,18 @@ def test_the_facade_lists_every_public_function_it_defines():
     assert not missing, f"add to detente.api.__all__: {sorted(missing)}"
     absent = [n for n in api.__all__ if not hasattr(api, n)]
     assert not absent, f"detente.api.__all__ names what api lacks: {absent}"
+
+
+def test_the_facade_package_holds_exactly_its_list():
+    """``api/__init__.py`` only re-exports: its public names are ``__all__``, no lane module
+    is named like an operation (``detente.api.forecast`` is always the function), and every
+    lane is private (reached through ``detente.api``)."""
+    public = {n for n, obj in vars(api).items()
+              if not n.startswith("_") and not isinstance(obj, types.ModuleType)}
+    assert public == set(api.__all__)
+    lanes = [m.name for m in pkgutil.iter_modules(api.__path__)]
+    assert lanes and all(n.startswith("_") for n in lanes), lanes
+    assert not [n for n in api.__all__ if isinstance(getattr(api, n), types.ModuleType)]
 
 
 # facade names that are also subpackages of detente: ``import detente.outlook`` binds the

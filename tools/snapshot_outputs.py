@@ -13,11 +13,8 @@ Take a snapshot of the code before the change and one after, then compare::
     diff -r /tmp/snap-before /tmp/snap-after && echo identical
 
 ``--src`` puts another checkout's ``src`` first on the import path (default:
-this repository's). What varies run to run is masked: the temporary working
-folder (``<work>``), the time a history stamps on a version and the minute a
-brief was generated (``<time>``), and binary files (a database's free pages;
-what it holds is compared through the commands that read it). Runs take a few
-minutes (the backtest and the Monte Carlo commands use small sizes).
+this repository's). Runs take a few minutes (the backtest and the Monte Carlo
+commands use small sizes).
 """
 
 from __future__ import annotations
@@ -51,9 +48,6 @@ FILES = {
     "ktab-xml-bad": "ktab/smpExample.xml",
 }
 MODELS = ["compromise", "median", "nash", "ensemble", "smp", "exchange", "eum"]
-# the time a history stamps on a version, and the minute a brief was generated
-STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)"
-                   r"|\d{4}-\d\d-\d\d \d\d:\d\d UTC")
 SMALL = ["bundled", "copenhagen", "eum-sultan", "ktab-3dim"]  # for the heavier commands
 CONVERT_TO = ["yaml", "csv", "decide", "ktab-csv", "ktab-xml", "eum-csv", "deu", "genius"]
 SUFFIX = {"yaml": ".yaml", "csv": ".csv", "decide": ".decide.csv", "ktab-csv": ".ktab.csv",
@@ -130,52 +124,95 @@ def commands() -> list[tuple[str, list[str]]]:
     ]
     out += _later_commands()
     for cmd in ("forecast", "simulate", "sensitivity", "levers", "deals", "logrolls", "phase",
-                "exchanges", "backtest", "check", "convert", "table", "new", "proposals",
-                "pressures", "outlook", "schema", "report", "baserates", "capabilities",
-                "draft", "history", "panel", "evidence"):
+                "exchanges", "backtest", "check", "convert", "table", "new", *LATER_HELP):
         out.append((f"help-{cmd}", [cmd, "--help"]))
     return out
 
 
+# the commands added since the first snapshot (proposals ... panel), on the bundled scenario;
+# the history store and the analysts' files live in state/ (kept between commands, made by
+# _prepare) so that their paths print the same in every run
+LATER_HELP = ("proposals", "pressures", "outlook", "schema", "draft", "report", "serve",
+              "capabilities", "baserates", "evidence", "history", "panel", "models")
+ARTICLE = ROOT.parent / "shared" / "sources" / "2025-11-05-donetsk-call-article.txt"
+UCDP = DATA / "war" / "ucdp_acd_conflict_years.csv"
+DB = ["--db", "state/h.sqlite"]
+ANALYSTS = ["state/alice.yaml", "state/bob.yaml", "state/carol.yaml"]
+
+
 def _later_commands() -> list[tuple[str, list[str]]]:
-    """The commands added after the first version of this tool (deal tools with every kind
-    of no-deal value, outlook, schema, brief, outside view, capabilities, draft, history)."""
-    article = str(ROOT.parent / "shared" / "sources" / "2025-11-05-donetsk-call-article.txt")
-    out: list[tuple[str, list[str]]] = [("schema", ["schema"])]
+    out: list[tuple[str, list[str]]] = []
     for fmt in ("table", "json"):
         out += [
+            (f"proposals-bundled-{fmt}", ["proposals", "-f", fmt, "--draws", "40"]),
+            (f"proposals-nash-{fmt}", ["proposals", "-f", fmt, "--amend", "nash",
+                                       "-m", "median", "--top", "3"]),
             (f"pressures-bundled-{fmt}", ["pressures", "-f", fmt]),
-            (f"deals-bundled-shock-{fmt}", ["deals", "-f", fmt, "--shock", "three-villages"]),
-            (f"deals-bundled-batna-{fmt}", ["deals", "-f", fmt, "--batna", "UKR=0.2",
-                                            "--draws", "20"]),
-            (f"proposals-bundled-{fmt}", ["proposals", "-f", fmt]),
-            (f"proposals-bundled-draws-{fmt}", ["proposals", "-f", fmt, "--draws", "20"]),
-            (f"baserates-bundled-{fmt}", ["baserates", "-f", fmt, "--limit", "5"]),
-            (f"capabilities-bundled-{fmt}", ["capabilities", "--cinc", "2012", "-f", fmt]),
-            (f"draft-{fmt}", ["draft", article, "--into", "ukraine-2025-11", "-f", fmt]),
+            (f"deals-shock-{fmt}", ["deals", "-f", fmt, "--shock", "oil-halt-confirmed",
+                                    "--robust", "20"]),
+            (f"deals-batna-{fmt}", ["deals", "-f", fmt, "--batna", "UKR=0.2", "--draws", "20",
+                                    "--robust", "20"]),
+            (f"baserates-{fmt}", ["baserates", "-f", fmt, "--limit", "5"]),
+            (f"capabilities-{fmt}", ["capabilities", "--cinc", "2022", "-f", fmt]),
+            (f"draft-{fmt}", ["draft", str(ARTICLE), "--into", "ukraine-2025-11", "-f", fmt]),
+            (f"history-log-{fmt}", ["history", "log", *DB, "-f", fmt]),
+            (f"history-diff-{fmt}", ["history", "diff", "@1", "@2", *DB, "-f", fmt]),
+            (f"panel-disagreement-{fmt}", ["panel", "disagreement", *ANALYSTS, "-f", fmt]),
         ]
     for fmt in ("table", "json", "csv"):
-        out.append((f"outlook-bundled-{fmt}", ["outlook", "--months", "6", "-n", "200",
-                                               "--no-drivers", "-f", fmt]))
+        out.append((f"outlook-bundled-{fmt}", ["outlook", "-n", "200", "--driver-paths", "50",
+                                               "-f", fmt]))
     out += [
-        ("outlook-bundled-settlements", ["outlook", "--months", "6", "-n", "200",
-                                         "--no-drivers", "--settlements-only", "-f", "json"]),
-        ("report-bundled", ["report", "-o", "out/brief.html", "--draws", "50",
-                            "--interval-draws", "0"]),
-        ("history-import", ["history", "import", "ukraine-2025-11-history", "--db",
-                            "out/h.db"]),
-        ("history-log", ["history", "log", "--db", "out/h.db"]),
-        ("history-show", ["history", "show", "@2", "--db", "out/h.db"]),
-        ("history-diff", ["history", "diff", "@1", "@3", "--db", "out/h.db"]),
-        ("history-timeline", ["history", "timeline", "--db", "out/h.db"]),
+        ("outlook-settlements", ["outlook", "-n", "200", "--no-drivers", "--settlements-only",
+                                 "--party", "RUS", "--party", "UKR"]),
+        ("outlook-hazard", ["outlook", "-n", "100", "--no-drivers", "--rule", "hazard:0.5",
+                            "--months", "6"]),
+        ("proposals-none", ["proposals", str(DATA / "decide" / "copenhagen.csv")]),
+        ("schema", ["schema"]),
+        ("report-html", ["report", "-o", "out/brief.html", "--draws", "40",
+                         "--interval-draws", "20", "-y"]),
+        ("evidence-backtest", ["evidence", "backtest", str(UCDP), "--split-year", "2004",
+                               "--bootstrap", "20"]),
+        ("draft-review", ["draft", str(ARTICLE), "--into", "ukraine-2025-11",
+                          "-o", "out/review.yaml"]),
+        ("history-show", ["history", "show", "ukraine-2025-11@2", *DB]),
+        ("history-timeline", ["history", "timeline", *DB]),
+        ("history-export", ["history", "export", "out/h.json", *DB]),
+        ("panel-combine", ["panel", "combine", *ANALYSTS, "-o", "out/panel.yaml"]),
+        ("errors-forecast-draws", ["forecast", "--draws", "-1"]),
+        ("errors-outlook-rule", ["outlook", "--rule", "sometimes"]),
+        ("errors-proposals-amend", ["proposals", "--amend", "odd"]),
     ]
     return out
 
 
-# Commands that need a file another command writes first: (name) -> argv run before it,
-# whose output is not recorded (only whether it succeeded).
-PREP = {name: ["history", "import", "ukraine-2025-11-history", "--db", "out/h.db"]
-        for name in ("history-log", "history-show", "history-diff", "history-timeline")}
+def _masked(text: str, work: Path) -> str:
+    """``text`` with what differs from run to run masked: the temporary folder's path and the
+    times at which this run stored versions (today's UTC date with a time)."""
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    text = text.replace(str(work), "<work>")
+    return re.sub(re.escape(today) + r"[T ][0-9:.]+(\+00:00|Z)?", "<stored at>", text)
+
+
+def _prepare(runner: object, app: object) -> None:
+    """state/: the bundled history in a store, three analysts' files (Moscow's Donetsk
+    position at 100, 70, 90), as tests/cli/test_80_columns.py makes them."""
+    import copy
+
+    import detente
+    from detente.formats import write
+
+    Path("state").mkdir()
+    res = runner.invoke(app, ["history", "import", "ukraine-2025-11", *DB])  # type: ignore[attr-defined]
+    if res.exit_code != 0:
+        raise SystemExit(f"could not import the bundled history: {res.output}")
+    for path, pos in zip(ANALYSTS, (100, 70, 90), strict=True):
+        data = copy.deepcopy(detente.load("ukraine-2025-11").to_dict())
+        for st in data["stances"]:
+            if (st["actor"], st["issue"]) == ("RUS", "donetsk"):
+                st["position"] = pos
+                st.pop("position_uncertainty", None)
+        write(detente.Scenario.from_dict(data), path)
 
 
 def _first_actor(key: str) -> str:
@@ -206,35 +243,25 @@ def main() -> None:
     here = Path.cwd()
     os.chdir(work)
     try:
+        _prepare(runner, app)
         for name, argv in commands():
             if args.only and not re.search(args.only, name):
                 continue
             shutil.rmtree(work / "out", ignore_errors=True)
             (work / "out").mkdir()
-            prep = []
-            if name in PREP:
-                done = runner.invoke(app, PREP[name], env={"COLUMNS": "120"})
-                prep = [f"(prepared with: detente {' '.join(PREP[name])}: "
-                        f"exit {done.exit_code})"]
             start = time.perf_counter()
             sys.argv = ["detente", *argv]  # the weights file records the command line
             res = runner.invoke(app, argv, env={"COLUMNS": "120"})
             took = time.perf_counter() - start
-            text = [*prep, f"$ detente {' '.join(argv)}", f"exit {res.exit_code}",
+            text = [f"$ detente {' '.join(argv)}", f"exit {res.exit_code}",
                     "--- stdout", res.stdout, "--- stderr", res.stderr]
             if res.exception is not None and not isinstance(res.exception, SystemExit):
                 text += ["--- exception", f"{type(res.exception).__name__}: {res.exception}"]
             for path in sorted((work / "out").rglob("*")):
                 if path.is_file():
-                    data = path.read_bytes()
-                    # a database file holds free pages and index order that vary run to
-                    # run: what it holds is compared through the commands that read it
-                    body = ("(binary file, not compared)" if b"\0" in data
-                            else data.decode(errors="replace"))
-                    text += [f"--- file {path.relative_to(work)}", body]
-            # the working folder is a fresh temporary one each run; times are masked
-            body = STAMP.sub("<time>", "\n".join(text).replace(str(work), "<work>"))
-            (outdir / f"{name}.txt").write_text(body)
+                    text += [f"--- file {path.relative_to(work)}",
+                             path.read_text(errors="replace")]
+            (outdir / f"{name}.txt").write_text(_masked("\n".join(text), work))
             print(f"{took:6.2f}s {name}", file=sys.stderr)
     finally:
         os.chdir(here)

@@ -18,8 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what the names below are, for type checkers and editors
     from detente.api import (
+        BRIEF_DRAWS,
         DEFAULT,
         DEFAULT_MODELS,
+        FAST_MODELS,
+        DealWork,
         StanceChange,
         analyse_deals,
         apply_draft,
@@ -58,6 +61,7 @@ if TYPE_CHECKING:  # what the names below are, for type checkers and editors
         logrolls,
         new_scenario,
         open_history,
+        outside_view,
         panel_combine,
         panel_disagreement,
         parse_pairs,
@@ -96,9 +100,13 @@ _LAZY = {
     "deals_cost": ("detente.api", "deals_cost"),
     "DEFAULT": ("detente.api", "DEFAULT"),
     "DEFAULT_MODELS": ("detente.api", "DEFAULT_MODELS"),
+    "BRIEF_DRAWS": ("detente.api", "BRIEF_DRAWS"),
+    "FAST_MODELS": ("detente.api", "FAST_MODELS"),
+    "DealWork": ("detente.api", "DealWork"),
     "delphi_store": ("detente.api", "delphi_store"),
     "dumps": ("detente.api", "dumps"),
     "ending_by_month": ("detente.api", "ending_by_month"),
+    "outside_view": ("detente.api", "outside_view"),
     "evidence_backtest": ("detente.api", "evidence_backtest"),
     "fit_ensemble": ("detente.api", "fit_ensemble"),
     "format_names": ("detente.api", "format_names"),
@@ -173,9 +181,12 @@ _LAZY = {
 # one public list: the facade's own (detente.api.__all__) and the data types, each
 # imported on first use; tests/test_public_api.py keeps it equal to detente.api's
 __all__ = [
+    "BRIEF_DRAWS",
     "DEFAULT",
     "DEFAULT_MODELS",
+    "FAST_MODELS",
     "Actor",
+    "DealWork",
     "DetenteError",
     "Forecast",
     "History",
@@ -233,6 +244,7 @@ __all__ = [
     "logrolls",
     "new_scenario",
     "open_history",
+    "outside_view",
     "panel_combine",
     "panel_disagreement",
     "parse_pairs",

@@ -20,7 +20,7 @@ from detente.cli.group import first_paragraph
 from detente.cli.main import COMMANDS, app
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
-HEAVY = ("scipy", "sqlalchemy", "xarray", "pandas", "dask", "plotly", "pydantic",
+HEAVY = ("scipy", "sqlalchemy", "xarray", "pandas", "dask", "plotly", "pydantic", "numba",
          "detente.store", "detente.api", "detente.scenario")
 
 PROBE = """

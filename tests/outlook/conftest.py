@@ -46,3 +46,23 @@ def war(*, trend: float = 1.0, volatility: float = 0.0, cost_a: float = 0.05,
 @pytest.fixture
 def two_party_war():
     return war
+
+
+def with_guarantors(scenario: Scenario, credibility: dict[str, float]) -> Scenario:
+    """``scenario`` (the two-party war) with outside actors who would guarantee a settlement:
+    each named actor (added if new, with a no-deal value of 0 and no stake in ``line``)
+    guarantees the issue ``guarantee`` with the given credibility, at no cost; ``line``
+    needs only A's and B's consent."""
+    data = scenario.to_dict()
+    known = {a["id"] for a in data["actors"]}
+    for g in credibility:
+        if g not in known:
+            data["actors"].append({"id": g, "batna": 0.0})
+            data["stances"].append({"actor": g, "issue": "guarantee", "position": 0,
+                                    "salience": 1})
+    data["issues"][0]["vetoes"] = ["A", "B"]
+    data["issues"].append({"id": "guarantee", "low": 0, "high": 100, "status_quo": 0,
+                           "guarantors": [{"actor": g, "credibility": c}
+                                          for g, c in credibility.items()],
+                           "beneficiaries": ["A", "B"]})
+    return Scenario.from_dict(data)

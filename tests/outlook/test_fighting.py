@@ -56,3 +56,31 @@ def test_packages_that_leave_fighting_on_get_no_relief():
     assert labels, "the costs of fighting open a range"
     # every agreement settles the line (stops the fighting); aid alone never does
     assert all(lab["line"] != "no-agreement" for lab in labels)
+
+
+def test_a_package_that_keeps_gains_of_fighting_is_phased_on_its_own_standard():
+    """A gains from the fighting (its no-deal value rises with the front) and an arms-only
+    package keeps those gains: acceptable to A only counting them (u + kept > β while
+    u < β). The reported no-deal values at agreement are on the package's standard
+    (β − kept), so `phase` prices its plans instead of refusing the deal."""
+    from detente import api
+
+    data = fighting_war().to_dict()
+    data["actors"][0]["batna"] = 0.55
+    data["actors"][0]["batna_pressure"] = {"front": 0.05}
+    data["issues"][1]["vetoes"] = ["A"]
+    sc = Scenario.from_dict(data)
+    kw = {"months": 6, "paths": 40, "lookahead": 6.0}
+    job = make_job(sc, **kw)
+    r = run_job(job, workers=1)
+    agreed = np.flatnonzero(r.package >= 0)
+    assert len(agreed)
+    options = job.candidates.options[r.package[agreed]]
+    arms_only = ~fighting.settles(job.problem, options)
+    assert arms_only.any()
+    a = job.problem.actors.index("A")
+    u = job.candidates.utility[r.package[agreed]][:, a]
+    # on the package's own standard its static utility beats the no-deal value
+    assert (u[arms_only] > r.batna_at_agreement[agreed][arms_only, a]).all()
+    out = api.outlook(sc, drivers=False, **kw)  # raised 'not acceptable' before
+    assert out.packages and all("plans" in p for p in out.packages)

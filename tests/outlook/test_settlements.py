@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from detente import api
+from detente.api._brief import _brief_outlook
 from detente.deals.fighting import settles
 from detente.outlook import make_job, run_job
 from detente.present.bottom_line import outlook_text
@@ -104,7 +105,7 @@ def test_the_brief_counts_only_settlements_on_the_bundled_scenario(ukraine):
     is a candidate of the unrestricted outlook and never of the brief's."""
     every = make_job(ukraine, months=3, paths=4)
     assert not settles(every.problem, every.candidates.options).all()
-    found = api._brief_outlook(ukraine)
+    found = _brief_outlook(ukraine)
     assert found is not None and found.settlements_only
     assert SETTLEMENT_AGREEMENT in outlook_text(found)
     job = make_job(ukraine, months=3, paths=4, settlements_only=True)
@@ -123,8 +124,10 @@ def test_the_cli_flag_reaches_the_outlook(tmp_path):
     runner = CliRunner()
     base = ["outlook", str(path), "--months", "24", "--paths", "200", "--lookahead", "0",
             "--no-drivers", "--format", "json"]
-    every = json.loads(runner.invoke(app, base).stdout)
-    res = runner.invoke(app, [*base, "--settlements-only"])
+    every = json.loads(runner.invoke(app, [*base, "--any-package"]).stdout)
+    res = runner.invoke(app, base)  # settlements only by default, as in the brief
+    assert json.loads(runner.invoke(app, [*base, "--settlements-only"]).stdout) == \
+        json.loads(res.stdout)
     assert res.exit_code == 0, res.output
     settled = json.loads(res.stdout)
     assert settled["settlements_only"] and not every["settlements_only"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from detente import api
+from detente.api._brief import _brief_outside_view
 from detente.present.bottom_line import WIDE_DISAGREEMENT, outside_view_text
 
 
@@ -32,5 +33,5 @@ def test_a_wide_disagreement_with_the_outlook_is_said_and_only_then(rates, ukrai
 
 def test_the_brief_takes_the_outside_view_only_where_the_scenario_states_its_conflict(ukraine):
     assert ukraine.conflict is not None
-    assert api._brief_outside_view(ukraine) is not None
-    assert api._brief_outside_view(ukraine.replace(conflict=None)) is None
+    assert _brief_outside_view(ukraine) is not None
+    assert _brief_outside_view(ukraine.replace(conflict=None)) is None

@@ -32,7 +32,8 @@ def outlook(
         "--hold-months", min=0, help="Months after agreement in which reneging is checked.")
     ] = 12,
     coverage: Annotated[float, typer.Option(
-        help="Share of paths the reported guarantees must cover (0..1].")] = 0.9,
+        help="Share of paths the reported guarantees must cover (0..1]; each guarantee "
+        "is also given as what the scenario's named guarantors would pledge.")] = 0.9,
     drivers: Annotated[bool, typer.Option(
         "--drivers/--no-drivers", help="Find which input moves the median month most.")
     ] = True,
@@ -49,9 +50,10 @@ def outlook(
         "--party", help="Only packages that need this actor's consent (repeatable; e.g. "
         "the warring parties, for the outlook of a settlement).")] = None,
     settlements_only: Annotated[bool, typer.Option(
-        "--settlements-only", help="Count only packages that stop the fighting (no front "
-        "left fighting) as agreements; no effect when the scenario marks no costs of "
-        "fighting.")] = False,
+        "--settlements-only/--any-package", help="Count only packages that stop the "
+        "fighting (no front left fighting) as agreements, as the brief and the web app do "
+        "(no effect when the scenario marks no costs of fighting); --any-package counts "
+        "any acceptable package, e.g. an arms deal while the war goes on.")] = True,
     output: FormatOpt = OutputFormat.table,
     fmt: FromOpt = None,
 ) -> None:

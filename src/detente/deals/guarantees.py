@@ -20,9 +20,28 @@ proposals with draws), so the guarantee counts the same way everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from detente.scenario import Issue
+
+
+def combined_credibility(credibilities: Iterable[float]) -> float:
+    """``C = 1 − Π_g (1 − credibility_g)``: the chance that at least one of the guarantors
+    delivers when called on (each independently). A promise worth ``v`` when delivered is
+    worth ``C · v`` to whoever counts on it (the beneficiary's rule of :func:`adjust`)."""
+    return 1.0 - float(np.prod([1.0 - float(c) for c in credibilities]))
+
+
+def named_guarantors(issues: Iterable[Issue]) -> dict[str, float]:
+    """Every actor a scenario names as a guarantor (``Issue.guarantors``), in order of first
+    mention, with its credibility (the highest where it guarantees on several issues)."""
+    out: dict[str, float] = {}
+    for issue in issues:
+        for g in issue.guarantors:
+            out[g.actor] = max(out.get(g.actor, 0.0), g.credibility)
+    return out
 
 
 def adjust(issue: Issue, actors: tuple[str, ...], values: np.ndarray,
@@ -36,7 +55,7 @@ def adjust(issue: Issue, actors: tuple[str, ...], values: np.ndarray,
     sq = issue.status_quo if issue.status_quo is not None else issue.low
     s = int(np.argmin(np.abs(values - sq)))
     givers = {g.actor for g in issue.guarantors}
-    believed = 1.0 - float(np.prod([1.0 - g.credibility for g in issue.guarantors]))
+    believed = combined_credibility(g.credibility for g in issue.guarantors)
     for a, actor in enumerate(actors):
         helped = actor in issue.beneficiaries if issue.beneficiaries else actor not in givers
         if helped:

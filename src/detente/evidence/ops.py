@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detente.errors import ModelInputError, Problem
+from detente.errors import DetenteError, ModelInputError, Problem
 from detente.evidence import datasets, readers
 from detente.evidence.backtest import EvidenceBacktest
 from detente.evidence.capabilities import CapabilityReport, apply_capabilities, match_state
@@ -208,6 +208,21 @@ def describe(scenario: Scenario | None, overrides: dict[str, Any], *,
                    + ", ".join(sorted(given)))
 
 
+def outside_view(scenario: Scenario, *, months: int = 24, data: DataDir = None
+                 ) -> BaseRates | None:
+    """The reference class of the scenario's own conflict (its ``conflict:`` block), for a
+    view that shows the outside view beside a model (page 1 of the brief, the web app's
+    outlook page); ``None`` where the scenario states no conflict or its reference class
+    cannot be found (the war data are missing, no case matches), since those views show
+    the model alone then and say so."""
+    if scenario.conflict is None:
+        return None
+    try:
+        return baserates(describe_scenario(scenario, data=data), months=months, data=data)
+    except DetenteError:
+        return None
+
+
 # ---- termination backtest -----------------------------------------------------------------
 
 def evidence_backtest(file: str | os.PathLike[str], *, split_year: int, bootstrap: int = 1000,
@@ -219,7 +234,6 @@ def evidence_backtest(file: str | os.PathLike[str], *, split_year: int, bootstra
     file of the war data folder when it is found (else that feature is left out)."""
     from pathlib import Path
 
-    from detente.errors import DetenteError
     from detente.evidence import features
     from detente.evidence.backtest import run
 

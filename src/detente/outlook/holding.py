@@ -20,15 +20,29 @@ value (:func:`detente.deals.phasing.plan_shortfalls`):
 for ``a`` is the ``coverage`` quantile of ``t_a`` over the paths that agree on the
 package (held in escrow by a guarantor, lost on defection); with those guarantees in
 escrow the plan holds on the share of paths reported beside it.
+
+**Named guarantors.** Where the scenario names guarantors (``Issue.guarantors``, each with
+its credibility ``c_g``), each of them other than party ``a`` itself pledges the face
+value
+
+    F_a = t_a / C_{−a},   C_{−a} = 1 − Π_{g ≠ a} (1 − c_g),
+
+to party ``a``: ``a`` counts a pledge at the chance that at least one guarantor delivers,
+the beneficiary's rule of :mod:`detente.deals.guarantees`
+(:func:`~detente.deals.guarantees.combined_credibility`), so the pledges are worth
+``C_{−a} F_a = t_a`` to it — the guarantee ``phase``'s arithmetic asks for. A party no
+guarantor can credibly cover (``C_{−a} = 0``) is listed as *unpledged*.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from detente.deals.guarantees import combined_credibility
 from detente.deals.phasing import phase, plan_shortfalls
 from detente.deals.utility import DealProblem
 
@@ -52,6 +66,11 @@ class PlanGuarantee:
     """Per party, the escrowed guarantee it needs (``coverage`` quantile over paths)."""
     holds_guaranteed: float
     """Share of those paths on which the plan holds with these guarantees."""
+    pledges: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Per named guarantor, the face value it pledges to each party needing a guarantee
+    (:func:`guarantor_pledges`); empty where the scenario names no guarantor."""
+    unpledged: tuple[str, ...] = ()
+    """Parties needing a guarantee that no named guarantor can credibly give."""
 
     @property
     def total(self) -> float:
@@ -60,15 +79,38 @@ class PlanGuarantee:
     def to_dict(self) -> dict[str, Any]:
         return {"phases": [list(p) for p in self.phases], "self_enforcing": self.self_enforcing,
                 "guarantee": self.guarantee, "total": self.total,
-                "holds_with_guarantee": self.holds_guaranteed}
+                "holds_with_guarantee": self.holds_guaranteed,
+                "by_guarantor": self.pledges, "unpledged": list(self.unpledged)}
+
+
+def guarantor_pledges(need: Mapping[str, float], guarantors: Mapping[str, float]
+                      ) -> tuple[dict[str, dict[str, float]], tuple[str, ...]]:
+    """What each named guarantor (``guarantors``: actor -> credibility) pledges to each party
+    ``a`` needing ``need[a] > 0``: ``F_a = t_a / C_{−a}`` (module docstring), and the
+    parties no guarantor can credibly cover. Guarantors pledging nothing are left out."""
+    pledges: dict[str, dict[str, float]] = {}
+    unpledged = []
+    for party, t in need.items():
+        if t <= TOL:
+            continue
+        others = {g: c for g, c in guarantors.items() if g != party and c > 0}
+        if not others:
+            unpledged.append(party)
+            continue
+        face = t / combined_credibility(others.values())
+        for g in others:
+            pledges.setdefault(g, {})[party] = face
+    order = list(guarantors)
+    return {g: pledges[g] for g in order if g in pledges}, tuple(unpledged)
 
 
 def plan_guarantees(problem: DealProblem, options: np.ndarray, batna: np.ndarray,
-                    renege: np.ndarray, *, coverage: float, top: int = 3
-                    ) -> list[PlanGuarantee]:
+                    renege: np.ndarray, *, coverage: float, top: int = 3,
+                    guarantors: Mapping[str, float] | None = None) -> list[PlanGuarantee]:
     """The ``top`` plans :func:`detente.deals.phasing.phase` ranks for the package
     ``options[I]`` at the no-deal values ``batna[A]`` of a month it was agreed, each
-    priced against every path's reneging values ``renege[n, A]``."""
+    priced against every path's reneging values ``renege[n, A]``, and what each named
+    guarantor (``guarantors``: actor -> credibility) would pledge for it."""
     report = phase(problem.with_batna(batna), options, top=top)
     order = [i for p in (report.plans[0].phases if report.plans else ()) for i in p]
     changed = np.array([problem.issues.index(i) for i in order], dtype=np.int64)
@@ -80,11 +122,14 @@ def plan_guarantees(problem: DealProblem, options: np.ndarray, batna: np.ndarray
                                    np.repeat(phi, len(renege), axis=0), batna=renege)
         need = np.quantile(short, coverage, axis=0, method="higher") if len(short) else \
             np.zeros(problem.n_actors)
+        guarantee = {a: float(need[k]) for k, a in enumerate(problem.actors)}
+        pledges, unpledged = guarantor_pledges(guarantee, guarantors or {})
         out.append(PlanGuarantee(
             phases=plan.phases,
             self_enforcing=float((short.sum(axis=1) <= TOL).mean()) if len(short) else 0.0,
-            guarantee={a: float(need[k]) for k, a in enumerate(problem.actors)},
+            guarantee=guarantee,
             holds_guaranteed=float((short <= need + TOL).all(axis=1).mean())
             if len(short) else 0.0,
+            pledges=pledges, unpledged=unpledged if guarantors else (),
         ))
     return out

@@ -103,9 +103,12 @@ class BlockResult:
     package: np.ndarray
     """``[n]``: the candidate agreed (−1: none)."""
     batna_at_agreement: np.ndarray
-    """``[n, A]``: the no-deal values in the month of agreement (NaN: none)."""
+    """``[n, A]``: the no-deal values in the month of agreement (NaN: none), on the agreed
+    package's own standard: less the costs of fighting it keeps (at each actor's view
+    then), so that ``u_a(x) > batna_a`` is the deal tools' test on its static utility."""
     renege: np.ndarray
-    """``[n, A]``: the highest value of reneging within the holding months (NaN: none)."""
+    """``[n, A]``: the highest value of reneging within the holding months (NaN: none), on
+    the same standard."""
     open_count: np.ndarray
     """``[T+1]``: paths with an acceptable package in each month."""
     hist: np.ndarray
@@ -163,9 +166,10 @@ def acceptable_packages(job: OutlookJob, beta: np.ndarray, view: np.ndarray) -> 
 def pick_packages(job: OutlookJob, ok: np.ndarray, agreed: np.ndarray, beta: np.ndarray,
                   view: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The candidate the chosen solution picks on each path in its month of agreement
-    (−1: none) and the no-deal values then: the frontier of the acceptable candidates
-    (:func:`~detente.deals.pareto.pareto_mask`), solved with the deal tools' solutions —
-    with structure all the paths sharing one acceptable set at once
+    (−1: none) and the no-deal values then (less the costs of fighting the package
+    keeps, as :attr:`BlockResult.batna_at_agreement` says): the frontier of the
+    acceptable candidates (:func:`~detente.deals.pareto.pareto_mask`), solved with the
+    deal tools' solutions — with structure all the paths sharing one acceptable set at once
     (:func:`~detente.deals.structured.solution_rows`), else path by path
     (:func:`~detente.deals.analysis.solve`)."""
     problem, cand = job.problem, job.candidates
@@ -189,10 +193,11 @@ def pick_packages(job: OutlookJob, ok: np.ndarray, agreed: np.ndarray, beta: np.
         if kept is None:  # the same utilities on every path: one frontier
             front = rows[pareto_mask(cand.utility[rows])]
             package[paths] = front[_solve(job, front, cand.utility[front], b)]
+            at[paths] = b
         else:  # the costs kept move each path's utilities: a frontier per path
             util = cand.utility[rows] + kept[members][:, rows]  # [k, S, A]
             package[paths] = rows[_solve(job, rows, util, b, frontier_masks(util))]
-        at[paths] = b
+            at[paths] = b - kept[members, package[paths]]  # on the package's standard
     return package, at
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from detente.deals.guarantees import named_guarantors
 from detente.notes import neutral_note
 from detente.scenario import Scenario
 
@@ -98,6 +99,9 @@ class Outlook:
     settlements_only: bool = False
     """Only settlements counted as agreements (packages under which no fighting continues;
     :func:`detente.deals.fighting.settles`)."""
+    guarantors: dict[str, float] = field(default_factory=dict)
+    """The scenario's named guarantors with their credibility (who pledges the guarantees;
+    :func:`detente.deals.guarantees.named_guarantors`)."""
 
     @classmethod
     def build(cls, scenario: Scenario, job: OutlookJob, r: Reduced, *, coverage: float,
@@ -115,6 +119,7 @@ class Outlook:
         held = None
         if job.holding and job.hold_months > 0 and len(pk):
             held = float(holds(cand.utility[pk], job.consent[pk], r.renege[ok]).mean())
+        guarantors = named_guarantors(scenario.issues)
         uniq, counts = np.unique(pk, return_counts=True)
         order = np.lexsort((uniq, -counts))[:top]
         packages = []
@@ -134,7 +139,8 @@ class Outlook:
                                              job.consent[np.full(len(rows), c)],
                                              r.renege[rows]).mean())
                 plans = plan_guarantees(problem, cand.options[c], r.batna_at_agreement[rows[0]],
-                                        r.renege[rows], coverage=coverage)
+                                        r.renege[rows], coverage=coverage,
+                                        guarantors=guarantors)
                 entry["plans"] = [p.to_dict() for p in plans]
             packages.append(entry)
         return cls(
@@ -149,7 +155,7 @@ class Outlook:
             terms=terms, packages=tuple(packages), holds=held, batna_fan=fan(r.hist),
             inputs=tuple(stated_inputs(scenario)),
             drivers=None if drivers is None else tuple(drivers), parties=job.parties,
-            settlements_only=job.settlements_only,
+            settlements_only=job.settlements_only, guarantors=guarantors,
         )
 
     # ---- output -------------------------------------------------------------------------
@@ -179,6 +185,7 @@ class Outlook:
             "by_month": self.month_rows(),
             "terms": self.terms,
             "packages": list(self.packages),
+            "guarantors": self.guarantors,
             "holds": self.holds,
             "batna_fan": {
                 "quantiles": list(FAN_QUANTILES),

@@ -73,6 +73,10 @@ def _yes(value: object) -> str:
     return "yes" if value is True else "no" if value is False else "—"
 
 
+AN_END = "an end: a year with fewer than 25 battle deaths"
+"""What the reference class counts as the end of a conflict episode (UCDP)."""
+
+
 def outside_view_lines(rates: BaseRates) -> list[str]:
     """A few plain sentences of the outside view, for the brief: each says what it is."""
     d = rates.description
@@ -85,7 +89,7 @@ def outside_view_lines(rates: BaseRates) -> list[str]:
                  f"({rates.ending.at_risk} cases), the share that ended within 6 / 12 / 24 "
                  "more months: " + " / ".join(
                      f"{_pct(p)} [{_pct(lo)}–{_pct(hi)}]" for p, lo, hi in within.values())
-                 + " (an end: a year with fewer than 25 battle deaths).")
+                 + f" ({AN_END}).")
     if rates.settlements:
         n = sum(rates.settlements.values())
         lines.append(f"Of {n} similar militarized disputes, {rates.settlements['negotiated']} "

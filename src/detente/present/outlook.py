@@ -97,6 +97,7 @@ def outlook_view(result: Outlook, *, drivers: int = 5) -> list[RenderableType]:
                          "self-enforcing; guarantee: escrowed utility each party needs")
             g.caption_justify = "left"
             out.append(g)
+            out.extend(_pledges_table(d["packages"][0]["plans"], d["guarantors"]))
     terms = Table(title="Terms at agreement, per issue (share of agreements)",
                   title_justify="left")
     terms.add_column("issue")
@@ -128,6 +129,36 @@ def outlook_view(result: Outlook, *, drivers: int = 5) -> list[RenderableType]:
     return out
 
 
+def pledge_text(plan: dict[str, Any]) -> str:
+    """One plan's pledges by named guarantor, in words (``—`` when it needs none)."""
+    parts = [f"{g}: " + ", ".join(f"{v:.3f} for {a}" for a, v in to.items())
+             for g, to in plan["by_guarantor"].items()]
+    if plan["unpledged"]:
+        parts.append("no named guarantor can credibly cover " + ", ".join(plan["unpledged"]))
+    return "; ".join(parts) or "—"
+
+
+def _pledges_table(plans: list[dict[str, Any]], guarantors: dict[str, float]
+                   ) -> list[RenderableType]:
+    """The guarantee each named guarantor would pledge, per plan (the same plans)."""
+    if not guarantors:
+        return [Text("The scenario names no guarantor, so the guarantees above are not "
+                     "assigned to anyone.", style="dim")]
+    t = Table(title="Pledged by the named guarantors (same plans, same order)",
+              title_justify="left")
+    t.add_column("plan", justify="right")
+    t.add_column("face value each guarantor stakes, for each party", overflow="fold",
+                 max_width=66)
+    for k, plan in enumerate(plans, 1):
+        t.add_row(str(k), pledge_text(plan))
+    t.caption = ("a stake the party loses if it reneges (relief withdrawn, defence "
+                 "delivered), believed at the chance that at least one delivers ("
+                 + ", ".join(f"{g} {c:.0%}" for g, c in guarantors.items())
+                 + "), so worth the escrow the party needs")
+    t.caption_justify = "left"
+    return [t]
+
+
 def _m(month: int | None) -> str:
     return "—" if month is None else str(month)
 
@@ -135,6 +166,46 @@ def _m(month: int | None) -> str:
 def outlook_csv(result: Outlook) -> str:
     """One row per month: the probabilities and each actor's median no-deal value."""
     return csv_text(result.month_rows())
+
+
+AGREEMENT_LABEL = "P(agreement by month): the outlook model"
+"""What the outlook's curve is, beside the outside view (what counts as an agreement is
+said after it, from the result's flag)."""
+
+
+def beside_outside_view(result: Outlook, rates: Any) -> dict[str, Any] | None:
+    """The outlook's P(agreement by month t) and the reference class's P(ending within t
+    months | lasted so far) side by side, month by month (the months the outlook table
+    shows, from 1), each labelled with what it is, and the outside view in sentences with
+    the note where the two disagree widely
+    (:func:`detente.present.bottom_line.outside_view_text`, which page 1 of the brief
+    uses too). ``rates``: :func:`detente.api.baserates` of the scenario, or ``None`` (then
+    ``None``: the scenario states no conflict to find a reference class for)."""
+    from .bottom_line import outside_view_text
+    from .evidence import AN_END
+
+    if rates is None:
+        return None
+    ending = rates.ending
+    rows = []
+    for m in shown_months(result.months):
+        if m < 1:
+            continue
+        p, low, high = ending.within(m) if m <= len(ending.months) else (None, None, None)
+        rows.append({"month": m, "agreement": float(result.p_agreed_by[m]),
+                     "ending": p, "low": low, "high": high})
+    return {
+        "agreement_label": f"{AGREEMENT_LABEL} (an agreement: "
+                           f"{agreement_words(result.settlements_only)}; "
+                           f"{result.paths:,} simulated paths of the stated pressures)",
+        "ending_label": (f"P(ending by month): the reference class, historical frequencies "
+                         f"among the {ending.at_risk} similar conflicts that had lasted "
+                         f"{ending.lasted_months:.0f} months ({AN_END}; "
+                         f"{100 * ending.level:.0f}% band), not a forecast "
+                         "of this conflict"),
+        "rows": rows,
+        "text": outside_view_text(rates, result),
+    }
 
 
 def outlook_summary(result: Outlook) -> dict[str, Any]:

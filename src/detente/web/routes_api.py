@@ -296,11 +296,11 @@ def _timeline(request: Request, name: str, models: list[str] | None, seed: int) 
 
 @router.get("/models", summary="The models (as `detente models`)")
 def models() -> list[str]:
-    return list(api.available_models())
+    return [m.name for m in api.list_models()]
 
 
 def _known(model: str) -> str:
-    known = api.available_models()
+    known = [m.name for m in api.list_models()]
     if model not in known:
         raise DetenteError(f"unknown model {model[:40]!r}; known: {', '.join(known)}")
     return model

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import jinja2
 from fastapi import APIRouter, Query, Request
@@ -281,17 +281,28 @@ CLI and the API take more)."""
 async def outlook_page(request: Request, ref: str,
                        months: Annotated[int, Query(ge=1, le=OUTLOOK_MONTHS)] = 24,
                        paths: Annotated[int, Query(ge=1, le=OUTLOOK_PATHS)] = 2000,
-                       seed: SeedQ = 0) -> Response:
+                       seed: SeedQ = 0,
+                       agreement: Literal["settlements", "any"] = "settlements") -> Response:
     """The outlook over time (``api.outlook``, no drivers; a job): by month, the packages
-    most often agreed with their guarantees by phase, the terms, and the two figures."""
-    from detente.present.outlook import shown_months
+    most often agreed with their guarantees by phase, the terms, and the two figures; where
+    the scenario states its conflict (``conflict:``), the outside view beside it (the
+    reference class's P(ending by month), ``api.outside_view``). By default only
+    settlements count as agreements (as on page 1 of the brief; no effect where the scenario
+    marks no costs of fighting); ``agreement=any`` counts any acceptable package."""
+    from detente.present.outlook import (
+        AGREEMENT_LABEL,
+        agreement_words,
+        beside_outside_view,
+        pledge_text,
+        shown_months,
+    )
 
     entry = await entry_of(request, ref)
     sc = entry.scenario
     try:
         result = await run_job(request, "outlook", entry, {
             "months": months, "paths": paths, "seed": seed, "drivers": False,
-            "workers": 1}, PAGE_WAIT)
+            "workers": 1, "settlements_only": agreement == "settlements"}, PAGE_WAIT)
     except Pending as pending:
         return working(pending.job)
 
@@ -299,7 +310,15 @@ async def outlook_page(request: Request, ref: str,
         out = result.to_dict()
         figs = {"outlook-curve": figure_json(figures.outlook_curve(result)),
                 "outlook-fan": figure_json(figures.outlook_fan(result))}
-        return page("outlook.html.j2", entry=entry, sc=sc, out=out,
+        rates = api.outside_view(sc, months=months)
+        beside = beside_outside_view(result, rates)
+        if beside is not None:
+            figs["outlook-outside-view"] = figure_json(figures.ending_by_month(
+                rates.ending, agreement={"months": list(range(1, months + 1)),
+                                         "p": list(result.p_agreed_by[1:])},
+                agreement_label=AGREEMENT_LABEL))
+        return page("outlook.html.j2", entry=entry, sc=sc, out=out, beside=beside,
+                    pledge_text=pledge_text, agreement_words=agreement_words,
                     months=[out["by_month"][t] for t in shown_months(months)],
                     max_months=OUTLOOK_MONTHS, max_paths=OUTLOOK_PATHS, figures=figs)
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from detente.models.smp.batch_turn import RowChoices, RowState, assess_rows, step_rows
+from detente.models.smp.blas import one_blas_thread
 from detente.models.smp.primitives import state_distances
 from detente.models.smp.turn import Turn, records
 
@@ -65,7 +66,15 @@ def run_rows(
 ) -> RowsRun:
     """Run the deterministic SMP on every row of ``pos[B, A, K]`` (on [0, 1]),
     ``sal[B, A, K]`` and ``cap[B, A]``, until each row has stopped; ``st`` holds the rows
-    still running (``live``)."""
+    still running (``live``). BLAS runs on one thread meanwhile (:mod:`.blas`)."""
+    with one_blas_thread():
+        return _run_rows(model, pos, sal, cap, accommodation)
+
+
+def _run_rows(
+    model: SpatialModelOfPolitics, pos: np.ndarray, sal: np.ndarray, cap: np.ndarray,
+    accommodation: np.ndarray | None,
+) -> RowsRun:
     n_rows, n = cap.shape
     acc = np.eye(n) if accommodation is None else np.asarray(accommodation, dtype=float)
     step = max(1, ROW_BUDGET // max(n**3, 1))  # rows a slice

@@ -25,6 +25,7 @@ from detente.models.base import (
     Trajectory,
 )
 from detente.models.compromise import weighted_mean
+from detente.models.smp.blas import one_blas_thread
 from detente.models.smp.details import SmpDetails, turn_rows
 from detente.models.smp.paths import (
     Scale,
@@ -285,6 +286,14 @@ class SpatialModelOfPolitics(Model):
         Stochastic transitions draw from ``rng``, or with ``prng="ktab"`` from
         KTAB's own generator seeded with ``ktab_seed`` (default: KTAB's).
         """
+        with one_blas_thread():
+            return self._simulate(pos, sal, cap, accommodation, rng, ktab_seed)
+
+    def _simulate(
+        self, pos: np.ndarray, sal: np.ndarray, cap: np.ndarray,
+        accommodation: np.ndarray | None, rng: np.random.Generator | None,
+        ktab_seed: int | None,
+    ) -> list[Turn]:
         draw_uniform = self._uniform_source(rng, ktab_seed)
         pos = np.array(pos, dtype=float)
         n = pos.shape[0]

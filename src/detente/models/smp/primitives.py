@@ -29,8 +29,14 @@ SHORT_SUM = 8
 MIN_COALITION = 1e-8  # KTAB Model::coalitions
 MIN_CHALLENGE_COALITION = 1e-10  # KTAB SMPState::probEduChlg
 MIN_BARGAIN_WEIGHT = 1e-6  # KTAB interpBrgnSnPm / interpBrgnS2PMax
-#: votes formed at a time by :func:`coalitions` (512 kB)
+#: votes formed at a time by :func:`array_coalitions` (512 kB)
 COALITION_CELLS = 65_536
+#: actors (voters) from which the O(A³) sums run as compiled loops (:mod:`.kernels`).
+#: Below it loading the compiler once per process (about 0.6–0.9 CPU s, 120 MiB) costs
+#: more than the loops save over a run: at 80 × 1 a fresh process took 1.01 CPU s
+#: compiled against 0.35 in arrays, at 100 × 5 1.60 against about 1.0 (0.52 once
+#: loaded); at 200 × 5 4.1 against 11.4 (load average 10, benchmarks/bench_smp.py)
+COMPILED_ACTORS = 128
 
 
 def add_up(x: np.ndarray, axis: int) -> np.ndarray:
@@ -124,10 +130,27 @@ def victory_prob(model: str, c1: np.ndarray, c2: np.ndarray) -> np.ndarray:
 def coalitions(rule: str, weight: np.ndarray, util: np.ndarray) -> np.ndarray:
     """``C[..., i, j]``: strength of the coalition for option i against option j.
 
-    ``util[..., k, o]`` is actor k's utility of option o, ``weight[k]`` its
+    ``util[..., k, o]`` is actor k's utility of option o, ``weight[..., k]`` its
     voting weight. As in KTAB, votes are cast on the lower triangle (i > j):
     the positive part goes to ``C_ij``, the negative part to ``C_ji``; the
-    diagonal is ``1e-8``.
+    diagonal is ``1e-8``: ``C_ij = 1e-8 + Σ_k max(0, vote(w_k, u_ki − u_kj))``.
+
+    An O(K·O²) sum, A³ at every assessment of a turn (every actor votes on every
+    actor's position): from :data:`COMPILED_ACTORS` voters on it runs as one compiled
+    loop (:func:`~detente.models.smp.kernels.coalition_sums`), below that as array
+    algebra (:func:`array_coalitions`), where loading the compiler (about 0.6–0.9 CPU s
+    and 120 MiB once per process) would cost more than it saves. The two give the same
+    numbers bit for bit (``tests/models/test_smp_kernels.py``).
+    """
+    if util.shape[-2] >= COMPILED_ACTORS:
+        from detente.models.smp.kernels import coalition_sums  # loads numba: large runs only
+
+        return coalition_sums(rule, weight, util)
+    return array_coalitions(rule, weight, util)
+
+
+def array_coalitions(rule: str, weight: np.ndarray, util: np.ndarray) -> np.ndarray:
+    """:func:`coalitions` as array algebra (below :data:`COMPILED_ACTORS` voters).
 
     The votes ``[..., k, i, j]`` are formed a few options ``i`` at a time (at most
     :data:`COALITION_CELLS` numbers): the same numbers, laid out as the whole array

@@ -1,0 +1,342 @@
+"""Deals: the deal problem, its analysis (and its cost), logrolls, phasing, pressures,
+GENIUS negotiations.
+
+Part of the facade :mod:`detente.api`; reach these names through it."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from detente import formats
+from detente.api._scenarios import ScenarioLike, _scenario
+from detente.errors import DetenteError
+from detente.formats.genius import GeniusDomain, read_genius_domain
+from detente.results import DealWork, LogrollSet
+from detente.scenario import Scenario
+from detente.scenarios import DEFAULT, resolve
+
+if TYPE_CHECKING:
+    from detente.deals import DealProblem, DealReport, PhaseReport
+    from detente.deals.pair import PairView
+    from detente.estimate import CostModel
+
+
+def parse_pairs(items: Iterable[str] | None, what: str) -> dict[str, float]:
+    """``["russia=0.2"]`` -> ``{"russia": 0.2}`` (``what`` names the option in errors)."""
+    out: dict[str, float] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise DetenteError(f"{what} {item!r}: expected ACTOR=NUMBER") from None
+    return out
+
+
+def _is_genius(path: Path) -> bool:
+    return path.is_dir() or formats.detect_format(path) == "genius"
+
+
+def deal_problem(
+    scenario: ScenarioLike | GeniusDomain = None,
+    *,
+    utility: str = "linear",
+    grid: int | None = None,
+    batna: Mapping[str, float] | None = None,
+    acceptance: str | None = None,
+    format: str | None = None,
+    shocks: Sequence[str] = (),
+) -> DealProblem:
+    """The deal problem of a scenario, a GENIUS negotiation, or a file / folder / bundled
+    name: options per issue, every actor's utilities and BATNA.
+
+    GENIUS files (a folder, or an ``.xml`` domain or profile) are analysed with
+    the utilities they state, as GENIUS computes them, and GENIUS's acceptance
+    rule (at least the reservation value); other scenarios with distance
+    utilities (``utility``: ``linear``, the default, or ``quadratic``; ``grid``
+    points on an issue without named options, default the deals package's) and
+    acceptance above the BATNA. ``acceptance`` (``"above"`` or ``"at_least"``,
+    also spelled ``"at-least"``) overrides either default; ``batna`` overrides
+    BATNAs by actor (0..1); ``shocks`` applies named shocks of the scenario to its
+    pressure variables (see :func:`pressures`).
+    """
+    from detente.deals import DEFAULT_GRID, DealProblem
+
+    rule = None if acceptance is None else acceptance.replace("-", "_")
+    if not isinstance(scenario, Scenario | GeniusDomain):
+        path = resolve(scenario or DEFAULT)
+        genius = format == "genius" or (format is None and _is_genius(path))
+        scenario = read_genius_domain(path) if genius else formats.read(path, format=format)
+    size = DEFAULT_GRID if grid is None else grid
+    if isinstance(scenario, GeniusDomain):
+        return DealProblem.from_scenario(scenario.scenario, spaces=scenario.spaces,
+                                         batna=batna, acceptance=rule,  # type: ignore[arg-type]
+                                         grid=size)
+    return DealProblem.from_scenario(scenario, utility=utility, grid=size,  # type: ignore[arg-type]
+                                     batna=batna, acceptance=rule,  # type: ignore[arg-type]
+                                     shocks=tuple(shocks))
+
+
+def analyse_deals(
+    scenario: ScenarioLike | GeniusDomain = None,
+    *,
+    utility: str = "linear",
+    batna: Mapping[str, float] | None = None,
+    acceptance: str | None = None,
+    drops: Mapping[str, float] | None = None,
+    draws: int = 0,
+    seed: int = 0,
+    format: str | None = None,
+    robust: int | None = None,
+    shocks: Sequence[str] = (),
+) -> DealReport:
+    """Pareto frontier above the BATNAs, ZOPA and bargaining solutions.
+
+    ``utility``, ``batna``, ``acceptance`` and ``shocks`` as in :func:`deal_problem`;
+    ``drops`` (actor -> D) asks which deals open if that actor's BATNA fell by
+    D; ``draws > 0`` samples uncertain BATNAs with ``seed``. ``robust`` (default ``None``:
+    :data:`~detente.deals.robust.DEFAULT_ROBUST_DRAWS`, 500, as ``detente deals``; 0 for
+    none) gives every frontier deal its survival probability: the share of ``robust``
+    draws (``seed``) of the stated uncertainty (positions, saliences, capabilities,
+    BATNAs and the pressures on them) in which it stays acceptable
+    (:mod:`detente.deals.robust`), and ranks the deals by it (``DealReport.robust``).
+    About a second on the bundled scenario.
+    """
+    from detente.deals import analyse, with_survival
+
+    source = load_deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, batna=batna, acceptance=acceptance,
+                           format=format, shocks=shocks)
+    report = analyse(problem, drops=dict(drops or {}), draws=draws, seed=seed)
+    robust = _robust_draws(robust)
+    if robust:
+        report = with_survival(report, _plain_scenario(source), draws=robust, seed=seed)
+    return report
+
+
+DEAL_PILOT = 4096
+"""Deals whose utilities :func:`estimate_deals` times."""
+
+
+def estimate_deals(scenario: ScenarioLike | GeniusDomain = None, *, utility: str = "linear",
+                   draws: int = 0, deal_space: bool = True, packages: int = 0,
+                   package_draws: int = 0, format: str | None = None) -> DealWork:
+    """How long a pass over the deal space would take here, before it starts.
+
+    Every deal's utility for every actor once (``deal_space``: deals, phase without a
+    deal, amendments and the brief do it), plus once per BATNA draw (``draws``), plus
+    ``packages`` judged in each of ``package_draws`` draws (proposals); timed on a pilot
+    of :data:`DEAL_PILOT` deals and scaled linearly (a lower bound, see
+    :class:`~detente.results.DealWork`). The space is counted, never enumerated.
+    """
+    import numpy as np
+
+    source = load_deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, format=format)
+    space = problem.space
+    size = space.size if deal_space else 0
+    pilot = min(space.size, DEAL_PILOT)
+    start = time.perf_counter()
+    problem.utilities_of(space.decode(np.arange(pilot, dtype=np.int64)))
+    per_deal = (time.perf_counter() - start) / max(pilot, 1)
+    passes = 1 + max(draws, 0)
+    return DealWork(deals=size, actors=problem.n_actors, passes=passes,
+                    seconds=per_deal * (size * passes + packages * package_draws),
+                    packages=packages, package_draws=package_draws)
+
+
+DEALS_PILOTS = (16, 64)
+"""Robust draws of the two timed survival pilots of :func:`deals_cost`."""
+
+
+def deals_cost(scenario: ScenarioLike | GeniusDomain = None, *, utility: str = "linear",
+               robust: int | None = None, format: str | None = None) -> CostModel:
+    """The cost of :func:`analyse_deals` here as ``fixed + per_draw · robust``: the
+    analysis of the deal space timed (the faster of two runs after a warm-up), the survival over the
+    robust draws fitted on pilots of :data:`DEALS_PILOTS` draws (:mod:`detente.estimate`).
+    It runs the analysis three times: for a space too large for that, :func:`estimate_deals`
+    gives a lower bound without running it."""
+    from detente.deals import analyse, with_survival
+    from detente.estimate import CostModel, measure
+
+    source = load_deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, format=format)
+    report = analyse(problem)  # warm-up
+    timed = []
+    for _ in range(2):  # the faster of two: one timing of a short analysis is noisy
+        start = time.perf_counter()
+        analyse(problem)
+        timed.append(time.perf_counter() - start)
+    space = CostModel(min(timed), 0.0)
+    robust = _robust_draws(robust)
+    if not robust:
+        return space
+    plain = _plain_scenario(source)
+    return space + measure(lambda n: with_survival(report, plain, draws=n), units=robust,
+                           pilots=DEALS_PILOTS, warm=2)
+
+
+def load_deal_source(scenario: ScenarioLike | GeniusDomain = None,
+                     format: str | None = None) -> Scenario | GeniusDomain:
+    """The scenario or GENIUS negotiation a deal analysis reads: a loaded one as it is,
+    a path or name read once (so a caller estimating first and analysing next reads the
+    file once, passing the result to both)."""
+    if isinstance(scenario, Scenario | GeniusDomain):
+        return scenario
+    path = resolve(scenario or DEFAULT)
+    genius = format == "genius" or (format is None and _is_genius(path))
+    return read_genius_domain(path) if genius else formats.read(path, format=format)
+
+
+def _robust_draws(robust: int | None) -> int:
+    """Survival draws: ``None`` takes :data:`detente.deals.robust.DEFAULT_ROBUST_DRAWS`."""
+    from detente.deals.robust import DEFAULT_ROBUST_DRAWS
+
+    if robust is None:
+        return DEFAULT_ROBUST_DRAWS
+    if robust < 0:
+        raise DetenteError(f"robust draws must be 0 or more (got {robust})")
+    return robust
+
+
+def _plain_scenario(source: Scenario | GeniusDomain) -> Scenario:
+    return source.scenario if isinstance(source, GeniusDomain) else source
+
+
+def logrolls(
+    scenario: ScenarioLike | GeniusDomain = None,
+    *,
+    utility: str = "linear",
+    actors: Sequence[str] | None = None,
+    format: str | None = None,
+    robust: int | None = None,
+    seed: int = 0,
+) -> LogrollSet:
+    """Pairs of actors and issues where each side gains more than it gives; ``actors``
+    keeps the trades involving any of them (default: all).
+
+    ``robust`` (default ``None``: :data:`~detente.deals.robust.DEFAULT_ROBUST_DRAWS`,
+    500, as ``detente logrolls``) adds each trade's survival: the share of ``robust`` draws
+    (``seed``) of the stated uncertainty in which the trade still passes every test the
+    logroll finder applies (:func:`detente.deals.logrolls.holds`), and ranks the trades
+    by it, ties in the point order (the larger smaller net gain first). ``robust=0``:
+    the point order only, no survival.
+    """
+    from detente.deals import logrolls as find
+
+    source = load_deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, format=format)
+    found = find(problem)
+    if actors:
+        unknown = set(actors) - set(problem.actors)
+        if unknown:
+            raise DetenteError(f"unknown actor(s) {', '.join(sorted(unknown))}; actors are "
+                               f"{', '.join(problem.actors)}")
+        found = [r for r in found if r.a in actors or r.b in actors]
+    robust = _robust_draws(robust)
+    if not robust:
+        return LogrollSet(tuple(found))
+    from detente.deals.robust import by_survival, logroll_survival
+
+    surv = logroll_survival(problem, _plain_scenario(source), found, draws=robust, seed=seed)
+    order = by_survival(surv.probability)
+    return LogrollSet(tuple(found[k] for k in order), surv.take(order))
+
+
+def phase(
+    scenario: ScenarioLike | GeniusDomain = None,
+    *,
+    deal: str | Mapping[str, Any] | None = None,
+    top: int = 5,
+    utility: str = "linear",
+    batna: Mapping[str, float] | None = None,
+    format: str | None = None,
+    robust: int | None = None,
+    seed: int = 0,
+) -> PhaseReport:
+    """Order a deal's issues into self-enforcing phases, or price the guarantee needed.
+
+    ``deal``: ``"issue=option,..."`` or a mapping (other issues at the status
+    quo); default the Nash bargaining deal. ``top``: plans to keep (default 5), those
+    needing the smallest guarantee. ``robust`` (default ``None``:
+    :data:`~detente.deals.robust.DEFAULT_ROBUST_DRAWS`, 500, as ``detente phase``; 0 for
+    none) adds, over ``robust`` draws (``seed``) of the stated uncertainty, the share in
+    which the deal is acceptable and, per plan, the share in which it also needs no more
+    guarantee than at the point estimate, and ranks the kept plans by that share, ties in
+    the point order (smallest guarantee first).
+    """
+
+    from detente.deals import analyse
+    from detente.deals import phase as order
+
+    source = load_deal_source(scenario, format)
+    problem = deal_problem(source, utility=utility, batna=batna, format=format)
+    if deal is None:
+        rep = analyse(problem)
+        nash = rep.solutions["nash"]
+        if nash is None:
+            raise DetenteError("no deal beats every BATNA; give one with --deal")
+        chosen = rep.frontier_options[nash]
+    else:
+        chosen = problem.parse_deal(deal)
+    report = order(problem, chosen, top=top)
+    robust = _robust_draws(robust)
+    if not robust or not report.plans:
+        return report
+    from detente.deals.robust import by_survival, plan_survival
+
+    found = plan_survival(problem, _plain_scenario(source), chosen,
+                          [p.phases for p in report.plans], [p.guarantee for p in report.plans],
+                          draws=robust, seed=seed)
+    ranked = by_survival(found.plans.probability)
+    return replace(report, plans=tuple(report.plans[k] for k in ranked),
+                   robust=replace(found, plans=found.plans.take(ranked)))
+
+
+def deal_pair(scenario: ScenarioLike | GeniusDomain, pair: tuple[str, str], *,
+              utility: str = "linear") -> PairView:
+    """Two parties' (``pair``: two actor ids) utilities over the deal space (at most 5,000
+    deals, drawn when the space is larger), their two-party Pareto frontier and ZOPA
+    (``utility`` as in :func:`deal_problem`)."""
+    from detente.deals.pair import pair_view
+
+    a, b = pair
+    return pair_view(deal_problem(scenario, utility=utility), a, b)
+
+
+def load_genius(path: str | os.PathLike[str]) -> GeniusDomain:
+    """A GENIUS negotiation (a folder, or its domain or one profile file): the scenario and
+    every party's stated utility (``.scenario``, ``.spaces``)."""
+    return read_genius_domain(resolve(path))
+
+
+def pressures(
+    scenario: ScenarioLike = None,
+    *,
+    deal: str | Mapping[str, Any] | None = None,
+    utility: str = "linear",
+) -> dict[str, Any]:
+    """How the scenario's pressure variables and named shocks move the deals.
+
+    ``levers``: per pressure, the ZOPA size now and at the ends of its range, and
+    the smallest rise or fall that lets a deal in or pushes one out (and, with
+    ``deal``, the changes over which that deal is acceptable);
+    ``shocks``: the BATNAs, ZOPA size and Nash deal after each named shock.
+    See :mod:`detente.deals.pressures`.
+    """
+    from detente.deals.pressures import pressure_levers, shock_effects
+
+    sc = _scenario(scenario)
+    problem = deal_problem(sc, utility=utility)
+    return {
+        "scenario": sc.name,
+        "levers": [lv.to_dict() for lv in pressure_levers(problem, deal=deal)],
+        "shocks": shock_effects(sc, utility=utility),
+    }
