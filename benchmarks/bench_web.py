@@ -6,6 +6,9 @@ Run on demand (not part of the test suite):
     python benchmarks/bench_web.py              # 1,000 forecast requests, 200 what-ifs
     python benchmarks/bench_web.py --quick      # 300 and 60
 
+Needs: detente's dependencies (FastAPI, uvicorn, numpy) and ``httpx``, which the ``dev``
+extra brings: ``pip install -e '.[dev]'`` (or just ``pip install httpx``).
+
 It starts ``detente serve`` on 127.0.0.1 (a free port) in a subprocess, then:
 
 1. 50 concurrent clients ask ``GET /api/scenarios/ukraine-2025-11/forecast`` (the

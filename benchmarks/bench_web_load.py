@@ -5,6 +5,14 @@ Run on demand (not part of the test suite), bounded in users, requests and time:
 
     nice python benchmarks/bench_web_load.py                     # 200 users, 120 s
     nice python benchmarks/bench_web_load.py --users 50 --seconds 30
+    # the team set-up: 2 server processes on PostgreSQL, one account per user
+    source scripts/pg_cluster.sh && pg_start
+    nice python benchmarks/bench_web_load.py --workers 2 --db "$DETENTE_TEST_PG_URL" --accounts
+
+Needs: detente's dependencies plus ``httpx`` (in the ``dev`` extra: ``pip install -e
+'.[dev]'``) and ``psutil`` (``pip install psutil``, for the server's CPU and memory).
+With ``--accounts`` each simulated user gets an account of their own (added to ``--db``
+before the server starts), so users share no jobs and the per-user limits are per account.
 
 It starts ``detente serve`` on 127.0.0.1 (a free port) in a subprocess, waits until its
 job workers are warm, then runs ``--users`` users for ``--seconds`` (each stops at
@@ -74,10 +82,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def user(n: int, base: str, tally: Tally, until: float, max_requests: int) -> None:
+async def user(n: int, base: str, tally: Tally, until: float, max_requests: int,
+               token: str | None = None) -> None:
     rng = random.Random(n)
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits,
+                                 headers=headers) as client:
         for _ in range(max_requests):
             if time.monotonic() >= until:
                 return
@@ -165,14 +176,28 @@ async def run(args: argparse.Namespace) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DETENTE_TOKEN": ""}
+    tokens: list[str | None] = [None] * args.users
+    extra: list[str] = []
+    if args.db:
+        extra += ["--db", args.db, "--workers", str(args.workers)]
+    if args.accounts:
+        from detente.store.server import ServerStore
+
+        with ServerStore(args.db) as store:
+            taken = {u.name for u in store.users()}
+            run_id = f"{os.getpid()}x{int(time.time())}"
+            tokens = [store.add_user(f"load{run_id}u{n}") for n in range(args.users)]
+            assert not taken & {f"load{run_id}u{n}" for n in range(args.users)}
+        extra.append("--accounts")
     server = subprocess.Popen([sys.executable, "-m", "detente", "serve", "--port", str(port),
                                "--job-workers", str(args.job_workers),
-                               "--max-jobs-per-user", str(args.users)],
+                               "--max-jobs-per-user", str(args.users), *extra],
                               env=env, stderr=subprocess.DEVNULL)
     proc = psutil.Process(server.pid)
+    first = {"authorization": f"Bearer {tokens[0]}"} if tokens[0] else {}
     try:
-        async with httpx.AsyncClient(base_url=base, timeout=300) as client:
-            for _ in range(600):
+        async with httpx.AsyncClient(base_url=base, timeout=300, headers=first) as client:
+            for _ in range(1200):
                 try:
                     await client.get("/api/models")
                     break
@@ -182,10 +207,11 @@ async def run(args: argparse.Namespace) -> None:
                                     params={"draws": 10, "model": "median", "wait": 120})
             assert warm.status_code == 200, warm.text
         tally, stop, peak = Tally(), asyncio.Event(), [0.0]
+        load0 = os.getloadavg()[0]
         cpu0, t0 = cpu_seconds(proc), time.monotonic()
         watcher = asyncio.create_task(watch(proc, stop, peak))
         until = t0 + args.seconds
-        await asyncio.gather(*(user(n, base, tally, until, args.requests_per_user)
+        await asyncio.gather(*(user(n, base, tally, until, args.requests_per_user, tokens[n])
                                for n in range(args.users)))
         wall = time.monotonic() - t0
         stop.set()
@@ -194,8 +220,11 @@ async def run(args: argparse.Namespace) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(f"{args.users} users, {wall:.0f} s wall, load average "
-          f"{os.getloadavg()[0]:.1f} at the end (2 cores shared)")
+    setup = (f"{args.workers} server process(es) on {args.db.split('://')[0]}"
+             if args.db else "1 server process, no database")
+    print(f"{args.users} users{' with accounts' if args.accounts else ''}, {setup}, "
+          f"{wall:.0f} s wall, load average {load0:.1f} at the start and "
+          f"{os.getloadavg()[0]:.1f} at the end ({os.cpu_count()} cores, shared)")
     print(f"{'class':<10}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
           f"{'errors':>8}{'429':>6}")
     for kind in ("page", "whatif", "forecast", "heavy"):
@@ -217,7 +246,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--requests-per-user", type=int, default=200)
     parser.add_argument("--job-workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes (detente serve --workers; needs --db)")
+    parser.add_argument("--db", help="the server's database (a PostgreSQL URL for a team)")
+    parser.add_argument("--accounts", action="store_true",
+                        help="an account per simulated user (needs --db)")
     args = parser.parse_args()
+    if (args.workers > 1 or args.accounts) and not args.db:
+        parser.error("--workers > 1 and --accounts need --db")
     if not (1 <= args.users <= 500 and 1 <= args.seconds <= 600):
         parser.error("at most 500 users and 600 s")
     asyncio.run(run(args))

@@ -23,6 +23,7 @@ name never shadows an operation's, as ``detente.api.forecast`` is the function):
 ``_evidence``       capabilities, base rates, termination backtests
 ``_backtest``       backtests and ensemble fits
 ``_history``        the history store
+``_server``         the shared server's accounts, uploads and jobs (``detente serve``)
 ``_inputs``         analysts' panels, Delphi rounds, drafts from articles
 ``_brief``          the one-page brief and the models the web app re-runs live
 ==================  ===========================================================
@@ -90,6 +91,7 @@ from detente.api._scenarios import (
     what_if,
     write_text,
 )
+from detente.api._server import add_user, open_server_store, remove_user, users
 from detente.api._uncertainty import (
     estimate_simulation,
     levers,
@@ -109,6 +111,7 @@ __all__ = [
     "FAST_MODELS",
     "DealWork",
     "StanceChange",
+    "add_user",
     "analyse_deals",
     "apply_draft",
     "backtest_models",
@@ -146,6 +149,7 @@ __all__ = [
     "logrolls",
     "new_scenario",
     "open_history",
+    "open_server_store",
     "outlook",
     "outside_view",
     "panel_combine",
@@ -156,6 +160,7 @@ __all__ = [
     "pressures",
     "proposals",
     "proposals_cost",
+    "remove_user",
     "report_cost",
     "resolve_models",
     "run_backtest",
@@ -166,6 +171,7 @@ __all__ = [
     "shipped_ensemble_members",
     "simulate",
     "simulation_cost",
+    "users",
     "what_if",
     "write_text",
 ]

@@ -98,6 +98,11 @@ COMMANDS: dict[str, Lazy] = {
     "history": Lazy("detente.cli.history", "app",
                     "Dated versions of a scenario in a history database: add, log, show, "
                     "diff (with what moved each forecast), timeline, export and import."),
+    "users": Lazy("detente.cli.users", "app",
+                  "The accounts of a shared server: add (prints the user's token, once), "
+                  "list, remove. `detente serve --accounts` then asks every request for "
+                  "one user's token and shows each user only their own uploads, edits and "
+                  "jobs."),
     "panel": Lazy("detente.cli.panel", "app",
                   "Several analysts' estimates of one negotiation: combine them per stance, "
                   "see where they disagree and whether it moves the forecast, run Delphi "

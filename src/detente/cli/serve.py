@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from detente import api
 from detente.cli.common import err_console, guard
-from detente.web.jobs import JobLimits, JobManager
-from detente.web.limits import MAX_DRAWS, MAX_ROBUST, MAX_SAMPLES, Limits
+from detente.errors import DetenteError
+from detente.web.limits import MAX_DRAWS, MAX_ROBUST, MAX_SAMPLES
 from detente.web.security import DEFAULT_MAX_BODY, allowed_hosts, check_bind
 from detente.web.store import DEFAULT_CAPACITY
 
@@ -56,26 +55,43 @@ def serve(
     dask: Annotated[str | None, typer.Option(
         help="Run jobs on this Dask scheduler (tcp://HOST:PORT) instead of local worker "
         "processes.", show_default=False)] = None,
+    accounts: Annotated[bool, typer.Option(
+        "--accounts", help="Every request signs in as one of the --db's users (`detente "
+        "users add NAME`) and sees only that user's uploads, edits and jobs. Without it, "
+        "one workspace for everyone (a person on their own machine, or --token).")] = False,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Server processes answering requests (uvicorn workers). More "
+        "than 1 needs --db (PostgreSQL for a team; an SQLite file works on one machine): "
+        "uploads, jobs and users are kept there, so any process answers any request.")] = 1,
 ) -> None:
     """Serve the web app: scenarios, figures, what-if sliders, deals, simulation, upload
     and editing, and a JSON API (OpenAPI at /openapi.json, listed at /api-docs)."""
     import uvicorn
 
-    from detente.web.app import create_app
+    from detente.web.app import CONFIG_ENV, ServeConfig, build
 
     token = token or os.environ.get("DETENTE_TOKEN") or None
-    check_bind(host, token)
-    history = api.open_history(db, read_only=True) if db else None
-    app = create_app(token=token, max_body=max_body, history=history, capacity=max_uploads,
-                     allowed_hosts=allowed_hosts(host, allow_host or ()),
-                     limits=Limits(draws=max_draws, robust=max_robust, samples=max_samples),
-                     jobs=JobManager(JobLimits(workers=job_workers, max_jobs=max_jobs,
-                                               per_owner=max_jobs_per_user), dask=dask))
+    check_bind(host, token, accounts)
+    if workers > 1 and not db:
+        raise DetenteError(f"--workers {workers}: several server processes share their "
+                           "uploads, jobs and users through a database; give --db (a "
+                           "PostgreSQL URL for a team)")
+    config = ServeConfig(token=token, max_body=max_body, capacity=max_uploads, db=db,
+                         allowed_hosts=allowed_hosts(host, allow_host or ()), draws=max_draws,
+                         robust=max_robust, samples=max_samples, job_workers=job_workers,
+                         max_jobs=max_jobs, per_owner=max_jobs_per_user, dask=dask,
+                         accounts=accounts)
     shown = f"[{host}]" if ":" in host else host
-    err_console.print(f"detente: serving on http://{shown}:{port}/ (Ctrl-C to stop)")
-    try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,
-                    proxy_headers=True)
-    finally:
-        if history is not None:
-            history.close()
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning",
+                               "server_header": False, "proxy_headers": True}
+    if workers == 1:
+        app = build(config)  # errors (no users, a bad --db) before saying it serves
+        err_console.print(f"detente: serving on http://{shown}:{port}/ (Ctrl-C to stop)")
+        uvicorn.run(app, **options)
+        return
+    for store in build(config).state.closing:  # check the options once, here
+        store.close()
+    os.environ[CONFIG_ENV] = config.to_json()
+    err_console.print(f"detente: serving on http://{shown}:{port}/ with {workers} processes "
+                      "(Ctrl-C to stop)")
+    uvicorn.run("detente.web.app:from_environment", factory=True, workers=workers, **options)

@@ -10,7 +10,10 @@ logged once (:mod:`detente.web.errors`).
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,12 +21,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from detente.api import open_history, open_server_store
 from detente.errors import DetenteError
 from detente.version import __version__
 from detente.web import routes_api, routes_jobs, routes_pages
 from detente.web.errors import ErrorBoundary, error_body, validation_body
-from detente.web.jobs import Busy, JobFailed, JobManager, JobNotFound
-from detente.web.limits import Limits
+from detente.web.jobs import Busy, JobFailed, JobLimits, JobManager, JobNotFound
+from detente.web.limits import MAX_DRAWS, MAX_ROBUST, MAX_SAMPLES, Limits
 from detente.web.security import (
     DEFAULT_MAX_BODY,
     BodyLimit,
@@ -31,6 +35,7 @@ from detente.web.security import (
     HostGuard,
     SecurityHeaders,
     TokenGuard,
+    sign_in,
 )
 from detente.web.store import DEFAULT_CAPACITY, Full, NotFound, ScenarioStore
 
@@ -38,7 +43,8 @@ from detente.web.store import DEFAULT_CAPACITY, Full, NotFound, ScenarioStore
 def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
                capacity: int = DEFAULT_CAPACITY, history: Any = None,
                allowed_hosts: Sequence[str] | None = None,
-               limits: Limits | None = None, jobs: JobManager | None = None) -> FastAPI:
+               limits: Limits | None = None, jobs: JobManager | None = None,
+               server: Any = None, accounts: bool = False) -> FastAPI:
     """A new app. ``token``: required on every request when set (``detente serve`` sets it
     when bound beyond loopback); ``max_body``: largest request body in bytes;
     ``capacity``: uploads kept in memory (further uploads are refused, never an earlier
@@ -47,17 +53,23 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
     ``detente serve`` always gives its list, see :func:`~detente.web.security.allowed_hosts`);
     ``limits``: what one request may ask (:class:`~detente.web.limits.Limits`);
     ``jobs``: where heavy work runs (:class:`~detente.web.jobs.JobManager`; default: two
-    worker processes).
+    worker processes); ``server``: a :class:`~detente.store.server.ServerStore` keeping
+    uploads and jobs in the database (shared by several server processes, kept across
+    restarts; default: this process's memory); ``accounts``: every request signs in as
+    one of the ``server``'s users and works in that user's workspace.
     """
+    if accounts and server is None:
+        raise DetenteError("accounts need the database that holds them (--db)")
     app = FastAPI(title="detente", version=__version__, docs_url=None, redoc_url=None,
                   lifespan=_lifespan,
                   description="Forecast and broker multi-party, multi-issue negotiations. "
                   "Every forecast is what a model derives from the scenario's stated, sourced "
                   "assumptions, not a statement of fact. JSON bodies are those of the CLI's "
                   "--format json.")
-    app.state.store = ScenarioStore(capacity, history=history)
+    app.state.store = ScenarioStore(capacity, history=history, server=server)
     app.state.limits = limits or Limits()
-    app.state.jobs = jobs or JobManager()
+    app.state.jobs = jobs or JobManager(records=server)
+    app.state.accounts = accounts
     app.include_router(routes_api.router)
     app.include_router(routes_jobs.router)
     app.include_router(routes_pages.router)
@@ -81,7 +93,10 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
     # unexpected; the Host; the token; CSRF; then the size
     app.add_middleware(BodyLimit, limit=max_body)
     app.add_middleware(CsrfGuard)
-    app.add_middleware(TokenGuard, token=token)
+    authenticate = server.user_for if accounts else None
+    app.state.sign_in = lambda candidate: sign_in(candidate, token, authenticate)
+    app.state.signs_in = bool(token or accounts)
+    app.add_middleware(TokenGuard, token=token, accounts=authenticate)
     app.add_middleware(HostGuard, allowed=allowed_hosts)
     app.add_middleware(ErrorBoundary)
     app.add_middleware(SecurityHeaders)
@@ -95,3 +110,71 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.jobs.warm()
     yield
     app.state.jobs.close()
+    for store in getattr(app.state, "closing", ()):
+        store.close()
+
+
+CONFIG_ENV = "DETENTE_SERVE_CONFIG"
+"""How ``detente serve --workers N`` hands its options to each worker process (JSON)."""
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """What ``detente serve`` was asked for, as plain values (each worker process of a
+    multi-worker server builds its own app from it: :func:`from_environment`)."""
+
+    token: str | None = None
+    max_body: int = DEFAULT_MAX_BODY
+    capacity: int = DEFAULT_CAPACITY
+    db: str | None = None
+    allowed_hosts: tuple[str, ...] | None = None
+    draws: int = MAX_DRAWS
+    robust: int = MAX_ROBUST
+    samples: int = MAX_SAMPLES
+    job_workers: int = 2
+    max_jobs: int = 64
+    per_owner: int = 4
+    dask: str | None = None
+    accounts: bool = False
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> ServeConfig:
+        data = json.loads(text)
+        if data.get("allowed_hosts") is not None:
+            data["allowed_hosts"] = tuple(data["allowed_hosts"])
+        return cls(**data)
+
+
+def build(config: ServeConfig) -> FastAPI:
+    """The app ``detente serve`` runs: with ``db``, the history store (read only) and the
+    server's own tables (uploads, jobs, accounts) on that database."""
+    history = server = None
+    if config.db:
+        history = open_history(config.db, read_only=True)
+        server = open_server_store(config.db)
+        if config.accounts and not server.users():
+            raise DetenteError(f"--accounts: {server.where} has no users yet; add one with "
+                               f"`detente users add NAME --db {config.db}`")
+    elif config.accounts:
+        raise DetenteError("--accounts needs --db (the database that keeps the users)")
+    jobs = JobManager(JobLimits(workers=config.job_workers, max_jobs=config.max_jobs,
+                                per_owner=config.per_owner), dask=config.dask, records=server)
+    app = create_app(token=config.token, max_body=config.max_body, history=history,
+                     capacity=config.capacity, allowed_hosts=config.allowed_hosts,
+                     limits=Limits(draws=config.draws, robust=config.robust,
+                                   samples=config.samples),
+                     jobs=jobs, server=server, accounts=config.accounts)
+    app.state.closing = [s for s in (history, server) if s is not None]
+    return app
+
+
+def from_environment() -> FastAPI:
+    """The app of one worker process of ``detente serve --workers N`` (uvicorn's factory):
+    built from :data:`CONFIG_ENV`."""
+    text = os.environ.get(CONFIG_ENV)
+    if not text:
+        raise DetenteError(f"${CONFIG_ENV} is not set: start the server with `detente serve`")
+    return build(ServeConfig.from_json(text))

@@ -16,8 +16,17 @@ so light requests are never queued behind heavy ones.
   out as 202 for polling gets ``poll_grace`` between polls). A stopped process is
   killed, never left running.
 * **Never lost silently**: a worker that dies (killed, out of memory) makes its job
-  *failed* with the exit code; jobs live in this server's memory, so a restarted server
-  answers 404 for an earlier job id with words saying so.
+  *failed* with the exit code. Without a database, jobs live in this server's memory and
+  a restarted server answers 404 for an earlier job id with words saying so.
+* **In the database** (``detente serve --db``; :class:`~detente.store.server.ServerStore`):
+  every job is a row with its inputs, state and result, so any worker process of the
+  server answers for any job, and cancelling reaches the process running it. The running
+  process writes a heartbeat every ``heartbeat`` seconds; a queued or running job not
+  heard of for ``stale`` seconds (its server was killed or restarted) is taken over and
+  run again by a live server process, at most ``max_restarts`` times, after which it is
+  *failed* saying why. A server that stops cleanly hands its unfinished jobs over at once.
+* **Workspaces**: a job belongs to the workspace that asked for it (a user's, with
+  accounts); another workspace neither sees it nor joins it.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import pickle
 import secrets
 import threading
 import time
@@ -70,6 +80,7 @@ class Job:
     owner: str
     label: str
     grace: float
+    workspace: str = ""
     created: float = field(default_factory=time.time)
     state: str = QUEUED
     started: float | None = None
@@ -80,22 +91,30 @@ class Job:
     watchers: int = 0
     present: Callable[[Any], Any] | None = None
     """How ``/api/jobs/ID/result`` shows the result (JSON-able, or HTML text)."""
-    last_seen: float = field(default_factory=time.monotonic)
+    restarts: int = 0
+    remote: bool = False
+    """Run by another server process (a view of its database row)."""
+    released: bool = False
+    """Handed back to the database for another process (this one is stopping)."""
+    last_seen: float = field(default_factory=time.time)
     done: threading.Event = field(default_factory=threading.Event)
     cancel_asked: threading.Event = field(default_factory=threading.Event)
 
     def touch(self) -> None:
-        self.last_seen = time.monotonic()
+        self.last_seen = time.time()
 
     def abandoned(self) -> bool:
         """Nobody waits and nobody asked for ``grace`` seconds."""
-        return self.watchers <= 0 and time.monotonic() - self.last_seen > self.grace
+        return self.watchers <= 0 and time.time() - self.last_seen > self.grace
 
     def public(self) -> dict[str, Any]:
         """What ``GET /api/jobs/ID`` shows (never the result itself)."""
         now = time.time()
         out: dict[str, Any] = {
-            "id": self.id, "kind": self.kind, "label": self.label, "state": self.state,
+            "id": self.id, "kind": self.kind, "label": self.label,
+            # finished only once recorded: its result is then there for every process
+            "state": self.state if self.done.is_set() or self.state not in FINISHED
+            else RUNNING,
             "created": round(self.created, 3),
             "queued_s": round((self.started or self.finished or now) - self.created, 3),
             "running_s": round((self.finished or now) - self.started, 3)
@@ -104,14 +123,20 @@ class Job:
             "result": f"/api/jobs/{self.id}/result" if self.state == DONE else None}
         if self.error:
             out["error"] = self.error
+        if self.restarts:
+            out["restarts"] = self.restarts
+            out["note"] = (f"run again {self.restarts} time(s): the server process running "
+                           "it stopped")
         return out
 
 
-def job_key(kind: str, scenario: Scenario, params: Mapping[str, Any]) -> str:
+def job_key(kind: str, scenario: Scenario, params: Mapping[str, Any],
+            workspace: str = "") -> str:
     """The cache key: operation, scenario hash, parameters and detente's version (the
-    ingredients of the history store's cached forecasts and simulations)."""
-    text = json.dumps([kind, scenario.hash, dict(params), __version__], sort_keys=True,
-                      default=str)
+    ingredients of the history store's cached forecasts and simulations), within one
+    workspace."""
+    text = json.dumps([kind, scenario.hash, dict(params), __version__, workspace],
+                      sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -255,12 +280,16 @@ def _fail(job: Job, why: str) -> None:
     job.error, job.state = why, FAILED
 
 
+
 @dataclass(frozen=True)
 class JobLimits:
-    """``workers``: jobs running at once; ``max_jobs``: queued or running in all;
-    ``per_owner``: queued or running for one client; ``keep``: seconds a finished job
-    (and its result) is kept; ``grace``: seconds a job runs on once its last waiter
-    went away; ``poll_grace``: the same for a job handed out for polling (202)."""
+    """``workers``: jobs running at once (per server process); ``max_jobs``: queued or
+    running in all; ``per_owner``: queued or running for one user (or client address,
+    without accounts); ``keep``: seconds a finished job (and its result) is kept;
+    ``grace``: seconds a job runs on once its last waiter went away; ``poll_grace``: the
+    same for a job handed out for polling (202); with a database, ``heartbeat``: seconds
+    between a running process's signs of life, ``stale``: silence after which a job is
+    taken over, ``max_restarts``: how often one job is run again."""
 
     workers: int = 2
     max_jobs: int = 64
@@ -268,20 +297,35 @@ class JobLimits:
     keep: float = 600.0
     grace: float = 2.0
     poll_grace: float = 60.0
+    heartbeat: float = 1.0
+    stale: float = 10.0
+    max_restarts: int = 2
+
+
+_ROW_FIELDS = ("id", "kind", "key", "owner", "label", "grace", "workspace", "created",
+               "state", "started", "finished", "error", "user_error", "restarts")
 
 
 class JobManager:
-    """The server's jobs: submit, look up, wait, cancel (thread-safe; one per app)."""
+    """The server's jobs: submit, look up, wait, cancel (thread-safe; one per app).
+
+    ``records``: a :class:`~detente.store.server.ServerStore` to keep jobs in (several
+    server processes then share them); None keeps them in this process's memory."""
 
     def __init__(self, limits: JobLimits | None = None, dask: str | None = None,
-                 runner: Runner | None = None) -> None:
+                 runner: Runner | None = None, records: Any = None) -> None:
         self.limits = limits or JobLimits()
+        self.records = records
+        self.instance = secrets.token_hex(8)
         self._runner: Runner | None = runner
         self._dask = dask
         self._jobs: dict[str, Job] = {}
         self._by_key: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.limits.workers)
+        self._stop = threading.Event()
+        self._watch: threading.Thread | None = None
+        self._seen_written: dict[str, float] = {}
 
     @property
     def runner(self) -> Runner:
@@ -291,42 +335,78 @@ class JobManager:
             return self._runner
 
     def warm(self) -> None:
-        """Get the runner ready in the background (the first job then starts at once)."""
+        """Get the runner ready in the background (the first job then starts at once);
+        with a database, start the heartbeat that also takes over stale jobs."""
         threading.Thread(target=lambda: self.runner.warm(), name="detente-warm",
                          daemon=True).start()
+        if self.records is not None and self._watch is None:
+            self._watch = threading.Thread(target=self._heartbeats, name="detente-heartbeat",
+                                           daemon=True)
+            self._watch.start()
 
+    # ---- submitting ------------------------------------------------------------------------
     def submit(self, kind: str, scenario: Scenario, params: Mapping[str, Any], *,
-               owner: str, label: str) -> Job:
+               owner: str, label: str, workspace: str = "",
+               present: Callable[[Any], Any] | None = None) -> Job:
         """A job for this work: one already queued, running or recently done with the
-        same key, else a new one (refused with :class:`Busy` past the limits)."""
-        key = job_key(kind, scenario, params)
+        same key in this workspace, else a new one (refused with :class:`Busy` past the
+        limits). ``present``: how ``/api/jobs/ID/result`` shows its result."""
+        key = job_key(kind, scenario, params, workspace)
         runner = self.runner
         with self._lock:
             self._expire()
             known = self._by_key.get(key)
             if known is not None and not known.cancel_asked.is_set() and known.state in (
                     QUEUED, RUNNING, DONE):
-                known.touch()
+                self._touch(known)
                 return known
-            active = [j for j in self._jobs.values()
-                      if j.state in (QUEUED, RUNNING) and not j.cancel_asked.is_set()]
-            if len(active) >= self.limits.max_jobs:
-                raise Busy(f"this server has {len(active)} jobs queued or running, its limit "
+            if self.records is not None:
+                row = self.records.find_job(workspace, key, (QUEUED, RUNNING, DONE))
+                if row is not None and not self._stale(row):
+                    job = self._view(row)
+                    self._touch(job)
+                    return job
+                active = [r for r in self.records.jobs(states=(QUEUED, RUNNING))
+                          if not r["cancel"]]
+                counts = (len(active), sum(r["owner"] == owner for r in active))
+            else:
+                mine = [j for j in self._jobs.values()
+                        if j.state in (QUEUED, RUNNING) and not j.cancel_asked.is_set()]
+                counts = (len(mine), sum(j.owner == owner for j in mine))
+            if counts[0] >= self.limits.max_jobs:
+                raise Busy(f"this server has {counts[0]} jobs queued or running, its limit "
                            "(--max-jobs): try again in a while")
-            mine = sum(j.owner == owner for j in active)
-            if mine >= self.limits.per_owner:
-                raise Busy(f"you have {mine} jobs queued or running, the limit per user "
+            if counts[1] >= self.limits.per_owner:
+                raise Busy(f"you have {counts[1]} jobs queued or running, the limit per user "
                            "(--max-jobs-per-user): wait for one or cancel it "
                            "(DELETE /api/jobs/ID)")
             job = Job(id=secrets.token_hex(8), kind=kind, key=key, owner=owner, label=label,
-                      grace=self.limits.grace)
+                      grace=self._grace(self.limits.grace), workspace=workspace,
+                      present=present)
+            body, args = scenario.to_dict(), dict(params)
+            if self.records is not None:
+                now = time.time()
+                self.records.insert_job({
+                    "id": job.id, "workspace": workspace, "owner": owner, "kind": kind,
+                    "key": key, "label": label, "state": QUEUED,
+                    "params": json.dumps(args, sort_keys=True, default=str),
+                    "scenario": json.dumps(body, sort_keys=True, default=str),
+                    "created": job.created, "heartbeat": now, "seen": now,
+                    "grace": job.grace, "instance": self.instance, "restarts": 0,
+                    "cancel": False, "user_error": False, "shown_html": False})
             self._jobs[job.id] = job
             self._by_key[key] = job
-        thread = threading.Thread(target=self._supervise, name=f"detente-job-{job.id}",
-                                  args=(job, runner, kind, scenario.to_dict(), dict(params)),
-                                  daemon=True)
-        thread.start()
+        self._start(job, runner, kind, body, args)
         return job
+
+    def _grace(self, seconds: float) -> float:
+        """A waiter in another process is seen through the database, a heartbeat late."""
+        return seconds + (2 * self.limits.heartbeat if self.records is not None else 0.0)
+
+    def _start(self, job: Job, runner: Runner, kind: str, scenario: dict[str, Any],
+               params: dict[str, Any]) -> None:
+        threading.Thread(target=self._supervise, name=f"detente-job-{job.id}",
+                         args=(job, runner, kind, scenario, params), daemon=True).start()
 
     def _supervise(self, job: Job, runner: Runner, kind: str, scenario: dict[str, Any],
                    params: dict[str, Any]) -> None:
@@ -340,6 +420,7 @@ class JobManager:
                     job.state = CANCELLED
                     return
                 job.state, job.started = RUNNING, time.time()
+                self._record(job, state=RUNNING, started=job.started)
                 runner.run(job, kind, scenario, params)
             finally:
                 self._slots.release()
@@ -348,43 +429,217 @@ class JobManager:
             job.error, job.state = "internal error (logged on the server)", FAILED
         finally:
             job.finished = time.time()
+            self._record_end(job)
             job.done.set()
 
+    def _record(self, job: Job, **values: Any) -> None:
+        if self.records is None or job.released:
+            return
+        try:
+            self.records.update_job(job.id, where={"instance": self.instance}, **values)
+        except Exception:  # the database away for a moment: the heartbeat catches up
+            log.exception("job %s: could not record %s", job.id, sorted(values))
+
+    def _record_end(self, job: Job) -> None:
+        """Write a finished job's state and result (and its shown form) to the database."""
+        if self.records is None or job.released:
+            return
+        values: dict[str, Any] = {"state": job.state, "finished": job.finished,
+                                  "error": job.error, "user_error": job.user_error}
+        if job.state == CANCELLED and not job.error:
+            values["error"] = ("cancelled on request" if job.cancel_asked.is_set()
+                               else "cancelled: nobody was waiting for it any more")
+        if job.state == DONE:
+            try:
+                values["result"] = pickle.dumps(job.result, protocol=pickle.HIGHEST_PROTOCOL)
+                if job.present is not None:
+                    shown = job.present(job.result)
+                    values["shown_html"] = isinstance(shown, str)
+                    values["shown"] = shown if isinstance(shown, str) else json.dumps(shown)
+            except Exception:
+                log.exception("job %s (%s): its result could not be stored", job.id, job.label)
+                job.state, job.error = FAILED, "internal error (logged on the server)"
+                values = {"state": FAILED, "finished": job.finished, "error": job.error}
+        self._record(job, **values)
+
+    # ---- the database: views, heartbeats, taking over -------------------------------------
+    def _stale(self, row: Mapping[str, Any]) -> bool:
+        return row["state"] in (QUEUED, RUNNING) and (
+            row["heartbeat"] < time.time() - self.limits.stale)
+
+    def _view(self, row: Mapping[str, Any]) -> Job:
+        """A job another process runs (or ran), as its database row shows it."""
+        job = Job(**{k: row[k] for k in _ROW_FIELDS}, remote=True)
+        job.last_seen = row["seen"]
+        if row["state"] in FINISHED:
+            job.done.set()
+        return job
+
+    def refresh(self, job: Job) -> Job:
+        """``job`` with its state as now (another process's job: re-read from the
+        database)."""
+        if not job.remote or job.done.is_set() or self.records is None:
+            return job
+        row = self.records.job(job.id)
+        if row is None:
+            job.state, job.error = FAILED, "the job's record was deleted"
+            job.done.set()
+            return job
+        for k in ("state", "started", "finished", "error", "user_error", "restarts"):
+            setattr(job, k, row[k])
+        if row["state"] in FINISHED:
+            job.done.set()
+        return job
+
+    def _touch(self, job: Job) -> None:
+        """Someone waits for or asked about the job (written to the database at most once
+        a second, so that the process running it sees it)."""
+        job.touch()
+        if self.records is None:
+            return
+        now = time.time()
+        if now - self._seen_written.get(job.id, 0.0) >= min(1.0, self.limits.heartbeat):
+            self._seen_written[job.id] = now
+            with contextlib.suppress(Exception):
+                self.records.update_job(job.id, seen=now)
+
+    def _heartbeats(self) -> None:
+        while not self._stop.wait(self.limits.heartbeat):
+            try:
+                self._beat()
+            except Exception:
+                log.exception("jobs: heartbeat failed (the database?)")
+
+    def _beat(self) -> None:
+        """One heartbeat: tell the database this process's jobs are alive, take in what
+        others asked of them (cancel, waiting), take over stale jobs, forget old ones."""
+        assert self.records is not None
+        now = time.time()
+        with self._lock:
+            mine = [j for j in self._jobs.values()
+                    if not j.remote and not j.done.is_set() and not j.released]
+        for job in mine:
+            self.records.update_job(job.id, where={"instance": self.instance}, heartbeat=now)
+            row = self.records.job(job.id)
+            if row is None or row["instance"] != self.instance:
+                job.released = True  # someone else has it now: stop ours
+                job.cancel_asked.set()
+                continue
+            if row["cancel"]:
+                job.cancel_asked.set()
+            job.last_seen = max(job.last_seen, row["seen"])
+            job.grace = max(job.grace, row["grace"])
+        for row in self.records.jobs(states=(QUEUED, RUNNING)):
+            if self._stale(row):
+                self._take_over(row)
+        self.records.forget_jobs(now - self.limits.keep)
+
+    def _take_over(self, row: Mapping[str, Any]) -> None:
+        """Run again a job whose server process stopped, or fail it saying why."""
+        assert self.records is not None
+        if row["restarts"] >= self.limits.max_restarts or row["cancel"]:
+            why = ("cancelled on request" if row["cancel"] else
+                   f"the server process running it stopped {row['restarts'] + 1} times; "
+                   "not run again: submit it again")
+            self.records.update_job(row["id"], where={"heartbeat": row["heartbeat"]},
+                                    state=CANCELLED if row["cancel"] else FAILED,
+                                    error=why, finished=time.time())
+            if not row["cancel"]:
+                log.error("job %s (%s): %s", row["id"], row["label"], why)
+            return
+        if not self.records.claim_stale(row["id"], self.instance,
+                                        time.time() - self.limits.stale):
+            return  # another process took it
+        log.warning("job %s (%s): its server process stopped; running it here again",
+                    row["id"], row["label"])
+        fresh = self.records.job(row["id"])
+        if fresh is None:
+            return
+        job = Job(**{k: fresh[k] for k in _ROW_FIELDS})
+        job.grace = max(job.grace, self._grace(self.limits.poll_grace))
+        job.present = _stored_presenter(fresh["kind"])
+        with self._lock:
+            self._jobs[job.id] = job
+            self._by_key[job.key] = job
+        self._start(job, self.runner, fresh["kind"], json.loads(fresh["scenario"]),
+                    json.loads(fresh["params"]))
+
+    # ---- looking up ------------------------------------------------------------------------
     def _expire(self) -> None:
         """Forget finished jobs older than ``keep`` (under the lock)."""
         cutoff = time.time() - self.limits.keep
         for job in [j for j in self._jobs.values()
                     if j.done.is_set() and j.finished is not None and j.finished < cutoff]:
             del self._jobs[job.id]
+            self._seen_written.pop(job.id, None)
             if self._by_key.get(job.key) is job:
                 del self._by_key[job.key]
 
-    def get(self, job_id: str) -> Job:
+    def get(self, job_id: str, workspace: str = "") -> Job:
+        """A job of this workspace (another workspace's job is not found)."""
         with self._lock:
             job = self._jobs.get(job_id)
-        if job is None:
+        if job is None and self.records is not None and len(job_id) <= 32:
+            row = self.records.job(job_id)
+            job = self._view(row) if row is not None else None
+        if job is None or job.workspace != workspace:
             shown = job_id if len(job_id) <= 40 else job_id[:37] + "..."
-            raise JobNotFound(f"no job {shown!r}: finished jobs are kept "
-                              f"{self.limits.keep:.0f} s, and jobs live in this server's "
-                              "memory (a restarted server knows none of before)")
-        job.touch()
+            where = ("the server's database" if self.records is not None else
+                     "this server's memory (a restarted server knows none of before)")
+            raise JobNotFound(f"no job {shown!r} of yours: finished jobs are kept "
+                              f"{self.limits.keep:.0f} s, in {where}")
+        self._touch(job)
         return job
 
-    def jobs(self, owner: str | None = None) -> list[Job]:
-        with self._lock:
-            self._expire()
-            return [j for j in self._jobs.values() if owner is None or j.owner == owner]
+    def jobs(self, owner: str | None = None, workspace: str = "") -> list[Job]:
+        """This workspace's jobs (without accounts, those of ``owner``)."""
+        if self.records is not None:
+            rows = self.records.jobs(workspace=workspace, since=time.time() - self.limits.keep)
+            with self._lock:
+                local = dict(self._jobs)
+            found = [local.get(r["id"]) or self._view(r) for r in rows]
+        else:
+            with self._lock:
+                self._expire()
+                found = [j for j in self._jobs.values() if j.workspace == workspace]
+        return [j for j in found if owner is None or workspace or j.owner == owner]
 
-    def cancel(self, job_id: str) -> Job:
-        job = self.get(job_id)
+    def result(self, job: Job) -> Any:
+        """A done job's result (another process's: read from the database)."""
+        if job.remote and job.result is None and self.records is not None:
+            row = self.records.job(job.id, result=True)
+            if row is not None and row["result"] is not None:
+                job.result = pickle.loads(row["result"])  # written by this server only
+        return job.result
+
+    def shown(self, job: Job) -> tuple[str, bool] | None:
+        """The stored shown form of a done job's result (text, whether HTML), if any."""
+        if self.records is None:
+            return None
+        row = self.records.job(job.id)
+        if row is None or row["shown"] is None:
+            return None
+        return row["shown"], bool(row["shown_html"])
+
+    def cancel(self, job_id: str, workspace: str = "") -> Job:
+        job = self.get(job_id, workspace)
         job.cancel_asked.set()
+        if job.remote and self.records is not None:
+            self.records.update_job(job.id, cancel=True)
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and not self.refresh(job).done.is_set():
+                time.sleep(0.1)
+            return job
         job.done.wait(timeout=5)  # the worker is stopped within a poll, usually
         return job
 
     def for_polling(self, job: Job) -> None:
         """The job was handed out (202): it runs on between polls for ``poll_grace``."""
-        job.grace = max(job.grace, self.limits.poll_grace)
-        job.touch()
+        job.grace = max(job.grace, self._grace(self.limits.poll_grace))
+        self._touch(job)
+        if self.records is not None:
+            with contextlib.suppress(Exception):
+                self.records.update_job(job.id, grace=job.grace)
 
     async def wait(self, job: Job, seconds: float,
                    disconnected: Callable[[], Any] | None = None) -> bool:
@@ -393,24 +648,49 @@ class JobManager:
         job.watchers += 1
         try:
             deadline = time.monotonic() + seconds
+            step = 0.25 if job.remote else 0.05
             while not job.done.is_set() and time.monotonic() < deadline:
                 if disconnected is not None and await disconnected():
                     break
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(step)
+                if job.remote:
+                    await asyncio.to_thread(self.refresh, job)
+                    await asyncio.to_thread(self._touch, job)
             return job.done.is_set()
         finally:
             job.watchers -= 1
             job.touch()
 
     def close(self) -> None:
-        """Cancel every unfinished job and release the runner."""
+        """Stop: with a database, hand unfinished jobs back to it (another server process
+        takes them over at once); without, cancel them. The runner is released."""
+        self._stop.set()
         with self._lock:
-            pending = [j for j in self._jobs.values() if j.state not in FINISHED]
+            pending = [j for j in self._jobs.values()
+                       if j.state not in FINISHED and not j.remote]
             runner, self._runner = self._runner, None
         for job in pending:
+            if self.records is not None:
+                with contextlib.suppress(Exception):
+                    self.records.update_job(job.id, where={"instance": self.instance},
+                                            heartbeat=0.0, state=QUEUED, started=None)
+                job.released = True
             job.cancel_asked.set()
         for job in pending:
             job.done.wait(timeout=10)
         if runner is not None:
             with contextlib.suppress(Exception):
                 runner.close()
+
+
+_PRESENTERS: dict[str, Callable[[Any], Any]] = {}
+
+
+def register_presenter(kind: str, present: Callable[[Any], Any]) -> None:
+    """How a job of ``kind`` taken over from a stopped process is shown (its original
+    presenter was in that process's memory): the API route's default form."""
+    _PRESENTERS[kind] = present
+
+
+def _stored_presenter(kind: str) -> Callable[[Any], Any] | None:
+    return _PRESENTERS.get(kind)

@@ -16,17 +16,22 @@ from detente.errors import DetenteError
 from detente.present import figures
 from detente.present.brief import figure_json, render_html
 from detente.web.edit import apply_edits
+from detente.web.guards import check_deals
+from detente.web.jobs import register_presenter
 from detente.web.limits import MAX_DRAWS, MAX_ROBUST, MAX_SAMPLES, Limits
 from detente.web.routes_jobs import API_WAIT, WaitQ, answer
-from detente.web.store import Entry, NotFound, ScenarioStore
+from detente.web.security import workspace_of
+from detente.web.store import Entry, NotFound, Workspace
 
 router = APIRouter(prefix="/api")
 
 MAX_UPLOAD = 1_000_000
 
 
-def store(request: Request) -> ScenarioStore:
-    return request.app.state.store
+def store(request: Request) -> Workspace:
+    """The scenarios this request's user may see and change: the bundled ones, the
+    history store's versions, and their own workspace's uploads."""
+    return Workspace(request.app.state.store, workspace_of(request.scope))
 
 
 def limit(request: Request, **asked: int | None) -> None:
@@ -171,6 +176,7 @@ async def deals(request: Request, ref: str, top: Annotated[int, Query(ge=1, le=1
                 wait: WaitQ = API_WAIT) -> Response:
     limit(request, robust=robust)
     entry = await entry_of(request, ref)
+    await run_in_threadpool(lambda: check_deals(entry.scenario, utility=utility, draws=robust))
     params = {"utility": utility, "robust": robust}
     return await answer(request, "deals", entry, params, wait, lambda r: r.to_dict(top=top))
 
@@ -182,6 +188,8 @@ async def proposals(request: Request, ref: str,
                     seed: SeedQ = 0, amend: str = "fewest", wait: WaitQ = API_WAIT) -> Response:
     limit(request, draws=draws)
     entry = await entry_of(request, ref)
+    await run_in_threadpool(lambda: check_deals(
+        entry.scenario, packages=len(entry.scenario.proposals), package_draws=draws))
     params = {"draws": draws, "seed": seed, "amend_rule": amend}
     return await answer(request, "proposals", entry, params, wait, lambda r: r.to_dict())
 
@@ -228,6 +236,7 @@ async def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
         if kind == "trajectories":
             name = (model or ["eum"])[0]
             return figures.trajectories(api.forecast(sc, models=[name])[name], sc)
+        check_deals(sc)
         first, second = a or sc.actor_ids[0], b or sc.actor_ids[1 % len(sc.actor_ids)]
         return figures.pareto(api.deal_pair(sc, (first, second)))
 
@@ -246,6 +255,8 @@ async def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
                                "method": "morris", "samples": 8, "seed": 0},
                lambda r: figures.tornado(r, chosen, scenario=sc))
     elif kind == "plans":
+        await run_in_threadpool(lambda: check_deals(
+            sc, packages=len(sc.proposals), package_draws=draws))
         job = ("proposals", {"draws": draws, "models": []}, figures.acceptance_grid)
     else:
         raise DetenteError(f"unknown figure {kind[:40]!r}; expected scales, trajectories, "
@@ -263,6 +274,8 @@ async def brief(request: Request, ref: str,
                 wait: WaitQ = API_WAIT) -> Response:
     limit(request, draws=max(draws, interval_draws))
     entry = await entry_of(request, ref)
+    await run_in_threadpool(lambda: check_deals(
+        entry.scenario, packages=len(entry.scenario.proposals), package_draws=draws))
     params = {"draws": draws, "seed": seed, "interval_draws": interval_draws}
     return await answer(request, "brief", entry, params, wait,
                         lambda r: render_html(r, served=True))
@@ -312,3 +325,14 @@ def _filename(name: str | None) -> str:
     base = (name or "upload.yaml").replace("\\", "/").rsplit("/", 1)[-1].strip()
     return base[:200] or "upload.yaml"
 
+
+
+# how a job taken over from a stopped server process shows its result at
+# /api/jobs/ID/result (the route that asked for it kept its own form in memory)
+for _kind, _present in {"simulate": lambda r: r.to_dict(), "deals": lambda r: r.to_dict(top=5),
+                        "proposals": lambda r: r.to_dict(),
+                        "sensitivity": lambda r: r.to_dict(),
+                        "forecast": lambda r: r.to_dict(),
+                        "outlook": lambda r: r.to_dict(),
+                        "brief": lambda r: render_html(r, served=True)}.items():
+    register_presenter(_kind, _present)

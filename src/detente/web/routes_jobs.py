@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from detente.errors import DetenteError
 from detente.web.jobs import DONE, FAILED, FINISHED, Job, JobFailed, JobManager
+from detente.web.security import USER_KEY, workspace_of
 from detente.web.store import Entry
 
 router = APIRouter(prefix="/api/jobs")
@@ -33,9 +34,16 @@ def manager(request: Request) -> JobManager:
 
 
 def owner(request: Request) -> str:
-    """Who a job counts against: the client's address (behind a trusted proxy, the one
-    it forwards)."""
+    """Who a job counts against: the signed-in user, or without accounts the client's
+    address (behind a trusted proxy, the one it forwards)."""
+    user = request.scope.get(USER_KEY)
+    if user:
+        return f"user:{user}"
     return request.client.host if request.client else "unknown"
+
+
+def workspace(request: Request) -> str:
+    return workspace_of(request.scope)
 
 
 class Pending(Exception):
@@ -54,21 +62,22 @@ async def run_job(request: Request, kind: str, entry: Entry, params: Mapping[str
     jobs = manager(request)
     label = f"{kind} {entry.ref} " + " ".join(f"{k}={v}" for k, v in params.items()
                                               if v not in (None, [], ""))
-    job = await run_in_threadpool(jobs.submit, kind, entry.scenario, params,
-                                  owner=owner(request), label=label.strip())
-    if job.present is None:
+    job = await run_in_threadpool(lambda: jobs.submit(
+        kind, entry.scenario, params, owner=owner(request), label=label.strip(),
+        workspace=workspace(request), present=present))
+    if job.present is None and not job.remote:
         job.present = present
     if not await jobs.wait(job, wait, request.is_disconnected):
         if not await request.is_disconnected():  # else nobody is left: it stops after grace
-            jobs.for_polling(job)
+            await run_in_threadpool(jobs.for_polling, job)
         raise Pending(job)
-    return outcome(job)
+    return await run_in_threadpool(outcome, job, jobs)
 
 
-def outcome(job: Job) -> Any:
+def outcome(job: Job, jobs: JobManager) -> Any:
     """A finished job's result, or its error raised."""
     if job.state == DONE:
-        return job.result
+        return jobs.result(job)
     if job.state == FAILED and job.user_error:
         raise DetenteError(job.error or "failed")
     if job.state == FAILED:
@@ -95,22 +104,26 @@ async def answer(request: Request, kind: str, entry: Entry, params: Mapping[str,
 
 @router.get("", summary="Your jobs (queued, running and recently finished)")
 def list_jobs(request: Request) -> list[dict[str, Any]]:
-    return [j.public() for j in manager(request).jobs(owner(request))]
+    return [j.public() for j in manager(request).jobs(owner(request), workspace(request))]
 
 
 @router.get("/{job_id}", summary="A job's state (the result's address once done)")
 def get_job(request: Request, job_id: str) -> dict[str, Any]:
-    return manager(request).get(job_id).public()
+    return manager(request).get(job_id, workspace(request)).public()
 
 
 @router.get("/{job_id}/result", summary="A finished job's result (JSON, or HTML for a brief)")
 async def job_result(request: Request, job_id: str, wait: WaitQ = 0) -> Response:
     jobs = manager(request)
-    job = jobs.get(job_id)
+    job = await run_in_threadpool(jobs.get, job_id, workspace(request))
     if not await jobs.wait(job, wait, request.is_disconnected):
-        jobs.for_polling(job)
+        await run_in_threadpool(jobs.for_polling, job)
         return pending_response(job)
-    result = outcome(job)
+    stored = await run_in_threadpool(jobs.shown, job) if job.present is None else None
+    if stored is not None:
+        text, html = stored
+        return HTMLResponse(text) if html else Response(text, media_type="application/json")
+    result = await run_in_threadpool(outcome, job, jobs)
     shown = await run_in_threadpool(job.present, result) if job.present else result
     if isinstance(shown, str):
         return HTMLResponse(shown)
@@ -120,18 +133,19 @@ async def job_result(request: Request, job_id: str, wait: WaitQ = 0) -> Response
 @router.get("/{job_id}/events", summary="Server-sent events: the job's state on each change")
 async def job_events(request: Request, job_id: str) -> StreamingResponse:
     jobs = manager(request)
-    job = jobs.get(job_id)
+    job = await run_in_threadpool(jobs.get, job_id, workspace(request))
 
     async def stream() -> AsyncIterator[str]:
         job.watchers += 1
         try:
             last = None
             while True:
+                await run_in_threadpool(jobs.refresh, job)
                 now = job.public()
                 if now["state"] != last:
                     last = now["state"]
                     yield f"event: state\ndata: {json.dumps(now)}\n\n"
-                if job.state in FINISHED or await request.is_disconnected():
+                if now["state"] in FINISHED or await request.is_disconnected():
                     return
                 await asyncio.sleep(0.25)
         finally:
@@ -144,4 +158,4 @@ async def job_events(request: Request, job_id: str) -> StreamingResponse:
 
 @router.delete("/{job_id}", summary="Cancel a job (its worker is stopped)")
 def cancel_job(request: Request, job_id: str) -> dict[str, Any]:
-    return manager(request).cancel(job_id).public()
+    return manager(request).cancel(job_id, workspace(request)).public()

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import jinja2
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from detente import api
@@ -29,11 +29,18 @@ from detente.present.terminal import visible
 from detente.present.violations import violation_items
 from detente.scenario import Scenario
 from detente.web.errors import wants_html
+from detente.web.guards import check_deals
 from detente.web.jobs import Job
 from detente.web.limits import MAX_DRAWS
 from detente.web.routes_api import SeedQ, _timeline, entry_of, limit, store, summary
 from detente.web.routes_jobs import Pending, run_job
-from detente.web.security import CSRF_TOKEN
+from detente.web.security import (
+    CSRF_TOKEN,
+    CURRENT_USER,
+    TOKEN_COOKIE,
+    safe_next,
+    session_cookie,
+)
 from detente.web.store import Entry
 
 router = APIRouter(include_in_schema=False)
@@ -57,6 +64,7 @@ def environment() -> jinja2.Environment:
     env.filters["num"] = lambda v, nd=1: "—" if v is None else f"{v:.{nd}f}"
     env.globals["note"] = NEUTRAL_NOTE
     env.globals["csrf_token"] = CSRF_TOKEN.get
+    env.globals["current_user"] = CURRENT_USER.get
     return env
 
 
@@ -102,6 +110,37 @@ def static(name: str) -> Response:
         return JSONResponse({"error": f"no static file {name[:40]!r}"}, status_code=404)
     path, media = STATIC[name]
     return Response(path.read_bytes(), media_type=media)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    return page("login.html.j2", next=safe_next(next), problem="",
+                signs_in=request.app.state.signs_in)
+
+
+@router.post("/login")
+def login(request: Request, token: Annotated[str, Form(max_length=200)] = "",
+          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+    """Check the token and keep it in the session cookie (HttpOnly, SameSite=Lax, Secure
+    over HTTPS), then go on to ``next`` (a path on this server)."""
+    if request.app.state.sign_in(token.strip()) is None:
+        return page("login.html.j2", status=401, next=safe_next(next),
+                    problem="That token signs in no one here: check it, or ask the "
+                    "server's administrator for a new one.",
+                    signs_in=request.app.state.signs_in)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.headers.append("set-cookie", session_cookie(
+        TOKEN_COOKIE, token.strip(), secure=request.url.scheme == "https").decode("latin-1"))
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    """Forget the session cookie."""
+    response = RedirectResponse("/login", status_code=303)
+    response.headers.append("set-cookie", session_cookie(
+        TOKEN_COOKIE, "", secure=request.url.scheme == "https", max_age=0).decode("latin-1"))
+    return response
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -204,6 +243,7 @@ def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
     first = ids[a] if a < len(ids) else ids[0]
     second = ids[b] if b < len(ids) and ids[b] != first else next(
         (x for x in ids if x != first), first)
+    check_deals(sc)
     report = api.analyse_deals(sc, robust=0).to_dict(top=10)  # the page shows no survival
     figs = {"pareto": figure_json(figures.pareto(api.deal_pair(sc, (first, second))))} \
         if first != second else {}
@@ -223,6 +263,8 @@ async def plans_page(request: Request, ref: str,
     if not sc.proposals:
         return page("plans.html.j2", entry=entry, sc=sc, data=None, draws=draws, seed=seed,
                     amend=amend, figures={})
+    await run_in_threadpool(lambda: check_deals(
+        sc, packages=len(sc.proposals), package_draws=draws))
     try:
         report = await run_job(request, "proposals", entry, {
             "draws": draws, "seed": seed, "amend_rule": amend}, PAGE_WAIT)

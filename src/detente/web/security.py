@@ -46,13 +46,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_bind(host: str, token: str | None) -> None:
-    """Refuse to serve beyond this machine without a token."""
-    if not is_loopback(host) and not token:
+def check_bind(host: str, token: str | None, accounts: bool = False) -> None:
+    """Refuse to serve beyond this machine without a token (or accounts)."""
+    if not is_loopback(host) and not token and not accounts:
         raise DetenteError(
             f"--host {host}: serving beyond this machine needs a token (--token TOKEN or "
-            "DETENTE_TOKEN); clients then send 'Authorization: Bearer TOKEN' or open a page "
-            "once with ?token=TOKEN")
+            "DETENTE_TOKEN) or --accounts; clients then send 'Authorization: Bearer TOKEN' "
+            "or open a page once with ?token=TOKEN")
     if token is not None and not re.fullmatch(r"[A-Za-z0-9._~+/=-]{16,}", token):
         raise DetenteError("--token: expected at least 16 characters among letters, digits "
                            "and ._~+/=- (e.g. from "
@@ -118,42 +118,102 @@ def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
     return receive
 
 
+USER_KEY = "detente.user"
+"""Where :class:`TokenGuard` puts the signed-in user's name in the ASGI scope."""
+CURRENT_USER: ContextVar[str | None] = ContextVar("detente_user", default=None)
+"""The user the request being answered is signed in as (None: no accounts), for pages."""
+OPEN_PATHS = ("/login", "/logout", "/static/")
+"""Reached without signing in: the login form, logging out, the pages' own files."""
+
+
+def workspace_of(scope: Scope) -> str:
+    """The workspace a request works in: its user's name, ``""`` without accounts."""
+    return str(scope.get(USER_KEY) or "")
+
+
+Authenticate = Callable[[str], "str | None"]
+"""A token -> the name of the user it belongs to, ``""`` for the server's single token,
+or None for no one (:meth:`TokenGuard.who`)."""
+
+
+def sign_in(candidate: str | None, token: str | None,
+            accounts: Authenticate | None) -> str | None:
+    """The user ``candidate`` signs in (``""``: the single token ``token``), or None."""
+    if not candidate:
+        return None
+    if token and hmac.compare_digest(str(candidate).encode(), token.encode()):
+        return ""
+    if accounts is not None and len(candidate) <= 200:
+        return accounts(str(candidate))
+    return None
+
+
 class TokenGuard:
-    """With a token set, every request must carry it: ``Authorization: Bearer TOKEN`` or
-    the session cookie. A page opened once with ``?token=TOKEN`` is answered with a
-    redirect to the same address without the token (so it leaves the address bar and the
-    history) that sets the cookie: HttpOnly, SameSite=Lax, Secure when the request came
-    over HTTPS (``X-Forwarded-Proto`` from a trusted proxy counts, see uvicorn's
-    ``--forwarded-allow-ips``)."""
+    """Who is asking. With a single token (``--token``) every request must carry it;
+    with accounts (``--accounts``) every request must carry one user's token, and works
+    in that user's workspace. A token comes as ``Authorization: Bearer TOKEN`` or in the
+    session cookie, which the login form (``/login``) sets. A page opened once with
+    ``?token=TOKEN`` is answered with a redirect to the same address without the token
+    (so it leaves the address bar and the history) that sets the cookie: HttpOnly,
+    SameSite=Lax, Secure when the request came over HTTPS (``X-Forwarded-Proto`` from a
+    trusted proxy counts, see uvicorn's ``--forwarded-allow-ips``). A page asked for
+    without a token is sent to the login form; anything else gets 401."""
 
-    def __init__(self, app: ASGIApp, token: str | None):
-        self.app, self.token = app, token
+    def __init__(self, app: ASGIApp, token: str | None = None,
+                 accounts: Authenticate | None = None):
+        self.app, self.token, self.accounts = app, token, accounts
 
-    def _valid(self, candidate: str | None) -> bool:
-        return bool(candidate) and hmac.compare_digest(
-            str(candidate).encode(), str(self.token).encode())
+    def who(self, candidate: str | None) -> str | None:
+        return sign_in(candidate, self.token, self.accounts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.token:
+        if scope["type"] != "http" or not (self.token or self.accounts):
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
+        path = scope.get("path", "/")
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"),
                          keep_blank_values=True)
         from_query = (query.get("token") or [None])[0]
-        if self._valid(from_query) and scope.get("method") in ("GET", "HEAD"):
+        if scope.get("method") in ("GET", "HEAD") and self.who(from_query) is not None:
             rest = urlencode([(k, v) for k, vs in query.items() if k != "token" for v in vs])
-            location = scope.get("path", "/") + (f"?{rest}" if rest else "")
+            location = path + (f"?{rest}" if rest else "")
             await _redirect(send, location, session_cookie(
                 TOKEN_COOKIE, str(from_query), secure=scope.get("scheme") == "https"))
             return
-        if self._valid(_bearer(headers.get(b"authorization", b""))) or self._valid(
-                cookie_value(headers, TOKEN_COOKIE)):
-            await self.app(scope, receive, send)
+        user = self.who(_bearer(headers.get(b"authorization", b"")))
+        if user is None:
+            user = self.who(cookie_value(headers, TOKEN_COOKIE))
+        if user is not None or path == "/login" or path.startswith(OPEN_PATHS[1:]):
+            scope[USER_KEY] = user
+            reset = CURRENT_USER.set(user)
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                CURRENT_USER.reset(reset)
             return
-        await _json_response(send, 401, "this server needs its token: send "
-                             "'Authorization: Bearer TOKEN' or open a page with ?token=TOKEN",
+        accept = headers.get(b"accept", b"").decode("latin-1")
+        if scope.get("method") in ("GET", "HEAD") and "text/html" in accept \
+                and not path.startswith("/api/"):
+            await _redirect(send, "/login?" + urlencode({"next": _local(path, scope)}))
+            return
+        what = "a user's token" if self.accounts is not None else "its token"
+        await _json_response(send, 401, f"this server needs {what}: send "
+                             "'Authorization: Bearer TOKEN', or sign in at /login",
                              [(b"www-authenticate", b"Bearer")])
+
+
+def _local(path: str, scope: Scope) -> str:
+    query = scope.get("query_string", b"").decode("latin-1")
+    return path + (f"?{query}" if query else "")
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this server (never another site)."""
+    if not target or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target or any(ord(c) < 32 for c in target):
+        return "/"
+    return target
 
 
 def cookie_value(headers: dict[bytes, bytes], name: str) -> str | None:
@@ -294,6 +354,11 @@ def _csrf_refusal(scope: Scope, headers: dict[bytes, bytes], token: str | None) 
         if origin.decode("latin-1").lower() != own.lower():
             return (f"Origin {origin.decode('latin-1')[:60]!r} is not this server's: "
                     "a page of another site cannot change anything here")
+    if scope.get("path") in ("/login", "/logout"):  # plain forms: Origin (above) and
+        site = headers.get(b"sec-fetch-site", b"same-origin").decode("latin-1")
+        if site in ("same-origin", "none"):  # Sec-Fetch-Site say where they come from
+            return None
+        return f"Sec-Fetch-Site {site[:20]!r}: sign in from this server's own page"
     sent = headers.get(CSRF_HEADER, b"").decode("latin-1")
     if not token or not sent or not hmac.compare_digest(sent.encode(), token.encode()):
         return ("missing or wrong CSRF token (X-CSRF-Token): reload the page and try again; "

@@ -58,24 +58,38 @@ def _bundled(name: str) -> Scenario:
 
 
 class ScenarioStore:
-    """Bundled scenarios plus uploads held in memory (thread-safe, bounded)."""
+    """Bundled scenarios, the history store's versions (shared by every account), and
+    each workspace's uploads: in memory, or in the database's ``uploads`` table when the
+    app has a :class:`~detente.store.server.ServerStore` (``server``), so that every
+    worker process sees them and they outlive the process. Thread-safe; at most
+    ``capacity`` uploads per workspace (a further one is refused, none dropped).
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY, history: Any = None):
+    A workspace is a user's name (``""`` without accounts); an upload of another
+    workspace is answered exactly as one that does not exist.
+    """
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY, history: Any = None,
+                 server: Any = None):
         self.capacity = capacity
         self.history = history  # a detente.History, or None
-        self._uploads: OrderedDict[str, Entry] = OrderedDict()
+        self.server = server  # a detente.store.server.ServerStore, or None
+        self._uploads: OrderedDict[tuple[str, str], Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def entries(self) -> list[Entry]:
+    def entries(self, workspace: str = "") -> list[Entry]:
+        bundled = [Entry(n, _bundled(n), "bundled") for n in bundled_names()]
+        if self.server is not None:
+            return bundled + [Entry(ref, _scenario(body, ref), "uploaded", name)
+                              for ref, name, body in self.server.uploads(workspace)]
         with self._lock:
-            uploads = list(self._uploads.values())
-        return [Entry(n, _bundled(n), "bundled") for n in bundled_names()] + uploads
+            uploads = [e for (ws, _), e in self._uploads.items() if ws == workspace]
+        return bundled + uploads
 
     def versions(self) -> list[Any]:
         """The stored versions (every history, oldest first), if the app has a store."""
         return self.history.versions() if self.history is not None else []
 
-    def get(self, ref: str) -> Entry:
+    def get(self, ref: str, workspace: str = "") -> Entry:
         if ref in bundled_names():
             return Entry(ref, _bundled(ref), "bundled")
         stored = _VERSION_REF.fullmatch(ref) if self.history is not None else None
@@ -86,39 +100,100 @@ class ScenarioStore:
                 raise NotFound(f"no stored version {stored.group(1)}") from None
             return Entry(ref, self.history.scenario(version), "stored",
                          f"{version.history}@{version.as_of}")
-        with self._lock:
-            entry = self._uploads.get(ref)
+        entry: Entry | None = None
+        if self.server is not None:
+            if _UPLOAD_REF.fullmatch(ref):
+                found = self.server.upload(workspace, ref)
+                if found is not None:
+                    entry = Entry(ref, _scenario(found[1], ref), "uploaded", found[0])
+        else:
+            with self._lock:
+                entry = self._uploads.get((workspace, ref))
         if entry is None:
             shown = ref if len(ref) <= 40 else ref[:37] + "..."
             raise NotFound(f"no scenario {shown!r} (bundled: {', '.join(bundled_names())}; "
-                           "or the id of an upload)")
+                           "or the id of one of your uploads)")
         return entry
 
-    def add(self, scenario: Scenario, filename: str = "") -> Entry:
-        """Keep an upload; refused (:class:`Full`) when the store holds ``capacity``."""
+    def _full(self) -> Full:
+        return Full(f"your workspace holds {self.capacity} uploads, this server's limit: "
+                    "delete one (DELETE /api/scenarios/ID) or ask its administrator to raise "
+                    "--max-uploads")
+
+    def add(self, scenario: Scenario, filename: str = "", workspace: str = "") -> Entry:
+        """Keep an upload; refused (:class:`Full`) when the workspace holds ``capacity``."""
         entry = Entry(f"u-{secrets.token_hex(6)}", scenario, "uploaded", filename)
+        if self.server is not None:
+            if not self.server.put_upload(workspace, entry.ref, filename, scenario.to_dict(),
+                                          capacity=self.capacity):
+                raise self._full()
+            return entry
         with self._lock:
-            if len(self._uploads) >= self.capacity:
-                raise Full(f"this server holds {self.capacity} uploads, its limit: delete "
-                           "one (DELETE /api/scenarios/ID) or ask its administrator to raise "
-                           "--max-uploads")
-            self._uploads[entry.ref] = entry
+            if sum(ws == workspace for ws, _ in self._uploads) >= self.capacity:
+                raise self._full()
+            self._uploads[(workspace, entry.ref)] = entry
         return entry
 
-    def remove(self, ref: str) -> None:
+    def remove(self, ref: str, workspace: str = "") -> None:
         """Forget an upload (bundled scenarios and stored versions stay)."""
-        with self._lock:
-            if self._uploads.pop(ref, None) is not None:
+        if self.server is not None:
+            if _UPLOAD_REF.fullmatch(ref) and self.server.delete_upload(workspace, ref):
                 return
-        self.get(ref)  # NotFound for an unknown reference
+        else:
+            with self._lock:
+                if self._uploads.pop((workspace, ref), None) is not None:
+                    return
+        self.get(ref, workspace)  # NotFound for an unknown reference
         raise DetenteError(f"{ref}: only uploads can be deleted here")
 
-    def replace(self, ref: str, scenario: Scenario) -> Entry:
-        """Put an edited scenario back: an upload in place, a bundled one as a new upload."""
-        old = self.get(ref)
-        if old.kind == "bundled":
-            return self.add(scenario, filename=f"{ref}.yaml")
+    def replace(self, ref: str, scenario: Scenario, workspace: str = "") -> Entry:
+        """Put an edited scenario back: an upload in place, a bundled one (or a stored
+        version) as a new upload."""
+        old = self.get(ref, workspace)
+        if old.kind != "uploaded":
+            return self.add(scenario, filename=f"{ref}.yaml", workspace=workspace)
         entry = Entry(ref, scenario, "uploaded", old.filename)
+        if self.server is not None:
+            if not self.server.put_upload(workspace, ref, old.filename, scenario.to_dict()):
+                raise NotFound(f"no scenario {ref!r}")
+            return entry
         with self._lock:
-            self._uploads[ref] = entry
+            self._uploads[(workspace, ref)] = entry
         return entry
+
+
+_UPLOAD_REF = re.compile(r"u-[0-9a-f]{12}", re.ASCII)
+
+
+def _scenario(body: dict[str, Any], ref: str) -> Scenario:
+    return Scenario.from_dict(body, file=f"upload {ref}")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The store as one workspace sees it (what routes use: ``store(request)``)."""
+
+    store: ScenarioStore
+    name: str
+
+    @property
+    def history(self) -> Any:
+        return self.store.history
+
+    def entries(self) -> list[Entry]:
+        return self.store.entries(self.name)
+
+    def versions(self) -> list[Any]:
+        return self.store.versions()
+
+    def get(self, ref: str) -> Entry:
+        return self.store.get(ref, self.name)
+
+    def add(self, scenario: Scenario, filename: str = "") -> Entry:
+        return self.store.add(scenario, filename, self.name)
+
+    def remove(self, ref: str) -> None:
+        self.store.remove(ref, self.name)
+
+    def replace(self, ref: str, scenario: Scenario) -> Entry:
+        return self.store.replace(ref, scenario, self.name)

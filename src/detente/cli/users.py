@@ -1,0 +1,64 @@
+"""``detente users``: the accounts of a shared server (``detente serve --accounts``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from detente import api
+from detente.cli.common import OutputFormat, console, err_console, guard
+from detente.cli.options import TableJsonOpt
+
+app = typer.Typer(
+    name="users",
+    help=(
+        "The accounts of a shared server: add (prints the user's token, once), list, "
+        "remove. `detente serve --accounts` then asks every request for one user's "
+        "token and shows each user only their own uploads, edits and jobs.\n\n"
+        "They are kept in the history database: --db or DETENTE_DB (a file, or a URL "
+        "such as postgresql+psycopg://user@host/db)."
+    ),
+    no_args_is_help=True,
+)
+
+DbOpt = Annotated[str | None, typer.Option(
+    "--db", help="The server's database: a file path or a SQLAlchemy URL. Default: "
+    "$DETENTE_DB, else history.sqlite in the user data folder.", show_default=False)]
+NameArg = Annotated[str, typer.Argument(
+    help="The user's name: a lower-case letter, then lower-case letters, digits, _ . -")]
+
+
+@app.command("add")
+@guard
+def add(name: NameArg, db: DbOpt = None) -> None:
+    """Add a user and print their token (shown this once: only its hash is kept)."""
+    token, where = api.add_user(name, db=db)
+    err_console.print(f"added user {name} ({where}); their token, shown this once:",
+                      highlight=False)
+    console.print(token, highlight=False, soft_wrap=True)
+
+
+@app.command("list")
+@guard
+def list_users(db: DbOpt = None, output: TableJsonOpt = OutputFormat.table) -> None:
+    """The users (names and when they were added; never their tokens)."""
+    users = api.users(db=db)
+    if output == OutputFormat.json:
+        console.print_json(json.dumps([u.to_dict() for u in users]))
+        return
+    if not users:
+        console.print("no users (add one with `detente users add NAME`)")
+    for user in users:
+        console.print(f"{user.name}  added {user.created_at:%Y-%m-%d %H:%M}",
+                      highlight=False)
+
+
+@app.command("remove")
+@guard
+def remove(name: NameArg, db: DbOpt = None) -> None:
+    """Remove a user: their token stops working at once, their uploads are deleted and
+    their unfinished jobs cancelled."""
+    where = api.remove_user(name, db=db)
+    console.print(f"removed user {name} ({where})", highlight=False)

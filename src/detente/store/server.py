@@ -1,0 +1,240 @@
+"""What ``detente serve --db`` keeps in the database: accounts, uploads, jobs.
+
+:class:`ServerStore` opens the same database as the history store (SQLite file or
+PostgreSQL) and writes only its own three tables, so that every worker process of a
+server (``--workers N``) sees the same users, uploads and jobs, and a restarted server
+finds them again:
+
+- **accounts** (``users``): a name and the SHA-256 of a token made by
+  :func:`secrets.token_urlsafe` (256 random bits). The token is shown once, when the
+  user is added, and never stored. A plain cryptographic hash is the right tool for a
+  random token of that size (a slow password hash only protects guessable secrets, and
+  would cost every request tens of milliseconds); a token is found by its hash, so no
+  comparison leaks time.
+- **uploads**: each a scenario (canonical JSON) in one workspace (a user's name; ``""``
+  when the server has no accounts).
+- **jobs**: heavy work with its inputs, state, heartbeat and result, so that another
+  process can report it, cancel it or run it again (:mod:`detente.web.jobs`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import secrets
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import CursorResult, Engine, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from detente.errors import DetenteError
+from detente.store import db as dbmod
+from detente.store.schema import JobRow, UploadRow, UserRow
+
+USER_NAME = re.compile(r"[a-z][a-z0-9_.-]{0,63}", re.ASCII)
+"""A user's name: lower-case letters, digits and ``_.-``, starting with a letter."""
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 (hex) of a token: what the ``users`` table keeps."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class User:
+    """An account: its name (also the name of its workspace) and when it was added."""
+
+    name: str
+    created_at: dt.datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "created_at": self.created_at.isoformat()}
+
+
+class ServerStore:
+    """The server's tables on the database at ``db`` (a path or a SQLAlchemy URL; the
+    schema is migrated on opening, like the history store's)."""
+
+    def __init__(self, db: str | os.PathLike[str] | None = None) -> None:
+        self.url = dbmod.resolve_url(db)
+        self._engine: Engine = dbmod.open_engine(self.url)
+
+    @property
+    def where(self) -> str:
+        return dbmod.display(self.url)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> ServerStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[Session]:
+        with dbmod.guarded(self.url), Session(self._engine) as session, session.begin():
+            yield session
+
+    # ---- accounts ------------------------------------------------------------------------
+    def add_user(self, name: str) -> str:
+        """Add a user; the token to give them (shown once: only its hash is kept)."""
+        if not USER_NAME.fullmatch(name):
+            raise DetenteError(f"user name {name[:70]!r}: expected a lower-case letter, then "
+                               "up to 63 lower-case letters, digits or _.- (e.g. 'alice')")
+        token = secrets.token_urlsafe(32)
+        try:
+            with self._session() as s:
+                if s.scalar(select(func.count()).select_from(UserRow)
+                            .where(UserRow.name == name)):
+                    raise DetenteError(f"user {name!r} exists already (`detente users "
+                                       "remove` first, to give them a new token)")
+                s.add(UserRow(name=name, token_hash=token_hash(token),
+                              created_at=dt.datetime.now(dt.UTC)))
+        except IntegrityError:  # two adds of one name at once
+            raise DetenteError(f"user {name!r} exists already") from None
+        return token
+
+    def remove_user(self, name: str) -> None:
+        """Remove a user (their token stops working at once); their workspace's uploads go
+        too, their unfinished jobs are cancelled."""
+        with self._session() as s:
+            removed = _run(s, delete(UserRow).where(UserRow.name == name)).rowcount
+            if removed:
+                _run(s, delete(UploadRow).where(UploadRow.workspace == name))
+                _run(s, update(JobRow).where(JobRow.workspace == name).values(cancel=True))
+        if not removed:
+            raise DetenteError(f"no user {name[:70]!r} (users: "
+                               f"{', '.join(u.name for u in self.users()) or 'none'})")
+
+    def users(self) -> list[User]:
+        with self._session() as s:
+            return [User(r.name, r.created_at)
+                    for r in s.scalars(select(UserRow).order_by(UserRow.name))]
+
+    def user_for(self, token: str) -> str | None:
+        """The name of the user whose token this is, or None."""
+        if not token:
+            return None
+        with self._session() as s:
+            return s.scalar(select(UserRow.name).where(UserRow.token_hash == token_hash(token)))
+
+    # ---- uploads -------------------------------------------------------------------------
+    def uploads(self, workspace: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """``(ref, filename, scenario dict)`` of a workspace's uploads, oldest first."""
+        with self._session() as s:
+            rows = s.execute(select(UploadRow.ref, UploadRow.filename, UploadRow.body)
+                             .where(UploadRow.workspace == workspace)
+                             .order_by(UploadRow.stored_at, UploadRow.ref)).all()
+        return [(ref, name, json.loads(body)) for ref, name, body in rows]
+
+    def upload(self, workspace: str, ref: str) -> tuple[str, dict[str, Any]] | None:
+        """``(filename, scenario dict)`` of one upload of this workspace, or None."""
+        with self._session() as s:
+            row = s.execute(select(UploadRow.filename, UploadRow.body).where(
+                UploadRow.workspace == workspace, UploadRow.ref == ref)).first()
+        return None if row is None else (row[0], json.loads(row[1]))
+
+    def put_upload(self, workspace: str, ref: str, filename: str,
+                   scenario: Mapping[str, Any], *, capacity: int | None = None) -> bool:
+        """Store (or replace) an upload; False when the workspace already holds
+        ``capacity`` uploads and this is a new one (nothing is written then)."""
+        body = json.dumps(dict(scenario), sort_keys=True, default=str)
+        with self._session() as s:
+            row = s.get(UploadRow, ref)
+            if row is not None:
+                if row.workspace != workspace:
+                    return False
+                row.body, row.filename = body, filename
+                return True
+            if capacity is not None and (s.scalar(
+                    select(func.count()).select_from(UploadRow)
+                    .where(UploadRow.workspace == workspace)) or 0) >= capacity:
+                return False
+            s.add(UploadRow(ref=ref, workspace=workspace, filename=filename, body=body,
+                            stored_at=dt.datetime.now(dt.UTC)))
+        return True
+
+    def delete_upload(self, workspace: str, ref: str) -> bool:
+        with self._session() as s:
+            return bool(_run(s, delete(UploadRow).where(
+                UploadRow.workspace == workspace, UploadRow.ref == ref)).rowcount)
+
+    # ---- jobs ----------------------------------------------------------------------------
+    def insert_job(self, row: Mapping[str, Any]) -> None:
+        with self._session() as s:
+            s.add(JobRow(**row))
+
+    def job(self, job_id: str, *, result: bool = False) -> dict[str, Any] | None:
+        """A job's row as a dict (without ``result`` unless asked), or None."""
+        with self._session() as s:
+            row = s.get(JobRow, job_id)
+            return None if row is None else _job_dict(row, result)
+
+    def find_job(self, workspace: str, key: str, states: tuple[str, ...]) -> dict[str, Any] | None:
+        """The newest job of this workspace with this key in one of ``states``."""
+        with self._session() as s:
+            row = s.scalars(select(JobRow).where(
+                JobRow.workspace == workspace, JobRow.key == key, JobRow.state.in_(states),
+                JobRow.cancel.is_(False)).order_by(JobRow.created.desc())).first()
+            return None if row is None else _job_dict(row, False)
+
+    def jobs(self, *, workspace: str | None = None, states: tuple[str, ...] | None = None,
+             since: float | None = None) -> list[dict[str, Any]]:
+        q = select(JobRow).order_by(JobRow.created)
+        if workspace is not None:
+            q = q.where(JobRow.workspace == workspace)
+        if states is not None:
+            q = q.where(JobRow.state.in_(states))
+        if since is not None:
+            q = q.where((JobRow.finished.is_(None)) | (JobRow.finished >= since))
+        with self._session() as s:
+            return [_job_dict(r, False) for r in s.scalars(q)]
+
+    def update_job(self, job_id: str, *, where: Mapping[str, Any] | None = None,
+                   **values: Any) -> bool:
+        """Set ``values`` on a job (only if its columns equal ``where``, when given);
+        whether a row changed."""
+        q = update(JobRow).where(JobRow.id == job_id)
+        for column, value in (where or {}).items():
+            q = q.where(getattr(JobRow, column) == value)
+        with self._session() as s:
+            return bool(_run(s, q.values(**values)).rowcount)
+
+    def claim_stale(self, job_id: str, instance: str, stale_before: float) -> bool:
+        """Take over a queued or running job whose server has not been heard of since
+        ``stale_before`` (atomic: one claimer wins)."""
+        now = time.time()
+        with self._session() as s:
+            return bool(_run(s, update(JobRow).where(
+                JobRow.id == job_id, JobRow.state.in_(("queued", "running")),
+                JobRow.heartbeat < stale_before).values(
+                    instance=instance, heartbeat=now, seen=now, state="queued",
+                    started=None, restarts=JobRow.restarts + 1)).rowcount)
+
+    def forget_jobs(self, finished_before: float) -> None:
+        with self._session() as s:
+            _run(s, delete(JobRow).where(JobRow.finished.is_not(None),
+                                           JobRow.finished < finished_before))
+
+
+def _job_dict(row: JobRow, result: bool) -> dict[str, Any]:
+    out = {c: getattr(row, c) for c in JobRow.__table__.columns.keys()  # noqa: SIM118
+           if c != "result" or result}
+    return out
+
+
+def _run(session: Session, statement: Any) -> CursorResult[Any]:
+    """Execute a statement (an UPDATE/DELETE result has ``rowcount``)."""
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult)
+    return result

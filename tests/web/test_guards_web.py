@@ -1,0 +1,41 @@
+"""The CLI's estimate guards on the web (issue 29): deal work over the CLI's limits is
+refused at once with the estimate in words (400), never started; ordinary work runs."""
+
+from __future__ import annotations
+
+import time
+
+import yaml
+from fastapi.testclient import TestClient
+
+from detente.web.app import create_app
+
+
+def _huge() -> str:
+    """20 issues of 5 options, 6 actors: 5^20 ≈ 9.5e13 deals (days of work)."""
+    data = {
+        "name": "huge", "as_of": "2025-01-01",
+        "sources": [{"id": "s", "title": "t", "note": "n"}],
+        "actors": [{"id": f"A{a}", "capability": 10 + a, "batna": 0.1} for a in range(6)],
+        "issues": [{"id": f"i{k}", "scale": [0, 100], "status_quo": 50} for k in range(20)],
+        "stances": [{"actor": f"A{a}", "issue": f"i{k}", "position": (37 * a + 11 * k) % 101,
+                     "salience": 0.5, "sources": ["s"]} for a in range(6) for k in range(20)],
+    }
+    return yaml.safe_dump(data)
+
+
+def test_deal_work_over_the_cli_limits_is_refused_with_its_estimate():
+    with TestClient(create_app()) as client:
+        ref = client.post("/api/scenarios/text", json={"text": _huge(), "filename": "h.yaml"}
+                          ).json()["id"]
+        start = time.perf_counter()
+        for url in (f"/api/scenarios/{ref}/deals?robust=0", f"/api/scenarios/{ref}/deals",
+                    f"/api/scenarios/{ref}/figures/pareto", f"/s/{ref}/deals"):
+            res = client.get(url)
+            assert res.status_code == 400, (url, res.text[:200])
+            assert "not started" in res.text and "95,367,431,640,625 deals" in res.text
+            assert "--yes" in res.text
+        assert time.perf_counter() - start < 60  # refused before any pass over the space
+        assert client.get("/api/jobs").json() == []  # no job was started
+        # the ordinary scenario's deals run as before
+        assert client.get("/api/scenarios/ukraine-2025-11/deals?robust=0").status_code == 200
