@@ -6,6 +6,7 @@ Run on demand (not part of the test suite):
     python benchmarks/bench_outlook.py              # both parts
     python benchmarks/bench_outlook.py --quick      # 10^4 paths only
     python benchmarks/bench_outlook.py --paths 50000 --big 200000
+    python benchmarks/bench_outlook.py --scenario my.yaml --agreement any
 
 Each configuration runs in a fresh subprocess so that its peak resident memory
 (``ru_maxrss``, MB) is its own. The timed figures are wall-clock of the outlook alone
@@ -41,9 +42,10 @@ from detente.outlook import make_job, run_job
 def main():
     months, paths, engine, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
     sc = detente.load(sys.argv[5])
-    run_job(make_job(sc, months=months, paths=200), workers=2)  # warm-up
+    settle = sys.argv[6] == "settlements"
+    run_job(make_job(sc, months=months, paths=200, settlements_only=settle), workers=2)
     wall, cpu = time.perf_counter(), time.process_time()
-    job = make_job(sc, months=months, paths=paths)
+    job = make_job(sc, months=months, paths=paths, settlements_only=settle)
     r = run_job(job, engine=engine, workers=2)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     np.savez(out, first_open=r.first_open, agreed=r.agreed, package=r.package,
@@ -58,13 +60,15 @@ if __name__ == "__main__":
 """
 
 
-def run(months: int, paths: int, engine: str, tmp: Path) -> tuple[dict, Path]:
+def run(months: int, paths: int, engine: str, tmp: Path, scenario: str = SCENARIO,
+        agreement: str = "settlements") -> tuple[dict, Path]:
     script = tmp / "child.py"
     script.write_text(CHILD)
     out = tmp / f"{engine}-{paths}.npz"
     env = {**os.environ}
     done = subprocess.run([sys.executable, str(script), str(months), str(paths), engine,
-                           str(out), SCENARIO], capture_output=True, text=True, env=env,
+                           str(out), scenario, agreement], capture_output=True, text=True,
+                          env=env,
                           check=False)
     if done.returncode:
         raise SystemExit(done.stderr)
@@ -84,12 +88,16 @@ def main() -> None:
     ap.add_argument("--big", type=int, default=100_000)
     ap.add_argument("--months", type=int, default=MONTHS)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--scenario", default=SCENARIO, help="a scenario name or file")
+    ap.add_argument("--agreement", choices=("settlements", "any"), default="settlements",
+                    help="what counts as an agreement (the command's default: settlements)")
     args = ap.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} (2-core machine)")
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        r, _ = run(args.months, args.paths, "local", t)
-        print(f"{SCENARIO}: {args.months} months × {args.paths:,} paths, local, 2 workers: "
+        r, _ = run(args.months, args.paths, "local", t, args.scenario, args.agreement)
+        print(f"{args.scenario} ({args.agreement}): {args.months} months × {args.paths:,} "
+              f"paths, local, 2 workers: "
               f"{r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU, peak RSS {r['rss_mb']:.0f} MB, "
               f"{r['candidates']} candidate packages, P(agreed by month {args.months}) "
               f"{r['p_agreed']:.3f}")
@@ -97,10 +105,10 @@ def main() -> None:
         print(f"  target {TARGET_SECONDS:.0f} s: {met} "
               f"(target/measured {TARGET_SECONDS / r['wall']:.1f}x)")
         if not args.quick:
-            loc, a = run(args.months, args.big, "local", t)
-            dsk, b = run(args.months, args.big, "dask", t)
-            print(f"{args.big:,} paths, local 2 threads: {loc['wall']:.2f} s wall, peak RSS "
-                  f"{loc['rss_mb']:.0f} MB")
+            loc, a = run(args.months, args.big, "local", t, args.scenario, args.agreement)
+            dsk, b = run(args.months, args.big, "dask", t, args.scenario, args.agreement)
+            print(f"{args.big:,} paths, local 2 threads: {loc['wall']:.2f} s wall, "
+                  f"{loc['cpu']:.2f} s CPU, peak RSS {loc['rss_mb']:.0f} MB")
             print(f"{args.big:,} paths, local Dask cluster (2 workers): {dsk['wall']:.2f} s "
                   f"wall, caller's peak RSS {dsk['rss_mb']:.0f} MB")
             print(f"  Dask identical to local: {same(a, b)}")

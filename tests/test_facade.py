@@ -61,7 +61,7 @@ def test_check_reports_every_models_needs(tmp_path, ukraine):
 def test_convert_and_new_scenario_refuse_to_overwrite(tmp_path):
     target = tmp_path / "u.csv"
     assert api.convert(None, target) == target
-    with pytest.raises(DetenteError, match="exists; pass --force"):
+    with pytest.raises(DetenteError, match="exists; pass force=True"):
         api.convert(None, target)
     assert api.convert("ukraine-2025-11", target, force=True) == target
     path = api.new_scenario("drill", tmp_path / "drill.yaml")
@@ -87,3 +87,21 @@ def test_exchanges_keep_the_log_and_round_one_candidates(ukraine):
     assert "candidates" not in api.exchanges(ukraine, rounds=1).to_dict()
     with pytest.raises(DetenteError, match="variant='odd'"):
         api.exchanges(ukraine, variant="odd")
+
+
+LONGEST = 60  # lines, docstring included (issue 30: the facade delegates, it does not compute)
+
+
+def test_every_function_of_the_facade_is_short():
+    import ast
+    from pathlib import Path
+
+    lengths = {}
+    for path in sorted(Path(api.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                lengths[f"{path.name}:{node.name}"] = node.end_lineno - first + 1
+    assert lengths, "no function found in detente/api/"
+    long = {k: n for k, n in lengths.items() if n >= LONGEST}
+    assert not long, f"over {LONGEST - 1} lines: {long}"

@@ -18,11 +18,11 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "detente"
 # Lowest first; a module may import its own layer and those below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "atomic", "reading", "json_values", "notes", "version", "yaml_text",
-     "estimate"),
+     "estimate", "constraints"),
     ("scenario", "conflict_facts", "scenarios", "templates", "anchors", "utility_space",
      "extras", "diagnostics", "violations"),
     ("formats", "arrays"),
-    ("power", "engines", "models"),
+    ("power", "engines", "models", "requests"),
     ("deals", "uncertainty", "backtest", "inputs", "genius_export", "exchange_control",
      "outlook", "evidence"),
     ("diagnostics", "results"),

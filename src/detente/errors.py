@@ -8,7 +8,8 @@ straight to the spot.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 Path = tuple[str | int, ...]
@@ -71,6 +72,43 @@ class Problem:
 
 class DetenteError(Exception):
     """Base class of every error detente raises for bad input or bad usage."""
+
+
+class OptionError(DetenteError):
+    """A bad value of a named option (a request's field, a function's keyword).
+
+    The message is a template in which ``{draws}`` names a field and ``{force:force=True}``
+    a field with its Python spelling (``{{``/``}}`` are braces): ``str()`` gives Python's
+    words (``draws must be an integer >= 1 (got 0)``), :meth:`spelled` another face's —
+    the CLI spells each field as its flag (``--draws``), so that only the CLI knows its
+    flags.
+    """
+
+    _SLOT = re.compile(r"\{\{|\}\}|\{(\w+)(?::([^{}]*))?\}")
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        super().__init__(self.spelled(lambda name, python: python))
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields the message names, in order."""
+        return tuple(m.group(1) for m in self._SLOT.finditer(self.template) if m.group(1))
+
+    def spelled(self, spell: Callable[[str, str], str]) -> str:
+        """The message with each field as ``spell(field, python_spelling)`` says."""
+
+        def one(m: re.Match[str]) -> str:
+            if m.group(1) is None:
+                return m.group(0)[0]
+            return spell(m.group(1), m.group(2) or m.group(1))
+
+        return self._SLOT.sub(one, self.template)
+
+    @staticmethod
+    def quote(text: str) -> str:
+        """``text`` (a value, a name the user typed) safe inside a template."""
+        return text.replace("{", "{{").replace("}", "}}")
 
 
 class ScenarioError(DetenteError):

@@ -101,6 +101,7 @@ from detente.api._uncertainty import (
     simulation_cost,
 )
 from detente.models.registry import DEFAULT_MODELS, resolve_models
+from detente.requests import DealProblemRequest, DealRequest, Execution, SimulationRequest
 from detente.results import DealWork
 from detente.scenarios import DEFAULT
 
@@ -109,7 +110,11 @@ __all__ = [
     "DEFAULT",
     "DEFAULT_MODELS",
     "FAST_MODELS",
+    "DealProblemRequest",
+    "DealRequest",
     "DealWork",
+    "Execution",
+    "SimulationRequest",
     "StanceChange",
     "add_user",
     "analyse_deals",

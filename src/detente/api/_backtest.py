@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from detente.api._scenarios import load_all
-from detente.errors import DetenteError
+from detente.errors import DetenteError, OptionError
 from detente.models.registry import available_models
 from detente.results import BacktestReport, EnsembleFit
 
@@ -56,7 +56,7 @@ def run_backtest(
     cases = make_cases(load_all(dataset, format=format), capability=capability)
     if limit is not None:
         if limit < 1:
-            raise DetenteError("--limit must be at least 1")
+            raise OptionError("{limit} must be at least 1")
         cases = cases[:limit]
     if not cases:
         raise DetenteError(f"{dataset}: no scoreable issues (outcome in 0..100, >= 3 actors)")

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from detente import formats
 from detente.api._scenarios import ScenarioLike, _scenario
-from detente.errors import DetenteError
+from detente.errors import DetenteError, OptionError
 from detente.formats.genius import GeniusDomain, read_genius_domain
+from detente.requests import DealProblemRequest, DealRequest
 from detente.results import DealWork, LogrollSet
 from detente.scenario import Scenario
 from detente.scenarios import DEFAULT, resolve
@@ -47,15 +48,13 @@ def _is_genius(path: Path) -> bool:
 def deal_problem(
     scenario: ScenarioLike | GeniusDomain = None,
     *,
-    utility: str = "linear",
-    grid: int | None = None,
-    batna: Mapping[str, float] | None = None,
-    acceptance: str | None = None,
+    request: DealProblemRequest | None = None,
     format: str | None = None,
-    shocks: Sequence[str] = (),
+    **options: Any,
 ) -> DealProblem:
     """The deal problem of a scenario, a GENIUS negotiation, or a file / folder / bundled
-    name: options per issue, every actor's utilities and BATNA.
+    name: options per issue, every actor's utilities and BATNA, as ``request`` says
+    (:class:`~detente.requests.DealProblemRequest`; keyword ``options`` are its fields).
 
     GENIUS files (a folder, or an ``.xml`` domain or profile) are analysed with
     the utilities they state, as GENIUS computes them, and GENIUS's acceptance
@@ -67,39 +66,28 @@ def deal_problem(
     BATNAs by actor (0..1); ``shocks`` applies named shocks of the scenario to its
     pressure variables (see :func:`pressures`).
     """
-    from detente.deals import DEFAULT_GRID, DealProblem
+    from detente.deals import problem_of
 
-    rule = None if acceptance is None else acceptance.replace("-", "_")
-    if not isinstance(scenario, Scenario | GeniusDomain):
-        path = resolve(scenario or DEFAULT)
-        genius = format == "genius" or (format is None and _is_genius(path))
-        scenario = read_genius_domain(path) if genius else formats.read(path, format=format)
-    size = DEFAULT_GRID if grid is None else grid
-    if isinstance(scenario, GeniusDomain):
-        return DealProblem.from_scenario(scenario.scenario, spaces=scenario.spaces,
-                                         batna=batna, acceptance=rule,  # type: ignore[arg-type]
-                                         grid=size)
-    return DealProblem.from_scenario(scenario, utility=utility, grid=size,  # type: ignore[arg-type]
-                                     batna=batna, acceptance=rule,  # type: ignore[arg-type]
-                                     shocks=tuple(shocks))
+    req = DealProblemRequest.of(request, **options)
+    source = load_deal_source(scenario, format)
+    if isinstance(source, GeniusDomain):  # the stated utilities; no distance rule, no shocks
+        return problem_of(source.scenario, DealProblemRequest(
+            spaces=source.spaces, batna=req.batna, acceptance=req.acceptance, grid=req.grid))
+    return problem_of(source, req)
 
 
 def analyse_deals(
     scenario: ScenarioLike | GeniusDomain = None,
     *,
-    utility: str = "linear",
-    batna: Mapping[str, float] | None = None,
-    acceptance: str | None = None,
-    drops: Mapping[str, float] | None = None,
-    draws: int = 0,
-    seed: int = 0,
+    request: DealRequest | None = None,
     format: str | None = None,
-    robust: int | None = None,
-    shocks: Sequence[str] = (),
+    **options: Any,
 ) -> DealReport:
-    """Pareto frontier above the BATNAs, ZOPA and bargaining solutions.
+    """Pareto frontier above the BATNAs, ZOPA and bargaining solutions, as ``request``
+    says (:class:`~detente.requests.DealRequest`; keyword ``options`` are its fields and
+    its problem's: ``utility``, ``batna``, ``acceptance``, ``shocks`` as in
+    :func:`deal_problem`).
 
-    ``utility``, ``batna``, ``acceptance`` and ``shocks`` as in :func:`deal_problem`;
     ``drops`` (actor -> D) asks which deals open if that actor's BATNA fell by
     D; ``draws > 0`` samples uncertain BATNAs with ``seed``. ``robust`` (default ``None``:
     :data:`~detente.deals.robust.DEFAULT_ROBUST_DRAWS`, 500, as ``detente deals``; 0 for
@@ -111,13 +99,13 @@ def analyse_deals(
     """
     from detente.deals import analyse, with_survival
 
+    req = DealRequest.of(request, **options)
     source = load_deal_source(scenario, format)
-    problem = deal_problem(source, utility=utility, batna=batna, acceptance=acceptance,
-                           format=format, shocks=shocks)
-    report = analyse(problem, drops=dict(drops or {}), draws=draws, seed=seed)
-    robust = _robust_draws(robust)
+    problem = deal_problem(source, request=req.problem, format=format)
+    report = analyse(problem, drops=dict(req.drops or {}), draws=req.draws, seed=req.seed)
+    robust = _robust_draws(req.robust)
     if robust:
-        report = with_survival(report, _plain_scenario(source), draws=robust, seed=seed)
+        report = with_survival(report, _plain_scenario(source), draws=robust, seed=req.seed)
     return report
 
 
@@ -282,7 +270,7 @@ def phase(
         rep = analyse(problem)
         nash = rep.solutions["nash"]
         if nash is None:
-            raise DetenteError("no deal beats every BATNA; give one with --deal")
+            raise OptionError("no deal beats every BATNA; give one with {deal}")
         chosen = rep.frontier_options[nash]
     else:
         chosen = problem.parse_deal(deal)

@@ -4,18 +4,19 @@ Part of the facade :mod:`detente.api`; reach these names through it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from detente.api._models import Params
 from detente.api._scenarios import ScenarioLike, _located, _scenario
 from detente.api._uncertainty import simulate
-from detente.errors import DetenteError, ModelInputError
+from detente.errors import ModelInputError, OptionError
 from detente.extras import extras_of
 from detente.models.base import Forecast, Model
 from detente.models.registry import resolve_models
 from detente.results import ForecastSet, Skipped
+from detente.scenario import Scenario
 
 if TYPE_CHECKING:
     from detente.engines import Engine
@@ -58,30 +59,36 @@ def forecast(
     ``engine`` and ``chunk_size`` only decide where the draws run, never the numbers.
     """
     sc = _scenario(scenario, format)
-    extras = extras_of(sc)  # what a model takes from the file (KTAB settings, DEU context)
     resolved = resolve_models(models, params=params)
-    chosen = [m.bind(extras) for m in resolved]
+    result = _points(sc, resolved, seed, lambda exc: _located(exc, scenario, format=format))
+    if draws == 0:
+        return result
+    if draws is not None and draws < 0:
+        raise OptionError(f"{{draws}} must be 0 or more (got {draws})")
+    skipped = {x.model for x in result.skipped}
+    ran = [m for m in resolved if m.name not in skipped]  # binding keeps the name
+    return _with_distributions(result, ran, draws=draws, interval=interval, seed=seed,
+                               engine=engine, chunk_size=chunk_size)
+
+
+def _points(sc: Scenario, models: Sequence[Model], seed: int | None,
+            located: Callable[[ModelInputError], ModelInputError]) -> ForecastSet:
+    """Every model's point forecast; a model that cannot run here is skipped with its
+    first problem (``located`` in the file), the others still run; none ran: its error."""
+    extras = extras_of(sc)  # what a model takes from the file (KTAB settings, DEU context)
     done: list[Forecast] = []
     skipped: list[Skipped] = []
     first: ModelInputError | None = None
-    for m in chosen:
+    for m in (m.bind(extras) for m in models):
         try:
             done.append(m.forecast(sc, seed=seed))
         except ModelInputError as exc:  # this model cannot run here; the others still do
-            exc = _located(exc, scenario, format=format)
+            exc = located(exc)
             first = first or exc
             skipped.append(Skipped(m.name, _one_line(exc)))
     if not done and first is not None:
         raise first
-    result = ForecastSet(sc, tuple(done), tuple(skipped))
-    if draws == 0:
-        return result
-    if draws is not None and draws < 0:
-        raise DetenteError(f"--draws must be 0 or more (got {draws})")
-    ran = [m for m, b in zip(resolved, chosen, strict=True)
-           if b.name not in {x.model for x in skipped}]
-    return _with_distributions(result, ran, draws=draws, interval=interval, seed=seed,
-                               engine=engine, chunk_size=chunk_size)
+    return ForecastSet(sc, tuple(done), tuple(skipped))
 
 
 def _one_line(error: ModelInputError) -> str:

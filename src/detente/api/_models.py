@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from detente.errors import DetenteError
+from detente.errors import OptionError
 from detente.models.base import Model
 from detente.models.registry import available_models, model_class, resolve_models
 from detente.results import ModelInfo
@@ -41,7 +41,8 @@ def parse_params(items: Iterable[str] | None) -> dict[str, dict[str, Any]]:
         key, sep, raw = item.partition("=")
         model, dot, name = key.partition(".")
         if not sep or not dot or not model or not name:
-            raise DetenteError(f"--param {item!r}: expected MODEL.NAME=VALUE, e.g. eum.q=0.5")
+            raise OptionError(f"{{params}} {OptionError.quote(repr(item))}: expected "
+                              "MODEL.NAME=VALUE, e.g. eum.q=0.5")
         try:
             value = yaml.safe_load(raw)
         except yaml.YAMLError:
@@ -52,3 +53,9 @@ def parse_params(items: Iterable[str] | None) -> dict[str, dict[str, Any]]:
 
 def _one_model(model: str | Model, params: Params | None) -> Model:
     return resolve_models([model], params=params)[0]
+
+
+def _models_option(models: Iterable[str | Model] | None) -> dict[str, Any]:
+    """``models`` as a request option: given, it changes the request; ``None`` (the
+    positional default of the facade's functions) leaves the request's own."""
+    return {} if models is None else {"models": models}

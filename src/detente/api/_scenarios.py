@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from detente import formats
 from detente.atomic import write_text_atomic
-from detente.errors import DetenteError, ModelInputError, Problem
+from detente.errors import DetenteError, ModelInputError, OptionError, Problem
 from detente.models.registry import get_model
 from detente.results import CheckReport
 from detente.scenario import Scenario, field_line
@@ -95,7 +95,8 @@ def new_scenario(name: str, path: str | os.PathLike[str] | None = None, *,
 
 def _refuse_existing(path: Path, force: bool) -> None:
     if path.exists() and not force:
-        raise DetenteError(f"{path}: exists; pass --force to overwrite it")
+        raise OptionError(f"{OptionError.quote(str(path))}: exists; pass {{force:force=True}} to "
+                          "overwrite it")
 
 
 def check(path_or_name: str | os.PathLike[str] | None = None, *,

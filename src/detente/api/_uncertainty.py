@@ -5,15 +5,15 @@ Part of the facade :mod:`detente.api`; reach these names through it."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
-from detente.api._models import Params, _one_model
+from detente.api._models import Params, _models_option, _one_model
 from detente.api._scenarios import ScenarioLike, _scenario
 from detente.models.base import Model
+from detente.requests import Execution, SimulationRequest
 
 if TYPE_CHECKING:
-    from detente.engines import Engine
     from detente.estimate import CostModel
     from detente.uncertainty.levers import LeverResult
     from detente.uncertainty.sensitivity import Sensitivity
@@ -24,55 +24,34 @@ def simulate(
     scenario: ScenarioLike = None,
     models: Iterable[str | Model] | None = None,
     *,
-    draws: int = 10_000,
-    seed: int | None = 0,
-    params: Params | None = None,
-    engine: str | Engine = "local",
-    scheduler: str | None = None,
-    workers: int | None = None,
-    chunk_size: int | None = None,
-    block_size: int | None = None,
-    bins: int | None = None,
-    quantiles: Sequence[float] | None = None,
-    keep_draws: bool | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    request: SimulationRequest | None = None,
     format: str | None = None,
-    calibrated_uncertainty: bool = False,
+    **options: Any,
 ) -> Simulation:
-    """Monte Carlo over the scenario's declared uncertainty (see
-    :func:`detente.uncertainty.simulate.simulate`).
+    """Monte Carlo over the scenario's declared uncertainty, as ``request`` says
+    (:class:`~detente.requests.SimulationRequest`: draws, seed, models, parameters,
+    summaries, and its :class:`~detente.engines.execution.Execution`: engine, scheduler,
+    workers, chunk size, progress); keyword ``options`` are the request's fields and
+    change it (``simulate(scenario, draws=1000, workers=2)``), as ``models`` does.
 
-    ``draws`` (default 10,000) and ``seed`` (default 0) fix the result;
-    ``engine`` (``local`` or ``dask``; a ``scheduler`` address implies dask),
-    ``workers`` and ``chunk_size`` only decide where and how fast it runs.
-    ``block_size``, ``bins`` and ``quantiles`` (default: the simulation
-    module's) shape the summaries; ``keep_draws`` keeps every outcome (default:
-    for runs up to 100,000 draws). ``progress`` is called with (draws done,
-    draws in all). ``calibrated_uncertainty`` (default False) first gives every
-    input without a stated distribution the default uncertainty calibrated on
+    ``draws`` (default 10,000) and ``seed`` (default 0) fix the result; the execution only
+    decides where and how fast it runs. ``calibrated_uncertainty`` (default False) first
+    gives every input without a stated distribution the default uncertainty calibrated on
     EU decisions (:mod:`detente.uncertainty.defaults`); the result then says so
-    (``dataset.attrs["uncertainty_defaults"]``, shown in tables and JSON).
+    (``dataset.attrs["uncertainty_defaults"]``, shown in tables and JSON). See
+    :func:`detente.uncertainty.simulate.simulate`.
     """
-    from detente.uncertainty.simulate import (
-        DEFAULT_BINS,
-        DEFAULT_BLOCK_SIZE,
-        DEFAULT_QUANTILES,
-    )
     from detente.uncertainty.simulate import simulate as run
 
+    req = SimulationRequest.of(request, **_models_option(models), **options)
     sc = _scenario(scenario, format)
     note = None
-    if calibrated_uncertainty:
+    if req.calibrated_uncertainty:
         from detente.uncertainty.defaults import CALIBRATED, calibration_note
 
         sc, added = CALIBRATED.apply(sc)
         note = calibration_note(CALIBRATED, added)
-    sim = run(sc, models, draws=draws, seed=seed, engine=engine, scheduler=scheduler,
-              workers=workers, chunk_size=chunk_size,
-              block_size=DEFAULT_BLOCK_SIZE if block_size is None else block_size,
-              bins=DEFAULT_BINS if bins is None else bins,
-              quantiles=DEFAULT_QUANTILES if quantiles is None else quantiles,
-              keep_draws=keep_draws, params=params, progress=progress)
+    sim = run(sc, request=req)
     if note is not None:
         sim.dataset.attrs["uncertainty_defaults"] = note
     return sim
@@ -83,29 +62,31 @@ SIMULATE_PILOTS = (128, 1024)
 
 
 def simulation_cost(scenario: ScenarioLike = None,
-                    models: Iterable[str | Model] | None = None, *, draws: int,
-                    params: Params | None = None, format: str | None = None,
-                    calibrated_uncertainty: bool = False) -> CostModel:
-    """The cost of a :func:`simulate` run here as ``fixed + per_draw · draws``
-    (:mod:`detente.estimate`): a 32-draw warm-up (imports, first calls), then pilots of
-    :data:`SIMULATE_PILOTS` draws timed and fitted."""
+                    models: Iterable[str | Model] | None = None, *,
+                    request: SimulationRequest | None = None, format: str | None = None,
+                    **options: Any) -> CostModel:
+    """The cost of a :func:`simulate` run of ``request`` (options as there) here as
+    ``fixed + per_draw · draws`` (:mod:`detente.estimate`): a 32-draw warm-up (imports,
+    first calls), then pilots of :data:`SIMULATE_PILOTS` draws timed and fitted, each on
+    the default execution and keeping no draws."""
     from detente.estimate import measure
 
+    req = SimulationRequest.of(request, **_models_option(models), **options)
+    pilot = SimulationRequest.of(req, keep_draws=False, execution=Execution())
     sc = _scenario(scenario, format)
-    return measure(lambda n: simulate(sc, models, draws=n, params=params, keep_draws=False,
-                                      calibrated_uncertainty=calibrated_uncertainty),
-                   units=draws, pilots=SIMULATE_PILOTS, warm=32)
+    return measure(lambda n: simulate(sc, request=SimulationRequest.of(pilot, draws=n)),
+                   units=req.draws, pilots=SIMULATE_PILOTS, warm=32)
 
 
 def estimate_simulation(scenario: ScenarioLike = None,
-                        models: Iterable[str | Model] | None = None, *, draws: int,
-                        params: Params | None = None, format: str | None = None,
-                        calibrated_uncertainty: bool = False) -> float:
-    """Seconds a :func:`simulate` run of ``draws`` would take here
+                        models: Iterable[str | Model] | None = None, *,
+                        request: SimulationRequest | None = None, format: str | None = None,
+                        **options: Any) -> float:
+    """Seconds a :func:`simulate` run of ``request`` (options as there) would take here
     (:func:`simulation_cost`; before issue 31 one pilot was scaled linearly, counting its
     fixed costs once per 256 draws)."""
-    return simulation_cost(scenario, models, draws=draws, params=params, format=format,
-                           calibrated_uncertainty=calibrated_uncertainty).seconds(draws)
+    req = SimulationRequest.of(request, **_models_option(models), **options)
+    return simulation_cost(scenario, request=req, format=format).seconds(req.draws)
 
 
 def load_simulation(path: str | os.PathLike[str]) -> Simulation:

@@ -6,12 +6,13 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+import click
 import typer
 from rich.console import Console, RenderableType
 
 from detente.cli.group import LazyGroup as Group
 from detente.cli.options import OutputFormat
-from detente.errors import DetenteError, ScenarioError
+from detente.errors import DetenteError, OptionError, ScenarioError
 from detente.present.legends import explain_view
 from detente.present.terminal import make_console, styled
 
@@ -56,7 +57,32 @@ def print_problems(error: DetenteError) -> None:
                 soft_wrap=True,
             )
     else:
-        err_console.print(styled("[bold red]error:[/] {}", error), soft_wrap=True)
+        err_console.print(styled("[bold red]error:[/] {}", in_flags(error)), soft_wrap=True)
+
+
+# fields whose flag is not named after them (the rest: the command's option of the same
+# name, else --field-name)
+FIELD_FLAGS = {"models": "--model", "params": "--param", "format": "--from",
+               "amend_rule": "--amend"}
+
+
+def flag_of(field: str) -> str:
+    """The flag a field of a request is given with in the command being run."""
+    ctx = click.get_current_context(silent=True)
+    for param in ctx.command.params if ctx is not None else ():
+        if param.name == field or param.name == FIELD_FLAGS.get(field, "").lstrip("-"):
+            longs = [o for o in param.opts if o.startswith("--")]
+            if longs:
+                return longs[0]
+    return FIELD_FLAGS.get(field, "--" + field.replace("_", "-"))
+
+
+def in_flags(error: DetenteError) -> str:
+    """The message of ``error`` in the CLI's words: each field an option error names is
+    spelled as its flag (``draws`` -> ``--draws``); only the CLI knows its flags."""
+    if isinstance(error, OptionError):
+        return error.spelled(lambda field, _python: flag_of(field))
+    return str(error)
 
 
 def guard(fn: F) -> F:

@@ -66,10 +66,11 @@ def deals(
     """
     source = api.load_deal_source(scenario, format=fmt)
     refuse_long_deals(api.estimate_deals(source, utility=utility, draws=draws), yes)
-    rep = api.analyse_deals(source, utility=utility, batna=api.parse_pairs(batna, "--batna"),
-                            acceptance=acceptance, drops=api.parse_pairs(drop, "--drop"),
-                            draws=draws, seed=seed, format=fmt, shocks=tuple(shock or ()),
-                            robust=robust)
+    request = api.DealRequest.of(
+        utility=utility, batna=api.parse_pairs(batna, "--batna"), acceptance=acceptance,
+        shocks=tuple(shock or ()), drops=api.parse_pairs(drop, "--drop"), draws=draws,
+        seed=seed, robust=robust)
+    rep = api.analyse_deals(source, request=request, format=fmt)
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict(top=top)))
         return

@@ -116,20 +116,19 @@ def simulate(
         sc = None
     else:
         sc = api.load(scenario, format=fmt)
-        params = api.parse_params(param)
+        request = api.SimulationRequest.of(
+            models=model or None, params=api.parse_params(param), draws=draws, seed=seed,
+            keep_draws=False, calibrated_uncertainty=calibrated_uncertainty,
+            engine=engine.value, scheduler=scheduler, workers=workers, chunk_size=chunk_size)
         if draws > SIMULATE_ESTIMATE_FROM:
-            refuse_long_run(api.estimate_simulation(
-                sc, model or None, draws=draws, params=params,
-                calibrated_uncertainty=calibrated_uncertainty), f"{draws:,} draws", yes)
+            refuse_long_run(api.estimate_simulation(sc, request=request), f"{draws:,} draws",
+                            yes)
         with Progress(TextColumn("[bold]simulating[/]"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err_console, transient=True,
                       disable=output is OutputFormat.json) as bar:
             task = bar.add_task("draws", total=draws)
-            sim = api.simulate(sc, model or None, draws=draws, seed=seed, engine=engine.value,
-                               scheduler=scheduler, workers=workers, chunk_size=chunk_size,
-                               params=params, keep_draws=False,
-                               calibrated_uncertainty=calibrated_uncertainty,
-                               progress=_progress(bar, task))
+            sim = api.simulate(sc, request=api.SimulationRequest.of(
+                request, progress=_progress(bar, task)))
     if save:
         path = sim.save(save)
         err_console.print(f"saved {path}", highlight=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from detente.requests.deals import DealProblemRequest
 from detente.scenario import Scenario
 
 from .acceptability import acceptable, verdict
@@ -33,31 +34,27 @@ from .space import DEFAULT_GRID, OutcomeSpace
 from .utility import DealProblem
 from .zopa import Zopa, zopa
 
-_PROBLEM_KEYS = frozenset({"utility", "grid", "tables", "batna", "spaces", "acceptance",
-                           "shocks", "pressures"})
 
-
-def _split(scenario: Scenario | DealProblem,
-           kwargs: dict[str, Any]) -> tuple[DealProblem, dict[str, Any]]:
-    """The deal problem (``kwargs`` of :meth:`DealProblem.from_scenario` build it from a
-    scenario) and the remaining keyword arguments."""
-    rest = {k: v for k, v in kwargs.items() if k not in _PROBLEM_KEYS}
+def problem_of(scenario: Scenario | DealProblem,
+               request: DealProblemRequest | None = None) -> DealProblem:
+    """The deal problem of a scenario as ``request`` says (a problem stays as it is)."""
     if isinstance(scenario, DealProblem):
-        return scenario, rest
-    own = {k: v for k, v in kwargs.items() if k in _PROBLEM_KEYS}
-    return DealProblem.from_scenario(scenario, **own), rest
+        return scenario
+    return DealProblem.from_scenario(scenario, **(request or DealProblemRequest()).given())
 
 
-def find_logrolls(scenario: Scenario | DealProblem, **kwargs: Any) -> list[Logroll]:
-    """Logrolls of a scenario (``utility=``, ``grid=`` go to :class:`DealProblem`)."""
-    problem, rest = _split(scenario, kwargs)
-    return logrolls(problem, **rest)
+def find_logrolls(scenario: Scenario | DealProblem, **options: Any) -> list[Logroll]:
+    """Logrolls of a scenario: the options of :class:`DealProblemRequest` (``utility=``,
+    ``grid=``, ...) build its problem, the rest go to :func:`logrolls`."""
+    request, rest = DealProblemRequest.take(options)
+    return logrolls(problem_of(scenario, request), **rest)
 
 
-def phase_deal(scenario: Scenario | DealProblem, deal: Any, **kwargs: Any) -> PhaseReport:
-    """Phased plans for one deal of a scenario (``"issue=option,..."`` or a mapping)."""
-    problem, rest = _split(scenario, kwargs)
-    return phase(problem, deal, **rest)
+def phase_deal(scenario: Scenario | DealProblem, deal: Any, **options: Any) -> PhaseReport:
+    """Phased plans for one deal of a scenario (``"issue=option,..."`` or a mapping); the
+    options as in :func:`find_logrolls`, the rest go to :func:`phase`."""
+    request, rest = DealProblemRequest.take(options)
+    return phase(problem_of(scenario, request), deal, **rest)
 
 
 __all__ = [
@@ -88,6 +85,7 @@ __all__ = [
     "phase",
     "phase_deal",
     "pressure_levers",
+    "problem_of",
     "shock_effects",
     "utilitarian",
     "verdict",

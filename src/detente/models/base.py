@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import numbers
-import typing
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +28,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from detente.arrays import ScenarioArrays, compile_scenario
+from detente.constraints import Constraint, Flag, Integer, Number, OneOf  # noqa: F401
 from detente.errors import DetenteError, ModelInputError, Problem
 from detente.extras import ScenarioExtras, extras_of
 from detente.json_values import json_number, json_ready
@@ -312,101 +311,11 @@ class Model(ABC):
         """Compute the forecast: a pure function of the arrays and ``rng``."""
 
 
-def _is_a(value: Any, kind: type) -> bool:
-    """``value`` is an instance of the numeric ``kind`` (numpy's too), and not a bool."""
-    return isinstance(value, kind) and not isinstance(value, bool | np.bool_)
-
-
 #: field metadata of a model field that holds an input from the scenario (see
 #: :meth:`Model.bind`), not a parameter: ``field(default=None, repr=False,
 #: compare=False, metadata=SCENARIO_INPUT)``; it is left out of ``params``
 SCENARIO_INPUT: Mapping[str, bool] = {_INPUT: True}
 
-
-class Constraint(ABC):
-    """What one parameter must be; ``expected`` completes "expected ..." in an error."""
-
-    expected: str
-
-    @abstractmethod
-    def accepts(self, value: Any) -> bool:
-        """Whether ``value`` satisfies the constraint."""
-
-
-@dataclass(frozen=True)
-class OneOf(Constraint):
-    """One of ``values`` (compared with ``==``)."""
-
-    values: tuple[Any, ...]
-
-    @classmethod
-    def literal(cls, kind: Any) -> OneOf:
-        """The values of a ``Literal[...]`` type."""
-        return cls(typing.get_args(kind))
-
-    @property
-    def expected(self) -> str:  # type: ignore[override]
-        return "one of " + ", ".join(map(str, self.values))
-
-    def accepts(self, value: Any) -> bool:
-        return value in self.values
-
-
-@dataclass(frozen=True)
-class Integer(Constraint):
-    """An integer (not a bool) ``>= minimum``."""
-
-    minimum: int
-
-    @property
-    def expected(self) -> str:  # type: ignore[override]
-        return f"an integer >= {self.minimum}"
-
-    def accepts(self, value: Any) -> bool:
-        return _is_a(value, numbers.Integral) and value >= self.minimum
-
-
-@dataclass(frozen=True)
-class Number(Constraint):
-    """A real number (not a bool), optionally ``>= low`` (or ``> above``) and ``<= high``;
-    ``None`` too if ``optional``."""
-
-    low: float | None = None
-    high: float | None = None
-    optional: bool = False
-    above: float | None = None
-
-    @property
-    def expected(self) -> str:  # type: ignore[override]
-        what = "a number"
-        if self.above is not None and self.high is not None:
-            what += f" in ({self.above:g}, {self.high:g}]"
-        elif self.low is not None and self.high is not None:
-            what += f" in {self.low:g}..{self.high:g}"
-        elif self.low is not None:
-            what += f" >= {self.low:g}"
-        return f"None or {what}" if self.optional else what
-
-    def accepts(self, value: Any) -> bool:
-        if value is None:
-            return self.optional
-        if not _is_a(value, numbers.Real):
-            return False
-        return ((self.low is None or value >= self.low)
-                and (self.above is None or value > self.above)
-                and (self.high is None or value <= self.high))
-
-
-@dataclass(frozen=True)
-class Flag(Constraint):
-    """``True`` or ``False``."""
-
-    @property
-    def expected(self) -> str:  # type: ignore[override]
-        return "true or false"
-
-    def accepts(self, value: Any) -> bool:
-        return isinstance(value, bool | np.bool_)
 
 
 def single_round(arrays: ScenarioArrays, outcome: np.ndarray) -> ModelOutput:

@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from detente.errors import DetenteError
+from detente.errors import DetenteError, OptionError
 from detente.models.base import Model
 
 # name -> "module:Class"; imported lazily so that a heavy model costs nothing until used
@@ -68,7 +68,8 @@ def resolve_models(models: Iterable[str | Model] | None = None, *,
     params = params or {}
     unknown = set(params) - {m if isinstance(m, str) else m.name for m in entries}
     if unknown:
-        raise DetenteError(f"--param given for model(s) not run: {', '.join(sorted(unknown))}")
+        raise OptionError(f"{{params}} given for model(s) not run: "
+                          f"{OptionError.quote(', '.join(sorted(unknown)))}")
     chosen = [m if isinstance(m, Model) else get_model(m, **params.get(m, {})) for m in entries]
     if not chosen:
         raise DetenteError("no model to run")

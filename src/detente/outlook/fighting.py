@@ -29,6 +29,11 @@ def has_costs(problem: DealProblem) -> bool:
         rule.fighting_pressures.any())
 
 
+def keeps_costs(problem: DealProblem, options: np.ndarray) -> bool:
+    """Whether any of the packages ``options[C, I]`` keeps a cost of fighting."""
+    return bool(runs_key(problem, options).any())
+
+
 def runs_key(problem: DealProblem, options: np.ndarray) -> np.ndarray:
     """``[n, P]``: which costs of fighting still run under each package (all False without
     costs of fighting)."""
@@ -47,12 +52,16 @@ def utility_shift(problem: DealProblem, options: np.ndarray,
     ``Σ_p runs_p(x) c_ap (v̂_ap − v̄_p)``, the formula of
     :func:`detente.deals.fighting.kept_shift` (which takes one view for every actor)
     evaluated at each actor's own view, as a matrix product (``tests/outlook`` checks
-    the two agree); ``None`` without costs of fighting."""
+    the two agree); ``None`` without costs of fighting or when none of these packages
+    keeps one (every shift is 0: settlements only)."""
     if not has_costs(problem):
         return None
     effect, value = getattr(problem, "borne_effect", None), problem.pressure_value
     assert effect is not None and value is not None
-    runs = runs_key(problem, options).astype(float)  # [C, P]
+    kept = runs_key(problem, options)  # [C, P]
+    if not kept.any():
+        return None
+    runs = kept.astype(float)
     delta = (np.asarray(value_hat, dtype=float) - value) * effect  # [..., A, P]
     return np.moveaxis(delta @ runs.T, -1, -2)  # [..., A, C] -> [..., C, A]
 

@@ -43,7 +43,7 @@ from detente.uncertainty.sampling import block_generator
 
 from .agreement import AgreementRule
 from .candidates import Candidates
-from .fighting import frontier_masks, has_costs, utility_shift
+from .fighting import frontier_masks, keeps_costs, utility_shift
 from .processes import Processes, after_agreement, draw_paths, perceived
 
 OUTLOOK_STREAM = 1 << 31 | 2
@@ -141,8 +141,8 @@ def no_deal_values(job: OutlookJob, base: np.ndarray, value_hat: np.ndarray) -> 
 
 
 SLICE = 128
-"""Paths tested at once when packages keep costs of fighting (bounds the memory of the
-``[paths, months, candidates, actors]`` utilities)."""
+"""Paths tested at once (bounds the memory of the ``[paths, months, candidates, actors]``
+comparisons and, when packages keep costs of fighting, utilities)."""
 
 
 def acceptable_packages(job: OutlookJob, beta: np.ndarray, view: np.ndarray) -> np.ndarray:
@@ -152,14 +152,15 @@ def acceptable_packages(job: OutlookJob, beta: np.ndarray, view: np.ndarray) -> 
     actor's view ``view[n, T+1, A, P]`` (:func:`detente.outlook.fighting.utility_shift`:
     ``u + k > β`` tested as ``u > β − k``)."""
     problem, cand = job.problem, job.candidates
-    if not has_costs(problem):
-        return np.asarray(acceptable(problem, cand.options, beta[:, :, None, :]))
     out = np.empty(beta.shape[:2] + (len(cand),), dtype=bool)
+    kept_any = keeps_costs(problem, cand.options)  # else the same utilities throughout
     for s in range(0, len(beta), SLICE):
-        kept = utility_shift(problem, cand.options, view[s:s + SLICE])
-        assert kept is not None
-        out[s:s + SLICE] = acceptable(problem, cand.options, beta[s:s + SLICE, :, None, :]
-                                      - kept)
+        b = beta[s:s + SLICE, :, None, :]
+        if kept_any:
+            kept = utility_shift(problem, cand.options, view[s:s + SLICE])
+            assert kept is not None
+            b = b - kept
+        out[s:s + SLICE] = acceptable(problem, cand.options, b)
     return out
 
 

@@ -51,12 +51,11 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from detente.arrays import ScenarioArrays, compile_scenario
+from detente.requests.simulation import DEFAULT_BLOCK_SIZE  # declared with the request
 from detente.scenario import Distribution, Scenario
 
 Kind = Literal["position", "salience", "capability", "batna"]
 
-DEFAULT_BLOCK_SIZE = 16384
-"""Draws per random stream block (part of what makes a seeded run reproducible)."""
 
 _KIND_CODE = {"uniform": 0, "triangular": 1, "normal": 2}
 _INPUT_STREAM = 0

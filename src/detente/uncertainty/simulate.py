@@ -54,7 +54,7 @@ import json
 import math
 import os
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -65,13 +65,13 @@ import numpy as np
 from detente.anchors import anchor_choices, anchor_matches
 from detente.arrays import compile_scenario
 from detente.atomic import write_atomic
-from detente.engines import Engine, get_engine
 from detente.errors import DetenteError
 from detente.extras import extras_of
 from detente.json_values import json_number, json_ready
 from detente.models.base import Model
 from detente.models.registry import resolve_models
 from detente.notes import neutral_note
+from detente.requests.simulation import DEFAULT_BINS, SimulationRequest
 from detente.scenario import Issue, Scenario
 from detente.uncertainty.distribution import beyond_noise
 from detente.uncertainty.sampling import (
@@ -119,8 +119,6 @@ def _probe_unchecked(path: Path, seconds: float | None = None) -> None:
                            f"{-done.returncode})")
 
 
-DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-DEFAULT_BINS = 1000
 KEEP_DRAWS_UP_TO = 100_000
 """``keep_draws=None`` keeps every outcome for runs up to this many draws."""
 
@@ -378,20 +376,13 @@ def simulate(
     scenario: Scenario,
     models: Iterable[str | Model] | None = None,
     *,
-    draws: int = 10_000,
-    seed: int | None = 0,
-    engine: str | Engine = "local",
-    scheduler: str | None = None,
-    workers: int | None = None,
-    chunk_size: int | None = None,
-    block_size: int = DEFAULT_BLOCK_SIZE,
-    bins: int = DEFAULT_BINS,
-    quantiles: Sequence[float] = DEFAULT_QUANTILES,
-    keep_draws: bool | None = None,
-    params: Mapping[str, Mapping[str, Any]] | None = None,
-    progress: Progress | None = None,
+    request: SimulationRequest | None = None,
+    **options: Any,
 ) -> Simulation:
-    """Run ``draws`` Monte Carlo draws of ``scenario`` through ``models``.
+    """Run a Monte Carlo of ``scenario`` as ``request`` says
+    (:class:`~detente.requests.SimulationRequest`: what to compute, and its
+    ``execution``: where). Keyword ``options`` are the request's fields (``draws=1000``,
+    ``workers=2``), changing ``request`` (default: every default); ``models`` likewise.
 
     ``seed`` (default 0; ``None`` picks a fresh one, recorded in the result)
     and ``block_size`` determine the result; ``engine``, ``workers`` and
@@ -399,34 +390,24 @@ def simulate(
     where and how fast it is computed. ``engine`` is ``"local"``, ``"dask"``
     (a local cluster, or ``scheduler``) or an :class:`Engine` instance.
     """
-    if draws < 1:
-        raise DetenteError(f"draws must be at least 1 (got {draws})")
-    if block_size < 1:
-        raise DetenteError(f"block size must be at least 1 (got {block_size})")
-    if bins < 1:
-        raise DetenteError(f"bins must be at least 1 (got {bins})")
-    if chunk_size is not None and chunk_size < 1:
-        raise DetenteError(f"chunk size must be at least 1 (got {chunk_size})")
-    qs = tuple(float(q) for q in quantiles)
-    if any(not 0 <= q <= 1 for q in qs):
-        raise DetenteError(f"quantiles must lie in [0, 1] (got {list(qs)})")
+    req = SimulationRequest.of(request, **({} if models is None else {"models": models}),
+                               **options)
+    draws, block_size, bins, qs = req.draws, req.block_size, req.bins, req.quantiles
+    seed, progress = req.seed, req.execution.progress
     extras = extras_of(scenario)  # a KTAB file's settings, an EU issue's Council rules
-    chosen = [m.bind(extras) for m in resolve_models(models, params=params)]
+    chosen = [m.bind(extras) for m in resolve_models(req.models, params=req.params)]
     point_arrays = compile_scenario(scenario)
     for model in chosen:
         model.check(point_arrays)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
-    if seed < 0:
-        raise DetenteError(f"seed must be >= 0 (got {seed})")
-    keep = draws <= KEEP_DRAWS_UP_TO if keep_draws is None else keep_draws
+    keep = draws <= KEEP_DRAWS_UP_TO if req.keep_draws is None else req.keep_draws
     job = SimulationJob(scenario, tuple(chosen), seed, draws, block_size, bins, keep)
 
-    own = not isinstance(engine, Engine)
-    eng = engine if isinstance(engine, Engine) else get_engine(engine, scheduler=scheduler,
-                                                               workers=workers)
+    eng, own = req.execution.start()
     try:
-        per_chunk = _blocks_per_chunk(job.n_blocks, eng.workers, chunk_size, block_size)
+        per_chunk = _blocks_per_chunk(job.n_blocks, eng.workers, req.execution.chunk_size,
+                                      block_size)
         n_models = len(job.models)
         acc = _Accumulator(job)
         parts: dict[int, dict[int, np.ndarray]] = {}  # chunk -> model -> outcomes

@@ -25,9 +25,9 @@ def compute(kind: str, scenario: Mapping[str, Any], params: Mapping[str, Any]) -
     sc = Scenario.from_dict(dict(scenario), file="job")
     p = dict(params)
     if kind == "simulate":
-        return api.simulate(sc, p.pop("models", None), **p)
+        return api.simulate(sc, request=api.SimulationRequest.of(**p))
     if kind == "deals":
-        return api.analyse_deals(sc, **p)
+        return api.analyse_deals(sc, request=api.DealRequest.of(**p))
     if kind == "proposals":
         return api.proposals(sc, **p)
     if kind == "sensitivity":
