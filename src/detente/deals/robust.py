@@ -143,10 +143,10 @@ def varied(problem: DealProblem, scenario: Scenario) -> tuple[str, ...]:
     if problem.rules is not None and any(line.uncertainty is not None
                                          for st in scenario.stances for line in st.red_lines):
         kinds.add("red line")
-    if any(d is not None and d.high > d.low and not s.startswith("given")
-           for d, s in zip(problem.batna_dist, problem.batna_source, strict=False)):
+    if any(d is not None and d.high > d.low and not s.given
+           for d, s in zip(problem.batna_dist, problem.batna_provenance, strict=False)):
         kinds.add("batna")
-    pressured = [" + pressures" in s for s in problem.batna_source]
+    pressured = problem.pressured
     if problem.pressure_effect is not None and any(
             d is not None and d.high > d.low and np.any(problem.pressure_effect[pressured, p])
             for p, (d, _) in enumerate(problem.pressure_dist)):
@@ -360,8 +360,8 @@ def _batna(point: DealProblem, drawn: DealProblem, sampled: np.ndarray) -> np.nd
     BATNAs and pressures drawn), a status-quo BATNA moved by the drawn utility of the
     status quo."""
     beta = np.array(sampled, dtype=float)
-    for a, source in enumerate(point.batna_source):
-        if source.split(" + ")[0] == "status quo":  # the stance part: pressures are drawn
+    for a, source in enumerate(point.batna_provenance):
+        if source.from_status_quo:  # the stance part: pressures are drawn
             beta[a] += _stance_reference(drawn)[a] - _stance_reference(point)[a]
     return beta
 
