@@ -19,6 +19,8 @@ from detente.errors import DetenteError
 from detente.inputs import files
 from detente.present import legends
 
+from ..conftest import huge_scenario_dict
+
 runner = CliRunner()
 
 
@@ -173,16 +175,7 @@ def test_logrolls_top_counts_the_rest(tmp_path):
 
 
 def _huge(tmp_path: Path) -> str:
-    """20 issues of 5 options, 6 actors: 5^20 ≈ 9.5e13 deals (days of work)."""
-    data = {
-        "name": "huge", "as_of": "2025-01-01",
-        "sources": [{"id": "s", "title": "t", "note": "n"}],
-        "actors": [{"id": f"A{a}", "capability": 10 + a, "batna": 0.1} for a in range(6)],
-        "issues": [{"id": f"i{k}", "scale": [0, 100], "status_quo": 50} for k in range(20)],
-        "stances": [{"actor": f"A{a}", "issue": f"i{k}", "position": (37 * a + 11 * k) % 101,
-                     "salience": 0.5, "sources": ["s"]} for a in range(6) for k in range(20)],
-    }
-    return _write(tmp_path, data, "huge.yaml")
+    return _write(tmp_path, huge_scenario_dict(), "huge.yaml")
 
 
 @pytest.mark.parametrize("argv", [("deals",), ("phase",), ("report", "-n", "0")],
