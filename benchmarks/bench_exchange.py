@@ -8,6 +8,13 @@ runs out, the rounds it finished are compared against detente on the same
 number of rounds, and when it finishes none the ratio is a lower bound.
 
     python benchmarks/bench_exchange.py [--quick] [--decide-timeout 300] [--rounds 10]
+    PYTHONPATH=src python benchmarks/bench_exchange.py --sizes 50x20 --before OLD/src
+
+detente's seconds are wall and CPU (``time.process_time``) of a forecast after a warm-up;
+``--before SRC`` also times the same scenario on another source tree (e.g. a ``git
+archive`` of an older commit's ``src``) in a subprocess, prints its CPU seconds, the ratio
+before/now and whether the two forecasts (outcome path and log) are the same. Run it
+with ``PYTHONPATH=src`` so that the checkout's code is the one timed.
 
 Needs the ``dev`` extra (it borrows the oracle test's random scenarios, which import
 pytest: ``pip install 'pytest>=8'``, or all of it with the README's set-up) and decide's
@@ -18,6 +25,9 @@ environment, which it builds on first use (``bash scripts/setup_decide_venv.sh``
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import os
 import subprocess
 import sys
 import time
@@ -40,14 +50,47 @@ from detente.models.exchange import Exchange  # noqa: E402
 def run_detente(scenario, rounds: int):
     model = Exchange(rounds=rounds)
     model.forecast(scenario)  # warm-up (imports, caches)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     fc = model.forecast(scenario)
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
     tracemalloc.start()  # a separate run: tracing slows the timed one down
     model.forecast(scenario)
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    return fc, seconds, peak
+    return fc, seconds, cpu, peak
+
+
+BEFORE = r"""
+import hashlib, json, sys, time
+sys.path.insert(0, sys.argv[1])
+from test_exchange_oracle import random_scenario
+from detente.models.exchange import Exchange
+seed, a, i, rounds = (int(v) for v in sys.argv[2:6])
+scenario = random_scenario(seed, a, i)
+model = Exchange(rounds=rounds)
+model.forecast(scenario)
+c = time.process_time()
+fc = model.forecast(scenario)
+cpu = time.process_time() - c
+h = hashlib.sha256(json.dumps(fc.details.to_dict(), sort_keys=True).encode())
+h.update(fc.trajectory.outcome.tobytes())
+print(json.dumps({"cpu": cpu, "hash": h.hexdigest()}))
+"""
+
+
+def digest(fc) -> str:
+    h = hashlib.sha256(json.dumps(fc.details.to_dict(), sort_keys=True).encode())
+    h.update(fc.trajectory.outcome.tobytes())
+    return h.hexdigest()
+
+
+def run_before(src: Path, seed: int, a: int, i: int, rounds: int) -> dict:
+    """CPU seconds and hash of the same forecast on the source tree ``src``."""
+    env = dict(os.environ, PYTHONPATH=str(src))
+    done = subprocess.run([sys.executable, "-c", BEFORE, str(REPO / "tests" / "models"),
+                           str(seed), str(a), str(i), str(rounds)],
+                          env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run_decide(scenario, rounds: int, timeout: float):
@@ -69,6 +112,8 @@ def main() -> None:
     ap.add_argument("--sizes", default=None,
                     help="comma-separated AxI sizes instead of the default list, e.g. 100x20")
     ap.add_argument("--no-cop21", action="store_true", help="skip the CoP21 case")
+    ap.add_argument("--before", type=Path, default=None,
+                    help="another source tree (its src/) to time the random cases on")
     args = ap.parse_args()
     decide_oracle.ensure()
     cases = [] if args.no_cop21 else [
@@ -78,15 +123,19 @@ def main() -> None:
     if args.sizes:
         sizes = [tuple(int(v) for v in item.lower().split("x")) for item in args.sizes.split(",")]
     cases += [(f"random {a}×{i}", random_scenario(100 + a + i, a, i)) for a, i in sizes]
-    head = (f"{'case':<16} {'rounds':>6} {'detente s':>10} {'decide s':>10} {'ratio':>9} "
-            f"{'det MiB':>8} {'dec MiB':>8}  identical")
+    keys = {f"random {a}×{i}": (100 + a + i, a, i) for a, i in sizes}
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    head = (f"{'case':<16} {'rounds':>6} {'detente s':>10} {'det CPU':>8} {'decide s':>10} "
+            f"{'ratio':>9} {'det MiB':>8} {'dec MiB':>8}  identical")
+    if args.before:
+        head += f" {'before CPU':>10} {'× CPU':>6} same"
     print(head)
     print("-" * len(head))
     for label, scenario in cases:
         out, dec_s = run_decide(scenario, args.rounds, args.decide_timeout)
         done = len(out["rounds"]) if out else 0
         rounds = done or 1
-        fc, det_s, det_mib = run_detente(scenario, rounds)
+        fc, det_s, det_cpu, det_mib = run_detente(scenario, rounds)
         if out and done:
             ours = fc.trajectory.outcome[0, 1:]
             theirs = np.array([[rd["forecast_scaled"][i] for i in fc.issues]
@@ -97,8 +146,13 @@ def main() -> None:
             dec_mib = f"{out.get('peak_rss_mib', float('nan')):8.0f}"
         else:
             same, ratio, dec, dec_mib = "-", f">{dec_s / det_s:7.0f}×", f">{dec_s:9.0f}", "-"
-        print(f"{label:<16} {rounds:>6} {det_s:10.2f} {dec} {ratio} {det_mib:8.0f} "
-              f"{dec_mib}  {same}", flush=True)
+        line = (f"{label:<16} {rounds:>6} {det_s:10.2f} {det_cpu:8.2f} {dec} {ratio} "
+                f"{det_mib:8.0f} {dec_mib}  {same:>9}")
+        if args.before and label in keys:
+            old = run_before(args.before, *keys[label], rounds)
+            line += (f" {old['cpu']:10.2f} {old['cpu'] / det_cpu:6.2f} "
+                     f"{'yes' if old['hash'] == digest(fc) else 'NO'}")
+        print(line, flush=True)
     print("\nratio = decide seconds / detente seconds on the same rounds; detente memory is "
           "tracemalloc's peak (Python allocations), decide's is the runner process's peak RSS.")
 

@@ -24,8 +24,9 @@ job workers are warm, then runs ``--users`` users for ``--seconds`` (each stops 
 * heavy (5 %): ``GET .../simulate?draws=2000&seed=S&wait=0`` then polling the job
   until it is done (few distinct seeds, so users share jobs as a team would).
 
-Printed: per route class the count, p50/p95/p99 latency and errors (5xx, refused
-connections, timeouts; a 429 is counted apart as a refusal by a limit), the light
+Printed: per route class the count, p50/p95/p99 latency, 5xx answers, timeouts (no
+answer within 60 s, or a failed connection) and 429s (a refusal by a limit), heavy jobs
+that ended failed or cancelled, the light
 routes' p95 while heavy jobs were running, heavy jobs done, and the server's CPU
 seconds and peak memory (the server and its worker processes). Think time between a
 user's requests is 0.5-2 s.
@@ -49,6 +50,8 @@ import httpx
 import psutil
 
 BUNDLED = "ukraine-2025-11"
+JOB_FAILED = 1000
+"""A heavy job that ended failed or cancelled (counted apart from HTTP errors)."""
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -61,11 +64,18 @@ class Tally:
     heavy_done: int = 0
     heavy_running: int = 0
 
+    timeouts: dict[str, int] = field(default_factory=dict)
+    failed_jobs: int = 0
+
     def add(self, kind: str, seconds: float, status: int) -> None:
         self.seconds.setdefault(kind, []).append(seconds)
         if status == 429:
             self.refused[kind] = self.refused.get(kind, 0) + 1
-        elif status >= 500 or status <= 0:
+        elif status == JOB_FAILED:
+            self.failed_jobs += 1
+        elif status <= 0:
+            self.timeouts[kind] = self.timeouts.get(kind, 0) + 1
+        elif status >= 500:
             self.errors[kind] = self.errors.get(kind, 0) + 1
         if kind != "heavy" and self.heavy_running > 0:
             self.light_while_heavy.append(seconds)
@@ -138,7 +148,7 @@ async def heavy(client: httpx.AsyncClient, rng: random.Random, tally: Tally,
                 tally.heavy_done += 1
                 return 200
             if state.json()["state"] in ("failed", "cancelled"):
-                return 500
+                return JOB_FAILED
         return -1
     finally:
         tally.heavy_running -= 1
@@ -226,12 +236,14 @@ async def run(args: argparse.Namespace) -> None:
           f"{wall:.0f} s wall, load average {load0:.1f} at the start and "
           f"{os.getloadavg()[0]:.1f} at the end ({os.cpu_count()} cores, shared)")
     print(f"{'class':<10}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          f"{'errors':>8}{'429':>6}")
+          f"{'5xx':>6}{'timeout':>8}{'429':>6}")
     for kind in ("page", "whatif", "forecast", "heavy"):
         s = tally.seconds.get(kind, [])
         print(f"{kind:<10}{len(s):>9}{pct(s, .5) * 1e3:>9.0f}{pct(s, .95) * 1e3:>9.0f}"
-              f"{pct(s, .99) * 1e3:>9.0f}{tally.errors.get(kind, 0):>8}"
-              f"{tally.refused.get(kind, 0):>6}")
+              f"{pct(s, .99) * 1e3:>9.0f}{tally.errors.get(kind, 0):>6}"
+              f"{tally.timeouts.get(kind, 0):>8}{tally.refused.get(kind, 0):>6}")
+    print("(timeout: no answer within the client's 60 s, or the connection failed; "
+          f"heavy jobs that ended failed or cancelled: {tally.failed_jobs})")
     light = tally.light_while_heavy
     print(f"light requests while heavy jobs ran: {len(light)}, p95 {pct(light, .95) * 1e3:.0f} ms"
           f" (target 100 ms)")

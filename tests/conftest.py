@@ -146,3 +146,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
             pytest.fail(message)
         pytest.skip(message)
     yield from _pg_database(base)
+
+
+def huge_scenario_dict() -> dict:
+    """20 issues of 5 options, 6 actors: 5^20 ≈ 9.5e13 deals (days of work); the deal
+    guards of the CLI and the web refuse it on its size."""
+    return {
+        "name": "huge", "as_of": "2025-01-01",
+        "sources": [{"id": "s", "title": "t", "note": "n"}],
+        "actors": [{"id": f"A{a}", "capability": 10 + a, "batna": 0.1} for a in range(6)],
+        "issues": [{"id": f"i{k}", "scale": [0, 100], "status_quo": 50} for k in range(20)],
+        "stances": [{"actor": f"A{a}", "issue": f"i{k}", "position": (37 * a + 11 * k) % 101,
+                     "salience": 0.5, "sources": ["s"]} for a in range(6) for k in range(20)],
+    }

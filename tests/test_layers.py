@@ -167,3 +167,40 @@ def test_the_import_graph_tool_draws_every_part_and_no_upward_arrow():
     for part in RANK:
         assert part in drawn
     assert "api -> models" in drawn and "models -> api" not in drawn
+
+
+def _import_graph_tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "detente_import_graph", SRC.parent.parent / "tools" / "import_graph.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    return tool
+
+
+def test_docs_architecture_shows_the_layers_of_the_code_as_they_are():
+    """docs/architecture.md's floors, import graph and module list are drawn from the code
+    by ``python tools/import_graph.py --write-doc``; run it when this fails."""
+    tool = _import_graph_tool()
+    layers = tool._layer_test()
+    edges = tool.part_edges(layers)
+    doc = tool.DOC.read_text(encoding="utf-8")
+    assert tool.BEGIN in doc and tool.END in doc
+    assert tool.with_section(doc, tool.doc_section(layers, edges)) == doc, (
+        "docs/architecture.md is out of date: run `python tools/import_graph.py --write-doc`")
+    assert "none runs back up the floors" in doc
+    for module in MODULES:
+        assert f"`{module}`" in doc
+
+
+def test_the_drawn_section_changes_with_the_code(tmp_path):
+    """The check can fail: a doc drawn without one arrow is out of date."""
+    tool = _import_graph_tool()
+    layers = tool._layer_test()
+    edges = tool.part_edges(layers)
+    fewer = dict(edges)
+    fewer.pop(("api", "models"))
+    doc = tool.DOC.read_text(encoding="utf-8")
+    assert tool.with_section(doc, tool.doc_section(layers, fewer)) != doc

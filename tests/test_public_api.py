@@ -64,3 +64,37 @@ def test_every_exported_name_resolves():
         assert getattr(detente, name) is not None, name
     assert detente.load is api.load and detente.baserates is api.baserates
     assert "outlook" in SUBPACKAGES and "outlook" not in detente.__all__
+
+
+def test_the_facade_returns_no_presenter_type():
+    """No public function of ``detente.api`` returns a presenter's type (``api.brief``
+    returns :class:`detente.results.BriefData`, which the presenter lays out). Each name in
+    a return annotation is traced to the module it is imported from, ``TYPE_CHECKING``
+    imports included."""
+    import ast
+    import inspect
+    import re
+    import sys
+    from pathlib import Path
+
+    import detente.api as api_module
+
+    bad = []
+    for name in api_module.__all__:
+        obj = getattr(api_module, name)
+        if not inspect.isfunction(obj) or "return" not in obj.__annotations__:
+            continue
+        source = str(sys.modules[obj.__module__].__file__)
+        imported = {}
+        for node in ast.walk(ast.parse(Path(source).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.update({a.asname or a.name: node.module for a in node.names})
+        for word in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", str(obj.__annotations__["return"])):
+            found = obj.__globals__.get(word)
+            home = getattr(found, "__module__", None) or imported.get(word, "")
+            if home.startswith("detente.present"):
+                bad.append(f"{name} -> {home}.{word}")
+    assert not bad, bad
+    from detente.results import BriefData
+
+    assert api_module.brief.__globals__["BriefData"] is BriefData

@@ -9,11 +9,14 @@ one, so it can stand in a CI step as well.
     python tools/import_graph.py                 # Mermaid flowchart on standard output
     python tools/import_graph.py --format dot    # Graphviz
     python tools/import_graph.py --format text   # one line per floor, then the arrows
+    python tools/import_graph.py --write-doc     # redraw the generated part of
+                                                 # docs/architecture.md (its test checks it)
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib.util
 import sys
 from collections import defaultdict
@@ -22,6 +25,10 @@ from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYER_TEST = ROOT / "tests" / "test_layers.py"
+DOC = ROOT / "docs" / "architecture.md"
+BEGIN = ("<!-- BEGIN drawn from the code by `python tools/import_graph.py --write-doc`; "
+         "do not edit by hand -->")
+END = "<!-- END drawn from the code -->"
 
 
 def _layer_test() -> ModuleType:
@@ -87,12 +94,68 @@ def text(layers: ModuleType, edges: dict[tuple[str, str], int]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def summary(path: Path) -> str:
+    """The first sentence of a module's docstring (its first line when that is short)."""
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    first = " ".join(doc.split("\n\n")[0].split())
+    cut = first.find(". ")
+    return (first if cut < 0 else first[:cut + 1]).replace("|", "\\|")
+
+
+def doc_section(layers: ModuleType, edges: dict[tuple[str, str], int]) -> str:
+    """The generated part of docs/architecture.md: the floors with their parts, the graph
+    of imports between parts (Mermaid), and every module with its docstring's first
+    sentence, part by part."""
+    floors = [(k, [p for p in floor if layers.RANK[p] == k])
+              for k, floor in enumerate(layers.LAYERS)]
+    modules: dict[str, list[str]] = defaultdict(list)
+    for module in sorted(layers.MODULES):
+        modules[layers._part(module)].append(module)
+    bad = upward(layers, edges)
+    lines = [BEGIN, "", "### The floors", "",
+             "Lowest first; a module imports only its own floor and those below "
+             "(`tests/test_layers.py` reads every import with `ast`, function-level and "
+             "`TYPE_CHECKING` ones included, and fails on an arrow running back up).", "",
+             "| floor | parts | modules |", "| --- | --- | ---: |"]
+    for k, parts in floors:
+        names = ", ".join(f"`{p}`" if p != "__init__" else "the `detente` package"
+                          for p in parts)
+        lines.append(f"| {k} | {names} | {sum(len(modules[p]) for p in parts)} |")
+    lines += ["", "### Who imports whom", "",
+              f"Each arrow: part A imports part B ({len(edges)} arrows; "
+              + (f"**{len(bad)} run back up**" if bad else "none runs back up the floors")
+              + "). Floors are drawn bottom to top.", "", "```mermaid", mermaid(layers, edges)
+              .rstrip("\n"), "```", "", "### Modules", ""]
+    for k, parts in floors:
+        for part in parts:
+            lines.append(f"- **{'detente' if part == '__init__' else part}** (floor {k})")
+            for module in modules[part]:
+                text = summary(layers.MODULES[module])
+                lines.append(f"  - `{module}`" + (f": {text}" if text else ""))
+    return "\n".join([*lines, "", END]) + "\n"
+
+
+def with_section(doc: str, section: str) -> str:
+    """``doc`` with its generated part replaced by ``section`` (appended if it has none)."""
+    if BEGIN in doc and END in doc:
+        head, rest = doc.split(BEGIN, 1)
+        return head + section.rstrip("\n") + rest.split(END, 1)[1]
+    return doc.rstrip("\n") + "\n\n" + section
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--format", choices=("mermaid", "dot", "text"), default="mermaid")
+    parser.add_argument("--write-doc", action="store_true",
+                        help=f"redraw the generated part of {DOC.relative_to(ROOT)}")
     args = parser.parse_args(argv)
     layers = _layer_test()
     edges = part_edges(layers)
+    if args.write_doc:
+        DOC.write_text(with_section(DOC.read_text(encoding="utf-8"),
+                                    doc_section(layers, edges)), encoding="utf-8")
+        print(f"wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
+        return 1 if upward(layers, edges) else 0
     sys.stdout.write({"mermaid": mermaid, "dot": dot, "text": text}[args.format](layers, edges))
     bad = upward(layers, edges)
     for a, b in bad:

@@ -150,6 +150,8 @@ def _later_commands() -> list[tuple[str, list[str]]]:
             (f"pressures-bundled-{fmt}", ["pressures", "-f", fmt]),
             (f"deals-shock-{fmt}", ["deals", "-f", fmt, "--shock", "oil-halt-confirmed",
                                     "--robust", "20"]),
+            (f"deals-batna-{fmt}", ["deals", "-f", fmt, "--batna", "UKR=0.2", "--draws", "20",
+                                    "--robust", "20"]),
             (f"baserates-{fmt}", ["baserates", "-f", fmt, "--limit", "5"]),
             (f"capabilities-{fmt}", ["capabilities", "--cinc", "2022", "-f", fmt]),
             (f"draft-{fmt}", ["draft", str(ARTICLE), "--into", "ukraine-2025-11", "-f", fmt]),

@@ -64,17 +64,24 @@ def fit(n1: int, t1: float, n2: int, t2: float) -> CostModel:
 
 
 def measure(run: Callable[[int], object], *, units: int, pilots: tuple[int, int],
-            warm: int | None = None,
+            warm: int | None = None, budget: float | None = None,
             clock: Callable[[], float] = time.perf_counter) -> CostModel:
     """Time ``run(n)`` on a warm-up and two pilots (each at most ``units``) and fit
-    :func:`fit`; ``warm`` defaults to the smaller pilot (0: no warm-up)."""
+    :func:`fit`; ``warm`` defaults to the smaller pilot (0: no warm-up).
+
+    ``budget``: a first pilot slower than this many seconds ends the timing (a guard must
+    not spend minutes deciding that a run is too long): all its time is counted per unit,
+    ``CostModel(0, t₁/n₁)``, which overestimates by at most the fixed part, small against
+    a pilot that slow."""
     n1, n2 = (min(p, max(units, 1)) for p in sorted(pilots))
     warm = n1 if warm is None else min(warm, max(units, 1))
     if warm > 0:
         run(warm)
-    timed = []
+    timed: list[float] = []
     for n in (n1, n2):
         start = clock()
         run(n)
         timed.append(clock() - start)
+        if budget is not None and len(timed) == 1 and timed[0] > budget and n2 > n1:
+            return CostModel(0.0, timed[0] / max(n1, 1), ((n1, timed[0]),))
     return fit(n1, timed[0], n2, timed[1])

@@ -372,3 +372,22 @@ class DealWork:
         return {"deals": self.deals, "actors": self.actors, "passes": self.passes,
                 "packages": self.packages, "package_draws": self.package_draws,
                 "evaluations": self.evaluations, "seconds": self.seconds}
+
+
+@dataclass(frozen=True, eq=False)
+class BriefData:
+    """What the brief shows, computed by :func:`detente.api.brief` and laid out by
+    :func:`detente.present.brief.render_html` (a result, so that the facade returns no
+    presenter type)."""
+
+    scenario: Scenario
+    result: ForecastSet
+    simulation: Any  # detente.uncertainty.simulate.Simulation | None
+    sensitivity: Any  # detente.uncertainty.sensitivity.Sensitivity | None (no ranges stated)
+    deals: dict[str, Any]
+    seed: int = 0
+    proposals: Any = None  # detente.deals.proposal_report.ProposalsReport | None
+    synthesis: Any = ()  # list[detente.uncertainty.synthesis.IssueSynthesis | None]
+    turning: Any = ()  # the inputs that could change the answer (turning_inputs)
+    outside_view: Any = None  # reference-class P(ending by month), where available
+    outlook: Any = None  # P(agreement by month) of the outlook, where available

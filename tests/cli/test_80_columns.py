@@ -150,7 +150,7 @@ def test_every_command_is_covered():
                for args in [*COMMANDS.values(), *SLOW.values()]}
     one_line = {"convert", "new", "schema", "serve", "report", "draft", "history add",
                 "history rm", "history export", "history import", "panel combine",
-                "panel delphi"}
+                "panel delphi", "users", "users add", "users list", "users remove"}
     assert printing - one_line <= covered | {c.split()[0] for c in covered}, \
         sorted(printing - one_line - covered)
 

@@ -55,6 +55,48 @@ def test_version_and_help_import_nothing_heavy(args):
                           "register commands as Lazy entries in cli/main.py's COMMANDS")
 
 
+def test_help_defers_what_typer_imports_for_markdown_and_tracebacks():
+    # typer.rich_utils imports rich.markdown (markdown-it) and rich.traceback (Pygments)
+    # at its top; detente's help uses neither, and they cost 0.15 s of CPU
+    loaded = _modules_after("--help")
+    assert "typer.rich_utils" in loaded
+    late = sorted(m for m in loaded if m.split(".")[0] in ("markdown_it", "pygments")
+                  or m in ("rich.markdown", "rich.traceback", "rich.syntax"))
+    assert not late, f"detente --help imported {late}"
+
+
+def test_the_deferred_classes_are_the_real_ones_when_used():
+    code = """
+import sys
+from detente.cli.group import rich_utils
+ru = rich_utils()
+assert "rich.traceback" not in sys.modules and "rich.markdown" not in sys.modules
+try:
+    1 / 0
+except ZeroDivisionError as exc:
+    tb = ru.Traceback.from_exception(type(exc), exc, exc.__traceback__)
+from rich.traceback import Traceback
+assert isinstance(tb, Traceback)
+from rich.markdown import Markdown
+assert isinstance(ru._make_rich_text(text="*a*", style="", markup_mode="markdown"), Markdown)
+print("ok")
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"}, check=False,
+                         timeout=120)
+    assert run.stdout.strip() == "ok", run.stderr
+
+
+def test_forecast_builds_no_xarray_dataset():
+    # the intervals are read off the simulation's arrays; the Dataset (xarray, pandas and,
+    # through xarray's duck-array checks, dask: 1.5 s of CPU) is built only when asked for
+    loaded = _modules_after("forecast")
+    assert "detente.uncertainty.simulate" in loaded  # it did draw
+    heavy = sorted(m for m in loaded if m.split(".")[0] in ("xarray", "pandas", "dask",
+                                                             "sqlalchemy"))
+    assert not heavy, f"detente forecast imported {heavy[:8]}"
+
+
 def test_a_command_imports_only_its_own_module():
     loaded = _modules_after("models")
     assert "detente.cli.forecast" in loaded

@@ -19,6 +19,8 @@ from detente.errors import DetenteError
 from detente.inputs import files
 from detente.present import legends
 
+from ..conftest import huge_scenario_dict
+
 runner = CliRunner()
 
 
@@ -173,28 +175,19 @@ def test_logrolls_top_counts_the_rest(tmp_path):
 
 
 def _huge(tmp_path: Path) -> str:
-    """20 issues of 5 options, 6 actors: 5^20 ≈ 9.5e13 deals (days of work)."""
-    data = {
-        "name": "huge", "as_of": "2025-01-01",
-        "sources": [{"id": "s", "title": "t", "note": "n"}],
-        "actors": [{"id": f"A{a}", "capability": 10 + a, "batna": 0.1} for a in range(6)],
-        "issues": [{"id": f"i{k}", "scale": [0, 100], "status_quo": 50} for k in range(20)],
-        "stances": [{"actor": f"A{a}", "issue": f"i{k}", "position": (37 * a + 11 * k) % 101,
-                     "salience": 0.5, "sources": ["s"]} for a in range(6) for k in range(20)],
-    }
-    return _write(tmp_path, data, "huge.yaml")
+    return _write(tmp_path, huge_scenario_dict(), "huge.yaml")
 
 
 @pytest.mark.parametrize("argv", [("deals",), ("phase",), ("report", "-n", "0")],
                          ids=lambda a: a[0])
-def test_a_huge_deal_space_is_estimated_and_refused_at_once(tmp_path, argv):
+def test_a_huge_deal_space_is_refused_at_once_on_its_size(tmp_path, argv):
     path = _huge(tmp_path)
     extra = ("-o", str(tmp_path / "b.html")) if argv[0] == "report" else ()
     start = time.perf_counter()
     res = runner.invoke(app, [argv[0], path, *argv[1:], *extra], env={"COLUMNS": "80"})
     assert time.perf_counter() - start < 60  # refused before any pass over the space
     assert res.exit_code == 1
-    assert "estimate: 95,367,431,640,625 deals × 6 actors × 1 pass" in res.stderr
+    assert "95,367,431,640,625 deals × 6 actors × 1 pass" in res.stderr
     assert "not started" in res.stderr and "--yes" in res.stderr
     assert not (tmp_path / "b.html").exists()
 
@@ -259,3 +252,21 @@ def test_the_pareto_frontier_of_many_actors_is_found_not_a_traceback():
     pts = rng.random((600, 70))
     pts[0] = 2.0  # dominates every other point
     assert pareto_mask(pts).tolist() == [True] + [False] * 599
+
+
+@pytest.mark.parametrize("argv", [("deals", "--robust", "10000000"),
+                                  ("phase", "--robust", "10000000"),
+                                  ("proposals", "--draws", "9000000")],
+                         ids=lambda a: a[0])
+def test_deal_commands_estimate_from_their_cost_model_and_refuse(argv):
+    # issue 31 item 2: the estimate is the fitted cost (the part done once + per draw),
+    # not a lower bound on the utilities (which said 0.0003 s for the bundled deals)
+    start = time.perf_counter()
+    res = invoke(*argv)
+    assert time.perf_counter() - start < 120  # the pilots, not the run
+    assert res.exit_code == 1, res.output
+    err = " ".join(res.stderr.split())
+    found = re.search(r"estimate: (.+?) take about ([\d,.]+) (s|min|h|days) here", err)
+    assert found, res.stderr
+    assert f"{int(argv[2]):,} draws" in found.group(1)
+    assert "not started" in res.stderr and "--yes" in res.stderr

@@ -12,11 +12,14 @@ import pytest
 from detente.scenario import Scenario
 
 
-def generate(seed: int, *, structured: bool) -> Scenario:
-    """One scenario: 3–5 actors, 2–4 issues of 3–4 options, status quo at an option."""
+def generate(seed: int, *, structured: bool, issues: int | None = None) -> Scenario:
+    """One scenario: 3–5 actors, 2–4 issues (or ``issues``) of 3–4 options, status quo at
+    an option."""
     rng = np.random.default_rng(seed)
     n_a = int(rng.integers(3, 6))
     n_i = int(rng.integers(2, 5))
+    if issues is not None:
+        n_i = issues
     actors = [{"id": f"A{k}", "name": f"Party {k}",
                "capability": float(rng.choice([10, 20, 40, 60, 80]))} for k in range(n_a)]
     issues: list[dict[str, Any]] = []

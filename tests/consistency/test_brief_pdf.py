@@ -1,5 +1,9 @@
-"""The bundled brief printed by Debian's Chromium: page 1 is one page on A4 and on Letter,
-the annex starts on page 2, and no two text boxes of page 1 overlap (rendered positions).
+"""Briefs printed by Debian's Chromium: page 1 is one page on A4 and on Letter, the annex
+starts on page 2, and no two text boxes of page 1 overlap (rendered positions).
+
+On the bundled scenario and on generated ones (``conftest.generate``): with structure
+(vetoes, control, red lines) and without, and with 8 issues (page 1 holds a row per issue,
+so it is the case that grows).
 """
 
 from __future__ import annotations
@@ -48,9 +52,23 @@ def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-@pytest.fixture(scope="module")
-def html() -> str:
-    return render_html(api.brief("ukraine-2025-11", draws=300, interval_draws=40))
+# name -> (seed, structured, issues) of conftest.generate; None: the bundled scenario
+CASES: dict[str, tuple[int, bool, int | None] | None] = {
+    "bundled": None,
+    "structured": (3, True, None),
+    "plain": (7, False, None),
+    "eight-issues": (8, True, 8),
+}
+
+
+@pytest.fixture(scope="module", params=list(CASES))
+def html(request: pytest.FixtureRequest, generated) -> str:
+    case = CASES[request.param]
+    if case is None:
+        return render_html(api.brief("ukraine-2025-11", draws=300, interval_draws=40))
+    seed, structured, issues = case
+    sc = generated(seed, structured=structured, issues=issues)
+    return render_html(api.brief(sc, draws=100, interval_draws=20, sensitivity_samples=4))
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +89,9 @@ def test_page_one_is_one_page_and_the_annex_starts_on_page_two(page, html: str, 
                                                                tmp_path: Path):
     full = page.pdf(format=paper, print_background=True)
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / f"brief-{paper}.pdf").write_bytes(full)
+    name = re.search(r"<title>(.*?)</title>", html, flags=re.S)
+    slug = re.sub(r"[^a-z0-9]+", "-", (name.group(1) if name else "brief").lower()).strip("-")
+    (ARTIFACTS / f"brief-{slug[:40]}-{paper}.pdf").write_bytes(full)
     assert _pages(full) >= 2
     # page 1 alone (the annex removed) prints to exactly one page
     only = page.context.browser.new_page()

@@ -205,10 +205,10 @@ def test_phased_plans_are_ranked_by_survival_and_priced_as_phase_does(ukraine):
     assert at_point.deal == 1.0 and (at_point.plans.probability == 1.0).all()
     ph = api.phase(ukraine, robust=300, seed=1)
     p = ph.robust.plans.probability
-    assert (np.diff(p) <= 0).all()
+    # ranked by deals.robust.plan_order (tests/deals/test_phase_ranking.py)
     assert sorted(x.phases for x in ph.plans) == sorted(x.phases for x in ph0.plans)
     data = ph.to_dict()
-    assert data["ranked_by"].startswith("survival") and data["robust"]["plans"] == list(p)
+    assert "survives more often" in data["ranked_by"] and data["robust"]["plans"] == list(p)
     assert api.phase(ukraine, robust=0).to_dict()["ranked_by"].startswith("the guarantee")
     # A floor drawn from a range [b, h] above its stated bound b is crossed, in almost
     # every draw, by a deal that settles exactly at b: such a deal survives no draw.
@@ -232,7 +232,7 @@ def test_phased_plans_are_ranked_by_survival_and_priced_as_phase_does(ukraine):
             line.pop("uncertainty", None)
     fixed = Scenario.from_dict(data)
     steady = api.phase(fixed, robust=300, seed=1).robust.plans.probability
-    assert (np.diff(steady) <= 0).all() and steady.max() > 0
+    assert steady.max() > 0
 
 
 def test_python_defaults_match_the_cli(ukraine):

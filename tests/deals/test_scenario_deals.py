@@ -6,6 +6,7 @@ import pytest
 import detente
 from detente import deals
 from detente.deals import DealProblem
+from detente.deals.provenance import BatnaOrigin
 from detente.errors import DetenteError
 
 
@@ -76,7 +77,8 @@ def test_batna_fields_and_uncertainty():
     assert s.actor("A").batna == 0.4
     assert detente.Scenario.from_dict(s.to_dict()) == s
     p = DealProblem.from_scenario(s)
-    assert p.batna_source == ("scenario", "status quo")
+    assert [b.origin for b in p.batna_provenance] == [BatnaOrigin.SCENARIO,
+                                                      BatnaOrigin.STATUS_QUO]
     np.testing.assert_allclose(p.batna, [0.4, 0.5])
     b = p.sample_batna(np.random.default_rng(1), 1000)
     assert b[:, 0].min() >= 0.3 and b[:, 0].max() <= 0.5 and (b[:, 1] == 0.5).all()

@@ -10,18 +10,11 @@ from fastapi.testclient import TestClient
 
 from detente.web.app import create_app
 
+from ..conftest import huge_scenario_dict
+
 
 def _huge() -> str:
-    """20 issues of 5 options, 6 actors: 5^20 ≈ 9.5e13 deals (days of work)."""
-    data = {
-        "name": "huge", "as_of": "2025-01-01",
-        "sources": [{"id": "s", "title": "t", "note": "n"}],
-        "actors": [{"id": f"A{a}", "capability": 10 + a, "batna": 0.1} for a in range(6)],
-        "issues": [{"id": f"i{k}", "scale": [0, 100], "status_quo": 50} for k in range(20)],
-        "stances": [{"actor": f"A{a}", "issue": f"i{k}", "position": (37 * a + 11 * k) % 101,
-                     "salience": 0.5, "sources": ["s"]} for a in range(6) for k in range(20)],
-    }
-    return yaml.safe_dump(data)
+    return yaml.safe_dump(huge_scenario_dict())
 
 
 def test_deal_work_over_the_cli_limits_is_refused_with_its_estimate():

@@ -51,6 +51,7 @@ from detente.api._deals import (
     logrolls,
     parse_pairs,
     phase,
+    phase_cost,
     pressures,
 )
 from detente.api._evidence import (
@@ -162,6 +163,7 @@ __all__ = [
     "parse_pairs",
     "parse_params",
     "phase",
+    "phase_cost",
     "pressures",
     "proposals",
     "proposals_cost",

@@ -17,12 +17,11 @@ from detente.api._scenarios import ScenarioLike, _scenario
 from detente.api._uncertainty import sensitivity, simulate, simulation_cost
 from detente.errors import DetenteError
 from detente.models.registry import available_models
-from detente.results import ForecastSet
+from detente.results import BriefData, ForecastSet
 from detente.scenario import Scenario
 
 if TYPE_CHECKING:
     from detente.estimate import CostModel
-    from detente.present.brief import BriefData
 
 
 FAST_MODELS: tuple[str, ...] = ("compromise", "median", "nash", "eum")
@@ -60,7 +59,6 @@ def brief(scenario: ScenarioLike = None, *, models: Iterable[str] | None = None,
     ``sensitivity_model``) and the ``top_deals`` packages every party prefers to no
     deal; with proposals in the scenario, the plans on the table judged over the same
     ``draws``."""
-    from detente.present.brief import BriefData
     from detente.uncertainty.sampling import input_space
 
     if interval_draws < 0:

@@ -140,35 +140,39 @@ def estimate_deals(scenario: ScenarioLike | GeniusDomain = None, *, utility: str
                     packages=packages, package_draws=package_draws)
 
 
-DEALS_PILOTS = (16, 64)
-"""Robust draws of the two timed survival pilots of :func:`deals_cost`."""
+def deals_cost(
+    scenario: ScenarioLike | GeniusDomain = None,
+    *,
+    request: DealRequest | None = None,
+    format: str | None = None,
+    **options: Any,
+) -> CostModel:
+    """The cost of :func:`analyse_deals` with the same ``request`` here, as ``fixed +
+    per_draw · robust`` (:func:`detente.deals.cost.deals_cost`: the analysis timed once,
+    the survival draws fitted on pilots); what ``detente deals`` guards with."""
+    from detente.deals.cost import deals_cost as cost
+
+    req = DealRequest.of(request, **options)
+    source = load_deal_source(scenario, format)
+    problem = deal_problem(source, request=req.problem, format=format)
+    return cost(problem, _plain_scenario(source), robust=_robust_draws(req.robust),
+                draws=req.draws, drops=dict(req.drops or {}), seed=req.seed)
 
 
-def deals_cost(scenario: ScenarioLike | GeniusDomain = None, *, utility: str = "linear",
-               robust: int | None = None, format: str | None = None) -> CostModel:
-    """The cost of :func:`analyse_deals` here as ``fixed + per_draw · robust``: the
-    analysis of the deal space timed (the faster of two runs after a warm-up), the survival over the
-    robust draws fitted on pilots of :data:`DEALS_PILOTS` draws (:mod:`detente.estimate`).
-    It runs the analysis three times: for a space too large for that, :func:`estimate_deals`
-    gives a lower bound without running it."""
-    from detente.deals import analyse, with_survival
-    from detente.estimate import CostModel, measure
+def phase_cost(scenario: ScenarioLike | GeniusDomain = None, *,
+               deal: str | Mapping[str, Any] | None = None, top: int = 5,
+               utility: str = "linear", batna: Mapping[str, float] | None = None,
+               format: str | None = None, robust: int | None = None,
+               seed: int = 0) -> CostModel:
+    """The cost of :func:`phase` with the same arguments here, as ``fixed + per_draw ·
+    robust`` (:func:`detente.deals.cost.phase_cost`); what ``detente phase`` guards with."""
+    from detente.deals.cost import phase_cost as cost
 
     source = load_deal_source(scenario, format)
-    problem = deal_problem(source, utility=utility, format=format)
-    report = analyse(problem)  # warm-up
-    timed = []
-    for _ in range(2):  # the faster of two: one timing of a short analysis is noisy
-        start = time.perf_counter()
-        analyse(problem)
-        timed.append(time.perf_counter() - start)
-    space = CostModel(min(timed), 0.0)
-    robust = _robust_draws(robust)
-    if not robust:
-        return space
-    plain = _plain_scenario(source)
-    return space + measure(lambda n: with_survival(report, plain, draws=n), units=robust,
-                           pilots=DEALS_PILOTS, warm=2)
+    problem = deal_problem(source, utility=utility, batna=batna, format=format)
+    chosen = None if deal is None else problem.parse_deal(deal)
+    return cost(problem, _plain_scenario(source), chosen, top=top,
+                robust=_robust_draws(robust), seed=seed)
 
 
 def load_deal_source(scenario: ScenarioLike | GeniusDomain = None,
@@ -278,14 +282,14 @@ def phase(
     robust = _robust_draws(robust)
     if not robust or not report.plans:
         return report
-    from detente.deals.robust import by_survival, plan_survival
+    from detente.deals.robust import plan_order, plan_survival
 
     found = plan_survival(problem, _plain_scenario(source), chosen,
                           [p.phases for p in report.plans], [p.guarantee for p in report.plans],
                           draws=robust, seed=seed)
-    ranked = by_survival(found.plans.probability)
+    ranked = plan_order(found)  # point order unless a plan survives more beyond noise
     return replace(report, plans=tuple(report.plans[k] for k in ranked),
-                   robust=replace(found, plans=found.plans.take(ranked)))
+                   robust=found.take(ranked))
 
 
 def deal_pair(scenario: ScenarioLike | GeniusDomain, pair: tuple[str, str], *,

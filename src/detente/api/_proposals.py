@@ -17,21 +17,23 @@ if TYPE_CHECKING:
     from detente.estimate import CostModel
 
 
-PACKAGE_PILOTS = (50, 400)
-"""Draws of the two timed pilots of :func:`proposals_cost`."""
-
-
-def proposals_cost(scenario: ScenarioLike = None, *, draws: int, utility: str = "linear",
-                   models: Iterable[str] | None = None,
-                   format: str | None = None) -> CostModel:
-    """The cost of :func:`proposals` here as ``fixed + per_draw · draws`` (the fixed part:
-    the plans on the point values, their amendments and the models' forecasts), fitted on
-    pilots of :data:`PACKAGE_PILOTS` draws after a warm-up (:mod:`detente.estimate`)."""
-    from detente.estimate import measure
+def proposals_cost(scenario: ScenarioLike = None, *, draws: int, seed: int = 0,
+                   utility: str = "linear", acceptance: str | None = None,
+                   models: Iterable[str] | None = None, amend_rule: str = "fewest",
+                   amendments: bool = True, format: str | None = None,
+                   shocks: Sequence[str] = ()) -> CostModel:
+    """The cost of :func:`proposals` with the same arguments here, as ``fixed + per_draw ·
+    draws`` (:func:`detente.deals.cost.proposals_cost`: the models' forecasts and the
+    plans judged at the point values timed once, the draws fitted on pilots); what
+    ``detente proposals`` guards with."""
+    from detente.deals.cost import proposals_cost as cost
 
     sc = _scenario(scenario, format)
-    return measure(lambda n: proposals(sc, draws=n, utility=utility, models=models),
-                   units=max(draws, 1), pilots=PACKAGE_PILOTS, warm=10)
+    problem = deal_problem(sc, utility=utility, acceptance=acceptance, shocks=shocks)
+    wanted = models is None or bool(list(models))
+    return cost(problem, sc, draws=draws, seed=seed, amend_rule=amend_rule,
+                amendments=amendments,
+                forecasts=(lambda: forecast(sc, models)) if wanted else None)
 
 
 def proposals(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from detente import api
 from detente.cli.common import console, explain, guard, show
-from detente.cli.guards import refuse_long_deals
+from detente.cli.guards import refuse_costly, refuse_huge_deals
 from detente.cli.options import (
     AcceptanceOpt,
     BatnaOpt,
@@ -65,11 +65,14 @@ def deals(
     linked offer and every actor holding a veto on a moved issue prefers it to no deal.
     """
     source = api.load_deal_source(scenario, format=fmt)
-    refuse_long_deals(api.estimate_deals(source, utility=utility, draws=draws), yes)
+    refuse_huge_deals(api.estimate_deals(source, utility=utility, draws=draws), yes)
     request = api.DealRequest.of(
         utility=utility, batna=api.parse_pairs(batna, "--batna"), acceptance=acceptance,
         shocks=tuple(shock or ()), drops=api.parse_pairs(drop, "--drop"), draws=draws,
         seed=seed, robust=robust)
+    if robust and not yes:
+        refuse_costly(api.deals_cost(source, request=request, format=fmt), robust,
+                      f"the deals with {robust:,} draws of their survival", yes)
     rep = api.analyse_deals(source, request=request, format=fmt)
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict(top=top)))
@@ -122,11 +125,15 @@ def phase(
     """Order a deal's issues into self-enforcing phases, or price the guarantee needed;
     with how often the deal and each plan survive the stated uncertainty."""
     source = api.load_deal_source(scenario, format=fmt)
-    refuse_long_deals(api.estimate_deals(source, utility=utility, deal_space=deal is None),
+    refuse_huge_deals(api.estimate_deals(source, utility=utility, deal_space=deal is None),
                       yes)
-    res = api.phase(source, deal=deal, top=top, utility=utility,
-                    batna=api.parse_pairs(batna, "--batna"), format=fmt, robust=robust,
-                    seed=seed)
+    given: dict[str, Any] = {"deal": deal, "top": top, "utility": utility,
+             "batna": api.parse_pairs(batna, "--batna"), "format": fmt, "robust": robust,
+             "seed": seed}
+    if robust and not yes:
+        refuse_costly(api.phase_cost(source, **given), robust,
+                      f"the phasing with {robust:,} draws of its survival", yes)
+    res = api.phase(source, **given)
     if output == OutputFormat.json:
         console.print_json(json.dumps(res.to_dict()))
         return

@@ -79,27 +79,77 @@ def reflow(text: str | None) -> str | None:
     return "\n\n".join(paragraphs)
 
 
+class _Deferred(type):
+    """A stand-in for a class of a module not imported yet (``_module``, ``_name``):
+    calling it, or reading any attribute of it (``Traceback.from_exception``), imports
+    the module and hands over to the real class."""
+
+    _module: str
+    _name: str
+
+    def _real(cls) -> Any:
+        return getattr(importlib.import_module(cls._module), cls._name)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        return cls._real()(*args, **kwargs)
+
+    def __getattr__(cls, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(cls._real(), attr)
+
+
+DEFERRED = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
+"""What ``typer.rich_utils`` imports at its top but uses only for Markdown help (not ours:
+``rich_markup_mode="rich"``) and for tracebacks: 0.15 s of CPU here (markdown-it, Pygments)
+that ``detente --help`` paid for nothing (issue 31, item 3)."""
+
+
+def rich_utils() -> Any:
+    """``typer.rich_utils``, imported with :data:`DEFERRED` classes as :class:`_Deferred`
+    stand-ins (imported on first use, so every behaviour is kept) where nothing has
+    imported their modules yet."""
+    import sys
+
+    if "typer.rich_utils" in sys.modules:
+        return sys.modules["typer.rich_utils"]
+    import types
+
+    stubs = {}
+    for module, name in DEFERRED.items():
+        if module not in sys.modules:
+            stub = types.ModuleType(module)
+            setattr(stub, name, _Deferred(name, (), {"_module": module, "_name": name}))
+            stubs[module] = sys.modules[module] = stub
+    try:
+        return importlib.import_module("typer.rich_utils")
+    finally:
+        for module, stub in stubs.items():
+            if sys.modules.get(module) is stub:
+                del sys.modules[module]
+
+
 @contextlib.contextmanager
 def _fitting_help() -> Iterator[None]:
     """Typer prints help through a console it builds itself; for one help text that
     console's tables keep their words whole (:class:`detente.present.fit.FitTables`:
     no ``--calibrated-uncertai…`` or ``das`` / ``k``). Imported here: only help pays."""
-    from typer import rich_utils
+    rich_utils_ = rich_utils()
 
     from detente.present.fit import FitTables
 
-    made = rich_utils._get_rich_console
+    made = rich_utils_._get_rich_console
 
     def fitting_console(stderr: bool = False) -> Any:
         out = made(stderr=stderr)
         out.push_render_hook(FitTables())
         return out
 
-    rich_utils._get_rich_console = fitting_console
+    rich_utils_._get_rich_console = fitting_console
     try:
         yield
     finally:
-        rich_utils._get_rich_console = made
+        rich_utils_._get_rich_console = made
 
 
 def _fitted_help(format_help: Any) -> Any:

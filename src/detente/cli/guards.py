@@ -1,7 +1,16 @@
 """Guards against runaway work: an estimate on stderr before a long run, and a refusal
-without ``--yes`` (``simulate``, ``deals``, ``phase``, ``proposals``, ``report``)."""
+without ``--yes`` (``simulate``, ``deals``, ``phase``, ``proposals``, ``report``).
+
+Every time estimate comes from a :class:`detente.estimate.CostModel` fitted on timed
+pilots of the run itself (``api.simulation_cost``, ``api.deals_cost``, ``api.phase_cost``,
+``api.proposals_cost``): ``fixed + per_unit · units``, within 2× of the actual time on the
+benchmarks (``benchmarks/bench_estimates.py``). A deal space too large to time a pilot of
+is refused on its size alone (:func:`refuse_huge_deals`), before anything runs.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from detente import api
 from detente.cli.common import err_console
@@ -12,11 +21,11 @@ SIMULATE_ESTIMATE_FROM = 50_000
 """Monte Carlo runs of more draws are timed on a pilot first (the estimate on stderr)."""
 LONG_RUN_SECONDS = 120
 """Runs estimated longer than this need ``--yes``."""
-DEAL_ESTIMATE_FROM = 50_000_000
-"""Deal work of more utilities than this prints its estimate (about 20 s here)."""
+QUIET_BELOW = 10.0
+"""Deal commands estimated at most this long print no estimate."""
 LONG_DEAL_WORK = 250_000_000
-"""Deal work of more utilities than this needs ``--yes`` whatever the pilot's seconds
-(about 2 min here; the frontier search on top grows faster than the pilot)."""
+"""Deal spaces of more utilities (deals × actors × passes) than this are refused without
+``--yes`` before anything runs: too large to time a pilot of."""
 
 
 def refuse_long_run(seconds: float, what: str, yes: bool, *, too_big: bool = False,
@@ -33,11 +42,19 @@ def refuse_long_run(seconds: float, what: str, yes: bool, *, too_big: bool = Fal
                            "smaller (fewer --draws, options or issues)")
 
 
-def refuse_long_deals(work: api.DealWork, yes: bool) -> None:
-    """The deal tools' guard: quiet below :data:`DEAL_ESTIMATE_FROM` utilities; above, the
-    estimate on stderr, and a refusal without ``yes`` past :data:`LONG_DEAL_WORK`
-    utilities or :data:`LONG_RUN_SECONDS` (the pilot's seconds are a lower bound)."""
-    if work.evaluations <= DEAL_ESTIMATE_FROM:
-        return
-    refuse_long_run(work.seconds, f"{work.describe()} ({work.evaluations:,} utilities)",
-                    yes, too_big=work.evaluations > LONG_DEAL_WORK, at_least=True)
+def refuse_huge_deals(work: api.DealWork, yes: bool) -> None:
+    """Refuse, without ``yes``, a deal space of more than :data:`LONG_DEAL_WORK` utilities
+    (its size alone: no time is claimed)."""
+    if work.evaluations > LONG_DEAL_WORK and not yes:
+        raise DetenteError(f"not started: {work.describe()} is {work.evaluations:,} "
+                           f"utilities, over the limit of {LONG_DEAL_WORK:,}; pass --yes "
+                           "to run it, or make it smaller (fewer options or issues)")
+
+
+def refuse_costly(cost: Any, units: int, what: str, yes: bool) -> None:
+    """The deal commands' guard on a fitted cost (``cost.seconds(units)``): quiet up to
+    :data:`QUIET_BELOW` seconds; above, the estimate on stderr, and a refusal without
+    ``yes`` past :data:`LONG_RUN_SECONDS` (:func:`refuse_long_run`)."""
+    seconds = float(cost.seconds(units))
+    if seconds > QUIET_BELOW:
+        refuse_long_run(seconds, what, yes)

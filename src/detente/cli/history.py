@@ -25,6 +25,7 @@ from detente.present.history import (
     changes_table,
     log_table,
     timeline_gaps,
+    timeline_knife_edges,
     timeline_table,
     version_table,
 )
@@ -193,19 +194,25 @@ def timeline(
         "where a simulation is already stored.")] = None,
     db: DbOpt = None,
     output: FormatOpt = OutputFormat.table,
+    knife_edges: Annotated[bool, typer.Option(
+        "--knife-edges/--no-knife-edges", help="Attribute each version's move from the one "
+        "before as `history diff` does and mark (⚠) each forecast a change moved across a "
+        "knife-edge (JSON and CSV: knife_edge, the changes). Not cached: about one diff "
+        "per pair of versions.")] = True,
 ) -> None:
     """Each model's forecast per issue across the versions of a history (from the cache
     where computed before)."""
     chosen = _models(model, param)
     with api.open_history(db) as h:
-        result = h.timeline(name, models=chosen, seed=seed, draws=draws)
+        result = h.timeline(name, models=chosen, seed=seed, draws=draws,
+                            knife_edges=knife_edges)
     if output == OutputFormat.json:
         _json(result.to_dict())
     elif output == OutputFormat.csv:
         console.out(csv_text(result.rows()), end="", highlight=False)
     else:
         console.print(timeline_table(result))
-        for line in timeline_gaps(result):
+        for line in [*timeline_knife_edges(result), *timeline_gaps(result)]:
             console.print(line)
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from detente import api
 from detente.cli.common import console, explain, guard, show
-from detente.cli.guards import refuse_long_deals
+from detente.cli.guards import refuse_costly, refuse_huge_deals
 from detente.cli.options import (
     AcceptanceOpt,
     ExplainOpt,
@@ -52,10 +52,14 @@ def proposals(
     blocked plan, and what every plan agrees on. With --draws, the probability that each
     actor accepts and that every party holding a veto does (the ranking)."""
     sc = api.load(scenario, format=fmt)
-    refuse_long_deals(api.estimate_deals(sc, utility=utility, packages=len(sc.proposals),
+    refuse_huge_deals(api.estimate_deals(sc, utility=utility, packages=len(sc.proposals),
                                          package_draws=draws), yes)
-    rep = api.proposals(sc, draws=draws, seed=seed, amend_rule=amend, models=model,
-                        utility=utility, acceptance=acceptance, format=fmt)
+    given: dict[str, Any] = {"draws": draws, "seed": seed, "amend_rule": amend, "models": model,
+             "utility": utility, "acceptance": acceptance, "format": fmt}
+    if draws and sc.proposals and not yes:
+        refuse_costly(api.proposals_cost(sc, **given), draws,
+                      f"the proposals over {draws:,} draws", yes)
+    rep = api.proposals(sc, **given)
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict()))
         return

@@ -9,7 +9,7 @@ import typer
 
 from detente import api
 from detente.cli.common import err_console, guard
-from detente.cli.guards import SIMULATE_ESTIMATE_FROM, refuse_long_deals, refuse_long_run
+from detente.cli.guards import SIMULATE_ESTIMATE_FROM, refuse_huge_deals, refuse_long_run
 from detente.cli.options import FromOpt, ScenarioArg, YesOpt
 from detente.errors import DetenteError
 from detente.present.brief import html_to_pdf, render_html
@@ -49,7 +49,7 @@ def report(
         simulated = api.brief_simulated(model or None)
         refuse_long_run(api.estimate_simulation(sc, simulated, draws=draws),
                         f"{draws:,} draws", yes)
-    refuse_long_deals(api.estimate_deals(sc, packages=len(sc.proposals),
+    refuse_huge_deals(api.estimate_deals(sc, packages=len(sc.proposals),
                                          package_draws=draws), yes)
     page = render_html(api.brief(sc, models=model or None, draws=draws, seed=seed,
                                  interval_draws=interval_draws))

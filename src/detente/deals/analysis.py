@@ -16,6 +16,7 @@ from detente.scenario import Scenario
 from detente.utility_space import Acceptance, UtilitySpaces
 
 from .pareto import deal_frontier, pareto_mask
+from .provenance import batna_label
 from .robust import Survival, survival
 from .solutions import SOLUTIONS, all_solutions
 from .space import DEFAULT_CHUNK, DEFAULT_GRID
@@ -146,7 +147,8 @@ class DealReport:
             "utility": p.utility,
             "acceptance": {"rule": p.acceptance, "text": ACCEPTANCE_TEXT[p.acceptance]},
             "shocks": list(p.shocks),
-            "batna": {a: {"value": float(p.batna[k]), "source": p.batna_source[k]}
+            "batna": {a: {"value": float(p.batna[k]),
+                          "source": batna_label(p.batna_provenance[k])}
                       for k, a in enumerate(p.actors)},
             **({"structure": _structure_summary(p)} if p.rules is not None else {}),
             "deals": p.space.size,

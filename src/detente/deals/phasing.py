@@ -134,7 +134,8 @@ class PhaseReport:
         point = "the guarantee needed, then fewer phases"
         if self.robust is None:
             return point
-        return f"survival probability, ties by {point}"
+        return (f"{point}; a plan moves up only where it survives more often beyond "
+                "sampling error")
 
     def to_dict(self) -> dict[str, Any]:
         return {

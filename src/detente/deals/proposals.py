@@ -252,7 +252,7 @@ def drawn_utilities(problem: DealProblem, scenario: Scenario, packages: np.ndarr
         ref += _at_status_quo(table[:, :, :base[i]], issue.status_quo,
                               pos[:, :, i], w[:, :, i], issue.span, kind)
     sampled, levels = problem.sample_no_deal(block_generator(seed, 0, NO_DEAL_STREAM), draws)
-    derived = np.array([s.startswith("status quo") for s in problem.batna_source])
+    derived = np.array([s.from_status_quo for s in problem.batna_provenance])
     stance_ref = problem.reference.sum(axis=1) - (
         0.0 if problem.reference_kept is None else problem.reference_kept.sum(axis=1))
     beta = np.where(derived[None], sampled + ref - stance_ref[None], sampled)

@@ -65,6 +65,7 @@ from detente.utility_space import ACCEPTANCE_RULES, Acceptance, UtilitySpaces
 
 from . import guarantees
 from .fighting import Fighting, fold, kept_at
+from .provenance import BatnaOrigin, BatnaProvenance
 from .rules import Rules
 from .space import DEFAULT_CHUNK, DEFAULT_GRID, NO_AGREEMENT, OutcomeSpace
 from .stated import SCREEN, Keys, Terms, compile_spaces
@@ -109,7 +110,8 @@ class DealProblem:
     tables: tuple[np.ndarray, ...]
     capability: np.ndarray
     batna: np.ndarray
-    batna_source: tuple[str, ...]
+    batna_provenance: tuple[BatnaProvenance, ...]
+    """Per actor: where its no-deal value comes from (:mod:`detente.deals.provenance`)."""
     reference: np.ndarray
     reference_options: np.ndarray
     batna_dist: tuple[Distribution | None, ...] = ()
@@ -203,29 +205,30 @@ class DealProblem:
             ruled[:] = False  # stated per option: no formula between options
         reference, ref_opts = _reference(scenario, space, out_tables,
                                          _positions(scenario, space), weight, utility, ruled)
-        point, source = reference.sum(axis=1), ["status quo"] * len(actors)
+        point = reference.sum(axis=1)
+        origin = [BatnaOrigin.STATUS_QUO] * len(actors)
         for a, actor in enumerate(scenario.actors):
             if batna and actor.id in batna:
-                point[a], source[a] = float(batna[actor.id]), "given"
+                point[a], origin[a] = float(batna[actor.id]), BatnaOrigin.GIVEN
             elif spaces is not None:
-                point[a], source[a] = compiled.batna[a], "reservation value"
+                point[a], origin[a] = compiled.batna[a], BatnaOrigin.RESERVATION
             elif actor.batna is not None:
-                point[a], source[a] = actor.batna, "scenario"
+                point[a], origin[a] = actor.batna, BatnaOrigin.SCENARIO
+        provenance = [BatnaProvenance(o) for o in origin]
         effect, value = _pressure_terms(scenario, shocks, pressures)
         if effect.size:
             shift = effect @ value
             moved = {k.id: set(k.changes) for k in scenario.shocks if k.id in shocks}
             for a, actor in enumerate(scenario.actors):
-                if not (batna and actor.id in batna) and actor.batna_pressure:
+                if origin[a] is not BatnaOrigin.GIVEN and actor.batna_pressure:
                     point[a] += shift[a]
-                    source[a] += " + pressures"
-                    hit = [k for k in dict.fromkeys(shocks)
-                           if moved.get(k, set()) & set(actor.batna_pressure)]
-                    source[a] += "".join(f" + shock {k}" for k in hit)
+                    hit = tuple(k for k in dict.fromkeys(shocks)
+                                if moved.get(k, set()) & set(actor.batna_pressure))
+                    provenance[a] = BatnaProvenance(origin[a], pressured=True, shocks=hit)
         war = Fighting.from_scenario(scenario, space) if spaces is None and effect.size \
             else None
         if war is not None:
-            borne = np.where(np.array([" + pressures" in s for s in source])[:, None],
+            borne = np.where(np.array([p.pressured for p in provenance])[:, None],
                              effect, 0.0)  # a BATNA given as it is carries no pressure
             out_tables, fight_terms, where = fold(war, borne, value, out_tables)
             kept = kept_at(war, borne, value, where, ref_opts, len(actors))
@@ -238,7 +241,7 @@ class DealProblem:
             tables=tuple(out_tables),
             capability=np.array([a.capability for a in scenario.actors], dtype=float),
             batna=point,
-            batna_source=tuple(source),
+            batna_provenance=tuple(provenance),
             reference=reference,
             reference_options=ref_opts,
             batna_dist=tuple(a.batna_uncertainty for a in scenario.actors),
@@ -279,7 +282,7 @@ class DealProblem:
             tables=tuple(tables),
             capability=np.ones(n_a) if capability is None else np.asarray(capability, float),
             batna=np.zeros(n_a) if batna is None else np.asarray(batna, dtype=float),
-            batna_source=("given",) * n_a,
+            batna_provenance=(BatnaProvenance(BatnaOrigin.GIVEN),) * n_a,
             reference=ref,
             reference_options=np.full(len(tables), -1),
             batna_dist=(None,) * n_a,
@@ -444,14 +447,14 @@ class DealProblem:
         for a, dist in enumerate(self.batna_dist or ()):
             if dist is not None:
                 drawn = sample_distribution(dist, rng, draws)
-                if not self.batna_source[a].startswith("given"):
+                if not self.batna_provenance[a].given:
                     out[:, a] = drawn + (at_point[a] if pressured[a] else 0.0)
         return out
 
     @property
     def pressured(self) -> np.ndarray:
         """``[A]``: whose BATNA carries the pressures (not one given as an argument)."""
-        return np.array([" + pressures" in s for s in self.batna_source], dtype=bool)
+        return np.array([p.pressured for p in self.batna_provenance], dtype=bool)
 
     def pressure_shift(self, values: np.ndarray, reference: np.ndarray,
                        only: list[bool] | None = None, *, per_actor: bool = False

@@ -92,7 +92,7 @@ def reachable(problem: DealProblem, cand: Candidates) -> Candidates:
     whose no-deal value never moves is refused in every month of every path."""
     moving = problem.pressured.copy()
     for a, dist in enumerate(problem.batna_dist or ()):
-        if dist is not None and not problem.batna_source[a].startswith("given"):
+        if dist is not None and not problem.batna_provenance[a].given:
             moving[a] = True
     if not len(cand):
         return cand

@@ -1,6 +1,6 @@
 """Page 1 of the brief: the bottom line a senior reader acts on.
 
-Lays out numbers the API computed (:class:`~detente.present.brief.BriefData`): the
+Lays out numbers the API computed (:class:`~detente.results.BriefData`): the
 weighted synthesis per issue (:mod:`detente.uncertainty.synthesis`), the inputs that
 could change the answer, the best-supported package's story (:mod:`detente.deals.story`,
 worded by :mod:`detente.present.wording`) and, where the API gives them, the outside view

@@ -9,9 +9,9 @@
 and, when the scenario states proposals, which of the plans on the table every
 party holding a veto could accept.
 
-:func:`detente.api.brief` computes a :class:`BriefData`; :func:`render_html`
-only formats it. The page embeds plotly.js from the installed ``plotly``
-package, so it opens without a network. Jinja2 autoescapes every user text;
+:func:`detente.api.brief` computes a :class:`~detente.results.BriefData`;
+:func:`render_html` only formats it. The page embeds plotly.js from the installed
+``plotly`` package, so it opens without a network. Jinja2 autoescapes every user text;
 figure data goes into ``<script>`` through :func:`script_json`, which escapes
 ``<``, ``>`` and ``&``.
 """
@@ -23,7 +23,6 @@ import json
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,28 +36,11 @@ from detente.present import figures
 from detente.present.intervals import forecast_grid, interval_basis
 from detente.present.terminal import visible
 from detente.present.violations import violation_items
-from detente.results import NEUTRAL_NOTE, ForecastSet
+from detente.results import NEUTRAL_NOTE, BriefData
 from detente.scenario import Scenario
 
 TEMPLATES = Path(__file__).with_name("templates")
 ASSUMPTION = "assumption"
-
-
-@dataclass(frozen=True, eq=False)
-class BriefData:
-    """What the brief shows, computed by :func:`detente.api.brief`."""
-
-    scenario: Scenario
-    result: ForecastSet
-    simulation: Any  # detente.uncertainty.simulate.Simulation | None
-    sensitivity: Any  # detente.uncertainty.sensitivity.Sensitivity | None (no ranges stated)
-    deals: dict[str, Any]
-    seed: int = 0
-    proposals: Any = None  # detente.deals.proposal_report.ProposalsReport | None
-    synthesis: Any = ()  # list[detente.uncertainty.synthesis.IssueSynthesis | None]
-    turning: Any = ()  # the inputs that could change the answer (turning_inputs)
-    outside_view: Any = None  # reference-class P(ending by month), where available
-    outlook: Any = None  # P(agreement by month) of the outlook, where available
 
 
 @cache

@@ -92,11 +92,37 @@ def timeline_table(timeline: Timeline) -> Table:
                 value = timeline.point[v][m].get(issue)
                 band = timeline.interval[v][m].get(issue)
                 text = Text(_num(value), style="bold" if value is not None else "dim")
+                if timeline.knife_edge(v, model, issue):
+                    text.append(f" {KNIFE}", style="yellow")
                 if band is not None:
                     text.append(f"\n[{band[0]:.0f}–{band[1]:.0f}]", style="dim")
                 cells.append(text)
             table.add_row(*cells)
+    if any(timeline.knife_edges or ()):
+        table.caption = f"{TIMELINE_KNIFE_LEGEND}\n{caption}"
     return table
+
+
+TIMELINE_KNIFE_LEGEND = ("⚠ moved across a knife-edge from the version before: a change "
+                         "that `history diff` flags ⚠ (listed below the table).")
+
+
+def timeline_knife_edges(timeline: Timeline) -> list[Text]:
+    """One line per forecast marked ⚠ in :func:`timeline_table`: the changes that moved it
+    across a knife-edge, and the ``history diff`` that shows them."""
+    lines = []
+    for v, version in enumerate(timeline.versions):
+        for model in timeline.models:
+            for issue in timeline.issues:
+                found = timeline.knife_edge(v, model, issue)
+                if not found:
+                    continue
+                before = timeline.versions[v - 1]
+                lines.append(Text(
+                    f"{KNIFE} {issue}, {model} at @{version.position}: moved across a "
+                    f"knife-edge by {', '.join(found)} (`detente history diff "
+                    f"{before.ref} {version.ref} -m {model}`)", style="yellow"))
+    return lines
 
 
 def timeline_gaps(timeline: Timeline) -> list[Text]:

@@ -140,6 +140,16 @@ class Attributed:
         return np.asarray(both)
 
 
+    def knife_edges(self) -> dict[tuple[str, str], tuple[int, ...]]:
+        """``(model, issue) -> indices of the changes`` that moved that forecast across a
+        knife-edge (:attr:`knife_edge`): the one reading of the flags that ``history
+        diff`` (table and JSON) and ``history timeline`` (table, JSON, figure) share."""
+        edge = self.knife_edge
+        return {(model, issue): tuple(int(j) for j in np.flatnonzero(edge[:, m, k]))
+                for m, model in enumerate(self.models) for k, issue in enumerate(self.issues)
+                if edge[:, m, k].any()}
+
+
 PATH_POINTS = 9
 """Points on the path of a changed position (ends included) checked for a knife-edge."""
 

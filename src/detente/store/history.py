@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -103,20 +104,36 @@ class Timeline:
     point: tuple[tuple[Mapping[str, float | None], ...], ...]
     interval: tuple[tuple[Mapping[str, tuple[float, float] | None], ...], ...]
     draws: tuple[tuple[int | None, ...], ...]
+    knife_edges: tuple[Mapping[tuple[str, str], tuple[str, ...]], ...] | None = None
+    """Per version, ``(model, issue) -> changes`` (``"kind key"``) that moved the forecast
+    from the version before across a knife-edge, as ``history diff`` flags them
+    (:meth:`~detente.store.diff.Attributed.knife_edges`); empty for the first version
+    and where the diff could not attribute; ``None``: not computed."""
+
+    def knife_edge(self, v: int, model: str, issue: str) -> tuple[str, ...]:
+        """The changes that moved ``model``'s forecast on ``issue`` into version ``v``
+        across a knife-edge (empty: none, or not computed)."""
+        if self.knife_edges is None:
+            return ()
+        return tuple(self.knife_edges[v].get((model, issue), ()))
 
     def rows(self) -> list[dict[str, Any]]:
-        """One row per version, model and issue."""
+        """One row per version, model and issue (``knife_edge``: the changes that moved it
+        across a knife-edge from the version before, when computed)."""
         out = []
         for v, version in enumerate(self.versions):
             for m, model in enumerate(self.models):
                 for issue in self.issues:
                     value = self.point[v][m].get(issue)
                     band = self.interval[v][m].get(issue)
-                    out.append({"version": version.id, "as_of": version.as_of.isoformat(),
-                                "model": model, "issue": issue, "forecast": value,
-                                "low": band[0] if band else None,
-                                "high": band[1] if band else None,
-                                "draws": self.draws[v][m]})
+                    row = {"version": version.id, "as_of": version.as_of.isoformat(),
+                           "model": model, "issue": issue, "forecast": value,
+                           "low": band[0] if band else None,
+                           "high": band[1] if band else None,
+                           "draws": self.draws[v][m]}
+                    if self.knife_edges is not None:
+                        row["knife_edge"] = list(self.knife_edge(v, model, issue))
+                    out.append(row)
         return out
 
     def to_frame(self) -> Any:
@@ -167,7 +184,7 @@ class VersionDiff:
         }
         att = self.diff.attributed
         if att is not None:
-            edges = att.knife_edge
+            edges = att.knife_edges()
             moves = []
             for m, model in enumerate(att.models):
                 for k, issue in enumerate(att.issues):
@@ -181,7 +198,8 @@ class VersionDiff:
                             f"{c.kind} {c.key}": {
                                 "low": _num(att.marginal_low[j, m, k]),
                                 "high": _num(att.marginal_high[j, m, k])}
-                            for j, c in enumerate(att.changes) if edges[j, m, k]
+                            for j, c in enumerate(att.changes)
+                            if j in edges.get((model, issue), ())
                             and att.marginal_low is not None
                             and att.marginal_high is not None},
                     })
@@ -497,12 +515,15 @@ class History:
     # ---- views ---------------------------------------------------------------------------
     def timeline(self, history: str | None = None, *,
                  models: Sequence[str | Model] | None = None, seed: int = 0,
-                 draws: int | None = None) -> Timeline:
+                 draws: int | None = None, knife_edges: bool = True) -> Timeline:
         """Each model's forecast per issue across a history's versions (cached).
 
         With ``draws``, Monte Carlo simulations of that size are run where missing
         and their 5–95% ranges shown; otherwise ranges appear where a simulation
-        is already stored.
+        is already stored. ``knife_edges``: each version's move from the one before is
+        attributed as :meth:`diff` does (not cached: about as long as one ``diff`` per
+        pair of versions) and the changes that moved a forecast across a knife-edge are
+        kept (:attr:`Timeline.knife_edges`).
         """
         name = self._only_history(history)
         versions = self.versions(name)
@@ -526,7 +547,26 @@ class History:
             draws=tuple(tuple(sims[(v.scenario_hash, m.name)][0]
                               if (v.scenario_hash, m.name) in sims else None for m in chosen)
                         for v in versions),
+            knife_edges=self._knife_edges(versions, chosen, seed) if knife_edges else None,
         )
+
+    def _knife_edges(self, versions: Sequence[Version], models: Sequence[Model], seed: int
+                     ) -> tuple[dict[tuple[str, str], tuple[str, ...]], ...]:
+        """Per version, the knife-edge flags of the diff from the version before (the
+        same diff, seed and random orders as :meth:`diff`)."""
+        out: list[dict[tuple[str, str], tuple[str, ...]]] = [{}]
+        scenarios = self._scenarios(list(dict.fromkeys(v.scenario_hash for v in versions)))
+        for before, after in itertools.pairwise(versions):
+            if before.scenario_hash == after.scenario_hash:
+                out.append({})
+                continue
+            att = diff_scenarios(scenarios[before.scenario_hash],
+                                 scenarios[after.scenario_hash], models, seed=seed,
+                                 rng=np.random.default_rng(0)).attributed
+            out.append({} if att is None else {
+                key: tuple(f"{att.changes[j].kind} {att.changes[j].key}" for j in found)
+                for key, found in att.knife_edges().items()})
+        return tuple(out)
 
     def _side(self, ref: str | int | Version | Scenario) -> tuple[Version, Scenario]:
         if isinstance(ref, Scenario):

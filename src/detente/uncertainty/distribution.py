@@ -186,24 +186,26 @@ def distributions_of(sim: Any, scenario: Scenario, level: float = DEFAULT_LEVEL
                      ) -> tuple[OutcomeDistribution, ...]:
     """The :class:`OutcomeDistribution` of every model and issue of a simulation run with
     the quantiles of :func:`interval_quantiles` (``level``)."""
-    ds = sim.dataset
     lo_q, _, hi_q = interval_quantiles(level)
-    qs = [float(q) for q in ds["quantile"].values]
+    qs = [float(q) for q in sim.values("quantile")]
     try:
         j_lo, j_med, j_hi = (qs.index(q) for q in (lo_q, 0.5, hi_q))
     except ValueError:
         raise DetenteError(f"the simulation holds no {level:.0%} interval "
                            f"(quantiles {qs})") from None
     out = []
-    for issue in sim.issues:
+    # read as arrays [model, issue, ...] (sim.values): no xarray Dataset is built
+    quantiles, points = sim.values("quantiles"), sim.values("point")
+    bands, histograms = sim.values("band_probability"), sim.values("histogram")
+    edges = sim.values("bin_edges")
+    for i, issue in enumerate(sim.issues):
         iss = scenario.issue(issue)
         anchors = sim.anchors(issue)
         labels = [lab for _, lab in anchors]
-        for model in sim.models:
-            d = ds.sel(model=model, issue=issue)
-            q = d["quantiles"].values
-            point = float(d["point"])
-            probs = np.asarray(d["band_probability"].values[: len(anchors)], dtype=float)
+        for m, model in enumerate(sim.models):
+            q = quantiles[m, i]
+            point = float(points[m, i])
+            probs = np.asarray(bands[m, i][: len(anchors)], dtype=float)
             likeliest = likeliest_p = point_band = point_band_p = None
             runner_up = runner_up_p = None
             if anchors and not np.all(np.isnan(probs)):
@@ -223,8 +225,7 @@ def distributions_of(sim: Any, scenario: Scenario, level: float = DEFAULT_LEVEL
                 median=float(q[j_med]), low=float(q[j_lo]), high=float(q[j_hi]),
                 point_band=point_band, point_band_p=point_band_p, likeliest=likeliest,
                 likeliest_p=likeliest_p, runner_up=runner_up, runner_up_p=runner_up_p,
-                tail_p=_tail_share(d["histogram"].values, ds["bin_edges"].sel(issue=issue)
-                                   .values, point, float(q[j_med]))))
+                tail_p=_tail_share(histograms[m, i], edges[i], point, float(q[j_med]))))
     return tuple(out)
 
 

@@ -1,11 +1,13 @@
-"""The CLI's estimate guards on the web: deal work estimated before it starts, and
-refused with the estimate in words when it is over the CLI's limits (a web request has
-no ``--yes``: such work is the CLI's).
+"""The CLI's deal guard on the web: deal work over the CLI's size limit is refused before
+it starts, with its size in words (a web request has no ``--yes``: such work is the
+CLI's).
 
-The limits are the CLI's (:mod:`detente.cli.guards`): the same work is refused or run
-alike from either side. The estimate (:func:`detente.api.estimate_deals`) times a pilot
-of a few thousand deals and counts the space without enumerating it, so it costs
-milliseconds.
+The limit is the CLI's (:data:`detente.cli.guards.LONG_DEAL_WORK` utilities, counted by
+:func:`detente.api.estimate_deals` without enumerating the space: milliseconds), so the
+same work is refused alike from either side. The CLI then times the run itself
+(:mod:`detente.deals.cost`); the web does not (each request would pay the pilots), and
+no time is claimed: the old figure here, a pilot of utilities scaled to the space, was a
+bound that missed the frontier search and every draw (issue 31).
 """
 
 from __future__ import annotations
@@ -13,9 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from detente import api
-from detente.cli.guards import DEAL_ESTIMATE_FROM, LONG_DEAL_WORK, LONG_RUN_SECONDS
+from detente.cli.guards import LONG_DEAL_WORK
 from detente.errors import DetenteError
-from detente.present.text import duration
 
 
 class TooLong(DetenteError):
@@ -24,17 +25,12 @@ class TooLong(DetenteError):
 
 def check_deals(scenario: Any, *, utility: str = "linear", draws: int = 0,
                 packages: int = 0, package_draws: int = 0, deal_space: bool = True) -> None:
-    """Refuse deal work (deals, survival draws, plans judged over draws, the brief) whose
-    estimate is over :data:`~detente.cli.guards.LONG_DEAL_WORK` utilities or
-    :data:`~detente.cli.guards.LONG_RUN_SECONDS` seconds, as the CLI refuses it without
-    ``--yes``."""
+    """Refuse deal work (deals, survival draws, plans judged over draws, the brief) of more
+    than :data:`~detente.cli.guards.LONG_DEAL_WORK` utilities, as the CLI refuses it
+    without ``--yes``."""
     work = api.estimate_deals(scenario, utility=utility, draws=draws, packages=packages,
                               package_draws=package_draws, deal_space=deal_space)
-    if work.evaluations <= DEAL_ESTIMATE_FROM:
-        return
-    if work.evaluations > LONG_DEAL_WORK or work.seconds > LONG_RUN_SECONDS:
-        raise TooLong(f"not started: estimate: {work.describe()} ({work.evaluations:,} "
-                      f"utilities) take at least {duration(work.seconds)} here, over the "
-                      f"limit of {LONG_RUN_SECONDS} s or {LONG_DEAL_WORK:,} utilities; make "
-                      "it smaller (fewer robust draws, plan draws, options or issues) or run "
-                      "it with the CLI and --yes")
+    if work.evaluations > LONG_DEAL_WORK:
+        raise TooLong(f"not started: {work.describe()} is {work.evaluations:,} utilities, "
+                      f"over the limit of {LONG_DEAL_WORK:,}; make it smaller (fewer robust "
+                      "draws, plan draws, options or issues) or run it with the CLI and --yes")

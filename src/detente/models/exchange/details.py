@@ -141,6 +141,11 @@ def log_entries(state: RoundState, steps: list[Any], arrays: ScenarioArrays, rou
         ))
     return out
 
+#: the totals of :class:`Externalities`, and their keys by kind (own, inner, outer) and sign
+TOTAL_KEYS = tuple(f"{k}_{s}" for k in ("own", "inner", "outer") for s in ("pos", "neg"))
+KIND_SIGN_KEY = tuple((f"{k}_neg", f"{k}_pos") for k in ("own", "inner", "outer"))
+
+
 def externalities(state: RoundState, d: int, a: int, b: int, p: int, q: int,
                   rec: dict[str, np.ndarray], block: int, names: tuple[str, ...]) -> Externalities:
     """Utility change of every actor from the exchange's shift of the two forecasts:
@@ -156,15 +161,17 @@ def externalities(state: RoundState, d: int, a: int, b: int, p: int, q: int,
         e += (np.abs(o0 - x0[:, iss]) - np.abs(o1 - x0[:, iss])) * sal[:, iss]
     e = np.where(both, e, 0.0)
     code = group_code(x0[None], ok[None], state.o_start[d][None], p, q)[0]
-    kind = np.where(np.isin(code, PAIRED_GROUPS[block]), "inner", "outer")
-    kind[[a, b]] = "own"
-    by_actor = {}
-    totals = {f"{k}_{s}": 0.0 for k in ("own", "inner", "outer") for s in ("pos", "neg")}
-    for k in np.flatnonzero(both):
-        v = float(e[k])
-        by_actor[names[k]] = v
+    g1, g2 = PAIRED_GROUPS[block]
+    kind = np.where((code == g1) | (code == g2), 1, 2)  # inner, outer
+    kind[[a, b]] = 0  # own
+    idx = np.flatnonzero(both)
+    values = e[idx].tolist()
+    by_actor = dict(zip([names[k] for k in idx.tolist()], values, strict=True))
+    totals = dict.fromkeys(TOTAL_KEYS, 0.0)
+    # added one actor after another, in actor order, as floats (the same sums as before)
+    for k, v in zip(kind[idx].tolist(), values, strict=True):
         if v != 0:
-            totals[f"{kind[k]}_{'pos' if v > 0 else 'neg'}"] += v
+            totals[KIND_SIGN_KEY[k][v > 0]] += v
     return Externalities(by_actor=by_actor, totals=totals)
 
 
