@@ -85,15 +85,24 @@ def candidates(problem: DealProblem, *, settlements_only: bool = False) -> Candi
     return Candidates(opts[order], util[order])
 
 
-def reachable(problem: DealProblem, cand: Candidates) -> Candidates:
-    """The candidates that can be acceptable in some month: the deal tools' test with the
-    no-deal values that move over the months (pressured, or drawn from a stated
-    distribution) at −∞ and the others as they are — a candidate refused by an actor
-    whose no-deal value never moves is refused in every month of every path."""
+def moving_actors(problem: DealProblem) -> np.ndarray:
+    """``[A]``: the actors whose no-deal value moves over the months or across paths
+    (pressured, or drawn from a stated distribution); the others' stays the problem's.
+    Only these actors' utilities move with the costs of fighting a package keeps (the
+    deal problem's borne effects are those of pressured actors)."""
     moving = problem.pressured.copy()
     for a, dist in enumerate(problem.batna_dist or ()):
         if dist is not None and not problem.batna_provenance[a].given:
             moving[a] = True
+    return moving
+
+
+def reachable(problem: DealProblem, cand: Candidates) -> Candidates:
+    """The candidates that can be acceptable in some month: the deal tools' test with the
+    no-deal values that move over the months (:func:`moving_actors`) at −∞ and the
+    others as they are — a candidate refused by an actor whose no-deal value never moves
+    is refused in every month of every path."""
+    moving = moving_actors(problem)
     if not len(cand):
         return cand
     floor = np.where(moving, -np.inf, problem.batna)
@@ -110,3 +119,44 @@ def needing(problem: DealProblem, cand: Candidates, parties: tuple[str, ...]) ->
     cols = [problem.actors.index(a) for a in parties]
     keep = need[:, cols].all(axis=1)
     return Candidates(cand.options[keep], cand.utility[keep])
+
+
+def deciders(problem: DealProblem, cand: Candidates) -> np.ndarray:
+    """Indices (ascending) of the candidates that decide whether *any* candidate is
+    acceptable on a path in a month — the same answer as testing every candidate, at a
+    fraction of the cost.
+
+    For a reachable candidate ``x`` (:func:`reachable`: it structurally passes and every
+    actor whose no-deal value never moves accepts it) the deal tools' test reduces to
+    ``u_a(x) + k_a(x) > β_a(n, t)`` for each *moving* actor ``a`` whose consent ``x``
+    needs (:func:`moving_actors`; ``k`` the costs of fighting it keeps,
+    :mod:`detente.outlook.fighting`). Group the candidates by that set of actors and by
+    the costs they keep (``k`` is then the same for all of a group): if ``y`` in the
+    group has ``u_a(y) ≥ u_a(x)`` for every such actor, ``x`` acceptable implies ``y``
+    acceptable, so "some candidate is acceptable" needs only each group's Pareto
+    frontier on the moving actors' utilities, one of each set of equal points. (The
+    terms need the whole acceptable set, which the outlook computes only in each
+    path's month of agreement.) Without rules every candidate needs every actor."""
+    n = len(cand)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    moving = moving_actors(problem)
+    consent = (np.asarray(problem.rules.consenting(cand.options)) if problem.rules is not None
+               else np.ones(cand.utility.shape, dtype=bool))
+    need = consent & moving[None, :]  # [C, A]
+    util = np.where(need, cand.utility, 0.0)  # the actors not tested count as equal
+    key = np.concatenate([need, runs_key(problem, cand.options)], axis=1)
+    # one of each distinct (group, utilities on the group's actors): the first
+    _, first = np.unique(np.concatenate([key.astype(float), util], axis=1), axis=0,
+                         return_index=True)
+    first = np.sort(first)
+    groups, label = np.unique(key[first], axis=0, return_inverse=True)
+    keep: list[np.ndarray] = []
+    for g in range(len(groups)):
+        rows = first[np.flatnonzero(label.ravel() == g)]
+        cols = np.flatnonzero(groups[g][:len(moving)])
+        if not len(cols):  # no moving actor's consent: acceptable in every month
+            keep.append(rows[:1])
+            continue
+        keep.append(rows[pareto_mask(cand.utility[np.ix_(rows, cols)])])
+    return np.sort(np.concatenate(keep))

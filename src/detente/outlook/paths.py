@@ -42,7 +42,7 @@ from detente.deals.utility import DealProblem
 from detente.uncertainty.sampling import block_generator
 
 from .agreement import AgreementRule
-from .candidates import Candidates
+from .candidates import Candidates, deciders
 from .fighting import frontier_masks, keeps_costs, utility_shift
 from .processes import Processes, after_agreement, draw_paths, perceived
 
@@ -81,6 +81,12 @@ class OutlookJob:
     @cached_property
     def n_blocks(self) -> int:
         return -(-self.paths // self.block_size)
+
+    @cached_property
+    def deciders(self) -> np.ndarray:
+        """The candidates whose test decides whether any is acceptable
+        (:func:`detente.outlook.candidates.deciders`)."""
+        return deciders(self.problem, self.candidates)
 
     @cached_property
     def consent(self) -> np.ndarray:
@@ -145,30 +151,35 @@ SLICE = 128
 comparisons and, when packages keep costs of fighting, utilities)."""
 
 
-def acceptable_packages(job: OutlookJob, beta: np.ndarray, view: np.ndarray) -> np.ndarray:
-    """``ok[n, T+1, C]``: the deal tools' test (:func:`detente.deals.acceptable`) of every
-    candidate on every path and month, against the no-deal values ``beta[n, T+1, A]``;
-    with costs of fighting, each candidate's utilities moved by the costs it keeps at each
-    actor's view ``view[n, T+1, A, P]`` (:func:`detente.outlook.fighting.utility_shift`:
-    ``u + k > β`` tested as ``u > β − k``)."""
-    problem, cand = job.problem, job.candidates
-    out = np.empty(beta.shape[:2] + (len(cand),), dtype=bool)
-    kept_any = keeps_costs(problem, cand.options)  # else the same utilities throughout
+def acceptable_packages(job: OutlookJob, beta: np.ndarray, view: np.ndarray,
+                        rows: np.ndarray | None = None) -> np.ndarray:
+    """``ok[n, T+1, C]``: the deal tools' test (:func:`detente.deals.acceptable`) of the
+    candidates ``rows`` (default all) on every path and month, against the no-deal values
+    ``beta[n, T+1, A]``; with costs of fighting, each candidate's utilities moved by the
+    costs it keeps at each actor's view ``view[n, T+1, A, P]``
+    (:func:`detente.outlook.fighting.utility_shift`: ``u + k > β`` tested as
+    ``u > β − k``). Any leading shape ``[n, …]`` works (e.g. ``[m, A]`` for one month
+    per path)."""
+    problem = job.problem
+    options = job.candidates.options if rows is None else job.candidates.options[rows]
+    out = np.empty(beta.shape[:-1] + (len(options),), dtype=bool)
+    kept_any = keeps_costs(problem, options)  # else the same utilities throughout
     for s in range(0, len(beta), SLICE):
-        b = beta[s:s + SLICE, :, None, :]
+        b = beta[s:s + SLICE][..., None, :]
         if kept_any:
-            kept = utility_shift(problem, cand.options, view[s:s + SLICE])
+            kept = utility_shift(problem, options, view[s:s + SLICE])
             assert kept is not None
             b = b - kept
-        out[s:s + SLICE] = acceptable(problem, cand.options, b)
+        out[s:s + SLICE] = acceptable(problem, options, b)
     return out
 
 
-def pick_packages(job: OutlookJob, ok: np.ndarray, agreed: np.ndarray, beta: np.ndarray,
+def pick_packages(job: OutlookJob, agreed: np.ndarray, beta: np.ndarray,
                   view: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The candidate the chosen solution picks on each path in its month of agreement
     (−1: none) and the no-deal values then (less the costs of fighting the package
-    keeps, as :attr:`BlockResult.batna_at_agreement` says): the frontier of the
+    keeps, as :attr:`BlockResult.batna_at_agreement` says): every candidate tested in
+    that month only (:func:`acceptable_packages`), the frontier of the
     acceptable candidates (:func:`~detente.deals.pareto.pareto_mask`), solved with the
     deal tools' solutions — with structure all the paths sharing one acceptable set at once
     (:func:`~detente.deals.structured.solution_rows`), else path by path
@@ -180,7 +191,7 @@ def pick_packages(job: OutlookJob, ok: np.ndarray, agreed: np.ndarray, beta: np.
     done = np.flatnonzero(agreed >= 0)
     if not len(done):
         return package, at
-    sets = ok[done, agreed[done]]  # [m, C]
+    sets = acceptable_packages(job, beta[done, agreed[done]], view[done, agreed[done]])  # [m, C]
     kept = utility_shift(problem, cand.options, view[done, agreed[done]])  # [m, C, A]
     packed = np.packbits(sets, axis=1)
     _, first, group = np.unique(packed.view(np.dtype((np.void, packed.shape[1]))).ravel(),
@@ -228,12 +239,13 @@ def one_block(job: OutlookJob, block: int) -> BlockResult:
                        job.months, n_a)
     view = perceived(paths, job.lookahead)  # [n, T+1, A, P]
     beta = no_deal_values(job, base[:, None, :], view)
-    ok = acceptable_packages(job, beta, view)  # [n, T+1, C]
+    # whether any candidate is acceptable: the deciders answer for all of them
+    ok = acceptable_packages(job, beta, view, job.deciders)  # [n, T+1, D]
     open_: np.ndarray = np.asarray(ok.any(axis=-1))
     first_open = np.where(open_.any(axis=1), open_.argmax(axis=1), -1)
     agreed = job.rule.months(open_, paths.uniform)
 
-    package, at = pick_packages(job, ok, agreed, beta, view)
+    package, at = pick_packages(job, agreed, beta, view)
     renege = np.full((n, n_a), np.nan)
     done = np.flatnonzero(package >= 0)
     if job.holding and len(done) and job.hold_months > 0:

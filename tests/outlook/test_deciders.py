@@ -1,0 +1,74 @@
+"""The deciders: a few candidates answer "is any candidate acceptable?" for all of them.
+
+Checked against the unpruned computation (every candidate tested in every month), on
+the bundled scenario with its processes and on a scenario whose packages keep costs of
+fighting, and at no-deal values placed exactly on candidates' utilities (ties)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import detente.outlook.paths as paths_module
+from detente.outlook import make_job, run_job
+from detente.outlook.candidates import deciders, moving_actors
+from detente.outlook.paths import acceptable_packages
+
+from .test_fighting import fighting_war
+
+FIELDS = ("first_open", "agreed", "package", "batna_at_agreement", "renege", "open_count",
+          "hist")
+
+
+def unpruned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every candidate decides (the computation before the deciders)."""
+    monkeypatch.setattr(paths_module, "deciders", lambda problem, cand: np.arange(len(cand)))
+
+
+@pytest.mark.parametrize("settle", [True, False])
+def test_pruned_equals_unpruned_on_the_bundled_scenario(ukraine, monkeypatch, settle):
+    job = make_job(ukraine, months=12, paths=600, seed=3, settlements_only=settle)
+    assert job.processes.moving  # the bundled scenario's pressures move
+    assert 0 < len(job.deciders) < len(job.candidates)
+    pruned = run_job(job, workers=1)
+    unpruned(monkeypatch)
+    full_job = make_job(ukraine, months=12, paths=600, seed=3, settlements_only=settle)
+    assert len(full_job.deciders) == len(full_job.candidates)
+    full = run_job(full_job, workers=1)
+    assert (full.agreed >= 0).any() and (full.agreed < 0).any()  # both outcomes occur
+    for name in FIELDS:
+        assert np.array_equal(getattr(pruned, name), getattr(full, name), equal_nan=True), name
+
+
+def test_pruned_equals_unpruned_when_packages_keep_costs(monkeypatch):
+    job = make_job(fighting_war(), months=10, paths=200, seed=1)
+    pruned = run_job(job, workers=1)
+    unpruned(monkeypatch)
+    full = run_job(make_job(fighting_war(), months=10, paths=200, seed=1), workers=1)
+    for name in FIELDS:
+        assert np.array_equal(getattr(pruned, name), getattr(full, name), equal_nan=True), name
+
+
+@pytest.mark.parametrize("settle", [True, False])
+def test_deciders_decide_at_ties_and_between(ukraine, settle):
+    """No-deal values of the moving actors set to candidates' own utilities (where ``>``
+    and ``≥`` part) and to points just around them: any candidate acceptable exactly when
+    a decider is."""
+    job = make_job(ukraine, months=1, paths=1, settlements_only=settle)
+    problem, cand = job.problem, job.candidates
+    moving = moving_actors(problem)
+    assert moving.sum() >= 2
+    rng = np.random.default_rng(0)
+    n = 4000
+    beta = np.repeat(problem.batna[None, :], n, axis=0)
+    pick = rng.integers(0, len(cand), size=(n, problem.n_actors))
+    nudge = rng.choice([-1e-9, 0.0, 0.0, 1e-9], size=(n, problem.n_actors))
+    on_utility = cand.utility[pick, np.arange(problem.n_actors)] + nudge
+    beta[:, moving] = on_utility[:, moving]
+    view = np.broadcast_to(problem.pressure_value, (n, problem.n_actors,
+                                                    len(problem.pressures))).copy()
+    view += rng.normal(0, 2, size=view.shape)  # moves any costs a package keeps
+    every = acceptable_packages(job, beta, view).any(axis=-1)
+    some = acceptable_packages(job, beta, view, deciders(problem, cand)).any(axis=-1)
+    assert every.any() and not every.all()
+    assert np.array_equal(every, some)
