@@ -93,6 +93,7 @@ def _hostile_structure(data: dict, text: str, actor: dict, issue: dict, source: 
     for a in data["actors"]:
         a.pop("batna_pressure", None)
         a.pop("capability_by_issue", None)
+        a.pop("expectations", None)  # of the pressures, left out above
     for st in data["stances"]:
         st.pop("red_lines", None)
 
