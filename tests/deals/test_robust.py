@@ -326,3 +326,37 @@ def test_weighted_solution_moves_with_drawn_capabilities():
     assert data["solutions"]["asymmetric_nash"]["same_in_draws"] == rep.stability[
         "asymmetric_nash"]
     assert data["robust"]["solutions_unchanged"]["nash"] == 1.0
+
+
+def test_screened_draws_accept_the_same_packages_as_the_full_test(ukraine):
+    """The draw-invariant tests done once (Rules.screen) leave each draw's acceptable
+    packages and their utilities exactly as the full test over the whole space finds them,
+    and the one-pass survival/stability gives the two separate results."""
+    from detente.deals.acceptability import screened
+    from detente.deals.robust import (drawn_problems, solution_stability,
+                                      survival_and_stability)
+    from detente.deals.rules import drawn_issues
+
+    problem = DealProblem.from_scenario(ukraine)
+    every = problem.space.decode(np.arange(problem.space.size, dtype=np.int64))
+    varying = drawn_issues(ukraine, problem.space)
+    assert varying == (problem.issues.index("donetsk"),)  # Moscow's floor, drawn 50-100
+    screen = problem.rules.screen(every, varying)
+    assert 0 < len(screen.rows) < len(every)
+    seen = set()
+    for drawn, beta in drawn_problems(problem, ukraine, draws=12, seed=5):
+        full = acceptable(drawn, every, beta)
+        rows, opts, util = screened(drawn, screen, beta)
+        np.testing.assert_array_equal(rows, np.flatnonzero(full))
+        np.testing.assert_array_equal(opts, every[full])
+        np.testing.assert_array_equal(util, drawn.utilities_of(every[full]))
+        seen.add(int(full.sum()))
+    assert len(seen) > 1  # the draws differ, so the comparison is not of one set
+    rep = api.analyse_deals(ukraine, robust=0)
+    points = {n: None if r is None else rep.frontier_options[r]
+              for n, r in rep.solutions.items()}
+    found, stable = survival_and_stability(problem, ukraine, rep.frontier_options, points,
+                                           draws=30, seed=2)
+    alone = survival(problem, ukraine, rep.frontier_options, draws=30, seed=2)
+    np.testing.assert_array_equal(found.probability, alone.probability)
+    assert stable == solution_stability(problem, ukraine, points, draws=30, seed=2)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .rules import Verdict
+from .rules import Screen, Verdict
 from .utility import DealProblem
 
 
@@ -35,6 +35,24 @@ def acceptable(problem: DealProblem, options: np.ndarray,
                                           problem.key_batna).all(axis=-1))
     # floats, or other BATNAs on stated utilities (compared in utility units)
     return np.asarray(problem.accepts(u, beta).all(axis=-1))
+
+
+def screened(problem: DealProblem, screen: Screen, batna: np.ndarray | None = None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The packages of ``screen`` (:meth:`~detente.deals.rules.Rules.screen`, done once over
+    many draws) that are acceptable in ``problem`` (one draw: its red lines, utilities and
+    ``batna``): their indices among the screened packages ``rows[K]``, option rows
+    ``options[K, I]`` and utilities ``u[K, A]``, in the screened order. The same packages
+    and utilities as :func:`acceptable` over every screened package (the invariant tests
+    were passed once; here only the drawn red lines, then ``u_a > β_a`` of each consenting
+    actor, on the packages still standing)."""
+    assert problem.rules is not None  # a screen is built from rules
+    beta = problem.batna if batna is None else np.asarray(batna, dtype=float)
+    keep = np.flatnonzero(screen.crossing_free(problem.rules))
+    options = screen.options[keep]
+    u = problem.utilities_of(options)
+    ok = ((u > beta) | ~screen.consent[keep]).all(axis=-1)
+    return screen.rows[keep[ok]], options[ok], u[ok]
 
 
 def verdict(problem: DealProblem, deal: Mapping[str, Any] | str | np.ndarray) -> Verdict:

@@ -17,7 +17,7 @@ from detente.utility_space import Acceptance, UtilitySpaces
 
 from .pareto import deal_frontier, pareto_mask
 from .provenance import batna_label
-from .robust import Survival, survival
+from .robust import Survival
 from .solutions import SOLUTIONS, all_solutions
 from .space import DEFAULT_CHUNK, DEFAULT_GRID
 from .story import PackageStory, collapse, package_story, zopa_summary
@@ -322,15 +322,16 @@ def with_survival(report: DealReport, scenario: Scenario, *, draws: int, seed: i
     """``report`` with each frontier deal's survival probability over ``draws`` draws of
     the scenario's stated uncertainty (:func:`detente.deals.robust.survival`) and how
     often each bargaining solution stays the same package over the same draws
-    (:func:`detente.deals.robust.solution_stability`)."""
+    (:func:`detente.deals.robust.solution_stability`), in one pass over the draws
+    (:func:`detente.deals.robust.survival_and_stability`)."""
     from dataclasses import replace
 
-    from .robust import solution_stability
+    from .robust import survival_and_stability
 
-    found = survival(report.problem, scenario, report.frontier_options, draws=draws, seed=seed)
     points = {name: None if row is None else report.frontier_options[row]
               for name, row in report.solutions.items()}
-    stable = solution_stability(report.problem, scenario, points, draws=draws, seed=seed)
+    found, stable = survival_and_stability(report.problem, scenario, report.frontier_options,
+                                           points, draws=draws, seed=seed)
     return replace(report, survival=found, stability=stable)
 
 

@@ -124,10 +124,16 @@ def _front_2d(p: np.ndarray) -> np.ndarray:
 
 
 def _grid_prune(pts: np.ndarray, idx: np.ndarray, rounds: int = 4) -> np.ndarray:
+    """``idx`` without points that a point in a higher grid cell dominates on every axis.
+
+    A round costs about as much as its ``g^a`` cells, so the grid is skipped for fewer
+    than a quarter as many points: Kung's merge alone is then faster (measured on the
+    bundled scenario's utilities, 5 actors: break-even near 10,000 points). The frontier
+    is the same either way; only the time differs."""
     a = pts.shape[1]
     g = max(2, int(_GRID_CELLS ** (1.0 / a)))
     for _ in range(rounds):
-        if len(idx) < 4 * _LEAF:
+        if len(idx) < 4 * _LEAF or 4 * len(idx) < g**a:
             break
         sub = pts[idx]
         lo, hi = sub.min(axis=0), sub.max(axis=0)

@@ -48,6 +48,7 @@ from .utility import DealProblem, _reference, distance_value
 
 if TYPE_CHECKING:
     from .logrolls import Logroll
+    from .rules import Screen
 
 DEFAULT_ROBUST_DRAWS = 500
 """Draws for the survival probabilities by default (CLI and Python API alike)."""
@@ -171,10 +172,34 @@ def survival(problem: DealProblem, scenario: Scenario, options: np.ndarray, *,
     if draws < 1 or not kinds or len(options) == 0:
         point = acceptable(problem, options).astype(float) if len(options) else np.zeros(0)
         return Survival(point, 0, seed, kinds)
+    screen = _screen(problem, scenario, options)
     ok = np.zeros(len(options), dtype=np.int64)
     for drawn, beta in drawn_problems(problem, scenario, draws=draws, seed=seed):
-        ok += acceptable(drawn, options, beta)
+        ok += _passing(drawn, options, beta, screen)
     return Survival(ok / draws, draws, seed, kinds)
+
+
+def _screen(problem: DealProblem, scenario: Scenario, options: np.ndarray) -> Screen | None:
+    """The draw-invariant part of the acceptability of ``options`` done once
+    (:meth:`~detente.deals.rules.Rules.screen`; ``None``: no rules, nothing to screen)."""
+    from .rules import drawn_issues
+
+    if problem.rules is None:
+        return None
+    return problem.rules.screen(options, drawn_issues(scenario, problem.space))
+
+
+def _passing(drawn: DealProblem, options: np.ndarray, beta: np.ndarray,
+             screen: Screen | None) -> np.ndarray:
+    """``ok[S]``: :func:`acceptable` of ``options`` in one draw (``drawn``, no-deal values
+    ``beta``), through ``screen`` when there is one (the same packages)."""
+    from .acceptability import screened
+
+    if screen is None:
+        return acceptable(drawn, options, beta)
+    ok = np.zeros(len(options), dtype=bool)
+    ok[screened(drawn, screen, beta)[0]] = True
+    return ok
 
 
 def logroll_survival(problem: DealProblem, scenario: Scenario, found: Sequence[Logroll], *,
@@ -212,33 +237,84 @@ def solution_stability(problem: DealProblem, scenario: Scenario,
     taken (ordered by total utility, then option indices, as the analysis orders it) and
     each solution recomputed (:func:`detente.deals.analysis.solve`). ``None`` when
     nothing is drawn, the space exceeds :data:`MAX_STABILITY_DEALS` deals, or utilities
-    are stated (GENIUS) rather than built from positions."""
-    from .analysis import solve
-    from .pareto import pareto_mask
+    are stated (GENIUS) rather than built from positions.
 
+    The tests no draw changes (what moves, linkages, vetoes, red lines that are not
+    drawn) are done once over the space (:meth:`~detente.deals.rules.Rules.screen`);
+    each draw scores only the packages that pass them."""
     kinds = varied(problem, scenario)
+    every = _stability_space(problem, draws, kinds)
+    if every is None:
+        return None
+    screen = _screen(problem, scenario, every)
+    same = dict.fromkeys(solutions, 0)
+    for drawn, beta in drawn_problems(problem, scenario, draws=draws, seed=seed):
+        for name in _same_solutions(drawn.with_batna(beta), every, screen, solutions):
+            same[name] += 1
+    return {name: n / draws for name, n in same.items()}
+
+
+def survival_and_stability(problem: DealProblem, scenario: Scenario, options: np.ndarray,
+                           solutions: Mapping[str, np.ndarray | None], *,
+                           draws: int = DEFAULT_ROBUST_DRAWS, seed: int = 0
+                           ) -> tuple[Survival, dict[str, float] | None]:
+    """:func:`survival` of ``options`` and :func:`solution_stability` of ``solutions`` in
+    one pass over the same draws (each draw's problem is built once): the same numbers
+    as the two calls."""
+    options = np.asarray(options, dtype=np.int64).reshape(-1, len(problem.issues))
+    kinds = varied(problem, scenario)
+    every = _stability_space(problem, draws, kinds)
+    if every is None or len(options) == 0:
+        return (survival(problem, scenario, options, draws=draws, seed=seed),
+                solution_stability(problem, scenario, solutions, draws=draws, seed=seed))
+    screen, every_screen = _screen(problem, scenario, options), _screen(problem, scenario,
+                                                                         every)
+    ok = np.zeros(len(options), dtype=np.int64)
+    same = dict.fromkeys(solutions, 0)
+    for drawn, beta in drawn_problems(problem, scenario, draws=draws, seed=seed):
+        ok += _passing(drawn, options, beta, screen)
+        for name in _same_solutions(drawn.with_batna(beta), every, every_screen, solutions):
+            same[name] += 1
+    return (Survival(ok / draws, draws, seed, kinds),
+            {name: n / draws for name, n in same.items()})
+
+
+def _stability_space(problem: DealProblem, draws: int, kinds: tuple[str, ...]
+                     ) -> np.ndarray | None:
+    """Every package's option row ``[N, I]`` when :func:`solution_stability` recomputes the
+    solutions in each draw, else ``None`` (see there)."""
     if (draws < 1 or not kinds or problem.keys is not None or not problem.additive
             or problem.space.size > MAX_STABILITY_DEALS):
         return None
-    every = problem.space.decode(np.arange(problem.space.size, dtype=np.int64))
-    same = dict.fromkeys(solutions, 0)
-    for drawn, beta in drawn_problems(problem, scenario, draws=draws, seed=seed):
-        drawn = drawn.with_batna(beta)
-        ok = acceptable(drawn, every)
-        opts = every[ok]
+    return problem.space.decode(np.arange(problem.space.size, dtype=np.int64))
+
+
+def _same_solutions(drawn: DealProblem, every: np.ndarray, screen: Screen | None,
+                    solutions: Mapping[str, np.ndarray | None]) -> list[str]:
+    """The bargaining solutions that pick their point package in one draw (``drawn``,
+    its no-deal values in ``batna``): the Pareto frontier of the acceptable packages,
+    ordered as the analysis orders it, solved again."""
+    from .acceptability import screened
+    from .analysis import solve
+    from .pareto import pareto_mask
+
+    if screen is not None:  # the draw-invariant tests done once (same packages)
+        _, opts, util = screened(drawn, screen)
+    else:
+        opts = every[acceptable(drawn, every)]
         util = drawn.utilities_of(opts)
-        keep = pareto_mask(util)
-        opts, util = opts[keep], util[keep]
-        order = np.lexsort(tuple(opts.T[::-1]) + (-util.sum(axis=1),))
-        opts, util = opts[order], util[order]
-        rows = solve(drawn, opts, util)
-        for name, point in solutions.items():
-            row = rows.get(name)
-            if point is None:
-                same[name] += row is None
-            elif row is not None and np.array_equal(opts[row], point):
-                same[name] += 1
-    return {name: n / draws for name, n in same.items()}
+    keep = pareto_mask(util)
+    opts, util = opts[keep], util[keep]
+    order = np.lexsort(tuple(opts.T[::-1]) + (-util.sum(axis=1),))
+    opts, util = opts[order], util[order]
+    rows = solve(drawn, opts, util)
+    out = []
+    for name, point in solutions.items():
+        row = rows.get(name)
+        if (row is None) if point is None else (
+                row is not None and np.array_equal(opts[row], point)):
+            out.append(name)
+    return out
 
 
 @dataclass(frozen=True, eq=False)

@@ -27,7 +27,7 @@ their plain path, in which every actor must prefer a deal to its BATNA.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,6 +174,27 @@ class Rules:
                     & ~link.requires[options[..., link.requires_issue]])
         return ok
 
+    def screen(self, options: np.ndarray, varying: Sequence[int] = ()) -> Screen:
+        """The part of :meth:`acceptable` that no draw changes, done once over packages
+        ``options[N, I]``: which move something, break no linkage and cross no red line
+        on an issue outside ``varying`` (the issues whose red lines are drawn:
+        :func:`drawn_issues`), and whose consent each of those needs. Draws then test
+        only these packages, on the drawn red lines and utilities
+        (:func:`detente.deals.acceptability.screened`): vetoes, linkages, ``lifted_by``
+        and the no-deal options are the same in every draw."""
+        options = np.asarray(options, dtype=np.int64)
+        varying = tuple(sorted(set(int(i) for i in varying)))
+        ok = np.asarray(self.moved(options).any(axis=-1))
+        for link in self.links:
+            ok &= ~(link.offer[options[..., link.offer_issue]]
+                    & ~link.requires[options[..., link.requires_issue]])
+        for i, c in enumerate(self.crosses):
+            if i not in varying:
+                ok &= ~np.asarray(c.any(axis=1))[options[..., i]]
+        rows = np.flatnonzero(ok)
+        kept = options[rows]
+        return Screen(rows, kept, self.consenting(kept), varying)
+
     def acceptable(self, options: np.ndarray, u: np.ndarray, batna: np.ndarray) -> np.ndarray:
         """``ok[...]`` of packages ``options[..., I]`` with utilities ``u[..., A]`` and
         no-deal values ``batna[A]``: see the module docstring."""
@@ -204,6 +225,37 @@ class Rules:
     def delivered_by(self, issue: int) -> tuple[str, ...]:
         """Who can deliver a move on ``issue``."""
         return tuple(self.actors[a] for a in np.flatnonzero(self.deliver[issue]))
+
+
+@dataclass(frozen=True, eq=False)
+class Screen:
+    """Packages that pass every draw-invariant test of :meth:`Rules.acceptable`
+    (:meth:`Rules.screen`): ``rows[S]`` their indices among the screened packages,
+    ``options[S, I]`` their option rows, ``consent[S, A]`` whose consent each needs;
+    ``varying`` the issues whose red lines are drawn (a draw's rules agree with the
+    point's on every other issue: :meth:`Rules.with_red_lines` redraws only these)."""
+
+    rows: np.ndarray
+    options: np.ndarray
+    consent: np.ndarray
+    varying: tuple[int, ...]
+
+    def crossing_free(self, rules: Rules) -> np.ndarray:
+        """``ok[S]``: the screened packages that cross none of ``rules``' red lines on the
+        varying issues (``rules``: one draw's, :meth:`Rules.with_red_lines`)."""
+        ok = np.ones(len(self.options), dtype=bool)
+        for i in self.varying:
+            ok &= ~np.asarray(rules.crosses[i].any(axis=1))[self.options[:, i]]
+        return ok
+
+
+def drawn_issues(scenario: Scenario, space: OutcomeSpace) -> tuple[int, ...]:
+    """Indices of the issues on which some red line has an uncertain bound (the issues
+    whose crossings :meth:`Rules.with_red_lines` redraws)."""
+    from detente.violations import uncertain_red_lines
+
+    return tuple(sorted({space.issues.index(scenario.stances[s].issue)
+                         for s, _ in uncertain_red_lines(scenario)}))
 
 
 def _crosses(scenario: Scenario, space: OutcomeSpace, i: int, reference: int,
