@@ -1,52 +1,43 @@
 """The deciders: a few candidates answer "is any candidate acceptable?" for all of them.
 
-Checked against the unpruned computation (every candidate tested in every month), on
-the bundled scenario with its processes and on a scenario whose packages keep costs of
-fighting, and at no-deal values placed exactly on candidates' utilities (ties)."""
+Checked against the unpruned computation (every candidate tested in every month) on
+the bundled scenario with its processes — settlements only, and any package (where
+packages keep costs of fighting that move their utilities) — and at no-deal values
+placed exactly on candidates' utilities (ties)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-import detente.outlook.paths as paths_module
 from detente.outlook import make_job, run_job
 from detente.outlook.candidates import deciders, moving_actors
-from detente.outlook.paths import acceptable_packages
-
-from .test_fighting import fighting_war
+from detente.outlook.fighting import keeps_costs
+from detente.outlook.paths import OutlookJob, acceptable_packages
 
 FIELDS = ("first_open", "agreed", "package", "batna_at_agreement", "renege", "open_count",
           "hist")
 
 
-def unpruned(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every candidate decides (the computation before the deciders)."""
-    monkeypatch.setattr(paths_module, "deciders", lambda problem, cand: np.arange(len(cand)))
+def unpruned(job: OutlookJob) -> OutlookJob:
+    """``job`` with every candidate deciding (the computation before the deciders)."""
+    return replace(job, decide=np.arange(len(job.candidates)))
 
 
 @pytest.mark.parametrize("settle", [True, False])
-def test_pruned_equals_unpruned_on_the_bundled_scenario(ukraine, monkeypatch, settle):
+def test_pruned_equals_unpruned_on_the_bundled_scenario(ukraine, settle):
     job = make_job(ukraine, months=12, paths=600, seed=3, settlements_only=settle)
     assert job.processes.moving  # the bundled scenario's pressures move
     assert 0 < len(job.deciders) < len(job.candidates)
+    # counting any package, some deciders keep costs of fighting (the US-Russia side deal)
+    assert keeps_costs(job.problem, job.candidates.options[job.deciders]) == (not settle)
     pruned = run_job(job, workers=1)
-    unpruned(monkeypatch)
-    full_job = make_job(ukraine, months=12, paths=600, seed=3, settlements_only=settle)
-    assert len(full_job.deciders) == len(full_job.candidates)
-    full = run_job(full_job, workers=1)
+    full = run_job(unpruned(job), workers=1)
     if settle:  # settlements: some paths agree, some do not, at different months
         assert (full.agreed >= 0).any() and (full.agreed < 0).any()
         assert len(np.unique(full.agreed)) > 2
-    for name in FIELDS:
-        assert np.array_equal(getattr(pruned, name), getattr(full, name), equal_nan=True), name
-
-
-def test_pruned_equals_unpruned_when_packages_keep_costs(monkeypatch):
-    job = make_job(fighting_war(), months=10, paths=200, seed=1)
-    pruned = run_job(job, workers=1)
-    unpruned(monkeypatch)
-    full = run_job(make_job(fighting_war(), months=10, paths=200, seed=1), workers=1)
     for name in FIELDS:
         assert np.array_equal(getattr(pruned, name), getattr(full, name), equal_nan=True), name
 
@@ -74,3 +65,13 @@ def test_deciders_decide_at_ties_and_between(ukraine, settle):
     some = acceptable_packages(job, beta, view, deciders(problem, cand)).any(axis=-1)
     assert every.any() and not every.all()
     assert np.array_equal(every, some)
+
+
+def test_without_terms_the_months_are_the_same(ukraine):
+    """The drivers skip the terms (``terms=False``); the months do not depend on them."""
+    job = make_job(ukraine, months=12, paths=300, seed=5, settlements_only=True)
+    full, months_only = run_job(job, workers=1), run_job(replace(job, terms=False), workers=1)
+    assert (full.package >= 0).any()
+    assert np.array_equal(full.agreed, months_only.agreed)
+    assert np.array_equal(full.first_open, months_only.first_open)
+    assert (months_only.package == -1).all() and np.isnan(months_only.renege).all()

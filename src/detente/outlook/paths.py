@@ -72,6 +72,10 @@ class OutlookJob:
     hold_months: int
     block_size: int
     holding: bool = True
+    terms: bool = True
+    """Whether to pick the terms (the package agreed, and the no-deal values then); off,
+    ``package`` is −1 and ``batna_at_agreement`` NaN on every path (the drivers need only
+    the months). Holding needs the terms."""
     parties: tuple[str, ...] = ()
     """Only packages needing these actors' consent are candidates (empty: any package)."""
     settlements_only: bool = False
@@ -82,10 +86,17 @@ class OutlookJob:
     def n_blocks(self) -> int:
         return -(-self.paths // self.block_size)
 
+    decide: np.ndarray | None = None
+    """Indices of the candidates tested every month (:attr:`deciders`); ``None``: found
+    from the problem and the candidates (``make_job`` finds them once, so that variants
+    of the job made with :func:`dataclasses.replace` keep them)."""
+
     @cached_property
     def deciders(self) -> np.ndarray:
         """The candidates whose test decides whether any is acceptable
         (:func:`detente.outlook.candidates.deciders`)."""
+        if self.decide is not None:
+            return self.decide
         return deciders(self.problem, self.candidates)
 
     @cached_property
@@ -245,7 +256,10 @@ def one_block(job: OutlookJob, block: int) -> BlockResult:
     first_open = np.where(open_.any(axis=1), open_.argmax(axis=1), -1)
     agreed = job.rule.months(open_, paths.uniform)
 
-    package, at = pick_packages(job, agreed, beta, view)
+    if job.terms:
+        package, at = pick_packages(job, agreed, beta, view)
+    else:
+        package, at = np.full(n, -1, dtype=np.int64), np.full((n, n_a), np.nan)
     renege = np.full((n, n_a), np.nan)
     done = np.flatnonzero(package >= 0)
     if job.holding and len(done) and job.hold_months > 0:

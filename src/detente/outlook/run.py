@@ -25,7 +25,7 @@ from detente.errors import DetenteError
 from detente.scenario import Scenario
 
 from .agreement import AgreementRule
-from .candidates import candidates, needing, reachable
+from .candidates import candidates, deciders, needing, reachable
 from .paths import BlockResult, OutlookJob, run_blocks
 from .processes import Processes
 from .result import Outlook, Reduced
@@ -90,7 +90,8 @@ def make_job(scenario: Scenario, *, months: int = 24, paths: int = 10_000, seed:
     return OutlookJob(problem, Processes.from_scenario(scenario, problem), cand,
                       months, paths, seed, rule, solution, float(lookahead), hold_months,
                       block_size, parties=tuple(parties),
-                      settlements_only=settlements_only and problem.fighting is not None)
+                      settlements_only=settlements_only and problem.fighting is not None,
+                      decide=deciders(problem, cand))
 
 
 def run_job(job: OutlookJob, *, engine: str | Engine = "local", scheduler: str | None = None,
@@ -152,6 +153,6 @@ def outlook(scenario: Scenario, *, months: int = 24, paths: int = 10_000, seed: 
     if drivers:
         from .drivers import timing_drivers
 
-        small = replace(job, paths=min(driver_paths, paths), holding=False)
+        small = replace(job, paths=min(driver_paths, paths), holding=False, terms=False)
         found = timing_drivers(scenario, small)
     return Outlook.build(scenario, job, reduced, coverage=coverage, top=top, drivers=found)
