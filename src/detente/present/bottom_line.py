@@ -217,9 +217,9 @@ def outlook_text(found: Any) -> str:
         return ""
     months = [m for m in OUTLOOK_MONTHS if m < len(found.p_agreed_by)]
     by = ", ".join(f"{m} months {100 * float(found.p_agreed_by[m]):.0f}%" for m in months)
-    text = (f"Probability of an agreement by {by}, over {found.paths:,} simulated paths of "
-            f"the stated pressures (the outlook model: an agreement is "
-            f"{agreement_words(found.settlements_only)}, "
+    text = (f"From the scenario's stated pressures, processes and expectations, the outlook "
+            f"model derives a probability of an agreement by {by} ({found.paths:,} "
+            f"simulated paths; an agreement is {agreement_words(found.settlements_only)}, "
             f"{found.rule.describe()})")
     if found.median_agreed is not None:
         text += f"; median month of agreement {found.median_agreed}"
