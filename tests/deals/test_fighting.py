@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
 from detente import api
 from detente.deals import DealProblem, acceptable
-from detente.deals.fighting import fighting_under, stance_tables
+from detente.deals.fighting import fighting_under, settles, stance_tables
 from detente.deals.logrolls import logrolls
 from detente.deals.pressures import acceptance_intervals
 from detente.errors import DetenteError
@@ -96,6 +98,20 @@ def test_a_package_that_leaves_the_war_on_is_not_a_settlement(ukraine):
 
     d = describe_deal(rep.problem, tunnel_only)
     assert not d["war"]["settlement"] and "[fighting continues: war]" in _deal_text(d)
+    # the package tables (the story every surface shows) mark it too
+    story = rep.story(top=rep.frontier_size)
+    rows = story["by_nash"]
+    on = [s for s in rows if s["war"]["fighting_continues"]]
+    assert on and len(on) < len(rows)  # some listed packages settle the war, some do not
+    for s in rows:
+        row = rep.problem.parse_deal(s["options"])
+        assert s["war"]["settlement"] == bool(settles(rep.problem, row))
+    from detente.present.deals import _deals_table
+    from detente.present.terminal import make_console
+
+    console = make_console(width=200, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(_deals_table("t", rows, total=len(rows)))
+    assert console.export_text().count("[fighting continues: war]") == len(on)
 
 
 def test_without_the_tunnel_russia_and_ukraine_can_both_accept(ukraine):
