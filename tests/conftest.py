@@ -28,6 +28,24 @@ def ukraine():
     return detente.load("ukraine-2025-11")
 
 
+def assert_load_names(tmp_path: Path, data: dict, field: str, found: str) -> None:
+    """Loading ``data`` from a YAML file fails with an error naming the file, the field
+    and what was found, each problem located on its line (the bad-input tests of the war
+    language and of the costs of fighting share it)."""
+    import yaml
+
+    import detente
+    from detente.scenario import ScenarioError
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    with pytest.raises(ScenarioError) as err:
+        detente.load(str(path))
+    text = str(err.value)
+    assert "bad.yaml" in text and field in text and found in text
+    assert all(p.line is not None for p in err.value.problems)
+
+
 @pytest.fixture(scope="session")
 def ukraine_plain(ukraine):
     """The bundled scenario with every stated uncertainty removed (positions, saliences,

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
-from detente import api, load
+from detente import api
 from detente.deals import DealProblem, acceptable
-from detente.deals.fighting import fighting_under, stance_tables
+from detente.deals.fighting import fighting_under, settles, stance_tables
 from detente.deals.logrolls import logrolls
 from detente.deals.pressures import acceptance_intervals
 from detente.errors import DetenteError
-from detente.scenario import Scenario, ScenarioError
+from detente.scenario import Scenario
 
-
-@pytest.fixture(scope="module")
-def bundled() -> Scenario:
-    return load("ukraine-2025-11")
+from ..conftest import assert_load_names
 
 
 def _every(problem: DealProblem) -> np.ndarray:
     return problem.space.decode(np.arange(problem.space.size, dtype=np.int64))
 
 
-def test_fighting_on_any_front_gives_no_relief_term_by_term(bundled):
+def test_fighting_on_any_front_gives_no_relief_term_by_term(ukraine):
     """For every package that leaves fighting on, each actor's margin is its stance
     margin alone: the costs of fighting it keeps equal those in its no-deal value."""
-    p = DealProblem.from_scenario(bundled)
+    p = DealProblem.from_scenario(ukraine)
     assert p.fighting is not None
     opts = _every(p)
     state = fighting_under(p, opts)
@@ -56,11 +55,11 @@ def _old_rule(s: Scenario) -> Scenario:
     return Scenario.from_dict(data)
 
 
-def test_a_package_leaving_fighting_on_cannot_buy_acceptance_with_relief(bundled):
+def test_a_package_leaving_fighting_on_cannot_buy_acceptance_with_relief(ukraine):
     """The tunnel alone changes nothing about the war: under the old rule it bought each
     side the relief of a war that goes on; now each keeps exactly the costs it bears."""
-    p = DealProblem.from_scenario(bundled)
-    old = DealProblem.from_scenario(_old_rule(bundled))
+    p = DealProblem.from_scenario(ukraine)
+    old = DealProblem.from_scenario(_old_rule(ukraine))
     tunnel_only = p.parse_deal("tunnel=studied")
     state = fighting_under(p, tunnel_only)
     assert state.continues.all()
@@ -71,9 +70,9 @@ def test_a_package_leaving_fighting_on_cannot_buy_acceptance_with_relief(bundled
     assert state.kept[ukr] < 0 and new_margin[ukr] < old_margin[ukr]
 
 
-def test_no_agreement_is_its_own_point_of_the_war(bundled):
+def test_no_agreement_is_its_own_point_of_the_war(ukraine):
     """Where the fighting stops, no agreement is a distinct row for those who bear the war."""
-    p = DealProblem.from_scenario(bundled)
+    p = DealProblem.from_scenario(ukraine)
     assert p.fighting is not None
     stopping = [i for i, st in enumerate(p.fighting.stops) if st.any()]
     assert stopping
@@ -85,10 +84,10 @@ def test_no_agreement_is_its_own_point_of_the_war(bundled):
                 assert p.tables[i][o, k] != p.tables[i][none, k]
 
 
-def test_a_package_that_leaves_the_war_on_is_not_a_settlement(bundled):
+def test_a_package_that_leaves_the_war_on_is_not_a_settlement(ukraine):
     from detente.present.deals import _deal_text
 
-    rep = api.analyse_deals(bundled, robust=0)
+    rep = api.analyse_deals(ukraine, robust=0)
     listed = rep.to_dict(top=rep.frontier_size)["top"]
     assert listed
     for d in listed:
@@ -99,10 +98,24 @@ def test_a_package_that_leaves_the_war_on_is_not_a_settlement(bundled):
 
     d = describe_deal(rep.problem, tunnel_only)
     assert not d["war"]["settlement"] and "[fighting continues: war]" in _deal_text(d)
+    # the package tables (the story every surface shows) mark it too
+    story = rep.story(top=rep.frontier_size)
+    rows = story["by_nash"]
+    on = [s for s in rows if s["war"]["fighting_continues"]]
+    assert on and len(on) < len(rows)  # some listed packages settle the war, some do not
+    for s in rows:
+        row = rep.problem.parse_deal(s["options"])
+        assert s["war"]["settlement"] == bool(settles(rep.problem, row))
+    from detente.present.deals import _deals_table
+    from detente.present.terminal import make_console
+
+    console = make_console(width=200, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(_deals_table("t", rows, total=len(rows)))
+    assert console.export_text().count("[fighting continues: war]") == len(on)
 
 
-def test_without_the_tunnel_russia_and_ukraine_can_both_accept(bundled):
-    p = DealProblem.from_scenario(bundled)
+def test_without_the_tunnel_russia_and_ukraine_can_both_accept(ukraine):
+    p = DealProblem.from_scenario(ukraine)
     opts = _every(p)
     t = p.issues.index("tunnel")
     no_tunnel = opts[:, t] == p.space.option_names[t].index("no-agreement")
@@ -116,14 +129,14 @@ def test_without_the_tunnel_russia_and_ukraine_can_both_accept(bundled):
     assert (~fighting_under(p, opts[both]).continues.any(axis=1)).all()
 
 
-def test_old_rule_without_during(bundled):
+def test_old_rule_without_during(ukraine):
     """A pressure without ``during`` enters the no-deal value only, as before."""
-    p = DealProblem.from_scenario(_old_rule(bundled))
+    p = DealProblem.from_scenario(_old_rule(ukraine))
     assert p.fighting is None and p.terms is None
 
 
-def test_pressure_lever_leaves_fighting_packages_alone(bundled):
-    p = DealProblem.from_scenario(bundled)
+def test_pressure_lever_leaves_fighting_packages_alone(ukraine):
+    p = DealProblem.from_scenario(ukraine)
     k = p.pressures.index("battlefield")
     deal = p.parse_deal("tomahawks=conditional,drones=full")  # Donetsk unsettled
     u = p.utilities_of(deal[None])
@@ -176,21 +189,21 @@ def test_several_issues_stopping_one_war_is_exact_by_enumeration():
         logrolls(p)
 
 
-def test_deals_draws_keep_fighting_costs_with_the_draw(bundled):
+def test_deals_draws_keep_fighting_costs_with_the_draw(ukraine):
     """A package that leaves fighting on survives the same draws whatever the pressures
     draw (its kept costs move with the no-deal value); one that stops it does not."""
     from detente.deals.robust import survival
 
-    data = bundled.to_dict()
+    data = ukraine.to_dict()
     for pr in data["pressures"]:
         pr.pop("uncertainty", None)
     fixed = Scenario.from_dict(data)
-    p, q = DealProblem.from_scenario(bundled), DealProblem.from_scenario(fixed)
+    p, q = DealProblem.from_scenario(ukraine), DealProblem.from_scenario(fixed)
     packages = np.stack([p.parse_deal("tunnel=studied"),
                          p.parse_deal("tomahawks=conditional,drones=full")])
     on = fighting_under(p, packages).continues.any(axis=1)
     assert on.all()
-    a = survival(p, bundled, packages, draws=120, seed=4).probability
+    a = survival(p, ukraine, packages, draws=120, seed=4).probability
     b = survival(q, fixed, packages, draws=120, seed=4).probability
     np.testing.assert_array_equal(a, b)
 
@@ -205,25 +218,17 @@ def test_deals_draws_keep_fighting_costs_with_the_draw(bundled):
     (lambda d: d["pressures"][0].update(fronts=["crimea"]),
      "pressures[0].fronts[0]", "unknown front 'crimea'"),
 ])
-def test_bad_fighting_input_names_file_line_and_field(bundled, tmp_path, patch, field, found):
-    import yaml
-
-    data = bundled.to_dict()
+def test_bad_fighting_input_names_file_line_and_field(ukraine, tmp_path, patch, field, found):
+    data = ukraine.to_dict()
     patch(data)
-    path = tmp_path / "bad.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    with pytest.raises(ScenarioError) as err:
-        load(str(path))
-    text = str(err.value)
-    assert "bad.yaml" in text and field in text and found in text
-    assert any(pr.line is not None for pr in err.value.problems)
+    assert_load_names(tmp_path, data, field, found)
 
 
-def test_csv_round_trip_keeps_the_war(bundled):
+def test_csv_round_trip_keeps_the_war(ukraine):
     from detente.formats import scenario_csv
 
     s = _two_issue_war()
     (back,) = scenario_csv.loads(scenario_csv.dumps(s), file="w.csv")
     assert back == s
-    (back,) = scenario_csv.loads(scenario_csv.dumps(bundled), file="u.csv")
-    assert back == bundled
+    (back,) = scenario_csv.loads(scenario_csv.dumps(ukraine), file="u.csv")
+    assert back == ukraine

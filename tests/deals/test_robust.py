@@ -333,8 +333,7 @@ def test_screened_draws_accept_the_same_packages_as_the_full_test(ukraine):
     packages and their utilities exactly as the full test over the whole space finds them,
     and the one-pass survival/stability gives the two separate results."""
     from detente.deals.acceptability import screened
-    from detente.deals.robust import (drawn_problems, solution_stability,
-                                      survival_and_stability)
+    from detente.deals.robust import drawn_problems, solution_stability, survival_and_stability
     from detente.deals.rules import drawn_issues
 
     problem = DealProblem.from_scenario(ukraine)

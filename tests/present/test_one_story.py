@@ -116,7 +116,8 @@ def test_every_package_called_acceptable_leaves_no_needed_party_below_no_deal(uk
 # ---- 3. the web brief under its CSP ----------------------------------------------------
 
 def test_web_brief_draws_under_script_src_self(client):
-    res = client.get("/api/scenarios/ukraine-2025-11/brief?draws=100&interval_draws=20")
+    # wait=120 asks for the page itself even on a busy machine (as tests/web do)
+    res = client.get("/api/scenarios/ukraine-2025-11/brief?draws=100&interval_draws=20&wait=120")
     assert res.status_code == 200
     csp = res.headers["content-security-policy"]
     script_src = csp.split("script-src")[1].split(";")[0]
@@ -187,7 +188,9 @@ def test_packages_with_identical_utilities_are_collapsed():
 
 def test_the_bundled_scenario_lists_each_set_of_utilities_once(ukraine):
     report = api.analyse_deals(ukraine, robust=0)
-    story = report.story(top=20)
+    # top counts rows, one per distinct set of utilities (alternatives folded in): asked
+    # for every frontier package, the story must list each once, none dropped
+    story = report.story(top=report.frontier_size)
     rows = zopa_members(report.problem)
     assert rows is not None and story["zopa"]["size"] == len(rows) == report.zopa.size
     vectors = {tuple(np.round(u, 9)) for u in report.problem.utilities_of(rows)}
@@ -198,6 +201,10 @@ def test_the_bundled_scenario_lists_each_set_of_utilities_once(ukraine):
     listed = [s["options"] for s in shown] + [a for s in shown for a in s["alternatives"]]
     frontier = [report.problem.space.labels(o) for o in report.frontier_options]
     assert sorted(map(str, listed)) == sorted(map(str, frontier))  # none dropped
+    # a smaller top keeps the first rows whole (with their alternatives), drops the rest
+    short = report.story(top=5)["by_nash"]
+    assert [s["options"] for s in short] == [s["options"] for s in shown[:min(5, len(shown))]]
+    assert [s["alternatives"] for s in short] == [s["alternatives"] for s in shown[:5]]
 
 
 def test_shares_of_draws_are_not_called_probabilities(client):

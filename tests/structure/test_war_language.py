@@ -6,10 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detente import api, load
+from detente import api
 from detente.deals import DealProblem, verdict
-from detente.scenario import Scenario, ScenarioError
+from detente.scenario import Scenario
 from detente.violations import forecast_rules, violations
+
+from ..conftest import assert_load_names
 
 
 def _war(**issue_extra) -> dict:
@@ -98,7 +100,7 @@ def test_sanctions_relief_needs_the_consent_of_whoever_lifts():
 def test_bad_war_input_names_file_line_and_field(tmp_path, patch, field, found):
     data = _war()
     patch(data)
-    _assert_load_names(tmp_path, data, field, found)
+    assert_load_names(tmp_path, data, field, found)
 
 
 def test_round_trip_yaml_and_csv():
@@ -239,18 +241,4 @@ def test_bad_range_or_capability_names_file_line_and_field(tmp_path, patch, fiel
     data = _floor(clout={"x": 1}).to_dict()
     data["stances"][0]["red_line"] = data["stances"][0].pop("red_lines")[0]
     patch(data)
-    _assert_load_names(tmp_path, data, field, found)
-
-
-def _assert_load_names(tmp_path, data: dict, field: str, found: str) -> None:
-    """Loading ``data`` from a file fails with an error naming the file, the field and
-    what was found, each problem located on its line."""
-    import yaml
-
-    path = tmp_path / "bad.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    with pytest.raises(ScenarioError) as err:
-        load(str(path))
-    text = str(err.value)
-    assert "bad.yaml" in text and field in text and found in text
-    assert all(p.line is not None for p in err.value.problems)
+    assert_load_names(tmp_path, data, field, found)

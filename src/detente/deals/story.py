@@ -90,6 +90,15 @@ class PackageStory:
     survival: float | None = None
     tolerance: float = TIE_TOLERANCE
     alternatives: tuple[Mapping[str, str], ...] = field(default_factory=tuple)
+    fighting_continues: tuple[str, ...] | None = None
+    """The fronts on which fighting goes on under the package (empty: a settlement of the
+    war; ``None``: the scenario marks no costs of fighting)."""
+
+    @property
+    def settlement(self) -> bool | None:
+        """Whether the package stops the fighting on every front (``None``: no war
+        declared)."""
+        return None if self.fighting_continues is None else not self.fighting_continues
 
     @property
     def consent_of(self) -> tuple[str, ...]:
@@ -158,6 +167,9 @@ class PackageStory:
             "tolerance": self.tolerance,
             "survival": self.survival,
             "alternatives": [dict(a) for a in self.alternatives],
+            **({} if self.fighting_continues is None else {
+                "war": {"fighting_continues": list(self.fighting_continues),
+                        "settlement": self.settlement}}),
         }
 
 
@@ -187,9 +199,16 @@ def package_story(problem: DealProblem, options: np.ndarray | Mapping[str, Any] 
                       float(u[k] - beta[k]), standing(float(u[k] - beta[k]), bool(need[k]),
                                                       tolerance))
         for k, a in enumerate(problem.actors))
+    fighting = None
+    if problem.fighting is not None:  # what the package leaves of the war
+        from .fighting import fighting_under
+
+        state = fighting_under(problem, row)
+        fighting = tuple(f for f, on in zip(state.fronts, state.continues, strict=True) if on)
     return PackageStory(options=problem.space.labels(row), structured=rules is not None,
                         parties=parties, moves=moves, red_lines=tuple(red),
-                        linkages=tuple(links), survival=survival, tolerance=tolerance)
+                        linkages=tuple(links), survival=survival, tolerance=tolerance,
+                        fighting_continues=fighting)
 
 
 def collapse(stories: Sequence[PackageStory], keep: int | None = None) -> list[PackageStory]:

@@ -23,10 +23,16 @@ def _deal_text(d: dict[str, Any] | None) -> str:
     text = ", ".join(f"{k}={v}" for k, v in d["options"].items())
     if "consent_of" in d:  # a scenario with vetoes: whose consent the package needs
         text += f" [consent of {', '.join(d['consent_of'])}]"
+    return text + _war_mark(d)
+
+
+def _war_mark(d: dict[str, Any]) -> str:
+    """`` [fighting continues: fronts]`` for a package that is not a settlement of the war
+    (it leaves fighting on some front), else nothing."""
     war = d.get("war")
-    if war is not None and war["fighting_continues"]:  # not a settlement of the war
-        text += f" [fighting continues: {', '.join(war['fighting_continues'])}]"
-    return text
+    if war is not None and war["fighting_continues"]:
+        return f" [fighting continues: {', '.join(war['fighting_continues'])}]"
+    return ""
 
 
 def _smallest_margin(d: dict[str, Any]) -> float:
@@ -60,6 +66,7 @@ def _deals_table(title: str, deals: list[dict[str, Any]], *, total: int) -> Tabl
             text += f" ({alts})"
         if d["verdict"] != "acceptable":
             text += f" [{wording.verdict_text(d)}]"
+        text += _war_mark(d)
         cells = [text, wording.consent_text(d), wording.margins_text(d)]
         if d.get("survival") is not None:
             cells.append(f"{d['survival']:.0%}")
@@ -107,7 +114,7 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
         told = data["story"]["solutions"][name]
         text = _deal_text(d) if told is None else (
             f"{wording.options_text(told['options'])} [consent of "
-            f"{wording.consent_text(told)}]")
+            f"{wording.consent_text(told)}]{_war_mark(told)}")
         cells = [name, text, "—" if d is None else f"{_smallest_margin(d):+.3f}"]
         if robust:
             cells.append("—" if d is None else f"{d['survival']:.0%}")
