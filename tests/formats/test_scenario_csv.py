@@ -91,3 +91,26 @@ def test_actor_extras_round_trip(ukraine):
     (back,) = scenario_csv.loads(scenario_csv.dumps(sc), file="x.csv")
     assert back == sc
     assert back.actors[0].batna_uncertainty.high == 0.5
+
+
+def test_processes_expectations_and_timed_shocks_round_trip(tmp_path, ukraine):
+    """The outlook's inputs (a pressure's process, an actor's expectations, a shock's
+    monthly chance) survive YAML -> CSV -> scenario."""
+    assert any(p.process is not None for p in ukraine.pressures)  # the bundled one has them
+    back = detente.load(detente.save(ukraine, tmp_path / "u.csv"))
+    assert [p.process for p in back.pressures] == [p.process for p in ukraine.pressures]
+    assert [a.expectations for a in back.actors] == [a.expectations for a in ukraine.actors]
+    assert [(k.monthly_probability, k.recurring) for k in back.shocks] == \
+        [(k.monthly_probability, k.recurring) for k in ukraine.shocks]
+
+
+def test_a_process_that_is_not_json_names_its_line(ukraine):
+    text = scenario_csv.dumps(ukraine)
+    rows = text.splitlines()
+    at = next(n for n, r in enumerate(rows) if r.startswith("battlefield,"))
+    rows[at] = rows[at].replace('{""trend""', '{trend', 1)
+    assert rows[at] != text.splitlines()[at]
+    with pytest.raises(ScenarioError) as info:
+        scenario_csv.loads("\n".join(rows) + "\n", file="u.csv")
+    problem = next(p for p in info.value.problems if p.field == "pressures[0].process")
+    assert problem.line == at + 1 and "JSON object" in problem.expected

@@ -8,7 +8,8 @@ header; rows follow until the next section. Sections::
     #sources    id,title,publisher,date,url,note
     #actors     id,name,capability,bloc,description, capability_<dist columns>,
                 salience_correlation, position_correlation, batna, batna_<dist columns>,
-                batna_pressure, cow_code, cow_members (;-separated), capability_source
+                batna_pressure, cow_code, cow_members (;-separated), capability_source,
+                expectations (as JSON)
     #issues     id,name,low,high,status_quo,description
     #anchors    issue,value,label
     #options    issue,name,value
@@ -18,8 +19,9 @@ header; rows follow until the next section. Sections::
     #blocs      id,name,correlation,coordinator,description,sources
     #linkages   actor,offer_issue,offer_op,offer_value,requires_issue,requires_op,
                 requires_value,sources,evidence
-    #pressures  id,name,value,description,sources, value_<dist columns>
-    #shocks     id,name,pressure,change,description,sources   one row per changed pressure
+    #pressures  id,name,value,description,sources, value_<dist columns>, process (as JSON)
+    #shocks     id,name,pressure,change,description,sources,monthly_probability,recurring
+                one row per changed pressure
     #fronts     id,name,description,sources
     #proposals  id,title,proposer,date,sources,evidence,assumptions
     #packages   proposal,issue,option,point,phase,open   one row per issue a proposal names
@@ -33,7 +35,9 @@ pressure's ``during`` is ``fighting`` for a cost of fighting (empty: no agreemen
 and ``fronts`` where it runs; an issue's ``guarantors`` are ``actor=cost/credibility``
 (``;``-separated), ``beneficiaries`` actor ids and ``lifted_by``
 ``option=actor|actor;...``; a red line's ``uncertain_low``/``uncertain_high`` where
-its bound may really lie; an actor's ``capability_by_issue`` is ``issue=value;...``
+its bound may really lie; a pressure's ``process`` and an actor's ``expectations``
+(``detente outlook``) are JSON objects with the YAML form's fields (docs/outlook.md);
+an actor's ``capability_by_issue`` is ``issue=value;...``
 and its ``batna_pressure`` is
 ``pressure=coefficient;...``. A red line row gives one of ``above``,
 ``below``, ``low`` and ``high`` (a range) or ``options`` (``;``-separated). A
@@ -75,7 +79,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
                *(f"capability_{k}" for k in _DIST), "salience_correlation",
                "position_correlation", "batna", *(f"batna_{k}" for k in _DIST),
                "batna_pressure", "cow_code", "cow_members", "capability_source",
-               "capability_by_issue"),
+               "capability_by_issue", "expectations"),
     "issues": ("id", "name", "low", "high", "status_quo", "description", "controlled_by",
                "vetoes", "no_agreement", "no_agreement_band", "stops_fighting", "fronts",
                "guarantors", "beneficiaries", "lifted_by"),
@@ -89,9 +93,10 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "linkages": ("actor", "offer_issue", "offer_op", "offer_value", "requires_issue",
                  "requires_op", "requires_value", "sources", "evidence"),
     "pressures": ("id", "name", "value", "description", "sources",
-                  *(f"value_{k}" for k in _DIST), "during", "fronts"),
+                  *(f"value_{k}" for k in _DIST), "during", "fronts", "process"),
     "fronts": ("id", "name", "description", "sources"),
-    "shocks": ("id", "name", "pressure", "change", "description", "sources"),
+    "shocks": ("id", "name", "pressure", "change", "description", "sources",
+               "monthly_probability", "recurring"),
     "proposals": ("id", "title", "proposer", "date", "sources", "evidence", "assumptions"),
     "packages": ("proposal", "issue", "option", "point", "phase", "open"),
     "metadata": ("key", "value"),
@@ -279,6 +284,10 @@ def _parse(text: str, file: str | None) -> tuple[dict[str, Any], dict[Path, int]
                                      for k, v in _pairs(item["lifted_by"]).items()}
             if "cow_members" in item:
                 item["cow_members"] = _list(item["cow_members"])
+            if key == "actors" and "expectations" in item:
+                item["expectations"] = _json_object(item["expectations"],
+                                                    ("actors", index, "expectations"),
+                                                    problems, file, line)
             items.append(item)
             lines[(key, index)] = line
         data[key] = items
@@ -303,6 +312,21 @@ def _parse(text: str, file: str | None) -> tuple[dict[str, Any], dict[Path, int]
     if problems:
         raise FormatError(problems, file=file)
     return data, lines
+
+
+def _json_object(cell: str, path: Path, problems: list[Problem], file: str | None,
+                 line: int) -> Any:
+    """A cell holding a JSON object (a process, an actor's expectations); a problem naming
+    the line and the field (``path``) when it is not one."""
+    try:
+        value = json.loads(cell)
+    except (json.JSONDecodeError, RecursionError):
+        value = None
+    if not isinstance(value, dict):
+        problems.append(Problem(path, "text that is not a JSON object",
+                                f"the {path[-1]} as a JSON object", file, line))
+        return cell
+    return value
 
 
 def _list(cell: str) -> list[str]:
@@ -402,6 +426,10 @@ def _read_structure(sections: dict[str, list[tuple[int, dict[str, str]]]], data:
         for key in ("sources", "fronts"):
             if key in pressure:
                 pressure[key] = _list(pressure[key])
+        if "process" in pressure:
+            pressure["process"] = _json_object(pressure["process"],
+                                               ("pressures", index, "process"), problems,
+                                               file, line)
         data.setdefault("pressures", []).append(pressure)
         lines[("pressures", index)] = line
     for index, (line, row) in enumerate(sections.get("fronts", [])):
@@ -417,7 +445,7 @@ def _read_structure(sections: dict[str, list[tuple[int, dict[str, str]]]], data:
             shock = shocks[row["id"]] = {"id": row["id"], "changes": {}}
             data.setdefault("shocks", []).append(shock)
             lines[("shocks", len(shocks) - 1)] = line
-        for key in ("name", "description"):
+        for key in ("name", "description", "monthly_probability", "recurring"):
             if key in row:
                 shock[key] = row[key]
         if "sources" in row:
@@ -547,14 +575,18 @@ def _write_structure(out: list[list[Any]], scenario: Scenario) -> None:
     _section(out, "pressures", (
         {"id": p.id, "name": p.name, "value": p.value, "description": p.description,
          "sources": ";".join(p.sources), **_dist_cells(p.uncertainty, "value"),
-         "during": None if p.during == "no_agreement" else p.during, "fronts": _join(p.fronts)}
+         "during": None if p.during == "no_agreement" else p.during, "fronts": _join(p.fronts),
+         "process": None if p.process is None else json.dumps(
+             p.process.model_dump(mode="json", exclude_none=True), ensure_ascii=False)}
         for p in scenario.pressures))
     _section(out, "fronts", (
         {"id": f.id, "name": f.name, "description": f.description,
          "sources": ";".join(f.sources)} for f in scenario.fronts))
     _section(out, "shocks", (
         {"id": k.id, "name": k.name, "pressure": p, "change": v, "description": k.description,
-         "sources": ";".join(k.sources)} for k in scenario.shocks for p, v in k.changes.items()))
+         "sources": ";".join(k.sources), "monthly_probability": k.monthly_probability,
+         "recurring": "true" if k.recurring else None}
+        for k in scenario.shocks for p, v in k.changes.items()))
 
 
 def dumps(scenario: Scenario) -> str:
@@ -586,7 +618,10 @@ def dumps(scenario: Scenario) -> str:
          "cow_code": a.cow_code, "cow_members": _join(map(str, a.cow_members)),
          "capability_source": a.capability_source,
          "capability_by_issue": ";".join(f"{k}={_fmt(v)}"
-                                         for k, v in a.capability_by_issue.items())}
+                                         for k, v in a.capability_by_issue.items()),
+         "expectations": json.dumps({k: e.model_dump(mode="json", exclude_none=True)
+                                     for k, e in a.expectations.items()}, ensure_ascii=False)
+         if a.expectations else None}
         for a in scenario.actors))
     _section(out, "issues", (
         {"id": i.id, "name": i.name, "low": i.low, "high": i.high, "status_quo": i.status_quo,
