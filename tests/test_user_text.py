@@ -122,6 +122,8 @@ def test_csv_refuses_a_source_id_it_cannot_hold(tmp_path: Path, ukraine: Scenari
     first = ukraine.sources[0].id
     for st_ in [*data["stances"], *data.get("linkages", []), *data.get("blocs", []),
                 *data.get("pressures", []), *data.get("shocks", []),
+                *(p["process"] for p in data.get("pressures", []) if p.get("process")),
+                *(e for a in data["actors"] for e in a.get("expectations", {}).values()),
                 *(r for s_ in data["stances"] for r in s_.get("red_lines", [])),
                 *([data["conflict"]] if data.get("conflict") else [])]:
         st_["sources"] = ["a;b" if s == first else s for s in st_.get("sources", [])]
