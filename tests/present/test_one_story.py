@@ -280,7 +280,7 @@ def test_timeline_titles_in_words_on_one_scale(ukraine):
 
 def test_json_carries_the_story(ukraine):
     res = runner.invoke(app, ["deals", "--robust", "0", "-f", "json"])
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     story = data["story"]
     assert story["consent_rule"] == "vetoes"
     first = story["packages"][0]
