@@ -205,21 +205,28 @@ async def scenario_page(request: Request, ref: str,
                 "models": list(PAGE_MODELS), "draws": draws, "seed": seed}, PAGE_WAIT)
         except Pending as pending:
             return working(pending.job)
-    return HTMLResponse(await offload(request, scenario_html, entry, result, seed))
+    parts = await offload(request, scenario_parts, entry.scenario, result, seed,
+                          key=("scenario-page", entry.scenario.hash, draws, seed))
+    return HTMLResponse(await offload(request, scenario_html, entry, parts, seed))
 
 
-def scenario_html(entry: Entry, result: Any, seed: int) -> str:
-    """The scenario page (run in a compute process); ``result``: the forecast with its
-    intervals, or None for points only (computed here)."""
-    sc = entry.scenario
+def scenario_parts(sc: Scenario, result: Any, seed: int) -> dict[str, Any]:
+    """What the scenario page computes (run in a compute process, kept by the scenario's
+    hash, draws and seed: building the Plotly figures is most of a page's CPU time);
+    ``result``: the forecast with its intervals, or None for points only (computed here)."""
     if result is None:
         result = api.forecast(sc, models=list(PAGE_MODELS), seed=seed)
-    figs = {"scales": figure_json(figures.issue_scales(sc, result)),
-            "eum": figure_json(figures.trajectories(result["eum"], sc))}
-    deals = _deal_story(sc)
+    return {"result": result, "deals": _deal_story(sc),
+            "figures": {"scales": figure_json(figures.issue_scales(sc, result)),
+                        "eum": figure_json(figures.trajectories(result["eum"], sc))}}
+
+
+def scenario_html(entry: Entry, parts: dict[str, Any], seed: int) -> str:
+    """The scenario page from :func:`scenario_parts` (run in a compute process)."""
+    sc, result, deals = entry.scenario, parts["result"], parts["deals"]
     return render("scenario.html.j2", entry=entry, sc=sc, rows=_comparative(sc),
                   grid=forecast_grid(result), basis=interval_basis(result, seed=seed),
-                  models=result.models, figures=figs, w=wording,
+                  models=result.models, figures=parts["figures"], w=wording,
                   story=deals.get("story"), deal_count=deals.get("deals", 0),
                   violations=violation_items(result.violations()))
 
@@ -235,13 +242,20 @@ def _deal_story(sc: Scenario) -> dict[str, Any]:
 @router.get("/s/{ref}/whatif", response_class=HTMLResponse)
 async def whatif_page(request: Request, ref: str) -> HTMLResponse:
     entry = await entry_of(request, ref)
-    return HTMLResponse(await offload(request, whatif_html, entry))
+    result = await offload(request, fast_forecast, entry.scenario,
+                           key=("fast-forecast", entry.scenario.hash))
+    return HTMLResponse(await offload(request, whatif_html, entry, result))
 
 
-def whatif_html(entry: Entry) -> str:
+def fast_forecast(sc: Scenario) -> Any:
+    """The fast models' forecast the what-if page starts from (kept by the scenario's
+    hash)."""
+    return api.forecast(sc, models=list(api.FAST_MODELS))
+
+
+def whatif_html(entry: Entry, result: Any) -> str:
     """The what-if page (run in a compute process)."""
     sc = entry.scenario
-    result = api.forecast(sc, models=list(api.FAST_MODELS))
     data = {"ref": entry.ref, "models": list(result.models), "actors": list(sc.actor_ids),
             "issues": [{"id": i.id, "name": i.name, "low": i.low, "high": i.high,
                         "anchors": [[a.value, a.label] for a in i.anchors]} for i in sc.issues],

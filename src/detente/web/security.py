@@ -7,6 +7,7 @@ that they act before any route reads the request.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
 import json
@@ -195,8 +196,12 @@ class TokenGuard(HttpMiddleware):
     def active(self) -> bool:
         return bool(self.token or self.accounts)
 
-    def who(self, candidate: str | None) -> str | None:
-        return sign_in(candidate, self.token, self.accounts)
+    async def who(self, candidate: str | None) -> str | None:
+        """The user ``candidate`` signs in; an account is looked up in the database off
+        the event loop (a slow database never holds up the other requests)."""
+        if not candidate or self.accounts is None:
+            return sign_in(candidate, self.token, None)
+        return await asyncio.to_thread(sign_in, candidate, self.token, self.accounts)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or [])
@@ -204,15 +209,16 @@ class TokenGuard(HttpMiddleware):
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"),
                          keep_blank_values=True)
         from_query = (query.get("token") or [None])[0]
-        if scope.get("method") in ("GET", "HEAD") and self.who(from_query) is not None:
+        if scope.get("method") in ("GET", "HEAD") and from_query \
+                and await self.who(from_query) is not None:
             rest = urlencode([(k, v) for k, vs in query.items() if k != "token" for v in vs])
             location = path + (f"?{rest}" if rest else "")
             await _redirect(send, location, session_cookie(
                 TOKEN_COOKIE, str(from_query), secure=scope.get("scheme") == "https"))
             return
-        user = self.who(_bearer(headers.get(b"authorization", b"")))
+        user = await self.who(_bearer(headers.get(b"authorization", b"")))
         if user is None:
-            user = self.who(cookie_value(headers, TOKEN_COOKIE))
+            user = await self.who(cookie_value(headers, TOKEN_COOKIE))
         if user is not None or path == "/login" or path.startswith(OPEN_PATHS[1:]):
             scope[USER_KEY] = user
             reset = CURRENT_USER.set(user)
