@@ -15,7 +15,6 @@ from detente import api
 from detente.errors import DetenteError
 from detente.present import figures
 from detente.present.brief import figure_json, render_html
-from detente.scenario import Scenario
 from detente.web.edit import apply_edits
 from detente.web.guards import check_deals
 from detente.web.jobs import register_presenter
@@ -156,8 +155,8 @@ async def forecast(request: Request, ref: str, model: ModelsQ = None, seed: Seed
                               "interval": interval}
     if not draws:  # points only: interactive, in the compute processes
         key = ("forecast", entry.scenario.hash, json.dumps(params, sort_keys=True), rounds)
-        return JSONResponse(await offload(request, forecast_points, entry.scenario, params,
-                                          rounds, key=key))
+        return JSONResponse(await offload(request, forecast_points, entry, params, rounds,
+                                          key=key))
     return await answer(request, "forecast", entry, params, wait,
                         lambda r: r.to_dict(trajectory=rounds))
 
@@ -168,21 +167,21 @@ async def what_if(request: Request, ref: str, body: WhatIf) -> Response:
     changes = [c.model_dump() for c in body.changes]
     models = tuple(body.models or api.FAST_MODELS)
     return JSONResponse(await offload(
-        request, what_if_points, entry.scenario, changes, models, body.seed,
+        request, what_if_points, entry, changes, models, body.seed,
         key=("whatif", entry.scenario.hash, json.dumps(changes, sort_keys=True), models,
              body.seed)))
 
 
-def forecast_points(sc: Scenario, params: dict[str, Any], rounds: bool) -> dict[str, Any]:
+def forecast_points(entry: Entry, params: dict[str, Any], rounds: bool) -> dict[str, Any]:
     """The forecast route's answer without draws (run in a compute process)."""
-    return api.forecast(sc, **params).to_dict(trajectory=rounds)
+    return api.forecast(entry.scenario, **params).to_dict(trajectory=rounds)
 
 
-def what_if_points(sc: Scenario, changes: list[dict[str, Any]], models: tuple[str, ...],
+def what_if_points(entry: Entry, changes: list[dict[str, Any]], models: tuple[str, ...],
                    seed: int) -> dict[str, Any]:
-    """The what-if route's answer: ``sc`` with the stances moved, forecast (run in a
+    """The what-if route's answer: the scenario with the stances moved, forecast (run in a
     compute process)."""
-    moved = api.what_if(sc, [api.StanceChange(**c) for c in changes])
+    moved = api.what_if(entry.scenario, [api.StanceChange(**c) for c in changes])
     return api.forecast(moved, models=list(models), seed=seed).to_dict()
 
 
@@ -248,7 +247,7 @@ async def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
     entry = await entry_of(request, ref)
     sc = entry.scenario
     if kind in ("scales", "trajectories", "pareto"):
-        text = await offload(request, light_figure, sc, kind, tuple(model or ()), a, b)
+        text = await offload(request, light_figure, entry, kind, tuple(model or ()), a, b)
         return Response(text, media_type="application/json")
     if kind == "histograms":
         job: tuple[str, dict[str, Any], Any] = (
@@ -273,9 +272,10 @@ async def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
                         lambda r: json.loads(figure_json(make(r))))
 
 
-def light_figure(sc: Scenario, kind: str, model: tuple[str, ...], a: str | None,
+def light_figure(entry: Entry, kind: str, model: tuple[str, ...], a: str | None,
                  b: str | None) -> str:
     """A figure that needs no job, as JSON text (run in a compute process)."""
+    sc = entry.scenario
     if kind == "scales":
         fig = figures.issue_scales(sc, api.forecast(sc, models=list(model) or None))
     elif kind == "trajectories":

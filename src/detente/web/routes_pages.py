@@ -205,15 +205,16 @@ async def scenario_page(request: Request, ref: str,
                 "models": list(PAGE_MODELS), "draws": draws, "seed": seed}, PAGE_WAIT)
         except Pending as pending:
             return working(pending.job)
-    parts = await offload(request, scenario_parts, entry.scenario, result, seed,
+    parts = await offload(request, scenario_parts, entry, result, seed,
                           key=("scenario-page", entry.scenario.hash, draws, seed))
     return HTMLResponse(await offload(request, scenario_html, entry, parts, seed))
 
 
-def scenario_parts(sc: Scenario, result: Any, seed: int) -> dict[str, Any]:
+def scenario_parts(entry: Entry, result: Any, seed: int) -> dict[str, Any]:
     """What the scenario page computes (run in a compute process, kept by the scenario's
     hash, draws and seed: building the Plotly figures is most of a page's CPU time);
     ``result``: the forecast with its intervals, or None for points only (computed here)."""
+    sc = entry.scenario
     if result is None:
         result = api.forecast(sc, models=list(PAGE_MODELS), seed=seed)
     return {"result": result, "deals": _deal_story(sc),
@@ -242,15 +243,15 @@ def _deal_story(sc: Scenario) -> dict[str, Any]:
 @router.get("/s/{ref}/whatif", response_class=HTMLResponse)
 async def whatif_page(request: Request, ref: str) -> HTMLResponse:
     entry = await entry_of(request, ref)
-    result = await offload(request, fast_forecast, entry.scenario,
+    result = await offload(request, fast_forecast, entry,
                            key=("fast-forecast", entry.scenario.hash))
     return HTMLResponse(await offload(request, whatif_html, entry, result))
 
 
-def fast_forecast(sc: Scenario) -> Any:
+def fast_forecast(entry: Entry) -> Any:
     """The fast models' forecast the what-if page starts from (kept by the scenario's
     hash)."""
-    return api.forecast(sc, models=list(api.FAST_MODELS))
+    return api.forecast(entry.scenario, models=list(api.FAST_MODELS))
 
 
 def whatif_html(entry: Entry, result: Any) -> str:
