@@ -77,7 +77,7 @@ def test_cli_deals_show_survival():
     res = CliRunner().invoke(app, ["deals", "--robust", "200", "-f", "json"],
                              env={"COLUMNS": "240"})
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)  # a long run's estimate goes to stderr
     assert data["robust"]["draws"] == 200 and "survival" in data["top"][0]
     res = CliRunner().invoke(app, ["deals", "--robust", "200"], env={"COLUMNS": "120"})
     assert res.exit_code == 0, res.output
@@ -110,7 +110,7 @@ def test_cli_logrolls_and_phase_show_survival():
     runner = CliRunner()
     res = runner.invoke(app, ["logrolls", "--robust", "100", "-f", "json"])
     assert res.exit_code == 0, res.output
-    assert "survival" in json.loads(res.output)["logrolls"][0]
+    assert "survival" in json.loads(res.stdout)["logrolls"][0]
     res = runner.invoke(app, ["phase", "--robust", "100"], env={"COLUMNS": "120"})
     assert res.exit_code == 0, res.output
     flat = " ".join(res.output.split())
@@ -118,7 +118,7 @@ def test_cli_logrolls_and_phase_show_survival():
     assert "survives" in flat and "acceptable to every party whose consent is needed in" in flat
     assert "acceptable to every party in" not in flat
     res = runner.invoke(app, ["phase", "--robust", "0", "-f", "json"])
-    assert "robust" not in json.loads(res.output)
+    assert "robust" not in json.loads(res.stdout)
 
 
 # ---- logrolls and plans ranked by survival; the finder's own test in every draw ----------

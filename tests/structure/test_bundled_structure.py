@@ -204,7 +204,7 @@ def test_no_deal_is_never_printed_as_a_ceasefire(ukraine):
     assert "no agreement, fighting continues" in shown
     assert "no ceasefire, fighting continues" in shown
     assert outside.label not in shown and "full ceasefire along the current line" not in shown
-    data = json.loads(runner.invoke(app, ["deals", "-f", "json", "--top", "50"]).output)
+    data = json.loads(runner.invoke(app, ["deals", "-f", "json", "--top", "50"]).stdout)
     for d in [*data["top"], *(s for s in data["solutions"].values() if s)]:
         # leaving Donetsk unsettled is labelled as such; a frozen line is a deal needing both
         if d["options"]["donetsk"] == "freeze-line":

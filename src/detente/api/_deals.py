@@ -95,7 +95,7 @@ def analyse_deals(
     draws (``seed``) of the stated uncertainty (positions, saliences, capabilities,
     BATNAs and the pressures on them) in which it stays acceptable
     (:mod:`detente.deals.robust`), and ranks the deals by it (``DealReport.robust``).
-    About a second on the bundled scenario.
+    About 5 s of CPU on the bundled scenario (62,208 packages, 500 draws).
     """
     from detente.deals import analyse, with_survival
 
