@@ -2,8 +2,8 @@
 
 Target: every estimate within 2× of the actual time (0.5 ≤ estimate/actual ≤ 2), for
 ``simulate``, ``deals``, ``phase``, ``proposals``, ``report`` and ``outlook``, on the
-bundled scenario and on the KTAB example at three sizes (``dummyData-a040/a080/a160``: 40, 80 and 160
-actors). For each, the estimator the command's guard uses (``api.simulation_cost``,
+bundled scenario and on the KTAB example at three sizes (``dummyData-a040/a080/a160``: 40,
+80 and 160 actors). For each, the estimator the command's guard uses (``api.simulation_cost``,
 ``deals_cost``, ``phase_cost``, ``proposals_cost``, ``report_cost``, ``outlook_cost``) runs
 first, then
 the work itself in the same process (so both see the same imports and warm caches, as
