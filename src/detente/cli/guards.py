@@ -1,9 +1,11 @@
 """Guards against runaway work: an estimate on stderr before a long run, and a refusal
-without ``--yes`` (``simulate``, ``deals``, ``phase``, ``proposals``, ``report``).
+without ``--yes`` (``simulate``, ``deals``, ``phase``, ``proposals``, ``report``,
+``outlook``).
 
 Every time estimate comes from a :class:`detente.estimate.CostModel` fitted on timed
 pilots of the run itself (``api.simulation_cost``, ``api.deals_cost``, ``api.phase_cost``,
-``api.proposals_cost``): ``fixed + per_unit · units``, within 2× of the actual time on the
+``api.proposals_cost``, ``api.report_cost``, ``api.outlook_cost``): ``fixed + per_unit ·
+units``, within 2× of the actual time on the
 benchmarks (``benchmarks/bench_estimates.py``). A deal space too large to time a pilot of
 is refused on its size alone (:func:`refuse_huge_deals`), before anything runs.
 """
