@@ -19,7 +19,6 @@ import enum
 import functools
 import importlib
 import inspect
-import pathlib
 import re
 import types
 import typing
@@ -203,12 +202,12 @@ class _DefaultsAsDeclared:
     of CPU importing pydantic for values already of their declared type (issue 31, item
     3). ``None`` becomes ``None`` (``()`` for a repeatable option) as Typer's own
     ``RuntimeParam.coerce`` does before it looks at the type; a default is kept only when
-    it is exactly of its declared type (``int``, ``float``, ``str``, ``Path`` or the
-    declared ``Enum``), within the option's ``min``/``max`` and without choices of its
-    own, which is what Typer's coercion returns for it. A value from the command line
-    always goes through Typer."""
+    it is exactly of its declared type (``int``, ``float``, ``str`` or the declared
+    ``Enum``), within the option's ``min``/``max`` and without choices of its own, which
+    is what Typer's coercion returns for it (a ``Path`` is not: Typer may resolve or check
+    it). A value from the command line always goes through Typer."""
 
-    PLAIN = (int, float, str, pathlib.Path)
+    PLAIN = (int, float, str)
 
     def __init__(self, param: Any) -> None:
         self.param = param
