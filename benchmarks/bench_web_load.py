@@ -238,7 +238,11 @@ async def run(args: argparse.Namespace) -> None:
         cpu = cpu_seconds(proc) - cpu0
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     setup = (f"{args.workers} server process(es) on {args.db.split('://')[0]}"
              if args.db else "1 server process, no database")
     print(f"{args.users} users{' with accounts' if args.accounts else ''}, {setup}, "

@@ -111,8 +111,20 @@ def test_members_see_a_shared_upload_non_members_get_404(server):
                       headers=_as(t["alice"]))
     assert res.status_code == 422 and "team" in res.json()["error"]
 
+    # the page's share form (its POST carries the page's CSRF token; another site's is 403)
+    index = client.get("/", headers={**_as(t["alice"]), "accept": "text/html"})
+    assert f'<form class="share" data-ref="{ref}">' in index.text
+    assert '<option value="analysts">' in index.text
+    cookie = {"cookie": f"detente_token={t['alice']}"}
+    forged = client.post(f"/api/scenarios/{ref}/shares", json={"team": "analysts"},
+                         headers={**cookie, "origin": "http://evil.example"})
+    assert forged.status_code == 403
+    assert client.get(f"/api/scenarios/{ref}/shares", headers=_as(t["alice"])).json()[
+        "teams"] == []
+    csrf = client.cookies.get("detente_csrf") or ""
     res = client.post(f"/api/scenarios/{ref}/shares", json={"team": "analysts"},
-                      headers=_as(t["alice"]))
+                      headers={"cookie": f"{cookie['cookie']}; detente_csrf={csrf}",
+                               "origin": "http://testserver", "x-csrf-token": csrf})
     assert res.status_code == 200 and res.json()["teams"] == ["analysts"]
     assert client.get("/api/teams", headers=_as(t["bob"])).json()[0]["members"] == [
         "alice", "bob"]
