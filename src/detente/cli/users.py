@@ -59,7 +59,7 @@ def list_users(db: DbOpt = None, output: TableJsonOpt = OutputFormat.table) -> N
 @app.command("remove")
 @guard
 def remove(name: NameArg, db: DbOpt = None) -> None:
-    """Remove a user: their token stops working at once, their uploads are deleted and
+    """Remove a user: their token stops working within a second, their uploads are deleted and
     their unfinished jobs cancelled."""
     where = api.remove_user(name, db=db)
     console.print(f"removed user {name} ({where})", highlight=False)
