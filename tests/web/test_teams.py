@@ -11,7 +11,6 @@ shown by ``detente history log`` and seen on the web by its owner only.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -23,6 +22,8 @@ from detente.cli.main import app as cli
 from detente.store.server import ServerStore
 from detente.web.app import create_app
 from detente.web.jobs import JobManager
+
+from .test_accounts import _as, _upload
 
 BUNDLED = "ukraine-2025-11"
 SECRET = "Alice team variant 51c2"
@@ -45,19 +46,6 @@ def server(db_url: str) -> Iterator[tuple[TestClient, str, dict[str, str]]]:
         yield client, db_url, tokens
     for s in (store, recorder, history):
         s.close()
-
-
-def _as(token: str) -> dict[str, str]:
-    return {"authorization": f"Bearer {token}"}
-
-
-def _upload(client: TestClient, token: str, title: str) -> str:
-    text = client.get(f"/api/scenarios/{BUNDLED}/yaml", headers=_as(token)).text
-    text = re.sub(r"(?m)^title:.*$", f"title: {title}", text, count=1)
-    res = client.post("/api/scenarios/text", json={"text": text, "filename": "mine.yaml"},
-                      headers=_as(token))
-    assert res.status_code == 201, res.text
-    return str(res.json()["id"])
 
 
 def _ids(client: TestClient, token: str) -> dict[str, dict]:
