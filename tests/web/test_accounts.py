@@ -122,12 +122,14 @@ def _every_route_as(client: TestClient, token: str, ref: str, job: str) -> set[t
     another user's scenario ``ref`` and job ``job``; each must be a 404 that names
     neither. Returns the (method, path) pairs called."""
     bodies: dict[str, Any] = {"/api/scenarios/{ref}/edit": {"edits": {}},
-                              "/api/scenarios/{ref}/whatif": {"changes": []}}
+                              "/api/scenarios/{ref}/whatif": {"changes": []},
+                              "/api/scenarios/{ref}/shares": {"team": "analysts"}}
     tried = set()
     for path, methods in _routes(client.app):  # type: ignore[arg-type]
         if "{ref}" not in path and "{job_id}" not in path:
             continue
         url = path.replace("{ref}", ref).replace("{job_id}", job).replace("{kind}", "scales")
+        url = url.replace("{team}", "analysts")
         for method in methods:
             res = client.request(method, url, headers={**_as(token), "accept": "text/html"
                                                        if not url.startswith("/api") else
