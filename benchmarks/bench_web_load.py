@@ -18,9 +18,11 @@ It starts ``detente serve`` on 127.0.0.1 (a free port) in a subprocess, waits un
 job workers are warm, then runs ``--users`` users for ``--seconds`` (each stops at
 ``--requests-per-user``), each choosing at random (seeded) among:
 
-* page (40 %): ``/``, ``/s/ID?draws=0``, ``/s/ID/whatif``, ``/s/ID/edit``;
-* whatif (35 %): ``POST /api/scenarios/ID/whatif`` moving one stance (a slider drag);
-* forecast (20 %): ``GET /api/scenarios/ID/forecast`` (points, default models);
+* page (35 %): ``/``, ``/s/ID?draws=0``, ``/s/ID/whatif``, ``/s/ID/edit``;
+* whatif (30 %): ``POST /api/scenarios/ID/whatif`` moving one stance (a slider drag);
+* forecast (15 %): ``GET /api/scenarios/ID/forecast`` (points, default models);
+* light (15 %): ``GET /api/models``, ``/api/scenarios`` or ``/api/jobs`` (no model runs:
+  what shows whether the server itself stays free while the CPU is busy);
 * heavy (5 %): ``GET .../simulate?draws=2000&seed=S&wait=0`` then polling the job
   until it is done (few distinct seeds, so users share jobs as a team would).
 
@@ -61,6 +63,7 @@ class Tally:
     errors: dict[str, int] = field(default_factory=dict)
     refused: dict[str, int] = field(default_factory=dict)
     light_while_heavy: list[float] = field(default_factory=list)
+    while_heavy: dict[str, list[float]] = field(default_factory=dict)
     heavy_done: int = 0
     heavy_running: int = 0
 
@@ -79,6 +82,7 @@ class Tally:
             self.errors[kind] = self.errors.get(kind, 0) + 1
         if kind != "heavy" and self.heavy_running > 0:
             self.light_while_heavy.append(seconds)
+            self.while_heavy.setdefault(kind, []).append(seconds)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -102,7 +106,8 @@ async def user(n: int, base: str, tally: Tally, until: float, max_requests: int,
         for _ in range(max_requests):
             if time.monotonic() >= until:
                 return
-            kind = rng.choices(["page", "whatif", "forecast", "heavy"], [40, 35, 20, 5])[0]
+            kind = rng.choices(["page", "whatif", "forecast", "light", "heavy"],
+                               [35, 30, 15, 15, 5])[0]
             start = time.monotonic()
             status = 0
             try:
@@ -116,6 +121,9 @@ async def user(n: int, base: str, tally: Tally, until: float, max_requests: int,
                                          "position": rng.uniform(40, 100)}]}
                     status = (await client.post(f"/api/scenarios/{BUNDLED}/whatif",
                                                 json=body)).status_code
+                elif kind == "light":
+                    path = rng.choice(["/api/models", "/api/scenarios", "/api/jobs"])
+                    status = (await client.get(path)).status_code
                 elif kind == "forecast":
                     status = (await client.get(f"/api/scenarios/{BUNDLED}/forecast")
                               ).status_code
@@ -201,6 +209,7 @@ async def run(args: argparse.Namespace) -> None:
         extra.append("--accounts")
     server = subprocess.Popen([sys.executable, "-m", "detente", "serve", "--port", str(port),
                                "--job-workers", str(args.job_workers),
+                               "--compute-workers", str(args.compute_workers),
                                "--max-jobs-per-user", str(args.users), *extra],
                               env=env, stderr=subprocess.DEVNULL)
     proc = psutil.Process(server.pid)
@@ -237,7 +246,7 @@ async def run(args: argparse.Namespace) -> None:
           f"{os.getloadavg()[0]:.1f} at the end ({os.cpu_count()} cores, shared)")
     print(f"{'class':<10}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
           f"{'5xx':>6}{'timeout':>8}{'429':>6}")
-    for kind in ("page", "whatif", "forecast", "heavy"):
+    for kind in ("light", "page", "whatif", "forecast", "heavy"):
         s = tally.seconds.get(kind, [])
         print(f"{kind:<10}{len(s):>9}{pct(s, .5) * 1e3:>9.0f}{pct(s, .95) * 1e3:>9.0f}"
               f"{pct(s, .99) * 1e3:>9.0f}{tally.errors.get(kind, 0):>6}"
@@ -245,8 +254,10 @@ async def run(args: argparse.Namespace) -> None:
     print("(timeout: no answer within the client's 60 s, or the connection failed; "
           f"heavy jobs that ended failed or cancelled: {tally.failed_jobs})")
     light = tally.light_while_heavy
-    print(f"light requests while heavy jobs ran: {len(light)}, p95 {pct(light, .95) * 1e3:.0f} ms"
-          f" (target 100 ms)")
+    print(f"requests but heavy while heavy jobs ran: {len(light)}, p95 "
+          f"{pct(light, .95) * 1e3:.0f} ms (target 100 ms); by class: " + ", ".join(
+              f"{k} p50 {pct(v, .5) * 1e3:.0f} / p95 {pct(v, .95) * 1e3:.0f} ms"
+              for k, v in sorted(tally.while_heavy.items())))
     print(f"heavy jobs done: {tally.heavy_done} (heavy rows time submit + polling to done)")
     print(f"server CPU: {cpu:.0f} s over {wall:.0f} s ({cpu / wall:.2f} cores); peak memory "
           f"(server and workers): {peak[0] / 2**20:.0f} MiB")
@@ -258,6 +269,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--requests-per-user", type=int, default=200)
     parser.add_argument("--job-workers", type=int, default=2)
+    parser.add_argument("--compute-workers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1,
                         help="server processes (detente serve --workers; needs --db)")
     parser.add_argument("--db", help="the server's database (a PostgreSQL URL for a team)")

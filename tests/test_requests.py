@@ -106,7 +106,8 @@ def test_the_cli_prints_an_option_error_with_its_flag(tmp_path):
 
 
 # the layers below the CLI that no longer speak in flags (more join as their lanes move)
-NO_FLAGS = ["api", "requests", "constraints.py", "engines/execution.py",
+NO_FLAGS = ["api", "requests", "constraints.py", "engines/execution.py", "outlook/run.py",
+            "deals/proposal_report.py", "deals/cost.py",
             "uncertainty/simulate.py", "models/registry.py"]
 
 
@@ -150,3 +151,52 @@ def test_the_deals_package_takes_the_problems_options_by_their_declaration(ukrai
     assert request == DealProblemRequest(utility="quadratic") and rest == {"top": 2}
     with pytest.raises(TypeError):  # an option neither the problem nor phase knows
         deals.phase_deal(ukraine, "tomahawks=conditional", utility="quadratic", topp=2)
+
+
+def test_a_proposal_request_nests_its_problem_and_checks_its_options(ukraine):
+    from detente.requests import DealProblemRequest, ProposalRequest
+
+    req = ProposalRequest.of(draws=40, utility="quadratic", acceptance="at-least",
+                             models=["median"], amend_rule="nash")
+    assert req.problem == DealProblemRequest(utility="quadratic", acceptance="at_least")
+    assert (req.draws, req.models, req.amend_rule) == (40, ("median",), "nash")
+    with pytest.raises(OptionError, match=r"draws must be an integer >= 0 \(got -1\)"):
+        ProposalRequest.of(draws=-1)
+    with pytest.raises(OptionError, match="amendment rule 'odd': expected one of fewest, nash"):
+        ProposalRequest.of(amend_rule="odd")
+    by_words = api.proposals(ukraine, draws=30, seed=2, models=[], amend_rule="nash")
+    by_request = api.proposals(ukraine, request=ProposalRequest.of(
+        draws=30, seed=2, models=[], amend_rule="nash"))
+    assert by_words.to_dict() == by_request.to_dict()
+    assert by_words.to_dict() != api.proposals(ukraine, draws=30, seed=2, models=[]).to_dict()
+
+
+def test_an_outlook_request_routes_where_it_runs_to_its_execution(ukraine):
+    from detente.requests import OutlookRequest
+
+    req = OutlookRequest.of(months=12, paths=300, workers=2, chunk_size=64,
+                            parties=["russia", "ukraine"])
+    assert req.execution == Execution(workers=2, chunk_size=64)
+    assert (req.months, req.paths, req.parties) == (12, 300, ("russia", "ukraine"))
+    for options, message in (
+            ({"months": 601}, r"months must be 1 to 600 \(got 601\)"),
+            ({"paths": 0}, r"paths must be 1 to 10,000,000 \(got 0\)"),
+            ({"lookahead": 121.0}, r"lookahead must be 0 to 120 months \(got 121.0\)"),
+            ({"coverage": 0.0}, r"coverage must be a number in \(0, 1\] \(got 0.0\)"),
+            ({"workers": 0}, r"workers must be None or an integer >= 1 \(got 0\)")):
+        with pytest.raises(OptionError, match=message):
+            OutlookRequest.of(**options)
+    small = {"months": 6, "paths": 64, "drivers": False, "seed": 3}
+    by_words = api.outlook(ukraine, **small, workers=1)
+    by_request = api.outlook(ukraine, request=OutlookRequest.of(**small, chunk_size=16))
+    assert by_words.to_dict() == by_request.to_dict()  # where it runs changes no number
+
+
+def test_the_outlook_cli_spells_the_requests_field_as_its_flag():
+    from typer.testing import CliRunner
+
+    res = CliRunner().invoke(app, ["outlook", "--no-drivers", "--hold-months", "601"])
+    assert res.exit_code == 1
+    assert "--hold-months must be 0 to 600 (got 601)" in res.output
+    with pytest.raises(OptionError, match=r"^hold_months must be 0 to 600 \(got 601\)$"):
+        api.outlook(hold_months=601)

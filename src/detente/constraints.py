@@ -110,6 +110,28 @@ class Number(Constraint):
 
 
 @dataclass(frozen=True)
+class Between(Constraint):
+    """A real number (an integer if ``low`` and ``high`` are) in ``low..high``, said as
+    "``low`` to ``high`` ``unit``" (``months must be 1 to 600 (got 1000)``)."""
+
+    low: float
+    high: float
+    unit: str = ""
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        whole = isinstance(self.low, int) and isinstance(self.high, int)
+        spell = "{:,}" if whole else "{:g}"
+        what = f"{spell.format(self.low)} to {spell.format(self.high)}"
+        return f"{what} {self.unit}" if self.unit else what
+
+    def accepts(self, value: Any) -> bool:
+        whole = isinstance(self.low, int) and isinstance(self.high, int)
+        kind = numbers.Integral if whole else numbers.Real
+        return _is_a(value, kind) and self.low <= value <= self.high
+
+
+@dataclass(frozen=True)
 class Flag(Constraint):
     """``True`` or ``False``; ``None`` too if ``optional``."""
 

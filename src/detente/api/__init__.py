@@ -102,7 +102,14 @@ from detente.api._uncertainty import (
     simulation_cost,
 )
 from detente.models.registry import DEFAULT_MODELS, resolve_models
-from detente.requests import DealProblemRequest, DealRequest, Execution, SimulationRequest
+from detente.requests import (
+    DealProblemRequest,
+    DealRequest,
+    Execution,
+    OutlookRequest,
+    ProposalRequest,
+    SimulationRequest,
+)
 from detente.results import DealWork
 from detente.scenarios import DEFAULT
 
@@ -115,6 +122,8 @@ __all__ = [
     "DealRequest",
     "DealWork",
     "Execution",
+    "OutlookRequest",
+    "ProposalRequest",
     "SimulationRequest",
     "StanceChange",
     "add_user",

@@ -66,12 +66,13 @@ def outlook(
     from detente import api
     from detente.present.outlook import outlook_csv, outlook_view
 
-    result = api.outlook(scenario, months=months, paths=paths, seed=seed, rule=rule,
-                         solution=solution, lookahead=lookahead, hold_months=hold_months,
-                         coverage=coverage, drivers=drivers, driver_paths=driver_paths,
-                         engine=engine, scheduler=scheduler, workers=workers,
-                         chunk_size=chunk_size, top=top, parties=tuple(party or ()),
-                         settlements_only=settlements_only, format=fmt)
+    request = api.OutlookRequest.of(
+        months=months, paths=paths, seed=seed, rule=rule, solution=solution,
+        lookahead=lookahead, hold_months=hold_months, coverage=coverage, drivers=drivers,
+        driver_paths=driver_paths, engine=engine, scheduler=scheduler, workers=workers,
+        chunk_size=chunk_size, top=top, parties=tuple(party or ()),
+        settlements_only=settlements_only)
+    result = api.outlook(scenario, request=request, format=fmt)
     if output == OutputFormat.json:
         console.print_json(json.dumps(result.to_dict()))
     elif output == OutputFormat.csv:

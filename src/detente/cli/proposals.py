@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -54,12 +54,12 @@ def proposals(
     sc = api.load(scenario, format=fmt)
     refuse_huge_deals(api.estimate_deals(sc, utility=utility, packages=len(sc.proposals),
                                          package_draws=draws), yes)
-    given: dict[str, Any] = {"draws": draws, "seed": seed, "amend_rule": amend, "models": model,
-             "utility": utility, "acceptance": acceptance, "format": fmt}
+    request = api.ProposalRequest.of(draws=draws, seed=seed, amend_rule=amend, models=model,
+                                     utility=utility, acceptance=acceptance)
     if draws and sc.proposals and not yes:
-        refuse_costly(api.proposals_cost(sc, **given), draws,
+        refuse_costly(api.proposals_cost(sc, request=request), draws,
                       f"the proposals over {draws:,} draws", yes)
-    rep = api.proposals(sc, **given)
+    rep = api.proposals(sc, request=request)
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict()))
         return

@@ -47,6 +47,11 @@ def serve(
     job_workers: Annotated[int, typer.Option(
         min=1, help="Heavy jobs (simulate, deals with survival, plans with draws, "
         "sensitivity, the brief) run at once, each in a worker process.")] = 2,
+    compute_workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Processes (per server process) computing what a request waits "
+        "for: a forecast's points, a what-if, a page's figures. They run below the server's "
+        "priority and above the jobs'; past 8 calls per process in flight (2 per user) a "
+        "request is refused with 429 at once, not queued.")] = 2,
     max_jobs: Annotated[int, typer.Option(
         min=1, help="Jobs queued or running in all; past it a request is refused (429).")
         ] = 64,
@@ -79,8 +84,8 @@ def serve(
     config = ServeConfig(token=token, max_body=max_body, capacity=max_uploads, db=db,
                          allowed_hosts=allowed_hosts(host, allow_host or ()), draws=max_draws,
                          robust=max_robust, samples=max_samples, job_workers=job_workers,
-                         max_jobs=max_jobs, per_owner=max_jobs_per_user, dask=dask,
-                         accounts=accounts)
+                         compute_workers=compute_workers, max_jobs=max_jobs,
+                         per_owner=max_jobs_per_user, dask=dask, accounts=accounts)
     shown = f"[{host}]" if ":" in host else host
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning",
                                "server_header": False, "proxy_headers": True}

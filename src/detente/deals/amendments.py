@@ -35,13 +35,13 @@ from typing import Literal
 import numpy as np
 
 from detente.errors import DetenteError
+from detente.requests.proposals import AMEND_RULES
 
 from .acceptability import acceptable
 from .space import DEFAULT_CHUNK
 from .utility import DealProblem
 
 AmendRule = Literal["fewest", "nash"]
-AMEND_RULES: tuple[str, ...] = ("fewest", "nash")
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from detente.estimate import CostModel, measure
+from detente.requests.proposals import ProposalRequest
 from detente.scenario import Scenario
 
 from .utility import DealProblem
@@ -107,23 +109,25 @@ def phase_cost(problem: DealProblem, scenario: Scenario, deal: np.ndarray | None
                             robust, clock)
 
 
-def proposals_cost(problem: DealProblem, scenario: Scenario, *, draws: int, seed: int = 0,
-                   forecasts: Callable[[], object] | None = None, amend_rule: str = "fewest",
-                   amendments: bool = True,
-                   clock: Callable[[], float] = time.perf_counter) -> CostModel:
+def proposals_cost(problem: DealProblem, scenario: Scenario, *,
+                   request: ProposalRequest | None = None,
+                   forecasts: Callable[[], object] | None = None,
+                   clock: Callable[[], float] = time.perf_counter,
+                   **options: Any) -> CostModel:
     """The cost of ``detente proposals``: the models' ``forecasts`` (a callable: the
     caller knows the models) and the proposals judged at the point values with their
     amendments (:func:`evaluate_proposals` without draws) timed once, plus every
     proposal's acceptance over ``draws`` draws (:func:`acceptance_probabilities`, as
     :func:`judge_with_draws` runs it) fitted on pilots."""
+    req = ProposalRequest.of(request, **options)
+    draws, seed = req.draws, req.seed
     from .proposal_report import evaluate_proposals
     from .proposals import acceptance_probabilities, compile_proposal, with_points
 
     def fixed() -> None:
         if forecasts is not None:
             forecasts()
-        evaluate_proposals(problem, scenario, amend_rule=amend_rule,  # type: ignore[arg-type]
-                           amendments=amendments)
+        evaluate_proposals(problem, scenario, request=ProposalRequest.of(req, draws=0))
 
     _, seconds = _timed(fixed, clock)
     cost = CostModel(seconds, 0.0)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from detente.json_values import json_ready
 from detente.notes import neutral_note
+from detente.requests.proposals import ProposalRequest
 from detente.scenario import Scenario
 
 from .amendments import Amendment, AmendRule, CommonGround, amend, common_ground
@@ -108,9 +109,14 @@ class ProposalsReport:
 
 def evaluate_proposals(problem: DealProblem, scenario: Scenario, *,
                        forecasts: dict[str, dict[str, float]] | None = None,
-                       draws: int = 0, seed: int = 0, amend_rule: AmendRule = "fewest",
-                       amendments: bool = True) -> ProposalsReport:
-    """Judge every proposal of ``scenario`` on ``problem`` (see :mod:`.proposals`)."""
+                       request: ProposalRequest | None = None,
+                       **options: Any) -> ProposalsReport:
+    """Judge every proposal of ``scenario`` on ``problem`` (see :mod:`.proposals`) as
+    ``request`` says (its draws, seed, amendment rule; its problem options are
+    ``problem``'s already; keyword ``options`` are its fields)."""
+    req = ProposalRequest.of(request, **options)
+    draws, seed, amendments = req.draws, req.seed, req.amendments
+    amend_rule = cast(AmendRule, req.amend_rule)
     problem, base = with_points(problem, scenario)
     compiled = [compile_proposal(problem, scenario, p, base=base) for p in scenario.proposals]
     judged = judge_with_draws(problem, scenario, judge(problem, compiled), draws=draws,

@@ -22,20 +22,20 @@ from detente.deals.solutions import SOLUTIONS
 from detente.deals.utility import DealProblem
 from detente.engines import Engine, get_engine
 from detente.errors import DetenteError
+from detente.requests.outlook import (
+    DEFAULT_BLOCK_SIZE,
+    MAX_LOOKAHEAD,
+    MAX_MONTHS,
+    MAX_PATHS,
+    OutlookRequest,
+)
 from detente.scenario import Scenario
 
-from .agreement import AgreementRule
+from .agreement import AgreementRule, parse_rule
 from .candidates import candidates, needing, reachable
 from .paths import BlockResult, OutlookJob, run_blocks
 from .processes import Processes
 from .result import Outlook, Reduced
-
-MAX_MONTHS = 600
-"""Longest horizon (50 years): a war's outlook beyond that says nothing."""
-MAX_PATHS = 10_000_000
-DEFAULT_BLOCK_SIZE = 1024
-"""Paths per random-stream block (part of what makes a seeded run reproducible)."""
-MAX_LOOKAHEAD = 120.0
 
 Progress = Callable[[int, int], None]
 
@@ -128,30 +128,27 @@ def run_job(job: OutlookJob, *, engine: str | Engine = "local", scheduler: str |
     )
 
 
-def outlook(scenario: Scenario, *, months: int = 24, paths: int = 10_000, seed: int = 0,
-            rule: AgreementRule | None = None, solution: str = "nash",
-            lookahead: float = 6.0, hold_months: int = 12, coverage: float = 0.9,
-            block_size: int = DEFAULT_BLOCK_SIZE, utility: str = "linear",
-            engine: str | Engine = "local", scheduler: str | None = None,
-            workers: int | None = None, chunk_size: int | None = None,
-            drivers: bool = True, driver_paths: int = 1000, top: int = 5,
-            parties: tuple[str, ...] = (), settlements_only: bool = False,
-            progress: Progress | None = None) -> Outlook:
-    """The outlook of ``scenario`` over ``months`` months and ``paths`` paths (see the
-    package docstring). ``seed`` and ``block_size`` fix the result; ``engine``,
-    ``workers`` and ``chunk_size`` only decide where it is computed."""
-    job = make_job(scenario, months=months, paths=paths, seed=seed, rule=rule,
-                   solution=solution, lookahead=lookahead, hold_months=hold_months,
-                   coverage=coverage, block_size=block_size, utility=utility,
-                   parties=parties, settlements_only=settlements_only)
-    if drivers and driver_paths < 1:
-        raise DetenteError(f"driver paths must be at least 1 (got {driver_paths})")
-    reduced = run_job(job, engine=engine, scheduler=scheduler, workers=workers,
-                      chunk_size=chunk_size, progress=progress)
+def outlook(scenario: Scenario, request: OutlookRequest | None = None,
+            **options: Any) -> Outlook:
+    """The outlook of ``scenario`` as ``request`` says (:class:`OutlookRequest`: months,
+    paths, the agreement rule, ...; keyword ``options`` are its fields and change it; see
+    the package docstring). ``seed`` and ``block_size`` fix the result; the execution
+    (engine, workers, chunk size) only decides where it is computed."""
+    req = OutlookRequest.of(request, **options)
+    rule = parse_rule(req.rule) if isinstance(req.rule, str) else req.rule
+    ex = req.execution
+    job = make_job(scenario, months=req.months, paths=req.paths, seed=req.seed, rule=rule,
+                   solution=req.solution, lookahead=req.lookahead,
+                   hold_months=req.hold_months, coverage=req.coverage,
+                   block_size=req.block_size, utility=req.utility, parties=req.parties,
+                   settlements_only=req.settlements_only)
+    reduced = run_job(job, engine=ex.engine, scheduler=ex.scheduler, workers=ex.workers,
+                      chunk_size=ex.chunk_size, progress=ex.progress)
     found: list[dict[str, Any]] | None = None
-    if drivers:
+    if req.drivers:
         from .drivers import timing_drivers
 
-        small = replace(job, paths=min(driver_paths, paths), holding=False)
+        small = replace(job, paths=min(req.driver_paths, req.paths), holding=False)
         found = timing_drivers(scenario, small)
-    return Outlook.build(scenario, job, reduced, coverage=coverage, top=top, drivers=found)
+    return Outlook.build(scenario, job, reduced, coverage=req.coverage, top=req.top,
+                         drivers=found)

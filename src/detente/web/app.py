@@ -9,6 +9,7 @@ logged once (:mod:`detente.web.errors`).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -25,6 +26,7 @@ from detente.api import open_history, open_server_store
 from detente.errors import DetenteError
 from detente.version import __version__
 from detente.web import routes_api, routes_jobs, routes_pages
+from detente.web.compute import ComputePool, Overloaded, WorkerLost
 from detente.web.errors import ErrorBoundary, error_body, validation_body
 from detente.web.jobs import Busy, JobFailed, JobLimits, JobManager, JobNotFound
 from detente.web.limits import MAX_DRAWS, MAX_ROBUST, MAX_SAMPLES, Limits
@@ -44,7 +46,8 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
                capacity: int = DEFAULT_CAPACITY, history: Any = None,
                allowed_hosts: Sequence[str] | None = None,
                limits: Limits | None = None, jobs: JobManager | None = None,
-               server: Any = None, accounts: bool = False) -> FastAPI:
+               server: Any = None, accounts: bool = False,
+               compute: ComputePool | None = None) -> FastAPI:
     """A new app. ``token``: required on every request when set (``detente serve`` sets it
     when bound beyond loopback); ``max_body``: largest request body in bytes;
     ``capacity``: uploads kept in memory (further uploads are refused, never an earlier
@@ -56,7 +59,10 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
     worker processes); ``server``: a :class:`~detente.store.server.ServerStore` keeping
     uploads and jobs in the database (shared by several server processes, kept across
     restarts; default: this process's memory); ``accounts``: every request signs in as
-    one of the ``server``'s users and works in that user's workspace.
+    one of the ``server``'s users and works in that user's workspace; ``compute``: where
+    the interactive CPU work runs (:class:`~detente.web.compute.ComputePool`; default: a
+    thread beside the server, as a small app in a test wants; ``detente serve`` gives
+    processes).
     """
     if accounts and server is None:
         raise DetenteError("accounts need the database that holds them (--db)")
@@ -69,6 +75,7 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
     app.state.store = ScenarioStore(capacity, history=history, server=server)
     app.state.limits = limits or Limits()
     app.state.jobs = jobs or JobManager(records=server)
+    app.state.compute = compute or ComputePool(workers=0)
     app.state.accounts = accounts
     app.include_router(routes_api.router)
     app.include_router(routes_jobs.router)
@@ -77,9 +84,12 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
     @app.exception_handler(DetenteError)
     async def _user_error(request: Request, exc: DetenteError) -> Response:
         status = (404 if isinstance(exc, NotFound | JobNotFound) else
-                  429 if isinstance(exc, Full | Busy) else
-                  500 if isinstance(exc, JobFailed) else 400)
-        return routes_pages.error_response(request, status, error_body(exc))
+                  429 if isinstance(exc, Full | Busy | Overloaded) else
+                  500 if isinstance(exc, JobFailed | WorkerLost) else 400)
+        response = routes_pages.error_response(request, status, error_body(exc))
+        if isinstance(exc, Overloaded):
+            response.headers["retry-after"] = "1"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
@@ -105,11 +115,13 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """On start, get the job runner ready; on shutdown, cancel unfinished jobs (their
-    worker processes are stopped)."""
+    """On start, get the job runner and the compute processes ready; on shutdown, cancel
+    unfinished jobs (their worker processes are stopped) and stop the compute processes."""
     app.state.jobs.warm()
+    await asyncio.to_thread(app.state.compute.warm)
     yield
     app.state.jobs.close()
+    app.state.compute.close()
     for store in getattr(app.state, "closing", ()):
         store.close()
 
@@ -132,6 +144,7 @@ class ServeConfig:
     robust: int = MAX_ROBUST
     samples: int = MAX_SAMPLES
     job_workers: int = 2
+    compute_workers: int = 2
     max_jobs: int = 64
     per_owner: int = 4
     dask: str | None = None
@@ -166,7 +179,8 @@ def build(config: ServeConfig) -> FastAPI:
                      capacity=config.capacity, allowed_hosts=config.allowed_hosts,
                      limits=Limits(draws=config.draws, robust=config.robust,
                                    samples=config.samples),
-                     jobs=jobs, server=server, accounts=config.accounts)
+                     jobs=jobs, server=server, accounts=config.accounts,
+                     compute=ComputePool(workers=config.compute_workers))
     app.state.closing = [s for s in (history, server) if s is not None]
     return app
 

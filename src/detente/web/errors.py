@@ -17,7 +17,7 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 
 from detente.errors import DetenteError, ModelInputError, ScenarioError
-from detente.web.security import ASGIApp, Message, Receive, Scope, Send
+from detente.web.security import HttpMiddleware, Message, Receive, Scope, Send
 
 log = logging.getLogger("detente.web")
 
@@ -48,17 +48,11 @@ def wants_html(path: str, accept: str) -> bool:
     return not path.startswith("/api") and "text/html" in accept
 
 
-class ErrorBoundary:
+class ErrorBoundary(HttpMiddleware):
     """Answer 500 to an exception no handler took (once logged, never re-raised); a
     response already under way is ended instead, as nothing else can be sent."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def tracking_send(message: Message) -> None:

@@ -19,7 +19,7 @@ from detente.web.edit import apply_edits
 from detente.web.guards import check_deals
 from detente.web.jobs import register_presenter
 from detente.web.limits import MAX_DRAWS, MAX_ROBUST, MAX_SAMPLES, Limits
-from detente.web.routes_jobs import API_WAIT, WaitQ, answer
+from detente.web.routes_jobs import API_WAIT, WaitQ, answer, offload
 from detente.web.security import workspace_of
 from detente.web.store import Entry, NotFound, Workspace
 
@@ -153,19 +153,36 @@ async def forecast(request: Request, ref: str, model: ModelsQ = None, seed: Seed
     entry = await entry_of(request, ref)
     params: dict[str, Any] = {"models": model or None, "seed": seed, "draws": draws,
                               "interval": interval}
-    if not draws:  # points only: light, answered here
-        result = await run_in_threadpool(lambda: api.forecast(entry.scenario, **params))
-        return JSONResponse(result.to_dict(trajectory=rounds))
+    if not draws:  # points only: interactive, in the compute processes
+        key = ("forecast", entry.scenario.hash, json.dumps(params, sort_keys=True), rounds)
+        return JSONResponse(await offload(request, forecast_points, entry, params, rounds,
+                                          key=key))
     return await answer(request, "forecast", entry, params, wait,
                         lambda r: r.to_dict(trajectory=rounds))
 
 
 @router.post("/scenarios/{ref}/whatif", summary="Re-forecast with some stances moved")
-def what_if(request: Request, ref: str, body: WhatIf) -> dict[str, Any]:
-    sc = store(request).get(ref).scenario
-    moved = api.what_if(sc, [api.StanceChange(**c.model_dump()) for c in body.changes])
-    return api.forecast(moved, models=body.models or list(api.FAST_MODELS),
-                        seed=body.seed).to_dict()
+async def what_if(request: Request, ref: str, body: WhatIf) -> Response:
+    entry = await entry_of(request, ref)
+    changes = [c.model_dump() for c in body.changes]
+    models = tuple(body.models or api.FAST_MODELS)
+    return JSONResponse(await offload(
+        request, what_if_points, entry, changes, models, body.seed,
+        key=("whatif", entry.scenario.hash, json.dumps(changes, sort_keys=True), models,
+             body.seed)))
+
+
+def forecast_points(entry: Entry, params: dict[str, Any], rounds: bool) -> dict[str, Any]:
+    """The forecast route's answer without draws (run in a compute process)."""
+    return api.forecast(entry.scenario, **params).to_dict(trajectory=rounds)
+
+
+def what_if_points(entry: Entry, changes: list[dict[str, Any]], models: tuple[str, ...],
+                   seed: int) -> dict[str, Any]:
+    """The what-if route's answer: the scenario with the stances moved, forecast (run in a
+    compute process)."""
+    moved = api.what_if(entry.scenario, [api.StanceChange(**c) for c in changes])
+    return api.forecast(moved, models=list(models), seed=seed).to_dict()
 
 
 @router.get("/scenarios/{ref}/deals", summary="Deals (as `detente deals --format json`); "
@@ -229,20 +246,9 @@ async def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
     limit(request, draws=draws)
     entry = await entry_of(request, ref)
     sc = entry.scenario
-
-    def light() -> Any:
-        if kind == "scales":
-            return figures.issue_scales(sc, api.forecast(sc, models=model or None))
-        if kind == "trajectories":
-            name = (model or ["eum"])[0]
-            return figures.trajectories(api.forecast(sc, models=[name])[name], sc)
-        check_deals(sc)
-        first, second = a or sc.actor_ids[0], b or sc.actor_ids[1 % len(sc.actor_ids)]
-        return figures.pareto(api.deal_pair(sc, (first, second)))
-
     if kind in ("scales", "trajectories", "pareto"):
-        fig = await run_in_threadpool(light)
-        return Response(figure_json(fig), media_type="application/json")
+        text = await offload(request, light_figure, entry, kind, tuple(model or ()), a, b)
+        return Response(text, media_type="application/json")
     if kind == "histograms":
         job: tuple[str, dict[str, Any], Any] = (
             "simulate", {"models": model or None, "draws": draws, "seed": 0},
@@ -264,6 +270,22 @@ async def figure(request: Request, ref: str, kind: str, model: ModelsQ = None,
     name, params, make = job
     return await answer(request, name, entry, params, wait,
                         lambda r: json.loads(figure_json(make(r))))
+
+
+def light_figure(entry: Entry, kind: str, model: tuple[str, ...], a: str | None,
+                 b: str | None) -> str:
+    """A figure that needs no job, as JSON text (run in a compute process)."""
+    sc = entry.scenario
+    if kind == "scales":
+        fig = figures.issue_scales(sc, api.forecast(sc, models=list(model) or None))
+    elif kind == "trajectories":
+        name = (model or ("eum",))[0]
+        fig = figures.trajectories(api.forecast(sc, models=[name])[name], sc)
+    else:
+        check_deals(sc)
+        first, second = a or sc.actor_ids[0], b or sc.actor_ids[1 % len(sc.actor_ids)]
+        fig = figures.pareto(api.deal_pair(sc, (first, second)))
+    return figure_json(fig)
 
 
 @router.get("/scenarios/{ref}/brief", summary="The one-page brief (as `detente report`); "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from starlette.concurrency import run_in_threadpool
 
 from detente.errors import DetenteError
+from detente.web.compute import ComputePool
 from detente.web.jobs import DONE, FAILED, FINISHED, Job, JobFailed, JobManager
 from detente.web.security import USER_KEY, workspace_of
 from detente.web.store import Entry
@@ -44,6 +45,15 @@ def owner(request: Request) -> str:
 
 def workspace(request: Request) -> str:
     return workspace_of(request.scope)
+
+
+async def offload(request: Request, fn: Callable[..., Any], *args: Any,
+                  key: Hashable | None = None) -> Any:
+    """``fn(*args)`` (CPU work a request waits for: a forecast's points, a what-if, a
+    page's figures) in the app's compute processes, never in this server process; refused
+    with 429 past their bounds (:class:`~detente.web.compute.ComputePool`)."""
+    pool: ComputePool = request.app.state.compute
+    return await pool.run(owner(request), fn, *args, key=key)
 
 
 class Pending(Exception):

@@ -33,7 +33,7 @@ from detente.web.guards import check_deals
 from detente.web.jobs import Job
 from detente.web.limits import MAX_DRAWS
 from detente.web.routes_api import SeedQ, _timeline, entry_of, limit, store, summary
-from detente.web.routes_jobs import Pending, run_job
+from detente.web.routes_jobs import Pending, offload, run_job
 from detente.web.security import (
     CSRF_TOKEN,
     CURRENT_USER,
@@ -68,8 +68,14 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def render(template: str, **context: Any) -> str:
+    """A template's text (also in a compute process: the request's CSRF token and user
+    are set there by :func:`~detente.web.compute.ComputePool.run`)."""
+    return environment().get_template(template).render(**context)
+
+
 def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(environment().get_template(template).render(**context), status_code=status)
+    return HTMLResponse(render(template, **context), status_code=status)
 
 
 PAGE_WAIT = 60.0
@@ -192,24 +198,38 @@ async def scenario_page(request: Request, ref: str,
     brief's default; 0 for points only; a job)."""
     limit(request, draws=draws)
     entry = await entry_of(request, ref)
+    result = None
+    if draws:  # with intervals: a job (points only are computed with the page)
+        try:
+            result = await run_job(request, "forecast", entry, {
+                "models": list(PAGE_MODELS), "draws": draws, "seed": seed}, PAGE_WAIT)
+        except Pending as pending:
+            return working(pending.job)
+    parts = await offload(request, scenario_parts, entry, result, seed,
+                          key=("scenario-page", entry.scenario.hash, draws, seed))
+    return HTMLResponse(await offload(request, scenario_html, entry, parts, seed))
+
+
+def scenario_parts(entry: Entry, result: Any, seed: int) -> dict[str, Any]:
+    """What the scenario page computes (run in a compute process, kept by the scenario's
+    hash, draws and seed: building the Plotly figures is most of a page's CPU time);
+    ``result``: the forecast with its intervals, or None for points only (computed here)."""
     sc = entry.scenario
-    try:
-        result = await run_job(request, "forecast", entry, {
-            "models": list(PAGE_MODELS), "draws": draws, "seed": seed}, PAGE_WAIT)
-    except Pending as pending:
-        return working(pending.job)
+    if result is None:
+        result = api.forecast(sc, models=list(PAGE_MODELS), seed=seed)
+    return {"result": result, "deals": _deal_story(sc),
+            "figures": {"scales": figure_json(figures.issue_scales(sc, result)),
+                        "eum": figure_json(figures.trajectories(result["eum"], sc))}}
 
-    def render() -> HTMLResponse:
-        figs = {"scales": figure_json(figures.issue_scales(sc, result)),
-                "eum": figure_json(figures.trajectories(result["eum"], sc))}
-        deals = _deal_story(sc)
-        return page("scenario.html.j2", entry=entry, sc=sc, rows=_comparative(sc),
-                    grid=forecast_grid(result), basis=interval_basis(result, seed=seed),
-                    models=result.models, figures=figs, w=wording,
-                    story=deals.get("story"), deal_count=deals.get("deals", 0),
-                    violations=violation_items(result.violations()))
 
-    return await run_in_threadpool(render)
+def scenario_html(entry: Entry, parts: dict[str, Any], seed: int) -> str:
+    """The scenario page from :func:`scenario_parts` (run in a compute process)."""
+    sc, result, deals = entry.scenario, parts["result"], parts["deals"]
+    return render("scenario.html.j2", entry=entry, sc=sc, rows=_comparative(sc),
+                  grid=forecast_grid(result), basis=interval_basis(result, seed=seed),
+                  models=result.models, figures=parts["figures"], w=wording,
+                  story=deals.get("story"), deal_count=deals.get("deals", 0),
+                  violations=violation_items(result.violations()))
 
 
 def _deal_story(sc: Scenario) -> dict[str, Any]:
@@ -221,23 +241,40 @@ def _deal_story(sc: Scenario) -> dict[str, Any]:
 
 
 @router.get("/s/{ref}/whatif", response_class=HTMLResponse)
-def whatif_page(request: Request, ref: str) -> HTMLResponse:
-    entry = store(request).get(ref)
+async def whatif_page(request: Request, ref: str) -> HTMLResponse:
+    entry = await entry_of(request, ref)
+    result = await offload(request, fast_forecast, entry,
+                           key=("fast-forecast", entry.scenario.hash))
+    return HTMLResponse(await offload(request, whatif_html, entry, result))
+
+
+def fast_forecast(entry: Entry) -> Any:
+    """The fast models' forecast the what-if page starts from (kept by the scenario's
+    hash)."""
+    return api.forecast(entry.scenario, models=list(api.FAST_MODELS))
+
+
+def whatif_html(entry: Entry, result: Any) -> str:
+    """The what-if page (run in a compute process)."""
     sc = entry.scenario
-    result = api.forecast(sc, models=list(api.FAST_MODELS))
     data = {"ref": entry.ref, "models": list(result.models), "actors": list(sc.actor_ids),
             "issues": [{"id": i.id, "name": i.name, "low": i.low, "high": i.high,
                         "anchors": [[a.value, a.label] for a in i.anchors]} for i in sc.issues],
             "forecast": result.to_dict(), "colours": model_colours(list(result.models))}
-    return page("whatif.html.j2", entry=entry, sc=sc, forecast=result.rows(),
-                models=result.models, data=script_json(data))
+    return render("whatif.html.j2", entry=entry, sc=sc, forecast=result.rows(),
+                  models=result.models, data=script_json(data))
 
 
 @router.get("/s/{ref}/deals", response_class=HTMLResponse)
-def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
-               b: Annotated[int, Query(ge=0)] = 1) -> HTMLResponse:
+async def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
+                     b: Annotated[int, Query(ge=0)] = 1) -> HTMLResponse:
     """``a``, ``b``: the two parties of the frontier figure, by their place in the list."""
-    entry = store(request).get(ref)
+    entry = await entry_of(request, ref)
+    return HTMLResponse(await offload(request, deals_html, entry, a, b))
+
+
+def deals_html(entry: Entry, a: int, b: int) -> str:
+    """The deals page (run in a compute process; refused by the estimate guard first)."""
     sc = entry.scenario
     ids = sc.actor_ids
     first = ids[a] if a < len(ids) else ids[0]
@@ -247,8 +284,8 @@ def deals_page(request: Request, ref: str, a: Annotated[int, Query(ge=0)] = 0,
     report = api.analyse_deals(sc, robust=0).to_dict(top=10)  # the page shows no survival
     figs = {"pareto": figure_json(figures.pareto(api.deal_pair(sc, (first, second))))} \
         if first != second else {}
-    return page("deals.html.j2", entry=entry, sc=sc, deals=report, a=first, b=second,
-                figures=figs, w=wording, tolerance=TIE_TOLERANCE)
+    return render("deals.html.j2", entry=entry, sc=sc, deals=report, a=first, b=second,
+                  figures=figs, w=wording, tolerance=TIE_TOLERANCE)
 
 
 @router.get("/s/{ref}/plans", response_class=HTMLResponse)
@@ -270,10 +307,11 @@ async def plans_page(request: Request, ref: str,
             "draws": draws, "seed": seed, "amend_rule": amend}, PAGE_WAIT)
     except Pending as pending:
         return working(pending.job)
-    return await run_in_threadpool(_plans, entry, report, draws, seed, amend)
+    return HTMLResponse(await offload(request, plans_html, entry, report, draws, seed, amend))
 
 
-def _plans(entry: Entry, report: Any, draws: int, seed: int, amend: str) -> HTMLResponse:
+def plans_html(entry: Entry, report: Any, draws: int, seed: int, amend: str) -> str:
+    """The plans page from its job's report (run in a compute process)."""
     sc = entry.scenario
     data = report.to_dict()
     grids = [present_plans.grid_rows(data)]
@@ -281,8 +319,8 @@ def _plans(entry: Entry, report: Any, draws: int, seed: int, amend: str) -> HTML
         grids.append(present_plans.grid_rows(data, probability=True))
     plans = [{"heading": present_plans.plan_heading(p), "lines": present_plans.plan_lines(p)}
              for p in data["proposals"]]
-    return page("plans.html.j2", entry=entry, sc=sc, data=data, draws=draws, seed=seed,
-                amend=amend, ranking=present_plans.ranking_rows(data), grids=grids,
+    return render("plans.html.j2", entry=entry, sc=sc, data=data, draws=draws, seed=seed,
+                  amend=amend, ranking=present_plans.ranking_rows(data), grids=grids,
                 plans=plans, common=present_plans.common_ground_lines(data),
                 closing=present_plans.CLOSING, share_agreed=wording.SHARE_AGREED,
                 share_agreed_meaning=wording.SHARE_AGREED_MEANING.format(
@@ -296,21 +334,22 @@ async def simulate_page(request: Request, ref: str,
                         seed: SeedQ = 0) -> Response:
     limit(request, draws=draws)
     entry = await entry_of(request, ref)
-    sc = entry.scenario
     try:
         sim = await run_job(request, "simulate", entry, {
             "models": list(api.FAST_MODELS), "draws": draws, "seed": seed}, PAGE_WAIT)
     except Pending as pending:
         return working(pending.job)
+    return HTMLResponse(await offload(request, simulate_html, entry, sim, seed))
 
-    def render() -> HTMLResponse:
-        figs = {"histograms": figure_json(figures.histograms(sim, sc)),
-                "scales": figure_json(figures.issue_scales(
-                    sc, api.forecast(sc, models=list(api.FAST_MODELS), seed=seed), sim))}
-        return page("simulate.html.j2", entry=entry, sc=sc, rows=sim.summary_rows(), sim=sim,
-                    figures=figs)
 
-    return await run_in_threadpool(render)
+def simulate_html(entry: Entry, sim: Any, seed: int) -> str:
+    """The simulation page from its job's result (run in a compute process)."""
+    sc = entry.scenario
+    figs = {"histograms": figure_json(figures.histograms(sim, sc)),
+            "scales": figure_json(figures.issue_scales(
+                sc, api.forecast(sc, models=list(api.FAST_MODELS), seed=seed), sim))}
+    return render("simulate.html.j2", entry=entry, sc=sc, rows=sim.summary_rows(), sim=sim,
+                  figures=figs)
 
 
 OUTLOOK_MONTHS = 60
@@ -331,6 +370,18 @@ async def outlook_page(request: Request, ref: str,
     reference class's P(ending by month), ``api.outside_view``). By default only
     settlements count as agreements (as on page 1 of the brief; no effect where the scenario
     marks no costs of fighting); ``agreement=any`` counts any acceptable package."""
+    entry = await entry_of(request, ref)
+    try:
+        result = await run_job(request, "outlook", entry, {
+            "months": months, "paths": paths, "seed": seed, "drivers": False,
+            "workers": 1, "settlements_only": agreement == "settlements"}, PAGE_WAIT)
+    except Pending as pending:
+        return working(pending.job)
+    return HTMLResponse(await offload(request, outlook_html, entry, result, months))
+
+
+def outlook_html(entry: Entry, result: Any, months: int) -> str:
+    """The outlook page from its job's result (run in a compute process)."""
     from detente.present.outlook import (
         AGREEMENT_LABEL,
         agreement_words,
@@ -339,32 +390,21 @@ async def outlook_page(request: Request, ref: str,
         shown_months,
     )
 
-    entry = await entry_of(request, ref)
     sc = entry.scenario
-    try:
-        result = await run_job(request, "outlook", entry, {
-            "months": months, "paths": paths, "seed": seed, "drivers": False,
-            "workers": 1, "settlements_only": agreement == "settlements"}, PAGE_WAIT)
-    except Pending as pending:
-        return working(pending.job)
-
-    def render() -> HTMLResponse:
-        out = result.to_dict()
-        figs = {"outlook-curve": figure_json(figures.outlook_curve(result)),
-                "outlook-fan": figure_json(figures.outlook_fan(result))}
-        rates = api.outside_view(sc, months=months)
-        beside = beside_outside_view(result, rates)
-        if beside is not None:
-            figs["outlook-outside-view"] = figure_json(figures.ending_by_month(
-                rates.ending, agreement={"months": list(range(1, months + 1)),
-                                         "p": list(result.p_agreed_by[1:])},
-                agreement_label=AGREEMENT_LABEL))
-        return page("outlook.html.j2", entry=entry, sc=sc, out=out, beside=beside,
-                    pledge_text=pledge_text, agreement_words=agreement_words,
-                    months=[out["by_month"][t] for t in shown_months(months)],
-                    max_months=OUTLOOK_MONTHS, max_paths=OUTLOOK_PATHS, figures=figs)
-
-    return await run_in_threadpool(render)
+    out = result.to_dict()
+    figs = {"outlook-curve": figure_json(figures.outlook_curve(result)),
+            "outlook-fan": figure_json(figures.outlook_fan(result))}
+    rates = api.outside_view(sc, months=months)
+    beside = beside_outside_view(result, rates)
+    if beside is not None:
+        figs["outlook-outside-view"] = figure_json(figures.ending_by_month(
+            rates.ending, agreement={"months": list(range(1, months + 1)),
+                                     "p": list(result.p_agreed_by[1:])},
+            agreement_label=AGREEMENT_LABEL))
+    return render("outlook.html.j2", entry=entry, sc=sc, out=out, beside=beside,
+                  pledge_text=pledge_text, agreement_words=agreement_words,
+                  months=[out["by_month"][t] for t in shown_months(months)],
+                  max_months=OUTLOOK_MONTHS, max_paths=OUTLOOK_PATHS, figures=figs)
 
 
 @router.get("/s/{ref}/edit", response_class=HTMLResponse)

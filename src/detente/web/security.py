@@ -1,18 +1,19 @@
 """What keeps the web app safe to run: loopback by default, a token elsewhere, a body
 limit, and headers that keep pages from loading anything but their own files.
 
-Both guards are plain ASGI middleware so that they act before any route reads
-the request.
+The guards are plain ASGI middleware (all on one base, :class:`HttpMiddleware`) so
+that they act before any route reads the request.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
 import json
 import re
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, MutableMapping, Sequence
 from contextvars import ContextVar
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
@@ -59,6 +60,40 @@ def check_bind(host: str, token: str | None, accounts: bool = False) -> None:
                            "`python -c 'import secrets; print(secrets.token_urlsafe())'`)")
 
 
+class HttpMiddleware:
+    """The shape every middleware of the app shares: it wraps ``app``, keeps its options
+    (keyword arguments naming the class's own attributes, whose class values are the
+    defaults) and passes anything that is not an HTTP request (the lifespan, a websocket)
+    straight on, as it does an HTTP request when :meth:`active` says it has nothing to do.
+    A subclass writes only :meth:`handle` (and, if it needs, :meth:`setup`/:meth:`active`).
+    """
+
+    def __init__(self, app: ASGIApp, /, **options: Any) -> None:
+        self.app = app
+        for name, value in options.items():
+            if name.startswith("_") or not hasattr(type(self), name):
+                raise TypeError(f"{type(self).__name__}: no option {name!r}")
+            setattr(self, name, value)
+        self.setup()
+
+    def setup(self) -> None:
+        """Derive what the options imply, once (nothing by default)."""
+
+    def active(self) -> bool:
+        """Whether this middleware acts at all (always, by default)."""
+        return True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.active():
+            await self.app(scope, receive, send)
+            return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one HTTP request (calling ``self.app`` to go on)."""
+        raise NotImplementedError
+
+
 async def _json_response(send: Send, status: int, message: str,
                          headers: list[tuple[bytes, bytes]] | None = None) -> None:
     body = json.dumps({"error": message}).encode()
@@ -68,17 +103,13 @@ async def _json_response(send: Send, status: int, message: str,
     await send({"type": "http.response.body", "body": body})
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """Answer 413 to a request whose body is larger than ``limit`` bytes (declared or
     streamed), before a route reads it."""
 
-    def __init__(self, app: ASGIApp, limit: int = DEFAULT_MAX_BODY):
-        self.app, self.limit = app, limit
+    limit: int = DEFAULT_MAX_BODY
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         too_big = f"request body larger than {self.limit:,} bytes"
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
@@ -148,7 +179,7 @@ def sign_in(candidate: str | None, token: str | None,
     return None
 
 
-class TokenGuard:
+class TokenGuard(HttpMiddleware):
     """Who is asking. With a single token (``--token``) every request must carry it;
     with accounts (``--accounts``) every request must carry one user's token, and works
     in that user's workspace. A token comes as ``Authorization: Bearer TOKEN`` or in the
@@ -159,31 +190,35 @@ class TokenGuard:
     trusted proxy counts, see uvicorn's ``--forwarded-allow-ips``). A page asked for
     without a token is sent to the login form; anything else gets 401."""
 
-    def __init__(self, app: ASGIApp, token: str | None = None,
-                 accounts: Authenticate | None = None):
-        self.app, self.token, self.accounts = app, token, accounts
+    token: str | None = None
+    accounts: Authenticate | None = None
 
-    def who(self, candidate: str | None) -> str | None:
-        return sign_in(candidate, self.token, self.accounts)
+    def active(self) -> bool:
+        return bool(self.token or self.accounts)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not (self.token or self.accounts):
-            await self.app(scope, receive, send)
-            return
+    async def who(self, candidate: str | None) -> str | None:
+        """The user ``candidate`` signs in; an account is looked up in the database off
+        the event loop (a slow database never holds up the other requests)."""
+        if not candidate or self.accounts is None:
+            return sign_in(candidate, self.token, None)
+        return await asyncio.to_thread(sign_in, candidate, self.token, self.accounts)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or [])
         path = scope.get("path", "/")
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"),
                          keep_blank_values=True)
         from_query = (query.get("token") or [None])[0]
-        if scope.get("method") in ("GET", "HEAD") and self.who(from_query) is not None:
+        if scope.get("method") in ("GET", "HEAD") and from_query \
+                and await self.who(from_query) is not None:
             rest = urlencode([(k, v) for k, vs in query.items() if k != "token" for v in vs])
             location = path + (f"?{rest}" if rest else "")
             await _redirect(send, location, session_cookie(
                 TOKEN_COOKIE, str(from_query), secure=scope.get("scheme") == "https"))
             return
-        user = self.who(_bearer(headers.get(b"authorization", b"")))
+        user = await self.who(_bearer(headers.get(b"authorization", b"")))
         if user is None:
-            user = self.who(cookie_value(headers, TOKEN_COOKIE))
+            user = await self.who(cookie_value(headers, TOKEN_COOKIE))
         if user is not None or path == "/login" or path.startswith(OPEN_PATHS[1:]):
             scope[USER_KEY] = user
             reset = CURRENT_USER.set(user)
@@ -269,18 +304,21 @@ def host_name(value: str) -> str:
     return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
-class HostGuard:
+class HostGuard(HttpMiddleware):
     """Answer 400 to a request whose ``Host`` is not in ``allowed`` (``None``: any): a
     page on another name that resolves to this machine (DNS rebinding) gets nothing."""
 
-    def __init__(self, app: ASGIApp, allowed: Sequence[str] | None):
-        self.app = app
-        self.allowed = None if allowed is None else frozenset(h.lower() for h in allowed)
+    allowed: Collection[str] | None = None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self.allowed is None:
-            await self.app(scope, receive, send)
-            return
+    def setup(self) -> None:
+        if self.allowed is not None:
+            self.allowed = frozenset(h.lower() for h in self.allowed)
+
+    def active(self) -> bool:
+        return self.allowed is not None
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.allowed is not None
         host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
         if host_name(host) not in self.allowed:
             shown = host[:60] or "(none)"
@@ -297,7 +335,7 @@ CSRF_TOKEN: ContextVar[str] = ContextVar("detente_csrf", default="")
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-class CsrfGuard:
+class CsrfGuard(HttpMiddleware):
     """Refuse (403) a state-changing request a browser sends on another site's behalf.
 
     Every request gets a CSRF token (a random value in an HttpOnly cookie, given to the
@@ -308,13 +346,7 @@ class CsrfGuard:
     passes; every browser since 2020 sends both with a cross-site POST.
     """
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or [])
         cookie = cookie_value(headers, CSRF_COOKIE)
         token = cookie if cookie and re.fullmatch(r"[A-Za-z0-9_-]{32,64}", cookie) else None
@@ -371,16 +403,10 @@ def _bearer(value: bytes) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """Content-Security-Policy and friends on every response."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -48,6 +48,17 @@ class Entry:
     kind: str  # "bundled", "uploaded" or "stored"
     filename: str = ""
 
+    def __reduce__(self) -> Any:
+        """A bundled scenario travels to a compute process by its name (each process
+        loads it once), anything else whole."""
+        if self.kind == "bundled":
+            return (_bundled_entry, (self.ref,))
+        return (Entry, (self.ref, self.scenario, self.kind, self.filename))
+
+
+def _bundled_entry(name: str) -> Entry:
+    return Entry(name, _bundled(name), "bundled")
+
 
 @cache
 def _bundled(name: str) -> Scenario:

@@ -29,7 +29,7 @@ def compute(kind: str, scenario: Mapping[str, Any], params: Mapping[str, Any]) -
     if kind == "deals":
         return api.analyse_deals(sc, request=api.DealRequest.of(**p))
     if kind == "proposals":
-        return api.proposals(sc, **p)
+        return api.proposals(sc, request=api.ProposalRequest.of(**p))
     if kind == "sensitivity":
         return api.sensitivity(sc, p.pop("model"), **p)
     if kind == "brief":
@@ -37,7 +37,7 @@ def compute(kind: str, scenario: Mapping[str, Any], params: Mapping[str, Any]) -
     if kind == "forecast":
         return api.forecast(sc, **p)
     if kind == "outlook":
-        return api.outlook(sc, **p)
+        return api.outlook(sc, request=api.OutlookRequest.of(**p))
     raise DetenteError(f"unknown job kind {kind[:40]!r}; expected {', '.join(KINDS)}")
 
 

@@ -1,0 +1,169 @@
+"""Bounded CPU work of the interactive routes, off the server process.
+
+A server process only parses requests, reads the database and writes answers: its event
+loop and its thread pool must never run a model, or every request waits behind it (one
+GIL: a trivial ``GET /api/models`` waited 37 s while forty threads ran forecasts). So the
+interactive work that is small but still CPU (a forecast's points, a what-if drag, the
+figures and tables of a page) runs here, in a few processes of its own:
+
+* **Priority**: the processes run at ``nice`` + :data:`NICE` over the server, and the
+  heavy jobs (:mod:`detente.web.jobs`) at + 10; the kernel hands the CPU to the server
+  first, interactive work second, heavy jobs last.
+* **Bounded**: at most ``queue`` calls in flight for the process and ``per_owner`` for
+  one user (or client address); past either, the request is refused at once with 429
+  and ``Retry-After`` (:class:`Overloaded`) instead of waiting behind the others: a
+  saturated server answers "busy" in milliseconds, not a minute later.
+* **The same work once**: a result is kept (``cache`` most recent) by the key its
+  caller gives (the scenario's hash, the models, the seed…), as the CLI's cache would.
+
+``workers=0`` runs the calls in a thread instead (what the tests' small apps use).
+A call's :class:`~detente.errors.DetenteError` comes back raised, with its kind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from detente.errors import DetenteError
+from detente.web.security import CSRF_TOKEN, CURRENT_USER
+
+NICE = 5
+"""How much lower than the server the interactive processes run (jobs: 10)."""
+
+
+class Overloaded(DetenteError):
+    """Too much interactive work in flight (answered with 429 and Retry-After)."""
+
+
+class WorkerLost(DetenteError):
+    """The process computing a request stopped (answered with 500)."""
+
+
+def _start_worker() -> None:
+    with contextlib.suppress(OSError):  # not allowed here: the same priority then
+        import os
+
+        os.nice(NICE)
+
+
+def _call(fn: Callable[..., Any], csrf: str, user: str | None, args: tuple[Any, ...]) -> Any:
+    """Run ``fn(*args)`` as the request would (its CSRF token and user, for pages); a user's
+    error comes back as a value, so that its type and words survive the trip."""
+    CSRF_TOKEN.set(csrf)
+    CURRENT_USER.set(user)
+    try:
+        return ("ok", fn(*args))
+    except DetenteError as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            return ("error", DetenteError(str(exc)))
+        return ("error", exc)
+
+
+class ComputePool:
+    """Interactive CPU work for one app: ``await pool.run(owner, fn, *args)``."""
+
+    def __init__(self, workers: int = 2, queue: int | None = None, per_owner: int = 2,
+                 cache: int = 256) -> None:
+        self.workers = workers
+        self.queue = queue if queue is not None else 8 * max(workers, 1)
+        self.per_owner = per_owner
+        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
+        self._cache_size = cache
+        self._executor: Executor | None = None
+        self._in_flight = 0
+        self._by_owner: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def _pool(self) -> Executor:
+        with self._lock:
+            if self._executor is None:
+                if self.workers <= 0:
+                    self._executor = ThreadPoolExecutor(2, thread_name_prefix="detente-compute")
+                else:
+                    import multiprocessing
+
+                    ctx = multiprocessing.get_context("forkserver")
+                    ctx.set_forkserver_preload(["detente.web.work"])
+                    self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx,
+                                                         initializer=_start_worker)
+            return self._executor
+
+    def warm(self) -> None:
+        """Start the processes now (each imports detente once), not on the first request."""
+        pool = self._pool()
+        for f in [pool.submit(_start_worker) for _ in range(max(self.workers, 1))]:
+            with contextlib.suppress(Exception):
+                f.result(timeout=120)
+
+    def _admit(self, owner: str) -> None:
+        with self._lock:
+            if self._in_flight >= self.queue:
+                raise Overloaded(f"the server is busy ({self._in_flight} forecasts and pages "
+                                 "being computed, its limit): try again in a second")
+            if self._by_owner.get(owner, 0) >= self.per_owner:
+                raise Overloaded(f"you have {self.per_owner} forecasts or pages being "
+                                 "computed already (this server's limit per user): try "
+                                 "again when one is done")
+            self._in_flight += 1
+            self._by_owner[owner] = self._by_owner.get(owner, 0) + 1
+
+    def _release(self, owner: str) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            left = self._by_owner.get(owner, 1) - 1
+            if left:
+                self._by_owner[owner] = left
+            else:
+                self._by_owner.pop(owner, None)
+
+    async def run(self, owner: str, fn: Callable[..., Any], *args: Any,
+                  key: Hashable | None = None) -> Any:
+        """``fn(*args)`` in the pool (``fn`` a module-level function, ``args`` picklable);
+        with ``key``, a result computed before for the same key is given again."""
+        if key is not None:
+            with self._lock:
+                if key in self._cache:
+                    self._cache.move_to_end(key)
+                    return self._cache[key]
+        self._admit(owner)
+        try:
+            pool = self._pool()
+            future = pool.submit(_call, fn, CSRF_TOKEN.get(), CURRENT_USER.get(), args)
+            try:
+                status, value = await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                self._reset(pool)
+                raise WorkerLost("the process computing this stopped (out of memory?); "
+                                 "try again") from None
+        finally:
+            self._release(owner)
+        if status != "ok":
+            raise value
+        if key is not None:
+            with self._lock:
+                self._cache[key] = value
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return value
+
+    def _reset(self, broken: Executor) -> None:
+        with self._lock:
+            if self._executor is broken:
+                self._executor = None
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._executor = self._executor, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)

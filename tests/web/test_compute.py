@@ -1,0 +1,133 @@
+"""Interactive CPU work runs in the compute processes, bounded (issue 29, item 1).
+
+The server process answers light requests while forecasts, what-ifs and pages are being
+computed: they run in :class:`~detente.web.compute.ComputePool` processes below the
+server's priority, and past the pool's bounds a request is refused with 429 at once
+instead of waiting behind the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from detente.web.app import create_app
+from detente.web.compute import ComputePool, Overloaded
+from detente.web.store import NotFound
+
+BUNDLED = "ukraine-2025-11"
+
+
+def _whoami() -> tuple[int, int]:
+    return os.getpid(), os.nice(0)
+
+
+def _not_found() -> None:
+    raise NotFound("no scenario 'x' (test)")
+
+
+_GATE = threading.Event()
+
+
+def _blocked() -> str:
+    _GATE.wait(timeout=30)
+    return "released"
+
+
+@pytest.mark.slow
+def test_work_runs_in_another_process_below_the_servers_priority():
+    pool = ComputePool(workers=1)
+    try:
+        pid, nice = asyncio.run(pool.run("alice", _whoami))
+        assert pid != os.getpid()
+        assert nice == min(os.nice(0) + 5, 19)
+        with pytest.raises(NotFound, match="no scenario 'x'"):  # its kind survives the trip
+            asyncio.run(pool.run("alice", _not_found))
+    finally:
+        pool.close()
+
+
+def test_past_its_bounds_a_call_is_refused_at_once_not_queued():
+    _GATE.clear()
+    pool = ComputePool(workers=0, queue=3, per_owner=2)
+
+    async def scenario() -> None:
+        held = [asyncio.create_task(pool.run("alice", _blocked)) for _ in range(2)]
+        await asyncio.sleep(0.2)
+        start = time.monotonic()
+        with pytest.raises(Overloaded, match="2 forecasts or pages being computed"):
+            await pool.run("alice", _blocked)  # alice's third
+        other = asyncio.create_task(pool.run("bob", _blocked))  # the pool's third
+        await asyncio.sleep(0.2)
+        with pytest.raises(Overloaded, match="the server is busy"):
+            await pool.run("carol", _blocked)
+        assert time.monotonic() - start < 5  # refused, not made to wait
+        _GATE.set()
+        assert await asyncio.gather(*held, other) == ["released"] * 3
+        assert await pool.run("carol", _whoami)  # room again
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        _GATE.set()
+        pool.close()
+
+
+def test_the_api_answers_429_with_retry_after_when_the_pool_is_full():
+    _GATE.clear()
+    app = create_app(compute=ComputePool(workers=0, queue=0))
+    try:
+        res = TestClient(app).post(f"/api/scenarios/{BUNDLED}/whatif", json={"changes": []})
+        assert res.status_code == 429
+        assert res.headers["retry-after"] == "1"
+        assert "busy" in res.json()["error"]
+    finally:
+        app.state.compute.close()
+
+
+def test_a_forecast_is_computed_once_per_key():
+    calls: list[int] = []
+    pool = ComputePool(workers=0)
+
+    def counted() -> int:
+        calls.append(1)
+        return len(calls)
+
+    try:
+        assert asyncio.run(pool.run("a", counted, key=("k", 1))) == 1
+        assert asyncio.run(pool.run("b", counted, key=("k", 1))) == 1
+        assert asyncio.run(pool.run("a", counted, key=("k", 2))) == 2
+    finally:
+        pool.close()
+
+
+@pytest.mark.slow
+def test_every_page_and_interactive_route_works_through_the_processes():
+    """Everything sent to the compute processes pickles there and back (a closure or an
+    unpicklable result would fail only here), and a user's mistake keeps its 4xx."""
+    app = create_app(compute=ComputePool(workers=1))
+    with TestClient(app) as client:
+        html = {"accept": "text/html"}
+        for path in (f"/s/{BUNDLED}?draws=0", f"/s/{BUNDLED}/whatif", f"/s/{BUNDLED}/deals"):
+            res = client.get(path, headers=html)
+            assert res.status_code == 200, (path, res.text[:300])
+            # the request's own CSRF token reached the page rendered in the other process
+            token = client.cookies.get("detente_csrf")
+            assert token and f'name="csrf-token" content="{token}"' in res.text
+            assert app.state.compute._executor is not None
+        whatif = client.post(f"/api/scenarios/{BUNDLED}/whatif", json={"changes": [
+            {"actor": "RUS", "issue": "donetsk", "position": 60}]})
+        assert whatif.status_code == 200 and whatif.json()["forecasts"]
+        bad = client.post(f"/api/scenarios/{BUNDLED}/whatif", json={"changes": [
+            {"actor": "nobody", "issue": "donetsk", "position": 60}]})
+        assert bad.status_code == 400 and "nobody" in bad.json()["error"]
+        points = client.get(f"/api/scenarios/{BUNDLED}/forecast", params={"model": "nash"})
+        assert points.status_code == 200 and "nash" in str(points.json())
+        fig = client.get(f"/api/scenarios/{BUNDLED}/figures/scales")
+        assert fig.status_code == 200 and fig.json()["data"]
+    assert app.state.compute._executor is None  # stopped with the app
