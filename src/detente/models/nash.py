@@ -65,6 +65,10 @@ from detente.models.base import (
 from detente.models.winset import win_set
 
 _FAR = 1e100  # the reach of an actor without weight: finite, so that its zero terms stay 0
+#: from this many elements (draws × issues) on, :func:`_bisect` runs as one compiled loop
+#: (:mod:`.nash_kernels`, the same numbers); below it the array code runs and numba is
+#: never imported (its load costs about 0.5 CPU s and 65 MiB once per process)
+COMPILED_ELEMENTS = 32_768
 Utility = Literal["linear", "quadratic"]
 Disagreement = Literal["status-quo", "worst", "decisive"]
 
@@ -154,6 +158,11 @@ def _bisect(p: np.ndarray, w: np.ndarray, reach: np.ndarray, lo: np.ndarray, hi:
                for v in (p, w, r))
     tol = 1e-13 * np.max(hi - lo, initial=0.0)
     x = 0.5 * (lo + hi)
+    if x.size >= COMPILED_ELEMENTS:
+        from detente.models import nash_kernels
+
+        nash_kernels.bisect(p, w, r, x, lo, hi, float(tol), quadratic, iterations)
+        return x.reshape(shape)
     todo = np.arange(x.size)  # elements still moving; the others are final
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for _ in range(iterations):
