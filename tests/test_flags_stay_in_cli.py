@@ -37,8 +37,8 @@ EXCEPTIONS: dict[str, tuple[tuple[str, ...], str]] = {
                       "serve` sets it"),
     "web/guards.py": (("--yes",), "an HTTP answer pointing at the CLI, which runs larger "
                       "work with --yes"),
-    "web/routes_api.py": (("--db",), "an HTTP answer naming the setting `detente serve` "
-                          "needs for a history store"),
+    "web/routes_api.py": (("--db", "--accounts"), "HTTP answers naming the settings "
+                          "`detente serve` needs for a history store and for sharing"),
 }
 
 
