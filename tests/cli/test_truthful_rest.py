@@ -320,6 +320,7 @@ def test_the_outlook_guard_estimates_from_its_cost_past_its_threshold(monkeypatc
     assert (asked[0].paths, asked[0].driver_paths, asked[0].months) == (many, 7, 6)
     flat = " ".join(res.stderr.split())
     assert f"the outlook over {many:,} paths take about" in flat and "--yes" in flat
+    assert "fewer --paths, --driver-paths or --months" in flat
     monkeypatch.setattr(api, "outlook", lambda *a, **k: pytest.fail("ran"))
     with pytest.raises(pytest.fail.Exception, match="ran"):
         runner.invoke(app, ["outlook", "-n", str(many), "--yes"], catch_exceptions=False)

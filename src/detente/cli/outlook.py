@@ -81,7 +81,8 @@ def outlook(
     sc = api.load(scenario, format=fmt)
     if paths > OUTLOOK_ESTIMATE_FROM and not yes:
         refuse_costly(api.outlook_cost(sc, request=request), paths,
-                      f"the outlook over {paths:,} paths", yes)
+                      f"the outlook over {paths:,} paths", yes,
+                      fewer="--paths, --driver-paths or --months")
     result = api.outlook(sc, request=request)
     if output == OutputFormat.json:
         console.print_json(json.dumps(result.to_dict()))
