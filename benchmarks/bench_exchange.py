@@ -10,9 +10,15 @@ number of rounds, and when it finishes none the ratio is a lower bound.
     python benchmarks/bench_exchange.py [--quick] [--decide-timeout 300] [--rounds 10]
     PYTHONPATH=src python benchmarks/bench_exchange.py --sizes 50x20 --before OLD/src
 
-detente's seconds are wall and CPU (``time.process_time``) of a forecast after a warm-up;
-``--before SRC`` also times the same scenario on another source tree (e.g. a ``git
-archive`` of an older commit's ``src``) in a subprocess, prints its CPU seconds, the ratio
+detente's seconds are wall and CPU (``time.process_time``) of a forecast after a warm-up,
+on the default path (the compiled step loop from ``COMPILED_CANDIDATES`` candidate slots
+on) and, in the same process, on the array code (the reference: ``arrays CPU``, the
+ratio and whether forecast and log are the same, bit for bit). ``--no-decide`` skips
+decide (for the large sizes, where it does not finish). ``--compile-cost`` first
+measures what the compiled loop costs a fresh process: once with numba's on-disk
+cache empty (compiling) and once with it filled. ``--before SRC`` also times the same
+scenario on another source tree (e.g. a ``git archive`` of an older commit's ``src``) in
+a subprocess, prints its CPU seconds, the ratio
 before/now and whether the two forecasts (outcome path and log) are the same. Run it
 with ``PYTHONPATH=src`` so that the checkout's code is the one timed.
 
@@ -28,8 +34,10 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -45,6 +53,45 @@ from test_exchange_oracle import random_scenario  # noqa: E402
 
 import detente  # noqa: E402
 from detente.models.exchange import Exchange  # noqa: E402
+from detente.models.exchange import round as exchange_round  # noqa: E402
+
+DEFAULT_THRESHOLD = exchange_round.COMPILED_CANDIDATES
+
+
+def run_arrays(scenario, rounds: int):
+    """CPU seconds of the same forecast on the array code (the reference path)."""
+    exchange_round.COMPILED_CANDIDATES = 1 << 62
+    try:
+        model = Exchange(rounds=rounds)
+        c = time.process_time()
+        fc = model.forecast(scenario)
+        return fc, time.process_time() - c
+    finally:
+        exchange_round.COMPILED_CANDIDATES = DEFAULT_THRESHOLD
+
+
+COMPILE = r"""
+import sys, time
+c = time.process_time()
+sys.path.insert(0, sys.argv[1])
+from test_exchange_oracle import random_scenario
+from detente.models.exchange import Exchange
+Exchange(rounds=1).forecast(random_scenario(170, 50, 20))
+print(time.process_time() - c)
+"""
+
+
+def compile_cost() -> None:
+    """A fresh process's CPU seconds for one 50×20 round, compiled, with numba's cache
+    empty (it compiles the loop) and then filled (it loads it)."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        cold, warm = (float(subprocess.run(
+            [sys.executable, "-c", COMPILE, str(REPO / "tests" / "models")], env=env,
+            capture_output=True, text=True, check=True).stdout.split()[-1]) for _ in range(2))
+    print(f"fresh process, one 50×20 round: {cold:.1f} CPU s with numba's cache empty "
+          f"(compiling), {warm:.1f} CPU s with it filled; the difference is the one-time "
+          f"compile (load {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
 
 
 def run_detente(scenario, rounds: int):
@@ -114,8 +161,15 @@ def main() -> None:
     ap.add_argument("--no-cop21", action="store_true", help="skip the CoP21 case")
     ap.add_argument("--before", type=Path, default=None,
                     help="another source tree (its src/) to time the random cases on")
+    ap.add_argument("--no-decide", action="store_true",
+                    help="detente alone (its two paths), without decide")
+    ap.add_argument("--compile-cost", action="store_true",
+                    help="first: a fresh process's cost of compiling the loop once")
     args = ap.parse_args()
-    decide_oracle.ensure()
+    if args.compile_cost:
+        compile_cost()
+    if not args.no_decide:
+        decide_oracle.ensure()
     cases = [] if args.no_cop21 else [
         ("cop21 (15×13)", detente.load(REPO.parent / "shared" / "data" / "decide" / "cop21.csv"))]
     sizes = [(20, 10), (50, 10)] if args.quick else [
@@ -125,17 +179,23 @@ def main() -> None:
     cases += [(f"random {a}×{i}", random_scenario(100 + a + i, a, i)) for a, i in sizes]
     keys = {f"random {a}×{i}": (100 + a + i, a, i) for a, i in sizes}
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    head = (f"{'case':<16} {'rounds':>6} {'detente s':>10} {'det CPU':>8} {'decide s':>10} "
+    head = (f"{'case':<16} {'rounds':>6} {'detente s':>10} {'det CPU':>8} {'arrays CPU':>10} "
+            f"{'× CPU':>6} same {'decide s':>10} "
             f"{'ratio':>9} {'det MiB':>8} {'dec MiB':>8}  identical")
     if args.before:
         head += f" {'before CPU':>10} {'× CPU':>6} same"
     print(head)
     print("-" * len(head))
     for label, scenario in cases:
-        out, dec_s = run_decide(scenario, args.rounds, args.decide_timeout)
+        if args.no_decide:
+            out, dec_s = None, float("nan")
+        else:
+            out, dec_s = run_decide(scenario, args.rounds, args.decide_timeout)
         done = len(out["rounds"]) if out else 0
-        rounds = done or 1
+        rounds = args.rounds if args.no_decide else (done or 1)
         fc, det_s, det_cpu, det_mib = run_detente(scenario, rounds)
+        ref, ref_cpu = run_arrays(scenario, rounds)
+        ref_same = "yes" if digest(ref) == digest(fc) else "NO"
         if out and done:
             ours = fc.trajectory.outcome[0, 1:]
             theirs = np.array([[rd["forecast_scaled"][i] for i in fc.issues]
@@ -146,7 +206,8 @@ def main() -> None:
             dec_mib = f"{out.get('peak_rss_mib', float('nan')):8.0f}"
         else:
             same, ratio, dec, dec_mib = "-", f">{dec_s / det_s:7.0f}×", f">{dec_s:9.0f}", "-"
-        line = (f"{label:<16} {rounds:>6} {det_s:10.2f} {det_cpu:8.2f} {dec} {ratio} "
+        line = (f"{label:<16} {rounds:>6} {det_s:10.2f} {det_cpu:8.2f} {ref_cpu:10.2f} "
+                f"{ref_cpu / det_cpu:6.2f} {ref_same:>4} {dec} {ratio} "
                 f"{det_mib:8.0f} {dec_mib}  {same:>9}")
         if args.before and label in keys:
             old = run_before(args.before, *keys[label], rounds)
@@ -155,6 +216,11 @@ def main() -> None:
         print(line, flush=True)
     print("\nratio = decide seconds / detente seconds on the same rounds; detente memory is "
           "tracemalloc's peak (Python allocations), decide's is the runner process's peak RSS.")
+    print("arrays CPU: the same forecast on the array code (the reference path), × CPU its "
+          "ratio to the default path's, same: outcomes and log identical (hash).")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"this process's peak RSS: {rss:.0f} MiB; load average at the end: {load}")
 
 
 if __name__ == "__main__":

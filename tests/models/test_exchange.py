@@ -121,12 +121,17 @@ def test_draws_equal_separate_runs(data_dir):
     assert not np.allclose(together.outcome[0], together.outcome[1])
 
 
+@pytest.mark.parametrize("compiled", [False, True])
 @pytest.mark.parametrize("rule", ["decide", "paper"])
-def test_a_batch_of_draws_equals_draw_by_draw_runs_exactly(ukraine, rule):
+def test_a_batch_of_draws_equals_draw_by_draw_runs_exactly(ukraine, rule, compiled,
+                                                            monkeypatch):
     # the bundled scenario's declared uncertainty, plus a many-actor case whose busiest draws
-    # need more than one block of candidate slots while others fit in one
+    # need more than one block of candidate slots while others fit in one; on the array
+    # code and on the compiled step loop (from any number of candidates)
+    from detente.models.exchange import round as exchange_round
     from detente.uncertainty.sampling import input_space
 
+    monkeypatch.setattr(exchange_round, "COMPILED_CANDIDATES", 0 if compiled else 1 << 62)
     model = Exchange(rounds=4, rule=rule)
     sampled = input_space(ukraine).sample(3, 0, 12)
     base = compile_scenario(many_actor_scenario(30, 3), draws=4)

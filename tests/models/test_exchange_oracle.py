@@ -16,6 +16,7 @@ import pytest
 
 import detente
 from detente.models.exchange import Exchange
+from detente.models.exchange import round as exchange_round
 from detente.scenario import Scenario
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
@@ -25,10 +26,23 @@ pytestmark = pytest.mark.oracle
 
 
 def _compare(scenario: Scenario, rounds: int) -> int:
+    """decide's run against detente's, on both of its paths: the array code and the
+    compiled step loop (:mod:`detente.models.exchange.kernels`)."""
     theirs = decide_oracle.run(decide_oracle.spec_from_scenario(scenario, rounds=rounds),
                                timeout=600)
     assert theirs["complete"]
-    fc = Exchange(rounds=rounds).forecast(scenario)
+    for compiled in (False, True):
+        saved = exchange_round.COMPILED_CANDIDATES
+        exchange_round.COMPILED_CANDIDATES = 0 if compiled else 1 << 62
+        try:
+            fc = Exchange(rounds=rounds).forecast(scenario)
+        finally:
+            exchange_round.COMPILED_CANDIDATES = saved
+        _compare_one(scenario, fc, theirs)
+    return sum(len(rd["exchanges"]) for rd in theirs["rounds"])
+
+
+def _compare_one(scenario: Scenario, fc, theirs: dict) -> None:
     mine = [e.to_dict() for e in fc.details.exchanges]
     issues = {i.id: i for i in scenario.issues}
     for r, rd in enumerate(theirs["rounds"], start=1):
@@ -50,7 +64,6 @@ def _compare(scenario: Scenario, rounds: int) -> int:
                 rd["forecast_scaled"][issue], abs=1e-6), f"round {r}, forecast on {issue}"
     final = theirs["rounds"][-1]["forecast_scaled"]
     np.testing.assert_allclose(fc.outcome[0], [final[i] for i in fc.issues], atol=1e-6)
-    return sum(len(rd["exchanges"]) for rd in theirs["rounds"])
 
 
 @pytest.mark.parametrize("name", [

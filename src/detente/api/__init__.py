@@ -75,7 +75,7 @@ from detente.api._inputs import (
     save_review,
 )
 from detente.api._models import list_models, parse_params
-from detente.api._outlook import outlook
+from detente.api._outlook import outlook, outlook_cost
 from detente.api._proposals import proposals, proposals_cost
 from detente.api._scenarios import (
     StanceChange,
@@ -92,7 +92,17 @@ from detente.api._scenarios import (
     what_if,
     write_text,
 )
-from detente.api._server import add_user, open_server_store, remove_user, users
+from detente.api._server import (
+    add_team,
+    add_team_members,
+    add_user,
+    open_server_store,
+    remove_team,
+    remove_team_members,
+    remove_user,
+    teams,
+    users,
+)
 from detente.api._uncertainty import (
     estimate_simulation,
     levers,
@@ -126,6 +136,8 @@ __all__ = [
     "ProposalRequest",
     "SimulationRequest",
     "StanceChange",
+    "add_team",
+    "add_team_members",
     "add_user",
     "analyse_deals",
     "apply_draft",
@@ -166,6 +178,7 @@ __all__ = [
     "open_history",
     "open_server_store",
     "outlook",
+    "outlook_cost",
     "outside_view",
     "panel_combine",
     "panel_disagreement",
@@ -176,6 +189,8 @@ __all__ = [
     "pressures",
     "proposals",
     "proposals_cost",
+    "remove_team",
+    "remove_team_members",
     "remove_user",
     "report_cost",
     "resolve_models",
@@ -187,6 +202,7 @@ __all__ = [
     "shipped_ensemble_members",
     "simulate",
     "simulation_cost",
+    "teams",
     "users",
     "what_if",
     "write_text",

@@ -25,6 +25,11 @@ from detente.models.exchange.pairing import (
 )
 
 SLICE = 1 << 16  # candidates solved at once when a round starts
+#: from this many candidates (slots) in a round on, it runs as compiled loops
+#: (:mod:`.kernels`, the same numbers); below it the array code runs and numba is never
+#: imported: loading it costs about 0.5 CPU s and 65 MiB once per process, more than
+#: the loop saves on a small round (measured: docs/models/exchange.md)
+COMPILED_CANDIDATES = 8192
 
 #: one pass of a round: the draws that executed an exchange, the candidates executed (one
 #: per draw) and, when kept, what the log needs of draw 0's (see :meth:`RoundState._record`)
@@ -41,7 +46,8 @@ class RoundState:
     per round, so a step costs a few one-dimensional gathers per candidate.
     """
 
-    def __init__(self, x0, sal, w, ok, wsum, o_start, pairs, model, rng):
+    def __init__(self, x0, sal, w, ok, wsum, o_start, pairs, model, rng,
+                 compiled: bool | None = None):
         self.start = x0  # positions at the round's start (0..100) [D, A, I]
         self.salience = sal
         self.weight = w
@@ -66,6 +72,9 @@ class RoundState:
         self.cands = c
         n = c.demander.size
         self.n_candidates = n
+        # the compiled loops (:mod:`.kernels`, the same numbers) from COMPILED_CANDIDATES
+        # candidates on (counting dead slots: known before any is solved)
+        self.compiled = n >= COMPILED_CANDIDATES if compiled is None else compiled
         self.executed_per_draw = np.zeros(d_, dtype=np.int64)
         if n == 0:
             return
@@ -85,10 +94,30 @@ class RoundState:
         self.block_max = np.full(n // c.block, -np.inf)
         self._mark = np.zeros(n, dtype=bool)  # scratch for finding disturbed candidates
         live = np.flatnonzero(c.demander >= 0)
+        self.n_live = live.size
+        if self.compiled:
+            from detente.models.exchange import kernels
+
+            kernels.solve_all(self._kernel_state(), self._history(), self.valid,
+                              self.sort_key, self.block_max, live, c.block,
+                              self.paper_rule, model.variant == "equal-gain")
+            alive = c.demander >= 0
+            self.by_supply = kernels.index_by(self.supply, alive, self._pos.size)
+            self.by_across = kernels.index_by(self.across, alive, self._pos.size)
+            return
         for part in range(0, live.size, SLICE):  # bounded temporaries; each stands alone
             self._calculate(live[part : part + SLICE])
         self.by_supply = self._index_by(self.supply)
         self.by_across = self._index_by(self.across)
+
+    def _kernel_state(self) -> tuple[np.ndarray, ...]:
+        """The arrays a candidate's solution reads and writes, in :mod:`.kernels`' order."""
+        return (self._pos, self._start, self._sal, self._w, self._wsum, self._sum_start,
+                self._sum_now, self._shift, self.supply, self.across, self.issue_cell,
+                self.rate, self.recorded, self.move, self.voting, self.gain, self.side_gain)
+
+    def _history(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.moved_total, self.moved_down, self.moved_up
 
     def _index(self, c: Candidates) -> None:
         """Flat indices of every candidate: side 0 is the demander i (supplies q), side 1
@@ -268,10 +297,14 @@ class RoundState:
     def run(self, *, record_first: bool = True) -> list[Step]:
         """Execute exchanges until no draw has an admissible one left; one step per pass
         (one exchange in every draw that still has one). ``record_first``: keep what the
-        log needs of draw 0's exchanges (see :meth:`_record`)."""
+        log needs of draw 0's exchanges (see :meth:`_record`). Compiled (see
+        :data:`COMPILED_CANDIDATES`), the steps run as one loop and the list holds draw
+        0's steps only (all the log reads)."""
         steps: list[Step] = []
         if self.n_candidates == 0:
             return steps
+        if self.compiled:
+            return self._run_compiled(record_first)
         d_ = self.shape[0]
         npd = self.cands.n_per_draw
         width = self.cands.block
@@ -296,6 +329,28 @@ class RoundState:
             steps.append((draws, chosen, record))
             self.executed_per_draw[draws] += 1
         return steps
+
+    def _run_compiled(self, record_first: bool) -> list[Step]:
+        """:meth:`run` as one compiled loop over every draw's steps (:func:`.kernels.run_round`)."""
+        from detente.models.exchange import kernels
+
+        st, hist = self._kernel_state(), self._history()
+        npd = self.cands.n_per_draw
+        record = record_first
+        chosen = np.zeros(npd if record else 0, dtype=np.int64)
+        rec = np.zeros((npd if record else 0, len(kernels.RECORD_FIELDS)))
+        n0 = kernels.run_round(
+            st, hist, self.valid, self.sort_key, self.block_max, self.supplied.reshape(-1),
+            self.by_supply, self.by_across, self.shape[0], npd, self.cands.block,
+            self.paper_rule, self.model.variant == "equal-gain", record,
+            self.executed_per_draw, chosen, rec)
+        if not record:
+            return []
+        first = np.zeros(1, dtype=np.intp)
+        return [(first, chosen[t : t + 1].astype(np.intp),
+                 {key: rec[t : t + 1, col].copy()
+                  for col, key in enumerate(kernels.RECORD_FIELDS)})
+                for t in range(n0)]
 
     def _execute(self, ex: np.ndarray) -> None:
         """Execute candidates ``ex`` (one per draw, ascending): move both suppliers to their

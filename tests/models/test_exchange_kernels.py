@@ -1,0 +1,102 @@
+"""The exchange model's compiled step loop (:mod:`detente.models.exchange.kernels`) gives
+the array code's numbers bit for bit, and small rounds never load the compiler."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import detente
+from detente.arrays import compile_scenario
+from detente.models.exchange import Exchange, kernels
+from detente.models.exchange import round as exchange_round
+
+from .test_exchange import many_actor_scenario
+from .test_exchange_oracle import random_scenario
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+def forecast(model: Exchange, arrays, compiled: bool, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(exchange_round, "COMPILED_CANDIDATES", 0 if compiled else 1 << 62)
+    return model.forecast(arrays, rng=np.random.default_rng(7))
+
+
+def assert_same_run(a, b) -> None:
+    """Outcomes, every round's positions, the counts and the log: equal, not close."""
+    np.testing.assert_array_equal(a.trajectory.outcome, b.trajectory.outcome)
+    np.testing.assert_array_equal(a.trajectory.position, b.trajectory.position)
+    assert a.details.to_dict() == b.details.to_dict()
+
+
+def jittered_draws(n_actors: int, n_issues: int, draws: int, seed: int):
+    base = compile_scenario(random_scenario(seed, n_actors, n_issues), draws=draws)
+    rng = np.random.default_rng(seed)
+    lo, hi = base.low, base.high
+    pos = np.clip(base.position + rng.normal(0, 0.1, base.position.shape) * (hi - lo), lo, hi)
+    sal = np.clip(base.salience + rng.normal(0, 0.05, base.salience.shape), 0.05, 1.0)
+    return base.with_values(position=pos, salience=sal)
+
+
+@pytest.mark.parametrize("variant", ["equal-gain", "random-rate"])
+@pytest.mark.parametrize("rule", ["decide", "paper"])
+def test_compiled_rounds_are_the_array_rounds(variant, rule, monkeypatch) -> None:
+    """Three jittered draws of a 20-actor, 6-issue scenario, four rounds: both paths give
+    the same numbers, counts and log (draw 0's), for every variant and rule."""
+    arrays = jittered_draws(20, 6, 3, seed=11)
+    model = Exchange(rounds=4, variant=variant, rule=rule)
+    compiled = forecast(model, arrays, True, monkeypatch)
+    in_arrays = forecast(model, arrays, False, monkeypatch)
+    assert_same_run(compiled, in_arrays)
+    assert sum(compiled.details.exchanges_per_round) > 20  # a run with many exchanges
+
+
+def test_compiled_rounds_with_several_blocks_and_dead_slots(monkeypatch) -> None:
+    """A draw with more than one block of candidate slots beside a draw with few
+    candidates (dead slots), and the bundled scenario's sampled draws."""
+    from detente.uncertainty.sampling import input_space
+
+    base = compile_scenario(many_actor_scenario(30, 3), draws=3)
+    keep = np.ones(base.position.shape, dtype=bool)
+    keep[1, 10:] = False
+    mixed = base.with_values(capability=np.where(keep[:, :, 0], base.capability, 1e-9))
+    sampled = input_space(detente.load("ukraine-2025-11")).sample(3, 0, 40)
+    for arrays in (mixed, sampled):
+        model = Exchange(rounds=3)
+        assert_same_run(forecast(model, arrays, True, monkeypatch),
+                        forecast(model, arrays, False, monkeypatch))
+
+
+def test_index_is_the_stable_argsort() -> None:
+    """:func:`~.kernels.index_by` (a counting sort) = :meth:`RoundState._index_by`."""
+    rng = np.random.default_rng(3)
+    n, n_keys = 500, 60
+    keys = rng.integers(0, n_keys, (2, n))
+    live = rng.random(n) < 0.8
+    members, first = kernels.index_by(keys, live, n_keys)
+    flat = keys.reshape(-1)[np.tile(live, 2)]
+    order = np.argsort(flat, kind="stable")
+    np.testing.assert_array_equal(members, np.tile(np.arange(n), 2)[np.tile(live, 2)][order])
+    np.testing.assert_array_equal(first, np.searchsorted(flat[order], np.arange(n_keys + 1)))
+
+
+def test_small_rounds_do_not_load_the_compiler() -> None:
+    """The bundled scenario's forecast (40 candidates) runs in arrays: nothing imports
+    numba (its load costs about 0.5 CPU s and over 60 MiB, more than such a run saves)."""
+    code = (
+        "import json, sys, detente\n"
+        "from detente.models.exchange import Exchange\n"
+        "Exchange().forecast(detente.load('ukraine-2025-11'))\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"}, check=True,
+                         timeout=300)
+    loaded = json.loads(run.stdout.strip().splitlines()[-1])
+    assert "detente.models.exchange.round" in loaded
+    assert not [m for m in loaded if m == "numba" or m.startswith("numba.")]
