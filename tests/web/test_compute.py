@@ -131,3 +131,54 @@ def test_every_page_and_interactive_route_works_through_the_processes():
         fig = client.get(f"/api/scenarios/{BUNDLED}/figures/scales")
         assert fig.status_code == 200 and fig.json()["data"]
     assert app.state.compute._executor is None  # stopped with the app
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_no_worker_process_outlives_the_server(how: str):
+    """The compute and job processes (and their fork server) go with the server, even
+    when it is killed outright."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import httpx
+
+    psutil = pytest.importorskip("psutil")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = {**os.environ, "PYTHONPATH": str(src), "DETENTE_TOKEN": ""}
+    server = subprocess.Popen([sys.executable, "-m", "detente", "serve", "--port", str(port)],
+                              env=env, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                httpx.get(base + "/api/models", timeout=5)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert httpx.post(base + f"/api/scenarios/{BUNDLED}/whatif", json={"changes": []},
+                          timeout=120).status_code == 200
+        assert httpx.get(base + f"/api/scenarios/{BUNDLED}/simulate?draws=100&model=median"
+                         "&wait=120", timeout=150).status_code == 200
+        # its compute and job processes are the fork server's children, itself the server's
+        helpers = psutil.Process(server.pid).children(recursive=True)
+        assert len(helpers) >= 3, "the server started no worker process"
+        server.send_signal(getattr(signal, how))
+        server.wait(timeout=60)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(p.is_running() and
+                                                  p.status() != psutil.STATUS_ZOMBIE
+                                                  for p in helpers):
+            time.sleep(0.5)
+        left = [p.pid for p in helpers if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        assert not left, f"still running after the server stopped: {left}"
+    finally:
+        if server.poll() is None:
+            server.kill()
+

@@ -92,7 +92,17 @@ from detente.api._scenarios import (
     what_if,
     write_text,
 )
-from detente.api._server import add_user, open_server_store, remove_user, users
+from detente.api._server import (
+    add_team,
+    add_team_members,
+    add_user,
+    open_server_store,
+    remove_team,
+    remove_team_members,
+    remove_user,
+    teams,
+    users,
+)
 from detente.api._uncertainty import (
     estimate_simulation,
     levers,
@@ -126,6 +136,8 @@ __all__ = [
     "ProposalRequest",
     "SimulationRequest",
     "StanceChange",
+    "add_team",
+    "add_team_members",
     "add_user",
     "analyse_deals",
     "apply_draft",
@@ -176,6 +188,8 @@ __all__ = [
     "pressures",
     "proposals",
     "proposals_cost",
+    "remove_team",
+    "remove_team_members",
     "remove_user",
     "report_cost",
     "resolve_models",
@@ -187,6 +201,7 @@ __all__ = [
     "shipped_ensemble_members",
     "simulate",
     "simulation_cost",
+    "teams",
     "users",
     "what_if",
     "write_text",

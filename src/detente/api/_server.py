@@ -8,7 +8,7 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from detente.store.server import ServerStore, User
+    from detente.store.server import ServerStore, Team, User
 
 def open_server_store(db: str | os.PathLike[str] | None = None) -> ServerStore:
     """What ``detente serve --db`` keeps in the database: users, uploads, jobs
@@ -36,4 +36,41 @@ def remove_user(name: str, *, db: str | os.PathLike[str] | None = None) -> str:
     database's name."""
     with open_server_store(db) as store:
         store.remove_user(name)
+        return store.where
+
+
+def teams(*, db: str | os.PathLike[str] | None = None) -> list[Team]:
+    """The server's teams with their members, by name."""
+    with open_server_store(db) as store:
+        return store.teams()
+
+
+def add_team(name: str, *, db: str | os.PathLike[str] | None = None) -> str:
+    """Add a team (its members then see what one of them shares with it); the database's
+    name."""
+    with open_server_store(db) as store:
+        store.add_team(name)
+        return store.where
+
+
+def remove_team(name: str, *, db: str | os.PathLike[str] | None = None) -> str:
+    """Remove a team: what was shared with it is no longer seen by its members."""
+    with open_server_store(db) as store:
+        store.remove_team(name)
+        return store.where
+
+
+def add_team_members(team: str, names: list[str], *,
+                     db: str | os.PathLike[str] | None = None) -> str:
+    """Put users (added before) in a team."""
+    with open_server_store(db) as store:
+        store.add_members(team, names)
+        return store.where
+
+
+def remove_team_members(team: str, names: list[str], *,
+                        db: str | os.PathLike[str] | None = None) -> str:
+    """Take users out of a team."""
+    with open_server_store(db) as store:
+        store.remove_members(team, names)
         return store.where

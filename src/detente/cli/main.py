@@ -100,9 +100,10 @@ COMMANDS: dict[str, Lazy] = {
                     "diff (with what moved each forecast), timeline, export and import."),
     "users": Lazy("detente.cli.users", "app",
                   "The accounts of a shared server: add (prints the user's token, once), "
-                  "list, remove. `detente serve --accounts` then asks every request for "
-                  "one user's token and shows each user only their own uploads, edits and "
-                  "jobs."),
+                  "list, remove; and teams (`detente users team`). `detente serve "
+                  "--accounts` then asks every request for one user's token and shows each "
+                  "user only their own uploads, edits and jobs, and what others shared with "
+                  "a team of theirs."),
     "panel": Lazy("detente.cli.panel", "app",
                   "Several analysts' estimates of one negotiation: combine them per stance, "
                   "see where they disagree and whether it moves the forecast, run Delphi "

@@ -27,8 +27,9 @@ def serve(
         min=1024, help="Largest request body in bytes.")] = DEFAULT_MAX_BODY,
     db: Annotated[str | None, typer.Option(
         "--db", help="Also show this history store's versions and timelines (a file or a "
-        "SQLAlchemy URL; opened read only: nothing is added or cached; see `detente "
-        "history`).")] = None,
+        "SQLAlchemy URL; see `detente history`), and keep uploads, jobs and accounts "
+        "there. Nothing is cached there; each upload and edit is added as a dated version "
+        "of its own history upload/USER/ID.")] = None,
     allow_host: Annotated[list[str] | None, typer.Option(
         "--allow-host", help="A Host name clients use to reach the server (repeatable), "
         "e.g. the TLS proxy's name; loopback's names and the --host address are always "

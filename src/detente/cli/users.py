@@ -15,8 +15,9 @@ app = typer.Typer(
     name="users",
     help=(
         "The accounts of a shared server: add (prints the user's token, once), list, "
-        "remove. `detente serve --accounts` then asks every request for one user's "
-        "token and shows each user only their own uploads, edits and jobs.\n\n"
+        "remove; and teams (`detente users team`). `detente serve --accounts` then asks "
+        "every request for one user's token and shows each user only their own uploads, "
+        "edits and jobs, and what others shared with a team of theirs.\n\n"
         "They are kept in the history database: --db or DETENTE_DB (a file, or a URL "
         "such as postgresql+psycopg://user@host/db)."
     ),
@@ -58,7 +59,67 @@ def list_users(db: DbOpt = None, output: TableJsonOpt = OutputFormat.table) -> N
 @app.command("remove")
 @guard
 def remove(name: NameArg, db: DbOpt = None) -> None:
-    """Remove a user: their token stops working at once, their uploads are deleted and
+    """Remove a user: their token stops working within a second, their uploads are deleted and
     their unfinished jobs cancelled."""
     where = api.remove_user(name, db=db)
     console.print(f"removed user {name} ({where})", highlight=False)
+
+
+team_app = typer.Typer(
+    name="team",
+    help="Teams: a user shares an upload with a team they are in (on the web, or POST "
+    "/api/scenarios/ID/shares), and its members then see it, read only. create, add "
+    "members, remove members, delete, list.",
+    no_args_is_help=True,
+)
+app.add_typer(team_app)
+
+TeamArg = Annotated[str, typer.Argument(
+    help="The team's name: a lower-case letter, then lower-case letters, digits, _ . -")]
+MembersArg = Annotated[list[str], typer.Argument(help="Users' names (added before).")]
+
+
+@team_app.command("create")
+@guard
+def team_create(team: TeamArg, db: DbOpt = None) -> None:
+    """Create a team (with no members yet)."""
+    where = api.add_team(team, db=db)
+    console.print(f"created team {team} ({where})", highlight=False)
+
+
+@team_app.command("add")
+@guard
+def team_add(team: TeamArg, users: MembersArg, db: DbOpt = None) -> None:
+    """Put users in a team: they see what its members share with it."""
+    where = api.add_team_members(team, users, db=db)
+    console.print(f"team {team}: added {', '.join(users)} ({where})", highlight=False)
+
+
+@team_app.command("remove")
+@guard
+def team_remove(team: TeamArg, users: MembersArg, db: DbOpt = None) -> None:
+    """Take users out of a team: they no longer see what was shared with it."""
+    where = api.remove_team_members(team, users, db=db)
+    console.print(f"team {team}: removed {', '.join(users)} ({where})", highlight=False)
+
+
+@team_app.command("delete")
+@guard
+def team_delete(team: TeamArg, db: DbOpt = None) -> None:
+    """Delete a team: what was shared with it is no longer shared."""
+    where = api.remove_team(team, db=db)
+    console.print(f"deleted team {team} ({where})", highlight=False)
+
+
+@team_app.command("list")
+@guard
+def team_list(db: DbOpt = None, output: TableJsonOpt = OutputFormat.table) -> None:
+    """The teams and their members."""
+    found = api.teams(db=db)
+    if output == OutputFormat.json:
+        console.print_json(json.dumps([t.to_dict() for t in found]))
+        return
+    if not found:
+        console.print("no teams (create one with `detente users team create NAME`)")
+    for t in found:
+        console.print(f"{t.name}: {', '.join(t.members) or '(no members)'}", highlight=False)

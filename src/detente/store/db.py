@@ -31,7 +31,7 @@ from detente.errors import DetenteError
 ENV_VAR = "DETENTE_DB"
 """Environment variable naming the history database (a path or a SQLAlchemy URL)."""
 
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 """Every schema revision, oldest first; the last is what this detente writes."""
 HEAD = REVISIONS[-1]
 

@@ -143,3 +143,25 @@ class JobRow(Base):
     result: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # pickle
     shown: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON or HTML text
     shown_html: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TeamRow(Base):
+    __tablename__ = "teams"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MemberRow(Base):
+    __tablename__ = "team_members"
+
+    team: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class ShareRow(Base):
+    __tablename__ = "shares"
+
+    ref: Mapped[str] = mapped_column(String(32), primary_key=True)  # an upload's ref
+    team: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    shared_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -13,6 +13,10 @@ finds them again:
   comparison leaks time.
 - **uploads**: each a scenario (canonical JSON) in one workspace (a user's name; ``""``
   when the server has no accounts).
+- **teams** (``teams``, ``team_members``) and what is shared with them (``shares``): a
+  user shares an upload of theirs with a team they belong to; its members then see it
+  (read only: an edit becomes the member's own upload), anyone else as if it did not
+  exist.
 - **jobs**: heavy work with its inputs, state, heartbeat and result, so that another
   process can report it, cancel it or run it again (:mod:`detente.web.jobs`).
 """
@@ -37,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from detente.errors import DetenteError
 from detente.store import db as dbmod
-from detente.store.schema import JobRow, UploadRow, UserRow
+from detente.store.schema import JobRow, MemberRow, ShareRow, TeamRow, UploadRow, UserRow
 
 USER_NAME = re.compile(r"[a-z][a-z0-9_.-]{0,63}", re.ASCII)
 """A user's name: lower-case letters, digits and ``_.-``, starting with a letter."""
@@ -46,6 +50,30 @@ USER_NAME = re.compile(r"[a-z][a-z0-9_.-]{0,63}", re.ASCII)
 def token_hash(token: str) -> str:
     """SHA-256 (hex) of a token: what the ``users`` table keeps."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Team:
+    """A team: its name and its members' names."""
+
+    name: str
+    members: tuple[str, ...]
+    created_at: dt.datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "members": list(self.members),
+                "created_at": self.created_at.isoformat()}
+
+
+@dataclass(frozen=True)
+class Shared:
+    """An upload shared with a team the asking user is in."""
+
+    ref: str
+    owner: str
+    filename: str
+    body: dict[str, Any]
+    teams: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -110,6 +138,9 @@ class ServerStore:
         with self._session() as s:
             removed = _run(s, delete(UserRow).where(UserRow.name == name)).rowcount
             if removed:
+                refs = select(UploadRow.ref).where(UploadRow.workspace == name)
+                _run(s, delete(ShareRow).where(ShareRow.ref.in_(refs)))
+                _run(s, delete(MemberRow).where(MemberRow.user == name))
                 _run(s, delete(UploadRow).where(UploadRow.workspace == name))
                 _run(s, update(JobRow).where(JobRow.workspace == name).values(cancel=True))
         if not removed:
@@ -127,6 +158,125 @@ class ServerStore:
             return None
         with self._session() as s:
             return s.scalar(select(UserRow.name).where(UserRow.token_hash == token_hash(token)))
+
+    # ---- teams ---------------------------------------------------------------------------
+    def add_team(self, name: str) -> None:
+        """Add a team (no members yet)."""
+        if not USER_NAME.fullmatch(name):
+            raise DetenteError(f"team name {name[:70]!r}: expected a lower-case letter, then "
+                               "up to 63 lower-case letters, digits or _.- (e.g. 'analysts')")
+        try:
+            with self._session() as s:
+                if s.get(TeamRow, name) is not None:
+                    raise DetenteError(f"team {name!r} exists already")
+                s.add(TeamRow(name=name, created_at=dt.datetime.now(dt.UTC)))
+        except IntegrityError:
+            raise DetenteError(f"team {name!r} exists already") from None
+
+    def remove_team(self, name: str) -> None:
+        """Remove a team: its members stop seeing what was shared with it."""
+        with self._session() as s:
+            if not _run(s, delete(TeamRow).where(TeamRow.name == name)).rowcount:
+                raise self._no_team(s, name)
+            _run(s, delete(MemberRow).where(MemberRow.team == name))
+            _run(s, delete(ShareRow).where(ShareRow.team == name))
+
+    def add_members(self, team: str, users: list[str]) -> None:
+        """Put users in a team (one already in it stays, once)."""
+        with self._session() as s:
+            if s.get(TeamRow, team) is None:
+                raise self._no_team(s, team)
+            known = set(s.scalars(select(UserRow.name).where(UserRow.name.in_(users))))
+            unknown = [u for u in users if u not in known]
+            if unknown:
+                raise DetenteError(f"no user {unknown[0][:70]!r} (add users with `detente "
+                                   "users add NAME` first)")
+            inside = set(s.scalars(select(MemberRow.user).where(MemberRow.team == team)))
+            for user in dict.fromkeys(users):
+                if user not in inside:
+                    s.add(MemberRow(team=team, user=user))
+
+    def remove_members(self, team: str, users: list[str]) -> None:
+        """Take users out of a team: they stop seeing what was shared with it (what they
+        shared with it stays shared)."""
+        with self._session() as s:
+            if s.get(TeamRow, team) is None:
+                raise self._no_team(s, team)
+            inside = set(s.scalars(select(MemberRow.user).where(MemberRow.team == team)))
+            missing = [u for u in users if u not in inside]
+            if missing:
+                raise DetenteError(f"{missing[0][:70]!r} is not in team {team!r} (members: "
+                                   f"{', '.join(sorted(inside)) or 'none'})")
+            _run(s, delete(MemberRow).where(MemberRow.team == team,
+                                            MemberRow.user.in_(users)))
+
+    def teams(self, user: str | None = None) -> list[Team]:
+        """Every team (or those ``user`` is in), with their members, by name."""
+        with self._session() as s:
+            q = select(TeamRow).order_by(TeamRow.name)
+            if user is not None:
+                q = q.where(TeamRow.name.in_(select(MemberRow.team)
+                                             .where(MemberRow.user == user)))
+            rows = list(s.scalars(q))
+            members: dict[str, list[str]] = {}
+            for team, who in s.execute(select(MemberRow.team, MemberRow.user)
+                                       .order_by(MemberRow.user)):
+                members.setdefault(team, []).append(who)
+            return [Team(r.name, tuple(members.get(r.name, ())), r.created_at) for r in rows]
+
+    def _no_team(self, s: Session, name: str) -> DetenteError:
+        names = list(s.scalars(select(TeamRow.name).order_by(TeamRow.name)))
+        return DetenteError(f"no team {name[:70]!r} (teams: {', '.join(names) or 'none'}; "
+                            "add one with `detente users team create NAME`)")
+
+    def share(self, workspace: str, ref: str, team: str) -> bool:
+        """Share an upload of ``workspace`` with a team that user is in; False when the
+        upload is not theirs or the team not one of theirs (nothing is written then)."""
+        with self._session() as s:
+            owned = s.scalar(select(func.count()).select_from(UploadRow).where(
+                UploadRow.ref == ref, UploadRow.workspace == workspace))
+            member = s.get(MemberRow, (team, workspace))
+            if not owned or member is None:
+                return False
+            if s.get(ShareRow, (ref, team)) is None:
+                s.add(ShareRow(ref=ref, team=team, shared_at=dt.datetime.now(dt.UTC)))
+            return True
+
+    def unshare(self, workspace: str, ref: str, team: str) -> bool:
+        """Stop sharing an upload of ``workspace`` with a team; whether it was shared."""
+        with self._session() as s:
+            owned = s.scalar(select(func.count()).select_from(UploadRow).where(
+                UploadRow.ref == ref, UploadRow.workspace == workspace))
+            return bool(owned) and bool(_run(s, delete(ShareRow).where(
+                ShareRow.ref == ref, ShareRow.team == team)).rowcount)
+
+    def shared_with(self, user: str, ref: str | None = None) -> list[Shared]:
+        """Uploads of others shared with a team ``user`` is in (or the one ``ref``)."""
+        q = (select(UploadRow.ref, UploadRow.workspace, UploadRow.filename, UploadRow.body,
+                    ShareRow.team)
+             .join(ShareRow, ShareRow.ref == UploadRow.ref)
+             .join(MemberRow, MemberRow.team == ShareRow.team)
+             .where(MemberRow.user == user, UploadRow.workspace != user)
+             .order_by(UploadRow.stored_at, UploadRow.ref, ShareRow.team))
+        if ref is not None:
+            q = q.where(UploadRow.ref == ref)
+        found: dict[str, Shared] = {}
+        with self._session() as s:
+            for r, owner, filename, body, team in s.execute(q):
+                if r in found:
+                    old = found[r]
+                    found[r] = Shared(r, owner, filename, old.body, (*old.teams, team))
+                else:
+                    found[r] = Shared(r, owner, filename, json.loads(body), (team,))
+        return list(found.values())
+
+    def shares(self, workspace: str, ref: str) -> list[str]:
+        """The teams an upload of ``workspace`` is shared with."""
+        with self._session() as s:
+            return list(s.scalars(select(ShareRow.team).join(
+                UploadRow, UploadRow.ref == ShareRow.ref).where(
+                ShareRow.ref == ref, UploadRow.workspace == workspace)
+                .order_by(ShareRow.team)))
 
     # ---- uploads -------------------------------------------------------------------------
     def uploads(self, workspace: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -166,8 +316,11 @@ class ServerStore:
 
     def delete_upload(self, workspace: str, ref: str) -> bool:
         with self._session() as s:
-            return bool(_run(s, delete(UploadRow).where(
+            gone = bool(_run(s, delete(UploadRow).where(
                 UploadRow.workspace == workspace, UploadRow.ref == ref)).rowcount)
+            if gone:
+                _run(s, delete(ShareRow).where(ShareRow.ref == ref))
+            return gone
 
     # ---- jobs ----------------------------------------------------------------------------
     def insert_job(self, row: Mapping[str, Any]) -> None:

@@ -47,7 +47,7 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
                allowed_hosts: Sequence[str] | None = None,
                limits: Limits | None = None, jobs: JobManager | None = None,
                server: Any = None, accounts: bool = False,
-               compute: ComputePool | None = None) -> FastAPI:
+               compute: ComputePool | None = None, recorder: Any = None) -> FastAPI:
     """A new app. ``token``: required on every request when set (``detente serve`` sets it
     when bound beyond loopback); ``max_body``: largest request body in bytes;
     ``capacity``: uploads kept in memory (further uploads are refused, never an earlier
@@ -62,7 +62,8 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
     one of the ``server``'s users and works in that user's workspace; ``compute``: where
     the interactive CPU work runs (:class:`~detente.web.compute.ComputePool`; default: a
     thread beside the server, as a small app in a test wants; ``detente serve`` gives
-    processes).
+    processes); ``recorder``: a writable :class:`detente.History` on the ``server``'s
+    database, where each upload and edit is added as a dated version.
     """
     if accounts and server is None:
         raise DetenteError("accounts need the database that holds them (--db)")
@@ -72,7 +73,8 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
                   "Every forecast is what a model derives from the scenario's stated, sourced "
                   "assumptions, not a statement of fact. JSON bodies are those of the CLI's "
                   "--format json.")
-    app.state.store = ScenarioStore(capacity, history=history, server=server)
+    app.state.store = ScenarioStore(capacity, history=history, server=server,
+                                    recorder=recorder)
     app.state.limits = limits or Limits()
     app.state.jobs = jobs or JobManager(records=server)
     app.state.compute = compute or ComputePool(workers=0)
@@ -164,10 +166,11 @@ class ServeConfig:
 def build(config: ServeConfig) -> FastAPI:
     """The app ``detente serve`` runs: with ``db``, the history store (read only) and the
     server's own tables (uploads, jobs, accounts) on that database."""
-    history = server = None
+    history = server = recorder = None
     if config.db:
+        server = open_server_store(config.db)  # first: it brings the schema up to date
         history = open_history(config.db, read_only=True)
-        server = open_server_store(config.db)
+        recorder = open_history(config.db)
         if config.accounts and not server.users():
             raise DetenteError(f"--accounts: {server.where} has no users yet; add one with "
                                f"`detente users add NAME --db {config.db}`")
@@ -180,8 +183,8 @@ def build(config: ServeConfig) -> FastAPI:
                      limits=Limits(draws=config.draws, robust=config.robust,
                                    samples=config.samples),
                      jobs=jobs, server=server, accounts=config.accounts,
-                     compute=ComputePool(workers=config.compute_workers))
-    app.state.closing = [s for s in (history, server) if s is not None]
+                     compute=ComputePool(workers=config.compute_workers), recorder=recorder)
+    app.state.closing = [s for s in (history, server, recorder) if s is not None]
     return app
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import pickle
 import threading
 from collections import OrderedDict
@@ -34,6 +35,7 @@ from typing import Any
 
 from detente.errors import DetenteError
 from detente.web.security import CSRF_TOKEN, CURRENT_USER
+from detente.web.work import watch_server
 
 NICE = 5
 """How much lower than the server the interactive processes run (jobs: 10)."""
@@ -47,11 +49,15 @@ class WorkerLost(DetenteError):
     """The process computing a request stopped (answered with 500)."""
 
 
-def _start_worker() -> None:
+def _start_worker(server: int) -> None:
+    """Each compute process, once: below the server's priority, and gone with it."""
     with contextlib.suppress(OSError):  # not allowed here: the same priority then
-        import os
-
         os.nice(NICE)
+    watch_server(server)
+
+
+def _ready() -> bool:
+    return True
 
 
 def _call(fn: Callable[..., Any], csrf: str, user: str | None, args: tuple[Any, ...]) -> Any:
@@ -94,14 +100,15 @@ class ComputePool:
 
                     ctx = multiprocessing.get_context("forkserver")
                     ctx.set_forkserver_preload(["detente.web.work"])
-                    self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx,
-                                                         initializer=_start_worker)
+                    self._executor = ProcessPoolExecutor(
+                        self.workers, mp_context=ctx, initializer=_start_worker,
+                        initargs=(os.getpid(),))
             return self._executor
 
     def warm(self) -> None:
         """Start the processes now (each imports detente once), not on the first request."""
         pool = self._pool()
-        for f in [pool.submit(_start_worker) for _ in range(max(self.workers, 1))]:
+        for f in [pool.submit(_ready) for _ in range(max(self.workers, 1))]:
             with contextlib.suppress(Exception):
                 f.result(timeout=120)
 
@@ -163,7 +170,13 @@ class ComputePool:
         broken.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
+        """Stop the processes (a call still running is dropped: its request is over)."""
         with self._lock:
             pool, self._executor = self._executor, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if pool is None:
+            return
+        processes = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:  # not left to finish a call nobody waits for
+            with contextlib.suppress(Exception):
+                process.terminate()

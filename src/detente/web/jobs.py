@@ -37,6 +37,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import pickle
 import secrets
 import threading
@@ -50,7 +51,7 @@ from typing import Any, Protocol
 from detente.errors import DetenteError
 from detente.scenario import Scenario
 from detente.version import __version__
-from detente.web.work import compute, lower_priority
+from detente.web.work import compute, lower_priority, watch_server
 
 log = logging.getLogger("detente.web")
 
@@ -152,9 +153,11 @@ class Runner(Protocol):
 
 
 def _child(conn: Connection, kind: str, scenario: dict[str, Any],
-           params: dict[str, Any]) -> None:
-    """The worker process: compute and send ``(status, payload)`` back."""
+           params: dict[str, Any], server: int) -> None:
+    """The worker process: compute and send ``(status, payload)`` back (exiting early if
+    the server process ``server`` goes away)."""
     lower_priority()
+    watch_server(server)
     try:
         conn.send(("ok", compute(kind, scenario, params)))
     except DetenteError as exc:
@@ -182,7 +185,8 @@ class ProcessRunner:
     def run(self, job: Job, kind: str, scenario: dict[str, Any],
             params: dict[str, Any]) -> None:
         parent, child = self._ctx.Pipe(duplex=False)
-        proc = self._ctx.Process(target=_child, args=(child, kind, scenario, params),
+        proc = self._ctx.Process(target=_child, args=(child, kind, scenario, params,
+                                                      os.getpid()),
                                  daemon=True, name=f"detente-job-{job.id}")
         proc.start()
         child.close()

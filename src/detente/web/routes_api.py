@@ -21,7 +21,7 @@ from detente.web.jobs import register_presenter
 from detente.web.limits import MAX_DRAWS, MAX_ROBUST, MAX_SAMPLES, Limits
 from detente.web.routes_jobs import API_WAIT, WaitQ, answer, offload
 from detente.web.security import workspace_of
-from detente.web.store import Entry, NotFound, Workspace
+from detente.web.store import Entry, NotFound, Workspace, visible
 
 router = APIRouter(prefix="/api")
 
@@ -42,7 +42,9 @@ def limit(request: Request, **asked: int | None) -> None:
 
 def summary(entry: Entry) -> dict[str, Any]:
     sc = entry.scenario
-    return {"id": entry.ref, "kind": entry.kind, "name": sc.name, "title": sc.title,
+    return {"id": entry.ref, "kind": entry.kind, **(
+                {"shared_by": entry.shared_by} if entry.shared_by else {}),
+            "name": sc.name, "title": sc.title,
             "as_of": sc.as_of.isoformat() if sc.as_of else None, "hash": sc.hash,
             "actors": len(sc.actors), "issues": len(sc.issues), "stances": len(sc.stances)}
 
@@ -122,6 +124,60 @@ def get_scenario(request: Request, ref: str) -> dict[str, Any]:
 @router.delete("/scenarios/{ref}", summary="Delete an upload", status_code=204)
 def delete_upload(request: Request, ref: str) -> Response:
     store(request).remove(ref)
+    return Response(status_code=204)
+
+
+class ShareWith(BaseModel):
+    """The team to share an upload with (one you are in: `GET /api/teams`)."""
+
+    team: str = Field(min_length=1, max_length=64)
+
+
+def _server(request: Request) -> Any:
+    """The server's database, when sharing is possible there (accounts on)."""
+    if not request.app.state.accounts:
+        raise DetenteError("sharing needs accounts: this server runs without them "
+                           "(detente serve --db URL --accounts)")
+    return request.app.state.store.server
+
+
+@router.get("/teams", summary="Your teams and their members (with accounts)")
+def teams(request: Request) -> list[dict[str, Any]]:
+    return [t.to_dict() for t in _server(request).teams(workspace_of(request.scope))]
+
+
+@router.get("/scenarios/{ref}/shares", summary="The teams one of your uploads is shared with")
+def shares(request: Request, ref: str) -> dict[str, Any]:
+    server, user = _server(request), workspace_of(request.scope)
+    entry = store(request).get(ref)
+    if entry.kind != "uploaded":
+        return {"id": ref, "teams": [], "shared_by": entry.shared_by or None}
+    return {"id": ref, "teams": server.shares(user, ref)}
+
+
+@router.post("/scenarios/{ref}/shares", summary="Share one of your uploads with a team of "
+             "yours: its members see it (read only)")
+def share(request: Request, ref: str, body: ShareWith) -> dict[str, Any]:
+    server, user = _server(request), workspace_of(request.scope)
+    entry = store(request).get(ref)  # 404 for another's upload, as for a missing one
+    if entry.kind != "uploaded":
+        what = f"shared with you by {entry.shared_by}" if entry.shared_by else entry.kind
+        raise DetenteError(f"{ref}: only your own uploads can be shared (this one is {what})")
+    if not server.share(user, ref, body.team):
+        mine = [t.name for t in server.teams(user)]
+        raise NotFound(f"no team {body.team[:64]!r} of yours (your teams: "
+                       f"{', '.join(mine) or 'none'}; the administrator adds you to one with "
+                       "`detente users team add TEAM USER`)")
+    return {"id": ref, "teams": server.shares(user, ref)}
+
+
+@router.delete("/scenarios/{ref}/shares/{team}", summary="Stop sharing an upload with a team",
+               status_code=204)
+def unshare(request: Request, ref: str, team: str) -> Response:
+    server, user = _server(request), workspace_of(request.scope)
+    store(request).get(ref)
+    if not server.unshare(user, ref, team):
+        raise NotFound(f"{ref} is not shared with a team {team[:64]!r}")
     return Response(status_code=204)
 
 
@@ -322,10 +378,10 @@ def _timeline(request: Request, name: str, models: list[str] | None, seed: int) 
     history = store(request).history
     if history is None:
         raise NotFound("this server has no history store (start it with --db)")
-    if name not in history.histories():
+    if name not in history.histories() or not visible(name, workspace_of(request.scope)):
         shown = name if len(name) <= 40 else name[:37] + "..."
-        raise NotFound(f"no history named {shown!r} (histories: "
-                       f"{', '.join(history.histories()) or 'none'})")
+        seen = [h for h in history.histories() if visible(h, workspace_of(request.scope))]
+        raise NotFound(f"no history named {shown!r} (histories: {', '.join(seen) or 'none'})")
     return history.timeline(name, models=models or None, seed=seed)
 
 

@@ -152,8 +152,10 @@ def logout(request: Request) -> Response:
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
     versions = [{**v.to_dict(), "ref": f"v-{v.id}"} for v in store(request).versions()]
+    server, user = request.app.state.store.server, CURRENT_USER.get()
+    teams = [t.name for t in server.teams(user)] if request.app.state.accounts and user else []
     return page("index.html.j2", entries=[summary(e) for e in store(request).entries()],
-                versions=versions)
+                versions=versions, teams=teams, kept=server is not None)
 
 
 @router.get("/t/{name}", response_class=HTMLResponse)

@@ -7,17 +7,20 @@ that they act before any route reads the request.
 
 from __future__ import annotations
 
-import asyncio
+import hashlib
 import hmac
 import ipaddress
 import json
 import re
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Collection, MutableMapping, Sequence
 from contextvars import ContextVar
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, urlencode
+
+from starlette.concurrency import run_in_threadpool
 
 from detente.errors import DetenteError
 
@@ -196,12 +199,31 @@ class TokenGuard(HttpMiddleware):
     def active(self) -> bool:
         return bool(self.token or self.accounts)
 
+    remember: float = 1.0
+    """Seconds a token found in the database is trusted without asking it again (a
+    removed user's token stops working within that time)."""
+
+    def setup(self) -> None:
+        self._known: dict[str, tuple[str, float]] = {}
+
     async def who(self, candidate: str | None) -> str | None:
-        """The user ``candidate`` signs in; an account is looked up in the database off
-        the event loop (a slow database never holds up the other requests)."""
+        """The user ``candidate`` signs in. An account is looked up in the database off
+        the event loop, in the server's thread pool (a slow database never holds up the
+        other requests), and remembered for :attr:`remember` seconds: every request of a
+        busy server would otherwise wait for its own database round trips first."""
         if not candidate or self.accounts is None:
             return sign_in(candidate, self.token, None)
-        return await asyncio.to_thread(sign_in, candidate, self.token, self.accounts)
+        key = hashlib.sha256(candidate.encode("utf-8", "replace")).hexdigest()
+        now = time.monotonic()
+        known = self._known.get(key)
+        if known is not None and now - known[1] < self.remember:
+            return known[0]
+        user = await run_in_threadpool(sign_in, candidate, self.token, self.accounts)
+        if user is not None:
+            if len(self._known) > 10_000:
+                self._known.clear()
+            self._known[key] = (user, now)
+        return user
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or [])

@@ -10,6 +10,7 @@ refused, none dropped).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 import threading
@@ -45,15 +46,16 @@ class Entry:
 
     ref: str
     scenario: Scenario
-    kind: str  # "bundled", "uploaded" or "stored"
+    kind: str  # "bundled", "uploaded", "shared" (another's upload, shared) or "stored"
     filename: str = ""
+    shared_by: str = ""
 
     def __reduce__(self) -> Any:
         """A bundled scenario travels to a compute process by its name (each process
         loads it once), anything else whole."""
         if self.kind == "bundled":
             return (_bundled_entry, (self.ref,))
-        return (Entry, (self.ref, self.scenario, self.kind, self.filename))
+        return (Entry, (self.ref, self.scenario, self.kind, self.filename, self.shared_by))
 
 
 def _bundled_entry(name: str) -> Entry:
@@ -76,29 +78,40 @@ class ScenarioStore:
     ``capacity`` uploads per workspace (a further one is refused, none dropped).
 
     A workspace is a user's name (``""`` without accounts); an upload of another
-    workspace is answered exactly as one that does not exist.
+    workspace is answered exactly as one that does not exist, unless its owner shared it
+    with a team the asking user is in (then it is served read only, kind ``shared``).
+
+    ``recorder``: a writable :class:`detente.History` on the same database; each upload
+    and each edit is also added there as a dated version of the history
+    :func:`upload_history` names (``detente history log``), which only its workspace sees.
     """
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY, history: Any = None,
-                 server: Any = None):
+                 server: Any = None, recorder: Any = None):
         self.capacity = capacity
         self.history = history  # a detente.History, or None
         self.server = server  # a detente.store.server.ServerStore, or None
+        self.recorder = recorder  # a writable detente.History, or None
         self._uploads: OrderedDict[tuple[str, str], Entry] = OrderedDict()
         self._lock = threading.Lock()
 
     def entries(self, workspace: str = "") -> list[Entry]:
         bundled = [Entry(n, _bundled(n), "bundled") for n in bundled_names()]
         if self.server is not None:
+            shared = [_shared_entry(x) for x in self.server.shared_with(workspace)] \
+                if workspace else []
             return bundled + [Entry(ref, _scenario(body, ref), "uploaded", name)
-                              for ref, name, body in self.server.uploads(workspace)]
+                              for ref, name, body in self.server.uploads(workspace)] + shared
         with self._lock:
             uploads = [e for (ws, _), e in self._uploads.items() if ws == workspace]
         return bundled + uploads
 
-    def versions(self) -> list[Any]:
-        """The stored versions (every history, oldest first), if the app has a store."""
-        return self.history.versions() if self.history is not None else []
+    def versions(self, workspace: str = "") -> list[Any]:
+        """The stored versions this workspace sees (oldest first), if the app has a store:
+        every history but those of other workspaces' uploads."""
+        if self.history is None:
+            return []
+        return [v for v in self.history.versions() if visible(v.history, workspace)]
 
     def get(self, ref: str, workspace: str = "") -> Entry:
         if ref in bundled_names():
@@ -109,6 +122,8 @@ class ScenarioStore:
                 version = self.history.get(int(stored.group(1)))
             except DetenteError:
                 raise NotFound(f"no stored version {stored.group(1)}") from None
+            if not visible(version.history, workspace):
+                raise NotFound(f"no stored version {stored.group(1)}")
             return Entry(ref, self.history.scenario(version), "stored",
                          f"{version.history}@{version.as_of}")
         entry: Entry | None = None
@@ -117,6 +132,9 @@ class ScenarioStore:
                 found = self.server.upload(workspace, ref)
                 if found is not None:
                     entry = Entry(ref, _scenario(found[1], ref), "uploaded", found[0])
+                elif workspace:
+                    shared = self.server.shared_with(workspace, ref)
+                    entry = _shared_entry(shared[0]) if shared else None
         else:
             with self._lock:
                 entry = self._uploads.get((workspace, ref))
@@ -138,6 +156,7 @@ class ScenarioStore:
             if not self.server.put_upload(workspace, entry.ref, filename, scenario.to_dict(),
                                           capacity=self.capacity):
                 raise self._full()
+            self._record(entry, workspace, f"uploaded as {filename}")
             return entry
         with self._lock:
             if sum(ws == workspace for ws, _ in self._uploads) >= self.capacity:
@@ -154,7 +173,10 @@ class ScenarioStore:
             with self._lock:
                 if self._uploads.pop((workspace, ref), None) is not None:
                     return
-        self.get(ref, workspace)  # NotFound for an unknown reference
+        entry = self.get(ref, workspace)  # NotFound for an unknown reference
+        if entry.kind == "shared":
+            raise DetenteError(f"{ref}: shared with you by {entry.shared_by}; only they can "
+                               "delete it")
         raise DetenteError(f"{ref}: only uploads can be deleted here")
 
     def replace(self, ref: str, scenario: Scenario, workspace: str = "") -> Entry:
@@ -167,13 +189,45 @@ class ScenarioStore:
         if self.server is not None:
             if not self.server.put_upload(workspace, ref, old.filename, scenario.to_dict()):
                 raise NotFound(f"no scenario {ref!r}")
+            self._record(entry, workspace, "edited")
             return entry
         with self._lock:
             self._uploads[(workspace, ref)] = entry
         return entry
 
 
+    def _record(self, entry: Entry, workspace: str, what: str) -> None:
+        """Add the upload as it now is as a version of its history (dated by the
+        scenario's own date, else today's; the version's note says who did what)."""
+        if self.recorder is None:
+            return
+        sc = entry.scenario
+        as_of = sc.as_of or dt.datetime.now(dt.UTC).date()
+        who = f" by {workspace}" if workspace else ""
+        self.recorder.add(sc, as_of=as_of, history=upload_history(workspace, entry.ref),
+                          note=f"{what}{who} on the web, "
+                          f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
+
+
 _UPLOAD_REF = re.compile(r"u-[0-9a-f]{12}", re.ASCII)
+_UPLOAD_HISTORY = re.compile(r"upload/([^/]*)/(u-[0-9a-f]{12})", re.ASCII)
+
+
+def upload_history(workspace: str, ref: str) -> str:
+    """The history an upload's versions are kept in: ``upload/<user>/<id>`` (``upload/-/
+    <id>`` without accounts)."""
+    return f"upload/{workspace or '-'}/{ref}"
+
+
+def visible(history: str, workspace: str) -> bool:
+    """Whether a workspace sees a history: any but another workspace's uploads'."""
+    found = _UPLOAD_HISTORY.fullmatch(history)
+    return found is None or found.group(1) == (workspace or "-")
+
+
+def _shared_entry(shared: Any) -> Entry:
+    return Entry(shared.ref, _scenario(shared.body, shared.ref), "shared",
+                 shared.filename, shared_by=shared.owner)
 
 
 def _scenario(body: dict[str, Any], ref: str) -> Scenario:
@@ -195,7 +249,7 @@ class Workspace:
         return self.store.entries(self.name)
 
     def versions(self) -> list[Any]:
-        return self.store.versions()
+        return self.store.versions(self.name)
 
     def get(self, ref: str) -> Entry:
         return self.store.get(ref, self.name)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,6 +41,23 @@ def compute(kind: str, scenario: Mapping[str, Any], params: Mapping[str, Any]) -
     if kind == "outlook":
         return api.outlook(sc, request=api.OutlookRequest.of(**p))
     raise DetenteError(f"unknown job kind {kind[:40]!r}; expected {', '.join(KINDS)}")
+
+
+def watch_server(pid: int, every: float = 1.0) -> None:
+    """Exit this worker process when the server process ``pid`` is gone (killed, or
+    stopped before it could stop its workers): a worker never outlives its server."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # another user's process took the number: gone too
+                os._exit(0)
+
+    threading.Thread(target=watch, name="detente-watch-server", daemon=True).start()
 
 
 def lower_priority() -> None:

@@ -1,4 +1,5 @@
-// detente web app: draws figures, runs the what-if sliders, the edit form and uploads.
+// detente web app: draws figures, runs the what-if sliders, the edit form, uploads and
+// sharing an upload with a team.
 // User text only ever reaches the page through textContent, and Plotly through plotlyText.
 "use strict";
 
@@ -193,9 +194,25 @@ function setupUpload() {
   });
 }
 
+function setupShare() {
+  // each own upload's "share with team" form: POST /api/scenarios/ID/shares (CSRF header
+  // from the page's meta tag, as every call here)
+  document.querySelectorAll("form.share").forEach(function (form) {
+    form.addEventListener("submit", async function (ev) {
+      ev.preventDefault();
+      const status = form.querySelector(".share-status");
+      const team = form.querySelector("select").value;
+      const res = await callJSON("POST", "/api/scenarios/" + encodeURIComponent(form.dataset.ref) +
+        "/shares", {team: team});
+      status.textContent = res.ok ? "shared with " + res.data.teams.join(", ") : res.data.error;
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   setupWhatIf();
   setupEdit();
   setupUpload();
+  setupShare();
   if (window.Plotly) { drawFigures(); } else { window.addEventListener("load", drawFigures); }
 });
