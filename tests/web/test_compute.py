@@ -182,3 +182,14 @@ def test_no_worker_process_outlives_the_server(how: str):
         if server.poll() is None:
             server.kill()
 
+
+
+def test_every_answer_says_how_long_the_app_took():
+    """``Server-Timing: app;dur=MS`` (what bench_web_load reports beside the client's own
+    figures), also on an error."""
+    client = TestClient(create_app())
+    for path, status in (("/api/models", 200), ("/api/scenarios/nope", 404)):
+        res = client.get(path)
+        assert res.status_code == status
+        name, _, value = res.headers["server-timing"].partition(";dur=")
+        assert name == "app" and float(value) >= 0
