@@ -1,17 +1,19 @@
 """Benchmark: the guards' time estimates against the actual time (issue 31, item 2).
 
 Target: every estimate within 2× of the actual time (0.5 ≤ estimate/actual ≤ 2), for
-``simulate``, ``deals``, ``phase``, ``proposals`` and ``report``, on the bundled scenario
-and on the KTAB example at three sizes (``dummyData-a040/a080/a160``: 40, 80 and 160
-actors). For each, the estimator the command's guard uses (``api.simulation_cost``,
-``deals_cost``, ``phase_cost``, ``proposals_cost``, ``report_cost``) runs first, then
+``simulate``, ``deals``, ``phase``, ``proposals``, ``report`` and ``outlook``, on the
+bundled scenario and on the KTAB example at three sizes (``dummyData-a040/a080/a160``: 40,
+80 and 160 actors). For each, the estimator the command's guard uses (``api.simulation_cost``,
+``deals_cost``, ``phase_cost``, ``proposals_cost``, ``report_cost``, ``outlook_cost``) runs
+first, then
 the work itself in the same process (so both see the same imports and warm caches, as
 a guarded command does: estimate, then run), and the estimate, the actual seconds and
 their ratio are printed with the load average (the machine is shared; both are wall
-times). A scenario without proposals has no ``proposals`` row.
+times). A scenario without proposals has no ``proposals`` row, one without pressures no
+``outlook`` row.
 
 Run: ``PYTHONPATH=src python benchmarks/bench_estimates.py [--draws 100000]
-[--ktab-draws 20000] [--only simulate,deals]``.
+[--ktab-draws 20000] [--paths 20000] [--only simulate,deals]``.
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ def main() -> None:
                         help="simulate's draws on the bundled scenario (the README's example)")
     parser.add_argument("--ktab-draws", type=int, default=20_000,
                         help="simulate's draws on the KTAB files")
-    parser.add_argument("--only", default="simulate,deals,phase,proposals,report")
+    parser.add_argument("--paths", type=int, default=20_000,
+                        help="outlook's paths (with its default 1,000 driver paths)")
+    parser.add_argument("--only", default="simulate,deals,phase,proposals,report,outlook")
     ns = parser.parse_args()
     only = set(ns.only.split(","))
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -72,6 +76,10 @@ def main() -> None:
         if "report" in only:
             _row(label, "report", lambda: api.report_cost(sc).seconds(1000),  # noqa: B023
                  lambda: render_html(api.brief(sc)))  # noqa: B023
+        if "outlook" in only and sc.pressures:
+            _row(label, f"outlook {ns.paths:,}",
+                 lambda: api.outlook_cost(sc, paths=ns.paths).seconds(ns.paths),  # noqa: B023
+                 lambda: api.outlook(sc, paths=ns.paths))  # noqa: B023
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

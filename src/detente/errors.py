@@ -77,31 +77,35 @@ class DetenteError(Exception):
 class OptionError(DetenteError):
     """A bad value of a named option (a request's field, a function's keyword).
 
-    The message is a template in which ``{draws}`` names a field and ``{force:force=True}``
-    a field with its Python spelling (``{{``/``}}`` are braces): ``str()`` gives Python's
+    The message is a template in which ``{draws}`` names a field, ``{force:force=True}``
+    a field with its Python spelling and ``{as_of YYYY-MM-DD:as_of=...}`` a field with
+    the value a face writes after it (``{{``/``}}`` are braces): ``str()`` gives Python's
     words (``draws must be an integer >= 1 (got 0)``), :meth:`spelled` another face's —
-    the CLI spells each field as its flag (``--draws``), so that only the CLI knows its
-    flags.
+    the CLI spells each field as its flag (``--draws``, ``--as-of YYYY-MM-DD``), so that
+    only the CLI knows its flags.
     """
 
-    _SLOT = re.compile(r"\{\{|\}\}|\{(\w+)(?::([^{}]*))?\}")
+    _SLOT = re.compile(r"\{\{|\}\}|\{(\w+)( [^{}:]+)?(?::([^{}]*))?\}")
 
     def __init__(self, template: str) -> None:
         self.template = template
-        super().__init__(self.spelled(lambda name, python: python))
+        super().__init__(self.spelled(lambda name, python: python, values=False))
 
     @property
     def fields(self) -> tuple[str, ...]:
         """The fields the message names, in order."""
         return tuple(m.group(1) for m in self._SLOT.finditer(self.template) if m.group(1))
 
-    def spelled(self, spell: Callable[[str, str], str]) -> str:
-        """The message with each field as ``spell(field, python_spelling)`` says."""
+    def spelled(self, spell: Callable[[str, str], str], *, values: bool = True) -> str:
+        """The message with each field as ``spell(field, python_spelling)`` says, followed
+        by the value it takes where the template gives one (unless ``values`` is false:
+        Python's spelling holds it)."""
 
         def one(m: re.Match[str]) -> str:
             if m.group(1) is None:
                 return m.group(0)[0]
-            return spell(m.group(1), m.group(2) or m.group(1))
+            said = spell(m.group(1), m.group(3) or m.group(1))
+            return said + (m.group(2) or "") if values else said
 
         return self._SLOT.sub(one, self.template)
 

@@ -125,3 +125,35 @@ def test_lookup_by_name_loads_a_command():
     assert root.commands["schema"].name == "schema"  # type: ignore[index]
     with pytest.raises(KeyError):
         root.commands["no-such-command"]  # type: ignore[index]
+
+
+def test_a_command_run_with_its_defaults_builds_no_typer_adapter():
+    # Typer coerces every value, defaults too, through pydantic TypeAdapters built on first
+    # use (typer._adapters); defaults of their declared type are taken as they are
+    loaded = _modules_after("forecast")
+    assert "detente.uncertainty.simulate" in loaded and "typer._adapters" not in loaded
+
+
+def test_values_given_on_the_command_line_still_go_through_typer():
+    from typer.testing import CliRunner
+
+    from detente.cli.group import _DefaultsAsDeclared
+    from detente.cli.main import app
+
+    runner = CliRunner()
+    bad = runner.invoke(app, ["forecast", "-m", "median", "--draws", "many"])
+    flat = " ".join(bad.output.replace("│", " ").split())
+    assert bad.exit_code == 2 and "Invalid value for '--draws'" in flat  # Typer's message
+    assert "unable to parse string as an integer" in flat
+    out = runner.invoke(app, ["forecast", "-m", "median", "--draws", "0", "--top", "3",
+                              "-f", "json"])
+    assert out.exit_code == 0, out.output
+    assert '"median"' in out.stdout
+    # a default outside its option's range, or not of its declared type, is Typer's to judge
+    root = _root()
+    command = root.get_command(type(root).context_class(root), "forecast")
+    top = next(p for p in command.params if p.name == "top")
+    assert _DefaultsAsDeclared(top)._as_declared(top.default)
+    assert not _DefaultsAsDeclared(top)._as_declared(0)  # given, not the default object
+    interval = next(p for p in command.params if p.name == "interval")
+    assert _DefaultsAsDeclared(interval)._as_declared(interval.default)

@@ -270,3 +270,60 @@ def test_deal_commands_estimate_from_their_cost_model_and_refuse(argv):
     assert found, res.stderr
     assert f"{int(argv[2]):,} draws" in found.group(1)
     assert "not started" in res.stderr and "--yes" in res.stderr
+
+
+def test_the_report_guard_estimates_the_whole_brief(tmp_path, monkeypatch):
+    """``report`` guards on :func:`api.report_cost` (the brief's Monte Carlo, its plans
+    over the draws and the rest once), not on the Monte Carlo alone; ``--yes`` skips it."""
+    from detente.estimate import CostModel
+
+    asked = []
+
+    def cost(sc, **options):
+        asked.append(options)
+        return CostModel(100.0, 0.001)  # 100 s once + 1 ms a draw
+
+    monkeypatch.setattr(api, "report_cost", cost)
+    monkeypatch.setattr(api, "estimate_simulation", lambda *a, **k: pytest.fail("old guard"))
+    out = tmp_path / "b.html"
+    res = invoke("report", "-o", str(out), "-n", "60000", "-m", "median")
+    assert res.exit_code == 1 and not out.exists()
+    assert asked == [{"models": ["median"], "draws": 60_000,
+                      "interval_draws": api.BRIEF_DRAWS}]
+    flat = " ".join(res.stderr.split())
+    assert "estimate: 60,000 draws of the brief take about 2.7 min here" in flat
+    assert "not started" in flat and "--yes" in flat
+    monkeypatch.setattr(api, "brief", lambda *a, **k: pytest.fail("ran"))
+    with pytest.raises(pytest.fail.Exception, match="ran"):  # --yes: no estimate, the run
+        runner.invoke(app, ["report", "-o", str(out), "-n", "60000", "--yes"],
+                      catch_exceptions=False)
+    assert len(asked) == 1
+
+
+def test_the_outlook_guard_estimates_from_its_cost_past_its_threshold(monkeypatch):
+    """``outlook`` over more than ``OUTLOOK_ESTIMATE_FROM`` paths is timed on pilots
+    (:func:`api.outlook_cost`, with the request the run gets) and refused past 120 s
+    without ``--yes``; fewer paths are not timed."""
+    from detente.cli.outlook import OUTLOOK_ESTIMATE_FROM
+    from detente.estimate import CostModel
+
+    asked = []
+
+    def cost(sc, *, request):
+        asked.append(request)
+        return CostModel(1.0, 0.01)  # 10 ms a path
+
+    monkeypatch.setattr(api, "outlook_cost", cost)
+    many = OUTLOOK_ESTIMATE_FROM + 1
+    res = invoke("outlook", "-n", str(many), "--driver-paths", "7", "--months", "6")
+    assert res.exit_code == 1 and len(asked) == 1
+    assert (asked[0].paths, asked[0].driver_paths, asked[0].months) == (many, 7, 6)
+    flat = " ".join(res.stderr.split())
+    assert f"the outlook over {many:,} paths take about" in flat and "--yes" in flat
+    assert "fewer --paths, --driver-paths or --months" in flat
+    monkeypatch.setattr(api, "outlook", lambda *a, **k: pytest.fail("ran"))
+    with pytest.raises(pytest.fail.Exception, match="ran"):
+        runner.invoke(app, ["outlook", "-n", str(many), "--yes"], catch_exceptions=False)
+    with pytest.raises(pytest.fail.Exception, match="ran"):
+        runner.invoke(app, ["outlook", "-n", "100"], catch_exceptions=False)
+    assert len(asked) == 1

@@ -118,7 +118,7 @@ def test_too_few_and_duplicate_names(tmp_path, panel_files):
     only_csv = tmp_path / "x.csv"
     only_csv.write_text("actor,issue,position,salience\n", encoding="utf-8")
     only_csv.with_name("y.csv").write_text("actor,issue,position,salience\n", encoding="utf-8")
-    with pytest.raises(DetenteError, match="--base"):
+    with pytest.raises(DetenteError, match=r"apply to \(base\)"):
         detente.panel_combine([only_csv, only_csv.with_name("y.csv")])
 
 

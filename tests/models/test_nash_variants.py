@@ -8,7 +8,7 @@ from scipy.optimize import minimize_scalar
 
 import detente
 from detente.errors import DetenteError, ModelInputError
-from detente.models.nash import nash_bargaining, nash_decisive, nash_general
+from detente.models.nash import nash_decisive, nash_general
 
 LOW, HIGH = np.array([0.0]), np.array([100.0])
 
@@ -43,17 +43,6 @@ def test_worst_outcome_form_matches_brute_force(utility):
         got = nash_general(pos[None, :, None], w[None, :, None], np.array([np.nan]), LOW, HIGH,
                            utility=utility, disagreement="worst")[0, 0]
         assert got == pytest.approx(brute(pos, w, reach, utility), abs=1e-5)
-
-
-def test_linear_status_quo_general_form_equals_the_shipped_unanimity_form():
-    rng = np.random.default_rng(3)
-    pos = rng.uniform(0, 100, (50, 4, 3))
-    pos[:, :, 0] = rng.uniform(60, 100, (50, 4))  # all on one side of q = 50: feasible
-    w = rng.uniform(0.1, 1, (50, 4, 3))
-    q = np.array([50.0, 20.0, 80.0])
-    a = nash_bargaining(pos, w, q)
-    b = nash_general(pos, w, q, np.zeros(3), np.full(3, 100.0), disagreement="status-quo")
-    np.testing.assert_allclose(a, b, atol=1e-9)
 
 
 def test_decisive_form_between_worst_and_unanimity():

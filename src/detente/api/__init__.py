@@ -75,7 +75,7 @@ from detente.api._inputs import (
     save_review,
 )
 from detente.api._models import list_models, parse_params
-from detente.api._outlook import outlook
+from detente.api._outlook import outlook, outlook_cost
 from detente.api._proposals import proposals, proposals_cost
 from detente.api._scenarios import (
     StanceChange,
@@ -178,6 +178,7 @@ __all__ = [
     "open_history",
     "open_server_store",
     "outlook",
+    "outlook_cost",
     "outside_view",
     "panel_combine",
     "panel_disagreement",

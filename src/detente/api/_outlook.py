@@ -10,6 +10,7 @@ from detente.api._scenarios import ScenarioLike, _scenario
 from detente.requests import OutlookRequest
 
 if TYPE_CHECKING:
+    from detente.estimate import CostModel
     from detente.outlook import Outlook
 
 
@@ -34,3 +35,38 @@ def outlook(
 
     req = OutlookRequest.of(request, **options)
     return run(_scenario(scenario, format), req)
+
+
+OUTLOOK_PILOTS = (128, 512)
+"""Paths of the two timed pilots of :func:`outlook_cost` (after a warm-up)."""
+
+
+def outlook_cost(scenario: ScenarioLike = None, *, request: OutlookRequest | None = None,
+                 format: str | None = None, **options: Any) -> CostModel:
+    """The cost of :func:`outlook` of the same request here, as ``fixed + per_path ·
+    paths`` (:mod:`detente.estimate`), each run on the request's execution.
+
+    Two fits on pilots of :data:`OUTLOOK_PILOTS` paths: without the drivers
+    (``a(n) = f₁ + m·n``: the setup once, the paths) and, when the request finds the
+    drivers, with ``driver_paths = paths = n`` (``b(n) = f₂ + (m + d)·n``: every
+    input's two runs of the drivers too). The cost is then ``f + d·min(driver_paths,
+    paths) + m·paths`` with ``f`` the larger fixed part: what ``detente outlook`` guards
+    with."""
+    from detente.estimate import CostModel, measure
+
+    req = OutlookRequest.of(request, **options)
+    sc = _scenario(scenario, format)
+
+    def run(n: int, drivers: bool) -> object:
+        return outlook(sc, request=OutlookRequest.of(req, paths=n, drivers=drivers,
+                                                     driver_paths=n, progress=None))
+
+    paths = measure(lambda n: run(n, False), units=req.paths, pilots=OUTLOOK_PILOTS,
+                    budget=2.0)
+    if not req.drivers:
+        return paths
+    both = measure(lambda n: run(n, True), units=req.paths, pilots=OUTLOOK_PILOTS, warm=0,
+                   budget=2.0)
+    per_driver_path = max(both.per_unit - paths.per_unit, 0.0)
+    fixed = max(paths.fixed, both.fixed) + per_driver_path * min(req.driver_paths, req.paths)
+    return CostModel(fixed, paths.per_unit, paths.pilots + both.pilots)

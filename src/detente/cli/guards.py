@@ -1,9 +1,11 @@
 """Guards against runaway work: an estimate on stderr before a long run, and a refusal
-without ``--yes`` (``simulate``, ``deals``, ``phase``, ``proposals``, ``report``).
+without ``--yes`` (``simulate``, ``deals``, ``phase``, ``proposals``, ``report``,
+``outlook``).
 
 Every time estimate comes from a :class:`detente.estimate.CostModel` fitted on timed
 pilots of the run itself (``api.simulation_cost``, ``api.deals_cost``, ``api.phase_cost``,
-``api.proposals_cost``): ``fixed + per_unit · units``, within 2× of the actual time on the
+``api.proposals_cost``, ``api.report_cost``, ``api.outlook_cost``): ``fixed + per_unit ·
+units``, within 2× of the actual time on the
 benchmarks (``benchmarks/bench_estimates.py``). A deal space too large to time a pilot of
 is refused on its size alone (:func:`refuse_huge_deals`), before anything runs.
 """
@@ -29,7 +31,7 @@ LONG_DEAL_WORK = 250_000_000
 
 
 def refuse_long_run(seconds: float, what: str, yes: bool, *, too_big: bool = False,
-                    at_least: bool = False) -> None:
+                    at_least: bool = False, fewer: str = "--draws, options or issues") -> None:
     """Print ``estimate: WHAT take about T here`` on stderr; refuse (a DetenteError) when
     the estimate is over :data:`LONG_RUN_SECONDS` (or ``too_big``) and ``yes`` is not
     given."""
@@ -39,7 +41,7 @@ def refuse_long_run(seconds: float, what: str, yes: bool, *, too_big: bool = Fal
         reason = (f"about {duration(seconds)} is over {LONG_RUN_SECONDS} s"
                   if seconds > LONG_RUN_SECONDS else "the work is over the limit")
         raise DetenteError(f"not started: {reason}; pass --yes to run it, or make it "
-                           "smaller (fewer --draws, options or issues)")
+                           f"smaller (fewer {fewer})")
 
 
 def refuse_huge_deals(work: api.DealWork, yes: bool) -> None:
@@ -51,10 +53,11 @@ def refuse_huge_deals(work: api.DealWork, yes: bool) -> None:
                            "to run it, or make it smaller (fewer options or issues)")
 
 
-def refuse_costly(cost: Any, units: int, what: str, yes: bool) -> None:
+def refuse_costly(cost: Any, units: int, what: str, yes: bool,
+                  fewer: str = "--draws, options or issues") -> None:
     """The deal commands' guard on a fitted cost (``cost.seconds(units)``): quiet up to
     :data:`QUIET_BELOW` seconds; above, the estimate on stderr, and a refusal without
     ``yes`` past :data:`LONG_RUN_SECONDS` (:func:`refuse_long_run`)."""
     seconds = float(cost.seconds(units))
     if seconds > QUIET_BELOW:
-        refuse_long_run(seconds, what, yes)
+        refuse_long_run(seconds, what, yes, fewer=fewer)

@@ -8,7 +8,12 @@ from typing import Annotated
 import typer
 
 from detente.cli.common import console, guard, show
-from detente.cli.options import FormatOpt, FromOpt, OutputFormat, ScenarioArg, SeedOpt
+from detente.cli.guards import refuse_costly
+from detente.cli.options import FormatOpt, FromOpt, OutputFormat, ScenarioArg, SeedOpt, YesOpt
+
+OUTLOOK_ESTIMATE_FROM = 20_000
+"""Outlooks over more paths are timed on pilots first (:func:`api.outlook_cost`): quiet up
+to 10 s, the estimate on stderr above, refused without ``--yes`` past 120 s."""
 
 
 @guard
@@ -56,6 +61,7 @@ def outlook(
         "any acceptable package, e.g. an arms deal while the war goes on.")] = True,
     output: FormatOpt = OutputFormat.table,
     fmt: FromOpt = None,
+    yes: YesOpt = False,
 ) -> None:
     """Month by month over many paths of the pressures: when an acceptable package
     exists, when one is agreed and on what terms, and whether it holds as power shifts.
@@ -72,7 +78,12 @@ def outlook(
         driver_paths=driver_paths, engine=engine, scheduler=scheduler, workers=workers,
         chunk_size=chunk_size, top=top, parties=tuple(party or ()),
         settlements_only=settlements_only)
-    result = api.outlook(scenario, request=request, format=fmt)
+    sc = api.load(scenario, format=fmt)
+    if paths > OUTLOOK_ESTIMATE_FROM and not yes:
+        refuse_costly(api.outlook_cost(sc, request=request), paths,
+                      f"the outlook over {paths:,} paths", yes,
+                      fewer="--paths, --driver-paths or --months")
+    result = api.outlook(sc, request=request)
     if output == OutputFormat.json:
         console.print_json(json.dumps(result.to_dict()))
     elif output == OutputFormat.csv:

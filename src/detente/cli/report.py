@@ -45,12 +45,13 @@ def report(
     if output.exists() and not force:
         raise DetenteError(f"{output}: exists; pass --force to overwrite it")
     sc = api.load(scenario, format=fmt)
-    if draws > SIMULATE_ESTIMATE_FROM:
-        simulated = api.brief_simulated(model or None)
-        refuse_long_run(api.estimate_simulation(sc, simulated, draws=draws),
-                        f"{draws:,} draws", yes)
     refuse_huge_deals(api.estimate_deals(sc, packages=len(sc.proposals),
                                          package_draws=draws), yes)
+    if draws > SIMULATE_ESTIMATE_FROM and not yes:
+        # the whole brief's cost (its Monte Carlo, the plans over the draws, the rest once)
+        cost = api.report_cost(sc, models=model or None, draws=draws,
+                               interval_draws=interval_draws)
+        refuse_long_run(float(cost.seconds(draws)), f"{draws:,} draws of the brief", yes)
     page = render_html(api.brief(sc, models=model or None, draws=draws, seed=seed,
                                  interval_draws=interval_draws))
     if suffix == ".pdf":

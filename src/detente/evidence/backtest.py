@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.errors import DetenteError
+from detente.errors import OptionError
 from detente.evidence.features import Task
 from detente.evidence.scoring import (
     boot_means,
@@ -126,11 +126,12 @@ def run(task: Task, *, split_year: int, bootstrap: int = 1000,
     test = table[table["year"] > split_year]
     first, last = int(table["year"].min()), int(table["year"].max())
     if len(test) == 0:
-        raise DetenteError(f"--split-year {split_year}: no {task.unit}s after it "
-                           f"({task.source} has the years {first}–{last})")
+        raise OptionError(f"{{split_year}} {split_year}: no {task.unit}s after it "
+                          f"({OptionError.quote(task.source)} has the years {first}–{last})")
     if train["y"].nunique() < 2 or train["group"].nunique() < 2:
-        raise DetenteError(f"--split-year {split_year}: too few {task.unit}s up to it to fit "
-                           f"({len(train)}; {task.source} has the years {first}–{last})")
+        raise OptionError(f"{{split_year}} {split_year}: too few {task.unit}s up to it to "
+                          f"fit ({len(train)}; {OptionError.quote(task.source)} has the years "
+                          f"{first}–{last})")
     fitted = fit_all(task, train.reset_index(drop=True))
     y = test["y"].to_numpy()
     reps = replicates(test["group"].to_numpy(), bootstrap, rng)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from detente.errors import DetenteError
+from detente.errors import DetenteError, OptionError
 
 UCDP = "ucdp_acd_conflict_years.csv"
 COW_INTERSTATE = "cow_interstate_war_dyad_years.csv"
@@ -40,8 +40,8 @@ def war_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     for path in candidates:
         if (path / NMC).is_file():
             return path
-    raise DetenteError("the war data folder was not found: pass --data DIR or set "
-                       f"{ENV} (expected shared/data/war beside the repository)")
+    raise OptionError("the war data folder was not found: pass {data DIR:data=DIR} or set "
+                      f"{ENV} (expected shared/data/war beside the repository)")
 
 
 def data_file(name: str, folder: str | os.PathLike[str] | None = None) -> Path:

@@ -16,7 +16,7 @@ from types import ModuleType
 
 from detente import reading
 from detente.atomic import write_text_atomic
-from detente.errors import DetenteError, FormatError, Problem
+from detente.errors import DetenteError, FormatError, OptionError, Problem
 from detente.errors import Path as ErrorPath
 from detente.scenario import Scenario
 
@@ -153,9 +153,10 @@ def write(scenario: Scenario, path: str | os.PathLike[str], *, format: str | Non
         # else insist on a choice rather than guess
         named = [n for n in matches if n == suffix.lstrip(".")]
         if not named and len(matches) > 1:
-            raise DetenteError(
-                f"{path}: the extension {suffix} fits several formats ({', '.join(matches)}); "
-                "name one (--to NAME, or format=NAME)"
+            raise OptionError(
+                f"{OptionError.quote(str(path))}: the extension {OptionError.quote(suffix)} "
+                f"fits several formats ({', '.join(matches)}); name one "
+                "({to NAME:format=NAME})"
             )
         format = (named or matches)[0]
     text = dumps(scenario, format)

@@ -21,7 +21,7 @@ import csv
 import io
 from typing import Any
 
-from detente.errors import DetenteError, FormatError, Problem, short
+from detente.errors import FormatError, OptionError, Problem, short
 from detente.formats.ktab_common import coordinates, dimension_issues, number
 from detente.scenario import Scenario
 
@@ -171,11 +171,12 @@ def dumps(scenario: Scenario) -> str:
         if total > 100.0 + 1e-9:
             over.append(f"{actor.id} ({total:g})")
     if over:
-        raise DetenteError(
+        raise OptionError(
             f"KTAB's CSV needs each actor's saliences (0..100) to sum to at most 100; in "
-            f"scenario {scenario.name!r} they sum to more for {len(over)} actor(s): "
-            f"{', '.join(over[:5])}{', ...' if len(over) > 5 else ''}. Write KTAB XML "
-            "(--to ktab-xml), or lower the saliences"
+            f"scenario {OptionError.quote(repr(scenario.name))} they sum to more for "
+            f"{len(over)} actor(s): {OptionError.quote(', '.join(over[:5]))}"
+            f"{', ...' if len(over) > 5 else ''}. Write KTAB XML "
+            "({to ktab-xml:format='ktab-xml'}), or lower the saliences"
         )
     meta = scenario.metadata.get("ktab") or {}
     sal_heads = meta.get("salience_headers") or []

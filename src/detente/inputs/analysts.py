@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from detente import formats
-from detente.errors import DetenteError, FormatError, Problem, ScenarioError, short
+from detente.errors import DetenteError, FormatError, OptionError, Problem, ScenarioError, short
 from detente.formats.tabular import delimited_rows
 from detente.inputs.files import read_text
 from detente.scenario import Scenario
@@ -84,8 +84,8 @@ def read_estimates(
             wholes[path] = formats.read(path)
     if base is None:
         if not wholes:
-            raise DetenteError("every analyst's file is a compact CSV of stances: give the "
-                               "scenario they apply to (--base)")
+            raise OptionError("every analyst's file is a compact CSV of stances: give the "
+                              "scenario they apply to ({base})")
         base = next(iter(wholes.values()))
     out = []
     for path, text in texts:

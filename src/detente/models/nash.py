@@ -36,9 +36,9 @@ objective,
     Σ_a w_a g'_a(x) / g_a(x),   g'_a = sign(p_a − x) (linear), 2 (p_a − x) (quadratic),
 
 falls from +∞ to −∞ on I: a Newton iteration safeguarded by bisection finds
-x̂ to about 1e-13 of the scale. The
-linear status-quo form keeps its own reflected bisection (below), unchanged
-since it was first shipped. For ``decisive`` the win set is a union of
+x̂ to about 1e-13 of the scale, for every form (the linear status-quo form's own
+reflected bisection, kept until issue 30, gave the same x̂ within 1e-11). For
+``decisive`` the win set is a union of
 intervals between the points q and 2p_a − q; by concavity the constrained
 maximum is the unconstrained one if it lies in the win set, else the better of
 the nearest admissible points on either side.
@@ -63,57 +63,6 @@ from detente.models.base import (
     single_round,
 )
 from detente.models.winset import win_set
-
-
-def nash_bargaining(
-    position: np.ndarray,
-    weight: np.ndarray,
-    status_quo: np.ndarray,
-    *,
-    iterations: int = 64,
-) -> np.ndarray:
-    """Asymmetric Nash solution per issue over the actor axis (-2).
-
-    ``position[..., A, I]``, ``weight[..., A, I]`` (0 where no stance),
-    ``status_quo[I]``. Returns ``[..., I]``; the status quo where no
-    settlement makes every weighted actor gain.
-    """
-    active = weight > 0
-    q = np.broadcast_to(status_quo, position.shape[:-2] + position.shape[-1:])
-    rel = np.where(active, position - q[..., None, :], 0.0)
-    right = np.where(active, rel > 0, True).all(axis=-2)
-    left = np.where(active, rel < 0, True).all(axis=-2)
-    any_active = active.any(axis=-2)
-    feasible = any_active & (right | left)
-    side = np.where(right, 1.0, -1.0)
-    x = np.array(q, dtype=float)
-    if not feasible.any():
-        return x
-    # Bisect only where a settlement exists, with the actor axis first and contiguous:
-    # each sum over actors then adds whole rows in actor order (the same arithmetic as a
-    # sum over axis -2). Reflect so that every weighted actor stands at y = side·(p − q) > 0.
-    sel = np.nonzero(feasible)
-    act = np.moveaxis(active, -2, -1)[sel].T  # [A, F]
-    y = np.moveaxis(rel, -2, -1)[sel].T * side[sel]
-    y = np.ascontiguousarray(np.where(act, y, np.inf))
-    w = np.ascontiguousarray(np.where(act, np.moveaxis(weight, -2, -1)[sel].T, 0.0))
-    two_y = 2 * y
-    lo = np.zeros(y.shape[1])
-    hi = np.min(two_y, axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for _ in range(iterations):
-            mid = 0.5 * (lo + hi)
-            up = np.where(y > mid, w / mid, 0.0).sum(axis=0)
-            down = np.where(y < mid, w / (two_y - mid), 0.0).sum(axis=0)
-            rising = up - down > 0
-            new_lo = np.where(rising, mid, lo)
-            new_hi = np.where(rising, hi, mid)
-            if np.array_equal(new_lo, lo) and np.array_equal(new_hi, hi):
-                break  # converged to the last bit: further steps change nothing
-            lo, hi = new_lo, new_hi
-    x[sel] = q[sel] + side[sel] * 0.5 * (lo + hi)
-    return x
-
 
 _FAR = 1e100  # the reach of an actor without weight: finite, so that its zero terms stay 0
 #: from this many elements (draws × issues) on, :func:`_bisect` runs as one compiled loop
@@ -259,9 +208,11 @@ def nash_general(
 ) -> np.ndarray:
     """Nash solution with the given utility and disagreement point (see the module docstring).
 
-    Shapes as :func:`nash_bargaining`, plus the scale ``low[I]``, ``high[I]``.
+    ``position[..., A, I]``, ``weight[..., A, I]`` (0 where no stance), ``status_quo[I]``
+    and the scale ``low[I]``, ``high[I]``.
     Returns ``[..., I]``: the status quo (``status-quo`` form) where no
-    settlement makes every weighted actor gain; NaN where no actor has weight.
+    settlement makes every weighted actor gain, or where no actor has weight (nobody to
+    consent: the status quo stands); otherwise NaN where no actor has weight.
     """
     lead = position.shape[:-2] + position.shape[-1:]
     q = np.broadcast_to(status_quo, lead)
@@ -273,8 +224,9 @@ def nash_general(
     feasible = active.any(axis=-2) & (lo < hi)
     x = _bisect(p, np.where(active, weight, 0.0), reach,
                 np.where(feasible, lo, 0.0), np.where(feasible, hi, 0.0), utility, iterations)
-    fallback = q if disagreement == "status-quo" else np.full(lead, np.nan)
-    return np.where(feasible, x, np.where(active.any(axis=-2), fallback, np.nan))
+    if disagreement == "status-quo":  # unanimity: without everyone's gain, q stands
+        return np.where(feasible, x, q)
+    return np.where(feasible, x, np.nan)
 
 
 def nash_decisive(
@@ -364,9 +316,7 @@ class NashBargaining(Model):
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> ModelOutput:
         args = (arrays.position, arrays.weight)
-        if self.disagreement == "status-quo" and self.utility == "linear":
-            outcome = nash_bargaining(*args, arrays.status_quo, iterations=self.iterations)
-        elif self.disagreement == "decisive":
+        if self.disagreement == "decisive":
             cap = np.broadcast_to(arrays.capability[:, :, None], arrays.position.shape)
             outcome = nash_decisive(*args, cap, arrays.status_quo, arrays.low, arrays.high,
                                     quota=self.quota, utility=self.utility,

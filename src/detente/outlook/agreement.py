@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from detente.errors import DetenteError
+from detente.errors import DetenteError, OptionError
 
 RULES = ("consecutive", "hazard")
 
@@ -41,10 +41,10 @@ class AgreementRule:
             if self.k < 1:
                 raise DetenteError(f"agreement rule consecutive:{self.k}: k must be at least 1")
             if self.k > months + 1:
-                raise DetenteError(f"agreement rule consecutive:{self.k}: k is larger than the "
-                                   f"horizon ({months} months, {months + 1} with month 0), so "
-                                   "no agreement could ever be reached; use a smaller k or "
-                                   "more --months")
+                raise OptionError(f"agreement rule consecutive:{self.k}: k is larger than the "
+                                  f"horizon ({months} months, {months + 1} with month 0), so "
+                                  "no agreement could ever be reached; use a smaller k or "
+                                  "more {months}")
         elif self.kind == "hazard":
             if not 0 < self.h <= 1:
                 raise DetenteError(f"agreement rule hazard:{self.h:g}: h must lie in (0, 1]")

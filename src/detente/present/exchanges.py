@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import RenderableType
 from rich.table import Table
 
-from detente.errors import DetenteError
+from detente.errors import OptionError
 from detente.exchange_control import UNCONTROLLED, UNCONTROLLED_NOTE, mark_control
 from detente.present.legends import more_line
 from detente.results import ExchangeRun, ForecastSet, exchange_log
@@ -92,6 +92,6 @@ def exchange_logs(result: ForecastSet, *, top: int | None = None) -> list[Render
             out.append(exchange_log_table(mark_control(log, result.scenario), limit=top,
                                           title=f"{f.model}: exchanges"))
     if not out:
-        raise DetenteError("--exchanges: no model run keeps an exchange log "
-                           "(add --model exchange)")
+        raise OptionError("{exchanges}: no model run keeps an exchange log "
+                          "(add {models exchange:the exchange model})")
     return out

@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from detente import version as _version_module
-from detente.errors import DetenteError
+from detente.errors import DetenteError, OptionError
 from detente.extras import extras_of
 from detente.json_values import json_number as _num
 from detente.models.base import Model
@@ -268,8 +268,8 @@ class History:
         self._writable("add")
         when = _date(as_of) if as_of is not None else scenario.as_of
         if when is None:
-            raise DetenteError(f"scenario {scenario.name!r} has no as_of date; give one "
-                               "(--as-of YYYY-MM-DD)")
+            raise OptionError(f"scenario {OptionError.quote(repr(scenario.name))} has no "
+                              "as_of date; give one ({as_of YYYY-MM-DD:as_of=YYYY-MM-DD})")
         name = history or scenario.name
         srcs = tuple(s if isinstance(s, Source) else Source(**s) for s in
                      (scenario.sources if sources is None else sources))

@@ -23,7 +23,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from detente.api import open_history, open_server_store
-from detente.errors import DetenteError
+from detente.errors import DetenteError, OptionError
 from detente.version import __version__
 from detente.web import routes_api, routes_jobs, routes_pages
 from detente.web.compute import ComputePool, Overloaded, WorkerLost
@@ -66,7 +66,7 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
     database, where each upload and edit is added as a dated version.
     """
     if accounts and server is None:
-        raise DetenteError("accounts need the database that holds them (--db)")
+        raise OptionError("accounts need the database that holds them ({db:server=})")
     app = FastAPI(title="detente", version=__version__, docs_url=None, redoc_url=None,
                   lifespan=_lifespan,
                   description="Forecast and broker multi-party, multi-issue negotiations. "
@@ -172,10 +172,11 @@ def build(config: ServeConfig) -> FastAPI:
         history = open_history(config.db, read_only=True)
         recorder = open_history(config.db)
         if config.accounts and not server.users():
-            raise DetenteError(f"--accounts: {server.where} has no users yet; add one with "
-                               f"`detente users add NAME --db {config.db}`")
+            raise OptionError(f"{{accounts}}: {OptionError.quote(server.where)} has no users "
+                              "yet; add one with `detente users add NAME --db "
+                              f"{OptionError.quote(config.db)}`")
     elif config.accounts:
-        raise DetenteError("--accounts needs --db (the database that keeps the users)")
+        raise OptionError("{accounts} needs {db} (the database that keeps the users)")
     jobs = JobManager(JobLimits(workers=config.job_workers, max_jobs=config.max_jobs,
                                 per_owner=config.per_owner), dask=config.dask, records=server)
     app = create_app(token=config.token, max_body=config.max_body, history=history,

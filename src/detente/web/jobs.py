@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
-from detente.errors import DetenteError
+from detente.errors import DetenteError, OptionError
 from detente.scenario import Scenario
 from detente.version import __version__
 from detente.web.work import compute, lower_priority, watch_server
@@ -238,8 +238,8 @@ class DaskRunner:
         try:
             self.client = Client(address, timeout=10, set_as_default=False)
         except OSError as exc:
-            raise DetenteError(f"--dask {address}: no Dask scheduler answers there "
-                               f"({exc})") from None
+            raise OptionError(f"{{dask}} {OptionError.quote(address)}: no Dask scheduler "
+                              f"answers there ({OptionError.quote(str(exc))})") from None
 
     def run(self, job: Job, kind: str, scenario: dict[str, Any],
             params: dict[str, Any]) -> None:

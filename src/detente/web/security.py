@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlencode
 
 from starlette.concurrency import run_in_threadpool
 
-from detente.errors import DetenteError
+from detente.errors import OptionError
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -53,14 +53,15 @@ def is_loopback(host: str) -> bool:
 def check_bind(host: str, token: str | None, accounts: bool = False) -> None:
     """Refuse to serve beyond this machine without a token (or accounts)."""
     if not is_loopback(host) and not token and not accounts:
-        raise DetenteError(
-            f"--host {host}: serving beyond this machine needs a token (--token TOKEN or "
-            "DETENTE_TOKEN) or --accounts; clients then send 'Authorization: Bearer TOKEN' "
-            "or open a page once with ?token=TOKEN")
+        raise OptionError(
+            f"{{host}} {OptionError.quote(host)}: serving beyond this machine needs a token "
+            "({token TOKEN:token=TOKEN} or DETENTE_TOKEN) or {accounts:accounts=True}; "
+            "clients then send 'Authorization: Bearer TOKEN' or open a page once with "
+            "?token=TOKEN")
     if token is not None and not re.fullmatch(r"[A-Za-z0-9._~+/=-]{16,}", token):
-        raise DetenteError("--token: expected at least 16 characters among letters, digits "
-                           "and ._~+/=- (e.g. from "
-                           "`python -c 'import secrets; print(secrets.token_urlsafe())'`)")
+        raise OptionError("{token}: expected at least 16 characters among letters, digits "
+                          "and ._~+/=- (e.g. from "
+                          "`python -c 'import secrets; print(secrets.token_urlsafe())'`)")
 
 
 class HttpMiddleware:

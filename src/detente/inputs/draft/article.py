@@ -17,7 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from detente.errors import DetenteError
+from detente.errors import DetenteError, OptionError
 from detente.inputs.draft.dates import find_dates
 from detente.inputs.files import decode_text, read_bytes
 
@@ -68,9 +68,9 @@ def article_from_text(text: str, *, file: str = "<text>", max_chars: int = MAX_C
 
 
 def _too_long(file: str, n: int, limit: int, unit: str) -> DetenteError:
-    return DetenteError(f"{file}: {n:,} {unit}, more than the {limit:,} characters a draft "
-                        "reads (a news article is far shorter); split it, or raise the limit "
-                        "with --max-chars")
+    return OptionError(f"{OptionError.quote(file)}: {n:,} {unit}, more than the {limit:,} "
+                       "characters a draft reads (a news article is far shorter); split it, "
+                       "or raise the limit with {max_chars}")
 
 
 def _title(text: str) -> str:

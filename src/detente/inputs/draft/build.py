@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from detente.errors import DetenteError
+from detente.errors import OptionError
 from detente.inputs.draft.article import Article
 from detente.inputs.draft.cues import find_cues
 from detente.inputs.draft.dates import find_dates
@@ -72,12 +72,12 @@ def find(article: Article, gazetteer: Gazetteer, scenario: Scenario | None) -> F
     columns = [_column_actors(t, gazetteer, new_actors) for t in tables]
     if not mentions and not any(any(c) for c in columns):
         known = len(gazetteer.actors)
-        raise DetenteError(
-            f"{article.file}: mentions no actor the gazetteer knows ({known} actors and their "
-            "leaders"
+        raise OptionError(
+            f"{OptionError.quote(article.file)}: mentions no actor the gazetteer knows "
+            f"({known} actors and their leaders"
             + (", and the scenario's actors" if scenario is not None else "")
-            + "); add them with --gazetteer FILE, or draft into a scenario that names them "
-            "(--into)")
+            + "); add them with {gazetteer FILE:gazetteer=[FILE]}, or draft into a scenario "
+            "that names them ({into})")
     exclude = {w.casefold() for m in mentions for w in re.findall(r"\w+", m.text)}
     if scenario is not None:
         exclude |= {w.casefold() for a in scenario.actors

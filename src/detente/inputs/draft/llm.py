@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from detente.errors import DetenteError
+from detente.errors import DetenteError, OptionError
 from detente.inputs.draft.article import Article
 from detente.inputs.draft.build import Found
 from detente.inputs.draft.cues import CUE_CLASSES, Cue
@@ -55,11 +55,12 @@ class Endpoint:
         url = url or os.environ.get(ENV_URL)
         model = model or os.environ.get(ENV_MODEL)
         if not url or not model:
-            raise DetenteError(
-                "the llm extractor needs an endpoint and a model: --llm-url and --llm-model "
+            raise OptionError(
+                "the llm extractor needs an endpoint and a model: {llm_url} and {llm_model} "
                 f"(or {ENV_URL} and {ENV_MODEL}); the default extractor (rules) needs neither")
         if not re.match(r"^https?://", url):
-            raise DetenteError(f"--llm-url {url!r}: expected an http:// or https:// URL")
+            raise OptionError(f"{{llm_url}} {OptionError.quote(repr(url))}: expected an "
+                              "http:// or https:// URL")
         return cls(url.rstrip("/"), key or os.environ.get(ENV_KEY), model)
 
 
