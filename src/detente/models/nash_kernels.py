@@ -22,12 +22,19 @@ Compiled on first use and cached on disk (``cache=True``).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba
 import numpy as np
 
 from detente.models.smp.kernels import pairwise_plan, pairwise_sum
 
-_jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+#: without numba's reference counting (``_nrt=False``; the scratch arrays come from
+#: :func:`bisect`): with it, every helper call counted references on the arrays passed,
+#: which cost more than the arithmetic of a step
+_OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy",
+                            "_nrt": False}
+_jit = numba.njit(**_OPTIONS)
 
 
 @_jit
@@ -46,8 +53,14 @@ def _sign(d):  # pragma: no cover - compiled
 def _total(terms, n, plan, stack):  # pragma: no cover - compiled
     """``terms[:n]`` summed as numpy sums the array code's ``[A, T]`` temporaries over
     actors: they are column-major (``p[:, todo]`` puts the gathered axis outermost in
-    memory), so each element's actors are contiguous and numpy adds them pairwise."""
-    return 0.0 + pairwise_sum(terms[:n], plan, stack)
+    memory), so each element's actors are contiguous and numpy adds them pairwise. Under
+    8 terms numpy's pairwise sum is a plain loop from 0: done here without the plan."""
+    if n < 8:
+        s = 0.0
+        for a in range(n):
+            s += terms[a]
+        return s
+    return 0.0 + pairwise_sum(terms, plan, stack)
 
 
 @_jit
@@ -79,14 +92,12 @@ def _np_min(a, b):  # pragma: no cover - compiled
 
 
 @_jit
-def bisect_loop(p, w, r, x, lo, hi, tol, quadratic, iterations, plan):  # pragma: no cover
+def bisect_loop(p, w, r, x, lo, hi, tol, quadratic, iterations, plan, todo, t1, t2, stack
+                ):  # pragma: no cover - compiled
     """:func:`~.nash._bisect`'s steps on ``p, w, r`` ``[M, A]`` (element-major), updating
-    ``x, lo, hi`` ``[M]`` in place; ``plan``: :func:`pairwise_plan` of A."""
+    ``x, lo, hi`` ``[M]`` in place; ``plan``: :func:`pairwise_plan` of A; scratch:
+    ``todo = arange(M)``, ``t1``, ``t2`` of A numbers, ``stack`` of ``len(plan)``."""
     m, n = p.shape
-    todo = np.arange(m)
-    t1 = np.empty(n)
-    t2 = np.empty(n)
-    stack = np.empty(max(plan.shape[0], 1))
     n_todo = m
     for _ in range(iterations):
         if n_todo == 0:
@@ -151,4 +162,6 @@ def bisect(p: np.ndarray, w: np.ndarray, r: np.ndarray, x: np.ndarray, lo: np.nd
     """Run :func:`bisect_loop` on the array code's actor-first ``p, w, r`` ``[A, M]``."""
     n = p.shape[0]
     pt, wt, rt = (np.ascontiguousarray(v.T) for v in (p, w, r))
-    bisect_loop(pt, wt, rt, x, lo, hi, tol, quadratic, iterations, pairwise_plan(n))
+    plan = pairwise_plan(n)
+    bisect_loop(pt, wt, rt, x, lo, hi, tol, quadratic, iterations, plan, np.arange(x.size),
+                np.empty(n), np.empty(n), np.empty(max(len(plan), 1)))
