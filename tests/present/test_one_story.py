@@ -115,7 +115,7 @@ def test_every_package_called_acceptable_leaves_no_needed_party_below_no_deal(uk
 # ---- 3. the web brief under its CSP ----------------------------------------------------
 
 def test_web_brief_draws_under_script_src_self(client):
-    res = client.get("/api/scenarios/ukraine-2025-11/brief?draws=100&interval_draws=20")
+    res = client.get("/api/scenarios/ukraine-2025-11/brief?draws=100&interval_draws=20&wait=120")
     assert res.status_code == 200
     csp = res.headers["content-security-policy"]
     script_src = csp.split("script-src")[1].split(";")[0]
