@@ -26,7 +26,9 @@ job workers are warm, then runs ``--users`` users for ``--seconds`` (each stops 
 * heavy (5 %): ``GET .../simulate?draws=2000&seed=S&wait=0`` then polling the job
   until it is done (few distinct seeds, so users share jobs as a team would).
 
-Printed: per route class the count, p50/p95/p99 latency, 5xx answers, timeouts (no
+Printed: per route class (as the simulated users saw it, and as the server itself
+timed it: ``Server-Timing``, which leaves out the network and the load generator's own
+delays on a busy machine) the count, p50/p95/p99 latency, 5xx answers, timeouts (no
 answer within 60 s, or a failed connection) and 429s (a refusal by a limit), heavy jobs
 that ended failed or cancelled, the light
 routes' p95 while heavy jobs were running, heavy jobs done, and the server's CPU
@@ -69,6 +71,15 @@ class Tally:
 
     timeouts: dict[str, int] = field(default_factory=dict)
     other_4xx: dict[str, int] = field(default_factory=dict)
+    in_app: dict[str, list[float]] = field(default_factory=dict)
+
+    def app_time(self, kind: str, response: httpx.Response) -> int:
+        """Keep the server's own time for the request (``Server-Timing: app;dur=MS``);
+        the status."""
+        timing = response.headers.get("server-timing", "")
+        if timing.startswith("app;dur="):
+            self.in_app.setdefault(kind, []).append(float(timing[8:]) / 1e3)
+        return response.status_code
     reasons: dict[str, int] = field(default_factory=dict)
     failed_jobs: int = 0
 
@@ -118,19 +129,19 @@ async def user(n: int, base: str, tally: Tally, until: float, max_requests: int,
                 if kind == "page":
                     path = rng.choice(["/", f"/s/{BUNDLED}?draws=0", f"/s/{BUNDLED}/whatif",
                                        f"/s/{BUNDLED}/edit"])
-                    status = (await client.get(path, headers={"accept": "text/html"})
-                              ).status_code
+                    status = tally.app_time(kind, await client.get(
+                        path, headers={"accept": "text/html"}))
                 elif kind == "whatif":
                     body = {"changes": [{"actor": "RUS", "issue": "donetsk",
                                          "position": rng.uniform(40, 100)}]}
-                    status = (await client.post(f"/api/scenarios/{BUNDLED}/whatif",
-                                                json=body)).status_code
+                    status = tally.app_time(kind, await client.post(
+                        f"/api/scenarios/{BUNDLED}/whatif", json=body))
                 elif kind == "light":
                     path = rng.choice(["/api/models", "/api/scenarios", "/api/jobs"])
-                    status = (await client.get(path)).status_code
+                    status = tally.app_time(kind, await client.get(path))
                 elif kind == "forecast":
-                    status = (await client.get(f"/api/scenarios/{BUNDLED}/forecast")
-                              ).status_code
+                    status = tally.app_time(kind, await client.get(
+                        f"/api/scenarios/{BUNDLED}/forecast"))
                 else:
                     status = await heavy(client, rng, tally, until)
             except httpx.HTTPError:
@@ -267,6 +278,12 @@ async def run(args: argparse.Namespace) -> None:
     print("(4xx: refusals other than 429; timeout: no answer within the client's 60 s, or "
           "the connection failed; "
           f"heavy jobs that ended failed or cancelled: {tally.failed_jobs})")
+    print("in the server (Server-Timing: from the request reaching the app to its answer; "
+          "without the load generator's own delays):")
+    for kind in ("light", "page", "whatif", "forecast"):
+        s = tally.in_app.get(kind, [])
+        print(f"  {kind:<10}{len(s):>7} p50 {pct(s, .5) * 1e3:>7.0f} ms  p95 "
+              f"{pct(s, .95) * 1e3:>7.0f} ms  p99 {pct(s, .99) * 1e3:>7.0f} ms")
     light = tally.light_while_heavy
     print(f"requests but heavy while heavy jobs ran: {len(light)}, p95 "
           f"{pct(light, .95) * 1e3:.0f} ms (target 100 ms); by class: " + ", ".join(

@@ -182,3 +182,40 @@ def test_no_worker_process_outlives_the_server(how: str):
         if server.poll() is None:
             server.kill()
 
+
+
+def test_every_answer_says_how_long_the_app_took():
+    """``Server-Timing: app;dur=MS`` (what bench_web_load reports beside the client's own
+    figures), also on an error."""
+    client = TestClient(create_app())
+    for path, status in (("/api/models", 200), ("/api/scenarios/nope", 404)):
+        res = client.get(path)
+        assert res.status_code == status
+        name, _, value = res.headers["server-timing"].partition(";dur=")
+        assert name == "app" and float(value) >= 0
+
+
+def test_a_call_that_would_wait_too_long_behind_others_is_refused():
+    """When the calls in flight would take more than ``max_wait`` (their recent mean time:
+    a starved machine makes it long), the next is refused at once."""
+    _GATE.clear()
+    pool = ComputePool(workers=0, per_owner=5, max_wait=2.0)
+
+    async def scenario() -> None:
+        held = asyncio.create_task(pool.run("alice", _blocked))
+        await asyncio.sleep(0.2)
+        pool.mean = 3.0  # one call ahead, 3 s each: 3 s > 2 s
+        with pytest.raises(Overloaded, match="would take about 3 s"):
+            await pool.run("bob", _whoami)
+        pool.mean = 0.5  # 0.5 s ahead: admitted
+        second = asyncio.create_task(pool.run("bob", _whoami))
+        _GATE.set()
+        assert await held == "released"
+        assert (await second)[0] == os.getpid()  # workers=0: a thread of this process
+        assert pool.mean is not None and pool.mean < 0.5  # the mean follows the calls
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        _GATE.set()
+        pool.close()

@@ -343,7 +343,10 @@ class ServerStore:
 
     def jobs(self, *, workspace: str | None = None, states: tuple[str, ...] | None = None,
              since: float | None = None) -> list[dict[str, Any]]:
-        q = select(JobRow).order_by(JobRow.created)
+        """Jobs' rows without their large columns (inputs, result, shown form: read one
+        job with :meth:`job`); every server process asks this each second."""
+        q = select(*[c for c in JobRow.__table__.columns if c.key not in _LARGE]
+                   ).order_by(JobRow.created)
         if workspace is not None:
             q = q.where(JobRow.workspace == workspace)
         if states is not None:
@@ -351,7 +354,7 @@ class ServerStore:
         if since is not None:
             q = q.where((JobRow.finished.is_(None)) | (JobRow.finished >= since))
         with self._session() as s:
-            return [_job_dict(r, False) for r in s.scalars(q)]
+            return [dict(r._mapping) for r in s.execute(q)]
 
     def update_job(self, job_id: str, *, where: Mapping[str, Any] | None = None,
                    **values: Any) -> bool:
@@ -378,6 +381,9 @@ class ServerStore:
         with self._session() as s:
             _run(s, delete(JobRow).where(JobRow.finished.is_not(None),
                                            JobRow.finished < finished_before))
+
+
+_LARGE = frozenset({"scenario", "params", "result", "shown"})
 
 
 def _job_dict(row: JobRow, result: bool) -> dict[str, Any]:

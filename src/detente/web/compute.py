@@ -10,7 +10,10 @@ figures and tables of a page) runs here, in a few processes of its own:
   heavy jobs (:mod:`detente.web.jobs`) at + 10; the kernel hands the CPU to the server
   first, interactive work second, heavy jobs last.
 * **Bounded**: at most ``queue`` calls in flight for the process and ``per_owner`` for
-  one user (or client address); past either, the request is refused at once with 429
+  one user (or client address), and no call admitted that would wait more than
+  ``max_wait`` seconds behind those in flight (their number over the processes, times
+  the recent mean time of a call: on a machine whose CPU others take, the processes are
+  slow and fewer calls are let in); past any, the request is refused at once with 429
   and ``Retry-After`` (:class:`Overloaded`) instead of waiting behind the others: a
   saturated server answers "busy" in milliseconds, not a minute later.
 * **The same work once**: a result is kept (``cache`` most recent) by the key its
@@ -27,6 +30,7 @@ import contextlib
 import os
 import pickle
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -79,8 +83,11 @@ class ComputePool:
     """Interactive CPU work for one app: ``await pool.run(owner, fn, *args)``."""
 
     def __init__(self, workers: int = 2, queue: int | None = None, per_owner: int = 2,
-                 cache: int = 256) -> None:
+                 cache: int = 256, max_wait: float = 2.0) -> None:
         self.workers = workers
+        self.max_wait = max_wait
+        self.mean: float | None = None
+        """Recent mean seconds of a call, in the pool (exponentially weighted, 0.2)."""
         self.queue = queue if queue is not None else 8 * max(workers, 1)
         self.per_owner = per_owner
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
@@ -117,6 +124,11 @@ class ComputePool:
             if self._in_flight >= self.queue:
                 raise Overloaded(f"the server is busy ({self._in_flight} forecasts and pages "
                                  "being computed, its limit): try again in a second")
+            lanes = max(self.workers, 1)
+            ahead = (self._in_flight + 1 - lanes) / lanes * (self.mean or 0.0)
+            if self._in_flight >= lanes and ahead > self.max_wait:
+                raise Overloaded(f"the server is busy: the forecasts and pages ahead of yours "
+                                 f"would take about {ahead:.0f} s; try again in a moment")
             if self._by_owner.get(owner, 0) >= self.per_owner:
                 raise Overloaded(f"you have {self.per_owner} forecasts or pages being "
                                  "computed already (this server's limit per user): try "
@@ -146,8 +158,12 @@ class ComputePool:
         try:
             pool = self._pool()
             future = pool.submit(_call, fn, CSRF_TOKEN.get(), CURRENT_USER.get(), args)
+            started = time.monotonic()
             try:
                 status, value = await asyncio.wrap_future(future)
+                took = time.monotonic() - started  # its wait for a process counts too
+                with self._lock:
+                    self.mean = took if self.mean is None else 0.8 * self.mean + 0.2 * took
             except BrokenProcessPool:
                 self._reset(pool)
                 raise WorkerLost("the process computing this stopped (out of memory?); "
