@@ -41,7 +41,8 @@ def _as(token: str) -> dict[str, str]:
 
 def _upload(client: TestClient, token: str, title: str) -> str:
     text = client.get(f"/api/scenarios/{BUNDLED}/yaml", headers=_as(token)).text
-    text = re.sub(r"(?m)^title:.*$", f"title: {title}", text, count=1)
+    # the served YAML may fold a long title over several lines: replace them all
+    text = re.sub(r"(?m)^title:.*(?:\n[ \t]+\S.*)*$", f"title: {title}", text, count=1)
     res = client.post("/api/scenarios/text", json={"text": text, "filename": "mine.yaml"},
                       headers=_as(token))
     assert res.status_code == 201, res.text
