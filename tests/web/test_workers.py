@@ -41,7 +41,7 @@ def test_any_worker_answers_for_any_upload_and_job(team: tuple[Server, str, str]
     as_bob = {"authorization": f"Bearer {bob}"}
     assert len(_children(server.proc.pid)) >= 2  # uvicorn's worker processes
     text = server.get("/api/scenarios/ukraine-2025-11/yaml", headers=as_alice).text
-    text = re.sub(r"(?m)^title:.*$", "title: shared by processes", text, count=1)
+    text = re.sub(r"(?m)^title:.*(?:\n[ \t]+\S.*)*$", "title: shared by processes", text, count=1)
     ref = httpx.post(server.url + "/api/scenarios/text", headers=as_alice, timeout=60,
                      json={"text": text}).json()["id"]
     # each request on a new connection: the kernel hands them to either process
