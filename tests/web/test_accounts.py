@@ -39,10 +39,13 @@ def _as(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 
 
+def retitle(text: str, title: str) -> str:
+    """The scenario YAML ``text`` with its title replaced, every line of a folded one."""
+    return re.sub(r"(?m)^title:.*(?:\n[ \t]+\S.*)*$", f"title: {title}", text, count=1)
+
+
 def _upload(client: TestClient, token: str, title: str) -> str:
-    text = client.get(f"/api/scenarios/{BUNDLED}/yaml", headers=_as(token)).text
-    # the served YAML may fold a long title over several lines: replace them all
-    text = re.sub(r"(?m)^title:.*(?:\n[ \t]+\S.*)*$", f"title: {title}", text, count=1)
+    text = retitle(client.get(f"/api/scenarios/{BUNDLED}/yaml", headers=_as(token)).text, title)
     res = client.post("/api/scenarios/text", json={"text": text, "filename": "mine.yaml"},
                       headers=_as(token))
     assert res.status_code == 201, res.text

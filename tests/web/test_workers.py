@@ -4,7 +4,6 @@ one process are seen, polled and fetched through the others; another user sees n
 
 from __future__ import annotations
 
-import re
 import subprocess
 from collections.abc import Iterator
 
@@ -13,6 +12,7 @@ import pytest
 
 from detente.store.server import ServerStore
 
+from .test_accounts import retitle
 from .test_jobs_survive import Server
 
 pytestmark = pytest.mark.slow
@@ -41,7 +41,7 @@ def test_any_worker_answers_for_any_upload_and_job(team: tuple[Server, str, str]
     as_bob = {"authorization": f"Bearer {bob}"}
     assert len(_children(server.proc.pid)) >= 2  # uvicorn's worker processes
     text = server.get("/api/scenarios/ukraine-2025-11/yaml", headers=as_alice).text
-    text = re.sub(r"(?m)^title:.*(?:\n[ \t]+\S.*)*$", "title: shared by processes", text, count=1)
+    text = retitle(text, "shared by processes")
     ref = httpx.post(server.url + "/api/scenarios/text", headers=as_alice, timeout=60,
                      json={"text": text}).json()["id"]
     # each request on a new connection: the kernel hands them to either process

@@ -91,13 +91,11 @@ def normalise_issue(raw: Any) -> Any:
     options = raw.get("options")
     if isinstance(options, Mapping):
         raw["options"] = [{"name": k, "value": v} for k, v in options.items()]
-    for key in ("controlled_by", "vetoes", "fronts"):
+    for key in ("controlled_by", "vetoes", "fronts", "beneficiaries"):
         if isinstance(raw.get(key), str):
             raw[key] = [raw[key]]
     if isinstance(raw.get("stops_fighting"), str | int | float):
         raw["stops_fighting"] = [raw["stops_fighting"]]
-    if isinstance(raw.get("beneficiaries"), str):
-        raw["beneficiaries"] = [raw["beneficiaries"]]
     lifted = raw.get("lifted_by")
     if isinstance(lifted, Mapping):
         raw["lifted_by"] = {k: [v] if isinstance(v, str) else v for k, v in lifted.items()}
