@@ -16,7 +16,10 @@ on) and, in the same process, on the array code (the reference: ``arrays CPU``, 
 ratio and whether forecast and log are the same, bit for bit). ``--no-decide`` skips
 decide (for the large sizes, where it does not finish). ``--compile-cost`` first
 measures what the compiled loop costs a fresh process: once with numba's on-disk
-cache empty (compiling) and once with it filled. ``--before SRC`` also times the same
+cache empty (compiling) and once with it filled. ``--monte-carlo DRAWS`` first times
+a Monte Carlo run of the bundled scenario with the exchange model alone, on the default
+path and on the array code in the same process (draws per CPU-second, their ratio,
+whether the summaries are identical). ``--before SRC`` also times the same
 scenario on another source tree (e.g. a ``git archive`` of an older commit's ``src``) in
 a subprocess, prints its CPU seconds, the ratio
 before/now and whether the two forecasts (outcome path and log) are the same. Run it
@@ -94,6 +97,33 @@ def compile_cost() -> None:
           f"compile (load {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
 
 
+def monte_carlo(draws: int) -> None:
+    """Exchange draws per CPU-second in a Monte Carlo run of the bundled scenario
+    (``simulate(..., ["exchange"], draws, workers=1)``), on the default path and on the
+    array code, in this process; the two summaries must be identical (hash)."""
+    from detente.uncertainty import simulate
+
+    scenario = detente.load("ukraine-2025-11")
+    simulate(scenario, ["exchange"], draws=64, seed=2, workers=1)  # imports, numba's load
+    cpu: dict[str, float] = {}
+    for label, threshold in (("default", DEFAULT_THRESHOLD), ("arrays", 1 << 62)):
+        exchange_round.COMPILED_CANDIDATES = threshold
+        try:
+            t, c = time.perf_counter(), time.process_time()
+            sim = simulate(scenario, ["exchange"], draws=draws, seed=1, workers=1,
+                           keep_draws=False)
+            wall, cpu[label] = time.perf_counter() - t, time.process_time() - c
+        finally:
+            exchange_round.COMPILED_CANDIDATES = DEFAULT_THRESHOLD
+        h = hashlib.sha256(sim.dataset.to_netcdf()).hexdigest()[:12]
+        print(f"monte carlo, bundled scenario, {draws} draws, {label:<7}: {wall:7.2f} s wall "
+              f"{cpu[label]:7.2f} CPU s {draws / cpu[label]:8,.0f} draws/CPU-s  summary {h}",
+              flush=True)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"draws per CPU-second, default / arrays: {cpu['arrays'] / cpu['default']:.2f}×; "
+          f"peak RSS {rss:.0f} MiB; load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def run_detente(scenario, rounds: int):
     model = Exchange(rounds=rounds)
     model.forecast(scenario)  # warm-up (imports, caches)
@@ -165,9 +195,14 @@ def main() -> None:
                     help="detente alone (its two paths), without decide")
     ap.add_argument("--compile-cost", action="store_true",
                     help="first: a fresh process's cost of compiling the loop once")
+    ap.add_argument("--monte-carlo", type=int, default=0, metavar="DRAWS",
+                    help="first: exchange draws per CPU-second in a Monte Carlo run of the "
+                         "bundled scenario, default path against the array code")
     args = ap.parse_args()
     if args.compile_cost:
         compile_cost()
+    if args.monte_carlo:
+        monte_carlo(args.monte_carlo)
     if not args.no_decide:
         decide_oracle.ensure()
     cases = [] if args.no_cop21 else [

@@ -72,6 +72,41 @@ def test_compiled_rounds_with_several_blocks_and_dead_slots(monkeypatch) -> None
                         forecast(model, arrays, False, monkeypatch))
 
 
+@pytest.mark.parametrize("n_actors, n_issues, draws", [(5, 8, 40), (30, 4, 3), (60, 3, 1)])
+def test_compiled_candidates_are_the_array_candidates(n_actors, n_issues, draws) -> None:
+    """:func:`~.pairing_kernels.find_candidates` lists the array code's candidates in its
+    order, with the same flat indices; only the padding to whole blocks differs."""
+    from detente.models.exchange import pairing, pairing_kernels
+    from detente.models.exchange.model import _forecast, normalised
+
+    x, sal, w, ok = normalised(jittered_draws(n_actors, n_issues, draws, seed=n_actors))
+    ok[0, :2] = False  # actors without stances (code -1)
+    pairs = pairing.issue_pairs(n_issues)
+    code = pairing.group_code(x, ok, _forecast(x, w), pairs[:, 0], pairs[:, 1])
+    counts = pairing.candidate_counts(code)
+    ref = pairing.find_candidates(code, sal, pairs)
+    np.testing.assert_array_equal(counts, np.bincount(ref.draw[ref.demander >= 0],
+                                                      minlength=draws))
+    got, supply, across, cell = pairing_kernels.find_candidates(code, sal, pairs,
+                                                                int(counts.max()))
+    state = exchange_round.RoundState.__new__(exchange_round.RoundState)
+    state.shape = x.shape
+    state._index(ref)
+    assert got.n_per_draw % got.block == 0 and got.n_random == ref.n_random
+    mine, theirs = got.demander >= 0, ref.demander >= 0  # the live slots, by draw and slot
+    for field in ("draw", "demander", "supplier", "demanded", "offered", "inner"):
+        np.testing.assert_array_equal(getattr(got, field)[mine], getattr(ref, field)[theirs])
+        assert getattr(got, field).dtype == getattr(ref, field).dtype
+    for new, old in ((supply, state.supply), (across, state.across), (cell, state.issue_cell)):
+        np.testing.assert_array_equal(new[:, mine], old[:, theirs])
+    # dead slots: actor -1 on issue 0; their flat indices point at the draw's actor 0
+    dead = np.flatnonzero(~mine)
+    assert dead.size and (got.inner[dead] == -1).all() and (got.offered[dead] == 0).all()
+    row = got.draw[dead] * n_actors * n_issues
+    np.testing.assert_array_equal(supply[:, dead], np.stack([row, row]))
+    np.testing.assert_array_equal(cell[:, dead], np.stack([got.draw[dead] * n_issues] * 2))
+
+
 def test_index_is_the_stable_argsort() -> None:
     """:func:`~.kernels.index_by` (a counting sort) = :meth:`RoundState._index_by`."""
     rng = np.random.default_rng(3)

@@ -10,7 +10,7 @@ import numpy as np
 
 from detente.arrays import ScenarioArrays
 from detente.models.base import Details
-from detente.models.exchange.pairing import PAIRED_GROUPS, group_code
+from detente.models.exchange.pairing import PAIRED_GROUPS, TOL
 from detente.models.exchange.round import RoundState
 
 
@@ -119,78 +119,92 @@ class ExchangeDetails(Details):
 def log_entries(state: RoundState, steps: list[Any], arrays: ScenarioArrays, round_no: int
                 ) -> list[ExecutedExchange]:
     """The executed exchanges of draw 0, on each issue's own scale."""
-    out: list[ExecutedExchange] = []
-    c = state.cands
-    scale = (arrays.high - arrays.low) / 100.0
-    for draws, chosen, rec in steps:
+    chosen, parts = [], []
+    for draws, ex, rec in steps:
         if draws.size == 0 or draws[0] != 0 or rec is None:
             continue
-        e = int(chosen[0])
-        a, b, p, q = int(c.demander[e]), int(c.supplier[e]), int(c.demanded[e]), int(c.offered[e])
-        ext = externalities(state, 0, a, b, p, q, rec, int(c.inner[e]), arrays.actors)
-        out.append(ExecutedExchange(
-            round=round_no,
-            i=side_entry(rec, "a", "gi", arrays, a, gives=q, takes=p),
-            j=side_entry(rec, "b", "gj", arrays, b, gives=p, takes=q),
-            gain=float(rec["gain"][0]),
-            outcome_shift={
-                arrays.issues[q]: float((rec["o1_0"][0] - rec["o0_0"][0]) * scale[q]),
-                arrays.issues[p]: float((rec["o1_1"][0] - rec["o0_1"][0]) * scale[p]),
-            },
-            externalities=ext,
-        ))
-    return out
+        m = rec["gain"].size  # draw 0's exchanges in this step: the first m of ex
+        chosen.append(ex[:m])
+        parts.append(rec)
+    if not parts:
+        return []
+    e = np.concatenate(chosen)
+    rec = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    c = state.cands
+    a, b, p, q = c.demander[e], c.supplier[e], c.demanded[e], c.offered[e]
+    by_actor, totals = externalities(state, a, b, p, q, rec, c.inner[e], arrays.actors)
+    scale = (arrays.high - arrays.low) / 100.0
+    shift_q = ((rec["o1_0"] - rec["o0_0"]) * scale[q]).tolist()
+    shift_p = ((rec["o1_1"] - rec["o0_1"]) * scale[p]).tolist()
+    side_i = side_entries(rec, "a", "gi", arrays, a, gives=q, takes=p)
+    side_j = side_entries(rec, "b", "gj", arrays, b, gives=p, takes=q)
+    issues = arrays.issues
+    return [
+        ExecutedExchange(
+            round=round_no, i=side_i[n], j=side_j[n], gain=gain,
+            outcome_shift={issues[qn]: shift_q[n], issues[pn]: shift_p[n]},
+            externalities=Externalities(by_actor=by_actor[n], totals=totals[n]))
+        for n, (pn, qn, gain) in enumerate(zip(p.tolist(), q.tolist(), rec["gain"].tolist(),
+                                                strict=True))
+    ]
 
-#: the totals of :class:`Externalities`, and their keys by kind (own, inner, outer) and sign
+#: the totals of :class:`Externalities`: by kind (own, inner, outer), then sign
 TOTAL_KEYS = tuple(f"{k}_{s}" for k in ("own", "inner", "outer") for s in ("pos", "neg"))
-KIND_SIGN_KEY = tuple((f"{k}_neg", f"{k}_pos") for k in ("own", "inner", "outer"))
 
 
-def externalities(state: RoundState, d: int, a: int, b: int, p: int, q: int,
-                  rec: dict[str, np.ndarray], block: int, names: tuple[str, ...]) -> Externalities:
-    """Utility change of every actor from the exchange's shift of the two forecasts:
+def externalities(state: RoundState, a: np.ndarray, b: np.ndarray, p: np.ndarray,
+                  q: np.ndarray, rec: dict[str, np.ndarray], block: np.ndarray,
+                  names: tuple[str, ...]) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """Utility change of every actor from each exchange's shift of the two forecasts
+    (exchanges ``a, b, p, q`` of draw 0, ``[E]`` each; forecasts in ``rec``):
 
     e_k = (|O⁰_q − x_kq| − |O¹_q − x_kq|) s_kq + (|O⁰_p − x_kp| − |O¹_p − x_kp|) s_kp
-    (round-start positions), classed own / inner (same groups as the pair) / outer.
-    """
-    x0, sal, ok = state.start[d], state.salience[d], state.weight[d] > 0
-    both = ok[:, p] & ok[:, q]
-    e = np.zeros(x0.shape[0])
-    for iss, o0, o1 in ((q, rec["o0_0"][0], rec["o1_0"][0]),
-                        (p, rec["o0_1"][0], rec["o1_1"][0])):
-        e += (np.abs(o0 - x0[:, iss]) - np.abs(o1 - x0[:, iss])) * sal[:, iss]
+    (round-start positions), for the actors with a stance on both issues, classed own /
+    inner (same groups as the pair) / outer; per exchange, the values by actor and their
+    sums by kind and sign (added one actor after another, in actor order: the order of
+    the scalar loop these replace, so the same sums)."""
+    x0, sal, ok = state.start[0], state.salience[0], state.weight[0] > 0  # [A, I]
+    both = ok[:, p].T & ok[:, q].T  # [E, A]
+    e = np.zeros(both.shape)
+    for iss, o0, o1 in ((q, rec["o0_0"], rec["o1_0"]), (p, rec["o0_1"], rec["o1_1"])):
+        xk = x0[:, iss].T
+        e += (np.abs(o0[:, None] - xk) - np.abs(o1[:, None] - xk)) * sal[:, iss].T
     e = np.where(both, e, 0.0)
-    code = group_code(x0[None], ok[None], state.o_start[d][None], p, q)[0]
-    g1, g2 = PAIRED_GROUPS[block]
-    kind = np.where((code == g1) | (code == g2), 1, 2)  # inner, outer
-    kind[[a, b]] = 0  # own
-    idx = np.flatnonzero(both)
-    values = e[idx].tolist()
-    by_actor = dict(zip([names[k] for k in idx.tolist()], values, strict=True))
-    totals = dict.fromkeys(TOTAL_KEYS, 0.0)
-    # added one actor after another, in actor order, as floats (the same sums as before)
-    for k, v in zip(kind[idx].tolist(), values, strict=True):
-        if v != 0:
-            totals[KIND_SIGN_KEY[k][v > 0]] += v
-    return Externalities(by_actor=by_actor, totals=totals)
+    left = ok & (x0 <= state.o_start[0] + TOL)  # group_code's sides, per exchange's issues
+    code = np.where(both, left[:, p].T.astype(np.int8) + 2 * left[:, q].T, -1)
+    groups = np.array(PAIRED_GROUPS)[block]  # [E, 2]
+    kind = np.where((code == groups[:, :1]) | (code == groups[:, 1:]), 1, 2)  # inner, outer
+    rows = np.arange(e.shape[0])
+    kind[rows, a] = 0  # own
+    kind[rows, b] = 0
+    sums = np.zeros((len(TOTAL_KEYS), e.shape[0]))  # [key, E], in TOTAL_KEYS' order
+    for k in range(e.shape[1]):  # actor after actor; a zero adds nothing (skipped before)
+        v = e[:, k]
+        key = 2 * kind[:, k] + ~(v > 0)  # (kind, pos) then (kind, neg)
+        sums[key, rows] += np.where(v != 0, v, 0.0)
+    named = np.array(names, dtype=object)
+    by_actor = [dict(zip(named[has].tolist(), values[has].tolist(), strict=True))
+                for has, values in zip(both, e, strict=True)]
+    totals = [dict(zip(TOTAL_KEYS, column, strict=True)) for column in sums.T.tolist()]
+    return by_actor, totals
 
 
-def side_entry(
-    rec: dict[str, np.ndarray], key: str, gain: str, arrays: ScenarioArrays, actor: int,
-    *, gives: int, takes: int,
-) -> ExchangeSide:
-    """One side of an executed exchange (draw 0), on the scale of the issue it gives on.
+def side_entries(
+    rec: dict[str, np.ndarray], key: str, gain: str, arrays: ScenarioArrays, actor: np.ndarray,
+    *, gives: np.ndarray, takes: np.ndarray,
+) -> list[ExchangeSide]:
+    """One side of each executed exchange (draw 0), on the scale of the issue it gives on.
 
     ``key`` names the side's records in ``rec`` (``x``/``y``/``m`` + key: start,
     voting position and move on 0..100); ``gain`` names its gain.
     """
     scale = (arrays.high[gives] - arrays.low[gives]) / 100.0
     low = arrays.low[gives]
-    return ExchangeSide(
-        actor=arrays.actors[actor], supplies=arrays.issues[gives],
-        demands=arrays.issues[takes],
-        start=float(rec[f"x{key}"][0] * scale + low),
-        to=float(rec[f"y{key}"][0] * scale + low),
-        shift=float(rec[f"m{key}"][0] * scale),
-        gain=float(rec[gain][0]),
-    )
+    start = (rec[f"x{key}"] * scale + low).tolist()
+    to = (rec[f"y{key}"] * scale + low).tolist()
+    shift = (rec[f"m{key}"] * scale).tolist()
+    actors, issues = arrays.actors, arrays.issues
+    return [ExchangeSide(actor=actors[k], supplies=issues[g], demands=issues[t], start=st,
+                         to=y, shift=m, gain=gn)
+            for k, g, t, st, y, m, gn in zip(actor.tolist(), gives.tolist(), takes.tolist(),
+                                             start, to, shift, rec[gain].tolist(), strict=True)]

@@ -40,10 +40,10 @@ RECORD_FIELDS = ("ma", "mb", "xa", "xb", "ya", "yb", "gi", "gj", "gain",
 #: round's loop two to three times slower (measured on the bundled scenario's draws)
 _OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy",
                             "_nrt": False}
-_jit = numba.njit(**_OPTIONS)
+jit = numba.njit(**_OPTIONS)
 
 
-@_jit
+@jit
 def _outcome_at(c, side, v, st, paper):  # pragma: no cover - compiled
     """:meth:`~.round.RoundState._outcome_at` for one candidate and one value."""
     pos, start, w, wsum, sum_start = st[0], st[1], st[3], st[4], st[5]
@@ -62,7 +62,7 @@ def _outcome_at(c, side, v, st, paper):  # pragma: no cover - compiled
     return (base + ws * (v - x0)) / total
 
 
-@_jit
+@jit
 def _set_gain(c, gi, gj, gain, side_gain, equal_gain):  # pragma: no cover - compiled
     side_gain[0, c] = gi
     side_gain[1, c] = gj
@@ -74,7 +74,7 @@ def _set_gain(c, gi, gj, gain, side_gain, equal_gain):  # pragma: no cover - com
         gain[c] = gi if gi <= gj else gj
 
 
-@_jit
+@jit
 def _moves_ok(c, pos, supply, move, moved_total, moved_down, moved_up
               ):  # pragma: no cover - compiled
     good = True
@@ -89,7 +89,7 @@ def _moves_ok(c, pos, supply, move, moved_total, moved_down, moved_up
     return good
 
 
-@_jit
+@jit
 def _check_outcome(c, side, st, paper, equal_gain):  # pragma: no cover - compiled
     """:meth:`~.round.RoundState._check_outcome` for one candidate."""
     pos, start, sal, w = st[0], st[1], st[2], st[3]
@@ -145,7 +145,7 @@ def _check_outcome(c, side, st, paper, equal_gain):  # pragma: no cover - compil
         _set_gain(c, g_t, g_s, gain, side_gain, equal_gain)
 
 
-@_jit
+@jit
 def _calculate(c, st, hist, valid, paper, equal_gain):  # pragma: no cover - compiled
     """:meth:`~.round.RoundState._calculate` for one candidate (without its sort key)."""
     pos, start, sal, w, wsum, supply = st[0], st[1], st[2], st[3], st[4], st[8]
@@ -192,7 +192,7 @@ def _calculate(c, st, hist, valid, paper, equal_gain):  # pragma: no cover - com
     valid[c] = ok
 
 
-@_jit
+@jit
 def _block_max(b, width, sort_key, block_max):  # pragma: no cover - compiled
     top = -np.inf
     for s in range(b * width, (b + 1) * width):
@@ -201,7 +201,7 @@ def _block_max(b, width, sort_key, block_max):  # pragma: no cover - compiled
     block_max[b] = top
 
 
-@_jit
+@jit
 def _mark_runs(keys_a, keys_b, members, first, mark, out, n):  # pragma: no cover - compiled
     for key in (keys_a, keys_b):
         for m in range(first[key], first[key + 1]):
@@ -238,7 +238,7 @@ def run_round(
         npd, width, paper, equal_gain, record, executed, chosen0, records0, *scratch))
 
 
-@_jit
+@jit
 def _run_round(
     st, hist, valid, sort_key, block_max, supplied, sup_members, sup_first, acr_members,
     acr_first, n_draws, npd, width, paper, equal_gain, record, executed, chosen0, records0,
@@ -374,7 +374,7 @@ def solve_all(st: tuple[np.ndarray, ...], hist: tuple[np.ndarray, np.ndarray, np
     _solve_all(st, hist, valid, sort_key, block_max, live, width, paper, equal_gain)
 
 
-@_jit
+@jit
 def _solve_all(
     st, hist, valid, sort_key, block_max, live, width, paper, equal_gain,
 ):  # pragma: no cover - compiled
@@ -392,15 +392,23 @@ def index_by(keys: np.ndarray, live: np.ndarray, n_keys: int) -> tuple[np.ndarra
     ``[D, A, I]`` cells), ``live[N]``; the members of each key in the order side 0's
     candidates then side 1's, each ascending (a stable sort: the same list as the
     stable argsort), and the start of each key's run."""
-    counts = np.bincount(keys[:, live].reshape(-1), minlength=n_keys)
     first = np.zeros(n_keys + 1, dtype=np.int64)
-    np.cumsum(counts, out=first[1:])
+    _count_keys(keys, live, first)  # first[k + 1]: how many candidates have key k
+    np.cumsum(first, out=first)
     members = np.empty(int(first[-1]), dtype=np.int64)
     _place(keys, live, first[:-1].copy(), members)
     return members, first
 
 
-@_jit
+@jit
+def _count_keys(keys, live, first):  # pragma: no cover - compiled
+    for side in range(2):
+        for c in range(keys.shape[1]):
+            if live[c]:
+                first[keys[side, c] + 1] += 1
+
+
+@jit
 def _place(keys, live, fill, members):  # pragma: no cover - compiled
     for side in range(2):
         for c in range(keys.shape[1]):

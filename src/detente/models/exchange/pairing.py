@@ -65,12 +65,21 @@ def group_code(x0: np.ndarray, ok: np.ndarray, outcome: np.ndarray, p: Any, q: A
     return np.where(both, left[:, :, p].astype(np.int8) + 2 * left[:, :, q], -1)
 
 
-def find_candidates(x0: np.ndarray, ok: np.ndarray, sal: np.ndarray, outcome: np.ndarray,
-                pairs: np.ndarray) -> Candidates:
-    """All admissible-looking pairs, in decide's order of creation, per draw."""
-    d_ = x0.shape[0]
+def candidate_counts(code: np.ndarray) -> np.ndarray:
+    """``[D]``: each draw's candidates, Σ over issue pairs of ``n_A n_D + n_B n_C`` (the
+    group sizes of :func:`group_code`'s ``code[D, A, P]``)."""
+    d_, _, p_ = code.shape
+    # one count of every (draw, pair, code + 1): [D, P, 5]
+    keys = np.arange(d_ * p_).reshape(d_, 1, p_) * 5 + (code + 1)
+    n = np.bincount(keys.ravel(), minlength=d_ * p_ * 5).reshape(d_, p_, 5)
+    return (n[..., 1] * n[..., 4] + n[..., 2] * n[..., 3]).sum(axis=1)
+
+
+def find_candidates(code: np.ndarray, sal: np.ndarray, pairs: np.ndarray) -> Candidates:
+    """All admissible-looking pairs, in decide's order of creation, per draw, from the
+    group codes ``code[D, A, P]`` (:func:`group_code`) and saliences ``sal[D, A, I]``."""
+    d_ = code.shape[0]
     p, q = pairs[:, 0], pairs[:, 1]
-    code = group_code(x0, ok, outcome, p, q)  # [D, A, P]
     code = code.transpose(0, 2, 1)  # [D, P, A]
     # [D, P, group pair, A, A]: its nonzeros come in decide's order of creation (by draw,
     # issue pair, group pair, first actor, second actor)

@@ -21,7 +21,10 @@ from detente.models.exchange.pairing import (
     TIE,
     TOL,
     Candidates,
+    candidate_counts,
     find_candidates,
+    group_code,
+    slot_layout,
 )
 
 SLICE = 1 << 16  # candidates solved at once when a round starts
@@ -32,7 +35,8 @@ SLICE = 1 << 16  # candidates solved at once when a round starts
 COMPILED_CANDIDATES = 8192
 
 #: one pass of a round: the draws that executed an exchange, the candidates executed (one
-#: per draw) and, when kept, what the log needs of draw 0's (see :meth:`RoundState._record`)
+#: per draw) and, when kept, what the log needs of draw 0's (see :meth:`RoundState._record`;
+#: its arrays have one entry per exchange of draw 0 in the step, the first ``chosen``)
 Step = tuple[np.ndarray, np.ndarray, dict[str, np.ndarray] | None]
 
 
@@ -68,29 +72,28 @@ class RoundState:
         self._wsum, self._sum_start = wsum.ravel(), self.sum_start.reshape(-1)
         self._sum_now = self.sum_now.reshape(-1)
         self._demand = self._pos if self.paper_rule else self._start
-        c = find_candidates(x0, ok, sal, o_start, pairs) if pairs.size else Candidates.empty()
-        self.cands = c
-        n = c.demander.size
-        self.n_candidates = n
+        code = group_code(x0, ok, o_start, pairs[:, 0], pairs[:, 1])  # [D, A, P]
+        most = int(candidate_counts(code).max()) if pairs.size and d_ else 0
         # the compiled loops (:mod:`.kernels`, the same numbers) from COMPILED_CANDIDATES
-        # candidates on (counting dead slots: known before any is solved)
+        # candidates on (counting dead slots: known before any is listed)
+        n = d_ * slot_layout(most)[0]
         self.compiled = n >= COMPILED_CANDIDATES if compiled is None else compiled
         self.executed_per_draw = np.zeros(d_, dtype=np.int64)
+        self.n_candidates = n
+        self.cands = Candidates.empty()
         if n == 0:
             return
-        self._index(c)
-        self.rate = self._rates(rng)  # k: the demanded issue's shift per offered one
-        # decide's history of each side's supply moves in a candidate: down, up, their sum
-        self.moved_down = np.zeros((2, n), dtype=bool)
-        self.moved_up = np.zeros((2, n), dtype=bool)
-        self.moved_total = np.zeros((2, n))
-        self.recorded = np.full((2, n), np.nan)  # the partner's recorded position, per side
-        self.move = np.zeros((2, n))
-        self.voting = np.zeros((2, n))  # each side's voting position on its supply issue
-        self.gain = np.zeros(n)
-        self.side_gain = np.zeros((2, n))
-        self.valid = np.zeros(n, dtype=bool)
-        self.sort_key = np.full(n, -np.inf)  # gain where admissible, -inf elsewhere
+        if self.compiled:
+            from detente.models.exchange import pairing_kernels
+
+            c, self.supply, self.across, self.issue_cell = pairing_kernels.find_candidates(
+                code, sal, pairs, most)
+        else:
+            c = find_candidates(code, sal, pairs)
+            self._index(c)
+        self.cands = c
+        n = self.n_candidates = c.demander.size  # the compiled path pads to its own blocks
+        self._allocate(n, self._rates(rng))
         self.block_max = np.full(n // c.block, -np.inf)
         self._mark = np.zeros(n, dtype=bool)  # scratch for finding disturbed candidates
         live = np.flatnonzero(c.demander >= 0)
@@ -109,6 +112,43 @@ class RoundState:
             self._calculate(live[part : part + SLICE])
         self.by_supply = self._index_by(self.supply)
         self.by_across = self._index_by(self.across)
+
+    def _allocate(self, n: int, rate: np.ndarray) -> None:
+        """Every candidate's state: its rate k (``rate``: the demanded issue's shift per
+        offered one), decide's history of each side's supply moves (down, up, their sum),
+        the partner's recorded position per side, each side's move, voting position on its
+        supply issue and gain, the pair's gain, whether it is admissible and its sort key
+        (the gain where admissible, −inf elsewhere), each ``[2, N]`` or ``[N]``.
+
+        Compiled, they are strided views of one row per candidate (a ``[N, 13]`` float
+        and a ``[N, 5]`` bool table): recomputing a candidate then touches a few cache
+        lines instead of one per array, and on a large round (some 600,000 candidates at
+        200×20, a few thousand scattered ones disturbed per execution) those misses are
+        what the loop waits on. The array code keeps one contiguous array each."""
+        if self.compiled:
+            floats, flags = np.zeros((n, 13)), np.zeros((n, 5), dtype=bool)
+            pair = lambda table, k: table[:, k : k + 2].T  # noqa: E731
+            self.rate, self.gain, self.sort_key = floats[:, 0], floats[:, 1], floats[:, 2]
+            self.move, self.voting, self.side_gain = pair(floats, 3), pair(floats, 5), \
+                pair(floats, 7)
+            self.recorded, self.moved_total = pair(floats, 9), pair(floats, 11)
+            self.valid, self.moved_down, self.moved_up = flags[:, 0], pair(flags, 1), \
+                pair(flags, 3)
+            self.rate[:] = rate
+            self.recorded[:] = np.nan
+            self.sort_key[:] = -np.inf
+            return
+        self.rate = rate
+        self.moved_down = np.zeros((2, n), dtype=bool)
+        self.moved_up = np.zeros((2, n), dtype=bool)
+        self.moved_total = np.zeros((2, n))
+        self.recorded = np.full((2, n), np.nan)
+        self.move = np.zeros((2, n))
+        self.voting = np.zeros((2, n))
+        self.gain = np.zeros(n)
+        self.side_gain = np.zeros((2, n))
+        self.valid = np.zeros(n, dtype=bool)
+        self.sort_key = np.full(n, -np.inf)
 
     def _kernel_state(self) -> tuple[np.ndarray, ...]:
         """The arrays a candidate's solution reads and writes, in :mod:`.kernels`' order."""
@@ -298,8 +338,8 @@ class RoundState:
         """Execute exchanges until no draw has an admissible one left; one step per pass
         (one exchange in every draw that still has one). ``record_first``: keep what the
         log needs of draw 0's exchanges (see :meth:`_record`). Compiled (see
-        :data:`COMPILED_CANDIDATES`), the steps run as one loop and the list holds draw
-        0's steps only (all the log reads)."""
+        :data:`COMPILED_CANDIDATES`), the steps run as one loop and the list holds one
+        step: draw 0's exchanges (all the log reads)."""
         steps: list[Step] = []
         if self.n_candidates == 0:
             return steps
@@ -346,11 +386,9 @@ class RoundState:
             self.executed_per_draw, chosen, rec)
         if not record:
             return []
-        first = np.zeros(1, dtype=np.intp)
-        return [(first, chosen[t : t + 1].astype(np.intp),
-                 {key: rec[t : t + 1, col].copy()
-                  for col, key in enumerate(kernels.RECORD_FIELDS)})
-                for t in range(n0)]
+        # one step holding all of draw 0's exchanges, in order, with their records
+        return [(np.zeros(n0, dtype=np.intp), chosen[:n0].astype(np.intp),
+                 {key: rec[:n0, col] for col, key in enumerate(kernels.RECORD_FIELDS)})]
 
     def _execute(self, ex: np.ndarray) -> None:
         """Execute candidates ``ex`` (one per draw, ascending): move both suppliers to their
