@@ -87,7 +87,7 @@ def test_compiled_candidates_are_the_array_candidates(n_actors, n_issues, draws)
     ref = pairing.find_candidates(code, sal, pairs)
     np.testing.assert_array_equal(counts, np.bincount(ref.draw[ref.demander >= 0],
                                                       minlength=draws))
-    got, supply, across, cell = pairing_kernels.find_candidates(code, sal, pairs,
+    got, _, supply, across, cell = pairing_kernels.find_candidates(code, sal, pairs,
                                                                 int(counts.max()))
     state = exchange_round.RoundState.__new__(exchange_round.RoundState)
     state.shape = x.shape

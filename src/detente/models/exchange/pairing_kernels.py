@@ -28,26 +28,35 @@ from detente.models.exchange.pairing import Candidates, slot_layout
 KERNEL_BLOCK = 32
 
 
+#: a compiled round's candidate table: one 128-byte row (two cache lines) per candidate,
+#: its 13 numbers (:meth:`~.round.RoundState._allocate`) then its six flat indices as int32
+TABLE_FLOATS, TABLE_WIDTH = 13, 16
+
+
 def find_candidates(code: np.ndarray, sal: np.ndarray, pairs: np.ndarray, most: int
-                    ) -> tuple[Candidates, np.ndarray, np.ndarray, np.ndarray]:
+                    ) -> tuple[Candidates, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`.pairing.find_candidates` (group codes ``code[D, A, P]``, ``sal[D, A, I]``,
-    ``pairs[P, 2]``; ``most``: the busiest draw's candidates, :func:`.pairing.candidate_counts`)
-    and the flat indices of :meth:`~.round.RoundState._index`: ``supply``, ``across``
-    (``[2, N]`` cells of ``[D, A, I]``) and ``issue_cell`` (``[2, N]`` cells of ``[D, I]``)."""
+    ``pairs[P, 2]``; ``most``: the busiest draw's candidates, :func:`.pairing.candidate_counts`),
+    the candidate table (``[N, 16]``, zeros but for the indices) and views of the flat
+    indices of :meth:`~.round.RoundState._index` in it: ``supply``, ``across`` (``[2, N]``
+    cells of ``[D, A, I]``) and ``issue_cell`` (``[2, N]`` cells of ``[D, I]``)."""
     d_ = code.shape[0]
     width = KERNEL_BLOCK
     n_max = -(-most // width) * width
     n_random = slot_layout(most)[2]  # a multiple of BLOCK, so at least n_max
     roles = np.empty((5, d_ * n_max), dtype=np.int64)  # i, j, p, q, inner
-    # supply[2], across[2], issue_cell[2]: one row per candidate (see RoundState._allocate)
-    cells = np.empty((d_ * n_max, 6), dtype=np.int64).T
+    table = np.zeros((d_ * n_max, TABLE_WIDTH))
+    if sal.size < 2**31:  # supply[2], across[2], issue_cell[2], in the table's last columns
+        cells = table.view(np.int32)[:, 2 * TABLE_FLOATS : 2 * TABLE_FLOATS + 6].T
+    else:  # cell numbers past int32 (a 16 GiB position array): a table of their own
+        cells = np.empty((d_ * n_max, 6), dtype=np.int64).T
     _fill(code, sal, pairs, n_max, roles, cells, np.empty((4, sal.shape[1]), dtype=np.int64),
           np.empty(4, dtype=np.int64))
     cands = Candidates(
         draw=np.repeat(np.arange(d_), n_max), demander=roles[0], supplier=roles[1],
         demanded=roles[2], offered=roles[3], inner=roles[4].astype(np.int8),
         n_per_draw=n_max, block=width, n_random=n_random)
-    return cands, cells[0:2], cells[2:4], cells[4:6]
+    return cands, table, cells[0:2], cells[2:4], cells[4:6]
 
 
 @jit

@@ -86,14 +86,14 @@ class RoundState:
         if self.compiled:
             from detente.models.exchange import pairing_kernels
 
-            c, self.supply, self.across, self.issue_cell = pairing_kernels.find_candidates(
-                code, sal, pairs, most)
+            c, table, self.supply, self.across, self.issue_cell = \
+                pairing_kernels.find_candidates(code, sal, pairs, most)
         else:
-            c = find_candidates(code, sal, pairs)
+            c, table = find_candidates(code, sal, pairs), None
             self._index(c)
         self.cands = c
         n = self.n_candidates = c.demander.size  # the compiled path pads to its own blocks
-        self._allocate(n, self._rates(rng))
+        self._allocate(n, self._rates(rng), table)
         self.block_max = np.full(n // c.block, -np.inf)
         self._mark = np.zeros(n, dtype=bool)  # scratch for finding disturbed candidates
         live = np.flatnonzero(c.demander >= 0)
@@ -113,25 +113,26 @@ class RoundState:
         self.by_supply = self._index_by(self.supply)
         self.by_across = self._index_by(self.across)
 
-    def _allocate(self, n: int, rate: np.ndarray) -> None:
+    def _allocate(self, n: int, rate: np.ndarray, table: np.ndarray | None) -> None:
         """Every candidate's state: its rate k (``rate``: the demanded issue's shift per
         offered one), decide's history of each side's supply moves (down, up, their sum),
         the partner's recorded position per side, each side's move, voting position on its
         supply issue and gain, the pair's gain, whether it is admissible and its sort key
         (the gain where admissible, −inf elsewhere), each ``[2, N]`` or ``[N]``.
 
-        Compiled, they are strided views of one row per candidate (a ``[N, 13]`` float
-        and a ``[N, 5]`` bool table): recomputing a candidate then touches a few cache
-        lines instead of one per array, and on a large round (some 600,000 candidates at
+        Compiled, the numbers are strided views of the candidate table (``table``, one
+        128-byte row a candidate, :data:`.pairing_kernels.TABLE_WIDTH`; the flags one
+        ``[N, 5]`` bool row): recomputing a candidate then touches three cache lines
+        instead of one per array, and on a large round (some 600,000 candidates at
         200×20, a few thousand scattered ones disturbed per execution) those misses are
         what the loop waits on. The array code keeps one contiguous array each."""
-        if self.compiled:
-            floats, flags = np.zeros((n, 13)), np.zeros((n, 5), dtype=bool)
-            pair = lambda table, k: table[:, k : k + 2].T  # noqa: E731
-            self.rate, self.gain, self.sort_key = floats[:, 0], floats[:, 1], floats[:, 2]
-            self.move, self.voting, self.side_gain = pair(floats, 3), pair(floats, 5), \
-                pair(floats, 7)
-            self.recorded, self.moved_total = pair(floats, 9), pair(floats, 11)
+        if table is not None:
+            flags = np.zeros((n, 5), dtype=bool)
+            pair = lambda rows, k: rows[:, k : k + 2].T  # noqa: E731
+            self.rate, self.gain, self.sort_key = table[:, 0], table[:, 1], table[:, 2]
+            self.move, self.voting, self.side_gain = pair(table, 3), pair(table, 5), \
+                pair(table, 7)
+            self.recorded, self.moved_total = pair(table, 9), pair(table, 11)
             self.valid, self.moved_down, self.moved_up = flags[:, 0], pair(flags, 1), \
                 pair(flags, 3)
             self.rate[:] = rate
