@@ -21,11 +21,20 @@ import numpy as np
 from detente.models.exchange.kernels import jit
 from detente.models.exchange.pairing import Candidates, slot_layout
 
-#: slots per block of the running maxima on the compiled path; every draw's row is padded
-#: to whole blocks. Smaller than the array code's (:data:`.pairing.BLOCK`, or a whole
-#: small draw): the loop rescans a block whenever its best candidate is executed or
-#: loses gain, and which candidate is executed does not depend on the width
+#: at most this many slots per block of the running maxima on the compiled path; fewer
+#: than the array code's (:data:`.pairing.BLOCK`, or a whole small draw): the loop rescans
+#: a block whenever its best candidate is executed or loses gain, and which candidate is
+#: executed does not depend on the width
 KERNEL_BLOCK = 32
+
+
+def kernel_layout(most: int) -> tuple[int, int]:
+    """Slots per draw and per block on the compiled path for a round whose busiest draw
+    has ``most`` candidates: ``k = ⌈most / KERNEL_BLOCK⌉`` equal blocks of ``⌈most / k⌉``
+    slots (so a draw carries fewer than ``k`` dead slots of padding)."""
+    blocks = max(1, -(-most // KERNEL_BLOCK))
+    width = max(1, -(-most // blocks))
+    return blocks * width, width
 
 
 #: a compiled round's candidate table: one 128-byte row (two cache lines) per candidate,
@@ -41,10 +50,9 @@ def find_candidates(code: np.ndarray, sal: np.ndarray, pairs: np.ndarray, most: 
     indices of :meth:`~.round.RoundState._index` in it: ``supply``, ``across`` (``[2, N]``
     cells of ``[D, A, I]``) and ``issue_cell`` (``[2, N]`` cells of ``[D, I]``)."""
     d_ = code.shape[0]
-    width = KERNEL_BLOCK
-    n_max = -(-most // width) * width
+    n_max, width = kernel_layout(most)
     n_random = slot_layout(most)[2]  # a multiple of BLOCK, so at least n_max
-    roles = np.empty((5, d_ * n_max), dtype=np.int64)  # i, j, p, q, inner
+    roles = np.empty((5, d_ * n_max), dtype=np.int32)  # i, j, p, q, inner
     table = np.zeros((d_ * n_max, TABLE_WIDTH))
     if sal.size < 2**31:  # supply[2], across[2], issue_cell[2], in the table's last columns
         cells = table.view(np.int32)[:, 2 * TABLE_FLOATS : 2 * TABLE_FLOATS + 6].T
