@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "detente"
 
 # Lowest first; a module may import its own layer and those below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "atomic", "reading", "json_values", "notes", "version", "yaml_text",
+    ("spelling", "errors", "atomic", "reading", "json_values", "notes", "version", "yaml_text",
      "estimate", "constraints"),
     ("scenario", "conflict_facts", "scenarios", "templates", "anchors", "utility_space",
      "extras", "diagnostics", "violations"),

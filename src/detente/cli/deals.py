@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from detente import api
-from detente.cli.common import console, explain, guard, show
+from detente.cli.common import cli_words, console, explain, guard, show
 from detente.cli.guards import refuse_costly, refuse_huge_deals
 from detente.cli.options import (
     AcceptanceOpt,
@@ -77,7 +77,7 @@ def deals(
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict(top=top)))
         return
-    show(deals_view(rep, top=top))
+    show(deals_view(rep, top=top, spell=cli_words))
     explain("deals", explain_)
 
 
@@ -102,7 +102,7 @@ def logrolls(
     if output == OutputFormat.json:
         console.print_json(json.dumps(found.to_dict(top=top)))
         return
-    console.print(logrolls_table(found, top=top))
+    console.print(logrolls_table(found, top=top, spell=cli_words))
     explain("logrolls", explain_)
 
 
@@ -138,5 +138,5 @@ def phase(
     if output == OutputFormat.json:
         console.print_json(json.dumps(res.to_dict()))
         return
-    show(phase_view(res))
+    show(phase_view(res, cli_words))
     explain("phase", explain_)
