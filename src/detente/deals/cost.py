@@ -82,13 +82,13 @@ def phase_cost(problem: DealProblem, scenario: Scenario, request: PhaseRequest, 
     """The cost of ``detente phase`` as ``request`` says: the Nash deal's analysis (when
     the request gives no deal) and the phasing timed once, plus :func:`plan_survival` of
     the kept plans over the request's survival draws fitted on pilots."""
-    from .operations import chosen_deal
-    from .phasing import PhaseReport, phase
+    from .operations import chosen_deal, phase_plans
+    from .phasing import PhaseReport
     from .robust import plan_survival
 
     def fixed() -> tuple[np.ndarray | None, PhaseReport | None]:
         chosen = chosen_deal(problem, request.deal)
-        return chosen, None if chosen is None else phase(problem, chosen, top=request.top)
+        return chosen, None if chosen is None else phase_plans(problem, chosen, request)
 
     start = clock()
     chosen, report = fixed()

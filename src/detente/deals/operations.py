@@ -64,6 +64,13 @@ def chosen_deal(problem: DealProblem, deal: DealGiven) -> np.ndarray | None:
     return None if nash is None else report.frontier_options[nash]
 
 
+def phase_plans(problem: DealProblem, chosen: np.ndarray, request: PhaseRequest
+                ) -> PhaseReport:
+    """The plans of the deal ``chosen`` (option indices) as ``request`` asks, at the point
+    values: what :func:`phased` ranks and :func:`detente.deals.cost.phase_cost` times."""
+    return phase(problem, chosen, top=request.top)
+
+
 def phased(problem: DealProblem, scenario: Scenario, request: PhaseRequest) -> PhaseReport:
     """The deal's issues ordered into self-enforcing phases, the ``top`` plans needing the
     smallest guarantee kept; with survival draws, the share of draws in which the deal is
@@ -73,7 +80,7 @@ def phased(problem: DealProblem, scenario: Scenario, request: PhaseRequest) -> P
     chosen = chosen_deal(problem, request.deal)
     if chosen is None:
         raise OptionError("no deal beats every BATNA; give one with {deal}")
-    report = phase(problem, chosen, top=request.top)
+    report = phase_plans(problem, chosen, request)
     draws = survival_draws(request.robust)
     if not draws or not report.plans:
         return report
