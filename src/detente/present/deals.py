@@ -42,7 +42,7 @@ def _smallest_margin(d: dict[str, Any]) -> float:
 
 
 def _deals_table(title: str, deals: list[dict[str, Any]], *, total: int,
-                 spell: Spell = python_words) -> Table:
+                 spell: Spell) -> Table:
     """Package stories (:meth:`DealReport.story`) with who must consent, the margins of
     the needed parties (the others after them), their alternatives of identical
     utilities and, when computed, their survival; ``total`` packages qualified (the rest
@@ -130,14 +130,14 @@ def deals_view(report: DealReport, *, top: int = 5, spell: Spell = python_words
     out.append(s)
     story = data["story"]
     out.append(_deals_table(f"Top {top} packages (Nash product of gains)", story["by_nash"],
-                            total=data["frontier_size"]))
+                            total=data["frontier_size"], spell=spell))
     if "robust" in data:
         r = data["robust"]
         out.append(_deals_table(
             f"Most robust {top} packages: survives = share of {r['draws']:,} draws of "
             f"{', '.join(r['varied']) or 'nothing'} in which the package stays "
             f"{wording.acceptable_to(story['consent_rule'])}", story["packages"],
-            total=data["frontier_size"]))
+            total=data["frontier_size"], spell=spell))
     for o in z["openings"]:
         out.append(Text(f"If {o['actor']}'s BATNA fell by {o['drop']:g}: "
                         f"{o['count']} more deals enter the ZOPA"))

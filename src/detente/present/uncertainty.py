@@ -184,7 +184,8 @@ def sensitivity_view(res: Sensitivity, scenario: Scenario, *, by: str = "input",
             out.append(_line(more_line(hidden, spell)))
         out += _sensitivity_flags(ranked, by_input, res.method)
     crit = (f"ST − S1 ≥ {INTERACTION_GAP:g}" if res.method == "sobol" else "σ > μ*")
-    terms = legend_line("sensitivity", ("S1", "ST") if res.method == "sobol" else ("μ*",))
+    terms = legend_line("sensitivity", ("S1", "ST") if res.method == "sobol" else ("μ*",),
+                        spell)
     terms = terms.rstrip(".")
     out.append(Text(f"{res.method}, N = {res.samples}, seed {res.seed}; {terms} (confidence "
                     "half-widths in the JSON); ends: the forecast with the input alone at the "
@@ -248,7 +249,7 @@ def levers_view(res: LeverResult, scenario: Scenario, *, top: int = 10,
         out.append("No single lever reaches the target within its range.")
     if unreachable:
         out.append(Text(f"cannot reach it alone: {', '.join(unreachable)}", style="dim"))
-    out.append(Text(legend_line("levers", ("then", "in range", "curve")), style="dim"))
+    out.append(Text(legend_line("levers", ("then", "in range", "curve"), spell), style="dim"))
     return out
 
 
