@@ -177,3 +177,24 @@ def test_a_legend_reads_as_python_and_as_the_cli():
         assert "; --robust sets the number" in legends.meaning("deals", "survives", cli_words)
         assert legends.terms("pressures", cli_words)[7].name == "--shock id"
         assert "(by --amend)" in legends.meaning("proposals", "amendment", cli_words)
+
+
+def test_a_views_note_reads_as_python_and_as_the_cli(tmp_path):
+    """The fitted ensemble's note on unused models: the CLI's flag, Python's keyword (the
+    snapshot of `backtest --fit-ensemble` caught an escaped slot printed as it was)."""
+    from pathlib import Path
+
+    from detente.cli.common import cli_words
+    from detente.present.backtest import ensemble_fit_view
+    from detente.results import EnsembleFit
+
+    cv = {"folds": 5, "issues": 40, "proposals": 12, "ensemble_mae": 20.0,
+          "compromise_mae": 21.0, "win_rate_vs_compromise": 0.5}
+    held = {"issues": 9, "proposals": [1, 2], "ensemble_mae": 19.0, "compromise_mae": 20.5}
+    fit = EnsembleFit({"lambda": 1.0, "cv": cv, "held_out": held}, ("compromise",),
+                      Path("w.json"), unused=("eum", "smp{x}"))
+    python = ensemble_fit_view(fit)[-1].plain
+    assert python == "not members: eum, smp{x} (add with members=[...])"
+    with click.Context(click.Command("backtest")):
+        cli = ensemble_fit_view(fit, cli_words)[-1].plain
+    assert cli == "not members: eum, smp{x} (add with --ensemble-member)"

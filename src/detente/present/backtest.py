@@ -91,6 +91,7 @@ def ensemble_fit_view(fit: EnsembleFit, spell: Spell = python_words) -> list[Ren
         f"compromise {_fmt(held['compromise_mae'])}\n"
         f"  weights written to {fit.path}")]
     if fit.unused:
-        out.append(Text(spelled(f"not members: {quote(', '.join(fit.unused))} (add with "
-                                "{{members:members=[...]}})", spell), style="dim"))
+        unused = quote(", ".join(fit.unused))
+        out.append(Text(spelled(f"not members: {unused} (add with {{members:members=[...]}})",
+                                spell), style="dim"))
     return out
