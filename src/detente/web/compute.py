@@ -38,6 +38,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from detente.errors import DetenteError
+from detente.web import timing
 from detente.web.security import CSRF_TOKEN, CURRENT_USER
 from detente.web.work import watch_server
 
@@ -155,6 +156,7 @@ class ComputePool:
                     self._cache.move_to_end(key)
                     return self._cache[key]
         self._admit(owner)
+        asked = time.perf_counter()
         try:
             pool = self._pool()
             future = pool.submit(_call, fn, CSRF_TOKEN.get(), CURRENT_USER.get(), args)
@@ -170,6 +172,7 @@ class ComputePool:
                                  "try again") from None
         finally:
             self._release(owner)
+            timing.add("compute", time.perf_counter() - asked)
         if status != "ok":
             raise value
         if key is not None:

@@ -326,6 +326,8 @@ class JobManager:
         self._jobs: dict[str, Job] = {}
         self._by_key: dict[str, Job] = {}
         self._lock = threading.Lock()
+        """Guards the in-memory jobs only (never held over a database round trip)."""
+        self._submitting = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.limits.workers)
         self._stop = threading.Event()
         self._watch: threading.Thread | None = None
@@ -357,9 +359,12 @@ class JobManager:
         limits). ``present``: how ``/api/jobs/ID/result`` shows its result."""
         key = job_key(kind, scenario, params, workspace)
         runner = self.runner
-        with self._lock:
-            self._expire()
-            known = self._by_key.get(key)
+        # one submission at a time (the limits count what is running), but the database's
+        # round trips never under the lock that every look-up of a job takes
+        with self._submitting:
+            with self._lock:
+                self._expire()
+                known = self._by_key.get(key)
             if known is not None and not known.cancel_asked.is_set() and known.state in (
                     QUEUED, RUNNING, DONE):
                 self._touch(known)
@@ -374,8 +379,9 @@ class JobManager:
                           if not r["cancel"]]
                 counts = (len(active), sum(r["owner"] == owner for r in active))
             else:
-                mine = [j for j in self._jobs.values()
-                        if j.state in (QUEUED, RUNNING) and not j.cancel_asked.is_set()]
+                with self._lock:
+                    mine = [j for j in self._jobs.values()
+                            if j.state in (QUEUED, RUNNING) and not j.cancel_asked.is_set()]
                 counts = (len(mine), sum(j.owner == owner for j in mine))
             if counts[0] >= self.limits.max_jobs:
                 raise Busy(f"this server has {counts[0]} jobs queued or running, its limit "
@@ -398,8 +404,9 @@ class JobManager:
                     "created": job.created, "heartbeat": now, "seen": now,
                     "grace": job.grace, "instance": self.instance, "restarts": 0,
                     "cancel": False, "user_error": False, "shown_html": False})
-            self._jobs[job.id] = job
-            self._by_key[key] = job
+            with self._lock:
+                self._jobs[job.id] = job
+                self._by_key[key] = job
         self._start(job, runner, kind, body, args)
         return job
 
@@ -556,7 +563,7 @@ class JobManager:
             return  # another process took it
         log.warning("job %s (%s): its server process stopped; running it here again",
                     row["id"], row["label"])
-        fresh = self.records.job(row["id"])
+        fresh = self.records.job(row["id"], large=("scenario", "params"))
         if fresh is None:
             return
         job = Job(**{k: fresh[k] for k in _ROW_FIELDS})
@@ -611,7 +618,7 @@ class JobManager:
     def result(self, job: Job) -> Any:
         """A done job's result (another process's: read from the database)."""
         if job.remote and job.result is None and self.records is not None:
-            row = self.records.job(job.id, result=True)
+            row = self.records.job(job.id, large=("result",))
             if row is not None and row["result"] is not None:
                 job.result = pickle.loads(row["result"])  # written by this server only
         return job.result
@@ -620,7 +627,7 @@ class JobManager:
         """The stored shown form of a done job's result (text, whether HTML), if any."""
         if self.records is None:
             return None
-        row = self.records.job(job.id)
+        row = self.records.job(job.id, large=("shown",))
         if row is None or row["shown"] is None:
             return None
         return row["shown"], bool(row["shown_html"])

@@ -22,6 +22,7 @@ from detente.web.limits import MAX_DRAWS, MAX_ROBUST, MAX_SAMPLES, Limits
 from detente.web.routes_jobs import API_WAIT, WaitQ, answer, offload
 from detente.web.security import workspace_of
 from detente.web.store import Entry, NotFound, Workspace, visible
+from detente.web.timing import in_thread
 
 router = APIRouter(prefix="/api")
 
@@ -87,8 +88,8 @@ class WhatIf(BaseModel):
 
 
 @router.get("/scenarios", summary="The scenarios served: bundled and uploaded")
-def list_scenarios(request: Request) -> list[dict[str, Any]]:
-    return [summary(e) for e in store(request).entries()]
+async def list_scenarios(request: Request) -> list[dict[str, Any]]:
+    return [summary(e) for e in await in_thread(store(request).entries)]
 
 
 @router.post("/scenarios", summary="Upload a scenario file (multipart field 'file')",
@@ -195,7 +196,7 @@ def edit(request: Request, ref: str, body: Edits) -> dict[str, Any]:
 
 async def entry_of(request: Request, ref: str) -> Entry:
     """The scenario ``ref`` names (a stored version is read off the event loop)."""
-    return await run_in_threadpool(store(request).get, ref)
+    return await in_thread(store(request).get, ref)
 
 
 @router.get("/scenarios/{ref}/forecast", summary="Forecast (as `detente forecast --format "
@@ -386,7 +387,7 @@ def _timeline(request: Request, name: str, models: list[str] | None, seed: int) 
 
 
 @router.get("/models", summary="The models (as `detente models`)")
-def models() -> list[str]:
+async def models() -> list[str]:  # no blocking work: no thread needed
     return [m.name for m in api.list_models()]
 
 

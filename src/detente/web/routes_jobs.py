@@ -18,6 +18,7 @@ from detente.web.compute import ComputePool
 from detente.web.jobs import DONE, FAILED, FINISHED, Job, JobFailed, JobManager
 from detente.web.security import USER_KEY, workspace_of
 from detente.web.store import Entry
+from detente.web.timing import in_thread
 
 router = APIRouter(prefix="/api/jobs")
 
@@ -72,7 +73,7 @@ async def run_job(request: Request, kind: str, entry: Entry, params: Mapping[str
     jobs = manager(request)
     label = f"{kind} {entry.ref} " + " ".join(f"{k}={v}" for k, v in params.items()
                                               if v not in (None, [], ""))
-    job = await run_in_threadpool(lambda: jobs.submit(
+    job = await in_thread(lambda: jobs.submit(
         kind, entry.scenario, params, owner=owner(request), label=label.strip(),
         workspace=workspace(request), present=present))
     if job.present is None and not job.remote:
@@ -113,13 +114,14 @@ async def answer(request: Request, kind: str, entry: Entry, params: Mapping[str,
 
 
 @router.get("", summary="Your jobs (queued, running and recently finished)")
-def list_jobs(request: Request) -> list[dict[str, Any]]:
-    return [j.public() for j in manager(request).jobs(owner(request), workspace(request))]
+async def list_jobs(request: Request) -> list[dict[str, Any]]:
+    found = await in_thread(manager(request).jobs, owner(request), workspace(request))
+    return [j.public() for j in found]
 
 
 @router.get("/{job_id}", summary="A job's state (the result's address once done)")
-def get_job(request: Request, job_id: str) -> dict[str, Any]:
-    return manager(request).get(job_id, workspace(request)).public()
+async def get_job(request: Request, job_id: str) -> dict[str, Any]:
+    return (await in_thread(manager(request).get, job_id, workspace(request))).public()
 
 
 @router.get("/{job_id}/result", summary="A finished job's result (JSON, or HTML for a brief)")
