@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import os
 import pickle
 import threading
@@ -55,10 +56,17 @@ class WorkerLost(DetenteError):
 
 
 def _start_worker(server: int) -> None:
-    """Each compute process, once: below the server's priority, and gone with it."""
+    """Each compute process, once: below the server's priority, gone with it, and ready:
+    the routes' modules (whose functions it runs) imported and the bundled scenarios
+    loaded, which took the first requests of a fresh server 5 CPU-seconds per process
+    (30 s of waiting on a busy machine, and the refusals of the wait-based bound after)."""
     with contextlib.suppress(OSError):  # not allowed here: the same priority then
         os.nice(NICE)
     watch_server(server)
+    importlib.import_module("detente.web.app")
+    from detente.web.store import load_bundled
+
+    load_bundled()
 
 
 def _ready() -> bool:
