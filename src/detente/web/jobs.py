@@ -51,7 +51,7 @@ from typing import Any, Protocol
 from detente.errors import DetenteError, OptionError
 from detente.scenario import Scenario
 from detente.version import __version__
-from detente.web.work import compute, lower_priority, watch_server
+from detente.web.work import Outcome, lower_priority, run, watch_server
 
 log = logging.getLogger("detente.web")
 
@@ -87,6 +87,11 @@ class Job:
     started: float | None = None
     finished: float | None = None
     result: Any = None
+    """The result object (unpickled from :attr:`packed` when first needed)."""
+    packed: bytes | None = None
+    """The result as its process pickled it (:class:`~detente.web.work.Outcome`)."""
+    shown: tuple[str, bool] | None = None
+    """The API's default form of the result made by its process: (text, whether HTML)."""
     error: str | None = None
     user_error: bool = False
     watchers: int = 0
@@ -159,7 +164,7 @@ def _child(conn: Connection, kind: str, scenario: dict[str, Any],
     lower_priority()
     watch_server(server)
     try:
-        conn.send(("ok", compute(kind, scenario, params)))
+        conn.send(("ok", run(kind, scenario, params)))
     except DetenteError as exc:
         conn.send(("user", str(exc)))
     except BaseException:
@@ -243,7 +248,7 @@ class DaskRunner:
 
     def run(self, job: Job, kind: str, scenario: dict[str, Any],
             params: dict[str, Any]) -> None:
-        future = self.client.submit(compute, kind, scenario, params, pure=False,
+        future = self.client.submit(run, kind, scenario, params, pure=False,
                                     key=f"detente-{kind}-{job.id}")
         try:
             while not future.done():
@@ -271,7 +276,10 @@ class DaskRunner:
 
 def _finish(job: Job, status: str, payload: Any) -> None:
     if status == "ok":
-        job.result, job.state = payload, DONE
+        outcome: Outcome = payload
+        job.packed = outcome.result
+        job.shown = None if outcome.text is None else (outcome.text, outcome.html)
+        job.state = DONE
     elif status == "user":
         job.error, job.user_error, job.state = str(payload), True, FAILED
     else:
@@ -460,17 +468,10 @@ class JobManager:
         if job.state == CANCELLED and not job.error:
             values["error"] = ("cancelled on request" if job.cancel_asked.is_set()
                                else "cancelled: nobody was waiting for it any more")
-        if job.state == DONE:
-            try:
-                values["result"] = pickle.dumps(job.result, protocol=pickle.HIGHEST_PROTOCOL)
-                if job.present is not None:
-                    shown = job.present(job.result)
-                    values["shown_html"] = isinstance(shown, str)
-                    values["shown"] = shown if isinstance(shown, str) else json.dumps(shown)
-            except Exception:
-                log.exception("job %s (%s): its result could not be stored", job.id, job.label)
-                job.state, job.error = FAILED, "internal error (logged on the server)"
-                values = {"state": FAILED, "finished": job.finished, "error": job.error}
+        if job.state == DONE:  # as the job's process packed it: no CPU spent here
+            values["result"] = job.packed
+            if job.shown is not None:
+                values["shown"], values["shown_html"] = job.shown
         self._record(job, **values)
 
     # ---- the database: views, heartbeats, taking over -------------------------------------
@@ -568,7 +569,6 @@ class JobManager:
             return
         job = Job(**{k: fresh[k] for k in _ROW_FIELDS})
         job.grace = max(job.grace, self._grace(self.limits.poll_grace))
-        job.present = _stored_presenter(fresh["kind"])
         with self._lock:
             self._jobs[job.id] = job
             self._by_key[job.key] = job
@@ -616,21 +616,24 @@ class JobManager:
         return [j for j in found if owner is None or workspace or j.owner == owner]
 
     def result(self, job: Job) -> Any:
-        """A done job's result (another process's: read from the database)."""
-        if job.remote and job.result is None and self.records is not None:
+        """A done job's result object (another process's: read from the database)."""
+        if job.result is None and job.packed is None and job.remote \
+                and self.records is not None:
             row = self.records.job(job.id, large=("result",))
-            if row is not None and row["result"] is not None:
-                job.result = pickle.loads(row["result"])  # written by this server only
+            if row is not None:
+                job.packed = row["result"]
+        if job.result is None and job.packed is not None:
+            job.result = pickle.loads(job.packed)  # pickled by this server's own jobs only
         return job.result
 
     def shown(self, job: Job) -> tuple[str, bool] | None:
-        """The stored shown form of a done job's result (text, whether HTML), if any."""
-        if self.records is None:
-            return None
-        row = self.records.job(job.id, large=("shown",))
-        if row is None or row["shown"] is None:
-            return None
-        return row["shown"], bool(row["shown_html"])
+        """A done job's result in the API's default form, as its process made it (text,
+        whether HTML; another process's: read from the database), if it could."""
+        if job.shown is None and job.remote and self.records is not None:
+            row = self.records.job(job.id, large=("shown",))
+            if row is not None and row["shown"] is not None:
+                job.shown = row["shown"], bool(row["shown_html"])
+        return job.shown
 
     def cancel(self, job_id: str, workspace: str = "") -> Job:
         job = self.get(job_id, workspace)
@@ -693,15 +696,3 @@ class JobManager:
             with contextlib.suppress(Exception):
                 runner.close()
 
-
-_PRESENTERS: dict[str, Callable[[Any], Any]] = {}
-
-
-def register_presenter(kind: str, present: Callable[[Any], Any]) -> None:
-    """How a job of ``kind`` taken over from a stopped process is shown (its original
-    presenter was in that process's memory): the API route's default form."""
-    _PRESENTERS[kind] = present
-
-
-def _stored_presenter(kind: str) -> Callable[[Any], Any] | None:
-    return _PRESENTERS.get(kind)
