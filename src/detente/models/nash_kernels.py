@@ -55,35 +55,67 @@ def _sign(d):  # pragma: no cover - compiled
 
 
 @_jit
-def _total(terms, n, plan, stack):  # pragma: no cover - compiled
-    """``terms[:n]`` summed as numpy sums the array code's ``[A, T]`` temporaries over
-    actors: they are column-major (``p[:, todo]`` puts the gathered axis outermost in
-    memory), so each element's actors are contiguous and numpy adds them pairwise. Under
-    8 terms numpy's pairwise sum is a plain loop from 0: done here without the plan."""
-    if n < 8:
-        s = 0.0
-        for a in range(n):
-            s += terms[a]
-        return s
-    return 0.0 + pairwise_sum(terms, plan, stack)
+def _slope_terms(d, w, r, quadratic):  # pragma: no cover - compiled
+    """One actor's terms of h and h' (:func:`~.nash._slope_and_curvature`) at distance
+    ``d = p − x``: linear ``w sign(d)/g``, ``−w/g²`` (g = r − |d|); quadratic
+    ``2wd/g``, ``−2w(r + d²)/g²`` (g = r − d², ``r`` holding r²)."""
+    if quadratic:
+        d2 = d * d
+        inv = 1.0 / (r - d2)
+        return 2.0 * w * d * inv, -2.0 * w * (r + d2) * inv * inv
+    inv = 1.0 / (r - abs(d))
+    return w * _sign(d) * inv, -w * inv * inv
 
 
 @_jit
-def _slope(x, p, w, r, quadratic, plan, stack, t1, t2):  # pragma: no cover
-    """h(x) and h'(x) (:func:`~.nash._slope_and_curvature`) for one element."""
+def _kink_terms(d, w, r):  # pragma: no cover - compiled
+    """One actor's terms of h's two sides at a kink c, ``d = p − c``
+    (:func:`~.nash._kink_step`): ``w sign(d)/(r − |d|)`` (0 at c), ``w/r`` (at c only)."""
+    return (w * _sign(d) / (r - abs(d)) if d != 0 else 0.0), (w / r if d == 0 else 0.0)
+
+
+@_jit
+def _sums(kink, x, p, w, r, quadratic, plan, stack, t1, t2):  # pragma: no cover - compiled
+    """Both sums over actors of :func:`_slope_terms` (or :func:`_kink_terms`) at ``x``,
+    as numpy sums the array code's ``[A, T]`` temporaries over actors: they are
+    column-major (``p[:, todo]`` puts the gathered axis outermost in memory), so each
+    element's actors are contiguous and numpy adds them pairwise (through ``t1``, ``t2``
+    and :func:`pairwise_sum`); under 8 terms numpy's pairwise sum is a plain loop from 0,
+    done here in registers."""
     n = p.shape[0]
+    small = n < 8
+    s1 = 0.0
+    s2 = 0.0
     for a in range(n):
         d = p[a] - x
-        if quadratic:
-            d2 = d * d
-            inv = 1.0 / (r[a] - d2)
-            t1[a] = 2.0 * w[a] * d * inv
-            t2[a] = -2.0 * w[a] * (r[a] + d2) * inv * inv
+        u, v = _kink_terms(d, w[a], r[a]) if kink else _slope_terms(d, w[a], r[a], quadratic)
+        if small:
+            s1 += u
+            s2 += v
         else:
-            inv = 1.0 / (r[a] - abs(d))
-            t1[a] = w[a] * _sign(d) * inv
-            t2[a] = -w[a] * inv * inv
-    return _total(t1, n, plan, stack), _total(t2, n, plan, stack)
+            t1[a] = u
+            t2[a] = v
+    if small:
+        return s1, s2
+    return 0.0 + pairwise_sum(t1, plan, stack), 0.0 + pairwise_sum(t2, plan, stack)
+
+
+@_jit
+def _nearest_kink(p, w, lo, hi):  # pragma: no cover - compiled
+    """The weighted ideal point strictly inside (lo, hi) nearest the middle (the first on
+    a tie, as ``argmin``), and whether there is one."""
+    mid = 0.5 * (lo + hi)
+    k = 0
+    best = np.inf
+    has = False
+    for a in range(p.shape[0]):
+        if w[a] > 0 and p[a] > lo and p[a] < hi:
+            has = True
+            v = abs(p[a] - mid)
+            if v < best or (v != v and best == best):  # argmin: first NaN
+                best = v
+                k = a
+    return k, has
 
 
 @_jit
@@ -102,43 +134,27 @@ def _solve(p, w, r, x, lo, hi, tol, quadratic, iterations, plan, stack, t1, t2
     """One element's steps of :func:`~.nash._bisect` on its actors' ``p, w, r`` from the
     iterate ``x`` and bracket ``[lo, hi]``: the root. Scratch: ``t1``, ``t2`` of A numbers,
     ``stack`` of ``len(plan)``. Elements are independent, so solving one after another
-    gives the array code's lockstep numbers."""
-    n = p.shape[0]
+    gives the array code's lockstep numbers. Where no kink lies inside the bracket the
+    array code's kink step changes nothing and its h is the same: both are skipped."""
     for _ in range(iterations):
-        h, dh = _slope(x, p, w, r, quadratic, plan, stack, t1, t2)
+        h, dh = _sums(False, x, p, w, r, quadratic, plan, stack, t1, t2)
         if h > 0:
             lo = x
         if h < 0:
             hi = x
         at_kink = False
-        if not quadratic:  # the kink step (:func:`~.nash._kink_step`)
-            mid = 0.5 * (lo + hi)
-            k = 0
-            best = np.inf
-            has = False
-            for a in range(n):
-                if w[a] > 0 and p[a] > lo and p[a] < hi:
-                    has = True
-                    v = abs(p[a] - mid)
-                    if v < best or (v != v and best == best):  # argmin: first NaN
-                        best = v
-                        k = a
+        k, has = (0, False) if quadratic else _nearest_kink(p, w, lo, hi)
+        if has:  # the kink step (:func:`~.nash._kink_step`; without a kink it changes nothing)
             c = p[k]
-            for a in range(n):
-                d = p[a] - c
-                t1[a] = w[a] * _sign(d) / (r[a] - abs(d)) if d != 0 else 0.0
-                t2[a] = w[a] / r[a] if d == 0 else 0.0
-            base = _total(t1, n, plan, stack)
-            jump = _total(t2, n, plan, stack)
+            base, jump = _sums(True, c, p, w, r, quadratic, plan, stack, t1, t2)
             left, right = base + jump, base - jump
-            at_kink = has and left >= 0 and right <= 0
-            if has and right > 0:
+            at_kink = left >= 0 and right <= 0
+            if right > 0:
                 lo = c
-            if has and left < 0:
+            if left < 0:
                 hi = c
-            if has:
-                x = _np_min(_np_max(c, lo), hi)
-            h, dh = _slope(x, p, w, r, quadratic, plan, stack, t1, t2)
+            x = _np_min(_np_max(c, lo), hi)
+            h, dh = _sums(False, x, p, w, r, quadratic, plan, stack, t1, t2)
         newton = x - h / dh
         if at_kink or h == 0 or abs(newton - x) <= tol or hi - lo <= tol:
             return x
