@@ -49,8 +49,8 @@ def outcomes(job, n: int, seed: int) -> np.ndarray:
 def both_paths(job, x: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
     out = []
     for threshold in (0, 1 << 62):
-        monkeypatch.setattr(sim_mod, "COMPILED_SUMMARY_VALUES", threshold)
-        job.__dict__.pop("compiled_summary", None)  # the cached decision
+        monkeypatch.setattr(sim_mod, "COMPILED_OUTCOMES", threshold)
+        job.__dict__.pop("compiled", None)  # the cached decision
         out.append(sim_mod.block_summary(job, x, block=3))
     return out
 
@@ -92,7 +92,7 @@ def test_a_simulation_is_the_same_on_both_paths(ukraine, monkeypatch):
     """Whole runs (several blocks, merged), saved form compared."""
     runs = []
     for threshold in (0, 1 << 62):
-        monkeypatch.setattr(sim_mod, "COMPILED_SUMMARY_VALUES", threshold)
+        monkeypatch.setattr(sim_mod, "COMPILED_OUTCOMES", threshold)
         runs.append(simulate(ukraine, ["compromise", "median"], draws=1500, seed=4,
                              block_size=512, keep_draws=False).dataset)
     xr.testing.assert_identical(*runs)

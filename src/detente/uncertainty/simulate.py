@@ -119,9 +119,10 @@ def _probe_unchecked(path: Path, seconds: float | None = None) -> None:
                            f"{-done.returncode})")
 
 
-COMPILED_SUMMARY_VALUES = 1_000_000
-"""From this many outcomes (draws × models × issues) on, a run's blocks are summarised
-by the compiled pass (:mod:`.summary_kernels`): loading numba costs a process about
+COMPILED_OUTCOMES = 1_000_000
+"""From this many outcomes (draws × models × issues) on, a run's blocks are sampled and
+summarised by compiled passes (:mod:`.sampling_kernels`, :mod:`.summary_kernels`, the
+same numbers): loading numba costs a process about
 0.5–1 CPU s and 65 MiB once, about what the array code spends on a million outcomes
 (and its temporaries take ~170 bytes an outcome, 150 MiB for a block of seven models on
 eight issues). Below it (a forecast's 1,000 draws) numba is never imported."""
@@ -209,11 +210,12 @@ class SimulationJob:
         return self.band_width + 1e-9 * (high - low)
 
     @cached_property
-    def compiled_summary(self) -> bool:
-        """Whether the blocks are summarised by the compiled pass: from
-        :data:`COMPILED_SUMMARY_VALUES` outcomes (draws × models × issues) on."""
+    def compiled(self) -> bool:
+        """Whether the blocks are sampled and summarised by compiled passes
+        (:mod:`.sampling_kernels`, :mod:`.summary_kernels`): from :data:`COMPILED_OUTCOMES`
+        outcomes (draws × models × issues) on."""
         size = self.draws * len(self.models) * len(self.scenario.issues)
-        return size >= COMPILED_SUMMARY_VALUES
+        return size >= COMPILED_OUTCOMES
 
     @cached_property
     def scale(self) -> tuple[np.ndarray, np.ndarray]:
@@ -266,7 +268,8 @@ def block_arrays(job: SimulationJob, block: int) -> Any:
     n = min(job.block_size, job.draws - start)
     space = job.space
     if space.size:
-        return space.sample(job.seed, start, start + n, block_size=job.block_size)
+        return space.sample(job.seed, start, start + n, block_size=job.block_size,
+                            compiled=job.compiled)
     return compile_scenario(job.scenario, n)
 
 
@@ -316,10 +319,10 @@ def block_summary(job: SimulationJob, x: np.ndarray, block: int = 0
     """Moments, histogram, band and disagreement tallies of one block's outcomes
     ``x[n, M, I]`` (``block``: its number, which seeds the draws of uncertain red lines).
 
-    A run of at least :data:`COMPILED_SUMMARY_VALUES` outcomes summarises its blocks in
+    A run of at least :data:`COMPILED_OUTCOMES` outcomes summarises its blocks in
     one compiled pass (:mod:`.summary_kernels`, the same numbers without the array code's
     ``[n, M, I, K, K]`` temporaries); smaller runs never import numba."""
-    if job.compiled_summary and x.shape[1] * x.shape[2] > 1:
+    if job.compiled and x.shape[1] * x.shape[2] > 1:
         # (numpy sums a single column, M·I = 1, pairwise, not draw after draw: arrays)
         from detente.uncertainty import summary_kernels
 

@@ -113,43 +113,64 @@ def _spread(x, mean, low, high, bins, m2, lo, hi, hist):  # pragma: no cover - c
 
 
 @_jit
-def _anchor_tallies(x, anchors, has, na, reach, band, closer, disagree, pair_count,
+def _closer(dist, kh, counts, reached):  # pragma: no cover - compiled
+    """One outcome's closer tallies among its issue's ``kh`` anchors (``counts[j, o] += 1``
+    where ``dist[j] < dist[o]``, one comparison a pair), and ``reached[j] += 1`` where
+    ``dist[j]`` is finite (closer than every padding column, added by the caller)."""
+    for j in range(kh):
+        dj = dist[j]
+        if dj < np.inf:
+            reached[j] += 1
+        for o in range(j + 1, kh):
+            if dj < dist[o]:
+                counts[j, o] += 1
+            elif dist[o] < dj:
+                counts[o, j] += 1
+
+
+@_jit
+def _agreement(picks, banded, b, disagree, pair_count, split, split_count
+               ):  # pragma: no cover - compiled
+    """One draw's tallies across models on issue ``b``: pairs both banded (each pair
+    once, ``a < c``; the caller mirrors them) and whether they differ; all banded, and
+    whether any differs from the first model."""
+    m = picks.shape[0]
+    every = True
+    differ = False
+    for a in range(m):
+        if not banded[a]:
+            every = False
+            continue
+        pair_count[a, a, b] += 1
+        differ = differ or picks[a] != picks[0]
+        for c in range(a + 1, m):
+            if banded[c]:
+                pair_count[a, c, b] += 1
+                if picks[a] != picks[c]:
+                    disagree[a, c, b] += 1
+    if every:
+        split_count[b] += 1
+        if differ:
+            split[b] += 1
+
+
+@_jit
+def _anchor_tallies(x, anchors, has, kh, na, reach, band, closer, reached, disagree, pair_count,
                     split, split_count, picks, banded, dist):  # pragma: no cover - compiled
-    """Pass 2b: band, closer, disagreement and split tallies (``picks``, ``banded`` of
-    ``[M, I]`` and ``dist`` of K numbers: scratch)."""
+    """Pass 2b: band, closer, disagreement and split tallies; issue b's anchors are its
+    first ``kh[b]`` columns, ``has`` (``picks``, ``banded`` of M and ``dist`` of K: scratch)."""
     n, m, i = x.shape
-    kk = anchors.shape[1]
     for k in range(n):
         for b in range(i):
-            anchored = False
-            for j in range(kk):
-                anchored = anchored or has[b, j]
             for a in range(m):
                 v = x[k, a, b]
-                banded[a, b] = anchored and v == v
-                if not banded[a, b]:
+                banded[a] = kh[b] > 0 and v == v
+                if not banded[a]:
                     continue
-                picks[a, b] = _band(v, b, anchors, has, na, reach, dist)
-                band[a, b, picks[a, b]] += 1
-                for j in range(kk):
-                    for o in range(kk):
-                        if dist[j] < dist[o]:
-                            closer[a, b, j, o] += 1
-            every = True
-            differ = False
-            for a in range(m):
-                every = every and banded[a, b]
-                for c in range(m):
-                    if banded[a, b] and banded[c, b]:
-                        pair_count[a, c, b] += 1
-                        if picks[a, b] != picks[c, b]:
-                            disagree[a, c, b] += 1
-                if banded[a, b] and picks[a, b] != picks[0, b]:
-                    differ = True
-            if every:
-                split_count[b] += 1
-                if differ:
-                    split[b] += 1
+                picks[a] = _band(v, b, anchors, has, na, reach, dist)
+                band[a, b, picks[a]] += 1
+                _closer(dist, kh[b], closer[a, b], reached[a, b])
+            _agreement(picks, banded, b, disagree, pair_count, split, split_count)
 
 
 def tallies(x: np.ndarray, low: np.ndarray, high: np.ndarray, bins: int,
@@ -162,7 +183,9 @@ def tallies(x: np.ndarray, low: np.ndarray, high: np.ndarray, bins: int,
     x = np.ascontiguousarray(x, dtype=float)
     _, m, i = x.shape
     kk = anchors.shape[1]
-    has = ~np.isnan(anchors)
+    kh = (~np.isnan(anchors)).sum(axis=1)
+    if (np.isnan(anchors) != (np.arange(kk) >= kh[:, None])).any():
+        raise ValueError("anchors must be NaN-padded after their values")
     count = np.zeros((m, i), dtype=np.int64)
     total, mean, m2 = np.zeros((m, i)), np.zeros((m, i)), np.zeros((m, i))
     lo, hi = np.full((m, i), np.inf), np.full((m, i), -np.inf)
@@ -173,12 +196,25 @@ def tallies(x: np.ndarray, low: np.ndarray, high: np.ndarray, bins: int,
            "pair_count": np.zeros((m, m, i), dtype=np.int64),
            "split": np.zeros(i, dtype=np.int64),
            "split_count": np.zeros(i, dtype=np.int64)}
+    reached = np.zeros((m, i, kk), dtype=np.int64)
     _moments(x, count, total, mean)
     _spread(x, mean, low.astype(float), high.astype(float), bins, m2, lo, hi, out["hist"])
-    _anchor_tallies(x, anchors, has, no_agreement, reach, out["band"], out["closer"],
-                    out["disagree"], out["pair_count"], out["split"], out["split_count"],
-                    np.zeros((m, i), dtype=np.int64), np.zeros((m, i), dtype=np.bool_),
-                    np.empty(kk))
+    _anchor_tallies(x, anchors, ~np.isnan(anchors), kh, no_agreement, reach, out["band"],
+                    out["closer"], reached, out["disagree"], out["pair_count"], out["split"],
+                    out["split_count"],
+                    np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.bool_), np.empty(kk))
+    _mirror(out, reached, kh)
     none = count == 0
     return {"count": count, "mean": mean, "m2": m2,
             "min": np.where(none, np.nan, lo), "max": np.where(none, np.nan, hi), **out}
+
+
+def _mirror(out: dict[str, np.ndarray], reached: np.ndarray, kh: np.ndarray) -> None:
+    """Complete the tallies counted once: a pair of models (``a < c``) counts for
+    ``(c, a)`` too, and an anchor reached is closer than each padding column."""
+    for key in ("disagree", "pair_count"):
+        upper = np.triu(np.ones(out[key].shape[:2], dtype=bool), 1)[..., None]
+        out[key] += np.where(upper, out[key], 0).transpose(1, 0, 2)
+    closer = out["closer"]
+    for b, n in enumerate(kh):
+        closer[:, b, :n, n:] += reached[:, b, :n, None]
