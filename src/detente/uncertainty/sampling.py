@@ -200,20 +200,25 @@ class InputSpace:
         if not 0 <= start <= stop:
             raise ValueError(f"bad draw range {start}..{stop}")
         first, last = start // block_size, -(-stop // block_size)
-        blocks = [self.sample_block(seed, b, block_size=block_size) for b in range(first, last)]
+        blocks = [self.sample_block(seed, b, block_size=block_size,
+                                    rows=slice(max(start - b * block_size, 0),
+                                               min(stop - b * block_size, block_size)))
+                  for b in range(first, last)]
         if not blocks:
             return np.empty((0, self.size))
-        u = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
-        off = first * block_size
-        return u[start - off : stop - off]
+        return np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
 
-    def sample_block(self, seed: int, block: int, *, block_size: int = DEFAULT_BLOCK_SIZE
-                     ) -> np.ndarray:
-        """Uniforms ``u[block_size, K]`` of one block (Gaussian copula applied)."""
+    def sample_block(self, seed: int, block: int, *, block_size: int = DEFAULT_BLOCK_SIZE,
+                     rows: slice = slice(None)) -> np.ndarray:
+        """Uniforms ``u[rows]`` of one block of ``u[block_size, K]`` (Gaussian copula
+        applied). Every normal of the block is drawn, as the copula's factors follow them
+        in the block's stream; only the ``rows`` asked for are transformed (1,000 draws of
+        a 16,384-draw block cost a sixteenth of the copula and of ``ndtr``), each with the
+        same numbers as in the whole block."""
         rng = block_generator(seed, block, _INPUT_STREAM)
-        z = rng.standard_normal((block_size, self.size))
+        z = rng.standard_normal((block_size, self.size))[rows]
         for cols, rho in self.groups:
-            factor = rng.standard_normal(block_size)
+            factor = rng.standard_normal(block_size)[rows]
             c = np.asarray(cols)
             z[:, c] = np.sqrt(rho) * factor[:, None] + np.sqrt(1.0 - rho) * z[:, c]
         return ndtr(z)
