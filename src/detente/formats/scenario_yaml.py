@@ -20,7 +20,6 @@ from detente.scenario import Scenario
 from detente.yaml_text import dump_yaml
 
 NAME = "yaml"
-EXTENSIONS = (".yaml", ".yml")
 
 
 def sniff(text: str) -> bool:
