@@ -15,8 +15,10 @@ import detente
 from detente.arrays import compile_scenario
 from detente.errors import DetenteError
 from detente.models.eum import ExpectedUtility, win_probability
+from detente.models.eum.model import PRESETS
 from detente.models.registry import get_model
 from detente.scenario import Scenario
+from detente.uncertainty.sampling import input_space
 
 EMISSION = ("Netherlands", "Belgium", "Luxembourg", "Germany", "France", "Italy", "UK",
             "Ireland", "Denmark", "Greece")
@@ -561,3 +563,17 @@ def test_emission_a_round_2_median_of_9_9_would_break_rounds_5_to_8(emission):
     assert rounds_3_to_8(x2) == SCHOLZ_MEDIAN[2:]
     x2[EMISSION.index("Belgium")] = 9.95
     assert rounds_3_to_8(x2) == [9.9, 9.9, 7.2, 8.6, 9.5, 9.9]
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+@pytest.mark.parametrize("readout", ["median", "mean"])
+def test_outcomes_alone_are_the_forecasts_outcomes(ukraine, preset, readout):
+    """What a Monte Carlo run keeps (:meth:`outcomes`, chunk by chunk, no trajectories) is
+    the forecast's outcome bit for bit: several chunks whose runs end in different rounds
+    (the padding repeats each row's last round)."""
+    arrays = input_space(ukraine).sample(3, 0, 40)
+    model = ExpectedUtility.from_preset(preset, readout=readout, chunk_elements=700)
+    want = model.forecast(arrays, seed=1).outcome
+    got = model.outcomes(arrays, np.random.default_rng(1))
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert got.tobytes() == want.tobytes()

@@ -46,6 +46,7 @@ the nearest admissible points on either side.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
@@ -65,9 +66,9 @@ from detente.models.base import (
 from detente.models.winset import win_set
 
 _FAR = 1e100  # the reach of an actor without weight: finite, so that its zero terms stay 0
-#: from this many elements (draws × issues) on, :func:`_bisect` runs as one compiled loop
-#: (:mod:`.nash_kernels`, the same numbers); below it the array code runs and numba is
-#: never imported (its load costs about 0.5 CPU s and 65 MiB once per process)
+#: from this many elements (draws × issues) on, :func:`nash_general` runs as one compiled
+#: pass (:mod:`.nash_kernels`, the same numbers); below it the array code runs and numba
+#: is never imported (its load costs about 0.5 CPU s and 65 MiB once per process)
 COMPILED_ELEMENTS = 32_768
 Utility = Literal["linear", "quadratic"]
 Disagreement = Literal["status-quo", "worst", "decisive"]
@@ -158,11 +159,6 @@ def _bisect(p: np.ndarray, w: np.ndarray, reach: np.ndarray, lo: np.ndarray, hi:
                for v in (p, w, r))
     tol = 1e-13 * np.max(hi - lo, initial=0.0)
     x = 0.5 * (lo + hi)
-    if x.size >= COMPILED_ELEMENTS:
-        from detente.models import nash_kernels
-
-        nash_kernels.bisect(p, w, r, x, lo, hi, float(tol), quadratic, iterations)
-        return x.reshape(shape)
     todo = np.arange(x.size)  # elements still moving; the others are final
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for _ in range(iterations):
@@ -215,6 +211,16 @@ def nash_general(
     consent: the status quo stands); otherwise NaN where no actor has weight.
     """
     lead = position.shape[:-2] + position.shape[-1:]
+    if math.prod(lead) >= COMPILED_ELEMENTS and max(map(np.ndim, (status_quo, low, high))) <= 1:
+        from detente.models import nash_kernels
+
+        a, i = position.shape[-2:]
+        x = nash_kernels.general(position.reshape(-1, a, i),
+                                 np.broadcast_to(weight, position.shape).reshape(-1, a, i),
+                                 status_quo, low, high, worst=disagreement == "worst",
+                                 quadratic=utility == "quadratic", iterations=iterations,
+                                 far=_FAR)
+        return x.reshape(lead)
     q = np.broadcast_to(status_quo, lead)
     active = weight > 0
     p = np.where(active, position, 0.0)

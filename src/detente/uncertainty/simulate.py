@@ -119,6 +119,14 @@ def _probe_unchecked(path: Path, seconds: float | None = None) -> None:
                            f"{-done.returncode})")
 
 
+COMPILED_OUTCOMES = 1_000_000
+"""From this many outcomes (draws × models × issues) on, a run's blocks are sampled and
+summarised by compiled passes (:mod:`.sampling_kernels`, :mod:`.summary_kernels`, the
+same numbers): loading numba costs a process about
+0.5–1 CPU s and 65 MiB once, about what the array code spends on a million outcomes
+(and its temporaries take ~170 bytes an outcome, 150 MiB for a block of seven models on
+eight issues). Below it (a forecast's 1,000 draws) numba is never imported."""
+
 KEEP_DRAWS_UP_TO = 100_000
 """``keep_draws=None`` keeps every outcome for runs up to this many draws."""
 
@@ -195,6 +203,21 @@ class SimulationJob:
         return np.array([i.band_width for i in self.scenario.issues], dtype=float)
 
     @cached_property
+    def band_reach(self) -> np.ndarray:
+        """``[I]``: how near its no-agreement outcome an outcome falls in that band,
+        ``band_width + 1e-9 (high − low)``."""
+        low, high = self.scale
+        return self.band_width + 1e-9 * (high - low)
+
+    @cached_property
+    def compiled(self) -> bool:
+        """Whether the blocks are sampled and summarised by compiled passes
+        (:mod:`.sampling_kernels`, :mod:`.summary_kernels`): from :data:`COMPILED_OUTCOMES`
+        outcomes (draws × models × issues) on."""
+        size = self.draws * len(self.models) * len(self.scenario.issues)
+        return size >= COMPILED_OUTCOMES
+
+    @cached_property
     def scale(self) -> tuple[np.ndarray, np.ndarray]:
         return (np.array([i.low for i in self.scenario.issues]),
                 np.array([i.high for i in self.scenario.issues]))
@@ -245,7 +268,8 @@ def block_arrays(job: SimulationJob, block: int) -> Any:
     n = min(job.block_size, job.draws - start)
     space = job.space
     if space.size:
-        return space.sample(job.seed, start, start + n, block_size=job.block_size)
+        return space.sample(job.seed, start, start + n, block_size=job.block_size,
+                            compiled=job.compiled)
     return compile_scenario(job.scenario, n)
 
 
@@ -293,7 +317,38 @@ def summarise_chunk(job: SimulationJob, first: int, x: np.ndarray) -> ChunkStats
 def block_summary(job: SimulationJob, x: np.ndarray, block: int = 0
                   ) -> dict[str, np.ndarray]:
     """Moments, histogram, band and disagreement tallies of one block's outcomes
-    ``x[n, M, I]`` (``block``: its number, which seeds the draws of uncertain red lines)."""
+    ``x[n, M, I]`` (``block``: its number, which seeds the draws of uncertain red lines).
+
+    A run of at least :data:`COMPILED_OUTCOMES` outcomes summarises its blocks in
+    one compiled pass (:mod:`.summary_kernels`, the same numbers without the array code's
+    ``[n, M, I, K, K]`` temporaries); smaller runs never import numba."""
+    if job.compiled and x.shape[1] * x.shape[2] > 1:
+        # (numpy sums a single column, M·I = 1, pairwise, not draw after draw: arrays)
+        from detente.uncertainty import summary_kernels
+
+        low, high = job.scale
+        tallied = summary_kernels.tallies(x, low, high, job.bins, job.anchors,
+                                          job.no_agreement, job.band_reach)
+        return {"broken": broken_rules(job, x, block), **tallied}
+    return {"broken": broken_rules(job, x, block), **array_tallies(job, x)}
+
+
+def broken_rules(job: SimulationJob, x: np.ndarray, block: int) -> np.ndarray:
+    """``[M, R]``: the draws of ``x[n, M, I]`` breaking each of the scenario's rules (the
+    uncertain red lines' bounds drawn from the block's own stream)."""
+    rules = job.rules
+    if not len(rules):
+        return np.zeros((x.shape[1], 0), dtype=np.int64)
+    bounds = None
+    if any(r.drawn is not None for r in rules.rules):
+        bounds = draw_red_lines(job.scenario, block_generator(job.seed, block, RED_LINE_STREAM),
+                                x.shape[0])
+    return rules.broken(x, bounds).sum(axis=0).astype(np.int64)
+
+
+def array_tallies(job: SimulationJob, x: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`block_summary`'s numbers but ``broken``, in array code (the reference of
+    :mod:`.summary_kernels`)."""
     _, m, i = x.shape
     valid = ~np.isnan(x)
     count = valid.sum(axis=0)
@@ -327,8 +382,7 @@ def block_summary(job: SimulationJob, x: np.ndarray, block: int = 0
     band_dist = dist
     na = job.no_agreement  # [I, K]
     if na.any():  # within an explicit no-agreement band: that band, no anchor
-        span = (job.scale[1] - job.scale[0])[:, None]
-        at_na = ((dist <= job.band_width[:, None] + 1e-9 * span) & na).any(axis=-1)
+        at_na = ((dist <= job.band_reach[:, None]) & na).any(axis=-1)
         band_dist = np.where(na, np.where(at_na[..., None], 0.0, np.inf),
                              np.where(at_na[..., None], np.inf, dist))
     band = np.argmin(band_dist, axis=-1)  # lower anchor on a tie (anchors sorted)
@@ -341,15 +395,7 @@ def block_summary(job: SimulationJob, x: np.ndarray, block: int = 0
     all_banded = banded.all(axis=1)
     split = ((band != band[:, :1, :]).any(axis=1) & all_banded).sum(axis=0)
 
-    rules = job.rules
-    bounds = None
-    if any(r.drawn is not None for r in rules.rules):  # uncertain red lines: their own stream
-        bounds = draw_red_lines(job.scenario, block_generator(job.seed, block, RED_LINE_STREAM),
-                                x.shape[0])
-    broken = (rules.broken(x, bounds).sum(axis=0) if len(rules)
-              else np.zeros((m, 0), dtype=np.int64))  # [M, R]: draws breaking each rule
     return {
-        "broken": broken.astype(np.int64),
         "count": count.astype(np.int64),
         "mean": mean,
         "m2": m2,

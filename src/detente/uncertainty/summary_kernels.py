@@ -1,0 +1,220 @@
+"""A block's summary (:func:`~.simulate.block_summary`) as one compiled pass (numba), bit
+for bit the array code.
+
+The array code builds ``[n, M, I, K]`` distance arrays and ``[n, M, I, K, K]`` closer
+tests for a block of n draws, M models, I issues and K anchors: about 170 bytes per
+outcome, 150 MiB for a 16,384-draw block of seven models on eight issues, allocated
+and freed in every block. Here each outcome is read twice, draw after draw, and only
+the tallies are written:
+
+- pass 1: ``count`` and the sum of the outcomes, giving the block mean
+  ``x̄ = Σ x / max(count, 1)`` (0 without an outcome);
+- pass 2: ``M2 = Σ (x − x̄)²``, min, max, the histogram bin
+  ``⌊(x − low) / (high − low) · bins⌋`` clipped to ``[0, bins − 1]``, the distances
+  ``|x − a_k|`` to the anchors, the closer tallies ``|x − a_j| < |x − a_k|``, the band
+  (the nearest anchor, the lower on a tie; the no-agreement band when
+  ``|x − q| ≤ band_width + 1e-9 (high − low)``), and across models the disagreement
+  and split tallies.
+
+Same numbers: the sums run draw after draw from the first draw's term, as numpy
+reduces a C-ordered ``[n, M, I]`` array over its first axis when ``M·I > 1`` (one
+column, numpy sums pairwise: :func:`~.simulate.block_summary` keeps it on the array
+code). ``tests/uncertainty/test_summary_kernels.py`` checks both paths.
+Compiled on first use and cached on disk (``cache=True``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numba
+import numpy as np
+
+#: no reference counting (scratch comes from :func:`tallies`), as in the Nash kernel
+_OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy",
+                            "_nrt": False}
+_jit = numba.njit(**_OPTIONS)
+
+
+@_jit
+def _moments(x, count, total, mean):  # pragma: no cover - compiled
+    """Pass 1: per model and issue, the outcomes' count, sum (draw after draw, from the
+    first draw's term, NaN counting 0) and mean Σx / max(count, 1) (0 without one)."""
+    n, m, i = x.shape
+    for a in range(m):
+        for b in range(i):
+            v = x[0, a, b]
+            ok = v == v
+            count[a, b] = 1 if ok else 0
+            total[a, b] = v if ok else 0.0
+    for k in range(1, n):
+        for a in range(m):
+            for b in range(i):
+                v = x[k, a, b]
+                if v == v:
+                    count[a, b] += 1
+                    total[a, b] += v
+                else:
+                    total[a, b] += 0.0
+    for a in range(m):
+        for b in range(i):
+            c = count[a, b]
+            mean[a, b] = total[a, b] / max(c, 1) if c > 0 else 0.0
+
+
+@_jit
+def _band(v, b, anchors, has, na, reach, dist):  # pragma: no cover - compiled
+    """The distances ``dist[k] = |v − a_k|`` (∞ for padding) of issue ``b``'s anchors, and
+    the band of ``v``: the no-agreement column when ``v`` lies within ``reach[b]`` of it,
+    else the nearest anchor (the first on a tie)."""
+    kk = anchors.shape[1]
+    at_na = False
+    for k in range(kk):
+        d = abs(v - anchors[b, k]) if has[b, k] else np.inf
+        dist[k] = d
+        if na[b, k] and d <= reach[b]:
+            at_na = True
+    best = np.inf
+    pick = 0
+    for k in range(kk):
+        # within the band's reach the band is at 0 and the anchors out of the running;
+        # beyond it the band is out of the running
+        running = at_na if na[b, k] else not at_na
+        d = (0.0 if na[b, k] else dist[k]) if running else np.inf
+        if d < best:
+            best = d
+            pick = k
+    return pick
+
+
+@_jit
+def _spread(x, mean, low, high, bins, m2, lo, hi, hist):  # pragma: no cover - compiled
+    """Pass 2a: M2 (draw after draw, from the first draw's term), min, max, histogram."""
+    n, m, i = x.shape
+    for k in range(n):
+        for a in range(m):
+            for b in range(i):
+                v = x[k, a, b]
+                ok = v == v
+                d = v - mean[a, b] if ok else 0.0
+                if k == 0:
+                    m2[a, b] = d * d
+                else:
+                    m2[a, b] += d * d
+                if not ok:
+                    continue
+                if v < lo[a, b]:
+                    lo[a, b] = v
+                if v > hi[a, b]:
+                    hi[a, b] = v
+                pos = np.floor((v - low[b]) / (high[b] - low[b]) * bins)
+                pos = min(max(pos, 0.0), bins - 1.0)
+                hist[a, b, int(pos)] += 1
+
+
+@_jit
+def _closer(dist, kh, counts, reached):  # pragma: no cover - compiled
+    """One outcome's closer tallies among its issue's ``kh`` anchors (``counts[j, o] += 1``
+    where ``dist[j] < dist[o]``, one comparison a pair), and ``reached[j] += 1`` where
+    ``dist[j]`` is finite (closer than every padding column, added by the caller)."""
+    for j in range(kh):
+        dj = dist[j]
+        if dj < np.inf:
+            reached[j] += 1
+        for o in range(j + 1, kh):
+            if dj < dist[o]:
+                counts[j, o] += 1
+            elif dist[o] < dj:
+                counts[o, j] += 1
+
+
+@_jit
+def _agreement(picks, banded, b, disagree, pair_count, split, split_count
+               ):  # pragma: no cover - compiled
+    """One draw's tallies across models on issue ``b``: pairs both banded (each pair
+    once, ``a < c``; the caller mirrors them) and whether they differ; all banded, and
+    whether any differs from the first model."""
+    m = picks.shape[0]
+    every = True
+    differ = False
+    for a in range(m):
+        if not banded[a]:
+            every = False
+            continue
+        pair_count[a, a, b] += 1
+        differ = differ or picks[a] != picks[0]
+        for c in range(a + 1, m):
+            if banded[c]:
+                pair_count[a, c, b] += 1
+                if picks[a] != picks[c]:
+                    disagree[a, c, b] += 1
+    if every:
+        split_count[b] += 1
+        if differ:
+            split[b] += 1
+
+
+@_jit
+def _anchor_tallies(x, anchors, has, kh, na, reach, band, closer, reached, disagree, pair_count,
+                    split, split_count, picks, banded, dist):  # pragma: no cover - compiled
+    """Pass 2b: band, closer, disagreement and split tallies; issue b's anchors are its
+    first ``kh[b]`` columns, ``has`` (``picks``, ``banded`` of M and ``dist`` of K: scratch)."""
+    n, m, i = x.shape
+    for k in range(n):
+        for b in range(i):
+            for a in range(m):
+                v = x[k, a, b]
+                banded[a] = kh[b] > 0 and v == v
+                if not banded[a]:
+                    continue
+                picks[a] = _band(v, b, anchors, has, na, reach, dist)
+                band[a, b, picks[a]] += 1
+                _closer(dist, kh[b], closer[a, b], reached[a, b])
+            _agreement(picks, banded, b, disagree, pair_count, split, split_count)
+
+
+def tallies(x: np.ndarray, low: np.ndarray, high: np.ndarray, bins: int,
+            anchors: np.ndarray, no_agreement: np.ndarray, reach: np.ndarray
+            ) -> dict[str, np.ndarray]:
+    """Moments, histogram, band, closer, disagreement and split tallies of ``x[n, M, I]``
+    (the keys of :func:`~.simulate.block_summary` but ``broken``): ``anchors[I, K]``
+    sorted, NaN-padded; ``no_agreement[I, K]`` the no-agreement columns; ``reach[I]``
+    ``band_width + 1e-9 (high − low)``."""
+    x = np.ascontiguousarray(x, dtype=float)
+    _, m, i = x.shape
+    kk = anchors.shape[1]
+    kh = (~np.isnan(anchors)).sum(axis=1)
+    if (np.isnan(anchors) != (np.arange(kk) >= kh[:, None])).any():
+        raise ValueError("anchors must be NaN-padded after their values")
+    count = np.zeros((m, i), dtype=np.int64)
+    total, mean, m2 = np.zeros((m, i)), np.zeros((m, i)), np.zeros((m, i))
+    lo, hi = np.full((m, i), np.inf), np.full((m, i), -np.inf)
+    out = {"hist": np.zeros((m, i, bins), dtype=np.int64),
+           "band": np.zeros((m, i, kk), dtype=np.int64),
+           "closer": np.zeros((m, i, kk, kk), dtype=np.int64),
+           "disagree": np.zeros((m, m, i), dtype=np.int64),
+           "pair_count": np.zeros((m, m, i), dtype=np.int64),
+           "split": np.zeros(i, dtype=np.int64),
+           "split_count": np.zeros(i, dtype=np.int64)}
+    reached = np.zeros((m, i, kk), dtype=np.int64)
+    _moments(x, count, total, mean)
+    _spread(x, mean, low.astype(float), high.astype(float), bins, m2, lo, hi, out["hist"])
+    _anchor_tallies(x, anchors, ~np.isnan(anchors), kh, no_agreement, reach, out["band"],
+                    out["closer"], reached, out["disagree"], out["pair_count"], out["split"],
+                    out["split_count"],
+                    np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.bool_), np.empty(kk))
+    _mirror(out, reached, kh)
+    none = count == 0
+    return {"count": count, "mean": mean, "m2": m2,
+            "min": np.where(none, np.nan, lo), "max": np.where(none, np.nan, hi), **out}
+
+
+def _mirror(out: dict[str, np.ndarray], reached: np.ndarray, kh: np.ndarray) -> None:
+    """Complete the tallies counted once: a pair of models (``a < c``) counts for
+    ``(c, a)`` too, and an anchor reached is closer than each padding column."""
+    for key in ("disagree", "pair_count"):
+        upper = np.triu(np.ones(out[key].shape[:2], dtype=bool), 1)[..., None]
+        out[key] += np.where(upper, out[key], 0).transpose(1, 0, 2)
+    closer = out["closer"]
+    for b, n in enumerate(kh):
+        closer[:, b, :n, n:] += reached[:, b, :n, None]
