@@ -4,8 +4,13 @@ Targets: ``detente --version`` and ``detente --help`` under 0.3 s, ``detente for
 on the bundled scenario under 1 s of CPU. Each command runs ``--repeat`` times (default
 5) in a fresh interpreter; the best wall time and the best CPU time (user + system of
 the child) are printed with their ratio to the target, beside a bare ``python -c pass``
-(the interpreter's own start-up, which no change to detente can remove) and the load
-average (on a shared, loaded machine the wall time includes waiting for a core).
+(the interpreter's own start-up, which no change to detente can remove), the *floor*
+(importing only the libraries ``forecast`` cannot do without: numpy, SciPy's special
+functions for every draw's ``ndtr``/``ndtri``, pydantic for the scenario model, Typer and
+Rich for the command line) and the load average (on a shared, loaded machine the wall
+time includes waiting for a core). Then ``python -X importtime -m detente forecast``
+once: the self time summed per top-level package (detente per subpackage) and the
+slowest single imports, cumulative, as evidence of where the rest goes.
 ``--src DIR`` times another checkout's ``src`` (e.g. main's) in the same run.
 
 Run: ``PYTHONPATH=src python benchmarks/bench_startup.py [--src ../main/src]``.
@@ -28,6 +33,39 @@ RUNS = [
     ("detente --help", ["-m", "detente", "--help"], 0.3),
     ("detente forecast", ["-m", "detente", "forecast"], 1.0),
 ]
+FLOOR = ("floor: libraries", ["-c", "import numpy, scipy.special, pydantic, typer, rich.console"])
+
+
+def importtime(args: list[str], src: Path) -> list[tuple[int, int, str]]:
+    """``(self µs, cumulative µs, module)`` of every import of ``python -X importtime args``."""
+    env = {**os.environ, "PYTHONPATH": str(src), "COLUMNS": "80"}
+    run = subprocess.run([sys.executable, "-X", "importtime", *args], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                         check=True)
+    out = []
+    for line in run.stderr.splitlines():
+        if line.startswith("import time:") and "self [us]" not in line:
+            own, cumulative, name = line[len("import time:"):].split("|")
+            out.append((int(own), int(cumulative), name.strip()))
+    return out
+
+
+def print_importtime(src: Path, top: int = 12) -> None:
+    """Where ``detente forecast``'s imports go: self time per package, slowest imports."""
+    rows = importtime(["-m", "detente", "forecast"], src)
+    per: dict[str, int] = {}
+    for own, _, name in rows:
+        parts = name.split(".")
+        key = ".".join(parts[:2]) if parts[0] == "detente" else parts[0]
+        per[key] = per.get(key, 0) + own
+    total = sum(per.values())
+    print(f"\npython -X importtime -m detente forecast: {total / 1e6:.3f} s of imports "
+          f"({len(rows)} modules); self time per package:")
+    for key, us in sorted(per.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"  {key:<32} {us / 1e6:7.3f}")
+    print("slowest imports (cumulative, with what they import):")
+    for _, cumulative, name in sorted(rows, key=lambda r: -r[1])[:top]:
+        print(f"  {name:<56} {cumulative / 1e6:7.3f}")
 
 
 def best_of(args: list[str], src: Path, repeat: int) -> tuple[float, float]:
@@ -48,6 +86,8 @@ def best_of(args: list[str], src: Path, repeat: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-importtime", action="store_true",
+                        help="skip the -X importtime breakdown of forecast")
     parser.add_argument("--src", type=Path, action="append", default=None,
                         help="a src directory to time (repeatable; default: this checkout's)")
     ns = parser.parse_args()
@@ -56,11 +96,13 @@ def main() -> None:
     for src in ns.src or [SRC]:
         print(f"\n{src}")
         print(f"{'command':<20} {'wall s':>8} {'cpu s':>8} {'target':>7} {'cpu/target':>11}")
-        for label, args, target in RUNS:
+        for label, args, target in [*RUNS[:1], (*FLOOR, None), *RUNS[1:]]:
             wall, cpu = best_of(args, src, ns.repeat)
             tgt = f"{target:.1f}" if target else ""
             ratio = f"{cpu / target:.2f}" if target else ""
             print(f"{label:<20} {wall:8.3f} {cpu:8.3f} {tgt:>7} {ratio:>11}")
+        if not ns.no_importtime:
+            print_importtime(src)
 
 
 if __name__ == "__main__":

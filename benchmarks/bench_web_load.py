@@ -41,14 +41,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import multiprocessing
 import os
 import random
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -72,16 +75,20 @@ class Tally:
     timeouts: dict[str, int] = field(default_factory=dict)
     other_4xx: dict[str, int] = field(default_factory=dict)
     in_app: dict[str, list[float]] = field(default_factory=dict)
+    phases: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    failed_jobs: int = 0
+    polls: int = 0
 
     def app_time(self, kind: str, response: httpx.Response) -> int:
-        """Keep the server's own time for the request (``Server-Timing: app;dur=MS``);
-        the status."""
-        timing = response.headers.get("server-timing", "")
-        if timing.startswith("app;dur="):
-            self.in_app.setdefault(kind, []).append(float(timing[8:]) / 1e3)
+        """Keep the server's own time for the request and its phases (``Server-Timing:
+        app;dur=MS, auth;dur=MS, ...``); the status."""
+        found = server_timing(response)
+        if "app" in found:
+            self.in_app.setdefault(kind, []).append(found.pop("app"))
+            mine = self.phases.setdefault(kind, {})
+            for name, seconds in found.items():
+                mine.setdefault(name, []).append(seconds)
         return response.status_code
-    reasons: dict[str, int] = field(default_factory=dict)
-    failed_jobs: int = 0
 
     def add(self, kind: str, seconds: float, status: int) -> None:
         self.seconds.setdefault(kind, []).append(seconds)
@@ -98,6 +105,16 @@ class Tally:
         if kind != "heavy" and self.heavy_running > 0:
             self.light_while_heavy.append(seconds)
             self.while_heavy.setdefault(kind, []).append(seconds)
+
+
+def server_timing(response: httpx.Response) -> dict[str, float]:
+    """``Server-Timing: app;dur=12.5, db;dur=3.1`` -> ``{"app": 0.0125, "db": 0.0031}``."""
+    found: dict[str, float] = {}
+    for part in response.headers.get("server-timing", "").split(","):
+        name, _, rest = part.strip().partition(";dur=")
+        with contextlib.suppress(ValueError):
+            found[name] = float(rest) / 1e3
+    return found
 
 
 def pct(values: list[float], q: float) -> float:
@@ -165,6 +182,7 @@ async def heavy(client: httpx.AsyncClient, rng: random.Random, tally: Tally,
         while time.monotonic() < until + 60:
             await asyncio.sleep(1.0)
             state = await client.get(href)
+            tally.polls += 1
             if state.status_code != 200:
                 return state.status_code
             if state.json()["state"] == "done":
@@ -203,6 +221,99 @@ def cpu_seconds(proc: psutil.Process) -> float:
         except psutil.NoSuchProcess:
             pass
     return total
+
+
+def cpu_by_group(proc: psutil.Process, server_nice: int) -> dict[str, float]:
+    """CPU seconds of the server's processes by what they do, told apart by priority: the
+    server processes themselves (and their fork servers), the compute processes (+5) and
+    the job processes (+10; a finished one's time is in its parent's children's times)."""
+    groups = {"server": 0.0, "compute": 0.0, "jobs": 0.0}
+    for p in tree(proc):
+        try:
+            t, nice = p.cpu_times(), p.nice()
+        except psutil.NoSuchProcess:
+            continue
+        group = "jobs" if nice >= server_nice + 10 else (
+            "compute" if nice >= server_nice + 5 else "server")
+        groups[group] += t.user + t.system
+        groups["jobs"] += t.children_user + t.children_system
+    return groups
+
+
+def postmaster(db: str | None) -> psutil.Process | None:
+    """The PostgreSQL server of ``db`` when it runs here on a unix socket (the throwaway
+    cluster of scripts/pg_cluster.sh), to count its CPU."""
+    if not db or "host=/" not in db:
+        return None
+    folder = db.split("host=", 1)[1].split("&", 1)[0]
+    for p in psutil.process_iter(["cmdline"]):
+        cmd = " ".join(p.info["cmdline"] or [])
+        if "postgres" in cmd and folder in cmd and " -D " in cmd:
+            return p
+    return None
+
+
+def sample_backends(db: str, stop: threading.Event, out: list[tuple[int, int, int]]) -> None:
+    """Sample the database's ``pg_stat_activity`` every half second until ``stop``:
+    ``(active, of which waiting (a lock, I/O, the client), idle in a transaction)``
+    backends, this sampler's own not counted."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db)
+    query = text("SELECT count(*) FILTER (WHERE state = 'active'), "
+                 "count(*) FILTER (WHERE state = 'active' AND wait_event IS NOT NULL), "
+                 "count(*) FILTER (WHERE state LIKE 'idle in transaction%') "
+                 "FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                 "AND pid <> pg_backend_pid()")
+    try:
+        with engine.connect() as conn:
+            while not stop.wait(0.5):
+                row = conn.execute(query).one()
+                out.append((int(row[0]), int(row[1]), int(row[2])))
+                conn.rollback()
+    finally:
+        engine.dispose()
+
+
+def probe(base: str, token: str | None, seconds: float, every: float, nice: int | None,
+          conn: Any) -> None:
+    """A light client of its own, in its own process (at the server's priority): one
+    keep-alive connection asking a light route every ``every`` seconds, as one more user's
+    browser would; sends back ``(path, client seconds, Server-Timing phases, status)``."""
+    if nice is not None:
+        with contextlib.suppress(OSError):
+            os.nice(nice - os.nice(0))
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    out: list[tuple[str, float, dict[str, float], int]] = []
+    paths = ["/api/models", "/api/scenarios", "/api/jobs"]
+    with httpx.Client(base_url=base, timeout=60, headers=headers) as client:
+        until = time.monotonic() + seconds
+        n = 0
+        while time.monotonic() < until:
+            path = paths[n % len(paths)]
+            n += 1
+            start = time.monotonic()
+            try:
+                res = client.get(path)
+                out.append((path, time.monotonic() - start, server_timing(res),
+                            res.status_code))
+            except httpx.HTTPError:
+                out.append((path, time.monotonic() - start, {}, -1))
+            time.sleep(max(0.0, every - (time.monotonic() - start)))
+    conn.send(out)
+    conn.close()
+
+
+async def lag(stop: asyncio.Event, seen: list[float], tally: Tally,
+              heavy: list[bool]) -> None:
+    """The load generator's own delay: how late a 50 ms sleep wakes (its event loop is
+    late for every user when the machine gives it little CPU); and whether heavy jobs
+    were running at each tick."""
+    while not stop.is_set():
+        start = time.monotonic()
+        await asyncio.sleep(0.05)
+        seen.append(time.monotonic() - start - 0.05)
+        heavy.append(tally.heavy_running > 0)
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -245,16 +356,42 @@ async def run(args: argparse.Namespace) -> None:
                                     params={"draws": 10, "model": "median", "wait": 120})
             assert warm.status_code == 200, warm.text
         tally, stop, peak = Tally(), asyncio.Event(), [0.0]
+        server_nice = proc.nice()
+        ctx = multiprocessing.get_context("spawn")
+        receiving, sending = ctx.Pipe(duplex=False)
+        prober = ctx.Process(target=probe, args=(base, tokens[0], args.seconds,
+                                                 args.probe_every, args.server_nice,
+                                                 sending), daemon=True)
+        prober.start()
+        pg = postmaster(args.db)
+        pg0 = cpu_seconds(pg) if pg else 0.0
+        backends: list[tuple[int, int, int]] = []
+        sampling = threading.Event()
+        sampler = (threading.Thread(target=sample_backends, args=(args.db, sampling, backends),
+                                    daemon=True) if pg else None)
+        if sampler:
+            sampler.start()
         load0 = os.getloadavg()[0]
+        groups0, own0 = cpu_by_group(proc, server_nice), time.process_time()
         cpu0, t0 = cpu_seconds(proc), time.monotonic()
+        lags: list[float] = []
+        heavy_ticks: list[bool] = []
         watcher = asyncio.create_task(watch(proc, stop, peak))
+        lagger = asyncio.create_task(lag(stop, lags, tally, heavy_ticks))
         until = t0 + args.seconds
         await asyncio.gather(*(user(n, base, tally, until, args.requests_per_user, tokens[n])
                                for n in range(args.users)))
         wall = time.monotonic() - t0
         stop.set()
         await watcher
+        await lagger
         cpu = cpu_seconds(proc) - cpu0
+        groups = {k: v - groups0.get(k, 0.0) for k, v in cpu_by_group(proc, server_nice).items()}
+        own = time.process_time() - own0
+        pg_cpu = cpu_seconds(pg) - pg0 if pg else float("nan")
+        sampling.set()
+        probed = await asyncio.to_thread(receiving.recv)
+        prober.join(timeout=10)
     finally:
         server.terminate()
         try:
@@ -290,8 +427,52 @@ async def run(args: argparse.Namespace) -> None:
               f"{k} p50 {pct(v, .5) * 1e3:.0f} / p95 {pct(v, .95) * 1e3:.0f} ms"
               for k, v in sorted(tally.while_heavy.items())))
     print(f"heavy jobs done: {tally.heavy_done} (heavy rows time submit + polling to done)")
-    print(f"server CPU: {cpu:.0f} s over {wall:.0f} s ({cpu / wall:.2f} cores); peak memory "
-          f"(server and workers): {peak[0] / 2**20:.0f} MiB")
+    print(f"server CPU: {cpu:.0f} s over {wall:.0f} s ({cpu / wall:.2f} cores): "
+          + ", ".join(f"{k} {v:.0f} s" for k, v in groups.items())
+          + f"; PostgreSQL {pg_cpu:.0f} s; the load generator {own:.0f} s "
+          f"({own / wall:.2f} cores); peak memory (server and workers): "
+          f"{peak[0] / 2**20:.0f} MiB")
+    answered = sum(len(v) for v in tally.seconds.values()) + tally.polls + len(probed)
+    per_request = groups["server"] / max(answered, 1) * 1e3
+    print(f"server processes' CPU per answer: {per_request:.1f} ms ({answered} answers: the "
+          "users', their job polls and the probe's)")
+    print(f"load generator's lateness (a 50 ms sleep): p50 {pct(lags, .5) * 1e3:.0f} ms, "
+          f"p95 {pct(lags, .95) * 1e3:.0f} ms, max {max(lags, default=0) * 1e3:.0f} ms; "
+          f"heavy jobs running {100 * sum(heavy_ticks) / max(len(heavy_ticks), 1):.0f} % "
+          "of the run")
+    if backends:
+        n = len(backends)
+        print(f"PostgreSQL backends (pg_stat_activity, {n} samples): active mean "
+              f"{sum(b[0] for b in backends) / n:.1f} (max {max(b[0] for b in backends)}), "
+              f"of them waiting {sum(b[1] for b in backends) / n:.1f}, idle in a transaction "
+              f"{sum(b[2] for b in backends) / n:.1f}")
+    print("phases in the server (Server-Timing; ms, p50 / p95 over the requests that had "
+          "the phase, and how many had it):")
+    for kind in ("light", "page", "whatif", "forecast"):
+        phases = tally.phases.get(kind, {})
+        print(f"  {kind:<10}" + "; ".join(
+            f"{name} {pct(v, .5) * 1e3:.0f} / {pct(v, .95) * 1e3:.0f} (n={len(v)})"
+            for name, v in sorted(phases.items())))
+    report_probe(probed, args.probe_every)
+
+
+def report_probe(probed: list[tuple[str, float, dict[str, float], int]],
+                 every: float) -> None:
+    """The light probe's figures: the client's own time (a process of its own at the
+    server's priority, so the load generator's delays are not in it) and the server's."""
+    client = [c for _, c, _, status in probed if status == 200]
+    app = [t["app"] for _, _, t, _ in probed if "app" in t]
+    bad = sum(status != 200 for *_, status in probed)
+    print(f"light probe (one client every {every:.2f} s, its own process): {len(probed)} "
+          f"requests, {bad} not 200; client p50 {pct(client, .5) * 1e3:.0f} / p95 "
+          f"{pct(client, .95) * 1e3:.0f} / p99 {pct(client, .99) * 1e3:.0f} ms; in the "
+          f"server p50 {pct(app, .5) * 1e3:.0f} / p95 {pct(app, .95) * 1e3:.0f} / p99 "
+          f"{pct(app, .99) * 1e3:.0f} ms")
+    for path in sorted({p for p, *_ in probed}):
+        c = [c for p, c, _, s in probed if p == path and s == 200]
+        a = [t["app"] for p, _, t, _ in probed if p == path and "app" in t]
+        print(f"  {path:<16} client p50 {pct(c, .5) * 1e3:.0f} / p95 {pct(c, .95) * 1e3:.0f}"
+              f" ms; server p50 {pct(a, .5) * 1e3:.0f} / p95 {pct(a, .95) * 1e3:.0f} ms")
 
 
 def main() -> None:
@@ -301,6 +482,8 @@ def main() -> None:
     parser.add_argument("--requests-per-user", type=int, default=200)
     parser.add_argument("--job-workers", type=int, default=2)
     parser.add_argument("--compute-workers", type=int, default=2)
+    parser.add_argument("--probe-every", type=float, default=0.2,
+                        help="seconds between the light probe's requests")
     parser.add_argument("--server-nice", type=int, default=None,
                         help="run the server at this nice value (lowering it needs root); "
                         "default: the benchmark's own")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from detente.estimate import NOISE_FLOOR, CostModel, fit, measure
+from detente.requests import PhaseRequest
 
 WARM = 12.3
 PILOTS = {128: 0.738, 1024: 0.967}
@@ -101,7 +102,7 @@ def test_deal_commands_estimated_within_2x_from_recorded_timings(command, bundle
     if command == "deals":
         model = cost.deals_cost(problem, sc, robust=units, clock=clock)
     elif command == "phase":
-        model = cost.phase_cost(problem, sc, None, top=5, robust=units, clock=clock)
+        model = cost.phase_cost(problem, sc, PhaseRequest(robust=units), clock=clock)
     else:
         model = cost.proposals_cost(problem, sc, draws=units, clock=clock)
     assert [n for n, _ in model.pilots] == [n1, n2]

@@ -110,3 +110,91 @@ def test_a_lower_layers_error_reads_as_python_and_as_the_cli(template, python, c
     assert str(error) == python
     with click.Context(click.Command("x")):
         assert in_flags(error) == cli
+
+
+# ---- presenters: their texts (legends, captions, notes) name fields, the CLI spells them ----
+
+# module -> flags its texts may name, and why
+PRESENTER_EXCEPTIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "present/brief.py": (("--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                          "--virtual-time-budget", "--print-to-pdf"),
+                         "Chromium's own flags, given to print the brief as a PDF"),
+}
+
+
+def presenter_texts(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, text) of every string constant and f-string (read whole) but docstrings."""
+    docs = {id(n.value) for n in ast.walk(tree)
+            if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+    seen: set[int] = set()
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            seen.update(id(v) for v in node.values)
+            out.append((node.lineno, "".join(
+                v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)))
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and id(node) not in docs and id(node) not in seen):
+            out.append((node.lineno, node.value))
+    return out
+
+
+def flags_in_texts(source: str, module: str) -> list[str]:
+    allowed = PRESENTER_EXCEPTIONS.get(module, ((), ""))[0]
+    return [f"{module}:{line}: {flag} in {text[:60]!r}"
+            for line, text in presenter_texts(ast.parse(source))
+            for flag in FLAG.findall(COMMAND.sub("", text)) if flag not in allowed]
+
+
+def test_no_presenter_text_names_a_flag():
+    found = []
+    for path in sorted((SRC / "present").rglob("*.py")):
+        module = path.relative_to(SRC).as_posix()
+        found += flags_in_texts(path.read_text(encoding="utf-8"), module)
+    assert not found, "\n".join(found)
+
+
+def test_the_presenter_scan_finds_a_flag_in_a_caption():
+    src = ('"""Views (--top in a docstring is fine)."""\n'
+           'def f(n):\n    """``--explain``: fine here too."""\n'
+           '    caption = f"… {n} more (use --top)"\n'
+           '    return caption + " see `detente deals --shock ID`" + "--robust: draws"\n')
+    assert [f.split(": ")[1].split()[0] for f in flags_in_texts(src, "present/x.py")] == [
+        "--top", "--robust"]
+
+
+def test_a_legend_reads_as_python_and_as_the_cli():
+    from detente.cli.common import cli_words
+    from detente.present import legends
+
+    assert legends.more_line(3) == "… 3 more (use top=N)"
+    assert legends.every_term("deals") == "terms('deals'): every term."
+    python = legends.meaning("deals", "survives")
+    assert "; robust sets the number of draws" in python and "--" not in python
+    with click.Context(click.Command("x")):
+        assert legends.more_line(3, cli_words) == "… 3 more (use --top)"
+        assert legends.every_term("deals", cli_words) == "--explain: every term."
+        assert "; --robust sets the number" in legends.meaning("deals", "survives", cli_words)
+        assert legends.terms("pressures", cli_words)[7].name == "--shock id"
+        assert "(by --amend)" in legends.meaning("proposals", "amendment", cli_words)
+
+
+def test_a_views_note_reads_as_python_and_as_the_cli(tmp_path):
+    """The fitted ensemble's note on unused models: the CLI's flag, Python's keyword (the
+    snapshot of `backtest --fit-ensemble` caught an escaped slot printed as it was)."""
+    from pathlib import Path
+
+    from detente.cli.common import cli_words
+    from detente.present.backtest import ensemble_fit_view
+    from detente.results import EnsembleFit
+
+    cv = {"folds": 5, "issues": 40, "proposals": 12, "ensemble_mae": 20.0,
+          "compromise_mae": 21.0, "win_rate_vs_compromise": 0.5}
+    held = {"issues": 9, "proposals": [1, 2], "ensemble_mae": 19.0, "compromise_mae": 20.5}
+    fit = EnsembleFit({"lambda": 1.0, "cv": cv, "held_out": held}, ("compromise",),
+                      Path("w.json"), unused=("eum", "smp{x}"))
+    python = ensemble_fit_view(fit)[-1].plain
+    assert python == "not members: eum, smp{x} (add with members=[...])"
+    with click.Context(click.Command("backtest")):
+        cli = ensemble_fit_view(fit, cli_words)[-1].plain
+    assert cli == "not members: eum, smp{x} (add with --ensemble-member)"

@@ -62,8 +62,8 @@ def test_commands_get_valid_seeds_under_their_own_extension(fuzz):
     big = fuzz.command_seeds(max_cells=10**6, min_cells=fuzz.MAX_COMMAND_CELLS + 1)
     assert big and not set(big) & set(pairs)
     for text, ext in big:
-        assert ext in formats.format_module(formats.detect_format(
-            __import__("pathlib").Path("x" + ext), text)).EXTENSIONS
+        assert ext in formats.extensions(formats.detect_format(
+            __import__("pathlib").Path("x" + ext), text))
 
 
 def test_command_json_outside_its_scales_is_a_wrong_answer(fuzz, tmp_path):

@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "detente"
 
 # Lowest first; a module may import its own layer and those below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "atomic", "reading", "json_values", "notes", "version", "yaml_text",
+    ("spelling", "errors", "atomic", "reading", "json_values", "notes", "version", "yaml_text",
      "estimate", "constraints"),
     ("scenario", "conflict_facts", "scenarios", "templates", "anchors", "utility_space",
      "extras", "diagnostics", "violations"),
@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("power", "engines", "models", "requests"),
     ("deals", "uncertainty", "backtest", "inputs", "genius_export", "exchange_control",
      "outlook", "evidence"),
-    ("diagnostics", "results"),
+    ("results",),
     ("present", "store"),
     ("api",),
     ("cli", "web", "__init__", "__main__"),
@@ -100,6 +100,14 @@ def test_every_part_has_a_layer():
     parts = {_part(m) for m in MODULES}
     missing = sorted(p for p in parts if p not in RANK)
     assert not missing, f"add these parts of detente to LAYERS in {__file__}: {missing}"
+
+
+def test_every_part_has_one_layer_only():
+    """A part named on two floors would be checked on the higher one only (``RANK`` keeps
+    the last), and the drawn architecture would show it twice."""
+    named = [part for parts in LAYERS for part in parts]
+    twice = sorted({p for p in named if named.count(p) > 1})
+    assert not twice, f"parts on more than one floor of LAYERS: {twice}"
 
 
 def test_no_import_runs_back_up_the_layers():

@@ -200,3 +200,85 @@ def test_the_outlook_cli_spells_the_requests_field_as_its_flag():
     assert "--hold-months must be 0 to 600 (got 601)" in res.output
     with pytest.raises(OptionError, match=r"^hold_months must be 0 to 600 \(got 601\)$"):
         api.outlook(hold_months=601)
+
+
+# ---- logrolls, phase and pressures: requests like the others (issue 30, session 4) ----------
+
+def test_broker_requests_route_the_problems_options_and_check_their_own():
+    from detente.requests import LogrollRequest, PhaseRequest, PressureRequest
+
+    for kind in (LogrollRequest, PhaseRequest, PressureRequest):
+        req = kind.of(utility="quadratic", batna={"UKR": 0.2})
+        assert req.problem.utility == "quadratic" and req.problem.batna == {"UKR": 0.2}
+    assert LogrollRequest.of(actors=["UKR"]).actors == ("UKR",)
+    with pytest.raises(OptionError) as bad:
+        PhaseRequest.of(robust=-1, top=-2)
+    assert str(bad.value) == ("top must be an integer >= 0 (got -2); robust must be None or "
+                              "an integer >= 0 (got -1)")
+    with pytest.raises(OptionError, match=r"unknown option\(s\) robust; PressureRequest"):
+        PressureRequest.of(robust=5)
+
+
+def test_phase_and_logrolls_take_their_request_whole(ukraine):
+    from detente.requests import LogrollRequest, PhaseRequest
+
+    by_keywords = api.phase(ukraine, top=2, robust=0)  # the Nash deal
+    by_request = api.phase(ukraine, request=PhaseRequest(top=2, robust=0))
+    assert by_request.to_dict() == by_keywords.to_dict()
+    assert len(by_request.plans) <= 2
+    found = api.logrolls(ukraine, request=LogrollRequest(actors=("UKR",), robust=0))
+    assert found.to_dict() == api.logrolls(ukraine, actors=["UKR"], robust=0).to_dict()
+    assert all("UKR" in (r.a, r.b) for r in found.logrolls)
+
+
+def test_each_shock_replaces_the_requests_own_shocks(ukraine, monkeypatch):
+    from types import SimpleNamespace
+
+    from detente.deals import pressures
+    from detente.requests import DealProblemRequest
+
+    seen = []
+
+    def analysed(problem):  # the analysis itself is the deals tests' business
+        seen.append((problem.shocks, problem.utility))
+        return SimpleNamespace(problem=problem, zopa=SimpleNamespace(size=0),
+                               solution=lambda name: None)
+
+    monkeypatch.setattr(pressures, "analyse", analysed)
+    first = ukraine.shocks[0].id
+    rows = pressures.shock_effects(ukraine, DealProblemRequest(shocks=(first,),
+                                                               utility="quadratic"))
+    assert seen == [((), "quadratic"), *(((k.id,), "quadratic") for k in ukraine.shocks)]
+    assert [r["shock"] for r in rows] == [None, *(k.id for k in ukraine.shocks)]
+
+
+@pytest.mark.parametrize(("command", "argv", "kind", "fields"), [
+    ("phase", ["phase", "--deal", "donetsk=0", "--top", "2", "--robust", "0",
+               "--batna", "UKR=0.2"], "PhaseRequest",
+     {"deal": "donetsk=0", "top": 2, "robust": 0}),
+    ("logrolls", ["logrolls", "--actor", "UKR", "--robust", "7", "--seed", "3"],
+     "LogrollRequest", {"actors": ("UKR",), "robust": 7, "seed": 3}),
+    ("pressures", ["pressures", "--deal", "donetsk=0", "--utility", "quadratic"],
+     "PressureRequest", {"deal": "donetsk=0"}),
+])
+def test_the_cli_builds_the_request_and_the_facade_gets_it_whole(monkeypatch, command, argv,
+                                                                  kind, fields):
+    from typer.testing import CliRunner
+
+    seen = {}
+
+    def stand_in(scenario, *, request=None, **rest):
+        seen.update(request=request, rest=rest)
+        raise DetenteError("stopped here")
+
+    monkeypatch.setattr(api, command, stand_in)
+    res = CliRunner().invoke(app, argv)
+    assert "stopped here" in res.output, res.output
+    req = seen["request"]
+    assert type(req).__name__ == kind
+    assert {k: getattr(req, k) for k in fields} == fields
+    assert set(seen["rest"]) <= {"format"}  # nothing but where the file is read from
+    if command == "phase":
+        assert req.problem.batna == {"UKR": 0.2}
+    if command == "pressures":
+        assert req.problem.utility == "quadratic"

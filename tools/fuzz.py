@@ -369,7 +369,7 @@ def command_seeds(max_cells: int = MAX_COMMAND_CELLS,
             except DetenteError:
                 cells = 0
             if min_cells <= cells <= max_cells:
-                out.append((text, module.EXTENSIONS[0]))
+                out.append((text, formats.extensions(fmt)[0]))
     return out
 
 

@@ -8,9 +8,10 @@ straight to the spot.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+
+from detente.spelling import Spell, fields, python_words, quote, spelled
 
 Path = tuple[str | int, ...]
 
@@ -85,34 +86,25 @@ class OptionError(DetenteError):
     only the CLI knows its flags.
     """
 
-    _SLOT = re.compile(r"\{\{|\}\}|\{(\w+)( [^{}:]+)?(?::([^{}]*))?\}")
-
     def __init__(self, template: str) -> None:
         self.template = template
-        super().__init__(self.spelled(lambda name, python: python, values=False))
+        super().__init__(self.spelled(python_words, values=False))
 
     @property
     def fields(self) -> tuple[str, ...]:
         """The fields the message names, in order."""
-        return tuple(m.group(1) for m in self._SLOT.finditer(self.template) if m.group(1))
+        return fields(self.template)
 
-    def spelled(self, spell: Callable[[str, str], str], *, values: bool = True) -> str:
+    def spelled(self, spell: Spell, *, values: bool = True) -> str:
         """The message with each field as ``spell(field, python_spelling)`` says, followed
         by the value it takes where the template gives one (unless ``values`` is false:
-        Python's spelling holds it)."""
-
-        def one(m: re.Match[str]) -> str:
-            if m.group(1) is None:
-                return m.group(0)[0]
-            said = spell(m.group(1), m.group(3) or m.group(1))
-            return said + (m.group(2) or "") if values else said
-
-        return self._SLOT.sub(one, self.template)
+        Python's spelling holds it); see :mod:`detente.spelling`."""
+        return spelled(self.template, spell, values=values)
 
     @staticmethod
     def quote(text: str) -> str:
         """``text`` (a value, a name the user typed) safe inside a template."""
-        return text.replace("{", "{{").replace("}", "}}")
+        return quote(text)
 
 
 class ScenarioError(DetenteError):

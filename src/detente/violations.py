@@ -222,20 +222,6 @@ def violations(rules: ForecastRules, points: Mapping[str, np.ndarray],
     return out
 
 
-def summary_line(found: Sequence[Violation], width: int = 80) -> str:
-    """The one line under a forecast table: how many rules each model breaks (``—``: none),
-    cut to ``width`` only at a model boundary (the full list is in the JSON and CSV)."""
-    if not found:
-        return "Rules broken: none (red lines, linkages, sole control)."
-    per: dict[str, int] = {}
-    for v in found:
-        per[v.model] = per.get(v.model, 0) + 1
-    head = "Rules broken (--explain lists them): "
-    parts = [f"{m} {n}" for m, n in per.items()]
-    line = head + ", ".join(parts)
-    return line if len(line) <= width else head + f"{len(found)} by {len(per)} models"
-
-
 def rows(found: Sequence[Violation]) -> list[dict[str, Any]]:
     """One CSV row per violation."""
     return [{"model": v.model, "kind": v.rule.kind, "rule": v.rule.id, "actor": v.rule.actor,

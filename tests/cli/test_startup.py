@@ -157,3 +157,16 @@ def test_values_given_on_the_command_line_still_go_through_typer():
     assert not _DefaultsAsDeclared(top)._as_declared(0)  # given, not the default object
     interval = next(p for p in command.params if p.name == "interval")
     assert _DefaultsAsDeclared(interval)._as_declared(interval.default)
+
+
+def test_forecast_of_a_yaml_file_imports_no_other_format():
+    # the format is picked by the extensions declared in detente.formats, so reading a
+    # .yaml scenario loads neither the CSV readers nor KTAB's XML one (xml.sax.saxutils
+    # pulls urllib.request, http.client and ssl: 0.04 s of CPU)
+    loaded = _modules_after("forecast")
+    assert "detente.formats.scenario_yaml" in loaded
+    others = sorted(m for m in loaded if m in {
+        "detente.formats.decide_csv", "detente.formats.deu", "detente.formats.ktab_csv",
+        "detente.formats.ktab_xml", "detente.formats.scenario_csv", "detente.formats.eum_csv",
+        "xml.sax.saxutils", "urllib.request"})
+    assert not others, f"detente forecast imported {others}"

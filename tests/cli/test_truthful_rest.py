@@ -14,6 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from detente import api, formats
+from detente.cli.common import cli_words
 from detente.cli.main import app
 from detente.errors import DetenteError
 from detente.inputs import files
@@ -228,7 +229,7 @@ def test_explain_prints_every_term_within_80_columns(argv):
     assert max(len(line) for line in res.stdout.splitlines()) <= 80
     text = " ".join(res.stdout.split())
     assert f"Terms in `detente {argv[0]}`" in text
-    for term in legends.terms(argv[0]):
+    for term in legends.terms(argv[0], cli_words):
         assert " ".join(term.meaning.split()) in text
     assert "Terms in" not in invoke(*argv).stdout  # only when asked
 
@@ -238,7 +239,8 @@ def test_short_legends_and_docs_come_from_the_same_text():
 
     assert legends.meaning("simulate", "differs") in SIMULATION_LEGEND
     doc = (Path(__file__).resolve().parents[2] / "docs" / "output-terms.md").read_text()
-    assert doc == legends.markdown(), "regenerate docs/output-terms.md from present/legends.py"
+    assert doc == legends.markdown(spell=cli_words), (
+        "regenerate docs/output-terms.md from present/legends.py")
 
 
 def test_the_pareto_frontier_of_many_actors_is_found_not_a_traceback():

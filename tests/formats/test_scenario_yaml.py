@@ -124,3 +124,63 @@ def test_bundled_scenario_content(ukraine):
 def test_missing_file_and_unknown_name():
     with pytest.raises(DetenteError, match="no such file"):
         detente.load("does-not-exist.yaml")
+
+
+def _every_path(node, path=()):
+    """Every (path, node) of a composed tree: mapping keys by name, list items by index."""
+    import yaml
+
+    yield path, node
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _every_path(value, (*path, key.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for k, item in enumerate(node.value):
+            yield from _every_path(item, (*path, k))
+
+
+def test_a_well_formed_scenario_is_read_by_libyaml_alone(monkeypatch):
+    """The bundled scenario is composed once, by libyaml: the pure-Python loader (7 times
+    slower, ~0.08 s of CPU per `detente forecast`) is left for documents libyaml refuses."""
+    import yaml
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML built without libyaml")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the pure-Python loader read a well-formed scenario")
+
+    monkeypatch.setattr(scenario_yaml, "_Loader", refuse)
+    assert detente.load("ukraine-2025-11").issue_ids
+
+
+def test_libyaml_gives_the_pure_python_loaders_data_and_lines():
+    from detente.scenarios import bundled_path
+
+    text = bundled_path("ukraine-2025-11").read_text(encoding="utf-8")
+    trees = []
+    for cls in (scenario_yaml._FastLoader, scenario_yaml._Loader):
+        loader = cls(text)
+        root = loader.get_single_node()
+        trees.append((root, loader.construct_document(root)))
+        loader.dispose()
+    (fast_root, fast_data), (slow_root, slow_data) = trees
+    assert fast_data == slow_data
+    fast = {path: node.start_mark.line for path, node in _every_path(fast_root)}
+    slow = {path: node.start_mark.line for path, node in _every_path(slow_root)}
+    assert len(fast) > 1000 and fast == slow
+
+
+@pytest.mark.parametrize("text", [GOOD.replace("  - id: B", "   - id: B"),
+                                  GOOD + "\tbad: 1\n", GOOD + "x: *nope\n"])
+def test_a_document_libyaml_refuses_keeps_the_pure_python_message(text):
+    import yaml
+
+    with pytest.raises(DetenteError) as got:
+        scenario_yaml.loads(text, file="t.yaml")
+    try:
+        yaml.load(text, Loader=scenario_yaml._Loader)
+    except yaml.YAMLError as exc:
+        found, _ = scenario_yaml.plain_yaml_error(exc.problem or str(exc))
+        line = exc.problem_mark.line + 1
+    assert f"t.yaml:{line}: (scenario): found {found};" in str(got.value)

@@ -7,16 +7,22 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from detente import formats
 from detente.api._scenarios import ScenarioLike, _scenario
-from detente.errors import DetenteError, OptionError
+from detente.errors import DetenteError
 from detente.formats.genius import GeniusDomain, read_genius_domain
-from detente.requests import DealProblemRequest, DealRequest
+from detente.requests import (
+    DealProblemRequest,
+    DealRequest,
+    LogrollRequest,
+    PhaseRequest,
+    PressureRequest,
+)
+from detente.requests.deals import survival_draws
 from detente.results import DealWork, LogrollSet
 from detente.scenario import Scenario
 from detente.scenarios import DEFAULT, resolve
@@ -90,7 +96,7 @@ def analyse_deals(
 
     ``drops`` (actor -> D) asks which deals open if that actor's BATNA fell by
     D; ``draws > 0`` samples uncertain BATNAs with ``seed``. ``robust`` (default ``None``:
-    :data:`~detente.deals.robust.DEFAULT_ROBUST_DRAWS`, 500, as ``detente deals``; 0 for
+    :data:`~detente.requests.deals.DEFAULT_ROBUST_DRAWS`, 500, as ``detente deals``; 0 for
     none) gives every frontier deal its survival probability: the share of ``robust``
     draws (``seed``) of the stated uncertainty (positions, saliences, capabilities,
     BATNAs and the pressures on them) in which it stays acceptable
@@ -103,7 +109,7 @@ def analyse_deals(
     source = load_deal_source(scenario, format)
     problem = deal_problem(source, request=req.problem, format=format)
     report = analyse(problem, drops=dict(req.drops or {}), draws=req.draws, seed=req.seed)
-    robust = _robust_draws(req.robust)
+    robust = survival_draws(req.robust)
     if robust:
         report = with_survival(report, _plain_scenario(source), draws=robust, seed=req.seed)
     return report
@@ -155,24 +161,25 @@ def deals_cost(
     req = DealRequest.of(request, **options)
     source = load_deal_source(scenario, format)
     problem = deal_problem(source, request=req.problem, format=format)
-    return cost(problem, _plain_scenario(source), robust=_robust_draws(req.robust),
+    return cost(problem, _plain_scenario(source), robust=survival_draws(req.robust),
                 draws=req.draws, drops=dict(req.drops or {}), seed=req.seed)
 
 
-def phase_cost(scenario: ScenarioLike | GeniusDomain = None, *,
-               deal: str | Mapping[str, Any] | None = None, top: int = 5,
-               utility: str = "linear", batna: Mapping[str, float] | None = None,
-               format: str | None = None, robust: int | None = None,
-               seed: int = 0) -> CostModel:
-    """The cost of :func:`phase` with the same arguments here, as ``fixed + per_draw ·
+def phase_cost(
+    scenario: ScenarioLike | GeniusDomain = None,
+    *,
+    request: PhaseRequest | None = None,
+    format: str | None = None,
+    **options: Any,
+) -> CostModel:
+    """The cost of :func:`phase` with the same ``request`` here, as ``fixed + per_draw ·
     robust`` (:func:`detente.deals.cost.phase_cost`); what ``detente phase`` guards with."""
     from detente.deals.cost import phase_cost as cost
 
+    req = PhaseRequest.of(request, **options)
     source = load_deal_source(scenario, format)
-    problem = deal_problem(source, utility=utility, batna=batna, format=format)
-    chosen = None if deal is None else problem.parse_deal(deal)
-    return cost(problem, _plain_scenario(source), chosen, top=top,
-                robust=_robust_draws(robust), seed=seed)
+    problem = deal_problem(source, request=req.problem, format=format)
+    return cost(problem, _plain_scenario(source), req)
 
 
 def load_deal_source(scenario: ScenarioLike | GeniusDomain = None,
@@ -187,17 +194,6 @@ def load_deal_source(scenario: ScenarioLike | GeniusDomain = None,
     return read_genius_domain(path) if genius else formats.read(path, format=format)
 
 
-def _robust_draws(robust: int | None) -> int:
-    """Survival draws: ``None`` takes :data:`detente.deals.robust.DEFAULT_ROBUST_DRAWS`."""
-    from detente.deals.robust import DEFAULT_ROBUST_DRAWS
-
-    if robust is None:
-        return DEFAULT_ROBUST_DRAWS
-    if robust < 0:
-        raise DetenteError(f"robust draws must be 0 or more (got {robust})")
-    return robust
-
-
 def _plain_scenario(source: Scenario | GeniusDomain) -> Scenario:
     return source.scenario if isinstance(source, GeniusDomain) else source
 
@@ -205,91 +201,57 @@ def _plain_scenario(source: Scenario | GeniusDomain) -> Scenario:
 def logrolls(
     scenario: ScenarioLike | GeniusDomain = None,
     *,
-    utility: str = "linear",
-    actors: Sequence[str] | None = None,
+    request: LogrollRequest | None = None,
     format: str | None = None,
-    robust: int | None = None,
-    seed: int = 0,
+    **options: Any,
 ) -> LogrollSet:
-    """Pairs of actors and issues where each side gains more than it gives; ``actors``
-    keeps the trades involving any of them (default: all).
+    """Pairs of actors and issues where each side gains more than it gives, as ``request``
+    says (:class:`~detente.requests.LogrollRequest`; keyword ``options`` are its fields and
+    its problem's, ``utility`` as in :func:`deal_problem`): ``actors`` keeps the trades
+    involving any of them (default: all).
 
-    ``robust`` (default ``None``: :data:`~detente.deals.robust.DEFAULT_ROBUST_DRAWS`,
+    ``robust`` (default ``None``: :data:`~detente.requests.deals.DEFAULT_ROBUST_DRAWS`,
     500, as ``detente logrolls``) adds each trade's survival: the share of ``robust`` draws
     (``seed``) of the stated uncertainty in which the trade still passes every test the
     logroll finder applies (:func:`detente.deals.logrolls.holds`), and ranks the trades
     by it, ties in the point order (the larger smaller net gain first). ``robust=0``:
-    the point order only, no survival.
+    the point order only, no survival. See :func:`detente.deals.operations.ranked_logrolls`.
     """
-    from detente.deals import logrolls as find
+    from detente.deals.operations import ranked_logrolls
 
+    req = LogrollRequest.of(request, **options)
     source = load_deal_source(scenario, format)
-    problem = deal_problem(source, utility=utility, format=format)
-    found = find(problem)
-    if actors:
-        unknown = set(actors) - set(problem.actors)
-        if unknown:
-            raise DetenteError(f"unknown actor(s) {', '.join(sorted(unknown))}; actors are "
-                               f"{', '.join(problem.actors)}")
-        found = [r for r in found if r.a in actors or r.b in actors]
-    robust = _robust_draws(robust)
-    if not robust:
-        return LogrollSet(tuple(found))
-    from detente.deals.robust import by_survival, logroll_survival
-
-    surv = logroll_survival(problem, _plain_scenario(source), found, draws=robust, seed=seed)
-    order = by_survival(surv.probability)
-    return LogrollSet(tuple(found[k] for k in order), surv.take(order))
+    problem = deal_problem(source, request=req.problem, format=format)
+    return LogrollSet(*ranked_logrolls(problem, _plain_scenario(source), req))
 
 
 def phase(
     scenario: ScenarioLike | GeniusDomain = None,
     *,
-    deal: str | Mapping[str, Any] | None = None,
-    top: int = 5,
-    utility: str = "linear",
-    batna: Mapping[str, float] | None = None,
+    request: PhaseRequest | None = None,
     format: str | None = None,
-    robust: int | None = None,
-    seed: int = 0,
+    **options: Any,
 ) -> PhaseReport:
-    """Order a deal's issues into self-enforcing phases, or price the guarantee needed.
+    """Order a deal's issues into self-enforcing phases, or price the guarantee needed, as
+    ``request`` says (:class:`~detente.requests.PhaseRequest`; keyword ``options`` are its
+    fields and its problem's: ``utility``, ``batna`` as in :func:`deal_problem`).
 
     ``deal``: ``"issue=option,..."`` or a mapping (other issues at the status
     quo); default the Nash bargaining deal. ``top``: plans to keep (default 5), those
     needing the smallest guarantee. ``robust`` (default ``None``:
-    :data:`~detente.deals.robust.DEFAULT_ROBUST_DRAWS`, 500, as ``detente phase``; 0 for
-    none) adds, over ``robust`` draws (``seed``) of the stated uncertainty, the share in
-    which the deal is acceptable and, per plan, the share in which it also needs no more
-    guarantee than at the point estimate, and ranks the kept plans by that share, ties in
-    the point order (smallest guarantee first).
+    :data:`~detente.requests.deals.DEFAULT_ROBUST_DRAWS`, 500, as ``detente phase``; 0
+    for none) adds, over ``robust`` draws (``seed``) of the stated uncertainty, the share
+    in which the deal is acceptable and, per plan, the share in which it also needs no
+    more guarantee than at the point estimate, and ranks the kept plans by that share,
+    ties in the point order (smallest guarantee first). See
+    :func:`detente.deals.operations.phased`.
     """
+    from detente.deals.operations import phased
 
-    from detente.deals import analyse
-    from detente.deals import phase as order
-
+    req = PhaseRequest.of(request, **options)
     source = load_deal_source(scenario, format)
-    problem = deal_problem(source, utility=utility, batna=batna, format=format)
-    if deal is None:
-        rep = analyse(problem)
-        nash = rep.solutions["nash"]
-        if nash is None:
-            raise OptionError("no deal beats every BATNA; give one with {deal}")
-        chosen = rep.frontier_options[nash]
-    else:
-        chosen = problem.parse_deal(deal)
-    report = order(problem, chosen, top=top)
-    robust = _robust_draws(robust)
-    if not robust or not report.plans:
-        return report
-    from detente.deals.robust import plan_order, plan_survival
-
-    found = plan_survival(problem, _plain_scenario(source), chosen,
-                          [p.phases for p in report.plans], [p.guarantee for p in report.plans],
-                          draws=robust, seed=seed)
-    ranked = plan_order(found)  # point order unless a plan survives more beyond noise
-    return replace(report, plans=tuple(report.plans[k] for k in ranked),
-                   robust=found.take(ranked))
+    problem = deal_problem(source, request=req.problem, format=format)
+    return phased(problem, _plain_scenario(source), req)
 
 
 def deal_pair(scenario: ScenarioLike | GeniusDomain, pair: tuple[str, str], *,
@@ -312,10 +274,12 @@ def load_genius(path: str | os.PathLike[str]) -> GeniusDomain:
 def pressures(
     scenario: ScenarioLike = None,
     *,
-    deal: str | Mapping[str, Any] | None = None,
-    utility: str = "linear",
+    request: PressureRequest | None = None,
+    **options: Any,
 ) -> dict[str, Any]:
-    """How the scenario's pressure variables and named shocks move the deals.
+    """How the scenario's pressure variables and named shocks move the deals, as
+    ``request`` says (:class:`~detente.requests.PressureRequest`; keyword ``options`` are
+    its fields and its problem's, ``utility`` as in :func:`deal_problem`).
 
     ``levers``: per pressure, the ZOPA size now and at the ends of its range, and
     the smallest rise or fall that lets a deal in or pushes one out (and, with
@@ -323,12 +287,8 @@ def pressures(
     ``shocks``: the BATNAs, ZOPA size and Nash deal after each named shock.
     See :mod:`detente.deals.pressures`.
     """
-    from detente.deals.pressures import pressure_levers, shock_effects
+    from detente.deals.operations import pressure_report
 
+    req = PressureRequest.of(request, **options)
     sc = _scenario(scenario)
-    problem = deal_problem(sc, utility=utility)
-    return {
-        "scenario": sc.name,
-        "levers": [lv.to_dict() for lv in pressure_levers(problem, deal=deal)],
-        "shocks": shock_effects(sc, utility=utility),
-    }
+    return pressure_report(deal_problem(sc, request=req.problem), sc, req)

@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from detente import api
-from detente.cli.common import console, err_console, explain, guard, show
+from detente.cli.common import cli_words, console, err_console, explain, guard, show
 from detente.cli.options import ExplainOpt, FromOpt
 from detente.present.backtest import (
     backtest_notes,
@@ -90,4 +90,4 @@ def backtest(
         command = "detente backtest " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else ""
         fit = api.fit_ensemble(report, fit_ensemble, members=ensemble_member, seed=seed,
                                command=command)
-        show(ensemble_fit_view(fit))
+        show(ensemble_fit_view(fit, cli_words))

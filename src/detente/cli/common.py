@@ -25,8 +25,8 @@ err_console = make_console(stderr=True)
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_USAGE", "Group", "OutputFormat", "console", "err_console",
-           "explain", "guard", "show"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_USAGE", "Group", "OutputFormat", "cli_words", "console",
+           "err_console", "explain", "guard", "show"]
 
 
 def show(items: Iterable[RenderableType], *, to: Console | None = None) -> None:
@@ -39,7 +39,7 @@ def show(items: Iterable[RenderableType], *, to: Console | None = None) -> None:
 def explain(command: str, on: bool) -> None:
     """``--explain``: print the legend of ``command``'s terms (after its table)."""
     if on:
-        show(explain_view(command))
+        show(explain_view(command, cli_words))
 
 
 def print_problems(error: DetenteError) -> None:
@@ -63,7 +63,7 @@ def print_problems(error: DetenteError) -> None:
 # fields whose flag is not named after them (the rest: the command's option of the same
 # name, else --field-name)
 FIELD_FLAGS = {"models": "--model", "params": "--param", "format": "--from",
-               "amend_rule": "--amend"}
+               "amend_rule": "--amend", "shocks": "--shock", "members": "--ensemble-member"}
 
 
 def flag_of(field: str) -> str:
@@ -77,11 +77,17 @@ def flag_of(field: str) -> str:
     return FIELD_FLAGS.get(field, "--" + field.replace("_", "-"))
 
 
+def cli_words(field: str, python: str) -> str:
+    """The CLI's :data:`~detente.spelling.Spell`: a field as its flag in the command being
+    run (``draws`` -> ``--draws``), for the errors and the legends of the presenters."""
+    return flag_of(field)
+
+
 def in_flags(error: DetenteError) -> str:
     """The message of ``error`` in the CLI's words: each field an option error names is
     spelled as its flag (``draws`` -> ``--draws``); only the CLI knows its flags."""
     if isinstance(error, OptionError):
-        return error.spelled(lambda field, _python: flag_of(field))
+        return error.spelled(cli_words)
     return str(error)
 
 

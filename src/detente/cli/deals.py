@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from detente import api
-from detente.cli.common import console, explain, guard, show
+from detente.cli.common import cli_words, console, explain, guard, show
 from detente.cli.guards import refuse_costly, refuse_huge_deals
 from detente.cli.options import (
     AcceptanceOpt,
@@ -77,7 +77,7 @@ def deals(
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict(top=top)))
         return
-    show(deals_view(rep, top=top))
+    show(deals_view(rep, top=top, spell=cli_words))
     explain("deals", explain_)
 
 
@@ -96,12 +96,13 @@ def logrolls(
     """Pairs of actors and issues where each side gains more than it gives, with the share
     of draws of the stated uncertainty in which each trade still passes its tests (ranked
     by that share)."""
-    found = api.logrolls(scenario, utility=utility, actors=actor or None, format=fmt,
-                         robust=robust, seed=seed)
+    request = api.LogrollRequest.of(utility=utility, actors=actor or None, robust=robust,
+                                    seed=seed)
+    found = api.logrolls(scenario, request=request, format=fmt)
     if output == OutputFormat.json:
         console.print_json(json.dumps(found.to_dict(top=top)))
         return
-    console.print(logrolls_table(found, top=top))
+    console.print(logrolls_table(found, top=top, spell=cli_words))
     explain("logrolls", explain_)
 
 
@@ -127,15 +128,15 @@ def phase(
     source = api.load_deal_source(scenario, format=fmt)
     refuse_huge_deals(api.estimate_deals(source, utility=utility, deal_space=deal is None),
                       yes)
-    given: dict[str, Any] = {"deal": deal, "top": top, "utility": utility,
-             "batna": api.parse_pairs(batna, "--batna"), "format": fmt, "robust": robust,
-             "seed": seed}
+    request = api.PhaseRequest.of(deal=deal, top=top, utility=utility,
+                                  batna=api.parse_pairs(batna, "--batna"), robust=robust,
+                                  seed=seed)
     if robust and not yes:
-        refuse_costly(api.phase_cost(source, **given), robust,
+        refuse_costly(api.phase_cost(source, request=request, format=fmt), robust,
                       f"the phasing with {robust:,} draws of its survival", yes)
-    res = api.phase(source, **given)
+    res = api.phase(source, request=request, format=fmt)
     if output == OutputFormat.json:
         console.print_json(json.dumps(res.to_dict()))
         return
-    show(phase_view(res))
+    show(phase_view(res, cli_words))
     explain("phase", explain_)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from detente import api
-from detente.cli.common import console, explain, guard, show
+from detente.cli.common import cli_words, console, explain, guard, show
 from detente.cli.options import (
     ExplainOpt,
     FromOpt,
@@ -54,5 +54,5 @@ def exchanges(
     if output is OutputFormat.json:
         console.print_json(json.dumps(run.to_dict()))
         return
-    show(exchange_view(run, top=top))
+    show(exchange_view(run, top=top, spell=cli_words))
     explain("exchanges", explain_)

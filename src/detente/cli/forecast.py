@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from detente import api
-from detente.cli.common import console, explain, guard, show
+from detente.cli.common import cli_words, console, explain, guard, show
 from detente.cli.options import (
     ExplainOpt,
     FormatOpt,
@@ -84,7 +84,7 @@ def forecast(
         return
     show(forecast_view(result))
     if exchanges:
-        show(exchange_logs(result, top=top))
+        show(exchange_logs(result, top=top, spell=cli_words))
     if rounds:
         show(rounds_view(result))
     explain("forecast", explain_)

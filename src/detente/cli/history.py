@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from detente import api
-from detente.cli.common import OutputFormat, console, guard
+from detente.cli.common import OutputFormat, cli_words, console, guard
 from detente.cli.options import (
     FormatOpt,
     FromOpt,
@@ -98,7 +98,8 @@ def log(name: HistoryArg = None, db: DbOpt = None,
     elif not versions:
         console.print(f"no versions in {where}", highlight=False)
     else:
-        console.print(log_table(versions, title=f"History ({where})", top=top))
+        console.print(log_table(versions, title=f"History ({where})", top=top,
+                                spell=cli_words))
 
 
 @app.command("rm")

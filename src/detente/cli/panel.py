@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from detente import api
-from detente.cli.common import OutputFormat, console, err_console, guard
+from detente.cli.common import OutputFormat, cli_words, console, err_console, guard
 from detente.cli.options import ForceOpt, ParamOpt, SeedOpt, TableJsonOpt, TopOpt
 from detente.errors import DetenteError
 from detente.present.inputs import (
@@ -130,7 +130,7 @@ def disagreement(
     if out_format is OutputFormat.json:
         console.print_json(json.dumps(report.to_dict()))
         return
-    console.print(disagreement_table(report, top=top))
+    console.print(disagreement_table(report, top=top, spell=cli_words))
     extra = presence_table(report)
     if extra is not None:
         console.print(extra)

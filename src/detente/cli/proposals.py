@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from detente import api
-from detente.cli.common import console, explain, guard, show
+from detente.cli.common import cli_words, console, explain, guard, show
 from detente.cli.guards import refuse_costly, refuse_huge_deals
 from detente.cli.options import (
     AcceptanceOpt,
@@ -63,5 +63,5 @@ def proposals(
     if output == OutputFormat.json:
         console.print_json(json.dumps(rep.to_dict()))
         return
-    show(proposals_view(rep, top=top))
+    show(proposals_view(rep, top=top, spell=cli_words))
     explain("proposals", explain_)

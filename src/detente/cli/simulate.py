@@ -19,7 +19,7 @@ from rich.progress import (
 )
 
 from detente import api
-from detente.cli.common import console, err_console, explain, guard, show
+from detente.cli.common import cli_words, console, err_console, explain, guard, show
 from detente.cli.guards import SIMULATE_ESTIMATE_FROM, refuse_long_run
 from detente.cli.options import (
     DrawsOpt,
@@ -168,7 +168,8 @@ def sensitivity(
     if output is OutputFormat.json:
         console.print_json(json.dumps(res.to_dict()))
         return
-    show(sensitivity_view(res, sc, by=by.value, issues=issue or None, top=top))
+    show(sensitivity_view(res, sc, by=by.value, issues=issue or None, top=top,
+                          spell=cli_words))
     explain("sensitivity", explain_)
 
 
@@ -199,5 +200,5 @@ def levers(
     if output is OutputFormat.json:
         console.print_json(json.dumps(res.to_dict()))
         return
-    show(levers_view(res, sc, top=top))
+    show(levers_view(res, sc, top=top, spell=cli_words))
     explain("levers", explain_)

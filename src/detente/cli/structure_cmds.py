@@ -52,7 +52,7 @@ def pressures(
 
     Each shock is listed with its id, the name `detente deals --shock ID` takes.
     """
-    data = api.pressures(scenario, deal=deal, utility=utility)
+    data = api.pressures(scenario, request=api.PressureRequest.of(deal=deal, utility=utility))
     if output is OutputFormat.json:
         console.print_json(json.dumps(data))
         return

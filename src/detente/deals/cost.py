@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from detente.estimate import CostModel, measure
+from detente.requests.deals import PhaseRequest, survival_draws
 from detente.requests.proposals import ProposalRequest
 from detente.scenario import Scenario
 
@@ -76,25 +77,18 @@ def deals_cost(problem: DealProblem, scenario: Scenario, *, robust: int, draws: 
         robust, clock)
 
 
-def phase_cost(problem: DealProblem, scenario: Scenario, deal: np.ndarray | None, *,
-               top: int, robust: int, seed: int = 0,
+def phase_cost(problem: DealProblem, scenario: Scenario, request: PhaseRequest, *,
                clock: Callable[[], float] = time.perf_counter) -> CostModel:
-    """The cost of ``detente phase``: the Nash deal's analysis (when no ``deal`` is given)
-    and the phasing timed once, plus :func:`plan_survival` of the kept plans over
-    ``robust`` draws fitted on pilots."""
-    from .analysis import analyse
-    from .phasing import PhaseReport, phase
+    """The cost of ``detente phase`` as ``request`` says: the Nash deal's analysis (when
+    the request gives no deal) and the phasing timed once, plus :func:`plan_survival` of
+    the kept plans over the request's survival draws fitted on pilots."""
+    from .operations import chosen_deal, phase_plans
+    from .phasing import PhaseReport
     from .robust import plan_survival
 
     def fixed() -> tuple[np.ndarray | None, PhaseReport | None]:
-        chosen = deal
-        if chosen is None:
-            rep = analyse(problem)
-            nash = rep.solutions["nash"]
-            if nash is None:
-                return None, None
-            chosen = rep.frontier_options[nash]
-        return chosen, phase(problem, chosen, top=top)
+        chosen = chosen_deal(problem, request.deal)
+        return chosen, None if chosen is None else phase_plans(problem, chosen, request)
 
     start = clock()
     chosen, report = fixed()
@@ -105,8 +99,8 @@ def phase_cost(problem: DealProblem, scenario: Scenario, deal: np.ndarray | None
     phases = [p.phases for p in plans]
     guarantees = [p.guarantee for p in plans]
     return cost + _per_draw(lambda n: plan_survival(problem, scenario, chosen, phases,
-                                                    guarantees, draws=n, seed=seed),
-                            robust, clock)
+                                                    guarantees, draws=n, seed=request.seed),
+                            survival_draws(request.robust), clock)
 
 
 def proposals_cost(problem: DealProblem, scenario: Scenario, *,

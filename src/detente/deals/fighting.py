@@ -191,6 +191,8 @@ def refold(problem: DealProblem, tables: list[np.ndarray], reference: np.ndarray
     folded in at pressure levels ``levels`` (default the problem's)."""
     from dataclasses import replace
 
+    from .parts import WarCosts
+
     rule, effect = problem.fighting, problem.borne_effect
     if rule is None or effect is None or problem.pressure_value is None:
         return replace(problem, tables=tuple(tables), reference=reference)
@@ -198,7 +200,7 @@ def refold(problem: DealProblem, tables: list[np.ndarray], reference: np.ndarray
     out, terms, where = fold(rule, effect, v, tables)
     kept = kept_at(rule, effect, v, where, problem.reference_options, problem.n_actors)
     return replace(problem, tables=tuple(out), terms=terms, reference=reference + kept,
-                   fighting_where=where, reference_kept=kept)
+                   war=WarCosts(rule, where, kept))
 
 
 def fold(rule: Fighting, effect: np.ndarray, value: np.ndarray,

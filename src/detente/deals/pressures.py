@@ -28,12 +28,14 @@ the deals after each one.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from detente.errors import DetenteError
+from detente.requests.deals import DealProblemRequest
+from detente.scenario import Scenario
 
 from .analysis import analyse
 from .space import DEFAULT_CHUNK
@@ -154,13 +156,16 @@ def _signed(x: float, sign: int) -> float | None:
     return None if math.isinf(x) else sign * x
 
 
-def shock_effects(scenario: Any, *, utility: str = "linear") -> list[dict[str, Any]]:
+def shock_effects(scenario: Scenario, request: DealProblemRequest | None = None
+                  ) -> list[dict[str, Any]]:
     """For the stated pressures and after each named shock: the BATNAs, the ZOPA size and
-    the Nash deal (``None``: no acceptable deal)."""
+    the Nash deal (``None``: no acceptable deal), of the deal problem ``request`` makes
+    (default: every default), each row with its own shock in place of ``request.shocks``."""
+    base = request or DealProblemRequest()
     rows = []
     for shock in (None, *scenario.shocks):
         names = () if shock is None else (shock.id,)
-        rep = analyse(scenario, utility=utility, shocks=names)  # type: ignore[arg-type]
+        rep = analyse(DealProblem.from_scenario(scenario, **replace(base, shocks=names).given()))
         rows.append({
             "shock": None if shock is None else shock.id,
             "name": "stated pressures" if shock is None else shock.name,

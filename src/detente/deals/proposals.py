@@ -160,9 +160,10 @@ def with_points(problem: DealProblem,
                          issue.status_quo) if issue.status_quo is not None else None
         if held is not None and issue.no_agreement is None:
             ref_opts[i] = space.sizes[i] + held
+    war = problem.war
+    fighting = None if war is None else Fighting.from_scenario(scenario, wide)
     out = replace(problem, space=wide, rules=rules, reference_options=ref_opts,
-                  fighting=(None if problem.fighting is None
-                            else Fighting.from_scenario(scenario, wide)))
+                  war=None if war is None or fighting is None else replace(war, fighting=fighting))
     reference = problem.reference if problem.reference_kept is None else (
         problem.reference - problem.reference_kept)
     return refold(out, tables, reference, None), space.sizes

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from detente.requests.deals import DEFAULT_ROBUST_DRAWS
 from detente.scenario import Scenario
 
 from . import guarantees
@@ -49,9 +50,6 @@ from .utility import DealProblem, _reference, distance_value
 if TYPE_CHECKING:
     from .logrolls import Logroll
     from .rules import Screen
-
-DEFAULT_ROBUST_DRAWS = 500
-"""Draws for the survival probabilities by default (CLI and Python API alike)."""
 
 NO_DEAL_STREAM = 1 << 31 | 1
 """The random stream of the no-deal values' draws (stream 0 is the model inputs', the

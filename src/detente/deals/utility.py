@@ -65,6 +65,7 @@ from detente.utility_space import ACCEPTANCE_RULES, Acceptance, UtilitySpaces
 
 from . import guarantees
 from .fighting import Fighting, fold, kept_at
+from .parts import PressureTerms, StatedKeys, WarCosts
 from .provenance import BatnaOrigin, BatnaProvenance
 from .rules import Rules
 from .space import DEFAULT_CHUNK, DEFAULT_GRID, NO_AGREEMENT, OutcomeSpace
@@ -96,13 +97,20 @@ def value_at(x: float, position: np.ndarray, weight: np.ndarray, span: float,
 
 @dataclass(frozen=True, eq=False)
 class DealProblem:
-    """The numbers of a deal analysis, labelled.
+    """The numbers of a deal analysis, labelled: a core every problem has, and optional
+    parts (:mod:`detente.deals.parts`), ``None`` where the scenario does not declare them.
 
     ``tables[i]`` is ``[n_i, A]``: the weighted value ``w_ai v_ai(o)`` of each
     option ``o`` of issue ``i`` to each actor, so ``u(x) = Σ_i tables[i][x_i]``.
     ``reference[A, I]`` holds the same at the status quo (NaN-free: an issue
     without a status quo holds the actor's minimum there). ``batna[A]`` is the
     point BATNA; ``batna_dist`` the optional uncertainty per actor.
+
+    The optional parts are ``pressure`` (:class:`~detente.deals.parts.PressureTerms`),
+    ``stated`` (:class:`~detente.deals.parts.StatedKeys`) and ``war``
+    (:class:`~detente.deals.parts.WarCosts`); their fields read also as the problem's
+    own properties (``pressure_effect``, ``cap``, ``fighting``, ...), ``None`` or empty
+    without the part.
     """
 
     actors: tuple[str, ...]
@@ -121,31 +129,69 @@ class DealProblem:
     acceptance: Acceptance = "above"
     """An actor accepts a deal worth ``above`` (``>``) or ``at_least`` (``>=``) its BATNA."""
     terms: Terms | None = None
-    """Non-additive hyper-rectangle terms (nonlinear GENIUS spaces), if any."""
-    cap: np.ndarray | None = None
-    """``cap[A]``: utility caps (``inf``: none), if any."""
-    keys: Keys | None = None
-    """Exact scaled-integer copies of the numbers, for comparisons (stated utilities)."""
+    """Non-additive hyper-rectangle terms (of stated utilities, or of costs of fighting
+    that several issues stop together), if any."""
     rules: Rules | None = None
     """The scenario's structure over the deal space (``None``: none declared)."""
-    pressure_effect: np.ndarray | None = None
-    """``c[A, P]``: each actor's BATNA change per unit of each pressure."""
-    pressure_dist: tuple[tuple[Distribution | None, float], ...] = ()
-    """Each pressure's uncertainty and stated value: a draw ``v`` shifts the BATNAs by
-    ``c · (v − stated)``."""
-    pressure_value: np.ndarray | None = None
-    """``v[P]``: the pressures' values used in ``batna`` (after shocks)."""
-    pressures: tuple[str, ...] = ()
-    shocks: tuple[str, ...] = ()
-    """The named shocks applied to the pressures (ids, as ``--shock`` takes them)."""
-    fighting: Fighting | None = None
-    """Where fighting goes on and which pressures are its costs (``None``: no pressure is
-    a cost of fighting); its kept costs are in ``tables``/``terms`` (see
-    :mod:`detente.deals.fighting`)."""
-    fighting_where: np.ndarray | None = None
-    """``[P]``: the issue whose table holds each cost of fighting (``-1``: terms)."""
-    reference_kept: np.ndarray | None = None
-    """``[A, I]``: the part of ``reference`` that is kept costs of fighting."""
+    pressure: PressureTerms | None = None
+    """The pressure variables the no-deal values depend on (``None``: none declared)."""
+    stated: StatedKeys | None = None
+    """The caps and exact keys of stated utilities (``None``: distance utilities)."""
+    war: WarCosts | None = None
+    """The costs of fighting folded into ``tables``/``terms`` (``None``: no pressure is a
+    cost of fighting; see :mod:`detente.deals.fighting`)."""
+
+    # ---- the optional parts' fields, read through the problem -------------------------
+    @property
+    def pressure_effect(self) -> np.ndarray | None:
+        """``c[A, P]``: each actor's BATNA change per unit of each pressure."""
+        return None if self.pressure is None else self.pressure.effect
+
+    @property
+    def pressure_value(self) -> np.ndarray | None:
+        """``v[P]``: the pressures' values used in ``batna`` (after shocks)."""
+        return None if self.pressure is None else self.pressure.value
+
+    @property
+    def pressure_dist(self) -> tuple[tuple[Distribution | None, float], ...]:
+        """Each pressure's uncertainty and stated value."""
+        return () if self.pressure is None else self.pressure.dist
+
+    @property
+    def pressures(self) -> tuple[str, ...]:
+        """The pressures' ids, in order."""
+        return () if self.pressure is None else self.pressure.ids
+
+    @property
+    def shocks(self) -> tuple[str, ...]:
+        """The named shocks applied to the pressures (their ids)."""
+        return () if self.pressure is None else self.pressure.shocks
+
+    @property
+    def cap(self) -> np.ndarray | None:
+        """``cap[A]``: utility caps (``inf``: none), if any."""
+        return None if self.stated is None else self.stated.cap
+
+    @property
+    def keys(self) -> Keys | None:
+        """Exact scaled-integer copies of the numbers, for comparisons (stated utilities)."""
+        return None if self.stated is None else self.stated.keys
+
+    @property
+    def fighting(self) -> Fighting | None:
+        """Where fighting goes on and which pressures are its costs (``None``: no pressure
+        is a cost of fighting)."""
+        return None if self.war is None else self.war.fighting
+
+    @property
+    def fighting_where(self) -> np.ndarray | None:
+        """``[P]``: the issue whose table holds each cost of fighting (``-1``: terms)."""
+        return None if self.war is None else self.war.where
+
+    @property
+    def reference_kept(self) -> np.ndarray | None:
+        """``[A, I]``: the part of ``reference`` that is kept costs of fighting."""
+        return None if self.war is None else self.war.kept
 
     @property
     def borne_effect(self) -> np.ndarray | None:
@@ -197,11 +243,12 @@ class DealProblem:
         given = dict(tables or {})
         weight, out_tables = _distance_tables(scenario, space, utility, given)
         ruled = ~np.array([_has_table(given, actors, i) for i in space.issues]).T
-        extra: dict[str, Any] = {}
+        terms: Terms | None = None
+        stated = war = None
         if spaces is not None:
             compiled = compile_spaces(spaces, space, actors, batna)
-            out_tables = list(compiled.tables)
-            extra = {"terms": compiled.terms, "cap": compiled.cap, "keys": compiled.keys}
+            out_tables, terms = list(compiled.tables), compiled.terms
+            stated = StatedKeys(compiled.cap, compiled.keys)
             ruled[:] = False  # stated per option: no formula between options
         reference, ref_opts = _reference(scenario, space, out_tables,
                                          _positions(scenario, space), weight, utility, ruled)
@@ -225,16 +272,19 @@ class DealProblem:
                     hit = tuple(k for k in dict.fromkeys(shocks)
                                 if moved.get(k, set()) & set(actor.batna_pressure))
                     provenance[a] = BatnaProvenance(origin[a], pressured=True, shocks=hit)
-        war = Fighting.from_scenario(scenario, space) if spaces is None and effect.size \
+        fighting = Fighting.from_scenario(scenario, space) if spaces is None and effect.size \
             else None
-        if war is not None:
+        if fighting is not None:
             borne = np.where(np.array([p.pressured for p in provenance])[:, None],
                              effect, 0.0)  # a BATNA given as it is carries no pressure
-            out_tables, fight_terms, where = fold(war, borne, value, out_tables)
-            kept = kept_at(war, borne, value, where, ref_opts, len(actors))
+            out_tables, terms, where = fold(fighting, borne, value, out_tables)
+            kept = kept_at(fighting, borne, value, where, ref_opts, len(actors))
             reference = reference + kept
-            extra = {"terms": fight_terms, "fighting": war, "fighting_where": where,
-                     "reference_kept": kept}
+            war = WarCosts(fighting, where, kept)
+        pressure = PressureTerms(
+            ids=tuple(p.id for p in scenario.pressures), effect=effect, value=value,
+            dist=tuple((p.uncertainty, p.value) for p in scenario.pressures),
+            shocks=tuple(dict.fromkeys(shocks))) if effect.size else None
         return cls(
             actors=actors,
             space=space,
@@ -248,13 +298,11 @@ class DealProblem:
             utility=utility,
             weight=weight,
             acceptance=rule,
+            terms=terms,
             rules=Rules.from_scenario(scenario, space) if scenario.has_structure else None,
-            pressure_effect=effect if effect.size else None,
-            pressure_dist=tuple((p.uncertainty, p.value) for p in scenario.pressures),
-            pressure_value=value if effect.size else None,
-            pressures=tuple(p.id for p in scenario.pressures),
-            shocks=tuple(dict.fromkeys(shocks)),
-            **extra,
+            pressure=pressure,
+            stated=stated,
+            war=war,
         )
 
     @classmethod

@@ -1,9 +1,11 @@
 """Reading and writing scenarios: one module per format, chosen by extension or content.
 
-Each format module provides ``NAME``, ``EXTENSIONS``, ``sniff(text) -> bool``,
+Each format module provides ``NAME``, ``sniff(text) -> bool``,
 ``loads(text, *, file) -> list[Scenario]`` and (where the format can hold a
-scenario) ``dumps(scenario) -> str``. This module picks the format, reads and
-writes files, and never leaves a half-written file behind.
+scenario) ``dumps(scenario) -> str``; its file extensions are declared here, beside
+its module, so that picking a format by extension imports no other format's module
+(reading a ``.yaml`` file loads neither the XML readers nor the CSV ones). This module
+picks the format, reads and writes files, and never leaves a half-written file behind.
 """
 
 from __future__ import annotations
@@ -21,15 +23,15 @@ from detente.errors import Path as ErrorPath
 from detente.scenario import Scenario
 
 # the order is the order of content sniffing: most specific first
-_FORMATS: dict[str, str] = {
-    "decide": "detente.formats.decide_csv",
-    "deu": "detente.formats.deu",
-    "ktab-csv": "detente.formats.ktab_csv",
-    "ktab-xml": "detente.formats.ktab_xml",
-    "genius": "detente.formats.genius",
-    "yaml": "detente.formats.scenario_yaml",
-    "csv": "detente.formats.scenario_csv",
-    "eum-csv": "detente.formats.eum_csv",
+_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {  # name: (module, file extensions)
+    "decide": ("detente.formats.decide_csv", (".csv", ".txt", ".tsv")),
+    "deu": ("detente.formats.deu", (".tsv",)),
+    "ktab-csv": ("detente.formats.ktab_csv", (".csv",)),
+    "ktab-xml": ("detente.formats.ktab_xml", (".xml",)),
+    "genius": ("detente.formats.genius", (".xml",)),
+    "yaml": ("detente.formats.scenario_yaml", (".yaml", ".yml")),
+    "csv": ("detente.formats.scenario_csv", (".csv",)),
+    "eum-csv": ("detente.formats.eum_csv", (".csv",)),
 }
 
 
@@ -42,9 +44,15 @@ def writable_names() -> tuple[str, ...]:
     return tuple(n for n in _FORMATS if hasattr(format_module(n), "dumps"))
 
 
+def extensions(name: str) -> tuple[str, ...]:
+    """The file extensions of format ``name`` (lower case, with the dot; the first is the
+    one detente writes)."""
+    return _FORMATS[name][1]
+
+
 def format_module(name: str) -> ModuleType:
     try:
-        return importlib.import_module(_FORMATS[name])
+        return importlib.import_module(_FORMATS[name][0])
     except KeyError:
         raise DetenteError(
             f"unknown format {name!r}; known formats: {', '.join(format_names())}"
@@ -77,7 +85,7 @@ def decode(raw: bytes, name: str) -> str:
 
 def _by_extension(suffix: str) -> list[str]:
     """The formats whose files may end in ``suffix`` (lower case, with the dot)."""
-    return [n for n in _FORMATS if suffix in format_module(n).EXTENSIONS]
+    return [n for n, (_, exts) in _FORMATS.items() if suffix in exts]
 
 
 def detect_format(path: Path, text: str | None = None) -> str:

@@ -34,7 +34,6 @@ from detente.errors import FormatError, Path, Problem, ScenarioError
 from detente.scenario import Scenario
 
 NAME = "decide"
-EXTENSIONS = (".csv", ".txt", ".tsv")
 
 _KINDS = ("#A", "#P", "#M", "#D", "#O", "#/")
 _QUOTES = ("'", '"')

@@ -47,7 +47,6 @@ from detente.errors import DetenteError, FormatError, Problem, ScenarioError
 from detente.scenario import Scenario
 
 NAME = "deu"
-EXTENSIONS = (".tsv",)
 
 #: actor code -> name, in the column order of the published files
 ACTORS: dict[str, str] = {

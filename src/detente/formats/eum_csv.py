@@ -53,7 +53,6 @@ from detente.formats.tabular import delimited_rows
 from detente.scenario import Scenario
 
 NAME = "eum-csv"
-EXTENSIONS = (".csv",)
 
 ISSUE_ID = "issue"
 

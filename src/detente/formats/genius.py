@@ -87,7 +87,6 @@ from detente.scenario import Scenario
 from detente.utility_space import ActorUtility, Bound, Rectangle, UtilitySpaces
 
 NAME = "genius"
-EXTENSIONS = (".xml",)
 
 _EVAL_FLOOR = Fraction(1, 100000)  # GENIUS: a largest evaluation below this gives all 0
 

@@ -26,7 +26,6 @@ from detente.formats.ktab_common import coordinates, dimension_issues, number
 from detente.scenario import Scenario
 
 NAME = "ktab-csv"
-EXTENSIONS = (".csv",)
 
 
 def _rows(text: str) -> list[tuple[int, list[str]]]:

@@ -33,7 +33,6 @@ from detente.formats.ktab_common import coordinates, dimension_issues, number
 from detente.scenario import Scenario
 
 NAME = "ktab-xml"
-EXTENSIONS = (".xml",)
 
 PARAMETERS = ("VictoryProbModel", "PCEModel", "StateTransitions", "VotingRule", "BigRAdjust",
               "BigRRange", "ThirdPartyCommit", "InterVecBrgn", "BargnModel")

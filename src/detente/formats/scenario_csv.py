@@ -69,7 +69,6 @@ from detente.formats.tabular import SPACE, delimited_rows
 from detente.scenario import Distribution, Scenario
 
 NAME = "csv"
-EXTENSIONS = (".csv",)
 
 _DIST = ("dist", "low", "high", "mode", "mean", "sd")
 _COLUMNS: dict[str, tuple[str, ...]] = {

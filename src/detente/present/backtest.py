@@ -11,6 +11,7 @@ from rich.text import Text
 from detente.present.legends import legend_line
 from detente.present.terminal import styled
 from detente.results import BacktestReport, EnsembleFit
+from detente.spelling import Spell, python_words, quote, spelled
 
 
 def _fmt(value: float | None, pct: bool = False, digits: int = 2) -> str:
@@ -76,7 +77,7 @@ def backtest_warnings(report: BacktestReport) -> list[RenderableType]:
             for name, count in report.failures.items()]
 
 
-def ensemble_fit_view(fit: EnsembleFit) -> list[RenderableType]:
+def ensemble_fit_view(fit: EnsembleFit, spell: Spell = python_words) -> list[RenderableType]:
     """The fitted ensemble: grouped-CV and held-out MAE against the compromise model."""
     report = fit.report
     cv, held = report["cv"], report["held_out"]
@@ -90,6 +91,7 @@ def ensemble_fit_view(fit: EnsembleFit) -> list[RenderableType]:
         f"compromise {_fmt(held['compromise_mae'])}\n"
         f"  weights written to {fit.path}")]
     if fit.unused:
-        out.append(Text(f"not members: {', '.join(fit.unused)} (add with --ensemble-member)",
-                        style="dim"))
+        unused = quote(", ".join(fit.unused))
+        out.append(Text(spelled(f"not members: {unused} (add with {{members:members=[...]}})",
+                                spell), style="dim"))
     return out

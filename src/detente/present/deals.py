@@ -9,9 +9,10 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.present import wording
-from detente.present.legends import SALIENCE_MARK, legend_line, more_line
+from detente.present.legends import SALIENCE_MARK, every_term, legend_line, more_line
 from detente.present.terminal import styled
 from detente.results import LogrollSet
+from detente.spelling import Spell, python_words
 
 if TYPE_CHECKING:
     from detente.deals import DealReport, PhaseReport
@@ -40,7 +41,8 @@ def _smallest_margin(d: dict[str, Any]) -> float:
     return min(d["margin"][a] for a in d.get("consent_of") or d["margin"])
 
 
-def _deals_table(title: str, deals: list[dict[str, Any]], *, total: int) -> Table:
+def _deals_table(title: str, deals: list[dict[str, Any]], *, total: int,
+                 spell: Spell) -> Table:
     """Package stories (:meth:`DealReport.story`) with who must consent, the margins of
     the needed parties (the others after them), their alternatives of identical
     utilities and, when computed, their survival; ``total`` packages qualified (the rest
@@ -51,7 +53,7 @@ def _deals_table(title: str, deals: list[dict[str, Any]], *, total: int) -> Tabl
     if any(d["ties"] for d in deals):
         notes.append(f"=: {wording.tie_note(deals[0]['tolerance'])}")
     if total > shown:
-        notes.append(more_line(total - shown))
+        notes.append(more_line(total - shown, spell))
     if notes:
         tt.caption = "\n".join(notes)
     tt.add_column("package")
@@ -74,7 +76,8 @@ def _deals_table(title: str, deals: list[dict[str, Any]], *, total: int) -> Tabl
     return tt
 
 
-def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
+def deals_view(report: DealReport, *, top: int = 5, spell: Spell = python_words
+               ) -> list[RenderableType]:
     """Counts, each actor's BATNA and margin, the bargaining solutions, the ``top`` deals
     by Nash product, which deals open if a BATNA fell, and uncertain BATNAs."""
     data = report.to_dict(top=top)
@@ -90,8 +93,8 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
                           "values are computed (see `detente pressures`).",
                           ", ".join(data["shocks"])))
     t = Table(title="Actors (utility 0..1)", title_justify="left", caption_justify="left",
-              caption=legend_line("deals", ("best margin", "rules out", "alone"))
-              + " --explain: every term.")
+              caption=legend_line("deals", ("best margin", "rules out", "alone"), spell)
+              + " " + every_term("deals", spell))
     for col in ("actor", "BATNA", "source", "best margin", "rules out", "alone"):
         t.add_column(col, justify="left" if col in ("actor", "source") else "right")
     for a, info in z["actors"].items():
@@ -127,14 +130,14 @@ def deals_view(report: DealReport, *, top: int = 5) -> list[RenderableType]:
     out.append(s)
     story = data["story"]
     out.append(_deals_table(f"Top {top} packages (Nash product of gains)", story["by_nash"],
-                            total=data["frontier_size"]))
+                            total=data["frontier_size"], spell=spell))
     if "robust" in data:
         r = data["robust"]
         out.append(_deals_table(
             f"Most robust {top} packages: survives = share of {r['draws']:,} draws of "
             f"{', '.join(r['varied']) or 'nothing'} in which the package stays "
             f"{wording.acceptable_to(story['consent_rule'])}", story["packages"],
-            total=data["frontier_size"]))
+            total=data["frontier_size"], spell=spell))
     for o in z["openings"]:
         out.append(Text(f"If {o['actor']}'s BATNA fell by {o['drop']:g}: "
                         f"{o['count']} more deals enter the ZOPA"))
@@ -157,7 +160,7 @@ def _ratio(x: float | None) -> str:
     return "inf" if x is None or x == float("inf") else f"{x:.2f}"
 
 
-def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
+def logrolls_table(found: LogrollSet, *, top: int = 10, spell: Spell = python_words) -> Table:
     """The ``top`` logrolls: what each side gets, both net gains and salience ratios (marked
     where they do not favour the trade), with a legend of the marks shown."""
     rows = [r.to_dict() for r in found.logrolls[:top]]
@@ -177,25 +180,25 @@ def logrolls_table(found: LogrollSet, *, top: int = 10) -> Table:
     shown = [SALIENCE_MARK] if any(not r["salience_supports"] for r in rows) else []
     if found.survival is not None:
         shown.append("survives")
-    notes = [legend_line("logrolls", shown)] if shown else []
+    notes = [legend_line("logrolls", shown, spell)] if shown else []
     if found.survival is not None:
         notes.append(f"{found.survival.draws:,} draws; ranked by {found.ranked_by}.")
     if len(found) > len(rows):
-        notes.append(more_line(len(found) - len(rows)))
+        notes.append(more_line(len(found) - len(rows), spell))
     if notes:
         t.caption = "\n".join(notes)
         t.caption_justify = "left"
     return t
 
 
-def phase_view(report: PhaseReport) -> list[RenderableType]:
+def phase_view(report: PhaseReport, spell: Spell = python_words) -> list[RenderableType]:
     """The deal, what it leaves unchanged, how many plans were examined and are
     self-enforcing, and the best plans with the guarantee each needs and who needs it
     (the rest counted)."""
     out = _phase_view(report)
     ranked = report.n_deliverable if report.n_deliverable is not None else report.n_plans
     if ranked > len(report.plans):
-        out.append(Text(more_line(ranked - len(report.plans))))
+        out.append(Text(more_line(ranked - len(report.plans), spell)))
     return out
 
 

@@ -12,6 +12,7 @@ from detente.errors import OptionError
 from detente.exchange_control import UNCONTROLLED, UNCONTROLLED_NOTE, mark_control
 from detente.present.legends import more_line
 from detente.results import ExchangeRun, ForecastSet, exchange_log
+from detente.spelling import Spell, python_words
 
 _SIDES = ("actor", "gives on", "from → to", "partner", "gives on", "from → to", "gain")
 
@@ -29,7 +30,7 @@ def _supplies(side: Mapping[str, Any]) -> str:
 
 
 def exchange_log_table(log: Sequence[Mapping[str, Any]], title: str = "Exchanges",
-                       *, limit: int | None = None) -> Table:
+                       *, limit: int | None = None, spell: Spell = python_words) -> Table:
     """One row per executed exchange: each side's supply issue, shift and gain."""
     table = Table(title=title, title_justify="left", caption_justify="left")
     for col in ("round", *_SIDES):
@@ -39,7 +40,7 @@ def exchange_log_table(log: Sequence[Mapping[str, Any]], title: str = "Exchanges
         table.add_row(str(e.get("round", "")), *_sides(e), f"{e['gain']:.4f}")
     notes = []
     if limit is not None and len(log) > limit:
-        notes.append(more_line(len(log) - limit))
+        notes.append(more_line(len(log) - limit, spell))
     if any(e[s].get("controls") is False for e in rows for s in ("i", "j")):
         notes.append(UNCONTROLLED_NOTE)
     if notes:
@@ -57,7 +58,8 @@ def candidates_table(rows: Sequence[Mapping[str, Any]]) -> Table:
     return out
 
 
-def exchange_view(run: ExchangeRun, *, top: int | None = None) -> list[RenderableType]:
+def exchange_view(run: ExchangeRun, *, top: int | None = None, spell: Spell = python_words
+                  ) -> list[RenderableType]:
     """``detente exchanges``: candidates (if asked for), the log (its first ``top`` rows,
     default all, under a one-line summary), each issue's outcome."""
     sc, fc = run.scenario, run.forecast
@@ -67,7 +69,7 @@ def exchange_view(run: ExchangeRun, *, top: int | None = None) -> list[Renderabl
     log = run.log
     rounds_used = len({e.get("round") for e in log})
     out.append(exchange_log_table(
-        log, limit=top,
+        log, limit=top, spell=spell,
         title=f"Exchanges in {sc.name}: {len(log)} in {rounds_used} of {run.rounds} rounds, "
               f"total gain {sum(e['gain'] for e in log):.4f}"))
     table = Table(title="Expected outcome", title_justify="left")
@@ -81,7 +83,8 @@ def exchange_view(run: ExchangeRun, *, top: int | None = None) -> list[Renderabl
     return out
 
 
-def exchange_logs(result: ForecastSet, *, top: int | None = None) -> list[RenderableType]:
+def exchange_logs(result: ForecastSet, *, top: int | None = None, spell: Spell = python_words
+                  ) -> list[RenderableType]:
     """``detente forecast --exchanges``: the exchange log of each forecast that keeps one
     (its first ``top`` rows), a side giving on an issue it does not control starred as in
     ``detente exchanges``."""
@@ -90,7 +93,7 @@ def exchange_logs(result: ForecastSet, *, top: int | None = None) -> list[Render
         log = exchange_log(f)
         if log is not None:
             out.append(exchange_log_table(mark_control(log, result.scenario), limit=top,
-                                          title=f"{f.model}: exchanges"))
+                                          title=f"{f.model}: exchanges", spell=spell))
     if not out:
         raise OptionError("{exchanges}: no model run keeps an exchange log "
                           "(add {models exchange:the exchange model})")

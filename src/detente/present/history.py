@@ -11,6 +11,7 @@ from rich.text import Text
 
 from detente.present.legends import more_line
 from detente.results import NEUTRAL_NOTE
+from detente.spelling import Spell, python_words
 from detente.store.history import Timeline, Version, VersionDiff
 
 
@@ -25,7 +26,7 @@ def _signed(x: float) -> str:
 
 
 def log_table(versions: Sequence[Version], *, title: str = "History",
-              top: int | None = None) -> Table:
+              top: int | None = None, spell: Spell = python_words) -> Table:
     """One row per version: its reference (``@N``, or ``NAME@N`` with several histories:
     what ``show``, ``diff`` and ``rm`` take), date, scenario hash (its first 8 digits,
     enough to refer to it), note, sources; and the history's name, in the title when
@@ -45,7 +46,7 @@ def log_table(versions: Sequence[Version], *, title: str = "History",
     table.add_column("Note", max_width=70)
     table.add_column("Sources")
     if top is not None and len(versions) > top:
-        table.caption = more_line(len(versions) - top)
+        table.caption = more_line(len(versions) - top, spell)
         table.caption_justify = "left"
         versions = versions[:top]
     for v in versions:

@@ -18,6 +18,7 @@ from detente.inputs.disagreement import DisagreementReport
 from detente.inputs.draft.review import Review
 from detente.inputs.panel import PanelResult, ValueProvenance
 from detente.present.legends import more_line
+from detente.spelling import Spell, python_words
 
 
 def _t(value: Any, style: str = "") -> Text:
@@ -55,7 +56,8 @@ def provenance_table(panel: PanelResult) -> Table:
     return table
 
 
-def disagreement_table(report: DisagreementReport, *, top: int | None = None) -> Table:
+def disagreement_table(report: DisagreementReport, *, top: int | None = None,
+                       spell: Spell = python_words) -> Table:
     """The analysts' disagreements, widest first, and whether each moves the forecast."""
     table = Table(
         title=_t(f"Where the {len(report.analysts)} analysts differ ({report.model}); a "
@@ -80,7 +82,7 @@ def disagreement_table(report: DisagreementReport, *, top: int | None = None) ->
     if not report.items:
         table.caption = "the analysts agree on every number"
     elif len(items) < len(report.items):
-        table.caption = f"{table.caption}\n{more_line(len(report.items) - len(items))}"
+        table.caption = f"{table.caption}\n{more_line(len(report.items) - len(items), spell)}"
     return table
 
 

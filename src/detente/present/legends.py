@@ -4,6 +4,9 @@ tables, for ``--explain`` and for the docs (``docs/output-terms.md`` is generate
 
 Each command has an ordered tuple of :class:`Term`; a view prints the few it shows under
 its table (:func:`legend_line`), ``--explain`` prints them all (:func:`explain_view`).
+A term that names an option writes it as a field slot (``{robust}``, see
+:mod:`detente.spelling`): each face spells it, the CLI as its flag (``--robust``), Python
+as the keyword (``robust``); the flags stay in the CLI.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from dataclasses import dataclass
 
 from rich.console import RenderableType
 from rich.table import Table
+
+from detente.spelling import Spell, python_words, spelled
 
 
 @dataclass(frozen=True)
@@ -27,13 +32,13 @@ SALIENCE_MARK = "⚠"
 
 def _survives(what: str) -> Term:
     return Term("survives", f"the share of draws of the stated uncertainty (positions, "
-                f"saliences, capabilities, BATNAs) in which {what}; --robust sets the number "
+                f"saliences, capabilities, BATNAs) in which {what}; {{robust}} sets the number "
                 "of draws (0: none)")
 
 
 POINT = Term("point", "the forecast with every input at its stated value")
 MEDIAN = Term("med [low–high]", "the median and the central interval (80% unless "
-              "--interval says otherwise) of the forecast over Monte Carlo draws of the "
+              "{interval} says otherwise) of the forecast over Monte Carlo draws of the "
               "declared uncertainty")
 LIKELIEST = Term("likeliest", "the anchor (labelled point of the scale) nearest to most "
                  "draws, with the share of draws nearest to it; \"tie\" when its lead over "
@@ -163,7 +168,7 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
         Term("u − β", "an actor's utility of the plan minus its no-deal value"),
         Term("*", "the actor's consent is needed (it holds a veto on an issue the plan "
              "moves)"),
-        Term("amendment", "the smallest change (by --amend) that makes a blocked plan "
+        Term("amendment", "the smallest change (by {amend_rule}) that makes a blocked plan "
              "acceptable with the proposer still better off"),
         Term("distance to forecasts", "the mean distance, in shares of each issue's "
              "scale, from the plan's package to each model's forecast"),
@@ -179,8 +184,8 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
         Term("gives on", "the issue on which the actor shifts its position toward the "
              "partner's"),
         Term("from → to", "the shift of the actor's stated position"),
-        Term("gain", "the utility gain the model credits to the exchange (by --rule and "
-             "--variant)"),
+        Term("gain", "the utility gain the model credits to the exchange (by {rule} and "
+             "{variant})"),
         Term("*", "gives on an issue it neither delivers nor holds a veto on: a shift of "
              "its stated position, not something it could hand over"),
         Term("start, final", "the issue's expected outcome before the first round and "
@@ -196,9 +201,9 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
         Term("opens a deal", "the smallest rise / fall of the pressure that lets a deal "
              "into the zone of agreement (— none within reach)"),
         Term("closes one", "the smallest rise / fall that pushes a deal out of it"),
-        Term("deal acceptable for", "with --deal: the changes of the pressure over which "
+        Term("deal acceptable for", "with {deal}: the changes of the pressure over which "
              "that deal stays acceptable to every actor whose consent it needs"),
-        Term("--shock id", "the id that `detente deals --shock` takes; under it the shock's "
+        Term("{shocks} id", "the id that `detente deals --shock` takes; under it the shock's "
              "name"),
         Term("changes", "what the shock adds to each pressure"),
         Term("ZOPA", "the number of deals in the zone of agreement after the shock"),
@@ -215,7 +220,7 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
         Term("win", "the share of issues on which the model is closer to the outcome than "
              "the compromise model (ties count half)"),
         Term("[low, high]", "the 95% confidence interval from a bootstrap that resamples "
-             "whole proposals (--bootstrap replicates; 0: none)"),
+             "whole proposals ({bootstrap} replicates; 0: none)"),
         Term("identical to compromise", "a model whose forecasts equal the compromise "
              "model's on every issue (the exchange model on one issue per scenario: "
              "nothing to trade) is named under the table"),
@@ -223,36 +228,44 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
 }
 
 
-def terms(command: str) -> tuple[Term, ...]:
-    """The terms of ``command``'s output, in the order they appear."""
-    return LEGENDS[command]
+def terms(command: str, spell: Spell = python_words) -> tuple[Term, ...]:
+    """The terms of ``command``'s output, in the order they appear, their fields spelled
+    as ``spell`` says (:mod:`detente.spelling`; the CLI passes its flags)."""
+    return tuple(Term(spelled(t.name, spell), spelled(t.meaning, spell))
+                 for t in LEGENDS[command])
 
 
-def meaning(command: str, name: str) -> str:
-    """What ``name`` means in ``command``'s output."""
+def meaning(command: str, name: str, spell: Spell = python_words) -> str:
+    """What ``name`` (as :data:`LEGENDS` writes it) means in ``command``'s output."""
     for t in LEGENDS[command]:
         if t.name == name:
-            return t.meaning
+            return spelled(t.meaning, spell)
     raise KeyError(f"{command}: no term {name!r}")
 
 
-def legend_line(command: str, names: Iterable[str]) -> str:
+def legend_line(command: str, names: Iterable[str], spell: Spell = python_words) -> str:
     """``name: meaning; name: meaning.`` for the terms a view shows under its table."""
-    return "; ".join(f"{n}: {meaning(command, n)}" for n in names) + "."
+    return "; ".join(f"{n}: {meaning(command, n, spell)}" for n in names) + "."
 
 
-def more_line(hidden: int) -> str:
-    """The line under a list cut at ``--top``: how many rows are not shown."""
-    return f"… {hidden:,} more (use --top)"
+def more_line(hidden: int, spell: Spell = python_words) -> str:
+    """The line under a list cut at ``top`` rows: how many rows are not shown."""
+    return spelled(f"… {hidden:,} more (use {{top:top=N}})", spell)
 
 
-def explain_view(command: str) -> list[RenderableType]:
+def every_term(command: str, spell: Spell = python_words) -> str:
+    """The pointer to every term of ``command``: ``--explain: every term.`` in the CLI,
+    ``terms('deals'): every term.`` in Python."""
+    return spelled("{explain:" + f"terms({command!r})" + "}: every term.", spell)
+
+
+def explain_view(command: str, spell: Spell = python_words) -> list[RenderableType]:
     """``--explain``: every term of the command with its meaning, as a two-column table."""
     table = Table(title=f"Terms in `detente {command}`", title_justify="left",
                   show_header=False, box=None, padding=(0, 1, 1, 0))
     table.add_column("term", style="bold", no_wrap=True)
     table.add_column("meaning", overflow="fold")
-    for t in LEGENDS[command]:
+    for t in terms(command, spell):
         table.add_row(t.name, t.meaning)
     return [table]
 
@@ -262,18 +275,20 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def markdown(commands: Iterable[str] | None = None) -> str:
-    """The legends as Markdown (one section per command), for ``docs/output-terms.md``."""
+def markdown(commands: Iterable[str] | None = None, spell: Spell = python_words) -> str:
+    """The legends as Markdown (one section per command), for ``docs/output-terms.md``
+    (which the CLI's words fill: ``spell``)."""
     out = ["# Terms in the output", "",
            "What each word, column and mark in a command's table means. Generated from",
-           "`detente/present/legends.py` (the same text as `--explain` and the legends",
+           spelled("`detente/present/legends.py` (the same text as `{explain:terms()}` and "
+                   "the legends", spell),
            "under the tables).", ""]
     for command in commands or LEGENDS:
         out += [f"## `detente {command}`", "", "| term | meaning |", "| --- | --- |"]
-        out += [f"| `{t.name}` | {_cell(t.meaning)} |" for t in LEGENDS[command]]
+        out += [f"| `{t.name}` | {_cell(t.meaning)} |" for t in terms(command, spell)]
         out.append("")
     return "\n".join(out)
 
 
-__all__ = ["LEGENDS", "SALIENCE_MARK", "Term", "explain_view", "legend_line", "markdown",
-           "meaning", "more_line", "terms"]
+__all__ = ["LEGENDS", "SALIENCE_MARK", "Term", "every_term", "explain_view", "legend_line",
+           "markdown", "meaning", "more_line", "terms"]

@@ -15,6 +15,7 @@ from rich.text import Text
 from detente.notes import neutral_note
 from detente.present.legends import more_line
 from detente.present.wording import SHARE_AGREED
+from detente.spelling import Spell, python_words
 
 if TYPE_CHECKING:
     from detente.deals.proposal_report import ProposalsReport
@@ -166,7 +167,8 @@ def common_ground_lines(data: dict[str, Any]) -> list[str]:
 CLOSING = "Under these assumptions, the model finds the above. "
 
 
-def proposals_view(report: ProposalsReport, *, top: int | None = None) -> list[RenderableType]:
+def proposals_view(report: ProposalsReport, *, top: int | None = None, spell: Spell = python_words
+                   ) -> list[RenderableType]:
     """The ranking, the acceptance grid, each plan's details and amendment (the ``top``
     best plans; the rest counted), common ground (over every plan)."""
     data = report.to_dict()
@@ -174,7 +176,7 @@ def proposals_view(report: ProposalsReport, *, top: int | None = None) -> list[R
     data = {**data, "proposals": data["proposals"][:top]}
     out: list[RenderableType] = [ranking_table(data)]
     if hidden:
-        out.append(Text(more_line(hidden)))
+        out.append(Text(more_line(hidden, spell)))
     out.append(grid_table(data))
     if data["draws"]:
         out.append(grid_table(data, probability=True))

@@ -14,6 +14,7 @@ from rich.text import Text
 from detente.present.legends import legend_line, more_line
 from detente.present.terminal import ByWidth, styled
 from detente.scenario import Scenario
+from detente.spelling import Spell, python_words
 
 if TYPE_CHECKING:
     from detente.uncertainty.levers import LeverResult
@@ -139,7 +140,8 @@ def _bar(swing: float, widest: float, width: int = 8) -> str:
 
 
 def sensitivity_view(res: Sensitivity, scenario: Scenario, *, by: str = "input",
-                     issues: list[str] | None = None, top: int = 8) -> list[RenderableType]:
+                     issues: list[str] | None = None, top: int = 8, spell: Spell = python_words
+                     ) -> list[RenderableType]:
     """Per issue, the ``top`` inputs (``by="actor"``: whole actors) by total-order index
     (Sobol) or μ* (Morris), with the forecast at each input's low and high end and its
     min–max over the whole range (tornado bar, response curve), then the inputs whose
@@ -179,10 +181,11 @@ def sensitivity_view(res: Sensitivity, scenario: Scenario, *, by: str = "input",
         out.append(table)
         hidden = len(res.ranked(name)) - len(ranked)
         if hidden > 0:
-            out.append(_line(more_line(hidden)))
+            out.append(_line(more_line(hidden, spell)))
         out += _sensitivity_flags(ranked, by_input, res.method)
     crit = (f"ST − S1 ≥ {INTERACTION_GAP:g}" if res.method == "sobol" else "σ > μ*")
-    terms = legend_line("sensitivity", ("S1", "ST") if res.method == "sobol" else ("μ*",))
+    terms = legend_line("sensitivity", ("S1", "ST") if res.method == "sobol" else ("μ*",),
+                        spell)
     terms = terms.rstrip(".")
     out.append(Text(f"{res.method}, N = {res.samples}, seed {res.seed}; {terms} (confidence "
                     "half-widths in the JSON); ends: the forecast with the input alone at the "
@@ -212,7 +215,8 @@ def _sensitivity_flags(ranked: Any, by_input: bool, method: str) -> list[Rendera
     return out
 
 
-def levers_view(res: LeverResult, scenario: Scenario, *, top: int = 10) -> list[RenderableType]:
+def levers_view(res: LeverResult, scenario: Scenario, *, top: int = 10,
+                spell: Spell = python_words) -> list[RenderableType]:
     """The forecast now and the target, then the ``top`` easiest levers that reach it (the
     rest counted) and the actors' inputs that cannot reach it alone."""
     iss = scenario.issue(res.issue)
@@ -239,13 +243,13 @@ def levers_view(res: LeverResult, scenario: Scenario, *, top: int = 10) -> list[
         out.append(table)
         out += _lever_warnings(shown)
         if len(reachable) > len(shown):
-            out.append(_line(more_line(len(reachable) - len(shown))))
+            out.append(_line(more_line(len(reachable) - len(shown), spell)))
     unreachable = [f"{lv.actor} {lv.kind}" for lv in res.levers if not lv.reachable]
     if not shown:
         out.append("No single lever reaches the target within its range.")
     if unreachable:
         out.append(Text(f"cannot reach it alone: {', '.join(unreachable)}", style="dim"))
-    out.append(Text(legend_line("levers", ("then", "in range", "curve")), style="dim"))
+    out.append(Text(legend_line("levers", ("then", "in range", "curve"), spell), style="dim"))
     return out
 
 

@@ -9,10 +9,16 @@ without importing the heavy packages that run them.
 """
 
 from detente.engines.execution import Execution
-from detente.requests.deals import DealProblemRequest, DealRequest
+from detente.requests.deals import (
+    DealProblemRequest,
+    DealRequest,
+    LogrollRequest,
+    PhaseRequest,
+    PressureRequest,
+)
 from detente.requests.outlook import OutlookRequest
 from detente.requests.proposals import ProposalRequest
 from detente.requests.simulation import SimulationRequest
 
-__all__ = ["DealProblemRequest", "DealRequest", "Execution", "OutlookRequest", "ProposalRequest",
-           "SimulationRequest"]
+__all__ = ["DealProblemRequest", "DealRequest", "Execution", "LogrollRequest", "OutlookRequest",
+           "PhaseRequest", "PressureRequest", "ProposalRequest", "SimulationRequest"]

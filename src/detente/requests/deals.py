@@ -1,10 +1,13 @@
-"""What a deal analysis computes: :class:`DealProblemRequest` (how a scenario becomes a
-deal problem) and :class:`DealRequest` (the analysis of its deal space), declared once
-with their constraints (see :mod:`detente.constraints`).
+"""What the broker's operations compute: :class:`DealProblemRequest` (how a scenario
+becomes a deal problem), :class:`DealRequest` (the analysis of its deal space),
+:class:`LogrollRequest`, :class:`PhaseRequest` and :class:`PressureRequest`, each declared
+once with its constraints (see :mod:`detente.constraints`).
 
-The CLI and the web build one, :func:`detente.api.analyse_deals` passes it whole; a keyword
-call (``analyse_deals(scenario, utility="quadratic", robust=0)``) builds it from the
-keywords, each routed to the declaration that has it.
+The CLI and the web build one, the facade (:func:`detente.api.analyse_deals`,
+:func:`~detente.api.logrolls`, :func:`~detente.api.phase`, :func:`~detente.api.pressures`
+and the costs) passes it whole; a keyword call (``analyse_deals(scenario,
+utility="quadratic", robust=0)``) builds it from the keywords, each routed to the
+declaration that has it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from detente.constraints import Declaration, Integer
+
+DEFAULT_ROBUST_DRAWS = 500
+"""Draws of the stated uncertainty behind each survival probability when a request's
+``robust`` is ``None`` (as ``detente deals``, ``logrolls`` and ``phase`` default to)."""
+
+DealGiven = str | Mapping[str, Any] | None
+"""A deal as a caller gives it: ``"issue=option,..."``, ``{issue: option}`` (other issues at
+the status quo), or ``None``."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,8 +71,8 @@ class DealRequest(Declaration):
     solutions of ``problem``'s deal problem.
 
     ``drops`` (actor -> D) asks which deals open if that actor's BATNA fell by D;
-    ``draws > 0`` samples uncertain BATNAs with ``seed``; ``robust`` (default ``None``: the
-    deals package's 500; 0 for none) gives every frontier deal the share of ``robust``
+    ``draws > 0`` samples uncertain BATNAs with ``seed``; ``robust`` (default ``None``:
+    :data:`DEFAULT_ROBUST_DRAWS`; 0 for none) gives every frontier deal the share of ``robust``
     draws (``seed``) of the stated uncertainty in which it stays acceptable.
     """
 
@@ -76,3 +87,65 @@ class DealRequest(Declaration):
         "seed": Integer(0),
         "robust": Integer(0, optional=True),
     }
+
+
+def survival_draws(robust: int | None) -> int:
+    """Survival draws of a request's ``robust``: ``None`` takes :data:`DEFAULT_ROBUST_DRAWS`."""
+    return DEFAULT_ROBUST_DRAWS if robust is None else robust
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogrollRequest(Declaration):
+    """Logrolls of ``problem``'s deal problem: pairs of actors and issues where each side
+    gains more than it gives; ``actors`` keeps the trades involving any of them (default:
+    all); ``robust`` (default ``None``: :data:`DEFAULT_ROBUST_DRAWS`; 0 for none) draws
+    (``seed``) of the stated uncertainty give each trade its survival and rank by it.
+    """
+
+    problem: DealProblemRequest = field(default_factory=DealProblemRequest)
+    actors: tuple[str, ...] | None = None
+    robust: int | None = None
+    seed: int = 0
+
+    constraints: ClassVar = {
+        "seed": Integer(0),
+        "robust": Integer(0, optional=True),
+    }
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.actors is not None:
+            object.__setattr__(self, "actors", tuple(self.actors))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PhaseRequest(Declaration):
+    """A deal of ``problem``'s deal problem ordered into self-enforcing phases: ``deal``
+    (:data:`DealGiven`; default ``None``: the Nash bargaining deal); the ``top`` plans
+    needing the smallest guarantee are kept; ``robust`` (default ``None``:
+    :data:`DEFAULT_ROBUST_DRAWS`; 0 for none) draws (``seed``) of the stated uncertainty
+    give the deal and each plan their survival, and rank the plans by it.
+    """
+
+    problem: DealProblemRequest = field(default_factory=DealProblemRequest)
+    deal: DealGiven = None
+    top: int = 5
+    robust: int | None = None
+    seed: int = 0
+
+    constraints: ClassVar = {
+        "top": Integer(0),
+        "seed": Integer(0),
+        "robust": Integer(0, optional=True),
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class PressureRequest(Declaration):
+    """How ``problem``'s pressure variables and named shocks move the deals: the levers of
+    each pressure (with ``deal``, :data:`DealGiven`, also the changes over which that deal
+    stays acceptable) and the deals after each named shock (which replaces the problem's
+    own ``shocks``)."""
+
+    problem: DealProblemRequest = field(default_factory=DealProblemRequest)
+    deal: DealGiven = None

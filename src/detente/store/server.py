@@ -31,7 +31,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +94,10 @@ class ServerStore:
     def __init__(self, db: str | os.PathLike[str] | None = None) -> None:
         self.url = dbmod.resolve_url(db)
         self._engine: Engine = dbmod.open_engine(self.url)
+        self._reader: Engine = dbmod.reader(self._engine)
+        self.observe: Callable[[float], None] | None = None
+        """Told the seconds of each session (the web server counts them in the answer's
+        ``Server-Timing``)."""
 
     @property
     def where(self) -> str:
@@ -110,8 +114,30 @@ class ServerStore:
 
     @contextlib.contextmanager
     def _session(self) -> Iterator[Session]:
-        with dbmod.guarded(self.url), Session(self._engine) as session, session.begin():
+        with self._timed(), dbmod.guarded(self.url), Session(self._engine) as session, \
+                session.begin():
             yield session
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """A session for one read (:func:`detente.store.db.reader`: no transaction of its
+        own on PostgreSQL, no write lock on SQLite): what every request of a busy server
+        asks, so each round trip it saves is saved many times a second."""
+        with self._timed(), dbmod.guarded(self.url), Session(self._reader) as session, \
+                session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def _timed(self) -> Iterator[None]:
+        observe = self.observe
+        if observe is None:
+            yield
+            return
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            observe(time.perf_counter() - start)
 
     # ---- accounts ------------------------------------------------------------------------
     def add_user(self, name: str) -> str:
@@ -148,7 +174,7 @@ class ServerStore:
                                f"{', '.join(u.name for u in self.users()) or 'none'})")
 
     def users(self) -> list[User]:
-        with self._session() as s:
+        with self._reading() as s:
             return [User(r.name, r.created_at)
                     for r in s.scalars(select(UserRow).order_by(UserRow.name))]
 
@@ -156,8 +182,15 @@ class ServerStore:
         """The name of the user whose token this is, or None."""
         if not token:
             return None
-        with self._session() as s:
+        with self._reading() as s:
             return s.scalar(select(UserRow.name).where(UserRow.token_hash == token_hash(token)))
+
+    def roster(self) -> dict[str, str]:
+        """Every user's token hash and name (``token_hash(token) -> name``): one query
+        that signs in every request of the next second (:class:`detente.web.security.
+        TokenGuard`), instead of one query per request."""
+        with self._reading() as s:
+            return {h: n for h, n in s.execute(select(UserRow.token_hash, UserRow.name))}
 
     # ---- teams ---------------------------------------------------------------------------
     def add_team(self, name: str) -> None:
@@ -212,7 +245,7 @@ class ServerStore:
 
     def teams(self, user: str | None = None) -> list[Team]:
         """Every team (or those ``user`` is in), with their members, by name."""
-        with self._session() as s:
+        with self._reading() as s:
             q = select(TeamRow).order_by(TeamRow.name)
             if user is not None:
                 q = q.where(TeamRow.name.in_(select(MemberRow.team)
@@ -261,7 +294,7 @@ class ServerStore:
         if ref is not None:
             q = q.where(UploadRow.ref == ref)
         found: dict[str, Shared] = {}
-        with self._session() as s:
+        with self._reading() as s:
             for r, owner, filename, body, team in s.execute(q):
                 if r in found:
                     old = found[r]
@@ -272,7 +305,7 @@ class ServerStore:
 
     def shares(self, workspace: str, ref: str) -> list[str]:
         """The teams an upload of ``workspace`` is shared with."""
-        with self._session() as s:
+        with self._reading() as s:
             return list(s.scalars(select(ShareRow.team).join(
                 UploadRow, UploadRow.ref == ShareRow.ref).where(
                 ShareRow.ref == ref, UploadRow.workspace == workspace)
@@ -281,7 +314,7 @@ class ServerStore:
     # ---- uploads -------------------------------------------------------------------------
     def uploads(self, workspace: str) -> list[tuple[str, str, dict[str, Any]]]:
         """``(ref, filename, scenario dict)`` of a workspace's uploads, oldest first."""
-        with self._session() as s:
+        with self._reading() as s:
             rows = s.execute(select(UploadRow.ref, UploadRow.filename, UploadRow.body)
                              .where(UploadRow.workspace == workspace)
                              .order_by(UploadRow.stored_at, UploadRow.ref)).all()
@@ -289,7 +322,7 @@ class ServerStore:
 
     def upload(self, workspace: str, ref: str) -> tuple[str, dict[str, Any]] | None:
         """``(filename, scenario dict)`` of one upload of this workspace, or None."""
-        with self._session() as s:
+        with self._reading() as s:
             row = s.execute(select(UploadRow.filename, UploadRow.body).where(
                 UploadRow.workspace == workspace, UploadRow.ref == ref)).first()
         return None if row is None else (row[0], json.loads(row[1]))
@@ -327,33 +360,38 @@ class ServerStore:
         with self._session() as s:
             s.add(JobRow(**row))
 
-    def job(self, job_id: str, *, result: bool = False) -> dict[str, Any] | None:
-        """A job's row as a dict (without ``result`` unless asked), or None."""
-        with self._session() as s:
-            row = s.get(JobRow, job_id)
-            return None if row is None else _job_dict(row, result)
+    def job(self, job_id: str, *, large: tuple[str, ...] = ()) -> dict[str, Any] | None:
+        """A job's row as a dict, or None: without its large columns (inputs, result,
+        shown form) but those named in ``large``. Asked every second for each job someone
+        waits for: a result of a few hundred kilobytes read each time was most of it."""
+        unknown = set(large) - _LARGE
+        if unknown:
+            raise ValueError(f"not a large column of jobs: {sorted(unknown)}")
+        columns = [c for c in JobRow.__table__.columns if c.key not in _LARGE or c.key in large]
+        with self._reading() as s:
+            row = s.execute(select(*columns).where(JobRow.id == job_id)).first()
+            return None if row is None else dict(row._mapping)
 
     def find_job(self, workspace: str, key: str, states: tuple[str, ...]) -> dict[str, Any] | None:
         """The newest job of this workspace with this key in one of ``states``."""
-        with self._session() as s:
-            row = s.scalars(select(JobRow).where(
+        with self._reading() as s:
+            row = s.execute(select(*_small_columns()).where(
                 JobRow.workspace == workspace, JobRow.key == key, JobRow.state.in_(states),
                 JobRow.cancel.is_(False)).order_by(JobRow.created.desc())).first()
-            return None if row is None else _job_dict(row, False)
+            return None if row is None else dict(row._mapping)
 
     def jobs(self, *, workspace: str | None = None, states: tuple[str, ...] | None = None,
              since: float | None = None) -> list[dict[str, Any]]:
         """Jobs' rows without their large columns (inputs, result, shown form: read one
         job with :meth:`job`); every server process asks this each second."""
-        q = select(*[c for c in JobRow.__table__.columns if c.key not in _LARGE]
-                   ).order_by(JobRow.created)
+        q = select(*_small_columns()).order_by(JobRow.created)
         if workspace is not None:
             q = q.where(JobRow.workspace == workspace)
         if states is not None:
             q = q.where(JobRow.state.in_(states))
         if since is not None:
             q = q.where((JobRow.finished.is_(None)) | (JobRow.finished >= since))
-        with self._session() as s:
+        with self._reading() as s:
             return [dict(r._mapping) for r in s.execute(q)]
 
     def update_job(self, job_id: str, *, where: Mapping[str, Any] | None = None,
@@ -386,10 +424,9 @@ class ServerStore:
 _LARGE = frozenset({"scenario", "params", "result", "shown"})
 
 
-def _job_dict(row: JobRow, result: bool) -> dict[str, Any]:
-    out = {c: getattr(row, c) for c in JobRow.__table__.columns.keys()  # noqa: SIM118
-           if c != "result" or result}
-    return out
+def _small_columns() -> list[Any]:
+    """The jobs table's columns but the large ones (:data:`_LARGE`)."""
+    return [c for c in JobRow.__table__.columns if c.key not in _LARGE]
 
 
 def _run(session: Session, statement: Any) -> CursorResult[Any]:

@@ -225,24 +225,28 @@ class InputSpace:
         if not 0 <= start <= stop:
             raise ValueError(f"bad draw range {start}..{stop}")
         first, last = start // block_size, -(-stop // block_size)
-        blocks = [self.sample_block(seed, b, block_size=block_size, compiled=compiled)
+        blocks = [self.sample_block(seed, b, block_size=block_size, compiled=compiled,
+                                    rows=slice(max(start - b * block_size, 0),
+                                               min(stop - b * block_size, block_size)))
                   for b in range(first, last)]
         if not blocks:
             return np.empty((0, self.size))
-        u = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
-        off = first * block_size
-        return u[start - off : stop - off]
+        return np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
 
     def sample_block(self, seed: int, block: int, *, block_size: int = DEFAULT_BLOCK_SIZE,
-                     compiled: bool = False) -> np.ndarray:
-        """Uniforms ``u[block_size, K]`` of one block (Gaussian copula applied;
-        ``compiled``: in one compiled pass, :mod:`.sampling_kernels`, the same numbers).
+                     rows: slice = slice(None), compiled: bool = False) -> np.ndarray:
+        """Uniforms ``u[rows]`` of one block of ``u[block_size, K]`` (Gaussian copula
+        applied; ``compiled``: in one compiled pass, :mod:`.sampling_kernels`, the same
+        numbers).
 
         The block's stream gives the standard normals ``z[block_size, K]``, then one
-        factor ``F[block_size]`` per group in :attr:`groups` order."""
+        factor ``F[block_size]`` per group in :attr:`groups` order. All of them are drawn
+        (the factors follow the normals in the stream), but only the ``rows`` asked for
+        are transformed, with the same numbers as in the whole block: 1,000 draws of a
+        16,384-draw block cost a sixteenth of the copula and of ``ndtr``."""
         rng = block_generator(seed, block, _INPUT_STREAM)
-        z = rng.standard_normal((block_size, self.size))
-        factors = [rng.standard_normal(block_size) for _ in self.groups]
+        z = rng.standard_normal((block_size, self.size))[rows]
+        factors = [rng.standard_normal(block_size)[rows] for _ in self.groups]
         if compiled and self.groups:
             from detente.uncertainty import sampling_kernels
 

@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from detente.api import open_history, open_server_store
 from detente.errors import DetenteError, OptionError
 from detente.version import __version__
-from detente.web import routes_api, routes_jobs, routes_pages
+from detente.web import routes_api, routes_jobs, routes_pages, timing
 from detente.web.compute import ComputePool, Overloaded, WorkerLost
 from detente.web.errors import ErrorBoundary, error_body, validation_body
 from detente.web.jobs import Busy, JobFailed, JobLimits, JobManager, JobNotFound
@@ -67,6 +67,8 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
     """
     if accounts and server is None:
         raise OptionError("accounts need the database that holds them ({db:server=})")
+    if server is not None:
+        server.observe = timing.add_db
     app = FastAPI(title="detente", version=__version__, docs_url=None, redoc_url=None,
                   lifespan=_lifespan,
                   description="Forecast and broker multi-party, multi-issue negotiations. "
@@ -108,7 +110,8 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
     authenticate = server.user_for if accounts else None
     app.state.sign_in = lambda candidate: sign_in(candidate, token, authenticate)
     app.state.signs_in = bool(token or accounts)
-    app.add_middleware(TokenGuard, token=token, accounts=authenticate)
+    app.add_middleware(TokenGuard, token=token, accounts=authenticate,
+                       roster=server.roster if accounts else None)
     app.add_middleware(HostGuard, allowed=allowed_hosts)
     app.add_middleware(ErrorBoundary)
     app.add_middleware(SecurityHeaders)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import os
 import pickle
 import threading
@@ -38,6 +39,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from detente.errors import DetenteError
+from detente.web import timing
 from detente.web.security import CSRF_TOKEN, CURRENT_USER
 from detente.web.work import watch_server
 
@@ -54,10 +56,17 @@ class WorkerLost(DetenteError):
 
 
 def _start_worker(server: int) -> None:
-    """Each compute process, once: below the server's priority, and gone with it."""
+    """Each compute process, once: below the server's priority, gone with it, and ready:
+    the routes' modules (whose functions it runs) imported and the bundled scenarios
+    loaded, which took the first requests of a fresh server 5 CPU-seconds per process
+    (30 s of waiting on a busy machine, and the refusals of the wait-based bound after)."""
     with contextlib.suppress(OSError):  # not allowed here: the same priority then
         os.nice(NICE)
     watch_server(server)
+    importlib.import_module("detente.web.app")
+    from detente.web.store import load_bundled
+
+    load_bundled()
 
 
 def _ready() -> bool:
@@ -155,6 +164,7 @@ class ComputePool:
                     self._cache.move_to_end(key)
                     return self._cache[key]
         self._admit(owner)
+        asked = time.perf_counter()
         try:
             pool = self._pool()
             future = pool.submit(_call, fn, CSRF_TOKEN.get(), CURRENT_USER.get(), args)
@@ -170,6 +180,7 @@ class ComputePool:
                                  "try again") from None
         finally:
             self._release(owner)
+            timing.add("compute", time.perf_counter() - asked)
         if status != "ok":
             raise value
         if key is not None:

@@ -51,7 +51,7 @@ from typing import Any, Protocol
 from detente.errors import DetenteError, OptionError
 from detente.scenario import Scenario
 from detente.version import __version__
-from detente.web.work import compute, lower_priority, watch_server
+from detente.web.work import Outcome, lower_priority, run, watch_server
 
 log = logging.getLogger("detente.web")
 
@@ -87,6 +87,11 @@ class Job:
     started: float | None = None
     finished: float | None = None
     result: Any = None
+    """The result object (unpickled from :attr:`packed` when first needed)."""
+    packed: bytes | None = None
+    """The result as its process pickled it (:class:`~detente.web.work.Outcome`)."""
+    shown: tuple[str, bool] | None = None
+    """The API's default form of the result made by its process: (text, whether HTML)."""
     error: str | None = None
     user_error: bool = False
     watchers: int = 0
@@ -159,7 +164,7 @@ def _child(conn: Connection, kind: str, scenario: dict[str, Any],
     lower_priority()
     watch_server(server)
     try:
-        conn.send(("ok", compute(kind, scenario, params)))
+        conn.send(("ok", run(kind, scenario, params)))
     except DetenteError as exc:
         conn.send(("user", str(exc)))
     except BaseException:
@@ -243,7 +248,7 @@ class DaskRunner:
 
     def run(self, job: Job, kind: str, scenario: dict[str, Any],
             params: dict[str, Any]) -> None:
-        future = self.client.submit(compute, kind, scenario, params, pure=False,
+        future = self.client.submit(run, kind, scenario, params, pure=False,
                                     key=f"detente-{kind}-{job.id}")
         try:
             while not future.done():
@@ -271,7 +276,10 @@ class DaskRunner:
 
 def _finish(job: Job, status: str, payload: Any) -> None:
     if status == "ok":
-        job.result, job.state = payload, DONE
+        outcome: Outcome = payload
+        job.packed = outcome.result
+        job.shown = None if outcome.text is None else (outcome.text, outcome.html)
+        job.state = DONE
     elif status == "user":
         job.error, job.user_error, job.state = str(payload), True, FAILED
     else:
@@ -326,6 +334,8 @@ class JobManager:
         self._jobs: dict[str, Job] = {}
         self._by_key: dict[str, Job] = {}
         self._lock = threading.Lock()
+        """Guards the in-memory jobs only (never held over a database round trip)."""
+        self._submitting = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.limits.workers)
         self._stop = threading.Event()
         self._watch: threading.Thread | None = None
@@ -357,9 +367,12 @@ class JobManager:
         limits). ``present``: how ``/api/jobs/ID/result`` shows its result."""
         key = job_key(kind, scenario, params, workspace)
         runner = self.runner
-        with self._lock:
-            self._expire()
-            known = self._by_key.get(key)
+        # one submission at a time (the limits count what is running), but the database's
+        # round trips never under the lock that every look-up of a job takes
+        with self._submitting:
+            with self._lock:
+                self._expire()
+                known = self._by_key.get(key)
             if known is not None and not known.cancel_asked.is_set() and known.state in (
                     QUEUED, RUNNING, DONE):
                 self._touch(known)
@@ -374,8 +387,9 @@ class JobManager:
                           if not r["cancel"]]
                 counts = (len(active), sum(r["owner"] == owner for r in active))
             else:
-                mine = [j for j in self._jobs.values()
-                        if j.state in (QUEUED, RUNNING) and not j.cancel_asked.is_set()]
+                with self._lock:
+                    mine = [j for j in self._jobs.values()
+                            if j.state in (QUEUED, RUNNING) and not j.cancel_asked.is_set()]
                 counts = (len(mine), sum(j.owner == owner for j in mine))
             if counts[0] >= self.limits.max_jobs:
                 raise Busy(f"this server has {counts[0]} jobs queued or running, its limit "
@@ -398,8 +412,9 @@ class JobManager:
                     "created": job.created, "heartbeat": now, "seen": now,
                     "grace": job.grace, "instance": self.instance, "restarts": 0,
                     "cancel": False, "user_error": False, "shown_html": False})
-            self._jobs[job.id] = job
-            self._by_key[key] = job
+            with self._lock:
+                self._jobs[job.id] = job
+                self._by_key[key] = job
         self._start(job, runner, kind, body, args)
         return job
 
@@ -453,17 +468,10 @@ class JobManager:
         if job.state == CANCELLED and not job.error:
             values["error"] = ("cancelled on request" if job.cancel_asked.is_set()
                                else "cancelled: nobody was waiting for it any more")
-        if job.state == DONE:
-            try:
-                values["result"] = pickle.dumps(job.result, protocol=pickle.HIGHEST_PROTOCOL)
-                if job.present is not None:
-                    shown = job.present(job.result)
-                    values["shown_html"] = isinstance(shown, str)
-                    values["shown"] = shown if isinstance(shown, str) else json.dumps(shown)
-            except Exception:
-                log.exception("job %s (%s): its result could not be stored", job.id, job.label)
-                job.state, job.error = FAILED, "internal error (logged on the server)"
-                values = {"state": FAILED, "finished": job.finished, "error": job.error}
+        if job.state == DONE:  # as the job's process packed it: no CPU spent here
+            values["result"] = job.packed
+            if job.shown is not None:
+                values["shown"], values["shown_html"] = job.shown
         self._record(job, **values)
 
     # ---- the database: views, heartbeats, taking over -------------------------------------
@@ -556,12 +564,11 @@ class JobManager:
             return  # another process took it
         log.warning("job %s (%s): its server process stopped; running it here again",
                     row["id"], row["label"])
-        fresh = self.records.job(row["id"])
+        fresh = self.records.job(row["id"], large=("scenario", "params"))
         if fresh is None:
             return
         job = Job(**{k: fresh[k] for k in _ROW_FIELDS})
         job.grace = max(job.grace, self._grace(self.limits.poll_grace))
-        job.present = _stored_presenter(fresh["kind"])
         with self._lock:
             self._jobs[job.id] = job
             self._by_key[job.key] = job
@@ -609,21 +616,24 @@ class JobManager:
         return [j for j in found if owner is None or workspace or j.owner == owner]
 
     def result(self, job: Job) -> Any:
-        """A done job's result (another process's: read from the database)."""
-        if job.remote and job.result is None and self.records is not None:
-            row = self.records.job(job.id, result=True)
-            if row is not None and row["result"] is not None:
-                job.result = pickle.loads(row["result"])  # written by this server only
+        """A done job's result object (another process's: read from the database)."""
+        if job.result is None and job.packed is None and job.remote \
+                and self.records is not None:
+            row = self.records.job(job.id, large=("result",))
+            if row is not None:
+                job.packed = row["result"]
+        if job.result is None and job.packed is not None:
+            job.result = pickle.loads(job.packed)  # pickled by this server's own jobs only
         return job.result
 
     def shown(self, job: Job) -> tuple[str, bool] | None:
-        """The stored shown form of a done job's result (text, whether HTML), if any."""
-        if self.records is None:
-            return None
-        row = self.records.job(job.id)
-        if row is None or row["shown"] is None:
-            return None
-        return row["shown"], bool(row["shown_html"])
+        """A done job's result in the API's default form, as its process made it (text,
+        whether HTML; another process's: read from the database), if it could."""
+        if job.shown is None and job.remote and self.records is not None:
+            row = self.records.job(job.id, large=("shown",))
+            if row is not None and row["shown"] is not None:
+                job.shown = row["shown"], bool(row["shown_html"])
+        return job.shown
 
     def cancel(self, job_id: str, workspace: str = "") -> Job:
         job = self.get(job_id, workspace)
@@ -686,15 +696,3 @@ class JobManager:
             with contextlib.suppress(Exception):
                 runner.close()
 
-
-_PRESENTERS: dict[str, Callable[[Any], Any]] = {}
-
-
-def register_presenter(kind: str, present: Callable[[Any], Any]) -> None:
-    """How a job of ``kind`` taken over from a stopped process is shown (its original
-    presenter was in that process's memory): the API route's default form."""
-    _PRESENTERS[kind] = present
-
-
-def _stored_presenter(kind: str) -> Callable[[Any], Any] | None:
-    return _PRESENTERS.get(kind)

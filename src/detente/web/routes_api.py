@@ -14,14 +14,15 @@ from starlette.concurrency import run_in_threadpool
 from detente import api
 from detente.errors import DetenteError
 from detente.present import figures
-from detente.present.brief import figure_json, render_html
+from detente.present.brief import figure_json
 from detente.web.edit import apply_edits
 from detente.web.guards import check_deals
-from detente.web.jobs import register_presenter
 from detente.web.limits import MAX_DRAWS, MAX_ROBUST, MAX_SAMPLES, Limits
 from detente.web.routes_jobs import API_WAIT, WaitQ, answer, offload
 from detente.web.security import workspace_of
 from detente.web.store import Entry, NotFound, Workspace, visible
+from detente.web.timing import in_thread
+from detente.web.work import DEFAULT_TOP
 
 router = APIRouter(prefix="/api")
 
@@ -87,8 +88,8 @@ class WhatIf(BaseModel):
 
 
 @router.get("/scenarios", summary="The scenarios served: bundled and uploaded")
-def list_scenarios(request: Request) -> list[dict[str, Any]]:
-    return [summary(e) for e in store(request).entries()]
+async def list_scenarios(request: Request) -> list[dict[str, Any]]:
+    return [summary(e) for e in await in_thread(store(request).entries)]
 
 
 @router.post("/scenarios", summary="Upload a scenario file (multipart field 'file')",
@@ -195,7 +196,7 @@ def edit(request: Request, ref: str, body: Edits) -> dict[str, Any]:
 
 async def entry_of(request: Request, ref: str) -> Entry:
     """The scenario ``ref`` names (a stored version is read off the event loop)."""
-    return await run_in_threadpool(store(request).get, ref)
+    return await in_thread(store(request).get, ref)
 
 
 @router.get("/scenarios/{ref}/forecast", summary="Forecast (as `detente forecast --format "
@@ -214,7 +215,7 @@ async def forecast(request: Request, ref: str, model: ModelsQ = None, seed: Seed
         return JSONResponse(await offload(request, forecast_points, entry, params, rounds,
                                           key=key))
     return await answer(request, "forecast", entry, params, wait,
-                        lambda r: r.to_dict(trajectory=rounds))
+                        (lambda r: r.to_dict(trajectory=True)) if rounds else None)
 
 
 @router.post("/scenarios/{ref}/whatif", summary="Re-forecast with some stances moved")
@@ -243,7 +244,8 @@ def what_if_points(entry: Entry, changes: list[dict[str, Any]], models: tuple[st
 
 @router.get("/scenarios/{ref}/deals", summary="Deals (as `detente deals --format json`); "
             "with robust > 0, a job")
-async def deals(request: Request, ref: str, top: Annotated[int, Query(ge=1, le=100)] = 5,
+async def deals(request: Request, ref: str,
+                top: Annotated[int, Query(ge=1, le=100)] = DEFAULT_TOP,
                 utility: str = "linear",
                 robust: Annotated[int, Query(ge=0, le=MAX_ROBUST)] = 500,
                 wait: WaitQ = API_WAIT) -> Response:
@@ -251,7 +253,8 @@ async def deals(request: Request, ref: str, top: Annotated[int, Query(ge=1, le=1
     entry = await entry_of(request, ref)
     await run_in_threadpool(lambda: check_deals(entry.scenario, utility=utility, draws=robust))
     params = {"utility": utility, "robust": robust}
-    return await answer(request, "deals", entry, params, wait, lambda r: r.to_dict(top=top))
+    return await answer(request, "deals", entry, params, wait,
+                        None if top == DEFAULT_TOP else lambda r: r.to_dict(top=top))
 
 
 @router.get("/scenarios/{ref}/proposals",
@@ -264,7 +267,7 @@ async def proposals(request: Request, ref: str,
     await run_in_threadpool(lambda: check_deals(
         entry.scenario, packages=len(entry.scenario.proposals), package_draws=draws))
     params = {"draws": draws, "seed": seed, "amend_rule": amend}
-    return await answer(request, "proposals", entry, params, wait, lambda r: r.to_dict())
+    return await answer(request, "proposals", entry, params, wait)
 
 
 @router.get("/scenarios/{ref}/simulate",
@@ -275,7 +278,7 @@ async def simulate(request: Request, ref: str, model: ModelsQ = None,
     limit(request, draws=draws)
     entry = await entry_of(request, ref)
     params = {"models": model or None, "draws": draws, "seed": seed}
-    return await answer(request, "simulate", entry, params, wait, lambda r: r.to_dict())
+    return await answer(request, "simulate", entry, params, wait)
 
 
 @router.get("/scenarios/{ref}/sensitivity",
@@ -289,7 +292,7 @@ async def sensitivity(request: Request, ref: str, model: str = "compromise",
         raise DetenteError(f"method {method[:40]!r}: expected sobol or morris")
     entry = await entry_of(request, ref)
     params = {"model": _known(model), "method": method, "samples": samples, "seed": seed}
-    return await answer(request, "sensitivity", entry, params, wait, lambda r: r.to_dict())
+    return await answer(request, "sensitivity", entry, params, wait)
 
 
 @router.get("/scenarios/{ref}/figures/{kind}", summary="A Plotly figure as JSON: scales, "
@@ -355,8 +358,7 @@ async def brief(request: Request, ref: str,
     await run_in_threadpool(lambda: check_deals(
         entry.scenario, packages=len(entry.scenario.proposals), package_draws=draws))
     params = {"draws": draws, "seed": seed, "interval_draws": interval_draws}
-    return await answer(request, "brief", entry, params, wait,
-                        lambda r: render_html(r, served=True))
+    return await answer(request, "brief", entry, params, wait)
 
 
 @router.get("/histories", summary="Stored versions, by history (with `detente serve --db`)")
@@ -386,7 +388,7 @@ def _timeline(request: Request, name: str, models: list[str] | None, seed: int) 
 
 
 @router.get("/models", summary="The models (as `detente models`)")
-def models() -> list[str]:
+async def models() -> list[str]:  # no blocking work: no thread needed
     return [m.name for m in api.list_models()]
 
 
@@ -402,15 +404,3 @@ def _filename(name: str | None) -> str:
     the upload in messages (never as a path)."""
     base = (name or "upload.yaml").replace("\\", "/").rsplit("/", 1)[-1].strip()
     return base[:200] or "upload.yaml"
-
-
-
-# how a job taken over from a stopped server process shows its result at
-# /api/jobs/ID/result (the route that asked for it kept its own form in memory)
-for _kind, _present in {"simulate": lambda r: r.to_dict(), "deals": lambda r: r.to_dict(top=5),
-                        "proposals": lambda r: r.to_dict(),
-                        "sensitivity": lambda r: r.to_dict(),
-                        "forecast": lambda r: r.to_dict(),
-                        "outlook": lambda r: r.to_dict(),
-                        "brief": lambda r: render_html(r, served=True)}.items():
-    register_presenter(_kind, _present)

@@ -11,13 +11,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from detente.errors import DetenteError
 from detente.web.compute import ComputePool
 from detente.web.jobs import DONE, FAILED, FINISHED, Job, JobFailed, JobManager
 from detente.web.security import USER_KEY, workspace_of
 from detente.web.store import Entry
+from detente.web.timing import in_thread
+from detente.web.work import shown
 
 router = APIRouter(prefix="/api/jobs")
 
@@ -69,19 +70,28 @@ async def run_job(request: Request, kind: str, entry: Entry, params: Mapping[str
     """The result of ``kind`` on ``entry`` with ``params``, computed as a job; raises
     :class:`Pending` when not finished within ``wait`` seconds (the job runs on),
     the job's :class:`DetenteError` for a user's mistake."""
+    job = await finished_job(request, kind, entry, params, wait, present)
+    return await in_thread(outcome, job, manager(request))
+
+
+async def finished_job(request: Request, kind: str, entry: Entry, params: Mapping[str, Any],
+                       wait: float, present: Callable[[Any], Any] | None = None) -> Job:
+    """The job of ``kind`` on ``entry`` with ``params`` once finished (done, failed or
+    cancelled); :class:`Pending` when not within ``wait`` seconds. ``present``: how
+    ``/api/jobs/ID/result`` shows its result when not in the default form."""
     jobs = manager(request)
     label = f"{kind} {entry.ref} " + " ".join(f"{k}={v}" for k, v in params.items()
                                               if v not in (None, [], ""))
-    job = await run_in_threadpool(lambda: jobs.submit(
+    job = await in_thread(lambda: jobs.submit(
         kind, entry.scenario, params, owner=owner(request), label=label.strip(),
         workspace=workspace(request), present=present))
     if job.present is None and not job.remote:
         job.present = present
     if not await jobs.wait(job, wait, request.is_disconnected):
         if not await request.is_disconnected():  # else nobody is left: it stops after grace
-            await run_in_threadpool(jobs.for_polling, job)
+            await in_thread(jobs.for_polling, job)
         raise Pending(job)
-    return await run_in_threadpool(outcome, job, jobs)
+    return job
 
 
 def outcome(job: Job, jobs: JobManager) -> Any:
@@ -101,56 +111,67 @@ def pending_response(job: Job) -> JSONResponse:
 
 
 async def answer(request: Request, kind: str, entry: Entry, params: Mapping[str, Any],
-                 wait: float, present: Callable[[Any], Any]) -> Response:
-    """A heavy API route's answer: ``present(result)`` as JSON (HTML for text) when the
-    job finishes within ``wait`` seconds, else 202 with the job's address."""
+                 wait: float, present: Callable[[Any], Any] | None = None) -> Response:
+    """A heavy API route's answer when the job finishes within ``wait`` seconds, else 202
+    with the job's address: the result in the API's default form, made by the job's own
+    process (:func:`detente.web.work.shown`), or ``present(result)`` as JSON (HTML for
+    text) for another form."""
     try:
-        result = await run_job(request, kind, entry, params, wait, present)
+        job = await finished_job(request, kind, entry, params, wait, present)
     except Pending as pending:
         return pending_response(pending.job)
-    shown = await run_in_threadpool(present, result)
-    return HTMLResponse(shown) if isinstance(shown, str) else JSONResponse(shown)
+    return await shown_response(request, job, present)
+
+
+async def shown_response(request: Request, job: Job,
+                         present: Callable[[Any], Any] | None) -> Response:
+    """A finished job's result (a failed or cancelled job's error raised):
+    ``present(result)``, or with None the default form its process made (made here only
+    if it could not, so that its error is told)."""
+    jobs = manager(request)
+    if present is None and job.state == DONE:
+        made = await in_thread(jobs.shown, job)
+        if made is None:
+            made = await in_thread(lambda: shown(job.kind, outcome(job, jobs)))
+        text, html = made
+        return HTMLResponse(text) if html else Response(text, media_type="application/json")
+    result = await in_thread(outcome, job, jobs)
+    made_here = await in_thread(present, result) if present is not None else result
+    return HTMLResponse(made_here) if isinstance(made_here, str) else JSONResponse(made_here)
 
 
 @router.get("", summary="Your jobs (queued, running and recently finished)")
-def list_jobs(request: Request) -> list[dict[str, Any]]:
-    return [j.public() for j in manager(request).jobs(owner(request), workspace(request))]
+async def list_jobs(request: Request) -> list[dict[str, Any]]:
+    found = await in_thread(manager(request).jobs, owner(request), workspace(request))
+    return [j.public() for j in found]
 
 
 @router.get("/{job_id}", summary="A job's state (the result's address once done)")
-def get_job(request: Request, job_id: str) -> dict[str, Any]:
-    return manager(request).get(job_id, workspace(request)).public()
+async def get_job(request: Request, job_id: str) -> dict[str, Any]:
+    return (await in_thread(manager(request).get, job_id, workspace(request))).public()
 
 
 @router.get("/{job_id}/result", summary="A finished job's result (JSON, or HTML for a brief)")
 async def job_result(request: Request, job_id: str, wait: WaitQ = 0) -> Response:
     jobs = manager(request)
-    job = await run_in_threadpool(jobs.get, job_id, workspace(request))
+    job = await in_thread(jobs.get, job_id, workspace(request))
     if not await jobs.wait(job, wait, request.is_disconnected):
-        await run_in_threadpool(jobs.for_polling, job)
+        await in_thread(jobs.for_polling, job)
         return pending_response(job)
-    stored = await run_in_threadpool(jobs.shown, job) if job.present is None else None
-    if stored is not None:
-        text, html = stored
-        return HTMLResponse(text) if html else Response(text, media_type="application/json")
-    result = await run_in_threadpool(outcome, job, jobs)
-    shown = await run_in_threadpool(job.present, result) if job.present else result
-    if isinstance(shown, str):
-        return HTMLResponse(shown)
-    return JSONResponse(shown)
+    return await shown_response(request, job, job.present)
 
 
 @router.get("/{job_id}/events", summary="Server-sent events: the job's state on each change")
 async def job_events(request: Request, job_id: str) -> StreamingResponse:
     jobs = manager(request)
-    job = await run_in_threadpool(jobs.get, job_id, workspace(request))
+    job = await in_thread(jobs.get, job_id, workspace(request))
 
     async def stream() -> AsyncIterator[str]:
         job.watchers += 1
         try:
             last = None
             while True:
-                await run_in_threadpool(jobs.refresh, job)
+                await in_thread(jobs.refresh, job)
                 now = job.public()
                 if now["state"] != last:
                     last = now["state"]

@@ -62,6 +62,12 @@ def _bundled_entry(name: str) -> Entry:
     return Entry(name, _bundled(name), "bundled")
 
 
+def load_bundled() -> None:
+    """Load every bundled scenario now (a compute process, before its first request)."""
+    for name in bundled_names():
+        _bundled(name)
+
+
 @cache
 def _bundled(name: str) -> Scenario:
     path = bundled_path(name)
