@@ -105,3 +105,30 @@ def test_every_function_of_the_facade_is_short():
     assert lengths, "no function found in detente/api/"
     long = {k: n for k, n in lengths.items() if n >= LONGEST}
     assert not long, f"over {LONGEST - 1} lines: {long}"
+
+
+def test_the_facade_imports_the_genius_reader_only_to_read_a_genius_negotiation():
+    """``import detente.api`` (every `detente forecast`) does not load the GENIUS reader
+    (defusedxml, xml.etree, fractions: 0.04 CPU s, issue 31); a deal call on a GENIUS
+    folder does."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    code = ("import sys, detente.api\n"
+            "print('detente.formats.genius' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"PYTHONPATH": src, "PATH": "/usr/bin:/bin"}, check=False,
+                         timeout=120)
+    assert run.stdout.split() == ["False"], run.stderr
+
+
+def test_a_genius_negotiation_is_read_once_and_kept(ukraine, tmp_path):
+    from detente.formats.genius import GeniusDomain
+    from detente.genius_export import write_genius
+
+    write_genius(ukraine, tmp_path)
+    domain = api.load_deal_source(tmp_path)
+    assert isinstance(domain, GeniusDomain)
+    assert api.load_deal_source(domain) is domain and api.load_deal_source(ukraine) is ukraine

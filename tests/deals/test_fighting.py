@@ -108,9 +108,10 @@ def test_a_package_that_leaves_the_war_on_is_not_a_settlement(ukraine):
         assert s["war"]["settlement"] == bool(settles(rep.problem, row))
     from detente.present.deals import _deals_table
     from detente.present.terminal import make_console
+    from detente.spelling import python_words
 
     console = make_console(width=200, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
-    console.print(_deals_table("t", rows, total=len(rows)))
+    console.print(_deals_table("t", rows, total=len(rows), spell=python_words))
     assert console.export_text().count("[fighting continues: war]") == len(on)
 
 
