@@ -116,3 +116,22 @@ def test_deals_says_which_shock_it_applied():
     plain = json.loads(invoke("deals", "--robust", "0", "-f", "json").stdout)
     assert plain["shocks"] == []
     assert not any("shock" in b["source"] for b in plain["batna"].values())
+
+
+def test_the_baseline_row_of_the_shocks_is_not_taken_for_an_id():
+    # at 80 columns the shocks stack as "--shock id: ..."; the stated pressures' row has no
+    # id, and its name ("stated pressures") read as one
+    res = invoke("pressures", "ukraine-2025-11", width=80)
+    assert res.exit_code == 0, res.output
+    assert "--shock id: — (stated pressures: no shock)" in res.output
+    assert "--shock id: stated pressures" not in res.output
+
+
+def test_counts_and_draws_carry_thousands_separators():
+    deals = invoke("deals", "ukraine-2025-11", "--robust", "0", width=80)
+    assert deals.exit_code == 0, deals.output
+    assert deals.output.startswith("62,208 deals; 169 in the ZOPA")
+    plans = invoke("proposals", "ukraine-2025-11", "--draws", "2000", width=120)
+    assert plans.exit_code == 0, plans.output
+    assert "Plans ranked (2,000 draws)" in plans.output
+    assert "Accepts in (share of 2,000 draws)" in plans.output

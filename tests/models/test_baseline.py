@@ -212,3 +212,25 @@ def test_forecast_to_xarray_has_named_dimensions(ukraine):
     assert float(ds["outcome"].sel(draw=0, issue=issue)) == f.point[issue]
     np.testing.assert_array_equal(ds["trajectory"].values, f.trajectory.outcome)
     assert ds.attrs["model"] == "eum" and ds.attrs["seed"] == 1
+
+
+@pytest.mark.parametrize("actors", [1, 2, 5, 9])
+def test_compiled_median_is_the_array_median(actors, monkeypatch):
+    """The compiled pass (:mod:`detente.models.median_kernels`) and the array code agree
+    bit for bit: tied positions (the stable order), exact half-way ties (equal weights),
+    actors without weight or stance, issues where nobody has weight (NaN)."""
+    from detente.models import median
+
+    rng = np.random.default_rng(actors)
+    pos = rng.choice([10.0, 20.0, 20.0, 35.5, 50.0, 90.0], (400, actors, 6))
+    pos[:, :, 5] = rng.uniform(0, 100, (400, actors))
+    w = rng.choice([0.0, 0.5, 1.0, 1.0, 2.0], (400, actors, 6))
+    w[:, :, 4] = 0.0
+    pos[rng.random(pos.shape) < 0.05] = np.nan
+    w[np.isnan(pos)] = 0.0
+    out = []
+    for threshold in (0, 1 << 62):
+        monkeypatch.setattr(median, "COMPILED_ELEMENTS", threshold)
+        out.append(median.weighted_median(pos, w))
+    assert out[0].tobytes() == out[1].tobytes()
+    assert np.isnan(out[0][:, 4]).all() and not np.isnan(out[0][:, 5]).all()

@@ -14,6 +14,7 @@ and the ``Server-Timing`` phases that tell these waits apart.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import threading
 import time
@@ -72,8 +73,9 @@ def test_one_read_of_the_accounts_signs_in_every_request_of_the_second(
         start = time.monotonic()
         for _ in range(20):
             assert client.get("/api/models", headers=_as(alice)).status_code == 200
-        if time.monotonic() - start < 0.9:  # all within the second the roster is trusted
-            assert roster.calls == 1
+        elapsed = time.monotonic() - start
+        # read once, then again in the background each half second
+        assert 1 <= roster.calls <= 1 + 2 * math.ceil(elapsed) and roster.calls < 20
         assert single.calls == 0
         # a user added a moment ago signs in at once (looked up on their own)...
         bob = server.add_user("bob")

@@ -82,7 +82,7 @@ def pressures(
         s.add_column(col, justify="right" if col == "ZOPA" else "left")
     for row in data["shocks"]:
         nash = row["nash"]
-        shock = (styled("[dim]{}[/]", row["name"]) if row["shock"] is None
+        shock = (styled("[dim]— ({}: no shock)[/]", row["name"]) if row["shock"] is None
                  else styled("[bold]{}[/]\n{}", row["shock"], row["name"]))
         s.add_row(shock, ", ".join(f"{k} {v:+g}" for k, v in row["changes"].items())
                   or "—", str(row["zopa"]),

@@ -13,6 +13,7 @@ issue with no weight at all gets NaN.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,10 @@ from detente.arrays import ScenarioArrays
 from detente.models.base import Model, ModelOutput, single_round
 
 _REL_TOL = 1e-12
+#: from this many elements (draws × issues) on, :func:`weighted_median` runs as one
+#: compiled pass (:mod:`.median_kernels`, the same numbers); below it the array code runs
+#: and numba is never imported
+COMPILED_ELEMENTS = 32_768
 
 
 def weighted_median(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -29,6 +34,14 @@ def weighted_median(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     A relative tolerance of 1e-12 on the half-way mark keeps exact ties
     (e.g. two equal weights) from being lost to rounding.
     """
+    lead = position.shape[:-2] + position.shape[-1:]
+    if math.prod(lead) >= COMPILED_ELEMENTS:
+        from detente.models import median_kernels
+
+        a, i = position.shape[-2:]
+        return median_kernels.weighted_median(
+            position.reshape(-1, a, i), np.broadcast_to(weight, position.shape).reshape(-1, a, i),
+            _REL_TOL).reshape(lead)
     pos = np.where(weight > 0, position, np.inf)
     order = np.argsort(pos, axis=-2, kind="stable")
     sorted_pos = np.take_along_axis(pos, order, axis=-2)

@@ -179,7 +179,7 @@ def render_html(data: BriefData, *, generated: dt.datetime | None = None,
         verdict_text=wording.verdict_text, input_words=wording.input_words,
         share_agreed=wording.SHARE_AGREED,
         share_agreed_meaning=wording.SHARE_AGREED_MEANING.format(
-            draws=plans["draws"] if plans else 0),
+            draws=f"{plans['draws'] if plans else 0:,}"),
         model_label=_model_label, stated_params=(), coverage_note=coverage_note(),
         stance_sources=stance_sources, assumption=ASSUMPTION,
         generated=(generated or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC"),

@@ -84,7 +84,8 @@ def deals_view(report: DealReport, *, top: int = 5, spell: Spell = python_words
     z = data["zopa"]
     out: list[RenderableType] = [
         styled("[bold]{}[/] deals; [bold]{}[/] in the ZOPA ({:.1%}); Pareto frontier within "
-               "it: [bold]{}[/]", data["deals"], z["size"], z["share"], data["frontier_size"]),
+               "it: [bold]{}[/]", f"{data['deals']:,}", f"{z['size']:,}", z["share"],
+               f"{data['frontier_size']:,}"),
         Text(f"Acceptance: {data['acceptance']['text']}."),
         Text(wording.zopa_sentence(data["story"], data["deals"])
              + f" Consent: {wording.CONSENT_RULE[data['story']['consent_rule']]}.")]

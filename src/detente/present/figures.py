@@ -323,7 +323,7 @@ def acceptance_grid(report: ProposalsReport) -> go.Figure:
         hovertemplate="%{customdata}<extra></extra>",
         colorbar={"title": "share of draws<br>accepting" if with_draws else "u − β"}, **scale))
     fig.update_yaxes(autorange="reversed")
-    what = (f"share of {data['draws']} draws in which each actor accepts" if with_draws
+    what = (f"share of {data['draws']:,} draws in which each actor accepts" if with_draws
             else "margin over no deal")
     fig = _layout(fig, f"Plans on the table: {what}; * = consent needed",
                   height=160 + 40 * len(plans))

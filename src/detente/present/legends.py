@@ -204,7 +204,8 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
         Term("deal acceptable for", "with {deal}: the changes of the pressure over which "
              "that deal stays acceptable to every actor whose consent it needs"),
         Term("{shocks} id", "the id that `detente deals --shock` takes; under it the shock's "
-             "name"),
+             "name (the first row, \"— (stated pressures: no shock)\", is the scenario "
+             "as stated, for comparison)"),
         Term("changes", "what the shock adds to each pressure"),
         Term("ZOPA", "the number of deals in the zone of agreement after the shock"),
         Term("Nash deal", "the Nash bargaining solution after the shock (none: no acceptable "

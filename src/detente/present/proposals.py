@@ -58,7 +58,7 @@ def grid_rows(data: dict[str, Any], *, probability: bool = False
     deal (``u − β``) or, with ``probability``, the share of draws in which the actor
     accepts; ``*`` where the actor's consent is needed."""
     actors = list(data["proposals"][0]["actors"]) if data["proposals"] else []
-    title = (f"Accepts in (share of {data['draws']} draws)" if probability
+    title = (f"Accepts in (share of {data['draws']:,} draws)" if probability
              else "Margin over no deal (u − β)")
     rows = []
     for p in data["proposals"]:
@@ -75,7 +75,7 @@ def grid_rows(data: dict[str, Any], *, probability: bool = False
 def ranking_table(data: dict[str, Any]) -> Table:
     """The ranking (:func:`ranking_rows`) as a table."""
     draws = data["draws"]
-    t = Table(title="Plans ranked" + (f" ({draws} draws)" if draws else ""),
+    t = Table(title="Plans ranked" + (f" ({draws:,} draws)" if draws else ""),
               title_justify="left")
     t.add_column("plan")
     t.add_column("by")

@@ -113,19 +113,18 @@ def _spread(x, mean, low, high, bins, m2, lo, hi, hist):  # pragma: no cover - c
 
 
 @_jit
-def _closer(dist, kh, counts, reached):  # pragma: no cover - compiled
-    """One outcome's closer tallies among its issue's ``kh`` anchors (``counts[j, o] += 1``
-    where ``dist[j] < dist[o]``, one comparison a pair), and ``reached[j] += 1`` where
-    ``dist[j]`` is finite (closer than every padding column, added by the caller)."""
-    for j in range(kh):
+def _closer(dist, kh, closer, reached, a, b):  # pragma: no cover - compiled
+    """Model a's outcome on issue b: closer tallies among the issue's ``kh`` anchors
+    (``closer[a, b, j, o] += 1`` where ``dist[j] < dist[o]``, one comparison a pair), and
+    ``reached[a, b, j] += 1`` where ``dist[j]`` is finite (closer than every padding
+    column, added by the caller)."""
+    for j in range(kh):  # counts added as 0/1, without branches (the tests are random)
         dj = dist[j]
-        if dj < np.inf:
-            reached[j] += 1
+        reached[a, b, j] += dj < np.inf
         for o in range(j + 1, kh):
-            if dj < dist[o]:
-                counts[j, o] += 1
-            elif dist[o] < dj:
-                counts[o, j] += 1
+            do = dist[o]
+            closer[a, b, j, o] += dj < do
+            closer[a, b, o, j] += do < dj
 
 
 @_jit
@@ -169,7 +168,7 @@ def _anchor_tallies(x, anchors, has, kh, na, reach, band, closer, reached, disag
                     continue
                 picks[a] = _band(v, b, anchors, has, na, reach, dist)
                 band[a, b, picks[a]] += 1
-                _closer(dist, kh[b], closer[a, b], reached[a, b])
+                _closer(dist, kh[b], closer, reached, a, b)
             _agreement(picks, banded, b, disagree, pair_count, split, split_count)
 
 

@@ -41,7 +41,7 @@ from typing import Any
 from detente.errors import DetenteError
 from detente.web import timing
 from detente.web.security import CSRF_TOKEN, CURRENT_USER
-from detente.web.work import watch_server
+from detente.web.work import PRELOAD, watch_server
 
 NICE = 5
 """How much lower than the server the interactive processes run (jobs: 10)."""
@@ -115,7 +115,7 @@ class ComputePool:
                     import multiprocessing
 
                     ctx = multiprocessing.get_context("forkserver")
-                    ctx.set_forkserver_preload(["detente.web.work"])
+                    ctx.set_forkserver_preload(list(PRELOAD))
                     self._executor = ProcessPoolExecutor(
                         self.workers, mp_context=ctx, initializer=_start_worker,
                         initargs=(os.getpid(),))

@@ -51,7 +51,7 @@ from typing import Any, Protocol
 from detente.errors import DetenteError, OptionError
 from detente.scenario import Scenario
 from detente.version import __version__
-from detente.web.work import Outcome, lower_priority, run, watch_server
+from detente.web.work import PRELOAD, Outcome, lower_priority, run, watch_server
 
 log = logging.getLogger("detente.web")
 
@@ -185,7 +185,7 @@ class ProcessRunner:
     def __init__(self) -> None:
         with _PRELOAD_LOCK:
             self._ctx = multiprocessing.get_context("forkserver")
-            self._ctx.set_forkserver_preload(["detente.web.work"])
+            self._ctx.set_forkserver_preload(list(PRELOAD))
 
     def run(self, job: Job, kind: str, scenario: dict[str, Any],
             params: dict[str, Any]) -> None:

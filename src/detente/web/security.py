@@ -7,6 +7,7 @@ that they act before any route reads the request.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import ipaddress
@@ -209,23 +210,42 @@ class TokenGuard(HttpMiddleware):
     def setup(self) -> None:
         self._roster: Mapping[str, str] = {}
         self._read_at = -float("inf")
+        self._reading: asyncio.Task[None] | None = None
+
+    async def _current_roster(self) -> Mapping[str, str]:
+        """The roster, read again in the background once half of :attr:`remember` has
+        passed (so that under a steady load no request waits for it), and waited for —
+        one read for all the requests that need it — only when it is older than that."""
+        assert self.roster is not None
+        age = time.monotonic() - self._read_at
+        reading = self._reading
+        if reading is not None and (reading.done()
+                                    or reading.get_loop() is not asyncio.get_running_loop()):
+            reading = self._reading = None
+        if age >= self.remember / 2 and reading is None:
+            reading = self._reading = asyncio.ensure_future(self._read_roster())
+        if age >= self.remember and reading is not None:
+            await asyncio.shield(reading)
+        return self._roster
+
+    async def _read_roster(self) -> None:
+        assert self.roster is not None
+        started = time.monotonic()  # as old as the moment the read began
+        self._roster = await in_thread(self.roster, phase="auth")
+        self._read_at = started
 
     async def who(self, candidate: str | None) -> str | None:
         """The user ``candidate`` signs in. Accounts are read from the database off the
-        event loop (a slow database never holds up the other requests), all at once and at
-        most once per :attr:`remember` seconds: one query a second signs in every request
-        of a busy server, which would otherwise each wait for their own round trips first.
-        A token not in the roster (a user added within the second, or no one) is looked
-        up on its own."""
+        event loop (a slow database never holds up the other requests), all at once
+        (:meth:`_current_roster`): one query a second signs in every request of a busy
+        server, which would otherwise each wait for their own round trips first. A token
+        not in the roster (a user added within the second, or no one) is looked up on its
+        own."""
         if not candidate or self.accounts is None:
             return sign_in(candidate, self.token, None)
         if self.roster is not None and len(candidate) <= 200:
-            now = time.monotonic()
-            if now - self._read_at >= self.remember:
-                self._roster = await in_thread(self.roster, phase="auth")
-                self._read_at = now
-            found = self._roster.get(hashlib.sha256(candidate.encode("utf-8",
-                                                                     "replace")).hexdigest())
+            found = (await self._current_roster()).get(
+                hashlib.sha256(candidate.encode("utf-8", "replace")).hexdigest())
             if found is not None:
                 return found
         return await in_thread(sign_in, candidate, self.token, self.accounts, phase="auth")
