@@ -38,7 +38,7 @@ Rule = Literal["decide", "paper"]
 
 
 #: draws a slice of :meth:`Exchange.outcomes` (the equal-gain variant)
-OUTCOME_DRAWS = 4096
+OUTCOME_DRAWS = 2048
 
 @dataclass(frozen=True, kw_only=True)
 class Exchange(Model):
@@ -85,8 +85,10 @@ class Exchange(Model):
         """The outcomes alone (:meth:`Model.outcomes`). The equal-gain variant draws no
         random numbers and each draw's run is its own (a batch gives the numbers of one run
         per draw), so it runs :data:`OUTCOME_DRAWS` draws at a time: a round's candidate
-        arrays (about 17 kB a draw on the bundled scenario) then stay near 70 MB instead of
-        growing with the block (270 MB for 16,384 draws)."""
+        arrays (about 17 kB a draw on the bundled scenario) then stay near 35 MB instead of
+        growing with the block (270 MB for 16,384 draws). 2,048 rather than 4,096: the
+        seven-model 10^5-draw run's peak is exchange's slice beside SMP's block, and the
+        halved slice costs about 2% more CPU (docs/uncertainty.md, "Memory")."""
         if self.variant != "equal-gain":
             return super().outcomes(arrays, rng)
         quiet = dataclasses.replace(self, log=False)  # the log of draw 0 is not kept
