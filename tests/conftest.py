@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -178,3 +181,21 @@ def huge_scenario_dict() -> dict:
         "stances": [{"actor": f"A{a}", "issue": f"i{k}", "position": (37 * a + 11 * k) % 101,
                      "salience": 0.5, "sources": ["s"]} for a in range(6) for k in range(20)],
     }
+
+
+SRC = str(REPO / "src")
+
+
+def modules_after(code: str, *, timeout: float = 300) -> list[str]:
+    """The modules a fresh interpreter holds after running ``code`` (detente from this
+    tree's ``src``): for tests that a path never imports something heavy (numba, SciPy)."""
+    code += "\nimport json as _json, sys as _sys\nprint(_json.dumps(sorted(_sys.modules)))\n"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"}, check=True,
+                         timeout=timeout)
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def without_numba(loaded: list[str]) -> bool:
+    """Whether none of ``loaded`` is numba or one of its modules."""
+    return not [m for m in loaded if m == "numba" or m.startswith("numba.")]

@@ -3,11 +3,6 @@ the array code's numbers bit for bit, and small rounds never load the compiler."
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -16,10 +11,9 @@ from detente.arrays import compile_scenario
 from detente.models.exchange import Exchange, kernels
 from detente.models.exchange import round as exchange_round
 
+from ..conftest import modules_after, without_numba
 from .test_exchange import many_actor_scenario
 from .test_exchange_oracle import random_scenario
-
-SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
 def forecast(model: Exchange, arrays, compiled: bool, monkeypatch: pytest.MonkeyPatch):
@@ -123,15 +117,10 @@ def test_index_is_the_stable_argsort() -> None:
 def test_small_rounds_do_not_load_the_compiler() -> None:
     """The bundled scenario's forecast (40 candidates) runs in arrays: nothing imports
     numba (its load costs about 0.5 CPU s and over 60 MiB, more than such a run saves)."""
-    code = (
-        "import json, sys, detente\n"
+    loaded = modules_after(
+        "import detente\n"
         "from detente.models.exchange import Exchange\n"
         "Exchange().forecast(detente.load('ukraine-2025-11'))\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"}, check=True,
-                         timeout=300)
-    loaded = json.loads(run.stdout.strip().splitlines()[-1])
     assert "detente.models.exchange.round" in loaded
-    assert not [m for m in loaded if m == "numba" or m.startswith("numba.")]
+    assert without_numba(loaded)

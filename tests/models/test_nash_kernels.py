@@ -3,17 +3,12 @@ code's numbers bit for bit, and small solves never load the compiler."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from detente.models import nash
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
+from ..conftest import modules_after, without_numba
 
 
 def problem(seed: int, draws: int, actors: int, issues: int):
@@ -60,15 +55,10 @@ def test_the_model_on_both_paths(monkeypatch):
 
 def test_small_solves_do_not_load_the_compiler() -> None:
     """The bundled scenario's Nash forecast runs in arrays: nothing imports numba."""
-    code = (
-        "import json, sys, detente\n"
+    loaded = modules_after(
+        "import detente\n"
         "from detente.models.nash import NashBargaining\n"
         "NashBargaining().forecast(detente.load('ukraine-2025-11'))\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"}, check=True,
-                         timeout=300)
-    loaded = json.loads(run.stdout.strip().splitlines()[-1])
     assert "detente.models.nash" in loaded
-    assert not [m for m in loaded if m == "numba" or m.startswith("numba.")]
+    assert without_numba(loaded)

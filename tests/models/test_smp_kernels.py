@@ -3,9 +3,6 @@ numbers bit for bit, and small runs never load the compiler."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,10 +15,10 @@ from detente.models.smp import SpatialModelOfPolitics, batch_challenges, kernels
 from detente.models.smp.batch_turn import assess_rows
 from detente.models.smp.primitives import array_coalitions
 
+from ..conftest import modules_after, without_numba
 from .test_smp_batch import assert_same, jittered
 
 RULES = kernels.RULES
-SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
 @pytest.mark.parametrize("n", [*range(1, 300), 1000, 1500, 4099])
@@ -97,18 +94,12 @@ def test_a_run_on_the_compiled_loops_is_the_array_run(
 def test_small_runs_do_not_load_the_compiler(data_dir: Path) -> None:
     """Below :data:`~.primitives.COMPILED_ACTORS` actors nothing imports numba (its load
     costs about 0.6–0.9 CPU s and 120 MiB, more than such a run saves)."""
-    code = (
-        "import json, sys\n"
+    loaded = modules_after(
         "from detente.extras import extras_of\n"
         "from detente.formats import read\n"
         "from detente.models.smp import SpatialModelOfPolitics\n"
         f"s = read({str(data_dir / 'ktab' / 'SOE-Pol-Comp.csv')!r})\n"
         "SpatialModelOfPolitics().bind(extras_of(s)).forecast(s)\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"}, check=True,
-                         timeout=300)
-    loaded = json.loads(run.stdout.strip().splitlines()[-1])
     assert "detente.models.smp.tiles" in loaded  # the run went through the tiles
-    assert not [m for m in loaded if m == "numba" or m.startswith("numba.")]
+    assert without_numba(loaded)

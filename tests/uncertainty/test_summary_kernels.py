@@ -4,10 +4,6 @@ code's numbers bit for bit, and small runs never load the compiler."""
 from __future__ import annotations
 
 import importlib
-import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,8 +12,9 @@ import xarray as xr
 from detente.models.registry import resolve_models
 from detente.uncertainty import simulate
 
+from ..conftest import modules_after, without_numba
+
 sim_mod = importlib.import_module("detente.uncertainty.simulate")
-SRC = str(Path(__file__).resolve().parents[2] / "src")
 SEVEN = ["compromise", "median", "nash", "ensemble", "eum", "exchange", "smp"]
 
 
@@ -100,15 +97,10 @@ def test_a_simulation_is_the_same_on_both_paths(ukraine, monkeypatch):
 
 def test_small_runs_do_not_load_the_compiler() -> None:
     """A forecast-sized run (1,000 draws of the default models) summarises in arrays."""
-    code = (
-        "import json, sys, detente\n"
+    loaded = modules_after(
+        "import detente\n"
         "from detente.uncertainty import simulate\n"
         "simulate(detente.load('ukraine-2025-11'), draws=1000, seed=1)\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"}, check=True,
-                         timeout=300)
-    loaded = json.loads(run.stdout.strip().splitlines()[-1])
     assert "detente.uncertainty.simulate" in loaded
-    assert not [m for m in loaded if m == "numba" or m.startswith("numba.")]
+    assert without_numba(loaded)
