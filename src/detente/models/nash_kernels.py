@@ -27,19 +27,10 @@ Compiled on first use and cached on disk (``cache=True``).
 
 from __future__ import annotations
 
-from typing import Any
-
-import numba
 import numpy as np
 
+from detente.models.compiled import jit as _jit
 from detente.models.smp.kernels import pairwise_plan, pairwise_sum
-
-#: without numba's reference counting (``_nrt=False``; the scratch arrays come from
-#: :func:`bisect`): with it, every helper call counted references on the arrays passed,
-#: which cost more than the arithmetic of a step
-_OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy",
-                            "_nrt": False}
-_jit = numba.njit(**_OPTIONS)
 
 
 @_jit

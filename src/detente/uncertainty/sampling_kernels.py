@@ -20,13 +20,8 @@ rules for ties and NaN. ``tests/uncertainty/test_sampling_kernels.py`` checks bo
 from __future__ import annotations
 
 import math
-from typing import Any
 
-import numba
-
-_OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy",
-                            "_nrt": False}
-_jit = numba.njit(**_OPTIONS)
+from detente.models.compiled import jit as _jit
 
 #: the kinds of :func:`scatter`'s targets
 POSITION, SALIENCE, CAPABILITY, OTHER = 0, 1, 2, 3

@@ -25,15 +25,9 @@ Compiled on first use and cached on disk (``cache=True``).
 
 from __future__ import annotations
 
-from typing import Any
-
-import numba
 import numpy as np
 
-#: no reference counting (scratch comes from :func:`tallies`), as in the Nash kernel
-_OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy",
-                            "_nrt": False}
-_jit = numba.njit(**_OPTIONS)
+from detente.models.compiled import jit as _jit
 
 
 @_jit

@@ -23,24 +23,14 @@ the compiled loop from numba's cache instead of compiling it again.
 
 from __future__ import annotations
 
-from typing import Any
-
-import numba
 import numpy as np
 
+from detente.models.compiled import jit
 from detente.models.exchange.pairing import EPS, TIE, TOL
 
 #: the fields of one log record (:meth:`~.round.RoundState._record`), by column
 RECORD_FIELDS = ("ma", "mb", "xa", "xb", "ya", "yb", "gi", "gj", "gain",
                  "o0_0", "o1_0", "o0_1", "o1_1")
-
-#: compiled without numba's reference counting (``_nrt=False``): the loops allocate
-#: nothing (their scratch arrays come from :func:`run_round`), and with it every helper
-#: call counted references on each array it was passed, atomic operations that made the
-#: round's loop two to three times slower (measured on the bundled scenario's draws)
-_OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy",
-                            "_nrt": False}
-jit = numba.njit(**_OPTIONS)
 
 
 @jit
