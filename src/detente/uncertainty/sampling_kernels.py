@@ -14,26 +14,19 @@ indexing, each allocating a ``[n, K]`` or ``[n, A, I]`` temporary. Here:
 
 The random numbers (numpy's generator) and Φ (scipy's ``ndtr``) stay where they are;
 the same IEEE operations in the same order (no fast-math), numpy's clip and maximum
-rules for ties and NaN. ``tests/uncertainty/test_sampling_kernels.py`` checks both paths.
+rules for ties and NaN (:func:`detente.models.compiled.clip`).
+``tests/uncertainty/test_sampling_kernels.py`` checks both paths.
 """
 
 from __future__ import annotations
 
 import math
 
+from detente.models.compiled import clip as _clip
 from detente.models.compiled import jit as _jit
 
 #: the kinds of :func:`scatter`'s targets
 POSITION, SALIENCE, CAPABILITY, OTHER = 0, 1, 2, 3
-
-
-@_jit
-def _clip(x, lo, hi):  # pragma: no cover - compiled
-    """``np.clip``: ``min(max(x, lo), hi)`` with NaN kept and a tie giving the bound."""
-    if x != x:
-        return x
-    x = x if x > lo else lo
-    return x if x < hi else hi
 
 
 @_jit
