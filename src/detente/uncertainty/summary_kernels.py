@@ -239,7 +239,7 @@ def _regions(anchors, kh, na, reach, low, high, cuts, n_cuts, region_band, fast,
     is ``region_band[b, r]`` (read at its first float). ``fast[b]`` is False where the
     anchors are too close for the argument above (those issues are tallied outcome by
     outcome)."""
-    n_issues, kk = anchors.shape
+    n_issues = anchors.shape[0]
     for b in range(n_issues):
         fast[b] = False
         n_cuts[b] = 0
