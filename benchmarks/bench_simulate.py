@@ -9,6 +9,8 @@ Run on demand (not part of the test suite):
     python benchmarks/bench_simulate.py --draws 20000   # another size for the joint run
     python benchmarks/bench_simulate.py --skip-per-model --models compromise,median,nash \
         --draws 1000000 --engines local --before /work/main/src   # a million, vs older code
+    python benchmarks/bench_simulate.py --memory-runs 3 --before /tmp/old/src
+        # the seven-model 10^5 run's peak memory, 3 runs each, interleaved with older code
 
 Needs only the project's own dependencies (Dask's ``distributed`` is one of them).
 
@@ -262,6 +264,49 @@ def joint(models: list[str], draws: int, rates: dict[str, float],
               f"{WORKERS} idle cores (<= {WORKERS * MILLION_SECONDS:.0f} CPU s)")
 
 
+def memory_runs(models: list[str], draws: int, runs: int, before: Path | None) -> None:
+    """The run on the default engine ``runs`` times, interleaved with the same run on
+    ``before``'s source tree when given (before, now, before, now, ...): its peak memory
+    depends on which of the two workers' models happen to run side by side, which the
+    machine's load changes, so one run is not a figure."""
+    import statistics
+
+    print(f"\npeak memory: {', '.join(models)}, {draws:,} draws, default engine "
+          f"({WORKERS} threads), {runs} run(s) each, interleaved")
+    header = (f"{'tree':<8}{'peak MiB':>9}{'cpu s':>8}{'seconds':>9}  {'hash':<13}"
+              "load before/after")
+    print(header)
+    print("-" * len(header))
+    spec = {"models": models, "draws": draws, "engine": "local", "workers": WORKERS}
+    trees: list[tuple[str, Path | None]] = [("now", None)]
+    if before is not None:
+        trees.insert(0, ("before", before))
+    got: dict[str, list[dict]] = {name: [] for name, _ in trees}
+    for _ in range(runs):
+        for name, src in trees:
+            load = _load1()
+            r = run("simulate", spec, src=src)
+            got[name].append(r)
+            print(f"{name:<8}{r['peak_mb']:>9.0f}{r['cpu']:>8.1f}{r['seconds']:>9.1f}  "
+                  f"{r['hash']:<13}{load} / {_load1()}", flush=True)
+    med = {name: (statistics.median(r["peak_mb"] for r in rs),
+                  statistics.median(r["cpu"] for r in rs)) for name, rs in got.items()}
+    now_peak, now_cpu = med["now"]
+    line = f"median now: peak {now_peak:.0f} MiB, {now_cpu:.1f} CPU s"
+    if "before" in med:
+        b_peak, b_cpu = med["before"]
+        same = {r["hash"] for rs in got.values() for r in rs}
+        line += (f"; before: {b_peak:.0f} MiB, {b_cpu:.1f} CPU s; ratio before/now: peak "
+                 f"{b_peak / now_peak:.2f}, CPU {b_cpu / now_cpu:.2f}; same numbers: "
+                 f"{'yes' if len(same) == 1 else 'NO'}")
+    print(line)
+    if draws == TARGET_DRAWS and len(models) == len(MODELS):
+        worst = max(r["peak_mb"] for r in got["now"])
+        verdict = "meets" if worst < TARGET_PEAK_MIB else "MISSES"
+        print(f"  -> seven models, 10^5 draws, default engine: highest peak {worst:.0f} MiB "
+              f"of {runs}, {verdict} the {TARGET_PEAK_MIB:.0f} MiB target")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -281,6 +326,9 @@ def main() -> None:
     parser.add_argument("--before", type=Path, default=None,
                         help="another source tree (its src/): the joint run on the default "
                              "engine with it too, and the ratios")
+    parser.add_argument("--memory-runs", type=int, default=0, metavar="N",
+                        help="only the peak-memory runs: the joint run on the default engine "
+                             "N times (interleaved with --before's)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -293,6 +341,9 @@ def main() -> None:
     model_draws = args.model_draws or (2_000 if args.quick else 16_384)
     reference_draws = args.reference_draws or (50 if args.quick else 300)
     print(f"cores: {os.cpu_count()}, load average {_load()}, scenario {SCENARIO}")
+    if args.memory_runs:
+        memory_runs(models, draws, args.memory_runs, args.before)
+        return
     rates = {} if args.skip_per_model else per_model(models, reference_draws, model_draws)
     joint(models, draws, rates, tuple(args.engines.split(",")), args.before)
 

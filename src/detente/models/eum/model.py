@@ -149,27 +149,23 @@ class ExpectedUtility(Model):
 
     def _chunks(self, arrays: ScenarioArrays) -> Iterator[tuple[int, Run]]:
         """Each chunk of batch rows (row b = draw · I + issue, actors on the last axis)
-        run: its first row and its :class:`Run` (draw 0's rows recorded when ``record``)."""
+        run: its first row and its :class:`Run` (draw 0's rows recorded when ``record``).
+        A chunk's rows are laid out from its own draws only (not the whole batch's rows
+        first: ~1.4 kB a draw, 23 MB for a 16,384-draw block)."""
         n_draws, n_actors, n_issues = arrays.position.shape
-        pos = np.moveaxis(arrays.position, 2, 1).reshape(-1, n_actors)
-        sal = np.moveaxis(arrays.salience, 2, 1).reshape(-1, n_actors)
-        cap = np.repeat(arrays.capability, n_issues, axis=0)
-        active = np.broadcast_to(arrays.mask.T[None], (n_draws, n_issues, n_actors)).reshape(
-            -1, n_actors
-        )
-        low = np.tile(arrays.low, n_draws)
-        high = np.tile(arrays.high, n_draws)
-        n_rows = pos.shape[0]
+        n_rows = n_draws * n_issues
         per_chunk = max(1, self.chunk_elements // max(1, n_actors * n_actors))
         for start in range(0, n_rows, per_chunk):
             stop = min(n_rows, start + per_chunk)
+            first, last = start // n_issues, -(-stop // n_issues)  # the chunk's draws
+            rows = slice(start - first * n_issues, stop - first * n_issues)
+            pos, sal, cap, active, low, high = _rows(arrays, first, last)
             record_rows = (
                 list(range(start, min(stop, n_issues))) if self.record and start < n_issues else []
             )
             yield start, simulate(
-                pos[start:stop], cap[start:stop], sal[start:stop], active[start:stop],
-                low[start:stop], high[start:stop], rounds=self.rounds,
-                tolerance=self.tolerance, cfg=self,
+                pos[rows], cap[rows], sal[rows], active[rows], low[rows], high[rows],
+                rounds=self.rounds, tolerance=self.tolerance, cfg=self,
                 record_rows=[r - start for r in record_rows],
             )
 
@@ -205,6 +201,18 @@ class ExpectedUtility(Model):
             trajectory=Trajectory(outcome=outcome_traj, position=position_traj),
             details=details,
         )
+
+
+def _rows(arrays: ScenarioArrays, first: int, last: int) -> tuple[np.ndarray, ...]:
+    """Draws ``first … last − 1`` as batch rows (row = draw · I + issue, actors on the
+    last axis): positions, saliences, capabilities, who takes part, each row's scale."""
+    _, n_actors, n_issues = arrays.position.shape
+    n = last - first
+    pos = np.moveaxis(arrays.position[first:last], 2, 1).reshape(-1, n_actors)
+    sal = np.moveaxis(arrays.salience[first:last], 2, 1).reshape(-1, n_actors)
+    cap = np.repeat(arrays.capability[first:last], n_issues, axis=0)
+    active = np.broadcast_to(arrays.mask.T[None], (n, n_issues, n_actors)).reshape(-1, n_actors)
+    return pos, sal, cap, active, np.tile(arrays.low, n), np.tile(arrays.high, n)
 
 
 # --------------------------------------------------------------------------------------
