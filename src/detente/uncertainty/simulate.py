@@ -75,7 +75,6 @@ from detente.notes import neutral_note
 from detente.requests.simulation import DEFAULT_BINS, SimulationRequest
 from detente.scenario import Issue, Scenario
 from detente.uncertainty.distribution import beyond_noise
-from detente.uncertainty.release import release_free_memory
 from detente.uncertainty.sampling import (
     DEFAULT_BLOCK_SIZE,
     InputSpace,
@@ -253,16 +252,13 @@ def model_outcomes(job: SimulationJob, first: int, stop: int, model: int | tuple
     """Outcomes ``[n, I]`` of ``job.models[model]`` over blocks ``first … stop − 1``: one
     task (a block's models run as separate tasks, so that every worker has work however
     few blocks there are). ``model`` may also be a tuple of models, run one after the
-    other on each block's inputs sampled once (``[n, len(model), I]``). What each block
-    freed goes back to the system before the next (:mod:`.release`). Returns
+    other on each block's inputs sampled once (``[n, len(model), I]``). Returns
     ``(first, model, outcomes)``."""
     models = (model,) if isinstance(model, int) else model
     out = []
     for b in range(first, stop):
         arrays = block_arrays(job, b)
         out.append(np.stack([block_model_outcome(job, b, m, arrays) for m in models], axis=1))
-        del arrays
-        release_free_memory()  # what the block's models freed, before the next task
     x = np.concatenate(out)
     return first, model, x[:, 0] if isinstance(model, int) else x
 
