@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from detente.errors import DetenteError
 
@@ -148,13 +148,32 @@ _READ_ONLY = "detente_read_only"
 
 
 def reader(engine: Engine) -> Engine:
-    """``engine`` for sessions that only read: on PostgreSQL in autocommit (one round trip
-    per query instead of three: no BEGIN, no COMMIT), on SQLite with a plain BEGIN
-    (readers of a WAL database take no lock, where a writer's ``BEGIN IMMEDIATE`` waits
-    for every other writer)."""
+    """An engine for sessions that only read, beside ``engine``: on PostgreSQL a pool of
+    its own in autocommit and without a pre-ping (a query is one round trip, where a
+    transaction with a pre-pinged connection is four: ping, BEGIN, the query, COMMIT; a
+    connection the server dropped is found by the query itself and the read run once more,
+    :func:`read`); on SQLite the same engine with a plain BEGIN (readers of a WAL database
+    take no lock, where a writer's ``BEGIN IMMEDIATE`` waits for every other writer).
+    Dispose of it with ``engine`` (:meth:`Engine.dispose`)."""
     if engine.dialect.name == "postgresql":
-        return engine.execution_options(isolation_level="AUTOCOMMIT")
+        return create_engine(engine.url, pool_pre_ping=False, isolation_level="AUTOCOMMIT")
     return engine.execution_options(**{_READ_ONLY: True})
+
+
+def read(engine: Engine, statement: Any, params: Mapping[str, Any] | None = None) -> list[Any]:
+    """The rows of one read (``engine``: a :func:`reader`), with SQLAlchemy Core: no ORM
+    session, no transaction of its own on PostgreSQL. A pooled connection the database
+    closed meanwhile (a restart, an idle timeout) fails its query; SQLAlchemy then empties
+    the pool and the read runs once more on a new connection, so that no caller sees it.
+    """
+    for attempt in (1, 2):
+        try:
+            with engine.connect() as conn:
+                return list(conn.execute(statement, dict(params or {})))
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:

@@ -11,12 +11,13 @@ refused, none dropped).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from detente import api
@@ -103,11 +104,10 @@ class ScenarioStore:
 
     def entries(self, workspace: str = "") -> list[Entry]:
         bundled = [Entry(n, _bundled(n), "bundled") for n in bundled_names()]
-        if self.server is not None:
-            shared = [_shared_entry(x) for x in self.server.shared_with(workspace)] \
-                if workspace else []
-            return bundled + [Entry(ref, _scenario(body, ref), "uploaded", name)
-                              for ref, name, body in self.server.uploads(workspace)] + shared
+        if self.server is not None:  # one query for both (a light route: GET /api/scenarios)
+            own, shared = self.server.visible_uploads(workspace)
+            return bundled + [Entry(ref, _parsed(body, ref), "uploaded", name)
+                              for ref, name, body in own] + [_shared_entry(x) for x in shared]
         with self._lock:
             uploads = [e for (ws, _), e in self._uploads.items() if ws == workspace]
         return bundled + uploads
@@ -238,6 +238,14 @@ def _shared_entry(shared: Any) -> Entry:
 
 def _scenario(body: dict[str, Any], ref: str) -> Scenario:
     return Scenario.from_dict(body, file=f"upload {ref}")
+
+
+@lru_cache(maxsize=256)
+def _parsed(text: str, ref: str) -> Scenario:
+    """An upload's scenario from its stored text, kept by that text (a scenario is
+    immutable, and listing the uploads is a light request asked every few seconds: it
+    would otherwise parse and check every upload each time)."""
+    return _scenario(json.loads(text), ref)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,126 @@
+"""The reads of the light routes (issue 29, item 5): one query for ``GET /api/scenarios``
+(the workspace's uploads and those shared with it), no pre-ping round trip before each
+read (a connection the database closed is found by the read itself and the read run
+again), and an upload parsed once while its text is unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from detente import api
+from detente.scenarios import bundled_names, bundled_path
+from detente.store.server import ServerStore
+from detente.web.store import ScenarioStore
+
+BUNDLED = "ukraine-2025-11"
+
+
+def _body(name: str) -> dict[str, Any]:
+    path = bundled_path(BUNDLED)
+    assert path is not None
+    return {**api.load(path).to_dict(), "name": name}
+
+
+@pytest.fixture
+def team_store(db_url: str) -> Iterator[ServerStore]:
+    """alice with two uploads; bob with one, shared with the team both are in."""
+    server = ServerStore(db_url)
+    for user in ("alice", "bob"):
+        server.add_user(user)
+    server.add_team("analysts")
+    server.add_members("analysts", ["alice", "bob"])
+    assert server.put_upload("alice", "u-00000000000a", "a.yaml", _body("first"))
+    assert server.put_upload("alice", "u-00000000000b", "b.yaml", _body("second"))
+    assert server.put_upload("bob", "u-00000000000c", "c.yaml", _body("bobs"))
+    assert server.share("bob", "u-00000000000c", "analysts")
+    yield server
+    server.close()
+
+
+class Statements:
+    """The SQL statements run on a store's engines (BEGIN/ROLLBACK/PRAGMA left out)."""
+
+    def __init__(self, server: ServerStore) -> None:
+        self.seen: list[str] = []
+        self.engines = [server._engine]  # and the readers' own pool, if it has one
+        if server._reader.pool is not server._engine.pool:
+            self.engines.append(server._reader)
+        for engine in self.engines:
+            event.listen(engine, "before_cursor_execute", self._saw)
+            event.listen(engine, "engine_connect", self._connected)
+
+    def _saw(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        word = statement.strip().split(None, 1)[0].upper()
+        if word not in ("BEGIN", "ROLLBACK", "COMMIT", "PRAGMA"):
+            self.seen.append(statement)
+
+    def _connected(self, *_: Any) -> None:
+        pass
+
+    def close(self) -> None:
+        for engine in self.engines:
+            event.remove(engine, "before_cursor_execute", self._saw)
+            event.remove(engine, "engine_connect", self._connected)
+
+
+def test_listing_the_scenarios_is_one_query(team_store: ServerStore, db_url: str):
+    store = ScenarioStore(server=team_store)
+    store.entries("alice")  # the pool's first connection is made here, not counted
+    counted = Statements(team_store)
+    try:
+        entries = store.entries("alice")
+    finally:
+        counted.close()
+    assert len(counted.seen) == 1, counted.seen  # was two queries (and a ping on PostgreSQL)
+    kinds = [(e.ref, e.kind, e.scenario.name) for e in entries
+             if e.ref not in bundled_names()]
+    assert kinds == [("u-00000000000a", "uploaded", "first"),
+                     ("u-00000000000b", "uploaded", "second"),
+                     ("u-00000000000c", "shared", "bobs")]
+    assert [e.shared_by for e in entries if e.kind == "shared"] == ["bob"]
+    # bob sees his own upload as his, and nothing of alice's (not shared)
+    assert [(e.ref, e.kind) for e in store.entries("bob") if e.ref not in bundled_names()] \
+        == [("u-00000000000c", "uploaded")]
+
+
+def test_an_upload_is_parsed_once_while_its_text_is_unchanged(team_store: ServerStore):
+    store = ScenarioStore(server=team_store)
+    first = {e.ref: e.scenario for e in store.entries("alice")}
+    again = {e.ref: e.scenario for e in store.entries("alice")}
+    assert again["u-00000000000a"] is first["u-00000000000a"]
+    assert team_store.put_upload("alice", "u-00000000000a", "a.yaml", _body("renamed"))
+    changed = {e.ref: e.scenario for e in store.entries("alice")}
+    assert changed["u-00000000000a"].name == "renamed"
+    assert changed["u-00000000000b"] is first["u-00000000000b"]
+
+
+def test_a_read_runs_again_on_a_connection_the_database_closed(team_store: ServerStore,
+                                                                db_url: str):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a server that closes connections: PostgreSQL")
+    assert team_store.roster()
+    team_store.jobs(workspace="alice")  # two pooled connections, at least one idle now
+    counted = Statements(team_store)
+    try:
+        assert len(team_store.roster()) == 2
+    finally:
+        counted.close()
+    assert counted.seen == ['SELECT users.token_hash, users.name \nFROM users'], \
+        "a read is one query: no ping before it"
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:  # what a database restart does to the pooled connections
+        killed = conn.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+    admin.dispose()
+    assert killed and killed >= 1
+    assert len(team_store.roster()) == 2  # no error: found closed, read again
+    assert team_store.job("nope") is None
+    assert [u for u, _, _ in team_store.uploads("alice")] == ["u-00000000000a",
+                                                              "u-00000000000b"]
