@@ -504,10 +504,12 @@ class JobManager:
         return job
 
     def _touch(self, job: Job) -> None:
-        """Someone waits for or asked about the job (written to the database at most once
-        a second, so that the process running it sees it)."""
+        """Someone waits for or asked about the job: noted on the job, and for another
+        process's job written to the database at most once a second, so that the process
+        running it sees it (this process's own job needs no write: each poll of a job
+        wrote one, a transaction per poll a second)."""
         job.touch()
-        if self.records is None:
+        if self.records is None or not job.remote:
             return
         now = time.time()
         if now - self._seen_written.get(job.id, 0.0) >= min(1.0, self.limits.heartbeat):

@@ -23,9 +23,17 @@ from typing import Any
 from detente import api
 from detente.errors import DetenteError
 from detente.scenario import Scenario
-from detente.scenarios import bundled_names, bundled_path
+from detente.scenarios import bundled_names as _scan_bundled
+from detente.scenarios import bundled_path
 
 DEFAULT_CAPACITY = 100
+
+
+@cache
+def bundled_names() -> tuple[str, ...]:
+    """The bundled scenarios' names, listed once per process (the package's files do not
+    change while it runs; every scenario request asks)."""
+    return _scan_bundled()
 
 
 class NotFound(DetenteError):
