@@ -196,3 +196,37 @@ def test_the_server_parses_http_with_httptools_on_uvloop():
     assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
     if sys.platform != "win32":
         assert importlib.util.find_spec("uvloop") is not None
+
+
+def test_a_poll_of_this_processs_own_job_takes_no_thread(db_url: str):
+    """``GET /api/jobs/ID`` of a job this server process runs is answered from memory on
+    the event loop (no thread of the pool, no database: ``Server-Timing`` has only
+    ``app``); another's job still comes from the database."""
+    from fastapi.testclient import TestClient
+
+    from detente.web.app import create_app
+
+    server = ServerStore(db_url)
+    runner, runs_theirs = _Held(), _Held()
+    jobs = JobManager(runner=runner, records=server)
+    other = JobManager(runner=runs_theirs, records=server)
+    path = bundled_path(BUNDLED)
+    assert path is not None
+    try:
+        app = create_app(server=server, jobs=jobs)
+        with TestClient(app) as client:
+            job = jobs.submit("simulate", api.load(path), {"draws": 10}, owner="a", label="t")
+            res = client.get(f"/api/jobs/{job.id}")
+            assert res.status_code == 200 and res.json()["id"] == job.id
+            assert [p.split(";")[0] for p in res.headers["server-timing"].split(", ")] \
+                == ["app"]
+            theirs = other.submit("simulate", api.load(path), {"draws": 11}, owner="b",
+                                  label="u")
+            res = client.get(f"/api/jobs/{theirs.id}")  # not this process's: the database
+            assert res.status_code == 200 and "db" in res.headers["server-timing"]
+            assert client.get("/api/jobs/0123456789abcdef").status_code == 404
+    finally:
+        runner.release.set()
+        runs_theirs.release.set()
+        other.close()
+        server.close()

@@ -588,6 +588,18 @@ class JobManager:
             if self._by_key.get(job.key) is job:
                 del self._by_key[job.key]
 
+    def held(self, job_id: str, workspace: str = "") -> Job | None:
+        """A job of this workspace that this process holds in memory (its own, or one it
+        viewed), noted as asked about; None when it would take the database (or says
+        not found): :meth:`get` then. Never blocks, so a poll of a job this process runs
+        is answered on the event loop without a thread."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None or job.workspace != workspace or job.remote:
+            return None
+        job.touch()  # what _touch does for a job of this process
+        return job
+
     def get(self, job_id: str, workspace: str = "") -> Job:
         """A job of this workspace (another workspace's job is not found)."""
         with self._lock:

@@ -148,7 +148,9 @@ async def list_jobs(request: Request) -> list[dict[str, Any]]:
 
 @router.get("/{job_id}", summary="A job's state (the result's address once done)")
 async def get_job(request: Request, job_id: str) -> dict[str, Any]:
-    return (await in_thread(manager(request).get, job_id, workspace(request))).public()
+    jobs = manager(request)
+    job = jobs.held(job_id, workspace(request))  # this process's own: no thread, no database
+    return (job or await in_thread(jobs.get, job_id, workspace(request))).public()
 
 
 @router.get("/{job_id}/result", summary="A finished job's result (JSON, or HTML for a brief)")
