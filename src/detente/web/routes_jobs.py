@@ -150,7 +150,9 @@ async def list_jobs(request: Request) -> list[dict[str, Any]]:
 async def get_job(request: Request, job_id: str) -> dict[str, Any]:
     jobs = manager(request)
     job = jobs.held(job_id, workspace(request))  # this process's own: no thread, no database
-    return (job or await in_thread(jobs.get, job_id, workspace(request))).public()
+    if job is None:
+        job = await in_thread(jobs.get, job_id, workspace(request))
+    return job.public()
 
 
 @router.get("/{job_id}/result", summary="A finished job's result (JSON, or HTML for a brief)")
