@@ -100,9 +100,11 @@ def test_server_timing_tells_the_phases_apart(accounts: tuple[ServerStore, str])
         assert {"app", "auth", "db", "threads"} <= set(phases)
         assert all(v >= 0 for v in phases.values())
         assert phases["db"] <= phases["app"] and phases["auth"] <= phases["app"]
-        # /api/models needs no thread and no database (signed in from the roster)
+        # /api/models needs no thread and no database (signed in from the roster; on a
+        # slow machine more than a second may have passed: then it waited for the roster
+        # to be read again, counted as auth)
         phases = _phases(client.get("/api/models", headers=_as(alice)).headers["server-timing"])
-        assert set(phases) == {"app"}
+        assert set(phases) - {"auth"} == {"app"}
 
 
 def test_a_read_does_not_wait_for_a_writer_on_sqlite(tmp_path: Path):
