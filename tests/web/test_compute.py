@@ -90,6 +90,23 @@ def test_the_api_answers_429_with_retry_after_when_the_pool_is_full():
         app.state.compute.close()
 
 
+def test_the_front_and_edit_pages_are_rendered_by_the_compute_processes():
+    """Their templates (milliseconds of CPU each) no longer run in the server process: a
+    pool that admits nothing refuses them (they were rendered in the server's threads)."""
+    app = create_app(compute=ComputePool(workers=0, queue=0))
+    try:
+        client = TestClient(app)
+        for path in ("/", f"/s/{BUNDLED}/edit"):
+            res = client.get(path, headers={"accept": "text/html"})
+            assert res.status_code == 429, (path, res.status_code)
+            assert "busy" in res.text
+        ok = TestClient(create_app())
+        assert ok.get(f"/s/{BUNDLED}/edit", headers={"accept": "text/html"}).status_code == 200
+        assert BUNDLED in ok.get("/", headers={"accept": "text/html"}).text
+    finally:
+        app.state.compute.close()
+
+
 def test_a_forecast_is_computed_once_per_key():
     calls: list[int] = []
     pool = ComputePool(workers=0)
@@ -113,7 +130,8 @@ def test_every_page_and_interactive_route_works_through_the_processes():
     app = create_app(compute=ComputePool(workers=1))
     with TestClient(app) as client:
         html = {"accept": "text/html"}
-        for path in (f"/s/{BUNDLED}?draws=0", f"/s/{BUNDLED}/whatif", f"/s/{BUNDLED}/deals"):
+        for path in (f"/s/{BUNDLED}?draws=0", f"/s/{BUNDLED}/whatif", f"/s/{BUNDLED}/deals",
+                     f"/s/{BUNDLED}/edit", "/"):
             res = client.get(path, headers=html)
             assert res.status_code == 200, (path, res.text[:300])
             # the request's own CSRF token reached the page rendered in the other process
