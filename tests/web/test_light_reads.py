@@ -230,3 +230,65 @@ def test_a_poll_of_this_processs_own_job_takes_no_thread(db_url: str):
         runs_theirs.release.set()
         other.close()
         server.close()
+
+
+def _kill_connections(db_url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:  # what a database restart does to pooled connections
+        killed = conn.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+    admin.dispose()
+    return int(killed or 0)
+
+
+def test_on_postgresql_the_lists_are_read_on_the_event_loop(team_store: ServerStore,
+                                                             db_url: str):
+    """``GET /api/scenarios`` and ``GET /api/jobs`` read PostgreSQL on the event loop
+    (``Server-Timing`` has ``db`` but no ``threads``: no thread of the pool), with the
+    same answers as the threaded reads; SQLite reads in a thread."""
+    from fastapi.testclient import TestClient
+
+    from detente.web.app import create_app
+
+    runner = _Held()
+    jobs = JobManager(runner=runner, records=team_store)
+    carol = team_store.add_user("carol")
+    team_store.add_members("analysts", ["carol"])
+    path = bundled_path(BUNDLED)
+    assert path is not None
+    try:
+        app = create_app(server=team_store, jobs=jobs, accounts=True)
+        with TestClient(app) as client:
+            client.get("/api/models", headers={"authorization": f"Bearer {carol}"})
+            job = jobs.submit("simulate", api.load(path), {"draws": 10}, owner="user:carol",
+                              label="t", workspace="carol")
+            for _ in range(2):  # the second after the connections were closed under it
+                listed = client.get("/api/jobs", headers={"authorization": f"Bearer {carol}"})
+                scenarios = client.get("/api/scenarios",
+                                       headers={"authorization": f"Bearer {carol}"})
+                assert listed.status_code == 200 and scenarios.status_code == 200
+                assert [j["id"] for j in listed.json()] == [job.id]
+                assert [s["id"] for s in scenarios.json() if s["kind"] == "shared"] == \
+                    ["u-00000000000c"]
+                for res in (listed, scenarios):
+                    phases = {p.split(";")[0] for p in res.headers["server-timing"].split(", ")}
+                    on_loop = db_url.startswith("postgresql")
+                    assert "db" in phases and ("threads" not in phases) == on_loop, phases
+                if on_loop:
+                    assert _kill_connections(db_url) >= 1
+        if db_url.startswith("postgresql"):
+            import asyncio
+
+            async def both() -> Any:
+                return (await team_store.jobs_on_loop(workspace="carol", since=0.0),
+                        await team_store.visible_uploads_on_loop("alice"))
+
+            on_loop_jobs, on_loop_uploads = asyncio.run(both())
+            assert on_loop_jobs == team_store.jobs(workspace="carol", since=0.0)
+            assert on_loop_uploads == team_store.visible_uploads("alice")
+    finally:
+        runner.release.set()
+        jobs.close()

@@ -106,6 +106,7 @@ class ServerStore:
         self.url = dbmod.resolve_url(db)
         self._engine: Engine = dbmod.open_engine(self.url)
         self._reader: Engine = dbmod.reader(self._engine)
+        self._loop_reader = dbmod.LoopReader.of(self._engine)
         self.observe: Callable[[float], None] | None = None
         """Told the seconds of each session (the web server counts them in the answer's
         ``Server-Timing``)."""
@@ -114,7 +115,15 @@ class ServerStore:
     def where(self) -> str:
         return dbmod.display(self.url)
 
+    @property
+    def reads_on_loop(self) -> bool:
+        """Whether the ``*_on_loop`` reads run on the event loop (PostgreSQL); else a
+        caller runs the plain ones in a thread."""
+        return self._loop_reader is not None
+
     def close(self) -> None:
+        if self._loop_reader is not None:
+            self._loop_reader.close()
         self._reader.dispose()
         self._engine.dispose()
 
@@ -149,6 +158,20 @@ class ServerStore:
             yield
         finally:
             observe(time.perf_counter() - start)
+
+    async def _read_on_loop(self, statement: Any, **params: Any) -> list[dict[str, Any]]:
+        """:meth:`_read` on the event loop (:class:`detente.store.db.LoopReader`), rows as
+        dicts."""
+        import psycopg
+
+        assert self._loop_reader is not None
+        with self._timed():
+            try:
+                names, rows = await self._loop_reader.read(statement, params)
+            except psycopg.Error as exc:
+                reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise DetenteError(f"{self.where}: {reason}") from None
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     # ---- accounts ------------------------------------------------------------------------
     def add_user(self, name: str) -> str:
@@ -310,14 +333,14 @@ class ServerStore:
         the workspace's own uploads as ``(ref, filename, body text)`` (oldest first; the
         text is parsed by the caller, who may keep what it parsed before), and the uploads
         of others shared with a team of ``workspace`` (:meth:`shared_with`)."""
-        own: list[tuple[str, str, str]] = []
-        shared: list[Any] = []
-        for mine, ref, owner, filename, body, team in self._read(_VISIBLE, user=workspace):
-            if mine:
-                own.append((ref, filename, body))
-            else:
-                shared.append((ref, owner, filename, body, team))
-        return own, _shared(shared)
+        return _visible(self._read(_VISIBLE, user=workspace))
+
+    async def visible_uploads_on_loop(self, workspace: str) -> tuple[
+            list[tuple[str, str, str]], list[Shared]]:
+        """:meth:`visible_uploads` read on the event loop (needs :attr:`reads_on_loop`)."""
+        rows = await self._read_on_loop(_VISIBLE, user=workspace)
+        return _visible([(r["mine"], r["ref"], r["workspace"], r["filename"], r["body"],
+                          r["team"]) for r in rows])
 
     def upload(self, workspace: str, ref: str) -> tuple[str, dict[str, Any]] | None:
         """``(filename, scenario dict)`` of one upload of this workspace, or None."""
@@ -376,15 +399,14 @@ class ServerStore:
              since: float | None = None) -> list[dict[str, Any]]:
         """Jobs' rows without their large columns (inputs, result, shown form: read one
         job with :meth:`job`); every server process asks this each second."""
-        q = _jobs_statement(workspace is not None, states is not None, since is not None)
-        params: dict[str, Any] = {}
-        if workspace is not None:
-            params["workspace"] = workspace
-        if states is not None:
-            params["states"] = list(states)
-        if since is not None:
-            params["since"] = since
+        q, params = _jobs_query(workspace, states, since)
         return [dict(r._mapping) for r in self._read(q, **params)]
+
+    async def jobs_on_loop(self, *, workspace: str, since: float) -> list[dict[str, Any]]:
+        """:meth:`jobs` of a workspace read on the event loop (needs
+        :attr:`reads_on_loop`): what ``GET /api/jobs`` asks."""
+        q, params = _jobs_query(workspace, None, since)
+        return await self._read_on_loop(q, **params)
 
     def update_job(self, job_id: str, *, where: Mapping[str, Any] | None = None,
                    **values: Any) -> bool:
@@ -482,6 +504,31 @@ def _jobs_statement(workspace: bool, states: bool, since: bool) -> Any:
     if since:
         q = q.where((JobRow.finished.is_(None)) | (JobRow.finished >= bindparam("since")))
     return q
+
+
+def _jobs_query(workspace: str | None, states: tuple[str, ...] | None,
+               since: float | None) -> tuple[Any, dict[str, Any]]:
+    q = _jobs_statement(workspace is not None, states is not None, since is not None)
+    params: dict[str, Any] = {}
+    if workspace is not None:
+        params["workspace"] = workspace
+    if states is not None:
+        params["states"] = list(states)
+    if since is not None:
+        params["since"] = since
+    return q, params
+
+
+def _visible(rows: Any) -> tuple[list[tuple[str, str, str]], list[Shared]]:
+    """:data:`_VISIBLE`'s rows as (own uploads, shared with the workspace)."""
+    own: list[tuple[str, str, str]] = []
+    shared: list[Any] = []
+    for mine, ref, owner, filename, body, team in rows:
+        if mine:
+            own.append((ref, filename, body))
+        else:
+            shared.append((ref, owner, filename, body, team))
+    return own, _shared(shared)
 
 
 def _shared(rows: Any) -> list[Shared]:

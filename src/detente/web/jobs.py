@@ -51,6 +51,7 @@ from typing import Any, Protocol
 from detente.errors import DetenteError, OptionError
 from detente.scenario import Scenario
 from detente.version import __version__
+from detente.web.timing import in_thread
 from detente.web.work import PRELOAD, Outcome, lower_priority, run, watch_server
 
 log = logging.getLogger("detente.web")
@@ -620,14 +621,30 @@ class JobManager:
         """This workspace's jobs (without accounts, those of ``owner``)."""
         if self.records is not None:
             rows = self.records.jobs(workspace=workspace, since=time.time() - self.limits.keep)
-            with self._lock:
-                local = dict(self._jobs)
-            found = [local.get(r["id"]) or self._view(r) for r in rows]
-        else:
-            with self._lock:
-                self._expire()
-                found = [j for j in self._jobs.values() if j.workspace == workspace]
+            return self._listed(rows, owner, workspace)
+        with self._lock:
+            self._expire()
+            found = [j for j in self._jobs.values() if j.workspace == workspace]
         return [j for j in found if owner is None or workspace or j.owner == owner]
+
+    def _listed(self, rows: list[dict[str, Any]], owner: str | None,
+                workspace: str) -> list[Job]:
+        """The jobs of database rows (this process's own as it holds them), those of
+        ``owner`` without accounts."""
+        with self._lock:
+            local = dict(self._jobs)
+        found = [local.get(r["id"]) or self._view(r) for r in rows]
+        return [j for j in found if owner is None or workspace or j.owner == owner]
+
+    async def jobs_on_loop(self, owner: str | None = None, workspace: str = "") -> list[Job]:
+        """:meth:`jobs`, read on the event loop when the database allows (PostgreSQL: no
+        thread of the pool for ``GET /api/jobs``), else in a thread."""
+        records = self.records
+        if records is None or not records.reads_on_loop:
+            return await in_thread(self.jobs, owner, workspace)
+        rows = await records.jobs_on_loop(workspace=workspace,
+                                          since=time.time() - self.limits.keep)
+        return self._listed(rows, owner, workspace)
 
     def result(self, job: Job) -> Any:
         """A done job's result object (another process's: read from the database)."""

@@ -142,7 +142,7 @@ async def shown_response(request: Request, job: Job,
 
 @router.get("", summary="Your jobs (queued, running and recently finished)")
 async def list_jobs(request: Request) -> list[dict[str, Any]]:
-    found = await in_thread(manager(request).jobs, owner(request), workspace(request))
+    found = await manager(request).jobs_on_loop(owner(request), workspace(request))
     return [j.public() for j in found]
 
 

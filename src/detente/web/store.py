@@ -25,6 +25,7 @@ from detente.errors import DetenteError
 from detente.scenario import Scenario
 from detente.scenarios import bundled_names as _scan_bundled
 from detente.scenarios import bundled_path
+from detente.web.timing import in_thread
 
 DEFAULT_CAPACITY = 100
 
@@ -111,7 +112,7 @@ class ScenarioStore:
         self._lock = threading.Lock()
 
     def entries(self, workspace: str = "") -> list[Entry]:
-        bundled = [Entry(n, _bundled(n), "bundled") for n in bundled_names()]
+        bundled = self._bundled()
         if self.server is not None:  # one query for both (a light route: GET /api/scenarios)
             own, shared = self.server.visible_uploads(workspace)
             return bundled + [Entry(ref, _parsed(body, ref), "uploaded", name)
@@ -119,6 +120,20 @@ class ScenarioStore:
         with self._lock:
             uploads = [e for (ws, _), e in self._uploads.items() if ws == workspace]
         return bundled + uploads
+
+    async def entries_on_loop(self, workspace: str = "") -> list[Entry]:
+        """:meth:`entries`, read on the event loop when the database allows (PostgreSQL:
+        no thread of the pool for this light request), else in a thread."""
+        server = self.server
+        if server is None or not server.reads_on_loop:
+            return await in_thread(self.entries, workspace)
+        own, shared = await server.visible_uploads_on_loop(workspace)
+        return self._bundled() + [Entry(ref, _parsed(body, ref), "uploaded", name)
+                                  for ref, name, body in own] + [_shared_entry(x)
+                                                                 for x in shared]
+
+    def _bundled(self) -> list[Entry]:
+        return [Entry(n, _bundled(n), "bundled") for n in bundled_names()]
 
     def versions(self, workspace: str = "") -> list[Any]:
         """The stored versions this workspace sees (oldest first), if the app has a store:
@@ -269,6 +284,9 @@ class Workspace:
 
     def entries(self) -> list[Entry]:
         return self.store.entries(self.name)
+
+    async def entries_on_loop(self) -> list[Entry]:
+        return await self.store.entries_on_loop(self.name)
 
     def versions(self) -> list[Any]:
         return self.store.versions(self.name)
