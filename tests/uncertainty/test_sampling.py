@@ -190,9 +190,18 @@ def test_only_the_draws_asked_for_are_transformed(monkeypatch, compiled):
     assert space.groups
     whole = [space.sample_block(4, b, block_size=1000) for b in (0, 1)]
     shapes: list[tuple[int, ...]] = []
-    real = sampling.ndtr
-    monkeypatch.setattr(sampling, "ndtr",
-                        lambda z, **kw: shapes.append(z.shape) or real(z, **kw))
+    if compiled:  # Φ compiled, on the rows flattened
+        from detente.uncertainty import sampling_kernels
+
+        real = sampling_kernels.ndtr_into
+        monkeypatch.setattr(sampling_kernels, "ndtr_into",
+                            lambda z, out: shapes.append(z.shape) or real(z, out))
+        expected = [(800 * space.size,), (300 * space.size,)]
+    else:
+        real = sampling.ndtr
+        monkeypatch.setattr(sampling, "ndtr",
+                            lambda z, **kw: shapes.append(z.shape) or real(z, **kw))
+        expected = [(800, space.size), (300, space.size)]
     part = space.sample_unit(4, 200, 1300, block_size=1000, compiled=compiled)
-    assert shapes == [(800, space.size), (300, space.size)]
+    assert shapes == expected
     assert np.array_equal(part, np.concatenate([whole[0][200:], whole[1][:300]]))

@@ -104,3 +104,49 @@ def test_small_runs_do_not_load_the_compiler() -> None:
     )
     assert "detente.uncertainty.simulate" in loaded
     assert without_numba(loaded)
+
+
+def test_outcomes_at_every_region_cut(ukraine, monkeypatch):
+    """The compiled summary counts an outcome on the scale only in its region (between two
+    floats where a band or closer comparison changes): outcomes at, just below and just
+    above every cut, midway between anchors and at a band's reach; with anchors off the
+    scale, and with two anchors a few floats apart (that issue tallied outcome by
+    outcome: too close for the regions)."""
+    from detente.uncertainty import summary_kernels as sk
+
+    job = sim_mod.SimulationJob(ukraine, tuple(resolve_models(SEVEN[:3])), 1, 10_000)
+    anchors = job.anchors.copy()
+    anchors[3, 3] = np.nextafter(np.nextafter(50.0, 99), 99)  # beside the anchor at 50
+    anchors[3] = np.sort(anchors[3])
+    anchors[5, 4] = 130.0  # beyond the scale
+    anchors[6, 0] = -20.0
+    anchors[6, :3] = np.sort(anchors[6, :3])
+    job.__dict__["anchors"] = anchors
+    job.__dict__["no_agreement"] = job.no_agreement & ~np.isnan(anchors)
+    low, high = (v.astype(float) for v in job.scale)
+    kk = anchors.shape[1]
+    kh = (~np.isnan(anchors)).sum(axis=1)
+    n_cut = kk * kk + kk
+    cuts, n_cuts = np.empty((len(kh), n_cut)), np.zeros(len(kh), dtype=np.int64)
+    fast = np.zeros(len(kh), dtype=np.bool_)
+    sk._regions(anchors, kh, job.no_agreement, job.band_reach, low, high, cuts, n_cuts,
+                np.zeros((len(kh), n_cut + 1), dtype=np.int64), fast, ~np.isnan(anchors),
+                np.empty(kk))
+    assert not fast[3] and fast[[0, 1, 2, 4, 5, 6, 7]].all()
+    assert n_cuts[0] > 0
+    x = outcomes(job, 3000, seed=11)
+    rng = np.random.default_rng(12)
+    for b in range(len(kh)):
+        near = [c for c in cuts[b, : n_cuts[b]] if np.isfinite(c)] + list(anchors[b, : kh[b]])
+        values = []
+        for c in near:
+            below = above = np.float64(c)
+            values.append(c)
+            for _ in range(3):
+                below, above = np.nextafter(below, -np.inf), np.nextafter(above, np.inf)
+                values += [below, above]
+        values = np.clip(values, low[b], high[b])
+        pick = rng.random(x.shape[:2]) < 0.5
+        x[pick, b] = rng.choice(values, int(pick.sum()))
+    compiled, arrays = both_paths(job, x, monkeypatch)
+    assert_same(compiled, arrays)

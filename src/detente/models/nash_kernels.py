@@ -29,7 +29,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from detente.models.compiled import clip as _clip
 from detente.models.compiled import jit as _jit
+from detente.models.compiled import np_max as _np_max
+from detente.models.compiled import np_min as _np_min
 from detente.models.smp.kernels import pairwise_plan, pairwise_sum
 
 
@@ -110,16 +113,6 @@ def _nearest_kink(p, w, lo, hi):  # pragma: no cover - compiled
 
 
 @_jit
-def _np_max(a, b):  # pragma: no cover - compiled
-    return a if a != a else (a if a > b else b)
-
-
-@_jit
-def _np_min(a, b):  # pragma: no cover - compiled
-    return a if a != a else (a if a < b else b)
-
-
-@_jit
 def _solve(p, w, r, x, lo, hi, tol, quadratic, iterations, plan, stack, t1, t2
            ):  # pragma: no cover - compiled
     """One element's steps of :func:`~.nash._bisect` on its actors' ``p, w, r`` from the
@@ -144,7 +137,7 @@ def _solve(p, w, r, x, lo, hi, tol, quadratic, iterations, plan, stack, t1, t2
                 lo = c
             if left < 0:
                 hi = c
-            x = _np_min(_np_max(c, lo), hi)
+            x = _clip(c, lo, hi)
             h, dh = _sums(False, x, p, w, r, quadratic, plan, stack, t1, t2)
         newton = x - h / dh
         if at_kink or h == 0 or abs(newton - x) <= tol or hi - lo <= tol:

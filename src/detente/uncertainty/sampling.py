@@ -48,11 +48,11 @@ from functools import cached_property
 from typing import Literal
 
 import numpy as np
-from scipy.special import ndtr, ndtri
 
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.requests.simulation import DEFAULT_BLOCK_SIZE  # declared with the request
 from detente.scenario import Distribution, Scenario
+from detente.uncertainty.normal import ndtr, ndtri  # scipy's bits, without scipy
 
 Kind = Literal["position", "salience", "capability", "batna"]
 
@@ -157,10 +157,7 @@ class InputSpace:
         ``compiled``: in one compiled pass (:mod:`.sampling_kernels`, the same numbers).
         """
         base = self.base if base is None else base
-        n = values.shape[0]
-        pos = np.repeat(np.asarray(base.position[:1]), n, axis=0)
-        sal = np.repeat(np.asarray(base.salience[:1]), n, axis=0)
-        cap = np.repeat(np.asarray(base.capability[:1]), n, axis=0)
+        pos, sal, cap = _points(base, values.shape[0])
         if compiled:
             from detente.uncertainty import sampling_kernels
 
@@ -244,18 +241,29 @@ class InputSpace:
         (the factors follow the normals in the stream), but only the ``rows`` asked for
         are transformed, with the same numbers as in the whole block: 1,000 draws of a
         16,384-draw block cost a sixteenth of the copula and of ``ndtr``."""
-        rng = block_generator(seed, block, _INPUT_STREAM)
-        z = rng.standard_normal((block_size, self.size))[rows]
-        factors = [rng.standard_normal(block_size)[rows] for _ in self.groups]
-        if compiled and self.groups:
+        z, factors = self._normals(seed, block, block_size, rows)
+        if compiled:  # the copula and Φ compiled (:mod:`.sampling_kernels`)
             from detente.uncertainty import sampling_kernels
 
-            sampling_kernels.copula(z, np.stack(factors), *self._copula)
-        else:
-            for (cols, rho), factor in zip(self.groups, factors, strict=True):
-                c = np.asarray(cols)
-                z[:, c] = np.sqrt(rho) * factor[:, None] + np.sqrt(1.0 - rho) * z[:, c]
+            sampling_kernels.copula(z, factors, *self._copula)
+            u = np.empty_like(z)
+            sampling_kernels.ndtr_into(z.reshape(-1), u.reshape(-1))
+            return u
+        for (cols, rho), factor in zip(self.groups, factors, strict=True):
+            c = np.asarray(cols)
+            z[:, c] = np.sqrt(rho) * factor[:, None] + np.sqrt(1.0 - rho) * z[:, c]
         return ndtr(z, out=z)
+
+    def _normals(self, seed: int, block: int, block_size: int, rows: slice
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """The standard normals ``z[rows]`` of one block (``[block_size, K]`` drawn) and
+        then its copula factors ``[groups, rows]`` (each ``[block_size]`` drawn)."""
+        rng = block_generator(seed, block, _INPUT_STREAM)
+        z = rng.standard_normal((block_size, self.size))[rows]
+        factors = np.empty((len(self.groups), z.shape[0]))
+        for g in range(len(self.groups)):
+            factors[g] = rng.standard_normal(block_size)[rows]
+        return z, factors
 
     @cached_property
     def _copula(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -264,15 +272,47 @@ class InputSpace:
         sizes = [len(cols) for cols, _ in self.groups]
         return (np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
                 np.array([c for cols, _ in self.groups for c in cols], dtype=np.int64),
-                np.array([[np.sqrt(rho), np.sqrt(1.0 - rho)] for _, rho in self.groups]))
+                np.array([[np.sqrt(rho), np.sqrt(1.0 - rho)] for _, rho in self.groups]
+                         ).reshape(-1, 2))
 
     def sample(self, seed: int, start: int, stop: int, *,
                block_size: int = DEFAULT_BLOCK_SIZE, compiled: bool = False
                ) -> ScenarioArrays:
         """The arrays of draws ``start … stop − 1`` (inputs drawn, the rest at their points;
         ``compiled``: through :mod:`.sampling_kernels`, the same numbers, for large runs)."""
+        block = start // block_size
+        if compiled and self._uniform_or_triangular and start < stop \
+                and (stop - 1) // block_size == block:
+            return self._sample_in_one_pass(seed, block, block_size,
+                                            slice(start - block * block_size,
+                                                  stop - block * block_size))
         u = self.sample_unit(seed, start, stop, block_size=block_size, compiled=compiled)
         return self.apply(self.from_unit(u, compiled=compiled), compiled=compiled)
+
+    @cached_property
+    def _uniform_or_triangular(self) -> bool:
+        return bool((self._params["code"] <= 1).all())
+
+    def _sample_in_one_pass(self, seed: int, block: int, block_size: int, rows: slice
+                            ) -> ScenarioArrays:
+        """:meth:`sample` of ``rows`` of one block, for spaces of uniform and triangular
+        inputs: copula, Φ, inverse CDFs and placement in one compiled pass over the draws
+        (:func:`.sampling_kernels.place`; the same numbers)."""
+        from detente.uncertainty import sampling_kernels
+
+        z, factors = self._normals(seed, block, block_size, rows)
+        pos, sal, cap = _points(self.base, z.shape[0])
+        p = self._params
+        sampling_kernels.place(z, factors, *self._copula, p["code"], p["low"], p["high"],
+                               p["mode"], *self._targets, np.empty(self.size), pos, sal, cap)
+        return self.base.with_values(position=pos, salience=sal, capability=cap)
+
+
+def _points(base: ScenarioArrays, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions, saliences and capabilities of ``n`` draws at ``base``'s first draw's
+    values (copies, to be overwritten where an input is drawn)."""
+    return tuple(np.repeat(np.asarray(v[:1]), n, axis=0)  # type: ignore[return-value]
+                 for v in (base.position, base.salience, base.capability))
 
 
 def block_generator(seed: int, block: int, stream: int) -> np.random.Generator:
