@@ -122,13 +122,14 @@ def _nearest_kink(p, w, lo, hi):  # pragma: no cover - compiled
     k = 0
     best = np.inf
     has = False
-    for a in range(p.shape[0]):
-        if w[a] > 0 and p[a] > lo and p[a] < hi:
-            has = True
-            v = abs(p[a] - mid)
-            if v < best or (v != v and best == best):  # argmin: first NaN
-                best = v
-                k = a
+    for a in range(p.shape[0]):  # without branches (which actors are inside is random)
+        pa = p[a]
+        inside = (w[a] > 0) & (pa > lo) & (pa < hi)
+        v = abs(pa - mid)
+        better = inside & ((v < best) | ((v != v) & (best == best)))  # argmin: first NaN
+        has = has | inside
+        best = v if better else best
+        k = a if better else k
     return k, has
 
 
