@@ -297,3 +297,31 @@ def test_outcomes_alone_are_the_forecasts_outcomes(ukraine, monkeypatch):
         got = model.outcomes(arrays, np.random.default_rng(3))
         np.testing.assert_array_equal(got, want)
     assert len(np.unique(got, axis=0)) > 1
+
+
+def test_log_is_built_when_read(ukraine):
+    """The log knows its length at once, builds a round's records when one is first read,
+    and reads the same however it is read (index, slice, iteration, a pickled copy)."""
+    import pickle
+
+    from detente.models.exchange.details import ExchangeLog
+
+    log = Exchange().forecast(ukraine).details.exchanges
+    assert isinstance(log, ExchangeLog)
+    rounds = log._rounds
+    assert len(log) == sum(r.size for r in rounds) > 0
+    assert all(r._built is None for r in rounds)  # nothing built yet
+    last = log[-1]
+    assert rounds[-1]._built is not None and rounds[0]._built is None
+    every = list(log)
+    assert every[-1] is last and len(every) == len(log)
+    assert [log[k] for k in range(len(log))] == every
+    assert log[1:4] == every[1:4] and log == every and every == log
+    assert [e.round for e in log] == sorted(e.round for e in log)
+    assert pickle.loads(pickle.dumps(log)) == every
+    with pytest.raises(IndexError):
+        log[len(log)]
+    # a second forecast, read only as a whole, gives the same plain data
+    again = Exchange().forecast(ukraine).details
+    assert json.dumps(again.to_dict()) == json.dumps(
+        {**again.to_dict(), "exchanges": [e.to_dict() for e in every]})

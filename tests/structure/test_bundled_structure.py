@@ -186,10 +186,12 @@ def test_phased_steps_are_deliverable(ukraine, problem):
 def test_no_deal_is_never_printed_as_a_ceasefire(ukraine):
     donetsk = ukraine.issue("donetsk")
     assert donetsk.nearest_anchor(donetsk.status_quo).label == "no agreement, fighting continues"
-    # within the no-agreement band (2.5% of the span) a value reads as no agreement
-    assert donetsk.nearest_anchor(51).label == "no agreement, fighting continues"
-    outside = donetsk.nearest_anchor(53)
+    # the freeze anchor shares the status quo's number: only the status quo itself (a model
+    # that moved nothing) reads as no agreement; any move reads as the anchor there
+    assert donetsk.band_width == 0.0
+    outside = donetsk.nearest_anchor(51)
     assert outside.value == 50 and "fighting continues" not in outside.label
+    assert donetsk.nearest_anchor(53) == outside
     # the Nash model in its unanimity form returns the status quo where no settlement
     # makes everyone better off: that result is no agreement, never the settlement anchor
     # (the freeze on the current line, which comes with a ceasefire)

@@ -37,10 +37,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtr
 
 from detente.deals.utility import DealProblem
 from detente.scenario import Distribution, Scenario
+from detente.uncertainty.normal import ndtr
 from detente.uncertainty.sampling import distribution_ppf
 
 

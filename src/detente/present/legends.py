@@ -55,7 +55,9 @@ TAIL = Term("⚠", "point outside interval: the point lies outside its own centr
 LEGENDS: Mapping[str, tuple[Term, ...]] = {
     "forecast": (
         Term("Status quo", "the issue's status_quo (— where the scenario states none)"),
-        POINT, Term("≈ label", "the anchor nearest to the point"), MEDIAN, LIKELIEST, TAIL,
+        POINT, Term("≈ label", "the anchor nearest to the point, or the no-agreement outcome "
+             "near the status quo (exactly at it where an anchor shares its number): "
+             "the same names as the bands below"), MEDIAN, LIKELIEST, TAIL,
         Term("[low–high] from errors", "where the scenario states no uncertainty: the "
              "model's central interval from its errors on EU decisions with known "
              "outcomes (docs/accuracy.md)"),

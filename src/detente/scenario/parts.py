@@ -265,12 +265,19 @@ class Issue(_Frozen):
         return self.high - self.low
 
     def nearest_anchor(self, value: float) -> Anchor | None:
-        """The labelled anchor closest to ``value`` (the lower one on a tie).
+        """The label a value is named by: the labelled anchor closest to ``value``
+        (the lower one on a tie), or the explicit no-agreement outcome.
 
         On an issue whose status quo is the explicit no-agreement outcome
-        (``no_agreement``), a value at the status quo reads as that outcome,
-        never as an anchor that shares its number (a frozen line is not
-        fighting going on).
+        (``no_agreement``), a value within the no-agreement band
+        (:meth:`is_no_agreement`) reads as that outcome. Where an anchor shares the
+        status quo's number (Donetsk: 50 is both "no agreement" and "freeze on the
+        current front line") the band is the status quo itself (:attr:`band_width`):
+        a model that moved nothing reads as no agreement, never as the anchor (a
+        frozen line is not fighting going on), and any value that moved reads as
+        the anchor. Every surface names a value through this method, and
+        ``simulate`` counts draws into the same bands (its ``band_reach`` is
+        :attr:`band_width`), so a point and its bands always say the same.
         """
         if value is None or math.isnan(value):
             return None
@@ -284,10 +291,27 @@ class Issue(_Frozen):
     @property
     def band_width(self) -> float:
         """Half-width of the no-agreement band (``no_agreement_band``, default 2.5% of the
-        span): a forecast this close to the status quo moved nothing."""
+        span): a forecast this close to the status quo moved nothing.
+
+        The default is 0 where an anchor sits at the no-agreement status quo
+        (:attr:`anchor_at_status_quo`): that anchor names every value about it, so only
+        the status quo itself (within 1e-9 of the span) reads as no agreement. Without
+        that, a point 2 points off the status quo would read "no agreement" while the
+        draws around it read as the anchor at the same number (one value, two names)."""
         if self.no_agreement_band is not None:
             return self.no_agreement_band
+        if self.anchor_at_status_quo is not None:
+            return 0.0
         return NO_AGREEMENT_BAND * self.span
+
+    @property
+    def anchor_at_status_quo(self) -> Anchor | None:
+        """The anchor that shares the number of an explicit no-agreement status quo
+        (``None``: none does, or the issue has no ``no_agreement``)."""
+        if self.no_agreement is None or self.status_quo is None:
+            return None
+        tol = 1e-9 * max(self.span, 1e-300)
+        return next((a for a in self.anchors if abs(a.value - self.status_quo) <= tol), None)
 
     def is_no_agreement(self, value: float) -> bool:
         """Whether ``value`` reads as the explicit no-agreement status quo: within the

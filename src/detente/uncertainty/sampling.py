@@ -48,11 +48,11 @@ from functools import cached_property
 from typing import Literal
 
 import numpy as np
-from scipy.special import ndtr, ndtri
 
 from detente.arrays import ScenarioArrays, compile_scenario
 from detente.requests.simulation import DEFAULT_BLOCK_SIZE  # declared with the request
 from detente.scenario import Distribution, Scenario
+from detente.uncertainty.normal import ndtr, ndtri  # scipy's bits, without scipy
 
 Kind = Literal["position", "salience", "capability", "batna"]
 

@@ -16,8 +16,9 @@ save to and load from netCDF. Per model and issue it holds
   issue whose status quo is the explicit no-agreement outcome
   (``Issue.no_agreement``), that outcome is one more band, last, holding the
   outcomes within ``Issue.band_width`` of the status quo (``no_agreement_band``,
-  default 2.5% of the span: a model that moved nothing, e.g. Nash's no-deal
-  result), which then count for no anchor;
+  default 2.5% of the span, only the status quo itself where an anchor shares
+  its number: a model that moved nothing, e.g. Nash's no-deal result), which
+  then count for no anchor;
 - ``closer_probability[anchor, anchor_other]``:
   P(|x − anchor| < |x − anchor_other|), e.g. P(closer to "ceded" than to
   "frozen");

@@ -17,23 +17,42 @@ reassociated or fused into FMAs), and the only reductions are maxima, which do n
 depend on order. ``tests/models/test_exchange_kernels.py`` checks whole runs of both
 paths for identical outcomes, positions, counts and logs.
 
+Of the candidates an execution disturbs, about half share no supplied cell with it,
+only a partner whose recorded position it changed; under decide's rule their
+equal-gain solution reads nothing that changed, so when decide's check did not cut
+their move last time (``cut``), only the check runs again (:func:`_recheck`) — the
+numbers a full recomputation gives, without its work (the step loop waits mostly on
+memory: a disturbed candidate's row is rarely in cache at 200×20).
+
 Compiled on first use and cached on disk (``cache=True``), so a fresh process loads
 the compiled loop from numba's cache instead of compiling it again.
 """
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
-from detente.models.compiled import jit
+from detente.models.compiled import KERNEL_OPTIONS, jit
 from detente.models.exchange.pairing import EPS, TIE, TOL
+
+#: the decorator of the helpers called once per candidate: inlined into their callers
+#: (numba's IR inlining), so a call passes no array structs (``st`` alone is 17 of them).
+#: In-process A/B on 200×20's first round: about a quarter less time in the step loop
+#: with the superblocks below; it makes the one-time compile a few seconds longer.
+inline = numba.njit(inline="always", **KERNEL_OPTIONS)
+
+#: blocks per superblock: the step loop looks for a draw's best candidate among its
+#: superblocks' maxima, then one superblock's blocks, then one block's slots, instead of
+#: every block's maximum (some 20,000 blocks a draw at 200×20)
+SUPER = 64
 
 #: the fields of one log record (:meth:`~.round.RoundState._record`), by column
 RECORD_FIELDS = ("ma", "mb", "xa", "xb", "ya", "yb", "gi", "gj", "gain",
                  "o0_0", "o1_0", "o0_1", "o1_1")
 
 
-@jit
+@inline
 def _outcome_at(c, side, v, st, paper):  # pragma: no cover - compiled
     """:meth:`~.round.RoundState._outcome_at` for one candidate and one value."""
     pos, start, w, wsum, sum_start = st[0], st[1], st[3], st[4], st[5]
@@ -52,7 +71,7 @@ def _outcome_at(c, side, v, st, paper):  # pragma: no cover - compiled
     return (base + ws * (v - x0)) / total
 
 
-@jit
+@inline
 def _set_gain(c, gi, gj, gain, side_gain, equal_gain):  # pragma: no cover - compiled
     side_gain[0, c] = gi
     side_gain[1, c] = gj
@@ -64,7 +83,7 @@ def _set_gain(c, gi, gj, gain, side_gain, equal_gain):  # pragma: no cover - com
         gain[c] = gi if gi <= gj else gj
 
 
-@jit
+@inline
 def _moves_ok(c, pos, supply, move, moved_total, moved_down, moved_up
               ):  # pragma: no cover - compiled
     good = True
@@ -79,9 +98,10 @@ def _moves_ok(c, pos, supply, move, moved_total, moved_down, moved_up
     return good
 
 
-@jit
+@inline
 def _check_outcome(c, side, st, paper, equal_gain):  # pragma: no cover - compiled
-    """:meth:`~.round.RoundState._check_outcome` for one candidate."""
+    """:meth:`~.round.RoundState._check_outcome` for one candidate; whether it cut the
+    move (changed moves, voting positions and gains)."""
     pos, start, sal, w = st[0], st[1], st[2], st[3]
     wsum, sum_start, sum_now, shift = st[4], st[5], st[6], st[7]
     supply, across, cell, rate = st[8], st[9], st[10], st[11]
@@ -101,7 +121,7 @@ def _check_outcome(c, side, st, paper, equal_gain):  # pragma: no cover - compil
     if abs(a1) <= TOL:
         a1 = 0.0
     if (a0 >= 0 and a1 >= 0) or (a0 <= 0 and a1 <= 0):
-        return
+        return False
     f_t = supply[other, c]
     f_sd = across[other, c]
     f_ts = across[side, c]
@@ -133,11 +153,13 @@ def _check_outcome(c, side, st, paper, equal_gain):  # pragma: no cover - compil
         _set_gain(c, g_s, g_t, gain, side_gain, equal_gain)
     else:
         _set_gain(c, g_t, g_s, gain, side_gain, equal_gain)
+    return True
 
 
-@jit
-def _calculate(c, st, hist, valid, paper, equal_gain):  # pragma: no cover - compiled
-    """:meth:`~.round.RoundState._calculate` for one candidate (without its sort key)."""
+@inline
+def _calculate(c, st, hist, valid, cut, paper, equal_gain):  # pragma: no cover - compiled
+    """:meth:`~.round.RoundState._calculate` for one candidate (without its sort key);
+    ``cut[c]``: whether decide's check cut its move (see :func:`_recheck`)."""
     pos, start, sal, w, wsum, supply = st[0], st[1], st[2], st[3], st[4], st[8]
     across, cell, rate = st[9], st[10], st[11]
     move, voting, gain, side_gain = st[13], st[14], st[15], st[16]
@@ -175,14 +197,33 @@ def _calculate(c, st, hist, valid, paper, equal_gain):  # pragma: no cover - com
     ok = _moves_ok(c, pos, supply, move, moved_total, moved_down, moved_up) and gain[c] >= EPS
     if not equal_gain:
         ok = ok and gi >= EPS and gj >= EPS
+    was_cut = False
     if ok:
-        _check_outcome(c, 0, st, paper, equal_gain)
-        _check_outcome(c, 1, st, paper, equal_gain)
+        was_cut = _check_outcome(c, 0, st, paper, equal_gain)
+        was_cut = _check_outcome(c, 1, st, paper, equal_gain) or was_cut
         ok = _moves_ok(c, pos, supply, move, moved_total, moved_down, moved_up)
     valid[c] = ok
+    cut[c] = was_cut
 
 
-@jit
+@inline
+def _recheck(c, st, hist, valid, cut, paper, equal_gain):  # pragma: no cover - compiled
+    """:func:`_calculate` for an admissible candidate whose moves decide's check did not
+    cut, when only the partners' recorded shifts it reads changed (decide's rule): the
+    equal-gain solution's inputs (own positions, round-start positions, weights, rate,
+    history) are those it was solved with, so its stored moves, voting positions and
+    gains are that solution's numbers, and it passed the first admissibility test; only
+    the check against the partner's position (which reads the shifts) runs again. The
+    same operations on the same numbers as :func:`_calculate`."""
+    pos, supply, move = st[0], st[8], st[13]
+    moved_total, moved_down, moved_up = hist
+    was_cut = _check_outcome(c, 0, st, paper, equal_gain)
+    was_cut = _check_outcome(c, 1, st, paper, equal_gain) or was_cut
+    valid[c] = _moves_ok(c, pos, supply, move, moved_total, moved_down, moved_up)
+    cut[c] = was_cut
+
+
+@inline
 def _block_max(b, width, sort_key, block_max):  # pragma: no cover - compiled
     top = -np.inf
     for s in range(b * width, (b + 1) * width):
@@ -191,66 +232,113 @@ def _block_max(b, width, sort_key, block_max):  # pragma: no cover - compiled
     block_max[b] = top
 
 
-@jit
-def _mark_runs(keys_a, keys_b, members, first, mark, out, n):  # pragma: no cover - compiled
+@inline
+def _mark_runs(keys_a, keys_b, members, first, mark, out, n, tag
+               ):  # pragma: no cover - compiled
+    """Append to ``out`` (from ``n``) the unmarked members of both keys' runs, marking
+    them; with ``tag`` as ``-c - 1`` (found only by this call's keys)."""
     for key in (keys_a, keys_b):
         for m in range(first[key], first[key + 1]):
             c = members[m]
             if not mark[c]:
                 mark[c] = True
-                out[n] = c
+                out[n] = -c - 1 if tag else c
                 n += 1
     return n
 
 
+@inline
+def _super_max(s, nb, nsb, block_max, super_max):  # pragma: no cover - compiled
+    """Superblock ``s``'s maximum: of its draw's blocks ``SUPER·t …`` (``nb`` blocks and
+    ``nsb`` superblocks a draw; a draw's last superblock may hold fewer)."""
+    d = s // nsb
+    lo = d * nb + (s - d * nsb) * SUPER
+    hi = min(lo + SUPER, (d + 1) * nb)
+    top = -np.inf
+    for b in range(lo, hi):
+        if block_max[b] > top:
+            top = block_max[b]
+    super_max[s] = top
+
+
+@inline
+def _rescan(b, width, sort_key, block_max, nb, nsb, super_max, sdirty, sblocks, n_sd
+            ):  # pragma: no cover - compiled
+    """Block ``b``'s maximum scanned again; its superblock listed for a scan (``sblocks``,
+    ``n_sd`` so far, returned) when the block held the superblock's maximum and lost it."""
+    old = block_max[b]
+    _block_max(b, width, sort_key, block_max)
+    d = b // nb
+    s = d * nsb + (b - d * nb) // SUPER
+    if block_max[b] < old and old >= super_max[s] and not sdirty[s]:
+        sdirty[s] = True
+        sblocks[n_sd] = s
+        n_sd += 1
+    return n_sd
+
+
 def run_round(
     st: tuple[np.ndarray, ...], hist: tuple[np.ndarray, np.ndarray, np.ndarray],
-    valid: np.ndarray, sort_key: np.ndarray, block_max: np.ndarray, supplied: np.ndarray,
-    by_supply: tuple[np.ndarray, np.ndarray], by_across: tuple[np.ndarray, np.ndarray],
-    n_draws: int, npd: int, width: int, paper: bool, equal_gain: bool, record: bool,
-    executed: np.ndarray, chosen0: np.ndarray, records0: np.ndarray,
+    valid: np.ndarray, cut: np.ndarray, sort_key: np.ndarray, block_max: np.ndarray,
+    supplied: np.ndarray, by_supply: tuple[np.ndarray, np.ndarray],
+    by_across: tuple[np.ndarray, np.ndarray], n_draws: int, npd: int, width: int,
+    paper: bool, equal_gain: bool, record: bool, executed: np.ndarray, chosen0: np.ndarray,
+    records0: np.ndarray,
 ) -> int:
     """Execute every draw's exchanges to the end (:meth:`~.round.RoundState.run`).
 
     ``st``: the arrays a candidate's solution reads and writes (positions, sums,
     records, moves, voting positions, gains; see :meth:`~.round.RoundState._kernel_state`),
-    ``hist``: decide's history of supply moves (total, down, up); ``supplied``: the
-    flat ``[D, A, I]`` marks of who supplied. Counts go into
+    ``hist``: decide's history of supply moves (total, down, up); ``cut``: whether
+    decide's check cut each candidate's move (:func:`solve_all` sets it); ``supplied``:
+    the flat ``[D, A, I]`` marks of who supplied. Counts go into
     ``executed[D]``; with ``record``, draw 0's executed candidates into ``chosen0``
     and their log records (:data:`RECORD_FIELDS`) into ``records0``. Returns how many
     exchanges draw 0 executed.
     """
     n_all, n_blocks = valid.shape[0], block_max.shape[0]
+    n_super = n_draws * -(-(npd // width) // SUPER)
     scratch = (np.zeros(n_all, dtype=np.bool_), np.empty(n_all, dtype=np.int64),
-               np.zeros(n_blocks, dtype=np.bool_), np.empty(n_blocks, dtype=np.int64))
+               np.zeros(n_blocks, dtype=np.bool_), np.empty(n_blocks, dtype=np.int64),
+               np.empty(n_super), np.zeros(n_super, dtype=np.bool_),
+               np.empty(n_super, dtype=np.int64))
     return int(_run_round(
-        st, hist, valid, sort_key, block_max, supplied, *by_supply, *by_across, n_draws,
-        npd, width, paper, equal_gain, record, executed, chosen0, records0, *scratch))
+        st, hist, valid, cut, sort_key, block_max, supplied, *by_supply, *by_across,
+        n_draws, npd, width, paper, equal_gain, record, executed, chosen0, records0,
+        *scratch))
 
 
 @jit
 def _run_round(
-    st, hist, valid, sort_key, block_max, supplied, sup_members, sup_first, acr_members,
-    acr_first, n_draws, npd, width, paper, equal_gain, record, executed, chosen0, records0,
-    mark, buf, dirty, blocks,
+    st, hist, valid, cut, sort_key, block_max, supplied, sup_members, sup_first,
+    acr_members, acr_first, n_draws, npd, width, paper, equal_gain, record, executed,
+    chosen0, records0, mark, buf, dirty, blocks, super_max, sdirty, sblocks,
 ):  # pragma: no cover - compiled
     pos, start, w, sum_now, shift, supply = st[0], st[1], st[3], st[6], st[7], st[8]
     across, cell, recorded = st[9], st[10], st[12]
     move, voting, gain, side_gain = st[13], st[14], st[15], st[16]
     moved_total, moved_down, moved_up = hist
     nb = npd // width
+    nsb = -(-nb // SUPER)
+    for s in range(n_draws * nsb):
+        _super_max(s, nb, nsb, block_max, super_max)
     n0 = 0
     new0 = new1 = 0.0
     for d in range(n_draws):
         while True:
             best = -np.inf
-            for b in range(d * nb, (d + 1) * nb):
-                if block_max[b] > best:
-                    best = block_max[b]
+            for s in range(d * nsb, (d + 1) * nsb):
+                if super_max[s] > best:
+                    best = super_max[s]
             if not np.isfinite(best):
                 break
             floor = best - TIE * max(1.0, abs(best))
-            gb = d * nb
+            # the earliest slot within the tie tolerance: it lies in the first such
+            # block, which lies in the first such superblock
+            s = d * nsb
+            while not super_max[s] >= floor:
+                s += 1
+            gb = d * nb + (s - d * nsb) * SUPER
             while not block_max[gb] >= floor:
                 gb += 1
             ex = gb * width
@@ -273,7 +361,8 @@ def _run_round(
             # ---- execute: out of the running ----
             valid[ex] = False
             sort_key[ex] = -np.inf
-            _block_max(ex // width, width, sort_key, block_max)
+            n_sd = _rescan(ex // width, width, sort_key, block_max, nb, nsb, super_max,
+                           sdirty, sblocks, 0)
             # ---- decide's records of each supplier's new position for its partner ----
             for side in range(2):
                 f_s = supply[side, ex]
@@ -298,22 +387,28 @@ def _run_round(
             pos[f_b] = yb
             supplied[f_a] = True
             supplied[f_b] = True
-            # ---- the disturbed candidates, ascending ----
-            n = _mark_runs(supply[0, ex], supply[1, ex], sup_members, sup_first, mark, buf, 0)
-            n = _mark_runs(across[0, ex], across[1, ex], acr_members, acr_first, mark, buf, n)
+            # ---- the disturbed candidates: a side supplies what an actor of ex supplied
+            # (listed as c), else only a side's partner position is one ex recorded
+            # (listed as -c - 1); each candidate's solution stands alone, any order ----
+            n = _mark_runs(supply[0, ex], supply[1, ex], sup_members, sup_first, mark, buf,
+                           0, False)
+            n = _mark_runs(across[0, ex], across[1, ex], acr_members, acr_first, mark, buf,
+                           n, True)
             m = 0
             for t in range(n):
-                c = buf[t]
+                code = buf[t]
+                c = code if code >= 0 else -code - 1
                 mark[c] = False
                 if valid[c]:
-                    buf[m] = c
+                    buf[m] = code
                     m += 1
-            cand = buf  # its first m: each candidate's solution stands alone, any order
-            # ---- decide's history updates, then the new solutions ----
+            # ---- decide's history updates (they all need a shared supply) ----
             ea_q, eb_p = supply[0, ex], supply[1, ex]
             eb_q, ea_p = across[0, ex], across[1, ex]
             for t in range(m):
-                c = cand[t]
+                c = buf[t]
+                if c < 0:
+                    continue
                 ci_q, cj_p = supply[0, c], supply[1, c]
                 cj_q, ci_p = across[0, c], across[1, c]
                 if ci_q in (ea_q, eb_p):
@@ -334,17 +429,25 @@ def _run_round(
                     recorded[0, c] = new1
                 if ci_p == ea_p and cj_p == eb_p:
                     recorded[1, c] = new1
-            # a block's maximum only needs a new scan when its maximum went down
+            # ---- the new solutions; a block's maximum only needs a new scan when its
+            # maximum went down ----
             n_dirty = 0
             for t in range(m):
-                c = cand[t]
+                code = buf[t]
+                c = code if code >= 0 else -code - 1
                 old_key = sort_key[c]
-                _calculate(c, st, hist, valid, paper, equal_gain)
+                if code < 0 and not paper and not cut[c]:
+                    _recheck(c, st, hist, valid, cut, paper, equal_gain)
+                else:
+                    _calculate(c, st, hist, valid, cut, paper, equal_gain)
                 key = gain[c] if valid[c] else -np.inf
                 sort_key[c] = key
                 b = c // width
                 if key >= block_max[b]:
                     block_max[b] = key
+                    s = (b // nb) * nsb + (b % nb) // SUPER
+                    if key > super_max[s]:
+                        super_max[s] = key
                 elif old_key >= block_max[b] and not dirty[b]:
                     dirty[b] = True
                     blocks[n_dirty] = b
@@ -352,26 +455,33 @@ def _run_round(
             for t in range(n_dirty):
                 b = blocks[t]
                 dirty[b] = False
-                _block_max(b, width, sort_key, block_max)
+                n_sd = _rescan(b, width, sort_key, block_max, nb, nsb, super_max, sdirty,
+                               sblocks, n_sd)
+            for t in range(n_sd):
+                s = sblocks[t]
+                sdirty[s] = False
+                _super_max(s, nb, nsb, block_max, super_max)
     return n0
 
 
 def solve_all(st: tuple[np.ndarray, ...], hist: tuple[np.ndarray, np.ndarray, np.ndarray],
-              valid: np.ndarray, sort_key: np.ndarray, block_max: np.ndarray,
-              live: np.ndarray, width: int, paper: bool, equal_gain: bool) -> None:
-    """The solutions of candidates ``live`` (ascending) when a round starts, their sort
-    keys and every block's maximum (:meth:`~.round.RoundState._calculate` over them)."""
-    _solve_all(st, hist, valid, sort_key, block_max, live, width, paper, equal_gain)
+              valid: np.ndarray, cut: np.ndarray, sort_key: np.ndarray,
+              block_max: np.ndarray, live: np.ndarray, width: int, paper: bool,
+              equal_gain: bool) -> None:
+    """The solutions of candidates ``live`` (ascending) when a round starts, whether
+    decide's check cut each, their sort keys and every block's maximum
+    (:meth:`~.round.RoundState._calculate` over them)."""
+    _solve_all(st, hist, valid, cut, sort_key, block_max, live, width, paper, equal_gain)
 
 
 @jit
 def _solve_all(
-    st, hist, valid, sort_key, block_max, live, width, paper, equal_gain,
+    st, hist, valid, cut, sort_key, block_max, live, width, paper, equal_gain,
 ):  # pragma: no cover - compiled
     gain = st[15]
     for t in range(live.shape[0]):
         c = live[t]
-        _calculate(c, st, hist, valid, paper, equal_gain)
+        _calculate(c, st, hist, valid, cut, paper, equal_gain)
         sort_key[c] = gain[c] if valid[c] else -np.inf
     for b in range(block_max.shape[0]):
         _block_max(b, width, sort_key, block_max)

@@ -27,7 +27,8 @@ from detente.models.exchange.details import (
     CandidateExchange,
     CandidateSide,
     ExchangeDetails,
-    ExecutedExchange,
+    ExchangeLog,
+    RoundLog,
     log_entries,
 )
 from detente.models.exchange.pairing import issue_pairs
@@ -145,7 +146,7 @@ def run_exchange(
     outcome_traj = [_forecast(x0, w)]
     positions = np.empty((d_, model.rounds + 1, a_, i_))  # [D, R+1, A, I], filled in place
     positions[:, 0] = x0
-    log: list[list[ExecutedExchange]] = []
+    log: list[RoundLog] = []
     counts = np.zeros((model.rounds, d_), dtype=np.int64)
     for r in range(model.rounds):
         o_start = _forecast(x0, w)
@@ -173,7 +174,7 @@ def run_exchange(
     details = ExchangeDetails(
         rounds=model.rounds,
         exchanges_per_round=counts[:, 0].tolist(),
-        exchanges=[e for round_log in log for e in round_log] if model.log else None,
+        exchanges=ExchangeLog(log) if model.log else None,
     )
     return ModelOutput(outcome=traj.outcome[:, -1], trajectory=traj, details=details)
 

@@ -42,6 +42,16 @@ def kernel_layout(most: int) -> tuple[int, int]:
 TABLE_FLOATS, TABLE_WIDTH = 13, 16
 
 
+def _aligned_zeros(rows: int) -> np.ndarray:
+    """A zero ``[rows, TABLE_WIDTH]`` float64 table starting on a 64-byte boundary, so a
+    row is exactly two cache lines (numpy's large allocations start 16 bytes past a page:
+    every row would straddle three)."""
+    size = rows * TABLE_WIDTH
+    raw = np.zeros(size + 8)
+    skip = (-raw.ctypes.data % 64) // 8
+    return raw[skip : skip + size].reshape(rows, TABLE_WIDTH)
+
+
 def find_candidates(code: np.ndarray, sal: np.ndarray, pairs: np.ndarray, most: int
                     ) -> tuple[Candidates, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`.pairing.find_candidates` (group codes ``code[D, A, P]``, ``sal[D, A, I]``,
@@ -53,7 +63,7 @@ def find_candidates(code: np.ndarray, sal: np.ndarray, pairs: np.ndarray, most: 
     n_max, width = kernel_layout(most)
     n_random = slot_layout(most)[2]  # a multiple of BLOCK, so at least n_max
     roles = np.empty((5, d_ * n_max), dtype=np.int32)  # i, j, p, q, inner
-    table = np.zeros((d_ * n_max, TABLE_WIDTH))
+    table = _aligned_zeros(d_ * n_max)
     if sal.size < 2**31:  # supply[2], across[2], issue_cell[2], in the table's last columns
         cells = table.view(np.int32)[:, 2 * TABLE_FLOATS : 2 * TABLE_FLOATS + 6].T
     else:  # cell numbers past int32 (a 16 GiB position array): a table of their own

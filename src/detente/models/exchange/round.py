@@ -101,7 +101,7 @@ class RoundState:
         if self.compiled:
             from detente.models.exchange import kernels
 
-            kernels.solve_all(self._kernel_state(), self._history(), self.valid,
+            kernels.solve_all(self._kernel_state(), self._history(), self.valid, self.cut,
                               self.sort_key, self.block_max, live, c.block,
                               self.paper_rule, model.variant == "equal-gain")
             alive = c.demander >= 0
@@ -121,13 +121,14 @@ class RoundState:
         (the gain where admissible, −inf elsewhere), each ``[2, N]`` or ``[N]``.
 
         Compiled, the numbers are strided views of the candidate table (``table``, one
-        128-byte row a candidate, :data:`.pairing_kernels.TABLE_WIDTH`; the flags one
-        ``[N, 5]`` bool row): recomputing a candidate then touches three cache lines
-        instead of one per array, and on a large round (some 600,000 candidates at
+        128-byte row a candidate, :data:`.pairing_kernels.TABLE_WIDTH`, aligned to cache
+        lines; the flags one ``[N, 6]`` bool row, the sixth whether decide's check cut the
+        move, which only the compiled loop reads): recomputing a candidate then touches
+        three cache lines instead of one per array, and on a large round (some 600,000 candidates at
         200×20, a few thousand scattered ones disturbed per execution) those misses are
         what the loop waits on. The array code keeps one contiguous array each."""
         if table is not None:
-            flags = np.zeros((n, 5), dtype=bool)
+            flags = np.zeros((n, 6), dtype=bool)
             pair = lambda rows, k: rows[:, k : k + 2].T  # noqa: E731
             self.rate, self.gain, self.sort_key = table[:, 0], table[:, 1], table[:, 2]
             self.move, self.voting, self.side_gain = pair(table, 3), pair(table, 5), \
@@ -135,6 +136,7 @@ class RoundState:
             self.recorded, self.moved_total = pair(table, 9), pair(table, 11)
             self.valid, self.moved_down, self.moved_up = flags[:, 0], pair(flags, 1), \
                 pair(flags, 3)
+            self.cut = flags[:, 5]
             self.rate[:] = rate
             self.recorded[:] = np.nan
             self.sort_key[:] = -np.inf
@@ -381,8 +383,9 @@ class RoundState:
         chosen = np.zeros(npd if record else 0, dtype=np.int64)
         rec = np.zeros((npd if record else 0, len(kernels.RECORD_FIELDS)))
         n0 = kernels.run_round(
-            st, hist, self.valid, self.sort_key, self.block_max, self.supplied.reshape(-1),
-            self.by_supply, self.by_across, self.shape[0], npd, self.cands.block,
+            st, hist, self.valid, self.cut, self.sort_key, self.block_max,
+            self.supplied.reshape(-1), self.by_supply, self.by_across, self.shape[0], npd,
+            self.cands.block,
             self.paper_rule, self.model.variant == "equal-gain", record,
             self.executed_per_draw, chosen, rec)
         if not record:
