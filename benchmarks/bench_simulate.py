@@ -260,20 +260,20 @@ def _interleaved(models: list[str], draws: int, before: Path, repeat: int,
     from detente.uncertainty import Simulation
 
     rows: dict[str, list[dict]] = {"before": [], "now": [now] if now else []}
+    order = [("now", None)] if now is None else []
+    for k in range(repeat):  # now (done or first), before, now, before, ...: alternating
+        order += [("before", before)] + ([("now", None)] if k + 1 < repeat else [])
     print(f"interleaved with {before} (local engine):")
-    for k in range(repeat):
-        for label, src in (("before", before), ("now", None)):
-            if label == "now" and len(rows["now"]) > k:
-                continue
-            out = str(tmp / f"{label}{k}.nc")
-            load = _load1()
-            r = run("simulate", {"models": models, "draws": draws, "engine": "local",
-                                 "workers": WORKERS, "out": out}, src=src)
-            r["out"] = out
-            rows[label].append(r)
-            print(f"  {label:<7}{r['seconds']:8.1f} s {r['cpu']:8.1f} CPU s "
-                  f"{r['peak_mb']:6.0f} MiB  {r['hash']}  load {load} / {_load1()}",
-                  flush=True)
+    for k, (label, src) in enumerate(order):
+        out = str(tmp / f"{label}{k}.nc")
+        load = _load1()
+        r = run("simulate", {"models": models, "draws": draws, "engine": "local",
+                             "workers": WORKERS, "out": out}, src=src)
+        r["out"] = out
+        rows[label].append(r)
+        print(f"  {label:<7}{r['seconds']:8.1f} s {r['cpu']:8.1f} CPU s "
+              f"{r['peak_mb']:6.0f} MiB  {r['hash']}  load {load} / {_load1()}",
+              flush=True)
     med = {k: {f: statistics.median(r[f] for r in v) for f in ("seconds", "cpu", "peak_mb")}
            for k, v in rows.items()}
     b, n = med["before"], med["now"]
