@@ -13,7 +13,7 @@ from detente.arrays import ScenarioArrays, compile_scenario
 from detente.extras import extras_of
 from detente.formats import read
 from detente.models.base import Forecast
-from detente.models.smp import SpatialModelOfPolitics, batch_challenges, tiles
+from detente.models.smp import SpatialModelOfPolitics, batch_challenges, batch_run, tiles
 from detente.models.smp.batch_turn import assess_rows
 from detente.uncertainty.sampling import input_space
 
@@ -96,13 +96,23 @@ def test_single_forecast_is_the_reference_run(ukraine, monkeypatch: pytest.Monke
     assert_same(model.forecast(arrays), reference(model, arrays, monkeypatch))
 
 
-def test_chunks_do_not_change_the_numbers(ukraine, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("slice_rows", [40, 9, 1])
+def test_chunks_do_not_change_the_numbers(ukraine, monkeypatch: pytest.MonkeyPatch,
+                                          slice_rows: int) -> None:
+    """Rows run their first turns a slice at a time (``SLICE_ROWS``), each turn in
+    chunks: the numbers of every row, every turn and the first row's records are the
+    run's with everything at once, bit for bit (40 draws; slices of 9 end with one of 4)."""
     arrays = input_space(ukraine).sample(3, 0, 40)
     model = SpatialModelOfPolitics()
+    monkeypatch.setattr(batch_run, "SLICE_ROWS", 1 << 20)
     whole = model.forecast(arrays)
-    monkeypatch.setattr("detente.models.smp.batch_run.ROW_BUDGET", 125 * 7)  # 7 rows a chunk
+    assert whole.trajectory.outcome.shape[1] > 3  # some draws run past the first turns
+    monkeypatch.setattr(batch_run, "SLICE_ROWS", slice_rows)
+    monkeypatch.setattr(batch_run, "ROW_BUDGET", 125 * 7)  # 7 rows a chunk
     monkeypatch.setattr(batch_challenges, "CELL_BUDGET", 125 * 3)  # and 3 challengers
     assert_same(model.forecast(arrays), whole)
+    np.testing.assert_array_equal(model.outcomes(arrays, np.random.default_rng(0)),
+                                  whole.outcome)
 
 
 def test_stochastic_runs_draw_by_draw(ukraine) -> None:

@@ -7,7 +7,10 @@ list of the rows still running keeps them, each turn computes only those,
 and a row that has stopped holds its last state (as the single run's history is
 padded). Each turn takes the live rows in slices of at most
 :data:`ROW_BUDGET` ``/ A³`` so that no intermediate array exceeds about 2 MB
-whatever the number of draws.
+whatever the number of draws. The turns that every row runs (the first
+``min_turns``) are run :data:`SLICE_ROWS` rows at a time, so that a
+Monte Carlo block's state is not held for all its rows at once; the rows still
+running after them (a few in a hundred) then run together.
 
 What is kept: for every row its new positions and position probabilities in
 each turn it ran (only the rows that ran it: most runs stop after two or three
@@ -35,6 +38,10 @@ if TYPE_CHECKING:
 #: numbers per intermediate array of a slice of rows (about 2 MB; 8 MB and 0.5 MB
 #: measured within the noise of it on the bundled scenario)
 ROW_BUDGET = 250_000
+
+#: rows that run their first turns together (:func:`_run_rows`): about 1.8 MB of state a
+#: slice on the bundled scenario (a 16,384-draw block held ~130 MB at once before)
+SLICE_ROWS = 1024
 
 Rows = TypeVar("Rows", RowState, RowChoices)
 
@@ -75,34 +82,96 @@ def _run_rows(
     model: SpatialModelOfPolitics, pos: np.ndarray, sal: np.ndarray, cap: np.ndarray,
     accommodation: np.ndarray | None,
 ) -> RowsRun:
+    """:func:`run_rows` in two phases, so that the rows' whole state (about 1.8 kB a row on
+    the bundled scenario's five actors and eight issues, held two or three times over in a
+    turn) is never held for every row at once. First each slice of :data:`SLICE_ROWS`
+    rows on its own runs the turns that every row runs (``min(min_turns, max_turns)``,
+    two by default); then the rows still running (a few in a hundred on the bundled
+    scenario) run the rest together, as before. A row's numbers do not depend on the rows
+    beside it, so this is the run of all rows at once, bit for bit."""
     n_rows, n = cap.shape
     acc = np.eye(n) if accommodation is None else np.asarray(accommodation, dtype=float)
-    step = max(1, ROW_BUDGET // max(n**3, 1))  # rows a slice
+    step = max(1, ROW_BUDGET // max(n**3, 1))  # rows a slice of a turn
     pos = np.array(pos, dtype=float)
-    st = joined([assess_rows(model, pos[s], pos[s].copy(), sal[s], cap[s])
-                 for s in slices(n_rows, step)])
-    out = RowsRun(st.pos, st.prob, [], [], [], np.zeros(n_rows, dtype=int),
-                  [trace_state(st, None)])
-    live = np.arange(n_rows)
+    head = max(0, min(model.min_turns, model.max_turns))  # turns a slice runs on its own
+    out = RowsRun(np.empty(pos.shape), np.empty(cap.shape), [], [], [],
+                  np.zeros(n_rows, dtype=int), [])
     d01 = np.zeros(n_rows)
-    it = 0
-    while live.size:
+    log = _HeadLog(head, pos.shape)
+    pool: list[tuple[RowState, np.ndarray]] = []  # the rows still running after `head`
+    for rows in slices(n_rows, SLICE_ROWS):
+        st = joined([assess_rows(model, pos[s], pos[s].copy(), sal[s], cap[s])
+                     for s in slices(rows.stop, step, rows.start)])
+        out.start_pos[rows], out.start_prob[rows] = st.pos, st.prob
+        if rows.start == 0:
+            out.trace.append(trace_state(st, None))
+        st, live = _turns(model, st, np.arange(rows.start, rows.stop), 0, head, acc, step,
+                          d01, out, log)
+        if live.size:
+            pool.append((st, live))
+    log.into(out)
+    if pool:
+        _turns(model, joined([st for st, _ in pool]), np.concatenate([lv for _, lv in pool]),
+               head, model.max_turns, acc, step, d01, out, None)
+    return out
+
+
+def _turns(
+    model: SpatialModelOfPolitics, st: RowState, live: np.ndarray, it: int, last: int,
+    acc: np.ndarray, step: int, d01: np.ndarray, out: RowsRun, log: _HeadLog | None,
+) -> tuple[RowState, np.ndarray]:
+    """Turns ``it + 1 … last`` of the rows ``live`` (state ``st``), each row until its stop
+    rule holds (after turn ``t >= min_turns`` when ``D(t−1, t) / (D(0, 1) + min_sig_delta)
+    < min_delta_ratio``, or at ``max_turns``): each turn's rows, positions and position
+    probabilities go to ``log`` (or straight to ``out``), row 0's states to ``out.trace``,
+    ``D(0, 1)`` to ``d01``. Returns the state and indices of the rows still running."""
+    while live.size and it < last:
         it += 1
         nxt, choices = advance(model, st, acc, step)
         dxy = state_distances(st.pos, nxt.pos)
         if it == 1:
-            d01 = dxy
+            d01[live] = dxy
         quiet = dxy / (d01[live] + model.min_sig_delta) < model.min_delta_ratio
         stop = (it >= model.max_turns) | ((it >= model.min_turns) & quiet)
         if live[0] == 0:
             out.trace.append(trace_state(nxt, choices))
-        out.rows.append(live)
-        out.pos.append(nxt.pos)
-        out.prob.append(nxt.prob)
+        if log is not None:
+            log.add(it, live, nxt)
+        else:
+            out.rows.append(live)
+            out.pos.append(nxt.pos)
+            out.prob.append(nxt.prob)
         out.turns[live] = it
         live = live[~stop]
         st = nxt if not stop.any() else take_rows(nxt, ~stop)
-    return out
+    return st, live
+
+
+class _HeadLog:
+    """The first ``head`` turns of every slice of rows, written one after the other into
+    one array per turn and kind (no list of parts concatenated at the end: every row runs
+    these turns, so each array is filled)."""
+
+    def __init__(self, head: int, shape: tuple[int, ...]):
+        n_rows = shape[0]
+        self.rows = [np.empty(n_rows, dtype=int) for _ in range(head)]
+        self.pos = [np.empty(shape) for _ in range(head)]
+        self.prob = [np.empty(shape[:2]) for _ in range(head)]
+        self.filled = [0] * head
+
+    def add(self, it: int, live: np.ndarray, st: RowState) -> None:
+        t, lo = it - 1, self.filled[it - 1]
+        hi = lo + live.size
+        self.rows[t][lo:hi], self.pos[t][lo:hi], self.prob[t][lo:hi] = live, st.pos, st.prob
+        self.filled[t] = hi
+
+    def into(self, out: RowsRun) -> None:
+        """Append the turns to ``out`` (before the rest of the run's)."""
+        for t, hi in enumerate(self.filled):
+            if hi:
+                out.rows.append(self.rows[t][:hi])
+                out.pos.append(self.pos[t][:hi])
+                out.prob.append(self.prob[t][:hi])
 
 
 def advance(model: SpatialModelOfPolitics, st: RowState, acc: np.ndarray, step: int
@@ -118,9 +187,9 @@ def advance(model: SpatialModelOfPolitics, st: RowState, acc: np.ndarray, step: 
     return joined(states), joined(choices)
 
 
-def slices(n: int, step: int) -> list[slice]:
-    """``0 … n`` in slices of ``step``."""
-    return [slice(lo, min(n, lo + step)) for lo in range(0, n, step)]
+def slices(n: int, step: int, start: int = 0) -> list[slice]:
+    """``start … n`` in slices of ``step``."""
+    return [slice(lo, min(n, lo + step)) for lo in range(start, n, step)]
 
 
 def joined(parts: list[Rows]) -> Rows:
