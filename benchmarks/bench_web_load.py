@@ -56,6 +56,9 @@ from typing import Any
 import httpx
 import psutil
 
+from detente.web.compute import NICE
+from detente.web.work import JOB_NICE
+
 BUNDLED = "ukraine-2025-11"
 JOB_FAILED = 1000
 """A heavy job that ended failed or cancelled (counted apart from HTTP errors)."""
@@ -70,7 +73,6 @@ class Tally:
     light_while_heavy: list[float] = field(default_factory=list)
     while_heavy: dict[str, list[float]] = field(default_factory=dict)
     heavy_done: int = 0
-    heavy_running: int = 0
 
     timeouts: dict[str, int] = field(default_factory=dict)
     other_4xx: dict[str, int] = field(default_factory=dict)
@@ -78,6 +80,44 @@ class Tally:
     phases: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     failed_jobs: int = 0
     polls: int = 0
+    lags: list[float] = field(default_factory=list)
+    heavy_ticks: list[bool] = field(default_factory=list)
+    cpu: float = 0.0
+    running: Any = None
+    """Heavy jobs being waited for by any generator process (a shared counter)."""
+
+    def merge(self, other: Tally) -> None:
+        """Add another generator process's figures to these."""
+        for name in ("seconds", "light_while_heavy", "while_heavy", "in_app", "phases",
+                     "lags", "heavy_ticks"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if isinstance(mine, list):
+                mine.extend(theirs)
+                continue
+            for kind, values in theirs.items():
+                if isinstance(values, dict):
+                    inner = mine.setdefault(kind, {})
+                    for phase, v in values.items():
+                        inner.setdefault(phase, []).extend(v)
+                else:
+                    mine.setdefault(kind, []).extend(values)
+        for name in ("errors", "refused", "timeouts", "other_4xx"):
+            mine = getattr(self, name)
+            for kind, n in getattr(other, name).items():
+                mine[kind] = mine.get(kind, 0) + n
+        self.heavy_done += other.heavy_done
+        self.failed_jobs += other.failed_jobs
+        self.polls += other.polls
+        self.cpu += other.cpu
+
+    @property
+    def heavy_running(self) -> int:
+        return int(self.running.value) if self.running is not None else 0
+
+    def heavy_started(self, step: int) -> None:
+        if self.running is not None:
+            with self.running.get_lock():
+                self.running.value += step
 
     def app_time(self, kind: str, response: httpx.Response) -> int:
         """Keep the server's own time for the request and its phases (``Server-Timing:
@@ -177,7 +217,7 @@ async def heavy(client: httpx.AsyncClient, rng: random.Random, tally: Tally,
         tally.heavy_done += 1
         return 200
     href = res.json()["href"]
-    tally.heavy_running += 1
+    tally.heavy_started(1)
     try:
         while time.monotonic() < until + 60:
             await asyncio.sleep(1.0)
@@ -192,7 +232,7 @@ async def heavy(client: httpx.AsyncClient, rng: random.Random, tally: Tally,
                 return JOB_FAILED
         return -1
     finally:
-        tally.heavy_running -= 1
+        tally.heavy_started(-1)
 
 
 def tree(proc: psutil.Process) -> list[psutil.Process]:
@@ -225,16 +265,17 @@ def cpu_seconds(proc: psutil.Process) -> float:
 
 def cpu_by_group(proc: psutil.Process, server_nice: int) -> dict[str, float]:
     """CPU seconds of the server's processes by what they do, told apart by priority: the
-    server processes themselves (and their fork servers), the compute processes (+5) and
-    the job processes (+10; a finished one's time is in its parent's children's times)."""
+    server processes themselves (and their fork servers), the compute processes
+    (+ NICE) and the job processes (+ JOB_NICE, capped at 19; a finished one's time is in
+    its parent's children's times)."""
     groups = {"server": 0.0, "compute": 0.0, "jobs": 0.0}
     for p in tree(proc):
         try:
             t, nice = p.cpu_times(), p.nice()
         except psutil.NoSuchProcess:
             continue
-        group = "jobs" if nice >= server_nice + 10 else (
-            "compute" if nice >= server_nice + 5 else "server")
+        group = "jobs" if nice >= min(server_nice + JOB_NICE, 19) else (
+            "compute" if nice >= min(server_nice + NICE, 19) else "server")
         groups[group] += t.user + t.system
         groups["jobs"] += t.children_user + t.children_system
     return groups
@@ -304,16 +345,45 @@ def probe(base: str, token: str | None, seconds: float, every: float, nice: int 
     conn.close()
 
 
-async def lag(stop: asyncio.Event, seen: list[float], tally: Tally,
-              heavy: list[bool]) -> None:
+async def lag(stop: asyncio.Event, tally: Tally) -> None:
     """The load generator's own delay: how late a 50 ms sleep wakes (its event loop is
     late for every user when the machine gives it little CPU); and whether heavy jobs
     were running at each tick."""
     while not stop.is_set():
         start = time.monotonic()
         await asyncio.sleep(0.05)
-        seen.append(time.monotonic() - start - 0.05)
-        heavy.append(tally.heavy_running > 0)
+        tally.lags.append(time.monotonic() - start - 0.05)
+        tally.heavy_ticks.append(tally.heavy_running > 0)
+
+
+def generate(users: list[tuple[int, str | None]], base: str, until: Any, go: Any,
+             max_requests: int, running: Any, nice: int | None, conn: Any) -> None:
+    """One load generator process: once ``go`` is set, ``users`` (their numbers and
+    tokens) on an event loop of its own until ``until.value`` (``time.monotonic()``, the
+    same clock in every process); sends its :class:`Tally` back. Several of these share
+    the users, so that no one process's event loop, starved of CPU, delays all 200 users
+    (one process got 0.1 of a core and woke up to 48 s late)."""
+    if nice is not None:
+        with contextlib.suppress(OSError):
+            os.nice(nice - os.nice(0))
+    tally = Tally(running=running)
+    conn.send("ready")
+    go.wait()
+    own0 = time.process_time()
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        lagger = asyncio.create_task(lag(stop, tally))
+        await asyncio.gather(*(user(n, base, tally, until.value, max_requests, token)
+                               for n, token in users))
+        stop.set()
+        await lagger
+
+    asyncio.run(main())
+    tally.cpu = time.process_time() - own0
+    tally.running = None
+    conn.send(tally)
+    conn.close()
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -355,14 +425,15 @@ async def run(args: argparse.Namespace) -> None:
             warm = await client.get(f"/api/scenarios/{BUNDLED}/simulate",
                                     params={"draws": 10, "model": "median", "wait": 120})
             assert warm.status_code == 200, warm.text
-        tally, stop, peak = Tally(), asyncio.Event(), [0.0]
+        stop, peak = asyncio.Event(), [0.0]
         server_nice = proc.nice()
         ctx = multiprocessing.get_context("spawn")
+        running = ctx.Value("i", 0)
+        tally = Tally(running=running)
         receiving, sending = ctx.Pipe(duplex=False)
         prober = ctx.Process(target=probe, args=(base, tokens[0], args.seconds,
                                                  args.probe_every, args.server_nice,
                                                  sending), daemon=True)
-        prober.start()
         pg = postmaster(args.db)
         pg0 = cpu_seconds(pg) if pg else 0.0
         backends: list[tuple[int, int, int]] = []
@@ -371,23 +442,37 @@ async def run(args: argparse.Namespace) -> None:
                                     daemon=True) if pg else None)
         if sampler:
             sampler.start()
+        processes = max(1, min(args.generators, args.users))
+        gens = []
+        until, go = ctx.Value("d", 0.0), ctx.Event()
+        for g in range(processes):  # started (and their imports done) before the clock
+            mine = [(n, tokens[n]) for n in range(g, args.users, processes)]
+            r, w = ctx.Pipe(duplex=False)
+            gen = ctx.Process(target=generate, args=(mine, base, until, go,
+                                                     args.requests_per_user, running,
+                                                     args.generator_nice, w), daemon=True)
+            gen.start()
+            w.close()
+            gens.append((gen, r))
+        for _, r in gens:
+            assert await asyncio.to_thread(r.recv) == "ready"
         load0 = os.getloadavg()[0]
-        groups0, own0 = cpu_by_group(proc, server_nice), time.process_time()
+        groups0 = cpu_by_group(proc, server_nice)
         cpu0, t0 = cpu_seconds(proc), time.monotonic()
-        lags: list[float] = []
-        heavy_ticks: list[bool] = []
         watcher = asyncio.create_task(watch(proc, stop, peak))
-        lagger = asyncio.create_task(lag(stop, lags, tally, heavy_ticks))
-        until = t0 + args.seconds
-        await asyncio.gather(*(user(n, base, tally, until, args.requests_per_user, tokens[n])
-                               for n in range(args.users)))
+        until.value = t0 + args.seconds
+        go.set()
+        prober.start()
+        for gen, r in gens:
+            tally.merge(await asyncio.to_thread(r.recv))
+            gen.join(timeout=30)
         wall = time.monotonic() - t0
         stop.set()
         await watcher
-        await lagger
         cpu = cpu_seconds(proc) - cpu0
         groups = {k: v - groups0.get(k, 0.0) for k, v in cpu_by_group(proc, server_nice).items()}
-        own = time.process_time() - own0
+        own = tally.cpu
+        lags, heavy_ticks = tally.lags, tally.heavy_ticks
         pg_cpu = cpu_seconds(pg) - pg0 if pg else float("nan")
         sampling.set()
         probed = await asyncio.to_thread(receiving.recv)
@@ -429,8 +514,8 @@ async def run(args: argparse.Namespace) -> None:
     print(f"heavy jobs done: {tally.heavy_done} (heavy rows time submit + polling to done)")
     print(f"server CPU: {cpu:.0f} s over {wall:.0f} s ({cpu / wall:.2f} cores): "
           + ", ".join(f"{k} {v:.0f} s" for k, v in groups.items())
-          + f"; PostgreSQL {pg_cpu:.0f} s; the load generator {own:.0f} s "
-          f"({own / wall:.2f} cores); peak memory (server and workers): "
+          + f"; PostgreSQL {pg_cpu:.0f} s; the load generator ({processes} processes) "
+          f"{own:.0f} s ({own / wall:.2f} cores); peak memory (server and workers): "
           f"{peak[0] / 2**20:.0f} MiB")
     answered = sum(len(v) for v in tally.seconds.values()) + tally.polls + len(probed)
     per_request = groups["server"] / max(answered, 1) * 1e3
@@ -478,6 +563,12 @@ def report_probe(probed: list[tuple[str, float, dict[str, float], int]],
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--generators", type=int, default=4,
+                        help="load generator processes sharing the users (each an event "
+                        "loop of its own)")
+    parser.add_argument("--generator-nice", type=int, default=None,
+                        help="run the generator processes at this nice value (default: "
+                        "the benchmark's own)")
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--requests-per-user", type=int, default=200)
     parser.add_argument("--job-workers", type=int, default=2)

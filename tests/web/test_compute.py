@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from detente.web.app import create_app
-from detente.web.compute import ComputePool, Overloaded
+from detente.web.compute import DEFAULT_COST, NICE, ComputePool, Overloaded, _name
 from detente.web.store import NotFound
 
 BUNDLED = "ukraine-2025-11"
@@ -45,7 +45,7 @@ def test_work_runs_in_another_process_below_the_servers_priority():
     try:
         pid, nice = asyncio.run(pool.run("alice", _whoami))
         assert pid != os.getpid()
-        assert nice == min(os.nice(0) + 5, 19)
+        assert nice == min(os.nice(0) + NICE, 19) and NICE >= 10
         with pytest.raises(NotFound, match="no scenario 'x'"):  # its kind survives the trip
             asyncio.run(pool.run("alice", _not_found))
     finally:
@@ -90,6 +90,23 @@ def test_the_api_answers_429_with_retry_after_when_the_pool_is_full():
         app.state.compute.close()
 
 
+def test_the_front_and_edit_pages_are_rendered_by_the_compute_processes():
+    """Their templates (milliseconds of CPU each) no longer run in the server process: a
+    pool that admits nothing refuses them (they were rendered in the server's threads)."""
+    app = create_app(compute=ComputePool(workers=0, queue=0))
+    try:
+        client = TestClient(app)
+        for path in ("/", f"/s/{BUNDLED}/edit"):
+            res = client.get(path, headers={"accept": "text/html"})
+            assert res.status_code == 429, (path, res.status_code)
+            assert "busy" in res.text
+        ok = TestClient(create_app())
+        assert ok.get(f"/s/{BUNDLED}/edit", headers={"accept": "text/html"}).status_code == 200
+        assert BUNDLED in ok.get("/", headers={"accept": "text/html"}).text
+    finally:
+        app.state.compute.close()
+
+
 def test_a_forecast_is_computed_once_per_key():
     calls: list[int] = []
     pool = ComputePool(workers=0)
@@ -113,7 +130,8 @@ def test_every_page_and_interactive_route_works_through_the_processes():
     app = create_app(compute=ComputePool(workers=1))
     with TestClient(app) as client:
         html = {"accept": "text/html"}
-        for path in (f"/s/{BUNDLED}?draws=0", f"/s/{BUNDLED}/whatif", f"/s/{BUNDLED}/deals"):
+        for path in (f"/s/{BUNDLED}?draws=0", f"/s/{BUNDLED}/whatif", f"/s/{BUNDLED}/deals",
+                     f"/s/{BUNDLED}/edit", "/"):
             res = client.get(path, headers=html)
             assert res.status_code == 200, (path, res.text[:300])
             # the request's own CSRF token reached the page rendered in the other process
@@ -195,24 +213,92 @@ def test_every_answer_says_how_long_the_app_took():
         assert name == "app" and float(value) >= 0
 
 
+def _cheap() -> str:
+    return "cheap"
+
+
 def test_a_call_that_would_wait_too_long_behind_others_is_refused():
-    """When the calls in flight would take more than ``max_wait`` (their recent mean time:
-    a starved machine makes it long), the next is refused at once."""
+    """When the calls in flight would take more than ``max_wait`` (each its own function's
+    recent mean time: a starved machine makes them long), the next is refused at once."""
     _GATE.clear()
     pool = ComputePool(workers=0, per_owner=5, max_wait=2.0)
 
     async def scenario() -> None:
+        pool.costs[_name(_blocked)] = 3.0  # one call ahead, 3 s: 3 s > 2 s
         held = asyncio.create_task(pool.run("alice", _blocked))
         await asyncio.sleep(0.2)
-        pool.mean = 3.0  # one call ahead, 3 s each: 3 s > 2 s
         with pytest.raises(Overloaded, match="would take about 3 s"):
             await pool.run("bob", _whoami)
-        pool.mean = 0.5  # 0.5 s ahead: admitted
-        second = asyncio.create_task(pool.run("bob", _whoami))
         _GATE.set()
         assert await held == "released"
-        assert (await second)[0] == os.getpid()  # workers=0: a thread of this process
-        assert pool.mean is not None and pool.mean < 0.5  # the mean follows the calls
+        assert pool.cost(_blocked) < 3.0  # the mean follows the calls
+        second = await pool.run("bob", _whoami)  # nothing ahead now: admitted
+        assert second[0] == os.getpid()  # workers=0: a thread of this process
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        _GATE.set()
+        pool.close()
+
+
+def test_admission_prices_each_function_by_its_own_time():
+    """A 35 ms what-if and a 3 s page do not cost the same: cheap calls ahead leave room
+    for one more, one expensive call ahead does not (one mean time for every call would
+    let both in or refuse both)."""
+    _GATE.clear()
+    pool = ComputePool(workers=0, per_owner=5, max_wait=2.0)
+    assert pool.cost(_cheap) == DEFAULT_COST  # not timed yet
+
+    async def scenario() -> None:
+        pool.costs[_name(_blocked)] = 0.04
+        cheap = [asyncio.create_task(pool.run(f"u{n}", _blocked)) for n in range(3)]
+        await asyncio.sleep(0.2)
+        also = asyncio.create_task(pool.run("bob", _cheap))  # 3 x 0.04 s ahead: admitted
+        await asyncio.sleep(0.2)
+        _GATE.set()
+        assert await asyncio.gather(*cheap) == ["released"] * 3
+        assert await also == "cheap"
+        assert pool.cost(_cheap) < 1.0  # timed in the pool now
+        _GATE.clear()
+        pool.costs[_name(_blocked)] = 3.0
+        page = asyncio.create_task(pool.run("alice", _blocked))
+        await asyncio.sleep(0.2)
+        with pytest.raises(Overloaded, match="would take about 3 s"):
+            await pool.run("bob", _cheap)  # one 3 s call ahead: refused
+        _GATE.set()
+        assert await page == "released"
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        _GATE.set()
+        pool.close()
+
+
+def test_a_call_not_started_in_time_is_taken_out_of_the_queue():
+    """An admitted call that no process takes within ``start_within`` seconds is refused
+    (429) and never run, instead of waiting on behind the others."""
+    _GATE.clear()
+    ran: list[str] = []
+
+    def late() -> None:
+        ran.append("late")
+
+    pool = ComputePool(workers=0, per_owner=5, max_wait=60.0, start_within=0.5)
+
+    async def scenario() -> None:
+        held = [asyncio.create_task(pool.run(f"u{n}", _blocked)) for n in range(2)]
+        await asyncio.sleep(0.2)  # both threads of the pool busy
+        start = time.monotonic()
+        with pytest.raises(Overloaded, match=r"no process was free for 0\.5 s"):
+            await pool.run("bob", late)
+        assert time.monotonic() - start < 5
+        _GATE.set()
+        assert await asyncio.gather(*held) == ["released"] * 2
+        await asyncio.sleep(0.2)
+        assert ran == []  # taken out: never run
+        assert pool._in_flight == 0 and pool._work == 0.0
 
     try:
         asyncio.run(scenario())

@@ -88,21 +88,26 @@ def test_one_read_of_the_accounts_signs_in_every_request_of_the_second(
         assert client.get("/api/models", headers=_as(bob)).status_code == 200
 
 
-def test_server_timing_tells_the_phases_apart(accounts: tuple[ServerStore, str]):
+def test_server_timing_tells_the_phases_apart(accounts: tuple[ServerStore, str],
+                                              db_url: str):
     """``auth`` (signing in), ``db`` (the server's tables), ``threads`` (waiting for a
-    thread of the pool) beside ``app``, on a request that passes through them."""
+    thread of the pool) beside ``app``, on a request that passes through them (on
+    PostgreSQL ``GET /api/jobs`` reads on the event loop: no thread)."""
     server, alice = accounts
     app = create_app(server=server, accounts=True, jobs=JobManager(records=server))
     with TestClient(app) as client:
         res = client.get("/api/jobs", headers=_as(alice))
         assert res.status_code == 200
         phases = _phases(res.headers["server-timing"])
-        assert {"app", "auth", "db", "threads"} <= set(phases)
+        assert {"app", "auth", "db"} <= set(phases)
+        assert ("threads" in phases) == db_url.startswith("sqlite")
         assert all(v >= 0 for v in phases.values())
         assert phases["db"] <= phases["app"] and phases["auth"] <= phases["app"]
-        # /api/models needs no thread and no database (signed in from the roster)
+        # /api/models needs no thread and no database (signed in from the roster; on a
+        # slow machine more than a second may have passed: then it waited for the roster
+        # to be read again, counted as auth)
         phases = _phases(client.get("/api/models", headers=_as(alice)).headers["server-timing"])
-        assert set(phases) == {"app"}
+        assert set(phases) - {"auth"} == {"app"}
 
 
 def test_a_read_does_not_wait_for_a_writer_on_sqlite(tmp_path: Path):

@@ -52,7 +52,8 @@ def serve(
         min=1, max=64, help="Processes (per server process) computing what a request waits "
         "for: a forecast's points, a what-if, a page's figures. They run below the server's "
         "priority and above the jobs'; past 8 calls per process in flight (2 per user), or "
-        "about 2 s of work ahead, a request is refused with 429 at once, not queued.")] = 2,
+        "about 2 s of work ahead (each call priced by its function's recent time), a "
+        "request is refused with 429 at once, not queued.")] = 2,
     max_jobs: Annotated[int, typer.Option(
         min=1, help="Jobs queued or running in all; past it a request is refused (429).")
         ] = 64,

@@ -15,16 +15,18 @@ mid-write leaves the last committed state, which the next open reads as is.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from detente.errors import DetenteError
 
@@ -148,13 +150,32 @@ _READ_ONLY = "detente_read_only"
 
 
 def reader(engine: Engine) -> Engine:
-    """``engine`` for sessions that only read: on PostgreSQL in autocommit (one round trip
-    per query instead of three: no BEGIN, no COMMIT), on SQLite with a plain BEGIN
-    (readers of a WAL database take no lock, where a writer's ``BEGIN IMMEDIATE`` waits
-    for every other writer)."""
+    """An engine for sessions that only read, beside ``engine``: on PostgreSQL a pool of
+    its own in autocommit and without a pre-ping (a query is one round trip, where a
+    transaction with a pre-pinged connection is four: ping, BEGIN, the query, COMMIT; a
+    connection the server dropped is found by the query itself and the read run once more,
+    :func:`read`); on SQLite the same engine with a plain BEGIN (readers of a WAL database
+    take no lock, where a writer's ``BEGIN IMMEDIATE`` waits for every other writer).
+    Dispose of it with ``engine`` (:meth:`Engine.dispose`)."""
     if engine.dialect.name == "postgresql":
-        return engine.execution_options(isolation_level="AUTOCOMMIT")
+        return create_engine(engine.url, pool_pre_ping=False, isolation_level="AUTOCOMMIT")
     return engine.execution_options(**{_READ_ONLY: True})
+
+
+def read(engine: Engine, statement: Any, params: Mapping[str, Any] | None = None) -> list[Any]:
+    """The rows of one read (``engine``: a :func:`reader`), with SQLAlchemy Core: no ORM
+    session, no transaction of its own on PostgreSQL. A pooled connection the database
+    closed meanwhile (a restart, an idle timeout) fails its query; SQLAlchemy then empties
+    the pool and the read runs once more on a new connection, so that no caller sees it.
+    """
+    for attempt in (1, 2):
+        try:
+            with engine.connect() as conn:
+                return list(conn.execute(statement, dict(params or {})))
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
@@ -210,3 +231,86 @@ def guarded(url: str) -> Iterator[None]:
         if "not a database" in reason or "malformed" in reason:
             reason = f"not a detente history database, or a damaged one ({reason})"
         raise DetenteError(f"{display(url)}: {reason}") from None
+
+
+class LoopReader:
+    """Reads on the event loop itself (PostgreSQL, through psycopg's asynchronous
+    connections): what the lightest requests of a busy web server read (its jobs, its
+    uploads) then needs no thread of the pool, whose wait for the CPU and the GIL was most
+    of their time under load. SQLAlchemy statements are compiled once to the driver's SQL;
+    at most ``size`` connections per event loop (more readers wait on the loop), each kept
+    for the next read; a connection the server closed is replaced and the read run once
+    more. ``None`` from :meth:`of` for a database that is not PostgreSQL (SQLite reads in
+    a thread)."""
+
+    def __init__(self, engine: Engine, size: int = 4) -> None:
+        self._dialect = engine.dialect
+        self._conninfo = engine.url.set(drivername="postgresql").render_as_string(
+            hide_password=False)
+        self._size = size
+        self._compiled: dict[int, tuple[Any, str, dict[str, Any]]] = {}
+        self._loops: weakref.WeakKeyDictionary[Any, tuple[list[Any], asyncio.Semaphore]] = \
+            weakref.WeakKeyDictionary()
+        self._opened: list[Any] = []
+
+    @classmethod
+    def of(cls, engine: Engine) -> LoopReader | None:
+        return cls(engine) if engine.dialect.name == "postgresql" else None
+
+    def _sql(self, statement: Any) -> tuple[str, dict[str, Any]]:
+        found = self._compiled.get(id(statement))
+        if found is None or found[0] is not statement:
+            compiled = statement.compile(dialect=self._dialect)
+            found = (statement, str(compiled), {k: v for k, v in compiled.params.items()
+                                                if v is not None})
+            self._compiled[id(statement)] = found
+        return found[1], found[2]
+
+    async def read(self, statement: Any, params: Mapping[str, Any]) -> tuple[list[str],
+                                                                             list[tuple]]:
+        """The column names and rows of one read of ``statement`` with ``params``."""
+        import psycopg
+
+        sql, defaults = self._sql(statement)
+        loop = asyncio.get_running_loop()
+        if loop not in self._loops:
+            self._loops[loop] = ([], asyncio.Semaphore(self._size))
+        idle, slots = self._loops[loop]
+        async with slots:
+            for attempt in (1, 2):
+                conn = idle.pop() if idle else await self._connect()
+                try:
+                    cursor = await conn.execute(sql, {**defaults, **params})
+                    rows = await cursor.fetchall()
+                    names = [c.name for c in cursor.description or ()]
+                except psycopg.OperationalError:
+                    lost = conn.broken or conn.closed
+                    await self._drop(conn)
+                    if attempt == 2 or not lost:
+                        raise
+                    while idle:  # the server closed one: the others too, likely
+                        await self._drop(idle.pop())
+                    continue
+                idle.append(conn)
+                return names, rows
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _connect(self) -> Any:
+        import psycopg
+
+        conn = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+        self._opened.append(conn)
+        return conn
+
+    async def _drop(self, conn: Any) -> None:
+        with contextlib.suppress(ValueError):
+            self._opened.remove(conn)
+        with contextlib.suppress(Exception):
+            await conn.close()
+
+    def close(self) -> None:
+        """Close every connection opened (from any thread: no event loop needed)."""
+        for conn in self._opened:
+            with contextlib.suppress(Exception):
+                conn.pgconn.finish()
+        self._opened.clear()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -35,7 +36,17 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CursorResult, Engine, delete, func, select, update
+from sqlalchemy import (
+    CursorResult,
+    Engine,
+    bindparam,
+    delete,
+    func,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -95,6 +106,7 @@ class ServerStore:
         self.url = dbmod.resolve_url(db)
         self._engine: Engine = dbmod.open_engine(self.url)
         self._reader: Engine = dbmod.reader(self._engine)
+        self._loop_reader = dbmod.LoopReader.of(self._engine)
         self.observe: Callable[[float], None] | None = None
         """Told the seconds of each session (the web server counts them in the answer's
         ``Server-Timing``)."""
@@ -103,7 +115,16 @@ class ServerStore:
     def where(self) -> str:
         return dbmod.display(self.url)
 
+    @property
+    def reads_on_loop(self) -> bool:
+        """Whether the ``*_on_loop`` reads run on the event loop (PostgreSQL); else a
+        caller runs the plain ones in a thread."""
+        return self._loop_reader is not None
+
     def close(self) -> None:
+        if self._loop_reader is not None:
+            self._loop_reader.close()
+        self._reader.dispose()
         self._engine.dispose()
 
     def __enter__(self) -> ServerStore:
@@ -118,14 +139,13 @@ class ServerStore:
                 session.begin():
             yield session
 
-    @contextlib.contextmanager
-    def _reading(self) -> Iterator[Session]:
-        """A session for one read (:func:`detente.store.db.reader`: no transaction of its
-        own on PostgreSQL, no write lock on SQLite): what every request of a busy server
-        asks, so each round trip it saves is saved many times a second."""
-        with self._timed(), dbmod.guarded(self.url), Session(self._reader) as session, \
-                session.begin():
-            yield session
+    def _read(self, statement: Any, **params: Any) -> list[Any]:
+        """The rows of one read (:func:`detente.store.db.read`: SQLAlchemy Core on a
+        statement built once, one round trip on PostgreSQL, no write lock on SQLite): what
+        every request of a busy server asks, so each millisecond of CPU and each round
+        trip it saves is saved many times a second."""
+        with self._timed(), dbmod.guarded(self.url):
+            return dbmod.read(self._reader, statement, params)
 
     @contextlib.contextmanager
     def _timed(self) -> Iterator[None]:
@@ -138,6 +158,20 @@ class ServerStore:
             yield
         finally:
             observe(time.perf_counter() - start)
+
+    async def _read_on_loop(self, statement: Any, **params: Any) -> list[dict[str, Any]]:
+        """:meth:`_read` on the event loop (:class:`detente.store.db.LoopReader`), rows as
+        dicts."""
+        import psycopg
+
+        assert self._loop_reader is not None
+        with self._timed():
+            try:
+                names, rows = await self._loop_reader.read(statement, params)
+            except psycopg.Error as exc:
+                reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise DetenteError(f"{self.where}: {reason}") from None
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     # ---- accounts ------------------------------------------------------------------------
     def add_user(self, name: str) -> str:
@@ -174,23 +208,20 @@ class ServerStore:
                                f"{', '.join(u.name for u in self.users()) or 'none'})")
 
     def users(self) -> list[User]:
-        with self._reading() as s:
-            return [User(r.name, r.created_at)
-                    for r in s.scalars(select(UserRow).order_by(UserRow.name))]
+        return [User(name, created) for name, created in self._read(_USERS)]
 
     def user_for(self, token: str) -> str | None:
         """The name of the user whose token this is, or None."""
         if not token:
             return None
-        with self._reading() as s:
-            return s.scalar(select(UserRow.name).where(UserRow.token_hash == token_hash(token)))
+        rows = self._read(_USER_FOR, hash=token_hash(token))
+        return str(rows[0][0]) if rows else None
 
     def roster(self) -> dict[str, str]:
         """Every user's token hash and name (``token_hash(token) -> name``): one query
         that signs in every request of the next second (:class:`detente.web.security.
         TokenGuard`), instead of one query per request."""
-        with self._reading() as s:
-            return {h: n for h, n in s.execute(select(UserRow.token_hash, UserRow.name))}
+        return {h: n for h, n in self._read(_ROSTER)}
 
     # ---- teams ---------------------------------------------------------------------------
     def add_team(self, name: str) -> None:
@@ -245,17 +276,14 @@ class ServerStore:
 
     def teams(self, user: str | None = None) -> list[Team]:
         """Every team (or those ``user`` is in), with their members, by name."""
-        with self._reading() as s:
-            q = select(TeamRow).order_by(TeamRow.name)
-            if user is not None:
-                q = q.where(TeamRow.name.in_(select(MemberRow.team)
-                                             .where(MemberRow.user == user)))
-            rows = list(s.scalars(q))
-            members: dict[str, list[str]] = {}
-            for team, who in s.execute(select(MemberRow.team, MemberRow.user)
-                                       .order_by(MemberRow.user)):
+        rows = self._read(_TEAMS_OF, user=user) if user is not None else self._read(_TEAMS)
+        members: dict[str, list[str]] = {}
+        for team, who, _, _ in rows:
+            if who is not None:
                 members.setdefault(team, []).append(who)
-            return [Team(r.name, tuple(members.get(r.name, ())), r.created_at) for r in rows]
+        named = {team: created for team, _, created, _ in rows}
+        return [Team(name, tuple(members.get(name, ())), created)
+                for name, created in named.items()]
 
     def _no_team(self, s: Session, name: str) -> DetenteError:
         names = list(s.scalars(select(TeamRow.name).order_by(TeamRow.name)))
@@ -285,47 +313,39 @@ class ServerStore:
 
     def shared_with(self, user: str, ref: str | None = None) -> list[Shared]:
         """Uploads of others shared with a team ``user`` is in (or the one ``ref``)."""
-        q = (select(UploadRow.ref, UploadRow.workspace, UploadRow.filename, UploadRow.body,
-                    ShareRow.team)
-             .join(ShareRow, ShareRow.ref == UploadRow.ref)
-             .join(MemberRow, MemberRow.team == ShareRow.team)
-             .where(MemberRow.user == user, UploadRow.workspace != user)
-             .order_by(UploadRow.stored_at, UploadRow.ref, ShareRow.team))
-        if ref is not None:
-            q = q.where(UploadRow.ref == ref)
-        found: dict[str, Shared] = {}
-        with self._reading() as s:
-            for r, owner, filename, body, team in s.execute(q):
-                if r in found:
-                    old = found[r]
-                    found[r] = Shared(r, owner, filename, old.body, (*old.teams, team))
-                else:
-                    found[r] = Shared(r, owner, filename, json.loads(body), (team,))
-        return list(found.values())
+        rows = (self._read(_SHARED, user=user) if ref is None else
+                self._read(_SHARED_REF, user=user, ref=ref))
+        return _shared(rows)
 
     def shares(self, workspace: str, ref: str) -> list[str]:
         """The teams an upload of ``workspace`` is shared with."""
-        with self._reading() as s:
-            return list(s.scalars(select(ShareRow.team).join(
-                UploadRow, UploadRow.ref == ShareRow.ref).where(
-                ShareRow.ref == ref, UploadRow.workspace == workspace)
-                .order_by(ShareRow.team)))
+        return [team for (team,) in self._read(_SHARES, ref=ref, workspace=workspace)]
 
     # ---- uploads -------------------------------------------------------------------------
     def uploads(self, workspace: str) -> list[tuple[str, str, dict[str, Any]]]:
         """``(ref, filename, scenario dict)`` of a workspace's uploads, oldest first."""
-        with self._reading() as s:
-            rows = s.execute(select(UploadRow.ref, UploadRow.filename, UploadRow.body)
-                             .where(UploadRow.workspace == workspace)
-                             .order_by(UploadRow.stored_at, UploadRow.ref)).all()
-        return [(ref, name, json.loads(body)) for ref, name, body in rows]
+        return [(ref, name, json.loads(body))
+                for ref, name, body in self._read(_UPLOADS, workspace=workspace)]
+
+    def visible_uploads(self, workspace: str) -> tuple[list[tuple[str, str, str]],
+                                                       list[Shared]]:
+        """What ``GET /api/scenarios`` lists beside the bundled scenarios, in one query:
+        the workspace's own uploads as ``(ref, filename, body text)`` (oldest first; the
+        text is parsed by the caller, who may keep what it parsed before), and the uploads
+        of others shared with a team of ``workspace`` (:meth:`shared_with`)."""
+        return _visible(self._read(_VISIBLE, user=workspace))
+
+    async def visible_uploads_on_loop(self, workspace: str) -> tuple[
+            list[tuple[str, str, str]], list[Shared]]:
+        """:meth:`visible_uploads` read on the event loop (needs :attr:`reads_on_loop`)."""
+        rows = await self._read_on_loop(_VISIBLE, user=workspace)
+        return _visible([(r["mine"], r["ref"], r["workspace"], r["filename"], r["body"],
+                          r["team"]) for r in rows])
 
     def upload(self, workspace: str, ref: str) -> tuple[str, dict[str, Any]] | None:
         """``(filename, scenario dict)`` of one upload of this workspace, or None."""
-        with self._reading() as s:
-            row = s.execute(select(UploadRow.filename, UploadRow.body).where(
-                UploadRow.workspace == workspace, UploadRow.ref == ref)).first()
-        return None if row is None else (row[0], json.loads(row[1]))
+        rows = self._read(_UPLOAD, workspace=workspace, ref=ref)
+        return None if not rows else (rows[0][0], json.loads(rows[0][1]))
 
     def put_upload(self, workspace: str, ref: str, filename: str,
                    scenario: Mapping[str, Any], *, capacity: int | None = None) -> bool:
@@ -367,32 +387,26 @@ class ServerStore:
         unknown = set(large) - _LARGE
         if unknown:
             raise ValueError(f"not a large column of jobs: {sorted(unknown)}")
-        columns = [c for c in JobRow.__table__.columns if c.key not in _LARGE or c.key in large]
-        with self._reading() as s:
-            row = s.execute(select(*columns).where(JobRow.id == job_id)).first()
-            return None if row is None else dict(row._mapping)
+        rows = self._read(_job_statement(frozenset(large)), id=job_id)
+        return None if not rows else dict(rows[0]._mapping)
 
     def find_job(self, workspace: str, key: str, states: tuple[str, ...]) -> dict[str, Any] | None:
         """The newest job of this workspace with this key in one of ``states``."""
-        with self._reading() as s:
-            row = s.execute(select(*_small_columns()).where(
-                JobRow.workspace == workspace, JobRow.key == key, JobRow.state.in_(states),
-                JobRow.cancel.is_(False)).order_by(JobRow.created.desc())).first()
-            return None if row is None else dict(row._mapping)
+        rows = self._read(_FIND_JOB, workspace=workspace, key=key, states=list(states))
+        return None if not rows else dict(rows[0]._mapping)
 
     def jobs(self, *, workspace: str | None = None, states: tuple[str, ...] | None = None,
              since: float | None = None) -> list[dict[str, Any]]:
         """Jobs' rows without their large columns (inputs, result, shown form: read one
         job with :meth:`job`); every server process asks this each second."""
-        q = select(*_small_columns()).order_by(JobRow.created)
-        if workspace is not None:
-            q = q.where(JobRow.workspace == workspace)
-        if states is not None:
-            q = q.where(JobRow.state.in_(states))
-        if since is not None:
-            q = q.where((JobRow.finished.is_(None)) | (JobRow.finished >= since))
-        with self._reading() as s:
-            return [dict(r._mapping) for r in s.execute(q)]
+        q, params = _jobs_query(workspace, states, since)
+        return [dict(r._mapping) for r in self._read(q, **params)]
+
+    async def jobs_on_loop(self, *, workspace: str, since: float) -> list[dict[str, Any]]:
+        """:meth:`jobs` of a workspace read on the event loop (needs
+        :attr:`reads_on_loop`): what ``GET /api/jobs`` asks."""
+        q, params = _jobs_query(workspace, None, since)
+        return await self._read_on_loop(q, **params)
 
     def update_job(self, job_id: str, *, where: Mapping[str, Any] | None = None,
                    **values: Any) -> bool:
@@ -427,6 +441,107 @@ _LARGE = frozenset({"scenario", "params", "result", "shown"})
 def _small_columns() -> list[Any]:
     """The jobs table's columns but the large ones (:data:`_LARGE`)."""
     return [c for c in JobRow.__table__.columns if c.key not in _LARGE]
+
+
+# The reads every request makes, each built once (building a statement cost more CPU than
+# PostgreSQL's answer to it): SQLAlchemy Core with bound parameters.
+_USERS = select(UserRow.name, UserRow.created_at).order_by(UserRow.name)
+_USER_FOR = select(UserRow.name).where(UserRow.token_hash == bindparam("hash"))
+_ROSTER = select(UserRow.token_hash, UserRow.name)
+_TEAMS = (select(TeamRow.name, MemberRow.user, TeamRow.created_at, literal(0))
+          .outerjoin(MemberRow, MemberRow.team == TeamRow.name)
+          .order_by(TeamRow.name, MemberRow.user))
+_TEAMS_OF = _TEAMS.where(TeamRow.name.in_(
+    select(MemberRow.team).where(MemberRow.user == bindparam("user")).scalar_subquery()))
+_SHARED = (select(UploadRow.ref, UploadRow.workspace, UploadRow.filename, UploadRow.body,
+                  ShareRow.team)
+           .join(ShareRow, ShareRow.ref == UploadRow.ref)
+           .join(MemberRow, MemberRow.team == ShareRow.team)
+           .where(MemberRow.user == bindparam("user"), UploadRow.workspace != bindparam("user"))
+           .order_by(UploadRow.stored_at, UploadRow.ref, ShareRow.team))
+_SHARED_REF = _SHARED.where(UploadRow.ref == bindparam("ref"))
+_SHARES = (select(ShareRow.team).join(UploadRow, UploadRow.ref == ShareRow.ref)
+           .where(ShareRow.ref == bindparam("ref"), UploadRow.workspace == bindparam("workspace"))
+           .order_by(ShareRow.team))
+_UPLOADS = (select(UploadRow.ref, UploadRow.filename, UploadRow.body)
+            .where(UploadRow.workspace == bindparam("workspace"))
+            .order_by(UploadRow.stored_at, UploadRow.ref))
+_UPLOAD = select(UploadRow.filename, UploadRow.body).where(
+    UploadRow.workspace == bindparam("workspace"), UploadRow.ref == bindparam("ref"))
+_own = (select(literal(1).label("mine"), UploadRow.ref, UploadRow.workspace, UploadRow.filename,
+               UploadRow.body, literal("").label("team"), UploadRow.stored_at)
+        .where(UploadRow.workspace == bindparam("user")))
+_theirs = (select(literal(0).label("mine"), UploadRow.ref, UploadRow.workspace,
+                  UploadRow.filename, UploadRow.body, ShareRow.team, UploadRow.stored_at)
+           .join(ShareRow, ShareRow.ref == UploadRow.ref)
+           .join(MemberRow, MemberRow.team == ShareRow.team)
+           .where(MemberRow.user == bindparam("user"), UploadRow.workspace != bindparam("user")))
+_both = union_all(_own, _theirs).subquery()
+_VISIBLE = select(_both.c.mine, _both.c.ref, _both.c.workspace, _both.c.filename,
+                  _both.c.body, _both.c.team).order_by(
+    _both.c.mine.desc(), _both.c.stored_at, _both.c.ref, _both.c.team)
+_FIND_JOB = select(*_small_columns()).where(
+    JobRow.workspace == bindparam("workspace"), JobRow.key == bindparam("key"),
+    JobRow.state.in_(bindparam("states", expanding=True)),
+    JobRow.cancel.is_(False)).order_by(JobRow.created.desc()).limit(1)
+
+
+@functools.cache
+def _job_statement(large: frozenset[str]) -> Any:
+    """One job's row with the small columns and ``large`` ones."""
+    columns = [c for c in JobRow.__table__.columns if c.key not in _LARGE or c.key in large]
+    return select(*columns).where(JobRow.id == bindparam("id"))
+
+
+@functools.cache
+def _jobs_statement(workspace: bool, states: bool, since: bool) -> Any:
+    """Jobs' small columns, filtered by the workspace, states and time asked for."""
+    q = select(*_small_columns()).order_by(JobRow.created)
+    if workspace:
+        q = q.where(JobRow.workspace == bindparam("workspace"))
+    if states:
+        q = q.where(JobRow.state.in_(bindparam("states", expanding=True)))
+    if since:
+        q = q.where((JobRow.finished.is_(None)) | (JobRow.finished >= bindparam("since")))
+    return q
+
+
+def _jobs_query(workspace: str | None, states: tuple[str, ...] | None,
+               since: float | None) -> tuple[Any, dict[str, Any]]:
+    q = _jobs_statement(workspace is not None, states is not None, since is not None)
+    params: dict[str, Any] = {}
+    if workspace is not None:
+        params["workspace"] = workspace
+    if states is not None:
+        params["states"] = list(states)
+    if since is not None:
+        params["since"] = since
+    return q, params
+
+
+def _visible(rows: Any) -> tuple[list[tuple[str, str, str]], list[Shared]]:
+    """:data:`_VISIBLE`'s rows as (own uploads, shared with the workspace)."""
+    own: list[tuple[str, str, str]] = []
+    shared: list[Any] = []
+    for mine, ref, owner, filename, body, team in rows:
+        if mine:
+            own.append((ref, filename, body))
+        else:
+            shared.append((ref, owner, filename, body, team))
+    return own, _shared(shared)
+
+
+def _shared(rows: Any) -> list[Shared]:
+    """``(ref, owner, filename, body text, team)`` rows (a ref's teams in a row) as
+    :class:`Shared`, one per upload."""
+    found: dict[str, Shared] = {}
+    for r, owner, filename, body, team in rows:
+        if r in found:
+            old = found[r]
+            found[r] = Shared(r, owner, filename, old.body, (*old.teams, team))
+        else:
+            found[r] = Shared(r, owner, filename, json.loads(body), (team,))
+    return list(found.values())
 
 
 def _run(session: Session, statement: Any) -> CursorResult[Any]:

@@ -7,14 +7,19 @@ interactive work that is small but still CPU (a forecast's points, a what-if dra
 figures and tables of a page) runs here, in a few processes of its own:
 
 * **Priority**: the processes run at ``nice`` + :data:`NICE` over the server, and the
-  heavy jobs (:mod:`detente.web.jobs`) at + 10; the kernel hands the CPU to the server
-  first, interactive work second, heavy jobs last.
-* **Bounded**: at most ``queue`` calls in flight for the process and ``per_owner`` for
-  one user (or client address), and no call admitted that would wait more than
-  ``max_wait`` seconds behind those in flight (their number over the processes, times
-  the recent mean time of a call: on a machine whose CPU others take, the processes are
-  slow and fewer calls are let in); past any, the request is refused at once with 429
-  and ``Retry-After`` (:class:`Overloaded`) instead of waiting behind the others: a
+  heavy jobs (:mod:`detente.web.jobs`) at + :data:`~detente.web.work.JOB_NICE`; the
+  kernel hands the CPU to the server first (a weight 10 times theirs), interactive work
+  second, heavy jobs last.
+* **Bounded, priced per function**: at most ``queue`` calls in flight for the process and
+  ``per_owner`` for one user (or client address), and no call admitted that would wait
+  more than ``max_wait`` seconds behind those in flight: the work ahead is the sum of each
+  call's expected seconds over the processes, and a call's expected seconds are the
+  recent mean of *its own function* (timed in the process: a what-if drag is ~0.04 s, a
+  scenario page's figures up to seconds), :data:`DEFAULT_COST` before one was timed. On a
+  machine whose CPU others take the calls are slow and fewer are let in. A call admitted
+  that still has not started after ``start_within`` seconds (the estimate was wrong) is
+  taken out of the queue. Past any bound the request is refused with 429 and
+  ``Retry-After`` (:class:`Overloaded`) instead of waiting behind the others: a
   saturated server answers "busy" in milliseconds, not a minute later.
 * **The same work once**: a result is kept (``cache`` most recent) by the key its
   caller gives (the scenario's hash, the models, the seed…), as the CLI's cache would.
@@ -43,8 +48,13 @@ from detente.web import timing
 from detente.web.security import CSRF_TOKEN, CURRENT_USER
 from detente.web.work import PRELOAD, watch_server
 
-NICE = 5
-"""How much lower than the server the interactive processes run (jobs: 10)."""
+NICE = 10
+"""How much lower than the server the interactive processes run (jobs:
+:data:`~detente.web.work.JOB_NICE`): a tenth of the server's CPU weight, so that a light
+request the server answers itself gets the CPU first."""
+
+DEFAULT_COST = 0.5
+"""Seconds a call of a function not timed yet is expected to take (admission)."""
 
 
 class Overloaded(DetenteError):
@@ -73,30 +83,42 @@ def _ready() -> bool:
     return True
 
 
-def _call(fn: Callable[..., Any], csrf: str, user: str | None, args: tuple[Any, ...]) -> Any:
-    """Run ``fn(*args)`` as the request would (its CSRF token and user, for pages); a user's
-    error comes back as a value, so that its type and words survive the trip."""
+def _call(fn: Callable[..., Any], csrf: str, user: str | None,
+          args: tuple[Any, ...]) -> tuple[str, Any, float]:
+    """Run ``fn(*args)`` as the request would (its CSRF token and user, for pages): its
+    status, value and seconds in the process (what its function costs, without its wait
+    for a process). A user's error comes back as a value, so that its type and words
+    survive the trip."""
     CSRF_TOKEN.set(csrf)
     CURRENT_USER.set(user)
+    start = time.perf_counter()
     try:
-        return ("ok", fn(*args))
+        return ("ok", fn(*args), time.perf_counter() - start)
     except DetenteError as exc:
         try:
             pickle.loads(pickle.dumps(exc))
         except Exception:
-            return ("error", DetenteError(str(exc)))
-        return ("error", exc)
+            return ("error", DetenteError(str(exc)), time.perf_counter() - start)
+        return ("error", exc, time.perf_counter() - start)
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    return f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', repr(fn))}"
 
 
 class ComputePool:
     """Interactive CPU work for one app: ``await pool.run(owner, fn, *args)``."""
 
     def __init__(self, workers: int = 2, queue: int | None = None, per_owner: int = 2,
-                 cache: int = 256, max_wait: float = 2.0) -> None:
+                 cache: int = 256, max_wait: float = 2.0, start_within: float = 5.0) -> None:
         self.workers = workers
         self.max_wait = max_wait
-        self.mean: float | None = None
-        """Recent mean seconds of a call, in the pool (exponentially weighted, 0.2)."""
+        self.start_within = start_within
+        self.costs: dict[str, float] = {}
+        """Each function's recent mean seconds of a call in a process (exponentially
+        weighted, 0.2), by its qualified name."""
+        self._work = 0.0
+        """Expected seconds of the calls in flight (their functions' costs)."""
         self.queue = queue if queue is not None else 8 * max(workers, 1)
         self.per_owner = per_owner
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
@@ -128,13 +150,17 @@ class ComputePool:
             with contextlib.suppress(Exception):
                 f.result(timeout=120)
 
-    def _admit(self, owner: str) -> None:
+    def cost(self, fn: Callable[..., Any]) -> float:
+        """Expected seconds of a call of ``fn`` in a process."""
+        return self.costs.get(_name(fn), DEFAULT_COST)
+
+    def _admit(self, owner: str, cost: float) -> None:
         with self._lock:
             if self._in_flight >= self.queue:
                 raise Overloaded(f"the server is busy ({self._in_flight} forecasts and pages "
                                  "being computed, its limit): try again in a second")
             lanes = max(self.workers, 1)
-            ahead = (self._in_flight + 1 - lanes) / lanes * (self.mean or 0.0)
+            ahead = self._work / lanes
             if self._in_flight >= lanes and ahead > self.max_wait:
                 raise Overloaded(f"the server is busy: the forecasts and pages ahead of yours "
                                  f"would take about {ahead:.0f} s; try again in a moment")
@@ -143,11 +169,13 @@ class ComputePool:
                                  "computed already (this server's limit per user): try "
                                  "again when one is done")
             self._in_flight += 1
+            self._work += cost
             self._by_owner[owner] = self._by_owner.get(owner, 0) + 1
 
-    def _release(self, owner: str) -> None:
+    def _release(self, owner: str, cost: float) -> None:
         with self._lock:
             self._in_flight -= 1
+            self._work = max(0.0, self._work - cost)
             left = self._by_owner.get(owner, 1) - 1
             if left:
                 self._by_owner[owner] = left
@@ -163,23 +191,28 @@ class ComputePool:
                 if key in self._cache:
                     self._cache.move_to_end(key)
                     return self._cache[key]
-        self._admit(owner)
+        name, cost = _name(fn), self.cost(fn)
+        self._admit(owner, cost)
         asked = time.perf_counter()
         try:
             pool = self._pool()
             future = pool.submit(_call, fn, CSRF_TOKEN.get(), CURRENT_USER.get(), args)
-            started = time.monotonic()
             try:
-                status, value = await asyncio.wrap_future(future)
-                took = time.monotonic() - started  # its wait for a process counts too
+                waiting = asyncio.wrap_future(future)
+                done, _ = await asyncio.wait({waiting}, timeout=self.start_within)
+                if not done and future.cancel():  # still queued: taken out, never run
+                    raise Overloaded(f"the server is busy: no process was free for "
+                                     f"{self.start_within:g} s; try again in a moment")
+                status, value, took = await waiting
                 with self._lock:
-                    self.mean = took if self.mean is None else 0.8 * self.mean + 0.2 * took
+                    old = self.costs.get(name)
+                    self.costs[name] = took if old is None else 0.8 * old + 0.2 * took
             except BrokenProcessPool:
                 self._reset(pool)
                 raise WorkerLost("the process computing this stopped (out of memory?); "
                                  "try again") from None
         finally:
-            self._release(owner)
+            self._release(owner, cost)
             timing.add("compute", time.perf_counter() - asked)
         if status != "ok":
             raise value

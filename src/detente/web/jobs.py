@@ -51,6 +51,7 @@ from typing import Any, Protocol
 from detente.errors import DetenteError, OptionError
 from detente.scenario import Scenario
 from detente.version import __version__
+from detente.web.timing import in_thread
 from detente.web.work import PRELOAD, Outcome, lower_priority, run, watch_server
 
 log = logging.getLogger("detente.web")
@@ -504,10 +505,12 @@ class JobManager:
         return job
 
     def _touch(self, job: Job) -> None:
-        """Someone waits for or asked about the job (written to the database at most once
-        a second, so that the process running it sees it)."""
+        """Someone waits for or asked about the job: noted on the job, and for another
+        process's job written to the database at most once a second, so that the process
+        running it sees it (this process's own job needs no write: each poll of a job
+        wrote one, a transaction per poll a second)."""
         job.touch()
-        if self.records is None:
+        if self.records is None or not job.remote:
             return
         now = time.time()
         if now - self._seen_written.get(job.id, 0.0) >= min(1.0, self.limits.heartbeat):
@@ -586,6 +589,18 @@ class JobManager:
             if self._by_key.get(job.key) is job:
                 del self._by_key[job.key]
 
+    def held(self, job_id: str, workspace: str = "") -> Job | None:
+        """A job of this workspace that this process holds in memory (its own, or one it
+        viewed), noted as asked about; None when it would take the database (or says
+        not found): :meth:`get` then. Never blocks, so a poll of a job this process runs
+        is answered on the event loop without a thread."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None or job.workspace != workspace or job.remote:
+            return None
+        job.touch()  # what _touch does for a job of this process
+        return job
+
     def get(self, job_id: str, workspace: str = "") -> Job:
         """A job of this workspace (another workspace's job is not found)."""
         with self._lock:
@@ -606,14 +621,30 @@ class JobManager:
         """This workspace's jobs (without accounts, those of ``owner``)."""
         if self.records is not None:
             rows = self.records.jobs(workspace=workspace, since=time.time() - self.limits.keep)
-            with self._lock:
-                local = dict(self._jobs)
-            found = [local.get(r["id"]) or self._view(r) for r in rows]
-        else:
-            with self._lock:
-                self._expire()
-                found = [j for j in self._jobs.values() if j.workspace == workspace]
+            return self._listed(rows, owner, workspace)
+        with self._lock:
+            self._expire()
+            found = [j for j in self._jobs.values() if j.workspace == workspace]
         return [j for j in found if owner is None or workspace or j.owner == owner]
+
+    def _listed(self, rows: list[dict[str, Any]], owner: str | None,
+                workspace: str) -> list[Job]:
+        """The jobs of database rows (this process's own as it holds them), those of
+        ``owner`` without accounts."""
+        with self._lock:
+            local = dict(self._jobs)
+        found = [local.get(r["id"]) or self._view(r) for r in rows]
+        return [j for j in found if owner is None or workspace or j.owner == owner]
+
+    async def jobs_on_loop(self, owner: str | None = None, workspace: str = "") -> list[Job]:
+        """:meth:`jobs`, read on the event loop when the database allows (PostgreSQL: no
+        thread of the pool for ``GET /api/jobs``), else in a thread."""
+        records = self.records
+        if records is None or not records.reads_on_loop:
+            return await in_thread(self.jobs, owner, workspace)
+        rows = await records.jobs_on_loop(workspace=workspace,
+                                          since=time.time() - self.limits.keep)
+        return self._listed(rows, owner, workspace)
 
     def result(self, job: Job) -> Any:
         """A done job's result object (another process's: read from the database)."""

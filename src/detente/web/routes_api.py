@@ -89,7 +89,7 @@ class WhatIf(BaseModel):
 
 @router.get("/scenarios", summary="The scenarios served: bundled and uploaded")
 async def list_scenarios(request: Request) -> list[dict[str, Any]]:
-    return [summary(e) for e in await in_thread(store(request).entries)]
+    return [summary(e) for e in await store(request).entries_on_loop()]
 
 
 @router.post("/scenarios", summary="Upload a scenario file (multipart field 'file')",

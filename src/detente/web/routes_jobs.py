@@ -142,13 +142,17 @@ async def shown_response(request: Request, job: Job,
 
 @router.get("", summary="Your jobs (queued, running and recently finished)")
 async def list_jobs(request: Request) -> list[dict[str, Any]]:
-    found = await in_thread(manager(request).jobs, owner(request), workspace(request))
+    found = await manager(request).jobs_on_loop(owner(request), workspace(request))
     return [j.public() for j in found]
 
 
 @router.get("/{job_id}", summary="A job's state (the result's address once done)")
 async def get_job(request: Request, job_id: str) -> dict[str, Any]:
-    return (await in_thread(manager(request).get, job_id, workspace(request))).public()
+    jobs = manager(request)
+    job = jobs.held(job_id, workspace(request))  # this process's own: no thread, no database
+    if job is None:
+        job = await in_thread(jobs.get, job_id, workspace(request))
+    return job.public()
 
 
 @router.get("/{job_id}/result", summary="A finished job's result (JSON, or HTML for a brief)")

@@ -42,6 +42,7 @@ from detente.web.security import (
     session_cookie,
 )
 from detente.web.store import Entry
+from detente.web.timing import in_thread
 
 router = APIRouter(include_in_schema=False)
 
@@ -150,12 +151,23 @@ def logout(request: Request) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request) -> HTMLResponse:
-    versions = [{**v.to_dict(), "ref": f"v-{v.id}"} for v in store(request).versions()]
-    server, user = request.app.state.store.server, CURRENT_USER.get()
-    teams = [t.name for t in server.teams(user)] if request.app.state.accounts and user else []
-    return page("index.html.j2", entries=[summary(e) for e in store(request).entries()],
-                versions=versions, teams=teams, kept=server is not None)
+async def index(request: Request) -> HTMLResponse:
+    def read() -> dict[str, Any]:
+        versions = [{**v.to_dict(), "ref": f"v-{v.id}"} for v in store(request).versions()]
+        server, user = request.app.state.store.server, CURRENT_USER.get()
+        teams = ([t.name for t in server.teams(user)]
+                 if request.app.state.accounts and user else [])
+        return {"entries": [summary(e) for e in store(request).entries()],
+                "versions": versions, "teams": teams, "kept": server is not None}
+
+    # the database read in a thread, the page rendered in a compute process: a page's
+    # template is milliseconds of CPU that would hold the server's GIL
+    return HTMLResponse(await offload(request, index_html, await in_thread(read)))
+
+
+def index_html(context: dict[str, Any]) -> str:
+    """The front page from what :func:`index` read (run in a compute process)."""
+    return render("index.html.j2", **context)
 
 
 @router.get("/t/{name}", response_class=HTMLResponse)
@@ -410,11 +422,17 @@ def outlook_html(entry: Entry, result: Any, months: int) -> str:
 
 
 @router.get("/s/{ref}/edit", response_class=HTMLResponse)
-def edit_page(request: Request, ref: str) -> HTMLResponse:
-    entry = store(request).get(ref)
+async def edit_page(request: Request, ref: str) -> HTMLResponse:
+    entry = await entry_of(request, ref)
+    return HTMLResponse(await offload(request, edit_html, entry))
+
+
+def edit_html(entry: Entry) -> str:
+    """The edit page (run in a compute process: 4 ms of template on the bundled
+    scenario)."""
     data = entry.scenario.to_dict()
-    return page("edit.html.j2", entry=entry, sc=entry.scenario, data=data,
-                data_json=script_json({"ref": entry.ref, "scenario": data}))
+    return render("edit.html.j2", entry=entry, sc=entry.scenario, data=data,
+                  data_json=script_json({"ref": entry.ref, "scenario": data}))
 
 
 @router.get("/api-docs", response_class=HTMLResponse)

@@ -11,20 +11,30 @@ refused, none dropped).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from detente import api
 from detente.errors import DetenteError
 from detente.scenario import Scenario
-from detente.scenarios import bundled_names, bundled_path
+from detente.scenarios import bundled_names as _scan_bundled
+from detente.scenarios import bundled_path
+from detente.web.timing import in_thread
 
 DEFAULT_CAPACITY = 100
+
+
+@cache
+def bundled_names() -> tuple[str, ...]:
+    """The bundled scenarios' names, listed once per process (the package's files do not
+    change while it runs; every scenario request asks)."""
+    return _scan_bundled()
 
 
 class NotFound(DetenteError):
@@ -102,15 +112,28 @@ class ScenarioStore:
         self._lock = threading.Lock()
 
     def entries(self, workspace: str = "") -> list[Entry]:
-        bundled = [Entry(n, _bundled(n), "bundled") for n in bundled_names()]
-        if self.server is not None:
-            shared = [_shared_entry(x) for x in self.server.shared_with(workspace)] \
-                if workspace else []
-            return bundled + [Entry(ref, _scenario(body, ref), "uploaded", name)
-                              for ref, name, body in self.server.uploads(workspace)] + shared
+        bundled = self._bundled()
+        if self.server is not None:  # one query for both (a light route: GET /api/scenarios)
+            own, shared = self.server.visible_uploads(workspace)
+            return bundled + [Entry(ref, _parsed(body, ref), "uploaded", name)
+                              for ref, name, body in own] + [_shared_entry(x) for x in shared]
         with self._lock:
             uploads = [e for (ws, _), e in self._uploads.items() if ws == workspace]
         return bundled + uploads
+
+    async def entries_on_loop(self, workspace: str = "") -> list[Entry]:
+        """:meth:`entries`, read on the event loop when the database allows (PostgreSQL:
+        no thread of the pool for this light request), else in a thread."""
+        server = self.server
+        if server is None or not server.reads_on_loop:
+            return await in_thread(self.entries, workspace)
+        own, shared = await server.visible_uploads_on_loop(workspace)
+        return self._bundled() + [Entry(ref, _parsed(body, ref), "uploaded", name)
+                                  for ref, name, body in own] + [_shared_entry(x)
+                                                                 for x in shared]
+
+    def _bundled(self) -> list[Entry]:
+        return [Entry(n, _bundled(n), "bundled") for n in bundled_names()]
 
     def versions(self, workspace: str = "") -> list[Any]:
         """The stored versions this workspace sees (oldest first), if the app has a store:
@@ -240,6 +263,14 @@ def _scenario(body: dict[str, Any], ref: str) -> Scenario:
     return Scenario.from_dict(body, file=f"upload {ref}")
 
 
+@lru_cache(maxsize=256)
+def _parsed(text: str, ref: str) -> Scenario:
+    """An upload's scenario from its stored text, kept by that text (a scenario is
+    immutable, and listing the uploads is a light request asked every few seconds: it
+    would otherwise parse and check every upload each time)."""
+    return _scenario(json.loads(text), ref)
+
+
 @dataclass(frozen=True)
 class Workspace:
     """The store as one workspace sees it (what routes use: ``store(request)``)."""
@@ -253,6 +284,9 @@ class Workspace:
 
     def entries(self) -> list[Entry]:
         return self.store.entries(self.name)
+
+    async def entries_on_loop(self) -> list[Entry]:
+        return await self.store.entries_on_loop(self.name)
 
     def versions(self) -> list[Any]:
         return self.store.versions(self.name)

@@ -110,8 +110,14 @@ def watch_server(pid: int, every: float = 1.0) -> None:
     threading.Thread(target=watch, name="detente-watch-server", daemon=True).start()
 
 
+JOB_NICE = 19
+"""How much lower than the server a job's process runs: the lowest priority there is
+(a CPU weight 1/68 of the server's, 1/7 of the compute processes'), so that heavy work
+takes only the CPU that the server and the interactive work leave."""
+
+
 def lower_priority() -> None:
-    """Run a worker below the server's priority, so that light requests answered by the
-    server itself keep the CPU first when both want it."""
+    """Run a job's process below the server's priority (:data:`JOB_NICE`), so that light
+    requests answered by the server itself keep the CPU first when both want it."""
     with contextlib.suppress(OSError):  # not allowed here: the same priority then
-        os.nice(10)
+        os.nice(JOB_NICE)
