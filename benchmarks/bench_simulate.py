@@ -8,7 +8,10 @@ Run on demand (not part of the test suite):
     python benchmarks/bench_simulate.py --quick         # 2,000-draw run, smaller samples
     python benchmarks/bench_simulate.py --draws 20000   # another size for the joint run
     python benchmarks/bench_simulate.py --skip-per-model --models compromise,median,nash \
-        --draws 1000000 --engines local --before /work/main/src   # a million, vs older code
+        --draws 1000000 --engines local --before /work/main/src --repeat 2
+        # a million draws, interleaved with an older source tree (its src/), twice each
+    python benchmarks/bench_simulate.py --stages --models compromise,median,nash
+        # where a 16,384-draw block's CPU time goes (compiled paths), per stage
 
 Needs only the project's own dependencies (Dask's ``distributed`` is one of them).
 
@@ -30,6 +33,14 @@ resident memory (``ru_maxrss``) is its own:
    two blocks per task). The three summaries must be identical
    (``xarray.testing.assert_identical`` on the saved results); the claim
    checked is 10^5 draws of all seven models in under 60 s on 2 cores.
+
+``--before SRC --repeat N`` runs the joint run on the default engine N times with the
+source tree SRC and N times with this one, alternately (a shared machine's load drifts),
+and prints the ratio of the medians. ``--stages`` profiles one 16,384-draw block of
+the large-run (compiled) path stage by stage, in a child process: the random normals
+(numpy's generator: the floor no change may touch, the numbers depend on it), the
+sampling, each model, the summary's tallies and its rule checks, with the CPU seconds
+each would cost 10^6 draws.
 
 The machine's load average is printed with the results: on a shared machine
 the wall-clock figures are only as good as the cores the run actually got.
@@ -131,6 +142,63 @@ def child_simulate(spec: dict) -> dict:
             "hash": summary_hash(sim)}
 
 
+def child_stages(spec: dict) -> dict:
+    """CPU milliseconds of each stage of one block on the compiled path (best of
+    ``spec["repeat"]``, after one call that loads the kernels)."""
+    import importlib
+
+    import numpy as np
+
+    import detente
+    from detente.models.registry import resolve_models
+    from detente.uncertainty.sampling import block_generator
+
+    sim = importlib.import_module("detente.uncertainty.simulate")
+    sc = detente.load(SCENARIO)
+    models = tuple(resolve_models(spec["models"]))
+    job = sim.SimulationJob(sc, models, 1, MILLION)  # a million draws: the compiled path
+    block, size = 3, job.block_size
+
+    def best(fn) -> float:
+        fn()
+        times = []
+        for _ in range(spec["repeat"]):
+            c0 = time.process_time()
+            fn()
+            times.append(time.process_time() - c0)
+        return 1e3 * min(times)
+
+    out = {"random normals": best(lambda: block_generator(1, block, 0).standard_normal(
+        (size, job.space.size)))}
+    out["sampling (normals included)"] = best(lambda: sim.block_arrays(job, block))
+    arrays = sim.block_arrays(job, block)
+    x = []
+    for m, model in enumerate(models):
+        out[f"model {model.name}"] = best(lambda m=m: sim.block_model_outcome(job, block, m,
+                                                                              arrays))
+        x.append(sim.block_model_outcome(job, block, m, arrays))
+    outcomes = np.stack(x, axis=1)
+    out["summary (rules included)"] = best(lambda: sim.block_summary(job, outcomes, block))
+    out["summary's rules"] = best(lambda: sim.broken_rules(job, outcomes, block))
+    return {"ms": out, "blocks": job.n_blocks, "block_size": size}
+
+
+def stages(models: list[str], repeat: int = 5) -> None:
+    """Print :func:`child_stages`: per stage, ms a block and CPU s per 10^6 draws."""
+    load = _load1()
+    r = run("stages", {"models": models, "repeat": repeat})
+    print(f"\none {r['block_size']:,}-draw block of {', '.join(models)}, compiled path, "
+          f"CPU ms (best of {repeat}); load {load} / {_load1()}")
+    total = 0.0
+    for name, ms in r["ms"].items():
+        within = {"random normals": "sampling", "summary's rules": "summary"}.get(name)
+        total += 0.0 if within else ms
+        print(f"  {name:<30}{ms:8.1f} ms  {ms * r['blocks'] / 1e3:6.2f} CPU s per 10^6"
+              f"{f'  (part of {within})' if within else ''}")
+    print(f"  {'total':<30}{total:8.1f} ms  {total * r['blocks'] / 1e3:6.2f} CPU s per 10^6 "
+          f"({r['blocks']} blocks; the run adds the merging, threads and numba's load)")
+
+
 def summary_hash(sim) -> str:
     """The first 12 hex digits of the SHA-256 of the summary's netCDF bytes: equal hashes,
     equal numbers bit for bit (engines, source trees and runs compared by one string)."""
@@ -181,9 +249,45 @@ def per_model(models: list[str], reference_draws: int, model_draws: int) -> dict
     return rates
 
 
+def _interleaved(models: list[str], draws: int, before: Path, repeat: int,
+                 now: dict | None, reference, tmp: Path) -> None:
+    """The default-engine run with the source tree ``before`` and with this one,
+    alternately ``repeat`` times each (``now``: this tree's first run, already done):
+    each row with its load, then the ratios of the medians and whether the numbers are
+    the same as this tree's (``reference``, the saved dataset)."""
+    import statistics
+
+    from detente.uncertainty import Simulation
+
+    rows: dict[str, list[dict]] = {"before": [], "now": [now] if now else []}
+    order = [("now", None)] if now is None else []
+    for k in range(repeat):  # now (done or first), before, now, before, ...: alternating
+        order += [("before", before)] + ([("now", None)] if k + 1 < repeat else [])
+    print(f"interleaved with {before} (local engine):")
+    for k, (label, src) in enumerate(order):
+        out = str(tmp / f"{label}{k}.nc")
+        load = _load1()
+        r = run("simulate", {"models": models, "draws": draws, "engine": "local",
+                             "workers": WORKERS, "out": out}, src=src)
+        r["out"] = out
+        rows[label].append(r)
+        print(f"  {label:<7}{r['seconds']:8.1f} s {r['cpu']:8.1f} CPU s "
+              f"{r['peak_mb']:6.0f} MiB  {r['hash']}  load {load} / {_load1()}",
+              flush=True)
+    med = {k: {f: statistics.median(r[f] for r in v) for f in ("seconds", "cpu", "peak_mb")}
+           for k, v in rows.items()}
+    b, n = med["before"], med["now"]
+    same = Simulation.load(rows["before"][0]["out"]).dataset.equals(reference.dataset)
+    print(f"  medians: before {b['seconds']:.1f} s / {b['cpu']:.1f} CPU s / "
+          f"{b['peak_mb']:.0f} MiB, now {n['seconds']:.1f} s / {n['cpu']:.1f} CPU s / "
+          f"{n['peak_mb']:.0f} MiB; ratio before/now: wall {b['seconds'] / n['seconds']:.2f}, "
+          f"CPU {b['cpu'] / n['cpu']:.2f}, peak {b['peak_mb'] / n['peak_mb']:.2f}; "
+          f"same numbers: {'yes' if same else 'NO'}")
+
+
 def joint(models: list[str], draws: int, rates: dict[str, float],
           engines: tuple[str, ...] = ("local", "processes", "dask"),
-          before: Path | None = None) -> None:
+          before: Path | None = None, repeat: int = 1) -> None:
     """Part 3: all models together: threads, processes, a local Dask cluster; identical.
     ``before``: the same run on the default engine with another source tree, for the
     ratio of time and memory."""
@@ -218,21 +322,8 @@ def joint(models: list[str], draws: int, rates: dict[str, float],
         print(f"{', '.join(results)} summaries identical "
               "(xarray.testing.assert_identical): yes")
         if before is not None:
-            out = str(Path(tmp) / "before.nc")
-            load = _load1()
-            r = run("simulate", {"models": models, "draws": draws, "engine": "local",
-                                 "workers": WORKERS, "out": out}, src=before)
-            now = results.get("local")
-            print(f"before ({before}), local: {r['seconds']:.1f} s, {r['cpu']:.1f} CPU s, "
-                  f"peak {r['peak_mb']:.0f} MiB, hash {r['hash']}, load {load} / {_load1()}",
-                  end="")
-            if now:
-                print(f"; ratio before/now: wall {r['seconds'] / now['seconds']:.2f}, CPU "
-                      f"{r['cpu'] / now['cpu']:.2f}, peak {r['peak_mb'] / now['peak_mb']:.2f}",
-                      end="")
-                same = Simulation.load(out).dataset.equals(saved[0].dataset)
-                print(f"; same numbers: {'yes' if same else 'NO'}", end="")
-            print()
+            _interleaved(models, draws, before, repeat, results.get("local"), saved[0],
+                         Path(tmp))
     if "dask" in results and "processes" in results:
         print(f"Dask CPU / process engine CPU: "
               f"{results['dask']['cpu'] / results['processes']['cpu']:.2f} (target <= 1.3)")
@@ -281,11 +372,15 @@ def main() -> None:
     parser.add_argument("--before", type=Path, default=None,
                         help="another source tree (its src/): the joint run on the default "
                              "engine with it too, and the ratios")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="with --before: runs of each tree, alternately (default 1)")
+    parser.add_argument("--stages", action="store_true",
+                        help="only profile one block of the compiled path, stage by stage")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, spec = args.child
-        fn = child_reference if kind == "reference" else child_simulate
+        fn = {"reference": child_reference, "stages": child_stages}.get(kind, child_simulate)
         print(json.dumps(fn(json.loads(spec))))
         return
     models = args.models.split(",")
@@ -293,8 +388,11 @@ def main() -> None:
     model_draws = args.model_draws or (2_000 if args.quick else 16_384)
     reference_draws = args.reference_draws or (50 if args.quick else 300)
     print(f"cores: {os.cpu_count()}, load average {_load()}, scenario {SCENARIO}")
+    if args.stages:
+        stages(models)
+        return
     rates = {} if args.skip_per_model else per_model(models, reference_draws, model_draws)
-    joint(models, draws, rates, tuple(args.engines.split(",")), args.before)
+    joint(models, draws, rates, tuple(args.engines.split(",")), args.before, args.repeat)
 
 
 if __name__ == "__main__":

@@ -2,16 +2,20 @@
 
 Targets: ``detente --version`` and ``detente --help`` under 0.3 s, ``detente forecast``
 on the bundled scenario under 1 s of CPU. Each command runs ``--repeat`` times (default
-5) in a fresh interpreter; the best wall time and the best CPU time (user + system of
-the child) are printed with their ratio to the target, beside a bare ``python -c pass``
+5) in a fresh interpreter; the best wall time and the best (and median) CPU time (user + system
+of the child) are printed with their ratio to the target, beside a bare ``python -c pass``
 (the interpreter's own start-up, which no change to detente can remove), the *floor*
-(importing only the libraries ``forecast`` cannot do without: numpy, SciPy's special
-functions for every draw's ``ndtr``/``ndtri``, pydantic for the scenario model, Typer and
-Rich for the command line) and the load average (on a shared, loaded machine the wall
-time includes waiting for a core). Then ``python -X importtime -m detente forecast``
-once: the self time summed per top-level package (detente per subpackage) and the
-slowest single imports, cumulative, as evidence of where the rest goes.
-``--src DIR`` times another checkout's ``src`` (e.g. main's) in the same run.
+(importing only the libraries ``forecast`` cannot do without: numpy, pydantic for the
+scenario model, Typer and Rich for the command line; SciPy's ``ndtr``/``ndtri`` are
+ported bit for bit in :mod:`detente.uncertainty.normal`, so a small run no longer needs
+SciPy) and the load average (on a shared, loaded machine the wall time includes waiting
+for a core). Then ``python -X importtime -m detente forecast`` once: the self time
+summed per top-level package (detente per subpackage) and the slowest single imports,
+cumulative, as evidence of where the rest goes.
+
+``--src DIR`` (repeatable) times other checkouts' ``src`` (e.g. main's) in the same run,
+**interleaved**: each repetition runs every ``src`` in turn, so a change of load touches
+them alike; each row gives the best and the median CPU.
 
 Run: ``PYTHONPATH=src python benchmarks/bench_startup.py [--src ../main/src]``.
 """
@@ -33,7 +37,7 @@ RUNS = [
     ("detente --help", ["-m", "detente", "--help"], 0.3),
     ("detente forecast", ["-m", "detente", "forecast"], 1.0),
 ]
-FLOOR = ("floor: libraries", ["-c", "import numpy, scipy.special, pydantic, typer, rich.console"])
+FLOOR = ("floor: libraries", ["-c", "import numpy, pydantic, typer, rich.console"])
 
 
 def importtime(args: list[str], src: Path) -> list[tuple[int, int, str]]:
@@ -68,19 +72,16 @@ def print_importtime(src: Path, top: int = 12) -> None:
         print(f"  {name:<56} {cumulative / 1e6:7.3f}")
 
 
-def best_of(args: list[str], src: Path, repeat: int) -> tuple[float, float]:
-    """Best wall and best CPU seconds of ``python args`` over ``repeat`` runs."""
+def one_run(args: list[str], src: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the child) of one ``python args``."""
     env = {**os.environ, "PYTHONPATH": str(src), "COLUMNS": "80"}
-    wall = cpu = float("inf")
-    for _ in range(repeat):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t = time.perf_counter()
-        subprocess.run([sys.executable, *args], env=env, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=True)
-        wall = min(wall, time.perf_counter() - t)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = min(cpu, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return wall, cpu
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, *args], env=env, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def main() -> None:
@@ -91,16 +92,28 @@ def main() -> None:
     parser.add_argument("--src", type=Path, action="append", default=None,
                         help="a src directory to time (repeatable; default: this checkout's)")
     ns = parser.parse_args()
+    srcs = ns.src or [SRC]
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
-          f"best of {ns.repeat}")
-    for src in ns.src or [SRC]:
-        print(f"\n{src}")
-        print(f"{'command':<20} {'wall s':>8} {'cpu s':>8} {'target':>7} {'cpu/target':>11}")
-        for label, args, target in [*RUNS[:1], (*FLOOR, None), *RUNS[1:]]:
-            wall, cpu = best_of(args, src, ns.repeat)
+          f"{ns.repeat} runs of each, sources interleaved")
+    rows: dict[Path, list[str]] = {src: [] for src in srcs}
+    for label, args, target in [*RUNS[:1], (*FLOOR, None), *RUNS[1:]]:
+        times: dict[Path, list[tuple[float, float]]] = {src: [] for src in srcs}
+        for _ in range(ns.repeat):
+            for src in srcs:
+                times[src].append(one_run(args, src))
+        for src in srcs:
+            walls = sorted(w for w, _ in times[src])
+            cpus = sorted(c for _, c in times[src])
             tgt = f"{target:.1f}" if target else ""
-            ratio = f"{cpu / target:.2f}" if target else ""
-            print(f"{label:<20} {wall:8.3f} {cpu:8.3f} {tgt:>7} {ratio:>11}")
+            ratio = f"{cpus[0] / target:.2f}" if target else ""
+            rows[src].append(f"{label:<20} {walls[0]:8.3f} {cpus[0]:8.3f} "
+                             f"{cpus[len(cpus) // 2]:8.3f} {tgt:>7} {ratio:>11}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for src in srcs:
+        print(f"\n{src}")
+        print(f"{'command':<20} {'wall s':>8} {'cpu s':>8} {'median':>8} {'target':>7} "
+              f"{'cpu/target':>11}")
+        print("\n".join(rows[src]))
         if not ns.no_importtime:
             print_importtime(src)
 

@@ -1,5 +1,5 @@
 """``python -m detente`` runs the command-line interface."""
 
-from detente.cli.main import main
+from detente.cli.entry import main
 
 main()

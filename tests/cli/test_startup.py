@@ -170,3 +170,58 @@ def test_forecast_of_a_yaml_file_imports_no_other_format():
         "detente.formats.ktab_xml", "detente.formats.scenario_csv", "detente.formats.eum_csv",
         "xml.sax.saxutils", "urllib.request"})
     assert not others, f"detente forecast imported {others}"
+
+
+def test_help_imports_no_second_click():
+    # Typer 0.2x runs on its own copy of click (typer._click); the click package, when
+    # installed, is a second copy whose classes Typer's options are not instances of
+    # (0.04 s of --help's import time, and isinstance checks that never matched)
+    for args in (("--help",), ("--version",)):
+        loaded = _modules_after(*args)
+        assert "click" not in loaded or "typer._click" not in loaded, args
+
+
+def test_the_flag_of_a_field_is_read_from_the_command_being_run():
+    # detente.cli.common.flag_of reads the running command's options through the click
+    # Typer runs on: with Typer's own copy, click.get_current_context() is always None
+    from typer.testing import CliRunner
+
+    from detente.cli.common import flag_of
+    from detente.cli.group import PARAMETER, current_context
+
+    demo = typer.Typer()
+    seen: list[object] = []
+
+    @demo.command()
+    def run(draws: int = typer.Option(5, "--samples", "-n")) -> None:
+        seen.append(current_context())
+        typer.echo(flag_of("draws"))
+
+    res = CliRunner().invoke(demo, [])
+    assert res.exit_code == 0, res.output
+    assert res.output.strip() == "--samples" and seen[0] is not None
+    assert isinstance(typer.main.get_command(demo).params[0], PARAMETER)
+    assert current_context() is None and flag_of("draws") == "--draws"  # outside a command
+
+
+def test_version_alone_is_answered_without_typer():
+    # the entry point (pyproject's [project.scripts] and python -m detente) answers a lone
+    # --version from detente.version: no Typer, click or Rich (0.1 s of a 0.2 s start)
+    code = ("import json, sys\nsys.argv = ['detente', '--version']\n"
+            "from detente.cli.entry import main\nmain()\n"
+            "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"}, check=True,
+                         timeout=120)
+    loaded = json.loads(run.stderr.strip().splitlines()[-1])
+    assert not [m for m in loaded if m.split(".")[0] in ("typer", "click", "rich")], loaded
+    from typer.testing import CliRunner
+
+    from detente.version import __version__
+
+    typer_said = CliRunner().invoke(app, ["--version"]).output
+    assert run.stdout == typer_said == f"detente {__version__}\n"
+    toml = (Path(SRC).parent / "pyproject.toml").read_text()
+    assert 'detente = "detente.cli.entry:main"' in toml
+    main_py = (Path(SRC) / "detente" / "__main__.py").read_text()
+    assert "from detente.cli.entry import main" in main_py

@@ -234,3 +234,28 @@ def test_compiled_median_is_the_array_median(actors, monkeypatch):
         out.append(median.weighted_median(pos, w))
     assert out[0].tobytes() == out[1].tobytes()
     assert np.isnan(out[0][:, 4]).all() and not np.isnan(out[0][:, 5]).all()
+
+
+@pytest.mark.parametrize(("actors", "issues"), [(1, 3), (5, 8), (12, 2), (30, 4), (12, 1),
+                                                (5, 1)])
+def test_compiled_mean_is_the_array_mean(actors, issues, monkeypatch):
+    """The compiled weighted mean (:mod:`detente.models.compromise_kernels`) and the array
+    code agree bit for bit: weights 0 (positions NaN there), NaN positions with weight,
+    issues where nobody has weight, many actors (numpy's order of a sum over the actor
+    axis), one issue (numpy sums pairwise there from 8 actors: the array code runs)."""
+    from detente.models import compromise
+
+    rng = np.random.default_rng(actors * 10 + issues)
+    pos = rng.uniform(0, 100, (700, actors, issues))
+    shape = (700, actors, issues)
+    w = rng.choice([0.0, 0.1, 0.7, 1.0, 3.3], shape) * rng.uniform(0.5, 2, shape)
+    pos[w == 0] = np.nan
+    pos[rng.random(pos.shape) < 0.01] = np.nan
+    w[:, :, 0] = np.where(rng.random((700, actors)) < 0.3, 0.0, w[:, :, 0])
+    out = []
+    for threshold in (0, 1 << 62):
+        monkeypatch.setattr(compromise, "COMPILED_ELEMENTS", threshold)
+        out.append(compromise.weighted_mean(pos, w))
+    assert out[0].shape == (700, issues)
+    assert out[0].tobytes() == out[1].tobytes()
+    assert np.isfinite(out[0]).any()

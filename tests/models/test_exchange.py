@@ -325,3 +325,18 @@ def test_log_is_built_when_read(ukraine):
     again = Exchange().forecast(ukraine).details
     assert json.dumps(again.to_dict()) == json.dumps(
         {**again.to_dict(), "exchanges": [e.to_dict() for e in every]})
+
+
+def test_externalities_plain_data_is_the_generic_conversion():
+    """The whole-dict copy of ``by_actor`` gives what the item-by-item conversion gives,
+    and anything it cannot copy as is (a NaN, a numpy float) still goes item by item."""
+    from detente.models.base import Details
+    from detente.models.exchange.details import Externalities
+
+    totals = {"own_pos": 1.5, "own_neg": -0.25}
+    for by_actor in ({"a": 0.5, "b": -2.0}, {"a": float("nan"), "b": 1.0},
+                     {"a": np.float64(0.5)}, {}):
+        ext = Externalities(by_actor=by_actor, totals=totals)
+        assert ext.to_dict() == Details.to_dict(ext)
+        assert json.dumps(ext.to_dict()) == json.dumps(Details.to_dict(ext))
+    assert Externalities({"a": float("nan")}, totals).to_dict()["by_actor"] == {"a": None}

@@ -6,11 +6,11 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-import click
 import typer
 from rich.console import Console, RenderableType
 
 from detente.cli.group import LazyGroup as Group
+from detente.cli.group import current_context
 from detente.cli.options import OutputFormat
 from detente.errors import DetenteError, OptionError, ScenarioError
 from detente.present.legends import explain_view
@@ -68,7 +68,7 @@ FIELD_FLAGS = {"models": "--model", "params": "--param", "format": "--from",
 
 def flag_of(field: str) -> str:
     """The flag a field of a request is given with in the command being run."""
-    ctx = click.get_current_context(silent=True)
+    ctx = current_context()
     for param in ctx.command.params if ctx is not None else ():
         if param.name == field or param.name == FIELD_FLAGS.get(field, "").lstrip("-"):
             longs = [o for o in param.opts if o.startswith("--")]

@@ -9,10 +9,14 @@ so every engine gives the same answer for the same seed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from detente.engines.base import Engine
 from detente.engines.local import LocalEngine
-from detente.engines.processes import ProcessEngine
 from detente.errors import DetenteError
+
+if TYPE_CHECKING:
+    from detente.engines.processes import ProcessEngine
 
 ENGINES = ("local", "processes", "dask")
 
@@ -27,12 +31,24 @@ def get_engine(name: str = "local", *, scheduler: str | None = None,
     if name == "local":
         return LocalEngine(workers=workers)
     if name == "processes":
+        from detente.engines.processes import ProcessEngine
+
         return ProcessEngine(workers=workers)
     if name == "dask":
         from detente.engines.dask import DaskEngine
 
         return DaskEngine(scheduler=scheduler, n_workers=workers)
     raise DetenteError(f"unknown engine {name!r}; available: {', '.join(ENGINES)}")
+
+
+def __getattr__(name: str) -> Any:
+    # ProcessEngine on first use: multiprocessing and its process pool cost every command
+    # that only runs threads (a small forecast) 0.02 s of imports
+    if name == "ProcessEngine":
+        from detente.engines.processes import ProcessEngine
+
+        return ProcessEngine
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["ENGINES", "Engine", "LocalEngine", "ProcessEngine", "get_engine"]

@@ -10,6 +10,7 @@ decisions. Where no actor has weight on an issue the forecast is NaN
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,12 +18,32 @@ import numpy as np
 from detente.arrays import ScenarioArrays
 from detente.models.base import Model, ModelOutput, single_round
 
+#: from this many elements (draws × issues) on, :func:`weighted_mean` runs as one compiled
+#: pass (:mod:`.compromise_kernels`, the same numbers); below it the array code runs and
+#: numba is never imported
+COMPILED_ELEMENTS = 32_768
+
 
 def weighted_mean(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Σ w p / Σ w over the actor axis (axis -2); NaN where Σ w = 0.
 
-    ``position[..., A, I]`` may hold NaN where ``weight`` is 0.
+    ``position[..., A, I]`` may hold NaN where ``weight`` is 0. From
+    :data:`COMPILED_ELEMENTS` elements (draws × issues) on, one compiled pass
+    (:mod:`.compromise_kernels`, the same numbers).
     """
+    lead = position.shape[:-2] + position.shape[-1:]
+    a, i = position.shape[-2:]
+    if (math.prod(lead) >= COMPILED_ELEMENTS and a > 0 and (i > 1 or a < 8)
+            and position.dtype == weight.dtype == np.float64
+            and np.broadcast_shapes(position.shape, weight.shape) == position.shape):
+        from detente.models import compromise_kernels
+
+        out = np.empty((math.prod(lead) // i, i))
+        compromise_kernels.weighted_mean(
+            np.ascontiguousarray(position.reshape(-1, a, i), dtype=float),
+            np.ascontiguousarray(np.broadcast_to(weight, position.shape).reshape(-1, a, i),
+                                 dtype=float), out)
+        return out.reshape(lead)
     total = weight.sum(axis=-2)
     num = np.where(weight > 0, position * weight, 0.0).sum(axis=-2)
     with np.errstate(invalid="ignore", divide="ignore"):

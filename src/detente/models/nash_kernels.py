@@ -95,6 +95,26 @@ def _sums(kink, x, p, w, r, quadratic, plan, stack, t1, t2):  # pragma: no cover
 
 
 @_jit
+def _kink_and_slope(c, p, w, r):  # pragma: no cover - compiled
+    """Under 8 actors (linear utilities): :func:`_sums` at the kink ``c`` both ways in one
+    pass over the actors, the same terms added in the same order: ``(base, jump)`` of
+    :func:`_kink_terms` and ``(h, h')`` of :func:`_slope_terms`."""
+    s1 = 0.0
+    s2 = 0.0
+    s3 = 0.0
+    s4 = 0.0
+    for a in range(p.shape[0]):
+        d = p[a] - c
+        u, v = _kink_terms(d, w[a], r[a])
+        s, t = _slope_terms(d, w[a], r[a], False)
+        s1 += u
+        s2 += v
+        s3 += s
+        s4 += t
+    return s1, s2, s3, s4
+
+
+@_jit
 def _nearest_kink(p, w, lo, hi):  # pragma: no cover - compiled
     """The weighted ideal point strictly inside (lo, hi) nearest the middle (the first on
     a tie, as ``argmin``), and whether there is one."""
@@ -102,13 +122,14 @@ def _nearest_kink(p, w, lo, hi):  # pragma: no cover - compiled
     k = 0
     best = np.inf
     has = False
-    for a in range(p.shape[0]):
-        if w[a] > 0 and p[a] > lo and p[a] < hi:
-            has = True
-            v = abs(p[a] - mid)
-            if v < best or (v != v and best == best):  # argmin: first NaN
-                best = v
-                k = a
+    for a in range(p.shape[0]):  # without branches (which actors are inside is random)
+        pa = p[a]
+        inside = (w[a] > 0) & (pa > lo) & (pa < hi)
+        v = abs(pa - mid)
+        better = inside & ((v < best) | ((v != v) & (best == best)))  # argmin: first NaN
+        has = has | inside
+        best = v if better else best
+        k = a if better else k
     return k, has
 
 
@@ -130,7 +151,11 @@ def _solve(p, w, r, x, lo, hi, tol, quadratic, iterations, plan, stack, t1, t2
         k, has = (0, False) if quadratic else _nearest_kink(p, w, lo, hi)
         if has:  # the kink step (:func:`~.nash._kink_step`; without a kink it changes nothing)
             c = p[k]
-            base, jump = _sums(True, c, p, w, r, quadratic, plan, stack, t1, t2)
+            small = p.shape[0] < 8
+            if small:  # both sums at c in one pass (the new iterate is c, below)
+                base, jump, hc, dhc = _kink_and_slope(c, p, w, r)
+            else:
+                base, jump = _sums(True, c, p, w, r, quadratic, plan, stack, t1, t2)
             left, right = base + jump, base - jump
             at_kink = left >= 0 and right <= 0
             if right > 0:
@@ -138,7 +163,10 @@ def _solve(p, w, r, x, lo, hi, tol, quadratic, iterations, plan, stack, t1, t2
             if left < 0:
                 hi = c
             x = _clip(c, lo, hi)
-            h, dh = _sums(False, x, p, w, r, quadratic, plan, stack, t1, t2)
+            if small and x == c and x != 0:  # c lies in [lo, hi]: always, but for ±0
+                h, dh = hc, dhc
+            else:
+                h, dh = _sums(False, x, p, w, r, quadratic, plan, stack, t1, t2)
         newton = x - h / dh
         if at_kink or h == 0 or abs(newton - x) <= tol or hi - lo <= tol:
             return x

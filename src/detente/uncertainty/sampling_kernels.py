@@ -31,6 +31,7 @@ import numpy as np
 
 from detente.models.compiled import clip as _clip
 from detente.models.compiled import jit as _jit
+from detente.uncertainty import normal
 
 #: the kinds of :func:`scatter`'s targets
 POSITION, SALIENCE, CAPABILITY, OTHER = 0, 1, 2, 3
@@ -124,31 +125,14 @@ def place(z, factors, starts, cols, roots, code, low, high, mode, kind, actor, i
 
 
 # ---- Φ: cephes' ndtr, as scipy.special.ndtr computes it --------------------------------
-# The coefficients of cephes' erf (T/U: x P(x²)/Q(x²) on |x| < 1) and erfc (P/Q: e^{−x²}
-# P(x)/Q(x) on 1 ≤ x < 8, R/S beyond), as scipy's C code has them.
-_ERFC_P = np.array([2.46196981473530512524E-10, 5.64189564831068821977E-1,
-                    7.46321056442269912687E0, 4.86371970985681366614E1,
-                    1.96520832956077098242E2, 5.26445194995477358631E2,
-                    9.34528527171957607540E2, 1.02755188689515710272E3,
-                    5.57535335369399327526E2])
-_ERFC_Q = np.array([1.32281951154744992508E1, 8.67072140885989742329E1,
-                    3.54937778887819891062E2, 9.75708501743205489753E2,
-                    1.82390916687909736289E3, 2.24633760818710981792E3,
-                    1.65666309194161350182E3, 5.57535340817727675546E2])
-_ERFC_R = np.array([5.64189583547755073984E-1, 1.27536670759978104416E0,
-                    5.01905042251180477414E0, 6.16021097993053585195E0,
-                    7.40974269950448939160E0, 2.97886665372100240670E0])
-_ERFC_S = np.array([2.26052863220117276590E0, 9.39603524938001434673E0,
-                    1.20489539808096656605E1, 1.70814450747565897222E1,
-                    9.60896809063285878198E0, 3.36907645100081516050E0])
-_ERF_T = np.array([9.60497373987051638749E0, 9.00260197203842689217E1,
-                   2.23200534594684319226E3, 7.00332514112805075473E3,
-                   5.55923013010394962768E4])
-_ERF_U = np.array([3.35617141647503099647E1, 5.21357949780152679795E2,
-                   4.59432382970980127987E3, 2.26290000613890934246E4,
-                   4.92673942608635921086E4])
-_MAXLOG = 7.09782712893383996732E2
-_SQRT1_2 = 7.07106781186547524401E-1
+# The coefficients of cephes' erf (T/U: x T(x²)/U(x²) on |x| < 1) and erfc (P/Q: e^{−x²}
+# P(x)/Q(x) on 1 ≤ x < 8, R/S beyond): :mod:`detente.uncertainty.normal`'s tables (the
+# numpy port's), one copy of them.
+_ERFC_P, _ERFC_Q, _ERFC_R, _ERFC_S, _ERF_T, _ERF_U = (
+    np.asarray(t, dtype=float) for t in (normal.ERFC_P, normal.ERFC_Q, normal.ERFC_R,
+                                         normal.ERFC_S, normal.ERF_T, normal.ERF_U))
+_MAXLOG = normal.MAXLOG
+_SQRT1_2 = normal.SQRT1_2
 
 
 @_jit

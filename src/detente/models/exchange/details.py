@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
@@ -9,6 +10,7 @@ from typing import Any, overload
 import numpy as np
 
 from detente.arrays import ScenarioArrays
+from detente.json_values import json_ready
 from detente.models.base import Details
 from detente.models.exchange.pairing import PAIRED_GROUPS, TOL
 from detente.models.exchange.round import RoundState
@@ -40,6 +42,17 @@ class Externalities(Details):
 
     by_actor: Mapping[str, float]
     totals: Mapping[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """:meth:`Details.to_dict`'s plain data, with ``by_actor`` copied whole when every
+        value is a finite float (what the model records: the same dict the item-by-item
+        conversion gives, without a Python call per actor, some 200 an exchange)."""
+        values = self.by_actor.values()
+        plain = (all(type(k) is str for k in self.by_actor)
+                 and all(type(v) is float for v in values) and all(map(math.isfinite, values)))
+        if not plain:
+            return super().to_dict()
+        return {"by_actor": dict(self.by_actor), "totals": json_ready(self.totals)}
 
 
 @dataclass(frozen=True)

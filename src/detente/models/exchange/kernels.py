@@ -492,27 +492,46 @@ def index_by(keys: np.ndarray, live: np.ndarray, n_keys: int) -> tuple[np.ndarra
     ``[D, A, I]`` cells), ``live[N]``; the members of each key in the order side 0's
     candidates then side 1's, each ascending (a stable sort: the same list as the
     stable argsort), and the start of each key's run."""
-    first = np.zeros(n_keys + 1, dtype=np.int64)
-    _count_keys(keys, live, first)  # first[k + 1]: how many candidates have key k
-    np.cumsum(first, out=first)
-    members = np.empty(int(first[-1]), dtype=np.int64)
-    _place(keys, live, first[:-1].copy(), members)
-    return members, first
+    return index_both(keys, keys, live, n_keys)[0]
+
+
+def index_both(supply: np.ndarray, across: np.ndarray, live: np.ndarray, n_keys: int
+               ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """:func:`index_by` of ``supply`` and of ``across`` at once: one counting pass and
+    one placing pass over the candidates for both (their cells share a cache line of
+    the candidate table, which is read twice instead of eight times)."""
+    fills = np.zeros((4, n_keys), dtype=np.int64)  # (supply, across) x side: counts first
+    _count_keys(supply, across, live, fills)
+    out = []
+    for k in range(2):
+        first = np.zeros(n_keys + 1, dtype=np.int64)
+        np.cumsum(fills[2 * k] + fills[2 * k + 1], out=first[1:])
+        fills[2 * k + 1] = first[:-1] + fills[2 * k]  # side 1 after side 0, per key
+        fills[2 * k] = first[:-1]
+        out.append((np.empty(int(first[-1]), dtype=np.int64), first))
+    _place(supply, across, live, fills, out[0][0], out[1][0])
+    return out[0], out[1]
 
 
 @jit
-def _count_keys(keys, live, first):  # pragma: no cover - compiled
-    for side in range(2):
-        for c in range(keys.shape[1]):
-            if live[c]:
-                first[keys[side, c] + 1] += 1
+def _count_keys(supply, across, live, counts):  # pragma: no cover - compiled
+    for c in range(supply.shape[1]):
+        if live[c]:
+            counts[0, supply[0, c]] += 1
+            counts[1, supply[1, c]] += 1
+            counts[2, across[0, c]] += 1
+            counts[3, across[1, c]] += 1
 
 
 @jit
-def _place(keys, live, fill, members):  # pragma: no cover - compiled
-    for side in range(2):
-        for c in range(keys.shape[1]):
-            if live[c]:
-                k = keys[side, c]
-                members[fill[k]] = c
-                fill[k] += 1
+def _place(supply, across, live, fills, sup_members, acr_members
+           ):  # pragma: no cover - compiled
+    for c in range(supply.shape[1]):
+        if live[c]:
+            for side in range(2):
+                k = supply[side, c]
+                sup_members[fills[side, k]] = c
+                fills[side, k] += 1
+                k = across[side, c]
+                acr_members[fills[2 + side, k]] = c
+                fills[2 + side, k] += 1

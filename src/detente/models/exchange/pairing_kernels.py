@@ -52,13 +52,20 @@ def _aligned_zeros(rows: int) -> np.ndarray:
     return raw[skip : skip + size].reshape(rows, TABLE_WIDTH)
 
 
-def find_candidates(code: np.ndarray, sal: np.ndarray, pairs: np.ndarray, most: int
+def find_candidates(code: np.ndarray, sal: np.ndarray, pairs: np.ndarray, most: int,
+                    equal_gain: bool = False,
                     ) -> tuple[Candidates, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`.pairing.find_candidates` (group codes ``code[D, A, P]``, ``sal[D, A, I]``,
     ``pairs[P, 2]``; ``most``: the busiest draw's candidates, :func:`.pairing.candidate_counts`),
-    the candidate table (``[N, 16]``, zeros but for the indices) and views of the flat
+    the candidate table (``[N, 16]``) and views of the flat
     indices of :meth:`~.round.RoundState._index` in it: ``supply``, ``across`` (``[2, N]``
-    cells of ``[D, A, I]``) and ``issue_cell`` (``[2, N]`` cells of ``[D, I]``)."""
+    cells of ``[D, A, I]``) and ``issue_cell`` (``[2, N]`` cells of ``[D, I]``).
+
+    The table's numbers start as :meth:`~.round.RoundState._allocate` sets them: zeros,
+    the sort key −inf, the partners' recorded positions NaN and, with ``equal_gain``,
+    the rate ``k = (s_ip + s_jp)/(s_iq + s_jq)`` of :meth:`~.round.RoundState._rates`
+    (the same operations on the same saliences; dead slots too) — written while each
+    row is listed instead of in passes over the whole table after."""
     d_ = code.shape[0]
     n_max, width = kernel_layout(most)
     n_random = slot_layout(most)[2]  # a multiple of BLOCK, so at least n_max
@@ -68,8 +75,8 @@ def find_candidates(code: np.ndarray, sal: np.ndarray, pairs: np.ndarray, most: 
         cells = table.view(np.int32)[:, 2 * TABLE_FLOATS : 2 * TABLE_FLOATS + 6].T
     else:  # cell numbers past int32 (a 16 GiB position array): a table of their own
         cells = np.empty((d_ * n_max, 6), dtype=np.int64).T
-    _fill(code, sal, pairs, n_max, roles, cells, np.empty((4, sal.shape[1]), dtype=np.int64),
-          np.empty(4, dtype=np.int64))
+    _fill(code, sal, pairs, n_max, roles, cells, table, equal_gain,
+          np.empty((4, sal.shape[1]), dtype=np.int64), np.empty(4, dtype=np.int64))
     cands = Candidates(
         draw=np.repeat(np.arange(d_), n_max), demander=roles[0], supplier=roles[1],
         demanded=roles[2], offered=roles[3], inner=roles[4].astype(np.int8),
@@ -78,11 +85,13 @@ def find_candidates(code: np.ndarray, sal: np.ndarray, pairs: np.ndarray, most: 
 
 
 @jit
-def _fill(code, sal, pairs, n_max, roles, cells, group, size):  # pragma: no cover - compiled
+def _fill(code, sal, pairs, n_max, roles, cells, table, equal_gain, group, size
+          ):  # pragma: no cover - compiled
     """Every draw's candidates in decide's order of creation, then its dead slots (actor
     −1 on issue 0, the array code's padding; their flat indices point at actor 0).
     ``group[4, A]``, ``size[4]``: scratch for each issue pair's actors by group code."""
     d_, a_, i_ = sal.shape
+    flat = sal.reshape(-1)
     for d in range(d_):
         s = d * n_max
         for t in range(pairs.shape[0]):
@@ -101,19 +110,27 @@ def _fill(code, sal, pairs, n_max, roles, cells, group, size):  # pragma: no cov
                         b = group[g2, v]
                         swap = sal[d, a, p] / sal[d, a, q] < sal[d, b, p] / sal[d, b, q]
                         i, j = (b, a) if swap else (a, b)
-                        _put(roles, cells, s, d, i, j, p, q, inner, a_, i_)
+                        _put(roles, cells, table, flat, equal_gain, s, d, i, j, p, q, inner,
+                             a_, i_)
                         s += 1
         while s < (d + 1) * n_max:
-            _put(roles, cells, s, d, -1, -1, 0, 0, -1, a_, i_)
+            _put(roles, cells, table, flat, equal_gain, s, d, -1, -1, 0, 0, -1, a_, i_)
             s += 1
 
 
 @jit
-def _put(roles, cells, s, d, i, j, p, q, inner, a_, i_):  # pragma: no cover - compiled
+def _put(roles, cells, table, sal, equal_gain, s, d, i, j, p, q, inner, a_, i_
+         ):  # pragma: no cover - compiled
     """Slot ``s``: demander i (supplies q) and supplier j (supplies p); the flat cells
-    ``supply = (i, q), (j, p)``, ``across = (j, q), (i, p)``, ``issue_cell = q, p``."""
+    ``supply = (i, q), (j, p)``, ``across = (j, q), (i, p)``, ``issue_cell = q, p``; the
+    row's starting numbers (see :func:`find_candidates`; ``sal`` flat)."""
     roles[0, s], roles[1, s], roles[2, s], roles[3, s], roles[4, s] = i, j, p, q, inner
     row_i, row_j = (d * a_ + max(i, 0)) * i_, (d * a_ + max(j, 0)) * i_
     cells[0, s], cells[1, s] = row_i + q, row_j + p
     cells[2, s], cells[3, s] = row_j + q, row_i + p
     cells[4, s], cells[5, s] = d * i_ + q, d * i_ + p
+    table[s, 2] = -np.inf  # sort key
+    table[s, 9] = table[s, 10] = np.nan  # recorded partner positions
+    if equal_gain:  # s_ip = sal[across 1], s_iq = sal[supply 0], s_jp = sal[supply 1], ...
+        table[s, 0] = (sal[cells[3, s]] + sal[cells[1, s]]) / (sal[cells[0, s]]
+                                                             + sal[cells[2, s]])

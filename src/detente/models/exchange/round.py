@@ -86,16 +86,20 @@ class RoundState:
         if self.compiled:
             from detente.models.exchange import pairing_kernels
 
+            equal_gain = model.variant == "equal-gain"
             c, table, self.supply, self.across, self.issue_cell = \
-                pairing_kernels.find_candidates(code, sal, pairs, most)
+                pairing_kernels.find_candidates(code, sal, pairs, most, equal_gain)
         else:
             c, table = find_candidates(code, sal, pairs), None
             self._index(c)
         self.cands = c
         n = self.n_candidates = c.demander.size  # the compiled path pads to its own blocks
-        self._allocate(n, self._rates(rng), table)
+        if table is None:
+            self._allocate(n, self._rates(rng), None)
+            self._mark = np.zeros(n, dtype=bool)  # scratch for finding disturbed candidates
+        else:  # the table's rows start filled (rates too for equal gain: no draws taken)
+            self._allocate(n, None if equal_gain else self._rates(rng), table)
         self.block_max = np.full(n // c.block, -np.inf)
-        self._mark = np.zeros(n, dtype=bool)  # scratch for finding disturbed candidates
         live = np.flatnonzero(c.demander >= 0)
         self.n_live = live.size
         if self.compiled:
@@ -105,15 +109,15 @@ class RoundState:
                               self.sort_key, self.block_max, live, c.block,
                               self.paper_rule, model.variant == "equal-gain")
             alive = c.demander >= 0
-            self.by_supply = kernels.index_by(self.supply, alive, self._pos.size)
-            self.by_across = kernels.index_by(self.across, alive, self._pos.size)
+            self.by_supply, self.by_across = kernels.index_both(
+                self.supply, self.across, alive, self._pos.size)
             return
         for part in range(0, live.size, SLICE):  # bounded temporaries; each stands alone
             self._calculate(live[part : part + SLICE])
         self.by_supply = self._index_by(self.supply)
         self.by_across = self._index_by(self.across)
 
-    def _allocate(self, n: int, rate: np.ndarray, table: np.ndarray | None) -> None:
+    def _allocate(self, n: int, rate: np.ndarray | None, table: np.ndarray | None) -> None:
         """Every candidate's state: its rate k (``rate``: the demanded issue's shift per
         offered one), decide's history of each side's supply moves (down, up, their sum),
         the partner's recorded position per side, each side's move, voting position on its
@@ -137,10 +141,10 @@ class RoundState:
             self.valid, self.moved_down, self.moved_up = flags[:, 0], pair(flags, 1), \
                 pair(flags, 3)
             self.cut = flags[:, 5]
-            self.rate[:] = rate
-            self.recorded[:] = np.nan
-            self.sort_key[:] = -np.inf
-            return
+            if rate is not None:  # else the table holds the rates already
+                self.rate[:] = rate
+            return  # sort keys −inf and records NaN: as find_candidates filled the table
+        assert rate is not None
         self.rate = rate
         self.moved_down = np.zeros((2, n), dtype=bool)
         self.moved_up = np.zeros((2, n), dtype=bool)
