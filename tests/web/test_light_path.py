@@ -68,6 +68,13 @@ def test_one_read_of_the_accounts_signs_in_every_request_of_the_second(
     server, alice = accounts
     roster, single = Counting(server.roster), Counting(server.user_for)
     server.roster, server.user_for = roster, single  # type: ignore[method-assign]
+    read_on_loop = server.roster_on_loop
+
+    async def counted_on_loop() -> dict[str, str]:  # PostgreSQL reads it on the event loop
+        roster.calls += 1
+        return await read_on_loop()
+
+    server.roster_on_loop = counted_on_loop  # type: ignore[method-assign]
     app = create_app(server=server, accounts=True, jobs=JobManager(records=server))
     with TestClient(app) as client:
         start = time.monotonic()

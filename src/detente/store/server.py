@@ -223,6 +223,10 @@ class ServerStore:
         TokenGuard`), instead of one query per request."""
         return {h: n for h, n in self._read(_ROSTER)}
 
+    async def roster_on_loop(self) -> dict[str, str]:
+        """:meth:`roster` read on the event loop (needs :attr:`reads_on_loop`)."""
+        return {r["token_hash"]: r["name"] for r in await self._read_on_loop(_ROSTER)}
+
     # ---- teams ---------------------------------------------------------------------------
     def add_team(self, name: str) -> None:
         """Add a team (no members yet)."""

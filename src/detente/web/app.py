@@ -111,7 +111,9 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
     app.state.sign_in = lambda candidate: sign_in(candidate, token, authenticate)
     app.state.signs_in = bool(token or accounts)
     app.add_middleware(TokenGuard, token=token, accounts=authenticate,
-                       roster=server.roster if accounts else None)
+                       roster=server.roster if accounts else None,
+                       roster_on_loop=server.roster_on_loop
+                       if accounts and server.reads_on_loop else None)
     app.add_middleware(HostGuard, allowed=allowed_hosts)
     app.add_middleware(ErrorBoundary)
     app.add_middleware(SecurityHeaders)

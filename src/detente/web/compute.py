@@ -66,17 +66,19 @@ class WorkerLost(DetenteError):
 
 
 def _start_worker(server: int) -> None:
-    """Each compute process, once: below the server's priority, gone with it, and ready:
-    the routes' modules (whose functions it runs) imported and the bundled scenarios
-    loaded, which took the first requests of a fresh server 5 CPU-seconds per process
-    (30 s of waiting on a busy machine, and the refusals of the wait-based bound after)."""
-    with contextlib.suppress(OSError):  # not allowed here: the same priority then
-        os.nice(NICE)
+    """Each compute process, once: gone with its server, ready (the routes' modules,
+    whose functions it runs, imported and the bundled scenarios loaded, which took the
+    first requests of a fresh server 5 CPU-seconds per process: 30 s of waiting on a busy
+    machine, and the refusals of the wait-based bound after), then below the server's
+    priority. It gets ready at the server's priority: the server waits for it before it
+    answers, and at + :data:`NICE` on a loaded machine that took minutes."""
     watch_server(server)
     importlib.import_module("detente.web.app")
     from detente.web.store import load_bundled
 
     load_bundled()
+    with contextlib.suppress(OSError):  # not allowed here: the same priority then
+        os.nice(NICE)
 
 
 def _ready() -> bool:

@@ -195,8 +195,10 @@ def edit(request: Request, ref: str, body: Edits) -> dict[str, Any]:
 
 
 async def entry_of(request: Request, ref: str) -> Entry:
-    """The scenario ``ref`` names (a stored version is read off the event loop)."""
-    return await in_thread(store(request).get, ref)
+    """The scenario ``ref`` names: a bundled one at once (in memory: no thread), an upload
+    or a stored version read off the event loop."""
+    found = store(request).bundled(ref)
+    return found if found is not None else await in_thread(store(request).get, ref)
 
 
 @router.get("/scenarios/{ref}/forecast", summary="Forecast (as `detente forecast --format "

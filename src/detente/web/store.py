@@ -142,9 +142,14 @@ class ScenarioStore:
             return []
         return [v for v in self.history.versions() if visible(v.history, workspace)]
 
+    def bundled(self, ref: str) -> Entry | None:
+        """The bundled scenario ``ref`` names, or None (never blocks: in memory)."""
+        return Entry(ref, _bundled(ref), "bundled") if ref in bundled_names() else None
+
     def get(self, ref: str, workspace: str = "") -> Entry:
-        if ref in bundled_names():
-            return Entry(ref, _bundled(ref), "bundled")
+        found = self.bundled(ref)
+        if found is not None:
+            return found
         stored = _VERSION_REF.fullmatch(ref) if self.history is not None else None
         if stored is not None:
             try:
@@ -293,6 +298,9 @@ class Workspace:
 
     def get(self, ref: str) -> Entry:
         return self.store.get(ref, self.name)
+
+    def bundled(self, ref: str) -> Entry | None:
+        return self.store.bundled(ref)
 
     def add(self, scenario: Scenario, filename: str = "") -> Entry:
         return self.store.add(scenario, filename, self.name)
