@@ -457,11 +457,20 @@ _TEAMS = (select(TeamRow.name, MemberRow.user, TeamRow.created_at, literal(0))
           .order_by(TeamRow.name, MemberRow.user))
 _TEAMS_OF = _TEAMS.where(TeamRow.name.in_(
     select(MemberRow.team).where(MemberRow.user == bindparam("user")).scalar_subquery()))
-_SHARED = (select(UploadRow.ref, UploadRow.workspace, UploadRow.filename, UploadRow.body,
-                  ShareRow.team)
-           .join(ShareRow, ShareRow.ref == UploadRow.ref)
-           .join(MemberRow, MemberRow.team == ShareRow.team)
-           .where(MemberRow.user == bindparam("user"), UploadRow.workspace != bindparam("user"))
+
+
+def _shared_with_user(*columns: Any) -> Any:
+    """``columns`` of the uploads of others shared with a team of ``:user``, one row per
+    upload and team (what :data:`_SHARED` and :data:`_VISIBLE` both read)."""
+    return (select(*columns)
+            .join(ShareRow, ShareRow.ref == UploadRow.ref)
+            .join(MemberRow, MemberRow.team == ShareRow.team)
+            .where(MemberRow.user == bindparam("user"),
+                   UploadRow.workspace != bindparam("user")))
+
+
+_SHARED = (_shared_with_user(UploadRow.ref, UploadRow.workspace, UploadRow.filename,
+                             UploadRow.body, ShareRow.team)
            .order_by(UploadRow.stored_at, UploadRow.ref, ShareRow.team))
 _SHARED_REF = _SHARED.where(UploadRow.ref == bindparam("ref"))
 _SHARES = (select(ShareRow.team).join(UploadRow, UploadRow.ref == ShareRow.ref)
@@ -475,11 +484,9 @@ _UPLOAD = select(UploadRow.filename, UploadRow.body).where(
 _own = (select(literal(1).label("mine"), UploadRow.ref, UploadRow.workspace, UploadRow.filename,
                UploadRow.body, literal("").label("team"), UploadRow.stored_at)
         .where(UploadRow.workspace == bindparam("user")))
-_theirs = (select(literal(0).label("mine"), UploadRow.ref, UploadRow.workspace,
-                  UploadRow.filename, UploadRow.body, ShareRow.team, UploadRow.stored_at)
-           .join(ShareRow, ShareRow.ref == UploadRow.ref)
-           .join(MemberRow, MemberRow.team == ShareRow.team)
-           .where(MemberRow.user == bindparam("user"), UploadRow.workspace != bindparam("user")))
+_theirs = _shared_with_user(literal(0).label("mine"), UploadRow.ref, UploadRow.workspace,
+                           UploadRow.filename, UploadRow.body, ShareRow.team,
+                           UploadRow.stored_at)
 _both = union_all(_own, _theirs).subquery()
 _VISIBLE = select(_both.c.mine, _both.c.ref, _both.c.workspace, _both.c.filename,
                   _both.c.body, _both.c.team).order_by(
