@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.models import compiled
+from detente.models import child_compile, compiled
 
 from ..conftest import SRC
 
@@ -98,7 +98,10 @@ def test_an_edited_helper_is_recompiled_into_its_caller(tmp_path: Path) -> None:
         print(call(1.0), call.stats.cache_hits and 'hit' or 'miss')
     """)
     env = {"PYTHONPATH": f"{SRC}:{tmp_path}", "PATH": "/usr/bin:/bin",
-           "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+           "NUMBA_CACHE_DIR": str(tmp_path / "cache"),
+           # compiled in this interpreter (not apart: models/child_compile.py), so that
+           # its stats say whether it compiled
+           child_compile.IN_CHILD: "1"}
 
     def run() -> list[str]:
         return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,

@@ -2,7 +2,10 @@
 every kernel module shares (exchange, Nash, median, the Monte Carlo sampling and
 summaries).
 
-- cached on disk: compiled once per checkout, then read from ``__pycache__``;
+- cached on disk: compiled once per checkout, then read from ``__pycache__``; a kernel
+  not in the cache is compiled by a short-lived child Python into it and then loaded
+  (:mod:`.child_compile`), so the memory compiling takes (LLVM's, ~360 MiB for the
+  seven-model run's kernels) never sits in the run's process;
 - ``nogil``: the thread engine's workers run kernels side by side;
 - ``error_model="numpy"``: a division by zero gives ``inf``/NaN as the array code
   does, never an exception, so both paths give the same numbers;
@@ -40,6 +43,8 @@ from typing import Any
 
 import numba
 from numba.core.caching import CacheImpl, CompileResultCacheImpl, FunctionCache
+
+from detente.models.child_compile import compile_apart
 
 KERNEL_OPTIONS: dict[str, Any] = {"nogil": True, "error_model": "numpy", "_nrt": False}
 """numba's options of every kernel (the cache is :func:`jit`'s own, see the module doc)."""
@@ -108,9 +113,17 @@ class _KernelCacheImpl(CompileResultCacheImpl):
 
 
 class KernelCache(FunctionCache):
-    """A kernel's on-disk cache, valid while :func:`source_stamp` is unchanged."""
+    """A kernel's on-disk cache, valid while :func:`source_stamp` is unchanged. A kernel
+    not in it is compiled by a child Python into it, then loaded (:mod:`.child_compile`:
+    what compiling costs in memory stays out of the run); in-process if that fails."""
 
     _impl_class = _KernelCacheImpl
+
+    def load_overload(self, sig: Any, target_context: Any) -> Any:
+        found = super().load_overload(sig, target_context)
+        if found is None and compile_apart(self._py_func, sig):
+            found = super().load_overload(sig, target_context)
+        return found
 
 
 _njit = numba.njit(**KERNEL_OPTIONS)
