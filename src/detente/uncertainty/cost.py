@@ -20,13 +20,14 @@ now, with its load and the threads' contention):
 1. ``block_arrays`` (the sampling): one untimed call first, which pays the first-call
    costs (numba's kernels loaded from its cache, or compiled on a cold cache), which the
    run, afterwards in the same process, does not pay again (they are reported as
-   ``warm``, not counted); then a round of ``workers`` whole blocks side by side, timed;
+   ``warm``, not counted); then a round of ``workers`` whole blocks side by side, each
+   task timed in its worker;
 2. each model's ``block_model_outcome`` on those inputs: a probe round of
    :data:`PROBE_DRAWS` draws a task (after one untimed call), whose CPU time chooses the
    pilot's size: whole blocks (after one untimed call at that size) for a model whose
-   block costs at most
-   :data:`WHOLE_BLOCK_UP_TO` CPU seconds, else :data:`PILOT_SHARE` of the run's draws
-   per worker, so that the pilot stays a few per cent of the run; then that round, timed;
+   block costs at most :data:`WHOLE_BLOCK_UP_TO` CPU seconds, else :data:`PILOT_SHARE`
+   of the run's draws per worker, so that the pilot stays a few per cent of the run;
+   then that round, timed likewise;
 3. ``summarise_chunk`` of one whole block of those outcomes (after an untimed call on a
    few rows), timed;
 4. the run's once-only part (binding the models, the point forecasts, the result) as a
@@ -70,17 +71,20 @@ WARM_DRAWS = 256
 def _round(eng: Any, fn: Callable[..., Any], job: Any, tasks: Sequence[tuple[Any, ...]],
            clock: Callable[[], float]) -> tuple[list[Any], float]:
     """Results of ``fn(job, *task)`` for the tasks, side by side on ``eng``, in task
-    order, and the round's wall seconds."""
+    order, and the mean of the tasks' own seconds (each timed inside its worker, while the
+    others ran beside it: the round's wall time would add the slowest task's lag behind
+    the others, which a long run of many tasks does not wait for)."""
+    out = list(eng.map_unordered(_timed_task, (fn, job, clock), list(enumerate(tasks))))
+    out.sort(key=lambda r: r[0])
+    return [r for _, r, _ in out], sum(s for _, _, s in out) / max(len(out), 1)
+
+
+def _timed_task(fn_job: tuple[Callable[..., Any], Any, Callable[[], float]], key: int,
+                task: tuple[Any, ...]) -> tuple[int, Any, float]:
+    fn, job, clock = fn_job
     start = clock()
-    out = list(eng.map_unordered(_keyed, (fn, job), list(enumerate(tasks))))
-    seconds = clock() - start
-    return [r for _, r in sorted(out, key=lambda kr: kr[0])], seconds
-
-
-def _keyed(fn_job: tuple[Callable[..., Any], Any], key: int, task: tuple[Any, ...]
-           ) -> tuple[int, Any]:
-    fn, job = fn_job
-    return key, fn(job, *task)
+    out = fn(job, *task)
+    return key, out, clock() - start
 
 
 def block_costs(scenario: Scenario, request: SimulationRequest, *,
