@@ -50,9 +50,10 @@ def test_version_and_help_import_nothing_heavy(args):
                    any(m == h or m.startswith(h + ".") for h in HEAVY))
     assert not heavy, f"detente {' '.join(args)} imported {heavy[:8]}"
     commands = sorted(m for m in loaded if m.startswith("detente.cli.")
-                      and m not in ("detente.cli.main", "detente.cli.group"))
+                      and m not in ("detente.cli.main", "detente.cli.group",
+                                    "detente.cli.commands"))
     assert not commands, (f"detente {' '.join(args)} imported command modules {commands}: "
-                          "register commands as Lazy entries in cli/main.py's COMMANDS")
+                          "register commands as Lazy entries in cli/commands.py's COMMANDS")
 
 
 def test_help_defers_what_typer_imports_for_markdown_and_tracebacks():
@@ -265,3 +266,99 @@ def test_the_imports_are_frozen_before_the_command_runs_and_again_at_its_end():
     assert seen["frozen while running"] > 10_000, seen
     assert seen["frozen at the end"] >= seen["frozen while running"], seen
     assert seen["tracked at the end"] < seen["frozen at the end"], seen
+
+
+def _typer_root_help(monkeypatch: pytest.MonkeyPatch, prog: str, width: int) -> str:
+    import contextlib
+    import io
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as done:
+        app(["--help"], prog_name=prog)
+    assert done.value.code == 0
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("prog", ["detente", "python -m detente"])
+def test_the_root_help_written_without_typer_is_typers_at_every_width(monkeypatch, prog):
+    # detente --help to a pipe is written by cli/roothelp.py (0.15 s of CPU less); it must
+    # be Typer's text byte for byte, or None (then Typer prints it)
+    from detente.cli import roothelp
+
+    for var in roothelp._STYLED:
+        monkeypatch.delenv(var, raising=False)
+    written = 0
+    for width in range(20, 251):
+        ours = roothelp.render(prog, width, max(min(width, 80) - 2, 50))
+        if ours is None:
+            assert width < 60, f"the plain root help gives way to Typer at {width} columns"
+            continue
+        assert ours == _typer_root_help(monkeypatch, prog, width), (prog, width)
+        written += 1
+    assert written >= 190
+
+
+def test_help_to_a_pipe_imports_neither_typer_nor_rich_console():
+    code = ("import json, sys\nsys.argv = ['detente', '--help']\n"
+            "from detente.cli.entry import main\nmain()\n"
+            "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n")
+    env = {"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin", "COLUMNS": "80",
+           "PYTHONIOENCODING": "utf-8"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True, timeout=120)
+    loaded = json.loads(run.stderr.strip().splitlines()[-1])
+    heavy = [m for m in loaded if m.split(".")[0] in ("typer", "click")
+             or m in ("rich.console", "rich.table", "rich.text")]
+    assert not heavy, heavy
+    typer_said = subprocess.run(
+        [sys.executable, "-c", "from detente.cli.main import app\napp(prog_name='detente')",
+         "--help"], capture_output=True, text=True, env=env, check=True, timeout=120)
+    assert run.stdout == typer_said.stdout
+    assert "Commands" in run.stdout and "forecast" in run.stdout
+
+
+def test_the_root_help_gives_way_to_typer_where_rich_would_style_it(monkeypatch):
+    from detente.cli import roothelp
+
+    for var in roothelp._STYLED:
+        monkeypatch.delenv(var, raising=False)
+
+    class Pipe:
+        encoding = "utf-8"
+
+        def __init__(self, tty: bool) -> None:
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    monkeypatch.setattr(sys, "stdout", Pipe(tty=False))
+    monkeypatch.setenv("COLUMNS", "80")
+    assert roothelp.plain_root_help() is not None
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert roothelp.plain_root_help() is None  # Rich writes colour codes
+    monkeypatch.delenv("FORCE_COLOR")
+    monkeypatch.setattr(sys, "stdout", Pipe(tty=True))
+    assert roothelp.plain_root_help() is None  # a terminal: Typer and Rich print it
+    latin = Pipe(tty=False)
+    latin.encoding = "latin-1"
+    monkeypatch.setattr(sys, "stdout", latin)
+    assert roothelp.plain_root_help() is None  # Rich draws ASCII panels
+
+
+def test_the_program_name_is_clicks(monkeypatch):
+    import types
+
+    from detente.cli.roothelp import program_name
+
+    script = types.ModuleType("__main__")
+    script.__package__ = None
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/detente", "--help"])
+    assert program_name() == "detente"
+    module = types.ModuleType("__main__")
+    module.__package__ = "detente"
+    monkeypatch.setitem(sys.modules, "__main__", module)
+    monkeypatch.setattr(sys, "argv", ["/x/src/detente/__main__.py", "--help"])
+    assert program_name() == "python -m detente"
