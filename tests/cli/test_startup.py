@@ -268,11 +268,15 @@ def test_the_imports_are_frozen_before_the_command_runs_and_again_at_its_end():
     assert seen["tracked at the end"] < seen["frozen at the end"], seen
 
 
-def _typer_root_help(monkeypatch: pytest.MonkeyPatch, prog: str, width: int) -> str:
+def _typer_root_help(monkeypatch: pytest.MonkeyPatch, prog: str, width: int,
+                     styled: bool) -> str:
     import contextlib
     import io
 
+    import typer.rich_utils
+
     monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setattr(typer.rich_utils, "FORCE_TERMINAL", styled)
     out = io.StringIO()
     with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as done:
         app(["--help"], prog_name=prog)
@@ -280,51 +284,111 @@ def _typer_root_help(monkeypatch: pytest.MonkeyPatch, prog: str, width: int) -> 
     return out.getvalue()
 
 
-@pytest.mark.parametrize("prog", ["detente", "python -m detente"])
-def test_the_root_help_written_without_typer_is_typers_at_every_width(monkeypatch, prog):
-    # detente --help to a pipe is written by cli/roothelp.py (0.15 s of CPU less); it must
-    # be Typer's text byte for byte, or None (then Typer prints it)
+def _compare_root_help(monkeypatch: pytest.MonkeyPatch, prog: str, styled: bool,
+                       widths: list[int]) -> int:
     from detente.cli import roothelp
 
-    for var in roothelp._STYLED:
+    for var in (*roothelp._STYLED, "NO_COLOR", "COLORTERM"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
     written = 0
-    for width in range(20, 251):
-        ours = roothelp.render(prog, width, max(min(width, 80) - 2, 50))
+    for width in widths:
+        ours = roothelp.render(prog, width, max(min(width, 80) - 2, 50), styled)
         if ours is None:
-            assert width < 60, f"the plain root help gives way to Typer at {width} columns"
+            assert width < 60, f"the root help gives way to Typer at {width} columns"
             continue
-        assert ours == _typer_root_help(monkeypatch, prog, width), (prog, width)
+        assert ours == _typer_root_help(monkeypatch, prog, width, styled), (prog, width)
+        assert ("\x1b[" in ours) == styled
         written += 1
-    assert written >= 190
+    return written
 
 
-def test_help_to_a_pipe_imports_neither_typer_nor_rich_console():
-    code = ("import json, sys\nsys.argv = ['detente', '--help']\n"
-            "from detente.cli.entry import main\nmain()\n"
-            "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n")
+# around each edge: Typer's narrowest, click's usage width (50), the panels' longest word
+# (Kaplan–Meier), 80 columns, click's widest (80) and wide terminals
+EDGE_WIDTHS = [20, 52, 53, 54, 55, 59, 60, 61, 64, 71, 72, 79, 80, 81, 82, 99, 100, 133, 250]
+
+
+@pytest.mark.parametrize("styled", [False, True], ids=["pipe", "terminal"])
+@pytest.mark.parametrize("prog", ["detente", "python -m detente"])
+def test_the_root_help_written_without_typer_is_typers(monkeypatch, prog, styled):
+    # detente --help is written by cli/roothelp.py (0.15 s of CPU less); it must be Typer's
+    # text byte for byte, colour codes included, or None (then Typer prints it)
+    assert _compare_root_help(monkeypatch, prog, styled, EDGE_WIDTHS) >= 14
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("styled", [False, True], ids=["pipe", "terminal"])
+@pytest.mark.parametrize("prog", ["detente", "python -m detente"])
+def test_the_root_help_written_without_typer_is_typers_at_every_width(monkeypatch, prog,
+                                                                      styled):
+    assert _compare_root_help(monkeypatch, prog, styled, list(range(20, 251))) >= 190
+
+
+HELP_PROBE = """
+import json, sys
+sys.argv = ["detente", "--help"]
+from detente.cli.entry import main
+main()
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def _on(terminal: bool, code: str, *args: str) -> tuple[str, str]:
+    """stdout and stderr of ``python -c code args``, its stdout a pipe or a terminal."""
+    import os
+    import pty
+    import threading
+
     env = {"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin", "COLUMNS": "80",
-           "PYTHONIOENCODING": "utf-8"}
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, check=True, timeout=120)
-    loaded = json.loads(run.stderr.strip().splitlines()[-1])
+           "PYTHONIOENCODING": "utf-8", "TERM": "xterm-256color"}
+    command = [sys.executable, "-c", code, *args]
+    if not terminal:
+        run = subprocess.run(command, capture_output=True, text=True, env=env, check=True,
+                             timeout=120)
+        return run.stdout, run.stderr
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        try:
+            while chunk := os.read(master, 65536):
+                chunks.append(chunk)
+        except OSError:
+            pass
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        run = subprocess.run(command, stdout=slave, stderr=subprocess.PIPE, text=True,
+                             env=env, check=True, timeout=120)
+    finally:
+        os.close(slave)
+        reader.join(timeout=30)
+        os.close(master)
+    return b"".join(chunks).decode().replace("\r\n", "\n"), run.stderr
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["pipe", "terminal"])
+def test_help_imports_neither_typer_nor_rich_console(terminal):
+    out, err = _on(terminal, HELP_PROBE)
+    loaded = json.loads(err.strip().splitlines()[-1])
     heavy = [m for m in loaded if m.split(".")[0] in ("typer", "click")
              or m in ("rich.console", "rich.table", "rich.text")]
     assert not heavy, heavy
-    typer_said = subprocess.run(
-        [sys.executable, "-c", "from detente.cli.main import app\napp(prog_name='detente')",
-         "--help"], capture_output=True, text=True, env=env, check=True, timeout=120)
-    assert run.stdout == typer_said.stdout
-    assert "Commands" in run.stdout and "forecast" in run.stdout
+    typer_said, _ = _on(terminal, "from detente.cli.main import app\n"
+                                  "app(prog_name='detente')", "--help")
+    assert out == typer_said
+    assert "Commands" in out and "forecast" in out and ("\x1b[1;36m" in out) == terminal
 
 
-def test_the_root_help_gives_way_to_typer_where_rich_would_style_it(monkeypatch):
+def test_the_root_help_gives_way_to_typer_where_rich_would_write_it_otherwise(monkeypatch):
     from detente.cli import roothelp
 
-    for var in roothelp._STYLED:
+    for var in (*roothelp._STYLED, "NO_COLOR"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
 
-    class Pipe:
+    class Out:
         encoding = "utf-8"
 
         def __init__(self, tty: bool) -> None:
@@ -333,15 +397,22 @@ def test_the_root_help_gives_way_to_typer_where_rich_would_style_it(monkeypatch)
         def isatty(self) -> bool:
             return self.tty
 
-    monkeypatch.setattr(sys, "stdout", Pipe(tty=False))
+    monkeypatch.setattr(sys, "stdout", Out(tty=False))
     monkeypatch.setenv("COLUMNS", "80")
-    assert roothelp.plain_root_help() is not None
+    assert roothelp._output() is False and roothelp.plain_root_help() is not None
+    monkeypatch.setattr(sys, "stdout", Out(tty=True))
+    assert roothelp._output() is True and "\x1b[" in (roothelp.plain_root_help() or "")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert roothelp.plain_root_help() is None  # Rich drops the colours, keeps bold
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "dumb")
+    assert roothelp.plain_root_help() is None  # Rich writes no colour, at 80 columns
+    monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("FORCE_COLOR", "1")
-    assert roothelp.plain_root_help() is None  # Rich writes colour codes
+    monkeypatch.setattr(sys, "stdout", Out(tty=False))
+    assert roothelp.plain_root_help() is None  # Typer forces a terminal
     monkeypatch.delenv("FORCE_COLOR")
-    monkeypatch.setattr(sys, "stdout", Pipe(tty=True))
-    assert roothelp.plain_root_help() is None  # a terminal: Typer and Rich print it
-    latin = Pipe(tty=False)
+    latin = Out(tty=False)
     latin.encoding = "latin-1"
     monkeypatch.setattr(sys, "stdout", latin)
     assert roothelp.plain_root_help() is None  # Rich draws ASCII panels

@@ -6,9 +6,10 @@ time (issue 31, item 3):
 - ``detente --version`` alone is answered from :mod:`detente.version` without importing
   Typer (0.1 s of a 0.2 s start); the Typer app prints the same line for ``--version``
   given with other arguments.
-- ``detente --help`` (or ``-h``) alone, where Rich would print plain text (a pipe, a
-  file), is written by :mod:`detente.cli.roothelp`, byte for byte Typer's text, without
-  importing Typer or Rich's console (0.15 s of CPU); elsewhere Typer prints it.
+- ``detente --help`` (or ``-h``) alone is written by :mod:`detente.cli.roothelp`, byte
+  for byte Typer's text (in a terminal with its colour codes), without importing Typer
+  or Rich's console (0.15 s of CPU); where that module cannot be sure of writing what
+  Typer would, Typer prints it.
 - The command being run has its module imported first, then everything imported so far
   is moved out of the cyclic garbage collector's sight (:func:`gc.freeze`): the
   ~50,000 objects of the imports (classes, functions, pydantic schemas, numpy) live until
