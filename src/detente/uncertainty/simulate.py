@@ -356,7 +356,7 @@ def broken_rules(job: SimulationJob, x: np.ndarray, block: int) -> np.ndarray:
     if any(r.drawn is not None for r in rules.rules):
         bounds = draw_red_lines(job.scenario, block_generator(job.seed, block, RED_LINE_STREAM),
                                 x.shape[0])
-    return rules.broken(x, bounds).sum(axis=0).astype(np.int64)
+    return np.count_nonzero(rules.broken(x, bounds), axis=0).astype(np.int64)
 
 
 def array_tallies(job: SimulationJob, x: np.ndarray) -> dict[str, np.ndarray]:
