@@ -873,8 +873,9 @@ class Simulation:
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready summary (no per-draw outcomes)."""
         attrs = self.attrs
-        out: dict[str, Any] = {k: attrs[k] for k in ("scenario", "scenario_hash", "seed",
-                                                      "draws", "block_size")}
+        # json_ready: a loaded file's attributes are numpy numbers (seed, draws)
+        out: dict[str, Any] = {k: json_ready(attrs[k]) for k in (
+            "scenario", "scenario_hash", "seed", "draws", "block_size")}
         out["models"] = json.loads(attrs["models"])
         out["note"] = attrs.get("note", "")
         if attrs.get("uncertainty_defaults"):
