@@ -39,3 +39,12 @@ def test_each_rule_read_alone_is_the_rules_read_together():
     for r, rule in enumerate(rules.rules):
         alone = type(rules)(sc, (rule,)).broken(x)[..., 0]
         assert np.array_equal(alone, together[..., r]), rule.id
+
+
+def test_one_outcome_vector_reads_as_a_row_of_many():
+    sc = detente.load("ukraine-2025-11")
+    rules = forecast_rules(sc)
+    x = np.random.default_rng(3).uniform(0, 100, (40, len(sc.issues)))
+    many = rules.broken(x)
+    for d in range(len(x)):
+        assert np.array_equal(rules.broken(x[d]), many[d])

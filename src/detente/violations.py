@@ -272,12 +272,11 @@ def _nearest(values: np.ndarray, v: np.ndarray) -> np.ndarray:
     if not np.isfinite(values).all():  # a NaN distance: argmin's own rules
         return np.argmin(np.abs(w[..., None] - values), axis=-1)
     best = np.abs(w - values[0])
-    near = np.zeros(np.shape(w), dtype=np.intp)
+    near = np.zeros(np.shape(w), dtype=np.intp)  # 0-d for one outcome: still assignable
     for k in range(1, len(values)):
         d = np.abs(w - values[k])
-        closer = d < best
-        near[closer] = k
-        np.minimum(best, d, out=best)
+        near[d < best] = k
+        best = np.minimum(best, d)
     return near
 
 
