@@ -158,6 +158,7 @@ def child_stages(spec: dict) -> dict:
     """CPU milliseconds of each stage of one block on the compiled path (best of
     ``spec["repeat"]``, after one call that loads the kernels)."""
     import importlib
+    from dataclasses import replace
 
     import numpy as np
 
@@ -184,6 +185,9 @@ def child_stages(spec: dict) -> dict:
         (size, job.space.size)))}
     out["sampling (normals included)"] = best(lambda: sim.block_arrays(job, block))
     arrays = sim.block_arrays(job, block)
+    # computed once a block (cached on the arrays), read by every model
+    out["weights (capability × salience)"] = best(lambda: replace(arrays).weight)
+    arrays.weight  # noqa: B018 - the models below read the cached weights
     x = []
     for m, model in enumerate(models):
         out[f"model {model.name}"] = best(lambda m=m: sim.block_model_outcome(job, block, m,
