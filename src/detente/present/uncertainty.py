@@ -86,15 +86,16 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
     """Per issue and model: point, mean ± sd, median, quantiles, histogram, likeliest
     value and disagreement; then P(nearest anchor) per model. ``scenario`` gives the
     issues' names (a simulation loaded from a file shows their ids)."""
-    ds = sim.dataset
+    attrs = sim.attrs  # read from the result's arrays: no xarray Dataset built for a view
     out: list[RenderableType] = [
-        styled("[bold]{}[/]: {:,} draws, seed {} (block {})", ds.attrs["scenario"], sim.draws,
-               sim.seed, ds.attrs["block_size"])]
+        styled("[bold]{}[/]: {:,} draws, seed {} (block {})", attrs["scenario"], sim.draws,
+               sim.seed, attrs["block_size"])]
     rows = sim.summary_rows()
     lo_q, hi_q = (k for k in (min(rows[0], key=_qkey), max(rows[0], key=_qkey)))
     for issue in sim.issues:
+        i = sim.issues.index(issue)
         name = (scenario.issue(issue).name if scenario is not None
-                else str(ds["issue_name"].sel(issue=issue).values) if "issue_name" in ds
+                else str(sim.values("issue_name")[i]) if sim.has("issue_name")
                 else issue)  # files saved before the names were kept
         out.append(ByWidth(functools.partial(_issue_table, sim, issue, name, rows, lo_q, hi_q)))
         anchors = sim.anchors(issue)
@@ -104,18 +105,18 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
             for model in sim.models:
                 bands.add_column(model, justify="right")
             for k, (value, label) in enumerate(anchors):
-                probs = ds["band_probability"].sel(issue=issue).values[:, k]
+                probs = sim.values("band_probability")[:, i, k]
                 bands.add_row(f"{value:g} = {label}", *(_pct(float(p)) for p in probs))
             out.append(bands)
-            split = float(ds["any_disagreement"].sel(issue=issue))
+            split = float(sim.values("any_disagreement")[i])
             if len(sim.models) > 1:
                 out.append(_line(f"  models land on different anchors in {_pct(split)} of "
                                  "draws"))
         out.append(Text(""))
-    if ds.attrs.get("uncertainty_defaults"):
-        out.append(styled("[yellow]uncertainty:[/] {text}", text=ds.attrs["uncertainty_defaults"]))
+    if attrs.get("uncertainty_defaults"):
+        out.append(styled("[yellow]uncertainty:[/] {text}", text=attrs["uncertainty_defaults"]))
     out.append(Text(SIMULATION_LEGEND, style="dim"))
-    out.append(Text(ds.attrs.get("note", ""), style="dim"))
+    out.append(Text(attrs.get("note", ""), style="dim"))
     return out
 
 

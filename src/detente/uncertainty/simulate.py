@@ -861,10 +861,11 @@ class Simulation:
         return rows
 
     def histogram(self, issue: str, model: str, bins: int = 20) -> tuple[np.ndarray, np.ndarray]:
-        """Counts re-binned to ``bins`` (dividing the stored bins) and their edges."""
-        d = self.dataset.sel(model=model, issue=issue)
-        h = d["histogram"].values
-        edges = self.dataset["bin_edges"].sel(issue=issue).values
+        """Counts re-binned to ``bins`` (dividing the stored bins) and their edges (read
+        from the arrays, without building the Dataset)."""
+        i = self.issues.index(issue)
+        h = self.values("histogram")[self.models.index(model), i]
+        edges = self.values("bin_edges")[i]
         if h.size % bins:
             bins = math.gcd(h.size, bins) or 1
         step = h.size // bins
