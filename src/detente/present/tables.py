@@ -90,6 +90,7 @@ def forecast_table(result: ForecastSet) -> Table:
         caption=caption,
         show_lines=True,
         title_justify="left",
+        caption_justify="left",
     )
     # at 80 columns long words fold onto the next line rather than end in "…" (issue 17)
     table.add_column("Issue", style="bold", max_width=28, overflow="fold")
