@@ -223,6 +223,22 @@ def violations(rules: ForecastRules, points: Mapping[str, np.ndarray],
     return out
 
 
+
+def of_simulation(scenario: Scenario, sim: Any) -> list[Violation]:
+    """:func:`violations` of a Monte Carlo result (``simulate``): each model's point
+    (``sim.values("point")[model, issue]``) and the share of its draws breaking each rule
+    (``sim.rule_shares()``, counted block by block as the draws ran); empty when the
+    result holds no rule counts (a scenario without rules, a file saved before they
+    were counted)."""
+    shares = sim.rule_shares()
+    rules = forecast_rules(scenario)
+    if not shares or not len(rules):
+        return []
+    point = np.asarray(sim.values("point"), dtype=float)
+    points = {m: point[k] for k, m in enumerate(sim.models)}
+    return violations(rules, points, {m: (s, sim.draws) for m, s in shares.items()})
+
+
 def gap(scenario: Scenario, rule: Rule, point: Mapping[str, float]
         ) -> tuple[float | None, float | None]:
     """``(bound, beyond)``: how far the outcomes ``point`` (``{issue: value}`` on the rule's

@@ -129,7 +129,9 @@ def test_every_kind_of_rule_says_how_far_and_from_what():
                                              (0.5, "50%"), (0.995, ">99%"), (0.996, ">99%"),
                                              (1.0, "100%"), (0.0, "0%")])
 def test_a_share_never_reads_0_or_100_percent_when_it_is_not(share, text):
-    assert words.share_text(share) == text
+    from detente.present.wording import share_text
+
+    assert share_text(share) == text
 
 
 def test_the_worked_example_quotes_the_line_the_code_prints(nash):
@@ -139,3 +141,15 @@ def test_the_worked_example_quotes_the_line_the_code_prints(nash):
     doc = Path(__file__).resolve().parents[2] / "docs" / "ukraine-2025-11.md"
     (v,) = [v for v in nash.violations() if v.rule.id == "red_line:UKR:donetsk:0"]
     assert f'"{words.describe(v, nash.scenario)}"' in _unwrap(doc.read_text(encoding="utf-8"))
+
+
+def test_simulate_lists_the_same_rules_in_the_same_words():
+    """``simulate`` counted the rules its draws break but never said so; it now prints the
+    forecast's listing, with the share of its own draws."""
+    res = runner.invoke(app, ["simulate", "--draws", "400", "-m", "nash"],
+                        env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    assert all(len(ln) <= 80 for ln in res.stdout.splitlines())
+    text = _unwrap(res.stdout)
+    assert "share of the 400 Monte Carlo draws of the declared uncertainty" in text
+    assert f"nash {NASH_LINE}" in text, text[-2000:]

@@ -206,7 +206,7 @@ def comparative_table(scenario: Scenario, *, evidence: bool = False) -> Table:
     table = Table(
         title=f"{scenario.title or scenario.name}: stated positions"
         + (f" (as of {scenario.as_of})" if scenario.as_of else ""),
-        caption="position (nearest anchor) · salience s; — = no stance",
+        caption_justify="left", caption="position (nearest anchor) · salience s; — = no stance",
         show_lines=True,
         title_justify="left",
     )

@@ -112,6 +112,12 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
                 out.append(_line(f"  models land on different anchors in {_pct(split)} of "
                                  "draws"))
         out.append(Text(""))
+    if scenario is not None:  # the rules the models ignore, with the share of these draws
+        from detente.present.violations import violation_block
+        from detente.violations import of_simulation
+
+        found = of_simulation(scenario, sim)
+        out += [*violation_block(found, scenario), Text("")] if found else []
     if ds.attrs.get("uncertainty_defaults"):
         out.append(styled("[yellow]uncertainty:[/] {text}", text=ds.attrs["uncertainty_defaults"]))
     out.append(Text(SIMULATION_LEGEND, style="dim"))

@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.present.terminal import visible
+from detente.present.wording import share_text
 from detente.results import ForecastSet
 from detente.scenario import Scenario
 from detente.violations import Violation, linkage_of, red_line_of
@@ -39,17 +40,6 @@ def heading(found: Sequence[Violation]) -> str:
             f"{'/'.join(f'{n:,}' for n in draws)} Monte Carlo draws of the declared "
             "uncertainty in which the model's outcome breaks it (an uncertain red line "
             "at its drawn bound):")
-
-
-def share_text(share: float) -> str:
-    """A share of draws as a percentage that never reads 0% or 100% when it is not:
-    ``<1%`` and ``>99%`` at the ends."""
-    text = f"{share:.0%}"
-    if share > 0 and text == "0%":
-        return "<1%"
-    if share < 1 and text == "100%":
-        return ">99%"
-    return text
 
 
 def _num(x: float) -> str:
@@ -148,7 +138,13 @@ def violation_lines(result: ForecastSet) -> list[RenderableType]:
     """Under the forecast table: the heading, then per rule broken the model and
     :func:`describe` (wrapped on words beside the model name), or nothing for a scenario
     without red lines, linkages or sole control."""
-    found = result.violations()
+    return violation_block(result.violations(), result.scenario)
+
+
+def violation_block(found: Sequence[Violation], scenario: Scenario) -> list[RenderableType]:
+    """:func:`heading` and one row per violation (model, :func:`describe`): the listing
+    ``forecast`` and ``simulate`` print under their tables (nothing when ``found`` is
+    empty)."""
     if not found:
         return []
     grid = Table.grid(padding=(0, 1))
@@ -156,7 +152,7 @@ def violation_lines(result: ForecastSet) -> list[RenderableType]:
     grid.add_column(no_wrap=True, style="yellow")
     grid.add_column(style="yellow", overflow="fold")
     for v in found:
-        grid.add_row("", visible(v.model), visible(describe(v, result.scenario)))
+        grid.add_row("", visible(v.model), visible(describe(v, scenario)))
     return [Text(visible(heading(found)), style="yellow"), grid]
 
 
