@@ -1,108 +1,161 @@
 """Benchmark: the guards' time estimates against the actual time (issue 31, item 2).
 
 Target: every estimate within 2× of the actual time (0.5 ≤ estimate/actual ≤ 2), for
-``simulate``, ``deals``, ``phase``, ``proposals``, ``report`` and ``outlook``, on the
-bundled scenario and on the KTAB example at three sizes (``dummyData-a040/a080/a160``: 40,
-80 and 160 actors). For each, the estimator the command's guard uses (``api.simulation_cost``,
-``deals_cost``, ``phase_cost``, ``proposals_cost``, ``report_cost``, ``outlook_cost``) runs
-first, then
-the work itself in the same process (so both see the same imports and warm caches, as
-a guarded command does: estimate, then run), and the estimate, the actual seconds and
-their ratio are printed with the load average (the machine is shared; both are wall
-times). A scenario without proposals has no ``proposals`` row, one without pressures no
-``outlook`` row.
+``simulate``, ``deals``, ``proposals``, ``report`` and ``outlook`` (and ``phase``), each at
+three sizes, on the bundled scenario and on a large KTAB file (``rand_a200_d5``: 200
+actors, 5 issues; a KTAB file states no proposals and no pressures, so it has no
+``proposals`` or ``outlook`` rows).
 
-Run: ``PYTHONPATH=src python benchmarks/bench_estimates.py [--draws 100000]
-[--ktab-draws 20000] [--paths 20000] [--only simulate,deals]``.
+Each row runs in a **fresh Python process**, as a guarded command does: load the scenario,
+run the estimator the command's guard uses (``api.simulation_cost``, ``deals_cost``,
+``phase_cost``, ``proposals_cost``, ``report_cost``, ``outlook_cost``; its own wall time is
+the *pilot* column: the guard adds it to the command), then run the work itself in the same
+process. ``estimate`` is the estimator's figure for the work, ``actual`` the work's wall
+time after it, ``ratio`` their quotient; the load average (``os.getloadavg``) is printed
+before and after every row (the machine is shared; all are wall times). Rows run one after
+the other under the caller's ``nice``.
+
+Run: ``PYTHONPATH=src nice python benchmarks/bench_estimates.py [--only simulate,deals]
+[--scenarios bundled,ktab] [--quick]`` (``--quick``: the smallest size of each command
+only). ``--row JSON`` is the child's entry (one row).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import statistics
+import subprocess
+import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-
-from detente import api
-from detente.errors import DetenteError
-from detente.present.brief import render_html
+from typing import Any
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ktab"
-SHORT = 2.0
-REPEAT = 5
-SCENARIOS = ["ukraine-2025-11", *(str(DATA / f"dummyData-a{n:03d}.csv") for n in (40, 80, 160))]
+SCENARIOS = {"bundled": "ukraine-2025-11", "ktab": str(DATA / "rand_a200_d5.csv")}
+SEVEN = ("compromise", "median", "nash", "ensemble", "eum", "exchange", "smp")
+
+# (command, size, options): three sizes of each command on each scenario
+ROWS: dict[str, list[tuple[str, int, dict[str, Any]]]] = {
+    "bundled": [
+        ("simulate", 100_000, {}), ("simulate", 300_000, {}), ("simulate", 1_000_000, {}),
+        ("simulate", 10_000, {"models": SEVEN}), ("simulate", 30_000, {"models": SEVEN}),
+        ("simulate", 100_000, {"models": SEVEN}),
+        ("deals", 100, {}), ("deals", 500, {}), ("deals", 2_000, {}),
+        ("phase", 100, {}), ("phase", 500, {}), ("phase", 2_000, {}),
+        ("proposals", 2_000, {}), ("proposals", 20_000, {}), ("proposals", 200_000, {}),
+        ("report", 1_000, {}), ("report", 10_000, {}), ("report", 100_000, {}),
+        ("outlook", 5_000, {}), ("outlook", 20_000, {}), ("outlook", 100_000, {}),
+    ],
+    "ktab": [
+        ("simulate", 2_000, {}), ("simulate", 20_000, {}), ("simulate", 200_000, {}),
+        ("deals", 100, {}), ("deals", 500, {}), ("deals", 2_000, {}),
+        ("report", 200, {}), ("report", 1_000, {}), ("report", 5_000, {}),
+    ],
+}
 
 
-def timed(fn: Callable[[], object]) -> float:
+def _row(spec: dict[str, Any]) -> dict[str, Any]:
+    """One row, in this (fresh) process: the estimate, then the work."""
+    t0 = time.perf_counter()
+    from detente import api
+    from detente.present.brief import render_html
+
+    sc = api.load(spec["scenario"])
+    loaded = time.perf_counter() - t0
+    command, n = spec["command"], spec["size"]
+    models = spec.get("models")
+    if command == "simulate":
+        request = api.SimulationRequest.of(models=list(models) if models else None, draws=n,
+                                           keep_draws=False)
+        def estimate() -> float:
+            return float(api.estimate_simulation(sc, request=request))
+        def run() -> object:
+            return api.simulate(sc, request=request)
+    elif command == "deals":
+        request = api.DealRequest.of(robust=n)
+        def estimate() -> float:
+            return float(api.deals_cost(sc, request=request).seconds(n))
+        def run() -> object:
+            return api.analyse_deals(sc, request=request)
+    elif command == "phase":
+        request = api.PhaseRequest.of(robust=n)
+        def estimate() -> float:
+            return float(api.phase_cost(sc, request=request).seconds(n))
+        def run() -> object:
+            return api.phase(sc, request=request)
+    elif command == "proposals":
+        request = api.ProposalRequest.of(draws=n)
+        def estimate() -> float:
+            return float(api.proposals_cost(sc, request=request).seconds(n))
+        def run() -> object:
+            return api.proposals(sc, request=request)
+    elif command == "report":
+        def estimate() -> float:
+            return float(api.report_cost(sc, draws=n).seconds(n))
+        def run() -> object:
+            return render_html(api.brief(sc, draws=n))
+    elif command == "outlook":
+        request = api.OutlookRequest.of(paths=n)
+        def estimate() -> float:
+            return float(api.outlook_cost(sc, request=request).seconds(n))
+        def run() -> object:
+            return api.outlook(sc, request=request)
+    else:
+        raise SystemExit(f"unknown command {command!r}")
     start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+    est = estimate()
+    pilot = time.perf_counter() - start
+    start = time.perf_counter()
+    run()
+    actual = time.perf_counter() - start
+    return {"estimate": est, "pilot": pilot, "actual": actual, "load": loaded}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--draws", type=int, default=100_000,
-                        help="simulate's draws on the bundled scenario (the README's example)")
-    parser.add_argument("--ktab-draws", type=int, default=20_000,
-                        help="simulate's draws on the KTAB files")
-    parser.add_argument("--paths", type=int, default=20_000,
-                        help="outlook's paths (with its default 1,000 driver paths)")
     parser.add_argument("--only", default="simulate,deals,phase,proposals,report,outlook")
+    parser.add_argument("--scenarios", default="bundled,ktab")
+    parser.add_argument("--quick", action="store_true",
+                        help="the smallest size of each command only")
+    parser.add_argument("--max-size", type=int, default=None,
+                        help="leave out rows larger than this")
+    parser.add_argument("--row", help=argparse.SUPPRESS)
     ns = parser.parse_args()
+    if ns.row:
+        print(json.dumps(_row(json.loads(ns.row))))
+        return
     only = set(ns.only.split(","))
-    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"{'scenario':<18} {'command':<24} {'estimate s':>10} {'actual s':>9} "
-          f"{'ratio':>6}  within 2x")
-    for name in SCENARIOS:
-        sc = api.load(name)
-        label = Path(name).stem
-        draws = ns.draws if name == SCENARIOS[0] else ns.ktab_draws
-        if "simulate" in only:
-            _row(label, f"simulate {draws:,}",
-                 lambda: api.estimate_simulation(sc, draws=draws),  # noqa: B023
-                 lambda: api.simulate(sc, draws=draws))  # noqa: B023
-        if "deals" in only:
-            _row(label, "deals (robust 500)", lambda: api.deals_cost(sc).seconds(500),  # noqa: B023
-                 lambda: api.analyse_deals(sc))  # noqa: B023
-        if "phase" in only:
-            _row(label, "phase (robust 500)", lambda: api.phase_cost(sc).seconds(500),  # noqa: B023
-                 lambda: api.phase(sc))  # noqa: B023
-        if "proposals" in only and sc.proposals:
-            _row(label, "proposals --draws 2000",
-                 lambda: api.proposals_cost(sc, draws=2000).seconds(2000),  # noqa: B023
-                 lambda: api.proposals(sc, draws=2000))  # noqa: B023
-        if "report" in only:
-            _row(label, "report", lambda: api.report_cost(sc).seconds(1000),  # noqa: B023
-                 lambda: render_html(api.brief(sc)))  # noqa: B023
-        if "outlook" in only and sc.pressures:
-            _row(label, f"outlook {ns.paths:,}",
-                 lambda: api.outlook_cost(sc, paths=ns.paths).seconds(ns.paths),  # noqa: B023
-                 lambda: api.outlook(sc, paths=ns.paths))  # noqa: B023
-    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-
-
-def _row(label: str, command: str, estimate: Callable[[], float],
-         run: Callable[[], object]) -> float:
-    """One estimate against one run; a run under :data:`SHORT` seconds is repeated
-    (:data:`REPEAT` pairs, medians kept): on a loaded machine one sub-second timing can be
-    off by seconds."""
-    try:
-        pairs = [(estimate(), timed(run))]
-    except DetenteError as exc:  # e.g. no deal to phase on a one-issue file
-        print(f"{label:<18} {command:<24} not applicable: {exc}", flush=True)
-        return 1.0
-    while pairs[-1][1] < SHORT and len(pairs) < REPEAT:
-        pairs.append((estimate(), timed(run)))
-    est = statistics.median(e for e, _ in pairs)
-    actual = statistics.median(a for _, a in pairs)
-    ratio = est / actual if actual > 0 else float("inf")
-    ok = 0.5 <= ratio <= 2.0
-    print(f"{label:<18} {command:<24} {est:10.2f} {actual:9.2f} {ratio:6.2f}  "
-          f"{'yes' if ok else 'NO'}{f'  (median of {len(pairs)})' if len(pairs) > 1 else ''}",
-          flush=True)
-    return max(ratio, 1 / ratio) if ratio > 0 else float("inf")
+    print(f"{'scenario':<8} {'command':<28} {'estimate s':>10} {'actual s':>9} "
+          f"{'ratio':>6} {'within 2x':>9} {'pilot s':>8}  load before/after", flush=True)
+    worst = 1.0
+    for key in ns.scenarios.split(","):
+        seen: set[str] = set()
+        for command, size, options in ROWS[key]:
+            if command not in only or (ns.max_size and size > ns.max_size):
+                continue
+            tag = command + ("+7" if options.get("models") else "")
+            if ns.quick and tag in seen:
+                continue
+            seen.add(tag)
+            spec = {"scenario": SCENARIOS[key], "command": command, "size": size, **options}
+            label = f"{command}{' (7 models)' if options.get('models') else ''} {size:,}"
+            before = os.getloadavg()[0]
+            done = subprocess.run([sys.executable, __file__, "--row", json.dumps(spec)],
+                                  capture_output=True, text=True, check=False)
+            after = os.getloadavg()[0]
+            if done.returncode != 0:
+                tail = (done.stderr.strip().splitlines() or ["?"])[-1]
+                print(f"{key:<8} {label:<28} failed: {tail}", flush=True)
+                continue
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            ratio = r["estimate"] / r["actual"] if r["actual"] > 0 else float("inf")
+            ok = 0.5 <= ratio <= 2.0
+            worst = max(worst, ratio, 1 / ratio if ratio > 0 else float("inf"))
+            print(f"{key:<8} {label:<28} {r['estimate']:10.2f} {r['actual']:9.2f} "
+                  f"{ratio:6.2f} {'yes' if ok else 'NO':>9} {r['pilot']:8.2f}  "
+                  f"{before:.1f}/{after:.1f}", flush=True)
+    print(f"worst factor: {worst:.2f}")
 
 
 if __name__ == "__main__":

@@ -24,8 +24,9 @@ packages, periods) uses it the same way: ``measure(lambda n: work(n), pilots=(a,
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 NOISE_FLOOR = 0.25
 """The smallest ``per_unit`` kept, as a share of the larger pilot's time per unit."""
@@ -39,6 +40,10 @@ class CostModel:
     per_unit: float
     pilots: tuple[tuple[int, float], ...] = ()
     """``(units, seconds)`` of each timed pilot."""
+    warm: float = 0.0
+    """Seconds the pilot spent on first calls that the run, in the same process
+    afterwards, will not spend again (numba's kernels loaded, or compiled on a cold
+    cache): not in :meth:`seconds`, but part of the time the estimate itself took."""
 
     def seconds(self, units: float) -> float:
         """The estimated seconds of a run of ``units``."""
@@ -47,7 +52,7 @@ class CostModel:
     def __add__(self, other: CostModel) -> CostModel:
         """Two parts of one run in sequence (their pilots kept)."""
         return CostModel(self.fixed + other.fixed, self.per_unit + other.per_unit,
-                         self.pilots + other.pilots)
+                         self.pilots + other.pilots, self.warm + other.warm)
 
 
 def fit(n1: int, t1: float, n2: int, t2: float) -> CostModel:
@@ -85,3 +90,65 @@ def measure(run: Callable[[int], object], *, units: int, pilots: tuple[int, int]
         if budget is not None and len(timed) == 1 and timed[0] > budget and n2 > n1:
             return CostModel(0.0, timed[0] / max(n1, 1), ((n1, timed[0]),))
     return fit(n1, timed[0], n2, timed[1])
+
+
+# ---- a Monte Carlo run: per block, per model, on the run's own path ----------------------
+
+
+@dataclass(frozen=True)
+class Round:
+    """A pilot round: ``lanes`` tasks of ``draws`` draws each, run side by side on the
+    run's engine, took ``seconds`` (wall). One task of ``n`` draws then holds a worker for
+    ``seconds · n / draws`` while the others work beside it."""
+
+    draws: int
+    seconds: float
+
+    def per_draw(self) -> float:
+        return self.seconds / max(self.draws, 1)
+
+
+@dataclass(frozen=True)
+class BlockCosts:
+    """What a Monte Carlo run's pilot measured (:mod:`detente.uncertainty.cost`): the
+    engine's ``workers``, how many tasks ran side by side in each round (``lanes``), the
+    run's once-only part (``fixed``: models bound, point forecasts, the result), the
+    sampling of a block's inputs, each model's outcomes on them (in the request's order),
+    one block's summary (``summary``: in the caller's thread, one at a time), and the
+    first-call costs the pilot paid and the run will not (``warm``: numba's kernels
+    loaded, or compiled on a cold cache; not counted in the estimate)."""
+
+    workers: int
+    lanes: int
+    fixed: float
+    sampling: Round
+    models: tuple[Round, ...]
+    summary: Round
+    warm: float = 0.0
+
+
+def simulation_seconds(costs: BlockCosts, tasks: Sequence[tuple[int, int, Any]], *,
+                       draws: int, block_size: int) -> float:
+    """The wall seconds of a run of ``draws`` in blocks of ``block_size`` whose tasks are
+    ``tasks`` (``(first block, stop block, model index or tuple of indices)``, in the
+    order the engine takes them), from the pilot's ``costs``.
+
+    A task of blocks ``b`` holding models ``m`` costs ``Σ_b n_b · (s + Σ_m c_m)`` worker
+    seconds, with ``n_b`` the block's draws, ``s`` the sampling's and ``c_m`` model
+    ``m``'s seconds per draw from their rounds (each task samples its own blocks'
+    inputs); the tasks go, in order, each to the worker free first, and the run ends with
+    the last (the makespan). The caller's summaries (``u`` per draw) run beside the
+    workers and add ``u · draws / workers``; the once-only part adds ``fixed``.
+    """
+    sizes = [min(block_size, draws - b * block_size) for b in range(-(-draws // block_size))]
+    sample = costs.sampling.per_draw()
+    per_model = [r.per_draw() for r in costs.models]
+    free = [0.0] * max(costs.workers, 1)
+    for first, stop, which in tasks:
+        chosen = (which,) if isinstance(which, int) else tuple(which)
+        n = sum(sizes[first:stop])
+        cost = n * (sample + sum(per_model[m] for m in chosen))
+        w = free.index(min(free))
+        free[w] += cost
+    summaries = costs.summary.per_draw() * draws / max(costs.workers, 1)
+    return costs.fixed + max(free) + summaries

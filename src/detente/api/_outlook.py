@@ -37,8 +37,9 @@ def outlook(
     return run(_scenario(scenario, format), req)
 
 
-OUTLOOK_PILOTS = (128, 512)
-"""Paths of the two timed pilots of :func:`outlook_cost` (after a warm-up)."""
+OUTLOOK_PILOTS = (256, 1024)
+"""Paths of the two timed pilots of :func:`outlook_cost` (after a warm-up), each cut into
+as many blocks as the engine has workers."""
 
 
 def outlook_cost(scenario: ScenarioLike = None, *, request: OutlookRequest | None = None,
@@ -52,14 +53,22 @@ def outlook_cost(scenario: ScenarioLike = None, *, request: OutlookRequest | Non
     input's two runs of the drivers too). The cost is then ``f + d·min(driver_paths,
     paths) + m·paths`` with ``f`` the larger fixed part: what ``detente outlook`` guards
     with."""
+    from detente.engines.base import cpu_count
     from detente.estimate import CostModel, measure
 
     req = OutlookRequest.of(request, **options)
     sc = _scenario(scenario, format)
 
+    workers = req.execution.workers or cpu_count()
+
     def run(n: int, drivers: bool) -> object:
+        # the pilot's paths in `workers` blocks, so that they run side by side as the
+        # run's blocks do (one block of a few hundred paths ran alone: twice the run's
+        # time a path on two cores)
+        block = max(1, min(req.block_size, -(-n // workers)))
         return outlook(sc, request=OutlookRequest.of(req, paths=n, drivers=drivers,
-                                                     driver_paths=n, progress=None))
+                                                     driver_paths=n, block_size=block,
+                                                     progress=None))
 
     paths = measure(lambda n: run(n, False), units=req.paths, pilots=OUTLOOK_PILOTS,
                     budget=2.0)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from detente.api._models import Params, _models_option, _one_model
 from detente.api._scenarios import ScenarioLike, _scenario
 from detente.models.base import Model
-from detente.requests import Execution, SimulationRequest
+from detente.requests import SimulationRequest
 
 if TYPE_CHECKING:
     from detente.estimate import CostModel
@@ -44,38 +44,42 @@ def simulate(
     from detente.uncertainty.simulate import simulate as run
 
     req = SimulationRequest.of(request, **_models_option(models), **options)
-    sc = _scenario(scenario, format)
-    note = None
-    if req.calibrated_uncertainty:
-        from detente.uncertainty.defaults import CALIBRATED, calibration_note
-
-        sc, added = CALIBRATED.apply(sc)
-        note = calibration_note(CALIBRATED, added)
+    sc, note = _run_scenario(_scenario(scenario, format), req)
     sim = run(sc, request=req)
     if note is not None:
         sim.dataset.attrs["uncertainty_defaults"] = note
     return sim
 
 
-SIMULATE_PILOTS = (128, 1024)
-"""Draws of the two timed pilots of :func:`simulation_cost` (after a 32-draw warm-up)."""
+def _run_scenario(sc: Any, req: SimulationRequest) -> tuple[Any, str | None]:
+    """The scenario a run of ``req`` draws from (with the calibrated default uncertainty
+    when the request asks for it) and the note saying so."""
+    if not req.calibrated_uncertainty:
+        return sc, None
+    from detente.uncertainty.defaults import CALIBRATED, calibration_note
+
+    sc, added = CALIBRATED.apply(sc)
+    return sc, calibration_note(CALIBRATED, added)
 
 
 def simulation_cost(scenario: ScenarioLike = None,
                     models: Iterable[str | Model] | None = None, *,
                     request: SimulationRequest | None = None, format: str | None = None,
                     **options: Any) -> CostModel:
-    """The cost of a :func:`simulate` run of ``request`` (options as there) here as
-    ``fixed + per_draw · draws`` (:mod:`detente.estimate`): a 32-draw warm-up (imports,
-    first calls), then pilots of :data:`SIMULATE_PILOTS` draws timed and fitted, each on
-    the default execution and keeping no draws."""
-    from detente.estimate import measure
+    """The cost of a :func:`simulate` run of ``request`` (options as there) here, timed on
+    the path the run will take (:mod:`detente.uncertainty.cost`: the run's own blocks,
+    compiled kernels where the run uses them, each model's cost per block, on the
+    request's engine), given as ``fixed + per_draw · draws`` (:mod:`detente.estimate`;
+    exact at the request's draws; ``pilots`` holds each model's pilot round)."""
+    from detente.estimate import CostModel
+    from detente.uncertainty.cost import simulation_seconds_here
 
     req = SimulationRequest.of(request, **_models_option(models), **options)
-    pilot = SimulationRequest.of(req, keep_draws=False, execution=Execution())
-    sc = _scenario(scenario, format)
-    return measure(lambda n: simulate(sc, request=SimulationRequest.of(pilot, draws=n)),
-                   units=req.draws, pilots=SIMULATE_PILOTS, warm=32)
+    sc, _ = _run_scenario(_scenario(scenario, format), req)
+    seconds, costs = simulation_seconds_here(
+        sc, SimulationRequest.of(req, keep_draws=False, progress=None))
+    return CostModel(costs.fixed, max(seconds - costs.fixed, 0.0) / max(req.draws, 1),
+                     tuple((r.draws, r.seconds) for r in costs.models), warm=costs.warm)
 
 
 def estimate_simulation(scenario: ScenarioLike = None,
@@ -84,7 +88,8 @@ def estimate_simulation(scenario: ScenarioLike = None,
                         **options: Any) -> float:
     """Seconds a :func:`simulate` run of ``request`` (options as there) would take here
     (:func:`simulation_cost`; before issue 31 one pilot was scaled linearly, counting its
-    fixed costs once per 256 draws)."""
+    fixed costs once per 256 draws; until its second round a small pilot timed the array
+    code where a large run takes the compiled kernels)."""
     req = SimulationRequest.of(request, **_models_option(models), **options)
     return simulation_cost(scenario, request=req, format=format).seconds(req.draws)
 

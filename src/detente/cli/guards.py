@@ -30,13 +30,30 @@ LONG_DEAL_WORK = 250_000_000
 ``--yes`` before anything runs: too large to time a pilot of."""
 
 
+COMPILING_FROM = 5.0
+"""A pilot whose first calls took longer than this (seconds) compiled numba's kernels (a
+cold cache: the first large run after an install or an upgrade); the estimate says so."""
+
+
+def timing_note(timed: float | None, warm: float = 0.0) -> str:
+    """`` (timing it took T)``, and why when the pilot compiled the kernels for large runs
+    (``warm``: its first calls' seconds, which the run does not pay again); empty for a
+    pilot under a second."""
+    if timed is None or timed < 1.0:
+        return ""
+    why = ("; most of it compiling the kernels large runs use, once after an install"
+           if warm > COMPILING_FROM else "")
+    return f" (timing it took {duration(timed)}{why})"
+
+
 def refuse_long_run(seconds: float, what: str, yes: bool, *, too_big: bool = False,
-                    at_least: bool = False, fewer: str = "--draws, options or issues") -> None:
-    """Print ``estimate: WHAT take about T here`` on stderr; refuse (a DetenteError) when
-    the estimate is over :data:`LONG_RUN_SECONDS` (or ``too_big``) and ``yes`` is not
-    given."""
+                    at_least: bool = False, fewer: str = "--draws, options or issues",
+                    timed: float | None = None, warm: float = 0.0) -> None:
+    """Print ``estimate: WHAT take about T here`` on stderr (with :func:`timing_note` of
+    the pilot's ``timed`` seconds); refuse (a DetenteError) when the estimate is over
+    :data:`LONG_RUN_SECONDS` (or ``too_big``) and ``yes`` is not given."""
     err_console.print(f"estimate: {what} take {'at least' if at_least else 'about'} "
-                      f"{duration(seconds)} here", highlight=False)
+                      f"{duration(seconds)} here{timing_note(timed, warm)}", highlight=False)
     if (seconds > LONG_RUN_SECONDS or too_big) and not yes:
         reason = (f"about {duration(seconds)} is over {LONG_RUN_SECONDS} s"
                   if seconds > LONG_RUN_SECONDS else "the work is over the limit")

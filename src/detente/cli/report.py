@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -49,9 +50,11 @@ def report(
                                          package_draws=draws), yes)
     if draws > SIMULATE_ESTIMATE_FROM and not yes:
         # the whole brief's cost (its Monte Carlo, the plans over the draws, the rest once)
+        started = time.perf_counter()
         cost = api.report_cost(sc, models=model or None, draws=draws,
                                interval_draws=interval_draws)
-        refuse_long_run(float(cost.seconds(draws)), f"{draws:,} draws of the brief", yes)
+        refuse_long_run(float(cost.seconds(draws)), f"{draws:,} draws of the brief", yes,
+                        timed=time.perf_counter() - started, warm=cost.warm)
     page = render_html(api.brief(sc, models=model or None, draws=draws, seed=seed,
                                  interval_draws=interval_draws))
     if suffix == ".pdf":

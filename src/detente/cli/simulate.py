@@ -121,8 +121,10 @@ def simulate(
             keep_draws=False, calibrated_uncertainty=calibrated_uncertainty,
             engine=engine.value, scheduler=scheduler, workers=workers, chunk_size=chunk_size)
         if draws > SIMULATE_ESTIMATE_FROM:
-            refuse_long_run(api.estimate_simulation(sc, request=request), f"{draws:,} draws",
-                            yes)
+            started = time.perf_counter()
+            cost = api.simulation_cost(sc, request=request)
+            refuse_long_run(cost.seconds(draws), f"{draws:,} draws", yes,
+                            timed=time.perf_counter() - started, warm=cost.warm)
         with Progress(TextColumn("[bold]simulating[/]"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err_console, transient=True,
                       disable=output is OutputFormat.json) as bar:
