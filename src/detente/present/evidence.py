@@ -46,7 +46,7 @@ def capability_view(report: CapabilityReport, *, components: bool = False
     for head in ("Actor", "Matched by", "COW state", "CINC", "Old", "New"):
         table.add_column(head, justify="right" if head in ("CINC", "Old", "New") else "left")
     for row in report.rows:
-        state = (f"{row.state_name} {row.ccode}" if row.ccode is not None else
+        state = (f"{row.state_name} (COW {row.ccode})" if row.ccode is not None else
                  "sum of " + ", ".join(map(str, row.members)) if row.members else "—")
         table.add_row(row.name, row.matched_by if row.kind != "kept" else "kept as given",
                       state, _num(row.cinc, 3), _num(row.old, 3), _num(row.new, 3))
