@@ -21,8 +21,9 @@ from typer.testing import CliRunner
 from detente import api
 from detente.cli.main import app
 from detente.present import violations as words
-from detente.scenario import Scenario
 from detente.violations import forecast_rules, gap, violations
+
+from ..structure.test_war_language import rules_scenario
 
 runner = CliRunner()
 FREEZE = "freeze on the current front line, status left open"
@@ -87,26 +88,8 @@ def test_the_web_page_shows_the_presenter_s_lines(nash):
     assert note and "Monte Carlo draws of the declared uncertainty" in note.group(1)
 
 
-def _rules_scenario() -> Scenario:
-    return Scenario.from_dict({
-        "name": "rules",
-        "actors": [{"id": "A"}, {"id": "B"}],
-        "issues": [{"id": "x", "status_quo": 50, "controlled_by": ["A"],
-                    "anchors": [{"value": 40, "label": "forty"}]},
-                   {"id": "y", "status_quo": 0}],
-        "stances": [
-            {"actor": "A", "issue": "x", "position": 50, "salience": 1},
-            {"actor": "B", "issue": "x", "position": 100, "salience": 1,
-             "red_line": {"below": 40}},
-            {"actor": "B", "issue": "y", "position": 100, "salience": 1},
-        ],
-        "linkages": [{"actor": "B", "offer": {"issue": "y", "above": 0},
-                      "requires": {"issue": "x", "at_least": 70}}],
-    })
-
-
 def test_every_kind_of_rule_says_how_far_and_from_what():
-    sc = _rules_scenario()
+    sc = rules_scenario()
     rules = forecast_rules(sc)
     x = np.array([30.0, 10.0])
     found = violations(rules, {"m": x}, {"m": (np.array([0.001, 0.999, 1.0]), 1000)})

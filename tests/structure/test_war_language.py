@@ -115,11 +115,15 @@ def test_round_trip_yaml_and_csv():
 # ---- forecasts report the rules they break ------------------------------------------
 
 
-def test_rules_broken_by_hand():
-    s = Scenario.from_dict({
+def rules_scenario() -> Scenario:
+    """One rule of each kind: B's red line below 40 on x, B's linked offer (y above 0
+    only if x at least 70), A's sole control of x (A at 50, the status quo); an anchor
+    at 40 names the red line's bound (tests/present/test_violation_words.py)."""
+    return Scenario.from_dict({
         "name": "rules",
         "actors": [{"id": "A"}, {"id": "B"}],
-        "issues": [{"id": "x", "status_quo": 50, "controlled_by": ["A"]},
+        "issues": [{"id": "x", "status_quo": 50, "controlled_by": ["A"],
+                    "anchors": [{"value": 40, "label": "forty"}]},
                    {"id": "y", "status_quo": 0}],
         "stances": [
             {"actor": "A", "issue": "x", "position": 50, "salience": 1},
@@ -130,6 +134,10 @@ def test_rules_broken_by_hand():
         "linkages": [{"actor": "B", "offer": {"issue": "y", "above": 0},
                       "requires": {"issue": "x", "at_least": 70}}],
     })
+
+
+def test_rules_broken_by_hand():
+    s = rules_scenario()
     rules = forecast_rules(s)
     assert [r.kind for r in rules.rules] == ["red_line", "linkage", "control"]
     x = np.array([[30.0, 10.0], [80.0, 10.0], [51.0, 0.0], [np.nan, 5.0]])
