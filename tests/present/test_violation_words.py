@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from detente import api
 from detente.cli.main import app
 from detente.present import violations as words
+from detente.scenario import Scenario
 from detente.violations import forecast_rules, gap, violations
 
 from ..structure.test_war_language import rules_scenario
@@ -103,6 +104,19 @@ def test_every_kind_of_rule_says_how_far_and_from_what():
                        "draws")
     # the distance is the domain's, one formula per kind (detente.violations.gap)
     assert [gap(sc, v.rule, v.point) for v in found] == [(40, 10.0), (70, 40.0), (50, 20.0)]
+    # a red line on named options names the option the point reads as
+    opt = Scenario.from_dict({
+        "name": "opt", "actors": [{"id": "A"}, {"id": "B"}],
+        "issues": [{"id": "x", "status_quo": 0, "options": [
+            {"name": "none", "value": 0}, {"name": "half", "value": 50},
+            {"name": "all", "value": 100}]}],
+        "stances": [{"actor": "A", "issue": "x", "position": 0, "salience": 1},
+                    {"actor": "B", "issue": "x", "position": 100, "salience": 1,
+                     "red_line": {"options": ["all"]}}]})
+    (o,) = violations(forecast_rules(opt), {"m": np.array([90.0])})
+    assert o.beyond is None
+    assert words.describe(o, opt) == ("x 90.0 ≈ all, ruled out by B's red line (not all): "
+                                      "crossed at the point")
     # without draws: at the point only
     (v, *_) = violations(rules, {"m": x})
     assert words.describe(v, sc).endswith(": crossed at the point")

@@ -47,8 +47,8 @@ def _num(x: float) -> str:
 
 
 def _at_bound(scenario: Scenario, issue_id: str, bound: float) -> str:
-    """``", the freeze on the current front line"``: the labelled anchor sitting exactly
-    at ``bound``, which names the line in the words the table uses (empty when none)."""
+    """``" = freeze on the current front line"``: the labelled anchor sitting exactly at
+    ``bound``, which names the line in the words the table uses (empty when none)."""
     issue = scenario.issue(issue_id)
     tol = 1e-9 * max(issue.span, 1e-300)
     anchor = next((a for a in issue.anchors if abs(a.value - bound) <= tol), None)
@@ -92,9 +92,11 @@ def _red_line(v: Violation, scenario: Scenario) -> str:
     if line.uncertainty is not None:
         text += f"; drawn in {line.uncertainty[0]:g}..{line.uncertainty[1]:g}"
     whose = f"{rule.actor}'s red line ({text})"
-    if v.beyond is None:  # a line on named options
-        return f"{issue} {_num(x)} ({'reads as' if v.at_point else 'near'} an option in " \
-               f"{whose})"
+    if v.beyond is None:  # a line on named options: the option the point reads as
+        options = scenario.issue(issue).options
+        near = min(options, key=lambda o: abs(o.value - x)).name if options else "?"
+        return (f"{issue} {_num(x)} ≈ {near}, "
+                f"{'ruled out by' if v.at_point else 'outside'} {whose}")
     if line.range is not None:
         side = "inside" if v.beyond >= 0 else "outside"
         return f"{issue} {_num(x)} is {_num(abs(v.beyond))} {side} {whose}"
