@@ -14,6 +14,9 @@ Run on demand (not part of the test suite):
         # where a 16,384-draw block's CPU time goes (compiled paths), per stage
     python benchmarks/bench_simulate.py --memory-runs 3 --before /tmp/old/src
         # the seven-model 10^5 run's peak memory, 3 runs each, interleaved with older code
+    python benchmarks/bench_simulate.py --cli --repeat 3 --before /tmp/old/src
+        # the user's command, `detente simulate ukraine-2025-11 --draws 1000000 -f json`,
+        # whole process (imports, estimate, numba's load, JSON), interleaved with older code
 
 Needs only the project's own dependencies (Dask's ``distributed`` is one of them).
 
@@ -43,6 +46,13 @@ the large-run (compiled) path stage by stage, in a child process: the random nor
 (numpy's generator: the floor no change may touch, the numbers depend on it), the
 sampling, each model, the summary's tallies and its rule checks, with the CPU seconds
 each would cost 10^6 draws.
+
+``--cli`` times the whole command a user types (``python -m detente simulate
+ukraine-2025-11 --draws 1000000 -f json``, ``--draws`` to change the size) in a child
+process: wall seconds, CPU seconds (user + sys of the child, as ``/usr/bin/time``), peak
+resident memory, and whether its JSON is byte for byte the first run's; with ``--before``
+alternately with the older tree, and the ratios of the medians. Each tree runs once
+untimed first (a tree's first run after a kernel changed compiles it into numba's cache).
 
 The machine's load average is printed with the results: on a shared machine
 the wall-clock figures are only as good as the cores the run actually got.
@@ -148,6 +158,7 @@ def child_stages(spec: dict) -> dict:
     """CPU milliseconds of each stage of one block on the compiled path (best of
     ``spec["repeat"]``, after one call that loads the kernels)."""
     import importlib
+    from dataclasses import replace
 
     import numpy as np
 
@@ -174,6 +185,9 @@ def child_stages(spec: dict) -> dict:
         (size, job.space.size)))}
     out["sampling (normals included)"] = best(lambda: sim.block_arrays(job, block))
     arrays = sim.block_arrays(job, block)
+    # computed once a block (cached on the arrays), read by every model
+    out["weights (capability × salience)"] = best(lambda: replace(arrays).weight)
+    arrays.weight  # noqa: B018 - the models below read the cached weights
     x = []
     for m, model in enumerate(models):
         out[f"model {model.name}"] = best(lambda m=m: sim.block_model_outcome(job, block, m,
@@ -398,6 +412,78 @@ def memory_runs(models: list[str], draws: int, runs: int, before: Path | None) -
               f"of {runs}, {verdict} the {TARGET_PEAK_MIB:.0f} MiB target")
 
 
+def child_cli(spec: dict) -> dict:
+    """The user's command as this child's own child (so that the rusage of this process's
+    children is that command's alone): wall s, CPU s (user + sys), peak MiB; its JSON
+    written to ``spec["out"]``."""
+    env = dict(os.environ, PYTHONPATH=spec["src"])
+    t0 = time.perf_counter()
+    with open(spec["out"], "wb") as fh:
+        proc = subprocess.run([sys.executable, "-m", "detente", "simulate", SCENARIO,
+                               "--draws", str(spec["draws"]), "-f", "json", "--yes"],
+                              stdout=fh, stderr=subprocess.PIPE, env=env)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"detente simulate failed:\n{proc.stderr.decode()[-3000:]}")
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"seconds": seconds, "cpu": ru.ru_utime + ru.ru_stime, "peak_mb": ru.ru_maxrss / 1024}
+
+
+def cli_run_fresh(src: Path | None, draws: int, out: Path) -> dict:
+    """:func:`child_cli` with the tree ``src`` (default: this one)."""
+    tree = src or Path(__file__).resolve().parents[1] / "src"
+    return run("cli", {"src": str(tree), "draws": draws, "out": str(out)})
+
+
+def cli(draws: int, before: Path | None, repeat: int) -> None:
+    """The user's command, whole process, ``repeat`` times (alternately with ``before``'s
+    tree): wall, CPU, peak, same JSON; the ratios of the medians."""
+    import statistics
+
+    trees: list[tuple[str, Path | None]] = [("now", None)]
+    if before is not None:
+        trees.insert(0, ("before", before))
+    print(f"\nthe command: python -m detente simulate {SCENARIO} --draws {draws:,} -f json "
+          f"(whole process), {repeat} run(s) each, alternating")
+    header = f"{'tree':<8}{'seconds':>9}{'cpu s':>8}{'peak MiB':>9}  same JSON  load before/after"
+    with tempfile.TemporaryDirectory() as tmp:
+        for _, src in trees:  # untimed: a tree's numba cache may need compiling
+            cli_run_fresh(src, draws, Path(tmp) / "warm.json")
+        print(header)
+        print("-" * len(header))
+        got: dict[str, list[dict]] = {name: [] for name, _ in trees}
+        first: bytes | None = None
+        for k in range(repeat):
+            for name, src in trees:
+                out = Path(tmp) / f"{name}{k}.json"
+                load = _load1()
+                r = cli_run_fresh(src, draws, out)
+                body = out.read_bytes()
+                first = body if first is None else first
+                r["same"] = body == first
+                got[name].append(r)
+                print(f"{name:<8}{r['seconds']:>9.2f}{r['cpu']:>8.2f}{r['peak_mb']:>9.0f}  "
+                      f"{'yes' if r['same'] else 'NO':<9}  {load} / {_load1()}", flush=True)
+    med = {name: {f: statistics.median(r[f] for r in rs) for f in ("seconds", "cpu", "peak_mb")}
+           for name, rs in got.items()}
+    n = med["now"]
+    line = (f"median now: {n['seconds']:.2f} s wall, {n['cpu']:.2f} CPU s, "
+            f"{n['peak_mb']:.0f} MiB")
+    if "before" in med:
+        b = med["before"]
+        line += (f"; before: {b['seconds']:.2f} s, {b['cpu']:.2f} CPU s, {b['peak_mb']:.0f} MiB;"
+                 f" ratio before/now: wall {b['seconds'] / n['seconds']:.2f}, CPU "
+                 f"{b['cpu'] / n['cpu']:.2f}, peak {b['peak_mb'] / n['peak_mb']:.2f}")
+    print(line)
+    same = all(r["same"] for rs in got.values() for r in rs)
+    print(f"every run's JSON byte for byte the first's: {'yes' if same else 'NO'}")
+    if draws == MILLION:
+        verdict = "meets" if n["seconds"] < MILLION_SECONDS else "MISSES"
+        print(f"  -> 10^6 draws of the default models through the CLI: {n['seconds']:.2f} s "
+              f"wall, {n['cpu']:.2f} CPU s: {verdict} the {MILLION_SECONDS:.0f} s target (wall "
+              f"counts only on an idle machine: see the load)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -424,11 +510,15 @@ def main() -> None:
     parser.add_argument("--memory-runs", type=int, default=0, metavar="N",
                         help="only the peak-memory runs: the joint run on the default engine "
                              "N times (interleaved with --before's)")
+    parser.add_argument("--cli", action="store_true",
+                        help="only the user's command through the CLI, whole process "
+                             "(--draws, default 10^6; --before and --repeat as above)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, spec = args.child
-        fn = {"reference": child_reference, "stages": child_stages}.get(kind, child_simulate)
+        fn = {"reference": child_reference, "stages": child_stages,
+              "cli": child_cli}.get(kind, child_simulate)
         print(json.dumps(fn(json.loads(spec))))
         return
     models = args.models.split(",")
@@ -438,6 +528,9 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}, load average {_load()}, scenario {SCENARIO}")
     if args.memory_runs:
         memory_runs(models, draws, args.memory_runs, args.before)
+        return
+    if args.cli:
+        cli(args.draws or MILLION, args.before, args.repeat)
         return
     if args.stages:
         stages(models)

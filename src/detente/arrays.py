@@ -16,6 +16,7 @@ Shapes (D draws, A actors, I issues):
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -63,14 +64,22 @@ class ScenarioArrays:
     def n_issues(self) -> int:
         return self.position.shape[2]
 
-    @property
+    @cached_property
     def weight(self) -> np.ndarray:
         """``capability × salience`` per draw, actor and issue (0 where no stance), the
-        capability scaled per issue where the scenario states it (``issue_capability``)."""
+        capability scaled per issue where the scenario states it (``issue_capability``).
+
+        Computed once per arrays object (the models of a Monte Carlo block all read it:
+        three times ~4 ms a 16,384-draw block before): the arrays are never changed in
+        place once built; a changed copy is a new object (:meth:`take`,
+        :meth:`with_values`, ``dataclasses.replace``) with its own weight, and the
+        weight itself is read-only."""
         w = self.capability[:, :, None] * self.salience
         if self.issue_capability is not None:
             w = w * self.issue_capability[None]
-        return np.where(self.mask[None], w, 0.0)
+        w = np.where(self.mask[None], w, 0.0)
+        w.flags.writeable = False  # shared by every reader: a write would reach them all
+        return w
 
     def take(self, draws: slice | np.ndarray) -> ScenarioArrays:
         """A subset of draws (for chunked engines)."""

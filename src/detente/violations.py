@@ -104,10 +104,12 @@ class ForecastRules:
     def broken(self, x: np.ndarray, bounds: np.ndarray | None = None) -> np.ndarray:
         """``[..., R]``: whether each rule is broken by outcomes ``x[..., I]`` (a NaN outcome
         breaks nothing); ``bounds[n, L]`` (:func:`draw_red_lines`, ``n`` the first axis of
-        ``x``) puts each uncertain red line at its drawn bound, draw by draw."""
+        ``x``) puts each uncertain red line at its drawn bound, draw by draw. What several
+        rules read off one issue (its nearest option, whether an outcome reads as no
+        agreement) is computed once per call (:class:`_Reading`)."""
         x = np.asarray(x, dtype=float)
         sc = self.scenario
-        index = {i.id: k for k, i in enumerate(sc.issues)}
+        read = _Reading(sc, x)
         out = np.zeros(x.shape[:-1] + (len(self.rules),), dtype=bool)
         for r, rule in enumerate(self.rules):
             if rule.kind == "red_line":
@@ -115,27 +117,25 @@ class ForecastRules:
                 stance = sc.stance(actor, issue_id)
                 assert stance is not None
                 issue = sc.issue(issue_id)
-                v = x[..., index[issue_id]]
+                v = read.value(issue)
                 line = stance.red_lines[int(k)]
                 if bounds is not None and rule.drawn is not None:
                     b = bounds[:, rule.drawn].reshape((-1,) + (1,) * (v.ndim - 1))
                     with np.errstate(invalid="ignore"):
                         hit = v > b if line.above is not None else v < b
                 else:
-                    hit = _excluded(line, issue, v)
-                out[..., r] = hit & ~_unsettled(issue, v)
+                    hit = _excluded(line, issue, read)
+                out[..., r] = hit & ~read.unsettled(issue)
             elif rule.kind == "linkage":
                 link = sc.linkages[int(rule.id.split(":")[1])]
-                offer = x[..., index[link.offer.issue]]
-                need = x[..., index[link.requires.issue]]
-                made = (_holds(link.offer, sc.issue(link.offer.issue), offer)
-                        & ~_unsettled(sc.issue(link.offer.issue), offer))
-                out[..., r] = made & ~_holds(link.requires, sc.issue(link.requires.issue), need)
+                offer, need = sc.issue(link.offer.issue), sc.issue(link.requires.issue)
+                made = _holds(link.offer, offer, read) & ~read.unsettled(offer)
+                out[..., r] = made & ~_holds(link.requires, need, read)
             else:
                 issue = sc.issue(rule.issues[0])
                 stance = sc.stance(issue.deliverers[0], issue.id)
                 assert stance is not None and issue.status_quo is not None
-                v = x[..., index[issue.id]]
+                v = read.value(issue)
                 p, sq = stance.position, issue.status_quo
                 tol = 1e-9 * max(issue.span, 1e-300)
                 with np.errstate(invalid="ignore"):
@@ -294,16 +294,59 @@ def rows(found: Sequence[Violation]) -> list[dict[str, Any]]:
 # ---- vectorised pieces ------------------------------------------------------------------
 
 
-def _excluded(line: RedLine, issue: Issue, v: np.ndarray) -> np.ndarray:
+class _Reading:
+    """The outcomes ``x[..., I]`` of one :meth:`ForecastRules.broken` call, per issue, with
+    what several rules read off one issue computed once: the index of the nearest option
+    and whether an outcome reads as the no-agreement outcome."""
+
+    def __init__(self, scenario: Scenario, x: np.ndarray) -> None:
+        self.x = x
+        self.index = {i.id: k for k, i in enumerate(scenario.issues)}
+        self._near: dict[str, np.ndarray] = {}
+        self._unsettled: dict[str, np.ndarray] = {}
+
+    def value(self, issue: Issue) -> np.ndarray:
+        return self.x[..., self.index[issue.id]]
+
+    def unsettled(self, issue: Issue) -> np.ndarray:
+        """:func:`_unsettled` of the issue's outcomes."""
+        if issue.id not in self._unsettled:
+            self._unsettled[issue.id] = _unsettled(issue, self.value(issue))
+        return self._unsettled[issue.id]
+
+    def nearest(self, issue: Issue) -> np.ndarray:
+        """:func:`_nearest` option of the issue's outcomes (the issue has options)."""
+        if issue.id not in self._near:
+            values = np.array([o.value for o in issue.options], dtype=float)
+            self._near[issue.id] = _nearest(values, self.value(issue))
+        return self._near[issue.id]
+
+
+def _nearest(values: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The index of the value of ``values`` (at least one) nearest each outcome ``v``: the
+    first on a tie, and 0 for NaN, as ``argmin(|nan_to_num(v, nan=inf) − values|)``; one
+    pass per value keeping the running minimum (numpy's ``argmin`` along a short last
+    axis runs a loop per element)."""
+    w = np.nan_to_num(v, nan=np.inf)
+    if not np.isfinite(values).all():  # a NaN distance: argmin's own rules
+        return np.argmin(np.abs(w[..., None] - values), axis=-1)
+    best = np.abs(w - values[0])
+    near = np.zeros(np.shape(w), dtype=np.intp)  # 0-d for one outcome: still assignable
+    for k in range(1, len(values)):
+        d = np.abs(w - values[k])
+        near[d < best] = k
+        best = np.minimum(best, d)
+    return near
+
+
+def _excluded(line: RedLine, issue: Issue, read: _Reading) -> np.ndarray:
+    v = read.value(issue)
     with np.errstate(invalid="ignore"):
         if line.options:
-            values = np.array([o.value for o in issue.options], dtype=float)
-            names = [o.name for o in issue.options]
-            hit = np.array([n in line.options for n in names], dtype=bool)
-            if not len(values):
+            hit = np.array([o.name in line.options for o in issue.options], dtype=bool)
+            if not len(hit):
                 return np.zeros(v.shape, dtype=bool)
-            near = np.argmin(np.abs(np.nan_to_num(v, nan=np.inf)[..., None] - values), axis=-1)
-            return np.asarray(hit[near] & ~np.isnan(v))
+            return np.asarray(hit[read.nearest(issue)] & ~np.isnan(v))
         if line.above is not None:
             return np.asarray(v > line.above)
         if line.below is not None:
@@ -312,22 +355,22 @@ def _excluded(line: RedLine, issue: Issue, v: np.ndarray) -> np.ndarray:
         return np.asarray((v >= line.range[0]) & (v <= line.range[1]))
 
 
-def _nearest_option(issue: Issue, v: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+def _nearest_option(issue: Issue, read: _Reading, names: tuple[str, ...]) -> np.ndarray:
     """Whether the option nearest each outcome (the no-agreement outcome within its band)
     is one of ``names``."""
-    values = np.array([o.value for o in issue.options], dtype=float)
+    v = read.value(issue)
     hit = np.array([o.name in names for o in issue.options], dtype=bool)
     out = np.zeros(np.shape(v), dtype=bool)
-    if len(values):
-        near = np.argmin(np.abs(np.nan_to_num(v, nan=np.inf)[..., None] - values), axis=-1)
-        out = hit[near] & ~np.isnan(v)
-    unsettled = _unsettled(issue, v)
+    if len(hit):
+        out = hit[read.nearest(issue)] & ~np.isnan(v)
+    unsettled = read.unsettled(issue)
     return np.where(unsettled, "no-agreement" in names, out & ~unsettled)
 
 
-def _holds(cond: Condition, issue: Issue, v: np.ndarray) -> np.ndarray:
+def _holds(cond: Condition, issue: Issue, read: _Reading) -> np.ndarray:
     if cond.options:
-        return _nearest_option(issue, v, cond.options)
+        return _nearest_option(issue, read, cond.options)
+    v = read.value(issue)
     with np.errstate(invalid="ignore"):
         if cond.at_least is not None:
             return np.asarray(v >= cond.at_least)

@@ -50,9 +50,10 @@ def test_version_and_help_import_nothing_heavy(args):
                    any(m == h or m.startswith(h + ".") for h in HEAVY))
     assert not heavy, f"detente {' '.join(args)} imported {heavy[:8]}"
     commands = sorted(m for m in loaded if m.startswith("detente.cli.")
-                      and m not in ("detente.cli.main", "detente.cli.group"))
+                      and m not in ("detente.cli.main", "detente.cli.group",
+                                    "detente.cli.commands"))
     assert not commands, (f"detente {' '.join(args)} imported command modules {commands}: "
-                          "register commands as Lazy entries in cli/main.py's COMMANDS")
+                          "register commands as Lazy entries in cli/commands.py's COMMANDS")
 
 
 def test_help_defers_what_typer_imports_for_markdown_and_tracebacks():
@@ -225,3 +226,210 @@ def test_version_alone_is_answered_without_typer():
     assert 'detente = "detente.cli.entry:main"' in toml
     main_py = (Path(SRC) / "detente" / "__main__.py").read_text()
     assert "from detente.cli.entry import main" in main_py
+
+
+FREEZE_PROBE = """
+import functools, gc, json, sys
+import detente.cli.forecast as module
+real = module.models
+seen = {}
+
+@functools.wraps(real)
+def models(*args, **kwargs):
+    seen["frozen while running"] = gc.get_freeze_count()
+    return real(*args, **kwargs)
+
+module.models = models
+gc.unfreeze()
+sys.argv = ["detente", "models", "-f", "json"]
+from detente.cli.entry import main
+try:
+    main()
+except SystemExit:
+    pass
+gc.collect()  # collects only what is not frozen
+seen["frozen at the end"] = gc.get_freeze_count()
+seen["tracked at the end"] = len(gc.get_objects())
+print(json.dumps(seen), file=sys.stderr)
+"""
+
+
+def test_the_imports_are_frozen_before_the_command_runs_and_again_at_its_end():
+    # the cyclic collector no longer walks the ~50,000 objects of the imports during a run,
+    # nor every object at shutdown (0.25 s of forecast's CPU, benchmarks/bench_startup.py)
+    run = subprocess.run([sys.executable, "-c", FREEZE_PROBE], capture_output=True,
+                         text=True, env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"},
+                         check=False, timeout=120)
+    assert run.returncode == 0 and '"median"' in run.stdout, run.stderr
+    seen = json.loads(run.stderr.strip().splitlines()[-1])
+    # the command module and what it imports (pydantic, numpy, Typer) are frozen by then
+    assert seen["frozen while running"] > 10_000, seen
+    assert seen["frozen at the end"] >= seen["frozen while running"], seen
+    assert seen["tracked at the end"] < seen["frozen at the end"], seen
+
+
+def _typer_root_help(monkeypatch: pytest.MonkeyPatch, prog: str, width: int,
+                     styled: bool) -> str:
+    import contextlib
+    import io
+
+    import typer.rich_utils
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setattr(typer.rich_utils, "FORCE_TERMINAL", styled)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as done:
+        app(["--help"], prog_name=prog)
+    assert done.value.code == 0
+    return out.getvalue()
+
+
+def _compare_root_help(monkeypatch: pytest.MonkeyPatch, prog: str, styled: bool,
+                       widths: list[int]) -> int:
+    from detente.cli import roothelp
+
+    for var in (*roothelp._STYLED, "NO_COLOR", "COLORTERM"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    written = 0
+    for width in widths:
+        ours = roothelp.render(prog, width, max(min(width, 80) - 2, 50), styled)
+        if ours is None:
+            assert width < 60, f"the root help gives way to Typer at {width} columns"
+            continue
+        assert ours == _typer_root_help(monkeypatch, prog, width, styled), (prog, width)
+        assert ("\x1b[" in ours) == styled
+        written += 1
+    return written
+
+
+# around each edge: Typer's narrowest, click's usage width (50), the panels' longest word
+# (Kaplan–Meier), 80 columns, click's widest (80) and wide terminals
+EDGE_WIDTHS = [20, 52, 53, 54, 55, 59, 60, 61, 64, 71, 72, 79, 80, 81, 82, 99, 100, 133, 250]
+
+
+@pytest.mark.parametrize("styled", [False, True], ids=["pipe", "terminal"])
+@pytest.mark.parametrize("prog", ["detente", "python -m detente"])
+def test_the_root_help_written_without_typer_is_typers(monkeypatch, prog, styled):
+    # detente --help is written by cli/roothelp.py (0.15 s of CPU less); it must be Typer's
+    # text byte for byte, colour codes included, or None (then Typer prints it)
+    assert _compare_root_help(monkeypatch, prog, styled, EDGE_WIDTHS) >= 14
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("styled", [False, True], ids=["pipe", "terminal"])
+@pytest.mark.parametrize("prog", ["detente", "python -m detente"])
+def test_the_root_help_written_without_typer_is_typers_at_every_width(monkeypatch, prog,
+                                                                      styled):
+    assert _compare_root_help(monkeypatch, prog, styled, list(range(20, 251))) >= 190
+
+
+HELP_PROBE = """
+import json, sys
+sys.argv = ["detente", "--help"]
+from detente.cli.entry import main
+main()
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def _on(terminal: bool, code: str, *args: str) -> tuple[str, str]:
+    """stdout and stderr of ``python -c code args``, its stdout a pipe or a terminal."""
+    import os
+    import pty
+    import threading
+
+    env = {"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin", "COLUMNS": "80",
+           "PYTHONIOENCODING": "utf-8", "TERM": "xterm-256color"}
+    command = [sys.executable, "-c", code, *args]
+    if not terminal:
+        run = subprocess.run(command, capture_output=True, text=True, env=env, check=True,
+                             timeout=120)
+        return run.stdout, run.stderr
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        try:
+            while chunk := os.read(master, 65536):
+                chunks.append(chunk)
+        except OSError:
+            pass
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        run = subprocess.run(command, stdout=slave, stderr=subprocess.PIPE, text=True,
+                             env=env, check=True, timeout=120)
+    finally:
+        os.close(slave)
+        reader.join(timeout=30)
+        os.close(master)
+    return b"".join(chunks).decode().replace("\r\n", "\n"), run.stderr
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["pipe", "terminal"])
+def test_help_imports_neither_typer_nor_rich_console(terminal):
+    out, err = _on(terminal, HELP_PROBE)
+    loaded = json.loads(err.strip().splitlines()[-1])
+    heavy = [m for m in loaded if m.split(".")[0] in ("typer", "click")
+             or m in ("rich.console", "rich.table", "rich.text")]
+    assert not heavy, heavy
+    typer_said, _ = _on(terminal, "from detente.cli.main import app\n"
+                                  "app(prog_name='detente')", "--help")
+    assert out == typer_said
+    assert "Commands" in out and "forecast" in out and ("\x1b[1;36m" in out) == terminal
+
+
+def test_the_root_help_gives_way_to_typer_where_rich_would_write_it_otherwise(monkeypatch):
+    from detente.cli import roothelp
+
+    for var in (*roothelp._STYLED, "NO_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+
+    class Out:
+        encoding = "utf-8"
+
+        def __init__(self, tty: bool) -> None:
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    monkeypatch.setattr(sys, "stdout", Out(tty=False))
+    monkeypatch.setenv("COLUMNS", "80")
+    assert roothelp._output() is False and roothelp.plain_root_help() is not None
+    monkeypatch.setattr(sys, "stdout", Out(tty=True))
+    assert roothelp._output() is True and "\x1b[" in (roothelp.plain_root_help() or "")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert roothelp.plain_root_help() is None  # Rich drops the colours, keeps bold
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "dumb")
+    assert roothelp.plain_root_help() is None  # Rich writes no colour, at 80 columns
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setattr(sys, "stdout", Out(tty=False))
+    assert roothelp.plain_root_help() is None  # Typer forces a terminal
+    monkeypatch.delenv("FORCE_COLOR")
+    latin = Out(tty=False)
+    latin.encoding = "latin-1"
+    monkeypatch.setattr(sys, "stdout", latin)
+    assert roothelp.plain_root_help() is None  # Rich draws ASCII panels
+
+
+def test_the_program_name_is_clicks(monkeypatch):
+    import types
+
+    from detente.cli.roothelp import program_name
+
+    script = types.ModuleType("__main__")
+    script.__package__ = None
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/detente", "--help"])
+    assert program_name() == "detente"
+    module = types.ModuleType("__main__")
+    module.__package__ = "detente"
+    monkeypatch.setitem(sys.modules, "__main__", module)
+    monkeypatch.setattr(sys, "argv", ["/x/src/detente/__main__.py", "--help"])
+    assert program_name() == "python -m detente"

@@ -205,3 +205,21 @@ def test_only_the_draws_asked_for_are_transformed(monkeypatch, compiled):
     part = space.sample_unit(4, 200, 1300, block_size=1000, compiled=compiled)
     assert shapes == expected
     assert np.array_equal(part, np.concatenate([whole[0][200:], whole[1][:300]]))
+
+
+def test_weight_is_computed_once_and_read_only():
+    import detente
+    from detente.uncertainty.sampling import input_space
+
+    space = input_space(detente.load("ukraine-2025-11"))
+    arrays = space.sample(1, 0, 50)
+    w = arrays.weight
+    assert arrays.weight is w and not w.flags.writeable
+    expected = np.where(arrays.mask[None],
+                        arrays.capability[:, :, None] * arrays.salience, 0.0)
+    if arrays.issue_capability is not None:
+        expected = np.where(arrays.mask[None], arrays.capability[:, :, None]
+                            * arrays.salience * arrays.issue_capability[None], 0.0)
+    assert np.array_equal(w, expected)
+    other = arrays.with_values(salience=arrays.salience * 2)
+    assert other.weight is not w and np.array_equal(other.weight[w > 0], 2 * w[w > 0])

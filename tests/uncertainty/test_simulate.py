@@ -250,3 +250,50 @@ def test_a_chunks_models_share_one_task_only_when_chunks_keep_every_worker_busy(
     grouped = _tasks(62, 1, 3, 2)
     assert grouped == [(b, b + 1, (0, 1, 2)) for b in range(62)]
     assert _tasks(62, 1, 1, 2) == [(b, b + 1, 0) for b in range(62)]
+
+
+def test_a_chunk_summarised_by_its_worker_is_the_callers_summary(ukraine, monkeypatch):
+    """Grouped tasks (a chunk's models in one task) are summarised in the worker
+    (``chunk_summary``); per-model tasks in the caller. Both give the same numbers."""
+    import importlib
+
+    sim_module = importlib.import_module("detente.uncertainty.simulate")
+    calls: list[int] = []
+    real = sim_module.chunk_summary
+
+    def counted(job, first, stop, models):  # type: ignore[no-untyped-def]
+        calls.append(first)
+        return real(job, first, stop, models)
+
+    monkeypatch.setattr(sim_module, "chunk_summary", counted)
+    models = ["compromise", "median", "nash", Noisy()]
+    # 21 chunks of one 100-draw block on 2 workers (>= 4 chunks a worker): grouped
+    grouped = simulate(ukraine, models, draws=2100, seed=4, block_size=100, workers=2,
+                       chunk_size=100, keep_draws=True)
+    assert sorted(calls) == list(range(21))
+    calls.clear()
+    # 3 chunks of 7 blocks: one task per chunk and model, summarised by the caller
+    per_model = simulate(ukraine, models, draws=2100, seed=4, block_size=100, workers=2,
+                         chunk_size=700, keep_draws=True)
+    assert calls == []
+    xr.testing.assert_identical(grouped.dataset, per_model.dataset)
+
+
+def test_the_json_summary_is_read_from_the_arrays_without_building_the_dataset(ukraine,
+                                                                             tmp_path):
+    import json
+
+    sim = simulate(ukraine, ["compromise", "median", "nash"], draws=600, seed=3)
+    fresh = json.dumps(sim.to_dict())
+    assert sim._dataset is None  # no xarray Dataset built (nor xarray needed) for JSON
+    assert json.dumps(Simulation(sim.dataset).to_dict()) == fresh
+    path = sim.save(tmp_path / "s.nc")
+    assert json.dumps(Simulation.load(path).to_dict()) == fresh
+    rows = sim.summary_rows()
+    ds = sim.dataset
+    for row in rows:
+        d = ds.sel(model=row["model"], issue=row["issue"])
+        assert row["point"] == float(d["point"]) and row["sd"] == float(d["sd"])
+        others = [m for m in sim.models if m != row["model"]]
+        assert row["disagreement"] == float(
+            np.nanmean(d["disagreement"].sel(model_other=others).values))

@@ -23,12 +23,11 @@ import re
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import typer
-import typer.main
 from typer.core import TyperCommand, TyperGroup, TyperOption
+
+from detente.cli.commands import Lazy
 
 #: The Parameter class Typer's options derive from: the click that Typer runs on, its own
 #: copy (``typer._click``, Typer 0.2x, which the click package is not) or, with an older
@@ -42,30 +41,6 @@ def current_context() -> Any:
     Typer runs on (see :data:`PARAMETER`)."""
     package = PARAMETER.__module__.rpartition(".")[0]  # typer._click or click
     return importlib.import_module(package + ".globals").get_current_context(silent=True)
-
-
-@dataclass(frozen=True)
-class Lazy:
-    """A command known by where it lives: ``module.attr`` is a command function (run as
-    ``app.command(name)`` would) or a :class:`typer.Typer` sub-app (a command group);
-    ``help`` is its one-line help for the root's command list (the first paragraph of
-    its docstring or ``Typer(help=...)``: a test keeps the two equal)."""
-
-    module: str
-    attr: str
-    help: str
-
-    def load(self, name: str) -> Any:
-        """Import the module and build the Click command, named ``name``."""
-        target = getattr(importlib.import_module(self.module), self.attr)
-        if isinstance(target, typer.Typer):
-            command: Any = typer.main.get_group(target)
-        else:
-            command = typer.main.get_command_from_info(
-                typer.models.CommandInfo(name=name, callback=target),
-                pretty_exceptions_short=True, rich_markup_mode="rich")
-        command.name = name
-        return command
 
 
 def first_paragraph(text: str | None) -> str:

@@ -128,11 +128,18 @@ def place(z, factors, starts, cols, roots, code, low, high, mode, kind, actor, i
 # The coefficients of cephes' erf (T/U: x T(x²)/U(x²) on |x| < 1) and erfc (P/Q: e^{−x²}
 # P(x)/Q(x) on 1 ≤ x < 8, R/S beyond): :mod:`detente.uncertainty.normal`'s tables (the
 # numpy port's), one copy of them.
-_ERFC_P, _ERFC_Q, _ERFC_R, _ERFC_S, _ERF_T, _ERF_U = (
-    np.asarray(t, dtype=float) for t in (normal.ERFC_P, normal.ERFC_Q, normal.ERFC_R,
-                                         normal.ERFC_S, normal.ERF_T, normal.ERF_U))
+_ERFC_R, _ERFC_S = (np.asarray(t, dtype=float) for t in (normal.ERFC_R, normal.ERFC_S))
 _MAXLOG = normal.MAXLOG
 _SQRT1_2 = normal.SQRT1_2
+# The polynomials Φ evaluates for almost every value, as named constants: numba's loop
+# over a table stays a scalar loop, Horner's rule written out over constants lets the
+# compiler run :func:`ndtr_into`'s first loop as vector instructions (10 → 2 ms for
+# 1.3 million values; the same operations in the same order, so the same bits). The
+# unpacking fails loudly if a table's length ever changes.
+_T0, _T1, _T2, _T3, _T4 = normal.ERF_T
+_U0, _U1, _U2, _U3, _U4 = normal.ERF_U
+_P0, _P1, _P2, _P3, _P4, _P5, _P6, _P7, _P8 = normal.ERFC_P
+_Q0, _Q1, _Q2, _Q3, _Q4, _Q5, _Q6, _Q7 = normal.ERFC_Q
 
 
 @_jit
@@ -157,7 +164,9 @@ def _p1evl(x, coef):  # pragma: no cover - compiled
 def _erf_small(x):  # pragma: no cover - compiled
     """cephes' erf for 0 ≤ x ≤ 1: ``x T(x²) / U(x²)``."""
     z = x * x
-    return x * _polevl(z, _ERF_T) / _p1evl(z, _ERF_U)
+    t = (((_T0 * z + _T1) * z + _T2) * z + _T3) * z + _T4  # _polevl(z, T)
+    u = ((((z + _U0) * z + _U1) * z + _U2) * z + _U3) * z + _U4  # _p1evl(z, U)
+    return x * t / u
 
 
 @_jit
@@ -168,9 +177,11 @@ def _erfc_beyond_one(x):  # pragma: no cover - compiled
     if z < -_MAXLOG:
         return 0.0
     z = math.exp(z)
-    if x < 8.0:
-        p = _polevl(x, _ERFC_P)
-        q = _p1evl(x, _ERFC_Q)
+    if x < 8.0:  # _polevl(x, P), _p1evl(x, Q) written out
+        p = (((((((_P0 * x + _P1) * x + _P2) * x + _P3) * x + _P4) * x + _P5) * x + _P6)
+             * x + _P7) * x + _P8
+        q = ((((((((x + _Q0) * x + _Q1) * x + _Q2) * x + _Q3) * x + _Q4) * x + _Q5) * x
+              + _Q6) * x + _Q7)
     else:
         p = _polevl(x, _ERFC_R)
         q = _p1evl(x, _ERFC_S)

@@ -263,6 +263,18 @@ def model_outcomes(job: SimulationJob, first: int, stop: int, model: int | tuple
     return first, model, x[:, 0] if isinstance(model, int) else x
 
 
+def chunk_summary(job: SimulationJob, first: int, stop: int, models: tuple[int, ...]
+                  ) -> tuple[int, ChunkStats]:
+    """Every model of ``job`` over blocks ``first … stop − 1`` (:func:`model_outcomes`)
+    and the chunk's summaries (:func:`summarise_chunk`) in one task: ``(first, stats)``.
+    A chunk whose models all run in one task needs nothing from any other task, so its
+    worker summarises it too; the caller only adds the small summaries up (when the
+    caller summarised every chunk, a third thread competed for two cores with the
+    workers, and the outcomes crossed to it)."""
+    _, _, x = model_outcomes(job, first, stop, models)
+    return first, summarise_chunk(job, first, x)
+
+
 def block_arrays(job: SimulationJob, block: int) -> Any:
     """The sampled inputs of one block of draws (n = block size, less at the end)."""
     start = block * job.block_size
@@ -344,7 +356,7 @@ def broken_rules(job: SimulationJob, x: np.ndarray, block: int) -> np.ndarray:
     if any(r.drawn is not None for r in rules.rules):
         bounds = draw_red_lines(job.scenario, block_generator(job.seed, block, RED_LINE_STREAM),
                                 x.shape[0])
-    return rules.broken(x, bounds).sum(axis=0).astype(np.int64)
+    return np.count_nonzero(rules.broken(x, bounds), axis=0).astype(np.int64)
 
 
 def array_tallies(job: SimulationJob, x: np.ndarray) -> dict[str, np.ndarray]:
@@ -455,28 +467,42 @@ def simulate(
     try:
         per_chunk = _blocks_per_chunk(job.n_blocks, eng.workers, req.execution.chunk_size,
                                       block_size)
-        n_models = len(job.models)
         acc = _Accumulator(job)
-        parts: dict[int, dict[int, np.ndarray]] = {}  # chunk -> model -> outcomes
-        tasks = _tasks(job.n_blocks, per_chunk, n_models, eng.workers)
-        for first, m, outcome in eng.map_unordered(model_outcomes, job, tasks):
-            got = parts.setdefault(first, {})
-            if isinstance(m, int):
-                got[m] = outcome
-            else:
-                got.update({k: outcome[:, j] for j, k in enumerate(m)})
-            if len(got) < n_models:
-                continue
-            del parts[first]
-            x = np.stack([got[k] for k in range(n_models)], axis=1)
-            acc.add(summarise_chunk(job, first, x))
-            if progress is not None:
-                progress(acc.done, draws)
+        tasks = _tasks(job.n_blocks, per_chunk, len(job.models), eng.workers)
+        if tasks and not isinstance(tasks[0][2], int):  # a chunk's models in one task
+            for _, stats in eng.map_unordered(chunk_summary, job, tasks):
+                acc.add(stats)
+                if progress is not None:
+                    progress(acc.done, draws)
+        else:
+            _gather(job, eng.map_unordered(model_outcomes, job, tasks), acc, progress)
     finally:
         if own:
             eng.close()
     point = np.stack([m.forecast(point_arrays, seed=seed).outcome[0] for m in chosen])
     return Simulation(parts=acc.parts(point, qs))
+
+
+def _gather(job: SimulationJob, results: Iterable[tuple[int, int | tuple[int, ...],
+                                                        np.ndarray]],
+            acc: _Accumulator, progress: Progress | None) -> None:
+    """Stack each chunk's outcomes ``[n, M, I]`` once its last model's task is done,
+    summarise the chunk and add it to ``acc``."""
+    n_models = len(job.models)
+    parts: dict[int, dict[int, np.ndarray]] = {}  # chunk -> model -> outcomes
+    for first, m, outcome in results:
+        got = parts.setdefault(first, {})
+        if isinstance(m, int):
+            got[m] = outcome
+        else:
+            got.update({k: outcome[:, j] for j, k in enumerate(m)})
+        if len(got) < n_models:
+            continue
+        del parts[first]
+        x = np.stack([got[k] for k in range(n_models)], axis=1)
+        acc.add(summarise_chunk(job, first, x))
+        if progress is not None:
+            progress(acc.done, job.draws)
 
 
 #: chunks per worker from which a chunk's models run as one task
@@ -789,24 +815,30 @@ class Simulation:
         return float(da.isel(anchor=a, anchor_other=b))
 
     def summary_rows(self) -> list[dict[str, Any]]:
-        """One row per model and issue: point, mean, sd, quantiles, likeliest band."""
-        ds = self.dataset
+        """One row per model and issue: point, mean, sd, quantiles, likeliest band. Read
+        from the arrays (:meth:`values`): a fresh run's JSON never builds the xarray
+        Dataset (importing xarray, pandas and dask costs about 1.5 CPU s)."""
+        models = self.models
+        point, mean, sd, nan_count = (self.values(k) for k in ("point", "mean", "sd",
+                                                               "nan_count"))
+        quantiles, qv = self.values("quantile"), self.values("quantiles")
+        band = self.values("band_probability")
+        disagreement = self.values("disagreement")  # [model, model_other, issue]
         rows = []
-        for issue in self.issues:
+        for i, issue in enumerate(self.issues):
             anchors = self.anchors(issue)
-            for model in self.models:
-                d = ds.sel(model=model, issue=issue)
+            for m, model in enumerate(models):
                 row: dict[str, Any] = {
                     "issue": issue,
                     "model": model,
-                    "point": float(d["point"]),
-                    "mean": float(d["mean"]),
-                    "sd": float(d["sd"]),
+                    "point": float(point[m, i]),
+                    "mean": float(mean[m, i]),
+                    "sd": float(sd[m, i]),
                 }
-                for q, v in zip(ds["quantile"].values, d["quantiles"].values, strict=True):
+                for q, v in zip(quantiles, qv[m, i], strict=True):
                     row[f"q{round(float(q) * 100):02d}"] = float(v)
                 if anchors:
-                    probs = d["band_probability"].values[: len(anchors)]
+                    probs = band[m, i][: len(anchors)]
                     row["bands"] = {lab: float(p) for (_, lab), p in
                                     zip(anchors, probs, strict=True)}
                     if not np.all(np.isnan(probs)):
@@ -819,12 +851,12 @@ class Simulation:
                         # beyond sampling noise (docs/uncertainty.md): ahead of the runner-up
                         row["likeliest_clear"] = second == 0 or beyond_noise(
                             float(probs[top]), second, self.draws)
-                others = [o for o in self.models if o != model]
+                others = [k for k, o in enumerate(models) if o != model]
                 if others:
-                    vals = d["disagreement"].sel(model_other=others).values
+                    vals = disagreement[m, others, i]
                     row["disagreement"] = (float(np.nanmean(vals))
                                            if not np.all(np.isnan(vals)) else float("nan"))
-                row["nan_share"] = float(d["nan_count"]) / self.draws
+                row["nan_share"] = float(nan_count[m, i]) / self.draws
                 rows.append(row)
         return rows
 
@@ -840,16 +872,18 @@ class Simulation:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready summary (no per-draw outcomes)."""
-        ds = self.dataset
-        out: dict[str, Any] = {k: ds.attrs[k] for k in ("scenario", "scenario_hash", "seed",
-                                                         "draws", "block_size")}
-        out["models"] = json.loads(ds.attrs["models"])
-        out["note"] = ds.attrs.get("note", "")
-        if ds.attrs.get("uncertainty_defaults"):
-            out["uncertainty_defaults"] = ds.attrs["uncertainty_defaults"]
+        attrs = self.attrs
+        # json_ready: a loaded file's attributes are numpy numbers (seed, draws)
+        out: dict[str, Any] = {k: json_ready(attrs[k]) for k in (
+            "scenario", "scenario_hash", "seed", "draws", "block_size")}
+        out["models"] = json.loads(attrs["models"])
+        out["note"] = attrs.get("note", "")
+        if attrs.get("uncertainty_defaults"):
+            out["uncertainty_defaults"] = attrs["uncertainty_defaults"]
         out["summary"] = [json_ready(r) for r in self.summary_rows()]
         out["any_disagreement"] = {i: json_number(v) for i, v in
-                                   zip(self.issues, ds["any_disagreement"].values, strict=True)}
+                                   zip(self.issues, self.values("any_disagreement"),
+                                       strict=True)}
         return out
 
     def save(self, path: str | os.PathLike[str]) -> Path:
