@@ -44,13 +44,13 @@ ROWS: dict[str, list[tuple[str, int, dict[str, Any]]]] = {
         ("deals", 100, {}), ("deals", 500, {}), ("deals", 2_000, {}),
         ("phase", 100, {}), ("phase", 500, {}), ("phase", 2_000, {}),
         ("proposals", 2_000, {}), ("proposals", 20_000, {}), ("proposals", 200_000, {}),
-        ("report", 1_000, {}), ("report", 10_000, {}), ("report", 100_000, {}),
-        ("outlook", 5_000, {}), ("outlook", 20_000, {}), ("outlook", 100_000, {}),
+        ("outlook", 5_000, {}), ("outlook", 20_000, {}), ("outlook", 40_000, {}),
+        ("report", 1_000, {}), ("report", 10_000, {}), ("report", 60_000, {}),
     ],
     "ktab": [
-        ("simulate", 2_000, {}), ("simulate", 20_000, {}), ("simulate", 200_000, {}),
+        ("simulate", 5_000, {}), ("simulate", 20_000, {}), ("simulate", 60_000, {}),
         ("deals", 100, {}), ("deals", 500, {}), ("deals", 2_000, {}),
-        ("report", 200, {}), ("report", 1_000, {}), ("report", 5_000, {}),
+        ("report", 100, {}), ("report", 300, {}), ("report", 1_000, {}),
     ],
 }
 

@@ -242,12 +242,19 @@ class _FakeRun:
             monkeypatch.setattr(sim, name, fn)
 
 
+def _nash():
+    from detente.models.registry import resolve_models
+
+    return resolve_models(["nash"])[0]
+
+
 @pytest.mark.parametrize("draws, compiled", [(20_000, False), (1_000_000, True)])
 def test_the_pilot_runs_the_path_the_run_takes(monkeypatch, draws, compiled):
     """The pilot's jobs make the run's choice of compiled kernels (10^6 outcomes: 20,000
     draws × 3 models × 8 issues is below, a million above); a cheap model is timed on
     whole blocks (its own compiled path is the one whole blocks take), a costly one on a
-    few per cent of the run; first calls are reported as ``warm``, not priced."""
+    few per cent of the run but not below its compiled path; first calls are reported as
+    ``warm``, not priced."""
     from detente import api
     from detente.requests import SimulationRequest
     from detente.uncertainty import cost
@@ -263,8 +270,14 @@ def test_the_pilot_runs_the_path_the_run_takes(monkeypatch, draws, compiled):
     assert {c for _, c, _, _ in fake.seen} == {compiled}
     assert costs.sampling.draws == 16384 and costs.summary.draws == 16384
     assert [r.draws for r in costs.models[:2]] == [16384, 16384]
+    # ... but on no fewer draws than its own compiled kernels start at (Nash: 32,768
+    # elements, 4,096 draws of 8 issues), the path the run's whole blocks take
+    from detente.models import nash
+
+    assert cost.compiled_draws(costs_model := _nash(), 8) == nash.COMPILED_ELEMENTS // 8
     assert costs.models[2].draws == min(16384, max(cost.PROBE_DRAWS,
-                                                   math.ceil(cost.PILOT_SHARE * draws)))
+                                                   math.ceil(cost.PILOT_SHARE * draws),
+                                                   cost.compiled_draws(costs_model, 8)))
     assert costs.models[2].seconds == pytest.approx(5e-3 * costs.models[2].draws)
     assert costs.sampling.seconds == pytest.approx(1e-6 * 16384)
     assert costs.fixed == pytest.approx(7.5)  # its first call: the pilot's last step

@@ -98,8 +98,8 @@ def measure(run: Callable[[int], object], *, units: int, pilots: tuple[int, int]
 @dataclass(frozen=True)
 class Round:
     """A pilot round: ``lanes`` tasks of ``draws`` draws each, run side by side on the
-    run's engine, took ``seconds`` (wall). One task of ``n`` draws then holds a worker for
-    ``seconds · n / draws`` while the others work beside it."""
+    run's engine, each took ``seconds`` (wall, the tasks' mean). One task of ``n`` draws
+    then holds a worker for ``seconds · n / draws`` while the others work beside it."""
 
     draws: int
     seconds: float

@@ -20,13 +20,16 @@ now, with its load and the threads' contention):
 1. ``block_arrays`` (the sampling): one untimed call first, which pays the first-call
    costs (numba's kernels loaded from its cache, or compiled on a cold cache), which the
    run, afterwards in the same process, does not pay again (they are reported as
-   ``warm``, not counted); then a round of ``workers`` whole blocks side by side, timed;
+   ``warm``, not counted); then a round of ``workers`` whole blocks side by side, each
+   task timed in its worker;
 2. each model's ``block_model_outcome`` on those inputs: a probe round of
    :data:`PROBE_DRAWS` draws a task (after one untimed call), whose CPU time chooses the
-   pilot's size: whole blocks (after one untimed call at that size) for a model whose
-   block costs at most
-   :data:`WHOLE_BLOCK_UP_TO` CPU seconds, else :data:`PILOT_SHARE` of the run's draws
-   per worker, so that the pilot stays a few per cent of the run; then that round, timed;
+   pilot's size: whole blocks (after one untimed call at that size where a block is
+   cheap: :data:`WARM_UP_TO`) for a model whose
+   block costs at most :data:`WHOLE_BLOCK_UP_TO` CPU seconds, else :data:`PILOT_SHARE`
+   of the run's draws per worker (so that the pilot stays a few per cent of the run), but
+   no fewer than :func:`compiled_draws` (the model's own compiled path); then that round,
+   timed likewise;
 3. ``summarise_chunk`` of one whole block of those outcomes (after an untimed call on a
    few rows), timed;
 4. the run's once-only part (binding the models, the point forecasts, the result) as a
@@ -42,6 +45,7 @@ into the run's seconds (tested on recorded timings).
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -63,6 +67,11 @@ PILOT_SHARE = 0.02
 """... a round of this share of the run's draws per worker (at least :data:`PROBE_DRAWS`):
 about this share of its part of the run. (SMP's and exchange's cost a draw falls a
 little with the slice, so this errs high, by up to 1.5× on the bundled scenario.)"""
+WARM_UP_TO = 1.0
+"""A whole block the probe puts at most this many CPU seconds is run once untimed first
+(numba's kernels for it loaded: a few tenths of a second, much of such a block); a
+costlier block is timed at once (the load is small against it, and the untimed block
+would double the pilot)."""
 WARM_DRAWS = 256
 """Rows of the summary's untimed first call (numba's summary kernels loaded)."""
 
@@ -70,17 +79,30 @@ WARM_DRAWS = 256
 def _round(eng: Any, fn: Callable[..., Any], job: Any, tasks: Sequence[tuple[Any, ...]],
            clock: Callable[[], float]) -> tuple[list[Any], float]:
     """Results of ``fn(job, *task)`` for the tasks, side by side on ``eng``, in task
-    order, and the round's wall seconds."""
+    order, and the mean of the tasks' own seconds (each timed inside its worker, while the
+    others ran beside it: the round's wall time would add the slowest task's lag behind
+    the others, which a long run of many tasks does not wait for)."""
+    out = list(eng.map_unordered(_timed_task, (fn, job, clock), list(enumerate(tasks))))
+    out.sort(key=lambda r: r[0])
+    return [r for _, r, _ in out], sum(s for _, _, s in out) / max(len(out), 1)
+
+
+def _timed_task(fn_job: tuple[Callable[..., Any], Any, Callable[[], float]], key: int,
+                task: tuple[Any, ...]) -> tuple[int, Any, float]:
+    fn, job, clock = fn_job
     start = clock()
-    out = list(eng.map_unordered(_keyed, (fn, job), list(enumerate(tasks))))
-    seconds = clock() - start
-    return [r for _, r in sorted(out, key=lambda kr: kr[0])], seconds
+    out = fn(job, *task)
+    return key, out, clock() - start
 
 
-def _keyed(fn_job: tuple[Callable[..., Any], Any], key: int, task: tuple[Any, ...]
-           ) -> tuple[int, Any]:
-    fn, job = fn_job
-    return key, fn(job, *task)
+def compiled_draws(model: Any, issues: int) -> int:
+    """The fewest draws of a block on which ``model`` runs its compiled kernels, where its
+    module says from how many elements (draws × issues) it does (``COMPILED_ELEMENTS``:
+    Nash, median, compromise); 0 otherwise. A pilot smaller than that would time the
+    array code, ten times slower a draw for Nash on 200 actors, where the run's blocks
+    run compiled."""
+    elements = getattr(sys.modules.get(type(model).__module__), "COMPILED_ELEMENTS", None)
+    return math.ceil(elements / max(issues, 1)) if isinstance(elements, int) else 0
 
 
 def block_costs(scenario: Scenario, request: SimulationRequest, *,
@@ -131,13 +153,17 @@ def block_costs(scenario: Scenario, request: SimulationRequest, *,
             used = cpu()
             _round(eng, block_model_outcome, job(probe), small, clock)
             # CPU seconds of a task (the machine's load does not move this choice)
-            if (cpu() - used) / lanes * full / probe <= WHOLE_BLOCK_UP_TO:
+            block_cpu = (cpu() - used) / lanes * full / probe
+            if block_cpu <= WHOLE_BLOCK_UP_TO:
                 size = full
-                start = clock()
-                block_model_outcome(run, 0, m, arrays[0])  # first calls at the run's size
-                first = clock() - start
+                first = 0.0
+                if block_cpu <= WARM_UP_TO:  # first calls at the run's size, untimed
+                    start = clock()
+                    block_model_outcome(run, 0, m, arrays[0])
+                    first = clock() - start
             else:
-                size = min(full, max(probe, math.ceil(PILOT_SHARE * draws / lanes)))
+                size = min(full, max(probe, math.ceil(PILOT_SHARE * draws / lanes),
+                                     compiled_draws(models[m], len(scenario.issues))))
                 first = 0.0
             out, seconds = _round(eng, block_model_outcome, job(size),
                                   [(b, m, a.take(slice(0, size))) for b, a in enumerate(arrays)],
