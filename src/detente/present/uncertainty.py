@@ -56,10 +56,10 @@ def _issue_table(sim: Simulation, issue: str, name: str, rows: list[dict[str, An
     (80 columns hold every number without it)."""
     histogram = width >= 96
     table = Table(title=styled("{} [dim]({})[/]", name, issue), title_justify="left")
-    # at 80 columns "mean ± sd" wraps and the histogram gives way; no number is cut
+    # at 80 columns the histogram gives way; no number is cut or split across lines
     table.add_column("model", no_wrap=True, min_width=max(map(len, sim.models)))
     table.add_column("point", justify="right", no_wrap=True, min_width=5)
-    table.add_column("mean ± sd", justify="right", min_width=6)
+    table.add_column("mean ± sd", justify="right", no_wrap=True, min_width=6)
     table.add_column("median", justify="right", no_wrap=True, min_width=6)
     ranges = [f"{_fmt(r[lo_q])}–{_fmt(r[hi_q])}" for r in rows if r["issue"] == issue]
     table.add_column(f"{lo_q[1:]}–{hi_q[1:]}%", justify="right", no_wrap=True,
@@ -70,8 +70,10 @@ def _issue_table(sim: Simulation, issue: str, name: str, rows: list[dict[str, An
     table.add_column("differs", justify="right", no_wrap=True, min_width=7)
     for row in (r for r in rows if r["issue"] == issue):
         counts, _ = sim.histogram(issue, row["model"], bins=10)
-        likely = (f"{row['likeliest_value']:g} ({_pct(row['likeliest_p'])}"
-                  f"{'' if row.get('likeliest_clear', True) else ', tie'})"
+        # a tie goes on its own line: "60 (50%, tie)" on one would widen the column
+        # past 80 and break "mean ± sd" in two
+        likely = (f"{row['likeliest_value']:g} ({_pct(row['likeliest_p'])})"
+                  f"{'' if row.get('likeliest_clear', True) else chr(10) + 'tie'}"
                   if "likeliest" in row else "—")
         table.add_row(row["model"], _fmt(row["point"]),
                       f"{_fmt(row['mean'])} ± {_fmt(row['sd'])}",
@@ -113,6 +115,12 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
                 out.append(_line(f"  models land on different anchors in {_pct(split)} of "
                                  "draws"))
         out.append(Text(""))
+    if scenario is not None:  # the rules the models ignore, with the share of these draws
+        from detente.present.violations import violation_block
+        from detente.violations import of_simulation
+
+        found = of_simulation(scenario, sim)
+        out += [*violation_block(found, scenario), Text("")] if found else []
     if attrs.get("uncertainty_defaults"):
         out.append(styled("[yellow]uncertainty:[/] {text}", text=attrs["uncertainty_defaults"]))
     out.append(Text(SIMULATION_LEGEND, style="dim"))
