@@ -142,12 +142,14 @@ def run(srcs: list[Path], repeat: int, imports: bool) -> None:
               f"{'cpu/target':>11}")
         print("\n".join(rows[src]))
     if len(srcs) > 1:
-        print(f"\nCPU of each src / the first's ({srcs[0]}), best and median:")
-        print(f"{'command':<24} " + " ".join(f"{str(s)[-24:]:>24}" for s in srcs[1:]))
+        print(f"\nCPU of each src / the first's ({srcs[0]}): best, median")
+        for n, src in enumerate(srcs[1:], 2):
+            print(f"  src {n}: {src}")
+        print(f"{'command':<24} " + " ".join(f"{f'src {n}':>17}" for n in range(2, len(srcs) + 1)))
         for label, _, _ in commands:
             first = cpu[label, srcs[0]]
             print(f"{label:<24} " + " ".join(
-                f"{cpu[label, s][0] / first[0]:11.2f} {cpu[label, s][1] / first[1]:12.2f}"
+                f"{cpu[label, s][0] / first[0]:8.2f} {cpu[label, s][1] / first[1]:8.2f}"
                 for s in srcs[1:]))
     if imports:
         for src in srcs:

@@ -282,3 +282,12 @@ def test_the_pilot_runs_the_path_the_run_takes(monkeypatch, draws, compiled):
     assert costs.sampling.seconds == pytest.approx(1e-6 * 16384)
     assert costs.fixed == pytest.approx(7.5)  # its first call: the pilot's last step
     assert costs.warm >= 4 * 7.0 - 1e-9  # sampling, two cheap models' and the summary's
+
+
+def test_the_guard_says_how_long_timing_took():
+    from detente.cli.guards import timing_note
+
+    assert timing_note(None) == "" and timing_note(0.4, 0.3) == ""
+    assert timing_note(3.2, 0.4) == " (timing it took 3 s)"
+    assert timing_note(13.0, 7.0) == (" (timing it took 13 s, 7 s of it loading what the "
+                                      "run then reuses)")

@@ -185,21 +185,21 @@ class Violation:
     share: float | None = None
     """Share of draws that break it (``None``: no draws)."""
     draws: int | None = None
+    bound: float | None = None
+    """The number the point is measured against (:func:`gap`): a red line's stated bound
+    (the nearer end of a range), a linked offer's required bound, the status quo of a
+    sole-controlled issue; ``None`` for rules on named options."""
+    beyond: float | None = None
+    """How far the point lies past the rule, on the issue's scale (:func:`gap`): positive
+    when the point breaks it by that much, negative when it keeps it by that margin."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"model": self.model, "kind": self.rule.kind, "rule": self.rule.id,
                 "actor": self.rule.actor, "issues": list(self.rule.issues),
                 "text": self.rule.text, "at_point": self.at_point,
                 "point": {k: float(v) for k, v in self.point.items()},
+                "bound": self.bound, "beyond": self.beyond,
                 "share": self.share, "draws": self.draws}
-
-    def phrase(self) -> str:
-        """One line: what the model does and which rule it ignores, with the share."""
-        values = ", ".join(f"{k} {v:.1f}" for k, v in self.point.items())
-        where = "at its point" if self.at_point else "not at its point"
-        share = "" if self.share is None else f"; in {self.share:.0%} of {self.draws:,} draws"
-        verb = {"red_line": "crosses", "linkage": "breaks", "control": "ignores"}[self.rule.kind]
-        return f"{self.model} {verb} {self.rule.text} ({values}) {where}{share}"
 
 
 def violations(rules: ForecastRules, points: Mapping[str, np.ndarray],
@@ -217,9 +217,67 @@ def violations(rules: ForecastRules, points: Mapping[str, np.ndarray],
             if not at[r] and not share:
                 continue
             point = {i: float(x[ids.index(i)]) for i in rule.issues}
+            bound, beyond = gap(rules.scenario, rule, point)
             out.append(Violation(model, rule, bool(at[r]), point, share,
-                                 None if got is None else got[1]))
+                                 None if got is None else got[1], bound, beyond))
     return out
+
+
+
+def of_simulation(scenario: Scenario, sim: Any) -> list[Violation]:
+    """:func:`violations` of a Monte Carlo result (``simulate``): each model's point
+    (``sim.values("point")[model, issue]``) and the share of its draws breaking each rule
+    (``sim.rule_shares()``, counted block by block as the draws ran); empty when the
+    result holds no rule counts (a scenario without rules, a file saved before they
+    were counted)."""
+    shares = sim.rule_shares()
+    rules = forecast_rules(scenario)
+    if not shares or not len(rules):
+        return []
+    point = np.asarray(sim.values("point"), dtype=float)
+    points = {m: point[k] for k, m in enumerate(sim.models)}
+    return violations(rules, points, {m: (s, sim.draws) for m, s in shares.items()})
+
+
+def gap(scenario: Scenario, rule: Rule, point: Mapping[str, float]
+        ) -> tuple[float | None, float | None]:
+    """``(bound, beyond)``: how far the outcomes ``point`` (``{issue: value}`` on the rule's
+    issues) lie past ``rule``, on the issue's scale, and the number measured from.
+
+    - red line ``above b``: ``x − b``; ``below b``: ``b − x`` (the stated bound, also for a
+      line whose bound is uncertain); ``range [lo, hi]``: ``min(x − lo, hi − x)``, how deep
+      inside the excluded range (bound: the nearer end);
+    - linkage: how far the required issue falls short of the requirement (``at_least r``
+      or ``above r``: ``r − y``; ``at_most r`` or ``below r``: ``y − r``);
+    - sole control: ``|x − p| − |sq − p|``, how much farther from the controller's
+      position ``p`` the outcome lies than the status quo ``sq`` (bound: ``sq``).
+
+    Positive: the point breaks the rule by that much; negative: it keeps it by that margin
+    (a rule broken in draws only). ``(None, None)`` for a rule on named options."""
+    if rule.kind == "red_line":
+        line = red_line_of(rule)
+        x = point[rule.issues[0]]
+        if line.above is not None:
+            return line.above, x - line.above
+        if line.below is not None:
+            return line.below, line.below - x
+        if line.range is not None:
+            lo, hi = line.range
+            return (lo, x - lo) if x - lo <= hi - x else (hi, hi - x)
+        return None, None
+    if rule.kind == "linkage":
+        need = linkage_of(rule).requires
+        y = point[need.issue]
+        for key, sign in (("at_least", 1), ("above", 1), ("at_most", -1), ("below", -1)):
+            b = getattr(need, key)
+            if b is not None:
+                return b, sign * (b - y)
+        return None, None
+    issue = scenario.issue(rule.issues[0])
+    stance = scenario.stance(issue.deliverers[0], issue.id)
+    assert stance is not None and issue.status_quo is not None
+    x, p, sq = point[issue.id], stance.position, issue.status_quo
+    return sq, abs(x - p) - abs(sq - p)
 
 
 def rows(found: Sequence[Violation]) -> list[dict[str, Any]]:
@@ -227,6 +285,7 @@ def rows(found: Sequence[Violation]) -> list[dict[str, Any]]:
     return [{"model": v.model, "kind": v.rule.kind, "rule": v.rule.id, "actor": v.rule.actor,
              "text": v.rule.text,
              "point": "; ".join(f"{k}={x:g}" for k, x in v.point.items()),
+             "bound": v.bound, "beyond": None if v.beyond is None else round(v.beyond, 6),
              "at_point": "yes" if v.at_point else "no",
              "share": None if v.share is None else round(v.share, 6), "draws": v.draws}
             for v in found]

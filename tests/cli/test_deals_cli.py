@@ -1,6 +1,7 @@
 """The deals, logrolls and phase commands."""
 
 import json
+import re
 
 import numpy as np
 from typer.testing import CliRunner
@@ -36,6 +37,11 @@ def test_logrolls_and_phase_tables():
     assert all(p["phases"][0] != ["drones"] for p in data["plans"])
     res = runner.invoke(app, ["phase"])
     assert res.exit_code == 0 and "plans examined" in res.output
+    # counts with thousands separators, and what the deliverable count means (issue 31)
+    text = " ".join(res.stdout.split())
+    assert re.search(r"\d,\d{3} plans examined", text), text[:300]
+    assert re.search(r"\d,\d{3} of them deliver no linked offer before its condition is met "
+                     r"\(only these are ranked\)", text), text[:400]
 
 
 def test_bad_input_exit_1():

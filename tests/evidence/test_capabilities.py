@@ -104,3 +104,11 @@ def test_cli_writes_the_new_scenario(tmp_path: Path) -> None:
     assert loaded.actor("RUS").cow_code == 365
     again = runner.invoke(app, ["capabilities", "--cinc", "2022", "-o", str(out)])
     assert again.exit_code == 1 and "exists" in again.output
+
+
+def test_the_table_names_a_cow_state_and_its_code_apart(tmp_path: Path) -> None:
+    """Issue 31 (fresh-clone pass): the COW state column read "United States of America 2",
+    the code looking like part of the name."""
+    res = CliRunner().invoke(app, ["capabilities", "--cinc", "2022"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "Russia (COW 365)" in res.stdout and "Russia 365" not in res.stdout

@@ -74,3 +74,15 @@ def test_report_pdf(tmp_path: Path):
     res = runner.invoke(app, ["report", "-o", str(target), "-n", "100"])
     assert res.exit_code == 0, res.output
     assert target.read_bytes()[:5] == b"%PDF-"
+
+
+def test_brief_words_each_broken_rule_as_the_terminal_does(brief: str):
+    """Issue 31 (words): the brief's list of rules the forecasts ignore is the presenter's
+    (detente.present.violations): by how much, against what, with the share explained."""
+    items = re.findall(r'<ul id="violations">(.*?)</ul>', brief, flags=re.S)
+    assert items
+    text = " ".join(re.sub(r"<[^>]+>", " ", items[0]).replace("&#39;", "'").split())
+    assert ("nash: donetsk 52.2 is 2.2 above UKR's red line (nothing above 50 = freeze on "
+            "the current front line, status left open): crossed at the point and in") in text
+    note = re.search(r'id="violations-note">(.*?)</p>', brief, flags=re.S)
+    assert note and "50 Monte Carlo draws of the declared uncertainty" in note.group(1)

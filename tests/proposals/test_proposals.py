@@ -138,6 +138,14 @@ def test_cli_table_and_json():
     assert res.exit_code == 0, res.output
     assert "moscow-demand" in res.output and "Common ground" in res.output
     assert max(len(line) for line in res.output.splitlines()) <= 80
+    # a plan's details wrap under their own text, never at the left edge (issue 31,
+    # fresh-clone pass: "sequencing=territory-first, sanctions open" began a line)
+    lines = res.stdout.splitlines()
+    start = next(k for k, ln in enumerate(lines) if ln.startswith("moscow-demand — "))
+    block = lines[start + 1:lines.index("", start)]
+    heading_end = next(k for k, ln in enumerate(block) if ln.startswith("  package: "))
+    assert all(ln.startswith("  ") for ln in block[heading_end:]), block
+    assert any(ln.startswith("    ") for ln in block[heading_end:])  # one wrapped, indented
     res = runner.invoke(app, ["proposals", "-f", "json"])
     data = json.loads(res.output)
     # every plan the scenario states (the EU's roadmap is Europe's position, not a plan:

@@ -115,11 +115,15 @@ def test_round_trip_yaml_and_csv():
 # ---- forecasts report the rules they break ------------------------------------------
 
 
-def test_rules_broken_by_hand():
-    s = Scenario.from_dict({
+def rules_scenario() -> Scenario:
+    """One rule of each kind: B's red line below 40 on x, B's linked offer (y above 0
+    only if x at least 70), A's sole control of x (A at 50, the status quo); an anchor
+    at 40 names the red line's bound (tests/present/test_violation_words.py)."""
+    return Scenario.from_dict({
         "name": "rules",
         "actors": [{"id": "A"}, {"id": "B"}],
-        "issues": [{"id": "x", "status_quo": 50, "controlled_by": ["A"]},
+        "issues": [{"id": "x", "status_quo": 50, "controlled_by": ["A"],
+                    "anchors": [{"value": 40, "label": "forty"}]},
                    {"id": "y", "status_quo": 0}],
         "stances": [
             {"actor": "A", "issue": "x", "position": 50, "salience": 1},
@@ -130,6 +134,10 @@ def test_rules_broken_by_hand():
         "linkages": [{"actor": "B", "offer": {"issue": "y", "above": 0},
                       "requires": {"issue": "x", "at_least": 70}}],
     })
+
+
+def test_rules_broken_by_hand():
+    s = rules_scenario()
     rules = forecast_rules(s)
     assert [r.kind for r in rules.rules] == ["red_line", "linkage", "control"]
     x = np.array([[30.0, 10.0], [80.0, 10.0], [51.0, 0.0], [np.nan, 5.0]])
@@ -165,10 +173,14 @@ def test_violation_lines_fit_80_columns_and_csv_names_them():
     for part in forecast_view(r):
         console.print(part)
     text = console.export_text()
-    lines = [ln for ln in text.splitlines() if ": crosses " in ln or ": breaks " in ln
-             or ": moves " in ln]
-    assert len(lines) == len(r.violations())  # one line each, none wrapped
-    assert all(len(ln) <= 80 for ln in lines)
+    # one row per rule broken, starting at the model's name; wrapped lines indented
+    # beneath the text (issue 31, words: each says by how much, so may take two lines)
+    models = tuple(f"  {m} " for m in r.models)
+    listing = text.split("at its drawn bound):\n")[1]
+    starts = [ln for ln in listing.splitlines() if ln.startswith(models)]
+    assert len(starts) == len(r.violations())
+    assert all(len(ln.rstrip()) <= 80 for ln in text.splitlines())
+    assert all(ln.startswith(models) or ln.startswith(" " * 6) for ln in listing.splitlines())
     csv = forecast_csv(r)
     assert "eum_breaks" in csv.splitlines()[0] and "control:tomahawks" in csv
 

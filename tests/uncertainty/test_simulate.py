@@ -279,13 +279,17 @@ def test_a_chunk_summarised_by_its_worker_is_the_callers_summary(ukraine, monkey
     xr.testing.assert_identical(grouped.dataset, per_model.dataset)
 
 
-def test_the_json_summary_is_read_from_the_arrays_without_building_the_dataset(ukraine,
-                                                                             tmp_path):
+def test_json_and_table_are_read_from_the_arrays_without_building_the_dataset(ukraine,
+                                                                           tmp_path):
     import json
 
     sim = simulate(ukraine, ["compromise", "median", "nash"], draws=600, seed=3)
     fresh = json.dumps(sim.to_dict())
+    from detente.present.uncertainty import simulation_view
+
+    simulation_view(sim, ukraine)
     assert sim._dataset is None  # no xarray Dataset built (nor xarray needed) for JSON
+    # or the table view
     assert json.dumps(Simulation(sim.dataset).to_dict()) == fresh
     path = sim.save(tmp_path / "s.nc")
     assert json.dumps(Simulation.load(path).to_dict()) == fresh

@@ -30,20 +30,15 @@ LONG_DEAL_WORK = 250_000_000
 ``--yes`` before anything runs: too large to time a pilot of."""
 
 
-COMPILING_FROM = 5.0
-"""A pilot whose first calls took longer than this (seconds) compiled numba's kernels (a
-cold cache: the first large run after an install or an upgrade); the estimate says so."""
-
-
 def timing_note(timed: float | None, warm: float = 0.0) -> str:
-    """`` (timing it took T)``, and why when the pilot compiled the kernels for large runs
-    (``warm``: its first calls' seconds, which the run does not pay again); empty for a
-    pilot under a second."""
+    """`` (timing it took T)``, and how much of that went to first calls the run then
+    reuses (``warm``: code loaded, numba's kernels read from their cache, or compiled on
+    a cold one after an install); empty for a pilot under a second."""
     if timed is None or timed < 1.0:
         return ""
-    why = ("; most of it compiling the kernels large runs use, once after an install"
-           if warm > COMPILING_FROM else "")
-    return f" (timing it took {duration(timed)}{why})"
+    reused = (f", {duration(min(warm, timed))} of it loading what the run then reuses"
+              if warm >= 1.0 else "")
+    return f" (timing it took {duration(timed)}{reused})"
 
 
 def refuse_long_run(seconds: float, what: str, yes: bool, *, too_big: bool = False,

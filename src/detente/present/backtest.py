@@ -38,6 +38,7 @@ def backtest_table(report: BacktestReport) -> Table:
     table = Table(
         title=f"Backtest on {report.dataset}: {len(result.cases)} issues, capability "
               f"'{result.capability}'",
+        caption_justify="left",
         caption=legend_line("backtest", ("n", "MdAE", "≤10, ≤20", "win")) + ci,
         show_lines=True, title_justify="left",
     )

@@ -209,14 +209,15 @@ def _phase_view(report: PhaseReport) -> list[RenderableType]:
     data = report.to_dict()
     out: list[RenderableType] = [
         Text(f"Deal: {', '.join(f'{k}={v}' for k, v in data['deal'].items())}"),
-        Text(f"{data['plans_examined']} plans examined ({data['search']}); "
-                         f"{data['self_enforcing_plans']} self-enforcing"),
+        Text(f"{data['plans_examined']:,} plans examined ({data['search']}); "
+             f"{data['self_enforcing_plans']:,} self-enforcing"),
     ]
     if "delivered_by" in data:  # a scenario with structure
         out.append(Text(
-            f"{data['deliverable_plans']} deliver no linked offer before its condition; "
-            "steps delivered by: " + "; ".join(f"{i}: {', '.join(who) or 'anyone'}"
-                                               for i, who in data["delivered_by"].items())))
+            f"{data['deliverable_plans']:,} of them deliver no linked offer before its "
+            "condition is met (only these are ranked); steps delivered by: "
+            + "; ".join(f"{i}: {', '.join(who) or 'anyone'}"
+                        for i, who in data["delivered_by"].items())))
     if data["unchanged"]:
         out.append(Text(f"unchanged: {', '.join(data['unchanged'])} (the deal leaves "
                         f"{'it' if len(data['unchanged']) == 1 else 'them'} as "

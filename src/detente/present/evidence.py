@@ -40,18 +40,20 @@ def capability_view(report: CapabilityReport, *, components: bool = False
              + ")" if report.scale == "total" else "raw shares of the world total")
     table = Table(title=f"Capabilities from {report.data_file}, {report.year}: "
                         f"{COMPONENT_NAMES[report.measure]}",
+                  caption_justify="left",
                   caption=f"new = {report.measure} {scale}; source '{report.source_id}'",
                   title_justify="left")
     for head in ("Actor", "Matched by", "COW state", "CINC", "Old", "New"):
         table.add_column(head, justify="right" if head in ("CINC", "Old", "New") else "left")
     for row in report.rows:
-        state = (f"{row.state_name} {row.ccode}" if row.ccode is not None else
+        state = (f"{row.state_name} (COW {row.ccode})" if row.ccode is not None else
                  "sum of " + ", ".join(map(str, row.members)) if row.members else "—")
         table.add_row(row.name, row.matched_by if row.kind != "kept" else "kept as given",
                       state, _num(row.cinc, 3), _num(row.old, 3), _num(row.new, 3))
     yield table
     if components:
         comp = Table(title="Shares of the world total, " + str(report.year),
+                     caption_justify="left",
                      caption=", ".join(f"{c}: {COMPONENT_NAMES[c]}" for c in NMC_COMPONENTS),
                      title_justify="left")
         comp.add_column("Actor")
@@ -138,6 +140,7 @@ def baserates_view(rates: BaseRates, *, cases: bool = True, limit: int | None = 
     end = Table(title=f"P(ending within the next months | lasted {d.months_fought:.0f} "
                       f"months), from {rates.ending.at_risk} cases that lasted as long",
                 title_justify="left",
+                caption_justify="left",
                 caption="an episode ends in a calendar year with fewer than 25 battle deaths")
     for head in ("Within", "P(end)", "95% interval"):
         end.add_column(head, justify="right")
@@ -159,6 +162,7 @@ def baserates_view(rates: BaseRates, *, cases: bool = True, limit: int | None = 
 
 def _steps_table(match: Match) -> Table:
     table = Table(title=f"{match.population}: how the match was made", title_justify="left",
+                  caption_justify="left",
                   caption=("enough cases" if match.enough else
                            "too few cases even at the widest class kept: read with care"))
     table.add_column("Try", justify="right")
@@ -195,7 +199,8 @@ def _episode_cases(rates: BaseRates, limit: int | None) -> Table:
     shown = cases if limit is None else cases.head(limit)
     table = Table(title=f"The {len(cases)} matching UCDP episodes"
                         + (f" (longest {len(shown)})" if len(shown) < len(cases) else ""),
-                  title_justify="left", caption="months to the episode's end date; "
+                  title_justify="left", caption_justify="left",
+                  caption="months to the episode's end date; "
                   "+ = still active at the data's end (censored)")
     for head in ("Conflict", "Sides", "Type", "Incompat.", "Int.", "Start", "Months"):
         table.add_column(head, justify="right" if head in ("Months", "Int.") else "left")
@@ -235,6 +240,7 @@ def backtest_view(result: EvidenceBacktest) -> Iterable[RenderableType]:
         title=f"Held-out scores, {result.unit}s of {result.test_years[0]}–"
               f"{result.test_years[1]} (fitted on years ≤ {result.split_year}): "
               f"P({result.outcome})",
+        caption_justify="left",
         caption=f"n = {result.n_test} held-out {result.unit}s in {result.test_groups} "
                 f"clusters ({result.n_train} for training); Brier: lower is better; log score: "
                 "higher is better; Δ vs the reference-class base rate (negative Brier Δ = "

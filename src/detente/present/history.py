@@ -79,7 +79,7 @@ def timeline_table(timeline: Timeline) -> Table:
     caption = NEUTRAL_NOTE + (" Brackets: 5–95% range over the Monte Carlo draws of the "
                               "stated uncertainty." if any_sim else "")
     table = Table(title=f"Timeline of {timeline.history}", title_justify="left",
-                  caption=caption, show_lines=True)
+                  caption_justify="left", caption=caption, show_lines=True)
     table.add_column("As of", style="bold")
     table.add_column("Model")
     for issue in timeline.issues:
@@ -184,7 +184,7 @@ def attribution_tables(vd: VersionDiff, *, threshold: float = 0.05) -> list[Tabl
     out = []
     for m, model in enumerate(att.models):
         table = Table(title=f"{model}: what moved the forecast ({how})", title_justify="left",
-                      caption=NEUTRAL_NOTE, show_lines=True)
+                      caption_justify="left", caption=NEUTRAL_NOTE, show_lines=True)
         for col, kw in (("Issue", {"style": "bold"}), ("Before", {"justify": "right"}),
                         ("After", {"justify": "right"}), ("Move", {"justify": "right"}),
                         ("Moved by", {"max_width": 60})):

@@ -40,6 +40,7 @@ def provenance_table(panel: PanelResult) -> Table:
                               else "")
     table = Table(title=_t(f"Panel of {len(panel.analysts)} ({', '.join(panel.analysts)}): "
                            f"{how}; ranges: {panel.ranges}"), title_justify="left",
+                  caption_justify="left",
                   caption=_t("value [range used by simulate]; spread = highest − lowest "
                              "analyst"))
     for col in ("actor", "issue", "position", "spread", "salience", "spread", "analysts"):
@@ -64,6 +65,7 @@ def disagreement_table(report: DisagreementReport, *, top: int | None = None,
                  "difference moves the forecast if its ends give different nearest anchors or "
                  f"a swing ≥ {100 * report.threshold:g}% of the scale"),
         title_justify="left",
+        caption_justify="left",
         caption="forecast at the lowest / highest analyst's value, all else at the panel's; "
                 "ST = Sobol total index over the panel's disagreement")
     for col in ("stance", "analysts' values", "spread", "forecast low → high", "swing", "ST",
@@ -107,7 +109,7 @@ def delphi_table(summary: RoundSummary) -> Table:
     folder = summary.folder.rsplit("round-", 1)[0]
     table = Table(title=_t(f"Delphi round {summary.round}, {summary.analysts} analysts "
                            f"(anonymous): {conv}"), title_justify="left",
-                  caption=_t(f"round {summary.round + 1} handed out in "
+                  caption_justify="left", caption=_t(f"round {summary.round + 1} handed out in "
                              f"{folder}round-{summary.round + 1}/"
                              + (f"; kept in the history store as {summary.stored_as} (and "
                                 "one history per analyst)" if summary.stored_as else "")))
@@ -137,6 +139,7 @@ def review_table(review: Review, *, quotes: int = 2) -> Table:
     """What a draft proposes: actors, issues and stances with their first quotes."""
     table = Table(title=_t(f"Draft from {review.article.title or review.article.file} "
                            f"({review.extractor})"), title_justify="left", show_lines=True,
+                  caption_justify="left",
                   caption="numbers are left to the analyst: edit the review file, then "
                           "`detente draft apply`")
     table.add_column("proposal")

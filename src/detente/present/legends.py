@@ -64,6 +64,14 @@ LEGENDS: Mapping[str, tuple[Term, ...]] = {
         Term("—", "no value: the reason is printed under the table (JSON: gaps)"),
         Term("skipped", "a model that cannot run on this scenario, with the reason (JSON: "
              "skipped); the other models still run"),
+        Term("rules ignored", "under the table, each red line, linked offer or sole control "
+             "of the scenario a model's forecast ignores (the models do not read them): how "
+             "far its point lies past the rule and relative to what (\"52.2 is 2.2 above "
+             "UKR's red line (nothing above 50 = freeze ...)\": the anchor at the line's "
+             "bound), or by how much the point keeps it when only draws break it; then where "
+             "it is broken: at the point, in a share of the Monte Carlo draws (an uncertain "
+             "red line at its drawn bound), <1% or >99% where the share only rounds to 0% or "
+             "100% (JSON: violations, with bound, beyond and share)"),
     ),
     "simulate": (
         POINT,

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from detente.present.terminal import styled
 from detente.present.text import csv_text
+from detente.present.wording import share_text
 
 if TYPE_CHECKING:
     from detente.outlook import Outlook
@@ -75,7 +76,7 @@ def outlook_view(result: Outlook, *, drivers: int = 5) -> list[RenderableType]:
         p.add_column("month", justify="right")
         p.add_column("holds", justify="right")
         for pk in d["packages"]:
-            p.add_row(_deal(pk["deal"]) or "(none)", f"{pk['share']:.0%}",
+            p.add_row(_deal(pk["deal"]) or "(none)", share_text(pk["share"]),
                       "—" if pk["median_month"] is None else str(pk["median_month"]),
                       "—" if "holds" not in pk else f"{pk['holds']:.0%}")
         p.caption = (f"share: of all paths; month: median month of agreement; holds: no "
@@ -104,7 +105,7 @@ def outlook_view(result: Outlook, *, drivers: int = 5) -> list[RenderableType]:
     terms.add_column("options", overflow="fold", max_width=60)
     for issue, shares in d["terms"].items():
         ranked = sorted(shares.items(), key=lambda kv: -kv[1])
-        terms.add_row(issue, ", ".join(f"{o} {s:.0%}" for o, s in ranked) or "—")
+        terms.add_row(issue, ", ".join(f"{o} {share_text(s)}" for o, s in ranked) or "—")
     if any(d["terms"].values()):
         out.append(terms)
     if d["holds"] is not None:

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from detente.notes import neutral_note
 from detente.present.legends import more_line
+from detente.present.terminal import hanging
 from detente.present.wording import SHARE_AGREED
 from detente.spelling import Spell, python_words
 
@@ -184,9 +185,10 @@ def proposals_view(report: ProposalsReport, *, top: int | None = None, spell: Sp
         plan, heading = plan_heading(p)
         lines = Text()
         lines.append(plan, style="bold")
-        lines.append(heading + "\n")
-        lines.append("\n".join(plan_lines(p)) + "\n")
+        lines.append(heading)
         out.append(lines)
+        out += [hanging(line) for line in plan_lines(p)]  # wrapped under their own text
+        out.append(Text(""))
     out.append(Text("\n".join(common_ground_lines(data))))
     out.append(Text(CLOSING + neutral_note("Utilities, acceptances and amendments"),
                     style="dim"))

@@ -90,6 +90,7 @@ def forecast_table(result: ForecastSet) -> Table:
         caption=caption,
         show_lines=True,
         title_justify="left",
+        caption_justify="left",
     )
     # at 80 columns long words fold onto the next line rather than end in "…" (issue 17)
     table.add_column("Issue", style="bold", max_width=28, overflow="fold")
@@ -205,7 +206,7 @@ def comparative_table(scenario: Scenario, *, evidence: bool = False) -> Table:
     table = Table(
         title=f"{scenario.title or scenario.name}: stated positions"
         + (f" (as of {scenario.as_of})" if scenario.as_of else ""),
-        caption="position (nearest anchor) · salience s; — = no stance",
+        caption_justify="left", caption="position (nearest anchor) · salience s; — = no stance",
         show_lines=True,
         title_justify="left",
     )

@@ -168,3 +168,33 @@ class ByWidth:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         built = self.build(options.max_width)
         yield Fitted(built) if isinstance(built, Table) else built
+
+
+class Hanging:
+    """One line of an indented listing, wrapped on words with a hanging indent, never at
+    the left edge: a bullet's continuation lines sit beneath its text (``"  - crosses
+    UKR's red line …"`` continues beneath ``crosses``), other lines' two columns in from
+    where the text starts (``"  package: …"`` continues at column 4)."""
+
+    def __init__(self, prefix: str, body: Text) -> None:
+        self.prefix, self.body = prefix, body
+        bullet = prefix.endswith("- ")
+        self.rest = " " * len(prefix) + ("" if bullet else "  ")
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width - len(self.rest), 8)
+        for k, part in enumerate(self.body.wrap(console, width, overflow="fold")):
+            part.rstrip()
+            yield Text(self.rest if k else self.prefix) + part
+
+
+def hanging(line: str, style: str = "") -> RenderableType:
+    """``line`` as data (controls visible), wrapped with a hanging indent (:class:`Hanging`)
+    after its leading spaces and ``- `` bullet; a line without indent is plain text."""
+    body = line.lstrip(" ")
+    prefix = line[:len(line) - len(body)]
+    if body.startswith("- "):
+        prefix, body = prefix + "- ", body[2:]
+    if not prefix:
+        return Text(visible(line), style=style)
+    return Hanging(prefix, Text(visible(body), style=style))

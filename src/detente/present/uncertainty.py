@@ -56,10 +56,10 @@ def _issue_table(sim: Simulation, issue: str, name: str, rows: list[dict[str, An
     (80 columns hold every number without it)."""
     histogram = width >= 96
     table = Table(title=styled("{} [dim]({})[/]", name, issue), title_justify="left")
-    # at 80 columns "mean ± sd" wraps and the histogram gives way; no number is cut
+    # at 80 columns the histogram gives way; no number is cut or split across lines
     table.add_column("model", no_wrap=True, min_width=max(map(len, sim.models)))
     table.add_column("point", justify="right", no_wrap=True, min_width=5)
-    table.add_column("mean ± sd", justify="right", min_width=6)
+    table.add_column("mean ± sd", justify="right", no_wrap=True, min_width=6)
     table.add_column("median", justify="right", no_wrap=True, min_width=6)
     ranges = [f"{_fmt(r[lo_q])}–{_fmt(r[hi_q])}" for r in rows if r["issue"] == issue]
     table.add_column(f"{lo_q[1:]}–{hi_q[1:]}%", justify="right", no_wrap=True,
@@ -70,8 +70,10 @@ def _issue_table(sim: Simulation, issue: str, name: str, rows: list[dict[str, An
     table.add_column("differs", justify="right", no_wrap=True, min_width=7)
     for row in (r for r in rows if r["issue"] == issue):
         counts, _ = sim.histogram(issue, row["model"], bins=10)
-        likely = (f"{row['likeliest_value']:g} ({_pct(row['likeliest_p'])}"
-                  f"{'' if row.get('likeliest_clear', True) else ', tie'})"
+        # a tie goes on its own line: "60 (50%, tie)" on one would widen the column
+        # past 80 and break "mean ± sd" in two
+        likely = (f"{row['likeliest_value']:g} ({_pct(row['likeliest_p'])})"
+                  f"{'' if row.get('likeliest_clear', True) else chr(10) + 'tie'}"
                   if "likeliest" in row else "—")
         table.add_row(row["model"], _fmt(row["point"]),
                       f"{_fmt(row['mean'])} ± {_fmt(row['sd'])}",
@@ -86,15 +88,16 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
     """Per issue and model: point, mean ± sd, median, quantiles, histogram, likeliest
     value and disagreement; then P(nearest anchor) per model. ``scenario`` gives the
     issues' names (a simulation loaded from a file shows their ids)."""
-    ds = sim.dataset
+    attrs = sim.attrs  # read from the result's arrays: no xarray Dataset built for a view
     out: list[RenderableType] = [
-        styled("[bold]{}[/]: {:,} draws, seed {} (block {})", ds.attrs["scenario"], sim.draws,
-               sim.seed, ds.attrs["block_size"])]
+        styled("[bold]{}[/]: {:,} draws, seed {} (block {})", attrs["scenario"], sim.draws,
+               sim.seed, attrs["block_size"])]
     rows = sim.summary_rows()
     lo_q, hi_q = (k for k in (min(rows[0], key=_qkey), max(rows[0], key=_qkey)))
     for issue in sim.issues:
+        i = sim.issues.index(issue)
         name = (scenario.issue(issue).name if scenario is not None
-                else str(ds["issue_name"].sel(issue=issue).values) if "issue_name" in ds
+                else str(sim.values("issue_name")[i]) if sim.has("issue_name")
                 else issue)  # files saved before the names were kept
         out.append(ByWidth(functools.partial(_issue_table, sim, issue, name, rows, lo_q, hi_q)))
         anchors = sim.anchors(issue)
@@ -104,18 +107,24 @@ def simulation_view(sim: Simulation, scenario: Scenario | None = None) -> list[R
             for model in sim.models:
                 bands.add_column(model, justify="right")
             for k, (value, label) in enumerate(anchors):
-                probs = ds["band_probability"].sel(issue=issue).values[:, k]
+                probs = sim.values("band_probability")[:, i, k]
                 bands.add_row(f"{value:g} = {label}", *(_pct(float(p)) for p in probs))
             out.append(bands)
-            split = float(ds["any_disagreement"].sel(issue=issue))
+            split = float(sim.values("any_disagreement")[i])
             if len(sim.models) > 1:
                 out.append(_line(f"  models land on different anchors in {_pct(split)} of "
                                  "draws"))
         out.append(Text(""))
-    if ds.attrs.get("uncertainty_defaults"):
-        out.append(styled("[yellow]uncertainty:[/] {text}", text=ds.attrs["uncertainty_defaults"]))
+    if scenario is not None:  # the rules the models ignore, with the share of these draws
+        from detente.present.violations import violation_block
+        from detente.violations import of_simulation
+
+        found = of_simulation(scenario, sim)
+        out += [*violation_block(found, scenario), Text("")] if found else []
+    if attrs.get("uncertainty_defaults"):
+        out.append(styled("[yellow]uncertainty:[/] {text}", text=attrs["uncertainty_defaults"]))
     out.append(Text(SIMULATION_LEGEND, style="dim"))
-    out.append(Text(ds.attrs.get("note", ""), style="dim"))
+    out.append(Text(attrs.get("note", ""), style="dim"))
     return out
 
 

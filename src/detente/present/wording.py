@@ -51,6 +51,17 @@ SHARE_AGREED_MEANING = ("the share of {draws} draws of the stated uncertainty in
                         "agreement")
 
 
+def share_text(share: float) -> str:
+    """A share of draws or paths as a whole percentage that never reads 0% or 100% when
+    it is not: ``<1%`` and ``>99%`` where only the rounding would say so."""
+    text = f"{share:.0%}"
+    if share > 0 and text == "0%":
+        return "<1%"
+    if share < 1 and text == "100%":
+        return ">99%"
+    return text
+
+
 def acceptable_to(rule: str) -> str:
     """What "acceptable" means under ``rule`` (``vetoes`` or ``everyone``)."""
     return ACCEPTABLE_TO[rule]

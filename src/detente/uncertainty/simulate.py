@@ -41,7 +41,9 @@ Every model of a chunk of blocks is a task of its own (a model's random
 stream depends only on its block, not on which models run beside it), so all
 workers have work even when there are fewer blocks than workers; the caller
 stacks a chunk's outcomes ``[n, M, I]`` once its last model is done and
-summarises them block by block. Memory: one model's run on one chunk per
+summarises them block by block. With enough chunks to keep every worker busy a
+chunk's models share one task, which summarises the chunk itself
+(:func:`chunk_summary`) and returns only the tallies. Memory: one model's run on one chunk per
 worker, the outcomes of the chunks in flight (a chunk holds at most
 ``DEFAULT_BLOCK_SIZE`` draws unless ``chunk_size`` asks for more), plus
 O(blocks) small numbers, unless ``keep_draws`` asks for every outcome.
@@ -861,10 +863,11 @@ class Simulation:
         return rows
 
     def histogram(self, issue: str, model: str, bins: int = 20) -> tuple[np.ndarray, np.ndarray]:
-        """Counts re-binned to ``bins`` (dividing the stored bins) and their edges."""
-        d = self.dataset.sel(model=model, issue=issue)
-        h = d["histogram"].values
-        edges = self.dataset["bin_edges"].sel(issue=issue).values
+        """Counts re-binned to ``bins`` (dividing the stored bins) and their edges (read
+        from the arrays, without building the Dataset)."""
+        i = self.issues.index(issue)
+        h = self.values("histogram")[self.models.index(model), i]
+        edges = self.values("bin_edges")[i]
         if h.size % bins:
             bins = math.gcd(h.size, bins) or 1
         step = h.size // bins

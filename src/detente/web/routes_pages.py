@@ -243,7 +243,7 @@ def scenario_html(entry: Entry, parts: dict[str, Any], seed: int) -> str:
                   grid=forecast_grid(result), basis=interval_basis(result, seed=seed),
                   models=result.models, figures=parts["figures"], w=wording,
                   story=deals.get("story"), deal_count=deals.get("deals", 0),
-                  violations=violation_items(result.violations()))
+                  violations=violation_items(result))
 
 
 def _deal_story(sc: Scenario) -> dict[str, Any]:
