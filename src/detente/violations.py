@@ -223,7 +223,6 @@ def violations(rules: ForecastRules, points: Mapping[str, np.ndarray],
     return out
 
 
-
 def of_simulation(scenario: Scenario, sim: Any) -> list[Violation]:
     """:func:`violations` of a Monte Carlo result (``simulate``): each model's point
     (``sim.values("point")[model, issue]``) and the share of its draws breaking each rule
@@ -317,9 +316,22 @@ class _Reading:
     def nearest(self, issue: Issue) -> np.ndarray:
         """:func:`_nearest` option of the issue's outcomes (the issue has options)."""
         if issue.id not in self._near:
-            values = np.array([o.value for o in issue.options], dtype=float)
-            self._near[issue.id] = _nearest(values, self.value(issue))
+            self._near[issue.id] = _nearest(_option_values(issue), self.value(issue))
         return self._near[issue.id]
+
+
+def _option_values(issue: Issue) -> np.ndarray:
+    return np.array([o.value for o in issue.options], dtype=float)
+
+
+def nearest_option(issue: Issue, x: float) -> str | None:
+    """The name of the option one outcome ``x`` reads as, as a red line on named options
+    tests it (:func:`_nearest`: the first on a tie); ``None`` for an issue without
+    options. The words of a violation name the option through this, never by a rule of
+    their own."""
+    if not issue.options:
+        return None
+    return issue.options[int(_nearest(_option_values(issue), np.asarray(float(x))))].name
 
 
 def _nearest(values: np.ndarray, v: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ from detente.present.terminal import visible
 from detente.present.wording import share_text
 from detente.results import ForecastSet
 from detente.scenario import Scenario
-from detente.violations import Violation, linkage_of, red_line_of
+from detente.violations import Violation, linkage_of, nearest_option, red_line_of
 
 NOTE = ("The models read positions, saliences and capabilities, not red lines, linked "
         "offers or who controls an issue.")
@@ -93,8 +93,7 @@ def _red_line(v: Violation, scenario: Scenario) -> str:
         text += f"; drawn in {line.uncertainty[0]:g}..{line.uncertainty[1]:g}"
     whose = f"{rule.actor}'s red line ({text})"
     if v.beyond is None:  # a line on named options: the option the point reads as
-        options = scenario.issue(issue).options
-        near = min(options, key=lambda o: abs(o.value - x)).name if options else "?"
+        near = nearest_option(scenario.issue(issue), x) or "?"
         return (f"{issue} {_num(x)} ≈ {near}, "
                 f"{'ruled out by' if v.at_point else 'outside'} {whose}")
     if line.range is not None:
