@@ -28,6 +28,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,18 @@ ROWS: dict[str, list[tuple[str, int, dict[str, Any]]]] = {
 }
 
 
+def _guarded(api: Any) -> dict[str, tuple[Callable[[int], Any], Any, Any]]:
+    """The commands timed as ``cost(scenario, request=r).seconds(n)`` against
+    ``work(scenario, request=r)``: ``(request of size n, cost, work)``."""
+    return {
+        "deals": (lambda n: api.DealRequest.of(robust=n), api.deals_cost, api.analyse_deals),
+        "phase": (lambda n: api.PhaseRequest.of(robust=n), api.phase_cost, api.phase),
+        "proposals": (lambda n: api.ProposalRequest.of(draws=n), api.proposals_cost,
+                      api.proposals),
+        "outlook": (lambda n: api.OutlookRequest.of(paths=n), api.outlook_cost, api.outlook),
+    }
+
+
 def _row(spec: dict[str, Any]) -> dict[str, Any]:
     """One row, in this (fresh) process: the estimate, then the work."""
     t0 = time.perf_counter()
@@ -65,6 +78,9 @@ def _row(spec: dict[str, Any]) -> dict[str, Any]:
     loaded = time.perf_counter() - t0
     command, n = spec["command"], spec["size"]
     models = spec.get("models")
+    lanes = _guarded(api)
+    estimate: Callable[[], float]
+    run: Callable[[], object]
     if command == "simulate":
         request = api.SimulationRequest.of(models=list(models) if models else None, draws=n,
                                            keep_draws=False)
@@ -72,35 +88,18 @@ def _row(spec: dict[str, Any]) -> dict[str, Any]:
             return float(api.estimate_simulation(sc, request=request))
         def run() -> object:
             return api.simulate(sc, request=request)
-    elif command == "deals":
-        request = api.DealRequest.of(robust=n)
-        def estimate() -> float:
-            return float(api.deals_cost(sc, request=request).seconds(n))
-        def run() -> object:
-            return api.analyse_deals(sc, request=request)
-    elif command == "phase":
-        request = api.PhaseRequest.of(robust=n)
-        def estimate() -> float:
-            return float(api.phase_cost(sc, request=request).seconds(n))
-        def run() -> object:
-            return api.phase(sc, request=request)
-    elif command == "proposals":
-        request = api.ProposalRequest.of(draws=n)
-        def estimate() -> float:
-            return float(api.proposals_cost(sc, request=request).seconds(n))
-        def run() -> object:
-            return api.proposals(sc, request=request)
     elif command == "report":
         def estimate() -> float:
             return float(api.report_cost(sc, draws=n).seconds(n))
         def run() -> object:
             return render_html(api.brief(sc, draws=n))
-    elif command == "outlook":
-        request = api.OutlookRequest.of(paths=n)
+    elif command in lanes:
+        make, cost, work = lanes[command]
+        guarded = make(n)
         def estimate() -> float:
-            return float(api.outlook_cost(sc, request=request).seconds(n))
+            return float(cost(sc, request=guarded).seconds(n))
         def run() -> object:
-            return api.outlook(sc, request=request)
+            return work(sc, request=guarded)
     else:
         raise SystemExit(f"unknown command {command!r}")
     start = time.perf_counter()
